@@ -1,0 +1,90 @@
+# hvdeck — terminal console for KVM/libvirt VDI clusters.
+# GNU make. `make` builds, `make check` installs deps, builds and runs every test.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+DATADIR   ?= $(PREFIX)/share/hvdeck
+DESTDIR   ?=
+
+BUILD     ?= build
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS      := ncursesw libvirt libssh libconfig libxml-2.0
+
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+             -Wmissing-prototypes -Wpointer-arith -Wformat=2 \
+             -Wundef -Wvla -Wcast-align -Wwrite-strings -Wno-format-nonliteral
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Iinclude $(WARN) \
+             -DHVDECK_VERSION='"$(VERSION)"' -DHVDECK_DATADIR='"$(DATADIR)"' \
+             $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread -lm $(LDLIBS)
+
+SRCS      := $(wildcard src/*.c)
+OBJS      := $(SRCS:src/%.c=$(BUILD)/%.o)
+LIB_OBJS  := $(filter-out $(BUILD)/main.o,$(OBJS))
+TEST_SRCS := $(wildcard tests/unit/test_*.c)
+TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
+
+.PHONY: all deps check unit demo asan install uninstall clean lab-up lab-down
+
+all: $(BUILD)/hvdeck hvdeck
+
+hvdeck: $(BUILD)/hvdeck
+	@if [ "$(BUILD)" = build ]; then ln -sf $(BUILD)/hvdeck hvdeck; fi
+
+$(BUILD)/hvdeck: $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+$(BUILD)/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_OBJS) \
+	    $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka) $(ALL_LDLIBS)
+
+-include $(OBJS:.o=.d) $(TEST_BINS:=.d)
+
+# Installs exactly the Debian packages that are missing (root), or says what to run.
+deps:
+	@scripts/deps.sh
+
+unit: $(BUILD)/hvdeck $(TEST_BINS)
+	@scripts/run-unit.sh $(TEST_BINS)
+
+# Unit tests, then the lab (always brought down), then the integration tests.
+check: deps
+	@$(MAKE) --no-print-directory all $(TEST_BINS)
+	@HVDECK=$(CURDIR)/$(BUILD)/hvdeck scripts/run-tests.sh $(TEST_BINS)
+
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	    LDFLAGS="-fsanitize=address,undefined" build-asan/hvdeck unit
+
+demo: deps all
+	@scripts/demo.sh $(CURDIR)/$(BUILD)/hvdeck
+
+lab-up:
+	@tests/lab/lab.sh up 3
+lab-down:
+	@tests/lab/lab.sh down
+
+install: $(BUILD)/hvdeck
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/themes
+	install -m 755 $(BUILD)/hvdeck $(DESTDIR)$(BINDIR)/hvdeck
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	for t in themes/*.theme; do [ -e "$$t" ] || continue; install -m 644 "$$t" $(DESTDIR)$(DATADIR)/themes/; done
+	install -m 644 hvdeck.conf.example $(DESTDIR)$(DATADIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/hvdeck
+	for m in man/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$$(basename $$m); done
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build build-asan hvdeck

@@ -1,0 +1,82 @@
+/* config.h — hvdeck.conf (libconfig): hosts, roles, UI and storage settings.
+ * Settings are described by one table in config.c (name, type, default,
+ * help); loading validates every value and never changes a file it could not
+ * parse. Saving is atomic (temp file, fsync, rename, previous kept as .bak). */
+#ifndef HVDECK_CONFIG_H
+#define HVDECK_CONFIG_H
+
+#include <stddef.h>
+
+enum host_role { ROLE_MIXED = 0, ROLE_HYPERVISOR, ROLE_DISK };
+
+struct config_host {
+	char *name;              /* unique, non-empty, printable */
+	char *uri;               /* any libvirt URI */
+	enum host_role role;     /* default ROLE_MIXED */
+	char *migration_address; /* NULL when not set */
+	int transient;           /* 1: added by -H for this run, never saved */
+};
+
+struct config {
+	char *path;               /* file loaded from (or to be created) */
+	struct config_host *hosts;
+	size_t nhosts;
+	char *theme;              /* "default" */
+	int stats_interval;       /* seconds between stats polls, 1..3600, default 2 */
+	int connect_timeout;      /* seconds, 1..600, default 10: dump's deadline */
+	char *log_file;           /* "" = no log; default "" */
+	char *pool_bases;         /* storage pool names, defaults "bases", */
+	char *pool_templates;     /*   "templates", */
+	char *pool_groups;        /*   "groups" */
+};
+
+/* Default path: $XDG_CONFIG_HOME/hvdeck/hvdeck.conf (when absolute), else
+ * $HOME/.config/hvdeck/hvdeck.conf (the passwd entry's home when HOME is
+ * unset). NULL when there is no home at all. Caller frees. */
+char *config_default_path(void);
+
+/* Fill *cfg with defaults (no hosts); cfg->path = copy of path (may be
+ * NULL: load and save then fail). Not "config_init": libconfig exports a
+ * function of that name, which the linker would confuse with ours. */
+void config_defaults(struct config *cfg, const char *path);
+
+/* Load cfg->path into *cfg (which must be config_defaults'ed). Call it
+ * before config_add_cli_host: on success *cfg is replaced wholesale, so
+ * hosts added earlier (transient or not) are dropped.
+ * A missing file is not an error when missing_ok is set (defaults stay).
+ * On a syntax or validation error returns -1 and sets *cause to a message
+ * naming the file and line ("FILE:LINE: ..."); *cfg is left unchanged (the
+ * file is loaded into a scratch config first), i.e. defaults and no hosts
+ * for a freshly initialised cfg. Caller frees *cause. */
+int config_load(struct config *cfg, int missing_ok, char **cause);
+
+/* Write cfg (non-transient hosts and every setting) to cfg->path atomically:
+ * write FILE.tmp (mode 0600), fsync, keep the previous file as FILE.bak,
+ * rename, fsync the directory. Creates the directory (0700) if needed. A
+ * symlinked FILE is written where it points. Refuses (-1) to replace an
+ * existing FILE that does not load ("FILE:LINE: not overwriting ..."), as
+ * the in-memory config has only defaults then. Comments in FILE are not
+ * kept. Returns 0 or -1 with *cause (caller frees). */
+int config_save(const struct config *cfg, char **cause);
+
+/* Parse a -H argument "[NAME=]URI" and append a transient host. Without
+ * NAME the host is named after the URI's host[:port], or "local" when the
+ * URI has no host. Rejects empty/duplicate names and URIs that are not
+ * "scheme:..." with -1 and *cause. */
+int config_add_cli_host(struct config *cfg, const char *arg, char **cause);
+
+/* Append a host after validating it (name unique and printable, uri
+ * non-empty). Copies the strings. Returns 0 or -1 with *cause. */
+int config_add_host(struct config *cfg, const char *name, const char *uri,
+    enum host_role role, const char *migration_address, char **cause);
+
+const char *config_role_name(enum host_role role);
+/* "hypervisor" | "disk" | "mixed" -> role; returns 0 or -1. */
+int config_role_parse(const char *s, enum host_role *out);
+
+/* Print every setting with its default and help (for --help / man). */
+void config_print_settings(void);
+
+void config_free(struct config *cfg);
+
+#endif

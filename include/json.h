@@ -1,0 +1,28 @@
+/* json.h — a tiny JSON writer into a growing buffer (for dump/watch). */
+#ifndef HVDECK_JSON_H
+#define HVDECK_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct json {
+	char *buf;      /* NUL-terminated, owned */
+	size_t len, cap;
+	int need_comma; /* a value was written at the current nesting level */
+};
+
+void json_init(struct json *j);
+void json_free(struct json *j);
+/* Objects and arrays; key is NULL inside arrays. */
+void json_begin_object(struct json *j, const char *key);
+void json_end_object(struct json *j);
+void json_begin_array(struct json *j, const char *key);
+void json_end_array(struct json *j);
+void json_string(struct json *j, const char *key, const char *value); /* NULL -> null */
+void json_int(struct json *j, const char *key, int64_t value);
+void json_uint(struct json *j, const char *key, uint64_t value);
+void json_double(struct json *j, const char *key, double value, int decimals);
+void json_bool(struct json *j, const char *key, int value);
+void json_null(struct json *j, const char *key);
+
+#endif

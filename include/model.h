@@ -1,0 +1,179 @@
+/* model.h — the single source of truth: hosts -> pools -> volumes, and
+ * desktops keyed by UUID. One mutex guards everything; writers are host
+ * workers and event callbacks, readers are the UI, dump and watch.
+ *
+ * Readers call model_lock(), walk the structures below, and model_unlock();
+ * pointers into the model are valid only while the lock is held. Other
+ * threads refer to objects by stable ids: host id, pool name, volume name,
+ * desktop UUID.
+ *
+ * Every change bumps the global generation and the object's own, and wakes
+ * the UI once through model_wake_fd(). An optional observer (watch mode) is
+ * called for each change while the lock is held. */
+#ifndef HVDECK_MODEL_H
+#define HVDECK_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "virt-xml.h"
+
+enum host_state { HOST_CONNECTING, HOST_ONLINE, HOST_READONLY, HOST_OFFLINE };
+
+/* Mirrors virDomainState, plus UNKNOWN for desktops whose host is offline. */
+enum desktop_state {
+	DS_NOSTATE = 0, DS_RUNNING, DS_BLOCKED, DS_PAUSED, DS_SHUTDOWN,
+	DS_SHUTOFF, DS_CRASHED, DS_PMSUSPENDED, DS_UNKNOWN
+};
+
+struct m_volume {
+	char *name, *path, *key, *format;
+	char *backing_path, *backing_format;
+	uint64_t capacity, allocation;
+};
+
+struct m_pool {
+	char *name, *uuid, *type, *target_path;
+	int active, autostart;
+	uint64_t capacity, allocation, available;
+	struct m_volume *vols;      /* sorted by name */
+	size_t nvols;
+	uint64_t gen;
+	int seen;                   /* mark-and-sweep during a full sync */
+};
+
+/* Where a desktop is defined or running: one per host that knows it. */
+struct m_place {
+	unsigned host_id;
+	enum desktop_state state;
+	int reason;
+	int persistent;
+	int seen;                   /* mark-and-sweep during a full sync */
+};
+
+struct m_desktop {
+	char uuid[40];
+	char *name;
+	struct xml_domain xml;      /* disks, NICs, graphics, vCPUs, memory */
+	struct m_place *places;
+	size_t nplaces;
+	/* stats, from the host where it runs */
+	double cpu_pct, rd_bps, wr_bps, rx_bps, tx_bps;  /* -1 = unknown */
+	uint64_t balloon_kib;
+	uint64_t prev_cpu_ns, prev_rd, prev_wr, prev_rx, prev_tx;
+	int64_t prev_at_ms;
+	unsigned prev_host;
+	int64_t started_wall_ms;    /* 0 = not seen starting */
+	/* job (migration, block job) */
+	int job_active;
+	char *job_kind;
+	double job_pct;             /* -1 = unknown */
+	uint64_t job_iteration;
+	uint64_t gen;
+};
+
+struct m_host {
+	unsigned id;
+	char *name, *uri, *migration_address;
+	enum host_role role;
+	enum host_state state;
+	char *error;                /* libvirt's text when offline */
+	int64_t state_since_ms;
+	int inventory_done;         /* a full sync completed since connect */
+	int attempted;              /* at least one connect attempt finished */
+	int maintenance;
+	char *hostname, *hv_type;
+	unsigned long lib_version, hv_version;
+	unsigned cpus, mhz;
+	uint64_t memory_kib, free_kib;
+	double cpu_pct;             /* -1 = unknown */
+	uint64_t prev_cpu_busy, prev_cpu_total;
+	struct m_pool **pools;
+	size_t npools;
+	uint64_t gen;
+};
+
+enum m_kind { MK_HOST, MK_POOL, MK_DESKTOP };
+enum m_op { MO_ADD, MO_CHANGE, MO_REMOVE, MO_STATS };
+
+/* Called under the model lock for every change; obj is the m_host,
+ * m_pool or m_desktop (still intact for MO_REMOVE). */
+typedef void (*model_observer)(enum m_kind kind, enum m_op op,
+    const struct m_host *host, const void *obj, void *ctx);
+
+void model_init(void);
+void model_free(void);
+void model_lock(void);
+void model_unlock(void);
+/* A descriptor that becomes readable after changes; the UI drains it with
+ * model_wake_drain(). */
+int model_wake_fd(void);
+void model_wake_drain(void);
+uint64_t model_generation(void);
+void model_set_observer(model_observer fn, void *ctx);
+
+/* --- readers (lock held) --- */
+struct m_host **model_hosts(size_t *n);
+struct m_desktop **model_desktops(size_t *n);   /* sorted by UUID */
+struct m_host *model_host(unsigned id);
+struct m_desktop *model_desktop(const char *uuid);
+/* The placement that counts: running/paused/... before shut off. NULL if
+ * the desktop has none. */
+const struct m_place *model_desktop_place(const struct m_desktop *d);
+/* State as the operator should see it: DS_UNKNOWN when the host is offline. */
+enum desktop_state model_desktop_state(const struct m_desktop *d);
+const char *model_state_name(enum desktop_state s);
+const char *model_host_state_name(enum host_state s);
+
+/* --- writers (take the lock themselves) --- */
+unsigned model_host_add(const struct config_host *ch);
+void model_host_set_state(unsigned id, enum host_state state, const char *error);
+
+struct host_facts {
+	const char *hostname, *hv_type;
+	unsigned long lib_version, hv_version;
+	unsigned cpus, mhz;
+	uint64_t memory_kib, free_kib;
+};
+void model_host_set_facts(unsigned id, const struct host_facts *f);
+/* Host CPU counters (ns) from virNodeGetCPUStats, and free memory. */
+void model_host_stats(unsigned id, uint64_t busy_ns, uint64_t total_ns,
+    uint64_t free_kib);
+
+/* Full sync bracket: everything of the host not reported between begin and
+ * end is removed (desktop placements, pools). */
+void model_sync_begin(unsigned id);
+void model_sync_end(unsigned id);
+
+/* Report one domain as seen on a host; takes ownership of *xml (zeroed). */
+void model_desktop_seen(unsigned id, const char *uuid, const char *name,
+    enum desktop_state state, int reason, int persistent,
+    struct xml_domain *xml);
+void model_desktop_set_state(unsigned id, const char *uuid,
+    enum desktop_state state, int reason);
+void model_desktop_gone(unsigned id, const char *uuid);
+
+struct desktop_sample {
+	uint64_t cpu_ns, balloon_kib, rd, wr, rx, tx;
+	int64_t at_ms;
+};
+void model_desktop_stats(unsigned id, const char *uuid,
+    const struct desktop_sample *s);
+/* Job progress: active=0 ends it. pct -1 when unknown. */
+void model_desktop_job(const char *uuid, int active, const char *kind,
+    double pct, uint64_t iteration);
+
+/* Replace a pool (by name) of a host with info and volumes; takes ownership
+ * of vols (array and contents). */
+void model_pool_seen(unsigned id, const struct m_pool *info,
+    struct m_volume *vols, size_t nvols);
+void model_pool_gone(unsigned id, const char *name);
+/* Hosts other than id that have a pool with this target path; fills up to
+ * max (host id, pool name copy) pairs, returns how many. Caller frees names. */
+size_t model_pools_sharing(unsigned id, const char *target_path,
+    unsigned *host_ids, char **pool_names, size_t max);
+
+void model_volume_free(struct m_volume *v);
+
+#endif

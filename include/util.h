@@ -1,0 +1,37 @@
+/* util.h — allocation that never returns NULL, time, and safe text. */
+#ifndef HVDECK_UTIL_H
+#define HVDECK_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocation wrappers: on failure they call fatal(), which restores the
+ * terminal first. Returned memory is owned by the caller (free()). */
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);                  /* NULL in, NULL out */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print a message and exit(70) after running the fatal hook (the UI uses it
+ * to leave curses mode so the message is readable). */
+void fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void util_set_fatal_hook(void (*hook)(void));
+
+/* Monotonic and wall clocks in milliseconds. */
+int64_t util_now_ms(void);
+int64_t util_wall_ms(void);
+
+/* A copy of s with control characters and invalid bytes made visible
+ * (\n, \t, \xNN), safe to put on a terminal. Caller frees. */
+char *util_visible(const char *s);
+
+/* Replace *dst with a copy of src (freeing the old value). Returns 1 if the
+ * value changed, 0 if it was equal. */
+int util_set_str(char **dst, const char *src);
+
+/* Overwrite a secret in memory in a way the compiler cannot elide. */
+void util_wipe(void *p, size_t len);
+
+#endif

@@ -1,0 +1,15 @@
+/* virt-evloop.h — the one libvirt event-loop thread of the process. */
+#ifndef HVDECK_VIRT_EVLOOP_H
+#define HVDECK_VIRT_EVLOOP_H
+
+/* Register libvirt's default event implementation, silence libvirt's own
+ * stderr printing, and start the thread. Must run before the first
+ * connection is opened. Returns 0 or -1 with *cause (caller frees). */
+int evloop_start(char **cause);
+/* Stop and join the thread. Safe when not started. */
+void evloop_stop(void);
+
+/* libvirt's last error on this thread as a fresh string (never NULL). */
+char *evloop_last_error(const char *fallback);
+
+#endif

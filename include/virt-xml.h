@@ -1,0 +1,87 @@
+/* virt-xml.h — facts extracted from libvirt XML with libxml2 + XPath.
+ * Never string-searches XML. Every parse function fills a struct the caller
+ * owns and must release with the matching _free(); strings inside are
+ * heap copies (NULL when absent). */
+#ifndef HVDECK_VIRT_XML_H
+#define HVDECK_VIRT_XML_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct xml_disk {
+	char *device;      /* "disk", "cdrom", ... */
+	char *target;      /* "vda" */
+	char *bus;         /* "virtio" */
+	char *format;      /* driver type: "qcow2", "raw" */
+	char *source;      /* file path, or pool/volume as "POOL/VOL", or dev */
+	char **backing;    /* backing chain paths from <backingStore>, top first */
+	size_t nbacking;
+};
+
+struct xml_nic {
+	char *type;        /* "network", "bridge", "user", ... */
+	char *mac;
+	char *source;      /* network or bridge name */
+	char *model;
+	char *target;      /* host-side dev, e.g. "vnet0" */
+};
+
+struct xml_graphics {
+	char *type;        /* "vnc", "spice" */
+	char *listen;      /* address, NULL if none */
+	int port;          /* -1 when autoport and not running */
+	int tls_port;      /* spice tlsPort, -1 when none */
+};
+
+struct xml_domain {
+	char *name;
+	char *uuid;
+	char *title;
+	char *description;
+	unsigned vcpus;
+	uint64_t memory_kib;      /* <currentMemory> if present, else <memory> */
+	uint64_t max_memory_kib;  /* <memory> */
+	char *os_kernel;          /* direct kernel boot path, NULL if none */
+	struct xml_disk *disks;
+	size_t ndisks;
+	struct xml_nic *nics;
+	size_t nnics;
+	struct xml_graphics *graphics;
+	size_t ngraphics;
+};
+
+struct xml_volume {
+	char *name;
+	char *key;
+	char *path;               /* <target><path> */
+	char *format;             /* <target><format type=> */
+	uint64_t capacity;        /* bytes (honours unit=) */
+	uint64_t allocation;      /* bytes */
+	char *backing_path;       /* <backingStore><path>, NULL if none */
+	char *backing_format;
+};
+
+struct xml_pool {
+	char *name;
+	char *uuid;
+	char *type;               /* "dir", "netfs", "logical", ... */
+	char *target_path;        /* <target><path> */
+	char *source_host;        /* netfs <source><host name=>, NULL if none */
+	char *source_dir;         /* netfs <source><dir path=> */
+};
+
+/* Each returns 0, or -1 with *cause (caller frees) when xml is not well
+ * formed or lacks the root element. */
+int virtxml_parse_domain(const char *xml, struct xml_domain *out, char **cause);
+int virtxml_parse_volume(const char *xml, struct xml_volume *out, char **cause);
+int virtxml_parse_pool(const char *xml, struct xml_pool *out, char **cause);
+
+void virtxml_domain_free(struct xml_domain *d);
+void virtxml_volume_free(struct xml_volume *v);
+void virtxml_pool_free(struct xml_pool *p);
+
+/* Call once at start-up from the main thread (libxml2 is then thread-safe). */
+void virtxml_init(void);
+void virtxml_cleanup(void);
+
+#endif

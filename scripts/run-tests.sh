@@ -1,0 +1,50 @@
+#!/bin/bash
+# `make check`: unit tests, then a real lab (always brought down again),
+# then every integration test against it. Last line: "N passed, N failed".
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+: "${HVDECK:=$top/build/hvdeck}"
+export HVDECK
+LAB_NODES=${LAB_NODES:-3}
+
+pass=0
+fail=0
+failed=()
+record() {  # name status
+	if [ "$2" -eq 0 ]; then
+		pass=$((pass + 1)); echo "PASS $1"
+	else
+		fail=$((fail + 1)); failed+=("$1"); echo "FAIL $1"
+	fi
+}
+
+for t in "$@"; do
+	"$t"
+	record "unit/$(basename "$t")" $?
+done
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "integration tests need root (the lab runs libvirtd and sshd)" >&2
+	record "lab (needs root)" 1
+else
+	tests/lab/lab.sh down >/dev/null 2>&1
+	trap 'tests/lab/lab.sh down' EXIT
+	if tests/lab/lab.sh up "$LAB_NODES"; then
+		eval "$(tests/lab/lab.sh env)"
+		for t in tests/integration/test_*.sh; do
+			echo "--- $t"
+			timeout 600 bash "$t"
+			record "$(basename "$t" .sh)" $?
+		done
+	else
+		record "lab up" 1
+	fi
+	tests/lab/lab.sh down
+	record "lab down leaves no process" $?
+	trap - EXIT
+fi
+
+[ ${#failed[@]} -gt 0 ] && printf 'failed: %s\n' "${failed[@]}"
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,194 @@
+/* main.c — start-up order: options -> config -> subcommand (or console). */
+#include "cli.h"
+#include "config.h"
+#include "log.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_USAGE 2
+
+static void usage(FILE *out)
+{
+	fputs(
+"usage: hvdeck [OPTIONS] [COMMAND [ARGS]]\n"
+"\n"
+"A terminal console for clusters of KVM/libvirt hypervisors serving\n"
+"virtual desktops.\n"
+"\n"
+"Commands:\n"
+"  dump [--json]            connect to every host, print the inventory, exit\n"
+"                           (status 1 if a host was unreachable)\n"
+"  watch [--json] [--stats] print one line per model change until interrupted\n"
+"\n"
+"Options:\n"
+"  -c, --config FILE        configuration file (default\n"
+"                           $XDG_CONFIG_HOME/hvdeck/hvdeck.conf)\n"
+"  -H, --host [NAME=]URI    add a host for this run (repeatable)\n"
+"  -r, --read-only          open every connection read-only\n"
+"  -t, --timeout SECONDS    dump: how long to wait for hosts\n"
+"      --log FILE           write a log file\n"
+"  -V, --version            print the version and exit\n"
+"  -h, --help               print this help and exit\n"
+"\n"
+"See hvdeck(1).\n", out);
+}
+
+struct args {
+	const char *config_path;
+	const char **hosts;
+	size_t nhosts;
+	const char *log_file;
+	struct cli_options cli;
+};
+
+static int parse_int(const char *s, int min, int max, int *out)
+{
+	char *end;
+	long v;
+
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+enum { OPT_LOG = 256, OPT_JSON, OPT_STATS };
+
+static const struct option long_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "host", required_argument, NULL, 'H' },
+	{ "read-only", no_argument, NULL, 'r' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "log", required_argument, NULL, OPT_LOG },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Options may stand before or after the command (`hvdeck dump --json`).
+ * Returns -1 to exit 0 (help/version), 1 on a usage error, 0 to go on. */
+static int parse_args(int argc, char **argv, struct args *a)
+{
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:H:rt:Vh", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'c': a->config_path = optarg; break;
+		case 'H':
+			a->hosts = xreallocarray(a->hosts, a->nhosts + 1, sizeof *a->hosts);
+			a->hosts[a->nhosts++] = optarg;
+			break;
+		case 'r': a->cli.read_only = 1; break;
+		case 't':
+			if (parse_int(optarg, 1, 3600, &a->cli.timeout) < 0) {
+				fprintf(stderr, "hvdeck: --timeout wants seconds from 1 to 3600, not '%s'\n", optarg);
+				return 1;
+			}
+			break;
+		case OPT_LOG: a->log_file = optarg; break;
+		case OPT_JSON: a->cli.json = 1; break;
+		case OPT_STATS: a->cli.stats = 1; break;
+		case 'V':
+			printf("hvdeck %s\n", HVDECK_VERSION);
+			return -1;
+		case 'h':
+			usage(stdout);
+			return -1;
+		case ':':
+			fprintf(stderr, "hvdeck: option '%s' needs a value\n", argv[optind - 1]);
+			return 1;
+		default:
+			fprintf(stderr, "hvdeck: unknown option '%s' (try --help)\n", argv[optind - 1]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int load_config(const struct args *a, struct config *cfg)
+{
+	char *path, *cause = NULL;
+	size_t i;
+
+	path = a->config_path != NULL ? xstrdup(a->config_path) : config_default_path();
+	config_defaults(cfg, path);
+	free(path);
+	/* An explicit -c file must exist; the default one may not yet. */
+	if (config_load(cfg, a->config_path == NULL, &cause) < 0) {
+		fprintf(stderr, "hvdeck: %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	for (i = 0; i < a->nhosts; i++) {
+		if (config_add_cli_host(cfg, a->hosts[i], &cause) < 0) {
+			fprintf(stderr, "hvdeck: -H %s: %s\n", a->hosts[i], cause);
+			free(cause);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct args a;
+	struct config cfg;
+	const char *command;
+	char *cause = NULL;
+	int rc;
+
+	memset(&a, 0, sizeof a);
+	rc = parse_args(argc, argv, &a);
+	if (rc != 0) {
+		free(a.hosts);
+		return rc < 0 ? 0 : EXIT_USAGE;
+	}
+	command = optind < argc ? argv[optind] : NULL;
+	if (command != NULL && optind + 1 < argc) {
+		fprintf(stderr, "hvdeck: unexpected argument '%s'\n", argv[optind + 1]);
+		free(a.hosts);
+		return EXIT_USAGE;
+	}
+	if (command != NULL && strcmp(command, "dump") != 0 &&
+	    strcmp(command, "watch") != 0) {
+		fprintf(stderr, "hvdeck: unknown command '%s' (try --help)\n", command);
+		free(a.hosts);
+		return EXIT_USAGE;
+	}
+	if (load_config(&a, &cfg) < 0) {
+		config_free(&cfg);
+		free(a.hosts);
+		return EXIT_USAGE;
+	}
+	free(a.hosts);
+	if (a.log_file == NULL)
+		a.log_file = cfg.log_file;
+	if (log_open(a.log_file, LOG_INFO, &cause) < 0) {
+		fprintf(stderr, "hvdeck: log: %s\n", cause);
+		free(cause);
+		config_free(&cfg);
+		return EXIT_USAGE;
+	}
+	log_set_stderr(command != NULL);
+
+	if (command == NULL) {
+		fprintf(stderr, "hvdeck: the interactive console is not in this "
+		    "version yet; use 'hvdeck dump' or 'hvdeck watch'\n");
+		rc = EXIT_USAGE;
+	} else if (strcmp(command, "dump") == 0) {
+		rc = cli_dump(&cfg, &a.cli);
+	} else {
+		rc = cli_watch(&cfg, &a.cli);
+	}
+	log_close();
+	config_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,687 @@
+/* model.c — the store. See model.h for the locking and ownership rules. */
+#include "model.h"
+#include "stats.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct m_host **hosts;
+static size_t nhosts;
+static struct m_desktop **desktops;	/* sorted by uuid */
+static size_t ndesktops;
+static uint64_t generation;
+static int wake_pipe[2] = { -1, -1 };
+static atomic_int wake_pending;
+static model_observer observer;
+static void *observer_ctx;
+
+static const char *const state_names[] = {
+	[DS_NOSTATE] = "nostate", [DS_RUNNING] = "running",
+	[DS_BLOCKED] = "blocked", [DS_PAUSED] = "paused",
+	[DS_SHUTDOWN] = "shutdown", [DS_SHUTOFF] = "shutoff",
+	[DS_CRASHED] = "crashed", [DS_PMSUSPENDED] = "pmsuspended",
+	[DS_UNKNOWN] = "unknown",
+};
+
+static const char *const host_state_names[] = {
+	[HOST_CONNECTING] = "connecting", [HOST_ONLINE] = "online",
+	[HOST_READONLY] = "read-only", [HOST_OFFLINE] = "offline",
+};
+
+void model_init(void)
+{
+	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+		fatal("pipe: %s", strerror(errno));
+}
+
+void model_lock(void)
+{
+	pthread_mutex_lock(&lock);
+}
+
+void model_unlock(void)
+{
+	pthread_mutex_unlock(&lock);
+}
+
+int model_wake_fd(void)
+{
+	return wake_pipe[0];
+}
+
+void model_wake_drain(void)
+{
+	char buf[64];
+
+	atomic_store(&wake_pending, 0);
+	while (read(wake_pipe[0], buf, sizeof buf) > 0)
+		;
+}
+
+uint64_t model_generation(void)
+{
+	uint64_t g;
+
+	model_lock();
+	g = generation;
+	model_unlock();
+	return g;
+}
+
+void model_set_observer(model_observer fn, void *ctx)
+{
+	model_lock();
+	observer = fn;
+	observer_ctx = ctx;
+	model_unlock();
+}
+
+/* Lock held. One write per burst of changes: the UI coalesces. */
+static void changed(enum m_kind kind, enum m_op op, struct m_host *h,
+    void *obj, uint64_t *obj_gen)
+{
+	generation++;
+	if (obj_gen != NULL)
+		*obj_gen = generation;
+	if (observer != NULL)
+		observer(kind, op, h, obj, observer_ctx);
+	if (wake_pipe[1] >= 0 && !atomic_exchange(&wake_pending, 1)) {
+		ssize_t n = write(wake_pipe[1], "x", 1);
+		(void)n;	/* a full pipe already wakes the reader */
+	}
+}
+
+const char *model_state_name(enum desktop_state s)
+{
+	if ((unsigned)s >= sizeof state_names / sizeof state_names[0])
+		return "?";
+	return state_names[s];
+}
+
+const char *model_host_state_name(enum host_state s)
+{
+	if ((unsigned)s >= sizeof host_state_names / sizeof host_state_names[0])
+		return "?";
+	return host_state_names[s];
+}
+
+/* ---- hosts ---- */
+
+struct m_host **model_hosts(size_t *n)
+{
+	*n = nhosts;
+	return hosts;
+}
+
+struct m_host *model_host(unsigned id)
+{
+	size_t i;
+
+	for (i = 0; i < nhosts; i++)
+		if (hosts[i]->id == id)
+			return hosts[i];
+	return NULL;
+}
+
+unsigned model_host_add(const struct config_host *ch)
+{
+	struct m_host *h = xcalloc(1, sizeof *h);
+	static unsigned next_id = 1;
+
+	model_lock();
+	h->id = next_id++;
+	h->name = xstrdup(ch->name);
+	h->uri = xstrdup(ch->uri);
+	h->migration_address = xstrdup(ch->migration_address);
+	h->role = ch->role;
+	h->state = HOST_CONNECTING;
+	h->state_since_ms = util_wall_ms();
+	h->cpu_pct = -1;
+	hosts = xreallocarray(hosts, nhosts + 1, sizeof *hosts);
+	hosts[nhosts++] = h;
+	changed(MK_HOST, MO_ADD, h, h, &h->gen);
+	model_unlock();
+	return h->id;
+}
+
+void model_host_set_state(unsigned id, enum host_state state, const char *error)
+{
+	struct m_host *h;
+	int diff;
+
+	model_lock();
+	h = model_host(id);
+	if (h != NULL) {
+		diff = util_set_str(&h->error, error);
+		if (h->state != state) {
+			h->state = state;
+			h->state_since_ms = util_wall_ms();
+			diff = 1;
+		}
+		if (state == HOST_OFFLINE) {
+			h->attempted = 1;
+			h->inventory_done = 0;
+			h->cpu_pct = -1;
+		} else if (state == HOST_CONNECTING) {
+			h->inventory_done = 0;
+		}
+		if (diff)
+			changed(MK_HOST, MO_CHANGE, h, h, &h->gen);
+	}
+	model_unlock();
+}
+
+void model_host_set_facts(unsigned id, const struct host_facts *f)
+{
+	struct m_host *h;
+
+	model_lock();
+	h = model_host(id);
+	if (h != NULL) {
+		util_set_str(&h->hostname, f->hostname);
+		util_set_str(&h->hv_type, f->hv_type);
+		h->lib_version = f->lib_version;
+		h->hv_version = f->hv_version;
+		h->cpus = f->cpus;
+		h->mhz = f->mhz;
+		h->memory_kib = f->memory_kib;
+		h->free_kib = f->free_kib;
+		changed(MK_HOST, MO_CHANGE, h, h, &h->gen);
+	}
+	model_unlock();
+}
+
+void model_host_stats(unsigned id, uint64_t busy_ns, uint64_t total_ns,
+    uint64_t free_kib)
+{
+	struct m_host *h;
+
+	model_lock();
+	h = model_host(id);
+	if (h != NULL) {
+		if (h->prev_cpu_total != 0 && total_ns > h->prev_cpu_total &&
+		    busy_ns >= h->prev_cpu_busy)
+			h->cpu_pct = (double)(busy_ns - h->prev_cpu_busy) * 100.0 /
+			    (double)(total_ns - h->prev_cpu_total);
+		h->prev_cpu_busy = busy_ns;
+		h->prev_cpu_total = total_ns;
+		h->free_kib = free_kib;
+		changed(MK_HOST, MO_STATS, h, h, &h->gen);
+	}
+	model_unlock();
+}
+
+/* ---- desktops ---- */
+
+struct m_desktop **model_desktops(size_t *n)
+{
+	*n = ndesktops;
+	return desktops;
+}
+
+/* Index of uuid, or where it would be inserted (as ~index). */
+static long desktop_index(const char *uuid)
+{
+	size_t lo = 0, hi = ndesktops;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(desktops[mid]->uuid, uuid);
+
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return ~(long)lo;
+}
+
+struct m_desktop *model_desktop(const char *uuid)
+{
+	long i = desktop_index(uuid);
+
+	return i >= 0 ? desktops[i] : NULL;
+}
+
+/* Running beats paused beats anything defined: during a migration the
+ * source keeps the desktop until the destination takes over. */
+static int place_rank(enum desktop_state s)
+{
+	switch (s) {
+	case DS_RUNNING: case DS_BLOCKED: return 5;
+	case DS_SHUTDOWN: return 4;
+	case DS_PAUSED: case DS_PMSUSPENDED: return 3;
+	case DS_CRASHED: return 2;
+	default: return 1;
+	}
+}
+
+const struct m_place *model_desktop_place(const struct m_desktop *d)
+{
+	const struct m_place *best = NULL;
+	size_t i;
+
+	for (i = 0; i < d->nplaces; i++)
+		if (best == NULL ||
+		    place_rank(d->places[i].state) > place_rank(best->state))
+			best = &d->places[i];
+	return best;
+}
+
+enum desktop_state model_desktop_state(const struct m_desktop *d)
+{
+	const struct m_place *p = model_desktop_place(d);
+	struct m_host *h;
+
+	if (p == NULL)
+		return DS_UNKNOWN;
+	h = model_host(p->host_id);
+	if (h == NULL || h->state == HOST_OFFLINE || h->state == HOST_CONNECTING)
+		return DS_UNKNOWN;
+	return p->state;
+}
+
+static struct m_place *find_place(struct m_desktop *d, unsigned id)
+{
+	size_t i;
+
+	for (i = 0; i < d->nplaces; i++)
+		if (d->places[i].host_id == id)
+			return &d->places[i];
+	return NULL;
+}
+
+static void desktop_free(struct m_desktop *d)
+{
+	free(d->name);
+	virtxml_domain_free(&d->xml);
+	free(d->places);
+	free(d->job_kind);
+	free(d);
+}
+
+static int is_active(enum desktop_state s)
+{
+	return s != DS_SHUTOFF && s != DS_NOSTATE && s != DS_UNKNOWN;
+}
+
+void model_desktop_seen(unsigned id, const char *uuid, const char *name,
+    enum desktop_state state, int reason, int persistent,
+    struct xml_domain *xml)
+{
+	struct m_desktop *d;
+	struct m_place *p;
+	struct m_host *h;
+	enum m_op op = MO_CHANGE;
+	long i;
+
+	model_lock();
+	h = model_host(id);
+	i = desktop_index(uuid);
+	if (i >= 0) {
+		d = desktops[i];
+	} else {
+		d = xcalloc(1, sizeof *d);
+		snprintf(d->uuid, sizeof d->uuid, "%s", uuid);
+		d->cpu_pct = d->rd_bps = d->wr_bps = d->rx_bps = d->tx_bps = -1;
+		d->job_pct = -1;
+		desktops = xreallocarray(desktops, ndesktops + 1, sizeof *desktops);
+		i = ~i;
+		memmove(desktops + i + 1, desktops + i,
+		    (ndesktops - (size_t)i) * sizeof *desktops);
+		desktops[i] = d;
+		ndesktops++;
+		op = MO_ADD;
+	}
+	util_set_str(&d->name, name);
+	if (xml != NULL) {
+		virtxml_domain_free(&d->xml);
+		d->xml = *xml;
+		memset(xml, 0, sizeof *xml);
+	}
+	p = find_place(d, id);
+	if (p == NULL) {
+		d->places = xreallocarray(d->places, d->nplaces + 1, sizeof *p);
+		p = &d->places[d->nplaces++];
+		p->host_id = id;
+		p->state = DS_NOSTATE;
+	}
+	if (!is_active(p->state) && is_active(state) && op == MO_CHANGE &&
+	    d->started_wall_ms == 0 && model_desktop_place(d) == p)
+		d->started_wall_ms = util_wall_ms();
+	p->state = state;
+	p->reason = reason;
+	p->persistent = persistent;
+	p->seen = 1;
+	changed(MK_DESKTOP, op, h, d, &d->gen);
+	model_unlock();
+}
+
+void model_desktop_set_state(unsigned id, const char *uuid,
+    enum desktop_state state, int reason)
+{
+	struct m_desktop *d;
+	struct m_place *p;
+
+	model_lock();
+	d = model_desktop(uuid);
+	p = d != NULL ? find_place(d, id) : NULL;
+	if (p != NULL && (p->state != state || p->reason != reason)) {
+		if (!is_active(p->state) && is_active(state))
+			d->started_wall_ms = util_wall_ms();
+		if (!is_active(state) && model_desktop_place(d) == p) {
+			d->cpu_pct = d->rd_bps = d->wr_bps = -1;
+			d->rx_bps = d->tx_bps = -1;
+		}
+		p->state = state;
+		p->reason = reason;
+		changed(MK_DESKTOP, MO_CHANGE, model_host(id), d, &d->gen);
+	}
+	model_unlock();
+}
+
+/* Lock held. Remove the placement of d on host id; the desktop goes when
+ * no host knows it any more. */
+static void drop_place(struct m_desktop *d, unsigned id)
+{
+	struct m_host *h = model_host(id);
+	size_t k;
+	long i;
+
+	for (k = 0; k < d->nplaces; k++) {
+		if (d->places[k].host_id != id)
+			continue;
+		memmove(d->places + k, d->places + k + 1,
+		    (d->nplaces - k - 1) * sizeof *d->places);
+		d->nplaces--;
+		if (d->nplaces > 0) {
+			changed(MK_DESKTOP, MO_CHANGE, h, d, &d->gen);
+			return;
+		}
+		changed(MK_DESKTOP, MO_REMOVE, h, d, &d->gen);
+		i = desktop_index(d->uuid);
+		memmove(desktops + i, desktops + i + 1,
+		    (ndesktops - (size_t)i - 1) * sizeof *desktops);
+		ndesktops--;
+		desktop_free(d);
+		return;
+	}
+}
+
+void model_desktop_gone(unsigned id, const char *uuid)
+{
+	struct m_desktop *d;
+
+	model_lock();
+	d = model_desktop(uuid);
+	if (d != NULL)
+		drop_place(d, id);
+	model_unlock();
+}
+
+void model_desktop_stats(unsigned id, const char *uuid,
+    const struct desktop_sample *s)
+{
+	struct m_desktop *d;
+
+	model_lock();
+	d = model_desktop(uuid);
+	if (d != NULL && find_place(d, id) != NULL) {
+		if (d->prev_host != id)	/* counters restart after a migration */
+			d->prev_at_ms = 0;
+		d->cpu_pct = stats_cpu_percent(d->prev_cpu_ns, d->prev_at_ms,
+		    s->cpu_ns, s->at_ms);
+		d->rd_bps = stats_rate(d->prev_rd, d->prev_at_ms, s->rd, s->at_ms);
+		d->wr_bps = stats_rate(d->prev_wr, d->prev_at_ms, s->wr, s->at_ms);
+		d->rx_bps = stats_rate(d->prev_rx, d->prev_at_ms, s->rx, s->at_ms);
+		d->tx_bps = stats_rate(d->prev_tx, d->prev_at_ms, s->tx, s->at_ms);
+		d->prev_cpu_ns = s->cpu_ns;
+		d->prev_rd = s->rd;
+		d->prev_wr = s->wr;
+		d->prev_rx = s->rx;
+		d->prev_tx = s->tx;
+		d->prev_at_ms = s->at_ms;
+		d->prev_host = id;
+		if (s->balloon_kib != 0)
+			d->balloon_kib = s->balloon_kib;
+		changed(MK_DESKTOP, MO_STATS, model_host(id), d, &d->gen);
+	}
+	model_unlock();
+}
+
+void model_desktop_job(const char *uuid, int active, const char *kind,
+    double pct, uint64_t iteration)
+{
+	struct m_desktop *d;
+	const struct m_place *p;
+
+	model_lock();
+	d = model_desktop(uuid);
+	if (d != NULL) {
+		d->job_active = active;
+		util_set_str(&d->job_kind, active ? kind : NULL);
+		d->job_pct = active ? pct : -1;
+		d->job_iteration = active ? iteration : 0;
+		p = model_desktop_place(d);
+		changed(MK_DESKTOP, MO_CHANGE,
+		    p != NULL ? model_host(p->host_id) : NULL, d, &d->gen);
+	}
+	model_unlock();
+}
+
+/* ---- pools ---- */
+
+void model_volume_free(struct m_volume *v)
+{
+	free(v->name);
+	free(v->path);
+	free(v->key);
+	free(v->format);
+	free(v->backing_path);
+	free(v->backing_format);
+}
+
+static void pool_free(struct m_pool *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nvols; i++)
+		model_volume_free(&p->vols[i]);
+	free(p->vols);
+	free(p->name);
+	free(p->uuid);
+	free(p->type);
+	free(p->target_path);
+	free(p);
+}
+
+static int volume_cmp(const void *a, const void *b)
+{
+	const struct m_volume *x = a, *y = b;
+
+	return strcmp(x->name ? x->name : "", y->name ? y->name : "");
+}
+
+void model_pool_seen(unsigned id, const struct m_pool *info,
+    struct m_volume *vols, size_t nvols)
+{
+	struct m_host *h;
+	struct m_pool *p = NULL;
+	enum m_op op = MO_CHANGE;
+	size_t i;
+
+	model_lock();
+	h = model_host(id);
+	if (h == NULL) {
+		model_unlock();
+		for (i = 0; i < nvols; i++)
+			model_volume_free(&vols[i]);
+		free(vols);
+		return;
+	}
+	for (i = 0; i < h->npools; i++)
+		if (strcmp(h->pools[i]->name, info->name) == 0)
+			p = h->pools[i];
+	if (p == NULL) {
+		p = xcalloc(1, sizeof *p);
+		p->name = xstrdup(info->name);
+		h->pools = xreallocarray(h->pools, h->npools + 1, sizeof *h->pools);
+		h->pools[h->npools++] = p;
+		op = MO_ADD;
+	}
+	util_set_str(&p->uuid, info->uuid);
+	util_set_str(&p->type, info->type);
+	util_set_str(&p->target_path, info->target_path);
+	p->active = info->active;
+	p->autostart = info->autostart;
+	p->capacity = info->capacity;
+	p->allocation = info->allocation;
+	p->available = info->available;
+	for (i = 0; i < p->nvols; i++)
+		model_volume_free(&p->vols[i]);
+	free(p->vols);
+	qsort(vols, nvols, sizeof *vols, volume_cmp);
+	p->vols = vols;
+	p->nvols = nvols;
+	p->seen = 1;
+	changed(MK_POOL, op, h, p, &p->gen);
+	model_unlock();
+}
+
+static void drop_pool(struct m_host *h, size_t i)
+{
+	struct m_pool *p = h->pools[i];
+
+	changed(MK_POOL, MO_REMOVE, h, p, &p->gen);
+	memmove(h->pools + i, h->pools + i + 1,
+	    (h->npools - i - 1) * sizeof *h->pools);
+	h->npools--;
+	pool_free(p);
+}
+
+void model_pool_gone(unsigned id, const char *name)
+{
+	struct m_host *h;
+	size_t i;
+
+	model_lock();
+	h = model_host(id);
+	for (i = 0; h != NULL && i < h->npools; i++) {
+		if (strcmp(h->pools[i]->name, name) == 0) {
+			drop_pool(h, i);
+			break;
+		}
+	}
+	model_unlock();
+}
+
+size_t model_pools_sharing(unsigned id, const char *target_path,
+    unsigned *host_ids, char **pool_names, size_t max)
+{
+	size_t i, k, n = 0;
+
+	if (target_path == NULL)
+		return 0;
+	model_lock();
+	for (i = 0; i < nhosts; i++) {
+		if (hosts[i]->id == id)
+			continue;
+		for (k = 0; k < hosts[i]->npools && n < max; k++) {
+			struct m_pool *p = hosts[i]->pools[k];
+
+			if (p->target_path != NULL &&
+			    strcmp(p->target_path, target_path) == 0) {
+				host_ids[n] = hosts[i]->id;
+				pool_names[n++] = xstrdup(p->name);
+			}
+		}
+	}
+	model_unlock();
+	return n;
+}
+
+/* ---- full sync: mark and sweep ---- */
+
+void model_sync_begin(unsigned id)
+{
+	struct m_host *h;
+	struct m_place *p;
+	size_t i;
+
+	model_lock();
+	h = model_host(id);
+	for (i = 0; h != NULL && i < h->npools; i++)
+		h->pools[i]->seen = 0;
+	for (i = 0; i < ndesktops; i++)
+		if ((p = find_place(desktops[i], id)) != NULL)
+			p->seen = 0;
+	model_unlock();
+}
+
+void model_sync_end(unsigned id)
+{
+	struct m_host *h;
+	struct m_place *p;
+	size_t i;
+
+	model_lock();
+	h = model_host(id);
+	for (i = h != NULL ? h->npools : 0; i-- > 0;)
+		if (!h->pools[i]->seen)
+			drop_pool(h, i);
+	/* backwards: drop_place may remove desktops[i] */
+	for (i = ndesktops; i-- > 0;)
+		if ((p = find_place(desktops[i], id)) != NULL && !p->seen)
+			drop_place(desktops[i], id);
+	if (h != NULL) {
+		h->inventory_done = 1;
+		h->attempted = 1;
+		changed(MK_HOST, MO_CHANGE, h, h, &h->gen);
+	}
+	model_unlock();
+}
+
+void model_free(void)
+{
+	size_t i, k;
+
+	model_lock();
+	for (i = 0; i < ndesktops; i++)
+		desktop_free(desktops[i]);
+	free(desktops);
+	desktops = NULL;
+	ndesktops = 0;
+	for (i = 0; i < nhosts; i++) {
+		struct m_host *h = hosts[i];
+
+		for (k = 0; k < h->npools; k++)
+			pool_free(h->pools[k]);
+		free(h->pools);
+		free(h->name);
+		free(h->uri);
+		free(h->migration_address);
+		free(h->error);
+		free(h->hostname);
+		free(h->hv_type);
+		free(h);
+	}
+	free(hosts);
+	hosts = NULL;
+	nhosts = 0;
+	model_unlock();
+	if (wake_pipe[0] >= 0) {
+		close(wake_pipe[0]);
+		close(wake_pipe[1]);
+		wake_pipe[0] = wake_pipe[1] = -1;
+	}
+}

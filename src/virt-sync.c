@@ -1,0 +1,320 @@
+/* virt-sync.c — inventory (ListAll*) and bulk stats (GetAllDomainStats) of
+ * one host, on its worker thread. A full sync is a mark-and-sweep: what the
+ * host no longer reports leaves the model. */
+#include "virt-sync.h"
+#include "virt-evloop.h"
+#include "virt-xml.h"
+#include "model.h"
+#include "log.h"
+#include "util.h"
+
+#include <libvirt/virterror.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void warn_libvirt(struct host_worker *w, const char *what)
+{
+	char *msg = evloop_last_error("failed");
+
+	log_msg(LOG_WARN, "%s: %s: %s", w->name, what, msg);
+	free(msg);
+}
+
+static void read_domain(struct host_worker *w, virDomainPtr dom)
+{
+	char uuid[VIR_UUID_STRING_BUFLEN];
+	struct xml_domain xml;
+	char *desc, *cause = NULL;
+	int state = 0, reason = 0, persistent;
+
+	if (virDomainGetUUIDString(dom, uuid) < 0)
+		return;
+	if (virDomainGetState(dom, &state, &reason, 0) < 0) {
+		warn_libvirt(w, "domain state");
+		return;
+	}
+	persistent = virDomainIsPersistent(dom) == 1;
+	memset(&xml, 0, sizeof xml);
+	desc = virDomainGetXMLDesc(dom, 0);
+	if (desc == NULL) {
+		warn_libvirt(w, "domain XML");
+	} else if (virtxml_parse_domain(desc, &xml, &cause) < 0) {
+		log_msg(LOG_WARN, "%s: domain %s: %s", w->name, uuid, cause);
+		free(cause);
+	}
+	free(desc);
+	model_desktop_seen(w->host_id, uuid, virDomainGetName(dom),
+	    (enum desktop_state)state, reason, persistent, &xml);
+	virtxml_domain_free(&xml);
+}
+
+void sync_domain(struct host_worker *w, const char *uuid)
+{
+	virDomainPtr dom = virDomainLookupByUUIDString(w->conn, uuid);
+
+	if (dom == NULL) {
+		virErrorPtr err = virGetLastError();
+
+		if (err != NULL && err->code == VIR_ERR_NO_DOMAIN)
+			model_desktop_gone(w->host_id, uuid);
+		else
+			warn_libvirt(w, "domain lookup");
+		return;
+	}
+	read_domain(w, dom);
+	virDomainFree(dom);
+}
+
+static void read_volume(struct host_worker *w, virStorageVolPtr vol,
+    struct m_volume *out)
+{
+	struct xml_volume x;
+	char *desc, *cause = NULL;
+
+	memset(out, 0, sizeof *out);
+	out->name = xstrdup(virStorageVolGetName(vol));
+	desc = virStorageVolGetXMLDesc(vol, 0);
+	if (desc == NULL) {
+		warn_libvirt(w, "volume XML");
+		return;
+	}
+	if (virtxml_parse_volume(desc, &x, &cause) < 0) {
+		log_msg(LOG_WARN, "%s: volume %s: %s", w->name, out->name, cause);
+		free(cause);
+		free(desc);
+		return;
+	}
+	free(desc);
+	out->path = x.path;
+	out->key = x.key;
+	out->format = x.format;
+	out->backing_path = x.backing_path;
+	out->backing_format = x.backing_format;
+	out->capacity = x.capacity;
+	out->allocation = x.allocation;
+	x.path = x.key = x.format = x.backing_path = x.backing_format = NULL;
+	virtxml_volume_free(&x);
+}
+
+static void read_pool(struct host_worker *w, virStoragePoolPtr pool)
+{
+	struct m_pool info;
+	struct xml_pool x;
+	virStoragePoolInfo pi;
+	virStorageVolPtr *vols = NULL;
+	struct m_volume *mv = NULL;
+	char uuid[VIR_UUID_STRING_BUFLEN] = "";
+	char *desc, *cause = NULL;
+	int n = 0, i;
+
+	memset(&info, 0, sizeof info);
+	memset(&x, 0, sizeof x);
+	info.name = (char *)virStoragePoolGetName(pool);
+	virStoragePoolGetUUIDString(pool, uuid);
+	info.uuid = uuid;
+	if (virStoragePoolGetInfo(pool, &pi) < 0) {
+		warn_libvirt(w, "pool info");
+		return;
+	}
+	info.active = pi.state == VIR_STORAGE_POOL_RUNNING ||
+	    pi.state == VIR_STORAGE_POOL_DEGRADED;
+	info.capacity = pi.capacity;
+	info.allocation = pi.allocation;
+	info.available = pi.available;
+	if (virStoragePoolGetAutostart(pool, &info.autostart) < 0)
+		info.autostart = 0;
+	desc = virStoragePoolGetXMLDesc(pool, 0);
+	if (desc != NULL && virtxml_parse_pool(desc, &x, &cause) == 0) {
+		info.type = x.type;
+		info.target_path = x.target_path;
+	} else if (desc == NULL) {
+		warn_libvirt(w, "pool XML");
+	} else {
+		log_msg(LOG_WARN, "%s: pool %s: %s", w->name, info.name, cause);
+		free(cause);
+	}
+	free(desc);
+	if (info.active) {
+		n = virStoragePoolListAllVolumes(pool, &vols, 0);
+		if (n < 0) {
+			warn_libvirt(w, "volume list");
+			n = 0;
+		}
+	}
+	mv = xcalloc((size_t)n, sizeof *mv);
+	for (i = 0; i < n; i++) {
+		read_volume(w, vols[i], &mv[i]);
+		virStorageVolFree(vols[i]);
+	}
+	free(vols);
+	model_pool_seen(w->host_id, &info, mv, (size_t)n);
+	virtxml_pool_free(&x);
+}
+
+void sync_pool(struct host_worker *w, const char *name)
+{
+	virStoragePoolPtr pool = virStoragePoolLookupByName(w->conn, name);
+
+	if (pool == NULL) {
+		virErrorPtr err = virGetLastError();
+
+		if (err != NULL && err->code == VIR_ERR_NO_STORAGE_POOL)
+			model_pool_gone(w->host_id, name);
+		else
+			warn_libvirt(w, "pool lookup");
+		return;
+	}
+	read_pool(w, pool);
+	virStoragePoolFree(pool);
+}
+
+static int sync_facts(struct host_worker *w, char **cause)
+{
+	struct host_facts f;
+	virNodeInfo ni;
+	char *hostname;
+	const char *type;
+	unsigned long long freemem;
+
+	memset(&f, 0, sizeof f);
+	if (virNodeGetInfo(w->conn, &ni) < 0) {
+		*cause = evloop_last_error("cannot read node info");
+		return -1;
+	}
+	hostname = virConnectGetHostname(w->conn);
+	type = virConnectGetType(w->conn);
+	f.hostname = hostname;
+	f.hv_type = type;
+	if (virConnectGetLibVersion(w->conn, &f.lib_version) < 0)
+		f.lib_version = 0;
+	if (virConnectGetVersion(w->conn, &f.hv_version) < 0)
+		f.hv_version = 0;
+	f.cpus = ni.cpus;
+	f.mhz = ni.mhz;
+	f.memory_kib = ni.memory;
+	freemem = virNodeGetFreeMemory(w->conn);
+	f.free_kib = freemem / 1024;
+	model_host_set_facts(w->host_id, &f);
+	free(hostname);
+	return 0;
+}
+
+int sync_full(struct host_worker *w, char **cause)
+{
+	virDomainPtr *doms = NULL;
+	virStoragePoolPtr *pools = NULL;
+	int n, i;
+
+	if (sync_facts(w, cause) < 0)
+		return -1;
+	n = virConnectListAllDomains(w->conn, &doms, 0);
+	if (n < 0) {
+		*cause = evloop_last_error("cannot list domains");
+		return -1;
+	}
+	model_sync_begin(w->host_id);
+	for (i = 0; i < n; i++) {
+		read_domain(w, doms[i]);
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	n = virConnectListAllStoragePools(w->conn, &pools, 0);
+	if (n < 0) {
+		/* a hypervisor without a storage driver still has desktops */
+		warn_libvirt(w, "storage pools");
+		n = 0;
+	}
+	for (i = 0; i < n; i++) {
+		read_pool(w, pools[i]);
+		virStoragePoolFree(pools[i]);
+	}
+	free(pools);
+	model_sync_end(w->host_id);
+	return 0;
+}
+
+/* Sum "PREFIX.N.FIELD" over N = 0 .. "PREFIX.count" - 1. */
+static uint64_t sum_indexed(virTypedParameterPtr p, int np, const char *prefix,
+    const char *field)
+{
+	unsigned count = 0, i;
+	unsigned long long v, total = 0;
+	char key[VIR_TYPED_PARAM_FIELD_LENGTH];
+
+	snprintf(key, sizeof key, "%s.count", prefix);
+	if (virTypedParamsGetUInt(p, np, key, &count) != 1)
+		return 0;
+	for (i = 0; i < count; i++) {
+		snprintf(key, sizeof key, "%s.%u.%s", prefix, i, field);
+		if (virTypedParamsGetULLong(p, np, key, &v) == 1)
+			total += v;
+	}
+	return total;
+}
+
+static void sync_node_stats(struct host_worker *w)
+{
+	virNodeCPUStatsPtr params;
+	int n = 0, i;
+	uint64_t busy = 0, total = 0;
+	unsigned long long freemem;
+
+	if (virNodeGetCPUStats(w->conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &n, 0) < 0 ||
+	    n <= 0) {
+		warn_libvirt(w, "node CPU stats");
+		return;
+	}
+	params = xcalloc((size_t)n, sizeof *params);
+	if (virNodeGetCPUStats(w->conn, VIR_NODE_CPU_STATS_ALL_CPUS, params, &n, 0) == 0) {
+		for (i = 0; i < n; i++) {
+			total += params[i].value;
+			if (strcmp(params[i].field, VIR_NODE_CPU_STATS_IDLE) != 0 &&
+			    strcmp(params[i].field, VIR_NODE_CPU_STATS_IOWAIT) != 0)
+				busy += params[i].value;
+		}
+		freemem = virNodeGetFreeMemory(w->conn);
+		model_host_stats(w->host_id, busy, total, freemem / 1024);
+	} else {
+		warn_libvirt(w, "node CPU stats");
+	}
+	free(params);
+}
+
+void sync_stats(struct host_worker *w)
+{
+	virDomainStatsRecordPtr *recs = NULL;
+	struct desktop_sample s;
+	char uuid[VIR_UUID_STRING_BUFLEN];
+	unsigned long long v;
+	int n, i;
+	unsigned types = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL |
+	    VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_INTERFACE |
+	    VIR_DOMAIN_STATS_BLOCK;
+
+	sync_node_stats(w);
+	n = virConnectGetAllDomainStats(w->conn, types, &recs,
+	    VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
+	if (n < 0) {
+		warn_libvirt(w, "domain stats");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		virDomainStatsRecordPtr r = recs[i];
+
+		if (virDomainGetUUIDString(r->dom, uuid) < 0)
+			continue;
+		memset(&s, 0, sizeof s);
+		s.at_ms = util_now_ms();
+		if (virTypedParamsGetULLong(r->params, r->nparams, "cpu.time", &v) == 1)
+			s.cpu_ns = v;
+		if (virTypedParamsGetULLong(r->params, r->nparams, "balloon.current", &v) == 1)
+			s.balloon_kib = v;
+		s.rd = sum_indexed(r->params, r->nparams, "block", "rd.bytes");
+		s.wr = sum_indexed(r->params, r->nparams, "block", "wr.bytes");
+		s.rx = sum_indexed(r->params, r->nparams, "net", "rx.bytes");
+		s.tx = sum_indexed(r->params, r->nparams, "net", "tx.bytes");
+		model_desktop_stats(w->host_id, uuid, &s);
+	}
+	virDomainStatsRecordListFree(recs);
+}
