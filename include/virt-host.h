@@ -58,9 +58,10 @@ void hosts_start(const struct config *cfg, int read_only);
 /* Start one more host at run time (add-host). Returns the host id. */
 unsigned hosts_add(const struct config_host *ch, int read_only,
     int stats_interval);
-/* Ask every worker to stop, wait up to timeout_ms for them, then free what
- * finished. Call before evloop_stop(). */
-void hosts_stop(int timeout_ms);
+/* Ask every worker to stop and wait up to timeout_ms for them. Returns how
+ * many are still running (stuck in a connect): then nothing they use may be
+ * freed. Call before evloop_stop(). */
+int hosts_stop(int timeout_ms);
 /* Release workers after the event loop has stopped. */
 void hosts_free(void);
 

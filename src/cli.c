@@ -39,9 +39,12 @@ static int engine_start(const struct config *cfg, int read_only)
 	return 0;
 }
 
+/* A worker stuck in a connect to a silent host cannot be joined: then the
+ * model and the event loop stay alive until the process exits. */
 static void engine_stop(void)
 {
-	hosts_stop(3000);
+	if (hosts_stop(1000) > 0)
+		return;
 	evloop_stop();
 	hosts_free();
 	model_free();

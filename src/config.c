@@ -259,6 +259,36 @@ static const char *type_name(int type)
 	return "nothing";
 }
 
+/* "." for "file", "/" for "/file", else everything before the last '/'.
+ * Caller frees. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return dup_n(path, (size_t)(slash - path));
+}
+
+/* The file a message is about. libconfig names only @included files, and
+ * relative to the include directory, which is the config's. Caller frees. */
+static char *source_name(const char *path, const char *file)
+{
+	char *dir, *full;
+
+	if (file == NULL)
+		return xstrdup(path);
+	if (file[0] == '/')
+		return xstrdup(file);
+	dir = dir_of(path);
+	full = strcmp(dir, ".") == 0 ? xstrdup(file) :
+	    xasprintf("%s/%s", dir, file);
+	free(dir);
+	return full;
+}
+
 /* Sets *ctx->cause to "FILE:LINE: WHY<message>" and returns -1. */
 static int fail_at(const struct load_ctx *ctx, const config_setting_t *s,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -266,16 +296,17 @@ static int fail_at(const struct load_ctx *ctx, const config_setting_t *s,
 static int fail_at(const struct load_ctx *ctx, const config_setting_t *s,
     const char *fmt, ...)
 {
-	const char *file = config_setting_source_file(s);
+	char *msg, *where;
 	va_list ap;
-	char *msg;
 
 	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		fatal("out of memory");
 	va_end(ap);
-	*ctx->cause = xasprintf("%s:%u: %s%s", file != NULL ? file : ctx->path,
+	where = source_name(ctx->path, config_setting_source_file(s));
+	*ctx->cause = xasprintf("%s:%u: %s%s", where,
 	    config_setting_source_line(s), ctx->why, msg);
+	free(where);
 	free(msg);
 	return -1;
 }
@@ -492,19 +523,6 @@ static int load_tree(const struct load_ctx *ctx, const config_t *lc,
 	return 0;
 }
 
-/* "." for "file", "/" for "/file", else everything before the last '/'.
- * Caller frees. */
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (slash == NULL)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	return dup_n(path, (size_t)(slash - path));
-}
-
 /* Parses path into lc (libconfig-initialised; @include is relative to the
  * file's directory). Returns 1 when parsed, 0 when the file does not exist,
  * -1 with *cause ("FILE:LINE: WHY<libconfig's text>" for syntax errors). */
@@ -512,7 +530,7 @@ static int read_tree(config_t *lc, const char *path, const char *why,
     char **cause)
 {
 	struct stat st;
-	char *dir;
+	char *dir, *where;
 	FILE *f;
 	int ok;
 
@@ -534,9 +552,10 @@ static int read_tree(config_t *lc, const char *path, const char *why,
 	fclose(f);
 	if (ok)
 		return 1;
-	*cause = xasprintf("%s:%d: %s%s", config_error_file(lc) != NULL ?
-	    config_error_file(lc) : path, config_error_line(lc), why,
+	where = source_name(path, config_error_file(lc));
+	*cause = xasprintf("%s:%d: %s%s", where, config_error_line(lc), why,
 	    config_error_text(lc));
+	free(where);
 	return -1;
 }
 
@@ -728,8 +747,10 @@ static int write_tmp(const struct config *cfg, const char *tmp, char **cause)
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
 		*cause = xasprintf("%s: %s", tmp, strerror(errno));
-		if (fd >= 0)
+		if (fd >= 0) {
 			close(fd);
+			unlink(tmp);
+		}
 		return -1;
 	}
 	config_init(&lc);

@@ -152,6 +152,20 @@ unsigned model_host_add(const struct config_host *ch)
 	return h->id;
 }
 
+/* Lock held. Desktops shown on h change with it (greyed when it goes). */
+static void touch_desktops_of(struct m_host *h)
+{
+	const struct m_place *p;
+	size_t i;
+
+	for (i = 0; i < ndesktops; i++) {
+		p = model_desktop_place(desktops[i]);
+		if (p != NULL && p->host_id == h->id)
+			changed(MK_DESKTOP, MO_CHANGE, h, desktops[i],
+			    &desktops[i]->gen);
+	}
+}
+
 void model_host_set_state(unsigned id, enum host_state state, const char *error)
 {
 	struct m_host *h;
@@ -173,8 +187,10 @@ void model_host_set_state(unsigned id, enum host_state state, const char *error)
 		} else if (state == HOST_CONNECTING) {
 			h->inventory_done = 0;
 		}
-		if (diff)
+		if (diff) {
 			changed(MK_HOST, MO_CHANGE, h, h, &h->gen);
+			touch_desktops_of(h);
+		}
 	}
 	model_unlock();
 }
@@ -550,7 +566,8 @@ void model_pool_seen(unsigned id, const struct m_pool *info,
 	for (i = 0; i < p->nvols; i++)
 		model_volume_free(&p->vols[i]);
 	free(p->vols);
-	qsort(vols, nvols, sizeof *vols, volume_cmp);
+	if (nvols > 1)
+		qsort(vols, nvols, sizeof *vols, volume_cmp);
 	p->vols = vols;
 	p->nvols = nvols;
 	p->seen = 1;

@@ -443,8 +443,9 @@ void hosts_start(const struct config *cfg, int read_only)
 		hosts_add(&cfg->hosts[i], read_only, cfg->stats_interval);
 }
 
-void hosts_stop(int timeout_ms)
+int hosts_stop(int timeout_ms)
 {
+	int stragglers = 0;
 	struct timespec ts;
 	size_t i;
 
@@ -468,11 +469,14 @@ void hosts_stop(int timeout_ms)
 		if (workers[i]->started &&
 		    pthread_timedjoin_np(workers[i]->thread, NULL, &ts) == 0)
 			workers[i]->started = 0;
-		else
-			log_msg(LOG_WARN, "%s: worker did not stop in time",
+		else {
+			log_msg(LOG_INFO, "%s: worker did not stop in time",
 			    workers[i]->name);
+			stragglers++;
+		}
 	}
 	pthread_mutex_unlock(&workers_lock);
+	return stragglers;
 }
 
 void hosts_free(void)

@@ -1,11 +1,13 @@
 /* fuzz_virt_xml.c — libFuzzer harness for the libvirt XML parsers.
  *
- *   clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
- *       -Iinclude \
- *       $(pkg-config --cflags libxml-2.0) tests/fuzz/fuzz_virt_xml.c \
+ *   clang -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 \
+ *       -fsanitize=fuzzer,address,undefined $(pkg-config --cflags libxml-2.0) \
+ *       tests/fuzz/fuzz_virt_xml.c \
  *       src/virt-xml.c src/util.c src/log.c \
  *       $(pkg-config --libs libxml-2.0) -lpthread -o build/fuzz_virt_xml
- *   build/fuzz_virt_xml -max_len=65536 tests/unit/data/xml
+ *   mkdir -p /tmp/corpus && cp tests/unit/data/xml/[a-z]*.xml /tmp/corpus
+ *   build/fuzz_virt_xml -max_len=65536 -max_total_time=60 /tmp/corpus
+ * Give a scratch corpus directory first: libFuzzer writes into it.
  *
  * Each input goes to all three parsers; whatever they return must be
  * freeable, and a failure must come with a cause. */

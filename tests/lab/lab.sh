@@ -467,7 +467,7 @@ cmd_up() {
     done
     for i in $(seq 1 "$n"); do
         d=$(node_dir "$i")
-        if ! wait_for "$i" "libvirtd" virsh -q -c "$(tcp_uri "$i")" uri ||
+        if ! wait_for "$i" libvirtd timeout 10 virsh -q -c "$(tcp_uri "$i")" uri ||
            ! wait_for "$i" "sshd" ssh_node "$i" test -S /run/libvirt/libvirt-sock ||
            ! wait_for "$i" sshd test -s "$d/sshd.pid" ||
            ! node_is_up "$i"; then

@@ -269,6 +269,23 @@ static void test_load_bad(void **state)
 	config_free(&cfg);
 }
 
+/* Errors in an @included file name that file, beside the config. */
+static void test_load_include(void **state)
+{
+	struct config cfg;
+	char *cause = NULL;
+
+	(void)state;
+	config_defaults(&cfg, DATA "include.conf");
+	assert_int_equal(config_load(&cfg, 0, &cause), -1);
+	if (strncmp(cause, DATA "include-hosts.inc:3: 'hv1' is not a libvirt URI",
+	    strlen(DATA "include-hosts.inc:3: 'hv1' is not a libvirt URI")) != 0)
+		fail_msg("%s", cause);
+	free(cause);
+	assert_defaults(&cfg);
+	config_free(&cfg);
+}
+
 /* Bad input changes nothing, even over a config loaded before. */
 static void test_load_bad_keeps_previous(void **state)
 {
@@ -699,6 +716,7 @@ int main(void)
 		SCRATCH(test_load_directory),
 		BAD(0), BAD(1), BAD(2), BAD(3), BAD(4), BAD(5), BAD(6), BAD(7),
 		BAD(8), BAD(9), BAD(10), BAD(11), BAD(12), BAD(13), BAD(14),
+		cmocka_unit_test(test_load_include),
 		cmocka_unit_test(test_load_bad_keeps_previous),
 		SCRATCH(test_save_round_trip),
 		SCRATCH(test_save_defaults_round_trip),

@@ -700,7 +700,7 @@ static void test_deep_backing_chain(void **state)
 	assert_int_equal(d.ndisks, 1);
 	assert_int_equal(d.disks[0].nbacking, 10);
 	for (i = 0; i < 10; i++) {
-		char want[16];
+		char want[32];
 
 		snprintf(want, sizeof want, "/img/%d", i + 1);
 		assert_string_equal(d.disks[0].backing[i], want);

@@ -1,0 +1,67 @@
+# tests/integration/lib.sh — shared helpers for integration tests. Sourced.
+# Tests run against the lab (`tests/lab/lab.sh up`): LAB_* variables come
+# from `lab.sh env`; HVDECK is the binary under test.
+set -u
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LAB=$top/tests/lab/lab.sh
+: "${HVDECK:=$top/build/hvdeck}"
+[ -n "${LAB_DIR:-}" ] || eval "$("$LAB" env)"
+TEST_NAME=$(basename "$0" .sh)
+WORK=$(mktemp -d "/tmp/hvdeck-$TEST_NAME.XXXXXX")
+CLEANUP=()
+
+fail() { echo "FAIL: $TEST_NAME: $*" >&2; exit 1; }
+pass() { echo "PASS: $TEST_NAME${1:+: $1}"; exit 0; }
+info() { echo "  $TEST_NAME: $*"; }
+
+on_exit() {
+	local i
+	for ((i = ${#CLEANUP[@]} - 1; i >= 0; i--)); do
+		eval "${CLEANUP[$i]}" >/dev/null 2>&1 || true
+	done
+	rm -rf "$WORK"
+}
+trap on_exit EXIT
+cleanup() { CLEANUP+=("$1"); }
+
+now_ms() { date +%s%3N; }
+
+# wait_until SECONDS COMMAND...: poll COMMAND every 50 ms until it succeeds
+# or the deadline passes (returns 1).
+wait_until() {
+	local deadline=$(( $(now_ms) + $1 * 1000 ))
+	shift
+	until "$@"; do
+		[ "$(now_ms)" -lt "$deadline" ] || return 1
+		sleep 0.05
+	done
+}
+
+vsh() { local n=$1; shift; local u="LAB_URI_$n"; virsh -q -c "${!u}" "$@"; }
+
+# A config with every lab node: hv1 over TCP, hv2 over libssh, the rest TCP.
+write_config() {
+	local f=$WORK/hvdeck.conf i u
+	{
+		echo "hosts = ("
+		for ((i = 1; i <= LAB_NODES; i++)); do
+			if [ "$i" -eq 2 ]; then u="LAB_SSH_URI_$i"; else u="LAB_URI_$i"; fi
+			[ "$i" -gt 1 ] && echo ","
+			printf '  { name = "hv%d"; uri = "%s"; role = "mixed"; }' "$i" "${!u}"
+		done
+		echo ");"
+		echo "stats_interval = 1;"
+	} >"$f"
+	echo "$f"
+}
+
+# A guest of this test, defined on node N, undefined at exit wherever it is.
+new_guest() {
+	local node=$1 name="t-$TEST_NAME-$$-$2"
+	"$LAB" guest "$node" "$name" >/dev/null || fail "cannot define guest $name"
+	local i
+	cleanup "for i in \$(seq 1 $LAB_NODES); do vsh \$i destroy $name; vsh \$i undefine $name; done"
+	echo "$name"
+}
+
+guest_state() { vsh "$1" domstate "$2" 2>/dev/null | head -n1; }

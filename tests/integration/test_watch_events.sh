@@ -1,0 +1,67 @@
+#!/bin/bash
+# watch --json follows the lab from libvirt events: a desktop started,
+# stopped or migrated with virsh shows up within 1 s, and a migrated desktop
+# is the same object (same UUID) that changes host.
+. "$(dirname "$0")/lib.sh"
+
+conf=$(write_config)
+g=$(new_guest 1 w)
+uuid=$(vsh 1 domuuid "$g")
+out=$WORK/watch.jsonl
+"$HVDECK" -c "$conf" watch --json >"$out" 2>"$WORK/watch.err" &
+watch_pid=$!
+cleanup "kill $watch_pid"
+
+# ready: every host has reported its inventory (online after the sync)
+ready() {
+	[ "$(jq -r 'select(.kind == "host" and .object.state == "online") | .object.name' "$out" 2>/dev/null |
+	     sort -u | wc -l)" -eq "$LAB_NODES" ]
+}
+wait_until 30 ready || fail "hosts did not come online in watch: $(tail -3 "$WORK/watch.err")"
+jq -e --arg u "$uuid" 'select(.kind == "desktop" and .object.uuid == $u and .object.state == "shutoff")' \
+	"$out" >/dev/null || fail "defined desktop $g not in the inventory"
+
+# seen NAME STATE HOST SINCE_MS: a line after SINCE_MS shows the desktop so
+seen_line() {
+	jq -c --arg u "$uuid" --arg s "$2" --arg h "$3" --argjson t "$4" \
+		'select(.kind == "desktop" and .object.uuid == $u and .object.state == $s and .object.host == $h and .time_ms >= $t)' \
+		"$out" 2>/dev/null | head -n1
+}
+seen() { [ -n "$(seen_line "$@")" ]; }
+latency() {  # ms from $1 to the first matching line
+	local line
+	line=$(seen_line "$uuid" "$2" "$3" "$1")
+	echo $(( $(jq -r .time_ms <<<"$line") - $1 ))
+}
+
+t0=$(now_ms); vsh 1 start "$g" >/dev/null || fail "virsh start"; t1=$(now_ms)
+wait_until 1 seen "$uuid" running hv1 "$t0" || fail "start not seen within 1 s"
+info "start seen $(( $(latency "$t0" running hv1) - (t1 - t0) )) ms after virsh returned"
+[ $(( $(latency "$t0" running hv1) - (t1 - t0) )) -le 1000 ] || fail "start seen too late"
+
+# a live migration: same UUID, new host, never removed on the way
+t0=$(now_ms)
+vsh 1 migrate --live --persistent --undefinesource "$g" "$LAB_URI_2" || fail "virsh migrate"
+t1=$(now_ms)
+info "migration took $((t1 - t0)) ms"
+wait_until 1 seen "$uuid" running hv2 "$t0" || fail "migration not seen within 1 s"
+[ "$(guest_state 2 "$g")" = running ] || fail "virsh: $g not running on node 2"
+jq -e --arg u "$uuid" --argjson t "$t0" 'select(.kind == "desktop" and .op == "remove" and .object.uuid == $u and .time_ms >= $t)' \
+	"$out" >/dev/null && fail "migrated desktop was removed and re-added"
+jq -e --arg u "$uuid" --argjson t "$t0" 'select(.kind == "desktop" and .object.uuid == $u and .time_ms >= $t and .object.job.kind == "migration")' \
+	"$out" >/dev/null && info "migration iterations were reported"
+# after the migration, hv1 no longer holds it
+last=$(jq -c --arg u "$uuid" 'select(.kind == "desktop" and .object.uuid == $u)' "$out" | tail -n1)
+[ "$(jq -r '[.object.hosts[].host] | join(",")' <<<"$last")" = hv2 ] || fail "desktop still placed on: $last"
+
+t0=$(now_ms); vsh 2 destroy "$g" >/dev/null || fail "virsh destroy"
+wait_until 1 seen "$uuid" shutoff hv2 "$t0" || fail "destroy not seen within 1 s"
+
+t0=$(now_ms); vsh 2 undefine "$g" >/dev/null || fail "virsh undefine"
+removed() {
+	jq -e --arg u "$uuid" --argjson t "$t0" 'select(.kind == "desktop" and .op == "remove" and .object.uuid == $u and .time_ms >= $t)' \
+		"$out" >/dev/null
+}
+wait_until 1 removed || fail "undefine not seen within 1 s"
+kill "$watch_pid"; wait "$watch_pid"
+pass "start, migrate, destroy, undefine followed"

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# tests/lab/selftest.sh - prove the lab works end to end and leaves nothing behind:
+# up 2, status, live-migration test, a busy lab (running guests, an open libssh
+# session), down, then check that no recorded pid and no process in any node's
+# private mount namespace is still alive.
+#
+# Refuses to run if a lab is already up (it would not be its own to tear down).
+
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+LAB=$HERE/lab.sh
+MIGRATE_TEST=$HERE/../integration/test_lab_migrate.sh
+
+TMP=$(mktemp -d)
+STARTED=0
+VIRSH_PID=
+
+finish() {
+    local rc=$?
+    exec 9>&- 2>/dev/null
+    [ -n "$VIRSH_PID" ] && kill "$VIRSH_PID" 2>/dev/null
+    [ -n "$VIRSH_PID" ] && wait "$VIRSH_PID" 2>/dev/null
+    if [ "$STARTED" = 1 ]; then
+        echo "# selftest: cleaning up with lab.sh down"
+        "$LAB" down >/dev/null 2>&1
+    fi
+    rm -rf "$TMP"
+    exit $rc
+}
+trap finish EXIT
+trap 'exit 1' INT TERM
+
+fail() { echo "selftest FAIL: $*"; exit 1; }
+now()   { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# a process is alive if /proc/PID exists and it is not a zombie waiting for
+# init to reap it
+alive() {
+    local st
+    [ -d "/proc/$1" ] || return 1
+    st=$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+    [ -n "$st" ] && [ "$st" != Z ]
+}
+
+if "$LAB" status >/dev/null 2>&1; then
+    fail "a lab is already up - run 'tests/lab/lab.sh down' first"
+fi
+
+t=$(now)
+STARTED=1
+"$LAB" up 2 || fail "lab.sh up 2 failed"
+T_UP=$(since "$t")
+
+"$LAB" status || fail "lab.sh status reports a node down right after up"
+
+eval "$("$LAB" env)" || fail "lab.sh env failed"
+[ "$LAB_NODES" = 2 ] || fail "LAB_NODES=$LAB_NODES, expected 2"
+
+t=$(now)
+out=$("$MIGRATE_TEST" 2>&1); rc=$?
+T_MIG=$(since "$t")
+echo "$out" | sed 's/^/  | /'
+[ $rc = 0 ] && [ "$(echo "$out" | tail -n1)" = PASS ] ||
+    fail "test_lab_migrate.sh failed (rc=$rc)"
+
+# make the lab busy so that `down` has real work: a running guest on each
+# node and an open libssh session (sshd child + virt-ssh-helper on node 1)
+for i in 1 2; do
+    "$LAB" guest "$i" "selftest-$i" 96 >/dev/null || fail "guest define on node $i"
+    uri_var=LAB_URI_$i
+    virsh -q -c "${!uri_var}" start "selftest-$i" >/dev/null || fail "guest start on node $i"
+done
+mkfifo "$TMP/fifo"
+virsh -c "$LAB_SSH_URI_1" <"$TMP/fifo" >"$TMP/virsh.out" 2>&1 &
+VIRSH_PID=$!
+exec 9>"$TMP/fifo"
+echo "list --all" >&9
+deadline=$(( $(date +%s) + 30 ))
+until grep -q selftest-1 "$TMP/virsh.out" 2>/dev/null; do
+    [ "$(date +%s)" -lt "$deadline" ] || fail "libssh session did not list guests: $(cat "$TMP/virsh.out")"
+    sleep 0.2
+done
+
+# everything the lab has started, as seen from outside
+PIDS=
+NSS=
+for i in 1 2; do
+    d=$LAB_DIR/node$i
+    ns=$(cat "$d/mntns")
+    NSS="$NSS $ns"
+    for f in "$d/libvirtd.pid" "$d/sshd.pid" "$d"/run/qemu/*.pid; do
+        [ -f "$f" ] && PIDS="$PIDS $(cat "$f")"
+    done
+    for p in /proc/[0-9]*; do
+        [ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$ns" ] && PIDS="$PIDS ${p#/proc/}"
+    done
+done
+PIDS=$(echo $PIDS | tr ' ' '\n' | sort -un | tr '\n' ' ')
+n_qemu=$(ls "$LAB_DIR"/node[12]/run/qemu/*.pid 2>/dev/null | wc -l)
+[ "$n_qemu" -ge 2 ] || fail "expected >= 2 qemu pid files, found $n_qemu"
+echo "# selftest: lab processes before down: $PIDS"
+
+t=$(now)
+"$LAB" down || fail "lab.sh down reported failure"
+T_DOWN=$(since "$t")
+STARTED=0
+
+left=
+for p in $PIDS; do alive "$p" && left="$left $p($(cat /proc/$p/comm 2>/dev/null))"; done
+for p in /proc/[0-9]*; do
+    l=$(readlink "$p/ns/mnt" 2>/dev/null) || continue
+    for ns in $NSS; do [ "$l" = "$ns" ] && left="$left ${p#/proc/}(ns)"; done
+done
+[ -z "$left" ] || fail "processes left behind after down:$left"
+
+"$LAB" status >/dev/null 2>&1 && fail "lab.sh status still says up after down"
+
+echo "selftest PASS (up ${T_UP}s, migration test ${T_MIG}s, down ${T_DOWN}s)"
