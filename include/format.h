@@ -7,11 +7,13 @@
 #include <stdint.h>
 
 /* 1023 -> "1023B", 1536 -> "1.5K", 10 GiB -> "10G"; at most 6 chars.
- * Binary units (K = 1024). */
+ * Binary units (K = 1024); one decimal below 10, rounded half up, and a
+ * value that rounds to 1024 moves up a unit (1023.96K -> "1.0M"). */
 char *format_size(char *buf, size_t len, uint64_t bytes);
 /* Bytes per second like format_size plus "/s"; negative -> "-". */
 char *format_rate(char *buf, size_t len, double bytes_per_s);
-/* Seconds -> "59s", "59m59s", "23h59m", "6d23h", "999d"; negative -> "-". */
+/* Seconds -> "59s", "59m59s", "23h59m", "6d23h", "999d", then years
+ * ("2y"); truncated, not rounded; negative -> "-". */
 char *format_duration(char *buf, size_t len, int64_t seconds);
 /* 12.345 -> "12.3", 123.4 -> "123", negative -> "-". */
 char *format_percent(char *buf, size_t len, double pct);

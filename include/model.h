@@ -70,6 +70,10 @@ struct m_desktop {
 	char *job_kind;
 	double job_pct;             /* -1 = unknown */
 	uint64_t job_iteration;
+	/* an action in flight ("starting"...): the row shows a spinner until
+	 * the desktop's state changes or the action fails */
+	char *pending;
+	int64_t pending_since_ms;
 	uint64_t gen;
 };
 
@@ -94,7 +98,17 @@ struct m_host {
 	uint64_t gen;
 };
 
-enum m_kind { MK_HOST, MK_POOL, MK_DESKTOP };
+enum m_kind { MK_HOST, MK_POOL, MK_DESKTOP, MK_EVENT };
+
+/* The events strip: the latest lifecycle changes, connects, jobs and action
+ * results, oldest first. */
+enum m_severity { SEV_INFO, SEV_WARN, SEV_ERROR };
+struct m_event {
+	int64_t wall_ms;
+	enum m_severity severity;
+	char text[200];
+};
+#define MODEL_EVENTS 256
 enum m_op { MO_ADD, MO_CHANGE, MO_REMOVE, MO_STATS };
 
 /* Called under the model lock for every change; obj is the m_host,
@@ -126,7 +140,15 @@ enum desktop_state model_desktop_state(const struct m_desktop *d);
 const char *model_state_name(enum desktop_state s);
 const char *model_host_state_name(enum host_state s);
 
+/* Event i (0 = oldest) of the n kept; lock held. */
+const struct m_event *model_event_at(size_t i, size_t *n);
+
 /* --- writers (take the lock themselves) --- */
+/* Record an event for the operator (also logged). */
+void model_event(enum m_severity sev, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Mark an action in flight on a desktop (NULL clears). */
+void model_desktop_pending(const char *uuid, const char *what);
 unsigned model_host_add(const struct config_host *ch);
 void model_host_set_state(unsigned id, enum host_state state, const char *error);
 

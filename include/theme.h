@@ -43,25 +43,33 @@ struct theme {
 /* Slot names as written in theme files ("state_running"), for help/man. */
 const char *theme_slot_name(enum theme_slot slot);
 
-/* The built-in default theme (also the base every file is laid over). */
+/* The built-in default theme (also the base every file is laid over).
+ * Ownership, here and in the loaders below: *t is overwritten without being
+ * freed (pass a fresh or theme_free'd struct); t->name is then owned by *t
+ * and released by theme_free. */
 void theme_default(struct theme *t);
 
 /* Load a theme file over the default. On error returns -1 with *cause as
- * "FILE:LINE: message" and leaves *t as the default theme. */
+ * "FILE:LINE: message" (caller frees) and leaves *t as the default theme.
+ * t->name is the file's name = "..." or else its base name less .theme. */
 int theme_load_file(struct theme *t, const char *path, char **cause);
 
 /* Find NAME: $XDG_CONFIG_HOME/hvdeck/themes/NAME.theme (or
  * ~/.config/...), then each directory of the colon-separated search path
  * (the source tree's themes/ and the installed DATADIR/themes). "default"
- * needs no file. Returns 0, or -1 with *cause (the theme is then the
- * default, so the caller can warn and go on). */
+ * needs no file. NAME must not contain '/' or start with '.'. Returns 0, or
+ * -1 with *cause (caller frees; the theme is then the default, so the
+ * caller can warn and go on). */
 int theme_load(struct theme *t, const char *name, const char *search_path,
     char **cause);
 
+/* Frees t->name and sets it to NULL; twice is harmless. */
 void theme_free(struct theme *t);
 
 /* Curses: init colour pairs for the theme (after start_color()), and the
- * attribute to draw a slot with. use_colour 0 -> monochrome attributes. */
+ * attribute to draw a slot with. use_colour 0 -> monochrome attributes.
+ * theme_apply copies what it needs (t may be freed after). Before any
+ * theme_apply, theme_attr returns the monochrome attributes. */
 void theme_apply(const struct theme *t, int use_colour);
 int theme_attr(enum theme_slot slot);
 

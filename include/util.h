@@ -2,6 +2,7 @@
 #ifndef HVDECK_UTIL_H
 #define HVDECK_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,7 +13,13 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
 void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);                  /* NULL in, NULL out */
+/* At most n bytes of s (less if s ends sooner), always NUL-terminated, for
+ * slicing a name out of a longer string. NULL in, NULL out. */
+char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* For functions that take a format themselves; ap is consumed. */
+char *xvasprintf(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
 
 /* Print a message and exit(70) after running the fatal hook (the UI uses it
  * to leave curses mode so the message is readable). */

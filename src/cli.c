@@ -223,7 +223,7 @@ static void watch_observer(enum m_kind kind, enum m_op op,
 	const struct cli_options *o = ctx;
 	struct json j;
 
-	if (op == MO_STATS && !o->stats)
+	if ((op == MO_STATS && !o->stats) || kind == MK_EVENT)
 		return;
 	json_init(&j);
 	json_begin_object(&j, NULL);
@@ -239,6 +239,8 @@ static void watch_observer(enum m_kind kind, enum m_op op,
 		break;
 	case MK_DESKTOP:
 		model_json_desktop(&j, "object", obj);
+		break;
+	case MK_EVENT:
 		break;
 	}
 	json_end_object(&j);

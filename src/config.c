@@ -5,6 +5,7 @@
  * operator has not fixed yet) and is atomic: FILE.tmp, fsync, FILE.bak,
  * rename, fsync of the directory. */
 #include "config.h"
+#include "lcfg.h"
 #include "util.h"
 
 #include <libconfig.h>
@@ -103,15 +104,6 @@ static const struct setting *find_setting(const char *name)
 		if (strcmp(settings[i].name, name) == 0)
 			return &settings[i];
 	return NULL;
-}
-
-static char *dup_n(const char *s, size_t n)
-{
-	char *d = xmalloc(n + 1);
-
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
 }
 
 /* Valid UTF-8 without C0, DEL or C1 controls: safe to show and to save. */
@@ -237,76 +229,21 @@ static void append_host(struct config *cfg, const char *name, const char *uri,
 	h->transient = 0;
 }
 
-static const char *type_name(int type)
-{
-	switch (type) {
-	case CONFIG_TYPE_GROUP:
-		return "a group { }";
-	case CONFIG_TYPE_INT:
-	case CONFIG_TYPE_INT64:
-		return "an integer";
-	case CONFIG_TYPE_FLOAT:
-		return "a float";
-	case CONFIG_TYPE_STRING:
-		return "a string";
-	case CONFIG_TYPE_BOOL:
-		return "a boolean";
-	case CONFIG_TYPE_ARRAY:
-		return "an array [ ]";
-	case CONFIG_TYPE_LIST:
-		return "a list ( )";
-	}
-	return "nothing";
-}
-
-/* "." for "file", "/" for "/file", else everything before the last '/'.
- * Caller frees. */
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (slash == NULL)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	return dup_n(path, (size_t)(slash - path));
-}
-
-/* The file a message is about. libconfig names only @included files, and
- * relative to the include directory, which is the config's. Caller frees. */
-static char *source_name(const char *path, const char *file)
-{
-	char *dir, *full;
-
-	if (file == NULL)
-		return xstrdup(path);
-	if (file[0] == '/')
-		return xstrdup(file);
-	dir = dir_of(path);
-	full = strcmp(dir, ".") == 0 ? xstrdup(file) :
-	    xasprintf("%s/%s", dir, file);
-	free(dir);
-	return full;
-}
-
-/* Sets *ctx->cause to "FILE:LINE: WHY<message>" and returns -1. */
+/* lcfg_fail_at with ctx->why between "FILE:LINE: " and the message, so a
+ * refused save says why it looked at the file at all. */
 static int fail_at(const struct load_ctx *ctx, const config_setting_t *s,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int fail_at(const struct load_ctx *ctx, const config_setting_t *s,
     const char *fmt, ...)
 {
-	char *msg, *where;
+	char *msg;
 	va_list ap;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		fatal("out of memory");
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	where = source_name(ctx->path, config_setting_source_file(s));
-	*ctx->cause = xasprintf("%s:%u: %s%s", where,
-	    config_setting_source_line(s), ctx->why, msg);
-	free(where);
+	lcfg_fail_at(ctx->cause, ctx->path, s, "%s%s", ctx->why, msg);
 	free(msg);
 	return -1;
 }
@@ -328,7 +265,7 @@ static int load_int(const struct load_ctx *ctx, struct config *out,
 
 	if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64)
 		return fail_at(ctx, cs, "%s must be an integer (%d..%d), not %s",
-		    s->name, s->min, s->max, type_name(type));
+		    s->name, s->min, s->max, lcfg_type_name(type));
 	v = config_setting_get_int64(cs);
 	if (v < s->min || v > s->max)
 		return fail_at(ctx, cs, "%s = %lld is out of range (%d..%d)",
@@ -371,7 +308,7 @@ static int load_string(const struct load_ctx *ctx, struct config *out,
 
 	if (type != CONFIG_TYPE_STRING)
 		return fail_at(ctx, cs, "%s must be a string, not %s", s->name,
-		    type_name(type));
+		    lcfg_type_name(type));
 	v = config_setting_get_string(cs);
 	if (s->nonempty && *v == '\0')
 		return fail_at(ctx, cs, "%s must not be empty", s->name);
@@ -410,7 +347,8 @@ static int host_members(const struct load_ctx *ctx, const config_setting_t *g,
 			    "(known: name, uri, role, migration_address)", key);
 		if (config_setting_type(m) != CONFIG_TYPE_STRING)
 			return fail_at(ctx, m, "host key '%s' must be a string, "
-			    "not %s", key, type_name(config_setting_type(m)));
+			    "not %s", key,
+			    lcfg_type_name(config_setting_type(m)));
 		at[k] = m;
 	}
 	return 0;
@@ -440,7 +378,7 @@ static int load_host(const struct load_ctx *ctx, struct config *out,
 	if (!config_setting_is_group(g))
 		return fail_at(ctx, g, "each entry of hosts must be a group "
 		    "{ name = \"...\"; uri = \"...\"; }, not %s",
-		    type_name(config_setting_type(g)));
+		    lcfg_type_name(config_setting_type(g)));
 	if (host_members(ctx, g, at) != 0)
 		return -1;
 	for (k = 0; k < HK_COUNT; k++)
@@ -473,7 +411,7 @@ static int load_hosts(const struct load_ctx *ctx, struct config *out,
 	if (!config_setting_is_list(list))
 		return fail_at(ctx, list, "hosts must be a list in parentheses, "
 		    "not %s: hosts = ( { name = \"hv1\"; uri = \"...\"; }, "
-		    "... );", type_name(config_setting_type(list)));
+		    "... );", lcfg_type_name(config_setting_type(list)));
 	for (i = 0; (g = config_setting_get_elem(list, i)) != NULL; i++)
 		if (load_host(ctx, out, g) != 0)
 			return -1;
@@ -545,14 +483,14 @@ static int read_tree(config_t *lc, const char *path, const char *why,
 		fclose(f);
 		return -1;
 	}
-	dir = dir_of(path);
+	dir = lcfg_dir_of(path);
 	config_set_include_dir(lc, dir);
 	free(dir);
 	ok = config_read(lc, f) == CONFIG_TRUE;
 	fclose(f);
 	if (ok)
 		return 1;
-	where = source_name(path, config_error_file(lc));
+	where = lcfg_source_name(path, config_error_file(lc));
 	*cause = xasprintf("%s:%d: %s%s", where, config_error_line(lc), why,
 	    config_error_text(lc));
 	free(where);
@@ -813,7 +751,7 @@ int config_save(const struct config *cfg, char **cause)
 		return -1;
 	}
 	target = save_target(cfg->path);
-	dir = dir_of(target);
+	dir = lcfg_dir_of(target);
 	tmp = xasprintf("%s.tmp", target);
 	bak = xasprintf("%s.bak", target);
 	if (make_dirs(dir, cause) != 0 || check_existing(target, cause) != 0 ||
@@ -851,7 +789,7 @@ static char *name_from_uri(const char *uri)
 		len -= (size_t)(at + 1 - p);
 		p = at + 1;
 	}
-	return len == 0 ? xstrdup("local") : dup_n(p, len);
+	return len == 0 ? xstrdup("local") : xstrndup(p, len);
 }
 
 int config_add_cli_host(struct config *cfg, const char *arg, char **cause)
@@ -862,7 +800,7 @@ int config_add_cli_host(struct config *cfg, const char *arg, char **cause)
 
 	/* URIs carry '=' in their query; a NAME never has ':' or '/'. */
 	if (eq != NULL && strcspn(arg, ":/") > (size_t)(eq - arg)) {
-		name = dup_n(arg, (size_t)(eq - arg));
+		name = xstrndup(arg, (size_t)(eq - arg));
 		uri = eq + 1;
 	}
 	if ((msg = check_uri(uri)) != NULL) {

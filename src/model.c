@@ -2,6 +2,9 @@
 #include "model.h"
 #include "stats.h"
 #include "util.h"
+#include "log.h"
+
+#include <stdarg.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +23,8 @@ static size_t ndesktops;
 static uint64_t generation;
 static int wake_pipe[2] = { -1, -1 };
 static atomic_int wake_pending;
+static struct m_event events[MODEL_EVENTS];
+static size_t events_head, events_count;	/* ring: oldest at head */
 static model_observer observer;
 static void *observer_ctx;
 
@@ -97,6 +102,60 @@ static void changed(enum m_kind kind, enum m_op op, struct m_host *h,
 		ssize_t n = write(wake_pipe[1], "x", 1);
 		(void)n;	/* a full pipe already wakes the reader */
 	}
+}
+
+/* Lock held. */
+static void add_event(enum m_severity sev, const char *fmt, va_list ap)
+{
+	struct m_event *e;
+	char *vis;
+
+	e = &events[(events_head + events_count) % MODEL_EVENTS];
+	if (events_count == MODEL_EVENTS)
+		events_head = (events_head + 1) % MODEL_EVENTS;
+	else
+		events_count++;
+	e->wall_ms = util_wall_ms();
+	e->severity = sev;
+	vsnprintf(e->text, sizeof e->text, fmt, ap);
+	/* names come from hosts: never let them carry terminal controls */
+	vis = util_visible(e->text);
+	snprintf(e->text, sizeof e->text, "%s", vis);
+	free(vis);
+	log_msg(sev == SEV_ERROR ? LOG_ERROR : sev == SEV_WARN ? LOG_WARN : LOG_INFO,
+	    "%s", e->text);
+	changed(MK_EVENT, MO_ADD, NULL, e, NULL);
+}
+
+static void event_locked(enum m_severity sev, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void event_locked(enum m_severity sev, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_event(sev, fmt, ap);
+	va_end(ap);
+}
+
+void model_event(enum m_severity sev, const char *fmt, ...)
+{
+	va_list ap;
+
+	model_lock();
+	va_start(ap, fmt);
+	add_event(sev, fmt, ap);
+	va_end(ap);
+	model_unlock();
+}
+
+const struct m_event *model_event_at(size_t i, size_t *n)
+{
+	*n = events_count;
+	if (i >= events_count)
+		return NULL;
+	return &events[(events_head + i) % MODEL_EVENTS];
 }
 
 const char *model_state_name(enum desktop_state s)
@@ -179,6 +238,10 @@ void model_host_set_state(unsigned id, enum host_state state, const char *error)
 			h->state = state;
 			h->state_since_ms = util_wall_ms();
 			diff = 1;
+			if (state != HOST_CONNECTING || error != NULL)
+				event_locked(state == HOST_OFFLINE ? SEV_WARN : SEV_INFO,
+				    "%s %s%s%s", h->name, host_state_names[state],
+				    error != NULL ? ": " : "", error != NULL ? error : "");
 		}
 		if (state == HOST_OFFLINE) {
 			h->attempted = 1;
@@ -323,12 +386,78 @@ static void desktop_free(struct m_desktop *d)
 	virtxml_domain_free(&d->xml);
 	free(d->places);
 	free(d->job_kind);
+	free(d->pending);
 	free(d);
 }
 
 static int is_active(enum desktop_state s)
 {
 	return s != DS_SHUTOFF && s != DS_NOSTATE && s != DS_UNKNOWN;
+}
+
+/* What the operator sees of a desktop: its state and where. */
+struct sighting {
+	enum desktop_state state;
+	unsigned host_id;
+};
+
+static struct sighting sight(const struct m_desktop *d)
+{
+	const struct m_place *p = model_desktop_place(d);
+	struct sighting s = { DS_NOSTATE, 0 };
+
+	if (p != NULL) {
+		s.state = p->state;
+		s.host_id = p->host_id;
+	}
+	return s;
+}
+
+/* Lock held, after a placement changed: uptime, pending action and the
+ * events strip follow what the operator sees, not each host's view. */
+static void seen_change(struct m_desktop *d, struct sighting before, int is_new)
+{
+	struct sighting now = sight(d);
+	struct m_host *h;
+
+	if (now.state == before.state && now.host_id == before.host_id)
+		return;
+	if (!is_active(before.state) && is_active(now.state) && !is_new)
+		d->started_wall_ms = util_wall_ms();
+	else if (!is_active(now.state))
+		d->started_wall_ms = 0;
+	if (!is_active(now.state)) {
+		d->cpu_pct = d->rd_bps = d->wr_bps = -1;
+		d->rx_bps = d->tx_bps = -1;
+	}
+	free(d->pending);
+	d->pending = NULL;
+	h = model_host(now.host_id);
+	if (is_new)
+		event_locked(SEV_INFO, "%s found on %s (%s)", d->name,
+		    h != NULL ? h->name : "?", model_state_name(now.state));
+	else if (now.host_id != before.host_id && before.host_id != 0)
+		event_locked(SEV_INFO, "%s %s on %s (moved from %s)", d->name,
+		    model_state_name(now.state), h != NULL ? h->name : "?",
+		    model_host(before.host_id) != NULL ?
+		    model_host(before.host_id)->name : "?");
+	else
+		event_locked(SEV_INFO, "%s %s on %s", d->name,
+		    model_state_name(now.state), h != NULL ? h->name : "?");
+}
+
+void model_desktop_pending(const char *uuid, const char *what)
+{
+	struct m_desktop *d;
+
+	model_lock();
+	d = model_desktop(uuid);
+	if (d != NULL) {
+		util_set_str(&d->pending, what);
+		d->pending_since_ms = util_now_ms();
+		changed(MK_DESKTOP, MO_CHANGE, NULL, d, &d->gen);
+	}
+	model_unlock();
 }
 
 void model_desktop_seen(unsigned id, const char *uuid, const char *name,
@@ -338,12 +467,15 @@ void model_desktop_seen(unsigned id, const char *uuid, const char *name,
 	struct m_desktop *d;
 	struct m_place *p;
 	struct m_host *h;
+	struct sighting before = { DS_NOSTATE, 0 };
 	enum m_op op = MO_CHANGE;
 	long i;
 
 	model_lock();
 	h = model_host(id);
 	i = desktop_index(uuid);
+	if (i >= 0)
+		before = sight(desktops[i]);
 	if (i >= 0) {
 		d = desktops[i];
 	} else {
@@ -372,13 +504,11 @@ void model_desktop_seen(unsigned id, const char *uuid, const char *name,
 		p->host_id = id;
 		p->state = DS_NOSTATE;
 	}
-	if (!is_active(p->state) && is_active(state) && op == MO_CHANGE &&
-	    d->started_wall_ms == 0 && model_desktop_place(d) == p)
-		d->started_wall_ms = util_wall_ms();
 	p->state = state;
 	p->reason = reason;
 	p->persistent = persistent;
 	p->seen = 1;
+	seen_change(d, before, op == MO_ADD);
 	changed(MK_DESKTOP, op, h, d, &d->gen);
 	model_unlock();
 }
@@ -393,14 +523,11 @@ void model_desktop_set_state(unsigned id, const char *uuid,
 	d = model_desktop(uuid);
 	p = d != NULL ? find_place(d, id) : NULL;
 	if (p != NULL && (p->state != state || p->reason != reason)) {
-		if (!is_active(p->state) && is_active(state))
-			d->started_wall_ms = util_wall_ms();
-		if (!is_active(state) && model_desktop_place(d) == p) {
-			d->cpu_pct = d->rd_bps = d->wr_bps = -1;
-			d->rx_bps = d->tx_bps = -1;
-		}
+		struct sighting before = sight(d);
+
 		p->state = state;
 		p->reason = reason;
+		seen_change(d, before, 0);
 		changed(MK_DESKTOP, MO_CHANGE, model_host(id), d, &d->gen);
 	}
 	model_unlock();
@@ -415,15 +542,20 @@ static void drop_place(struct m_desktop *d, unsigned id)
 	long i;
 
 	for (k = 0; k < d->nplaces; k++) {
+		struct sighting before = sight(d);
+
 		if (d->places[k].host_id != id)
 			continue;
 		memmove(d->places + k, d->places + k + 1,
 		    (d->nplaces - k - 1) * sizeof *d->places);
 		d->nplaces--;
 		if (d->nplaces > 0) {
+			seen_change(d, before, 0);
 			changed(MK_DESKTOP, MO_CHANGE, h, d, &d->gen);
 			return;
 		}
+		event_locked(SEV_INFO, "%s removed from %s", d->name,
+		    h != NULL ? h->name : "?");
 		changed(MK_DESKTOP, MO_REMOVE, h, d, &d->gen);
 		i = desktop_index(d->uuid);
 		memmove(desktops + i, desktops + i + 1,

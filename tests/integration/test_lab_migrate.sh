@@ -70,7 +70,7 @@ fi
 took=$(since "$t0")
 info "live migration node1 -> node2 took ${took}s"
 virsh -q -c "$DST" domjobinfo --completed "$NAME" 2>/dev/null |
-    grep -E '^(Memory processed|Iteration|Total downtime):' | sed 's/^/#   /; s/  */ /g'
+    grep -E '^(Time elapsed|Memory processed|Iteration|Total downtime):' | sed 's/^/#   /; s/  */ /g'
 
 state_is "$DST" "$NAME" running ||
     fail "$NAME is not running on node 2 (state: $(virsh -q -c "$DST" domstate "$NAME" 2>&1))"

@@ -7,6 +7,8 @@
 #   lab.sh env                    shell assignments for `eval "$(lab.sh env)"`
 #   lab.sh guest NODE NAME [MiB]  define (not start) a tiny guest on node NODE
 #   lab.sh guest-xml NAME [MiB]   print that guest's domain XML
+#   lab.sh libvirtd-stop NODE     kill that node's libvirtd (a crash: SIGKILL)
+#   lab.sh libvirtd-start NODE    start it again inside the node's namespace
 #
 # Node i (1-based) lives in $LAB_DIR/node<i>.  Its libvirtd and sshd run in a
 # private mount namespace in which the node's own etc/run/lib/log/cache
@@ -104,10 +106,12 @@ ns_members() {
 # node_pid I WHAT -> recorded pid of libvirtd|sshd of node I (may be dead)
 node_pid() { read_pid "$(node_dir "$1")/$2.pid"; }
 
+# pids of the node's QEMU guests: run/qemu/<domain>.pid (driver.pid is the
+# qemu driver's lock file and holds libvirtd's own pid)
 node_qemu_pids() {
     local f
     for f in "$(node_dir "$1")"/run/qemu/*.pid; do
-        [ -f "$f" ] && read_pid "$f" && echo
+        [ -f "$f" ] && [ "${f##*/}" != driver.pid ] && read_pid "$f" && echo
     done
 }
 
@@ -284,7 +288,9 @@ write_node_config() {
     local mig_min=$((MIG_BASE + 100 * i))
     local vnc_min=$((VNC_BASE + 100 * (i - 1)))
 
-    mkdir -p "$d"/{run,lib,log/qemu,cache}
+    mkdir -p "$d"/{run,lib,log/qemu,cache/qemu/capabilities}
+    # seed the QEMU capabilities cache (libvirt re-probes if it is stale)
+    cp "$PAYLOAD_DIR"/qemu-caps/*.xml "$d/cache/qemu/capabilities/" 2>/dev/null
     cp -a /etc/libvirt "$d/etc"
     # no network may autostart (no bridges, no dnsmasq)
     rm -f "$d"/etc/qemu/networks/autostart/* 2>/dev/null
@@ -382,8 +388,12 @@ wait_for() {
     local deadline=$(( $(date +%s) + START_TIMEOUT )) p
     until "$@" >/dev/null 2>&1; do
         p=$(node_pid "$i" "$daemon")
-        # libvirtd -d only returns once its pid file is written
-        if [ "$daemon" = libvirtd ] && [ -z "$p" ]; then p="(gone)"; fi
+        # libvirtd -d only returns once its pid file is written, and removes
+        # it when it exits
+        if [ "$daemon" = libvirtd ] && [ -z "$p" ]; then
+            note "node $i: libvirtd exited (pid file gone)"
+            return 1
+        fi
         if [ -n "$p" ] && ! pid_in_ns "$p" "$(node_ns "$i")"; then
             note "node $i: $daemon (pid $p) died"
             return 1
@@ -474,6 +484,18 @@ cmd_up() {
             node_fail "$i"; cmd_down >/dev/null 2>&1; exit 1
         fi
     done
+    # QEMU capability probing costs seconds per binary and node; it would
+    # otherwise happen inside the first guest start or migration prepare.
+    # Probe (or load the cache kept in payload/) on all nodes in parallel.
+    local pids=
+    for i in $(seq 1 "$n"); do
+        timeout 120 virsh -q -c "$(tcp_uri "$i")" capabilities >/dev/null 2>&1 &
+        pids="$pids $!"
+    done
+    # shellcheck disable=SC2086
+    wait $pids
+    mkdir -p "$PAYLOAD_DIR/qemu-caps"
+    cp "$(node_dir 1)"/cache/qemu/capabilities/*.xml "$PAYLOAD_DIR/qemu-caps/" 2>/dev/null
     for i in $(seq 1 "$n"); do
         pools=
         for p in bases templates groups; do
@@ -521,7 +543,7 @@ cmd_down() {
         for p in $(ns_members "$(node_ns "$i")"); do items="$items $i:$p"; done
     done
     if [ -n "$items" ]; then
-        note "stopping leftover processes in lab namespaces:$items"
+        note "also stopping other processes left in lab namespaces (e.g. ssh sessions):$items"
         # shellcheck disable=SC2086
         stop_pids "leftover" $items || rc=1
     fi
@@ -587,7 +609,7 @@ cmd_env() {
 
 cmd_guest() {
     local node=${1:-} name=${2:-} mem=${3:-128} xml
-    [ -n "$node" ] && [ -n "$name" ] || die "usage: $PROG guest NODE NAME [MEM_MIB]"
+    if [ -z "$node" ] || [ -z "$name" ]; then die "usage: $PROG guest NODE NAME [MEM_MIB]"; fi
     [ -d "$(node_dir "$node")" ] || die "no node $node in $LAB_DIR"
     [ -s "$LAB_INITRD" ] || build_payload
     xml=$(mktemp) || exit 1
@@ -597,8 +619,35 @@ cmd_guest() {
     return $rc
 }
 
+# A crashed hypervisor daemon: SIGKILL, guests keep running, sshd stays.
+cmd_libvirtd_stop() {
+    local i=${1:?usage: $PROG libvirtd-stop NODE} p ns
+    ns=$(node_ns "$i"); p=$(node_pid "$i" libvirtd)
+    pid_in_ns "$p" "$ns" || die "node $i: libvirtd is not running"
+    kill -KILL "$p"
+    local deadline=$(( $(date +%s) + STOP_TIMEOUT ))
+    while pid_in_ns "$p" "$ns"; do
+        [ "$(date +%s)" -lt "$deadline" ] || die "node $i: libvirtd $p survived SIGKILL"
+        sleep 0.1
+    done
+    rm -f "$(node_dir "$i")/libvirtd.pid"
+}
+
+# Start libvirtd again in the namespace the node's sshd still holds.
+cmd_libvirtd_start() {
+    local i=${1:?usage: $PROG libvirtd-start NODE} d ns sp
+    d=$(node_dir "$i"); ns=$(node_ns "$i"); sp=$(node_pid "$i" sshd)
+    pid_in_ns "$(node_pid "$i" libvirtd)" "$ns" && return 0
+    pid_in_ns "$sp" "$ns" || die "node $i: its namespace is gone (sshd not running)"
+    nsenter -t "$sp" -m -- /usr/sbin/libvirtd -d --listen -f /etc/libvirt/libvirtd.conf \
+        -p "$d/libvirtd.pid" </dev/null >>"$d/log/libvirtd.stdout" 2>&1 ||
+        die "node $i: libvirtd did not start (see $d/log/libvirtd.log)"
+    wait_for "$i" libvirtd timeout 10 virsh -q -c "$(tcp_uri "$i")" uri ||
+        die "node $i: libvirtd does not answer"
+}
+
 usage() {
-    sed -n '2,9p' "$ME" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,11p' "$ME" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -611,5 +660,7 @@ case $cmd in
     guest)     cmd_guest "$@" ;;
     guest-xml) [ -n "${1:-}" ] || die "usage: $PROG guest-xml NAME [MEM_MIB]"; guest_xml "$@" ;;
     build)     build_payload && echo "$LAB_INITRD" ;;
+    libvirtd-stop)  cmd_libvirtd_stop "$@" ;;
+    libvirtd-start) cmd_libvirtd_start "$@" ;;
     *)         usage ;;
 esac

@@ -61,9 +61,10 @@ eval "$("$LAB" env)" || fail "lab.sh env failed"
 t=$(now)
 out=$("$MIGRATE_TEST" 2>&1); rc=$?
 T_MIG=$(since "$t")
-echo "$out" | sed 's/^/  | /'
-[ $rc = 0 ] && [ "$(echo "$out" | tail -n1)" = PASS ] ||
+printf '%s\n' "$out" | sed 's/^/  | /'
+if [ $rc != 0 ] || [ "$(printf '%s\n' "$out" | tail -n1)" != PASS ]; then
     fail "test_lab_migrate.sh failed (rc=$rc)"
+fi
 
 # make the lab busy so that `down` has real work: a running guest on each
 # node and an open libssh session (sshd child + virt-ssh-helper on node 1)
@@ -97,8 +98,9 @@ for i in 1 2; do
         [ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$ns" ] && PIDS="$PIDS ${p#/proc/}"
     done
 done
-PIDS=$(echo $PIDS | tr ' ' '\n' | sort -un | tr '\n' ' ')
-n_qemu=$(ls "$LAB_DIR"/node[12]/run/qemu/*.pid 2>/dev/null | wc -l)
+# shellcheck disable=SC2086
+PIDS=$(printf '%s\n' $PIDS | sort -un | tr '\n' ' ')
+n_qemu=$(find "$LAB_DIR"/node[12]/run/qemu -name '*.pid' ! -name driver.pid 2>/dev/null | wc -l)
 [ "$n_qemu" -ge 2 ] || fail "expected >= 2 qemu pid files, found $n_qemu"
 echo "# selftest: lab processes before down: $PIDS"
 
@@ -108,7 +110,7 @@ T_DOWN=$(since "$t")
 STARTED=0
 
 left=
-for p in $PIDS; do alive "$p" && left="$left $p($(cat /proc/$p/comm 2>/dev/null))"; done
+for p in $PIDS; do alive "$p" && left="$left $p($(cat "/proc/$p/comm" 2>/dev/null))"; done
 for p in /proc/[0-9]*; do
     l=$(readlink "$p/ns/mnt" 2>/dev/null) || continue
     for ns in $NSS; do [ "$l" = "$ns" ] && left="$left ${p#/proc/}(ns)"; done

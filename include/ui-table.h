@@ -1,0 +1,90 @@
+/* ui-table.h — the table widget every pane uses: columns, rows rebuilt from
+ * the model on each change, selection kept by row key (so it survives
+ * rebuilds, resizes and re-sorting), sort column, filter, scrolling. */
+#ifndef HVDECK_UI_TABLE_H
+#define HVDECK_UI_TABLE_H
+
+#include <stddef.h>
+
+#include "theme.h"
+
+#define TABLE_MAX_COLS 12
+
+struct table_column {
+	const char *title;
+	int width;          /* preferred width */
+	int min_width;      /* 0: the column may be dropped when narrow */
+	int right;          /* right-aligned (numbers) */
+	int numeric;        /* sort by the row's num[] value */
+	int flex;           /* takes the spare width */
+};
+
+struct table_row {
+	char *key;                          /* stable id (UUID, host name...) */
+	char *cells[TABLE_MAX_COLS];        /* visible text, owned */
+	double num[TABLE_MAX_COLS];         /* sort values of numeric columns */
+	enum theme_slot slot[TABLE_MAX_COLS]; /* per-cell colour */
+	const char *state;                  /* for "state:" filters */
+	const char *host;                   /* for "host:" filters */
+	int dim;                            /* greyed: host offline */
+	int bar_col;                        /* column drawn as a bar, or -1 */
+	double bar_frac;                    /* 0..1 fill of that bar */
+	enum theme_slot bar_slot;
+};
+
+struct table {
+	const struct table_column *cols;
+	int ncols;
+	struct table_row *rows;  /* all rows, built by the view */
+	size_t nrows, cap;
+	size_t *shown;           /* indexes of rows passing the filter, sorted */
+	size_t nshown;
+	char *selected_key;      /* the selection, by key */
+	size_t sel;              /* index into shown */
+	size_t top;              /* first shown row on screen */
+	int sort_col;            /* -1: the view's order */
+	int sort_desc;
+	char *filter;            /* NULL: none */
+};
+
+void table_init(struct table *t, const struct table_column *cols, int ncols);
+void table_free(struct table *t);
+
+/* Rebuilding: clear, add rows (strings copied), then finish, which filters,
+ * sorts and puts the selection back on its key. */
+void table_clear(struct table *t);
+struct table_row *table_add(struct table *t, const char *key);
+void table_cell(struct table_row *r, int col, enum theme_slot slot,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void table_finish(struct table *t);
+
+/* The filter language: words separated by spaces must all match; a word is
+ * a case-insensitive substring of any cell, "state:S" (prefix of the
+ * state), "host:H" (exact host name); "!" before a word inverts it.
+ * Returns 1 if the row passes. */
+int table_row_matches(const struct table_row *r, int ncols, const char *filter);
+void table_set_filter(struct table *t, const char *filter);
+
+/* Navigation; visible is the number of row lines on screen. */
+void table_move(struct table *t, long delta, int visible);
+void table_home(struct table *t);
+void table_end(struct table *t, int visible);
+/* Sort: next column (after the last one: the view's order), and reverse. */
+void table_cycle_sort(struct table *t);
+void table_reverse_sort(struct table *t);
+/* Select the row with this key if shown; returns 1 if found. */
+int table_select_key(struct table *t, const char *key);
+/* The selected row, NULL when none is shown. */
+const struct table_row *table_selected(const struct table *t);
+
+/* Column widths for a given width: drops optional columns from the right
+ * until the rest fit, gives spare width to flex columns. widths[i] == 0
+ * means hidden. Pure: unit-tested. */
+void table_widths(const struct table_column *cols, int ncols, int width,
+    int *widths);
+
+/* Draw into the curses window area (y, x, h, w): header line and rows. */
+void table_draw(struct table *t, int y, int x, int h, int w, int focused,
+    int ascii);
+
+#endif

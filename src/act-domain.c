@@ -1,0 +1,165 @@
+/* act-domain.c — desktop lifecycle actions over the model and the host
+ * workers. The UI thread only queues; libvirt is called on the worker. */
+#include "act-domain.h"
+#include "model.h"
+#include "virt-evloop.h"
+#include "virt-host.h"
+#include "util.h"
+
+#include <libvirt/libvirt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int read_only;
+
+static const struct {
+	const char *name;     /* for messages and help */
+	const char *pending;  /* shown with the spinner */
+} actions[DA_COUNT] = {
+	[DA_START] = { "start", "starting" },
+	[DA_SHUTDOWN] = { "shutdown", "shutting down" },
+	[DA_REBOOT] = { "reboot", "rebooting" },
+	[DA_PAUSE] = { "pause", "pausing" },
+	[DA_RESUME] = { "resume", "resuming" },
+	[DA_FORCE_OFF] = { "force off", "forcing off" },
+};
+
+struct call {
+	char uuid[40];
+	char *name;
+	enum domain_action action;
+};
+
+const char *act_domain_name(enum domain_action a)
+{
+	return a < DA_COUNT ? actions[a].name : "?";
+}
+
+void act_set_read_only(int on)
+{
+	read_only = on;
+}
+
+int act_read_only(void)
+{
+	return read_only;
+}
+
+static int invoke(virDomainPtr dom, enum domain_action a)
+{
+	switch (a) {
+	case DA_START: return virDomainCreate(dom);
+	case DA_SHUTDOWN: return virDomainShutdown(dom);
+	case DA_REBOOT: return virDomainReboot(dom, 0);
+	case DA_PAUSE: return virDomainSuspend(dom);
+	case DA_RESUME: return virDomainResume(dom);
+	case DA_FORCE_OFF: return virDomainDestroy(dom);
+	case DA_COUNT: break;
+	}
+	return -1;
+}
+
+/* On the host's worker thread. */
+static void run(virConnectPtr conn, unsigned host_id, void *ctx)
+{
+	struct call *c = ctx;
+	virDomainPtr dom = NULL;
+	char *msg = NULL;
+
+	(void)host_id;
+	if (conn == NULL)
+		msg = xstrdup("host is not connected");
+	else if ((dom = virDomainLookupByUUIDString(conn, c->uuid)) == NULL ||
+	    invoke(dom, c->action) < 0)
+		msg = evloop_last_error("failed");
+	if (msg != NULL) {
+		model_desktop_pending(c->uuid, NULL);
+		model_event(SEV_ERROR, "%s: %s failed: %s", c->name,
+		    act_domain_name(c->action), msg);
+	} else {
+		model_event(SEV_INFO, "%s: %s requested", c->name,
+		    act_domain_name(c->action));
+	}
+	if (dom != NULL)
+		virDomainFree(dom);
+	free(msg);
+	free(c->name);
+	free(c);
+}
+
+/* Lock held. NULL when the action fits the state, else why not. */
+static const char *refusal(enum desktop_state s, enum domain_action a)
+{
+	int active = s == DS_RUNNING || s == DS_BLOCKED || s == DS_PAUSED ||
+	    s == DS_SHUTDOWN || s == DS_PMSUSPENDED;
+
+	switch (a) {
+	case DA_START:
+		return active ? "it is already running" : NULL;
+	case DA_SHUTDOWN: case DA_REBOOT: case DA_FORCE_OFF:
+		return active || s == DS_CRASHED ? NULL : "it is not running";
+	case DA_PAUSE:
+		return s == DS_RUNNING || s == DS_BLOCKED ? NULL : "it is not running";
+	case DA_RESUME:
+		return s == DS_PAUSED ? NULL : "it is not paused";
+	case DA_COUNT:
+		break;
+	}
+	return "unknown action";
+}
+
+int act_domain(const char *uuid, enum domain_action a, char **cause)
+{
+	struct m_desktop *d;
+	const struct m_place *p;
+	const struct m_host *h;
+	const char *why;
+	struct call *c;
+	unsigned host_id;
+
+	if (a >= DA_COUNT) {
+		*cause = xstrdup("unknown action");
+		return -1;
+	}
+	if (read_only) {
+		*cause = xasprintf("cannot %s: hvdeck runs read-only", actions[a].name);
+		return -1;
+	}
+	model_lock();
+	d = model_desktop(uuid);
+	p = d != NULL ? model_desktop_place(d) : NULL;
+	h = p != NULL ? model_host(p->host_id) : NULL;
+	if (d == NULL || p == NULL || h == NULL) {
+		model_unlock();
+		*cause = xasprintf("no desktop with UUID %s", uuid);
+		return -1;
+	}
+	if (h->state != HOST_ONLINE) {
+		*cause = xasprintf("cannot %s %s: host %s is %s", actions[a].name,
+		    d->name, h->name, model_host_state_name(h->state));
+		model_unlock();
+		return -1;
+	}
+	if ((why = refusal(p->state, a)) != NULL) {
+		*cause = xasprintf("cannot %s %s: %s", actions[a].name, d->name, why);
+		model_unlock();
+		return -1;
+	}
+	c = xcalloc(1, sizeof *c);
+	snprintf(c->uuid, sizeof c->uuid, "%s", uuid);
+	c->name = xstrdup(d->name);
+	c->action = a;
+	host_id = p->host_id;
+	model_unlock();
+
+	model_desktop_pending(uuid, actions[a].pending);
+	if (host_call(host_id, run, c) < 0) {
+		model_desktop_pending(uuid, NULL);
+		*cause = xasprintf("cannot %s %s: host is gone", actions[a].name, c->name);
+		free(c->name);
+		free(c);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,75 @@
+/* lcfg.c — libconfig helpers shared by config and theme loading: type names
+ * and the "FILE:LINE: message" form of every loader error. */
+#include "lcfg.h"
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *lcfg_type_name(int type)
+{
+	switch (type) {
+	case CONFIG_TYPE_GROUP:
+		return "a group { }";
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		return "an integer";
+	case CONFIG_TYPE_FLOAT:
+		return "a float";
+	case CONFIG_TYPE_STRING:
+		return "a string";
+	case CONFIG_TYPE_BOOL:
+		return "a boolean";
+	case CONFIG_TYPE_ARRAY:
+		return "an array [ ]";
+	case CONFIG_TYPE_LIST:
+		return "a list ( )";
+	}
+	return "nothing";
+}
+
+char *lcfg_dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+char *lcfg_source_name(const char *path, const char *file)
+{
+	char *dir, *full;
+
+	if (file == NULL)
+		return xstrdup(path);
+	if (file[0] == '/')
+		return xstrdup(file);
+	dir = lcfg_dir_of(path);
+	/* A file loaded by a bare name keeps bare names: "x.inc", not
+	 * "./x.inc". */
+	full = strcmp(dir, ".") == 0 ? xstrdup(file) :
+	    xasprintf("%s/%s", dir, file);
+	free(dir);
+	return full;
+}
+
+int lcfg_fail_at(char **cause, const char *path, const config_setting_t *s,
+    const char *fmt, ...)
+{
+	char *msg, *where;
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	where = lcfg_source_name(path, config_setting_source_file(s));
+	*cause = xasprintf("%s:%u: %s", where, config_setting_source_line(s),
+	    msg);
+	free(where);
+	free(msg);
+	return -1;
+}
