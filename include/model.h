@@ -84,7 +84,7 @@ struct m_host {
 	enum host_state state;
 	char *error;                /* libvirt's text when offline */
 	int64_t state_since_ms;
-	int inventory_done;         /* a full sync completed since connect */
+	int inventory_done;         /* online: a full sync completed */
 	int attempted;              /* at least one connect attempt finished */
 	int maintenance;
 	char *hostname, *hv_type;

@@ -243,7 +243,11 @@ void model_host_set_state(unsigned id, enum host_state state, const char *error)
 				    "%s %s%s%s", h->name, host_state_names[state],
 				    error != NULL ? ": " : "", error != NULL ? error : "");
 		}
-		if (state == HOST_OFFLINE) {
+		if (state == HOST_ONLINE || state == HOST_READONLY) {
+			/* workers go online only after the full inventory */
+			h->inventory_done = 1;
+			h->attempted = 1;
+		} else if (state == HOST_OFFLINE) {
 			h->attempted = 1;
 			h->inventory_done = 0;
 			h->cpu_pct = -1;
@@ -365,7 +369,7 @@ enum desktop_state model_desktop_state(const struct m_desktop *d)
 	if (p == NULL)
 		return DS_UNKNOWN;
 	h = model_host(p->host_id);
-	if (h == NULL || h->state == HOST_OFFLINE || h->state == HOST_CONNECTING)
+	if (h == NULL || h->state == HOST_OFFLINE)
 		return DS_UNKNOWN;
 	return p->state;
 }
@@ -792,11 +796,6 @@ void model_sync_end(unsigned id)
 	for (i = ndesktops; i-- > 0;)
 		if ((p = find_place(desktops[i], id)) != NULL && !p->seen)
 			drop_place(desktops[i], id);
-	if (h != NULL) {
-		h->inventory_done = 1;
-		h->attempted = 1;
-		changed(MK_HOST, MO_CHANGE, h, h, &h->gen);
-	}
 	model_unlock();
 }
 

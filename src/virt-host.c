@@ -178,13 +178,14 @@ static virConnectAuth no_prompt = {
 	auth_types, sizeof auth_types / sizeof auth_types[0], no_prompt_auth, NULL,
 };
 
-/* Wait until a request, a close, a stop, or the deadline. Lock held. */
-static void wait_until(struct host_worker *w, int64_t deadline_ms)
+/* Wait until a request, a stop, the deadline, or (when online) a close of
+ * the connection. Lock held. */
+static void wait_until(struct host_worker *w, int64_t deadline_ms, int online)
 {
 	struct timespec ts;
 	int64_t left;
 
-	while (!w->stop && !w->closed && w->head == NULL) {
+	while (!w->stop && !(online && w->closed) && w->head == NULL) {
 		left = deadline_ms - util_now_ms();
 		if (left <= 0)
 			return;
@@ -314,7 +315,7 @@ static void run_online(struct host_worker *w)
 
 	for (;;) {
 		pthread_mutex_lock(&w->lock);
-		wait_until(w, next_stats);
+		wait_until(w, next_stats, 1);
 		if (w->stop || w->closed) {
 			pthread_mutex_unlock(&w->lock);
 			return;
@@ -354,21 +355,45 @@ static void drain_offline(struct host_worker *w)
 	}
 }
 
+/* Sleep out the backoff; actions queued meanwhile fail at once rather than
+ * wait for the host. Returns with the lock released. */
+static void backoff_wait(struct host_worker *w, int ms)
+{
+	int64_t deadline = util_now_ms() + jitter(ms);
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		wait_until(w, deadline, 0);
+		if (w->stop || w->head == NULL)
+			break;
+		pthread_mutex_unlock(&w->lock);
+		drain_offline(w);
+		pthread_mutex_lock(&w->lock);
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+static int stopping(struct host_worker *w)
+{
+	int stop;
+
+	pthread_mutex_lock(&w->lock);
+	stop = w->stop;
+	pthread_mutex_unlock(&w->lock);
+	return stop;
+}
+
 static void *worker_main(void *arg)
 {
 	struct host_worker *w = arg;
 	int backoff = BACKOFF_MIN_MS;
 	char *cause = NULL;
 
-	for (;;) {
-		pthread_mutex_lock(&w->lock);
-		if (w->stop) {
-			pthread_mutex_unlock(&w->lock);
-			break;
-		}
-		pthread_mutex_unlock(&w->lock);
-
-		model_host_set_state(w->host_id, HOST_CONNECTING, NULL);
+	/* "connecting" is shown for the first attempt only: while retrying,
+	 * a host stays "offline" with the last error, so watchers see one
+	 * change per real change, not one per retry. */
+	model_host_set_state(w->host_id, HOST_CONNECTING, NULL);
+	while (!stopping(w)) {
 		if (open_connection(w, &cause) == 0 && sync_full(w, &cause) == 0) {
 			log_msg(LOG_INFO, "%s: connected to %s", w->name, w->uri);
 			model_host_set_state(w->host_id,
@@ -388,15 +413,7 @@ static void *worker_main(void *arg)
 			cause = NULL;
 		}
 		drain_offline(w);
-		pthread_mutex_lock(&w->lock);
-		wait_until(w, util_now_ms() + jitter(backoff));
-		while (w->head != NULL && !w->stop) {
-			pthread_mutex_unlock(&w->lock);
-			drain_offline(w);
-			pthread_mutex_lock(&w->lock);
-			wait_until(w, util_now_ms() + jitter(backoff));
-		}
-		pthread_mutex_unlock(&w->lock);
+		backoff_wait(w, backoff);
 		backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
 	}
 	close_connection(w);

@@ -55,13 +55,17 @@ write_config() {
 	echo "$f"
 }
 
-# A guest of this test, defined on node N, undefined at exit wherever it is.
+# new_guest NODE TAG: define a guest of this test on node NODE, named in
+# $GUEST; it is destroyed and undefined at exit wherever it went. (Not
+# called in $(...): the cleanup must be registered in this shell.)
 new_guest() {
-	local node=$1 name="t-$TEST_NAME-$$-$2"
-	"$LAB" guest "$node" "$name" >/dev/null || fail "cannot define guest $name"
-	local i
-	cleanup "for i in \$(seq 1 $LAB_NODES); do vsh \$i destroy $name; vsh \$i undefine $name; done"
-	echo "$name"
+	GUEST="t-$TEST_NAME-$$-$2"
+	"$LAB" guest "$1" "$GUEST" >/dev/null || fail "cannot define guest $GUEST"
+	cleanup "for _n in \$(seq 1 $LAB_NODES); do vsh \$_n destroy $GUEST; vsh \$_n undefine $GUEST; done"
 }
 
 guest_state() { vsh "$1" domstate "$2" 2>/dev/null | head -n1; }
+
+# jq_any JQ-ARGS... FILTER FILE: some input of FILE gives a result (jq -e
+# judges only the last input, which makes it useless over JSON lines).
+jq_any() { jq -c "$@" 2>/dev/null | grep -q .; }
