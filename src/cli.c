@@ -2,6 +2,7 @@
  * same engine as the console (event loop, host workers, model) and print
  * from the model, so scripts and tests see exactly what operators see. */
 #include "cli.h"
+#include "engine.h"
 #include "model.h"
 #include "model-json.h"
 #include "virt-evloop.h"
@@ -22,33 +23,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	interrupted = 1;
-}
-
-static int engine_start(const struct config *cfg, int read_only)
-{
-	char *cause = NULL;
-
-	model_init();
-	virtxml_init();
-	if (evloop_start(&cause) < 0) {
-		fprintf(stderr, "hvdeck: %s\n", cause);
-		free(cause);
-		return -1;
-	}
-	hosts_start(cfg, read_only);
-	return 0;
-}
-
-/* A worker stuck in a connect to a silent host cannot be joined: then the
- * model and the event loop stay alive until the process exits. */
-static void engine_stop(void)
-{
-	if (hosts_stop(1000) > 0)
-		return;
-	evloop_stop();
-	hosts_free();
-	model_free();
-	virtxml_cleanup();
 }
 
 /* Every host has finished its first attempt: inventory or offline. */

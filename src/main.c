@@ -2,9 +2,11 @@
 #include "cli.h"
 #include "config.h"
 #include "log.h"
+#include "ui.h"
 #include "util.h"
 
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,8 @@ static void usage(FILE *out)
 "A terminal console for clusters of KVM/libvirt hypervisors serving\n"
 "virtual desktops.\n"
 "\n"
+"Without a command, hvdeck opens the console (press ? in it for keys).\n"
+"\n"
 "Commands:\n"
 "  dump [--json]            connect to every host, print the inventory, exit\n"
 "                           (status 1 if a host was unreachable)\n"
@@ -28,7 +32,10 @@ static void usage(FILE *out)
 "  -c, --config FILE        configuration file (default\n"
 "                           $XDG_CONFIG_HOME/hvdeck/hvdeck.conf)\n"
 "  -H, --host [NAME=]URI    add a host for this run (repeatable)\n"
-"  -r, --read-only          open every connection read-only\n"
+"  -r, --read-only          open every connection read-only (monitoring)\n"
+"      --theme NAME         colour theme (default, monochrome,\n"
+"                           solarized-dark, high-contrast, or a user theme)\n"
+"      --ascii              ASCII line drawing instead of UTF-8\n"
 "  -t, --timeout SECONDS    dump: how long to wait for hosts\n"
 "      --log FILE           write a log file\n"
 "  -V, --version            print the version and exit\n"
@@ -43,6 +50,7 @@ struct args {
 	size_t nhosts;
 	const char *log_file;
 	struct cli_options cli;
+	struct ui_options ui;
 };
 
 static int parse_int(const char *s, int min, int max, int *out)
@@ -57,7 +65,7 @@ static int parse_int(const char *s, int min, int max, int *out)
 	return 0;
 }
 
-enum { OPT_LOG = 256, OPT_JSON, OPT_STATS };
+enum { OPT_LOG = 256, OPT_JSON, OPT_STATS, OPT_THEME, OPT_ASCII };
 
 static const struct option long_options[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -67,6 +75,8 @@ static const struct option long_options[] = {
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "theme", required_argument, NULL, OPT_THEME },
+	{ "ascii", no_argument, NULL, OPT_ASCII },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -86,7 +96,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 			a->hosts = xreallocarray(a->hosts, a->nhosts + 1, sizeof *a->hosts);
 			a->hosts[a->nhosts++] = optarg;
 			break;
-		case 'r': a->cli.read_only = 1; break;
+		case 'r': a->cli.read_only = a->ui.read_only = 1; break;
+		case OPT_THEME: a->ui.theme = optarg; break;
+		case OPT_ASCII: a->ui.ascii = 1; break;
 		case 't':
 			if (parse_int(optarg, 1, 3600, &a->cli.timeout) < 0) {
 				fprintf(stderr, "hvdeck: --timeout wants seconds from 1 to 3600, not '%s'\n", optarg);
@@ -145,6 +157,7 @@ int main(int argc, char **argv)
 	char *cause = NULL;
 	int rc;
 
+	setlocale(LC_ALL, "");
 	memset(&a, 0, sizeof a);
 	rc = parse_args(argc, argv, &a);
 	if (rc != 0) {
@@ -180,9 +193,7 @@ int main(int argc, char **argv)
 	log_set_stderr(command != NULL);
 
 	if (command == NULL) {
-		fprintf(stderr, "hvdeck: the interactive console is not in this "
-		    "version yet; use 'hvdeck dump' or 'hvdeck watch'\n");
-		rc = EXIT_USAGE;
+		rc = ui_run(&cfg, &a.ui);
 	} else if (strcmp(command, "dump") == 0) {
 		rc = cli_dump(&cfg, &a.cli);
 	} else {

@@ -59,7 +59,7 @@ write_config() {
 # $GUEST; it is destroyed and undefined at exit wherever it went. (Not
 # called in $(...): the cleanup must be registered in this shell.)
 new_guest() {
-	GUEST="t-$TEST_NAME-$$-$2"
+	GUEST="t$$-$2"
 	"$LAB" guest "$1" "$GUEST" >/dev/null || fail "cannot define guest $GUEST"
 	cleanup "for _n in \$(seq 1 $LAB_NODES); do vsh \$_n destroy $GUEST; vsh \$_n undefine $GUEST; done"
 }
@@ -69,3 +69,26 @@ guest_state() { vsh "$1" domstate "$2" 2>/dev/null | head -n1; }
 # jq_any JQ-ARGS... FILTER FILE: some input of FILE gives a result (jq -e
 # judges only the last input, which makes it useless over JSON lines).
 jq_any() { jq -c "$@" 2>/dev/null | grep -q .; }
+
+# ---- the console in tmux, driven as an operator would ----
+TMUX_SOCKET=$WORK/tmux.sock
+tmx() { tmux -S "$TMUX_SOCKET" "$@"; }
+
+# tui_start CONF WIDTH HEIGHT [OPTIONS...]: hvdeck in a detached tmux session.
+tui_start() {
+	local conf=$1 w=$2 h=$3
+	shift 3
+	tmx new-session -d -s hv -x "$w" -y "$h" \
+		"LANG=C.UTF-8 $HVDECK -c $conf --log $WORK/hvdeck.log $*; echo HVDECK-EXITED \$?; sleep 600" ||
+		fail "tmux did not start"
+	cleanup "tmux -S $TMUX_SOCKET kill-server"
+}
+screen() { tmx capture-pane -p -t hv; }
+keys() { tmx send-keys -t hv "$@"; }
+on_screen() { screen | grep -qE -- "$1"; }
+# wait_screen SECONDS REGEX: until the screen shows REGEX (fails the test).
+wait_screen() {
+	wait_until "$1" on_screen "$2" || { screen >&2; fail "screen never showed /$2/ within $1 s"; }
+}
+# the line of the screen that mentions NAME
+screen_line() { screen | grep -F -- "$1" | head -n1; }

@@ -1,0 +1,15 @@
+/* engine.h — the machinery under every mode: model, libxml2, the event-loop
+ * thread, and a worker per configured host. */
+#ifndef HVDECK_ENGINE_H
+#define HVDECK_ENGINE_H
+
+#include "config.h"
+
+/* Returns 0, or -1 after printing why (before curses starts). */
+int engine_start(const struct config *cfg, int read_only);
+/* Stop workers (waiting up to a second), the event loop, free the model.
+ * A worker stuck connecting to a silent host keeps the rest alive until
+ * the process exits. */
+void engine_stop(void);
+
+#endif

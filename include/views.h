@@ -1,0 +1,47 @@
+/* views.h — the panes of the console as small vtables. Each view turns the
+ * model into table rows (build, lock held) and, for Enter, into detail
+ * lines (details, lock held). Views never call libvirt and never draw
+ * outside the table widget. */
+#ifndef HVDECK_VIEWS_H
+#define HVDECK_VIEWS_H
+
+#include "layout.h"
+#include "ui-table.h"
+
+struct text;
+
+struct view {
+	enum pane_id id;
+	const char *title;         /* "Hypervisors" */
+	const struct table_column *cols;
+	int ncols;
+	void (*build)(struct table *t, int ascii);
+	/* Detail lines for the row with this key; NULL: none. */
+	void (*details)(const char *key, struct text *out);
+};
+
+extern const struct view view_hosts, view_pools, view_volumes,
+    view_desktops, view_jobs;
+
+/* The view of a pane. */
+const struct view *view_of(enum pane_id id);
+
+/* A growing list of lines for the details and help screens. */
+struct text {
+	char **lines;
+	enum theme_slot *slots;
+	size_t n, cap;
+};
+void text_add(struct text *t, enum theme_slot slot, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void text_clear(struct text *t);
+
+/* Shared by views: the slot for a desktop or host state. */
+enum theme_slot view_desktop_slot(int desktop_state);
+enum theme_slot view_host_slot(int host_state);
+/* Lexically normalised copy of a path ("a/b/../c" -> "a/c"). Caller frees. */
+char *view_normalise_path(const char *path);
+/* Running jobs and actions in flight (desktops), lock held. */
+int view_jobs_count(void);
+
+#endif

@@ -1,0 +1,37 @@
+/* engine.c — start-up and shut-down order of the shared machinery. */
+#include "engine.h"
+#include "act-domain.h"
+#include "model.h"
+#include "virt-evloop.h"
+#include "virt-host.h"
+#include "virt-xml.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+int engine_start(const struct config *cfg, int read_only)
+{
+	char *cause = NULL;
+
+	model_init();
+	virtxml_init();
+	act_set_read_only(read_only);
+	/* the loop must exist before the first connection is opened */
+	if (evloop_start(&cause) < 0) {
+		fprintf(stderr, "hvdeck: %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	hosts_start(cfg, read_only);
+	return 0;
+}
+
+void engine_stop(void)
+{
+	if (hosts_stop(1000) > 0)
+		return;
+	evloop_stop();
+	hosts_free();
+	model_free();
+	virtxml_cleanup();
+}

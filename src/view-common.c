@@ -1,0 +1,126 @@
+/* view-common.c — what the views share: the pane table, text buffers,
+ * state colours and path normalisation. */
+#include "views.h"
+#include "model.h"
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct view *view_of(enum pane_id id)
+{
+	static const struct view *const views[PANE_COUNT] = {
+		[PANE_HOSTS] = &view_hosts, [PANE_POOLS] = &view_pools,
+		[PANE_VOLUMES] = &view_volumes, [PANE_DESKTOPS] = &view_desktops,
+		[PANE_JOBS] = &view_jobs,
+	};
+
+	return (unsigned)id < PANE_COUNT ? views[id] : NULL;
+}
+
+void text_add(struct text *t, enum theme_slot slot, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		fatal("out of memory");
+	va_end(ap);
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->lines = xreallocarray(t->lines, t->cap, sizeof *t->lines);
+		t->slots = xreallocarray(t->slots, t->cap, sizeof *t->slots);
+	}
+	t->lines[t->n] = util_visible(s);
+	t->slots[t->n++] = slot;
+	free(s);
+}
+
+void text_clear(struct text *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->lines[i]);
+	free(t->lines);
+	free(t->slots);
+	memset(t, 0, sizeof *t);
+}
+
+enum theme_slot view_desktop_slot(int s)
+{
+	switch ((enum desktop_state)s) {
+	case DS_RUNNING: case DS_BLOCKED: return SLOT_STATE_RUNNING;
+	case DS_PAUSED: case DS_PMSUSPENDED: return SLOT_STATE_PAUSED;
+	case DS_SHUTOFF: return SLOT_STATE_SHUTOFF;
+	case DS_CRASHED: return SLOT_STATE_CRASHED;
+	case DS_SHUTDOWN: return SLOT_STATE_TRANSITION;
+	case DS_NOSTATE: case DS_UNKNOWN: break;
+	}
+	return SLOT_STATE_UNKNOWN;
+}
+
+enum theme_slot view_host_slot(int s)
+{
+	switch ((enum host_state)s) {
+	case HOST_ONLINE: return SLOT_HOST_ONLINE;
+	case HOST_READONLY: return SLOT_HOST_READONLY;
+	case HOST_CONNECTING: return SLOT_HOST_CONNECTING;
+	case HOST_OFFLINE: break;
+	}
+	return SLOT_HOST_OFFLINE;
+}
+
+char *view_normalise_path(const char *path)
+{
+	char *copy, *out, *seg, *save = NULL;
+	char **parts;
+	size_t n = 0, i, len;
+
+	if (path == NULL)
+		return NULL;
+	copy = xstrdup(path);
+	parts = xcalloc(strlen(path) + 1, sizeof *parts);
+	for (seg = strtok_r(copy, "/", &save); seg != NULL;
+	    seg = strtok_r(NULL, "/", &save)) {
+		if (strcmp(seg, ".") == 0)
+			continue;
+		if (strcmp(seg, "..") == 0) {
+			if (n > 0 && strcmp(parts[n - 1], "..") != 0)
+				n--;
+			else if (path[0] != '/')
+				parts[n++] = seg;
+			continue;
+		}
+		parts[n++] = seg;
+	}
+	len = strlen(path) + 2;
+	out = xcalloc(1, len);
+	if (path[0] == '/')
+		strcat(out, "/");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strcat(out, "/");
+		strcat(out, parts[i]);
+	}
+	if (*out == '\0')
+		strcat(out, ".");
+	free(parts);
+	free(copy);
+	return out;
+}
+
+int view_jobs_count(void)
+{
+	struct m_desktop **ds;
+	size_t n, i;
+	int jobs = 0;
+
+	ds = model_desktops(&n);
+	for (i = 0; i < n; i++)
+		jobs += ds[i]->job_active || ds[i]->pending != NULL;
+	return jobs;
+}

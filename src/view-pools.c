@@ -1,0 +1,165 @@
+/* view-pools.c — storage pools. A pool several hosts define on the same
+ * target path (NFS in production) is one row listing its hosts. */
+#include "views.h"
+#include "format.h"
+#include "model.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { C_NAME, C_STATE, C_TYPE, C_TARGET, C_CAP, C_ALLOC, C_AVAIL, C_BAR,
+	C_VOLS, C_HOSTS, C_COUNT };
+
+static const struct table_column cols[C_COUNT] = {
+	[C_NAME] = { "POOL", 12, 6, 0, 0, 0 },
+	[C_STATE] = { "STATE", 8, 0, 0, 0, 0 },
+	[C_TYPE] = { "TYPE", 6, 0, 0, 0, 0 },
+	[C_TARGET] = { "TARGET", 20, 0, 0, 0, 1 },
+	[C_CAP] = { "SIZE", 6, 5, 1, 1, 0 },
+	[C_ALLOC] = { "USED", 6, 0, 1, 1, 0 },
+	[C_AVAIL] = { "FREE", 6, 5, 1, 1, 0 },
+	[C_BAR] = { "USE", 10, 0, 0, 1, 0 },
+	[C_VOLS] = { "VOLS", 4, 4, 1, 1, 0 },
+	[C_HOSTS] = { "HOSTS", 14, 6, 0, 0, 1 },
+};
+
+/* The key of a pool: its target path when it has one (shared), else
+ * host/name. Caller frees. */
+static char *pool_key(const struct m_host *h, const struct m_pool *p)
+{
+	if (p->target_path != NULL)
+		return view_normalise_path(p->target_path);
+	return xasprintf("%s/%s", h->name, p->name);
+}
+
+/* Lock held. Has an earlier (host, pool) already made the row for key? */
+static int seen_before(struct m_host **hosts, size_t hi, size_t pi,
+    const char *key)
+{
+	size_t i, k;
+	int found = 0;
+
+	for (i = 0; i <= hi && !found; i++) {
+		size_t end = i == hi ? pi : hosts[i]->npools;
+
+		for (k = 0; k < end && !found; k++) {
+			char *other = pool_key(hosts[i], hosts[i]->pools[k]);
+
+			found = strcmp(other, key) == 0;
+			free(other);
+		}
+	}
+	return found;
+}
+
+static void build(struct table *t, int ascii)
+{
+	struct m_host **hosts;
+	size_t n, i, k, j, m;
+	char a[16];
+
+	(void)ascii;
+	hosts = model_hosts(&n);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < hosts[i]->npools; k++) {
+			struct m_pool *p = hosts[i]->pools[k];
+			char *key = pool_key(hosts[i], p), *names = NULL, *tmp;
+			struct table_row *r;
+			int active = 0, offline = 1;
+
+			if (seen_before(hosts, i, k, key)) {
+				free(key);
+				continue;
+			}
+			/* every host with the same key joins this row */
+			for (j = i; j < n; j++) {
+				for (m = 0; m < hosts[j]->npools; m++) {
+					char *other = pool_key(hosts[j], hosts[j]->pools[m]);
+
+					if (strcmp(other, key) == 0) {
+						tmp = names == NULL ? xstrdup(hosts[j]->name) :
+						    xasprintf("%s,%s", names, hosts[j]->name);
+						free(names);
+						names = tmp;
+						active |= hosts[j]->pools[m]->active;
+						offline &= hosts[j]->state == HOST_OFFLINE;
+					}
+					free(other);
+				}
+			}
+			r = table_add(t, key);
+			r->state = active ? "active" : "inactive";
+			r->host = hosts[i]->name;
+			r->dim = offline;
+			table_cell(r, C_NAME, SLOT_NORMAL, "%s", p->name);
+			table_cell(r, C_STATE, active ? SLOT_STATE_RUNNING : SLOT_STATE_SHUTOFF,
+			    "%s", r->state);
+			table_cell(r, C_TYPE, SLOT_NORMAL, "%s", p->type ? p->type : "-");
+			table_cell(r, C_TARGET, SLOT_NORMAL, "%s", p->target_path ? p->target_path : "-");
+			r->num[C_CAP] = (double)p->capacity;
+			table_cell(r, C_CAP, SLOT_NORMAL, "%s", format_size(a, sizeof a, p->capacity));
+			r->num[C_ALLOC] = (double)p->allocation;
+			table_cell(r, C_ALLOC, SLOT_NORMAL, "%s", format_size(a, sizeof a, p->allocation));
+			r->num[C_AVAIL] = (double)p->available;
+			table_cell(r, C_AVAIL, SLOT_NORMAL, "%s", format_size(a, sizeof a, p->available));
+			if (p->capacity > 0) {
+				r->bar_col = C_BAR;
+				r->bar_frac = (double)p->allocation / (double)p->capacity;
+				r->bar_slot = SLOT_BAR_DISK;
+				r->num[C_BAR] = r->bar_frac;
+			}
+			r->num[C_VOLS] = (double)p->nvols;
+			table_cell(r, C_VOLS, SLOT_NORMAL, "%zu", p->nvols);
+			table_cell(r, C_HOSTS, SLOT_NORMAL, "%s", names);
+			free(names);
+			free(key);
+		}
+	}
+}
+
+static void details(const char *key, struct text *out)
+{
+	struct m_host **hosts;
+	size_t n, i, k, v;
+	char a[16], b[16];
+	int found = 0;
+
+	hosts = model_hosts(&n);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < hosts[i]->npools; k++) {
+			struct m_pool *p = hosts[i]->pools[k];
+			char *pk = pool_key(hosts[i], p);
+
+			if (strcmp(pk, key) == 0) {
+				if (!found++) {
+					text_add(out, SLOT_TITLE, "Pool %s (%s) at %s", p->name,
+					    p->type ? p->type : "-", p->target_path ? p->target_path : "-");
+					text_add(out, SLOT_NORMAL, "  %s used of %s, %s free",
+					    format_size(a, sizeof a, p->allocation),
+					    format_size(b, sizeof b, p->capacity),
+					    format_size(b, sizeof b, p->available));
+					text_add(out, SLOT_HEADER, "Volumes (%zu)", p->nvols);
+					for (v = 0; v < p->nvols; v++)
+						text_add(out, SLOT_NORMAL, "  %-28s %-6s %6s  %s%s",
+						    p->vols[v].name, p->vols[v].format ? p->vols[v].format : "-",
+						    format_size(a, sizeof a, p->vols[v].capacity),
+						    p->vols[v].backing_path ? "backed by " : "",
+						    p->vols[v].backing_path ? p->vols[v].backing_path : "");
+					text_add(out, SLOT_HEADER, "Defined on");
+				}
+				text_add(out, p->active ? SLOT_NORMAL : SLOT_DIM, "  %-12s as %-12s %s%s",
+				    hosts[i]->name, p->name, p->active ? "active" : "inactive",
+				    p->autostart ? ", autostart" : "");
+			}
+			free(pk);
+		}
+	}
+	if (!found)
+		text_add(out, SLOT_ALERT, "pool %s is gone", key);
+}
+
+const struct view view_pools = {
+	PANE_POOLS, "Storage pools", cols, C_COUNT, build, details,
+};

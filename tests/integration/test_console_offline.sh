@@ -1,0 +1,31 @@
+#!/bin/bash
+# In the console, killing a node's libvirtd shows that host offline with
+# libvirt's reason and its desktops greyed out as "unknown" (kept, not
+# removed); restarting the daemon brings the host and its desktops back.
+. "$(dirname "$0")/lib.sh"
+
+n=$LAB_NODES
+conf=$(write_config)
+new_guest "$n" o; g=$GUEST
+cleanup "$LAB libvirtd-start $n"
+tui_start "$conf" 120 32
+for ((i = 1; i <= n; i++)); do
+	wait_screen 15 "hv$i +mixed +online"
+done
+wait_screen 5 "^.$g +shutoff +hv$n"
+
+"$LAB" libvirtd-stop "$n" || fail "cannot stop libvirtd of node $n"
+wait_screen 15 "hv$n +mixed +offline"
+wait_screen 3 "^.$g +unknown +hv$n"
+for ((i = 1; i < n; i++)); do
+	on_screen "hv$i +mixed +online" || { screen >&2; fail "hv$i did not stay online"; }
+done
+# greyed: the row is drawn with the theme's dim style
+tmx capture-pane -e -p -t hv | grep -F "$g" | head -n1 | grep -q $'\e\\[' ||
+	fail "the desktop row carries no attributes"
+
+"$LAB" libvirtd-start "$n" || fail "cannot restart libvirtd of node $n"
+wait_screen 30 "hv$n +mixed +online"
+wait_screen 3 "^.$g +shutoff +hv$n"
+on_screen "HVDECK-EXITED" && fail "hvdeck exited"
+pass
