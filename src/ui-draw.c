@@ -180,8 +180,11 @@ static void draw_status(struct ui *u)
 	if (rw > r.w)
 		rw = r.w;
 	if (u->message[0] != '\0' && util_now_ms() < u->message_until) {
+		/* a message (often libvirt's error) matters more than counts */
 		attrset(theme_attr(u->message_error ? SLOT_ALERT : SLOT_STATUS));
-		mvaddnstr(r.y, 1, u->message, r.w - rw - 2);
+		mvaddnstr(r.y, 1, u->message, r.w - 2);
+		attrset(theme_attr(SLOT_NORMAL));
+		return;
 	} else {
 		attrset(theme_attr(SLOT_STATUS));
 		mvaddnstr(r.y, 1, "? help  / filter  : command  q quit", r.w - rw - 2);

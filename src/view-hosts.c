@@ -74,6 +74,8 @@ static void build(struct table *t, int ascii)
 			r->bar_frac = (double)used / (double)h->memory_kib;
 			r->bar_slot = SLOT_BAR_MEM;
 			r->num[C_MEMBAR] = r->num[C_MEM] = r->bar_frac;
+			/* what a selected row shows instead of the bar */
+			table_cell(r, C_MEMBAR, SLOT_NORMAL, "%.0f%%", r->bar_frac * 100);
 			table_cell(r, C_MEM, SLOT_NORMAL, "%s/%s",
 			    format_size(b, sizeof b, used * 1024),
 			    format_size(c, sizeof c, h->memory_kib * 1024));

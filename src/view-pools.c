@@ -109,6 +109,7 @@ static void build(struct table *t, int ascii)
 				r->bar_frac = (double)p->allocation / (double)p->capacity;
 				r->bar_slot = SLOT_BAR_DISK;
 				r->num[C_BAR] = r->bar_frac;
+				table_cell(r, C_BAR, SLOT_NORMAL, "%.0f%%", r->bar_frac * 100);
 			}
 			r->num[C_VOLS] = (double)p->nvols;
 			table_cell(r, C_VOLS, SLOT_NORMAL, "%zu", p->nvols);
