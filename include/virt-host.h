@@ -15,6 +15,7 @@ enum req_kind {
 	REQ_DOMAIN,        /* re-read one domain by UUID */
 	REQ_POOL_EVENT,    /* re-read a pool after a lifecycle/refresh event */
 	REQ_POOL_REFRESH,  /* refresh (rescan) a pool, then re-read it */
+	REQ_JOB,           /* read the progress of a domain's job */
 	REQ_CALL,          /* run an action's function on the connection */
 };
 

@@ -12,6 +12,8 @@ int sync_full(struct host_worker *w, char **cause);
 void sync_domain(struct host_worker *w, const char *uuid);
 /* Re-read one pool and its volumes; gone when libvirt no longer knows it. */
 void sync_pool(struct host_worker *w, const char *name);
+/* Progress of a domain's job (migration): percentage of data moved. */
+void sync_job(struct host_worker *w, const char *uuid);
 /* One virConnectGetAllDomainStats call, node CPU and free memory. */
 void sync_stats(struct host_worker *w);
 

@@ -56,7 +56,6 @@ static void on_migration_iteration(virConnectPtr conn, virDomainPtr dom,
 	double pct = -1;
 
 	(void)conn;
-	(void)opaque;
 	if (virDomainGetUUIDString(dom, uuid) != 0)
 		return;
 	/* keep a percentage an action measured; the event only counts */
@@ -66,6 +65,7 @@ static void on_migration_iteration(virConnectPtr conn, virDomainPtr dom,
 		pct = d->job_pct;
 	model_unlock();
 	model_desktop_job(uuid, 1, "migration", pct, (uint64_t)iteration);
+	host_request(((struct host_worker *)opaque)->host_id, REQ_JOB, uuid, 0);
 }
 
 static void on_block_job(virConnectPtr conn, virDomainPtr dom,

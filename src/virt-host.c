@@ -266,6 +266,9 @@ static void serve(struct host_worker *w, struct host_request *r)
 		sync_pool(w, r->arg);
 		break;
 	}
+	case REQ_JOB:
+		sync_job(w, r->arg);
+		break;
 	case REQ_CALL:
 		r->fn(w->conn, w->host_id, r->ctx);
 		break;

@@ -234,6 +234,43 @@ int sync_full(struct host_worker *w, char **cause)
 	return 0;
 }
 
+void sync_job(struct host_worker *w, const char *uuid)
+{
+	virDomainPtr dom = virDomainLookupByUUIDString(w->conn, uuid);
+	virTypedParameterPtr params = NULL;
+	unsigned long long total = 0, remaining = 0;
+	int type = VIR_DOMAIN_JOB_NONE, n = 0;
+
+	if (dom == NULL)
+		return;
+	if (virDomainGetJobStats(dom, &type, &params, &n, 0) < 0) {
+		warn_libvirt(w, "job stats");
+		virDomainFree(dom);
+		return;
+	}
+	if (type == VIR_DOMAIN_JOB_NONE) {
+		model_desktop_job(uuid, 0, NULL, -1, 0);
+	} else if (virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_DATA_TOTAL, &total) == 1 &&
+	    virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_DATA_REMAINING, &remaining) == 1 &&
+	    total > 0) {
+		struct m_desktop *d;
+		uint64_t iteration = 0;
+
+		model_lock();
+		d = model_desktop(uuid);
+		if (d != NULL)
+			iteration = d->job_iteration;
+		model_unlock();
+		/* remaining grows back as the guest dirties memory: the
+		 * percentage is of what is left now, as virsh shows it */
+		model_desktop_job(uuid, 1, "migration",
+		    (double)(total - (remaining < total ? remaining : total)) * 100.0 / (double)total,
+		    iteration);
+	}
+	virTypedParamsFree(params, n);
+	virDomainFree(dom);
+}
+
 /* Sum "PREFIX.N.FIELD" over N = 0 .. "PREFIX.count" - 1. */
 static uint64_t sum_indexed(virTypedParameterPtr p, int np, const char *prefix,
     const char *field)
@@ -281,6 +318,31 @@ static void sync_node_stats(struct host_worker *w)
 	free(params);
 }
 
+/* Jobs started elsewhere (virsh) only announce iterations: poll their
+ * progress with the stats. */
+static void request_job_progress(struct host_worker *w)
+{
+	struct m_desktop **ds;
+	const struct m_place *p;
+	char **uuids;
+	size_t n, i, k = 0;
+
+	model_lock();
+	ds = model_desktops(&n);
+	uuids = xcalloc(n + 1, sizeof *uuids);
+	for (i = 0; i < n; i++) {
+		p = model_desktop_place(ds[i]);
+		if (ds[i]->job_active && p != NULL && p->host_id == w->host_id)
+			uuids[k++] = xstrdup(ds[i]->uuid);
+	}
+	model_unlock();
+	for (i = 0; i < k; i++) {
+		sync_job(w, uuids[i]);
+		free(uuids[i]);
+	}
+	free(uuids);
+}
+
 void sync_stats(struct host_worker *w)
 {
 	virDomainStatsRecordPtr *recs = NULL;
@@ -293,6 +355,7 @@ void sync_stats(struct host_worker *w)
 	    VIR_DOMAIN_STATS_BLOCK;
 
 	sync_node_stats(w);
+	request_job_progress(w);
 	n = virConnectGetAllDomainStats(w->conn, types, &recs,
 	    VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
 	if (n < 0) {
