@@ -29,7 +29,7 @@ TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 
-.PHONY: all deps check unit demo asan install uninstall clean lab-up lab-down
+.PHONY: all deps check unit demo asan tsan install uninstall clean lab-up lab-down
 
 all: $(BUILD)/hvdeck hvdeck
 
@@ -66,6 +66,13 @@ asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	    LDFLAGS="-fsanitize=address,undefined" build-asan/hvdeck unit
 
+# Threads under ThreadSanitizer: unit tests, then the engine (event loop,
+# workers, model) against libvirt's in-process test driver.
+tsan: deps
+	@$(MAKE) --no-print-directory BUILD=build-tsan CFLAGS="-O1 -g -fsanitize=thread" \
+	    LDFLAGS="-fsanitize=thread" build-tsan/hvdeck unit
+	@TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" scripts/tsan-engine.sh build-tsan/hvdeck
+
 demo: deps all
 	@scripts/demo.sh $(CURDIR)/$(BUILD)/hvdeck
 
@@ -87,4 +94,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan hvdeck
+	rm -rf build build-asan build-tsan hvdeck
