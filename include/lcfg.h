@@ -30,4 +30,10 @@ char *lcfg_source_name(const char *path, const char *file);
 int lcfg_fail_at(char **cause, const char *path, const config_setting_t *s,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Parse path into lc (libconfig-initialised; @include is relative to the
+ * file's directory). Returns 1 when parsed, 0 when the file does not
+ * exist, -1 with *cause ("FILE:LINE: WHY<libconfig's text>" for syntax
+ * errors, "FILE: reason" when it cannot be read). Caller frees *cause. */
+int lcfg_read(config_t *lc, const char *path, const char *why, char **cause);
+
 #endif

@@ -461,42 +461,6 @@ static int load_tree(const struct load_ctx *ctx, const config_t *lc,
 	return 0;
 }
 
-/* Parses path into lc (libconfig-initialised; @include is relative to the
- * file's directory). Returns 1 when parsed, 0 when the file does not exist,
- * -1 with *cause ("FILE:LINE: WHY<libconfig's text>" for syntax errors). */
-static int read_tree(config_t *lc, const char *path, const char *why,
-    char **cause)
-{
-	struct stat st;
-	char *dir, *where;
-	FILE *f;
-	int ok;
-
-	if ((f = fopen(path, "re")) == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		*cause = xasprintf("%s: not a regular file", path);
-		fclose(f);
-		return -1;
-	}
-	dir = lcfg_dir_of(path);
-	config_set_include_dir(lc, dir);
-	free(dir);
-	ok = config_read(lc, f) == CONFIG_TRUE;
-	fclose(f);
-	if (ok)
-		return 1;
-	where = lcfg_source_name(path, config_error_file(lc));
-	*cause = xasprintf("%s:%d: %s%s", where, config_error_line(lc), why,
-	    config_error_text(lc));
-	free(where);
-	return -1;
-}
-
 char *config_default_path(void)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME");
@@ -542,7 +506,7 @@ int config_load(struct config *cfg, int missing_ok, char **cause)
 	}
 	config_defaults(&tmp, cfg->path);
 	config_init(&lc);
-	rc = read_tree(&lc, cfg->path, "", cause);
+	rc = lcfg_read(&lc, cfg->path, "", cause);
 	if (rc == 1 && load_tree(&ctx, &lc, &tmp) != 0)
 		rc = -1;
 	config_destroy(&lc);
@@ -610,7 +574,7 @@ static int check_existing(const char *path, char **cause)
 	int rc;
 
 	config_init(&lc);
-	rc = read_tree(&lc, path,
+	rc = lcfg_read(&lc, path,
 	    "not overwriting a file that does not parse: ", cause);
 	if (rc == 1) {
 		config_defaults(&scratch, path);

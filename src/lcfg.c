@@ -3,9 +3,12 @@
 #include "lcfg.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char *lcfg_type_name(int type)
 {
@@ -73,3 +76,36 @@ int lcfg_fail_at(char **cause, const char *path, const config_setting_t *s,
 	free(msg);
 	return -1;
 }
+
+int lcfg_read(config_t *lc, const char *path, const char *why, char **cause)
+{
+	struct stat st;
+	char *dir, *where;
+	FILE *f;
+	int ok;
+
+	if ((f = fopen(path, "re")) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+		*cause = xasprintf("%s: not a regular file", path);
+		fclose(f);
+		return -1;
+	}
+	dir = lcfg_dir_of(path);
+	config_set_include_dir(lc, dir);
+	free(dir);
+	ok = config_read(lc, f) == CONFIG_TRUE;
+	fclose(f);
+	if (ok)
+		return 1;
+	where = lcfg_source_name(path, config_error_file(lc));
+	*cause = xasprintf("%s:%d: %s%s", where, config_error_line(lc), why,
+	    config_error_text(lc));
+	free(where);
+	return -1;
+}
+

@@ -340,35 +340,15 @@ static int load_tree(const struct load_ctx *ctx, const config_t *lc,
 	return 0;
 }
 
-/* Parses path into lc. Returns 0, or -1 with *cause. */
+/* Parses path into lc. Returns 0, or -1 with *cause; a theme that is not
+ * there is an error like any other. */
 static int read_tree(config_t *lc, const char *path, char **cause)
 {
-	struct stat st;
-	char *dir, *where;
-	FILE *f;
-	int ok;
+	int rc = lcfg_read(lc, path, "", cause);
 
-	if ((f = fopen(path, "re")) == NULL) {
-		*cause = xasprintf("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		*cause = xasprintf("%s: not a regular file", path);
-		fclose(f);
-		return -1;
-	}
-	dir = lcfg_dir_of(path);
-	config_set_include_dir(lc, dir);
-	free(dir);
-	ok = config_read(lc, f) == CONFIG_TRUE;
-	fclose(f);
-	if (ok)
-		return 0;
-	where = lcfg_source_name(path, config_error_file(lc));
-	*cause = xasprintf("%s:%d: %s", where, config_error_line(lc),
-	    config_error_text(lc));
-	free(where);
-	return -1;
+	if (rc == 0)
+		*cause = xasprintf("%s: %s", path, strerror(ENOENT));
+	return rc > 0 ? 0 : -1;
 }
 
 /* "dir/solarized-dark.theme" -> "solarized-dark". Caller frees. */
