@@ -38,8 +38,11 @@ Try from another terminal, e.g.:
 hvdeck config: $conf
 MSG
 
-"$hvdeck" -c "$conf" dump
 if [ -t 0 ] && [ -t 1 ]; then
-	echo "Live changes follow (hvdeck watch); Ctrl-C ends the demo and stops the lab."
-	"$hvdeck" -c "$conf" watch
+	echo "Opening hvdeck; press ? for keys, q to quit (the lab stops then)."
+	sleep 2
+	"$hvdeck" -c "$conf"
+else
+	# no terminal (a script or CI): show the inventory instead
+	"$hvdeck" -c "$conf" dump
 fi
