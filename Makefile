@@ -50,6 +50,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 
 -include $(OBJS:.o=.d) $(TEST_BINS:=.d)
 
+# The binary looks for installed themes in DATADIR: rebuild what uses it
+# when PREFIX/DATADIR change between builds (make; make install PREFIX=/usr).
+$(BUILD)/datadir.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
+$(BUILD)/ui.o: $(BUILD)/datadir.stamp
+.PHONY: FORCE
+FORCE:
+
 # Installs exactly the Debian packages that are missing (root), or says what to run.
 deps:
 	@scripts/deps.sh

@@ -258,7 +258,8 @@ static void serve(struct host_worker *w, struct host_request *r)
 				char *msg = evloop_last_error("refresh failed");
 
 				host_take_self_refresh(w, r->arg);
-				log_msg(LOG_WARN, "%s: pool %s: %s", w->name, r->arg, msg);
+				model_event(SEV_WARN, "%s: refresh of pool %s: %s",
+				    w->name, r->arg, msg);
 				free(msg);
 			}
 			virStoragePoolFree(pool);

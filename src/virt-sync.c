@@ -13,11 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A failed read is the operator's business too: the events strip shows
+ * libvirt's own message (and the log keeps it). */
 static void warn_libvirt(struct host_worker *w, const char *what)
 {
 	char *msg = evloop_last_error("failed");
 
-	log_msg(LOG_WARN, "%s: %s: %s", w->name, what, msg);
+	model_event(SEV_WARN, "%s: %s: %s", w->name, what, msg);
 	free(msg);
 }
 
@@ -40,7 +42,7 @@ static void read_domain(struct host_worker *w, virDomainPtr dom)
 	if (desc == NULL) {
 		warn_libvirt(w, "domain XML");
 	} else if (virtxml_parse_domain(desc, &xml, &cause) < 0) {
-		log_msg(LOG_WARN, "%s: domain %s: %s", w->name, uuid, cause);
+		model_event(SEV_WARN, "%s: domain %s: %s", w->name, uuid, cause);
 		free(cause);
 	}
 	free(desc);
@@ -80,7 +82,7 @@ static void read_volume(struct host_worker *w, virStorageVolPtr vol,
 		return;
 	}
 	if (virtxml_parse_volume(desc, &x, &cause) < 0) {
-		log_msg(LOG_WARN, "%s: volume %s: %s", w->name, out->name, cause);
+		model_event(SEV_WARN, "%s: volume %s: %s", w->name, out->name, cause);
 		free(cause);
 		free(desc);
 		return;
@@ -131,7 +133,7 @@ static void read_pool(struct host_worker *w, virStoragePoolPtr pool)
 	} else if (desc == NULL) {
 		warn_libvirt(w, "pool XML");
 	} else {
-		log_msg(LOG_WARN, "%s: pool %s: %s", w->name, info.name, cause);
+		model_event(SEV_WARN, "%s: pool %s: %s", w->name, info.name, cause);
 		free(cause);
 	}
 	free(desc);
