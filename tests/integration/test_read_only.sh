@@ -1,0 +1,22 @@
+#!/bin/bash
+# Read-only monitoring: -r opens every connection read-only; hosts show as
+# read-only, the inventory is complete, and desktop actions are refused
+# with a message while the guest stays as it was.
+. "$(dirname "$0")/lib.sh"
+
+conf=$(write_config)
+new_guest 1 r; g=$GUEST
+"$HVDECK" -c "$conf" -r dump --json >"$WORK/dump.json" 2>"$WORK/err" || fail "read-only dump failed: $(cat "$WORK/err")"
+[ "$(jq -r '[.hosts[].state] | unique | join(",")' "$WORK/dump.json")" = "read-only" ] ||
+	fail "hosts not read-only: $(jq -c '[.hosts[].state]' "$WORK/dump.json")"
+jq -e --arg g "$g" '.desktops[] | select(.name == $g and .state == "shutoff")' "$WORK/dump.json" >/dev/null ||
+	fail "read-only inventory misses $g"
+
+tui_start "$conf" 100 30 -r
+wait_screen 15 "READ-ONLY"
+wait_screen 10 "^.$g +shutoff"
+keys : ; keys -l "desktop $g"; keys Enter
+keys u
+wait_screen 3 "cannot start: hvdeck runs read-only"
+[ "$(guest_state 1 "$g")" = "shut off" ] || fail "read-only console changed $g"
+pass
