@@ -91,6 +91,7 @@ struct m_host {
 	unsigned long lib_version, hv_version;
 	unsigned cpus, mhz;
 	uint64_t memory_kib, free_kib;
+	struct xml_caps caps;       /* CPU model, topology, guest types */
 	double cpu_pct;             /* -1 = unknown */
 	uint64_t prev_cpu_busy, prev_cpu_total;
 	struct m_pool **pools;
@@ -157,6 +158,7 @@ struct host_facts {
 	unsigned long lib_version, hv_version;
 	unsigned cpus, mhz;
 	uint64_t memory_kib, free_kib;
+	struct xml_caps *caps;      /* taken over (zeroed) when not NULL */
 };
 void model_host_set_facts(unsigned id, const struct host_facts *f);
 /* Host CPU counters (ns) from virNodeGetCPUStats, and free memory. */

@@ -70,13 +70,26 @@ struct xml_pool {
 	char *source_dir;         /* netfs <source><dir path=> */
 };
 
+/* What virConnectGetCapabilities says of a host. */
+struct xml_caps {
+	char *host_uuid;
+	char *arch;               /* host/cpu/arch */
+	char *cpu_model, *cpu_vendor;
+	unsigned sockets, cores, threads;
+	unsigned numa_cells;
+	char *guests;             /* "hvm x86_64 (qemu kvm); hvm i686 (qemu)" */
+};
+
 /* Each returns 0, or -1 with *cause (caller frees) when xml is not well
  * formed or lacks the root element. */
 int virtxml_parse_domain(const char *xml, struct xml_domain *out, char **cause);
 int virtxml_parse_volume(const char *xml, struct xml_volume *out, char **cause);
 int virtxml_parse_pool(const char *xml, struct xml_pool *out, char **cause);
 
+int virtxml_parse_caps(const char *xml, struct xml_caps *out, char **cause);
+
 void virtxml_domain_free(struct xml_domain *d);
+void virtxml_caps_free(struct xml_caps *c);
 void virtxml_volume_free(struct xml_volume *v);
 void virtxml_pool_free(struct xml_pool *p);
 

@@ -17,6 +17,10 @@ void model_json_host(struct json *j, const char *key, const struct m_host *h)
 	json_uint(j, "libvirt_version", h->lib_version);
 	json_uint(j, "hypervisor_version", h->hv_version);
 	json_uint(j, "cpus", h->cpus);
+	json_string(j, "arch", h->caps.arch);
+	json_string(j, "cpu_model", h->caps.cpu_model);
+	json_string(j, "host_uuid", h->caps.host_uuid);
+	json_string(j, "guests", h->caps.guests);
 	json_uint(j, "memory_kib", h->memory_kib);
 	json_uint(j, "free_kib", h->free_kib);
 	if (h->cpu_pct >= 0)

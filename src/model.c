@@ -277,6 +277,11 @@ void model_host_set_facts(unsigned id, const struct host_facts *f)
 		h->mhz = f->mhz;
 		h->memory_kib = f->memory_kib;
 		h->free_kib = f->free_kib;
+		if (f->caps != NULL) {
+			virtxml_caps_free(&h->caps);
+			h->caps = *f->caps;
+			memset(f->caps, 0, sizeof *f->caps);
+		}
 		changed(MK_HOST, MO_CHANGE, h, h, &h->gen);
 	}
 	model_unlock();
@@ -821,6 +826,7 @@ void model_free(void)
 		free(h->error);
 		free(h->hostname);
 		free(h->hv_type);
+		virtxml_caps_free(&h->caps);
 		free(h);
 	}
 	free(hosts);

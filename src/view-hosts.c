@@ -116,6 +116,12 @@ static void details(const char *key, struct text *out)
 	    format_version(b, sizeof b, h->lib_version));
 	text_add(out, SLOT_NORMAL, "  CPUs         %u at %u MHz, %s%% busy",
 	    h->cpus, h->mhz, format_percent(a, sizeof a, h->cpu_pct));
+	text_add(out, SLOT_NORMAL, "  CPU model    %s %s %s, %u socket(s) x %u core(s) x %u thread(s), %u NUMA cell(s)",
+	    h->caps.arch ? h->caps.arch : "-", h->caps.cpu_vendor ? h->caps.cpu_vendor : "",
+	    h->caps.cpu_model ? h->caps.cpu_model : "", h->caps.sockets, h->caps.cores,
+	    h->caps.threads, h->caps.numa_cells);
+	text_add(out, SLOT_NORMAL, "  guests       %s", h->caps.guests ? h->caps.guests : "-");
+	text_add(out, SLOT_NORMAL, "  host UUID    %s", h->caps.host_uuid ? h->caps.host_uuid : "-");
 	text_add(out, SLOT_NORMAL, "  memory       %s total, %s free",
 	    format_size(a, sizeof a, h->memory_kib * 1024),
 	    format_size(b, sizeof b, h->free_kib * 1024));

@@ -175,11 +175,13 @@ static int sync_facts(struct host_worker *w, char **cause)
 {
 	struct host_facts f;
 	virNodeInfo ni;
-	char *hostname;
+	char *hostname, *capsxml, *why = NULL;
 	const char *type;
 	unsigned long long freemem;
+	struct xml_caps caps;
 
 	memset(&f, 0, sizeof f);
+	memset(&caps, 0, sizeof caps);
 	if (virNodeGetInfo(w->conn, &ni) < 0) {
 		*cause = evloop_last_error("cannot read node info");
 		return -1;
@@ -197,7 +199,18 @@ static int sync_facts(struct host_worker *w, char **cause)
 	f.memory_kib = ni.memory;
 	freemem = virNodeGetFreeMemory(w->conn);
 	f.free_kib = freemem / 1024;
+	/* capabilities are a nicety: a host that will not say stays usable */
+	if ((capsxml = virConnectGetCapabilities(w->conn)) == NULL) {
+		warn_libvirt(w, "capabilities");
+	} else if (virtxml_parse_caps(capsxml, &caps, &why) < 0) {
+		model_event(SEV_WARN, "%s: capabilities: %s", w->name, why);
+		free(why);
+	} else {
+		f.caps = &caps;
+	}
+	free(capsxml);
 	model_host_set_facts(w->host_id, &f);
+	virtxml_caps_free(&caps);
 	free(hostname);
 	return 0;
 }

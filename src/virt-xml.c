@@ -471,6 +471,84 @@ int virtxml_parse_pool(const char *xml, struct xml_pool *out, char **cause)
 	return 0;
 }
 
+static unsigned xp_uint(struct xp *x, xmlNodePtr at, const char *expr)
+{
+	char *s = xp_str(x, at, expr);
+	uint64_t v;
+
+	if (parse_u64(s, &v) < 0 || v > UINT_MAX)
+		v = 0;
+	free(s);
+	return (unsigned)v;
+}
+
+/* "hvm x86_64 (qemu kvm); ..." : which guests the host can run, and with
+ * which accelerators (no "kvm" means software emulation only). */
+static char *caps_guests(struct xp *x)
+{
+	xmlXPathObjectPtr guests = xp_eval(x, x->root, "guest");
+	size_t i, k, n = xp_count(guests);
+	char *out = NULL, *tmp;
+
+	for (i = 0; i < n; i++) {
+		xmlNodePtr g = guests->nodesetval->nodeTab[i];
+		char *os = xp_str(x, g, "os_type"), *arch = xp_str(x, g, "arch/@name");
+		xmlXPathObjectPtr types = xp_eval(x, g, "arch/domain/@type");
+		char *list = xstrdup("");
+
+		for (k = 0; k < xp_count(types); k++) {
+			xmlChar *t = xmlNodeGetContent(types->nodesetval->nodeTab[k]);
+
+			tmp = xasprintf("%s%s%s", list, k ? " " : "", t ? (const char *)t : "?");
+			xmlFree(t);
+			free(list);
+			list = tmp;
+		}
+		xmlXPathFreeObject(types);
+		tmp = xasprintf("%s%s%s %s (%s)", out ? out : "", out ? "; " : "",
+		    os ? os : "?", arch ? arch : "?", list);
+		free(out);
+		out = tmp;
+		free(list);
+		free(os);
+		free(arch);
+	}
+	xmlXPathFreeObject(guests);
+	return out;
+}
+
+int virtxml_parse_caps(const char *xml, struct xml_caps *out, char **cause)
+{
+	struct xp x;
+
+	memset(out, 0, sizeof *out);
+	if (xp_open(&x, xml, "capabilities", cause) < 0)
+		return -1;
+	out->host_uuid = xp_str(&x, x.root, "host/uuid");
+	out->arch = xp_str(&x, x.root, "host/cpu/arch");
+	out->cpu_model = xp_str(&x, x.root, "host/cpu/model");
+	out->cpu_vendor = xp_str(&x, x.root, "host/cpu/vendor");
+	out->sockets = xp_uint(&x, x.root, "host/cpu/topology/@sockets");
+	out->cores = xp_uint(&x, x.root, "host/cpu/topology/@cores");
+	out->threads = xp_uint(&x, x.root, "host/cpu/topology/@threads");
+	out->numa_cells = xp_uint(&x, x.root, "host/topology/cells/@num");
+	out->guests = caps_guests(&x);
+	xp_close(&x);
+	return 0;
+}
+
+void virtxml_caps_free(struct xml_caps *c)
+{
+	if (c == NULL)
+		return;
+	free(c->host_uuid);
+	free(c->arch);
+	free(c->cpu_model);
+	free(c->cpu_vendor);
+	free(c->guests);
+	memset(c, 0, sizeof *c);
+}
+
 static void disk_free(struct xml_disk *d)
 {
 	size_t i;

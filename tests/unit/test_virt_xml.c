@@ -1048,6 +1048,34 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Capabilities of a lab node (libvirt 9, QEMU 7.2, no usable KVM). */
+static void test_caps_qemu(void **state)
+{
+	char *xml = fixture("caps-qemu.xml"), *cause = NULL;
+	struct xml_caps c;
+
+	(void)state;
+	assert_int_equal(virtxml_parse_caps(xml, &c, &cause), 0);
+	assert_string_equal(c.host_uuid, "6876646b-6c61-4200-8000-000000000001");
+	assert_string_equal(c.arch, "x86_64");
+	assert_string_equal(c.cpu_model, "Cascadelake-Server-noTSX");
+	assert_string_equal(c.cpu_vendor, "Intel");
+	assert_int_equal(c.sockets, 1);
+	assert_int_equal(c.cores, 2);
+	assert_int_equal(c.threads, 1);
+	assert_int_equal(c.numa_cells, 1);
+	assert_string_equal(c.guests, "hvm i686 (qemu kvm); hvm x86_64 (qemu kvm)");
+	virtxml_caps_free(&c);
+	virtxml_caps_free(&c);	/* twice is safe */
+	free(xml);
+	/* a domain is not capabilities */
+	xml = fixture("domain-running.xml");
+	assert_int_equal(virtxml_parse_caps(xml, &c, &cause), -1);
+	assert_non_null(strstr(cause, "<capabilities>"));
+	free(cause);
+	free(xml);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1076,6 +1104,7 @@ int main(void)
 		cmocka_unit_test(test_no_devices),
 		cmocka_unit_test(test_minimal_volume_pool),
 		cmocka_unit_test(test_free_safe),
+		cmocka_unit_test(test_caps_qemu),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
