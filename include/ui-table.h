@@ -72,6 +72,9 @@ void table_end(struct table *t, int visible);
 /* Sort: next column (after the last one: the view's order), and reverse. */
 void table_cycle_sort(struct table *t);
 void table_reverse_sort(struct table *t);
+/* Select the row drawn on screen line `line` below the header (a mouse
+ * click); returns 1 if there is a row there. */
+int table_click(struct table *t, int line);
 /* Select the row with this key if shown; returns 1 if found. */
 int table_select_key(struct table *t, const char *key);
 /* The selected row, NULL when none is shown. */

@@ -231,6 +231,7 @@ static void build_help(struct ui *u)
 		text_add(&u->page, SLOT_NORMAL, "  %-12s %s%s", k[i].label, k[i].help,
 		    k[i].panes == KEYS_DESKTOPS ? " (desktops pane)" : "");
 	}
+	text_add(&u->page, SLOT_NORMAL, "  %-12s %s", "mouse", "click selects a row and its pane, double click opens details");
 	text_add(&u->page, SLOT_NORMAL, "%s", "");
 	text_add(&u->page, SLOT_HEADER, "Filters (/)");
 	text_add(&u->page, SLOT_NORMAL, "  words must all match; TEXT matches any column, !WORD inverts,");

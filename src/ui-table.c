@@ -226,6 +226,16 @@ static void select_index(struct table *t, size_t i)
 	t->selected_key = xstrdup(t->rows[t->shown[t->sel]].key);
 }
 
+int table_click(struct table *t, int line)
+{
+	size_t i = t->top + (size_t)line;
+
+	if (line < 0 || i >= t->nshown)
+		return 0;
+	select_index(t, i);
+	return 1;
+}
+
 void table_move(struct table *t, long delta, int visible)
 {
 	long i = (long)t->sel + delta;

@@ -88,6 +88,9 @@ static int start_curses(struct ui *u, const struct ui_options *o)
 	if (u->colour)
 		use_default_colors();
 	load_theme(u, o->theme != NULL ? o->theme : u->cfg->theme);
+	/* a click selects, a double click opens details; no drag needed */
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED, NULL);
+	mouseinterval(200);
 	return 0;
 }
 
@@ -346,10 +349,37 @@ static void key_normal(struct ui *u, int ch)
 	}
 }
 
+/* Focus the pane under the pointer and select the row there. */
+static void mouse(struct ui *u)
+{
+	MEVENT ev;
+	int p;
+
+	if (getmouse(&ev) != OK || u->mode != MODE_NORMAL)
+		return;
+	for (p = 0; p < PANE_COUNT; p++) {
+		struct rect r = u->layout.pane[p];
+
+		if (r.h == 0 || ev.y < r.y || ev.y >= r.y + r.h ||
+		    ev.x < r.x || ev.x >= r.x + r.w)
+			continue;
+		u->focus = (enum pane_id)p;
+		/* below the border and the header line */
+		if (table_click(&u->tables[p], ev.y - r.y - 2) &&
+		    (ev.bstate & BUTTON1_DOUBLE_CLICKED))
+			key_normal(u, '\n');
+		return;
+	}
+}
+
 static void key(struct ui *u, int ch)
 {
 	if (ch == KEY_RESIZE)
 		return;	/* the next draw relayouts; selection lives in keys */
+	if (ch == KEY_MOUSE) {
+		mouse(u);
+		return;
+	}
 	switch (u->mode) {
 	case MODE_FILTER: case MODE_COMMAND: key_input(u, ch); break;
 	case MODE_CONFIRM: key_confirm(u, ch); break;
