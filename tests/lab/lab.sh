@@ -190,7 +190,10 @@ for e in /sys/class/input/event*; do
     case "$(cat "$e/device/name")" in
     *"Power Button"*)
         acpi=yes
-        ( dd if="/dev/input/${e##*/}" of=/dev/null bs=4096 count=1 2>/dev/null
+        # open the device before saying so: evdev queues events only for
+        # readers that have it open, and a press must not be lost
+        exec 3<"/dev/input/${e##*/}"
+        ( dd of=/dev/null bs=4096 count=1 <&3 2>/dev/null
           say "power button pressed, powering off"; sync; poweroff -f ) &
         ;;
     esac
