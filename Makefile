@@ -78,7 +78,8 @@ asan: deps
 # Threads under ThreadSanitizer: unit tests, then the engine (event loop,
 # workers, model) against libvirt's in-process test driver.
 tsan: deps
-	@$(MAKE) --no-print-directory BUILD=build-tsan CFLAGS="-O1 -g -fsanitize=thread" \
+	@TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+	    $(MAKE) --no-print-directory BUILD=build-tsan CFLAGS="-O1 -g -fsanitize=thread" \
 	    LDFLAGS="-fsanitize=thread" build-tsan/hvdeck unit
 	@TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" scripts/tsan-engine.sh build-tsan/hvdeck
 

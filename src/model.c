@@ -43,6 +43,9 @@ static const char *const host_state_names[] = {
 
 void model_init(void)
 {
+	/* a model may be started again in one process (tests): start clean */
+	atomic_store(&wake_pending, 0);
+	events_head = events_count = 0;
 	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
 		fatal("pipe: %s", strerror(errno));
 }

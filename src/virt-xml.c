@@ -623,9 +623,20 @@ void virtxml_pool_free(struct xml_pool *p)
 	memset(p, 0, sizeof *p);
 }
 
+/* libxml2 prints parse warnings to stderr by default, from whichever
+ * thread parses (libvirt's test driver too): that would scribble over the
+ * console. Our own parses read errors through xmlGetLastError(). */
+static void quiet_xml(void *ctx, const char *fmt, ...)
+{
+	(void)ctx;
+	(void)fmt;
+}
+
 void virtxml_init(void)
 {
 	xmlInitParser();
+	xmlSetGenericErrorFunc(NULL, quiet_xml);
+	xmlThrDefSetGenericErrorFunc(NULL, quiet_xml);	/* threads to come */
 }
 
 void virtxml_cleanup(void)
