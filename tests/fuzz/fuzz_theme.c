@@ -1,0 +1,141 @@
+/* fuzz_theme.c — libFuzzer harness for theme files.
+ *
+ *   clang -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 \
+ *       -fsanitize=fuzzer,address,undefined \
+ *       $(pkg-config --cflags libconfig ncursesw) \
+ *       tests/fuzz/fuzz_theme.c src/theme.c src/lcfg.c src/util.c \
+ *       $(pkg-config --libs libconfig ncursesw) -o build-fuzz/fuzz_theme
+ *   mkdir -p /tmp/corpus && cp tests/unit/data/theme/[a-z]* themes/[a-z]* /tmp/corpus
+ *   build-fuzz/fuzz_theme -max_len=65536 -max_total_time=60 /tmp/corpus
+ * scripts/fuzz.sh does all of this. Give a scratch corpus directory first:
+ * libFuzzer writes into it.
+ *
+ * theme_load_file reads a path, so each input is written to one temp file
+ * (NAME.theme, so the name-from-path rule runs) made per process in
+ * $TMPDIR (else /dev/shm, else /tmp) and removed at exit.
+ *
+ * Checks what theme.h promises: a failure comes with a cause and leaves
+ * exactly the default theme; a success has a printable name and colours
+ * in -1..255; a cause never carries raw control characters. */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "theme.h"
+#include "util.h"
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+const char *__lsan_default_suppressions(void);
+
+/* libconfig 1.5 leaks its string buffer when a file ends or fails inside a
+ * string (fixed in 1.7); everything else it allocates is still checked. */
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:strbuf_append\n";
+}
+
+static char *theme_path;
+static int theme_fd = -1;
+static struct theme builtin;
+
+static void remove_theme(void)
+{
+	if (theme_path != NULL)
+		unlink(theme_path);
+}
+
+static const char *temp_dir(void)
+{
+	const char *dir = getenv("TMPDIR");
+
+	if (dir != NULL && *dir != '\0' && access(dir, W_OK) == 0)
+		return dir;
+	if (access("/dev/shm", W_OK) == 0)
+		return "/dev/shm";
+	return "/tmp";
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	theme_path = xasprintf("%s/hvdeck-fuzz-XXXXXX.theme", temp_dir());
+	theme_fd = mkstemps(theme_path, 6);
+	if (theme_fd < 0) {
+		perror(theme_path);
+		abort();
+	}
+	atexit(remove_theme);
+	theme_default(&builtin);
+	return 0;
+}
+
+static void write_theme(const uint8_t *data, size_t size)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	if (ftruncate(theme_fd, 0) != 0)
+		abort();
+	while (off < size) {
+		n = pwrite(theme_fd, data + off, size - off, (off_t)off);
+		if (n <= 0)
+			abort();
+		off += (size_t)n;
+	}
+}
+
+static int has_controls(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+static void check_theme(const struct theme *t, int rc)
+{
+	int i;
+
+	if (t->name == NULL || *t->name == '\0' || has_controls(t->name))
+		abort();
+	if (rc != 0) {
+		if (strcmp(t->name, builtin.name) != 0 ||
+		    memcmp(t->slots, builtin.slots, sizeof t->slots) != 0)
+			abort();
+		return;
+	}
+	for (i = 0; i < SLOT_COUNT; i++) {
+		if (t->slots[i].fg < -1 || t->slots[i].fg > 255 ||
+		    t->slots[i].bg < -1 || t->slots[i].bg > 255)
+			abort();
+		/* Files set colours and attributes, never the mono row. */
+		if (t->slots[i].mono != builtin.slots[i].mono)
+			abort();
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct theme t;
+	char *cause = NULL;
+	int rc;
+
+	write_theme(data, size);
+	memset(&t, 0, sizeof t);
+	rc = theme_load_file(&t, theme_path, &cause);
+	if (rc < 0 && (cause == NULL || *cause == '\0'))
+		abort();
+	if (rc == 0 && cause != NULL)
+		abort();
+	if (cause != NULL && has_controls(cause))
+		abort();
+	free(cause);
+	check_theme(&t, rc);
+	theme_free(&t);
+	return 0;
+}
