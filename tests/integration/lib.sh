@@ -92,3 +92,19 @@ wait_screen() {
 }
 # the line of the screen that mentions NAME
 screen_line() { screen | grep -F -- "$1" | head -n1; }
+
+# ---- hvdeck watch --json in the background ----
+# watch_start CONF: lines go to $out (the test's file), the pid to $watch_pid;
+# returns once every lab host has come online in the feed.
+watch_start() {
+	out=$WORK/watch.jsonl
+	"$HVDECK" -c "$1" watch --json >"$out" 2>"$WORK/watch.err" &
+	watch_pid=$!
+	cleanup "kill $watch_pid"
+	wait_until 30 watch_all_online ||
+		fail "hosts did not come online in watch: $(tail -3 "$WORK/watch.err")"
+}
+watch_all_online() {
+	[ "$(jq -r 'select(.kind == "host" and .object.state == "online") | .object.name' "$out" 2>/dev/null |
+	     sort -u | wc -l)" -eq "$LAB_NODES" ]
+}

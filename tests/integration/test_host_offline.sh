@@ -7,20 +7,14 @@
 n=$LAB_NODES
 conf=$(write_config)
 new_guest "$n" off; g=$GUEST
-out=$WORK/watch.jsonl
-"$HVDECK" -c "$conf" watch --json >"$out" 2>"$WORK/watch.err" &
-watch_pid=$!
-cleanup "kill $watch_pid"
 cleanup "$LAB libvirtd-start $n"
+watch_start "$conf"
 
 host_state() {  # NAME SINCE_MS -> the last state reported for NAME
 	jq -r --arg h "$1" --argjson t "$2" 'select(.kind == "host" and .object.name == $h and .time_ms >= $t) | .object.state' \
 		"$out" 2>/dev/null | tail -n1
 }
 is_state() { [ "$(host_state "$1" "$3")" = "$2" ]; }
-for ((i = 1; i <= n; i++)); do
-	wait_until 30 is_state "hv$i" online 0 || fail "hv$i never online"
-done
 
 t0=$(now_ms)
 "$LAB" libvirtd-stop "$n" || fail "cannot stop libvirtd of node $n"

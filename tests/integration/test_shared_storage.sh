@@ -5,15 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 conf=$(write_config)
-out=$WORK/watch.jsonl
-"$HVDECK" -c "$conf" watch --json >"$out" 2>"$WORK/watch.err" &
-watch_pid=$!
-cleanup "kill $watch_pid"
-ready() {
-	[ "$(jq -r 'select(.kind == "host" and .object.state == "online") | .object.name' "$out" 2>/dev/null |
-	     sort -u | wc -l)" -eq "$LAB_NODES" ]
-}
-wait_until 30 ready || fail "hosts did not come online"
+watch_start "$conf"
 
 vol="shared-$$.qcow2"
 cleanup "vsh 1 vol-delete --pool groups $vol; for _n in \$(seq 1 $LAB_NODES); do vsh \$_n pool-refresh groups; done"

@@ -7,17 +7,7 @@
 conf=$(write_config)
 new_guest 1 w; g=$GUEST
 uuid=$(vsh 1 domuuid "$g")
-out=$WORK/watch.jsonl
-"$HVDECK" -c "$conf" watch --json >"$out" 2>"$WORK/watch.err" &
-watch_pid=$!
-cleanup "kill $watch_pid"
-
-# ready: every host has reported its inventory (online after the sync)
-ready() {
-	[ "$(jq -r 'select(.kind == "host" and .object.state == "online") | .object.name' "$out" 2>/dev/null |
-	     sort -u | wc -l)" -eq "$LAB_NODES" ]
-}
-wait_until 30 ready || fail "hosts did not come online in watch: $(tail -3 "$WORK/watch.err")"
+watch_start "$conf"
 
 # seen NAME STATE HOST SINCE_MS: a line after SINCE_MS shows the desktop so
 seen_line() {
