@@ -36,48 +36,80 @@ struct forest {
 	size_t n;
 };
 
+/* Index of the node with this path (nodes are sorted by path), or -1. */
 static long find(const struct forest *f, const char *path)
 {
-	size_t i;
+	size_t lo = 0, hi = f->n;
 
-	for (i = 0; path != NULL && i < f->n; i++)
-		if (strcmp(f->nodes[i].path, path) == 0)
-			return (long)i;
+	while (path != NULL && lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(f->nodes[mid].path, path);
+
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return -1;
 }
 
+static int node_by_path_then_order(const void *a, const void *b)
+{
+	const struct node *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	if (c != 0)
+		return c;
+	return x->parent < y->parent ? -1 : x->parent > y->parent;
+}
+
+/* Every volume of every pool once (shared storage shows the same file
+ * through several hosts: the first host's view is kept), linked to the
+ * volume it is backed by. */
 static void gather(struct forest *f)
 {
 	struct m_host **hosts;
-	size_t n, i, k, v, total = 0;
+	size_t n, i, k, v, total = 0, kept;
 
 	hosts = model_hosts(&n);
 	for (i = 0; i < n; i++)
 		for (k = 0; k < hosts[i]->npools; k++)
 			total += hosts[i]->pools[k]->nvols;
 	f->nodes = xcalloc(total + 1, sizeof *f->nodes);
+	f->n = 0;
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < hosts[i]->npools; k++) {
 			struct m_pool *p = hosts[i]->pools[k];
 
 			for (v = 0; v < p->nvols; v++) {
 				const struct m_volume *vol = &p->vols[v];
-				char *path = view_normalise_path(vol->path ? vol->path : vol->name);
-				struct node *nd;
+				struct node *nd = &f->nodes[f->n++];
 
-				if (find(f, path) >= 0) {
-					free(path);
-					continue;
-				}
-				nd = &f->nodes[f->n++];
 				nd->vol = vol;
 				nd->pool = p->name;
 				nd->host = hosts[i]->name;
-				nd->path = path;
+				nd->path = view_normalise_path(vol->path ? vol->path : vol->name);
 				nd->backing = view_normalise_path(vol->backing_path);
 			}
 		}
 	}
+	/* qsort is not stable: equal paths are told apart by gathering order */
+	for (i = 0; i < f->n; i++)
+		f->nodes[i].parent = (long)i;
+	qsort(f->nodes, f->n, sizeof *f->nodes, node_by_path_then_order);
+	for (i = 0, kept = 0; i < f->n; i++) {
+		if (kept > 0 && strcmp(f->nodes[kept - 1].path, f->nodes[i].path) == 0) {
+			free(f->nodes[i].path);
+			free(f->nodes[i].backing);
+			continue;
+		}
+		f->nodes[kept++] = f->nodes[i];
+	}
+	f->n = kept;
+	for (i = 0; i < f->n; i++)
+		f->nodes[i].children = 0;
 	for (i = 0; i < f->n; i++) {
 		f->nodes[i].parent = find(f, f->nodes[i].backing);
 		if (f->nodes[i].parent == (long)i)
@@ -98,43 +130,115 @@ static void forest_free(struct forest *f)
 	free(f->nodes);
 }
 
-/* Names of the desktops with a disk on this exact path. Caller frees. */
-static char *users_of(const char *path)
+/* Which desktop uses which disk: every disk source, normalised, sorted by
+ * path, so each volume finds its users by binary search. */
+struct disk_use {
+	char *path;
+	const char *desktop;
+};
+
+struct uses {
+	struct disk_use *v;
+	size_t n;
+};
+
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct disk_use *)a)->path,
+	    ((const struct disk_use *)b)->path);
+}
+
+static void uses_gather(struct uses *u)
 {
 	struct m_desktop **ds;
-	size_t n, i, k;
-	char *out = NULL, *tmp, *src;
+	size_t n, i, k, total = 0;
 
 	ds = model_desktops(&n);
+	for (i = 0; i < n; i++)
+		total += ds[i]->xml.ndisks;
+	u->v = xcalloc(total + 1, sizeof *u->v);
+	u->n = 0;
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < ds[i]->xml.ndisks; k++) {
-			src = view_normalise_path(ds[i]->xml.disks[k].source);
-			if (src != NULL && strcmp(src, path) == 0) {
-				tmp = out == NULL ? xstrdup(ds[i]->name) :
-				    xasprintf("%s,%s", out, ds[i]->name);
-				free(out);
-				out = tmp;
-				free(src);
-				break;
-			}
-			free(src);
+			if (ds[i]->xml.disks[k].source == NULL)
+				continue;
+			u->v[u->n].path = view_normalise_path(ds[i]->xml.disks[k].source);
+			u->v[u->n++].desktop = ds[i]->name != NULL ? ds[i]->name : ds[i]->uuid;
 		}
+	}
+	if (u->n > 1)
+		qsort(u->v, u->n, sizeof *u->v, by_path);
+}
+
+static void uses_free(struct uses *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		free(u->v[i].path);
+	free(u->v);
+}
+
+/* Names of the desktops with a disk on this exact path. Caller frees. */
+static char *users_of(const struct uses *u, const char *path)
+{
+	size_t lo = 0, hi = u->n;
+	char *out = NULL, *tmp;
+
+	while (lo < hi) {	/* first entry >= path */
+		size_t mid = (lo + hi) / 2;
+
+		if (strcmp(u->v[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < u->n && strcmp(u->v[lo].path, path) == 0; lo++) {
+		/* a desktop with two disks on one file is named once */
+		if (out != NULL && lo > 0 && strcmp(u->v[lo - 1].path, path) == 0 &&
+		    strcmp(u->v[lo - 1].desktop, u->v[lo].desktop) == 0)
+			continue;
+		tmp = out == NULL ? xstrdup(u->v[lo].desktop) :
+		    xasprintf("%s,%s", out, u->v[lo].desktop);
+		free(out);
+		out = tmp;
 	}
 	return out;
 }
 
-static int by_name(const void *a, const void *b)
+/* Children of each node are found in `order`: all nodes sorted by parent,
+ * then by name, so one parent's children are one run. */
+static int by_parent_then_name(const void *a, const void *b)
 {
 	const struct node *x = *(struct node *const *)a;
 	const struct node *y = *(struct node *const *)b;
 
+	if (x->parent != y->parent)
+		return x->parent < y->parent ? -1 : 1;
 	return strcmp(x->vol->name, y->vol->name);
 }
 
-static void add_row(struct table *t, const struct node *nd, const char *prefix)
+/* The first index in order whose node has this parent (or order's end). */
+static size_t first_child(const struct node **order, size_t n, long parent)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (order[mid]->parent < parent)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void add_row(struct table *t, const struct uses *u,
+    const struct node *nd, const char *prefix)
 {
 	struct table_row *r = table_add(t, nd->path);
-	char *users = users_of(nd->path);
+	char *users = users_of(u, nd->path);
 	char a[16];
 
 	r->state = nd->vol->format;
@@ -155,18 +259,15 @@ static void add_row(struct table *t, const struct node *nd, const char *prefix)
 }
 
 /* Depth-first under parent (-1: the roots), children sorted by name. */
-static void walk(struct table *t, const struct forest *f, long parent,
-    const char *indent, int ascii)
+static void walk(struct table *t, const struct uses *u, const struct forest *f,
+    const struct node **order, long parent, const char *indent, int ascii)
 {
-	const struct node **kids = xcalloc(f->n + 1, sizeof *kids);
-	size_t i, nk = 0;
+	size_t i = first_child(order, f->n, parent), end = i;
 
-	for (i = 0; i < f->n; i++)
-		if (f->nodes[i].parent == parent)
-			kids[nk++] = &f->nodes[i];
-	qsort(kids, nk, sizeof *kids, by_name);
-	for (i = 0; i < nk; i++) {
-		int last = i + 1 == nk;
+	while (end < f->n && order[end]->parent == parent)
+		end++;
+	for (; i < end; i++) {
+		int last = i + 1 == end;
 		char *prefix, *deeper;
 
 		if (parent < 0) {
@@ -178,20 +279,30 @@ static void walk(struct table *t, const struct forest *f, long parent,
 			deeper = xasprintf("%s%s", indent, last ? "   " :
 			    (ascii ? "|  " : "\xe2\x94\x82  "));
 		}
-		add_row(t, kids[i], prefix);
-		walk(t, f, kids[i] - f->nodes, deeper, ascii);
+		add_row(t, u, order[i], prefix);
+		walk(t, u, f, order, order[i] - f->nodes, deeper, ascii);
 		free(prefix);
 		free(deeper);
 	}
-	free(kids);
 }
 
 static void build(struct table *t, int ascii)
 {
 	struct forest f = { NULL, 0 };
+	struct uses u;
+	const struct node **order;
+	size_t i;
 
 	gather(&f);
-	walk(t, &f, -1, "", ascii);
+	uses_gather(&u);
+	order = xcalloc(f.n + 1, sizeof *order);
+	for (i = 0; i < f.n; i++)
+		order[i] = &f.nodes[i];
+	if (f.n > 1)
+		qsort(order, f.n, sizeof *order, by_parent_then_name);
+	walk(t, &u, &f, order, -1, "", ascii);
+	free(order);
+	uses_free(&u);
 	forest_free(&f);
 }
 
@@ -201,6 +312,7 @@ static void details(const char *key, struct text *out)
 	long i, k, top;
 	char a[16], b[16];
 	char *users;
+	struct uses u;
 
 	gather(&f);
 	i = find(&f, key);
@@ -217,7 +329,9 @@ static void details(const char *key, struct text *out)
 	text_add(out, SLOT_NORMAL, "  size      %s, %s allocated",
 	    format_size(a, sizeof a, f.nodes[i].vol->capacity),
 	    format_size(b, sizeof b, f.nodes[i].vol->allocation));
-	users = users_of(f.nodes[i].path);
+	uses_gather(&u);
+	users = users_of(&u, f.nodes[i].path);
+	uses_free(&u);
 	text_add(out, SLOT_NORMAL, "  used by   %s", users ? users : "(no desktop)");
 	free(users);
 	text_add(out, SLOT_HEADER, "Backing chain");
