@@ -34,90 +34,113 @@ static char *pool_key(const struct m_host *h, const struct m_pool *p)
 	return xasprintf("%s/%s", h->name, p->name);
 }
 
-/* Lock held. Has an earlier (host, pool) already made the row for key? */
-static int seen_before(struct m_host **hosts, size_t hi, size_t pi,
-    const char *key)
+/* One (host, pool) seen; entries with the same key become one row. */
+struct entry {
+	char *key;
+	const struct m_host *host;
+	const struct m_pool *pool;
+	size_t order;           /* hosts first to last: keeps the first host's view */
+};
+
+static int by_key_then_order(const void *a, const void *b)
 {
-	size_t i, k;
-	int found = 0;
+	const struct entry *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
 
-	for (i = 0; i <= hi && !found; i++) {
-		size_t end = i == hi ? pi : hosts[i]->npools;
+	if (c != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
 
-		for (k = 0; k < end && !found; k++) {
-			char *other = pool_key(hosts[i], hosts[i]->pools[k]);
+/* All (host, pool) pairs sorted by key, so a shared pool is one run. */
+static struct entry *entries(size_t *count)
+{
+	struct m_host **hosts;
+	struct entry *e;
+	size_t n, i, k, total = 0;
 
-			found = strcmp(other, key) == 0;
-			free(other);
+	hosts = model_hosts(&n);
+	for (i = 0; i < n; i++)
+		total += hosts[i]->npools;
+	e = xcalloc(total + 1, sizeof *e);
+	*count = 0;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < hosts[i]->npools; k++, (*count)++) {
+			e[*count].key = pool_key(hosts[i], hosts[i]->pools[k]);
+			e[*count].host = hosts[i];
+			e[*count].pool = hosts[i]->pools[k];
+			e[*count].order = *count;
 		}
 	}
-	return found;
+	if (*count > 1)
+		qsort(e, *count, sizeof *e, by_key_then_order);
+	return e;
+}
+
+static void entries_free(struct entry *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(e[i].key);
+	free(e);
+}
+
+static void add_row(struct table *t, const struct entry *run, size_t len)
+{
+	const struct m_pool *p = run[0].pool;
+	struct table_row *r = table_add(t, run[0].key);
+	char *names = NULL, *tmp, a[16];
+	int active = 0, offline = 1;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		tmp = names == NULL ? xstrdup(run[i].host->name) :
+		    xasprintf("%s,%s", names, run[i].host->name);
+		free(names);
+		names = tmp;
+		active |= run[i].pool->active;
+		offline &= run[i].host->state == HOST_OFFLINE;
+	}
+	r->state = active ? "active" : "inactive";
+	r->host = run[0].host->name;
+	r->dim = offline;
+	table_cell(r, C_NAME, SLOT_NORMAL, "%s", p->name);
+	table_cell(r, C_STATE, active ? SLOT_STATE_RUNNING : SLOT_STATE_SHUTOFF,
+	    "%s", r->state);
+	table_cell(r, C_TYPE, SLOT_NORMAL, "%s", p->type ? p->type : "-");
+	table_cell(r, C_TARGET, SLOT_NORMAL, "%s", p->target_path ? p->target_path : "-");
+	r->num[C_CAP] = (double)p->capacity;
+	table_cell(r, C_CAP, SLOT_NORMAL, "%s", format_size(a, sizeof a, p->capacity));
+	r->num[C_ALLOC] = (double)p->allocation;
+	table_cell(r, C_ALLOC, SLOT_NORMAL, "%s", format_size(a, sizeof a, p->allocation));
+	r->num[C_AVAIL] = (double)p->available;
+	table_cell(r, C_AVAIL, SLOT_NORMAL, "%s", format_size(a, sizeof a, p->available));
+	if (p->capacity > 0) {
+		r->bar_col = C_BAR;
+		r->bar_frac = (double)p->allocation / (double)p->capacity;
+		r->bar_slot = SLOT_BAR_DISK;
+		r->num[C_BAR] = r->bar_frac;
+		table_cell(r, C_BAR, SLOT_NORMAL, "%.0f%%", r->bar_frac * 100);
+	}
+	r->num[C_VOLS] = (double)p->nvols;
+	table_cell(r, C_VOLS, SLOT_NORMAL, "%zu", p->nvols);
+	table_cell(r, C_HOSTS, SLOT_NORMAL, "%s", names);
+	free(names);
 }
 
 static void build(struct table *t, int ascii)
 {
-	struct m_host **hosts;
-	size_t n, i, k, j, m;
-	char a[16];
+	size_t n, i, end;
+	struct entry *e = entries(&n);
 
 	(void)ascii;
-	hosts = model_hosts(&n);
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < hosts[i]->npools; k++) {
-			struct m_pool *p = hosts[i]->pools[k];
-			char *key = pool_key(hosts[i], p), *names = NULL, *tmp;
-			struct table_row *r;
-			int active = 0, offline = 1;
-
-			if (seen_before(hosts, i, k, key)) {
-				free(key);
-				continue;
-			}
-			/* every host with the same key joins this row */
-			for (j = i; j < n; j++) {
-				for (m = 0; m < hosts[j]->npools; m++) {
-					char *other = pool_key(hosts[j], hosts[j]->pools[m]);
-
-					if (strcmp(other, key) == 0) {
-						tmp = names == NULL ? xstrdup(hosts[j]->name) :
-						    xasprintf("%s,%s", names, hosts[j]->name);
-						free(names);
-						names = tmp;
-						active |= hosts[j]->pools[m]->active;
-						offline &= hosts[j]->state == HOST_OFFLINE;
-					}
-					free(other);
-				}
-			}
-			r = table_add(t, key);
-			r->state = active ? "active" : "inactive";
-			r->host = hosts[i]->name;
-			r->dim = offline;
-			table_cell(r, C_NAME, SLOT_NORMAL, "%s", p->name);
-			table_cell(r, C_STATE, active ? SLOT_STATE_RUNNING : SLOT_STATE_SHUTOFF,
-			    "%s", r->state);
-			table_cell(r, C_TYPE, SLOT_NORMAL, "%s", p->type ? p->type : "-");
-			table_cell(r, C_TARGET, SLOT_NORMAL, "%s", p->target_path ? p->target_path : "-");
-			r->num[C_CAP] = (double)p->capacity;
-			table_cell(r, C_CAP, SLOT_NORMAL, "%s", format_size(a, sizeof a, p->capacity));
-			r->num[C_ALLOC] = (double)p->allocation;
-			table_cell(r, C_ALLOC, SLOT_NORMAL, "%s", format_size(a, sizeof a, p->allocation));
-			r->num[C_AVAIL] = (double)p->available;
-			table_cell(r, C_AVAIL, SLOT_NORMAL, "%s", format_size(a, sizeof a, p->available));
-			if (p->capacity > 0) {
-				r->bar_col = C_BAR;
-				r->bar_frac = (double)p->allocation / (double)p->capacity;
-				r->bar_slot = SLOT_BAR_DISK;
-				r->num[C_BAR] = r->bar_frac;
-				table_cell(r, C_BAR, SLOT_NORMAL, "%.0f%%", r->bar_frac * 100);
-			}
-			r->num[C_VOLS] = (double)p->nvols;
-			table_cell(r, C_VOLS, SLOT_NORMAL, "%zu", p->nvols);
-			table_cell(r, C_HOSTS, SLOT_NORMAL, "%s", names);
-			free(names);
-			free(key);
-		}
+	for (i = 0; i < n; i = end) {
+		for (end = i + 1; end < n && strcmp(e[end].key, e[i].key) == 0; end++)
+			;
+		add_row(t, e + i, end - i);
 	}
+	entries_free(e, n);
 }
 
 static void details(const char *key, struct text *out)
