@@ -466,16 +466,24 @@ void hosts_start(const struct config *cfg, int read_only)
 
 int hosts_stop(int timeout_ms)
 {
-	int stragglers = 0;
+	struct host_worker **list;
 	struct timespec ts;
-	size_t i;
+	size_t i, n;
+	int stragglers = 0;
 
+	/* Join without holding workers_lock: a stopping worker (or an event
+	 * callback) may still look workers up, e.g. to pass on a refresh. */
 	pthread_mutex_lock(&workers_lock);
-	for (i = 0; i < nworkers; i++) {
-		pthread_mutex_lock(&workers[i]->lock);
-		workers[i]->stop = 1;
-		pthread_cond_signal(&workers[i]->cond);
-		pthread_mutex_unlock(&workers[i]->lock);
+	n = nworkers;
+	list = xcalloc(n + 1, sizeof *list);
+	memcpy(list, workers, n * sizeof *list);
+	pthread_mutex_unlock(&workers_lock);
+
+	for (i = 0; i < n; i++) {
+		pthread_mutex_lock(&list[i]->lock);
+		list[i]->stop = 1;
+		pthread_cond_signal(&list[i]->cond);
+		pthread_mutex_unlock(&list[i]->lock);
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += timeout_ms / 1000;
@@ -484,19 +492,20 @@ int hosts_stop(int timeout_ms)
 		ts.tv_sec++;
 		ts.tv_nsec -= 1000000000;
 	}
-	for (i = 0; i < nworkers; i++) {
-		/* A worker stuck in a TCP connect to a black hole is left
+	for (i = 0; i < n; i++) {
+		if (!list[i]->started)
+			continue;
+		/* A worker stuck in a TCP connect to a silent host is left
 		 * behind; the process is about to exit. */
-		if (workers[i]->started &&
-		    pthread_timedjoin_np(workers[i]->thread, NULL, &ts) == 0)
-			workers[i]->started = 0;
-		else {
+		if (pthread_timedjoin_np(list[i]->thread, NULL, &ts) == 0) {
+			list[i]->started = 0;
+		} else {
 			log_msg(LOG_INFO, "%s: worker did not stop in time",
-			    workers[i]->name);
+			    list[i]->name);
 			stragglers++;
 		}
 	}
-	pthread_mutex_unlock(&workers_lock);
+	free(list);
 	return stragglers;
 }
 
