@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static volatile sig_atomic_t interrupted;
 
@@ -191,12 +192,32 @@ int cli_dump(const struct config *cfg, const struct cli_options *o)
 static const char *const kind_names[] = { "host", "pool", "desktop" };
 static const char *const op_names[] = { "add", "change", "remove", "stats" };
 
+/* Text mode: the events strip as a log (its text is already made
+ * printable by the model). */
+static void print_event(const struct m_event *e)
+{
+	char stamp[16];
+	struct tm tm;
+	time_t t = (time_t)(e->wall_ms / 1000);
+
+	localtime_r(&t, &tm);
+	strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
+	printf("%s %s%s\n", stamp, e->severity == SEV_ERROR ? "error: " :
+	    e->severity == SEV_WARN ? "warning: " : "", e->text);
+	fflush(stdout);
+}
+
 static void watch_observer(enum m_kind kind, enum m_op op,
     const struct m_host *h, const void *obj, void *ctx)
 {
 	const struct cli_options *o = ctx;
 	struct json j;
 
+	if (!o->json) {
+		if (kind == MK_EVENT)
+			print_event(obj);
+		return;
+	}
 	if ((op == MO_STATS && !o->stats) || kind == MK_EVENT)
 		return;
 	json_init(&j);

@@ -8,6 +8,10 @@ conf=$(write_config)
 new_guest 1 w; g=$GUEST
 uuid=$(vsh 1 domuuid "$g")
 watch_start "$conf"
+# the human feed beside the JSON one
+"$HVDECK" -c "$conf" watch >"$WORK/text.log" 2>&1 &
+text_pid=$!
+cleanup "kill $text_pid"
 
 # seen NAME STATE HOST SINCE_MS: a line after SINCE_MS shows the desktop so
 seen_line() {
@@ -54,4 +58,7 @@ removed() {
 }
 wait_until 1 removed || fail "undefine not seen within 1 s"
 kill "$watch_pid"; wait "$watch_pid"
+for line in "$g running on hv1" "$g running on hv2 (moved from hv1)" "$g shutoff on hv2" "$g removed from hv2"; do
+	grep -qF -- "$line" "$WORK/text.log" || { cat "$WORK/text.log" >&2; fail "text watch lacks '$line'"; }
+done
 pass "start, migrate, destroy, undefine followed"
