@@ -29,7 +29,7 @@ TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 
-.PHONY: all deps check unit demo asan tsan install uninstall clean lab-up lab-down
+.PHONY: all deps check unit demo asan tsan fuzz install uninstall clean lab-up lab-down
 
 all: $(BUILD)/hvdeck hvdeck
 
@@ -87,6 +87,11 @@ tsan: deps
 	    LDFLAGS="-fsanitize=thread" build-tsan/hvdeck unit
 	@TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" scripts/tsan-engine.sh build-tsan/hvdeck
 
+# libFuzzer on every parser (tests/fuzz/), FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
 demo: deps all
 	@scripts/demo.sh $(CURDIR)/$(BUILD)/hvdeck
 
@@ -108,4 +113,4 @@ uninstall:
 	rm -rf $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -rf build build-asan build-tsan hvdeck
+	rm -rf build build-asan build-tsan build-fuzz hvdeck

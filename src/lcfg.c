@@ -77,6 +77,72 @@ int lcfg_fail_at(char **cause, const char *path, const config_setting_t *s,
 	return -1;
 }
 
+#define INCLUDE_DEPTH 10
+
+/* The name of an `@include "NAME"` line (libconfig's escapes \\ and \"
+ * undone), or NULL when the line is not an include. Caller frees. */
+static char *include_name(const char *line)
+{
+	const char *p = line;
+	char *name, *o;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (strncmp(p, "@include", 8) != 0)
+		return NULL;
+	p = strchr(p + 8, '"');
+	if (p == NULL)
+		return NULL;	/* libconfig reports the syntax error */
+	name = o = xmalloc(strlen(p));
+	for (p++; *p != '\0' && *p != '"'; p++) {
+		if (*p == '\\' && p[1] != '\0')
+			p++;
+		*o++ = *p;
+	}
+	*o = '\0';
+	return name;
+}
+
+/* libconfig 1.5 calls exit() when an @include names a directory, and
+ * blocks on a FIFO: every file an include names, at any depth, must be a
+ * regular file before libconfig sees the text. Returns 0 or -1 with
+ * *cause as "FILE:LINE: ...". */
+static int check_includes(const char *file, const char *dir, int depth,
+    char **cause)
+{
+	FILE *f = fopen(file, "re");
+	char *line = NULL, *name, *full;
+	size_t cap = 0;
+	unsigned lineno = 0;
+	struct stat st;
+	int rc = 0;
+
+	if (f == NULL)
+		return 0;	/* libconfig says why it cannot open it */
+	while (rc == 0 && getline(&line, &cap, f) > 0) {
+		lineno++;
+		if ((name = include_name(line)) == NULL)
+			continue;
+		full = name[0] == '/' ? xstrdup(name) : xasprintf("%s/%s", dir, name);
+		if (depth >= INCLUDE_DEPTH) {
+			*cause = xasprintf("%s:%u: @include nested more than %d deep",
+			    file, lineno, INCLUDE_DEPTH);
+			rc = -1;
+		} else if (stat(full, &st) == 0 && !S_ISREG(st.st_mode)) {
+			*cause = xasprintf("%s:%u: @include \"%s\": not a regular file",
+			    file, lineno, name);
+			rc = -1;
+		} else if (stat(full, &st) == 0) {
+			rc = check_includes(full, dir, depth + 1, cause);
+		}
+		free(full);
+		free(name);
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
 int lcfg_read(config_t *lc, const char *path, const char *why, char **cause)
 {
 	struct stat st;
@@ -96,6 +162,11 @@ int lcfg_read(config_t *lc, const char *path, const char *why, char **cause)
 		return -1;
 	}
 	dir = lcfg_dir_of(path);
+	if (check_includes(path, dir, 0, cause) < 0) {
+		free(dir);
+		fclose(f);
+		return -1;
+	}
 	config_set_include_dir(lc, dir);
 	free(dir);
 	ok = config_read(lc, f) == CONFIG_TRUE;

@@ -10,7 +10,7 @@
  * libFuzzer writes into it.
  *
  * config_load reads a path, so each input is written to one temp file made
- * per process in $TMPDIR (else /dev/shm, else /tmp) and removed at exit.
+ * per process in $TMPDIR (else /dev/shm, else /tmp), removed at a normal exit.
  * @include is relative to that directory: scripts/fuzz.sh points TMPDIR at
  * a private directory holding the fixtures' include file.
  *

@@ -12,7 +12,7 @@
  *
  * theme_load_file reads a path, so each input is written to one temp file
  * (NAME.theme, so the name-from-path rule runs) made per process in
- * $TMPDIR (else /dev/shm, else /tmp) and removed at exit.
+ * $TMPDIR (else /dev/shm, else /tmp), removed at a normal exit.
  *
  * Checks what theme.h promises: a failure comes with a cause and leaves
  * exactly the default theme; a success has a printable name and colours

@@ -700,6 +700,42 @@ static void test_print_settings(void **state)
 	free(path);
 }
 
+/* libconfig 1.5 exit()s on an @include of a directory and blocks on a
+ * FIFO: such includes, a self-include loop, and the same through a theme,
+ * are refused with file:line before libconfig reads anything. */
+static void test_include_not_regular(void **state)
+{
+	const char *bodies[] = {
+		"@include \".\"\n", "@include \"\"\n", "theme = \"x\";\n  @include \"sub\"\n",
+		"@include \"fifo\"\n", "@include \"loop.conf\"\n",
+	};
+	const char *expect[] = {
+		":1: @include \".\": not a regular file", ":1: @include \"\": not a regular file",
+		":2: @include \"sub\": not a regular file", ":1: @include \"fifo\": not a regular file",
+		"nested more than 10 deep",
+	};
+	char *sub = scratch_path(state, "sub"), *fifo = scratch_path(state, "fifo");
+	char *loop = scratch_path(state, "loop.conf"), *cause = NULL;
+	struct config cfg;
+	size_t i;
+
+	assert_int_equal(mkdir(sub, 0700), 0);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		spit(loop, bodies[i]);
+		config_defaults(&cfg, loop);
+		assert_int_equal(config_load(&cfg, 0, &cause), -1);
+		assert_non_null(strstr(cause, expect[i]));
+		assert_int_equal(cfg.nhosts, 0);
+		free(cause);
+		cause = NULL;
+		config_free(&cfg);
+	}
+	free(sub);
+	free(fifo);
+	free(loop);
+}
+
 /* Named after the fixture so a failure says which file. */
 #define BAD(i) { bad_cases[i].file, test_load_bad, NULL, NULL, \
 	(void *)&bad_cases[i] }
@@ -717,6 +753,7 @@ int main(void)
 		BAD(0), BAD(1), BAD(2), BAD(3), BAD(4), BAD(5), BAD(6), BAD(7),
 		BAD(8), BAD(9), BAD(10), BAD(11), BAD(12), BAD(13), BAD(14),
 		cmocka_unit_test(test_load_include),
+		SCRATCH(test_include_not_regular),
 		cmocka_unit_test(test_load_bad_keeps_previous),
 		SCRATCH(test_save_round_trip),
 		SCRATCH(test_save_defaults_round_trip),
