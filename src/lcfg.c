@@ -3,6 +3,7 @@
 #include "lcfg.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -79,28 +80,28 @@ int lcfg_fail_at(char **cause, const char *path, const config_setting_t *s,
 
 #define INCLUDE_DEPTH 10
 
-/* The name of an `@include "NAME"` line (libconfig's escapes \\ and \"
- * undone), or NULL when the line is not an include. Caller frees. */
-static char *include_name(const char *line)
+/* The name of an `@include "NAME"` line, "" when the name is not a plain
+ * path (escapes, controls: what libconfig would open cannot be known for
+ * sure, so it is refused), or NULL when the line is not an include.
+ * Caller frees. */
+static char *include_name(const char *line, size_t len)
 {
-	const char *p = line;
-	char *name, *o;
+	const char *p = line, *end = line + len, *q;
 
-	while (*p == ' ' || *p == '\t')
+	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
-	if (strncmp(p, "@include", 8) != 0)
+	if ((size_t)(end - p) < 8 || memcmp(p, "@include", 8) != 0)
 		return NULL;
-	p = strchr(p + 8, '"');
+	p = memchr(p + 8, '"', (size_t)(end - p - 8));
 	if (p == NULL)
 		return NULL;	/* libconfig reports the syntax error */
-	name = o = xmalloc(strlen(p));
-	for (p++; *p != '\0' && *p != '"'; p++) {
-		if (*p == '\\' && p[1] != '\0')
-			p++;
-		*o++ = *p;
-	}
-	*o = '\0';
-	return name;
+	for (q = ++p; q < end && *q != '"'; q++)
+		if (!(isalnum((unsigned char)*q) || strchr("._/-+", *q) != NULL) ||
+		    *q == '\0')
+			return xstrdup("");
+	if (q == end || q == p)
+		return xstrdup("");
+	return xstrndup(p, (size_t)(q - p));
 }
 
 /* libconfig 1.5 calls exit() when an @include names a directory, and
@@ -113,18 +114,28 @@ static int check_includes(const char *file, const char *dir, int depth,
 	FILE *f = fopen(file, "re");
 	char *line = NULL, *name, *full;
 	size_t cap = 0;
+	ssize_t len;
 	unsigned lineno = 0;
 	struct stat st;
 	int rc = 0;
 
 	if (f == NULL)
 		return 0;	/* libconfig says why it cannot open it */
-	while (rc == 0 && getline(&line, &cap, f) > 0) {
+	while (rc == 0 && (len = getline(&line, &cap, f)) > 0) {
 		lineno++;
-		if ((name = include_name(line)) == NULL)
+		if (memchr(line, '\0', (size_t)len) != NULL) {
+			*cause = xasprintf("%s:%u: a NUL byte: not a text file", file, lineno);
+			rc = -1;
+			break;
+		}
+		if ((name = include_name(line, (size_t)len)) == NULL)
 			continue;
 		full = name[0] == '/' ? xstrdup(name) : xasprintf("%s/%s", dir, name);
-		if (depth >= INCLUDE_DEPTH) {
+		if (*name == '\0') {
+			*cause = xasprintf("%s:%u: @include wants a plain file name "
+			    "(letters, digits, . _ / - +)", file, lineno);
+			rc = -1;
+		} else if (depth >= INCLUDE_DEPTH) {
 			*cause = xasprintf("%s:%u: @include nested more than %d deep",
 			    file, lineno, INCLUDE_DEPTH);
 			rc = -1;

@@ -27,6 +27,7 @@
 
 #include "config.h"
 #include "util.h"
+#include "fuzz-file.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -41,53 +42,12 @@ const char *__lsan_default_suppressions(void)
 	    "leak:libconfig_yyparse\n";
 }
 
-static char *conf_path;
-static int conf_fd = -1;
-
-static void remove_conf(void)
-{
-	if (conf_path != NULL)
-		unlink(conf_path);
-}
-
-static const char *temp_dir(void)
-{
-	const char *dir = getenv("TMPDIR");
-
-	if (dir != NULL && *dir != '\0' && access(dir, W_OK) == 0)
-		return dir;
-	if (access("/dev/shm", W_OK) == 0)
-		return "/dev/shm";
-	return "/tmp";
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	conf_path = xasprintf("%s/hvdeck-fuzz-XXXXXX.conf", temp_dir());
-	conf_fd = mkstemps(conf_path, 5);
-	if (conf_fd < 0) {
-		perror(conf_path);
-		abort();
-	}
-	atexit(remove_conf);
+	fuzz_file_init(".conf");
 	return 0;
-}
-
-static void write_conf(const uint8_t *data, size_t size)
-{
-	size_t off = 0;
-	ssize_t n;
-
-	if (ftruncate(conf_fd, 0) != 0)
-		abort();
-	while (off < size) {
-		n = pwrite(conf_fd, data + off, size - off, (off_t)off);
-		if (n <= 0)
-			abort();
-		off += (size_t)n;
-	}
 }
 
 static int has_controls(const char *s)
@@ -134,7 +94,7 @@ static void check_loaded(const struct config *cfg, int rc)
 {
 	size_t i;
 
-	if (cfg->path == NULL || strcmp(cfg->path, conf_path) != 0)
+	if (cfg->path == NULL || strcmp(cfg->path, fuzz_path) != 0)
 		abort();
 	if (cfg->theme == NULL || *cfg->theme == '\0' ||
 	    cfg->log_file == NULL || cfg->pool_bases == NULL ||
@@ -166,8 +126,8 @@ static void fuzz_load(const uint8_t *data, size_t size)
 	char *cause = NULL;
 	int rc;
 
-	write_conf(data, size);
-	config_defaults(&cfg, conf_path);
+	fuzz_file_write(data, size);
+	config_defaults(&cfg, fuzz_path);
 	rc = config_load(&cfg, 0, &cause);
 	check_cause(rc, cause);
 	check_loaded(&cfg, rc);

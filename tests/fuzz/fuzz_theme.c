@@ -26,6 +26,7 @@
 
 #include "theme.h"
 #include "util.h"
+#include "fuzz-file.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -40,55 +41,15 @@ const char *__lsan_default_suppressions(void)
 	    "leak:libconfig_yyparse\n";
 }
 
-static char *theme_path;
-static int theme_fd = -1;
 static struct theme builtin;
-
-static void remove_theme(void)
-{
-	if (theme_path != NULL)
-		unlink(theme_path);
-}
-
-static const char *temp_dir(void)
-{
-	const char *dir = getenv("TMPDIR");
-
-	if (dir != NULL && *dir != '\0' && access(dir, W_OK) == 0)
-		return dir;
-	if (access("/dev/shm", W_OK) == 0)
-		return "/dev/shm";
-	return "/tmp";
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	theme_path = xasprintf("%s/hvdeck-fuzz-XXXXXX.theme", temp_dir());
-	theme_fd = mkstemps(theme_path, 6);
-	if (theme_fd < 0) {
-		perror(theme_path);
-		abort();
-	}
-	atexit(remove_theme);
+	fuzz_file_init(".theme");
 	theme_default(&builtin);
 	return 0;
-}
-
-static void write_theme(const uint8_t *data, size_t size)
-{
-	size_t off = 0;
-	ssize_t n;
-
-	if (ftruncate(theme_fd, 0) != 0)
-		abort();
-	while (off < size) {
-		n = pwrite(theme_fd, data + off, size - off, (off_t)off);
-		if (n <= 0)
-			abort();
-		off += (size_t)n;
-	}
 }
 
 static int has_controls(const char *s)
@@ -127,9 +88,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *cause = NULL;
 	int rc;
 
-	write_theme(data, size);
+	fuzz_file_write(data, size);
 	memset(&t, 0, sizeof t);
-	rc = theme_load_file(&t, theme_path, &cause);
+	rc = theme_load_file(&t, fuzz_path, &cause);
 	if (rc < 0 && (cause == NULL || *cause == '\0'))
 		abort();
 	if (rc == 0 && cause != NULL)

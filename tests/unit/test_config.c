@@ -707,12 +707,14 @@ static void test_include_not_regular(void **state)
 {
 	const char *bodies[] = {
 		"@include \".\"\n", "@include \"\"\n", "theme = \"x\";\n  @include \"sub\"\n",
-		"@include \"fifo\"\n", "@include \"loop.conf\"\n",
+		"@include \"fifo\"\n", "@include \"loop.conf\"\n", "@include \"\\x00\"\n",
+		"@include \"a\\\"b\"\n",
 	};
 	const char *expect[] = {
-		":1: @include \".\": not a regular file", ":1: @include \"\": not a regular file",
+		":1: @include \".\": not a regular file", ":1: @include wants a plain file name",
 		":2: @include \"sub\": not a regular file", ":1: @include \"fifo\": not a regular file",
-		"nested more than 10 deep",
+		"nested more than 10 deep", ":1: @include wants a plain file name",
+		":1: @include wants a plain file name",
 	};
 	char *sub = scratch_path(state, "sub"), *fifo = scratch_path(state, "fifo");
 	char *loop = scratch_path(state, "loop.conf"), *cause = NULL;
@@ -729,6 +731,19 @@ static void test_include_not_regular(void **state)
 		assert_int_equal(cfg.nhosts, 0);
 		free(cause);
 		cause = NULL;
+		config_free(&cfg);
+	}
+	/* a NUL byte anywhere: not a text file */
+	{
+		FILE *f = fopen(loop, "w");
+
+		assert_non_null(f);
+		assert_int_equal(fwrite("a = 1;\n\0\n", 1, 10, f), 10);
+		fclose(f);
+		config_defaults(&cfg, loop);
+		assert_int_equal(config_load(&cfg, 0, &cause), -1);
+		assert_non_null(strstr(cause, ":2: a NUL byte"));
+		free(cause);
 		config_free(&cfg);
 	}
 	free(sub);
