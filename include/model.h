@@ -136,6 +136,10 @@ struct m_desktop *model_desktop(const char *uuid);
 /* The placement that counts: running/paused/... before shut off. NULL if
  * the desktop has none. */
 const struct m_place *model_desktop_place(const struct m_desktop *d);
+/* The action in flight, or NULL. A guest may ignore a request (ACPI
+ * shutdown) and send no event: after MODEL_PENDING_MS it no longer counts. */
+#define MODEL_PENDING_MS 60000
+const char *model_desktop_pending_now(const struct m_desktop *d);
 /* State as the operator should see it: DS_UNKNOWN when the host is offline. */
 enum desktop_state model_desktop_state(const struct m_desktop *d);
 const char *model_state_name(enum desktop_state s);

@@ -369,6 +369,14 @@ const struct m_place *model_desktop_place(const struct m_desktop *d)
 	return best;
 }
 
+const char *model_desktop_pending_now(const struct m_desktop *d)
+{
+	if (d->pending == NULL ||
+	    util_now_ms() - d->pending_since_ms > MODEL_PENDING_MS)
+		return NULL;
+	return d->pending;
+}
+
 enum desktop_state model_desktop_state(const struct m_desktop *d)
 {
 	const struct m_place *p = model_desktop_place(d);

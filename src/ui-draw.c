@@ -47,7 +47,7 @@ int ui_animating(void)
 	model_lock();
 	ds = model_desktops(&n);
 	for (i = 0; i < n && !any; i++)
-		any = ds[i]->pending != NULL;
+		any = model_desktop_pending_now(ds[i]) != NULL;
 	model_unlock();
 	return any;
 }

@@ -121,6 +121,6 @@ int view_jobs_count(void)
 
 	ds = model_desktops(&n);
 	for (i = 0; i < n; i++)
-		jobs += ds[i]->job_active || ds[i]->pending != NULL;
+		jobs += ds[i]->job_active || model_desktop_pending_now(ds[i]) != NULL;
 	return jobs;
 }

@@ -35,13 +35,13 @@ static void state_cell(struct table_row *r, const struct m_desktop *d,
 {
 	int64_t frame = util_now_ms() / 150;
 
-	if (d->pending != NULL) {
+	if (model_desktop_pending_now(d) != NULL) {
 		if (ascii)
 			table_cell(r, C_STATE, SLOT_STATE_TRANSITION, "%c %s",
-			    spinner_ascii[frame % 4], d->pending);
+			    spinner_ascii[frame % 4], model_desktop_pending_now(d));
 		else
 			table_cell(r, C_STATE, SLOT_STATE_TRANSITION, "%s %s",
-			    spinner_utf8[frame % 8], d->pending);
+			    spinner_utf8[frame % 8], model_desktop_pending_now(d));
 	} else if (d->job_active && d->job_kind != NULL &&
 	    strcmp(d->job_kind, "migration") == 0) {
 		if (d->job_pct >= 0)
@@ -126,7 +126,8 @@ static void details(const char *key, struct text *out)
 	text_add(out, SLOT_NORMAL, "  UUID      %s", d->uuid);
 	text_add(out, view_desktop_slot(model_desktop_state(d)), "  state     %s%s%s",
 	    model_state_name(model_desktop_state(d)),
-	    d->pending ? ", " : "", d->pending ? d->pending : "");
+	    model_desktop_pending_now(d) ? ", " : "",
+	    model_desktop_pending_now(d) ? model_desktop_pending_now(d) : "");
 	text_add(out, SLOT_NORMAL, "  host      %s%s", h ? h->name : "-",
 	    p != NULL && !p->persistent ? " (transient)" : "");
 	for (i = 0; i < d->nplaces; i++) {

@@ -30,14 +30,14 @@ static void build(struct table *t, int ascii)
 		const struct m_host *h = p != NULL ? model_host(p->host_id) : NULL;
 		struct table_row *r;
 
-		if (!d->job_active && d->pending == NULL)
+		if (!d->job_active && model_desktop_pending_now(d) == NULL)
 			continue;
 		r = table_add(t, d->uuid);
 		r->host = h != NULL ? h->name : NULL;
 		r->state = d->job_active ? "job" : "pending";
 		table_cell(r, C_DESKTOP, SLOT_NORMAL, "%s", d->name);
 		table_cell(r, C_KIND, SLOT_JOB, "%s", d->job_active ?
-		    (d->job_kind ? d->job_kind : "job") : d->pending);
+		    (d->job_kind ? d->job_kind : "job") : model_desktop_pending_now(d));
 		r->num[C_PROGRESS] = d->job_pct;
 		if (d->job_active && d->job_pct >= 0)
 			table_cell(r, C_PROGRESS, SLOT_JOB, "%s%%",
@@ -48,7 +48,7 @@ static void build(struct table *t, int ascii)
 		else
 			table_cell(r, C_PROGRESS, SLOT_DIM, "-");
 		table_cell(r, C_HOST, SLOT_NORMAL, "%s", h != NULL ? h->name : "-");
-		if (d->pending != NULL) {
+		if (model_desktop_pending_now(d) != NULL) {
 			r->num[C_SINCE] = (double)(util_now_ms() - d->pending_since_ms);
 			table_cell(r, C_SINCE, SLOT_NORMAL, "%s", format_duration(a, sizeof a,
 			    (util_now_ms() - d->pending_since_ms) / 1000));

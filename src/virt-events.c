@@ -105,6 +105,11 @@ static void on_metadata(virConnectPtr conn, virDomainPtr dom, int type,
 
 static void on_reboot(virConnectPtr conn, virDomainPtr dom, void *opaque)
 {
+	char uuid[VIR_UUID_STRING_BUFLEN];
+
+	/* a reboot keeps the state "running": this event is its answer */
+	if (virDomainGetUUIDString(dom, uuid) == 0)
+		model_desktop_pending(uuid, NULL);
 	on_generic(conn, dom, opaque);
 }
 

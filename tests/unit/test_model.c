@@ -211,6 +211,30 @@ static void test_stats_restart_after_migration(void **state)
 	model_unlock();
 }
 
+static void test_pending_clears(void **state)
+{
+	struct m_desktop *d;
+
+	(void)state;
+	model_desktop_seen(h1, U, "desk", DS_SHUTOFF, 0, 1, NULL);
+	model_desktop_pending(U, "starting");
+	model_lock();
+	assert_string_equal(model_desktop_pending_now(model_desktop(U)), "starting");
+	model_unlock();
+	/* the state changes: the action is answered */
+	model_desktop_seen(h1, U, "desk", DS_RUNNING, 1, 1, NULL);
+	model_lock();
+	assert_null(model_desktop_pending_now(model_desktop(U)));
+	model_unlock();
+	/* a request the guest ignores stops counting after a while */
+	model_desktop_pending(U, "shutting down");
+	model_lock();
+	d = model_desktop(U);
+	d->pending_since_ms -= MODEL_PENDING_MS + 1;
+	assert_null(model_desktop_pending_now(d));
+	model_unlock();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +245,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_offline_host_greys_desktops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pools_sharing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_restart_after_migration, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pending_clears, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
