@@ -161,6 +161,9 @@ int cli_dump(const struct config *cfg, const struct cli_options *o)
 	size_t n, i;
 	int status = 0;
 
+	if (cfg->nhosts == 0)
+		fprintf(stderr, "hvdeck: no hosts: list them in %s or give -H URI\n",
+		    cfg->path != NULL ? cfg->path : "the configuration file");
 	if (engine_start(cfg, o->read_only) < 0)
 		return 1;
 	wait_settled(o->timeout > 0 ? o->timeout : cfg->connect_timeout);

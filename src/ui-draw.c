@@ -99,6 +99,12 @@ static void draw_pane(struct ui *u, enum pane_id p)
 		snprintf(title, sizeof title, " %d %s (%zu) ", (int)p + 1, v->title, t->nshown);
 	box_at(r, p == u->focus, title, u->ascii);
 	table_draw(t, r.y + 1, r.x + 1, r.h - 2, r.w - 2, p == u->focus, u->ascii);
+	if (p == PANE_HOSTS && t->nrows == 0 && r.h > 3) {
+		attrset(theme_attr(SLOT_DIM));
+		mvaddnstr(r.y + 2, r.x + 2, "no hosts: list them in the configuration "
+		    "file or start with -H URI (see hvdeck(1))", r.w - 4);
+		attrset(theme_attr(SLOT_NORMAL));
+	}
 }
 
 static void draw_events(struct ui *u)
