@@ -19,7 +19,12 @@ static void warn_libvirt(struct host_worker *w, const char *what)
 {
 	char *msg = evloop_last_error("failed");
 
-	model_event(SEV_WARN, "%s: %s: %s", w->name, what, msg);
+	/* a call that failed because the connection just died says nothing
+	 * new: the host going offline is the one event worth showing */
+	if (virConnectIsAlive(w->conn) == 1)
+		model_event(SEV_WARN, "%s: %s: %s", w->name, what, msg);
+	else
+		log_msg(LOG_DEBUG, "%s: %s: %s", w->name, what, msg);
 	free(msg);
 }
 

@@ -9,6 +9,8 @@
 #   lab.sh guest-xml NAME [MiB]   print that guest's domain XML
 #   lab.sh libvirtd-stop NODE     kill that node's libvirtd (a crash: SIGKILL)
 #   lab.sh libvirtd-start NODE    start it again inside the node's namespace
+#   lab.sh libvirtd-freeze NODE   SIGSTOP it: a hung host (keepalive test)
+#   lab.sh libvirtd-thaw NODE     SIGCONT it
 #
 # Node i (1-based) lives in $LAB_DIR/node<i>.  Its libvirtd and sshd run in a
 # private mount namespace in which the node's own etc/run/lib/log/cache
@@ -636,6 +638,14 @@ cmd_libvirtd_stop() {
     rm -f "$(node_dir "$i")/libvirtd.pid"
 }
 
+# A hung hypervisor daemon: stopped, not dead; its sockets stay open.
+cmd_libvirtd_signal() {
+    local i=${2:?usage: $PROG libvirtd-freeze|libvirtd-thaw NODE} p
+    p=$(node_pid "$i" libvirtd)
+    pid_in_ns "$p" "$(node_ns "$i")" || die "node $i: libvirtd is not running"
+    kill "-$1" "$p"
+}
+
 # Start libvirtd again in the namespace the node's sshd still holds.
 cmd_libvirtd_start() {
     local i=${1:?usage: $PROG libvirtd-start NODE} d ns sp
@@ -650,7 +660,7 @@ cmd_libvirtd_start() {
 }
 
 usage() {
-    sed -n '2,11p' "$ME" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,13p' "$ME" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -665,5 +675,7 @@ case $cmd in
     build)     build_payload && echo "$LAB_INITRD" ;;
     libvirtd-stop)  cmd_libvirtd_stop "$@" ;;
     libvirtd-start) cmd_libvirtd_start "$@" ;;
+    libvirtd-freeze) cmd_libvirtd_signal STOP "$@" ;;
+    libvirtd-thaw)   cmd_libvirtd_signal CONT "$@" ;;
     *)         usage ;;
 esac
