@@ -89,6 +89,22 @@ static void build(struct table *t, int ascii)
 	}
 }
 
+/* "x86_64 Intel Cascadelake, 1 socket x 2 cores x 1 thread, 1 NUMA cell",
+ * leaving out what the host did not say. */
+static void cpu_line(struct text *out, const struct xml_caps *c)
+{
+	char topo[96] = "", cells[32] = "";
+
+	if (c->sockets > 0)
+		snprintf(topo, sizeof topo, ", %u socket(s) x %u core(s) x %u thread(s)",
+		    c->sockets, c->cores, c->threads);
+	if (c->numa_cells > 0)
+		snprintf(cells, sizeof cells, ", %u NUMA cell(s)", c->numa_cells);
+	text_add(out, SLOT_NORMAL, "  CPU          %s%s%s%s%s%s%s", c->arch ? c->arch : "-",
+	    c->cpu_vendor ? " " : "", c->cpu_vendor ? c->cpu_vendor : "",
+	    c->cpu_model ? " " : "", c->cpu_model ? c->cpu_model : "", topo, cells);
+}
+
 static void details(const char *key, struct text *out)
 {
 	struct m_host **hosts;
@@ -116,10 +132,7 @@ static void details(const char *key, struct text *out)
 	    format_version(b, sizeof b, h->lib_version));
 	text_add(out, SLOT_NORMAL, "  CPUs         %u at %u MHz, %s%% busy",
 	    h->cpus, h->mhz, format_percent(a, sizeof a, h->cpu_pct));
-	text_add(out, SLOT_NORMAL, "  CPU model    %s %s %s, %u socket(s) x %u core(s) x %u thread(s), %u NUMA cell(s)",
-	    h->caps.arch ? h->caps.arch : "-", h->caps.cpu_vendor ? h->caps.cpu_vendor : "",
-	    h->caps.cpu_model ? h->caps.cpu_model : "", h->caps.sockets, h->caps.cores,
-	    h->caps.threads, h->caps.numa_cells);
+	cpu_line(out, &h->caps);
 	text_add(out, SLOT_NORMAL, "  guests       %s", h->caps.guests ? h->caps.guests : "-");
 	text_add(out, SLOT_NORMAL, "  host UUID    %s", h->caps.host_uuid ? h->caps.host_uuid : "-");
 	text_add(out, SLOT_NORMAL, "  memory       %s total, %s free",
