@@ -476,7 +476,8 @@ int hosts_stop(int timeout_ms)
 	pthread_mutex_lock(&workers_lock);
 	n = nworkers;
 	list = xcalloc(n + 1, sizeof *list);
-	memcpy(list, workers, n * sizeof *list);
+	if (n > 0)	/* workers is NULL before the first host */
+		memcpy(list, workers, n * sizeof *list);
 	pthread_mutex_unlock(&workers_lock);
 
 	for (i = 0; i < n; i++) {
