@@ -21,7 +21,8 @@ record() {  # name status
 
 for t in "$@"; do
 	"$t"
-	record "unit/$(basename "$t")" $?
+	rc=$?	# before any $(...) in record's arguments resets $?
+	record "unit/$(basename "$t")" "$rc"
 done
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -35,13 +36,15 @@ else
 		for t in tests/integration/test_*.sh; do
 			echo "--- $t"
 			timeout 600 bash "$t"
-			record "$(basename "$t" .sh)" $?
+			rc=$?
+			record "$(basename "$t" .sh)" "$rc"
 		done
 	else
 		record "lab up" 1
 	fi
 	tests/lab/lab.sh down
-	record "lab down leaves no process" $?
+	rc=$?
+	record "lab down leaves no process" "$rc"
 	trap - EXIT
 fi
 
