@@ -135,10 +135,11 @@ static void on_pool_refresh(virConnectPtr conn, virStoragePoolPtr pool,
 	(void)conn;
 	if (name == NULL)
 		return;
-	/* A refresh we asked for ourselves (to follow shared storage) must
-	 * not bounce back to the host that told us. */
-	host_request(w->host_id, REQ_POOL_EVENT, name,
-	    !host_take_self_refresh(w, name));
+	/* A refresh we asked for ourselves (to follow shared storage) is
+	 * already re-read by the worker that asked, right after the call,
+	 * and must not bounce back to the host that told us. */
+	if (!host_take_self_refresh(w, name))
+		host_request(w->host_id, REQ_POOL_EVENT, name, 1);
 }
 
 /* The table: one row per event hvdeck follows. */

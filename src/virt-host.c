@@ -264,6 +264,8 @@ static void serve(struct host_worker *w, struct host_request *r)
 			}
 			virStoragePoolFree(pool);
 		}
+		/* re-read here, not on the refresh event: the event for a
+		 * refresh we made is dropped by on_pool_refresh */
 		sync_pool(w, r->arg);
 		break;
 	}
