@@ -37,22 +37,19 @@ struct forest {
 };
 
 /* Index of the node with this path (nodes are sorted by path), or -1. */
+static int path_is(const void *key, const void *node)
+{
+	return strcmp(key, ((const struct node *)node)->path);
+}
+
 static long find(const struct forest *f, const char *path)
 {
-	size_t lo = 0, hi = f->n;
+	const struct node *hit;
 
-	while (path != NULL && lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(f->nodes[mid].path, path);
-
-		if (c == 0)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	if (path == NULL || f->n == 0)
+		return -1;
+	hit = bsearch(path, f->nodes, f->n, sizeof *f->nodes, path_is);
+	return hit != NULL ? hit - f->nodes : -1;
 }
 
 static int node_by_path_then_order(const void *a, const void *b)
