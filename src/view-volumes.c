@@ -1,6 +1,8 @@
 /* view-volumes.c — volumes as a forest of backing chains: base ->
  * templates -> desktop disks, each with the desktops that use it. A volume
- * on shared storage seen through several hosts is one node. */
+ * on shared storage seen through several hosts is one node. Backing links
+ * come from hosts and may loop: a cycle is cut for the tree and marked, and
+ * every walk along backing links is bounded by the number of volumes. */
 #include "views.h"
 #include "format.h"
 #include "model.h"
@@ -27,8 +29,10 @@ struct node {
 	const char *pool, *host;
 	char *path;      /* normalised */
 	char *backing;   /* normalised, NULL when none */
-	long parent;     /* index, -1 for a root */
+	long backer;     /* index of the volume it is backed by, -1: none known */
+	long parent;     /* in the tree: backer, except -1 where a cycle is cut */
 	int children;
+	int cycle;       /* on a backing cycle (a file backing itself too) */
 };
 
 struct forest {
@@ -60,6 +64,37 @@ static int node_by_path_then_order(const void *a, const void *b)
 	if (c != 0)
 		return c;
 	return x->parent < y->parent ? -1 : x->parent > y->parent;
+}
+
+/* Mark the cycles of the backing graph (each node has at most one backer,
+ * so a walk from any node ends at a root, at a node already finished, or
+ * at a node of its own walk: a cycle). Each cycle is cut at its member with
+ * the smallest path, which becomes a root, so the tree walks end and every
+ * volume on or under a cycle is still shown. O(n): each node is walked once. */
+static void cut_cycles(struct forest *f)
+{
+	long *walk_of = xcalloc(f->n + 1, sizeof *walk_of);
+	size_t i;
+	long k, m, cut;
+
+	for (i = 0; i < f->n; i++)
+		walk_of[i] = -1;
+	for (i = 0; i < f->n; i++) {
+		for (k = (long)i; k >= 0 && walk_of[k] < 0; k = f->nodes[k].backer)
+			walk_of[k] = (long)i;
+		if (k < 0 || walk_of[k] != (long)i)
+			continue;	/* a root, or a part already finished */
+		cut = k;
+		m = k;
+		do {
+			f->nodes[m].cycle = 1;
+			if (strcmp(f->nodes[m].path, f->nodes[cut].path) < 0)
+				cut = m;
+			m = f->nodes[m].backer;
+		} while (m != k);
+		f->nodes[cut].parent = -1;
+	}
+	free(walk_of);
 }
 
 /* Every volume of every pool once (shared storage shows the same file
@@ -105,15 +140,16 @@ static void gather(struct forest *f)
 		f->nodes[kept++] = f->nodes[i];
 	}
 	f->n = kept;
-	for (i = 0; i < f->n; i++)
-		f->nodes[i].children = 0;
 	for (i = 0; i < f->n; i++) {
-		f->nodes[i].parent = find(f, f->nodes[i].backing);
-		if (f->nodes[i].parent == (long)i)
-			f->nodes[i].parent = -1;	/* a file backing itself */
+		f->nodes[i].backer = find(f, f->nodes[i].backing);
+		f->nodes[i].parent = f->nodes[i].backer;
+		f->nodes[i].children = 0;
+		f->nodes[i].cycle = 0;
+	}
+	cut_cycles(f);
+	for (i = 0; i < f->n; i++)
 		if (f->nodes[i].parent >= 0)
 			f->nodes[f->nodes[i].parent].children++;
-	}
 }
 
 static void forest_free(struct forest *f)
@@ -240,8 +276,12 @@ static void add_row(struct table *t, const struct uses *u,
 
 	r->state = nd->vol->format;
 	r->host = nd->host;
-	table_cell(r, C_NAME, nd->children > 0 ? SLOT_TITLE : SLOT_NORMAL, "%s%s",
-	    prefix, nd->vol->name);
+	if (nd->cycle)
+		table_cell(r, C_NAME, SLOT_ALERT, "%s%s (backing cycle)", prefix,
+		    nd->vol->name);
+	else
+		table_cell(r, C_NAME, nd->children > 0 ? SLOT_TITLE : SLOT_NORMAL,
+		    "%s%s", prefix, nd->vol->name);
 	table_cell(r, C_FORMAT, SLOT_NORMAL, "%s", nd->vol->format ? nd->vol->format : "-");
 	r->num[C_CAP] = (double)nd->vol->capacity;
 	table_cell(r, C_CAP, SLOT_NORMAL, "%s", format_size(a, sizeof a, nd->vol->capacity));
@@ -303,10 +343,32 @@ static void build(struct table *t, int ascii)
 	forest_free(&f);
 }
 
+/* The chain from volume i down to its base, one path a line. Each volume
+ * is listed once: a volume met again ends the walk as a backing cycle, so
+ * the walk takes at most f->n steps whatever the backing links say. */
+static void chain_text(const struct forest *f, long i, struct text *out)
+{
+	char *seen = xcalloc(f->n + 1, 1);
+	long k, last = i;
+
+	for (k = i; k >= 0 && !seen[k]; last = k, k = f->nodes[k].backer) {
+		seen[k] = 1;
+		text_add(out, SLOT_NORMAL, "  %s", f->nodes[k].path);
+	}
+	if (k >= 0)
+		text_add(out, SLOT_ALERT, "  %s again: a backing cycle, the chain "
+		    "never reaches a base", f->nodes[k].path);
+	else if (f->nodes[last].backing != NULL)
+		text_add(out, SLOT_ALERT, "  %s (not in any pool)",
+		    f->nodes[last].backing);
+	free(seen);
+}
+
 static void details(const char *key, struct text *out)
 {
 	struct forest f = { NULL, 0 };
-	long i, k, top;
+	long i, k;
+	int derived;
 	char a[16], b[16];
 	char *users;
 	struct uses u;
@@ -318,7 +380,6 @@ static void details(const char *key, struct text *out)
 		forest_free(&f);
 		return;
 	}
-	top = i;
 	text_add(out, SLOT_TITLE, "Volume %s", f.nodes[i].vol->name);
 	text_add(out, SLOT_NORMAL, "  path      %s", f.nodes[i].path);
 	text_add(out, SLOT_NORMAL, "  pool      %s (seen through %s)", f.nodes[i].pool, f.nodes[i].host);
@@ -332,13 +393,12 @@ static void details(const char *key, struct text *out)
 	text_add(out, SLOT_NORMAL, "  used by   %s", users ? users : "(no desktop)");
 	free(users);
 	text_add(out, SLOT_HEADER, "Backing chain");
-	for (k = i; k >= 0; top = k, k = f.nodes[k].parent)
-		text_add(out, SLOT_NORMAL, "  %s", f.nodes[k].path);
-	if (f.nodes[top].backing != NULL)
-		text_add(out, SLOT_ALERT, "  %s (not in any pool)", f.nodes[top].backing);
-	text_add(out, SLOT_HEADER, "Derived from it (%d)", f.nodes[i].children);
+	chain_text(&f, i, out);
+	for (k = 0, derived = 0; k < (long)f.n; k++)
+		derived += k != i && f.nodes[k].backer == i;
+	text_add(out, SLOT_HEADER, "Derived from it (%d)", derived);
 	for (k = 0; k < (long)f.n; k++)
-		if (f.nodes[k].parent == i)
+		if (k != i && f.nodes[k].backer == i)
 			text_add(out, SLOT_NORMAL, "  %s", f.nodes[k].path);
 	forest_free(&f);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "model.h"
 #include "util.h"
@@ -100,16 +101,22 @@ static const char *cell(struct table *t, size_t row, int col)
 	return t->rows[t->shown[row]].cells[col];
 }
 
+/* Rows of a view over the model as it is now, filter cleared. */
+static void build_view(struct table *t, const struct view *v)
+{
+	table_init(t, v->cols, v->ncols);
+	model_lock();
+	v->build(t, 1);
+	model_unlock();
+	table_finish(t);
+}
+
 static void test_volume_forest(void **state)
 {
 	struct table t;
 
 	(void)state;
-	table_init(&t, view_volumes.cols, view_volumes.ncols);
-	model_lock();
-	view_volumes.build(&t, 1);
-	model_unlock();
-	table_finish(&t);
+	build_view(&t, &view_volumes);
 	/* shared bases appear once; chains nest; roots sorted by name */
 	assert_int_equal(t.nshown, 7);
 	assert_string_equal(cell(&t, 0, 0), "deb.qcow2");
@@ -132,11 +139,7 @@ static void test_shared_pools_merge(void **state)
 	int found = 0;
 
 	(void)state;
-	table_init(&t, view_pools.cols, view_pools.ncols);
-	model_lock();
-	view_pools.build(&t, 1);
-	model_unlock();
-	table_finish(&t);
+	build_view(&t, &view_pools);
 	assert_int_equal(t.nshown, 3);
 	for (i = 0; i < t.nshown; i++) {
 		if (strcmp(cell(&t, i, 0), "bases") == 0) {
@@ -194,6 +197,115 @@ static void test_normalise(void **state)
 	assert_null(view_normalise_path(NULL));
 }
 
+/* Backing cycles: a.qcow2 <-> b.qcow2, self.qcow2 backed by itself, and
+ * child.qcow2 under the cycle. Every walk must end and show them all. */
+static int setup_cycles(void **state)
+{
+	struct config_host a = { .name = (char *)"hv1", .uri = (char *)"test:///default" };
+	struct m_volume v[5];
+
+	(void)state;
+	model_init();
+	h1 = model_host_add(&a);
+	model_host_set_state(h1, HOST_ONLINE, NULL);
+	v[0] = vol("a.qcow2", "/p/a.qcow2", "/p/b.qcow2");
+	v[1] = vol("b.qcow2", "/p/b.qcow2", "/p/./a.qcow2");
+	v[2] = vol("self.qcow2", "/p/self.qcow2", "/p/self.qcow2");
+	v[3] = vol("child.qcow2", "/p/child.qcow2", "/p/a.qcow2");
+	v[4] = vol("base.qcow2", "/p/base.qcow2", NULL);
+	pool(h1, "groups", "/p", v, 5);
+	/* a walk that never ends fails the test instead of hanging it */
+	alarm(10);
+	return 0;
+}
+
+static int teardown_cycles(void **state)
+{
+	alarm(0);
+	return teardown(state);
+}
+
+/* The row whose name cell starts with name after its tree prefix. */
+static long row_named(struct table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->nshown; i++) {
+		const char *c = cell(t, i, 0);
+
+		c += strspn(c, " |`-");
+		if (strncmp(c, name, strlen(name)) == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+static void test_volume_cycles_shown(void **state)
+{
+	struct table t;
+	long a, b, s, c, base;
+
+	(void)state;
+	build_view(&t, &view_volumes);
+	assert_int_equal(t.nshown, 5);
+	a = row_named(&t, "a.qcow2");
+	b = row_named(&t, "b.qcow2");
+	s = row_named(&t, "self.qcow2");
+	c = row_named(&t, "child.qcow2");
+	base = row_named(&t, "base.qcow2");
+	assert_true(a >= 0 && b >= 0 && s >= 0 && c >= 0 && base >= 0);
+	assert_non_null(strstr(cell(&t, (size_t)a, 0), "backing cycle"));
+	assert_non_null(strstr(cell(&t, (size_t)b, 0), "backing cycle"));
+	assert_non_null(strstr(cell(&t, (size_t)s, 0), "backing cycle"));
+	assert_null(strstr(cell(&t, (size_t)c, 0), "backing cycle"));
+	assert_null(strstr(cell(&t, (size_t)base, 0), "backing cycle"));
+	/* the child hangs under a, nested deeper than a */
+	assert_true(c > a);
+	assert_true(strspn(cell(&t, (size_t)c, 0), " |`-") >
+	    strspn(cell(&t, (size_t)a, 0), " |`-"));
+	table_free(&t);
+}
+
+/* The details of key as one string, lines joined by '\n'. Caller frees. */
+static char *details_of(const struct view *v, const char *key)
+{
+	struct text out;
+	char *all = xstrdup(""), *tmp;
+	size_t i;
+
+	memset(&out, 0, sizeof out);
+	model_lock();
+	v->details(key, &out);
+	model_unlock();
+	for (i = 0; i < out.n; i++) {
+		tmp = xasprintf("%s%s\n", all, out.lines[i]);
+		free(all);
+		all = tmp;
+	}
+	text_clear(&out);
+	return all;
+}
+
+static void test_volume_cycle_details(void **state)
+{
+	char *d;
+
+	(void)state;
+	d = details_of(&view_volumes, "/p/child.qcow2");
+	/* the chain child -> a -> b, then a again: named as a cycle */
+	assert_non_null(strstr(d, "  /p/child.qcow2\n  /p/a.qcow2\n  /p/b.qcow2\n"));
+	assert_non_null(strstr(d, "backing cycle"));
+	assert_non_null(strstr(d, "/p/a.qcow2 again"));
+	free(d);
+	d = details_of(&view_volumes, "/p/self.qcow2");
+	assert_non_null(strstr(d, "backing cycle"));
+	assert_non_null(strstr(d, "/p/self.qcow2 again"));
+	free(d);
+	d = details_of(&view_volumes, "/p/base.qcow2");
+	assert_null(strstr(d, "cycle"));
+	free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +313,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shared_pools_merge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_desktop_rows_and_filter, setup, teardown),
 		cmocka_unit_test(test_normalise),
+		cmocka_unit_test_setup_teardown(test_volume_cycles_shown, setup_cycles, teardown_cycles),
+		cmocka_unit_test_setup_teardown(test_volume_cycle_details, setup_cycles, teardown_cycles),
 	};
 
 	return cmocka_run_group_tests_name("views", tests, NULL, NULL);
