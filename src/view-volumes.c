@@ -1,6 +1,8 @@
 /* view-volumes.c — volumes as a forest of backing chains: base ->
  * templates -> desktop disks, each with the desktops that use it. A volume
- * on shared storage seen through several hosts is one node. Backing links
+ * on shared storage (a pool with a share key) seen through several hosts is
+ * one node; a volume of a local pool is its host's own, even at a path
+ * another host's local pool also has. Backing links
  * come from hosts and may loop: a cycle is cut for the tree and marked, and
  * every walk along backing links is bounded by the number of volumes. */
 #include "views.h"
@@ -27,7 +29,10 @@ static const struct table_column cols[C_COUNT] = {
 struct node {
 	const struct m_volume *vol;
 	const char *pool, *host;
+	const char *scope;  /* NULL: shared storage; else the host it is local to */
+	unsigned host_id;
 	char *path;      /* normalised */
+	char *key;       /* row key: the path, or "HOST\tPATH" when local */
 	char *backing;   /* normalised, NULL when none */
 	long backer;     /* index of the volume it is backed by, -1: none known */
 	long parent;     /* in the tree: backer, except -1 where a cycle is cut */
@@ -40,26 +45,66 @@ struct forest {
 	size_t n;
 };
 
-/* Index of the node with this path (nodes are sorted by path), or -1. */
-static int path_is(const void *key, const void *node)
+/* Nodes are sorted by path, then scope (shared first). */
+static int scope_cmp(const char *a, const char *b)
 {
-	return strcmp(key, ((const struct node *)node)->path);
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
 }
 
-static long find(const struct forest *f, const char *path)
+static int node_is(const void *probe, const void *node)
 {
+	const struct node *x = probe, *y = node;
+	int c = strcmp(x->path, y->path);
+
+	return c != 0 ? c : scope_cmp(x->scope, y->scope);
+}
+
+static int path_is(const void *probe, const void *node)
+{
+	return strcmp(((const struct node *)probe)->path,
+	    ((const struct node *)node)->path);
+}
+
+/* Index of the node with this path in this scope (in any scope with
+ * any_scope), or -1. */
+static long find_in(const struct forest *f, const char *path, const char *scope,
+    int any_scope)
+{
+	struct node probe;
 	const struct node *hit;
 
 	if (path == NULL || f->n == 0)
 		return -1;
-	hit = bsearch(path, f->nodes, f->n, sizeof *f->nodes, path_is);
+	memset(&probe, 0, sizeof probe);
+	probe.path = (char *)path;
+	probe.scope = scope;
+	hit = bsearch(&probe, f->nodes, f->n, sizeof *f->nodes,
+	    any_scope ? path_is : node_is);
 	return hit != NULL ? hit - f->nodes : -1;
+}
+
+/* The volume a node is backed by: a local volume's backing file is first
+ * looked for on its own host, then on shared storage; a shared volume's on
+ * shared storage, then (a pool not known to be shared) on any host. */
+static long find_backer(const struct forest *f, const struct node *nd)
+{
+	long k = -1;
+
+	if (nd->scope != NULL)
+		k = find_in(f, nd->backing, nd->scope, 0);
+	if (k < 0)
+		k = find_in(f, nd->backing, NULL, 0);
+	if (k < 0 && nd->scope == NULL)
+		k = find_in(f, nd->backing, NULL, 1);
+	return k;
 }
 
 static int node_by_path_then_order(const void *a, const void *b)
 {
 	const struct node *x = a, *y = b;
-	int c = strcmp(x->path, y->path);
+	int c = node_is(x, y);
 
 	if (c != 0)
 		return c;
@@ -98,8 +143,8 @@ static void cut_cycles(struct forest *f)
 }
 
 /* Every volume of every pool once (shared storage shows the same file
- * through several hosts: the first host's view is kept), linked to the
- * volume it is backed by. */
+ * through several hosts: the first host's view is kept; local pools are
+ * their host's), linked to the volume it is backed by. */
 static void gather(struct forest *f)
 {
 	struct m_host **hosts;
@@ -122,6 +167,8 @@ static void gather(struct forest *f)
 				nd->vol = vol;
 				nd->pool = p->name;
 				nd->host = hosts[i]->name;
+				nd->host_id = hosts[i]->id;
+				nd->scope = p->share_key != NULL ? NULL : hosts[i]->name;
 				nd->path = view_normalise_path(vol->path ? vol->path : vol->name);
 				nd->backing = view_normalise_path(vol->backing_path);
 			}
@@ -132,7 +179,7 @@ static void gather(struct forest *f)
 		f->nodes[i].parent = (long)i;
 	qsort(f->nodes, f->n, sizeof *f->nodes, node_by_path_then_order);
 	for (i = 0, kept = 0; i < f->n; i++) {
-		if (kept > 0 && strcmp(f->nodes[kept - 1].path, f->nodes[i].path) == 0) {
+		if (kept > 0 && node_is(&f->nodes[kept - 1], &f->nodes[i]) == 0) {
 			free(f->nodes[i].path);
 			free(f->nodes[i].backing);
 			continue;
@@ -141,7 +188,11 @@ static void gather(struct forest *f)
 	}
 	f->n = kept;
 	for (i = 0; i < f->n; i++) {
-		f->nodes[i].backer = find(f, f->nodes[i].backing);
+		struct node *nd = &f->nodes[i];
+
+		nd->key = nd->scope == NULL ? xstrdup(nd->path) :
+		    xasprintf("%s\t%s", nd->scope, nd->path);
+		f->nodes[i].backer = find_backer(f, nd);
 		f->nodes[i].parent = f->nodes[i].backer;
 		f->nodes[i].children = 0;
 		f->nodes[i].cycle = 0;
@@ -159,6 +210,7 @@ static void forest_free(struct forest *f)
 	for (i = 0; i < f->n; i++) {
 		free(f->nodes[i].path);
 		free(f->nodes[i].backing);
+		free(f->nodes[i].key);
 	}
 	free(f->nodes);
 }
@@ -168,6 +220,7 @@ static void forest_free(struct forest *f)
 struct disk_use {
 	char *path;
 	const char *desktop;
+	const struct m_desktop *d;
 };
 
 struct uses {
@@ -196,6 +249,7 @@ static void uses_gather(struct uses *u)
 			if (ds[i]->xml.disks[k].source == NULL)
 				continue;
 			u->v[u->n].path = view_normalise_path(ds[i]->xml.disks[k].source);
+			u->v[u->n].d = ds[i];
 			u->v[u->n++].desktop = ds[i]->name != NULL ? ds[i]->name : ds[i]->uuid;
 		}
 	}
@@ -212,9 +266,23 @@ static void uses_free(struct uses *u)
 	free(u->v);
 }
 
-/* Names of the desktops with a disk on this exact path. Caller frees. */
-static char *users_of(const struct uses *u, const char *path)
+/* A file of a local pool is used only by desktops of its host. */
+static int may_use(const struct m_desktop *d, const struct node *nd)
 {
+	size_t i;
+
+	if (nd->scope == NULL)
+		return 1;
+	for (i = 0; i < d->nplaces; i++)
+		if (d->places[i].host_id == nd->host_id)
+			return 1;
+	return 0;
+}
+
+/* Names of the desktops with a disk on this volume's path. Caller frees. */
+static char *users_of(const struct uses *u, const struct node *nd)
+{
+	const char *path = nd->path, *last = NULL;
 	size_t lo = 0, hi = u->n;
 	char *out = NULL, *tmp;
 
@@ -228,11 +296,11 @@ static char *users_of(const struct uses *u, const char *path)
 	}
 	for (; lo < u->n && strcmp(u->v[lo].path, path) == 0; lo++) {
 		/* a desktop with two disks on one file is named once */
-		if (out != NULL && lo > 0 && strcmp(u->v[lo - 1].path, path) == 0 &&
-		    strcmp(u->v[lo - 1].desktop, u->v[lo].desktop) == 0)
+		if ((last != NULL && strcmp(last, u->v[lo].desktop) == 0) ||
+		    !may_use(u->v[lo].d, nd))
 			continue;
-		tmp = out == NULL ? xstrdup(u->v[lo].desktop) :
-		    xasprintf("%s,%s", out, u->v[lo].desktop);
+		last = u->v[lo].desktop;
+		tmp = out == NULL ? xstrdup(last) : xasprintf("%s,%s", out, last);
 		free(out);
 		out = tmp;
 	}
@@ -270,8 +338,8 @@ static size_t first_child(const struct node **order, size_t n, long parent)
 static void add_row(struct table *t, const struct uses *u,
     const struct node *nd, const char *prefix)
 {
-	struct table_row *r = table_add(t, nd->path);
-	char *users = users_of(u, nd->path);
+	struct table_row *r = table_add(t, nd->key);
+	char *users = users_of(u, nd);
 	char a[16];
 
 	r->state = nd->vol->format;
@@ -374,21 +442,24 @@ static void details(const char *key, struct text *out)
 	struct uses u;
 
 	gather(&f);
-	i = find(&f, key);
-	if (i < 0) {
-		text_add(out, SLOT_ALERT, "volume %s is gone", key);
+	for (i = 0; i < (long)f.n && strcmp(f.nodes[i].key, key) != 0; i++)
+		;
+	if (i == (long)f.n) {
+		text_add(out, SLOT_ALERT, "volume %s is gone",
+		    strchr(key, '\t') != NULL ? strchr(key, '\t') + 1 : key);
 		forest_free(&f);
 		return;
 	}
 	text_add(out, SLOT_TITLE, "Volume %s", f.nodes[i].vol->name);
 	text_add(out, SLOT_NORMAL, "  path      %s", f.nodes[i].path);
-	text_add(out, SLOT_NORMAL, "  pool      %s (seen through %s)", f.nodes[i].pool, f.nodes[i].host);
+	text_add(out, SLOT_NORMAL, "  pool      %s (%s %s)", f.nodes[i].pool,
+	    f.nodes[i].scope != NULL ? "local to" : "seen through", f.nodes[i].host);
 	text_add(out, SLOT_NORMAL, "  format    %s", f.nodes[i].vol->format ? f.nodes[i].vol->format : "-");
 	text_add(out, SLOT_NORMAL, "  size      %s, %s allocated",
 	    format_size(a, sizeof a, f.nodes[i].vol->capacity),
 	    format_size(b, sizeof b, f.nodes[i].vol->allocation));
 	uses_gather(&u);
-	users = users_of(&u, f.nodes[i].path);
+	users = users_of(&u, &f.nodes[i]);
 	uses_free(&u);
 	text_add(out, SLOT_NORMAL, "  used by   %s", users ? users : "(no desktop)");
 	free(users);

@@ -244,6 +244,7 @@ static int setup_cycles(void **state)
 
 	(void)state;
 	model_init();
+	configure_shares("");
 	h1 = model_host_add(&a);
 	model_host_set_state(h1, HOST_ONLINE, NULL);
 	v[0] = vol("a.qcow2", "/p/a.qcow2", "/p/b.qcow2");
@@ -478,6 +479,51 @@ static void test_propagation_to_many_hosts(void **state)
 	model_pool_refs_free(refs, n);
 }
 
+/* Local pools of two hosts at one path hold different files: each host's
+ * volume is a row of its own, chained to its own host's base, used by its
+ * own host's desktops. */
+static void test_local_volumes_per_host(void **state)
+{
+	struct table t;
+	struct m_volume v1[1], v2[2];
+	size_t i, bases = 0;
+	long kid;
+	char *key;
+
+	(void)state;
+	v1[0] = vol("base.qcow2", "/var/lib/libvirt/images/base.qcow2", NULL);
+	v2[0] = vol("base.qcow2", "/var/lib/libvirt/images/base.qcow2", NULL);
+	v2[1] = vol("kid.qcow2", "/var/lib/libvirt/images/kid.qcow2",
+	    "/var/lib/libvirt/images/base.qcow2");
+	pool(h1, "default", "/var/lib/libvirt/images", v1, 1);
+	pool(h2, "default", "/var/lib/libvirt/images", v2, 2);
+	desktop(h1, "aaaaaaaa-0000-0000-0000-000000000003", "carol",
+	    "/var/lib/libvirt/images/base.qcow2");
+	build_view(&t, &view_volumes);
+	assert_int_equal(t.nshown, 10);
+	for (i = 0; i < t.nshown; i++) {
+		if (strcmp(cell(&t, i, 0), "base.qcow2") != 0)
+			continue;
+		bases++;
+		/* carol runs on hv1: she uses hv1's file, not hv2's */
+		assert_string_equal(cell(&t, i, 6),
+		    strcmp(t.rows[t.shown[i]].host, "hv1") == 0 ? "carol" : "");
+	}
+	assert_int_equal(bases, 2);
+	kid = row_named(&t, "kid.qcow2");
+	assert_true(kid > 0);
+	assert_string_equal(t.rows[t.shown[kid]].host, "hv2");
+	assert_string_equal(t.rows[t.shown[kid - 1]].host, "hv2");
+	assert_string_equal(cell(&t, (size_t)kid - 1, 0), "base.qcow2");
+	assert_string_equal(cell(&t, (size_t)kid - 1, 5), "1");
+	key = xstrdup(t.rows[t.shown[kid]].key);
+	table_free(&t);
+	details_have(&view_volumes, key, "(local to hv2)",
+	    "  /var/lib/libvirt/images/kid.qcow2\n  /var/lib/libvirt/images/base.qcow2\n",
+	    NULL);
+	free(key);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -491,6 +537,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shared_dir_pools_setting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_netfs_pools_by_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_propagation_to_many_hosts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_local_volumes_per_host, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("views", tests, NULL, NULL);
