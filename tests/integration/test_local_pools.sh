@@ -13,8 +13,8 @@ mkdir -p "$dir" || fail "mkdir $dir"
 cleanup "rm -rf '$dir'"
 cleanup "for _n in \$(seq 1 $LAB_NODES); do vsh \$_n pool-destroy $pool; vsh \$_n pool-undefine $pool; done"
 for ((i = 1; i <= LAB_NODES; i++)); do
-	vsh "$i" pool-define-as "$pool" dir --target "$dir" >/dev/null &&
-		vsh "$i" pool-start "$pool" >/dev/null || fail "pool $pool on node $i"
+	vsh "$i" pool-define-as "$pool" dir --target "$dir" >/dev/null || fail "pool-define-as on node $i"
+	vsh "$i" pool-start "$pool" >/dev/null || fail "pool-start on node $i"
 done
 
 # vol_on HOST: the last report of HOST's pool lists the volume
