@@ -44,7 +44,8 @@ static void pool_as(unsigned host, const struct xml_pool *x,
 	info.type = x->type;
 	info.active = 1;
 	info.share_key = pool_share_key(x, &info.share_basis);
-	memcpy(copy, vols, n * sizeof *vols);
+	if (n > 0)
+		memcpy(copy, vols, n * sizeof *vols);
 	model_pool_seen(host, &info, copy, n);
 	free(info.share_key);
 	free(info.share_basis);
