@@ -2,9 +2,9 @@
  * templates -> desktop disks, each with the desktops that use it. A volume
  * on shared storage (a pool with a share key) seen through several hosts is
  * one node; a volume of a local pool is its host's own, even at a path
- * another host's local pool also has. Backing links
- * come from hosts and may loop: a cycle is cut for the tree and marked, and
- * every walk along backing links is bounded by the number of volumes. */
+ * another host's local pool also has. Backing links come from hosts and
+ * may loop: a cycle is cut for the tree and marked, and every walk along
+ * backing links is bounded by the number of volumes. */
 #include "views.h"
 #include "format.h"
 #include "model.h"
