@@ -2,6 +2,7 @@
 #include "engine.h"
 #include "act-domain.h"
 #include "model.h"
+#include "pool-share.h"
 #include "virt-evloop.h"
 #include "virt-host.h"
 #include "virt-xml.h"
@@ -16,6 +17,7 @@ int engine_start(const struct config *cfg, int read_only)
 	model_init();
 	virtxml_init();
 	act_set_read_only(read_only);
+	pool_share_configure(cfg);
 	/* the loop must exist before the first connection is opened */
 	if (evloop_start(&cause) < 0) {
 		fprintf(stderr, "hvdeck: %s\n", cause);
@@ -33,5 +35,6 @@ void engine_stop(void)
 	evloop_stop();
 	hosts_free();
 	model_free();
+	pool_share_configure(NULL);
 	virtxml_cleanup();
 }

@@ -219,23 +219,12 @@ static struct host_request *dequeue(struct host_worker *w)
  * seen by the others only after they rescan the same directory. */
 static void follow_shared_storage(struct host_worker *w, const char *pool)
 {
-	unsigned ids[32];
-	char *names[32], *target = NULL;
-	struct m_host *h;
-	size_t i, n;
+	struct m_pool_ref *refs;
+	size_t i, n = model_pools_sharing(w->host_id, pool, &refs);
 
-	model_lock();
-	h = model_host(w->host_id);
-	for (i = 0; h != NULL && i < h->npools; i++)
-		if (strcmp(h->pools[i]->name, pool) == 0)
-			target = xstrdup(h->pools[i]->target_path);
-	model_unlock();
-	n = model_pools_sharing(w->host_id, target, ids, names, 32);
-	for (i = 0; i < n; i++) {
-		host_request(ids[i], REQ_POOL_REFRESH, names[i], 0);
-		free(names[i]);
-	}
-	free(target);
+	for (i = 0; i < n; i++)
+		host_request(refs[i].host_id, REQ_POOL_REFRESH, refs[i].pool, 0);
+	model_pool_refs_free(refs, n);
 }
 
 static void serve(struct host_worker *w, struct host_request *r)
