@@ -139,10 +139,13 @@ void job_unlock(void);
 struct job *job_find(unsigned id);
 struct job *job_first(void);
 struct job *job_next(const struct job *j);
+struct job *job_last(void);
+struct job *job_prev(const struct job *j);
 /* The latest progress sample, NULL if none. */
 const struct job_sample *job_last_sample(const struct job *j);
 /* Queued and running jobs. */
 unsigned job_active_count(void);
+/* Bumped by every change; takes the lock itself (not under job_lock). */
 uint64_t job_generation(void);
 
 /* Cancel every running job thread and wait up to timeout_ms for them to

@@ -140,6 +140,18 @@ struct job *job_next(const struct job *j)
 	return p != NULL && (size_t)(p - jobs) + 1 < njobs ? p[1] : NULL;
 }
 
+struct job *job_last(void)
+{
+	return njobs > 0 ? jobs[njobs - 1] : NULL;
+}
+
+struct job *job_prev(const struct job *j)
+{
+	struct job **p = bsearch(&j->id, jobs, njobs, sizeof *jobs, id_cmp);
+
+	return p != NULL && p > jobs ? p[-1] : NULL;
+}
+
 const struct job_sample *job_last_sample(const struct job *j)
 {
 	if (j->nsamples == 0)
