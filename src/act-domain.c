@@ -91,15 +91,16 @@ static void run(virConnectPtr conn, unsigned host_id, void *ctx)
 	else if ((dom = virDomainLookupByUUIDString(conn, c->uuid)) == NULL ||
 	    invoke(dom, c->action) < 0)
 		msg = evloop_last_error("failed");
+	/* the model first: whoever waits on the job sees it settled */
 	if (msg != NULL) {
-		job_fail(c->job, msg);
 		model_desktop_pending(c->uuid, NULL);
 		model_event(SEV_ERROR, "%s: %s failed: %s", c->name,
 		    act_domain_name(c->action), msg);
+		job_fail(c->job, msg);
 	} else {
-		job_done(c->job);
 		model_event(SEV_INFO, "%s: %s requested", c->name,
 		    act_domain_name(c->action));
+		job_done(c->job);
 	}
 	if (dom != NULL)
 		virDomainFree(dom);
@@ -197,8 +198,8 @@ int act_domain(const char *uuid, enum domain_action a, unsigned *job_id,
 	if (host_call(host_id, run, c) < 0) {
 		*cause = xasprintf("cannot %s %s: host %s is gone", actions[a].name,
 		    c->name, c->host);
-		job_fail(c->job, *cause);
 		model_desktop_pending(uuid, NULL);
+		job_fail(c->job, *cause);
 		call_free(c);
 		return -1;
 	}
