@@ -29,6 +29,7 @@
 #include "job.h"
 #include "model.h"
 #include "util.h"
+#include "views.h"
 #include "virt-host.h"
 
 #define SETTLE_MS 60000
@@ -183,6 +184,48 @@ static void test_no_worker_fails_job(void **state)
 	free(e);
 	free(cause);
 	assert_false(pending(U_RUN));
+}
+
+/* The jobs pane: a queued job on top, the failed one below it with the
+ * reason; filters see the job's state and host. */
+static void test_jobs_pane(void **state)
+{
+	struct job_target t = { U_OFF, "bob", 0, "hv1" };
+	struct table tb;
+	const struct table_row *r;
+	unsigned failed, queued, job;
+	char *cause = NULL, key[32];
+
+	(void)state;
+	assert_int_equal(act_domain(U_RUN, DA_SHUTDOWN, &job, &cause), -1);
+	free(cause);
+	failed = last_job_id();
+	t.host_id = h1;
+	queued = job_new(JK_START, &t, NULL, NULL);
+	table_init(&tb, view_jobs.cols, view_jobs.ncols);
+	model_lock();
+	view_jobs.build(&tb, 1);
+	table_finish(&tb);
+	assert_int_equal(view_jobs_count(), 1);
+	model_unlock();
+	assert_int_equal(tb.nshown, 2);
+	r = &tb.rows[tb.shown[0]];
+	snprintf(key, sizeof key, "job:%u", queued);
+	assert_string_equal(r->key, key);
+	assert_string_equal(r->cells[1], "start");
+	assert_string_equal(r->cells[2], "bob");
+	assert_string_equal(r->cells[3], "hv1");
+	assert_string_equal(r->cells[4], "queued");
+	r = &tb.rows[tb.shown[1]];
+	snprintf(key, sizeof key, "%u", failed);
+	assert_string_equal(r->cells[0], key);
+	assert_string_equal(r->cells[1], "shutdown");
+	assert_string_equal(r->cells[2], "alice");
+	assert_string_equal(r->cells[4], "failed");
+	assert_non_null(strstr(r->cells[7], "host hv1 is gone"));
+	table_set_filter(&tb, "state:fail host:hv1");
+	assert_int_equal(tb.nshown, 1);
+	table_free(&tb);
 }
 
 /* A second press while the first action is queued joins its job. */
@@ -465,6 +508,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refused_state, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_no_worker_fails_job, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_second_press_joins, setup_model, teardown_model),
+		cmocka_unit_test_setup_teardown(test_jobs_pane, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_actions_reach_guest, setup_engine, teardown_engine),
 		cmocka_unit_test_setup_teardown(test_failure_has_libvirt_text, setup_engine, teardown_engine),
 		cmocka_unit_test_setup_teardown(test_offline_host_drains, setup_engine, teardown_engine),
