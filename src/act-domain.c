@@ -152,7 +152,7 @@ int act_domain(const char *uuid, enum domain_action a, unsigned *job_id,
 	const struct m_host *h;
 	struct job_target t;
 	struct call *c;
-	unsigned host_id;
+	unsigned host_id, job;
 
 	*job_id = 0;
 	if (a >= DA_COUNT) {
@@ -193,16 +193,17 @@ int act_domain(const char *uuid, enum domain_action a, unsigned *job_id,
 	t.name = c->name;
 	t.host_id = host_id;
 	t.host = c->host;
-	c->job = job_new(actions[a].job, &t, NULL, NULL);
+	job = c->job = job_new(actions[a].job, &t, NULL, NULL);
 	model_desktop_pending(uuid, actions[a].pending);
+	/* once queued, c is the worker's: it may be freed before we return */
 	if (host_call(host_id, run, c) < 0) {
 		*cause = xasprintf("cannot %s %s: host %s is gone", actions[a].name,
 		    c->name, c->host);
 		model_desktop_pending(uuid, NULL);
-		job_fail(c->job, *cause);
+		job_fail(job, *cause);
 		call_free(c);
 		return -1;
 	}
-	*job_id = c->job;
+	*job_id = job;
 	return 0;
 }
