@@ -128,6 +128,9 @@ void model_unlock(void);
  * model_wake_drain(). */
 int model_wake_fd(void);
 void model_wake_drain(void);
+/* Wake the UI for a change kept outside the model (jobs). Any thread; needs
+ * no lock and takes none. */
+void model_wake(void);
 uint64_t model_generation(void);
 void model_set_observer(model_observer fn, void *ctx);
 

@@ -71,7 +71,9 @@ void hosts_free(void);
 void host_request(unsigned host_id, enum req_kind kind, const char *arg,
     int propagate);
 /* Queue a function to run on the host's worker (actions). Returns 0, or -1
- * when there is no such host (fn is then not called). */
+ * when there is no such host or its worker is stopping (fn is then not
+ * called). A queued fn always runs: with conn NULL when the host went
+ * offline first (the worker drains its queue then). */
 int host_call(unsigned host_id, host_call_fn fn, void *ctx);
 
 /* Worker internals shared with virt-events.c and virt-sync.c. */

@@ -1,6 +1,7 @@
 /* engine.c — start-up and shut-down order of the shared machinery. */
 #include "engine.h"
 #include "act-domain.h"
+#include "job.h"
 #include "model.h"
 #include "pool-share.h"
 #include "virt-evloop.h"
@@ -30,10 +31,12 @@ int engine_start(const struct config *cfg, int read_only)
 
 void engine_stop(void)
 {
-	if (hosts_stop(1000) > 0)
+	/* job threads hold connections of their own: cancel them first */
+	if (jobs_stop(1000) > 0 || hosts_stop(1000) > 0)
 		return;
 	evloop_stop();
 	hosts_free();
+	jobs_free();
 	model_free();
 	pool_share_configure(NULL);
 	virtxml_cleanup();

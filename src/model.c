@@ -101,6 +101,12 @@ static void changed(enum m_kind kind, enum m_op op, struct m_host *h,
 		*obj_gen = generation;
 	if (observer != NULL)
 		observer(kind, op, h, obj, observer_ctx);
+	model_wake();
+}
+
+/* Any thread, with or without the lock: jobs keep their own. */
+void model_wake(void)
+{
 	if (wake_pipe[1] >= 0 && !atomic_exchange(&wake_pending, 1)) {
 		ssize_t n = write(wake_pipe[1], "x", 1);
 		(void)n;	/* a full pipe already wakes the reader */

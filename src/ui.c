@@ -112,6 +112,7 @@ static void desktop_action(struct ui *u, enum domain_action a)
 {
 	const char *uuid = selected_key(u);
 	char *cause = NULL;
+	unsigned job;
 
 	if (uuid == NULL) {
 		ui_message(u, 1, "no desktop selected");
@@ -126,7 +127,7 @@ static void desktop_action(struct ui *u, enum domain_action a)
 			a = DA_RESUME;
 		model_unlock();
 	}
-	if (act_domain(uuid, a, &cause) < 0) {
+	if (act_domain(uuid, a, &job, &cause) < 0) {
 		ui_message(u, 1, "%s", cause);
 		free(cause);
 	}
@@ -262,8 +263,9 @@ static void key_confirm(struct ui *u, int ch)
 		u->quit = 1;
 	} else {
 		char *cause = NULL;
+		unsigned job;
 
-		if (act_domain(u->confirm_uuid, DA_FORCE_OFF, &cause) < 0) {
+		if (act_domain(u->confirm_uuid, DA_FORCE_OFF, &job, &cause) < 0) {
 			ui_message(u, 1, "%s", cause);
 			free(cause);
 		}

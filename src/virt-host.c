@@ -5,6 +5,7 @@
  *        +---------------- backoff 1 s .. 60 s, jittered -------------+
  */
 #include "virt-host.h"
+#include "virt-queue.h"
 #include "virt-evloop.h"
 #include "virt-events.h"
 #include "virt-sync.h"
@@ -17,8 +18,6 @@
 #include <string.h>
 #include <time.h>
 
-#define BACKOFF_MIN_MS 1000
-#define BACKOFF_MAX_MS 60000
 /* Probe every 3 s, give up after 2 unanswered: a silent host is declared
  * dead within about 9 s. */
 #define KEEPALIVE_INTERVAL 3
@@ -41,39 +40,26 @@ struct host_worker *host_worker_find(unsigned host_id)
 	return w;
 }
 
-static void request_free(struct host_request *r)
+/* Returns -1 (r freed) once the worker is stopping: it drains its queue
+ * one last time on the way out, so a request queued later would never be
+ * served, nor a call's job ever end. */
+static int enqueue(struct host_worker *w, struct host_request *r)
 {
-	free(r->arg);
-	free(r);
-}
-
-static int same_request(const struct host_request *a,
-    const struct host_request *b)
-{
-	return a->kind == b->kind && a->kind != REQ_CALL &&
-	    a->propagate == b->propagate && a->arg != NULL && b->arg != NULL &&
-	    strcmp(a->arg, b->arg) == 0;
+	pthread_mutex_lock(&w->lock);
+	if (w->stop) {
+		pthread_mutex_unlock(&w->lock);
+		queue_request_free(r);
+		return -1;
+	}
+	if (queue_push(&w->head, &w->tail, r))
+		pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	return 0;
 }
 
 void host_queue(struct host_worker *w, struct host_request *r)
 {
-	struct host_request *q;
-
-	pthread_mutex_lock(&w->lock);
-	for (q = w->head; q != NULL; q = q->next) {
-		if (same_request(q, r)) {
-			pthread_mutex_unlock(&w->lock);
-			request_free(r);
-			return;
-		}
-	}
-	if (w->tail != NULL)
-		w->tail->next = r;
-	else
-		w->head = r;
-	w->tail = r;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
+	enqueue(w, r);
 }
 
 void host_request(unsigned host_id, enum req_kind kind, const char *arg,
@@ -102,8 +88,7 @@ int host_call(unsigned host_id, host_call_fn fn, void *ctx)
 	r->kind = REQ_CALL;
 	r->fn = fn;
 	r->ctx = ctx;
-	host_queue(w, r);
-	return 0;
+	return enqueue(w, r);
 }
 
 void host_mark_self_refresh(struct host_worker *w, const char *pool)
@@ -205,12 +190,7 @@ static struct host_request *dequeue(struct host_worker *w)
 	struct host_request *r;
 
 	pthread_mutex_lock(&w->lock);
-	r = w->head;
-	if (r != NULL) {
-		w->head = r->next;
-		if (w->head == NULL)
-			w->tail = NULL;
-	}
+	r = queue_pop(&w->head, &w->tail);
 	pthread_mutex_unlock(&w->lock);
 	return r;
 }
@@ -318,7 +298,7 @@ static void run_online(struct host_worker *w)
 		pthread_mutex_unlock(&w->lock);
 		while ((r = dequeue(w)) != NULL) {
 			serve(w, r);
-			request_free(r);
+			queue_request_free(r);
 		}
 		if (util_now_ms() >= next_stats) {
 			sync_stats(w);
@@ -332,12 +312,6 @@ static void run_online(struct host_worker *w)
 	}
 }
 
-static int jitter(int ms)
-{
-	/* +-20 %: hosts that fell together do not reconnect in lockstep */
-	return ms - ms / 5 + (int)(random() % (ms / 5 * 2 + 1));
-}
-
 /* Requests that need a connection fail while offline: actions learn it. */
 static void drain_offline(struct host_worker *w)
 {
@@ -346,7 +320,7 @@ static void drain_offline(struct host_worker *w)
 	while ((r = dequeue(w)) != NULL) {
 		if (r->kind == REQ_CALL)
 			r->fn(NULL, w->host_id, r->ctx);
-		request_free(r);
+		queue_request_free(r);
 	}
 }
 
@@ -354,7 +328,7 @@ static void drain_offline(struct host_worker *w)
  * wait for the host. Returns with the lock released. */
 static void backoff_wait(struct host_worker *w, int ms)
 {
-	int64_t deadline = util_now_ms() + jitter(ms);
+	int64_t deadline = util_now_ms() + queue_backoff_jitter(ms, random());
 
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
@@ -409,7 +383,7 @@ static void *worker_main(void *arg)
 		}
 		drain_offline(w);
 		backoff_wait(w, backoff);
-		backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
+		backoff = queue_backoff_next(backoff);
 	}
 	close_connection(w);
 	drain_offline(w);
