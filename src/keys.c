@@ -42,7 +42,7 @@ static const struct key_binding panes_keys[] = {
 	{ 'u', NULL, "desktop start", KEYS_DESKTOPS, NULL },
 	{ 'h', "h", "desktop shutdown", KEYS_DESKTOPS, NULL },
 	{ 'r', "r", "desktop reboot", KEYS_DESKTOPS, NULL },
-	{ 'p', "p", "desktop pause-resume", KEYS_DESKTOPS, NULL },
+	{ 'p', "p", "desktop toggle-pause", KEYS_DESKTOPS, NULL },
 	{ 'F', "Shift-F", "desktop force-off", KEYS_DESKTOPS, NULL },
 };
 
