@@ -11,9 +11,9 @@
 #include <stdlib.h>
 
 struct details {
+	struct mode_page page;	/* first: mode_page_move_op */
 	enum pane_id pane;
 	char *key;
-	struct mode_page page;
 	struct text text;
 };
 
@@ -54,13 +54,6 @@ static void details_draw(struct mode *m, struct rect r)
 	mode_page_draw(&d->page, &d->text, r);
 }
 
-static void details_move(struct mode *m, enum mode_move how)
-{
-	struct details *d = m->data;
-
-	mode_page_move(&d->page, how);
-}
-
 static void details_free(struct mode *m)
 {
 	struct details *d = m->data;
@@ -75,6 +68,6 @@ const struct mode_type mode_details = {
 	.keys = KT_PAGE,
 	.init = details_init,
 	.draw = details_draw,
-	.move = details_move,
+	.move = mode_page_move_op,
 	.free = details_free,
 };

@@ -12,7 +12,7 @@
 #include <string.h>
 
 struct help {
-	struct mode_page page;
+	struct mode_page page;	/* first: mode_page_move_op */
 	struct text text;
 };
 
@@ -75,13 +75,6 @@ static void help_draw(struct mode *m, struct rect r)
 	mode_page_draw(&h->page, &h->text, r);
 }
 
-static void help_move(struct mode *m, enum mode_move how)
-{
-	struct help *h = m->data;
-
-	mode_page_move(&h->page, how);
-}
-
 static void help_free(struct mode *m)
 {
 	struct help *h = m->data;
@@ -95,6 +88,6 @@ const struct mode_type mode_help = {
 	.keys = KT_PAGE,
 	.init = help_init,
 	.draw = help_draw,
-	.move = help_move,
+	.move = mode_page_move_op,
 	.free = help_free,
 };

@@ -99,6 +99,11 @@ void mode_page_move(struct mode_page *p, enum mode_move how)
 	}
 }
 
+void mode_page_move_op(struct mode *m, enum mode_move how)
+{
+	mode_page_move(m->data, how);
+}
+
 void mode_page_draw(struct mode_page *p, const struct text *t, struct rect r)
 {
 	int i;

@@ -57,7 +57,7 @@ job_done() {  # KIND NAME HOST: the jobs pane shows that job done
 		{ screen >&2; fail "no $1 job of $2 on $3 reached done"; }
 	keys 4; wait_screen 3 "Desktops"
 }
-keys : ; keys -l "desktop $gb"; keys Enter
+keys : ; keys -l "go $gb"; keys Enter
 keys u
 job_done start "$gb" hv2
 wait_until 20 bash -c "[ \"\$(virsh -q -c $LAB_URI_2 domstate $gb)\" = running ]" || fail "u did not start $gb"
@@ -74,7 +74,7 @@ wait_until 30 shut_off || fail "h (pressed once, job done) did not shut $gb down
 wait_screen 3 "$gb +shutoff"
 info "shut $gb down from the keyboard with one press"
 
-keys : ; keys -l "desktop $ga"; keys Enter
+keys : ; keys -l "go $ga"; keys Enter
 keys F
 wait_screen 2 "Force off desktop $ga on hv1\\?"
 keys n
