@@ -17,6 +17,7 @@
 #include "layout.h"
 #include "model.h"
 #include "util.h"
+#include "model-fill.h"
 
 /* Parse a line where (CMD_LINE, CMD_CLI, 0 for keys); returns the entry
  * name or the message, in buf. */
@@ -197,35 +198,16 @@ static void test_keys_reach_entries(void **state)
 
 /* ---- completion from a hand-filled model ---- */
 
-static void add_desktop(unsigned host, const char *uuid, const char *name)
-{
-	struct xml_domain x;
-
-	memset(&x, 0, sizeof x);
-	model_desktop_seen(host, uuid, name, DS_RUNNING, 1, 1, &x);
-}
-
 static int model_setup(void **state)
 {
-	struct config_host a = { .name = (char *)"hv1", .uri = (char *)"test:///default" };
-	struct config_host b = { .name = (char *)"hv2", .uri = (char *)"test:///default" };
-	struct m_pool info;
-	struct m_volume *v = xcalloc(1, sizeof *v);
-	unsigned h1;
+	unsigned h1, h2;
 
 	(void)state;
-	model_init();
-	h1 = model_host_add(&a);
-	model_host_add(&b);
-	add_desktop(h1, "aaaaaaaa-0000-0000-0000-000000000001", "alice-win");
-	add_desktop(h1, "aaaaaaaa-0000-0000-0000-000000000002", "alice-dev");
-	add_desktop(h1, "aaaaaaaa-0000-0000-0000-000000000003", "bob");
-	memset(&info, 0, sizeof info);
-	info.name = (char *)"bases";
-	info.target_path = (char *)"/nfs/bases";
-	v->name = xstrdup("deb.qcow2");
-	v->path = xstrdup("/nfs/bases/deb.qcow2");
-	model_pool_seen(h1, &info, v, 1);
+	fill_hosts(&h1, &h2);
+	fill_desktop(h1, "aaaaaaaa-0000-0000-0000-000000000001", "alice-win", DS_RUNNING);
+	fill_desktop(h1, "aaaaaaaa-0000-0000-0000-000000000002", "alice-dev", DS_RUNNING);
+	fill_desktop(h2, "aaaaaaaa-0000-0000-0000-000000000003", "bob", DS_RUNNING);
+	fill_bases(h1);
 	return 0;
 }
 
@@ -262,6 +244,7 @@ static void test_complete(void **state)
 	complete("go alice-w", "go alice-win ", 1, NULL);
 	complete("go b", "go b", 2, "bases bob");		/* pool and desktop */
 	complete("go de", "go deb.qcow2 ", 1, NULL);		/* a volume */
+	complete("go t", "go tmpl.qcow2 ", 1, NULL);
 	complete("host h", "host hv", 2, "hv1 hv2");
 	complete("host b", "host b", 0, NULL);			/* hosts only */
 	complete("desktop start b", "desktop start bob ", 1, NULL); /* desktops only */

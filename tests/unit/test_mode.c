@@ -16,6 +16,7 @@
 #include "model.h"
 #include "ui-table.h"
 #include "util.h"
+#include "model-fill.h"
 
 /* ---- a mode type that records what happens to it ---- */
 
@@ -140,39 +141,13 @@ static void test_draw_order_and_resize(void **state)
 
 static unsigned h1, h2;
 
-static void add_desktop(unsigned host, const char *uuid, const char *name)
-{
-	struct xml_domain x;
-
-	memset(&x, 0, sizeof x);
-	model_desktop_seen(host, uuid, name, DS_SHUTOFF, 1, 1, &x);
-}
-
 static int setup(void **state)
 {
-	struct config_host a = { .name = (char *)"hv1", .uri = (char *)"test:///default" };
-	struct config_host b = { .name = (char *)"hv2", .uri = (char *)"test:///default" };
-	struct m_pool info;
-	struct m_volume *v = xcalloc(2, sizeof *v);
-
 	(void)state;
-	model_init();
-	h1 = model_host_add(&a);
-	h2 = model_host_add(&b);
-	model_host_set_state(h1, HOST_ONLINE, NULL);
-	model_host_set_state(h2, HOST_ONLINE, NULL);
-	add_desktop(h1, "aaaaaaaa-0000-0000-0000-000000000001", "alice");
-	add_desktop(h2, "aaaaaaaa-0000-0000-0000-000000000002", "bob");
-	memset(&info, 0, sizeof info);
-	info.name = (char *)"bases";
-	info.target_path = (char *)"/nfs/bases";
-	info.type = (char *)"dir";
-	v[0].name = xstrdup("deb.qcow2");
-	v[0].path = xstrdup("/nfs/bases/deb.qcow2");
-	v[1].name = xstrdup("tmpl.qcow2");
-	v[1].path = xstrdup("/nfs/bases/tmpl.qcow2");
-	v[1].backing_path = xstrdup("/nfs/bases/deb.qcow2");
-	model_pool_seen(h1, &info, v, 2);
+	fill_hosts(&h1, &h2);
+	fill_desktop(h1, "aaaaaaaa-0000-0000-0000-000000000001", "alice", DS_SHUTOFF);
+	fill_desktop(h2, "aaaaaaaa-0000-0000-0000-000000000002", "bob", DS_SHUTOFF);
+	fill_bases(h1);
 	return 0;
 }
 
