@@ -213,7 +213,8 @@ static void test_go(void **state)
 	assert_int_equal(panes_go(p, "tmpl.qcow2", -1), 0);	/* under its base */
 	key = panes_selected(p, &pane);
 	assert_int_equal(pane, PANE_VOLUMES);
-	assert_string_equal(key, "/nfs/bases/tmpl.qcow2");
+	/* the row key is the view's (a local pool's volume: host and path) */
+	assert_non_null(strstr(key, "/nfs/bases/tmpl.qcow2"));
 	assert_int_equal(panes_go(p, "qcow2", -1), -1);	/* names, not substrings */
 	assert_int_equal(panes_go(p, "nope", -1), -1);
 	assert_int_equal(panes_go(p, "hv1", PANE_DESKTOPS), -1);
