@@ -3,6 +3,7 @@
  * generations of what it shows moved (or on a tick, for clocks and
  * spinners), not on every key. */
 #include "mode.h"
+#include "job.h"
 #include "model.h"
 #include "theme.h"
 #include "ui.h"
@@ -18,13 +19,13 @@
 
 /* What changed in one kind of model object: any add or change gives the
  * object the newest global generation (so the maximum moves), a removal
- * alone lowers the count. */
+ * alone lowers the count. Jobs have one counter for every change. */
 struct kind_sig {
 	uint64_t max_gen;
 	size_t count;
 };
 
-enum { SIG_HOSTS, SIG_POOLS, SIG_DESKTOPS, SIG_COUNT };
+enum { SIG_HOSTS, SIG_POOLS, SIG_DESKTOPS, SIG_JOBS, SIG_COUNT };
 
 /* The kinds each pane's rows are made of. */
 static const unsigned pane_kinds[PANE_COUNT] = {
@@ -32,7 +33,7 @@ static const unsigned pane_kinds[PANE_COUNT] = {
 	[PANE_POOLS] = 1u << SIG_HOSTS | 1u << SIG_POOLS,
 	[PANE_VOLUMES] = 1u << SIG_HOSTS | 1u << SIG_POOLS | 1u << SIG_DESKTOPS,
 	[PANE_DESKTOPS] = 1u << SIG_HOSTS | 1u << SIG_DESKTOPS,
-	[PANE_JOBS] = 1u << SIG_HOSTS | 1u << SIG_DESKTOPS,
+	[PANE_JOBS] = 1u << SIG_HOSTS | 1u << SIG_DESKTOPS | 1u << SIG_JOBS,
 };
 
 struct panes {
@@ -135,6 +136,8 @@ static void model_sigs(struct kind_sig sig[SIG_COUNT])
 	ds = model_desktops(&n);
 	for (i = 0; i < n; i++)
 		sig_add(&sig[SIG_DESKTOPS], ds[i]->gen);
+	/* jobs keep their own counter (model lock before job lock: allowed) */
+	sig[SIG_JOBS].max_gen = job_generation();
 }
 
 static int moved(const struct panes *p, int pane, const struct kind_sig sig[SIG_COUNT])

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "job.h"
 #include "mode.h"
 #include "model.h"
 #include "ui-table.h"
@@ -192,6 +193,32 @@ static void test_rebuild_on_generation(void **state)
 	panes_free(p);
 }
 
+/* The jobs pane follows the job layer's own counter. */
+static void test_rebuild_on_job(void **state)
+{
+	struct panes *p = panes_new(50, 200, 1);
+	struct job_target t = { .uuid = "aaaaaaaa-0000-0000-0000-000000000001",
+		.name = "alice", .host_id = 0, .host = "hv1" };
+	unsigned jobs, desktops, id;
+
+	(void)state;
+	t.host_id = h1;
+	panes_set_focus(p, PANE_JOBS);		/* shown instead of volumes */
+	panes_refresh(p, 0);
+	assert_int_equal(panes_refresh(p, 0), 0);
+	jobs = panes_builds(p, PANE_JOBS);
+	desktops = panes_builds(p, PANE_DESKTOPS);
+	id = job_new(JK_START, &t, NULL, NULL);
+	assert_int_equal(panes_refresh(p, 0), 1);
+	assert_int_equal(panes_builds(p, PANE_JOBS), jobs + 1);
+	assert_int_equal(panes_builds(p, PANE_DESKTOPS), desktops);
+	job_done(id);
+	panes_refresh(p, 0);
+	assert_int_equal(panes_builds(p, PANE_JOBS), jobs + 2);
+	panes_free(p);
+	jobs_free();
+}
+
 static void test_go(void **state)
 {
 	struct panes *p = panes_new(30, 100, 1);
@@ -231,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_push_pop_free),
 		cmocka_unit_test(test_draw_order_and_resize),
 		cmocka_unit_test_setup_teardown(test_rebuild_on_generation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rebuild_on_job, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_go, setup, teardown),
 	};
 
