@@ -39,6 +39,8 @@ enum { UI_NEXT_PANE, UI_PREV_PANE, UI_DETAILS, UI_BACK, UI_FILTER, UI_PROMPT,
 
 #define RO CMD_READ_ONLY_OK
 #define DESKTOP_ARG (CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP)
+/* desktop verbs the command line has too (NAME then required) */
+#define DESKTOP_VERB (DESKTOP_ARG | CMD_CLI)
 
 static const struct cmd_entry commands[] = {
 	/* the command line */
@@ -59,19 +61,19 @@ static const struct cmd_entry commands[] = {
 	  "select a hypervisor, also one that has not appeared yet", exec_select_host, 0 },
 	{ "desktop", NULL, 1, 1, "NAME", DESKTOP_ARG | RO,
 	  "select a desktop (like go)", exec_go, PANE_DESKTOPS },
-	{ "desktop start", NULL, 0, 1, "[NAME]", DESKTOP_ARG,
-	  "start the desktop (default: the selected one)", exec_desktop, DA_START },
-	{ "desktop shutdown", NULL, 0, 1, "[NAME]", DESKTOP_ARG,
+	{ "desktop start", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
+	  "start the desktop (in the console, default: the selected one)", exec_desktop, DA_START },
+	{ "desktop shutdown", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
 	  "graceful shutdown (ACPI)", exec_desktop, DA_SHUTDOWN },
-	{ "desktop reboot", NULL, 0, 1, "[NAME]", DESKTOP_ARG,
+	{ "desktop reboot", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
 	  "reboot", exec_desktop, DA_REBOOT },
-	{ "desktop pause", NULL, 0, 1, "[NAME]", DESKTOP_ARG,
+	{ "desktop pause", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
 	  "pause", exec_desktop, DA_PAUSE },
-	{ "desktop resume", NULL, 0, 1, "[NAME]", DESKTOP_ARG,
+	{ "desktop resume", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
 	  "resume a paused desktop", exec_desktop, DA_RESUME },
 	{ "desktop toggle-pause", NULL, 0, 1, "[NAME]", DESKTOP_ARG,
 	  "pause / resume", exec_desktop, ACTION_TOGGLE_PAUSE },
-	{ "desktop force-off", NULL, 0, 1, "[NAME]", DESKTOP_ARG,
+	{ "desktop force-off", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
 	  "force off (asks, naming the desktop)", exec_desktop, DA_FORCE_OFF },
 	{ "help", NULL, 0, 0, "", CMD_LINE | RO, "this help: keys and commands", exec_help, 0 },
 	{ "quit", "q", 0, 0, "", CMD_LINE | RO, "quit (asks when jobs are running)", exec_quit, 0 },
@@ -96,6 +98,7 @@ static const struct cmd_entry commands[] = {
 
 #undef RO
 #undef DESKTOP_ARG
+#undef DESKTOP_VERB
 
 const struct cmd_entry *cmd_table(size_t *n)
 {
@@ -670,9 +673,24 @@ static void ask_force_off(struct ui *u, const char *uuid)
 static int exec_desktop(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause)
 {
-	char *uuid = target_desktop(c, argc, argv, cause);
+	char *uuid;
 	int a = e->arg, rc = 0;
 
+	if (c->ui == NULL) {	/* the command line: by name, waited on */
+		if (argc == 0) {
+			char *usage = cmd_usage(e);
+
+			*cause = xasprintf("%s: the command line needs the "
+			    "desktop's name (%s)", e->name, usage);
+			free(usage);
+			c->status = 2;	/* bad usage */
+			return -1;
+		}
+		c->status = cli_desktop(c->cfg, c->cli, argv[0],
+		    (enum domain_action)a);
+		return 0;
+	}
+	uuid = target_desktop(c, argc, argv, cause);
 	if (uuid == NULL)
 		return -1;
 	if (a == ACTION_TOGGLE_PAUSE) {

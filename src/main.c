@@ -225,7 +225,7 @@ int main(int argc, char **argv)
 		if (cmd_exec_entry(&ctx, command, nargs, cargs, &cause) < 0) {
 			fprintf(stderr, "hvdeck: %s\n", cause);
 			free(cause);
-			rc = 1;
+			rc = ctx.status != 0 ? ctx.status : 1;
 		} else {
 			rc = ctx.status;
 		}
