@@ -116,8 +116,7 @@ static void test_read_only_refusal(void **state)
 	(void)state;
 	memset(&c, 0, sizeof c);
 	c.read_only = 1;
-	/* refused before it runs: without a console it would say "no desktop
-	 * selected" */
+	/* refused before it runs: without a console it would ask for a name */
 	assert_int_equal(cmd_run_line(&c, "desktop start", 0, &cause), -1);
 	assert_string_equal(cause, "cannot start: hvdeck runs read-only");
 	free(cause);
@@ -132,8 +131,12 @@ static void test_read_only_refusal(void **state)
 	free(cause);
 	cause = NULL;
 	c.read_only = 0;
+	/* without a console (the command line) a desktop verb needs a name:
+	 * bad usage, exit status 2 */
 	assert_int_equal(cmd_run_line(&c, "desktop start", 0, &cause), -1);
-	assert_string_equal(cause, "no desktop selected");
+	assert_string_equal(cause, "desktop start: the command line needs the "
+	    "desktop's name (usage: desktop start [NAME])");
+	assert_int_equal(c.status, 2);
 	free(cause);
 	/* every action that changes the cluster is refused read-only */
 	e = cmd_find("desktop reboot");
