@@ -16,6 +16,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -724,7 +725,7 @@ static void test_events_drive_model(void **state)
 static void on_probe(int timer, void *opaque)
 {
 	virEventRemoveTimeout(timer);
-	*(volatile int *)opaque = 1;
+	atomic_store((atomic_int *)opaque, 1);
 }
 
 /* Callbacks only queue: while this thread holds the model lock (a slow
@@ -732,7 +733,7 @@ static void on_probe(int timer, void *opaque)
  * loop keeps running. */
 static void test_loop_runs_while_model_locked(void **state)
 {
-	static volatile int fired;
+	static atomic_int fired;
 	virConnectPtr c;
 	virDomainPtr dom;
 	int64_t deadline;
@@ -749,13 +750,13 @@ static void test_loop_runs_while_model_locked(void **state)
 	assert_int_equal(virDomainResume(dom), 0);
 	assert_int_equal(virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_DESCRIPTION,
 	    "probe", NULL, NULL, 0), 0);
-	fired = 0;
-	assert_true(virEventAddTimeout(50, on_probe, (void *)&fired, NULL) >= 0);
+	atomic_store(&fired, 0);
+	assert_true(virEventAddTimeout(50, on_probe, &fired, NULL) >= 0);
 	deadline = util_now_ms() + 10000;
-	while (!fired && util_now_ms() < deadline)
+	while (!atomic_load(&fired) && util_now_ms() < deadline)
 		usleep(1000);
 	model_unlock();
-	assert_true(fired);
+	assert_true(atomic_load(&fired));
 	expect_desktop("test", DS_RUNNING, 0);
 
 	virDomainFree(dom);
