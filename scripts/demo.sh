@@ -12,8 +12,12 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 
-trap 'tests/lab/lab.sh down' EXIT
+# Bring down only a lab this script brought up: when `up` refuses (a lab,
+# maybe someone's test run, is already up), leave that lab alone.
+lab_started=0
+trap '[ "$lab_started" = 1 ] && tests/lab/lab.sh down' EXIT
 tests/lab/lab.sh up 3 || exit 1
+lab_started=1
 eval "$(tests/lab/lab.sh env)"
 tests/lab/lab.sh guest 1 demo-desktop-1 >/dev/null &&
 	virsh -q -c "$LAB_URI_1" start demo-desktop-1 >/dev/null

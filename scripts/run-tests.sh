@@ -1,6 +1,7 @@
 #!/bin/bash
 # `make check`: unit tests, then a real lab (always brought down again),
-# then every integration test against it. Last line: "N passed, N failed".
+# then every integration test against it, then the lab's own tests.
+# Last line: "N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -46,6 +47,14 @@ else
 	rc=$?
 	record "lab down leaves no process" "$rc"
 	trap - EXIT
+	# The lab's own tests bring labs up and down themselves: proof that it
+	# stops only what it started, and `make demo` right after the others.
+	for t in tests/lab/selftest.sh tests/lab/test_identity.sh tests/lab/test_demo.sh; do
+		echo "--- $t"
+		timeout 600 bash "$t"
+		rc=$?
+		record "lab/$(basename "$t" .sh)" "$rc"
+	done
 fi
 
 [ ${#failed[@]} -gt 0 ] && printf 'failed: %s\n' "${failed[@]}"

@@ -4,6 +4,8 @@
 set -u
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LAB=$top/tests/lab/lab.sh
+# shellcheck source=tests/lab/proc.sh
+. "$top/tests/lab/proc.sh"
 : "${HVDECK:=$top/build/hvdeck}"
 [ -n "${LAB_DIR:-}" ] || eval "$("$LAB" env)"
 TEST_NAME=$(basename "$0" .sh)
@@ -81,7 +83,7 @@ tui_start() {
 	tmx new-session -d -s hv -x "$w" -y "$h" \
 		"LANG=C.UTF-8 $HVDECK -c $conf --log $WORK/hvdeck.log $*; echo HVDECK-EXITED \$?; sleep 600" ||
 		fail "tmux did not start"
-	cleanup "tmux -S $TMUX_SOCKET kill-server"
+	cleanup "tmux -S $TMUX_SOCKET kill-session -t hv"
 }
 screen() { tmx capture-pane -p -t hv; }
 keys() { tmx send-keys -t hv "$@"; }
@@ -94,13 +96,14 @@ wait_screen() {
 screen_line() { screen | grep -F -- "$1" | head -n1; }
 
 # ---- hvdeck watch --json in the background ----
-# watch_start CONF: lines go to $out (the test's file), the pid to $watch_pid;
+# watch_start CONF: lines go to $out (the test's file), the pid to $watch_pid
+# and its identity (for signal_proc/same_proc) to $watch_id;
 # returns once every lab host has come online in the feed.
 watch_start() {
 	out=$WORK/watch.jsonl
 	"$HVDECK" -c "$1" watch --json >"$out" 2>"$WORK/watch.err" &
 	watch_pid=$!
-	cleanup "kill $watch_pid"
+	watch_id=$(proc_id "$watch_pid") && cleanup "signal_proc TERM $watch_id"
 	wait_until 30 watch_all_online ||
 		fail "hosts did not come online in watch: $(tail -3 "$WORK/watch.err")"
 }

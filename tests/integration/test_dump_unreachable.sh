@@ -6,10 +6,10 @@
 
 # A closed port answers at once; a server that accepts and then never
 # speaks hangs libvirt's handshake: the deadline must bound both.
-silent_port=16599
+# (the slot's base port: no lab node ever listens there)
+silent_port=$((16500 + 10 * ${LAB_SLOT:-0}))
 busybox nc -l -p "$silent_port" -e sleep 600 &
-silent_pid=$!
-cleanup "kill $silent_pid"
+silent_id=$(proc_id $!) && cleanup "signal_proc TERM $silent_id"
 listening() { ss -Hltn "( sport = :$silent_port )" | grep -q .; }
 wait_until 5 listening || fail "silent listener did not start"
 : >"$WORK/empty.conf"

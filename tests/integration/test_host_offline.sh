@@ -40,5 +40,5 @@ for pool in $(vsh "$n" pool-list --all --name); do
 	jq_any --arg p "$pool" --arg h "hv$n" --argjson t "$t1" 'select(.kind == "pool" and .object.host == $h and .object.name == $p and .time_ms >= $t)' \
 		"$out" >/dev/null || fail "pool $pool of hv$n not re-read"
 done
-kill -0 "$watch_pid" || fail "hvdeck watch died"
+same_proc $watch_id || fail "hvdeck watch died"
 pass

@@ -25,7 +25,7 @@ for ((i = 2; i <= LAB_NODES; i++)); do
 done
 # and the refreshes it caused did not echo back and forth
 sleep_count=$(jq -r 'select(.kind == "pool" and .object.name == "groups") | .time_ms' "$out" | wc -l)
-kill -0 "$watch_pid" || fail "watch died"
+same_proc $watch_id || fail "watch died"
 info "groups pool reports: $sleep_count"
 [ "$sleep_count" -le $((LAB_NODES * 3)) ] || fail "pool refreshes kept echoing ($sleep_count reports)"
 pass

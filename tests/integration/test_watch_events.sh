@@ -10,8 +10,7 @@ uuid=$(vsh 1 domuuid "$g")
 watch_start "$conf"
 # the human feed beside the JSON one
 "$HVDECK" -c "$conf" watch >"$WORK/text.log" 2>&1 &
-text_pid=$!
-cleanup "kill $text_pid"
+text_id=$(proc_id $!) && cleanup "signal_proc TERM $text_id"
 
 # seen NAME STATE HOST SINCE_MS: a line after SINCE_MS shows the desktop so
 seen_line() {
@@ -57,7 +56,7 @@ removed() {
 		"$out" >/dev/null
 }
 wait_until 1 removed || fail "undefine not seen within 1 s"
-kill "$watch_pid"; wait "$watch_pid"
+signal_proc TERM $watch_id; wait "$watch_pid"
 for line in "$g running on hv1" "$g running on hv2 (moved from hv1)" "$g shutoff on hv2" "$g removed from hv2"; do
 	grep -qF -- "$line" "$WORK/text.log" || { cat "$WORK/text.log" >&2; fail "text watch lacks '$line'"; }
 done

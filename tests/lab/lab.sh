@@ -2,7 +2,7 @@
 # tests/lab/lab.sh - a lab of N independent libvirt "hypervisors" on one machine.
 #
 #   lab.sh up [N]                 start N nodes (1..9, default 3)
-#   lab.sh down                   stop everything the lab started (by recorded pid)
+#   lab.sh down                   stop what the lab started (pid + start time proven)
 #   lab.sh status                 per-node health; exit 0 only if every node is up
 #   lab.sh env                    shell assignments for `eval "$(lab.sh env)"`
 #   lab.sh guest NODE NAME [MiB]  define (not start) a tiny guest on node NODE
@@ -12,29 +12,40 @@
 #   lab.sh libvirtd-freeze NODE   SIGSTOP it: a hung host (keepalive test)
 #   lab.sh libvirtd-thaw NODE     SIGCONT it
 #
-# Node i (1-based) lives in $LAB_DIR/node<i>.  Its libvirtd and sshd run in a
-# private mount namespace in which the node's own etc/run/lib/log/cache
-# directories are bind-mounted over /etc/libvirt, /run/libvirt,
-# /var/lib/libvirt, /var/log/libvirt and /var/cache/libvirt.  The machine's
-# own /etc/libvirt and /etc/ssh are never modified.
+# Node i (1-based) lives in $LAB_DIR/node<i>.  A namespace holder process
+# creates the node's private mount namespace and bind-mounts the node's own
+# etc/run/lib/log/cache directories over /etc/libvirt, /run/libvirt,
+# /var/lib/libvirt, /var/log/libvirt and /var/cache/libvirt in it; the
+# node's libvirtd and sshd join that namespace.  The machine's own
+# /etc/libvirt and /etc/ssh are never modified.
 #
 #   libvirtd  qemu+tcp://127.0.0.1:1650<i>/system     (auth none, no TLS)
 #   sshd      127.0.0.1:2220<i>, root, key $LAB_DIR/id_ed25519 only
 #   migration ports 49152+100*i .. +99 on 127.0.1.<i> (no --migrateuri needed)
 #   host_uuid 6876646b-6c61-4200-8000-00000000000<i>
 #
-# Processes are only ever stopped by recorded pid, and only when that pid is
-# still in the node's recorded mount namespace (guards against pid reuse).
-# Anything else left inside a node's private namespace (ssh sessions,
-# virt-ssh-helper, ...) was started by the lab too and is swept up by `down`.
+# HVDECK_LAB_SLOT=S (0..9, default 0) shifts every port by 10*S (and the
+# migration addresses to 127.0.<S+1>.<i>), so labs in different
+# HVDECK_LAB_DIRs can run side by side.  The slot is kept in the lab dir.
+#
+# The lab stops only what it can prove it started (see proc.sh): the holder,
+# libvirtd and sshd of each node are recorded at launch by pid AND start
+# time, and are signalled only while both still match.  Guests and virtlogd
+# (libvirtd's children) are destroyed through libvirt first; anything else
+# left in a node's namespace is swept only while that node's holder is alive
+# with its recorded start time - the only proof the namespace is the lab's.
+# Stale records (process gone, or the pid now another process) are reported
+# and removed, never acted on.
 
 set -u
 
 LAB_DIR=${HVDECK_LAB_DIR:-/tmp/hvdeck-lab}
-TCP_BASE=16500
-SSH_BASE=22200
+LAB_SLOT=${HVDECK_LAB_SLOT:-$(cat "$LAB_DIR/slot" 2>/dev/null || echo 0)}
+case $LAB_SLOT in [0-9]) ;; *) echo "${0##*/}: HVDECK_LAB_SLOT must be 0..9" >&2; exit 2 ;; esac
+TCP_BASE=$((16500 + 10 * LAB_SLOT))
+SSH_BASE=$((22200 + 10 * LAB_SLOT))
 MIG_BASE=49152
-VNC_BASE=5900
+VNC_BASE=$((5900 + 1000 * LAB_SLOT))
 START_TIMEOUT=${HVDECK_LAB_START_TIMEOUT:-60}   # seconds per wait
 STOP_TIMEOUT=${HVDECK_LAB_STOP_TIMEOUT:-15}     # seconds before SIGKILL
 
@@ -68,7 +79,7 @@ node_dir()  { echo "$LAB_DIR/node$1"; }
 tcp_port()  { echo $((TCP_BASE + $1)); }
 ssh_port()  { echo $((SSH_BASE + $1)); }
 host_uuid() { printf '6876646b-6c61-4200-8000-%012d\n' "$1"; }
-mig_addr()  { echo "127.0.1.$1"; }
+mig_addr()  { echo "127.0.$((LAB_SLOT + 1)).$1"; }
 tcp_uri()   { echo "qemu+tcp://127.0.0.1:$(tcp_port "$1")/system"; }
 ssh_uri()   {
     echo "qemu+libssh://root@127.0.0.1:$(ssh_port "$1")/system?keyfile=$SSH_KEY&known_hosts=$KNOWN_HOSTS&sshauth=privkey&no_verify=0"
@@ -83,83 +94,174 @@ lab_nodes() {
 }
 
 # ------------------------------------------------------------ processes ----
-node_ns() { cat "$(node_dir "$1")/mntns" 2>/dev/null; }
+# shellcheck source=tests/lab/proc.sh
+. "$(dirname "$ME")/proc.sh"
 
-# pid_in_ns PID NS: PID is alive and is a member of mount namespace NS.
-pid_in_ns() {
-    [ -n "$1" ] && [ -n "$2" ] || return 1
-    case $1 in *[!0-9]*) return 1 ;; esac
-    [ "$(readlink "/proc/$1/ns/mnt" 2>/dev/null)" = "$2" ]
+# Every process the lab starts itself is recorded at launch in
+# node<i>/<what>.rec as "PID START" (see proc.sh): the node's namespace
+# holder, its libvirtd and its sshd. Records are the only proof the lab has:
+# a pid is signalled only while its start time still matches.
+node_rec() { echo "$(node_dir "$1")/$2.rec"; }
+
+# node_alive NODE WHAT: the node's holder|libvirtd|sshd is the one we started.
+node_alive() { rec_alive "$(node_rec "$1" "$2")"; }
+
+# node_pid NODE WHAT: the pid of a live recorded process (empty otherwise).
+node_pid() {
+    node_alive "$1" "$2" && echo "$REC_PID"
 }
 
-alive() { [ -n "$1" ] && [ -d "/proc/$1" ]; }
+# The node's mount namespace, read from its live holder: the only proof that
+# the namespace is still the lab's (the kernel reuses namespace ids, but not
+# while the holder keeps this one alive).
+node_ns() {
+    local p
+    p=$(node_pid "$1" holder) || return 1
+    readlink "/proc/$p/ns/mnt" 2>/dev/null
+}
 
-read_pid() { [ -r "$1" ] && tr -dc '0-9' <"$1"; }
+# clean_stale NODE: drop records whose process is gone or is another process
+# (same pid, other start time), and files of older labs that proved nothing.
+clean_stale() {
+    local i=$1 d f what
+    d=$(node_dir "$i")
+    for what in holder libvirtd sshd; do
+        f=$(node_rec "$i" "$what")
+        [ -e "$f" ] || continue
+        if ! rec_read "$f"; then
+            note "node $i: unreadable $what record - removed, nothing signalled"
+            rm -f "$f"
+        elif ! same_proc "$REC_PID" "$REC_START"; then
+            note "node $i: stale $what record (pid $REC_PID is gone or is another process) - removed, nothing signalled"
+            rm -f "$f"
+        fi
+    done
+    for f in "$d/mntns" "$d/libvirtd.pid" "$d/sshd.pid"; do
+        # pid files are the daemons' own; a live daemon keeps its file
+        case $f in
+        */libvirtd.pid) node_alive "$i" libvirtd && continue ;;
+        */sshd.pid)     node_alive "$i" sshd && continue ;;
+        esac
+        [ -e "$f" ] && rm -f "$f"
+    done
+    return 0
+}
 
-# All pids currently in namespace NS.
-ns_members() {
-    local p ns=$1
-    [ -n "$ns" ] || return 0
+# launch NODE WHAT CMD...: run CMD in the background as its own session and
+# record it (pid and start time) before anything else can happen to it.
+# setsid and nsenter exec in place here, so $! is the daemon itself.
+launch() {
+    local i=$1 what=$2; shift 2
+    setsid "$@" </dev/null >>"$(node_dir "$i")/log/$what.stdout" 2>&1 &
+    rec_write "$(node_rec "$i" "$what")" $! || {
+        note "node $i: $what exited at once (see $(node_dir "$i")/log/$what.stdout)"
+        return 1
+    }
+}
+
+# in_node NODE CMD...: run CMD in the node's mount namespace (its holder's).
+in_node() {
+    local i=$1 p; shift
+    p=$(node_pid "$i" holder) || { note "node $i: its namespace holder is not running"; return 1; }
+    nsenter -t "$p" -m -- "$@"
+}
+
+start_libvirtd() {
+    local i=$1 d p; d=$(node_dir "$i")
+    p=$(node_pid "$i" holder) || { note "node $i: its namespace holder is not running"; return 1; }
+    launch "$i" libvirtd nsenter -t "$p" -m -- /usr/sbin/libvirtd --listen \
+        -f /etc/libvirt/libvirtd.conf -p "$d/libvirtd.pid"
+}
+
+start_sshd() {
+    local i=$1 d p; d=$(node_dir "$i")
+    p=$(node_pid "$i" holder) || { note "node $i: its namespace holder is not running"; return 1; }
+    launch "$i" sshd nsenter -t "$p" -m -- /usr/sbin/sshd -D -f "$d/sshd_config" -E "$d/log/sshd.log"
+}
+
+# start_holder NODE: a process that creates the node's private mount
+# namespace, mounts the node's directories in it, and then only waits.
+start_holder() {
+    local i=$1 d deadline; d=$(node_dir "$i")
+    rm -f "$d/holder.ready"
+    launch "$i" holder unshare -m --propagation private -- /bin/sh "$d/holder.sh" || return 1
+    deadline=$(( $(date +%s) + START_TIMEOUT ))
+    until [ -e "$d/holder.ready" ]; do
+        node_alive "$i" holder || { note "node $i: namespace holder died (see $d/log/holder.stdout)"; return 1; }
+        [ "$(date +%s)" -lt "$deadline" ] || { note "node $i: namespace holder not ready"; return 1; }
+        sleep 0.05
+    done
+}
+
+node_is_up() {   # the node's holder, libvirtd and sshd are the ones we started
+    node_alive "$1" holder && node_alive "$1" libvirtd && node_alive "$1" sshd
+}
+
+# lab_nodes_alive: nodes with at least one live recorded process.
+lab_nodes_alive() {
+    local i
+    for i in $(lab_nodes); do
+        if node_alive "$i" holder || node_alive "$i" libvirtd || node_alive "$i" sshd; then
+            echo "$i"
+        fi
+    done
+}
+
+# ns_members_ids NODE: "PID START" of every process in the node's namespace
+# other than its holder; nothing unless the holder is alive.
+ns_members_ids() {
+    local i=$1 ns hp p st
+    ns=$(node_ns "$i") || return 0
+    hp=$(node_pid "$i" holder) || return 0
     for p in /proc/[0-9]*; do
-        [ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$ns" ] && echo "${p#/proc/}"
+        p=${p#/proc/}
+        [ "$p" = "$hp" ] && continue
+        [ "$(readlink "/proc/$p/ns/mnt" 2>/dev/null)" = "$ns" ] || continue
+        st=$(proc_start "$p") && echo "$p $st"
     done
 }
 
-# node_pid I WHAT -> recorded pid of libvirtd|sshd of node I (may be dead)
-node_pid() { read_pid "$(node_dir "$1")/$2.pid"; }
-
-# pids of the node's QEMU guests: run/qemu/<domain>.pid (driver.pid is the
-# qemu driver's lock file and holds libvirtd's own pid)
-node_qemu_pids() {
-    local f
-    for f in "$(node_dir "$1")"/run/qemu/*.pid; do
-        [ -f "$f" ] && [ "${f##*/}" != driver.pid ] && read_pid "$f" && echo
-    done
+# may_signal KIND NODE PID START: the last check before any signal.
+#   record: PID is the recorded process (pid and start time match)
+#   member: the same, and it is still inside the node's namespace while the
+#           node's holder (the proof the namespace is the lab's) is alive
+may_signal() {
+    same_proc "$3" "$4" || return 1
+    [ "$1" = record ] && return 0
+    local ns; ns=$(node_ns "$2") || return 1
+    [ "$(readlink "/proc/$3/ns/mnt" 2>/dev/null)" = "$ns" ]
 }
 
-# stop_pids SIGNAL-WAIT: args are "NODE:PID" pairs.  SIGTERM, wait up to
-# STOP_TIMEOUT, SIGKILL, wait again.  Only pids still in their node's ns.
-stop_pids() {
-    local what=$1; shift
-    local item n p ns left deadline
-    [ $# -gt 0 ] || return 0
-    for item in "$@"; do
-        n=${item%%:*} p=${item#*:} ns=$(node_ns "$n")
-        pid_in_ns "$p" "$ns" && kill -TERM "$p" 2>/dev/null
+# stop_procs WHAT KIND "NODE PID START"...: SIGTERM, wait up to STOP_TIMEOUT,
+# SIGKILL, wait again; each signal only after may_signal.
+stop_procs() {
+    local what=$1 kind=$2; shift 2
+    local items=("$@") left item sig deadline
+    [ ${#items[@]} -gt 0 ] || return 0
+    for item in "${items[@]}"; do
+        # shellcheck disable=SC2086
+        may_signal "$kind" $item && kill -TERM "$(echo $item | cut -d' ' -f2)" 2>/dev/null
     done
     for sig in KILL none; do
         deadline=$(( $(date +%s) + STOP_TIMEOUT ))
         while :; do
-            left=
-            for item in "$@"; do
-                n=${item%%:*} p=${item#*:} ns=$(node_ns "$n")
-                pid_in_ns "$p" "$ns" && left="$left $item"
+            left=()
+            for item in "${items[@]}"; do
+                # shellcheck disable=SC2086
+                same_proc $(echo $item | cut -d' ' -f2,3) && left+=("$item")
             done
-            [ -z "$left" ] && return 0
+            [ ${#left[@]} -eq 0 ] && return 0
             [ "$(date +%s)" -ge "$deadline" ] && break
-            sleep 0.2
+            sleep 0.1
         done
         [ "$sig" = none ] && break
-        note "$what still alive after ${STOP_TIMEOUT}s:$left - sending SIGKILL"
-        for item in $left; do
-            n=${item%%:*} p=${item#*:} ns=$(node_ns "$n")
-            pid_in_ns "$p" "$ns" && kill -KILL "$p" 2>/dev/null
+        note "$what still alive after ${STOP_TIMEOUT}s: ${left[*]} - sending SIGKILL"
+        for item in "${left[@]}"; do
+            # shellcheck disable=SC2086
+            may_signal "$kind" $item && kill -KILL "$(echo $item | cut -d' ' -f2)" 2>/dev/null
         done
     done
-    note "$what could not be stopped:$left"
-    return 1
-}
-
-node_is_up() {   # libvirtd and sshd alive in the node's namespace
-    local ns; ns=$(node_ns "$1")
-    pid_in_ns "$(node_pid "$1" libvirtd)" "$ns" && pid_in_ns "$(node_pid "$1" sshd)" "$ns"
-}
-
-lab_has_processes() {
-    local i
-    for i in $(lab_nodes); do
-        [ -n "$(ns_members "$(node_ns "$i")")" ] && return 0
-    done
+    note "$what could not be stopped: ${left[*]}"
     return 1
 }
 
@@ -365,48 +467,40 @@ LogLevel INFO
 EOF
     echo "[127.0.0.1]:$(ssh_port "$i") $(cut -d' ' -f1,2 "$d/ssh_host_ed25519_key.pub")" >>"$KNOWN_HOSTS"
 
-    # Runs under `unshare -m --propagation private`: everything it starts
-    # inherits the private mount namespace.
-    cat >"$d/start.sh" <<EOF
+    # The node's namespace holder: runs under `unshare -m --propagation
+    # private`, mounts the node's directories over the machine's, says it is
+    # ready and then only keeps the namespace alive. The daemons join it with
+    # nsenter. The machine's own mounts never change.
+    cat >"$d/holder.sh" <<EOF
 #!/bin/sh
 set -e
-readlink /proc/self/ns/mnt >"$d/mntns"
 mount --bind "$d/etc"   /etc/libvirt
 mount --bind "$d/run"   /run/libvirt
 if [ ! -L /var/run ] && [ -d /var/run/libvirt ]; then mount --bind "$d/run" /var/run/libvirt; fi
 mount --bind "$d/lib"   /var/lib/libvirt
 mount --bind "$d/log"   /var/log/libvirt
 mount --bind "$d/cache" /var/cache/libvirt
-/usr/sbin/libvirtd -d --listen -f /etc/libvirt/libvirtd.conf -p "$d/libvirtd.pid" \\
-    </dev/null >>"$d/log/libvirtd.stdout" 2>&1
-/usr/sbin/sshd -f "$d/sshd_config" -E "$d/log/sshd.log" </dev/null >/dev/null 2>&1
+: >"$d/holder.ready"
+exec sleep infinity
 EOF
-    chmod 755 "$d/start.sh"
+    chmod 755 "$d/holder.sh"
 }
 
 port_busy() { [ -n "$(ss -Hltn "( sport = :$1 )" 2>/dev/null)" ]; }
 
 # wait_for NODE DAEMON CMD...: poll CMD until it succeeds or START_TIMEOUT
-# passes; give up early if the node's DAEMON (libvirtd|sshd) has died.
+# passes; give up early if the node's DAEMON (libvirtd|sshd) or its
+# namespace holder has died.
 wait_for() {
     local i=$1 daemon=$2; shift 2
-    local deadline=$(( $(date +%s) + START_TIMEOUT )) p
+    local deadline=$(( $(date +%s) + START_TIMEOUT )) what
     until "$@" >/dev/null 2>&1; do
-        p=$(node_pid "$i" "$daemon")
-        # libvirtd -d only returns once its pid file is written, and removes
-        # it when it exits
-        if [ "$daemon" = libvirtd ] && [ -z "$p" ]; then
-            note "node $i: libvirtd exited (pid file gone)"
-            return 1
-        fi
-        if [ -n "$p" ] && ! pid_in_ns "$p" "$(node_ns "$i")"; then
-            note "node $i: $daemon (pid $p) died"
-            return 1
-        fi
-        if [ -z "$(ns_members "$(node_ns "$i")")" ]; then
-            note "node $i: no process left in its namespace"
-            return 1
-        fi
+        for what in holder "$daemon"; do
+            if ! node_alive "$i" "$what"; then
+                note "node $i: $what died"
+                return 1
+            fi
+        done
         if [ "$(date +%s)" -ge "$deadline" ]; then
             note "node $i: timed out after ${START_TIMEOUT}s waiting for $daemon"
             return 1
@@ -426,11 +520,34 @@ ssh_node() {
 node_fail() {
     local i=$1 d; d=$(node_dir "$1")
     note "node $i failed to come up"
-    for f in "$d/log/libvirtd.log" "$d/log/libvirtd.stdout" "$d/log/sshd.log"; do
+    for f in "$d/log/libvirtd.log" "$d/log/libvirtd.stdout" "$d/log/sshd.log" \
+             "$d/log/sshd.stdout" "$d/log/holder.stdout"; do
         [ -s "$f" ] || continue
         echo "---- tail $f" >&2
         tail -n 25 "$f" >&2
     done
+}
+
+# fail_up NODE: report, stop what this `up` started, exit.
+fail_up() {
+    node_fail "$1"
+    cmd_down >/dev/null 2>&1
+    exit 1
+}
+
+# A lab already in LAB_DIR: stale records are dropped; a healthy lab is
+# refused (it may be someone's); a half-stopped one is brought down first,
+# touching only what its records prove is the lab's.
+prepare_up() {
+    local i alive
+    for i in $(lab_nodes); do clean_stale "$i"; done
+    alive=$(lab_nodes_alive)
+    [ -n "$alive" ] || return 0
+    if cmd_status >/dev/null 2>&1; then
+        die "a lab is already up in $LAB_DIR - run '$PROG down' first"
+    fi
+    note "a half-stopped lab is in $LAB_DIR (node(s) $(echo $alive)) - bringing it down first"
+    cmd_down || die "could not bring the old lab down"
 }
 
 cmd_up() {
@@ -438,9 +555,7 @@ cmd_up() {
     case $n in [1-9]) ;; *) die "usage: $PROG up [N]   (N = 1..9)" ;; esac
     [ "$(id -u)" = 0 ] || die "must run as root"
     case $LAB_DIR in /|'') die "refusing LAB_DIR='$LAB_DIR'" ;; esac
-    if lab_has_processes; then
-        die "a lab is already up in $LAB_DIR - run '$PROG down' first"
-    fi
+    prepare_up
     for i in $(seq 1 "$n"); do
         for p in "$(tcp_port "$i")" "$(ssh_port "$i")"; do
             port_busy "$p" && die "port 127.0.0.1:$p is already in use (not by this lab)"
@@ -452,6 +567,7 @@ cmd_up() {
     mkdir -p "$LAB_DIR"
     rm -rf "$LAB_DIR"/node[1-9] "$LAB_STORAGE" "$SSH_KEY" "$SSH_KEY.pub" \
         "$KNOWN_HOSTS" "$LAB_DIR/authorized_keys" "$LAB_DIR/nodes"
+    echo "$LAB_SLOT" >"$LAB_DIR/slot"
     build_payload
 
     ssh-keygen -q -t ed25519 -N '' -C hvdeck-lab -f "$SSH_KEY" || die "ssh-keygen failed"
@@ -474,19 +590,14 @@ cmd_up() {
         write_node_config "$i"
     done
     for i in $(seq 1 "$n"); do
-        d=$(node_dir "$i")
-        if ! unshare -m --propagation private /bin/sh "$d/start.sh" >>"$d/log/start.log" 2>&1; then
-            cat "$d/log/start.log" >&2
-            node_fail "$i"; cmd_down >/dev/null 2>&1; exit 1
-        fi
+        start_holder "$i" && start_libvirtd "$i" && start_sshd "$i" || fail_up "$i"
     done
     for i in $(seq 1 "$n"); do
         d=$(node_dir "$i")
         if ! wait_for "$i" libvirtd timeout 10 virsh -q -c "$(tcp_uri "$i")" uri ||
-           ! wait_for "$i" "sshd" ssh_node "$i" test -S /run/libvirt/libvirt-sock ||
-           ! wait_for "$i" sshd test -s "$d/sshd.pid" ||
+           ! wait_for "$i" sshd ssh_node "$i" test -S /run/libvirt/libvirt-sock ||
            ! node_is_up "$i"; then
-            node_fail "$i"; cmd_down >/dev/null 2>&1; exit 1
+            fail_up "$i"
         fi
     done
     # QEMU capability probing costs seconds per binary and node; it would
@@ -506,12 +617,10 @@ cmd_up() {
         for p in bases templates groups; do
             pools="$pools pool-define-as $p dir --target $LAB_STORAGE/$p; pool-autostart $p; pool-start $p;"
         done
-        if ! virsh -q -c "$(tcp_uri "$i")" "$pools" >/dev/null; then
-            node_fail "$i"; cmd_down >/dev/null 2>&1; exit 1
-        fi
+        virsh -q -c "$(tcp_uri "$i")" "$pools" >/dev/null || fail_up "$i"
         if ! out=$(virsh -q -c "$(ssh_uri "$i")" uri 2>&1); then
             note "node $i: libssh URI does not work: $out"
-            node_fail "$i"; cmd_down >/dev/null 2>&1; exit 1
+            fail_up "$i"
         fi
     done
     echo "lab up: $n node(s) in $LAB_DIR ($(elapsed "$t0")s)"
@@ -521,49 +630,69 @@ cmd_up() {
     done
 }
 
+# destroy_guests NODE: stop the node's running guests through its own
+# libvirtd (QEMU and virtlogd are libvirtd's children, not the lab's).
+destroy_guests() {
+    local i=$1 uri dom
+    node_alive "$i" libvirtd || return 0
+    uri=$(tcp_uri "$i")
+    for dom in $(timeout 20 virsh -q -c "$uri" list --name 2>/dev/null); do
+        timeout 20 virsh -q -c "$uri" destroy "$dom" >/dev/null 2>&1 ||
+            note "node $i: virsh destroy $dom failed (the namespace sweep will stop it)"
+    done
+}
+
+# node_items NODE WHAT...: "NODE PID START" of the node's live recorded WHATs.
+node_items() {
+    local i=$1 what; shift
+    for what in "$@"; do
+        node_alive "$i" "$what" && echo "$i $REC_PID $REC_START"
+    done
+}
+
+# lines_to_items: read "NODE PID START" lines into the ITEMS array.
+lines_to_items() { ITEMS=(); local l; while read -r l; do [ -n "$l" ] && ITEMS+=("$l"); done; }
+
 cmd_down() {
-    local nodes i p items rc=0 t0; t0=$(now)
+    local nodes i rc=0 t0 what; t0=$(now)
     nodes=$(lab_nodes)
     if [ -z "$nodes" ]; then echo "lab down: nothing in $LAB_DIR"; return 0; fi
+    for i in $nodes; do clean_stale "$i"; done
 
-    items=
-    for i in $nodes; do for p in $(node_qemu_pids "$i"); do items="$items $i:$p"; done; done
-    # shellcheck disable=SC2086
-    stop_pids "qemu" $items || rc=1
+    for i in $nodes; do destroy_guests "$i"; done
 
-    items=
-    for i in $nodes; do p=$(node_pid "$i" libvirtd); [ -n "$p" ] && items="$items $i:$p"; done
-    # shellcheck disable=SC2086
-    stop_pids "libvirtd" $items || rc=1
-
-    items=
-    for i in $nodes; do p=$(node_pid "$i" sshd); [ -n "$p" ] && items="$items $i:$p"; done
-    # shellcheck disable=SC2086
-    stop_pids "sshd" $items || rc=1
-
-    # Whatever else is still inside a node's private namespace was started by
-    # the lab (ssh sessions, virt-ssh-helper, capability probes, ...).
-    items=
-    for i in $nodes; do
-        for p in $(ns_members "$(node_ns "$i")"); do items="$items $i:$p"; done
+    for what in libvirtd sshd; do
+        lines_to_items < <(for i in $nodes; do node_items "$i" "$what"; done)
+        stop_procs "$what" record "${ITEMS[@]}" || rc=1
     done
-    if [ -n "$items" ]; then
-        note "also stopping other processes left in lab namespaces (e.g. ssh sessions):$items"
-        # shellcheck disable=SC2086
-        stop_pids "leftover" $items || rc=1
+
+    # Whatever else is in a node's namespace (guests libvirt could not stop,
+    # virtlogd, ssh sessions, virt-ssh-helper) is the lab's only because the
+    # node's holder still holds that namespace: no holder, no sweep.
+    lines_to_items < <(for i in $nodes; do
+        ns_members_ids "$i" | while read -r p st; do echo "$i $p $st"; done
+    done)
+    if [ ${#ITEMS[@]} -gt 0 ]; then
+        note "also stopping other processes in lab namespaces: ${ITEMS[*]}"
+        stop_procs "leftover" member "${ITEMS[@]}" || rc=1
     fi
 
-    # verify
+    lines_to_items < <(for i in $nodes; do node_items "$i" holder; done)
+    stop_procs "holder" record "${ITEMS[@]}" || rc=1
+
+    # verify, and forget what is gone
     for i in $nodes; do
-        for p in $(node_pid "$i" libvirtd) $(node_pid "$i" sshd) $(node_qemu_pids "$i") \
-                 $(ns_members "$(node_ns "$i")"); do
-            if pid_in_ns "$p" "$(node_ns "$i")"; then
-                note "node $i: pid $p is still alive"; rc=1
+        for what in holder libvirtd sshd; do
+            if node_alive "$i" "$what"; then
+                note "node $i: $what (pid $REC_PID) is still alive"; rc=1
+            else
+                rm -f "$(node_rec "$i" "$what")"
             fi
         done
+        clean_stale "$i"
+        rm -f "$(node_dir "$i")/holder.ready"
     done
     if [ $rc = 0 ]; then
-        rm -f "$LAB_DIR"/node[1-9]/*.pid
         echo "lab down ($(elapsed "$t0")s)"
     else
         note "lab down: FAILED, processes left behind"
@@ -572,21 +701,21 @@ cmd_down() {
 }
 
 cmd_status() {
-    local nodes i lp sp ns lok sok rc=0 guests
+    local nodes i lp sp hp rc=0 guests
     nodes=$(lab_nodes)
     if [ -z "$nodes" ]; then echo "no lab in $LAB_DIR"; return 1; fi
     for i in $nodes; do
-        ns=$(node_ns "$i")
-        lp=$(node_pid "$i" libvirtd); sp=$(node_pid "$i" sshd)
-        if pid_in_ns "$lp" "$ns"; then lok=up; else lok=DOWN; rc=1; fi
-        if pid_in_ns "$sp" "$ns"; then sok=up; else sok=DOWN; rc=1; fi
+        clean_stale "$i"
+        hp=$(node_pid "$i" holder) || { hp=; rc=1; }
+        lp=$(node_pid "$i" libvirtd) || { lp=; rc=1; }
+        sp=$(node_pid "$i" sshd) || { sp=; rc=1; }
         guests=-
-        if [ "$lok" = up ]; then
+        if [ -n "$lp" ]; then
             guests=$(timeout 10 virsh -q -c "$(tcp_uri "$i")" list --name 2>/dev/null |
                      sed '/^$/d' | paste -sd, -) || { guests='?'; rc=1; }
             [ -n "$guests" ] || guests=none
         fi
-        echo "node$i: libvirtd ${lp:--} $lok, sshd ${sp:--} $sok, running guests: $guests"
+        echo "node$i: namespace ${hp:-DOWN}, libvirtd ${lp:-DOWN}, sshd ${sp:-DOWN}, running guests: $guests"
         echo "  tcp: $(tcp_uri "$i")"
         echo "  ssh: $(ssh_uri "$i")"
     done
@@ -599,7 +728,9 @@ cmd_env() {
     n=$(cat "$LAB_DIR/nodes" 2>/dev/null || echo "$nodes" | grep -c .)
     [ -n "$nodes" ] || { note "no lab in $LAB_DIR (run '$PROG up')"; n=0; }
     echo "export LAB_DIR='$LAB_DIR'"
+    echo "export HVDECK_LAB_DIR='$LAB_DIR'"
     echo "export LAB_NODES=$n"
+    echo "export LAB_SLOT=$LAB_SLOT"
     for i in $nodes; do
         echo "export LAB_URI_$i='$(tcp_uri "$i")'"
         echo "export LAB_SSH_URI_$i='$(ssh_uri "$i")'"
@@ -626,37 +757,34 @@ cmd_guest() {
 
 # A crashed hypervisor daemon: SIGKILL, guests keep running, sshd stays.
 cmd_libvirtd_stop() {
-    local i=${1:?usage: $PROG libvirtd-stop NODE} p ns
-    ns=$(node_ns "$i"); p=$(node_pid "$i" libvirtd)
-    pid_in_ns "$p" "$ns" || die "node $i: libvirtd is not running"
-    kill -KILL "$p"
+    local i=${1:?usage: $PROG libvirtd-stop NODE} p st
+    node_alive "$i" libvirtd || die "node $i: libvirtd is not running"
+    p=$REC_PID st=$REC_START
+    signal_proc KILL "$p" "$st" || die "node $i: libvirtd could not be signalled"
     local deadline=$(( $(date +%s) + STOP_TIMEOUT ))
-    while pid_in_ns "$p" "$ns"; do
+    while same_proc "$p" "$st"; do
         [ "$(date +%s)" -lt "$deadline" ] || die "node $i: libvirtd $p survived SIGKILL"
         sleep 0.1
     done
-    rm -f "$(node_dir "$i")/libvirtd.pid"
+    rm -f "$(node_rec "$i" libvirtd)" "$(node_dir "$i")/libvirtd.pid"
 }
 
 # A hung hypervisor daemon: stopped, not dead; its sockets stay open.
 cmd_libvirtd_signal() {
-    local i=${2:?usage: $PROG libvirtd-freeze|libvirtd-thaw NODE} p
-    p=$(node_pid "$i" libvirtd)
-    pid_in_ns "$p" "$(node_ns "$i")" || die "node $i: libvirtd is not running"
-    kill "-$1" "$p"
+    local i=${2:?usage: $PROG libvirtd-freeze|libvirtd-thaw NODE}
+    node_alive "$i" libvirtd || die "node $i: libvirtd is not running"
+    signal_proc "$1" "$REC_PID" "$REC_START" || die "node $i: libvirtd could not be signalled"
 }
 
-# Start libvirtd again in the namespace the node's sshd still holds.
+# Start libvirtd again in the namespace the node's holder keeps.
 cmd_libvirtd_start() {
-    local i=${1:?usage: $PROG libvirtd-start NODE} d ns sp
-    d=$(node_dir "$i"); ns=$(node_ns "$i"); sp=$(node_pid "$i" sshd)
-    pid_in_ns "$(node_pid "$i" libvirtd)" "$ns" && return 0
-    pid_in_ns "$sp" "$ns" || die "node $i: its namespace is gone (sshd not running)"
-    nsenter -t "$sp" -m -- /usr/sbin/libvirtd -d --listen -f /etc/libvirt/libvirtd.conf \
-        -p "$d/libvirtd.pid" </dev/null >>"$d/log/libvirtd.stdout" 2>&1 ||
-        die "node $i: libvirtd did not start (see $d/log/libvirtd.log)"
+    local i=${1:?usage: $PROG libvirtd-start NODE}
+    node_alive "$i" libvirtd && return 0
+    node_alive "$i" holder || die "node $i: its namespace is gone (holder not running)"
+    rm -f "$(node_dir "$i")/libvirtd.pid"
+    start_libvirtd "$i" || die "node $i: libvirtd did not start"
     wait_for "$i" libvirtd timeout 10 virsh -q -c "$(tcp_uri "$i")" uri ||
-        die "node $i: libvirtd does not answer"
+        die "node $i: libvirtd does not answer (see $(node_dir "$i")/log/libvirtd.log)"
 }
 
 usage() {

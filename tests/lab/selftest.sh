@@ -10,17 +10,19 @@ set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 LAB=$HERE/lab.sh
-MIGRATE_TEST=$HERE/../integration/test_lab_migrate.sh
+MIGRATE_TEST=$HERE/migrate.sh
+# shellcheck source=tests/lab/proc.sh
+. "$HERE/proc.sh"
 
 TMP=$(mktemp -d)
 STARTED=0
-VIRSH_PID=
+VIRSH_ID=
 
 finish() {
     local rc=$?
     exec 9>&- 2>/dev/null
-    [ -n "$VIRSH_PID" ] && kill "$VIRSH_PID" 2>/dev/null
-    [ -n "$VIRSH_PID" ] && wait "$VIRSH_PID" 2>/dev/null
+    # shellcheck disable=SC2086
+    [ -n "$VIRSH_ID" ] && signal_proc TERM $VIRSH_ID && wait "${VIRSH_ID% *}" 2>/dev/null
     if [ "$STARTED" = 1 ]; then
         echo "# selftest: cleaning up with lab.sh down"
         "$LAB" down >/dev/null 2>&1
@@ -34,15 +36,6 @@ trap 'exit 1' INT TERM
 fail() { echo "selftest FAIL: $*"; exit 1; }
 now()   { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-
-# a process is alive if /proc/PID exists and it is not a zombie waiting for
-# init to reap it
-alive() {
-    local st
-    [ -d "/proc/$1" ] || return 1
-    st=$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
-    [ -n "$st" ] && [ "$st" != Z ]
-}
 
 if "$LAB" status >/dev/null 2>&1; then
     fail "a lab is already up - run 'tests/lab/lab.sh down' first"
@@ -63,7 +56,7 @@ out=$("$MIGRATE_TEST" 2>&1); rc=$?
 T_MIG=$(since "$t")
 printf '%s\n' "$out" | sed 's/^/  | /'
 if [ $rc != 0 ] || [ "$(printf '%s\n' "$out" | tail -n1)" != PASS ]; then
-    fail "test_lab_migrate.sh failed (rc=$rc)"
+    fail "migrate.sh failed (rc=$rc)"
 fi
 
 # make the lab busy so that `down` has real work: a running guest on each
@@ -75,7 +68,7 @@ for i in 1 2; do
 done
 mkfifo "$TMP/fifo"
 virsh -c "$LAB_SSH_URI_1" <"$TMP/fifo" >"$TMP/virsh.out" 2>&1 &
-VIRSH_PID=$!
+VIRSH_ID=$(proc_id $!) || fail "virsh over libssh exited at once: $(cat "$TMP/virsh.out")"
 exec 9>"$TMP/fifo"
 echo "list --all" >&9
 deadline=$(( $(date +%s) + 30 ))
@@ -84,25 +77,25 @@ until grep -q selftest-1 "$TMP/virsh.out" 2>/dev/null; do
     sleep 0.2
 done
 
-# everything the lab has started, as seen from outside
-PIDS=
+# everything the lab has started, as seen from outside: the recorded
+# processes and every process in the nodes' namespaces, by pid and start time
+IDS=()
 NSS=
 for i in 1 2; do
     d=$LAB_DIR/node$i
-    ns=$(cat "$d/mntns")
+    rec_alive "$d/holder.rec" || fail "node $i: no live namespace holder record"
+    ns=$(readlink "/proc/$REC_PID/ns/mnt")
     NSS="$NSS $ns"
-    for f in "$d/libvirtd.pid" "$d/sshd.pid" "$d"/run/qemu/*.pid; do
-        [ -f "$f" ] && PIDS="$PIDS $(cat "$f")"
-    done
+    for f in "$d"/*.rec; do rec_alive "$f" && IDS+=("$REC_PID $REC_START"); done
     for p in /proc/[0-9]*; do
-        [ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$ns" ] && PIDS="$PIDS ${p#/proc/}"
+        p=${p#/proc/}
+        [ "$(readlink "/proc/$p/ns/mnt" 2>/dev/null)" = "$ns" ] || continue
+        st=$(proc_start "$p") && IDS+=("$p $st")
     done
 done
-# shellcheck disable=SC2086
-PIDS=$(printf '%s\n' $PIDS | sort -un | tr '\n' ' ')
 n_qemu=$(find "$LAB_DIR"/node[12]/run/qemu -name '*.pid' ! -name driver.pid 2>/dev/null | wc -l)
 [ "$n_qemu" -ge 2 ] || fail "expected >= 2 qemu pid files, found $n_qemu"
-echo "# selftest: lab processes before down: $PIDS"
+echo "# selftest: lab processes before down: ${IDS[*]}"
 
 t=$(now)
 "$LAB" down || fail "lab.sh down reported failure"
@@ -110,7 +103,10 @@ T_DOWN=$(since "$t")
 STARTED=0
 
 left=
-for p in $PIDS; do alive "$p" && left="$left $p($(cat "/proc/$p/comm" 2>/dev/null))"; done
+for id in "${IDS[@]}"; do
+    # shellcheck disable=SC2086
+    same_proc $id && left="$left ${id% *}($(cat "/proc/${id% *}/comm" 2>/dev/null))"
+done
 for p in /proc/[0-9]*; do
     l=$(readlink "$p/ns/mnt" 2>/dev/null) || continue
     for ns in $NSS; do [ "$l" = "$ns" ] && left="$left ${p#/proc/}(ns)"; done

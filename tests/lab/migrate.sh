@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Integration test: live-migrate a lab guest from node 1 to node 2.
+# Lab self-test (run by selftest.sh; it does not run hvdeck): live-migrate a
+# lab guest from node 1 to node 2 with virsh.
 #
 # Needs a lab with >= 2 nodes (tests/lab/lab.sh up 2).  Uses the LAB_* variables
 # from `eval "$(tests/lab/lab.sh env)"` if they are set, else asks lab.sh itself.
@@ -8,7 +9,7 @@
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-LAB=$HERE/../lab/lab.sh
+LAB=$HERE/lab.sh
 
 fail() { echo "FAIL: $*"; exit 1; }
 info() { echo "# $*"; }
