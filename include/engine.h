@@ -11,5 +11,9 @@ int engine_start(const struct config *cfg, int read_only);
  * A worker stuck connecting to a silent host keeps the rest alive until
  * the process exits. */
 void engine_stop(void);
+/* Workers engine_stop() left running (stuck in a connect): they are inside
+ * libvirt and libssh, so the process must end with _exit(), never by
+ * running library destructors under them. */
+int engine_left_behind(void);
 
 #endif

@@ -31,9 +31,10 @@ void hosts_start(const struct config *cfg, int read_only);
 /* Start one more host at run time (add-host). Returns the host id. */
 unsigned hosts_add(const struct config_host *ch, int read_only,
     int stats_interval);
-/* Ask every worker to stop and wait up to timeout_ms for them. Returns how
- * many are still running (stuck in a connect): then nothing they use may be
- * freed. Call before evloop_stop(). */
+/* Ask every worker to stop and wait up to timeout_ms for them, and up to
+ * 10 s more for those that are closing their connection (not stuck in a
+ * connect). Returns how many are still running: then nothing they use may
+ * be freed, and the event loop must not stop. Call before evloop_stop(). */
 int hosts_stop(int timeout_ms);
 /* Release workers after the event loop has stopped. */
 void hosts_free(void);

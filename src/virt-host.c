@@ -24,6 +24,9 @@
  * dead within about 9 s. */
 #define KEEPALIVE_INTERVAL 3
 #define KEEPALIVE_COUNT 2
+/* hosts_stop(): how long a worker that is not stuck connecting may take to
+ * close its connection. */
+#define HOSTS_CLOSE_GRACE_MS 10000
 
 struct host_request {
 	enum req_kind kind;
@@ -51,6 +54,7 @@ struct host_worker {
 	int closed;                 /* the close callback fired */
 	int close_reason;
 	int reconnect;              /* host_reconnect(): no backoff */
+	int connecting;             /* inside virConnectOpenAuth: may hang */
 	char **self_refreshed;      /* pools we refreshed: their event is ours */
 	size_t nself_refreshed;
 	/* worker thread only */
@@ -403,7 +407,13 @@ static int open_connection(struct host_worker *w, char **cause)
 	unsigned flags = w->read_only ? VIR_CONNECT_RO : 0;
 	struct close_ctx *cc;
 
+	pthread_mutex_lock(&w->lock);
+	w->connecting = 1;
+	pthread_mutex_unlock(&w->lock);
 	w->conn = virConnectOpenAuth(w->uri, &no_prompt, flags);
+	pthread_mutex_lock(&w->lock);
+	w->connecting = 0;
+	pthread_mutex_unlock(&w->lock);
 	if (w->conn == NULL) {
 		*cause = evloop_last_error("cannot connect");
 		return -1;
@@ -433,16 +443,20 @@ static int open_connection(struct host_worker *w, char **cause)
 	return 0;
 }
 
-/* Callbacks go first, while the connection still stands: no callback of
- * ours runs after virConnectClose() starts, and each context is freed by
- * libvirt through its free callback. Refreshes still awaiting their event
- * will never see it on a new connection. */
+/* The order matters (issue 8): callbacks go first, while the connection
+ * still stands, so none of ours runs once virConnectClose() starts and each
+ * context is freed by libvirt through its free callback; then keepalive
+ * stops, so no probe or "dead" verdict runs on the event-loop thread while
+ * this thread tears the client down; then the close. The event loop keeps
+ * running through all of it (see engine_stop). Refreshes still awaiting
+ * their event will never see it on a new connection. */
 static void close_connection(struct host_worker *w)
 {
 	if (w->conn == NULL)
 		return;
 	events_deregister(w->conn, &w->events);
 	virConnectUnregisterCloseCallback(w->conn, close_callback);
+	virConnectSetKeepAlive(w->conn, -1, 0);
 	virConnectClose(w->conn);
 	w->conn = NULL;
 	pthread_mutex_lock(&w->lock);
@@ -610,12 +624,33 @@ void hosts_start(const struct config *cfg, int read_only)
 		hosts_add(&cfg->hosts[i], read_only, cfg->stats_interval);
 }
 
+static void deadline_in(struct timespec *ts, int ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (long)(ms % 1000) * 1000000;
+	if (ts->tv_nsec >= 1000000000) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000;
+	}
+}
+
+static int is_connecting(struct host_worker *w)
+{
+	int c;
+
+	pthread_mutex_lock(&w->lock);
+	c = w->connecting;
+	pthread_mutex_unlock(&w->lock);
+	return c;
+}
+
 int hosts_stop(int timeout_ms)
 {
 	struct host_worker **list;
 	struct timespec ts;
 	size_t i, n;
-	int stragglers = 0;
+	int stragglers = 0, pass;
 
 	/* Join without holding workers_lock: a stopping worker (or an event
 	 * callback) may still look workers up, e.g. to pass on a refresh. */
@@ -634,28 +669,29 @@ int hosts_stop(int timeout_ms)
 		pthread_cond_signal(&list[i]->cond);
 		pthread_mutex_unlock(&list[i]->lock);
 	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += timeout_ms / 1000;
-	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
-	for (i = 0; i < n; i++) {
-		if (!list[i]->started)
-			continue;
-		/* A worker stuck in a TCP connect to a silent host is left
-		 * behind; the process is about to exit. */
-		if (pthread_timedjoin_np(list[i]->thread, NULL, &ts) == 0) {
-			list[i]->started = 0;
-		} else {
-			log_msg(LOG_INFO, "%s: worker did not stop in time",
-			    list[i]->name);
-			stragglers++;
+	/* Pass 0 waits timeout_ms for everyone. Pass 1 waits longer for a
+	 * worker that is closing or finishing a read (over SSH under load that
+	 * can take seconds): only one stuck in a connect to a silent host is
+	 * left behind, and the process is then about to exit. */
+	for (pass = 0; pass < 2; pass++) {
+		deadline_in(&ts, pass == 0 ? timeout_ms : HOSTS_CLOSE_GRACE_MS);
+		for (i = 0; i < n; i++) {
+			if (!list[i]->started ||
+			    (pass == 1 && is_connecting(list[i])))
+				continue;
+			if (pthread_timedjoin_np(list[i]->thread, NULL, &ts) == 0)
+				list[i]->started = 0;
 		}
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (list[i]->started) {
+			log_msg(LOG_INFO, "%s: worker did not stop in time%s",
+			    list[i]->name, is_connecting(list[i]) ?
+			    " (still connecting)" : "");
+			stragglers++;
+		}
 		worker_put(list[i]);
+	}
 	free(list);
 	return stragglers;
 }
