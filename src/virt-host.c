@@ -530,14 +530,20 @@ static void backoff_wait(struct host_worker *w, int ms)
 	pthread_mutex_unlock(&w->lock);
 }
 
-static int stopping(struct host_worker *w)
+/* One of w's flags, read under its lock. */
+static int flag_of(struct host_worker *w, const int *flag)
 {
-	int stop;
+	int v;
 
 	pthread_mutex_lock(&w->lock);
-	stop = w->stop;
+	v = *flag;
 	pthread_mutex_unlock(&w->lock);
-	return stop;
+	return v;
+}
+
+static int stopping(struct host_worker *w)
+{
+	return flag_of(w, &w->stop);
 }
 
 static void *worker_main(void *arg)
@@ -637,12 +643,7 @@ static void deadline_in(struct timespec *ts, int ms)
 
 static int is_connecting(struct host_worker *w)
 {
-	int c;
-
-	pthread_mutex_lock(&w->lock);
-	c = w->connecting;
-	pthread_mutex_unlock(&w->lock);
-	return c;
+	return flag_of(w, &w->connecting);
 }
 
 int hosts_stop(int timeout_ms)
