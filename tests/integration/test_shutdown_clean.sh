@@ -5,7 +5,7 @@
 # down in the wrong order: issue 8, defect 7).
 . "$(dirname "$0")/lib.sh"
 
-RUNS=${HVDECK_SHUTDOWN_RUNS:-6}
+RUNS=${HVDECK_SHUTDOWN_RUNS:-4}
 
 conf=$(write_config)
 # write_config makes hv2 a libssh host; a second libssh connection (to node
