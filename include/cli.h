@@ -2,6 +2,7 @@
 #ifndef HVDECK_CLI_H
 #define HVDECK_CLI_H
 
+#include "act-domain.h"
 #include "config.h"
 
 struct cli_options {
@@ -16,5 +17,13 @@ struct cli_options {
 int cli_dump(const struct config *cfg, const struct cli_options *o);
 /* Print one JSON line per model change until SIGINT/SIGTERM. Returns 0. */
 int cli_watch(const struct config *cfg, const struct cli_options *o);
+/* Wait until every host has delivered its inventory or failed, at most
+ * timeout_s seconds (or until SIGINT/SIGTERM). The engine must run. */
+void cli_wait_settled(int timeout_s);
+/* `hvdeck desktop VERB NAME`: run action a on the desktop called name and
+ * wait for its job. Returns the exit status: 0 done, 1 refused, failed or
+ * not confirmed (force off asks on the terminal). */
+int cli_desktop(const struct config *cfg, const struct cli_options *o,
+    const char *name, enum domain_action a);
 
 #endif

@@ -28,6 +28,8 @@ struct config {
 	char *pool_bases;         /* storage pool names, defaults "bases", */
 	char *pool_templates;     /*   "templates", */
 	char *pool_groups;        /*   "groups" */
+	char *shared_dir_pools;   /* more dir pool names counted as shared
+	                           * storage, comma/space separated; default "" */
 };
 
 /* Default path: $XDG_CONFIG_HOME/hvdeck/hvdeck.conf (when absolute), else

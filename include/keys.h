@@ -1,35 +1,33 @@
-/* keys.h — the console's key bindings as one table: key -> command, the
- * panes where it applies, and its help text. The help screen and the man
- * page's key list are generated from / checked against this table. */
+/* keys.h — the console's key bindings as tables, one per kind of mode:
+ * key -> a command line run through the command table (cmd.h), the panes
+ * where it applies, and its label. The help text is the command's own
+ * unless the binding says more; the ? screen and the docs test are
+ * generated from these tables. Adding a key is one line in keys.c. */
 #ifndef HVDECK_KEYS_H
 #define HVDECK_KEYS_H
 
 #include <stddef.h>
 
-enum ui_cmd {
-	CMD_NONE,
-	CMD_PANE_HOSTS, CMD_PANE_POOLS, CMD_PANE_VOLUMES, CMD_PANE_DESKTOPS,
-	CMD_PANE_JOBS, CMD_NEXT_PANE, CMD_PREV_PANE,
-	CMD_UP, CMD_DOWN, CMD_PAGE_UP, CMD_PAGE_DOWN, CMD_HOME, CMD_END,
-	CMD_DETAILS, CMD_BACK, CMD_FILTER, CMD_SORT, CMD_SORT_REVERSE,
-	CMD_HELP, CMD_COMMAND, CMD_QUIT, CMD_REDRAW,
-	CMD_START, CMD_SHUTDOWN, CMD_REBOOT, CMD_PAUSE_RESUME, CMD_FORCE_OFF,
-};
+enum key_table { KT_NONE, KT_PANES, KT_PAGE, KT_COUNT };
 
 /* Which panes a binding applies in; 0 = everywhere. */
 #define KEYS_DESKTOPS (1u << 3)
 
 struct key_binding {
 	int key;              /* curses key code */
-	enum ui_cmd cmd;
+	const char *label;    /* "Shift-F", "Ctrl-S"; NULL: an alias, not shown */
+	const char *command;  /* a command line: "desktop start", "pane 1" */
 	unsigned panes;       /* bit per pane_id, 0 = all */
-	const char *label;    /* "Shift-F", "Ctrl-S" ... */
-	const char *help;     /* shown once per command; NULL for aliases */
+	const char *help;     /* NULL: the command entry's help */
 };
 
-/* The command for a key in a pane, CMD_NONE if unbound. */
-enum ui_cmd keys_lookup(int key, int pane);
-/* The table, for the help screen. */
-const struct key_binding *keys_table(size_t *n);
+/* The binding of a key in a table and pane, NULL if unbound. */
+const struct key_binding *keys_lookup(enum key_table kt, int key, int pane);
+/* A table, for the help screen and list-keys. */
+const struct key_binding *keys_table(enum key_table kt, size_t *n);
+/* The help text of a binding: its own or its command's. */
+const char *keys_help(const struct key_binding *b);
+/* "panes", "pages": a table's name for help headings. */
+const char *keys_table_name(enum key_table kt);
 
 #endif

@@ -35,6 +35,9 @@ struct m_volume {
 
 struct m_pool {
 	char *name, *uuid, *type, *target_path;
+	/* pool-share.h: what names the storage (NULL: local to the host), and
+	 * why, for the details and dump; computed once when the pool is read */
+	char *share_key, *share_basis;
 	int active, autostart;
 	uint64_t capacity, allocation, available;
 	struct m_volume *vols;      /* sorted by name */
@@ -125,6 +128,9 @@ void model_unlock(void);
  * model_wake_drain(). */
 int model_wake_fd(void);
 void model_wake_drain(void);
+/* Wake the UI for a change kept outside the model (jobs). Any thread; needs
+ * no lock and takes none. */
+void model_wake(void);
 uint64_t model_generation(void);
 void model_set_observer(model_observer fn, void *ctx);
 
@@ -197,10 +203,18 @@ void model_desktop_job(const char *uuid, int active, const char *kind,
 void model_pool_seen(unsigned id, const struct m_pool *info,
     struct m_volume *vols, size_t nvols);
 void model_pool_gone(unsigned id, const char *name);
-/* Hosts other than id that have a pool with this target path; fills up to
- * max (host id, pool name copy) pairs, returns how many. Caller frees names. */
-size_t model_pools_sharing(unsigned id, const char *target_path,
-    unsigned *host_ids, char **pool_names, size_t max);
+/* A pool of a host, by stable ids. */
+struct m_pool_ref {
+	unsigned host_id;
+	char *pool;
+};
+/* The pools of hosts other than id with the share key of id's pool `pool`
+ * (the same storage): *out is an array of every one of them, returns how
+ * many; 0 and NULL when that pool is local or unknown. Caller frees *out
+ * with model_pool_refs_free. */
+size_t model_pools_sharing(unsigned id, const char *pool,
+    struct m_pool_ref **out);
+void model_pool_refs_free(struct m_pool_ref *refs, size_t n);
 
 void model_volume_free(struct m_volume *v);
 

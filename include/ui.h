@@ -1,6 +1,8 @@
 /* ui.h — the console. ui_run owns the terminal from start to end; it is the
- * only caller of curses. The struct is shared by ui.c (loop, keys, modes)
- * and ui-draw.c (drawing). */
+ * only caller of curses. The main loop (ui.c) waits on the terminal, the
+ * model's wake descriptor and a signal descriptor, handles resize and
+ * signals once, and hands keys to the top mode of the stack (mode.h);
+ * ui-draw.c has the drawing the modes share (boxes, the status line). */
 #ifndef HVDECK_UI_H
 #define HVDECK_UI_H
 
@@ -8,8 +10,7 @@
 
 #include "config.h"
 #include "layout.h"
-#include "ui-table.h"
-#include "views.h"
+#include "mode.h"
 
 struct ui_options {
 	const char *theme;      /* NULL: the config's */
@@ -17,44 +18,45 @@ struct ui_options {
 	int read_only;
 };
 
-enum ui_mode { MODE_NORMAL, MODE_FILTER, MODE_COMMAND, MODE_CONFIRM,
-	MODE_HELP, MODE_DETAILS };
-
 struct ui {
 	const struct config *cfg;
 	int ascii, colour, read_only;
 	int rows, cols;
-	enum pane_id focus;
-	struct table tables[PANE_COUNT];
-	struct layout layout;
-	enum ui_mode mode;
-	char input[256];           /* filter or command being typed */
-	size_t input_len;
-	char *filter_before;       /* restored by Esc */
-	enum pane_id details_pane;
-	char *details_key;
-	size_t page_top;           /* scroll of details/help */
-	struct text page;          /* lines of details/help, rebuilt per draw */
-	char *confirm_text;
-	char confirm_uuid[40];
-	int confirm_quit;          /* the confirmation is for quitting */
+	struct mode_stack modes;   /* the panes mode at the bottom */
+	struct panes *panes;       /* the bottom mode's state */
 	char message[256];
 	int message_error;
 	int64_t message_until;
 	int quit;
+	int tick;                  /* this draw follows a timeout: clocks, spinners */
 };
 
-/* Run the console until the operator quits. Returns the exit status. */
+/* Run the console until the operator quits or SIGTERM/SIGINT/SIGHUP
+ * arrives. Returns the exit status (0 for both). */
 int ui_run(const struct config *cfg, const struct ui_options *o);
 
-/* ui-draw.c */
-void ui_draw(struct ui *u);
 /* Set the status-line message (errors stay longer). */
 void ui_message(struct ui *u, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Row lines the focused pane shows (for paging). */
-int ui_pane_rows(const struct ui *u, enum pane_id p);
-/* Does anything on screen animate (spinners)? */
+/* Quit, asking first when jobs are running. */
+void ui_ask_quit(struct ui *u);
+/* Handle a key the way the top mode does (the mouse double click uses it
+ * to open details). */
+void ui_key(struct ui *u, int ch);
+/* Run a command line in the console; failures go to the status line. */
+void ui_run_command(struct ui *u, const char *line, unsigned where);
+
+/* Repaint the whole terminal on the next draw (Ctrl-L). */
+void ui_redraw(struct ui *u);
+
+/* ui-draw.c */
+/* One frame of the console. */
+void ui_draw(struct ui *u);
+/* A box with a title; active: the focused border colour. */
+void ui_box(struct rect r, int active, const char *title, int ascii);
+/* The status line: message, hints, counts. */
+void ui_draw_status(struct ui *u, struct rect r);
+/* Does anything on screen animate (spinners)? Takes the model lock. */
 int ui_animating(void);
 
 #endif

@@ -41,7 +41,8 @@ enum theme_slot view_desktop_slot(int desktop_state);
 enum theme_slot view_host_slot(int host_state);
 /* Lexically normalised copy of a path ("a/b/../c" -> "a/c"). Caller frees. */
 char *view_normalise_path(const char *path);
-/* Running jobs and actions in flight (desktops), lock held. */
+/* Jobs going on: hvdeck's queued and running jobs, libvirt's jobs and
+ * actions in flight on desktops. Model lock held (takes the job lock). */
 int view_jobs_count(void);
 
 #endif

@@ -26,6 +26,16 @@ enum req_kind {
  * (conn is NULL when the host is not connected, or the worker stops). */
 typedef void (*host_call_fn)(virConnectPtr conn, unsigned host_id, void *ctx);
 
+/* One queued request (the queue itself: virt-queue.h). */
+struct host_request {
+	enum req_kind kind;
+	char *arg;                  /* UUID or pool name */
+	int propagate;              /* REQ_POOL_EVENT: tell hosts sharing it */
+	host_call_fn fn;
+	void *ctx;
+	struct host_request *next;
+};
+
 /* Start a model host and a worker for every configured host. */
 void hosts_start(const struct config *cfg, int read_only);
 /* Start one more host at run time (add-host). Returns the host id. */
@@ -45,8 +55,10 @@ void hosts_free(void);
 void host_request(unsigned host_id, enum req_kind kind, const char *arg,
     int propagate);
 /* Queue fn to run once on the host's worker, in order with the host's other
- * requests. Returns 0 (fn will be called exactly once, and owns ctx), or -1
- * when there is no such host (fn is not called: ctx stays the caller's). */
+ * requests. Returns 0: fn will be called exactly once and owns ctx (with
+ * conn NULL when the host went offline first: the worker drains its queue
+ * then). Returns -1 when there is no such host or its worker is stopping:
+ * fn is not called, ctx stays the caller's. */
 int host_call(unsigned host_id, host_call_fn fn, void *ctx);
 /* Drop the host's connection and connect again at once (the connection is
  * then "closed by the client"). Unknown hosts are ignored. */

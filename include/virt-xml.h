@@ -66,8 +66,11 @@ struct xml_pool {
 	char *uuid;
 	char *type;               /* "dir", "netfs", "logical", ... */
 	char *target_path;        /* <target><path> */
-	char *source_host;        /* netfs <source><host name=>, NULL if none */
-	char *source_dir;         /* netfs <source><dir path=> */
+	/* <source>: what identifies network storage (NULL when absent) */
+	char *source_host;        /* first <host name=> (netfs, gluster, iscsi, rbd) */
+	char *source_dir;         /* <dir path=> (netfs, gluster) */
+	char *source_name;        /* <name> (gluster volume, rbd pool) */
+	char *source_device;      /* first <device path=> (iscsi target IQN) */
 };
 
 /* What virConnectGetCapabilities says of a host. */

@@ -1,6 +1,9 @@
 /* act-domain.c — desktop lifecycle actions over the model and the host
- * workers. The UI thread only queues; libvirt is called on the worker. */
+ * workers. The UI thread only queues; libvirt is called on the worker. Each
+ * action is a short job: queued here, run (or failed for an offline host)
+ * on the worker, which also reports it to the events strip. */
 #include "act-domain.h"
+#include "job.h"
 #include "model.h"
 #include "virt-evloop.h"
 #include "virt-host.h"
@@ -16,19 +19,21 @@ static int read_only;
 static const struct {
 	const char *name;     /* for messages and help */
 	const char *pending;  /* shown with the spinner */
+	enum job_kind job;
 } actions[DA_COUNT] = {
-	[DA_START] = { "start", "starting" },
-	[DA_SHUTDOWN] = { "shutdown", "shutting down" },
-	[DA_REBOOT] = { "reboot", "rebooting" },
-	[DA_PAUSE] = { "pause", "pausing" },
-	[DA_RESUME] = { "resume", "resuming" },
-	[DA_FORCE_OFF] = { "force off", "forcing off" },
+	[DA_START] = { "start", "starting", JK_START },
+	[DA_SHUTDOWN] = { "shutdown", "shutting down", JK_SHUTDOWN },
+	[DA_REBOOT] = { "reboot", "rebooting", JK_REBOOT },
+	[DA_PAUSE] = { "pause", "pausing", JK_PAUSE },
+	[DA_RESUME] = { "resume", "resuming", JK_RESUME },
+	[DA_FORCE_OFF] = { "force off", "forcing off", JK_FORCE_OFF },
 };
 
 struct call {
 	char uuid[40];
-	char *name;
+	char *name, *host;
 	enum domain_action action;
+	unsigned job;
 };
 
 const char *act_domain_name(enum domain_action a)
@@ -60,7 +65,15 @@ static int invoke(virDomainPtr dom, enum domain_action a)
 	return -1;
 }
 
-/* On the host's worker thread. */
+static void call_free(struct call *c)
+{
+	free(c->name);
+	free(c->host);
+	free(c);
+}
+
+/* On the host's worker thread; conn is NULL when the host went offline
+ * after the action was queued (the worker drains its queue then). */
 static void run(virConnectPtr conn, unsigned host_id, void *ctx)
 {
 	struct call *c = ctx;
@@ -68,24 +81,31 @@ static void run(virConnectPtr conn, unsigned host_id, void *ctx)
 	char *msg = NULL;
 
 	(void)host_id;
+	if (job_begin(c->job) < 0) {	/* cancelled while queued */
+		model_desktop_pending(c->uuid, NULL);
+		call_free(c);
+		return;
+	}
 	if (conn == NULL)
-		msg = xstrdup("host is not connected");
+		msg = xasprintf("host %s went offline before it ran", c->host);
 	else if ((dom = virDomainLookupByUUIDString(conn, c->uuid)) == NULL ||
 	    invoke(dom, c->action) < 0)
 		msg = evloop_last_error("failed");
+	/* the model first: whoever waits on the job sees it settled */
 	if (msg != NULL) {
 		model_desktop_pending(c->uuid, NULL);
 		model_event(SEV_ERROR, "%s: %s failed: %s", c->name,
 		    act_domain_name(c->action), msg);
+		job_fail(c->job, msg);
 	} else {
 		model_event(SEV_INFO, "%s: %s requested", c->name,
 		    act_domain_name(c->action));
+		job_done(c->job);
 	}
 	if (dom != NULL)
 		virDomainFree(dom);
 	free(msg);
-	free(c->name);
-	free(c);
+	call_free(c);
 }
 
 /* Lock held. NULL when the action fits the state, else why not. */
@@ -109,15 +129,32 @@ static const char *refusal(enum desktop_state s, enum domain_action a)
 	return "unknown action";
 }
 
-int act_domain(const char *uuid, enum domain_action a, char **cause)
+/* Model lock held. NULL when the action may go ahead, else why not
+ * (caller frees). */
+static char *check(const struct m_desktop *d, const struct m_host *h,
+    enum desktop_state s, enum domain_action a)
+{
+	const char *why;
+
+	if (h->state != HOST_ONLINE)
+		return xasprintf("cannot %s %s: host %s is %s", actions[a].name,
+		    d->name, h->name, model_host_state_name(h->state));
+	if ((why = refusal(s, a)) != NULL)
+		return xasprintf("cannot %s %s: %s", actions[a].name, d->name, why);
+	return NULL;
+}
+
+int act_domain(const char *uuid, enum domain_action a, unsigned *job_id,
+    char **cause)
 {
 	struct m_desktop *d;
 	const struct m_place *p;
 	const struct m_host *h;
-	const char *why;
+	struct job_target t;
 	struct call *c;
-	unsigned host_id;
+	unsigned host_id, job;
 
+	*job_id = 0;
 	if (a >= DA_COUNT) {
 		*cause = xstrdup("unknown action");
 		return -1;
@@ -135,31 +172,38 @@ int act_domain(const char *uuid, enum domain_action a, char **cause)
 		*cause = xasprintf("no desktop with UUID %s", uuid);
 		return -1;
 	}
-	if (h->state != HOST_ONLINE) {
-		*cause = xasprintf("cannot %s %s: host %s is %s", actions[a].name,
-		    d->name, h->name, model_host_state_name(h->state));
+	/* a second press while the first is queued or running joins it */
+	if ((*job_id = job_find_active(actions[a].job, uuid)) != 0) {
 		model_unlock();
-		return -1;
+		return 0;
 	}
-	if ((why = refusal(p->state, a)) != NULL) {
-		*cause = xasprintf("cannot %s %s: %s", actions[a].name, d->name, why);
+	if ((*cause = check(d, h, p->state, a)) != NULL) {
 		model_unlock();
 		return -1;
 	}
 	c = xcalloc(1, sizeof *c);
 	snprintf(c->uuid, sizeof c->uuid, "%s", uuid);
 	c->name = xstrdup(d->name);
+	c->host = xstrdup(h->name);
 	c->action = a;
 	host_id = p->host_id;
 	model_unlock();
 
+	t.uuid = c->uuid;
+	t.name = c->name;
+	t.host_id = host_id;
+	t.host = c->host;
+	job = c->job = job_new(actions[a].job, &t, NULL, NULL);
 	model_desktop_pending(uuid, actions[a].pending);
+	/* once queued, c is the worker's: it may be freed before we return */
 	if (host_call(host_id, run, c) < 0) {
+		*cause = xasprintf("cannot %s %s: host %s is gone", actions[a].name,
+		    c->name, c->host);
 		model_desktop_pending(uuid, NULL);
-		*cause = xasprintf("cannot %s %s: host is gone", actions[a].name, c->name);
-		free(c->name);
-		free(c);
+		job_fail(job, *cause);
+		call_free(c);
 		return -1;
 	}
+	*job_id = job;
 	return 0;
 }

@@ -42,7 +42,7 @@ static int all_settled(void)
 	return done;
 }
 
-static void wait_settled(int timeout_s)
+void cli_wait_settled(int timeout_s)
 {
 	int64_t deadline = util_now_ms() + (int64_t)timeout_s * 1000;
 	struct pollfd pfd = { .fd = model_wake_fd(), .events = POLLIN };
@@ -166,7 +166,7 @@ int cli_dump(const struct config *cfg, const struct cli_options *o)
 		    cfg->path != NULL ? cfg->path : "the configuration file");
 	if (engine_start(cfg, o->read_only) < 0)
 		return 1;
-	wait_settled(o->timeout > 0 ? o->timeout : cfg->connect_timeout);
+	cli_wait_settled(o->timeout > 0 ? o->timeout : cfg->connect_timeout);
 	model_lock();
 	hosts = model_hosts(&n);
 	for (i = 0; i < n; i++) {

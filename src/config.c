@@ -64,6 +64,10 @@ static const struct setting settings[] = {
 	{ .name = "pool_groups", .type = SETTING_STRING,
 	  .offset = offsetof(struct config, pool_groups), .def_str = "groups",
 	  .nonempty = 1, .help = "storage pool holding desktop group images" },
+	{ .name = "shared_dir_pools", .type = SETTING_STRING,
+	  .offset = offsetof(struct config, shared_dir_pools), .def_str = "",
+	  .help = "dir pools, besides the three above, that are one directory "
+	          "shared by every host defining them (comma separated)" },
 };
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 

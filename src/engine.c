@@ -1,7 +1,9 @@
 /* engine.c — start-up and shut-down order of the shared machinery. */
 #include "engine.h"
 #include "act-domain.h"
+#include "job.h"
 #include "model.h"
+#include "pool-share.h"
 #include "virt-evloop.h"
 #include "virt-host.h"
 #include "virt-xml.h"
@@ -16,6 +18,7 @@ int engine_start(const struct config *cfg, int read_only)
 	model_init();
 	virtxml_init();
 	act_set_read_only(read_only);
+	pool_share_configure(cfg);
 	/* the loop must exist before the first connection is opened */
 	if (evloop_start(&cause) < 0) {
 		fprintf(stderr, "hvdeck: %s\n", cause);
@@ -37,11 +40,16 @@ int engine_left_behind(void)
  * (their close needs it); the loop stops after the last one. */
 void engine_stop(void)
 {
-	left_behind = hosts_stop(1000);
+	/* job threads hold connections of their own: cancel them first */
+	left_behind = jobs_stop(1000);
+	if (left_behind == 0)
+		left_behind = hosts_stop(1000);
 	if (left_behind > 0)
 		return;
 	evloop_stop();
 	hosts_free();
+	jobs_free();
 	model_free();
+	pool_share_configure(NULL);
 	virtxml_cleanup();
 }

@@ -1,59 +1,128 @@
-/* keys.c — the key table. Adding a key is one line here. */
+/* keys.c — the key tables. Each key names a command line that goes through
+ * the command table, so a key and its `:` command can never disagree.
+ * Adding a key is one line here. */
 #include "keys.h"
+#include "cmd.h"
 
 #include <curses.h>
+#include <stdlib.h>
 
 #define CTRL(c) ((c) & 0x1f)
 
-static const struct key_binding bindings[] = {
-	{ '1', CMD_PANE_HOSTS, 0, "1", "hypervisors pane" },
-	{ '2', CMD_PANE_POOLS, 0, "2", "storage pools pane" },
-	{ '3', CMD_PANE_VOLUMES, 0, "3", "volumes pane (backing chains)" },
-	{ '4', CMD_PANE_DESKTOPS, 0, "4", "desktops pane" },
-	{ '5', CMD_PANE_JOBS, 0, "5", "jobs pane" },
-	{ '\t', CMD_NEXT_PANE, 0, "Tab", "next pane" },
-	{ KEY_BTAB, CMD_PREV_PANE, 0, "Shift-Tab", "previous pane" },
-	{ KEY_UP, CMD_UP, 0, "Up, k", "move up" },
-	{ 'k', CMD_UP, 0, "k", NULL },
-	{ KEY_DOWN, CMD_DOWN, 0, "Down, j", "move down" },
-	{ 'j', CMD_DOWN, 0, "j", NULL },
-	{ KEY_PPAGE, CMD_PAGE_UP, 0, "PgUp", "page up" },
-	{ KEY_NPAGE, CMD_PAGE_DOWN, 0, "PgDn", "page down" },
-	{ 'g', CMD_HOME, 0, "g, Home", "first row" },
-	{ KEY_HOME, CMD_HOME, 0, "Home", NULL },
-	{ 'G', CMD_END, 0, "G, End", "last row" },
-	{ KEY_END, CMD_END, 0, "End", NULL },
-	{ '\n', CMD_DETAILS, 0, "Enter", "details of the selected row" },
-	{ KEY_ENTER, CMD_DETAILS, 0, "Enter", NULL },
-	{ 27, CMD_BACK, 0, "Esc", "back (close details, help, filter)" },
-	{ '/', CMD_FILTER, 0, "/", "filter: text, !text, state:S, host:H" },
-	{ 's', CMD_SORT, 0, "s", "sort by the next column" },
-	{ 'S', CMD_SORT_REVERSE, 0, "S", "reverse the sort" },
-	{ '?', CMD_HELP, 0, "?", "this help" },
-	{ ':', CMD_COMMAND, 0, ":", "command: host NAME, desktop NAME, quit" },
-	{ 'q', CMD_QUIT, 0, "q", "quit (asks when jobs are running)" },
-	{ CTRL('l'), CMD_REDRAW, 0, "Ctrl-L", "redraw the screen" },
-	{ CTRL('s'), CMD_START, KEYS_DESKTOPS, "Ctrl-S, u", "start the desktop" },
-	{ 'u', CMD_START, KEYS_DESKTOPS, "u", NULL },
-	{ 'h', CMD_SHUTDOWN, KEYS_DESKTOPS, "h", "graceful shutdown (ACPI)" },
-	{ 'r', CMD_REBOOT, KEYS_DESKTOPS, "r", "reboot" },
-	{ 'p', CMD_PAUSE_RESUME, KEYS_DESKTOPS, "p", "pause / resume" },
-	{ 'F', CMD_FORCE_OFF, KEYS_DESKTOPS, "Shift-F", "force off (asks, naming the desktop)" },
+static const struct key_binding panes_keys[] = {
+	{ '1', "1", "pane 1", 0, "hypervisors pane" },
+	{ '2', "2", "pane 2", 0, "storage pools pane" },
+	{ '3', "3", "pane 3", 0, "volumes pane (backing chains)" },
+	{ '4', "4", "pane 4", 0, "desktops pane" },
+	{ '5', "5", "pane 5", 0, "jobs pane" },
+	{ '\t', "Tab", "next-pane", 0, NULL },
+	{ KEY_BTAB, "Shift-Tab", "previous-pane", 0, NULL },
+	{ KEY_UP, "Up, k", "up", 0, NULL },
+	{ 'k', NULL, "up", 0, NULL },
+	{ KEY_DOWN, "Down, j", "down", 0, NULL },
+	{ 'j', NULL, "down", 0, NULL },
+	{ KEY_PPAGE, "PgUp", "page-up", 0, NULL },
+	{ KEY_NPAGE, "PgDn", "page-down", 0, NULL },
+	{ 'g', "g, Home", "home", 0, NULL },
+	{ KEY_HOME, NULL, "home", 0, NULL },
+	{ 'G', "G, End", "end", 0, NULL },
+	{ KEY_END, NULL, "end", 0, NULL },
+	{ '\n', "Enter", "details", 0, NULL },
+	{ KEY_ENTER, NULL, "details", 0, NULL },
+	{ 27, "Esc", "back", 0, "clear the pane's filter" },
+	{ '/', "/", "filter", 0, NULL },
+	{ 's', "s", "sort", 0, NULL },
+	{ 'S', "S", "sort-reverse", 0, NULL },
+	{ '?', "?", "help", 0, NULL },
+	{ ':', ":", "command-prompt", 0, NULL },
+	{ 'q', "q, Ctrl-C", "quit", 0, NULL },
+	{ CTRL('c'), NULL, "quit", 0, NULL },
+	{ CTRL('l'), "Ctrl-L", "redraw", 0, NULL },
+	{ CTRL('s'), "Ctrl-S, u", "desktop start", KEYS_DESKTOPS, NULL },
+	{ 'u', NULL, "desktop start", KEYS_DESKTOPS, NULL },
+	{ 'h', "h", "desktop shutdown", KEYS_DESKTOPS, NULL },
+	{ 'r', "r", "desktop reboot", KEYS_DESKTOPS, NULL },
+	{ 'p', "p", "desktop toggle-pause", KEYS_DESKTOPS, NULL },
+	{ 'F', "Shift-F", "desktop force-off", KEYS_DESKTOPS, NULL },
 };
 
-enum ui_cmd keys_lookup(int key, int pane)
+/* Details and help: scrolling pages. */
+static const struct key_binding page_keys[] = {
+	{ KEY_UP, "Up, k", "up", 0, "scroll up" },
+	{ 'k', NULL, "up", 0, NULL },
+	{ KEY_DOWN, "Down, j", "down", 0, "scroll down" },
+	{ 'j', NULL, "down", 0, NULL },
+	{ KEY_PPAGE, "PgUp", "page-up", 0, NULL },
+	{ KEY_NPAGE, "PgDn", "page-down", 0, NULL },
+	{ 'g', "g, Home", "home", 0, "top of the page" },
+	{ KEY_HOME, NULL, "home", 0, NULL },
+	{ 'G', "G, End", "end", 0, "end of the page" },
+	{ KEY_END, NULL, "end", 0, NULL },
+	{ 27, "Esc, Enter, ?", "back", 0, "close the page" },
+	{ '\n', NULL, "back", 0, NULL },
+	{ KEY_ENTER, NULL, "back", 0, NULL },
+	{ '?', NULL, "back", 0, NULL },
+	{ 'q', "q, Ctrl-C", "quit", 0, NULL },
+	{ CTRL('c'), NULL, "quit", 0, NULL },
+	{ CTRL('l'), "Ctrl-L", "redraw", 0, NULL },
+};
+
+static const struct {
+	const char *name;
+	const struct key_binding *keys;
+	size_t n;
+} tables[KT_COUNT] = {
+	[KT_NONE] = { "none", NULL, 0 },
+	[KT_PANES] = { "panes", panes_keys, sizeof panes_keys / sizeof panes_keys[0] },
+	[KT_PAGE] = { "pages", page_keys, sizeof page_keys / sizeof page_keys[0] },
+};
+
+const struct key_binding *keys_lookup(enum key_table kt, int key, int pane)
 {
+	const struct key_binding *b;
 	size_t i;
 
-	for (i = 0; i < sizeof bindings / sizeof bindings[0]; i++)
-		if (bindings[i].key == key &&
-		    (bindings[i].panes == 0 || (bindings[i].panes & (1u << pane))))
-			return bindings[i].cmd;
-	return CMD_NONE;
+	if ((unsigned)kt >= KT_COUNT)
+		return NULL;
+	for (i = 0; i < tables[kt].n; i++) {
+		b = &tables[kt].keys[i];
+		if (b->key == key && (b->panes == 0 || (b->panes & (1u << pane))))
+			return b;
+	}
+	return NULL;
 }
 
-const struct key_binding *keys_table(size_t *n)
+const struct key_binding *keys_table(enum key_table kt, size_t *n)
 {
-	*n = sizeof bindings / sizeof bindings[0];
-	return bindings;
+	*n = (unsigned)kt < KT_COUNT ? tables[kt].n : 0;
+	return (unsigned)kt < KT_COUNT ? tables[kt].keys : NULL;
+}
+
+const char *keys_table_name(enum key_table kt)
+{
+	return (unsigned)kt < KT_COUNT ? tables[kt].name : "?";
+}
+
+const char *keys_help(const struct key_binding *b)
+{
+	char **w;
+	const struct cmd_entry *e = NULL;
+	const char *help;
+	int n;
+
+	if (b->help != NULL)
+		return b->help;
+	n = cmd_split(b->command, &w);
+	/* the longest name that is an entry: "desktop start" before "desktop" */
+	if (n >= 2) {
+		char name[64];
+
+		snprintf(name, sizeof name, "%s %s", w[0], w[1]);
+		e = cmd_find(name);
+	}
+	if (e == NULL && n >= 1)
+		e = cmd_find(w[0]);
+	cmd_free_words(w);
+	help = e != NULL ? e->help : "?";
+	return help;
 }

@@ -1,5 +1,6 @@
 /* main.c — start-up order: options -> config -> subcommand (or console). */
 #include "cli.h"
+#include "cmd.h"
 #include "config.h"
 #include "engine.h"
 #include "log.h"
@@ -25,12 +26,9 @@ static void usage(FILE *out)
 "\n"
 "Without a command, hvdeck opens the console (press ? in it for keys).\n"
 "\n"
-"Commands:\n"
-"  dump [--json]            connect to every host, print the inventory, exit\n"
-"                           (status 1 if a host was unreachable)\n"
-"  watch [--json] [--stats] follow the cluster until interrupted: one line\n"
-"                           per event, or with --json one JSON line per\n"
-"                           model change\n"
+"Commands:\n", out);
+	cmd_print_cli_help(out);	/* from the command table */
+	fputs(
 "\n"
 "Options:\n"
 "  -c, --config FILE        configuration file (default\n"
@@ -153,13 +151,34 @@ static int load_config(const struct args *a, struct config *cfg)
 	return 0;
 }
 
+/* The command words after the options, checked against the command
+ * table. Returns the entry, NULL for the console, or exits 2. */
+static const struct cmd_entry *parse_command(int argc, char **argv,
+    int *nargs, char ***args, int *bad)
+{
+	const struct cmd_entry *e;
+	char *cause = NULL;
+
+	*bad = 0;
+	if (optind >= argc)
+		return NULL;
+	e = cmd_parse(argv + optind, argc - optind, CMD_CLI, nargs, args, &cause);
+	if (e == NULL) {
+		fprintf(stderr, "hvdeck: %s\n", cause);
+		free(cause);
+		*bad = 1;
+	}
+	return e;
+}
+
 int main(int argc, char **argv)
 {
 	struct args a;
 	struct config cfg;
-	const char *command;
-	char *cause = NULL;
-	int rc;
+	const struct cmd_entry *command;
+	struct cmd_ctx ctx;
+	char *cause = NULL, **cargs = NULL;
+	int rc, nargs = 0, bad;
 
 	setlocale(LC_ALL, "");
 	memset(&a, 0, sizeof a);
@@ -168,17 +187,22 @@ int main(int argc, char **argv)
 		free(a.hosts);
 		return rc < 0 ? 0 : EXIT_USAGE;
 	}
-	command = optind < argc ? argv[optind] : NULL;
-	if (command != NULL && optind + 1 < argc) {
-		fprintf(stderr, "hvdeck: unexpected argument '%s'\n", argv[optind + 1]);
+	command = parse_command(argc, argv, &nargs, &cargs, &bad);
+	if (bad) {
 		free(a.hosts);
 		return EXIT_USAGE;
 	}
-	if (command != NULL && strcmp(command, "dump") != 0 &&
-	    strcmp(command, "watch") != 0) {
-		fprintf(stderr, "hvdeck: unknown command '%s' (try --help)\n", command);
+	memset(&ctx, 0, sizeof ctx);
+	ctx.read_only = a.cli.read_only;
+	ctx.cli = &a.cli;
+	if (command != NULL && (command->flags & CMD_NO_CONFIG)) {
 		free(a.hosts);
-		return EXIT_USAGE;
+		if (cmd_exec_entry(&ctx, command, nargs, cargs, &cause) < 0) {
+			fprintf(stderr, "hvdeck: %s\n", cause);
+			free(cause);
+			return 1;
+		}
+		return ctx.status;
 	}
 	if (load_config(&a, &cfg) < 0) {
 		config_free(&cfg);
@@ -198,10 +222,15 @@ int main(int argc, char **argv)
 
 	if (command == NULL) {
 		rc = ui_run(&cfg, &a.ui);
-	} else if (strcmp(command, "dump") == 0) {
-		rc = cli_dump(&cfg, &a.cli);
 	} else {
-		rc = cli_watch(&cfg, &a.cli);
+		ctx.cfg = &cfg;
+		if (cmd_exec_entry(&ctx, command, nargs, cargs, &cause) < 0) {
+			fprintf(stderr, "hvdeck: %s\n", cause);
+			free(cause);
+			rc = ctx.status != 0 ? ctx.status : 1;
+		} else {
+			rc = ctx.status;
+		}
 	}
 	log_close();
 	config_free(&cfg);

@@ -42,6 +42,8 @@ void model_json_pool(struct json *j, const char *key, const struct m_host *h,
 	json_string(j, "uuid", p->uuid);
 	json_string(j, "type", p->type);
 	json_string(j, "target", p->target_path);
+	json_string(j, "share_key", p->share_key);
+	json_string(j, "share_basis", p->share_basis);
 	json_bool(j, "active", p->active);
 	json_bool(j, "autostart", p->autostart);
 	json_uint(j, "capacity", p->capacity);

@@ -101,6 +101,12 @@ static void changed(enum m_kind kind, enum m_op op, struct m_host *h,
 		*obj_gen = generation;
 	if (observer != NULL)
 		observer(kind, op, h, obj, observer_ctx);
+	model_wake();
+}
+
+/* Any thread, with or without the lock: jobs keep their own. */
+void model_wake(void)
+{
 	if (wake_pipe[1] >= 0 && !atomic_exchange(&wake_pending, 1)) {
 		ssize_t n = write(wake_pipe[1], "x", 1);
 		(void)n;	/* a full pipe already wakes the reader */
@@ -670,6 +676,8 @@ static void pool_free(struct m_pool *p)
 	free(p->uuid);
 	free(p->type);
 	free(p->target_path);
+	free(p->share_key);
+	free(p->share_basis);
 	free(p);
 }
 
@@ -710,6 +718,8 @@ void model_pool_seen(unsigned id, const struct m_pool *info,
 	util_set_str(&p->uuid, info->uuid);
 	util_set_str(&p->type, info->type);
 	util_set_str(&p->target_path, info->target_path);
+	util_set_str(&p->share_key, info->share_key);
+	util_set_str(&p->share_basis, info->share_basis);
 	p->active = info->active;
 	p->autostart = info->autostart;
 	p->capacity = info->capacity;
@@ -754,29 +764,50 @@ void model_pool_gone(unsigned id, const char *name)
 	model_unlock();
 }
 
-size_t model_pools_sharing(unsigned id, const char *target_path,
-    unsigned *host_ids, char **pool_names, size_t max)
+static const char *share_key_of(unsigned id, const char *pool)
 {
+	struct m_host *h = model_host(id);
+	size_t i;
+
+	for (i = 0; h != NULL && pool != NULL && i < h->npools; i++)
+		if (strcmp(h->pools[i]->name, pool) == 0)
+			return h->pools[i]->share_key;
+	return NULL;
+}
+
+size_t model_pools_sharing(unsigned id, const char *pool,
+    struct m_pool_ref **out)
+{
+	const char *key;
 	size_t i, k, n = 0;
 
-	if (target_path == NULL)
-		return 0;
+	*out = NULL;
 	model_lock();
-	for (i = 0; i < nhosts; i++) {
+	key = share_key_of(id, pool);
+	for (i = 0; key != NULL && i < nhosts; i++) {
 		if (hosts[i]->id == id)
 			continue;
-		for (k = 0; k < hosts[i]->npools && n < max; k++) {
+		for (k = 0; k < hosts[i]->npools; k++) {
 			struct m_pool *p = hosts[i]->pools[k];
 
-			if (p->target_path != NULL &&
-			    strcmp(p->target_path, target_path) == 0) {
-				host_ids[n] = hosts[i]->id;
-				pool_names[n++] = xstrdup(p->name);
-			}
+			if (p->share_key == NULL || strcmp(p->share_key, key) != 0)
+				continue;
+			*out = xreallocarray(*out, n + 1, sizeof **out);
+			(*out)[n].host_id = hosts[i]->id;
+			(*out)[n++].pool = xstrdup(p->name);
 		}
 	}
 	model_unlock();
 	return n;
+}
+
+void model_pool_refs_free(struct m_pool_ref *refs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(refs[i].pool);
+	free(refs);
 }
 
 /* ---- full sync: mark and sweep ---- */

@@ -1,24 +1,30 @@
-/* ui.c — the console's main loop: wait on the terminal and the model's
- * wake descriptor, dispatch keys through the key table, redraw only after
- * a change. Never calls libvirt: actions are queued to host workers. */
+/* ui.c — the console's main loop: wait on the terminal, the model's wake
+ * descriptor and a signal descriptor; handle resize and signals once here;
+ * hand keys to the top mode, or through its key table to the command
+ * table. Never calls libvirt: actions are queued to host workers. */
 #include "ui.h"
-#include "act-domain.h"
+#include "cmd.h"
 #include "engine.h"
 #include "keys.h"
 #include "log.h"
 #include "model.h"
 #include "theme.h"
 #include "util.h"
+#include "views.h"
 
 #include <curses.h>
 #include <errno.h>
 #include <langinfo.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 static void restore_terminal(void)
@@ -75,7 +81,7 @@ static int start_curses(struct ui *u, const struct ui_options *o)
 		return -1;
 	}
 	util_set_fatal_hook(restore_terminal);
-	raw();		/* Ctrl-S is "start", not XOFF; Ctrl-C is handled as q */
+	raw();		/* Ctrl-S is "start", not XOFF; Ctrl-C is a key (quit) */
 	noecho();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
@@ -94,72 +100,85 @@ static int start_curses(struct ui *u, const struct ui_options *o)
 	return 0;
 }
 
-static void move_focus(struct ui *u, int delta)
+/* ---- signals ----
+ * The signals the console handles are blocked before the first thread
+ * starts (threads inherit the mask), so only this thread takes them, and
+ * only through signalfd in its poll loop: no handler runs at a random
+ * point in curses or in a libvirt thread. */
+
+static const int handled_signals[] = { SIGWINCH, SIGTERM, SIGINT, SIGHUP };
+
+static int signals_block(sigset_t *old)
 {
-	u->focus = (enum pane_id)(((int)u->focus + delta + PANE_COUNT) % PANE_COUNT);
+	sigset_t set;
+	size_t i;
+
+	signal(SIGPIPE, SIG_IGN);	/* a dead peer is an error, not our death */
+	sigemptyset(&set);
+	for (i = 0; i < sizeof handled_signals / sizeof handled_signals[0]; i++)
+		sigaddset(&set, handled_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &set, old);
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
-static const char *selected_key(struct ui *u)
+/* The terminal's size now; ncurses learns it here, since its own SIGWINCH
+ * handler never runs with the signal blocked. */
+static void resize(struct ui *u, int from_signal)
 {
-	const struct table_row *r = table_selected(&u->tables[u->focus]);
+	struct winsize ws;
 
-	return r != NULL ? r->key : NULL;
+	if (from_signal && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	getmaxyx(stdscr, u->rows, u->cols);
+	mode_resize(&u->modes, u->rows, u->cols);
 }
 
-/* ---- actions ---- */
-
-static void desktop_action(struct ui *u, enum domain_action a)
+static void read_signals(struct ui *u, int sfd)
 {
-	const char *uuid = selected_key(u);
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+		if (si.ssi_signo == SIGWINCH) {
+			resize(u, 1);
+		} else {
+			log_msg(LOG_INFO, "signal %u: leaving", si.ssi_signo);
+			u->quit = 1;
+		}
+	}
+}
+
+/* ---- keys and commands ---- */
+
+void ui_redraw(struct ui *u)
+{
+	(void)u;
+	clearok(curscr, TRUE);
+}
+
+void ui_run_command(struct ui *u, const char *line, unsigned where)
+{
+	struct cmd_ctx c;
 	char *cause = NULL;
 
-	if (uuid == NULL) {
-		ui_message(u, 1, "no desktop selected");
-		return;
-	}
-	if (a == DA_PAUSE) {	/* p toggles */
-		struct m_desktop *d;
-
-		model_lock();
-		d = model_desktop(uuid);
-		if (d != NULL && model_desktop_state(d) == DS_PAUSED)
-			a = DA_RESUME;
-		model_unlock();
-	}
-	if (act_domain(uuid, a, &cause) < 0) {
+	memset(&c, 0, sizeof c);
+	c.ui = u;
+	c.read_only = u->read_only;
+	if (cmd_run_line(&c, line, where, &cause) < 0) {
 		ui_message(u, 1, "%s", cause);
 		free(cause);
 	}
 }
 
-static void ask_force_off(struct ui *u)
+static void confirmed_quit(struct ui *u, const char *arg)
 {
-	const char *uuid = selected_key(u);
-	struct m_desktop *d;
-	const struct m_place *p;
-	const struct m_host *h;
-
-	if (uuid == NULL) {
-		ui_message(u, 1, "no desktop selected");
-		return;
-	}
-	model_lock();
-	d = model_desktop(uuid);
-	p = d != NULL ? model_desktop_place(d) : NULL;
-	h = p != NULL ? model_host(p->host_id) : NULL;
-	if (d != NULL) {
-		free(u->confirm_text);
-		u->confirm_text = xasprintf("Force off desktop %s on %s? "
-		    "(like pulling the power cord)", d->name, h ? h->name : "?");
-		snprintf(u->confirm_uuid, sizeof u->confirm_uuid, "%s", uuid);
-		u->confirm_quit = 0;
-		u->mode = MODE_CONFIRM;
-	}
-	model_unlock();
+	(void)arg;
+	u->quit = 1;
 }
 
-static void ask_quit(struct ui *u)
+void ui_ask_quit(struct ui *u)
 {
+	char *text;
 	int jobs;
 
 	model_lock();
@@ -169,223 +188,28 @@ static void ask_quit(struct ui *u)
 		u->quit = 1;
 		return;
 	}
-	free(u->confirm_text);
-	u->confirm_text = xasprintf("%d job%s running. Quit anyway? (jobs go on "
-	    "in libvirt)", jobs, jobs == 1 ? " is" : "s are");
-	u->confirm_quit = 1;
-	u->mode = MODE_CONFIRM;
+	text = xasprintf("%d job%s running. Quit anyway? (jobs go on in "
+	    "libvirt)", jobs, jobs == 1 ? " is" : "s are");
+	mode_confirm_push(u, text, confirmed_quit, "");
+	free(text);
 }
 
-/* ---- the command line ---- */
-
-static void run_command(struct ui *u, const char *line)
+void ui_key(struct ui *u, int ch)
 {
-	char verb[32] = "", arg[200] = "";
+	struct mode *top = u->modes.top;
+	const struct key_binding *b;
 
-	if (sscanf(line, " %31s %199[^\n]", verb, arg) < 1)
-		return;
-	if (strcmp(verb, "q") == 0 || strcmp(verb, "quit") == 0) {
-		ask_quit(u);
-	} else if (strcmp(verb, "host") == 0 && arg[0] != '\0') {
-		u->focus = PANE_HOSTS;
-		table_set_filter(&u->tables[PANE_HOSTS], NULL);
-		free(u->tables[PANE_HOSTS].selected_key);
-		u->tables[PANE_HOSTS].selected_key = xstrdup(arg);
-		if (!table_select_key(&u->tables[PANE_HOSTS], arg))
-			ui_message(u, 0, "host %s: selected when it appears", arg);
-	} else if (strcmp(verb, "desktop") == 0 && arg[0] != '\0') {
-		struct m_desktop **ds;
-		size_t n, i;
-		char *uuid = NULL;
-
-		model_lock();
-		ds = model_desktops(&n);
-		for (i = 0; i < n && uuid == NULL; i++)
-			if (ds[i]->name != NULL && strcmp(ds[i]->name, arg) == 0)
-				uuid = xstrdup(ds[i]->uuid);
-		model_unlock();
-		if (uuid == NULL) {
-			ui_message(u, 1, "no desktop named %s", arg);
-			return;
-		}
-		u->focus = PANE_DESKTOPS;
-		table_set_filter(&u->tables[PANE_DESKTOPS], NULL);
-		free(u->tables[PANE_DESKTOPS].selected_key);
-		u->tables[PANE_DESKTOPS].selected_key = uuid;
-	} else {
-		ui_message(u, 1, "unknown command '%s' (host NAME, desktop NAME, quit)", line);
-	}
-}
-
-/* ---- keys per mode ---- */
-
-static void key_input(struct ui *u, int ch)
-{
-	struct table *t = &u->tables[u->focus];
-
-	if (ch == 27) {		/* cancel */
-		if (u->mode == MODE_FILTER)
-			table_set_filter(t, u->filter_before);
-		u->mode = MODE_NORMAL;
-	} else if (ch == '\n' || ch == KEY_ENTER) {
-		if (u->mode == MODE_COMMAND) {
-			u->mode = MODE_NORMAL;
-			run_command(u, u->input);
-		} else {
-			u->mode = MODE_NORMAL;
-		}
-	} else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-		if (u->input_len > 0)
-			u->input[--u->input_len] = '\0';
-	} else if (ch >= 0x20 && ch < 0x100 && ch != 0x7f &&
-	    u->input_len + 1 < sizeof u->input) {
-		u->input[u->input_len++] = (char)ch;
-		u->input[u->input_len] = '\0';
-	}
-	/* the filter applies as it is typed */
-	if (u->mode == MODE_FILTER)
-		table_set_filter(t, u->input);
-	if (u->mode == MODE_NORMAL) {
-		free(u->filter_before);
-		u->filter_before = NULL;
-	}
-}
-
-static void key_confirm(struct ui *u, int ch)
-{
-	u->mode = MODE_NORMAL;
-	if (ch != 'y' && ch != 'Y') {
-		ui_message(u, 0, "cancelled");
+	if (ch == KEY_RESIZE) {
+		resize(u, 0);
 		return;
 	}
-	if (u->confirm_quit) {
-		u->quit = 1;
-	} else {
-		char *cause = NULL;
-
-		if (act_domain(u->confirm_uuid, DA_FORCE_OFF, &cause) < 0) {
-			ui_message(u, 1, "%s", cause);
-			free(cause);
-		}
-	}
-}
-
-static void key_page(struct ui *u, int ch)
-{
-	size_t page = (size_t)(u->rows > 4 ? u->rows - 3 : 1);
-
-	switch (keys_lookup(ch, u->focus)) {
-	case CMD_UP: if (u->page_top > 0) u->page_top--; break;
-	case CMD_DOWN: u->page_top++; break;
-	case CMD_PAGE_UP: u->page_top = u->page_top > page ? u->page_top - page : 0; break;
-	case CMD_PAGE_DOWN: u->page_top += page; break;
-	case CMD_HOME: u->page_top = 0; break;
-	case CMD_END: u->page_top = (size_t)-1 / 2; break;
-	case CMD_BACK: case CMD_HELP: case CMD_DETAILS: u->mode = MODE_NORMAL; break;
-	case CMD_QUIT: ask_quit(u); break;
-	default: break;
-	}
-}
-
-static void key_normal(struct ui *u, int ch)
-{
-	struct table *t = &u->tables[u->focus];
-	int rows = ui_pane_rows(u, u->focus);
-
-	if (ch == 3) {	/* Ctrl-C under raw() */
-		ask_quit(u);
+	if (top == NULL)
 		return;
-	}
-	switch (keys_lookup(ch, u->focus)) {
-	case CMD_PANE_HOSTS: u->focus = PANE_HOSTS; break;
-	case CMD_PANE_POOLS: u->focus = PANE_POOLS; break;
-	case CMD_PANE_VOLUMES: u->focus = PANE_VOLUMES; break;
-	case CMD_PANE_DESKTOPS: u->focus = PANE_DESKTOPS; break;
-	case CMD_PANE_JOBS: u->focus = PANE_JOBS; break;
-	case CMD_NEXT_PANE: move_focus(u, 1); break;
-	case CMD_PREV_PANE: move_focus(u, -1); break;
-	case CMD_UP: table_move(t, -1, rows); break;
-	case CMD_DOWN: table_move(t, 1, rows); break;
-	case CMD_PAGE_UP: table_move(t, -rows, rows); break;
-	case CMD_PAGE_DOWN: table_move(t, rows, rows); break;
-	case CMD_HOME: table_home(t); break;
-	case CMD_END: table_end(t, rows); break;
-	case CMD_DETAILS:
-		if (selected_key(u) != NULL && view_of(u->focus)->details != NULL) {
-			free(u->details_key);
-			u->details_key = xstrdup(selected_key(u));
-			u->details_pane = u->focus;
-			u->page_top = 0;
-			u->mode = MODE_DETAILS;
-		}
-		break;
-	case CMD_BACK:
-		if (t->filter != NULL)
-			table_set_filter(t, NULL);
-		break;
-	case CMD_FILTER:
-		free(u->filter_before);
-		u->filter_before = xstrdup(t->filter);
-		snprintf(u->input, sizeof u->input, "%s", t->filter ? t->filter : "");
-		u->input_len = strlen(u->input);
-		u->mode = MODE_FILTER;
-		break;
-	case CMD_COMMAND:
-		u->input[0] = '\0';
-		u->input_len = 0;
-		u->mode = MODE_COMMAND;
-		break;
-	case CMD_SORT: table_cycle_sort(t); break;
-	case CMD_SORT_REVERSE: table_reverse_sort(t); break;
-	case CMD_HELP: u->mode = MODE_HELP; u->page_top = 0; break;
-	case CMD_QUIT: ask_quit(u); break;
-	case CMD_REDRAW: clearok(curscr, TRUE); break;
-	case CMD_START: desktop_action(u, DA_START); break;
-	case CMD_SHUTDOWN: desktop_action(u, DA_SHUTDOWN); break;
-	case CMD_REBOOT: desktop_action(u, DA_REBOOT); break;
-	case CMD_PAUSE_RESUME: desktop_action(u, DA_PAUSE); break;
-	case CMD_FORCE_OFF: ask_force_off(u); break;
-	case CMD_NONE: break;
-	}
-}
-
-/* Focus the pane under the pointer and select the row there. */
-static void mouse(struct ui *u)
-{
-	MEVENT ev;
-	int p;
-
-	if (getmouse(&ev) != OK || u->mode != MODE_NORMAL)
+	if (top->type->key != NULL && top->type->key(top, ch))
 		return;
-	for (p = 0; p < PANE_COUNT; p++) {
-		struct rect r = u->layout.pane[p];
-
-		if (r.h == 0 || ev.y < r.y || ev.y >= r.y + r.h ||
-		    ev.x < r.x || ev.x >= r.x + r.w)
-			continue;
-		u->focus = (enum pane_id)p;
-		/* below the border and the header line */
-		if (table_click(&u->tables[p], ev.y - r.y - 2) &&
-		    (ev.bstate & BUTTON1_DOUBLE_CLICKED))
-			key_normal(u, '\n');
-		return;
-	}
-}
-
-static void key(struct ui *u, int ch)
-{
-	if (ch == KEY_RESIZE)
-		return;	/* the next draw relayouts; selection lives in keys */
-	if (ch == KEY_MOUSE) {
-		mouse(u);
-		return;
-	}
-	switch (u->mode) {
-	case MODE_FILTER: case MODE_COMMAND: key_input(u, ch); break;
-	case MODE_CONFIRM: key_confirm(u, ch); break;
-	case MODE_HELP: case MODE_DETAILS: key_page(u, ch); break;
-	case MODE_NORMAL: key_normal(u, ch); break;
-	}
+	b = keys_lookup(top->type->keys, ch, (int)panes_focus(u->panes));
+	if (b != NULL)
+		ui_run_command(u, b->command, 0);
 }
 
 /* How long to sleep: until the clock's next minute, a message expires, or
@@ -403,47 +227,61 @@ static int poll_timeout(struct ui *u)
 	return (int)t + 1;
 }
 
-int ui_run(const struct config *cfg, const struct ui_options *o)
+static void loop(struct ui *u, int sfd)
 {
-	struct ui u;
-	struct pollfd pfd[2];
-	int p, ch;
+	struct pollfd pfd[3];
+	int ch, n;
 
-	memset(&u, 0, sizeof u);
-	u.cfg = cfg;
-	u.read_only = o->read_only;
-	u.focus = PANE_DESKTOPS;
-	for (p = 0; p < PANE_COUNT; p++)
-		table_init(&u.tables[p], view_of((enum pane_id)p)->cols,
-		    view_of((enum pane_id)p)->ncols);
-	if (engine_start(cfg, o->read_only) < 0)
-		return 1;
-	if (start_curses(&u, o) < 0) {
-		engine_stop();
-		return 1;
-	}
 	pfd[0].fd = STDIN_FILENO;
 	pfd[0].events = POLLIN;
 	pfd[1].fd = model_wake_fd();
 	pfd[1].events = POLLIN;
-	while (!u.quit) {
-		ui_draw(&u);
-		if (poll(pfd, 2, poll_timeout(&u)) < 0 && errno != EINTR)
+	pfd[2].fd = sfd;
+	pfd[2].events = POLLIN;
+	while (!u->quit) {
+		ui_draw(u);
+		n = poll(pfd, sfd >= 0 ? 3 : 2, poll_timeout(u));
+		if (n < 0 && errno != EINTR)
 			break;
+		u->tick = n == 0;
 		if (pfd[1].revents & POLLIN)
 			model_wake_drain();
-		/* EINTR from SIGWINCH lands here too: getch returns KEY_RESIZE */
-		while (!u.quit && (ch = getch()) != ERR)
-			key(&u, ch);
+		if (sfd >= 0 && (pfd[2].revents & POLLIN))
+			read_signals(u, sfd);
+		while (!u->quit && (ch = getch()) != ERR)
+			ui_key(u, ch);
 	}
+}
+
+int ui_run(const struct config *cfg, const struct ui_options *o)
+{
+	struct ui u;
+	sigset_t old;
+	int sfd;
+
+	memset(&u, 0, sizeof u);
+	u.cfg = cfg;
+	u.read_only = o->read_only;
+	sfd = signals_block(&old);	/* before engine_start's threads */
+	if (sfd < 0)
+		log_msg(LOG_WARN, "signalfd: %s", strerror(errno));
+	if (engine_start(cfg, o->read_only) < 0) {
+		close(sfd);
+		return 1;
+	}
+	if (start_curses(&u, o) < 0) {
+		engine_stop();
+		close(sfd);
+		return 1;
+	}
+	getmaxyx(stdscr, u.rows, u.cols);
+	mode_push(&u.modes, &u, &mode_panes, NULL);
+	loop(&u, sfd);
 	endwin();
 	util_set_fatal_hook(NULL);
+	mode_free_all(&u.modes);
 	engine_stop();
-	for (p = 0; p < PANE_COUNT; p++)
-		table_free(&u.tables[p]);
-	text_clear(&u.page);
-	free(u.details_key);
-	free(u.filter_before);
-	free(u.confirm_text);
+	if (sfd >= 0)
+		close(sfd);
 	return 0;
 }

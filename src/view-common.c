@@ -1,6 +1,7 @@
 /* view-common.c — what the views share: the pane table, text buffers,
  * state colours and path normalisation. */
 #include "views.h"
+#include "job.h"
 #include "model.h"
 #include "util.h"
 
@@ -115,12 +116,23 @@ char *view_normalise_path(const char *path)
 
 int view_jobs_count(void)
 {
-	struct m_desktop **ds;
+	struct m_desktop **ds, *d;
+	const struct job *j;
 	size_t n, i;
 	int jobs = 0;
 
 	ds = model_desktops(&n);
 	for (i = 0; i < n; i++)
 		jobs += ds[i]->job_active || model_desktop_pending_now(ds[i]) != NULL;
+	/* hvdeck's jobs, unless their desktop already counted */
+	job_lock();
+	for (j = job_first(); j != NULL; j = job_next(j)) {
+		if (job_state_final(j->state))
+			continue;
+		d = j->uuid[0] != '\0' ? model_desktop(j->uuid) : NULL;
+		jobs += d == NULL || !(d->job_active ||
+		    model_desktop_pending_now(d) != NULL);
+	}
+	job_unlock();
 	return jobs;
 }

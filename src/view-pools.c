@@ -1,5 +1,6 @@
-/* view-pools.c — storage pools. A pool several hosts define on the same
- * target path (NFS in production) is one row listing its hosts. */
+/* view-pools.c — storage pools. Pools of several hosts with one share key
+ * (the same storage: pool-share.h) are one row listing its hosts; a local
+ * pool is a row of its own even where its target path is another host's. */
 #include "views.h"
 #include "format.h"
 #include "model.h"
@@ -25,13 +26,13 @@ static const struct table_column cols[C_COUNT] = {
 	[C_HOSTS] = { "HOSTS", 14, 6, 0, 0, 1 },
 };
 
-/* The key of a pool: its target path when it has one (shared), else
- * host/name. Caller frees. */
+/* The row key of a pool: its share key when it is shared storage, else
+ * "local HOST/NAME" (no share key starts with "local "). Caller frees. */
 static char *pool_key(const struct m_host *h, const struct m_pool *p)
 {
-	if (p->target_path != NULL)
-		return view_normalise_path(p->target_path);
-	return xasprintf("%s/%s", h->name, p->name);
+	if (p->share_key != NULL)
+		return xstrdup(p->share_key);
+	return xasprintf("local %s/%s", h->name, p->name);
 }
 
 /* One (host, pool) seen; entries with the same key become one row. */
@@ -143,43 +144,49 @@ static void build(struct table *t, int ascii)
 	entries_free(e, n);
 }
 
+/* The pool as the first host in the row sees it: sizes, why it counts as
+ * shared or local, its volumes. */
+static void pool_text(const struct m_pool *p, struct text *out)
+{
+	char a[16], b[16], c[16];
+	size_t v;
+
+	text_add(out, SLOT_TITLE, "Pool %s (%s) at %s", p->name,
+	    p->type ? p->type : "-", p->target_path ? p->target_path : "-");
+	text_add(out, SLOT_NORMAL, "  %s used of %s, %s free",
+	    format_size(a, sizeof a, p->allocation),
+	    format_size(b, sizeof b, p->capacity),
+	    format_size(c, sizeof c, p->available));
+	text_add(out, SLOT_NORMAL, "  storage   %s", p->share_basis != NULL ?
+	    p->share_basis : "local: the pool's XML could not be read");
+	text_add(out, SLOT_HEADER, "Volumes (%zu)", p->nvols);
+	for (v = 0; v < p->nvols; v++)
+		text_add(out, SLOT_NORMAL, "  %-28s %-6s %6s  %s%s",
+		    p->vols[v].name, p->vols[v].format ? p->vols[v].format : "-",
+		    format_size(a, sizeof a, p->vols[v].capacity),
+		    p->vols[v].backing_path ? "backed by " : "",
+		    p->vols[v].backing_path ? p->vols[v].backing_path : "");
+	text_add(out, SLOT_HEADER, "Defined on");
+}
+
 static void details(const char *key, struct text *out)
 {
-	struct m_host **hosts;
-	size_t n, i, k, v;
-	char a[16], b[16];
-	int found = 0;
+	size_t n, i, found = 0;
+	struct entry *e = entries(&n);
 
-	hosts = model_hosts(&n);
 	for (i = 0; i < n; i++) {
-		for (k = 0; k < hosts[i]->npools; k++) {
-			struct m_pool *p = hosts[i]->pools[k];
-			char *pk = pool_key(hosts[i], p);
+		const struct m_pool *p = e[i].pool;
 
-			if (strcmp(pk, key) == 0) {
-				if (!found++) {
-					text_add(out, SLOT_TITLE, "Pool %s (%s) at %s", p->name,
-					    p->type ? p->type : "-", p->target_path ? p->target_path : "-");
-					text_add(out, SLOT_NORMAL, "  %s used of %s, %s free",
-					    format_size(a, sizeof a, p->allocation),
-					    format_size(b, sizeof b, p->capacity),
-					    format_size(b, sizeof b, p->available));
-					text_add(out, SLOT_HEADER, "Volumes (%zu)", p->nvols);
-					for (v = 0; v < p->nvols; v++)
-						text_add(out, SLOT_NORMAL, "  %-28s %-6s %6s  %s%s",
-						    p->vols[v].name, p->vols[v].format ? p->vols[v].format : "-",
-						    format_size(a, sizeof a, p->vols[v].capacity),
-						    p->vols[v].backing_path ? "backed by " : "",
-						    p->vols[v].backing_path ? p->vols[v].backing_path : "");
-					text_add(out, SLOT_HEADER, "Defined on");
-				}
-				text_add(out, p->active ? SLOT_NORMAL : SLOT_DIM, "  %-12s as %-12s %s%s",
-				    hosts[i]->name, p->name, p->active ? "active" : "inactive",
-				    p->autostart ? ", autostart" : "");
-			}
-			free(pk);
-		}
+		if (strcmp(e[i].key, key) != 0)
+			continue;
+		if (found++ == 0)
+			pool_text(p, out);
+		text_add(out, p->active ? SLOT_NORMAL : SLOT_DIM,
+		    "  %-12s as %-12s %s%s", e[i].host->name, p->name,
+		    p->active ? "active" : "inactive",
+		    p->autostart ? ", autostart" : "");
 	}
+	entries_free(e, n);
 	if (!found)
 		text_add(out, SLOT_ALERT, "pool %s is gone", key);
 }

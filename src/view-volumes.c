@@ -1,6 +1,10 @@
 /* view-volumes.c — volumes as a forest of backing chains: base ->
  * templates -> desktop disks, each with the desktops that use it. A volume
- * on shared storage seen through several hosts is one node. */
+ * on shared storage (a pool with a share key) seen through several hosts is
+ * one node; a volume of a local pool is its host's own, even at a path
+ * another host's local pool also has. Backing links come from hosts and
+ * may loop: a cycle is cut for the tree and marked, and every walk along
+ * backing links is bounded by the number of volumes. */
 #include "views.h"
 #include "format.h"
 #include "model.h"
@@ -25,10 +29,15 @@ static const struct table_column cols[C_COUNT] = {
 struct node {
 	const struct m_volume *vol;
 	const char *pool, *host;
+	const char *scope;  /* NULL: shared storage; else the host it is local to */
+	unsigned host_id;
 	char *path;      /* normalised */
+	char *key;       /* row key: the path, or "HOST\tPATH" when local */
 	char *backing;   /* normalised, NULL when none */
-	long parent;     /* index, -1 for a root */
+	long backer;     /* index of the volume it is backed by, -1: none known */
+	long parent;     /* in the tree: backer, except -1 where a cycle is cut */
 	int children;
+	int cycle;       /* on a backing cycle (a file backing itself too) */
 };
 
 struct forest {
@@ -36,35 +45,106 @@ struct forest {
 	size_t n;
 };
 
-/* Index of the node with this path (nodes are sorted by path), or -1. */
-static int path_is(const void *key, const void *node)
+/* Nodes are sorted by path, then scope (shared first). */
+static int scope_cmp(const char *a, const char *b)
 {
-	return strcmp(key, ((const struct node *)node)->path);
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
 }
 
-static long find(const struct forest *f, const char *path)
+static int node_is(const void *probe, const void *node)
 {
+	const struct node *x = probe, *y = node;
+	int c = strcmp(x->path, y->path);
+
+	return c != 0 ? c : scope_cmp(x->scope, y->scope);
+}
+
+static int path_is(const void *probe, const void *node)
+{
+	return strcmp(((const struct node *)probe)->path,
+	    ((const struct node *)node)->path);
+}
+
+/* Index of the node with this path in this scope (in any scope with
+ * any_scope), or -1. */
+static long find_in(const struct forest *f, const char *path, const char *scope,
+    int any_scope)
+{
+	struct node probe;
 	const struct node *hit;
 
 	if (path == NULL || f->n == 0)
 		return -1;
-	hit = bsearch(path, f->nodes, f->n, sizeof *f->nodes, path_is);
+	memset(&probe, 0, sizeof probe);
+	probe.path = (char *)path;
+	probe.scope = scope;
+	hit = bsearch(&probe, f->nodes, f->n, sizeof *f->nodes,
+	    any_scope ? path_is : node_is);
 	return hit != NULL ? hit - f->nodes : -1;
+}
+
+/* The volume a node is backed by: a local volume's backing file is first
+ * looked for on its own host, then on shared storage; a shared volume's on
+ * shared storage, then (a pool not known to be shared) on any host. */
+static long find_backer(const struct forest *f, const struct node *nd)
+{
+	long k = -1;
+
+	if (nd->scope != NULL)
+		k = find_in(f, nd->backing, nd->scope, 0);
+	if (k < 0)
+		k = find_in(f, nd->backing, NULL, 0);
+	if (k < 0 && nd->scope == NULL)
+		k = find_in(f, nd->backing, NULL, 1);
+	return k;
 }
 
 static int node_by_path_then_order(const void *a, const void *b)
 {
 	const struct node *x = a, *y = b;
-	int c = strcmp(x->path, y->path);
+	int c = node_is(x, y);
 
 	if (c != 0)
 		return c;
 	return x->parent < y->parent ? -1 : x->parent > y->parent;
 }
 
+/* Mark the cycles of the backing graph (each node has at most one backer,
+ * so a walk from any node ends at a root, at a node already finished, or
+ * at a node of its own walk: a cycle). Each cycle is cut at its member with
+ * the smallest path, which becomes a root, so the tree walks end and every
+ * volume on or under a cycle is still shown. O(n): each node is walked once. */
+static void cut_cycles(struct forest *f)
+{
+	long *walk_of = xcalloc(f->n + 1, sizeof *walk_of);
+	size_t i;
+	long k, m, cut;
+
+	for (i = 0; i < f->n; i++)
+		walk_of[i] = -1;
+	for (i = 0; i < f->n; i++) {
+		for (k = (long)i; k >= 0 && walk_of[k] < 0; k = f->nodes[k].backer)
+			walk_of[k] = (long)i;
+		if (k < 0 || walk_of[k] != (long)i)
+			continue;	/* a root, or a part already finished */
+		cut = k;
+		m = k;
+		do {
+			f->nodes[m].cycle = 1;
+			if (strcmp(f->nodes[m].path, f->nodes[cut].path) < 0)
+				cut = m;
+			m = f->nodes[m].backer;
+		} while (m != k);
+		f->nodes[cut].parent = -1;
+	}
+	free(walk_of);
+}
+
 /* Every volume of every pool once (shared storage shows the same file
- * through several hosts: the first host's view is kept), linked to the
- * volume it is backed by. */
+ * through several hosts: the first host's view is kept; local pools are
+ * their host's), linked to the volume it is backed by. */
 static void gather(struct forest *f)
 {
 	struct m_host **hosts;
@@ -87,6 +167,8 @@ static void gather(struct forest *f)
 				nd->vol = vol;
 				nd->pool = p->name;
 				nd->host = hosts[i]->name;
+				nd->host_id = hosts[i]->id;
+				nd->scope = p->share_key != NULL ? NULL : hosts[i]->name;
 				nd->path = view_normalise_path(vol->path ? vol->path : vol->name);
 				nd->backing = view_normalise_path(vol->backing_path);
 			}
@@ -97,7 +179,7 @@ static void gather(struct forest *f)
 		f->nodes[i].parent = (long)i;
 	qsort(f->nodes, f->n, sizeof *f->nodes, node_by_path_then_order);
 	for (i = 0, kept = 0; i < f->n; i++) {
-		if (kept > 0 && strcmp(f->nodes[kept - 1].path, f->nodes[i].path) == 0) {
+		if (kept > 0 && node_is(&f->nodes[kept - 1], &f->nodes[i]) == 0) {
 			free(f->nodes[i].path);
 			free(f->nodes[i].backing);
 			continue;
@@ -105,15 +187,20 @@ static void gather(struct forest *f)
 		f->nodes[kept++] = f->nodes[i];
 	}
 	f->n = kept;
-	for (i = 0; i < f->n; i++)
-		f->nodes[i].children = 0;
 	for (i = 0; i < f->n; i++) {
-		f->nodes[i].parent = find(f, f->nodes[i].backing);
-		if (f->nodes[i].parent == (long)i)
-			f->nodes[i].parent = -1;	/* a file backing itself */
+		struct node *nd = &f->nodes[i];
+
+		nd->key = nd->scope == NULL ? xstrdup(nd->path) :
+		    xasprintf("%s\t%s", nd->scope, nd->path);
+		f->nodes[i].backer = find_backer(f, nd);
+		f->nodes[i].parent = f->nodes[i].backer;
+		f->nodes[i].children = 0;
+		f->nodes[i].cycle = 0;
+	}
+	cut_cycles(f);
+	for (i = 0; i < f->n; i++)
 		if (f->nodes[i].parent >= 0)
 			f->nodes[f->nodes[i].parent].children++;
-	}
 }
 
 static void forest_free(struct forest *f)
@@ -123,6 +210,7 @@ static void forest_free(struct forest *f)
 	for (i = 0; i < f->n; i++) {
 		free(f->nodes[i].path);
 		free(f->nodes[i].backing);
+		free(f->nodes[i].key);
 	}
 	free(f->nodes);
 }
@@ -132,6 +220,7 @@ static void forest_free(struct forest *f)
 struct disk_use {
 	char *path;
 	const char *desktop;
+	const struct m_desktop *d;
 };
 
 struct uses {
@@ -160,6 +249,7 @@ static void uses_gather(struct uses *u)
 			if (ds[i]->xml.disks[k].source == NULL)
 				continue;
 			u->v[u->n].path = view_normalise_path(ds[i]->xml.disks[k].source);
+			u->v[u->n].d = ds[i];
 			u->v[u->n++].desktop = ds[i]->name != NULL ? ds[i]->name : ds[i]->uuid;
 		}
 	}
@@ -176,9 +266,23 @@ static void uses_free(struct uses *u)
 	free(u->v);
 }
 
-/* Names of the desktops with a disk on this exact path. Caller frees. */
-static char *users_of(const struct uses *u, const char *path)
+/* A file of a local pool is used only by desktops of its host. */
+static int may_use(const struct m_desktop *d, const struct node *nd)
 {
+	size_t i;
+
+	if (nd->scope == NULL)
+		return 1;
+	for (i = 0; i < d->nplaces; i++)
+		if (d->places[i].host_id == nd->host_id)
+			return 1;
+	return 0;
+}
+
+/* Names of the desktops with a disk on this volume's path. Caller frees. */
+static char *users_of(const struct uses *u, const struct node *nd)
+{
+	const char *path = nd->path, *last = NULL;
 	size_t lo = 0, hi = u->n;
 	char *out = NULL, *tmp;
 
@@ -192,11 +296,11 @@ static char *users_of(const struct uses *u, const char *path)
 	}
 	for (; lo < u->n && strcmp(u->v[lo].path, path) == 0; lo++) {
 		/* a desktop with two disks on one file is named once */
-		if (out != NULL && lo > 0 && strcmp(u->v[lo - 1].path, path) == 0 &&
-		    strcmp(u->v[lo - 1].desktop, u->v[lo].desktop) == 0)
+		if ((last != NULL && strcmp(last, u->v[lo].desktop) == 0) ||
+		    !may_use(u->v[lo].d, nd))
 			continue;
-		tmp = out == NULL ? xstrdup(u->v[lo].desktop) :
-		    xasprintf("%s,%s", out, u->v[lo].desktop);
+		last = u->v[lo].desktop;
+		tmp = out == NULL ? xstrdup(last) : xasprintf("%s,%s", out, last);
 		free(out);
 		out = tmp;
 	}
@@ -234,14 +338,18 @@ static size_t first_child(const struct node **order, size_t n, long parent)
 static void add_row(struct table *t, const struct uses *u,
     const struct node *nd, const char *prefix)
 {
-	struct table_row *r = table_add(t, nd->path);
-	char *users = users_of(u, nd->path);
+	struct table_row *r = table_add(t, nd->key);
+	char *users = users_of(u, nd);
 	char a[16];
 
 	r->state = nd->vol->format;
 	r->host = nd->host;
-	table_cell(r, C_NAME, nd->children > 0 ? SLOT_TITLE : SLOT_NORMAL, "%s%s",
-	    prefix, nd->vol->name);
+	if (nd->cycle)
+		table_cell(r, C_NAME, SLOT_ALERT, "%s%s (backing cycle)", prefix,
+		    nd->vol->name);
+	else
+		table_cell(r, C_NAME, nd->children > 0 ? SLOT_TITLE : SLOT_NORMAL,
+		    "%s%s", prefix, nd->vol->name);
 	table_cell(r, C_FORMAT, SLOT_NORMAL, "%s", nd->vol->format ? nd->vol->format : "-");
 	r->num[C_CAP] = (double)nd->vol->capacity;
 	table_cell(r, C_CAP, SLOT_NORMAL, "%s", format_size(a, sizeof a, nd->vol->capacity));
@@ -303,42 +411,65 @@ static void build(struct table *t, int ascii)
 	forest_free(&f);
 }
 
+/* The chain from volume i down to its base, one path a line. Each volume
+ * is listed once: a volume met again ends the walk as a backing cycle, so
+ * the walk takes at most f->n steps whatever the backing links say. */
+static void chain_text(const struct forest *f, long i, struct text *out)
+{
+	char *seen = xcalloc(f->n + 1, 1);
+	long k, last = i;
+
+	for (k = i; k >= 0 && !seen[k]; last = k, k = f->nodes[k].backer) {
+		seen[k] = 1;
+		text_add(out, SLOT_NORMAL, "  %s", f->nodes[k].path);
+	}
+	if (k >= 0)
+		text_add(out, SLOT_ALERT, "  %s again: a backing cycle, the chain "
+		    "never reaches a base", f->nodes[k].path);
+	else if (f->nodes[last].backing != NULL)
+		text_add(out, SLOT_ALERT, "  %s (not in any pool)",
+		    f->nodes[last].backing);
+	free(seen);
+}
+
 static void details(const char *key, struct text *out)
 {
 	struct forest f = { NULL, 0 };
-	long i, k, top;
+	long i, k;
+	int derived;
 	char a[16], b[16];
 	char *users;
 	struct uses u;
 
 	gather(&f);
-	i = find(&f, key);
-	if (i < 0) {
-		text_add(out, SLOT_ALERT, "volume %s is gone", key);
+	for (i = 0; i < (long)f.n && strcmp(f.nodes[i].key, key) != 0; i++)
+		;
+	if (i == (long)f.n) {
+		text_add(out, SLOT_ALERT, "volume %s is gone",
+		    strchr(key, '\t') != NULL ? strchr(key, '\t') + 1 : key);
 		forest_free(&f);
 		return;
 	}
-	top = i;
 	text_add(out, SLOT_TITLE, "Volume %s", f.nodes[i].vol->name);
 	text_add(out, SLOT_NORMAL, "  path      %s", f.nodes[i].path);
-	text_add(out, SLOT_NORMAL, "  pool      %s (seen through %s)", f.nodes[i].pool, f.nodes[i].host);
+	text_add(out, SLOT_NORMAL, "  pool      %s (%s %s)", f.nodes[i].pool,
+	    f.nodes[i].scope != NULL ? "local to" : "seen through", f.nodes[i].host);
 	text_add(out, SLOT_NORMAL, "  format    %s", f.nodes[i].vol->format ? f.nodes[i].vol->format : "-");
 	text_add(out, SLOT_NORMAL, "  size      %s, %s allocated",
 	    format_size(a, sizeof a, f.nodes[i].vol->capacity),
 	    format_size(b, sizeof b, f.nodes[i].vol->allocation));
 	uses_gather(&u);
-	users = users_of(&u, f.nodes[i].path);
+	users = users_of(&u, &f.nodes[i]);
 	uses_free(&u);
 	text_add(out, SLOT_NORMAL, "  used by   %s", users ? users : "(no desktop)");
 	free(users);
 	text_add(out, SLOT_HEADER, "Backing chain");
-	for (k = i; k >= 0; top = k, k = f.nodes[k].parent)
-		text_add(out, SLOT_NORMAL, "  %s", f.nodes[k].path);
-	if (f.nodes[top].backing != NULL)
-		text_add(out, SLOT_ALERT, "  %s (not in any pool)", f.nodes[top].backing);
-	text_add(out, SLOT_HEADER, "Derived from it (%d)", f.nodes[i].children);
+	chain_text(&f, i, out);
+	for (k = 0, derived = 0; k < (long)f.n; k++)
+		derived += k != i && f.nodes[k].backer == i;
+	text_add(out, SLOT_HEADER, "Derived from it (%d)", derived);
 	for (k = 0; k < (long)f.n; k++)
-		if (f.nodes[k].parent == i)
+		if (k != i && f.nodes[k].backer == i)
 			text_add(out, SLOT_NORMAL, "  %s", f.nodes[k].path);
 	forest_free(&f);
 }

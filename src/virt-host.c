@@ -5,6 +5,7 @@
  *        +---------------- backoff 1 s .. 60 s, jittered -------------+
  */
 #include "virt-host.h"
+#include "virt-queue.h"
 #include "virt-evloop.h"
 #include "virt-events.h"
 #include "virt-sync.h"
@@ -18,8 +19,6 @@
 #include <string.h>
 #include <time.h>
 
-#define BACKOFF_MIN_MS 1000
-#define BACKOFF_MAX_MS 60000
 /* Probe every 3 s, give up after 2 unanswered: a silent host is declared
  * dead within about 9 s. */
 #define KEEPALIVE_INTERVAL 3
@@ -27,15 +26,6 @@
 /* hosts_stop(): how long a worker that is not stuck connecting may take to
  * close its connection. */
 #define HOSTS_CLOSE_GRACE_MS 10000
-
-struct host_request {
-	enum req_kind kind;
-	char *arg;                  /* UUID or pool name */
-	int propagate;              /* REQ_POOL_EVENT: tell hosts sharing it */
-	host_call_fn fn;
-	void *ctx;
-	struct host_request *next;
-};
 
 /* Private: other threads hold a worker only between worker_get() and
  * worker_put(), never across a wait, so a worker can go at any time. */
@@ -89,12 +79,6 @@ static struct host_worker *worker_get(unsigned host_id)
 	return w;
 }
 
-static void request_free(struct host_request *r)
-{
-	free(r->arg);
-	free(r);
-}
-
 static void clear_self_refresh(struct host_worker *w)
 {
 	size_t i;
@@ -115,7 +99,7 @@ static void worker_free(struct host_worker *w)
 		w->head = r->next;
 		if (r->kind == REQ_CALL)
 			r->fn(NULL, w->host_id, r->ctx);
-		request_free(r);
+		queue_request_free(r);
 	}
 	clear_self_refresh(w);
 	free(w->name);
@@ -136,47 +120,29 @@ static void worker_put(struct host_worker *w)
 		worker_free(w);
 }
 
-static int same_request(const struct host_request *a,
-    const struct host_request *b)
-{
-	return a->kind == b->kind && a->kind != REQ_CALL &&
-	    a->propagate == b->propagate && a->arg != NULL && b->arg != NULL &&
-	    strcmp(a->arg, b->arg) == 0;
-}
-
-/* Queue r on the host's worker (r is taken). Returns -1 for no such host. */
+/* Queue r on the host's worker (r is taken). Returns -1 (r freed) for no
+ * such host, or once the worker is stopping: it drains its queue one last
+ * time on the way out, so a request queued later would never be served,
+ * nor a call's job ever end. */
 static int queue(unsigned host_id, struct host_request *r)
 {
 	struct host_worker *w = worker_get(host_id);
-	struct host_request *q;
+	int rc = 0;
 
 	if (w == NULL) {
-		request_free(r);
+		queue_request_free(r);
 		return -1;
 	}
 	pthread_mutex_lock(&w->lock);
-	for (q = w->head; q != NULL; q = q->next)
-		if (same_request(q, r))
-			break;
 	if (w->stop) {
-		/* nothing will serve it: the caller keeps its context */
-		pthread_mutex_unlock(&w->lock);
-		worker_put(w);
-		request_free(r);
-		return -1;
-	} else if (q != NULL) {
-		request_free(r);
-	} else {
-		if (w->tail != NULL)
-			w->tail->next = r;
-		else
-			w->head = r;
-		w->tail = r;
+		queue_request_free(r);
+		rc = -1;
+	} else if (queue_push(&w->head, &w->tail, r)) {
 		pthread_cond_signal(&w->cond);
 	}
 	pthread_mutex_unlock(&w->lock);
 	worker_put(w);
-	return 0;
+	return rc;
 }
 
 void host_request(unsigned host_id, enum req_kind kind, const char *arg,
@@ -324,12 +290,7 @@ static struct host_request *dequeue(struct host_worker *w)
 	struct host_request *r;
 
 	pthread_mutex_lock(&w->lock);
-	r = w->head;
-	if (r != NULL) {
-		w->head = r->next;
-		if (w->head == NULL)
-			w->tail = NULL;
-	}
+	r = queue_pop(&w->head, &w->tail);
 	pthread_mutex_unlock(&w->lock);
 	return r;
 }
@@ -338,23 +299,12 @@ static struct host_request *dequeue(struct host_worker *w)
  * seen by the others only after they rescan the same directory. */
 static void follow_shared_storage(struct host_worker *w, const char *pool)
 {
-	unsigned ids[32];
-	char *names[32], *target = NULL;
-	struct m_host *h;
-	size_t i, n;
+	struct m_pool_ref *refs;
+	size_t i, n = model_pools_sharing(w->host_id, pool, &refs);
 
-	model_lock();
-	h = model_host(w->host_id);
-	for (i = 0; h != NULL && i < h->npools; i++)
-		if (strcmp(h->pools[i]->name, pool) == 0)
-			target = xstrdup(h->pools[i]->target_path);
-	model_unlock();
-	n = model_pools_sharing(w->host_id, target, ids, names, 32);
-	for (i = 0; i < n; i++) {
-		host_request(ids[i], REQ_POOL_REFRESH, names[i], 0);
-		free(names[i]);
-	}
-	free(target);
+	for (i = 0; i < n; i++)
+		host_request(refs[i].host_id, REQ_POOL_REFRESH, refs[i].pool, 0);
+	model_pool_refs_free(refs, n);
 }
 
 static void serve(struct host_worker *w, struct host_request *r)
@@ -480,7 +430,7 @@ static void run_online(struct host_worker *w)
 		pthread_mutex_unlock(&w->lock);
 		while ((r = dequeue(w)) != NULL) {
 			serve(w, r);
-			request_free(r);
+			queue_request_free(r);
 		}
 		if (util_now_ms() >= next_stats) {
 			sync_stats(w->conn, w->host_id);
@@ -494,12 +444,6 @@ static void run_online(struct host_worker *w)
 	}
 }
 
-static int jitter(int ms)
-{
-	/* +-20 %: hosts that fell together do not reconnect in lockstep */
-	return ms - ms / 5 + (int)(random() % (ms / 5 * 2 + 1));
-}
-
 /* Requests that need a connection fail while offline: actions learn it. */
 static void drain_offline(struct host_worker *w)
 {
@@ -508,7 +452,7 @@ static void drain_offline(struct host_worker *w)
 	while ((r = dequeue(w)) != NULL) {
 		if (r->kind == REQ_CALL)
 			r->fn(NULL, w->host_id, r->ctx);
-		request_free(r);
+		queue_request_free(r);
 	}
 }
 
@@ -516,7 +460,7 @@ static void drain_offline(struct host_worker *w)
  * wait for the host. Returns with the lock released. */
 static void backoff_wait(struct host_worker *w, int ms)
 {
-	int64_t deadline = util_now_ms() + jitter(ms);
+	int64_t deadline = util_now_ms() + queue_backoff_jitter(ms, random());
 
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
@@ -583,7 +527,7 @@ static void *worker_main(void *arg)
 			continue;
 		}
 		backoff_wait(w, backoff);
-		backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
+		backoff = queue_backoff_next(backoff);
 	}
 	close_connection(w);
 	drain_offline(w);

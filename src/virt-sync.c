@@ -5,6 +5,7 @@
 #include "virt-evloop.h"
 #include "virt-xml.h"
 #include "model.h"
+#include "pool-share.h"
 #include "log.h"
 #include "util.h"
 
@@ -164,6 +165,7 @@ static void read_pool(struct sync_host *w, virStoragePoolPtr pool)
 	if (desc != NULL && virtxml_parse_pool(desc, &x, &cause) == 0) {
 		info.type = x.type;
 		info.target_path = x.target_path;
+		info.share_key = pool_share_key(&x, &info.share_basis);
 	} else if (desc == NULL) {
 		warn_libvirt(w, "pool XML");
 	} else {
@@ -185,6 +187,8 @@ static void read_pool(struct sync_host *w, virStoragePoolPtr pool)
 	}
 	free(vols);
 	model_pool_seen(w->host_id, &info, mv, (size_t)n);
+	free(info.share_key);
+	free(info.share_basis);
 	virtxml_pool_free(&x);
 }
 

@@ -467,6 +467,8 @@ int virtxml_parse_pool(const char *xml, struct xml_pool *out, char **cause)
 	out->target_path = xp_str(&x, x.root, "target/path");
 	out->source_host = xp_str(&x, x.root, "source/host/@name");
 	out->source_dir = xp_str(&x, x.root, "source/dir/@path");
+	out->source_name = xp_str(&x, x.root, "source/name");
+	out->source_device = xp_str(&x, x.root, "source/device/@path");
 	xp_close(&x);
 	return 0;
 }
@@ -620,6 +622,8 @@ void virtxml_pool_free(struct xml_pool *p)
 	free(p->target_path);
 	free(p->source_host);
 	free(p->source_dir);
+	free(p->source_name);
+	free(p->source_device);
 	memset(p, 0, sizeof *p);
 }
 

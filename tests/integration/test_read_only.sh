@@ -15,7 +15,7 @@ jq -e --arg g "$g" '.desktops[] | select(.name == $g and .state == "shutoff")' "
 tui_start "$conf" 100 30 -r
 wait_screen 15 "READ-ONLY"
 wait_screen 10 "^.$g +shutoff"
-keys : ; keys -l "desktop $g"; keys Enter
+keys : ; keys -l "go $g"; keys Enter
 keys u
 wait_screen 3 "cannot start: hvdeck runs read-only"
 [ "$(guest_state 1 "$g")" = "shut off" ] || fail "read-only console changed $g"

@@ -111,6 +111,7 @@ static void assert_defaults(const struct config *cfg)
 	assert_string_equal(cfg->pool_bases, "bases");
 	assert_string_equal(cfg->pool_templates, "templates");
 	assert_string_equal(cfg->pool_groups, "groups");
+	assert_string_equal(cfg->shared_dir_pools, "");
 }
 
 static void assert_host(const struct config_host *h, const char *name,
@@ -162,6 +163,7 @@ static void test_load_good(void **state)
 	assert_string_equal(cfg.pool_bases, "b");
 	assert_string_equal(cfg.pool_templates, "t");
 	assert_string_equal(cfg.pool_groups, "g");
+	assert_string_equal(cfg.shared_dir_pools, "isos,scratch");
 	assert_string_equal(cfg.path, DATA "good.conf");
 	config_free(&cfg);
 }
@@ -315,6 +317,7 @@ static void assert_same(const struct config *a, const struct config *b)
 	assert_string_equal(a->pool_bases, b->pool_bases);
 	assert_string_equal(a->pool_templates, b->pool_templates);
 	assert_string_equal(a->pool_groups, b->pool_groups);
+	assert_string_equal(a->shared_dir_pools, b->shared_dir_pools);
 	assert_int_equal(a->nhosts, b->nhosts);
 	for (i = 0; i < a->nhosts; i++)
 		assert_host(&b->hosts[i], a->hosts[i].name, a->hosts[i].uri,
@@ -332,6 +335,7 @@ static void fill(struct config *cfg)
 	util_set_str(&cfg->pool_bases, "pb");
 	util_set_str(&cfg->pool_templates, "pt");
 	util_set_str(&cfg->pool_groups, "pg");
+	util_set_str(&cfg->shared_dir_pools, "isos, scratch");
 	assert_int_equal(config_add_host(cfg, "hv1",
 	    "qemu+libssh://root@hv1/system?keyfile=/k&known_hosts=/h",
 	    ROLE_HYPERVISOR, "10.0.0.1", &cause), 0);

@@ -167,25 +167,30 @@ static void test_offline_host_greys_desktops(void **state)
 	model_unlock();
 }
 
+/* Sharing is by share key, never by target path. */
 static void test_pools_sharing(void **state)
 {
-	struct m_pool a = { .name = (char *)"bases", .target_path = (char *)"/nfs/bases" };
-	struct m_pool b = { .name = (char *)"nfs-bases", .target_path = (char *)"/nfs/bases" };
-	struct m_pool c = { .name = (char *)"local", .target_path = (char *)"/var/lib/x" };
-	unsigned ids[4];
-	char *names[4];
+	struct m_pool a = { .name = (char *)"bases", .target_path = (char *)"/nfs/bases",
+	    .share_key = (char *)"netfs nas:/bases" };
+	struct m_pool b = { .name = (char *)"nfs-bases", .target_path = (char *)"/mnt/b",
+	    .share_key = (char *)"netfs nas:/bases" };
+	struct m_pool c = { .name = (char *)"local", .target_path = (char *)"/nfs/bases" };
+	struct m_pool_ref *refs;
 	size_t n;
 
 	(void)state;
 	model_pool_seen(h1, &a, NULL, 0);
 	model_pool_seen(h2, &b, NULL, 0);
 	model_pool_seen(h2, &c, NULL, 0);
-	n = model_pools_sharing(h1, "/nfs/bases", ids, names, 4);
+	n = model_pools_sharing(h1, "bases", &refs);
 	assert_int_equal(n, 1);
-	assert_int_equal(ids[0], h2);
-	assert_string_equal(names[0], "nfs-bases");
-	free(names[0]);
-	assert_int_equal(model_pools_sharing(h1, NULL, ids, names, 4), 0);
+	assert_int_equal(refs[0].host_id, h2);
+	assert_string_equal(refs[0].pool, "nfs-bases");
+	model_pool_refs_free(refs, n);
+	assert_int_equal(model_pools_sharing(h2, "local", &refs), 0);
+	assert_null(refs);
+	assert_int_equal(model_pools_sharing(h1, "nosuch", &refs), 0);
+	assert_int_equal(model_pools_sharing(h1, NULL, &refs), 0);
 }
 
 static void test_stats_restart_after_migration(void **state)

@@ -243,6 +243,33 @@ static void test_pool_netfs(void **state)
 	assert_string_equal(p.target_path, "/var/lib/libvirt/images/nas-vdi");
 	assert_string_equal(p.source_host, "nas1.example.org");
 	assert_string_equal(p.source_dir, "/export/vdi");
+	assert_null(p.source_name);
+	assert_null(p.source_device);
+	virtxml_pool_free(&p);
+}
+
+/* The source fields that identify network storage of the other types. */
+static void test_pool_network_sources(void **state)
+{
+	struct xml_pool p;
+
+	(void)state;
+	parse_pool_file("pool-gluster.xml", &p);
+	assert_string_equal(p.type, "gluster");
+	assert_string_equal(p.source_host, "gluster1.example.org");
+	assert_string_equal(p.source_dir, "/vdi");
+	assert_string_equal(p.source_name, "gv0");
+	assert_null(p.target_path);
+	virtxml_pool_free(&p);
+	parse_pool_file("pool-iscsi.xml", &p);
+	assert_string_equal(p.source_host, "san.example.org");
+	assert_string_equal(p.source_device, "iqn.2013-06.org.example:vdi");
+	assert_null(p.source_name);
+	virtxml_pool_free(&p);
+	parse_pool_file("pool-rbd.xml", &p);
+	assert_string_equal(p.source_host, "mon1.example.org");
+	assert_string_equal(p.source_name, "vdi");
+	assert_null(p.source_dir);
 	virtxml_pool_free(&p);
 }
 
@@ -1084,6 +1111,7 @@ int main(void)
 		cmocka_unit_test(test_volume_backing),
 		cmocka_unit_test(test_pool_dir),
 		cmocka_unit_test(test_pool_netfs),
+		cmocka_unit_test(test_pool_network_sources),
 		cmocka_unit_test(test_testdriver_fixtures),
 		cmocka_unit_test(test_testdriver_live),
 		cmocka_unit_test(test_memory_units),

@@ -1,0 +1,106 @@
+/* cmd.h — the command table (tmux's cmd_entry): every command hvdeck knows
+ * is one entry with its name, argument rules, where it may run, whether a
+ * read-only hvdeck may run it, its help text and the function it runs.
+ * The command-line parser (main.c), the console's `:` line, key bindings
+ * (keys.c), --help, the ? screen and the docs test all read this table.
+ *
+ * Names are one word or a family and a verb ("desktop start"): the `:` line
+ * and the command line share one grammar, so a family grows verbs (`host
+ * add`, `desktop new`) without new parsing code. */
+#ifndef HVDECK_CMD_H
+#define HVDECK_CMD_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "config.h"
+
+struct ui;
+
+/* Where an entry may run and how it is shown. */
+enum cmd_flag {
+	CMD_CLI = 1 << 0,       /* `hvdeck NAME ...` */
+	CMD_LINE = 1 << 1,      /* the console's `:NAME ...` */
+	CMD_READ_ONLY_OK = 1 << 2, /* allowed when hvdeck runs read-only */
+	CMD_ARG_NAME = 1 << 3,  /* the argument is a name Tab completes */
+	CMD_ARG_DESKTOP = 1 << 4, /* ... of a desktop only (else any object) */
+	CMD_ARG_HOST = 1 << 5,  /* ... of a host only */
+	CMD_NO_CONFIG = 1 << 6, /* the command line runs it without a config */
+	/* Entries with neither CMD_CLI nor CMD_LINE are console-internal
+	 * (moving, scrolling): only keys reach them. */
+};
+
+/* Where a command runs. Console commands get the UI; command-line
+ * commands get the configuration and options. */
+struct cmd_ctx {
+	struct ui *ui;                 /* NULL on the command line */
+	const struct config *cfg;      /* command line */
+	const struct cli_options *cli; /* command line */
+	int read_only;
+	int status;                    /* command line: the exit status */
+};
+
+struct cmd_entry;
+/* Runs an entry with its arguments (already checked against the entry's
+ * rules). Returns 0, or -1 with *cause (caller frees). */
+typedef int (*cmd_exec)(struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause);
+
+struct cmd_entry {
+	const char *name;       /* "go", "desktop start" */
+	const char *alias;      /* "q" for quit; NULL */
+	int min_args, max_args;
+	const char *args;       /* "NAME", "[NAME]", "[--json]": for usage */
+	unsigned flags;         /* enum cmd_flag */
+	const char *help;       /* one line */
+	cmd_exec exec;
+	int arg;                /* passed through: pane, action, direction */
+};
+
+/* The table, for help screens, --help and list-commands. */
+const struct cmd_entry *cmd_table(size_t *n);
+
+/* The entry called exactly name (or alias), NULL if none. */
+const struct cmd_entry *cmd_find(const char *name);
+
+/* Split a command line into words (spaces separate; "double quotes" keep
+ * spaces). Returns the count; *words is a NULL-terminated array the caller
+ * frees with cmd_free_words. */
+int cmd_split(const char *line, char ***words);
+void cmd_free_words(char **words);
+
+/* The entry the words name, allowed where `where` (CMD_CLI or CMD_LINE)
+ * says, with *nargs and *args set to its arguments (pointers into words).
+ * A family word followed by a verb is tried first, then the word alone.
+ * Returns NULL with *cause (caller frees) for an unknown name or
+ * arguments that break the entry's rules: one message per case, made from
+ * the table. */
+const struct cmd_entry *cmd_parse(char **words, int nwords, unsigned where,
+    int *nargs, char ***args, char **cause);
+
+/* Check read-only, then run e. Returns 0 or -1 with *cause. */
+int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause);
+
+/* Parse and run one console command line (the `:` line or a key's
+ * binding; where is CMD_LINE for typed lines, 0 for key bindings, which
+ * may also reach console-internal entries). Returns 0 or -1 with *cause. */
+int cmd_run_line(struct cmd_ctx *c, const char *line, unsigned where,
+    char **cause);
+
+/* "usage: go NAME" for an entry. Caller frees. */
+char *cmd_usage(const struct cmd_entry *e);
+
+/* Tab completion of a `:` line: command names, family verbs, and names
+ * from the model for entries that take one (model lock taken here).
+ * Returns the number of candidates; *completed (caller frees) is the line
+ * extended by their longest common prefix (plus a space when there is one
+ * candidate), and *list (caller frees, may be NULL) the candidates
+ * separated by spaces when there are several. */
+size_t cmd_complete(const char *line, char **completed, char **list);
+
+/* Print the command-line commands for --help, wrapped to 78 columns. */
+void cmd_print_cli_help(FILE *out);
+
+#endif

@@ -1,0 +1,138 @@
+/* cli-desktop.c — `hvdeck desktop VERB NAME` from a shell: the same action
+ * and job the console's key runs, waited on for an exit status. The engine
+ * starts as for dump, the desktop is found by name once the hosts have
+ * answered, and the job's end decides: 0 done, 1 refused or failed (with
+ * libvirt's text). Force off asks on the terminal, naming the desktop and
+ * its host, and is refused without one. */
+#include "cli.h"
+#include "act-domain.h"
+#include "engine.h"
+#include "job.h"
+#include "model.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* How long a job may take after the hosts answered: a libvirt call that
+ * hangs longer is reported, not waited on forever. */
+#define JOB_WAIT_MS 120000
+
+/* The UUID of the one desktop called name, and its host's name. Returns
+ * NULL with *cause when no desktop or several (on different hosts) have
+ * that name. Caller frees both. */
+static char *find_desktop(const char *name, char **host, char **cause)
+{
+	struct m_desktop **ds;
+	const struct m_place *p;
+	const struct m_host *h;
+	char *uuid = NULL, *hosts = NULL, *t;
+	size_t n, i, found = 0;
+
+	model_lock();
+	ds = model_desktops(&n);
+	for (i = 0; i < n; i++) {
+		if (ds[i]->name == NULL || strcmp(ds[i]->name, name) != 0)
+			continue;
+		p = model_desktop_place(ds[i]);
+		h = p != NULL ? model_host(p->host_id) : NULL;
+		t = xasprintf("%s%s%s", hosts != NULL ? hosts : "",
+		    hosts != NULL ? ", " : "", h != NULL ? h->name : "?");
+		free(hosts);
+		hosts = t;
+		if (found++ == 0) {
+			uuid = xstrdup(ds[i]->uuid);
+			*host = xstrdup(h != NULL ? h->name : "?");
+		}
+	}
+	model_unlock();
+	if (found == 0)
+		*cause = xasprintf("no desktop named %s", name);
+	if (found > 1) {
+		*cause = xasprintf("%zu desktops are named %s (on %s): act on "
+		    "one in the console", found, name, hosts);
+		free(uuid);
+		free(*host);
+		uuid = *host = NULL;
+	}
+	free(hosts);
+	return uuid;
+}
+
+/* Force off asks first, as the console does: y on the terminal. */
+static int confirm_force_off(const char *name, const char *host, char **cause)
+{
+	char line[16];
+	FILE *tty;
+	int yes;
+
+	if (!isatty(STDIN_FILENO) || (tty = fopen("/dev/tty", "r+e")) == NULL) {
+		*cause = xasprintf("force off %s on %s: asks for a confirmation "
+		    "on a terminal, and there is none", name, host);
+		return -1;
+	}
+	fprintf(tty, "Force off desktop %s on %s? (like pulling the power "
+	    "cord) [y/N] ", name, host);
+	fflush(tty);
+	yes = fgets(line, sizeof line, tty) != NULL &&
+	    (strcmp(line, "y\n") == 0 || strcmp(line, "Y\n") == 0);
+	fclose(tty);
+	if (!yes)
+		*cause = xasprintf("force off %s: not confirmed", name);
+	return yes ? 0 : -1;
+}
+
+static int run(const char *name, enum domain_action a, int wait_ms)
+{
+	char *uuid, *host = NULL, *cause = NULL, *err;
+	enum job_state st;
+	unsigned job;
+	int status = 1;
+
+	uuid = find_desktop(name, &host, &cause);
+	if (uuid != NULL && a == DA_FORCE_OFF &&
+	    confirm_force_off(name, host, &cause) < 0) {
+		free(uuid);
+		uuid = NULL;
+	}
+	if (uuid == NULL || act_domain(uuid, a, &job, &cause) < 0) {
+		fprintf(stderr, "hvdeck: %s\n", cause);
+		goto out;
+	}
+	st = job_wait(job, wait_ms);
+	err = job_error(job);
+	if (st == JOB_DONE) {
+		printf("%s on %s: %s done\n", name, host, act_domain_name(a));
+		status = 0;
+	} else if (job_state_final(st)) {
+		fprintf(stderr, "hvdeck: %s on %s: %s %s: %s\n", name, host,
+		    act_domain_name(a), job_state_name(st),
+		    err != NULL ? err : "no reason given");
+	} else {
+		fprintf(stderr, "hvdeck: %s on %s: %s still %s after %d s\n",
+		    name, host, act_domain_name(a), job_state_name(st),
+		    wait_ms / 1000);
+	}
+	free(err);
+out:
+	free(cause);
+	free(uuid);
+	free(host);
+	return status;
+}
+
+int cli_desktop(const struct config *cfg, const struct cli_options *o,
+    const char *name, enum domain_action a)
+{
+	int status;
+
+	if (engine_start(cfg, o->read_only) < 0)
+		return 1;
+	cli_wait_settled(o->timeout > 0 ? o->timeout : cfg->connect_timeout);
+	status = run(name, a, JOB_WAIT_MS);
+	fflush(stdout);
+	engine_stop();
+	return status;
+}

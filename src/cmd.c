@@ -1,0 +1,801 @@
+/* cmd.c — the command table and everything that reads it: parsing a
+ * command line (argv or a `:` line) into an entry and its arguments,
+ * argument and read-only checks with messages made from the table, Tab
+ * completion, and the help listings. Adding a command is one entry in
+ * `commands` and its exec function. */
+#include "cmd.h"
+#include "act-domain.h"
+#include "keys.h"
+#include "model.h"
+#include "ui.h"
+#include "ui-table.h"
+#include "util.h"
+#include "views.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* desktop toggle-pause: pause, or resume a paused desktop */
+#define ACTION_TOGGLE_PAUSE (-1)
+
+static int exec_dump(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
+static int exec_watch(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
+static int exec_list_commands(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
+static int exec_list_keys(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
+static int exec_go(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
+static int exec_select_host(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
+static int exec_desktop(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
+static int exec_quit(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
+static int exec_help(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
+static int exec_pane(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
+static int exec_move(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
+static int exec_ui(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
+
+/* exec_ui's jobs, by entry arg */
+enum { UI_NEXT_PANE, UI_PREV_PANE, UI_DETAILS, UI_BACK, UI_FILTER, UI_PROMPT,
+	UI_SORT, UI_SORT_REVERSE, UI_REDRAW };
+
+#define RO CMD_READ_ONLY_OK
+#define DESKTOP_ARG (CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP)
+/* desktop verbs the command line has too (NAME then required) */
+#define DESKTOP_VERB (DESKTOP_ARG | CMD_CLI)
+
+static const struct cmd_entry commands[] = {
+	/* the command line */
+	{ "dump", NULL, 0, 0, "[--json]", CMD_CLI | RO,
+	  "connect to every host, print the inventory, exit (status 1 if a host was unreachable)",
+	  exec_dump, 0 },
+	{ "watch", NULL, 0, 0, "[--json] [--stats]", CMD_CLI | RO,
+	  "follow the cluster until interrupted: one line per event, or with --json one JSON line per model change",
+	  exec_watch, 0 },
+	{ "list-commands", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
+	  "print every command: where it runs, its arguments and help", exec_list_commands, 0 },
+	{ "list-keys", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
+	  "print the console's key bindings", exec_list_keys, 0 },
+	/* the console's `:` line */
+	{ "go", NULL, 1, 1, "NAME", CMD_LINE | RO | CMD_ARG_NAME,
+	  "select the host, desktop, pool or volume called NAME (Tab completes)", exec_go, -1 },
+	{ "host", NULL, 1, 1, "NAME", CMD_LINE | RO | CMD_ARG_NAME | CMD_ARG_HOST,
+	  "select a hypervisor, also one that has not appeared yet", exec_select_host, 0 },
+	{ "desktop", NULL, 1, 1, "NAME", DESKTOP_ARG | RO,
+	  "select a desktop (like go)", exec_go, PANE_DESKTOPS },
+	{ "desktop start", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
+	  "start the desktop (in the console, default: the selected one)", exec_desktop, DA_START },
+	{ "desktop shutdown", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
+	  "graceful shutdown (ACPI)", exec_desktop, DA_SHUTDOWN },
+	{ "desktop reboot", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
+	  "reboot", exec_desktop, DA_REBOOT },
+	{ "desktop pause", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
+	  "pause", exec_desktop, DA_PAUSE },
+	{ "desktop resume", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
+	  "resume a paused desktop", exec_desktop, DA_RESUME },
+	{ "desktop toggle-pause", NULL, 0, 1, "[NAME]", DESKTOP_ARG,
+	  "pause / resume", exec_desktop, ACTION_TOGGLE_PAUSE },
+	{ "desktop force-off", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
+	  "force off (asks, naming the desktop)", exec_desktop, DA_FORCE_OFF },
+	{ "help", NULL, 0, 0, "", CMD_LINE | RO, "this help: keys and commands", exec_help, 0 },
+	{ "quit", "q", 0, 0, "", CMD_LINE | RO, "quit (asks when jobs are running)", exec_quit, 0 },
+	/* console-internal: reached by keys only */
+	{ "pane", NULL, 1, 1, "N", RO, "focus pane N", exec_pane, 0 },
+	{ "next-pane", NULL, 0, 0, "", RO, "next pane", exec_ui, UI_NEXT_PANE },
+	{ "previous-pane", NULL, 0, 0, "", RO, "previous pane", exec_ui, UI_PREV_PANE },
+	{ "up", NULL, 0, 0, "", RO, "move up", exec_move, MOVE_UP },
+	{ "down", NULL, 0, 0, "", RO, "move down", exec_move, MOVE_DOWN },
+	{ "page-up", NULL, 0, 0, "", RO, "page up", exec_move, MOVE_PAGE_UP },
+	{ "page-down", NULL, 0, 0, "", RO, "page down", exec_move, MOVE_PAGE_DOWN },
+	{ "home", NULL, 0, 0, "", RO, "first row", exec_move, MOVE_HOME },
+	{ "end", NULL, 0, 0, "", RO, "last row", exec_move, MOVE_END },
+	{ "details", NULL, 0, 0, "", RO, "details of the selected row", exec_ui, UI_DETAILS },
+	{ "back", NULL, 0, 0, "", RO, "back (close details, help, filter)", exec_ui, UI_BACK },
+	{ "filter", NULL, 0, 0, "", RO, "filter: text, !text, state:S, host:H", exec_ui, UI_FILTER },
+	{ "command-prompt", NULL, 0, 0, "", RO, "command line (see Commands below)", exec_ui, UI_PROMPT },
+	{ "sort", NULL, 0, 0, "", RO, "sort by the next column", exec_ui, UI_SORT },
+	{ "sort-reverse", NULL, 0, 0, "", RO, "reverse the sort", exec_ui, UI_SORT_REVERSE },
+	{ "redraw", NULL, 0, 0, "", RO, "redraw the screen", exec_ui, UI_REDRAW },
+};
+
+#undef RO
+#undef DESKTOP_ARG
+#undef DESKTOP_VERB
+
+const struct cmd_entry *cmd_table(size_t *n)
+{
+	*n = sizeof commands / sizeof commands[0];
+	return commands;
+}
+
+const struct cmd_entry *cmd_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(commands[i].name, name) == 0 ||
+		    (commands[i].alias != NULL && strcmp(commands[i].alias, name) == 0))
+			return &commands[i];
+	return NULL;
+}
+
+/* ---- words ---- */
+
+int cmd_split(const char *line, char ***words)
+{
+	char **w = xcalloc(1, sizeof *w), *cur;
+	int n = 0;
+	size_t len;
+
+	while (line != NULL && *line != '\0') {
+		while (isspace((unsigned char)*line))
+			line++;
+		if (*line == '\0')
+			break;
+		cur = xcalloc(strlen(line) + 1, 1);
+		len = 0;
+		while (*line != '\0' && !isspace((unsigned char)*line)) {
+			if (*line == '"') {
+				for (line++; *line != '\0' && *line != '"'; line++)
+					cur[len++] = *line;
+				if (*line == '"')
+					line++;
+			} else {
+				cur[len++] = *line++;
+			}
+		}
+		w = xreallocarray(w, (size_t)n + 2, sizeof *w);
+		w[n++] = cur;
+		w[n] = NULL;
+	}
+	*words = w;
+	return n;
+}
+
+void cmd_free_words(char **words)
+{
+	size_t i;
+
+	for (i = 0; words != NULL && words[i] != NULL; i++)
+		free(words[i]);
+	free(words);
+}
+
+/* ---- parsing ---- */
+
+static int allowed(const struct cmd_entry *e, unsigned where)
+{
+	return where == 0 || (e->flags & where) != 0;
+}
+
+static const char *where_hint(unsigned where)
+{
+	return where == CMD_CLI ? "try --help" : "try :help";
+}
+
+char *cmd_usage(const struct cmd_entry *e)
+{
+	return xasprintf("usage: %s%s%s", e->name, e->args[0] != '\0' ? " " : "",
+	    e->args);
+}
+
+/* The verbs of a family, "start, shutdown, ..." (NULL: not a family). */
+static char *family_verbs(const char *family, unsigned where)
+{
+	size_t i, flen = strlen(family);
+	char *list = NULL, *tmp;
+
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		const struct cmd_entry *e = &commands[i];
+
+		if (strncmp(e->name, family, flen) != 0 || e->name[flen] != ' ' ||
+		    !allowed(e, where))
+			continue;
+		tmp = list == NULL ? xstrdup(e->name + flen + 1) :
+		    xasprintf("%s, %s", list, e->name + flen + 1);
+		free(list);
+		list = tmp;
+	}
+	return list;
+}
+
+static const struct cmd_entry *lookup(char **words, int nwords, unsigned where,
+    int *used)
+{
+	const struct cmd_entry *e = NULL;
+
+	if (nwords >= 2) {
+		char *two = xasprintf("%s %s", words[0], words[1]);
+
+		e = cmd_find(two);
+		free(two);
+		*used = 2;
+	}
+	if (e == NULL || !allowed(e, where)) {
+		e = cmd_find(words[0]);
+		*used = 1;
+	}
+	return e;
+}
+
+const struct cmd_entry *cmd_parse(char **words, int nwords, unsigned where,
+    int *nargs, char ***args, char **cause)
+{
+	const struct cmd_entry *e;
+	char *usage, *verbs;
+	int used = 0, n;
+
+	if (nwords == 0) {
+		*cause = xasprintf("no command (%s)", where_hint(where));
+		return NULL;
+	}
+	e = lookup(words, nwords, where, &used);
+	if (e == NULL) {
+		verbs = family_verbs(words[0], where);
+		if (verbs != NULL)
+			*cause = xasprintf("unknown command '%s %s' (%s: %s)", words[0],
+			    nwords > 1 ? words[1] : "", words[0], verbs);
+		else
+			*cause = xasprintf("unknown command '%s' (%s)", words[0],
+			    where_hint(where));
+		free(verbs);
+		return NULL;
+	}
+	if (!allowed(e, where)) {
+		if (e->flags & CMD_CLI)
+			*cause = xasprintf("'%s' runs from the command line: hvdeck %s",
+			    e->name, e->name);
+		else if (e->flags & CMD_LINE)
+			*cause = xasprintf("'%s' is a console command: type :%s in the console",
+			    e->name, e->name);
+		else
+			*cause = xasprintf("unknown command '%s' (%s)", words[0],
+			    where_hint(where));
+		return NULL;
+	}
+	n = nwords - used;
+	if (n < e->min_args || n > e->max_args) {
+		usage = cmd_usage(e);
+		if (n < e->min_args)
+			*cause = xasprintf("%s: missing argument (%s)", e->name, usage);
+		else
+			*cause = xasprintf("%s: unexpected argument '%s' (%s)", e->name,
+			    words[used + e->max_args], usage);
+		free(usage);
+		return NULL;
+	}
+	*nargs = n;
+	*args = words + used;
+	return e;
+}
+
+int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	if (c->read_only && !(e->flags & CMD_READ_ONLY_OK)) {
+		const char *verb = strrchr(e->name, ' ');
+		char *v = xstrdup(verb != NULL ? verb + 1 : e->name), *dash;
+
+		while ((dash = strchr(v, '-')) != NULL)
+			*dash = ' ';
+		*cause = xasprintf("cannot %s: hvdeck runs read-only", v);
+		free(v);
+		return -1;
+	}
+	return e->exec(c, e, argc, argv, cause);
+}
+
+int cmd_run_line(struct cmd_ctx *c, const char *line, unsigned where,
+    char **cause)
+{
+	char **words, **args;
+	int n = cmd_split(line, &words), nargs, rc = -1;
+	const struct cmd_entry *e;
+
+	if (n == 0) {	/* an empty `:` line does nothing */
+		cmd_free_words(words);
+		return 0;
+	}
+	e = cmd_parse(words, n, where, &nargs, &args, cause);
+	if (e != NULL)
+		rc = cmd_exec_entry(c, e, nargs, args, cause);
+	cmd_free_words(words);
+	return rc;
+}
+
+/* ---- completion ---- */
+
+struct names {
+	char **v;
+	size_t n;
+};
+
+static void names_add(struct names *s, const char *name, const char *prefix)
+{
+	size_t i;
+
+	if (name == NULL || strncmp(name, prefix, strlen(prefix)) != 0)
+		return;
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], name) == 0)
+			return;
+	s->v = xreallocarray(s->v, s->n + 1, sizeof *s->v);
+	s->v[s->n++] = xstrdup(name);
+}
+
+/* Names of model objects the entry's argument can be. */
+static void model_names(struct names *s, unsigned flags, const char *prefix)
+{
+	struct m_host **hosts;
+	struct m_desktop **ds;
+	size_t nh, nd, i, k, v;
+	int any = !(flags & (CMD_ARG_HOST | CMD_ARG_DESKTOP));
+
+	model_lock();
+	hosts = model_hosts(&nh);
+	if (any || (flags & CMD_ARG_HOST))
+		for (i = 0; i < nh; i++)
+			names_add(s, hosts[i]->name, prefix);
+	ds = model_desktops(&nd);
+	if (any || (flags & CMD_ARG_DESKTOP))
+		for (i = 0; i < nd; i++)
+			names_add(s, ds[i]->name, prefix);
+	for (i = 0; any && i < nh; i++) {
+		for (k = 0; k < hosts[i]->npools; k++) {
+			names_add(s, hosts[i]->pools[k]->name, prefix);
+			for (v = 0; v < hosts[i]->pools[k]->nvols; v++)
+				names_add(s, hosts[i]->pools[k]->vols[v].name, prefix);
+		}
+	}
+	model_unlock();
+}
+
+/* Command names (or a family's verbs) for word `pos` of a line. */
+static void command_names(struct names *s, const char *family, const char *prefix)
+{
+	size_t i, flen = family != NULL ? strlen(family) : 0;
+
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		const char *name = commands[i].name;
+		char *first;
+
+		if (!(commands[i].flags & CMD_LINE))
+			continue;
+		if (family == NULL) {
+			first = xstrndup(name, strcspn(name, " "));
+			names_add(s, first, prefix);
+			free(first);
+		} else if (strncmp(name, family, flen) == 0 && name[flen] == ' ') {
+			names_add(s, name + flen + 1, prefix);
+		}
+	}
+}
+
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Which candidates word `pos` (words before it: w[0..pos-1]) may take. */
+static void candidates(struct names *s, char **w, int pos, const char *prefix)
+{
+	const struct cmd_entry *e;
+
+	if (pos == 0) {
+		command_names(s, NULL, prefix);
+		return;
+	}
+	if (pos == 1) {
+		command_names(s, w[0], prefix);
+		e = cmd_find(w[0]);
+		if (e != NULL && (e->flags & CMD_LINE) && (e->flags & CMD_ARG_NAME))
+			model_names(s, e->flags, prefix);
+		return;
+	}
+	if (pos == 2) {
+		char *two = xasprintf("%s %s", w[0], w[1]);
+
+		e = cmd_find(two);
+		free(two);
+		if (e != NULL && (e->flags & CMD_LINE) && (e->flags & CMD_ARG_NAME))
+			model_names(s, e->flags, prefix);
+	}
+}
+
+size_t cmd_complete(const char *line, char **completed, char **list)
+{
+	char **w, *prefix, *tmp;
+	struct names s = { NULL, 0 };
+	size_t i, lcp, start, count;
+	int n = cmd_split(line, &w), pos;
+	size_t len = strlen(line);
+
+	/* the word being completed: a new one after a trailing space */
+	if (n == 0 || (len > 0 && isspace((unsigned char)line[len - 1]))) {
+		pos = n;
+		prefix = xstrdup("");
+		start = len;
+	} else {
+		pos = n - 1;
+		prefix = xstrdup(w[n - 1]);
+		start = len;
+		while (start > 0 && !isspace((unsigned char)line[start - 1]))
+			start--;
+	}
+	candidates(&s, w, pos, prefix);
+	cmd_free_words(w);
+	if (s.n > 1)
+		qsort(s.v, s.n, sizeof *s.v, by_string);
+	lcp = s.n > 0 ? strlen(s.v[0]) : 0;
+	for (i = 1; i < s.n; i++) {
+		size_t k = 0;
+
+		while (k < lcp && s.v[i][k] == s.v[0][k])
+			k++;
+		lcp = k;
+	}
+	if (s.n == 0 || lcp < strlen(prefix))
+		*completed = xstrdup(line);
+	else
+		*completed = xasprintf("%.*s%.*s%s", (int)start, line, (int)lcp,
+		    s.v[0], s.n == 1 ? " " : "");
+	*list = NULL;
+	for (i = 0; s.n > 1 && i < s.n; i++) {
+		tmp = *list == NULL ? xstrdup(s.v[i]) : xasprintf("%s %s", *list, s.v[i]);
+		free(*list);
+		*list = tmp;
+	}
+	for (i = 0; i < s.n; i++)
+		free(s.v[i]);
+	free(s.v);
+	free(prefix);
+	count = s.n;
+	return count;
+}
+
+/* ---- help ---- */
+
+/* Print text wrapped into a column starting at `indent`, width 78. */
+static void wrap(FILE *out, const char *text, int indent, int first_col)
+{
+	int col = first_col, width = 78;
+	const char *p = text;
+
+	while (*p != '\0') {
+		size_t wl = strcspn(p, " ");
+
+		if (col > indent && col + 1 + (int)wl > width) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', out);
+			col++;
+		}
+		fprintf(out, "%.*s", (int)wl, p);
+		col += (int)wl;
+		p += wl;
+		while (*p == ' ')
+			p++;
+	}
+	fputc('\n', out);
+}
+
+void cmd_print_cli_help(FILE *out)
+{
+	size_t i;
+	char *head;
+	int col;
+
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (!(commands[i].flags & CMD_CLI))
+			continue;
+		head = xasprintf("  %s%s%s", commands[i].name,
+		    commands[i].args[0] != '\0' ? " " : "", commands[i].args);
+		col = (int)strlen(head);
+		fputs(head, out);
+		if (col < 27) {
+			fprintf(out, "%*s", 27 - col, "");
+			col = 27;
+		}
+		free(head);
+		wrap(out, commands[i].help, 27, col);
+	}
+}
+
+static const char *where_name(unsigned flags)
+{
+	if ((flags & CMD_CLI) && (flags & CMD_LINE))
+		return "both";
+	if (flags & CMD_CLI)
+		return "cli";
+	if (flags & CMD_LINE)
+		return "console";
+	return "key";
+}
+
+static int exec_list_commands(struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause)
+{
+	size_t i;
+
+	(void)c; (void)e; (void)argc; (void)argv; (void)cause;
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		const struct cmd_entry *x = &commands[i];
+
+		printf("%s\t%s\t%s\t%s\t%s\n", where_name(x->flags), x->name,
+		    x->args, x->flags & CMD_READ_ONLY_OK ? "read-only" : "writes",
+		    x->help);
+	}
+	return 0;
+}
+
+static int exec_list_keys(struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause)
+{
+	const struct key_binding *k;
+	size_t n, i;
+	int kt;
+
+	(void)c; (void)e; (void)argc; (void)argv; (void)cause;
+	for (kt = 0; kt < KT_COUNT; kt++) {
+		k = keys_table((enum key_table)kt, &n);
+		for (i = 0; i < n; i++)
+			if (k[i].label != NULL)
+				printf("%s\t%s\t%s\t%s\n", keys_table_name((enum key_table)kt),
+				    k[i].label, k[i].command, keys_help(&k[i]));
+	}
+	return 0;
+}
+
+/* ---- the command line's commands ---- */
+
+static int exec_dump(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	(void)e; (void)argc; (void)argv; (void)cause;
+	c->status = cli_dump(c->cfg, c->cli);
+	return 0;
+}
+
+static int exec_watch(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	(void)e; (void)argc; (void)argv; (void)cause;
+	c->status = cli_watch(c->cfg, c->cli);
+	return 0;
+}
+
+/* ---- the console's commands ---- */
+
+static int need_console(struct cmd_ctx *c, const struct cmd_entry *e,
+    char **cause)
+{
+	if (c->ui != NULL)
+		return 0;
+	*cause = xasprintf("'%s' is a console command", e->name);
+	return -1;
+}
+
+static int exec_go(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	(void)argc;
+	if (need_console(c, e, cause) < 0)
+		return -1;
+	if (panes_go(panes_of(c->ui), argv[0], e->arg) == 0)
+		return 0;
+	if (e->arg == PANE_DESKTOPS)
+		*cause = xasprintf("no desktop named %s", argv[0]);
+	else
+		*cause = xasprintf("no host, desktop, pool or volume named %s", argv[0]);
+	return -1;
+}
+
+static int exec_select_host(struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause)
+{
+	(void)argc;
+	if (need_console(c, e, cause) < 0)
+		return -1;
+	if (!panes_select(panes_of(c->ui), PANE_HOSTS, argv[0]))
+		ui_message(c->ui, 0, "host %s: selected when it appears", argv[0]);
+	return 0;
+}
+
+/* The UUID of the desktop called name, or of the selected desktop row.
+ * Caller frees. */
+static char *target_desktop(struct cmd_ctx *c, int argc, char **argv,
+    char **cause)
+{
+	struct m_desktop **ds;
+	size_t n, i;
+	char *uuid = NULL;
+	enum pane_id pane;
+	const char *key;
+
+	if (argc == 0) {
+		key = c->ui != NULL ? panes_selected(panes_of(c->ui), &pane) : NULL;
+		if (key == NULL || pane != PANE_DESKTOPS) {
+			*cause = xstrdup("no desktop selected");
+			return NULL;
+		}
+		return xstrdup(key);
+	}
+	model_lock();
+	ds = model_desktops(&n);
+	for (i = 0; i < n && uuid == NULL; i++)
+		if (ds[i]->name != NULL && strcmp(ds[i]->name, argv[0]) == 0)
+			uuid = xstrdup(ds[i]->uuid);
+	model_unlock();
+	if (uuid == NULL)
+		*cause = xasprintf("no desktop named %s", argv[0]);
+	return uuid;
+}
+
+/* The one place the table calls a desktop action. The console follows
+ * the job in the jobs pane; a command-line verb would job_wait() the id. */
+static int run_action(const char *uuid, enum domain_action a, char **cause)
+{
+	unsigned job;
+
+	return act_domain(uuid, a, &job, cause);
+}
+
+static void force_off_confirmed(struct ui *u, const char *uuid)
+{
+	char *cause = NULL;
+
+	if (run_action(uuid, DA_FORCE_OFF, &cause) < 0) {
+		ui_message(u, 1, "%s", cause);
+		free(cause);
+	}
+}
+
+/* Force off asks first, naming the desktop and its host. */
+static void ask_force_off(struct ui *u, const char *uuid)
+{
+	struct m_desktop *d;
+	const struct m_place *p;
+	const struct m_host *h;
+	char *text = NULL;
+
+	model_lock();
+	d = model_desktop(uuid);
+	p = d != NULL ? model_desktop_place(d) : NULL;
+	h = p != NULL ? model_host(p->host_id) : NULL;
+	if (d != NULL)
+		text = xasprintf("Force off desktop %s on %s? (like pulling the "
+		    "power cord)", d->name, h != NULL ? h->name : "?");
+	model_unlock();
+	if (text != NULL)
+		mode_confirm_push(u, text, force_off_confirmed, uuid);
+	free(text);
+}
+
+static int exec_desktop(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	char *uuid;
+	int a = e->arg, rc = 0;
+
+	if (c->ui == NULL) {	/* the command line: by name, waited on */
+		if (argc == 0) {
+			char *usage = cmd_usage(e);
+
+			*cause = xasprintf("%s: the command line needs the "
+			    "desktop's name (%s)", e->name, usage);
+			free(usage);
+			c->status = 2;	/* bad usage */
+			return -1;
+		}
+		c->status = cli_desktop(c->cfg, c->cli, argv[0],
+		    (enum domain_action)a);
+		return 0;
+	}
+	uuid = target_desktop(c, argc, argv, cause);
+	if (uuid == NULL)
+		return -1;
+	if (a == ACTION_TOGGLE_PAUSE) {
+		struct m_desktop *d;
+
+		a = DA_PAUSE;
+		model_lock();
+		d = model_desktop(uuid);
+		if (d != NULL && model_desktop_state(d) == DS_PAUSED)
+			a = DA_RESUME;
+		model_unlock();
+	}
+	if (a == DA_FORCE_OFF && c->ui != NULL)
+		ask_force_off(c->ui, uuid);
+	else
+		rc = run_action(uuid, (enum domain_action)a, cause);
+	free(uuid);
+	return rc;
+}
+
+static int exec_quit(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	(void)argc; (void)argv;
+	if (need_console(c, e, cause) < 0)
+		return -1;
+	ui_ask_quit(c->ui);
+	return 0;
+}
+
+static int exec_help(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	(void)argc; (void)argv;
+	if (need_console(c, e, cause) < 0)
+		return -1;
+	if (mode_find(&c->ui->modes, &mode_help) == NULL)
+		mode_push(&c->ui->modes, c->ui, &mode_help, NULL);
+	return 0;
+}
+
+static int exec_pane(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	char *end;
+	long n = strtol(argv[0], &end, 10);
+
+	(void)argc;
+	if (need_console(c, e, cause) < 0)
+		return -1;
+	if (*end != '\0' || n < 1 || n > PANE_COUNT) {
+		*cause = xasprintf("pane: %s is not a pane (1 to %d)", argv[0], PANE_COUNT);
+		return -1;
+	}
+	panes_set_focus(panes_of(c->ui), (enum pane_id)(n - 1));
+	return 0;
+}
+
+static int exec_move(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	struct mode *top;
+
+	(void)argc; (void)argv;
+	if (need_console(c, e, cause) < 0)
+		return -1;
+	top = c->ui->modes.top;
+	if (top != NULL && top->type->move != NULL)
+		top->type->move(top, (enum mode_move)e->arg);
+	return 0;
+}
+
+static int exec_ui(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	struct ui *u = c->ui;
+	struct panes *p;
+	struct table *t;
+	enum pane_id pane;
+	const char *key;
+
+	(void)argc; (void)argv;
+	if (need_console(c, e, cause) < 0)
+		return -1;
+	p = panes_of(u);
+	t = panes_table(p, panes_focus(p));
+	switch (e->arg) {
+	case UI_NEXT_PANE: panes_move_focus(p, 1); break;
+	case UI_PREV_PANE: panes_move_focus(p, -1); break;
+	case UI_DETAILS:
+		key = panes_selected(p, &pane);
+		if (key != NULL && view_of(pane)->details != NULL)
+			mode_details_push(u, pane, key);
+		break;
+	case UI_BACK:
+		if (u->modes.top != NULL && u->modes.top->type != &mode_panes)
+			mode_pop(&u->modes);
+		else if (t->filter != NULL)
+			table_set_filter(t, NULL);
+		break;
+	case UI_FILTER: mode_prompt_push(u, '/'); break;
+	case UI_PROMPT: mode_prompt_push(u, ':'); break;
+	case UI_SORT: table_cycle_sort(t); break;
+	case UI_SORT_REVERSE: table_reverse_sort(t); break;
+	case UI_REDRAW: ui_redraw(u); break;
+	}
+	return 0;
+}

@@ -1,0 +1,119 @@
+/* mode.c — the mode stack, and the scrolling page that details and help
+ * share. */
+#include "mode.h"
+#include "theme.h"
+#include "util.h"
+#include "views.h"
+
+#include <curses.h>
+#include <stdlib.h>
+
+struct mode *mode_push(struct mode_stack *s, struct ui *u,
+    const struct mode_type *t, void *arg)
+{
+	struct mode *m = xcalloc(1, sizeof *m);
+
+	m->type = t;
+	m->ui = u;
+	m->below = s->top;
+	s->top = m;
+	s->depth++;
+	if (t->init != NULL)
+		t->init(m, arg);
+	return m;
+}
+
+void mode_pop(struct mode_stack *s)
+{
+	struct mode *m = s->top;
+
+	if (m == NULL)
+		return;
+	s->top = m->below;
+	s->depth--;
+	if (m->type->free != NULL)
+		m->type->free(m);
+	free(m);
+}
+
+void mode_pop_to(struct mode_stack *s, const struct mode *keep)
+{
+	while (s->top != NULL && s->top != keep)
+		mode_pop(s);
+}
+
+void mode_free_all(struct mode_stack *s)
+{
+	while (s->top != NULL)
+		mode_pop(s);
+}
+
+struct mode *mode_find(const struct mode_stack *s, const struct mode_type *t)
+{
+	struct mode *m;
+
+	for (m = s->top; m != NULL; m = m->below)
+		if (m->type == t)
+			return m;
+	return NULL;
+}
+
+static void draw_from(struct mode *m, struct rect screen, struct rect body)
+{
+	if (m == NULL)
+		return;
+	/* an overlay needs what it covers drawn first */
+	if (m->type->overlay)
+		draw_from(m->below, screen, body);
+	if (m->type->draw != NULL)
+		m->type->draw(m, m->type->overlay ? screen : body);
+}
+
+void mode_draw(struct mode_stack *s, struct rect screen, struct rect body)
+{
+	draw_from(s->top, screen, body);
+}
+
+void mode_resize(struct mode_stack *s, int rows, int cols)
+{
+	struct mode *m;
+
+	for (m = s->top; m != NULL; m = m->below)
+		if (m->type->resize != NULL)
+			m->type->resize(m, rows, cols);
+}
+
+/* ---- a page of lines ---- */
+
+void mode_page_move(struct mode_page *p, enum mode_move how)
+{
+	size_t page = (size_t)(p->rows > 1 ? p->rows - 1 : 1);
+
+	switch (how) {
+	case MOVE_UP: if (p->top > 0) p->top--; break;
+	case MOVE_DOWN: p->top++; break;
+	case MOVE_PAGE_UP: p->top = p->top > page ? p->top - page : 0; break;
+	case MOVE_PAGE_DOWN: p->top += page; break;
+	case MOVE_HOME: p->top = 0; break;
+	case MOVE_END: p->top = (size_t)-1 / 2; break;	/* clamped at draw */
+	}
+}
+
+void mode_page_move_op(struct mode *m, enum mode_move how)
+{
+	mode_page_move(m->data, how);
+}
+
+void mode_page_draw(struct mode_page *p, const struct text *t, struct rect r)
+{
+	int i;
+
+	p->rows = r.h;
+	if (p->top + (size_t)r.h > t->n)
+		p->top = t->n > (size_t)r.h ? t->n - (size_t)r.h : 0;
+	for (i = 0; i < r.h && p->top + (size_t)i < t->n; i++) {
+		attrset(theme_attr(t->slots[p->top + (size_t)i]));
+		mvaddnstr(r.y + i, r.x, t->lines[p->top + (size_t)i], r.w);
+	}
+	attrset(theme_attr(SLOT_NORMAL));
+}

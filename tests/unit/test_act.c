@@ -1,0 +1,519 @@
+/* test_act.c — desktop actions as jobs.
+ *
+ * On a model filled by hand (no workers): the refusals (read-only, unknown
+ * UUID, host offline, a state that does not allow the action) make no job
+ * and no spinner; a second press joins the job in flight; a host without a
+ * worker fails the job with a reason.
+ *
+ * On the real engine (libvirt's in-process test driver, no daemon): the
+ * actions reach the guest and their jobs end done; a libvirt failure ends
+ * the job failed with libvirt's own words; a call queued to a host that is
+ * offline, or whose worker is stopping, ends failed with a clear reason
+ * within a bound instead of hanging. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "act-domain.h"
+#include "config.h"
+#include "engine.h"
+#include "job.h"
+#include "model.h"
+#include "util.h"
+#include "views.h"
+#include "virt-host.h"
+
+#define SETTLE_MS 60000
+#define JOB_MS 10000            /* a short action ends well within this */
+#define GHOST_URI "test:///nonexistent/file.xml"
+
+#define U_RUN "aaaaaaaa-0000-0000-0000-000000000001"
+#define U_OFF "aaaaaaaa-0000-0000-0000-000000000002"
+#define U_PAUSED "aaaaaaaa-0000-0000-0000-000000000003"
+#define U_OFFLINE_HOST "aaaaaaaa-0000-0000-0000-000000000004"
+#define U_PHANTOM "bbbbbbbb-0000-0000-0000-0000000000ff"
+
+static unsigned h1, h2;
+static struct config cfg;
+static int engine_running;
+
+static void desktop(unsigned host, const char *uuid, const char *name,
+    enum desktop_state s)
+{
+	struct xml_domain x;
+
+	memset(&x, 0, sizeof x);
+	model_desktop_seen(host, uuid, name, s, 1, 1, &x);
+}
+
+/* ---- a model filled by hand ---- */
+
+static int setup_model(void **state)
+{
+	struct config_host a = { .name = (char *)"hv1", .uri = (char *)"test:///default" };
+	struct config_host b = { .name = (char *)"hv2", .uri = (char *)"test:///default" };
+
+	(void)state;
+	model_init();
+	act_set_read_only(0);
+	h1 = model_host_add(&a);
+	h2 = model_host_add(&b);
+	model_host_set_state(h1, HOST_ONLINE, NULL);
+	model_host_set_state(h2, HOST_OFFLINE, "connection closed by the host");
+	desktop(h1, U_RUN, "alice", DS_RUNNING);
+	desktop(h1, U_OFF, "bob", DS_SHUTOFF);
+	desktop(h1, U_PAUSED, "carol", DS_PAUSED);
+	desktop(h2, U_OFFLINE_HOST, "dave", DS_RUNNING);
+	return 0;
+}
+
+static int teardown_model(void **state)
+{
+	(void)state;
+	act_set_read_only(0);
+	jobs_free();
+	model_free();
+	return 0;
+}
+
+static unsigned last_job_id(void)
+{
+	const struct job *j;
+	unsigned id;
+
+	job_lock();
+	j = job_last();
+	id = j != NULL ? j->id : 0;
+	job_unlock();
+	return id;
+}
+
+static int pending(const char *uuid)
+{
+	struct m_desktop *d;
+	int p;
+
+	model_lock();
+	d = model_desktop(uuid);
+	p = d != NULL && model_desktop_pending_now(d) != NULL;
+	model_unlock();
+	return p;
+}
+
+/* Refused with a cause containing `why`, and nothing was started. */
+static void refused(const char *uuid, enum domain_action a, const char *why)
+{
+	unsigned before = last_job_id(), job = 12345;
+	char *cause = NULL;
+
+	if (act_domain(uuid, a, &job, &cause) == 0)
+		fail_msg("%s of %s was not refused (wanted: %s)",
+		    act_domain_name(a), uuid, why);
+	assert_non_null(cause);
+	if (strstr(cause, why) == NULL)
+		fail_msg("cause \"%s\" does not say \"%s\"", cause, why);
+	free(cause);
+	assert_int_equal(job, 0);
+	assert_int_equal(last_job_id(), before);	/* no job made */
+	assert_false(pending(uuid));                    /* no spinner */
+}
+
+static void test_refused_read_only(void **state)
+{
+	(void)state;
+	act_set_read_only(1);
+	refused(U_RUN, DA_SHUTDOWN, "read-only");
+	refused(U_OFF, DA_START, "read-only");
+}
+
+static void test_refused_unknown(void **state)
+{
+	(void)state;
+	refused("cccccccc-0000-0000-0000-000000000000", DA_START,
+	    "no desktop with UUID cccccccc-0000-0000-0000-000000000000");
+	refused(U_RUN, DA_COUNT, "unknown action");
+}
+
+static void test_refused_host_offline(void **state)
+{
+	(void)state;
+	refused(U_OFFLINE_HOST, DA_SHUTDOWN, "cannot shutdown dave: host hv2 is offline");
+	refused(U_OFFLINE_HOST, DA_FORCE_OFF, "host hv2 is offline");
+}
+
+static void test_refused_state(void **state)
+{
+	(void)state;
+	refused(U_OFF, DA_SHUTDOWN, "cannot shutdown bob: it is not running");
+	refused(U_OFF, DA_PAUSE, "cannot pause bob: it is not running");
+	refused(U_OFF, DA_REBOOT, "it is not running");
+	refused(U_OFF, DA_FORCE_OFF, "it is not running");
+	refused(U_OFF, DA_RESUME, "it is not paused");
+	refused(U_RUN, DA_START, "cannot start alice: it is already running");
+	refused(U_RUN, DA_RESUME, "it is not paused");
+	refused(U_PAUSED, DA_PAUSE, "it is not running");
+	refused(U_PAUSED, DA_START, "already running");
+}
+
+/* The host is in the model but has no worker (it was removed): the job is
+ * made and fails with the reason; the spinner goes. */
+static void test_no_worker_fails_job(void **state)
+{
+	unsigned job = 1;
+	char *cause = NULL, *e;
+	unsigned id;
+
+	(void)state;
+	assert_int_equal(act_domain(U_RUN, DA_SHUTDOWN, &job, &cause), -1);
+	assert_non_null(strstr(cause, "host hv1 is gone"));
+	assert_int_equal(job, 0);
+	id = last_job_id();
+	assert_true(id > 0);
+	assert_int_equal(job_wait(id, 0), JOB_FAILED);
+	e = job_error(id);
+	assert_string_equal(e, cause);
+	free(e);
+	free(cause);
+	assert_false(pending(U_RUN));
+}
+
+/* The jobs pane: a queued job on top, the failed one below it with the
+ * reason; filters see the job's state and host. */
+static void test_jobs_pane(void **state)
+{
+	struct job_target t = { U_OFF, "bob", 0, "hv1" };
+	struct table tb;
+	const struct table_row *r;
+	unsigned failed, queued, job;
+	char *cause = NULL, key[32];
+
+	(void)state;
+	assert_int_equal(act_domain(U_RUN, DA_SHUTDOWN, &job, &cause), -1);
+	free(cause);
+	failed = last_job_id();
+	t.host_id = h1;
+	queued = job_new(JK_START, &t, NULL, NULL);
+	table_init(&tb, view_jobs.cols, view_jobs.ncols);
+	model_lock();
+	view_jobs.build(&tb, 1);
+	table_finish(&tb);
+	assert_int_equal(view_jobs_count(), 1);
+	model_unlock();
+	assert_int_equal(tb.nshown, 2);
+	r = &tb.rows[tb.shown[0]];
+	snprintf(key, sizeof key, "job:%u", queued);
+	assert_string_equal(r->key, key);
+	assert_string_equal(r->cells[1], "start");
+	assert_string_equal(r->cells[2], "bob");
+	assert_string_equal(r->cells[3], "hv1");
+	assert_string_equal(r->cells[4], "queued");
+	r = &tb.rows[tb.shown[1]];
+	snprintf(key, sizeof key, "%u", failed);
+	assert_string_equal(r->cells[0], key);
+	assert_string_equal(r->cells[1], "shutdown");
+	assert_string_equal(r->cells[2], "alice");
+	assert_string_equal(r->cells[4], "failed");
+	assert_non_null(strstr(r->cells[7], "host hv1 is gone"));
+	table_set_filter(&tb, "state:fail host:hv1");
+	assert_int_equal(tb.nshown, 1);
+	table_free(&tb);
+}
+
+/* A second press while the first action is queued joins its job. */
+static void test_second_press_joins(void **state)
+{
+	struct job_target t = { U_RUN, "alice", 0, "hv1" };
+	unsigned queued, job = 0;
+	char *cause = NULL;
+
+	(void)state;
+	t.host_id = h1;
+	queued = job_new(JK_SHUTDOWN, &t, NULL, NULL);
+	assert_int_equal(act_domain(U_RUN, DA_SHUTDOWN, &job, &cause), 0);
+	assert_null(cause);
+	assert_int_equal(job, queued);
+	assert_int_equal(last_job_id(), queued);
+	job_done(queued);
+}
+
+/* ---- the real engine ---- */
+
+typedef int (*model_pred)(const void *arg);
+
+/* Drain, look, then sleep on the wake fd until the next change. */
+static int wait_model(model_pred pred, const void *arg, int64_t timeout_ms)
+{
+	int64_t deadline = util_now_ms() + timeout_ms, left;
+	struct pollfd pfd;
+	int ok;
+
+	for (;;) {
+		model_wake_drain();
+		model_lock();
+		ok = pred(arg);
+		model_unlock();
+		if (ok)
+			return 1;
+		left = deadline - util_now_ms();
+		if (left <= 0)
+			return 0;
+		pfd.fd = model_wake_fd();
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, (int)left) < 0)
+			return 0;
+	}
+}
+
+static int settled(const void *arg)
+{
+	struct m_host **hosts;
+	size_t n, i;
+
+	(void)arg;
+	hosts = model_hosts(&n);
+	for (i = 0; i < n; i++)
+		if (!hosts[i]->inventory_done && !hosts[i]->attempted)
+			return 0;
+	return n > 0;
+}
+
+static unsigned host_id(const char *name)
+{
+	struct m_host **hosts;
+	size_t n, i;
+	unsigned id = 0;
+
+	model_lock();
+	hosts = model_hosts(&n);
+	for (i = 0; i < n; i++)
+		if (strcmp(hosts[i]->name, name) == 0)
+			id = hosts[i]->id;
+	model_unlock();
+	return id;
+}
+
+struct want {
+	const char *uuid;
+	enum desktop_state state;
+};
+
+static int desktop_in(const void *arg)
+{
+	const struct want *w = arg;
+	struct m_desktop *d = model_desktop(w->uuid);
+
+	return d != NULL && model_desktop_state(d) == w->state;
+}
+
+static int setup_engine(void **state)
+{
+	(void)state;
+	config_defaults(&cfg, NULL);
+	act_set_read_only(0);
+	return 0;
+}
+
+static int teardown_engine(void **state)
+{
+	(void)state;
+	if (engine_running) {
+		engine_stop();
+		engine_running = 0;
+	}
+	config_free(&cfg);
+	return 0;
+}
+
+static void start_engine(void)
+{
+	assert_int_equal(engine_start(&cfg, 0), 0);
+	engine_running = 1;
+	if (!wait_model(settled, NULL, SETTLE_MS))
+		fail_msg("hosts did not settle within %d ms", SETTLE_MS);
+}
+
+static void add_host(const char *name, const char *uri)
+{
+	char *cause = NULL;
+
+	if (config_add_host(&cfg, name, uri, ROLE_MIXED, NULL, &cause) < 0)
+		fail_msg("config_add_host %s: %s", name, cause);
+}
+
+/* Act, wait for the job, then for the model to show the guest's state. */
+static void act_and_see(const char *uuid, enum domain_action a,
+    enum desktop_state then)
+{
+	struct want w = { uuid, then };
+	char *cause = NULL, *e;
+	unsigned job = 0;
+	enum job_state s;
+
+	if (act_domain(uuid, a, &job, &cause) < 0)
+		fail_msg("%s refused: %s", act_domain_name(a), cause);
+	assert_true(job > 0);
+	s = job_wait(job, JOB_MS);
+	if (s != JOB_DONE) {
+		e = job_error(job);
+		fail_msg("%s: job %u %s: %s", act_domain_name(a), job,
+		    job_state_name(s), e ? e : "");
+	}
+	if (!wait_model(desktop_in, &w, JOB_MS))
+		fail_msg("%s: the model never showed %s", act_domain_name(a),
+		    model_state_name(then));
+}
+
+static char *uuid_of(const char *name)
+{
+	struct m_desktop **ds;
+	size_t n, i;
+	char *u = NULL;
+
+	model_lock();
+	ds = model_desktops(&n);
+	for (i = 0; i < n; i++)
+		if (strcmp(ds[i]->name, name) == 0)
+			u = xstrdup(ds[i]->uuid);
+	model_unlock();
+	return u;
+}
+
+static void test_actions_reach_guest(void **state)
+{
+	char *u;
+
+	(void)state;
+	add_host("local", "test:///default");
+	start_engine();
+	u = uuid_of("test");
+	assert_non_null(u);
+	act_and_see(u, DA_PAUSE, DS_PAUSED);
+	act_and_see(u, DA_RESUME, DS_RUNNING);
+	act_and_see(u, DA_SHUTDOWN, DS_SHUTOFF);
+	act_and_see(u, DA_START, DS_RUNNING);
+	act_and_see(u, DA_FORCE_OFF, DS_SHUTOFF);
+	act_and_see(u, DA_START, DS_RUNNING);
+	free(u);
+}
+
+/* A desktop the model has but libvirt does not: the job fails with the
+ * very text libvirt gives for it, and the events strip says so too. */
+static void test_failure_has_libvirt_text(void **state)
+{
+	virConnectPtr c;
+	virErrorPtr err;
+	char *cause = NULL, *expected, *e;
+	unsigned job = 0;
+	const struct m_event *ev;
+	size_t n, i;
+	int found = 0;
+
+	(void)state;
+	add_host("local", "test:///default");
+	start_engine();
+	desktop(host_id("local"), U_PHANTOM, "phantom", DS_RUNNING);
+
+	c = virConnectOpen("test:///default");
+	assert_non_null(c);
+	assert_null(virDomainLookupByUUIDString(c, U_PHANTOM));
+	err = virGetLastError();
+	assert_non_null(err);
+	expected = xstrdup(err->message);
+	virConnectClose(c);
+
+	assert_int_equal(act_domain(U_PHANTOM, DA_SHUTDOWN, &job, &cause), 0);
+	assert_int_equal(job_wait(job, JOB_MS), JOB_FAILED);
+	e = job_error(job);
+	assert_string_equal(e, expected);
+	assert_false(pending(U_PHANTOM));
+	model_lock();
+	for (i = 0; model_event_at(i, &n) != NULL; i++) {
+		ev = model_event_at(i, &n);
+		found |= strstr(ev->text, "phantom: shutdown failed: ") != NULL &&
+		    strstr(ev->text, expected) != NULL;
+	}
+	model_unlock();
+	assert_true(found);
+	free(e);
+	free(expected);
+}
+
+/* A call queued while the host is down is drained by its worker: the job
+ * fails with the reason, within a bound, instead of waiting for a
+ * reconnect that may never come. */
+static void test_offline_host_drains(void **state)
+{
+	char *cause = NULL, *e;
+	unsigned ghost, job = 0;
+	int64_t t0;
+
+	(void)state;
+	add_host("ghost", GHOST_URI);
+	start_engine();
+	ghost = host_id("ghost");
+	desktop(ghost, U_RUN, "alice", DS_RUNNING);
+	/* as if the connection had just been lost: the model still says
+	 * online, the worker already knows better */
+	model_host_set_state(ghost, HOST_ONLINE, NULL);
+	t0 = util_now_ms();
+	if (act_domain(U_RUN, DA_SHUTDOWN, &job, &cause) < 0)
+		fail_msg("refused: %s", cause);
+	assert_int_equal(job_wait(job, JOB_MS), JOB_FAILED);
+	assert_true(util_now_ms() - t0 < 5000);
+	e = job_error(job);
+	assert_string_equal(e, "host ghost went offline before it ran");
+	free(e);
+	assert_false(pending(U_RUN));
+}
+
+/* Once its worker stops (shutting down, or the host removed) nothing would
+ * ever serve the queue: the call is refused and the job fails at once. */
+static void test_stopped_worker_refuses(void **state)
+{
+	char *cause = NULL;
+	unsigned ghost, job = 1, id;
+
+	(void)state;
+	add_host("ghost", GHOST_URI);
+	start_engine();
+	ghost = host_id("ghost");
+	desktop(ghost, U_RUN, "alice", DS_RUNNING);
+	assert_int_equal(hosts_stop(5000), 0);
+	model_host_set_state(ghost, HOST_ONLINE, NULL);
+	assert_int_equal(act_domain(U_RUN, DA_SHUTDOWN, &job, &cause), -1);
+	assert_non_null(cause);
+	assert_non_null(strstr(cause, "host ghost is gone"));
+	free(cause);
+	id = last_job_id();
+	assert_int_equal(job_wait(id, 2000), JOB_FAILED);
+	assert_false(pending(U_RUN));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_refused_read_only, setup_model, teardown_model),
+		cmocka_unit_test_setup_teardown(test_refused_unknown, setup_model, teardown_model),
+		cmocka_unit_test_setup_teardown(test_refused_host_offline, setup_model, teardown_model),
+		cmocka_unit_test_setup_teardown(test_refused_state, setup_model, teardown_model),
+		cmocka_unit_test_setup_teardown(test_no_worker_fails_job, setup_model, teardown_model),
+		cmocka_unit_test_setup_teardown(test_second_press_joins, setup_model, teardown_model),
+		cmocka_unit_test_setup_teardown(test_jobs_pane, setup_model, teardown_model),
+		cmocka_unit_test_setup_teardown(test_actions_reach_guest, setup_engine, teardown_engine),
+		cmocka_unit_test_setup_teardown(test_failure_has_libvirt_text, setup_engine, teardown_engine),
+		cmocka_unit_test_setup_teardown(test_offline_host_drains, setup_engine, teardown_engine),
+		cmocka_unit_test_setup_teardown(test_stopped_worker_refuses, setup_engine, teardown_engine),
+	};
+
+	return cmocka_run_group_tests_name("act", tests, NULL, NULL);
+}

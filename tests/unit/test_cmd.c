@@ -1,0 +1,268 @@
+/* Unit tests for the command table (cmd.c) and the key tables (keys.c):
+ * argument rules and their messages, unknown commands, read-only
+ * refusal, `:` line splitting, every key reaching a table entry, and Tab
+ * completion from a hand-filled model. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "keys.h"
+#include "layout.h"
+#include "model.h"
+#include "util.h"
+#include "model-fill.h"
+
+/* Parse a line where (CMD_LINE, CMD_CLI, 0 for keys); returns the entry
+ * name or the message, in buf. */
+static const char *parse(const char *line, unsigned where, char *buf, size_t len,
+    int *nargs)
+{
+	char **w, **args, *cause = NULL;
+	int n = cmd_split(line, &w);
+	const struct cmd_entry *e = cmd_parse(w, n, where, nargs, &args, &cause);
+
+	if (e != NULL) {
+		snprintf(buf, len, "%s", e->name);
+		if (*nargs > 0)
+			snprintf(buf + strlen(buf), len - strlen(buf), " <%s>", args[0]);
+	} else {
+		snprintf(buf, len, "ERR %s", cause);
+	}
+	free(cause);
+	cmd_free_words(w);
+	return buf;
+}
+
+static void test_split(void **state)
+{
+	char **w;
+	int n;
+
+	(void)state;
+	n = cmd_split("  go   \"my desktop\"  ", &w);
+	assert_int_equal(n, 2);
+	assert_string_equal(w[0], "go");
+	assert_string_equal(w[1], "my desktop");
+	assert_null(w[2]);
+	cmd_free_words(w);
+	n = cmd_split("", &w);
+	assert_int_equal(n, 0);
+	assert_null(w[0]);
+	cmd_free_words(w);
+}
+
+static void test_argument_rules(void **state)
+{
+	char b[256];
+	int n;
+
+	(void)state;
+	assert_string_equal(parse("go", CMD_LINE, b, sizeof b, &n),
+	    "ERR go: missing argument (usage: go NAME)");
+	assert_string_equal(parse("go a b", CMD_LINE, b, sizeof b, &n),
+	    "ERR go: unexpected argument 'b' (usage: go NAME)");
+	assert_string_equal(parse("quit now", CMD_LINE, b, sizeof b, &n),
+	    "ERR quit: unexpected argument 'now' (usage: quit)");
+	assert_string_equal(parse("dump extra", CMD_CLI, b, sizeof b, &n),
+	    "ERR dump: unexpected argument 'extra' (usage: dump [--json])");
+	assert_string_equal(parse("go hv1", CMD_LINE, b, sizeof b, &n), "go <hv1>");
+	assert_int_equal(n, 1);
+	assert_string_equal(parse("q", CMD_LINE, b, sizeof b, &n), "quit");
+	/* a family verb before the family's own entry */
+	assert_string_equal(parse("desktop start", CMD_LINE, b, sizeof b, &n), "desktop start");
+	assert_int_equal(n, 0);
+	assert_string_equal(parse("desktop start bob", CMD_LINE, b, sizeof b, &n),
+	    "desktop start <bob>");
+	assert_string_equal(parse("desktop bob", CMD_LINE, b, sizeof b, &n), "desktop <bob>");
+	assert_string_equal(parse("desktop start a b", CMD_LINE, b, sizeof b, &n),
+	    "ERR desktop start: unexpected argument 'b' (usage: desktop start [NAME])");
+}
+
+static void test_unknown_and_wrong_place(void **state)
+{
+	char b[256];
+	int n;
+
+	(void)state;
+	assert_string_equal(parse("frob", CMD_LINE, b, sizeof b, &n),
+	    "ERR unknown command 'frob' (try :help)");
+	assert_string_equal(parse("frob x", CMD_CLI, b, sizeof b, &n),
+	    "ERR unknown command 'frob' (try --help)");
+	assert_string_equal(parse("dump", CMD_LINE, b, sizeof b, &n),
+	    "ERR 'dump' runs from the command line: hvdeck dump");
+	assert_string_equal(parse("go x", CMD_CLI, b, sizeof b, &n),
+	    "ERR 'go' is a console command: type :go in the console");
+	/* console-internal entries are for keys, not for the `:` line */
+	assert_string_equal(parse("up", CMD_LINE, b, sizeof b, &n),
+	    "ERR unknown command 'up' (try :help)");
+	assert_string_equal(parse("up", 0, b, sizeof b, &n), "up");
+	assert_string_equal(parse("", CMD_LINE, b, sizeof b, &n),
+	    "ERR no command (try :help)");
+}
+
+static void test_read_only_refusal(void **state)
+{
+	struct cmd_ctx c;
+	char *cause = NULL;
+	const struct cmd_entry *e;
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	c.read_only = 1;
+	/* refused before it runs: without a console it would say "no desktop
+	 * selected" */
+	assert_int_equal(cmd_run_line(&c, "desktop start", 0, &cause), -1);
+	assert_string_equal(cause, "cannot start: hvdeck runs read-only");
+	free(cause);
+	cause = NULL;
+	assert_int_equal(cmd_run_line(&c, "desktop force-off x", CMD_LINE, &cause), -1);
+	assert_string_equal(cause, "cannot force off: hvdeck runs read-only");
+	free(cause);
+	cause = NULL;
+	/* allowed when read-only: it runs (and needs a console) */
+	assert_int_equal(cmd_run_line(&c, "go x", CMD_LINE, &cause), -1);
+	assert_string_equal(cause, "'go' is a console command");
+	free(cause);
+	cause = NULL;
+	c.read_only = 0;
+	assert_int_equal(cmd_run_line(&c, "desktop start", 0, &cause), -1);
+	assert_string_equal(cause, "no desktop selected");
+	free(cause);
+	/* every action that changes the cluster is refused read-only */
+	e = cmd_find("desktop reboot");
+	assert_non_null(e);
+	assert_false(e->flags & CMD_READ_ONLY_OK);
+	assert_true(cmd_find("dump")->flags & CMD_READ_ONLY_OK);
+}
+
+static void test_table_is_sound(void **state)
+{
+	const struct cmd_entry *e;
+	size_t n, i, k;
+
+	(void)state;
+	e = cmd_table(&n);
+	assert_true(n > 20);
+	for (i = 0; i < n; i++) {
+		assert_non_null(e[i].help);
+		assert_true(e[i].help[0] != '\0');
+		assert_non_null(e[i].args);
+		assert_non_null(e[i].exec);
+		assert_true(e[i].min_args >= 0 && e[i].max_args >= e[i].min_args);
+		assert_ptr_equal(cmd_find(e[i].name), &e[i]);
+		for (k = 0; k < i; k++)
+			assert_string_not_equal(e[k].name, e[i].name);
+	}
+}
+
+/* Every binding runs a real entry: a typo in keys.c would otherwise be a
+ * key that silently does something else. */
+static void test_keys_reach_entries(void **state)
+{
+	const struct key_binding *k;
+	size_t n, i;
+	int kt, nargs;
+	char b[256];
+
+	(void)state;
+	for (kt = 0; kt < KT_COUNT; kt++) {
+		k = keys_table((enum key_table)kt, &n);
+		for (i = 0; i < n; i++) {
+			parse(k[i].command, 0, b, sizeof b, &nargs);
+			if (strncmp(b, "ERR", 3) == 0)
+				fail_msg("key %s: %s", k[i].command, b);
+			/* "desktop X" must be a verb, not the select-by-name entry */
+			assert_int_equal(nargs, strncmp(k[i].command, "pane ", 5) == 0);
+			assert_true(keys_help(&k[i])[0] != '?');
+		}
+	}
+	assert_string_equal(keys_lookup(KT_PANES, 'u', PANE_DESKTOPS)->command, "desktop start");
+	assert_null(keys_lookup(KT_PANES, 'u', PANE_HOSTS));
+	assert_string_equal(keys_lookup(KT_PANES, 'F', PANE_DESKTOPS)->command, "desktop force-off");
+	assert_string_equal(keys_lookup(KT_PANES, 'p', PANE_DESKTOPS)->command, "desktop toggle-pause");
+	assert_string_equal(keys_lookup(KT_PANES, '3', PANE_HOSTS)->command, "pane 3");
+	assert_string_equal(keys_lookup(KT_PANES, 3, PANE_HOSTS)->command, "quit");	/* Ctrl-C */
+	assert_string_equal(keys_lookup(KT_PAGE, 27, PANE_HOSTS)->command, "back");
+	assert_string_equal(keys_lookup(KT_PAGE, KEY_DOWN, PANE_HOSTS)->command, "down");
+	assert_null(keys_lookup(KT_PAGE, 'u', PANE_DESKTOPS));
+	assert_string_equal(keys_help(keys_lookup(KT_PANES, 'h', PANE_DESKTOPS)),
+	    "graceful shutdown (ACPI)");
+}
+
+/* ---- completion from a hand-filled model ---- */
+
+static int model_setup(void **state)
+{
+	unsigned h1, h2;
+
+	(void)state;
+	fill_hosts(&h1, &h2);
+	fill_desktop(h1, "aaaaaaaa-0000-0000-0000-000000000001", "alice-win", DS_RUNNING);
+	fill_desktop(h1, "aaaaaaaa-0000-0000-0000-000000000002", "alice-dev", DS_RUNNING);
+	fill_desktop(h2, "aaaaaaaa-0000-0000-0000-000000000003", "bob", DS_RUNNING);
+	fill_bases(h1);
+	return 0;
+}
+
+static int model_teardown(void **state)
+{
+	(void)state;
+	model_free();
+	return 0;
+}
+
+static void complete(const char *line, const char *want, size_t count,
+    const char *want_list)
+{
+	char *done, *list;
+	size_t n = cmd_complete(line, &done, &list);
+
+	assert_string_equal(done, want);
+	assert_int_equal(n, count);
+	if (want_list == NULL)
+		assert_null(list);
+	else
+		assert_string_equal(list, want_list);
+	free(done);
+	free(list);
+}
+
+static void test_complete(void **state)
+{
+	(void)state;
+	complete("g", "go ", 1, NULL);
+	complete("de", "desktop ", 1, NULL);
+	complete("desktop st", "desktop start ", 1, NULL);
+	complete("go al", "go alice-", 2, "alice-dev alice-win");
+	complete("go alice-w", "go alice-win ", 1, NULL);
+	complete("go b", "go b", 2, "bases bob");		/* pool and desktop */
+	complete("go de", "go deb.qcow2 ", 1, NULL);		/* a volume */
+	complete("go t", "go tmpl.qcow2 ", 1, NULL);
+	complete("host h", "host hv", 2, "hv1 hv2");
+	complete("host b", "host b", 0, NULL);			/* hosts only */
+	complete("desktop start b", "desktop start bob ", 1, NULL); /* desktops only */
+	complete("frob x", "frob x", 0, NULL);
+	complete("up", "up", 0, NULL);				/* keys only */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_argument_rules),
+		cmocka_unit_test(test_unknown_and_wrong_place),
+		cmocka_unit_test(test_read_only_refusal),
+		cmocka_unit_test(test_table_is_sound),
+		cmocka_unit_test(test_keys_reach_entries),
+		cmocka_unit_test_setup_teardown(test_complete, model_setup, model_teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,507 @@
+/* test_job.c — the job layer on its own: the lifecycle, the library's text
+ * kept on failure, cancel of a queued and of a running job, job_wait's
+ * final state and timeout, the bounded history, and the long-job thread
+ * with its watcher, driven by a real workload: a run function blocked on a
+ * condition this test controls, cancelled from another thread. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "job.h"
+#include "model.h"
+#include "util.h"
+
+#define LIBVIRT_TEXT "Requested operation is not valid: domain is not running"
+
+static const struct job_target desk = {
+	"aaaaaaaa-0000-0000-0000-000000000001", "alice", 1, "hv1",
+};
+
+static int setup(void **state)
+{
+	(void)state;
+	model_init();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	assert_int_equal(jobs_stop(5000), 0);
+	jobs_free();
+	model_free();
+	return 0;
+}
+
+/* A snapshot of one job, read under the lock; state JOB_GONE if none. */
+struct snap {
+	enum job_state state;
+	int64_t created, started, ended;
+	unsigned nsamples;
+	double pct;
+	char phase[JOB_PHASE_MAX], error[256], host[32];
+};
+
+static struct snap snap(unsigned id)
+{
+	const struct job_sample *s;
+	const struct job *j;
+	struct snap sn;
+
+	memset(&sn, 0, sizeof sn);
+	sn.state = JOB_GONE;
+	job_lock();
+	if ((j = job_find(id)) != NULL) {
+		sn.state = j->state;
+		sn.created = j->created_ms;
+		sn.started = j->started_ms;
+		sn.ended = j->ended_ms;
+		sn.nsamples = j->nsamples;
+		if ((s = job_last_sample(j)) != NULL) {
+			sn.pct = s->pct;
+			snprintf(sn.phase, sizeof sn.phase, "%s", s->phase);
+		}
+		snprintf(sn.error, sizeof sn.error, "%s", j->error ? j->error : "");
+		snprintf(sn.host, sizeof sn.host, "%s", j->host ? j->host : "");
+	}
+	job_unlock();
+	return sn;
+}
+
+static size_t count_jobs(void)
+{
+	const struct job *j;
+	size_t n = 0;
+
+	job_lock();
+	for (j = job_first(); j != NULL; j = job_next(j))
+		n++;
+	job_unlock();
+	return n;
+}
+
+static void test_lifecycle(void **state)
+{
+	unsigned id, id2;
+	struct snap s;
+
+	(void)state;
+	id = job_new(JK_START, &desk, NULL, NULL);
+	assert_true(id > 0);
+	s = snap(id);
+	assert_int_equal(s.state, JOB_QUEUED);
+	assert_true(s.created > 0);
+	assert_int_equal(s.started, 0);
+	assert_string_equal(s.host, "hv1");
+	assert_int_equal(job_find_active(JK_START, desk.uuid), id);
+	assert_int_equal(job_find_active(JK_SHUTDOWN, desk.uuid), 0);
+
+	assert_int_equal(job_begin(id), 0);
+	assert_int_equal(job_begin(id), -1);	/* begins once */
+	s = snap(id);
+	assert_int_equal(s.state, JOB_RUNNING);
+	assert_true(s.started >= s.created);
+
+	job_progress(id, 40, 4, 10, "copying");
+	job_progress(id, 80, 8, 10, "copying");
+	s = snap(id);
+	assert_int_equal(s.nsamples, 2);
+	assert_true(s.pct == 80);
+	assert_string_equal(s.phase, "copying");
+
+	job_done(id);
+	s = snap(id);
+	assert_int_equal(s.state, JOB_DONE);
+	assert_true(s.ended >= s.started);
+	assert_string_equal(s.error, "");
+	assert_int_equal(job_wait(id, 0), JOB_DONE);
+	assert_int_equal(job_find_active(JK_START, desk.uuid), 0);
+	/* a late failure cannot rewrite a finished job */
+	job_fail(id, "late");
+	assert_int_equal(snap(id).state, JOB_DONE);
+
+	id2 = job_new(JK_SHUTDOWN, &desk, NULL, NULL);
+	assert_true(id2 > id);	/* ids are never reused */
+}
+
+static void test_failure_keeps_text(void **state)
+{
+	unsigned id;
+	char *e;
+
+	(void)state;
+	id = job_new(JK_SHUTDOWN, &desk, NULL, NULL);
+	assert_int_equal(job_begin(id), 0);
+	job_fail(id, LIBVIRT_TEXT);
+	assert_int_equal(job_wait(id, 1000), JOB_FAILED);
+	e = job_error(id);
+	assert_non_null(e);
+	assert_string_equal(e, LIBVIRT_TEXT);
+	free(e);
+}
+
+static void test_cancel_queued(void **state)
+{
+	unsigned id;
+	char *cause = NULL;
+
+	(void)state;
+	id = job_new(JK_PAUSE, &desk, NULL, NULL);
+	assert_int_equal(job_cancel(id, &cause), 0);
+	assert_null(cause);
+	assert_int_equal(snap(id).state, JOB_CANCELLED);
+	/* the runner that picks it up later must not act, nor revive it */
+	assert_int_equal(job_begin(id), -1);
+	job_done(id);
+	assert_int_equal(job_wait(id, 0), JOB_CANCELLED);
+	/* a finished job cannot be cancelled again */
+	assert_int_equal(job_cancel(id, &cause), -1);
+	assert_non_null(strstr(cause, "already"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(job_cancel(999999, &cause), -1);
+	assert_non_null(strstr(cause, "no job"));
+	free(cause);
+}
+
+static void test_cancel_running_without_hook(void **state)
+{
+	unsigned id;
+	char *cause = NULL;
+
+	(void)state;
+	id = job_new(JK_START, &desk, NULL, NULL);
+	assert_int_equal(job_begin(id), 0);
+	assert_int_equal(job_cancel(id, &cause), -1);
+	assert_non_null(strstr(cause, "cannot be cancelled once running"));
+	free(cause);
+	assert_int_equal(snap(id).state, JOB_RUNNING);
+	job_done(id);
+}
+
+/* ---- job_wait ---- */
+
+static void test_wait_times_out(void **state)
+{
+	unsigned id;
+	int64_t t0, took;
+
+	(void)state;
+	id = job_new(JK_START, &desk, NULL, NULL);
+	t0 = util_now_ms();
+	assert_int_equal(job_wait(id, 200), JOB_QUEUED);
+	took = util_now_ms() - t0;
+	assert_true(took >= 200);
+	assert_true(took < 2000);
+	assert_int_equal(job_begin(id), 0);
+	assert_int_equal(job_wait(id, 50), JOB_RUNNING);
+	assert_int_equal(job_wait(987654, 1000), JOB_GONE);
+	job_done(id);
+}
+
+struct later {
+	unsigned id;
+	int ms;
+	const char *error;          /* NULL: done */
+};
+
+static void *finish_later(void *arg)
+{
+	struct later *l = arg;
+	struct timespec ts = { l->ms / 1000, (long)(l->ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+	if (l->error != NULL)
+		job_fail(l->id, l->error);
+	else
+		job_done(l->id);
+	return NULL;
+}
+
+/* The waiter wakes when another thread ends the job, not at its timeout. */
+static void test_wait_wakes_on_finish(void **state)
+{
+	struct later l;
+	pthread_t t;
+	int64_t t0, took;
+
+	(void)state;
+	l.id = job_new(JK_REBOOT, &desk, NULL, NULL);
+	l.ms = 100;
+	l.error = LIBVIRT_TEXT;
+	assert_int_equal(job_begin(l.id), 0);
+	t0 = util_now_ms();
+	assert_int_equal(pthread_create(&t, NULL, finish_later, &l), 0);
+	assert_int_equal(job_wait(l.id, 10000), JOB_FAILED);
+	took = util_now_ms() - t0;
+	pthread_join(t, NULL);
+	assert_true(took >= 100);
+	assert_true(took < 5000);
+
+	l.id = job_new(JK_REBOOT, &desk, NULL, NULL);
+	l.error = NULL;
+	assert_int_equal(job_begin(l.id), 0);
+	assert_int_equal(pthread_create(&t, NULL, finish_later, &l), 0);
+	assert_int_equal(job_wait(l.id, -1), JOB_DONE);	/* forever */
+	pthread_join(t, NULL);
+}
+
+/* ---- the bounded history ---- */
+
+static void test_history_bounded(void **state)
+{
+	unsigned running, first = 0, last = 0, id;
+	int i;
+
+	(void)state;
+	/* the oldest job still runs: it is never forgotten */
+	running = job_new(JK_MIGRATE, &desk, NULL, NULL);
+	assert_int_equal(job_begin(running), 0);
+	for (i = 0; i < JOB_HISTORY + 10; i++) {
+		id = job_new(JK_START, &desk, NULL, NULL);
+		if (first == 0)
+			first = id;
+		last = id;
+		assert_int_equal(job_begin(id), 0);
+		job_fail(id, "x");
+	}
+	assert_int_equal(count_jobs(), JOB_HISTORY + 1);
+	assert_int_equal(snap(running).state, JOB_RUNNING);
+	assert_int_equal(job_wait(first, 0), JOB_GONE);	/* oldest went first */
+	assert_int_equal(job_wait(first + 9, 0), JOB_GONE);
+	assert_int_equal(job_wait(first + 10, 0), JOB_FAILED);
+	assert_int_equal(job_wait(last, 0), JOB_FAILED);
+	job_lock();
+	assert_int_equal(job_active_count(), 1);
+	job_unlock();
+	job_done(running);
+	assert_int_equal(count_jobs(), JOB_HISTORY);
+}
+
+/* Every change wakes the UI through the model's descriptor. */
+static void test_change_wakes_ui(void **state)
+{
+	struct pollfd pfd = { model_wake_fd(), POLLIN, 0 };
+	uint64_t g0;
+	unsigned id;
+
+	(void)state;
+	model_wake_drain();
+	assert_int_equal(poll(&pfd, 1, 0), 0);
+	g0 = job_generation();
+	id = job_new(JK_DRAIN, NULL, NULL, NULL);
+	assert_int_equal(poll(&pfd, 1, 0), 1);
+	assert_true(job_generation() > g0);
+	model_wake_drain();
+	job_cancel(id, &(char *){ NULL });
+	assert_int_equal(poll(&pfd, 1, 0), 1);
+}
+
+/* ---- long jobs: a job thread, a watcher, a cancel from elsewhere ---- */
+
+struct work {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int release;                /* set by cancel hook or by the test */
+	int aborted;
+	int watched;                /* watch calls */
+	int wait_watches;           /* run returns after this many watches */
+	pthread_t run_thread, watch_thread, cancel_thread;
+	int freed;
+};
+
+static void work_init(struct work *w)
+{
+	memset(w, 0, sizeof *w);
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+}
+
+/* Blocks like a migration in virDomainMigrate until released. */
+static int work_run(unsigned id, void *ctx, char **cause)
+{
+	struct work *w = ctx;
+	int aborted;
+
+	(void)id;
+	pthread_mutex_lock(&w->lock);
+	w->run_thread = pthread_self();
+	while (!w->release && !(w->wait_watches > 0 && w->watched >= w->wait_watches))
+		pthread_cond_wait(&w->cond, &w->lock);
+	aborted = w->aborted;
+	pthread_mutex_unlock(&w->lock);
+	if (aborted) {
+		*cause = xstrdup("operation aborted: migration job: canceled by client");
+		return -1;
+	}
+	return 0;
+}
+
+static void work_watch(unsigned id, void *ctx)
+{
+	struct work *w = ctx;
+
+	pthread_mutex_lock(&w->lock);
+	w->watch_thread = pthread_self();
+	w->watched++;
+	job_progress(id, 10.0 * w->watched, (uint64_t)w->watched << 20, 10 << 20,
+	    "memory");
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Like virDomainAbortJob: makes the blocked call return with an error. */
+static void work_cancel(unsigned id, void *ctx)
+{
+	struct work *w = ctx;
+
+	(void)id;
+	pthread_mutex_lock(&w->lock);
+	w->cancel_thread = pthread_self();
+	w->aborted = 1;
+	w->release = 1;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+static void work_free(void *ctx)
+{
+	struct work *w = ctx;
+
+	pthread_mutex_lock(&w->lock);
+	w->freed = 1;
+	pthread_mutex_unlock(&w->lock);
+}
+
+static const struct job_ops work_ops = {
+	work_run, work_watch, work_cancel, work_free, 10,
+};
+
+static int freed(struct work *w)
+{
+	int f;
+
+	pthread_mutex_lock(&w->lock);
+	f = w->freed;
+	pthread_mutex_unlock(&w->lock);
+	return f;
+}
+
+/* The watcher samples while run blocks: run returns only after three
+ * samples, which no one but the watcher can take. */
+static void test_thread_watcher_samples(void **state)
+{
+	struct work w;
+	char *cause = NULL;
+	unsigned id;
+	struct snap s;
+
+	(void)state;
+	work_init(&w);
+	w.wait_watches = 3;
+	assert_int_equal(job_start_thread(JK_MIGRATE, &desk, &work_ops, &w, &id,
+	    &cause), 0);
+	assert_int_equal(job_wait(id, 10000), JOB_DONE);
+	s = snap(id);
+	assert_true(s.nsamples >= 3);
+	assert_string_equal(s.phase, "memory");
+	assert_false(pthread_equal(w.run_thread, w.watch_thread));
+	assert_false(pthread_equal(w.run_thread, pthread_self()));
+	assert_int_equal(jobs_stop(5000), 0);	/* thread ended */
+	assert_true(freed(&w));
+}
+
+struct canceller {
+	unsigned id;
+	int rc;
+	char *cause;
+	pthread_t self;
+};
+
+static void *cancel_from_thread(void *arg)
+{
+	struct canceller *c = arg;
+
+	c->self = pthread_self();
+	c->rc = job_cancel(c->id, &c->cause);
+	return NULL;
+}
+
+/* Cancelled from a third thread; the hook runs on the watcher, neither on
+ * the canceller (the UI must never call libvirt) nor on the blocked job. */
+static void test_thread_cancel_running(void **state)
+{
+	struct canceller c;
+	struct work w;
+	char *cause = NULL;
+	pthread_t t;
+	struct snap s;
+
+	(void)state;
+	work_init(&w);
+	assert_int_equal(job_start_thread(JK_MIGRATE, &desk, &work_ops, &w, &c.id,
+	    &cause), 0);
+	while (snap(c.id).state == JOB_QUEUED)
+		job_wait(c.id, 10);
+	assert_int_equal(job_wait(c.id, 100), JOB_RUNNING);	/* really blocked */
+	c.cause = NULL;
+	assert_int_equal(pthread_create(&t, NULL, cancel_from_thread, &c), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(c.rc, 0);
+	assert_null(c.cause);
+	assert_int_equal(job_wait(c.id, 10000), JOB_CANCELLED);
+	s = snap(c.id);
+	assert_string_equal(s.error, "operation aborted: migration job: canceled by client");
+	assert_true(w.aborted);
+	assert_false(pthread_equal(w.cancel_thread, c.self));
+	assert_false(pthread_equal(w.cancel_thread, w.run_thread));
+	assert_true(pthread_equal(w.cancel_thread, w.watch_thread) || w.watched == 0);
+	assert_int_equal(jobs_stop(5000), 0);
+	assert_true(freed(&w));
+}
+
+/* Shutting down cancels running job threads and waits for them. */
+static void test_jobs_stop_cancels(void **state)
+{
+	struct work w;
+	char *cause = NULL;
+	unsigned id;
+
+	(void)state;
+	work_init(&w);
+	assert_int_equal(job_start_thread(JK_DERIVE, &desk, &work_ops, &w, &id,
+	    &cause), 0);
+	while (snap(id).state == JOB_QUEUED)
+		job_wait(id, 10);
+	assert_int_equal(jobs_stop(5000), 0);
+	assert_int_equal(snap(id).state, JOB_CANCELLED);
+	assert_true(freed(&w));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failure_keeps_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_queued, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_running_without_hook, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wait_times_out, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_wait_wakes_on_finish, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_history_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_change_wakes_ui, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thread_watcher_samples, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thread_cancel_running, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_jobs_stop_cancels, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("job", tests, NULL, NULL);
+}

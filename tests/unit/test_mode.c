@@ -1,0 +1,266 @@
+/* Unit tests for the mode stack (mode.c) and the panes mode's rebuilds
+ * (mode-panes.c): push/pop/free without leaks, overlays drawn over what
+ * they cover, resize reaching every mode, rows rebuilt only when the
+ * model's generations move, and :go finding rows by name. No terminal:
+ * the test modes do not call curses, and panes_refresh does not draw. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "job.h"
+#include "mode.h"
+#include "model.h"
+#include "ui-table.h"
+#include "util.h"
+#include "model-fill.h"
+
+/* ---- a mode type that records what happens to it ---- */
+
+static int inits, frees, resizes;
+static char drawn[64];
+
+struct rec {
+	char name;
+	int rows, cols;
+};
+
+static void rec_init(struct mode *m, void *arg)
+{
+	struct rec *r = xcalloc(1, sizeof *r);
+
+	r->name = *(const char *)arg;
+	m->data = r;
+	inits++;
+}
+
+static void rec_draw(struct mode *m, struct rect r)
+{
+	struct rec *x = m->data;
+	size_t n = strlen(drawn);
+
+	(void)r;
+	if (n + 1 < sizeof drawn) {
+		drawn[n] = x->name;
+		drawn[n + 1] = '\0';
+	}
+}
+
+static void rec_resize(struct mode *m, int rows, int cols)
+{
+	struct rec *x = m->data;
+
+	x->rows = rows;
+	x->cols = cols;
+	resizes++;
+}
+
+static void rec_free(struct mode *m)
+{
+	free(m->data);
+	frees++;
+}
+
+static const struct mode_type full = {
+	.name = "full", .init = rec_init, .draw = rec_draw,
+	.resize = rec_resize, .free = rec_free,
+};
+static const struct mode_type overlay = {
+	.name = "overlay", .overlay = 1, .init = rec_init, .draw = rec_draw,
+	.resize = rec_resize, .free = rec_free,
+};
+
+static void draw(struct mode_stack *s)
+{
+	struct rect r = { 0, 0, 24, 80 };
+
+	drawn[0] = '\0';
+	mode_draw(s, r, r);
+}
+
+static void test_push_pop_free(void **state)
+{
+	struct mode_stack s = { NULL, 0 };
+	struct mode *a;
+
+	(void)state;
+	inits = frees = 0;
+	a = mode_push(&s, NULL, &full, (void *)"a");
+	mode_push(&s, NULL, &full, (void *)"b");
+	mode_push(&s, NULL, &overlay, (void *)"c");
+	assert_int_equal(s.depth, 3);
+	assert_int_equal(inits, 3);
+	assert_ptr_equal(mode_find(&s, &overlay), s.top);
+	assert_ptr_equal(mode_find(&s, &full), s.top->below);
+	mode_pop(&s);
+	assert_int_equal(frees, 1);
+	assert_int_equal(s.depth, 2);
+	assert_null(mode_find(&s, &overlay));
+	mode_push(&s, NULL, &overlay, (void *)"d");
+	mode_pop_to(&s, a);
+	assert_ptr_equal(s.top, a);
+	assert_int_equal(s.depth, 1);
+	assert_int_equal(frees, 3);
+	mode_free_all(&s);
+	assert_null(s.top);
+	assert_int_equal(s.depth, 0);
+	assert_int_equal(frees, inits);
+	mode_pop(&s);	/* popping an empty stack is harmless */
+	assert_int_equal(frees, inits);
+}
+
+static void test_draw_order_and_resize(void **state)
+{
+	struct mode_stack s = { NULL, 0 };
+	struct rec *a;
+
+	(void)state;
+	resizes = 0;
+	mode_push(&s, NULL, &full, (void *)"a");
+	a = s.top->data;
+	draw(&s);
+	assert_string_equal(drawn, "a");
+	mode_push(&s, NULL, &full, (void *)"b");	/* covers a */
+	draw(&s);
+	assert_string_equal(drawn, "b");
+	mode_push(&s, NULL, &overlay, (void *)"c");
+	mode_push(&s, NULL, &overlay, (void *)"d");
+	draw(&s);
+	assert_string_equal(drawn, "bcd");		/* bottom up from b */
+	mode_resize(&s, 30, 100);
+	assert_int_equal(resizes, 4);			/* every mode, once */
+	assert_int_equal(a->rows, 30);
+	assert_int_equal(a->cols, 100);
+	mode_free_all(&s);
+}
+
+/* ---- the panes: rebuilds follow generations ---- */
+
+static unsigned h1, h2;
+
+static int setup(void **state)
+{
+	(void)state;
+	fill_hosts(&h1, &h2);
+	fill_desktop(h1, "aaaaaaaa-0000-0000-0000-000000000001", "alice", DS_SHUTOFF);
+	fill_desktop(h2, "aaaaaaaa-0000-0000-0000-000000000002", "bob", DS_SHUTOFF);
+	fill_bases(h1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	model_free();
+	return 0;
+}
+
+static void test_rebuild_on_generation(void **state)
+{
+	/* 200 x 50: the wall layout shows hosts, pools, desktops and volumes */
+	struct panes *p = panes_new(50, 200, 1);
+	unsigned d, po, ho;
+
+	(void)state;
+	assert_int_equal(panes_refresh(p, 0), 4);
+	assert_int_equal(panes_builds(p, PANE_JOBS), 0);	/* hidden */
+	assert_int_equal(panes_table(p, PANE_DESKTOPS)->nrows, 2);
+	/* nothing moved: nothing is rebuilt, however often we draw */
+	assert_int_equal(panes_refresh(p, 0), 0);
+	assert_int_equal(panes_refresh(p, 0), 0);
+	d = panes_builds(p, PANE_DESKTOPS);
+	po = panes_builds(p, PANE_POOLS);
+	ho = panes_builds(p, PANE_HOSTS);
+	/* a desktop changes: the panes showing desktops, not the pools */
+	model_desktop_set_state(h1, "aaaaaaaa-0000-0000-0000-000000000001", DS_RUNNING, 1);
+	panes_refresh(p, 0);
+	assert_int_equal(panes_builds(p, PANE_DESKTOPS), d + 1);
+	assert_int_equal(panes_builds(p, PANE_HOSTS), ho + 1);	/* running count */
+	assert_int_equal(panes_builds(p, PANE_POOLS), po);
+	assert_string_equal(panes_table(p, PANE_DESKTOPS)->rows[0].state, "running");
+	/* a removal alone (no newer generation) still counts */
+	model_desktop_gone(h2, "aaaaaaaa-0000-0000-0000-000000000002");
+	panes_refresh(p, 0);
+	assert_int_equal(panes_builds(p, PANE_DESKTOPS), d + 2);
+	assert_int_equal(panes_table(p, PANE_DESKTOPS)->nrows, 1);
+	assert_int_equal(panes_builds(p, PANE_POOLS), po);
+	/* a tick (clocks, spinners) rebuilds what is shown */
+	assert_int_equal(panes_refresh(p, 1), 4);
+	panes_free(p);
+}
+
+/* The jobs pane follows the job layer's own counter. */
+static void test_rebuild_on_job(void **state)
+{
+	struct panes *p = panes_new(50, 200, 1);
+	struct job_target t = { .uuid = "aaaaaaaa-0000-0000-0000-000000000001",
+		.name = "alice", .host_id = 0, .host = "hv1" };
+	unsigned jobs, desktops, id;
+
+	(void)state;
+	t.host_id = h1;
+	panes_set_focus(p, PANE_JOBS);		/* shown instead of volumes */
+	panes_refresh(p, 0);
+	assert_int_equal(panes_refresh(p, 0), 0);
+	jobs = panes_builds(p, PANE_JOBS);
+	desktops = panes_builds(p, PANE_DESKTOPS);
+	id = job_new(JK_START, &t, NULL, NULL);
+	assert_int_equal(panes_refresh(p, 0), 1);
+	assert_int_equal(panes_builds(p, PANE_JOBS), jobs + 1);
+	assert_int_equal(panes_builds(p, PANE_DESKTOPS), desktops);
+	job_done(id);
+	panes_refresh(p, 0);
+	assert_int_equal(panes_builds(p, PANE_JOBS), jobs + 2);
+	panes_free(p);
+	jobs_free();
+}
+
+static void test_go(void **state)
+{
+	struct panes *p = panes_new(30, 100, 1);
+	enum pane_id pane;
+	const char *key;
+
+	(void)state;
+	panes_refresh(p, 0);
+	assert_int_equal(panes_go(p, "bob", -1), 0);
+	key = panes_selected(p, &pane);
+	assert_int_equal(pane, PANE_DESKTOPS);
+	assert_string_equal(key, "aaaaaaaa-0000-0000-0000-000000000002");
+	assert_int_equal(panes_go(p, "hv2", -1), 0);
+	key = panes_selected(p, &pane);
+	assert_int_equal(pane, PANE_HOSTS);
+	assert_string_equal(key, "hv2");
+	assert_int_equal(panes_go(p, "bases", -1), 0);		/* a hidden pane */
+	assert_int_equal(panes_focus(p), PANE_POOLS);
+	assert_int_equal(panes_go(p, "tmpl.qcow2", -1), 0);	/* under its base */
+	key = panes_selected(p, &pane);
+	assert_int_equal(pane, PANE_VOLUMES);
+	/* the row key is the view's (a local pool's volume: host and path) */
+	assert_non_null(strstr(key, "/nfs/bases/tmpl.qcow2"));
+	assert_int_equal(panes_go(p, "qcow2", -1), -1);	/* names, not substrings */
+	assert_int_equal(panes_go(p, "nope", -1), -1);
+	assert_int_equal(panes_go(p, "hv1", PANE_DESKTOPS), -1);
+	/* the filter of the pane gone to is cleared */
+	table_set_filter(panes_table(p, PANE_DESKTOPS), "zzz");
+	assert_int_equal(panes_go(p, "alice", PANE_DESKTOPS), 0);
+	assert_null(panes_table(p, PANE_DESKTOPS)->filter);
+	panes_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_push_pop_free),
+		cmocka_unit_test(test_draw_order_and_resize),
+		cmocka_unit_test_setup_teardown(test_rebuild_on_generation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rebuild_on_job, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_go, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
