@@ -79,13 +79,14 @@ asan: deps
 	@if [ "$$(id -u)" -eq 0 ]; then HVDECK=$(CURDIR)/build-asan/hvdeck scripts/run-tests.sh; \
 	else echo "asan: lab tests skipped (need root)"; fi
 
-# Threads under ThreadSanitizer: unit tests, then the engine (event loop,
-# workers, model) against libvirt's in-process test driver.
+# Threads under ThreadSanitizer: unit tests (test_engine drives real events
+# through an oracle connection), then dump and watch against libvirt's
+# in-process test driver. G_SLICE: see tests/tsan.supp.
 tsan: deps
-	@TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+	@G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" \
 	    $(MAKE) --no-print-directory BUILD=build-tsan CFLAGS="-O1 -g -fsanitize=thread" \
 	    LDFLAGS="-fsanitize=thread" build-tsan/hvdeck unit
-	@TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" scripts/tsan-engine.sh build-tsan/hvdeck
+	@G_SLICE=always-malloc TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/tests/tsan.supp" scripts/tsan-engine.sh build-tsan/hvdeck
 
 # libFuzzer on every parser (tests/fuzz/), FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 30

@@ -6,7 +6,9 @@
  * stderr printing, and start the thread. Must run before the first
  * connection is opened. Returns 0 or -1 with *cause (caller frees). */
 int evloop_start(char **cause);
-/* Stop and join the thread. Safe when not started. */
+/* Let the loop run its pending work (what closed connections left) for a
+ * moment, then stop and join the thread. Call after every connection is
+ * closed. Safe when not started. */
 void evloop_stop(void);
 
 /* libvirt's last error on this thread as a fresh string (never NULL). */

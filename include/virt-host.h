@@ -2,12 +2,15 @@
  * virConnectPtr: it connects (with keepalive and a close callback),
  * reconnects with jittered exponential backoff, runs the full inventory,
  * polls bulk stats, and serves a queue of requests that event callbacks and
- * actions put there. Nothing here blocks the caller. */
+ * actions put there. Nothing here blocks the caller.
+ *
+ * Everything outside virt-host.c names a host by its model id: a worker
+ * (and its connection) may go away at any time, an id only stops being
+ * found. */
 #ifndef HVDECK_VIRT_HOST_H
 #define HVDECK_VIRT_HOST_H
 
 #include <libvirt/libvirt.h>
-#include <pthread.h>
 
 #include "config.h"
 
@@ -16,13 +19,14 @@ enum req_kind {
 	REQ_POOL_EVENT,    /* re-read a pool after a lifecycle/refresh event */
 	REQ_POOL_REFRESH,  /* refresh (rescan) a pool, then re-read it */
 	REQ_JOB,           /* read the progress of a domain's job */
-	REQ_CALL,          /* run an action's function on the connection */
+	REQ_CALL,          /* run a function on the connection */
 };
 
-/* An action's function, run on the host's worker thread with its open
- * connection (conn is NULL when the host is not connected). */
+/* A function run on the host's worker thread with its open connection
+ * (conn is NULL when the host is not connected, or the worker stops). */
 typedef void (*host_call_fn)(virConnectPtr conn, unsigned host_id, void *ctx);
 
+/* One queued request (the queue itself: virt-queue.h). */
 struct host_request {
 	enum req_kind kind;
 	char *arg;                  /* UUID or pool name */
@@ -32,55 +36,39 @@ struct host_request {
 	struct host_request *next;
 };
 
-struct host_worker {
-	unsigned host_id;
-	char *name, *uri;
-	int read_only;
-	int stats_interval_ms;
-	pthread_t thread;
-	int started;
-	pthread_mutex_t lock;       /* guards everything below */
-	pthread_cond_t cond;
-	struct host_request *head, *tail;
-	int stop;
-	int closed;                 /* the close callback fired */
-	int close_reason;
-	char **self_refreshed;      /* pools we refreshed: their event is ours */
-	size_t nself_refreshed;
-	/* worker thread only */
-	virConnectPtr conn;
-	int domain_cb[8];
-	int pool_cb[2];
-	int ncb_domain, ncb_pool;
-};
-
 /* Start a model host and a worker for every configured host. */
 void hosts_start(const struct config *cfg, int read_only);
 /* Start one more host at run time (add-host). Returns the host id. */
 unsigned hosts_add(const struct config_host *ch, int read_only,
     int stats_interval);
-/* Ask every worker to stop and wait up to timeout_ms for them. Returns how
- * many are still running (stuck in a connect): then nothing they use may be
- * freed. Call before evloop_stop(). */
+/* Ask every worker to stop and wait up to timeout_ms for them, and up to
+ * 10 s more for those that are closing their connection (not stuck in a
+ * connect). Returns how many are still running: then nothing they use may
+ * be freed, and the event loop must not stop. Call before evloop_stop(). */
 int hosts_stop(int timeout_ms);
 /* Release workers after the event loop has stopped. */
 void hosts_free(void);
 
 /* Queue a request for a host (copies arg). Unknown hosts are ignored.
- * Duplicate REQ_DOMAIN/REQ_POOL_* requests already queued are dropped. */
+ * Duplicate REQ_DOMAIN/REQ_POOL_* requests already queued are dropped.
+ * Safe on the event-loop thread: takes only short queue locks. */
 void host_request(unsigned host_id, enum req_kind kind, const char *arg,
     int propagate);
-/* Queue a function to run on the host's worker (actions). Returns 0, or -1
- * when there is no such host or its worker is stopping (fn is then not
- * called). A queued fn always runs: with conn NULL when the host went
- * offline first (the worker drains its queue then). */
+/* Queue fn to run once on the host's worker, in order with the host's other
+ * requests. Returns 0: fn will be called exactly once and owns ctx (with
+ * conn NULL when the host went offline first: the worker drains its queue
+ * then). Returns -1 when there is no such host or its worker is stopping:
+ * fn is not called, ctx stays the caller's. */
 int host_call(unsigned host_id, host_call_fn fn, void *ctx);
+/* Drop the host's connection and connect again at once (the connection is
+ * then "closed by the client"). Unknown hosts are ignored. */
+void host_reconnect(unsigned host_id);
 
-/* Worker internals shared with virt-events.c and virt-sync.c. */
-struct host_worker *host_worker_find(unsigned host_id);
-void host_queue(struct host_worker *w, struct host_request *r);
-void host_mark_self_refresh(struct host_worker *w, const char *pool);
+/* Pool refreshes the worker made itself: the refresh event libvirt sends
+ * back for one is not news. Markers belong to one connection: they are
+ * forgotten when it closes. */
+void host_mark_self_refresh(unsigned host_id, const char *pool);
 /* 1 if the refresh event for pool was caused by us (and forget it). */
-int host_take_self_refresh(struct host_worker *w, const char *pool);
+int host_take_self_refresh(unsigned host_id, const char *pool);
 
 #endif

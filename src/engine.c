@@ -29,10 +29,22 @@ int engine_start(const struct config *cfg, int read_only)
 	return 0;
 }
 
+static int left_behind;
+
+int engine_left_behind(void)
+{
+	return left_behind;
+}
+
+/* Connections close on their workers while the event loop still runs
+ * (their close needs it); the loop stops after the last one. */
 void engine_stop(void)
 {
 	/* job threads hold connections of their own: cancel them first */
-	if (jobs_stop(1000) > 0 || hosts_stop(1000) > 0)
+	left_behind = jobs_stop(1000);
+	if (left_behind == 0)
+		left_behind = hosts_stop(1000);
+	if (left_behind > 0)
 		return;
 	evloop_stop();
 	hosts_free();

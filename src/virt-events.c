@@ -1,91 +1,171 @@
 /* virt-events.c — libvirt callbacks, run on the event-loop thread. They
- * never wait for libvirt: each turns its event into a request for the
- * host's worker (re-read one domain or one pool), or a direct job update
- * that needs no reply from the host. */
+ * never wait: no libvirt call that needs the host, no model lock. Each
+ * turns its event into requests for the host's worker (re-read a domain
+ * or a pool, or apply a job change to the model), so a slow model reader
+ * can never stall the loop that carries every host's keepalives.
+ *
+ * A callback's opaque is its own small context holding the host id, freed
+ * by libvirt (through the free callback) when the callback goes: a host
+ * that is removed leaves ids that are no longer found, never a dangling
+ * worker pointer. */
 #include "virt-events.h"
 #include "virt-evloop.h"
+#include "virt-host.h"
 #include "model.h"
 #include "log.h"
 #include "util.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void reread_domain(struct host_worker *w, virDomainPtr dom)
+struct ev_ctx {
+	unsigned host_id;
+};
+
+static atomic_long live_contexts;
+
+static struct ev_ctx *ctx_new(unsigned host_id)
+{
+	struct ev_ctx *c = xcalloc(1, sizeof *c);
+
+	c->host_id = host_id;
+	atomic_fetch_add(&live_contexts, 1);
+	return c;
+}
+
+static void ctx_free(void *opaque)
+{
+	atomic_fetch_sub(&live_contexts, 1);
+	free(opaque);
+}
+
+long events_live_contexts(void)
+{
+	return atomic_load(&live_contexts);
+}
+
+static unsigned host_of(void *opaque)
+{
+	return ((struct ev_ctx *)opaque)->host_id;
+}
+
+/* ---- job changes, applied to the model on the worker ---- */
+
+enum job_change { JC_END, JC_BLOCK_JOB, JC_ITERATION, JC_REBOOTED };
+
+struct job_note {
+	enum job_change change;
+	char uuid[VIR_UUID_STRING_BUFLEN];
+	uint64_t iteration;
+};
+
+/* On the worker, in order with the host's re-reads and job polls (which
+ * run there too), so an event and a poll never interleave their
+ * read-modify-write of the same desktop's job fields. */
+static void apply_job_note(virConnectPtr conn, unsigned host_id, void *ctx)
+{
+	struct job_note *n = ctx;
+	const struct m_desktop *d;
+	double pct = -1;
+
+	(void)conn;
+	(void)host_id;
+	switch (n->change) {
+	case JC_END:
+		model_desktop_job(n->uuid, 0, NULL, -1, 0);
+		break;
+	case JC_BLOCK_JOB:
+		model_desktop_job(n->uuid, 1, "block job", -1, 0);
+		break;
+	case JC_ITERATION:
+		/* keep a percentage the job poll measured; the event counts */
+		model_lock();
+		d = model_desktop(n->uuid);
+		if (d != NULL && d->job_active)
+			pct = d->job_pct;
+		model_unlock();
+		model_desktop_job(n->uuid, 1, "migration", pct, n->iteration);
+		break;
+	case JC_REBOOTED:
+		/* a reboot keeps the state "running": this event is its answer */
+		model_desktop_pending(n->uuid, NULL);
+		break;
+	}
+	free(n);
+}
+
+static void note_job(unsigned host_id, virDomainPtr dom,
+    enum job_change change, uint64_t iteration)
+{
+	struct job_note *n = xcalloc(1, sizeof *n);
+
+	n->change = change;
+	n->iteration = iteration;
+	if (virDomainGetUUIDString(dom, n->uuid) != 0 ||
+	    host_call(host_id, apply_job_note, n) < 0)
+		free(n);
+}
+
+static void reread_domain(unsigned host_id, virDomainPtr dom)
 {
 	char uuid[VIR_UUID_STRING_BUFLEN];
 
 	if (virDomainGetUUIDString(dom, uuid) == 0)
-		host_request(w->host_id, REQ_DOMAIN, uuid, 0);
+		host_request(host_id, REQ_DOMAIN, uuid, 0);
 }
+
+/* ---- the callbacks ---- */
 
 static int on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event,
     int detail, void *opaque)
 {
 	(void)conn;
-	log_msg(LOG_DEBUG, "%s: domain %s lifecycle %d/%d",
-	    ((struct host_worker *)opaque)->name, virDomainGetName(dom), event, detail);
-	reread_domain(opaque, dom);
+	log_msg(LOG_DEBUG, "host %u: domain %s lifecycle %d/%d",
+	    host_of(opaque), virDomainGetName(dom), event, detail);
+	reread_domain(host_of(opaque), dom);
 	return 0;
 }
 
 static void on_generic(virConnectPtr conn, virDomainPtr dom, void *opaque)
 {
 	(void)conn;
-	reread_domain(opaque, dom);
+	reread_domain(host_of(opaque), dom);
 }
 
 static void on_job_completed(virConnectPtr conn, virDomainPtr dom,
     virTypedParameterPtr params, int nparams, void *opaque)
 {
-	char uuid[VIR_UUID_STRING_BUFLEN];
-
 	(void)conn;
 	(void)params;
 	(void)nparams;
-	if (virDomainGetUUIDString(dom, uuid) == 0)
-		model_desktop_job(uuid, 0, NULL, -1, 0);
-	reread_domain(opaque, dom);
+	note_job(host_of(opaque), dom, JC_END, 0);
+	reread_domain(host_of(opaque), dom);
 }
 
 static void on_migration_iteration(virConnectPtr conn, virDomainPtr dom,
     int iteration, void *opaque)
 {
 	char uuid[VIR_UUID_STRING_BUFLEN];
-	const struct m_desktop *d;
-	double pct = -1;
 
 	(void)conn;
-	if (virDomainGetUUIDString(dom, uuid) != 0)
-		return;
-	/* keep a percentage an action measured; the event only counts */
-	model_lock();
-	d = model_desktop(uuid);
-	if (d != NULL && d->job_active)
-		pct = d->job_pct;
-	model_unlock();
-	model_desktop_job(uuid, 1, "migration", pct, (uint64_t)iteration);
-	host_request(((struct host_worker *)opaque)->host_id, REQ_JOB, uuid, 0);
+	note_job(host_of(opaque), dom, JC_ITERATION, (uint64_t)iteration);
+	if (virDomainGetUUIDString(dom, uuid) == 0)
+		host_request(host_of(opaque), REQ_JOB, uuid, 0);
 }
 
 static void on_block_job(virConnectPtr conn, virDomainPtr dom,
     const char *disk, int type, int status, void *opaque)
 {
-	char uuid[VIR_UUID_STRING_BUFLEN];
-
 	(void)conn;
 	(void)type;
-	if (virDomainGetUUIDString(dom, uuid) != 0)
-		return;
-	if (status == VIR_DOMAIN_BLOCK_JOB_COMPLETED ||
+	note_job(host_of(opaque), dom,
+	    status == VIR_DOMAIN_BLOCK_JOB_COMPLETED ||
 	    status == VIR_DOMAIN_BLOCK_JOB_FAILED ||
-	    status == VIR_DOMAIN_BLOCK_JOB_CANCELED)
-		model_desktop_job(uuid, 0, NULL, -1, 0);
-	else
-		model_desktop_job(uuid, 1, "block job", -1, 0);
-	log_msg(LOG_INFO, "%s: block job on %s: status %d",
-	    ((struct host_worker *)opaque)->name, disk, status);
-	reread_domain(opaque, dom);
+	    status == VIR_DOMAIN_BLOCK_JOB_CANCELED ? JC_END : JC_BLOCK_JOB, 0);
+	log_msg(LOG_INFO, "host %u: block job on %s: status %d",
+	    host_of(opaque), disk, status);
+	reread_domain(host_of(opaque), dom);
 }
 
 static void on_device_removed(virConnectPtr conn, virDomainPtr dom,
@@ -105,31 +185,25 @@ static void on_metadata(virConnectPtr conn, virDomainPtr dom, int type,
 
 static void on_reboot(virConnectPtr conn, virDomainPtr dom, void *opaque)
 {
-	char uuid[VIR_UUID_STRING_BUFLEN];
-
-	/* a reboot keeps the state "running": this event is its answer */
-	if (virDomainGetUUIDString(dom, uuid) == 0)
-		model_desktop_pending(uuid, NULL);
+	note_job(host_of(opaque), dom, JC_REBOOTED, 0);
 	on_generic(conn, dom, opaque);
 }
 
 static void on_pool_lifecycle(virConnectPtr conn, virStoragePoolPtr pool,
     int event, int detail, void *opaque)
 {
-	struct host_worker *w = opaque;
 	const char *name = virStoragePoolGetName(pool);
 
 	(void)conn;
 	(void)detail;
 	(void)event;
 	if (name != NULL)
-		host_request(w->host_id, REQ_POOL_EVENT, name, 0);
+		host_request(host_of(opaque), REQ_POOL_EVENT, name, 0);
 }
 
 static void on_pool_refresh(virConnectPtr conn, virStoragePoolPtr pool,
     void *opaque)
 {
-	struct host_worker *w = opaque;
 	const char *name = virStoragePoolGetName(pool);
 
 	(void)conn;
@@ -138,8 +212,8 @@ static void on_pool_refresh(virConnectPtr conn, virStoragePoolPtr pool,
 	/* A refresh we asked for ourselves (to follow shared storage) is
 	 * already re-read by the worker that asked, right after the call,
 	 * and must not bounce back to the host that told us. */
-	if (!host_take_self_refresh(w, name))
-		host_request(w->host_id, REQ_POOL_EVENT, name, 1);
+	if (!host_take_self_refresh(host_of(opaque), name))
+		host_request(host_of(opaque), REQ_POOL_EVENT, name, 1);
 }
 
 /* The table: one row per event hvdeck follows. */
@@ -167,51 +241,60 @@ static const struct {
 };
 
 _Static_assert(sizeof domain_events / sizeof domain_events[0] <=
-    sizeof ((struct host_worker *)0)->domain_cb / sizeof(int),
-    "room for every domain callback id");
+    EVENTS_MAX_DOMAIN, "room for every domain callback id");
 _Static_assert(sizeof pool_events / sizeof pool_events[0] <=
-    sizeof ((struct host_worker *)0)->pool_cb / sizeof(int),
-    "room for every pool callback id");
+    EVENTS_MAX_POOL, "room for every pool callback id");
 
-int events_register(struct host_worker *w, char **cause)
+int events_register(virConnectPtr conn, unsigned host_id,
+    struct events_reg *reg, char **cause)
 {
+	struct ev_ctx *c;
+	const char *what = NULL;
 	size_t i;
 	int id;
 
-	w->ncb_domain = w->ncb_pool = 0;
-	for (i = 0; i < sizeof domain_events / sizeof domain_events[0]; i++) {
-		id = virConnectDomainEventRegisterAny(w->conn, NULL,
-		    domain_events[i].id, domain_events[i].cb, w, NULL);
-		if (id < 0)
-			goto fail;
-		w->domain_cb[w->ncb_domain++] = id;
+	reg->ncb_domain = reg->ncb_pool = 0;
+	for (i = 0; what == NULL && i < sizeof domain_events / sizeof domain_events[0]; i++) {
+		c = ctx_new(host_id);
+		id = virConnectDomainEventRegisterAny(conn, NULL,
+		    domain_events[i].id, domain_events[i].cb, c, ctx_free);
+		if (id < 0) {
+			ctx_free(c);	/* libvirt frees nothing it refused */
+			what = domain_events[i].name;
+		} else {
+			reg->domain_cb[reg->ncb_domain++] = id;
+		}
 	}
-	for (i = 0; i < sizeof pool_events / sizeof pool_events[0]; i++) {
-		id = virConnectStoragePoolEventRegisterAny(w->conn, NULL,
-		    pool_events[i].id, pool_events[i].cb, w, NULL);
-		if (id < 0)
-			goto fail;
-		w->pool_cb[w->ncb_pool++] = id;
+	for (i = 0; what == NULL && i < sizeof pool_events / sizeof pool_events[0]; i++) {
+		c = ctx_new(host_id);
+		id = virConnectStoragePoolEventRegisterAny(conn, NULL,
+		    pool_events[i].id, pool_events[i].cb, c, ctx_free);
+		if (id < 0) {
+			ctx_free(c);
+			what = pool_events[i].name;
+		} else {
+			reg->pool_cb[reg->ncb_pool++] = id;
+		}
 	}
-	return 0;
-fail:
+	if (what == NULL)
+		return 0;
 	{
 		char *msg = evloop_last_error("event registration failed");
 
-		*cause = xasprintf("cannot follow events: %s", msg);
+		*cause = xasprintf("cannot follow %s events: %s", what, msg);
 		free(msg);
 	}
-	events_deregister(w);
+	events_deregister(conn, reg);
 	return -1;
 }
 
-void events_deregister(struct host_worker *w)
+void events_deregister(virConnectPtr conn, struct events_reg *reg)
 {
 	int i;
 
-	for (i = 0; i < w->ncb_domain; i++)
-		virConnectDomainEventDeregisterAny(w->conn, w->domain_cb[i]);
-	for (i = 0; i < w->ncb_pool; i++)
-		virConnectStoragePoolEventDeregisterAny(w->conn, w->pool_cb[i]);
-	w->ncb_domain = w->ncb_pool = 0;
+	for (i = 0; i < reg->ncb_domain; i++)
+		virConnectDomainEventDeregisterAny(conn, reg->domain_cb[i]);
+	for (i = 0; i < reg->ncb_pool; i++)
+		virConnectStoragePoolEventDeregisterAny(conn, reg->pool_cb[i]);
+	reg->ncb_domain = reg->ncb_pool = 0;
 }

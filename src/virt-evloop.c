@@ -40,10 +40,17 @@ static void *loop_main(void *arg)
 	return NULL;
 }
 
-static void wake_timer(int timer, void *opaque)
+/* libvirt frees what a closed connection left in the loop (its socket
+ * watch, its keepalive timer, the client they hold) from idle callbacks
+ * of the loop itself: run the loop that long before it stops, so every
+ * connection is gone while the loop still exists. */
+#define DRAIN_MS 100
+
+static void stop_timer(int timer, void *opaque)
 {
 	(void)opaque;
 	virEventRemoveTimeout(timer);
+	atomic_store(&loop_stop, 1);
 }
 
 int evloop_start(char **cause)
@@ -69,9 +76,11 @@ void evloop_stop(void)
 {
 	if (!atomic_load(&loop_running))
 		return;
-	atomic_store(&loop_stop, 1);
-	/* A zero timeout makes the poll return so the flag is seen. */
-	virEventAddTimeout(0, wake_timer, NULL, NULL);
+	/* The flag is set on the loop's own thread, after DRAIN_MS of work. */
+	if (virEventAddTimeout(DRAIN_MS, stop_timer, NULL, NULL) < 0) {
+		atomic_store(&loop_stop, 1);
+		virEventAddTimeout(0, stop_timer, NULL, NULL);
+	}
 	pthread_join(loop_thread, NULL);
 	atomic_store(&loop_running, 0);
 }

@@ -14,6 +14,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -22,89 +23,193 @@
  * dead within about 9 s. */
 #define KEEPALIVE_INTERVAL 3
 #define KEEPALIVE_COUNT 2
+/* hosts_stop(): how long a worker that is not stuck connecting may take to
+ * close its connection. */
+#define HOSTS_CLOSE_GRACE_MS 10000
+
+/* Private: other threads hold a worker only between worker_get() and
+ * worker_put(), never across a wait, so a worker can go at any time. */
+struct host_worker {
+	unsigned host_id;
+	char *name, *uri;
+	int read_only;
+	int stats_interval_ms;
+	pthread_t thread;
+	int started;                /* joinable; set and cleared by the owner */
+	int refs;                   /* guarded by workers_lock */
+	pthread_mutex_t lock;       /* guards everything below */
+	pthread_cond_t cond;
+	struct host_request *head, *tail;
+	int stop;
+	int closed;                 /* the close callback fired */
+	int close_reason;
+	int reconnect;              /* host_reconnect(): no backoff */
+	int connecting;             /* inside virConnectOpenAuth: may hang */
+	char **self_refreshed;      /* pools we refreshed: their event is ours */
+	size_t nself_refreshed;
+	/* worker thread only */
+	virConnectPtr conn;
+	struct events_reg events;
+};
+
+/* The close callback's context: the host id, never the worker. */
+struct close_ctx {
+	unsigned host_id;
+};
 
 static pthread_mutex_t workers_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct host_worker **workers;
 static size_t nworkers;
 
-struct host_worker *host_worker_find(unsigned host_id)
+/* A reference to a listed worker, or NULL. */
+static struct host_worker *worker_get(unsigned host_id)
 {
 	struct host_worker *w = NULL;
 	size_t i;
 
 	pthread_mutex_lock(&workers_lock);
-	for (i = 0; i < nworkers; i++)
-		if (workers[i]->host_id == host_id)
+	for (i = 0; i < nworkers; i++) {
+		if (workers[i]->host_id == host_id) {
 			w = workers[i];
+			w->refs++;
+			break;
+		}
+	}
 	pthread_mutex_unlock(&workers_lock);
 	return w;
 }
 
-/* Returns -1 (r freed) once the worker is stopping: it drains its queue
- * one last time on the way out, so a request queued later would never be
- * served, nor a call's job ever end. */
-static int enqueue(struct host_worker *w, struct host_request *r)
+static void clear_self_refresh(struct host_worker *w)
 {
-	pthread_mutex_lock(&w->lock);
-	if (w->stop) {
-		pthread_mutex_unlock(&w->lock);
+	size_t i;
+
+	for (i = 0; i < w->nself_refreshed; i++)
+		free(w->self_refreshed[i]);
+	free(w->self_refreshed);
+	w->self_refreshed = NULL;
+	w->nself_refreshed = 0;
+}
+
+/* The last reference frees; its thread has been joined (or never ran). */
+static void worker_free(struct host_worker *w)
+{
+	struct host_request *r;
+
+	while ((r = w->head) != NULL) {
+		w->head = r->next;
+		if (r->kind == REQ_CALL)
+			r->fn(NULL, w->host_id, r->ctx);
+		queue_request_free(r);
+	}
+	clear_self_refresh(w);
+	free(w->name);
+	free(w->uri);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	free(w);
+}
+
+static void worker_put(struct host_worker *w)
+{
+	int last;
+
+	pthread_mutex_lock(&workers_lock);
+	last = --w->refs == 0;
+	pthread_mutex_unlock(&workers_lock);
+	if (last)
+		worker_free(w);
+}
+
+/* Queue r on the host's worker (r is taken). Returns -1 (r freed) for no
+ * such host, or once the worker is stopping: it drains its queue one last
+ * time on the way out, so a request queued later would never be served,
+ * nor a call's job ever end. */
+static int queue(unsigned host_id, struct host_request *r)
+{
+	struct host_worker *w = worker_get(host_id);
+	int rc = 0;
+
+	if (w == NULL) {
 		queue_request_free(r);
 		return -1;
 	}
-	if (queue_push(&w->head, &w->tail, r))
+	pthread_mutex_lock(&w->lock);
+	if (w->stop) {
+		queue_request_free(r);
+		rc = -1;
+	} else if (queue_push(&w->head, &w->tail, r)) {
 		pthread_cond_signal(&w->cond);
+	}
 	pthread_mutex_unlock(&w->lock);
-	return 0;
-}
-
-void host_queue(struct host_worker *w, struct host_request *r)
-{
-	enqueue(w, r);
+	worker_put(w);
+	return rc;
 }
 
 void host_request(unsigned host_id, enum req_kind kind, const char *arg,
     int propagate)
 {
-	struct host_worker *w = host_worker_find(host_id);
-	struct host_request *r;
+	struct host_request *r = xcalloc(1, sizeof *r);
 
-	if (w == NULL)
-		return;
-	r = xcalloc(1, sizeof *r);
 	r->kind = kind;
 	r->arg = xstrdup(arg);
 	r->propagate = propagate;
-	host_queue(w, r);
+	queue(host_id, r);
 }
 
 int host_call(unsigned host_id, host_call_fn fn, void *ctx)
 {
-	struct host_worker *w = host_worker_find(host_id);
-	struct host_request *r;
+	struct host_request *r = xcalloc(1, sizeof *r);
 
-	if (w == NULL)
-		return -1;
-	r = xcalloc(1, sizeof *r);
 	r->kind = REQ_CALL;
 	r->fn = fn;
 	r->ctx = ctx;
-	return enqueue(w, r);
+	return queue(host_id, r);
 }
 
-void host_mark_self_refresh(struct host_worker *w, const char *pool)
+/* Flag the connection closed and wake the worker (any thread). */
+static void flag_closed(unsigned host_id, int reason, int reconnect)
 {
+	struct host_worker *w = worker_get(host_id);
+
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	if (!w->closed)
+		w->close_reason = reason;
+	w->closed = 1;
+	w->reconnect |= reconnect;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	worker_put(w);
+}
+
+void host_reconnect(unsigned host_id)
+{
+	flag_closed(host_id, VIR_CONNECT_CLOSE_REASON_CLIENT, 1);
+}
+
+void host_mark_self_refresh(unsigned host_id, const char *pool)
+{
+	struct host_worker *w = worker_get(host_id);
+
+	if (w == NULL)
+		return;
 	pthread_mutex_lock(&w->lock);
 	w->self_refreshed = xreallocarray(w->self_refreshed,
 	    w->nself_refreshed + 1, sizeof *w->self_refreshed);
 	w->self_refreshed[w->nself_refreshed++] = xstrdup(pool);
 	pthread_mutex_unlock(&w->lock);
+	worker_put(w);
 }
 
-int host_take_self_refresh(struct host_worker *w, const char *pool)
+int host_take_self_refresh(unsigned host_id, const char *pool)
 {
+	struct host_worker *w = worker_get(host_id);
 	size_t i;
 	int found = 0;
 
+	if (w == NULL)
+		return 0;
 	pthread_mutex_lock(&w->lock);
 	for (i = 0; i < w->nself_refreshed; i++) {
 		if (strcmp(w->self_refreshed[i], pool) == 0) {
@@ -116,20 +221,15 @@ int host_take_self_refresh(struct host_worker *w, const char *pool)
 		}
 	}
 	pthread_mutex_unlock(&w->lock);
+	worker_put(w);
 	return found;
 }
 
 /* Runs on the event-loop thread: only flag and wake the worker. */
 static void close_callback(virConnectPtr conn, int reason, void *opaque)
 {
-	struct host_worker *w = opaque;
-
 	(void)conn;
-	pthread_mutex_lock(&w->lock);
-	w->closed = 1;
-	w->close_reason = reason;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
+	flag_closed(((struct close_ctx *)opaque)->host_id, reason, 0);
 }
 
 static const char *close_reason_text(int reason)
@@ -211,10 +311,10 @@ static void serve(struct host_worker *w, struct host_request *r)
 {
 	switch (r->kind) {
 	case REQ_DOMAIN:
-		sync_domain(w, r->arg);
+		sync_domain(w->conn, w->host_id, r->arg);
 		break;
 	case REQ_POOL_EVENT:
-		sync_pool(w, r->arg);
+		sync_pool(w->conn, w->host_id, r->arg);
 		if (r->propagate)
 			follow_shared_storage(w, r->arg);
 		break;
@@ -222,11 +322,11 @@ static void serve(struct host_worker *w, struct host_request *r)
 		virStoragePoolPtr pool = virStoragePoolLookupByName(w->conn, r->arg);
 
 		if (pool != NULL) {
-			host_mark_self_refresh(w, r->arg);
+			host_mark_self_refresh(w->host_id, r->arg);
 			if (virStoragePoolRefresh(pool, 0) < 0) {
 				char *msg = evloop_last_error("refresh failed");
 
-				host_take_self_refresh(w, r->arg);
+				host_take_self_refresh(w->host_id, r->arg);
 				model_event(SEV_WARN, "%s: refresh of pool %s: %s",
 				    w->name, r->arg, msg);
 				free(msg);
@@ -235,11 +335,11 @@ static void serve(struct host_worker *w, struct host_request *r)
 		}
 		/* re-read here, not on the refresh event: the event for a
 		 * refresh we made is dropped by on_pool_refresh */
-		sync_pool(w, r->arg);
+		sync_pool(w->conn, w->host_id, r->arg);
 		break;
 	}
 	case REQ_JOB:
-		sync_job(w, r->arg);
+		sync_job(w->conn, w->host_id, r->arg);
 		break;
 	case REQ_CALL:
 		r->fn(w->conn, w->host_id, r->ctx);
@@ -247,24 +347,45 @@ static void serve(struct host_worker *w, struct host_request *r)
 	}
 }
 
+static void close_ctx_free(void *opaque)
+{
+	free(opaque);
+}
+
 static int open_connection(struct host_worker *w, char **cause)
 {
 	unsigned flags = w->read_only ? VIR_CONNECT_RO : 0;
+	struct close_ctx *cc;
 
+	pthread_mutex_lock(&w->lock);
+	w->connecting = 1;
+	pthread_mutex_unlock(&w->lock);
 	w->conn = virConnectOpenAuth(w->uri, &no_prompt, flags);
+	pthread_mutex_lock(&w->lock);
+	w->connecting = 0;
+	pthread_mutex_unlock(&w->lock);
 	if (w->conn == NULL) {
 		*cause = evloop_last_error("cannot connect");
 		return -1;
 	}
 	pthread_mutex_lock(&w->lock);
 	w->closed = 0;
+	w->reconnect = 0;
 	pthread_mutex_unlock(&w->lock);
 	if (virConnectSetKeepAlive(w->conn, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT) < 0)
 		log_msg(LOG_DEBUG, "%s: keepalive not supported", w->name);
-	if (virConnectRegisterCloseCallback(w->conn, close_callback, w, NULL) < 0 ||
-	    events_register(w, cause) < 0) {
-		if (*cause == NULL)
-			*cause = evloop_last_error("cannot register callbacks");
+	cc = xcalloc(1, sizeof *cc);
+	cc->host_id = w->host_id;
+	if (virConnectRegisterCloseCallback(w->conn, close_callback, cc,
+	    close_ctx_free) < 0) {
+		free(cc);
+		*cause = evloop_last_error("cannot register callbacks");
+		virConnectClose(w->conn);
+		w->conn = NULL;
+		return -1;
+	}
+	if (events_register(w->conn, w->host_id, &w->events, cause) < 0) {
+		virConnectUnregisterCloseCallback(w->conn, close_callback);
 		virConnectClose(w->conn);
 		w->conn = NULL;
 		return -1;
@@ -272,14 +393,25 @@ static int open_connection(struct host_worker *w, char **cause)
 	return 0;
 }
 
+/* The order matters (issue 8): callbacks go first, while the connection
+ * still stands, so none of ours runs once virConnectClose() starts and each
+ * context is freed by libvirt through its free callback; then keepalive
+ * stops, so no probe or "dead" verdict runs on the event-loop thread while
+ * this thread tears the client down; then the close. The event loop keeps
+ * running through all of it (see engine_stop). Refreshes still awaiting
+ * their event will never see it on a new connection. */
 static void close_connection(struct host_worker *w)
 {
 	if (w->conn == NULL)
 		return;
-	events_deregister(w);
+	events_deregister(w->conn, &w->events);
 	virConnectUnregisterCloseCallback(w->conn, close_callback);
+	virConnectSetKeepAlive(w->conn, -1, 0);
 	virConnectClose(w->conn);
 	w->conn = NULL;
+	pthread_mutex_lock(&w->lock);
+	clear_self_refresh(w);
+	pthread_mutex_unlock(&w->lock);
 }
 
 /* Serve requests and poll stats until the connection closes or stop. */
@@ -301,7 +433,7 @@ static void run_online(struct host_worker *w)
 			queue_request_free(r);
 		}
 		if (util_now_ms() >= next_stats) {
-			sync_stats(w);
+			sync_stats(w->conn, w->host_id);
 			next_stats = util_now_ms() + w->stats_interval_ms;
 		}
 		if (virConnectIsAlive(w->conn) != 1) {
@@ -342,14 +474,20 @@ static void backoff_wait(struct host_worker *w, int ms)
 	pthread_mutex_unlock(&w->lock);
 }
 
-static int stopping(struct host_worker *w)
+/* One of w's flags, read under its lock. */
+static int flag_of(struct host_worker *w, const int *flag)
 {
-	int stop;
+	int v;
 
 	pthread_mutex_lock(&w->lock);
-	stop = w->stop;
+	v = *flag;
 	pthread_mutex_unlock(&w->lock);
-	return stop;
+	return v;
+}
+
+static int stopping(struct host_worker *w)
+{
+	return flag_of(w, &w->stop);
 }
 
 static void *worker_main(void *arg)
@@ -363,7 +501,7 @@ static void *worker_main(void *arg)
 	 * change per real change, not one per retry. */
 	model_host_set_state(w->host_id, HOST_CONNECTING, NULL);
 	while (!stopping(w)) {
-		if (open_connection(w, &cause) == 0 && sync_full(w, &cause) == 0) {
+		if (open_connection(w, &cause) == 0 && sync_full(w->conn, w->host_id, &cause) == 0) {
 			log_msg(LOG_INFO, "%s: connected to %s", w->name, w->uri);
 			model_host_set_state(w->host_id,
 			    w->read_only ? HOST_READONLY : HOST_ONLINE, NULL);
@@ -372,6 +510,8 @@ static void *worker_main(void *arg)
 			pthread_mutex_lock(&w->lock);
 			if (!w->stop)
 				cause = xstrdup(close_reason_text(w->close_reason));
+			if (w->reconnect)
+				backoff = 0;
 			pthread_mutex_unlock(&w->lock);
 		}
 		close_connection(w);
@@ -382,6 +522,10 @@ static void *worker_main(void *arg)
 			cause = NULL;
 		}
 		drain_offline(w);
+		if (backoff == 0) {	/* asked to reconnect: at once */
+			backoff = BACKOFF_MIN_MS;
+			continue;
+		}
 		backoff_wait(w, backoff);
 		backoff = queue_backoff_next(backoff);
 	}
@@ -402,6 +546,7 @@ unsigned hosts_add(const struct config_host *ch, int read_only,
 	w->uri = xstrdup(ch->uri);
 	w->read_only = read_only;
 	w->stats_interval_ms = stats_interval * 1000;
+	w->refs = 1;	/* the list's */
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -429,20 +574,38 @@ void hosts_start(const struct config *cfg, int read_only)
 		hosts_add(&cfg->hosts[i], read_only, cfg->stats_interval);
 }
 
+static void deadline_in(struct timespec *ts, int ms)
+{
+	clock_gettime(CLOCK_REALTIME, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (long)(ms % 1000) * 1000000;
+	if (ts->tv_nsec >= 1000000000) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000;
+	}
+}
+
+static int is_connecting(struct host_worker *w)
+{
+	return flag_of(w, &w->connecting);
+}
+
 int hosts_stop(int timeout_ms)
 {
 	struct host_worker **list;
 	struct timespec ts;
 	size_t i, n;
-	int stragglers = 0;
+	int stragglers = 0, pass;
 
 	/* Join without holding workers_lock: a stopping worker (or an event
 	 * callback) may still look workers up, e.g. to pass on a refresh. */
 	pthread_mutex_lock(&workers_lock);
 	n = nworkers;
 	list = xcalloc(n + 1, sizeof *list);
-	if (n > 0)	/* workers is NULL before the first host */
-		memcpy(list, workers, n * sizeof *list);
+	for (i = 0; i < n; i++) {
+		list[i] = workers[i];
+		list[i]->refs++;
+	}
 	pthread_mutex_unlock(&workers_lock);
 
 	for (i = 0; i < n; i++) {
@@ -451,25 +614,28 @@ int hosts_stop(int timeout_ms)
 		pthread_cond_signal(&list[i]->cond);
 		pthread_mutex_unlock(&list[i]->lock);
 	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += timeout_ms / 1000;
-	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
+	/* Pass 0 waits timeout_ms for everyone. Pass 1 waits longer for a
+	 * worker that is closing or finishing a read (over SSH under load that
+	 * can take seconds): only one stuck in a connect to a silent host is
+	 * left behind, and the process is then about to exit. */
+	for (pass = 0; pass < 2; pass++) {
+		deadline_in(&ts, pass == 0 ? timeout_ms : HOSTS_CLOSE_GRACE_MS);
+		for (i = 0; i < n; i++) {
+			if (!list[i]->started ||
+			    (pass == 1 && is_connecting(list[i])))
+				continue;
+			if (pthread_timedjoin_np(list[i]->thread, NULL, &ts) == 0)
+				list[i]->started = 0;
+		}
 	}
 	for (i = 0; i < n; i++) {
-		if (!list[i]->started)
-			continue;
-		/* A worker stuck in a TCP connect to a silent host is left
-		 * behind; the process is about to exit. */
-		if (pthread_timedjoin_np(list[i]->thread, NULL, &ts) == 0) {
-			list[i]->started = 0;
-		} else {
-			log_msg(LOG_INFO, "%s: worker did not stop in time",
-			    list[i]->name);
+		if (list[i]->started) {
+			log_msg(LOG_INFO, "%s: worker did not stop in time%s",
+			    list[i]->name, is_connecting(list[i]) ?
+			    " (still connecting)" : "");
 			stragglers++;
 		}
+		worker_put(list[i]);
 	}
 	free(list);
 	return stragglers;
@@ -477,25 +643,19 @@ int hosts_stop(int timeout_ms)
 
 void hosts_free(void)
 {
-	size_t i, k;
+	struct host_worker **list;
+	size_t i, n;
 
 	pthread_mutex_lock(&workers_lock);
-	for (i = 0; i < nworkers; i++) {
-		struct host_worker *w = workers[i];
-
-		if (w->started)
-			continue;	/* still running: never free under it */
-		for (k = 0; k < w->nself_refreshed; k++)
-			free(w->self_refreshed[k]);
-		free(w->self_refreshed);
-		free(w->name);
-		free(w->uri);
-		pthread_mutex_destroy(&w->lock);
-		pthread_cond_destroy(&w->cond);
-		free(w);
-	}
-	free(workers);
+	list = workers;
+	n = nworkers;
 	workers = NULL;
 	nworkers = 0;
 	pthread_mutex_unlock(&workers_lock);
+	/* A worker still running (stuck in a connect) keeps the list's
+	 * reference: it is never freed under its thread. */
+	for (i = 0; i < n; i++)
+		if (!list[i]->started)
+			worker_put(list[i]);
+	free(list);
 }

@@ -14,9 +14,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The host being read, for this call only: its connection, its model id
+ * and its name for messages. */
+struct sync_host {
+	virConnectPtr conn;
+	unsigned host_id;
+	char name[128];
+};
+
+static struct sync_host host_for(virConnectPtr conn, unsigned host_id)
+{
+	struct sync_host h;
+	const struct m_host *mh;
+
+	h.conn = conn;
+	h.host_id = host_id;
+	model_lock();
+	mh = model_host(host_id);
+	snprintf(h.name, sizeof h.name, "%s", mh != NULL ? mh->name : "?");
+	model_unlock();
+	return h;
+}
+
 /* A failed read is the operator's business too: the events strip shows
  * libvirt's own message (and the log keeps it). */
-static void warn_libvirt(struct host_worker *w, const char *what)
+static void warn_libvirt(struct sync_host *w, const char *what)
 {
 	char *msg = evloop_last_error("failed");
 
@@ -29,7 +51,7 @@ static void warn_libvirt(struct host_worker *w, const char *what)
 	free(msg);
 }
 
-static void read_domain(struct host_worker *w, virDomainPtr dom)
+static void read_domain(struct sync_host *w, virDomainPtr dom)
 {
 	char uuid[VIR_UUID_STRING_BUFLEN];
 	struct xml_domain xml;
@@ -57,7 +79,7 @@ static void read_domain(struct host_worker *w, virDomainPtr dom)
 	virtxml_domain_free(&xml);
 }
 
-void sync_domain(struct host_worker *w, const char *uuid)
+static void read_domain_by_uuid(struct sync_host *w, const char *uuid)
 {
 	virDomainPtr dom = virDomainLookupByUUIDString(w->conn, uuid);
 
@@ -74,7 +96,14 @@ void sync_domain(struct host_worker *w, const char *uuid)
 	virDomainFree(dom);
 }
 
-static void read_volume(struct host_worker *w, virStorageVolPtr vol,
+void sync_domain(virConnectPtr conn, unsigned host_id, const char *uuid)
+{
+	struct sync_host h = host_for(conn, host_id);
+
+	read_domain_by_uuid(&h, uuid);
+}
+
+static void read_volume(struct sync_host *w, virStorageVolPtr vol,
     struct m_volume *out)
 {
 	struct xml_volume x;
@@ -105,7 +134,7 @@ static void read_volume(struct host_worker *w, virStorageVolPtr vol,
 	virtxml_volume_free(&x);
 }
 
-static void read_pool(struct host_worker *w, virStoragePoolPtr pool)
+static void read_pool(struct sync_host *w, virStoragePoolPtr pool)
 {
 	struct m_pool info;
 	struct xml_pool x;
@@ -163,7 +192,7 @@ static void read_pool(struct host_worker *w, virStoragePoolPtr pool)
 	virtxml_pool_free(&x);
 }
 
-void sync_pool(struct host_worker *w, const char *name)
+static void read_pool_by_name(struct sync_host *w, const char *name)
 {
 	virStoragePoolPtr pool = virStoragePoolLookupByName(w->conn, name);
 
@@ -180,7 +209,14 @@ void sync_pool(struct host_worker *w, const char *name)
 	virStoragePoolFree(pool);
 }
 
-static int sync_facts(struct host_worker *w, char **cause)
+void sync_pool(virConnectPtr conn, unsigned host_id, const char *name)
+{
+	struct sync_host h = host_for(conn, host_id);
+
+	read_pool_by_name(&h, name);
+}
+
+static int sync_facts(struct sync_host *w, char **cause)
 {
 	struct host_facts f;
 	virNodeInfo ni;
@@ -224,7 +260,7 @@ static int sync_facts(struct host_worker *w, char **cause)
 	return 0;
 }
 
-int sync_full(struct host_worker *w, char **cause)
+static int read_all(struct sync_host *w, char **cause)
 {
 	virDomainPtr *doms = NULL;
 	virStoragePoolPtr *pools = NULL;
@@ -258,7 +294,14 @@ int sync_full(struct host_worker *w, char **cause)
 	return 0;
 }
 
-void sync_job(struct host_worker *w, const char *uuid)
+int sync_full(virConnectPtr conn, unsigned host_id, char **cause)
+{
+	struct sync_host h = host_for(conn, host_id);
+
+	return read_all(&h, cause);
+}
+
+static void read_job(struct sync_host *w, const char *uuid)
 {
 	virDomainPtr dom = virDomainLookupByUUIDString(w->conn, uuid);
 	virTypedParameterPtr params = NULL;
@@ -295,6 +338,13 @@ void sync_job(struct host_worker *w, const char *uuid)
 	virDomainFree(dom);
 }
 
+void sync_job(virConnectPtr conn, unsigned host_id, const char *uuid)
+{
+	struct sync_host h = host_for(conn, host_id);
+
+	read_job(&h, uuid);
+}
+
 /* Sum "PREFIX.N.FIELD" over N = 0 .. "PREFIX.count" - 1. */
 static uint64_t sum_indexed(virTypedParameterPtr p, int np, const char *prefix,
     const char *field)
@@ -314,7 +364,7 @@ static uint64_t sum_indexed(virTypedParameterPtr p, int np, const char *prefix,
 	return total;
 }
 
-static void sync_node_stats(struct host_worker *w)
+static void sync_node_stats(struct sync_host *w)
 {
 	virNodeCPUStatsPtr params;
 	int n = 0, i;
@@ -344,7 +394,7 @@ static void sync_node_stats(struct host_worker *w)
 
 /* Jobs started elsewhere (virsh) only announce iterations: poll their
  * progress with the stats. */
-static void request_job_progress(struct host_worker *w)
+static void request_job_progress(struct sync_host *w)
 {
 	struct m_desktop **ds;
 	const struct m_place *p;
@@ -361,13 +411,13 @@ static void request_job_progress(struct host_worker *w)
 	}
 	model_unlock();
 	for (i = 0; i < k; i++) {
-		sync_job(w, uuids[i]);
+		read_job(w, uuids[i]);
 		free(uuids[i]);
 	}
 	free(uuids);
 }
 
-void sync_stats(struct host_worker *w)
+static void read_stats(struct sync_host *w)
 {
 	virDomainStatsRecordPtr *recs = NULL;
 	struct desktop_sample s;
@@ -404,4 +454,11 @@ void sync_stats(struct host_worker *w)
 		model_desktop_stats(w->host_id, uuid, &s);
 	}
 	virDomainStatsRecordListFree(recs);
+}
+
+void sync_stats(virConnectPtr conn, unsigned host_id)
+{
+	struct sync_host h = host_for(conn, host_id);
+
+	read_stats(&h);
 }

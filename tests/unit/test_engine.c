@@ -16,6 +16,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,8 @@
 #include "engine.h"
 #include "model.h"
 #include "util.h"
+#include "virt-events.h"
+#include "virt-host.h"
 
 /* Generous for valgrind; a normal run settles in milliseconds. */
 #define SETTLE_MS 60000
@@ -53,6 +56,7 @@ struct host_snap {
 
 struct pool_snap {
 	int found, active;
+	uint64_t gen;
 	char uuid[40], type[32], target_path[256];
 	size_t nvols;
 	char vol_names[4][64];
@@ -144,6 +148,7 @@ static struct pool_snap snap_pool(const char *host, const char *pool)
 	if (p != NULL) {
 		s.found = 1;
 		s.active = p->active;
+		s.gen = p->gen;
 		copy(s.uuid, sizeof s.uuid, p->uuid);
 		copy(s.type, sizeof s.type, p->type);
 		copy(s.target_path, sizeof s.target_path, p->target_path);
@@ -288,6 +293,29 @@ static int wait_settled(int64_t timeout_ms)
 	}
 }
 
+/* Wait (on the wake fd, never a sleep) until pred(arg) holds; pred reads
+ * the model itself. Returns 1, or 0 at the deadline. */
+static int wait_for(int (*pred)(const void *), const void *arg,
+    int64_t timeout_ms)
+{
+	int64_t deadline = util_now_ms() + timeout_ms, left;
+	struct pollfd pfd;
+
+	for (;;) {
+		model_wake_drain();
+		if (pred(arg))
+			return 1;
+		left = deadline - util_now_ms();
+		if (left <= 0)
+			return 0;
+		pfd.fd = model_wake_fd();
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, (int)left) < 0)
+			return 0;
+	}
+}
+
 static void add_host(const char *name, const char *uri)
 {
 	char *cause = NULL;
@@ -318,6 +346,8 @@ static void stop_engine(void)
 	assert_int_equal(nh, 0);
 	assert_int_equal(nd, 0);
 	assert_int_equal(model_wake_fd(), -1);
+	/* every callback context went back through its free callback */
+	assert_int_equal(events_live_contexts(), 0);
 }
 
 static int setup(void **state)
@@ -606,12 +636,222 @@ static void test_unreachable_host(void **state)
 	stop_engine();
 }
 
+
+/* ---- events driven through an oracle connection ----
+ *
+ * test:///default is one driver per process: the oracle's changes on it
+ * are events on the engine's connection too, delivered on the event-loop
+ * thread while the workers and this thread use the model. */
+
+struct want_state {
+	const char *name;
+	int gone;                   /* wait for the desktop to leave */
+	enum desktop_state state;
+};
+
+static int desktop_is(const void *arg)
+{
+	const struct want_state *w = arg;
+	struct desk_snap d = snap_desktop(w->name);
+
+	if (w->gone)
+		return !d.found;
+	return d.found && d.nplaces == 1 && d.place_state[0] == w->state;
+}
+
+static void expect_desktop(const char *name, enum desktop_state state,
+    int gone)
+{
+	struct want_state w = { name, gone, state };
+
+	if (!wait_for(desktop_is, &w, SETTLE_MS))
+		fail_msg("desktop %s never became %s", name,
+		    gone ? "gone" : model_state_name(state));
+}
+
+static virConnectPtr oracle_open_rw(const char *uri)
+{
+	virConnectPtr c = virConnectOpen(uri);
+
+	if (c == NULL)
+		fail_msg("oracle connect %s failed", uri);
+	return c;
+}
+
+#define DRIVE_ROUNDS 12
+
+static void test_events_drive_model(void **state)
+{
+	virConnectPtr c;
+	virDomainPtr dom;
+	char name[32], *xml;
+	int i;
+
+	(void)state;
+	add_host("local", "test:///default");
+	add_host("hv1", node_uri);
+	start_engine();
+	c = oracle_open_rw("test:///default");
+
+	for (i = 0; i < DRIVE_ROUNDS; i++) {
+		snprintf(name, sizeof name, "ev-%d", i);
+		xml = xasprintf("<domain type='test'><name>%s</name>"
+		    "<memory>65536</memory><vcpu>1</vcpu>"
+		    "<os><type>hvm</type></os></domain>", name);
+		dom = virDomainDefineXML(c, xml);
+		free(xml);
+		assert_non_null(dom);
+		expect_desktop(name, DS_SHUTOFF, 0);
+		assert_int_equal(virDomainCreate(dom), 0);
+		expect_desktop(name, DS_RUNNING, 0);
+		assert_int_equal(virDomainSuspend(dom), 0);
+		expect_desktop(name, DS_PAUSED, 0);
+		assert_int_equal(virDomainResume(dom), 0);
+		expect_desktop(name, DS_RUNNING, 0);
+		assert_int_equal(virDomainDestroy(dom), 0);
+		expect_desktop(name, DS_SHUTOFF, 0);
+		assert_int_equal(virDomainUndefine(dom), 0);
+		expect_desktop(name, 0, 1);
+		virDomainFree(dom);
+	}
+	/* the node-file host never saw any of it */
+	assert_int_equal(snap_desktop("desk-alice").nplaces, 1);
+
+	virConnectClose(c);
+	stop_engine();
+}
+
+/* A timer on the event loop: fires only if the loop is free to run. */
+static void on_probe(int timer, void *opaque)
+{
+	virEventRemoveTimeout(timer);
+	atomic_store((atomic_int *)opaque, 1);
+}
+
+/* Callbacks only queue: while this thread holds the model lock (a slow
+ * reader, e.g. watch blocked on stdout), events keep arriving and the
+ * loop keeps running. */
+static void test_loop_runs_while_model_locked(void **state)
+{
+	static atomic_int fired;
+	virConnectPtr c;
+	virDomainPtr dom;
+	int64_t deadline;
+
+	(void)state;
+	add_host("local", "test:///default");
+	start_engine();
+	c = oracle_open_rw("test:///default");
+	dom = virDomainLookupByName(c, "test");
+	assert_non_null(dom);
+
+	model_lock();
+	assert_int_equal(virDomainSuspend(dom), 0);
+	assert_int_equal(virDomainResume(dom), 0);
+	assert_int_equal(virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_DESCRIPTION,
+	    "probe", NULL, NULL, 0), 0);
+	atomic_store(&fired, 0);
+	assert_true(virEventAddTimeout(50, on_probe, &fired, NULL) >= 0);
+	deadline = util_now_ms() + 10000;
+	while (!atomic_load(&fired) && util_now_ms() < deadline)
+		usleep(1000);
+	model_unlock();
+	assert_true(atomic_load(&fired));
+	expect_desktop("test", DS_RUNNING, 0);
+
+	virDomainFree(dom);
+	virConnectClose(c);
+	stop_engine();
+}
+
+struct host_transitions {
+	unsigned id;
+	int offline, online_after;
+};
+
+static void count_transitions(enum m_kind kind, enum m_op op,
+    const struct m_host *h, const void *obj, void *ctx)
+{
+	struct host_transitions *t = ctx;
+	const struct m_host *mh = obj;
+
+	(void)op;
+	(void)h;
+	if (kind != MK_HOST || mh->id != t->id)
+		return;
+	if (mh->state == HOST_OFFLINE)
+		t->offline = 1;
+	else if (t->offline && mh->state == HOST_ONLINE && mh->inventory_done)
+		t->online_after = 1;
+}
+
+static int reconnected(const void *arg)
+{
+	const struct host_transitions *t = arg;
+	int done;
+
+	model_lock();
+	done = t->online_after;
+	model_unlock();
+	return done;
+}
+
+struct pool_gen {
+	const char *host, *pool;
+	uint64_t gen;
+};
+
+static int pool_reread(const void *arg)
+{
+	const struct pool_gen *g = arg;
+
+	return snap_pool(g->host, g->pool).gen != g->gen;
+}
+
+/* A refresh the worker made itself, whose event never came before the
+ * connection closed, must not swallow the first real refresh on the next
+ * connection. */
+static void test_self_refresh_forgotten_on_close(void **state)
+{
+	struct host_transitions t;
+	struct pool_gen g = { "local", "default-pool", 0 };
+	virConnectPtr c;
+	virStoragePoolPtr pool;
+
+	(void)state;
+	add_host("local", "test:///default");
+	start_engine();
+	memset(&t, 0, sizeof t);
+	t.id = snap_host("local").id;
+	model_set_observer(count_transitions, &t);
+
+	host_mark_self_refresh(t.id, "default-pool");
+	host_reconnect(t.id);
+	if (!wait_for(reconnected, &t, SETTLE_MS))
+		fail_msg("local did not reconnect");
+
+	c = oracle_open_rw("test:///default");
+	pool = virStoragePoolLookupByName(c, "default-pool");
+	assert_non_null(pool);
+	g.gen = snap_pool("local", "default-pool").gen;
+	assert_int_equal(virStoragePoolRefresh(pool, 0), 0);
+	if (!wait_for(pool_reread, &g, 5000))
+		fail_msg("the refresh event was swallowed by a stale marker");
+	virStoragePoolFree(pool);
+	virConnectClose(c);
+	model_set_observer(NULL, NULL);
+	stop_engine();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_default_driver, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_node_file_two_hosts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreachable_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_events_drive_model, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loop_runs_while_model_locked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_self_refresh_forgotten_on_close, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("engine", tests, group_setup,
