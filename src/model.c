@@ -65,13 +65,27 @@ int model_wake_fd(void)
 	return wake_pipe[0];
 }
 
+/* Drain first, then clear. Clearing first lets a change write its byte
+ * between the two; the drain swallows it while the flag stays set, and no
+ * later change ever writes again.
+ *
+ * Drained in this order, no wake is lost:
+ * - a change between the drain and the clear sees the flag set and writes
+ *   nothing, but it was made under the model lock before the clear, so the
+ *   caller sees it when it reads the model after this returns (the re-check
+ *   is that read; callers must read the model after draining);
+ * - a change after the clear finds the flag clear and writes a byte, which
+ *   stays in the pipe for the next poll;
+ * - a writer that set the flag before the clear but writes its byte after
+ *   it leaves the fd readable too: one spurious wake, never a lost one.
+ * Reading again after the clear would be the old bug in another place. */
 void model_wake_drain(void)
 {
 	char buf[64];
 
-	atomic_store(&wake_pending, 0);
 	while (read(wake_pipe[0], buf, sizeof buf) > 0)
 		;
+	atomic_store(&wake_pending, 0);
 }
 
 uint64_t model_generation(void)
