@@ -175,10 +175,16 @@ void model_host_set_facts(unsigned id, const struct host_facts *f);
 void model_host_stats(unsigned id, uint64_t busy_ns, uint64_t total_ns,
     uint64_t free_kib);
 
-/* Full sync bracket: everything of the host not reported between begin and
- * end is removed (desktop placements, pools). */
+/* Full sync bracket: what the host did not report between begin and end is
+ * removed (desktop placements, pools), but only for the kinds named in
+ * complete: the kinds whose listing and every read succeeded. After a read
+ * that failed (a connection lost mid-inventory) nothing of that kind may be
+ * reported removed: the host's desktops stay, shown unknown once it is
+ * offline. complete 0 ends the bracket and removes nothing. */
+#define MODEL_SYNC_DESKTOPS 1u
+#define MODEL_SYNC_POOLS    2u
 void model_sync_begin(unsigned id);
-void model_sync_end(unsigned id);
+void model_sync_end(unsigned id, unsigned complete);
 
 /* Report one domain as seen on a host; takes ownership of *xml (zeroed). */
 void model_desktop_seen(unsigned id, const char *uuid, const char *name,

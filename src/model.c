@@ -842,7 +842,7 @@ void model_sync_begin(unsigned id)
 	model_unlock();
 }
 
-void model_sync_end(unsigned id)
+void model_sync_end(unsigned id, unsigned complete)
 {
 	struct m_host *h;
 	struct m_place *p;
@@ -850,13 +850,15 @@ void model_sync_end(unsigned id)
 
 	model_lock();
 	h = model_host(id);
-	for (i = h != NULL ? h->npools : 0; i-- > 0;)
-		if (!h->pools[i]->seen)
-			drop_pool(h, i);
+	if (complete & MODEL_SYNC_POOLS)
+		for (i = h != NULL ? h->npools : 0; i-- > 0;)
+			if (!h->pools[i]->seen)
+				drop_pool(h, i);
 	/* backwards: drop_place may remove desktops[i] */
-	for (i = ndesktops; i-- > 0;)
-		if ((p = find_place(desktops[i], id)) != NULL && !p->seen)
-			drop_place(desktops[i], id);
+	if (complete & MODEL_SYNC_DESKTOPS)
+		for (i = ndesktops; i-- > 0;)
+			if ((p = find_place(desktops[i], id)) != NULL && !p->seen)
+				drop_place(desktops[i], id);
 	model_unlock();
 }
 

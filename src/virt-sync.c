@@ -51,7 +51,18 @@ static void warn_libvirt(struct sync_host *w, const char *what)
 	free(msg);
 }
 
-static void read_domain(struct sync_host *w, virDomainPtr dom)
+/* The read just failed because the object went away after it was listed:
+ * a complete answer (the sweep removes it), not a failed read. Ask before
+ * any other libvirt call resets the error. */
+static int vanished(int code)
+{
+	virErrorPtr err = virGetLastError();
+
+	return err != NULL && err->code == code;
+}
+
+/* 0 when read (or vanished), -1 when the read failed. */
+static int read_domain(struct sync_host *w, virDomainPtr dom)
 {
 	char uuid[VIR_UUID_STRING_BUFLEN];
 	struct xml_domain xml;
@@ -59,10 +70,12 @@ static void read_domain(struct sync_host *w, virDomainPtr dom)
 	int state = 0, reason = 0, persistent;
 
 	if (virDomainGetUUIDString(dom, uuid) < 0)
-		return;
+		return -1;
 	if (virDomainGetState(dom, &state, &reason, 0) < 0) {
+		if (vanished(VIR_ERR_NO_DOMAIN))
+			return 0;
 		warn_libvirt(w, "domain state");
-		return;
+		return -1;
 	}
 	persistent = virDomainIsPersistent(dom) == 1;
 	memset(&xml, 0, sizeof xml);
@@ -74,9 +87,12 @@ static void read_domain(struct sync_host *w, virDomainPtr dom)
 		free(cause);
 	}
 	free(desc);
+	/* no XML read: keep the disks and NICs known from before */
 	model_desktop_seen(w->host_id, uuid, virDomainGetName(dom),
-	    (enum desktop_state)state, reason, persistent, &xml);
+	    (enum desktop_state)state, reason, persistent,
+	    desc != NULL ? &xml : NULL);
 	virtxml_domain_free(&xml);
+	return 0;
 }
 
 static void read_domain_by_uuid(struct sync_host *w, const char *uuid)
@@ -134,7 +150,8 @@ static void read_volume(struct sync_host *w, virStorageVolPtr vol,
 	virtxml_volume_free(&x);
 }
 
-static void read_pool(struct sync_host *w, virStoragePoolPtr pool)
+/* 0 when read (or vanished), -1 when the read failed. */
+static int read_pool(struct sync_host *w, virStoragePoolPtr pool)
 {
 	struct m_pool info;
 	struct xml_pool x;
@@ -151,8 +168,10 @@ static void read_pool(struct sync_host *w, virStoragePoolPtr pool)
 	virStoragePoolGetUUIDString(pool, uuid);
 	info.uuid = uuid;
 	if (virStoragePoolGetInfo(pool, &pi) < 0) {
+		if (vanished(VIR_ERR_NO_STORAGE_POOL))
+			return 0;
 		warn_libvirt(w, "pool info");
-		return;
+		return -1;
 	}
 	info.active = pi.state == VIR_STORAGE_POOL_RUNNING ||
 	    pi.state == VIR_STORAGE_POOL_DEGRADED;
@@ -176,8 +195,10 @@ static void read_pool(struct sync_host *w, virStoragePoolPtr pool)
 	if (info.active) {
 		n = virStoragePoolListAllVolumes(pool, &vols, 0);
 		if (n < 0) {
+			/* keep the volumes known from before, not none */
 			warn_libvirt(w, "volume list");
-			n = 0;
+			virtxml_pool_free(&x);
+			return -1;
 		}
 	}
 	mv = xcalloc((size_t)n, sizeof *mv);
@@ -190,6 +211,7 @@ static void read_pool(struct sync_host *w, virStoragePoolPtr pool)
 	free(info.share_key);
 	free(info.share_basis);
 	virtxml_pool_free(&x);
+	return 0;
 }
 
 static void read_pool_by_name(struct sync_host *w, const char *name)
@@ -264,6 +286,7 @@ static int read_all(struct sync_host *w, char **cause)
 {
 	virDomainPtr *doms = NULL;
 	virStoragePoolPtr *pools = NULL;
+	unsigned complete = MODEL_SYNC_DESKTOPS | MODEL_SYNC_POOLS;
 	int n, i;
 
 	if (sync_facts(w, cause) < 0)
@@ -275,22 +298,34 @@ static int read_all(struct sync_host *w, char **cause)
 	}
 	model_sync_begin(w->host_id);
 	for (i = 0; i < n; i++) {
-		read_domain(w, doms[i]);
+		if (read_domain(w, doms[i]) < 0)
+			complete &= ~MODEL_SYNC_DESKTOPS;
 		virDomainFree(doms[i]);
 	}
 	free(doms);
 	n = virConnectListAllStoragePools(w->conn, &pools, 0);
 	if (n < 0) {
-		/* a hypervisor without a storage driver still has desktops */
+		/* a hypervisor without a storage driver still has desktops
+		 * (and truly no pools) */
+		if (!vanished(VIR_ERR_NO_SUPPORT))
+			complete &= ~MODEL_SYNC_POOLS;
 		warn_libvirt(w, "storage pools");
 		n = 0;
 	}
 	for (i = 0; i < n; i++) {
-		read_pool(w, pools[i]);
+		if (read_pool(w, pools[i]) < 0)
+			complete &= ~MODEL_SYNC_POOLS;
 		virStoragePoolFree(pools[i]);
 	}
 	free(pools);
-	model_sync_end(w->host_id);
+	/* sweep only what was read completely */
+	model_sync_end(w->host_id, complete);
+	/* cut short by a lost connection: not an inventory, the host goes
+	 * offline and its desktops show unknown, not removed */
+	if (virConnectIsAlive(w->conn) != 1) {
+		*cause = xstrdup("connection lost during the inventory");
+		return -1;
+	}
 	return 0;
 }
 

@@ -138,7 +138,7 @@ static void test_sync_sweeps_unseen(void **state)
 	model_sync_begin(h1);
 	model_desktop_seen(h1, keep, "keep", DS_RUNNING, 1, 1, NULL);
 	model_pool_seen(h1, &info, NULL, 0);
-	model_sync_end(h1);
+	model_sync_end(h1, MODEL_SYNC_DESKTOPS | MODEL_SYNC_POOLS);
 	model_lock();
 	assert_non_null(model_desktop(keep));
 	/* still defined on hv2 */
@@ -147,6 +147,45 @@ static void test_sync_sweeps_unseen(void **state)
 	assert_int_equal(model_host(h1)->npools, 1);
 	assert_string_equal(model_host(h1)->pools[0]->name, "bases");
 	model_unlock();
+}
+
+/* A sync whose reads failed removes nothing; one whose desktops were read
+ * completely but whose pools were not sweeps only desktops. Read under the
+ * lock, asserted after it: a failed assertion must not keep the lock. */
+static void test_failed_sync_removes_nothing(void **state)
+{
+	const char *a = "aaaaaaaa-0000-0000-0000-000000000000";
+	const char *b = "bbbbbbbb-0000-0000-0000-000000000000";
+	struct m_pool info = { .name = (char *)"bases", .target_path = (char *)"/s/bases" };
+	int has_a, has_b;
+	size_t npools;
+
+	(void)state;
+	model_desktop_seen(h1, a, "a", DS_RUNNING, 1, 1, NULL);
+	model_desktop_seen(h1, b, "b", DS_SHUTOFF, 0, 1, NULL);
+	model_pool_seen(h1, &info, NULL, 0);
+	model_sync_begin(h1);
+	model_desktop_seen(h1, a, "a", DS_RUNNING, 1, 1, NULL);
+	model_sync_end(h1, 0);
+	model_lock();
+	has_b = model_desktop(b) != NULL;
+	npools = model_host(h1)->npools;
+	model_unlock();
+	assert_true(has_b);
+	assert_int_equal(npools, 1);
+	assert_int_equal(removes, 0);
+	model_sync_begin(h1);
+	model_desktop_seen(h1, a, "a", DS_RUNNING, 1, 1, NULL);
+	model_sync_end(h1, MODEL_SYNC_DESKTOPS);
+	model_lock();
+	has_a = model_desktop(a) != NULL;
+	has_b = model_desktop(b) != NULL;
+	npools = model_host(h1)->npools;
+	model_unlock();
+	assert_true(has_a);
+	assert_false(has_b);
+	assert_int_equal(npools, 1);
+	assert_int_equal(removes, 1);
 }
 
 static void test_offline_host_greys_desktops(void **state)
@@ -247,6 +286,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gone_everywhere_removes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sorted_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sync_sweeps_unseen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_sync_removes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offline_host_greys_desktops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pools_sharing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_restart_after_migration, setup, teardown),

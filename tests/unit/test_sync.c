@@ -1,0 +1,193 @@
+/* test_sync.c — the full inventory's mark-and-sweep against libvirt's
+ * in-process test driver (test:///default: domain "test", pool
+ * "default-pool"), with reads made to fail on demand.
+ *
+ * The failures are injected by defining virDomainGetState,
+ * virStoragePoolGetInfo and virConnectIsAlive here: virt-sync.o is linked
+ * into this executable, so its calls bind to these, which pass through to
+ * libvirt's own (RTLD_NEXT) unless a test asks them to fail. A failed read
+ * must never report a host's desktops or pools removed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <dlfcn.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "virt-sync.h"
+#include "virt-xml.h"
+
+#define TEST_UUID "6695eb01-f6a4-8304-79aa-97f2502e193f"
+#define SWEEP_UUID "0b0b0b0b-1111-2222-3333-444444444444"
+
+static int fail_domain_state, fail_pool_info, connection_lost;
+static virConnectPtr tconn;
+static unsigned host_id;
+
+/* dlsym returns data pointers; POSIX guarantees this conversion works */
+static void *real_fn(const char *name)
+{
+	void *fn = dlsym(RTLD_NEXT, name);
+
+	if (fn == NULL)
+		abort();
+	return fn;
+}
+
+int virDomainGetState(virDomainPtr dom, int *state, int *reason,
+    unsigned int flags)
+{
+	int (*real)(virDomainPtr, int *, int *, unsigned int);
+
+	if (fail_domain_state)
+		return -1;
+	*(void **)&real = real_fn("virDomainGetState");
+	return real(dom, state, reason, flags);
+}
+
+int virStoragePoolGetInfo(virStoragePoolPtr pool, virStoragePoolInfoPtr info)
+{
+	int (*real)(virStoragePoolPtr, virStoragePoolInfoPtr);
+
+	if (fail_pool_info)
+		return -1;
+	*(void **)&real = real_fn("virStoragePoolGetInfo");
+	return real(pool, info);
+}
+
+int virConnectIsAlive(virConnectPtr conn)
+{
+	int (*real)(virConnectPtr);
+
+	if (connection_lost)
+		return 0;
+	*(void **)&real = real_fn("virConnectIsAlive");
+	return real(conn);
+}
+
+static int setup(void **state)
+{
+	struct config_host ch = { .name = (char *)"hv1", .uri = (char *)"test:///default" };
+	char *cause = NULL;
+
+	(void)state;
+	fail_domain_state = fail_pool_info = connection_lost = 0;
+	model_init();
+	virtxml_init();
+	host_id = model_host_add(&ch);
+	tconn = virConnectOpen("test:///default");
+	assert_non_null(tconn);
+	assert_int_equal(sync_full(tconn, host_id, &cause), 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	virConnectClose(tconn);
+	model_free();
+	virtxml_cleanup();
+	return 0;
+}
+
+/* Lock taken here: how many hosts place the desktop, pools of the host. */
+static size_t places_of(const char *uuid)
+{
+	struct m_desktop *d;
+	size_t n;
+
+	model_lock();
+	d = model_desktop(uuid);
+	n = d != NULL ? d->nplaces : 0;
+	model_unlock();
+	return n;
+}
+
+static size_t pools_of_host(void)
+{
+	size_t n;
+
+	model_lock();
+	n = model_host(host_id)->npools;
+	model_unlock();
+	return n;
+}
+
+static void test_lost_mid_inventory_removes_nothing(void **state)
+{
+	char *cause = NULL;
+	size_t npools = pools_of_host();
+
+	(void)state;
+	assert_int_equal(places_of(TEST_UUID), 1);
+	assert_true(npools >= 1);
+	fail_domain_state = fail_pool_info = connection_lost = 1;
+	assert_int_equal(sync_full(tconn, host_id, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	assert_int_equal(places_of(TEST_UUID), 1);
+	assert_int_equal(pools_of_host(), npools);
+}
+
+static void test_failed_reads_on_live_connection_remove_nothing(void **state)
+{
+	char *cause = NULL;
+	size_t npools = pools_of_host();
+
+	(void)state;
+	fail_domain_state = 1;
+	assert_int_equal(sync_full(tconn, host_id, &cause), 0);
+	assert_int_equal(places_of(TEST_UUID), 1);
+	fail_domain_state = 0;
+	fail_pool_info = 1;
+	assert_int_equal(sync_full(tconn, host_id, &cause), 0);
+	assert_int_equal(pools_of_host(), npools);
+	assert_int_equal(places_of(TEST_UUID), 1);
+}
+
+/* The other side: a complete read still sweeps what the host dropped. */
+static void test_complete_inventory_sweeps(void **state)
+{
+	const char *xml =
+	    "<domain type='test'><name>sweepme</name>"
+	    "<uuid>" SWEEP_UUID "</uuid>"
+	    "<memory>1024</memory><vcpu>1</vcpu>"
+	    "<os><type>hvm</type></os></domain>";
+	virDomainPtr dom;
+	char *cause = NULL;
+
+	(void)state;
+	dom = virDomainDefineXML(tconn, xml);
+	assert_non_null(dom);
+	assert_int_equal(sync_full(tconn, host_id, &cause), 0);
+	assert_int_equal(places_of(SWEEP_UUID), 1);
+	assert_int_equal(virDomainUndefine(dom), 0);
+	virDomainFree(dom);
+	assert_int_equal(sync_full(tconn, host_id, &cause), 0);
+	assert_int_equal(places_of(SWEEP_UUID), 0);
+	assert_int_equal(places_of(TEST_UUID), 1);
+}
+
+static void quiet(void *opaque, virErrorPtr err)
+{
+	(void)opaque;
+	(void)err;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_lost_mid_inventory_removes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_reads_on_live_connection_remove_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_complete_inventory_sweeps, setup, teardown),
+	};
+
+	virSetErrorFunc(NULL, quiet);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
