@@ -15,7 +15,9 @@ struct cli_options {
 /* Connect to every host, wait for inventory (bounded), print, return the
  * exit status: 0, or 1 when a host was unreachable. */
 int cli_dump(const struct config *cfg, const struct cli_options *o);
-/* Print one JSON line per model change until SIGINT/SIGTERM. Returns 0. */
+/* Print the events (text) or one JSON line per model change until SIGINT or
+ * SIGTERM, or until the reader goes away; a reader that stops reading never
+ * stalls the engine (see watch.h). Returns 0, or 1 when it cannot start. */
 int cli_watch(const struct config *cfg, const struct cli_options *o);
 /* Wait until every host has delivered its inventory or failed, at most
  * timeout_s seconds (or until SIGINT/SIGTERM). The engine must run. */

@@ -7,24 +7,25 @@
 #include "model-json.h"
 #include "virt-evloop.h"
 #include "virt-host.h"
+#include "watch.h"
 #include "util.h"
 #include "log.h"
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-static volatile sig_atomic_t interrupted;
+/* How long a stopping watch waits for its writer to end. */
+#define WATCH_STOP_MS 2000
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	interrupted = 1;
-}
+static atomic_int writer_done;
 
 /* Every host has finished its first attempt: inventory or offline. */
 static int all_settled(void)
@@ -47,7 +48,7 @@ void cli_wait_settled(int timeout_s)
 	int64_t deadline = util_now_ms() + (int64_t)timeout_s * 1000;
 	struct pollfd pfd = { .fd = model_wake_fd(), .events = POLLIN };
 
-	while (!all_settled() && !interrupted) {
+	while (!all_settled()) {
 		int64_t left = deadline - util_now_ms();
 
 		if (left <= 0)
@@ -192,82 +193,98 @@ int cli_dump(const struct config *cfg, const struct cli_options *o)
 	return status;
 }
 
-static const char *const kind_names[] = { "host", "pool", "desktop" };
-static const char *const op_names[] = { "add", "change", "remove", "stats" };
-
-/* Text mode: the events strip as a log (its text is already made
- * printable by the model). */
-static void print_event(const struct m_event *e)
+/* The writer thread: SIGUSR1 is open to it alone, so that cli_watch can
+ * interrupt a write() that a reader blocks. */
+static void *watch_writer(void *arg)
 {
-	char stamp[16];
-	struct tm tm;
-	time_t t = (time_t)(e->wall_ms / 1000);
+	struct watch_queue *q = arg;
+	sigset_t usr1;
 
-	localtime_r(&t, &tm);
-	strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
-	printf("%s %s%s\n", stamp, e->severity == SEV_ERROR ? "error: " :
-	    e->severity == SEV_WARN ? "warning: " : "", e->text);
-	fflush(stdout);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
+	if (watch_write(q, STDOUT_FILENO) < 0 && errno != EPIPE &&
+	    errno != EINTR)
+		fprintf(stderr, "hvdeck: watch: %s\n", strerror(errno));
+	atomic_store(&writer_done, 1);
+	return NULL;
 }
 
-static void watch_observer(enum m_kind kind, enum m_op op,
-    const struct m_host *h, const void *obj, void *ctx)
+static void on_usr1(int sig)
 {
-	const struct cli_options *o = ctx;
-	struct json j;
+	(void)sig;	/* only there to interrupt the writer's write() */
+}
 
-	if (!o->json) {
-		if (kind == MK_EVENT)
-			print_event(obj);
-		return;
+/* Until SIGINT/SIGTERM, or the writer ends (the reader went away). The
+ * signals are blocked in every thread and taken here, so they are never
+ * lost in a thread that is busy. */
+static void wait_for_end(const sigset_t *ends)
+{
+	struct timespec tick = { 0, 200 * 1000 * 1000 };
+
+	while (!atomic_load(&writer_done))
+		if (sigtimedwait(ends, NULL, &tick) > 0)
+			return;
+}
+
+/* Stop the writer: it writes what is queued if the reader takes it, and
+ * is interrupted (again and again: a signal may land just before its
+ * write()) if not. Returns 0 once it has ended, -1 if it did not. */
+static int stop_writer(struct watch_queue *q, pthread_t writer)
+{
+	int64_t deadline = util_now_ms() + WATCH_STOP_MS;
+	struct timespec nap = { 0, 20 * 1000 * 1000 };
+
+	watch_queue_stop(q);
+	while (!atomic_load(&writer_done)) {
+		if (util_now_ms() > deadline)
+			return -1;
+		pthread_kill(writer, SIGUSR1);
+		nanosleep(&nap, NULL);
 	}
-	if ((op == MO_STATS && !o->stats) || kind == MK_EVENT)
-		return;
-	json_init(&j);
-	json_begin_object(&j, NULL);
-	json_int(&j, "time_ms", util_wall_ms());
-	json_string(&j, "kind", kind_names[kind]);
-	json_string(&j, "op", op_names[op]);
-	switch (kind) {
-	case MK_HOST:
-		model_json_host(&j, "object", obj);
-		break;
-	case MK_POOL:
-		model_json_pool(&j, "object", h, obj);
-		break;
-	case MK_DESKTOP:
-		model_json_desktop(&j, "object", obj);
-		break;
-	case MK_EVENT:
-		break;
-	}
-	json_end_object(&j);
-	/* One write per line, flushed: readers see whole lines at once. */
-	puts(j.buf);
-	fflush(stdout);
-	json_free(&j);
+	pthread_join(writer, NULL);
+	return 0;
 }
 
 int cli_watch(const struct config *cfg, const struct cli_options *o)
 {
+	struct watch_queue *q;
 	struct sigaction sa;
-	struct pollfd pfd;
+	sigset_t ends, blocked;
+	pthread_t writer;
+	int rc;
 
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_usr1;	/* no SA_RESTART: write() returns EINTR */
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	model_set_observer(watch_observer, (void *)o);
-	if (engine_start(cfg, o->read_only) < 0)
+	sigemptyset(&ends);
+	sigaddset(&ends, SIGINT);
+	sigaddset(&ends, SIGTERM);
+	blocked = ends;
+	sigaddset(&blocked, SIGUSR1);
+	/* before any thread starts: they all inherit it */
+	pthread_sigmask(SIG_BLOCK, &blocked, NULL);
+	q = watch_queue_new(WATCH_QUEUE_MAX, o->json, o->stats);
+	atomic_store(&writer_done, 0);
+	rc = pthread_create(&writer, NULL, watch_writer, q);
+	if (rc != 0) {
+		fprintf(stderr, "hvdeck: watch: %s\n", strerror(rc));
+		watch_queue_free(q);
 		return 1;
-	pfd.fd = model_wake_fd();
-	pfd.events = POLLIN;
-	while (!interrupted && !ferror(stdout)) {
-		if (poll(&pfd, 1, 1000) > 0)
-			model_wake_drain();
 	}
+	model_set_observer(watch_observer, q);
+	if (engine_start(cfg, o->read_only) < 0) {
+		model_set_observer(NULL, NULL);
+		if (stop_writer(q, writer) == 0)
+			watch_queue_free(q);
+		return 1;
+	}
+	wait_for_end(&ends);
 	model_set_observer(NULL, NULL);
+	/* a writer still blocked keeps q: the process is about to end */
+	if (stop_writer(q, writer) == 0)
+		watch_queue_free(q);
 	engine_stop();
 	return 0;
 }
