@@ -9,7 +9,9 @@
  *
  * Every change bumps the global generation and the object's own, and wakes
  * the UI once through model_wake_fd(). An optional observer (watch mode) is
- * called for each change while the lock is held. */
+ * called for each change while the lock is held: it copies what it needs
+ * and queues it, and never waits (no write to a terminal or pipe), or every
+ * worker and the event loop wait with it. */
 #ifndef HVDECK_MODEL_H
 #define HVDECK_MODEL_H
 
@@ -116,7 +118,8 @@ struct m_event {
 enum m_op { MO_ADD, MO_CHANGE, MO_REMOVE, MO_STATS };
 
 /* Called under the model lock for every change; obj is the m_host,
- * m_pool or m_desktop (still intact for MO_REMOVE). */
+ * m_pool, m_desktop or m_event (still intact for MO_REMOVE), valid only
+ * during the call. Must only queue, never wait. */
 typedef void (*model_observer)(enum m_kind kind, enum m_op op,
     const struct m_host *host, const void *obj, void *ctx);
 
@@ -125,7 +128,8 @@ void model_free(void);
 void model_lock(void);
 void model_unlock(void);
 /* A descriptor that becomes readable after changes; the UI drains it with
- * model_wake_drain(). */
+ * model_wake_drain() and then reads the model (changes made while it
+ * drained write no byte: that read is what sees them). */
 int model_wake_fd(void);
 void model_wake_drain(void);
 /* Wake the UI for a change kept outside the model (jobs). Any thread; needs

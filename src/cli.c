@@ -22,7 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
-/* How long a stopping watch waits for its writer to end. */
+/* A stopping watch lets its writer finish for WATCH_GRACE_MS, then
+ * interrupts it, and gives up on it after WATCH_STOP_MS. */
+#define WATCH_GRACE_MS 100
 #define WATCH_STOP_MS 2000
 
 static atomic_int writer_done;
@@ -210,9 +212,13 @@ static void *watch_writer(void *arg)
 	return NULL;
 }
 
-static void on_usr1(int sig)
+/* SIGUSR1 only interrupts the writer's write(). SIGINT and SIGTERM are
+ * taken by sigtimedwait(); a handler still matters for them: a signal
+ * ignored from the start (a background job of a script) is discarded even
+ * while blocked. */
+static void on_signal(int sig)
 {
-	(void)sig;	/* only there to interrupt the writer's write() */
+	(void)sig;
 }
 
 /* Until SIGINT/SIGTERM, or the writer ends (the reader went away). The
@@ -227,19 +233,21 @@ static void wait_for_end(const sigset_t *ends)
 			return;
 }
 
-/* Stop the writer: it writes what is queued if the reader takes it, and
- * is interrupted (again and again: a signal may land just before its
- * write()) if not. Returns 0 once it has ended, -1 if it did not. */
+/* Stop the writer: it writes what is queued if the reader takes it within
+ * a grace period, and is interrupted (again and again: a signal may land
+ * just before its write()) if not. Returns 0 once it has ended, -1 if it
+ * did not. */
 static int stop_writer(struct watch_queue *q, pthread_t writer)
 {
-	int64_t deadline = util_now_ms() + WATCH_STOP_MS;
+	int64_t start = util_now_ms();
 	struct timespec nap = { 0, 20 * 1000 * 1000 };
 
 	watch_queue_stop(q);
 	while (!atomic_load(&writer_done)) {
-		if (util_now_ms() > deadline)
+		if (util_now_ms() - start > WATCH_STOP_MS)
 			return -1;
-		pthread_kill(writer, SIGUSR1);
+		if (util_now_ms() - start >= WATCH_GRACE_MS)
+			pthread_kill(writer, SIGUSR1);
 		nanosleep(&nap, NULL);
 	}
 	pthread_join(writer, NULL);
@@ -255,8 +263,10 @@ int cli_watch(const struct config *cfg, const struct cli_options *o)
 	int rc;
 
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_usr1;	/* no SA_RESTART: write() returns EINTR */
+	sa.sa_handler = on_signal;	/* no SA_RESTART: write() returns EINTR */
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&ends);
 	sigaddset(&ends, SIGINT);
