@@ -197,6 +197,8 @@ static int read_pool(struct sync_host *w, virStoragePoolPtr pool)
 		if (n < 0) {
 			/* keep the volumes known from before, not none */
 			warn_libvirt(w, "volume list");
+			free(info.share_key);
+			free(info.share_basis);
 			virtxml_pool_free(&x);
 			return -1;
 		}
