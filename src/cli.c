@@ -244,8 +244,11 @@ static int stop_writer(struct watch_queue *q, pthread_t writer)
 
 	watch_queue_stop(q);
 	while (!atomic_load(&writer_done)) {
-		if (util_now_ms() - start > WATCH_STOP_MS)
+		if (util_now_ms() - start > WATCH_STOP_MS) {
+			log_msg(LOG_WARN, "watch: the output stays blocked; "
+			    "ending without writing the rest");
 			return -1;
+		}
 		if (util_now_ms() - start >= WATCH_GRACE_MS)
 			pthread_kill(writer, SIGUSR1);
 		nanosleep(&nap, NULL);
