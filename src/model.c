@@ -226,7 +226,7 @@ unsigned model_host_add(const struct config_host *ch)
 	h->role = ch->role;
 	h->state = HOST_CONNECTING;
 	h->state_since_ms = util_wall_ms();
-	h->cpu_pct = -1;
+	h->cpu_pct = h->seen_cpu_pct = -1;
 	hosts = xreallocarray(hosts, nhosts + 1, sizeof *hosts);
 	hosts[nhosts++] = h;
 	changed(MK_HOST, MO_ADD, h, h, &h->gen);
