@@ -168,7 +168,8 @@ int model_pending_timeout_ms(void);
 /* A placement that has a QEMU behind it: running, blocked, paused, in
  * shutdown, suspended. */
 int model_place_live(const struct m_place *p);
-/* Desktops flagged split brain now (the status line's counter). */
+/* Desktops flagged split brain now (the status line's counter); lock
+ * held, like the helpers below. */
 size_t model_split_brain_count(void);
 /* The hosts where d is live, joined by sep ("hv1+hv2"), in placement
  * order; "" when none. Caller frees. */
