@@ -5,9 +5,9 @@
 # N s — F to force off", the shutdown job ends failed with that text, and
 # the row shows the desktop running again.
 #
-# The request comes from the console (there is no shutdown subcommand yet),
-# so its events are the console's: a separate `hvdeck watch` has a model of
-# its own and never sees hvdeck's own requests. The log is checked instead.
+# `hvdeck desktop shutdown` waits for the same job: it exits 1 with that
+# text. (A separate `hvdeck watch` has a model of its own and never sees
+# another process's requests: the console's log is checked instead.)
 . "$(dirname "$0")/lib.sh"
 
 conf=$(write_config)
@@ -24,8 +24,6 @@ tui_start "$conf" 120 32
 wait_screen 15 "hv1 +mixed +online"
 keys 4; wait_screen 3 "Desktops"
 wait_screen 5 "$g +running +hv1"
-# select it (:desktop today; :go once the command table lands)
-keys : ; keys -l "desktop $g"; keys Enter
 keys : ; keys -l "go $g"; keys Enter
 t0=$(now_ms)
 keys h
@@ -42,4 +40,12 @@ keys 5
 wait_screen 5 "shutdown +$g +hv1 +failed"
 keys q
 wait_screen 5 "HVDECK-EXITED 0"
+
+t0=$(now_ms)
+"$HVDECK" -c "$conf" desktop shutdown "$g" >"$WORK/cli.out" 2>"$WORK/cli.err" &&
+	fail "desktop shutdown reported success: $(cat "$WORK/cli.out")"
+grep -qF "shutdown failed: $g did not shut down within 3 s — F to force off" "$WORK/cli.err" ||
+	fail "desktop shutdown: $(cat "$WORK/cli.err")"
+[ $(( $(now_ms) - t0 )) -ge 3000 ] || fail "desktop shutdown gave up before the timeout"
+[ "$(guest_state 1 "$g")" = running ] || fail "the guest is not running any more"
 pass "ignored shutdown reported after the timeout"

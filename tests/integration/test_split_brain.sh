@@ -4,7 +4,8 @@
 # an error event naming both hosts (never "moved from"), "split_brain":
 # true with both hosts in watch --json and dump --json, split_brain= in
 # dump text, a SPLIT row on hv1+hv2 in the console; the console's start
-# refuses, naming the hosts; one copy stopping clears it with an info event.
+# and `hvdeck desktop start` refuse, naming the hosts; one copy stopping
+# clears it with an info event.
 . "$(dirname "$0")/lib.sh"
 
 conf=$(write_config)
@@ -49,10 +50,14 @@ grep -E "^desktop .*uuid=$uuid .*split_brain=hv1\\+hv2" "$WORK/dump.txt" >/dev/n
 
 # the console: the row, and the start refused naming both hosts
 wait_screen 3 "$g +SPLIT +hv1\\+hv2"
-keys : ; keys -l "desktop $g"; keys Enter
 keys : ; keys -l "go $g"; keys Enter
 keys u
 wait_screen 3 "cannot start $g: it is running on hv1 and hv2 \\(split brain\\)"
+# and from the shell
+"$HVDECK" -c "$conf" desktop start "$g" >"$WORK/start.out" 2>"$WORK/start.err" &&
+	fail "desktop start succeeded: $(cat "$WORK/start.out")"
+grep -qF "cannot start $g: it is running on hv1 and hv2 (split brain)" "$WORK/start.err" ||
+	fail "desktop start: $(cat "$WORK/start.err")"
 
 # one copy stops: the alarm clears, and that is not a move either
 vsh 2 destroy "$g" >/dev/null || fail "virsh destroy on node 2"
@@ -63,6 +68,9 @@ wait_screen 3 "$g +running +hv1"
 # the copy left on node 2 is shut off, yet starting it is refused
 keys u
 wait_screen 3 "cannot start $g: it is already running on hv1"
+"$HVDECK" -c "$conf" desktop start "$g" 2>"$WORK/start.err" && fail "desktop start succeeded"
+grep -qF "cannot start $g: it is already running on hv1" "$WORK/start.err" ||
+	fail "desktop start: $(cat "$WORK/start.err")"
 [ "$(guest_state 2 "$g")" = "shut off" ] || fail "node 2's copy was started"
 keys q
 wait_screen 5 "HVDECK-EXITED 0"
