@@ -347,8 +347,11 @@ void model_host_retry_at(unsigned id, int64_t wall_ms)
 	model_lock();
 	h = model_host(id);
 	if (h != NULL && h->retry_wall_ms != wall_ms) {
+		/* the pane redraws, but watchers get no line per retry: a
+		 * host retrying stays one "offline" change (virt-host.c) */
 		h->retry_wall_ms = wall_ms;
-		changed(MK_HOST, MO_CHANGE, h, h, &h->gen);
+		h->gen = ++generation;
+		model_wake();
 	}
 	model_unlock();
 }
