@@ -2,7 +2,9 @@
  * force off), shared by the console and the command line. An action is
  * checked against the model, becomes a job (job.h), is marked pending on
  * the desktop, and is queued to the worker of the host the desktop is on;
- * the job ends done when libvirt accepted the request, failed with
+ * the job ends done when libvirt accepted the request (a shutdown or
+ * reboot: when the guest answers it, failed after the shutdown timeout
+ * when it does not), failed with
  * libvirt's own message otherwise (also a model event), and the new state
  * arrives through libvirt's lifecycle event. Never blocks. */
 #ifndef HVDECK_ACT_DOMAIN_H

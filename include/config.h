@@ -24,6 +24,8 @@ struct config {
 	char *theme;              /* "default" */
 	int stats_interval;       /* seconds between stats polls, 1..3600, default 2 */
 	int connect_timeout;      /* seconds, 1..600, default 10: dump's deadline */
+	int shutdown_timeout;     /* seconds, 1..3600, default 60: a shutdown or
+	                           * reboot the guest ignores fails after it */
 	char *log_file;           /* "" = no log; default "" */
 	char *pool_bases;         /* storage pool names, defaults "bases", */
 	char *pool_templates;     /*   "templates", */

@@ -79,6 +79,15 @@ struct m_desktop {
 	 * the desktop's state changes or the action fails */
 	char *pending;
 	int64_t pending_since_ms;
+	/* a shutdown or reboot the guest must answer: its job ends done when
+	 * the state changes (or the reboot event comes), failed when the guest
+	 * ignores it for the shutdown timeout (model_desktop_await) */
+	unsigned pending_job;
+	char *pending_verb;         /* "shut down", "reboot" */
+	/* split brain: live (running, paused, ...) on two or more hosts at
+	 * once outside a migration — two QEMUs writing one disk */
+	int split_brain;
+	int64_t migration_seen_ms;  /* monotonic: last sign of a migration */
 	uint64_t gen;
 };
 
@@ -101,6 +110,12 @@ struct m_host {
 	uint64_t prev_cpu_busy, prev_cpu_total;
 	struct m_pool **pools;
 	size_t npools;
+	/* offline: when it was last online (0: never) with its CPU figure
+	 * then, and when the worker tries again (0: not known); wall clock */
+	int64_t seen_wall_ms, retry_wall_ms;
+	double seen_cpu_pct;
+	int syncing;                /* inside a full sync bracket */
+	int ever_online;            /* a first inventory completed once */
 	uint64_t gen;
 };
 
@@ -147,9 +162,25 @@ struct m_desktop *model_desktop(const char *uuid);
  * the desktop has none. */
 const struct m_place *model_desktop_place(const struct m_desktop *d);
 /* The action in flight, or NULL. A guest may ignore a request (ACPI
- * shutdown) and send no event: after MODEL_PENDING_MS it no longer counts. */
+ * shutdown) and send no event: after the shutdown timeout (default
+ * MODEL_PENDING_MS, the shutdown_timeout setting) it no longer counts. */
 #define MODEL_PENDING_MS 60000
 const char *model_desktop_pending_now(const struct m_desktop *d);
+/* The shutdown timeout in ms (any thread; set once at start-up). */
+void model_set_pending_timeout(int ms);
+int model_pending_timeout_ms(void);
+/* A placement that has a QEMU behind it: running, blocked, paused, in
+ * shutdown, suspended. */
+int model_place_live(const struct m_place *p);
+/* Desktops flagged split brain now (the status line's counter); lock
+ * held, like the helpers below. */
+size_t model_split_brain_count(void);
+/* The hosts where d is live, joined by sep ("hv1+hv2"), in placement
+ * order; "" when none. Caller frees. */
+char *model_desktop_live_hosts(const struct m_desktop *d, const char *sep);
+/* Seconds until host h's worker tries to connect again, -1 when unknown
+ * (online, or no retry planned). */
+long model_host_retry_in_s(const struct m_host *h);
 /* State as the operator should see it: DS_UNKNOWN when the host is offline. */
 enum desktop_state model_desktop_state(const struct m_desktop *d);
 const char *model_state_name(enum desktop_state s);
@@ -162,8 +193,25 @@ const struct m_event *model_event_at(size_t i, size_t *n);
 /* Record an event for the operator (also logged). */
 void model_event(enum m_severity sev, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Mark an action in flight on a desktop (NULL clears). */
+/* Mark an action in flight on a desktop (NULL clears: the guest answered,
+ * which ends an awaited job done; a new action in its place ends it
+ * failed, superseded). */
 void model_desktop_pending(const char *uuid, const char *what);
+/* The guest accepted a shutdown/reboot request made by job; the job now
+ * waits for the guest's answer: done when the desktop's state changes (or
+ * the reboot event clears the pending mark), failed with "NAME did not
+ * VERB within N s — F to force off" (also a warning event) when the
+ * shutdown timeout passes first, failed when the host goes offline.
+ * Returns 1 when the model took the job, 0 when the answer already came
+ * (or the desktop is gone): the caller ends the job itself. verb is
+ * copied. */
+int model_desktop_await(const char *uuid, unsigned job, const char *verb);
+/* Periodic housekeeping (each host's stats poll calls it): expire pending
+ * actions past the shutdown timeout, re-check split brains whose migration
+ * grace ran out. Takes the lock. */
+void model_tick(void);
+/* The worker's next connect attempt for an offline host (wall clock ms). */
+void model_host_retry_at(unsigned id, int64_t wall_ms);
 unsigned model_host_add(const struct config_host *ch);
 void model_host_set_state(unsigned id, enum host_state state, const char *error);
 

@@ -20,10 +20,13 @@ static const struct {
 	const char *name;     /* for messages and help */
 	const char *pending;  /* shown with the spinner */
 	enum job_kind job;
+	/* the guest must answer the request: the job waits for it (model.h,
+	 * model_desktop_await); "NAME did not VERB within N s" */
+	const char *await_verb;
 } actions[DA_COUNT] = {
-	[DA_START] = { "start", "starting", JK_START },
-	[DA_SHUTDOWN] = { "shutdown", "shutting down", JK_SHUTDOWN },
-	[DA_REBOOT] = { "reboot", "rebooting", JK_REBOOT },
+	[DA_START] = { "start", "starting", JK_START, NULL },
+	[DA_SHUTDOWN] = { "shutdown", "shutting down", JK_SHUTDOWN, "shut down" },
+	[DA_REBOOT] = { "reboot", "rebooting", JK_REBOOT, "reboot" },
 	[DA_PAUSE] = { "pause", "pausing", JK_PAUSE },
 	[DA_RESUME] = { "resume", "resuming", JK_RESUME },
 	[DA_FORCE_OFF] = { "force off", "forcing off", JK_FORCE_OFF },
@@ -100,7 +103,10 @@ static void run(virConnectPtr conn, unsigned host_id, void *ctx)
 	} else {
 		model_event(SEV_INFO, "%s: %s requested", c->name,
 		    act_domain_name(c->action));
-		job_done(c->job);
+		if (actions[c->action].await_verb == NULL ||
+		    !model_desktop_await(c->uuid, c->job,
+		    actions[c->action].await_verb))
+			job_done(c->job);
 	}
 	if (dom != NULL)
 		virDomainFree(dom);
@@ -129,13 +135,38 @@ static const char *refusal(enum desktop_state s, enum domain_action a)
 	return "unknown action";
 }
 
+/* Model lock held. A desktop live on one host must never start on
+ * another: two QEMUs on one disk corrupt it. Whatever copy hvdeck would
+ * start, any live placement refuses, named (the last known state of an
+ * offline host counts: it cannot be shown stopped). */
+static char *live_elsewhere(const struct m_desktop *d)
+{
+	char *where, *why;
+
+	if (d->split_brain) {
+		where = model_desktop_live_hosts(d, " and ");
+		why = xasprintf("cannot start %s: it is running on %s (split brain)",
+		    d->name, where);
+		free(where);
+		return why;
+	}
+	where = model_desktop_live_hosts(d, " and ");
+	why = *where != '\0' ? xasprintf("cannot start %s: it is already "
+	    "running on %s", d->name, where) : NULL;
+	free(where);
+	return why;
+}
+
 /* Model lock held. NULL when the action may go ahead, else why not
  * (caller frees). */
 static char *check(const struct m_desktop *d, const struct m_host *h,
     enum desktop_state s, enum domain_action a)
 {
 	const char *why;
+	char *live;
 
+	if (a == DA_START && (live = live_elsewhere(d)) != NULL)
+		return live;
 	if (h->state != HOST_ONLINE)
 		return xasprintf("cannot %s %s: host %s is %s", actions[a].name,
 		    d->name, h->name, model_host_state_name(h->state));

@@ -131,7 +131,8 @@ int cli_desktop(const struct config *cfg, const struct cli_options *o,
 	if (engine_start(cfg, o->read_only) < 0)
 		return 1;
 	cli_wait_settled(o->timeout > 0 ? o->timeout : cfg->connect_timeout);
-	status = run(name, a, JOB_WAIT_MS);
+	/* a shutdown's job waits for the guest, up to shutdown_timeout */
+	status = run(name, a, JOB_WAIT_MS + model_pending_timeout_ms());
 	fflush(stdout);
 	engine_stop();
 	return status;

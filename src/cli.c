@@ -149,6 +149,12 @@ static void dump_text(void)
 		put_field("uuid", d->uuid);
 		put_field("state", model_state_name(model_desktop_state(d)));
 		put_field("host", h != NULL ? h->name : NULL);
+		if (d->split_brain) {
+			char *where = model_desktop_live_hosts(d, "+");
+
+			put_field("split_brain", where);
+			free(where);
+		}
 		printf(" vcpus=%u memory_kib=%llu", d->xml.vcpus,
 		    (unsigned long long)d->xml.memory_kib);
 		if (d->cpu_pct >= 0)

@@ -51,6 +51,11 @@ static const struct setting settings[] = {
 	  .def_int = 10, .min = 1, .max = 600,
 	  .help = "seconds to wait for hosts to connect in dump and "
 	          "other subcommands" },
+	{ .name = "shutdown_timeout", .type = SETTING_INT,
+	  .offset = offsetof(struct config, shutdown_timeout),
+	  .def_int = 60, .min = 1, .max = 3600,
+	  .help = "seconds a guest has to answer a shutdown or reboot before "
+	          "hvdeck reports it ignored (warning event, failed job)" },
 	{ .name = "log_file", .type = SETTING_STRING,
 	  .offset = offsetof(struct config, log_file), .def_str = "",
 	  .help = "file to append the log to; \"\" disables the log" },

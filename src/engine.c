@@ -16,6 +16,7 @@ int engine_start(const struct config *cfg, int read_only)
 	char *cause = NULL;
 
 	model_init();
+	model_set_pending_timeout(cfg->shutdown_timeout * 1000);
 	virtxml_init();
 	act_set_read_only(read_only);
 	pool_share_configure(cfg);

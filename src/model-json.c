@@ -28,6 +28,15 @@ void model_json_host(struct json *j, const char *key, const struct m_host *h)
 	else
 		json_null(j, "cpu_pct");
 	json_bool(j, "maintenance", h->maintenance);
+	/* offline: when it was last online, when the worker tries again */
+	if (h->seen_wall_ms > 0)
+		json_int(j, "last_seen_ms", h->seen_wall_ms);
+	else
+		json_null(j, "last_seen_ms");
+	if (model_host_retry_in_s(h) >= 0)
+		json_int(j, "retry_at_ms", h->retry_wall_ms);
+	else
+		json_null(j, "retry_at_ms");
 	json_end_object(j);
 }
 
@@ -104,6 +113,16 @@ void model_json_desktop(struct json *j, const char *key,
 	} else {
 		json_null(j, "job");
 	}
+	/* live on two or more hosts outside a migration, and where */
+	json_bool(j, "split_brain", d->split_brain);
+	json_begin_array(j, "split_brain_hosts");
+	for (i = 0; d->split_brain && i < d->nplaces; i++) {
+		const struct m_host *ph = model_host(d->places[i].host_id);
+
+		if (model_place_live(&d->places[i]))
+			json_string(j, NULL, ph != NULL ? ph->name : NULL);
+	}
+	json_end_array(j);
 	json_begin_array(j, "hosts");
 	for (i = 0; i < d->nplaces; i++) {
 		const struct m_host *ph = model_host(d->places[i].host_id);

@@ -1,5 +1,6 @@
 /* model.c — the store. See model.h for the locking and ownership rules. */
 #include "model.h"
+#include "job.h"
 #include "stats.h"
 #include "util.h"
 #include "log.h"
@@ -8,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <libvirt/libvirt.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -27,6 +29,17 @@ static struct m_event events[MODEL_EVENTS];
 static size_t events_head, events_count;	/* ring: oldest at head */
 static model_observer observer;
 static void *observer_ctx;
+static atomic_int pending_timeout_ms = MODEL_PENDING_MS;
+static size_t nsplit;		/* desktops flagged split_brain */
+
+/* After a migration's last sign (job ended, incoming copy resumed) the
+ * source may still read "running" until its host's event is served: two
+ * live copies are a split brain only once this has passed. */
+#define MIGRATION_GRACE_MS 10000
+
+static struct m_place *find_place(struct m_desktop *d, unsigned id);
+static void pending_clear(struct m_desktop *d);
+static void tick_locked(void);
 
 static const char *const state_names[] = {
 	[DS_NOSTATE] = "nostate", [DS_RUNNING] = "running",
@@ -46,6 +59,7 @@ void model_init(void)
 	/* a model may be started again in one process (tests): start clean */
 	atomic_store(&wake_pending, 0);
 	events_head = events_count = 0;
+	nsplit = 0;
 	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
 		fatal("pipe: %s", strerror(errno));
 }
@@ -226,7 +240,7 @@ unsigned model_host_add(const struct config_host *ch)
 	h->role = ch->role;
 	h->state = HOST_CONNECTING;
 	h->state_since_ms = util_wall_ms();
-	h->cpu_pct = -1;
+	h->cpu_pct = h->seen_cpu_pct = -1;
 	hosts = xreallocarray(hosts, nhosts + 1, sizeof *hosts);
 	hosts[nhosts++] = h;
 	changed(MK_HOST, MO_ADD, h, h, &h->gen);
@@ -248,6 +262,51 @@ static void touch_desktops_of(struct m_host *h)
 	}
 }
 
+static int host_up(enum host_state s)
+{
+	return s == HOST_ONLINE || s == HOST_READONLY;
+}
+
+/* Lock held. What a host coming online brings, said once for all its
+ * desktops: "hv1 online: 301 desktops (12 running), 3 pools". */
+static void host_up_event(const struct m_host *h)
+{
+	const struct m_place *p;
+	size_t i, all = 0, running = 0;
+
+	for (i = 0; i < ndesktops; i++) {
+		if ((p = find_place(desktops[i], h->id)) == NULL)
+			continue;
+		all++;
+		running += p->state == DS_RUNNING || p->state == DS_BLOCKED;
+	}
+	event_locked(SEV_INFO, "%s %s: %zu desktop%s (%zu running), %zu pool%s",
+	    h->name, host_state_names[h->state], all, all == 1 ? "" : "s",
+	    running, h->npools, h->npools == 1 ? "" : "s");
+}
+
+/* Lock held. A host that goes away cannot answer for its guests: their
+ * awaited shutdowns and reboots fail now rather than time out later. */
+static void host_lost_jobs(const struct m_host *h)
+{
+	const struct m_place *p;
+	char *why;
+	size_t i;
+
+	for (i = 0; i < ndesktops; i++) {
+		struct m_desktop *d = desktops[i];
+
+		p = model_desktop_place(d);
+		if (d->pending_job == 0 || p == NULL || p->host_id != h->id)
+			continue;
+		why = xasprintf("host %s went offline before %s answered",
+		    h->name, d->name);
+		job_fail(d->pending_job, why);
+		free(why);
+		pending_clear(d);
+	}
+}
+
 void model_host_set_state(unsigned id, enum host_state state, const char *error)
 {
 	struct m_host *h;
@@ -258,22 +317,32 @@ void model_host_set_state(unsigned id, enum host_state state, const char *error)
 	if (h != NULL) {
 		diff = util_set_str(&h->error, error);
 		if (h->state != state) {
+			if (host_up(h->state) && !host_up(state)) {
+				/* kept for the details, never shown as current */
+				h->seen_wall_ms = util_wall_ms();
+				h->seen_cpu_pct = h->cpu_pct;
+			}
 			h->state = state;
 			h->state_since_ms = util_wall_ms();
 			diff = 1;
-			if (state != HOST_CONNECTING || error != NULL)
+			if (host_up(state))
+				host_up_event(h);
+			else if (state != HOST_CONNECTING || error != NULL)
 				event_locked(state == HOST_OFFLINE ? SEV_WARN : SEV_INFO,
 				    "%s %s%s%s", h->name, host_state_names[state],
 				    error != NULL ? ": " : "", error != NULL ? error : "");
 		}
-		if (state == HOST_ONLINE || state == HOST_READONLY) {
+		if (host_up(state)) {
 			/* workers go online only after the full inventory */
 			h->inventory_done = 1;
 			h->attempted = 1;
+			h->ever_online = 1;
+			h->retry_wall_ms = 0;
 		} else if (state == HOST_OFFLINE) {
 			h->attempted = 1;
 			h->inventory_done = 0;
 			h->cpu_pct = -1;
+			host_lost_jobs(h);
 		} else if (state == HOST_CONNECTING) {
 			h->inventory_done = 0;
 		}
@@ -283,6 +352,32 @@ void model_host_set_state(unsigned id, enum host_state state, const char *error)
 		}
 	}
 	model_unlock();
+}
+
+void model_host_retry_at(unsigned id, int64_t wall_ms)
+{
+	struct m_host *h;
+
+	model_lock();
+	h = model_host(id);
+	if (h != NULL && h->retry_wall_ms != wall_ms) {
+		/* the pane redraws, but watchers get no line per retry: a
+		 * host retrying stays one "offline" change (virt-host.c) */
+		h->retry_wall_ms = wall_ms;
+		h->gen = ++generation;
+		model_wake();
+	}
+	model_unlock();
+}
+
+long model_host_retry_in_s(const struct m_host *h)
+{
+	int64_t left;
+
+	if (host_up(h->state) || h->retry_wall_ms == 0)
+		return -1;
+	left = h->retry_wall_ms - util_wall_ms();
+	return left > 0 ? (long)((left + 999) / 1000) : 0;
 }
 
 void model_host_set_facts(unsigned id, const struct host_facts *f)
@@ -327,6 +422,7 @@ void model_host_stats(unsigned id, uint64_t busy_ns, uint64_t total_ns,
 		h->free_kib = free_kib;
 		changed(MK_HOST, MO_STATS, h, h, &h->gen);
 	}
+	tick_locked();
 	model_unlock();
 }
 
@@ -392,9 +488,53 @@ const struct m_place *model_desktop_place(const struct m_desktop *d)
 const char *model_desktop_pending_now(const struct m_desktop *d)
 {
 	if (d->pending == NULL ||
-	    util_now_ms() - d->pending_since_ms > MODEL_PENDING_MS)
+	    util_now_ms() - d->pending_since_ms > model_pending_timeout_ms())
 		return NULL;
 	return d->pending;
+}
+
+void model_set_pending_timeout(int ms)
+{
+	atomic_store(&pending_timeout_ms, ms > 0 ? ms : MODEL_PENDING_MS);
+}
+
+int model_pending_timeout_ms(void)
+{
+	return atomic_load(&pending_timeout_ms);
+}
+
+int model_place_live(const struct m_place *p)
+{
+	switch (p->state) {
+	case DS_RUNNING: case DS_BLOCKED: case DS_PAUSED: case DS_SHUTDOWN:
+	case DS_PMSUSPENDED:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+size_t model_split_brain_count(void)
+{
+	return nsplit;
+}
+
+char *model_desktop_live_hosts(const struct m_desktop *d, const char *sep)
+{
+	const struct m_host *h;
+	char *out = xstrdup(""), *more;
+	size_t i;
+
+	for (i = 0; i < d->nplaces; i++) {
+		if (!model_place_live(&d->places[i]))
+			continue;
+		h = model_host(d->places[i].host_id);
+		more = xasprintf("%s%s%s", out, *out != '\0' ? sep : "",
+		    h != NULL ? h->name : "?");
+		free(out);
+		out = more;
+	}
+	return out;
 }
 
 enum desktop_state model_desktop_state(const struct m_desktop *d)
@@ -422,6 +562,9 @@ static struct m_place *find_place(struct m_desktop *d, unsigned id)
 
 static void desktop_free(struct m_desktop *d)
 {
+	if (d->split_brain)
+		nsplit--;
+	free(d->pending_verb);
 	free(d->name);
 	virtxml_domain_free(&d->xml);
 	free(d->places);
@@ -433,6 +576,155 @@ static void desktop_free(struct m_desktop *d)
 static int is_active(enum desktop_state s)
 {
 	return s != DS_SHUTOFF && s != DS_NOSTATE && s != DS_UNKNOWN;
+}
+
+/* ---- split brain ---- */
+
+/* The two ends of a migration: the incoming copy waits paused, and so
+ * does the source of an offline or post-copy one. */
+static int migration_place(const struct m_place *p)
+{
+	return p->state == DS_PAUSED && (p->reason == VIR_DOMAIN_PAUSED_MIGRATION ||
+	    p->reason == VIR_DOMAIN_PAUSED_POSTCOPY ||
+	    p->reason == VIR_DOMAIN_PAUSED_POSTCOPY_FAILED);
+}
+
+/* Lock held (takes the job lock: model before job). Notes the time of any
+ * sign of a migration; 1 while one goes on or its grace has not passed. */
+static int migrating(struct m_desktop *d)
+{
+	size_t i;
+	int now = d->job_active && d->job_kind != NULL &&
+	    strcmp(d->job_kind, "migration") == 0;
+
+	for (i = 0; i < d->nplaces && !now; i++)
+		now = migration_place(&d->places[i]);
+	if (!now)
+		now = job_find_active(JK_MIGRATE, d->uuid) != 0;
+	if (now)
+		d->migration_seen_ms = util_now_ms();
+	return now || (d->migration_seen_ms != 0 &&
+	    util_now_ms() - d->migration_seen_ms < MIGRATION_GRACE_MS);
+}
+
+/* Lock held. A placement changed to p's new state: a copy that starts
+ * running as the end of a migration opens the grace too. */
+static void place_set(struct m_desktop *d, struct m_place *p,
+    enum desktop_state state, int reason)
+{
+	if (state == DS_RUNNING && reason == VIR_DOMAIN_RUNNING_MIGRATED &&
+	    (p->state != state || p->reason != reason))
+		d->migration_seen_ms = util_now_ms();
+	p->state = state;
+	p->reason = reason;
+}
+
+/* Lock held. Raise or clear d's split-brain flag, loudly; 1 if it moved. */
+static int split_update(struct m_desktop *d)
+{
+	size_t i, live = 0;
+	int split;
+	char *where;
+
+	for (i = 0; i < d->nplaces; i++)
+		live += model_place_live(&d->places[i]) &&
+		    !migration_place(&d->places[i]);
+	/* the job lock only when it matters: this runs on every tick */
+	split = live >= 2 && !migrating(d);
+	if (split == d->split_brain)
+		return 0;
+	d->split_brain = split;
+	where = model_desktop_live_hosts(d, split ? " AND " : ", ");
+	if (split) {
+		nsplit++;
+		event_locked(SEV_ERROR, "%s is running on %s: split brain \xe2\x80\x94 "
+		    "two QEMUs on one disk", d->name, where);
+	} else {
+		nsplit--;
+		event_locked(SEV_INFO, "%s split brain over: %s%s", d->name,
+		    *where != '\0' ? "running only on " : "no copy running",
+		    where);
+	}
+	free(where);
+	return 1;
+}
+
+/* ---- actions in flight ---- */
+
+/* Lock held. Forget the pending mark (its job, if any, is settled). */
+static void pending_clear(struct m_desktop *d)
+{
+	free(d->pending);
+	d->pending = NULL;
+	free(d->pending_verb);
+	d->pending_verb = NULL;
+	d->pending_job = 0;
+}
+
+/* Lock held. The guest answered: the awaited job is done. */
+static void pending_answered(struct m_desktop *d)
+{
+	if (d->pending_job != 0)
+		job_done(d->pending_job);
+	pending_clear(d);
+}
+
+/* Lock held. A pending action past the shutdown timeout: an awaited one
+ * fails loudly, naming the way out; others just stop showing. */
+static void pending_expire(struct m_desktop *d)
+{
+	char *why;
+
+	if (d->pending_job != 0) {
+		why = xasprintf("%s did not %s within %d s \xe2\x80\x94 F to force off",
+		    d->name, d->pending_verb != NULL ? d->pending_verb : "answer",
+		    model_pending_timeout_ms() / 1000);
+		event_locked(SEV_WARN, "%s", why);
+		job_fail(d->pending_job, why);
+		free(why);
+	}
+	pending_clear(d);
+	changed(MK_DESKTOP, MO_CHANGE, NULL, d, &d->gen);
+}
+
+/* Lock held. */
+static void tick_locked(void)
+{
+	int64_t now = util_now_ms();
+	size_t i;
+
+	for (i = 0; i < ndesktops; i++) {
+		struct m_desktop *d = desktops[i];
+
+		if (d->pending != NULL &&
+		    now - d->pending_since_ms > model_pending_timeout_ms())
+			pending_expire(d);
+		if (split_update(d))
+			changed(MK_DESKTOP, MO_CHANGE, NULL, d, &d->gen);
+	}
+}
+
+void model_tick(void)
+{
+	model_lock();
+	tick_locked();
+	model_unlock();
+}
+
+int model_desktop_await(const char *uuid, unsigned job, const char *verb)
+{
+	struct m_desktop *d;
+	int taken = 0;
+
+	model_lock();
+	d = model_desktop(uuid);
+	if (d != NULL && d->pending != NULL) {
+		d->pending_job = job;
+		util_set_str(&d->pending_verb, verb);
+		taken = 1;
+	}
+	model_unlock();
+	return taken;
 }
 
 /* What the operator sees of a desktop: its state and where. */
@@ -455,11 +747,14 @@ static struct sighting sight(const struct m_desktop *d)
 
 /* Lock held, after a placement changed: uptime, pending action and the
  * events strip follow what the operator sees, not each host's view. */
-static void seen_change(struct m_desktop *d, struct sighting before, int is_new)
+static void seen_change(struct m_desktop *d, struct sighting before,
+    int is_new, unsigned via_id)
 {
 	struct sighting now = sight(d);
-	struct m_host *h;
+	struct m_host *h, *via = model_host(via_id);
+	int was_split = d->split_brain;
 
+	split_update(d);
 	if (now.state == before.state && now.host_id == before.host_id)
 		return;
 	if (!is_active(before.state) && is_active(now.state) && !is_new)
@@ -470,11 +765,18 @@ static void seen_change(struct m_desktop *d, struct sighting before, int is_new)
 		d->cpu_pct = d->rd_bps = d->wr_bps = -1;
 		d->rx_bps = d->tx_bps = -1;
 	}
-	free(d->pending);
-	d->pending = NULL;
+	pending_answered(d);
+	/* a split brain is told by its own events, never as a move */
+	if (was_split || d->split_brain)
+		return;
+	/* a host's first inventory is one summary when it comes online */
+	if (via != NULL && via->syncing && !via->ever_online)
+		return;
 	h = model_host(now.host_id);
 	if (is_new)
-		event_locked(SEV_INFO, "%s found on %s (%s)", d->name,
+		event_locked(SEV_INFO, "%s %s on %s (%s)", d->name,
+		    find_place(d, now.host_id) != NULL &&
+		    find_place(d, now.host_id)->persistent ? "defined" : "created",
 		    h != NULL ? h->name : "?", model_state_name(now.state));
 	else if (now.host_id != before.host_id && before.host_id != 0)
 		event_locked(SEV_INFO, "%s %s on %s (moved from %s)", d->name,
@@ -493,6 +795,15 @@ void model_desktop_pending(const char *uuid, const char *what)
 	model_lock();
 	d = model_desktop(uuid);
 	if (d != NULL) {
+		if (d->pending_job != 0 && what != NULL) {
+			char *why = xasprintf("superseded: %s", what);
+
+			job_fail(d->pending_job, why);
+			free(why);
+			pending_clear(d);
+		} else if (what == NULL) {
+			pending_answered(d);
+		}
 		util_set_str(&d->pending, what);
 		d->pending_since_ms = util_now_ms();
 		changed(MK_DESKTOP, MO_CHANGE, NULL, d, &d->gen);
@@ -544,11 +855,10 @@ void model_desktop_seen(unsigned id, const char *uuid, const char *name,
 		p->host_id = id;
 		p->state = DS_NOSTATE;
 	}
-	p->state = state;
-	p->reason = reason;
+	place_set(d, p, state, reason);
 	p->persistent = persistent;
 	p->seen = 1;
-	seen_change(d, before, op == MO_ADD);
+	seen_change(d, before, op == MO_ADD, id);
 	changed(MK_DESKTOP, op, h, d, &d->gen);
 	model_unlock();
 }
@@ -565,9 +875,8 @@ void model_desktop_set_state(unsigned id, const char *uuid,
 	if (p != NULL && (p->state != state || p->reason != reason)) {
 		struct sighting before = sight(d);
 
-		p->state = state;
-		p->reason = reason;
-		seen_change(d, before, 0);
+		place_set(d, p, state, reason);
+		seen_change(d, before, 0, id);
 		changed(MK_DESKTOP, MO_CHANGE, model_host(id), d, &d->gen);
 	}
 	model_unlock();
@@ -590,10 +899,12 @@ static void drop_place(struct m_desktop *d, unsigned id)
 		    (d->nplaces - k - 1) * sizeof *d->places);
 		d->nplaces--;
 		if (d->nplaces > 0) {
-			seen_change(d, before, 0);
+			seen_change(d, before, 0, id);
 			changed(MK_DESKTOP, MO_CHANGE, h, d, &d->gen);
 			return;
 		}
+		/* a transient guest that shut down is gone: its answer */
+		pending_answered(d);
 		event_locked(SEV_INFO, "%s removed from %s", d->name,
 		    h != NULL ? h->name : "?");
 		changed(MK_DESKTOP, MO_REMOVE, h, d, &d->gen);
@@ -656,10 +967,15 @@ void model_desktop_job(const char *uuid, int active, const char *kind,
 	model_lock();
 	d = model_desktop(uuid);
 	if (d != NULL) {
+		/* a migration starting or ending opens the split-brain grace */
+		if ((d->job_kind != NULL && strcmp(d->job_kind, "migration") == 0) ||
+		    (active && kind != NULL && strcmp(kind, "migration") == 0))
+			d->migration_seen_ms = util_now_ms();
 		d->job_active = active;
 		util_set_str(&d->job_kind, active ? kind : NULL);
 		d->job_pct = active ? pct : -1;
 		d->job_iteration = active ? iteration : 0;
+		split_update(d);
 		p = model_desktop_place(d);
 		changed(MK_DESKTOP, MO_CHANGE,
 		    p != NULL ? model_host(p->host_id) : NULL, d, &d->gen);
@@ -834,6 +1150,8 @@ void model_sync_begin(unsigned id)
 
 	model_lock();
 	h = model_host(id);
+	if (h != NULL)
+		h->syncing = 1;
 	for (i = 0; h != NULL && i < h->npools; i++)
 		h->pools[i]->seen = 0;
 	for (i = 0; i < ndesktops; i++)
@@ -850,6 +1168,8 @@ void model_sync_end(unsigned id, unsigned complete)
 
 	model_lock();
 	h = model_host(id);
+	if (h != NULL)
+		h->syncing = 0;
 	if (complete & MODEL_SYNC_POOLS)
 		for (i = h != NULL ? h->npools : 0; i-- > 0;)
 			if (!h->pools[i]->seen)
@@ -872,6 +1192,7 @@ void model_free(void)
 	free(desktops);
 	desktops = NULL;
 	ndesktops = 0;
+	nsplit = 0;
 	for (i = 0; i < nhosts; i++) {
 		struct m_host *h = hosts[i];
 

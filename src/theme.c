@@ -61,6 +61,9 @@ static const struct slot_def slot_table[] = {
 	    A_NORMAL, A_BOLD | A_UNDERLINE },
 	[SLOT_STATE_UNKNOWN] = { "state_unknown", COLOR_MAGENTA, C_DEFAULT,
 	    A_NORMAL, A_DIM },
+	/* louder than crashed, and told apart from it without colour */
+	[SLOT_SPLIT_BRAIN] = { "split_brain", COLOR_WHITE, COLOR_RED,
+	    A_BOLD, A_BOLD | A_REVERSE | A_UNDERLINE },
 	[SLOT_HOST_ONLINE] = { "host_online", COLOR_GREEN, C_DEFAULT, A_NORMAL,
 	    A_BOLD },
 	[SLOT_HOST_CONNECTING] = { "host_connecting", COLOR_YELLOW, C_DEFAULT,

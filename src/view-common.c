@@ -5,10 +5,12 @@
 #include "model.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const struct view *view_of(enum pane_id id)
 {
@@ -73,6 +75,68 @@ enum theme_slot view_host_slot(int s)
 	case HOST_OFFLINE: break;
 	}
 	return SLOT_HOST_OFFLINE;
+}
+
+/* Skip leading zeros; the run's length then its digits decide. */
+static int digits_cmp(const char **pa, const char **pb)
+{
+	const char *a = *pa, *b = *pb;
+	size_t la, lb;
+	int c;
+
+	while (*a == '0' && isdigit((unsigned char)a[1]))
+		a++;
+	while (*b == '0' && isdigit((unsigned char)b[1]))
+		b++;
+	for (la = 0; isdigit((unsigned char)a[la]); la++)
+		;
+	for (lb = 0; isdigit((unsigned char)b[lb]); lb++)
+		;
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	c = strncmp(a, b, la);
+	*pa = a + la;
+	*pb = b + lb;
+	return c;
+}
+
+int view_natural_cmp(const char *a, const char *b)
+{
+	const char *x = a, *y = b;
+	int c;
+
+	if (a == NULL || b == NULL)
+		return (a != NULL) - (b != NULL);
+	while (*x != '\0' && *y != '\0') {
+		if (isdigit((unsigned char)*x) && isdigit((unsigned char)*y)) {
+			if ((c = digits_cmp(&x, &y)) != 0)
+				return c;
+			continue;
+		}
+		c = tolower((unsigned char)*x) - tolower((unsigned char)*y);
+		if (c != 0)
+			return c < 0 ? -1 : 1;
+		x++;
+		y++;
+	}
+	if (*x != '\0' || *y != '\0')
+		return *x != '\0' ? 1 : -1;
+	c = strcmp(a, b);
+	return c < 0 ? -1 : c > 0;
+}
+
+char *view_clock(char *buf, size_t len, int64_t wall_ms)
+{
+	time_t t = (time_t)(wall_ms / 1000), now = time(NULL);
+	struct tm tm, today;
+
+	localtime_r(&t, &tm);
+	localtime_r(&now, &today);
+	if (tm.tm_year == today.tm_year && tm.tm_yday == today.tm_yday)
+		strftime(buf, len, "%H:%M", &tm);
+	else
+		strftime(buf, len, "%b %d %H:%M", &tm);
+	return buf;
 }
 
 char *view_normalise_path(const char *path)

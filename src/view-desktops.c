@@ -35,7 +35,10 @@ static void state_cell(struct table_row *r, const struct m_desktop *d,
 {
 	int64_t frame = util_now_ms() / 150;
 
-	if (model_desktop_pending_now(d) != NULL) {
+	if (d->split_brain) {
+		/* above any spinner or job: nothing else about it matters */
+		table_cell(r, C_STATE, SLOT_SPLIT_BRAIN, "SPLIT");
+	} else if (model_desktop_pending_now(d) != NULL) {
 		if (ascii)
 			table_cell(r, C_STATE, SLOT_STATE_TRANSITION, "%c %s",
 			    spinner_ascii[frame % 4], model_desktop_pending_now(d));
@@ -56,13 +59,57 @@ static void state_cell(struct table_row *r, const struct m_desktop *d,
 	}
 }
 
+/* Live desktops (running, paused, ...) are the few an operator looks for
+ * among hundreds shut off: they come first. */
+static int live_group(const struct m_desktop *d)
+{
+	switch (model_desktop_state(d)) {
+	case DS_RUNNING: case DS_BLOCKED: case DS_PAUSED: case DS_PMSUSPENDED:
+	case DS_SHUTDOWN:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* The pane's own order: live first, then by name as people count
+ * ("desk-2" before "desk-10"), then UUID so equal names stay put. */
+static int default_order(const void *pa, const void *pb)
+{
+	const struct m_desktop *a = *(const struct m_desktop *const *)pa;
+	const struct m_desktop *b = *(const struct m_desktop *const *)pb;
+	int c = live_group(a) - live_group(b);
+
+	if (c == 0)
+		c = view_natural_cmp(a->name, b->name);
+	return c != 0 ? c : strcmp(a->uuid, b->uuid);
+}
+
+static void host_cell(struct table_row *r, const struct m_desktop *d,
+    const struct m_host *h)
+{
+	char *where;
+
+	if (d->split_brain) {
+		where = model_desktop_live_hosts(d, "+");
+		table_cell(r, C_HOST, SLOT_SPLIT_BRAIN, "%s", where);
+		free(where);
+	} else {
+		table_cell(r, C_HOST, SLOT_NORMAL, "%s", h != NULL ? h->name : "-");
+	}
+}
+
 static void build(struct table *t, int ascii)
 {
-	struct m_desktop **ds;
+	struct m_desktop **model_order, **ds;
 	size_t n, i;
 	char a[16], b[16];
 
-	ds = model_desktops(&n);
+	model_order = model_desktops(&n);
+	ds = xcalloc(n + 1, sizeof *ds);
+	if (n > 0)
+		memcpy(ds, model_order, n * sizeof *ds);
+	qsort(ds, n, sizeof *ds, default_order);
 	for (i = 0; i < n; i++) {
 		struct m_desktop *d = ds[i];
 		const struct m_place *p = model_desktop_place(d);
@@ -72,12 +119,13 @@ static void build(struct table *t, int ascii)
 		int64_t up = d->started_wall_ms > 0 ?
 		    (util_wall_ms() - d->started_wall_ms) / 1000 : -1;
 
-		r->state = model_state_name(s);
+		/* "state:split" finds every split brain */
+		r->state = d->split_brain ? "split" : model_state_name(s);
 		r->host = h != NULL ? h->name : NULL;
 		r->dim = s == DS_UNKNOWN;
 		table_cell(r, C_NAME, SLOT_NORMAL, "%s", d->name ? d->name : d->uuid);
 		state_cell(r, d, s, ascii);
-		table_cell(r, C_HOST, SLOT_NORMAL, "%s", h != NULL ? h->name : "-");
+		host_cell(r, d, h);
 		r->num[C_VCPU] = d->xml.vcpus;
 		table_cell(r, C_VCPU, SLOT_NORMAL, "%u", d->xml.vcpus);
 		r->num[C_MEM] = (double)d->xml.memory_kib;
@@ -96,6 +144,7 @@ static void build(struct table *t, int ascii)
 		table_cell(r, C_UPTIME, SLOT_NORMAL, "%s",
 		    format_duration(a, sizeof a, s == DS_UNKNOWN ? -1 : up));
 	}
+	free(ds);
 }
 
 /* Where a viewer should connect: a listen address of "any" or loopback
@@ -128,6 +177,13 @@ static void details(const char *key, struct text *out)
 	    model_state_name(model_desktop_state(d)),
 	    model_desktop_pending_now(d) ? ", " : "",
 	    model_desktop_pending_now(d) ? model_desktop_pending_now(d) : "");
+	if (d->split_brain) {
+		char *where = model_desktop_live_hosts(d, " AND ");
+
+		text_add(out, SLOT_SPLIT_BRAIN, "  SPLIT BRAIN: running on %s "
+		    "\xe2\x80\x94 two QEMUs on one disk", where);
+		free(where);
+	}
 	text_add(out, SLOT_NORMAL, "  host      %s%s", h ? h->name : "-",
 	    p != NULL && !p->persistent ? " (transient)" : "");
 	for (i = 0; i < d->nplaces; i++) {

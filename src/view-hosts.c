@@ -38,11 +38,32 @@ static int running_on(unsigned host_id)
 	return count;
 }
 
+/* "offline, seen 12:03, retry in 14s: connection refused": when it was
+ * last there and when the worker tries again, then libvirt's reason. */
+static void state_text(char *buf, size_t len, const struct m_host *h)
+{
+	char seen[32] = "never seen", retry[32] = "", clock[24];
+	long in_s = model_host_retry_in_s(h);
+
+	if (h->state != HOST_OFFLINE) {
+		snprintf(buf, len, "%s%s%s", model_host_state_name(h->state),
+		    h->error != NULL ? ": " : "", h->error != NULL ? h->error : "");
+		return;
+	}
+	if (h->seen_wall_ms > 0)
+		snprintf(seen, sizeof seen, "seen %s",
+		    view_clock(clock, sizeof clock, h->seen_wall_ms));
+	if (in_s >= 0)
+		snprintf(retry, sizeof retry, ", retry in %lds", in_s);
+	snprintf(buf, len, "offline, %s%s%s%s", seen, retry,
+	    h->error != NULL ? ": " : "", h->error != NULL ? h->error : "");
+}
+
 static void build(struct table *t, int ascii)
 {
 	struct m_host **hosts;
 	size_t n, i;
-	char a[16], b[16], c[16];
+	char a[16], b[16], c[16], state[512];
 
 	(void)ascii;
 	hosts = model_hosts(&n);
@@ -56,19 +77,17 @@ static void build(struct table *t, int ascii)
 		r->host = h->name;
 		table_cell(r, C_NAME, SLOT_NORMAL, "%s", h->name);
 		table_cell(r, C_ROLE, SLOT_NORMAL, "%s", config_role_name(h->role));
-		if (h->error != NULL)
-			table_cell(r, C_STATE, view_host_slot(h->state), "%s: %s",
-			    model_host_state_name(h->state), h->error);
-		else
-			table_cell(r, C_STATE, view_host_slot(h->state), "%s",
-			    model_host_state_name(h->state));
+		state_text(state, sizeof state, h);
+		table_cell(r, C_STATE, view_host_slot(h->state), "%s", state);
 		table_cell(r, C_LIBVIRT, SLOT_NORMAL, "%s",
 		    format_version(a, sizeof a, h->lib_version));
 		table_cell(r, C_QEMU, SLOT_NORMAL, "%s",
 		    format_version(a, sizeof a, h->hv_version));
-		table_cell(r, C_CPU, SLOT_NORMAL, "%s",
-		    format_percent(a, sizeof a, online ? h->cpu_pct : -1));
-		r->num[C_CPU] = h->cpu_pct;
+		/* figures of a host that is not there are blank, not stale:
+		 * the details keep the last ones, labelled "last seen" */
+		table_cell(r, C_CPU, SLOT_NORMAL, "%s", online ?
+		    format_percent(a, sizeof a, h->cpu_pct) : "");
+		r->num[C_CPU] = online ? h->cpu_pct : -1;
 		if (online && h->memory_kib > 0) {
 			r->bar_col = C_MEMBAR;
 			r->bar_frac = (double)used / (double)h->memory_kib;
@@ -80,10 +99,15 @@ static void build(struct table *t, int ascii)
 			    format_size(b, sizeof b, used * 1024),
 			    format_size(c, sizeof c, h->memory_kib * 1024));
 		} else {
-			table_cell(r, C_MEM, SLOT_DIM, "-");
+			table_cell(r, C_MEM, SLOT_DIM, "%s", online ? "-" : "");
+			r->num[C_MEMBAR] = r->num[C_MEM] = -1;
 		}
-		r->num[C_DESKTOPS] = running_on(h->id);
-		table_cell(r, C_DESKTOPS, SLOT_NORMAL, "%d", (int)r->num[C_DESKTOPS]);
+		r->num[C_DESKTOPS] = online ? running_on(h->id) : -1;
+		if (online)
+			table_cell(r, C_DESKTOPS, SLOT_NORMAL, "%d",
+			    (int)r->num[C_DESKTOPS]);
+		else
+			table_cell(r, C_DESKTOPS, SLOT_NORMAL, "%s", "");
 		table_cell(r, C_MAINT, SLOT_HOST_MAINTENANCE, "%s",
 		    h->maintenance ? "yes" : "");
 	}
@@ -103,6 +127,23 @@ static void cpu_line(struct text *out, const struct xml_caps *c)
 	text_add(out, SLOT_NORMAL, "  CPU          %s%s%s%s%s%s%s", c->arch ? c->arch : "-",
 	    c->cpu_vendor ? " " : "", c->cpu_vendor ? c->cpu_vendor : "",
 	    c->cpu_model ? " " : "", c->cpu_model ? c->cpu_model : "", topo, cells);
+}
+
+/* CPU and memory: live while online, the last known figures (dim,
+ * labelled) while not. */
+static void online_figures(struct text *out, const struct m_host *h)
+{
+	int up = h->state == HOST_ONLINE || h->state == HOST_READONLY;
+	const char *label = up ? "" : " (last seen)";
+	enum theme_slot slot = up ? SLOT_NORMAL : SLOT_DIM;
+	char a[16], b[16];
+
+	text_add(out, slot, "  CPUs         %u at %u MHz, %s%% busy%s", h->cpus,
+	    h->mhz, format_percent(a, sizeof a, up ? h->cpu_pct : h->seen_cpu_pct),
+	    label);
+	text_add(out, slot, "  memory       %s total, %s free%s",
+	    format_size(a, sizeof a, h->memory_kib * 1024),
+	    format_size(b, sizeof b, h->free_kib * 1024), label);
 }
 
 static void details(const char *key, struct text *out)
@@ -130,14 +171,20 @@ static void details(const char *key, struct text *out)
 	text_add(out, SLOT_NORMAL, "  hypervisor   %s %s, libvirt %s",
 	    h->hv_type ? h->hv_type : "-", format_version(a, sizeof a, h->hv_version),
 	    format_version(b, sizeof b, h->lib_version));
-	text_add(out, SLOT_NORMAL, "  CPUs         %u at %u MHz, %s%% busy",
-	    h->cpus, h->mhz, format_percent(a, sizeof a, h->cpu_pct));
+	if (h->state == HOST_OFFLINE) {
+		char seen[24], retry[48] = "";
+		long in_s = model_host_retry_in_s(h);
+
+		if (in_s >= 0)
+			snprintf(retry, sizeof retry, ", next retry in %lds", in_s);
+		text_add(out, view_host_slot(h->state), "  last seen    %s%s",
+		    h->seen_wall_ms > 0 ? view_clock(seen, sizeof seen,
+		    h->seen_wall_ms) : "never", retry);
+	}
+	online_figures(out, h);
 	cpu_line(out, &h->caps);
 	text_add(out, SLOT_NORMAL, "  guests       %s", h->caps.guests ? h->caps.guests : "-");
 	text_add(out, SLOT_NORMAL, "  host UUID    %s", h->caps.host_uuid ? h->caps.host_uuid : "-");
-	text_add(out, SLOT_NORMAL, "  memory       %s total, %s free",
-	    format_size(a, sizeof a, h->memory_kib * 1024),
-	    format_size(b, sizeof b, h->free_kib * 1024));
 	text_add(out, SLOT_NORMAL, "  migration    %s",
 	    h->migration_address ? h->migration_address : "(libvirt's default)");
 	text_add(out, SLOT_NORMAL, "  maintenance  %s", h->maintenance ? "yes" : "no");

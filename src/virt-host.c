@@ -460,8 +460,11 @@ static void drain_offline(struct host_worker *w)
  * wait for the host. Returns with the lock released. */
 static void backoff_wait(struct host_worker *w, int ms)
 {
-	int64_t deadline = util_now_ms() + queue_backoff_jitter(ms, random());
+	int64_t wait_ms = queue_backoff_jitter(ms, random());
+	int64_t deadline = util_now_ms() + wait_ms;
 
+	/* the hosts pane says when the next attempt comes */
+	model_host_retry_at(w->host_id, util_wall_ms() + wait_ms);
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
 		wait_until(w, deadline, 0);

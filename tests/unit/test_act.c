@@ -57,6 +57,10 @@ static void desktop(unsigned host, const char *uuid, const char *name,
 
 /* ---- a model filled by hand ---- */
 
+#define U_TWICE "aaaaaaaa-0000-0000-0000-000000000005"
+#define U_SPLIT "aaaaaaaa-0000-0000-0000-000000000006"
+#define U_GHOST "aaaaaaaa-0000-0000-0000-000000000007"
+
 static int setup_model(void **state)
 {
 	struct config_host a = { .name = (char *)"hv1", .uri = (char *)"test:///default" };
@@ -162,6 +166,29 @@ static void test_refused_state(void **state)
 	refused(U_RUN, DA_RESUME, "it is not paused");
 	refused(U_PAUSED, DA_PAUSE, "it is not running");
 	refused(U_PAUSED, DA_START, "already running");
+}
+
+/* Starting a desktop live on another host would make two QEMUs write one
+ * disk: refused, naming where it runs — an offline host's last known
+ * state included, since nothing shows it stopped. */
+static void test_refused_live_elsewhere(void **state)
+{
+	struct config_host c = { .name = (char *)"hv3", .uri = (char *)"test:///default" };
+	unsigned h3;
+
+	(void)state;
+	h3 = model_host_add(&c);
+	model_host_set_state(h3, HOST_ONLINE, NULL);
+	desktop(h1, U_TWICE, "erin", DS_SHUTOFF);
+	desktop(h3, U_TWICE, "erin", DS_RUNNING);
+	refused(U_TWICE, DA_START, "cannot start erin: it is already running on hv3");
+	desktop(h1, U_SPLIT, "frank", DS_RUNNING);
+	desktop(h3, U_SPLIT, "frank", DS_PAUSED);
+	refused(U_SPLIT, DA_START,
+	    "cannot start frank: it is running on hv1 and hv3 (split brain)");
+	desktop(h1, U_GHOST, "gina", DS_SHUTOFF);
+	desktop(h2, U_GHOST, "gina", DS_RUNNING);	/* hv2 is offline */
+	refused(U_GHOST, DA_START, "already running on hv2");
 }
 
 /* The host is in the model but has no worker (it was removed): the job is
@@ -506,6 +533,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refused_unknown, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_refused_host_offline, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_refused_state, setup_model, teardown_model),
+		cmocka_unit_test_setup_teardown(test_refused_live_elsewhere, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_no_worker_fails_job, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_second_press_joins, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_jobs_pane, setup_model, teardown_model),

@@ -9,8 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "job.h"
 #include "model.h"
 #include "util.h"
+
+#include <libvirt/libvirt.h>
 
 static unsigned h1, h2;
 static int adds, removes, changes;
@@ -65,7 +68,8 @@ static void test_migration_is_one_object(void **state)
 	(void)state;
 	model_desktop_seen(h1, U, "desk", DS_RUNNING, 1, 1, NULL);
 	/* destination holds a paused incoming copy: source still counts */
-	model_desktop_seen(h2, U, "desk", DS_PAUSED, 8, 0, NULL);
+	model_desktop_seen(h2, U, "desk", DS_PAUSED, VIR_DOMAIN_PAUSED_MIGRATION,
+	    0, NULL);
 	model_lock();
 	assert_string_equal(host_of(U), "hv1");
 	model_unlock();
@@ -279,6 +283,226 @@ static void test_pending_clears(void **state)
 	model_unlock();
 }
 
+/* Events kept since index from whose text contains all of the words. */
+static int events_with(size_t from, const char *a, const char *b)
+{
+	const struct m_event *e;
+	size_t n, i;
+	int found = 0;
+
+	model_lock();
+	for (i = from; (e = model_event_at(i, &n)) != NULL; i++)
+		found += strstr(e->text, a) != NULL &&
+		    (b == NULL || strstr(e->text, b) != NULL);
+	model_unlock();
+	return found;
+}
+
+static size_t nevents(void)
+{
+	size_t n;
+
+	model_lock();
+	model_event_at(0, &n);
+	model_unlock();
+	return n;
+}
+
+static int split(const char *uuid)
+{
+	int s;
+
+	model_lock();
+	s = model_desktop(uuid)->split_brain;
+	model_unlock();
+	return s;
+}
+
+static size_t split_count(void)
+{
+	size_t n;
+
+	model_lock();
+	n = model_split_brain_count();
+	model_unlock();
+	return n;
+}
+
+/* Two running placements: the flag, the counter, one error event naming
+ * both hosts, and no "moved"; one copy stopping clears it with an info
+ * event, again not told as a move. */
+static void test_split_brain(void **state)
+{
+	const struct m_event *e;
+	size_t from, n, i;
+	int errors = 0;
+
+	(void)state;
+	model_desktop_seen(h1, U, "desk-3", DS_RUNNING, 1, 1, NULL);
+	model_desktop_seen(h2, U, "desk-3", DS_SHUTOFF, 0, 1, NULL);
+	assert_false(split(U));
+	from = nevents();
+	model_desktop_set_state(h2, U, DS_RUNNING, 1);
+	assert_true(split(U));
+	assert_int_equal(split_count(), 1);
+	model_lock();
+	for (i = from; (e = model_event_at(i, &n)) != NULL; i++)
+		errors += e->severity == SEV_ERROR;
+	model_unlock();
+	assert_int_equal(errors, 1);
+	assert_int_equal(events_with(from, "desk-3 is running on hv1 AND hv2",
+	    "split brain"), 1);
+	assert_int_equal(events_with(from, "moved", NULL), 0);
+	/* the copy on hv1 stops: hv2's is the one left */
+	from = nevents();
+	model_desktop_set_state(h1, U, DS_SHUTOFF, 1);
+	assert_false(split(U));
+	assert_int_equal(split_count(), 0);
+	assert_int_equal(events_with(from, "desk-3 split brain over",
+	    "running only on hv2"), 1);
+	assert_int_equal(events_with(from, "moved", NULL), 0);
+}
+
+/* A migration's two ends are not a split brain: libvirt's job, the
+ * incoming copy paused for migration, hvdeck's own migrate job. */
+static void test_split_brain_not_migration(void **state)
+{
+	struct job_target t = { .uuid = U, .name = "desk", .host_id = 1, .host = "hv1" };
+	unsigned job;
+	size_t from = nevents();
+
+	(void)state;
+	model_desktop_seen(h1, U, "desk", DS_RUNNING, 1, 1, NULL);
+	model_desktop_job(U, 1, "migration", 40, 3);
+	model_desktop_seen(h2, U, "desk", DS_RUNNING, 1, 0, NULL);
+	assert_false(split(U));
+	model_desktop_gone(h2, U);
+	model_desktop_job(U, 0, NULL, -1, 0);
+	model_desktop_seen(h2, U, "desk", DS_PAUSED, VIR_DOMAIN_PAUSED_MIGRATION,
+	    0, NULL);
+	assert_false(split(U));
+	model_desktop_gone(h2, U);
+	/* hvdeck's own migration, as job.c knows it */
+	job = job_new(JK_MIGRATE, &t, NULL, NULL);
+	model_lock();
+	model_desktop(U)->migration_seen_ms = 0;	/* no grace left */
+	model_unlock();
+	model_desktop_seen(h2, U, "desk", DS_RUNNING, 1, 0, NULL);
+	assert_false(split(U));
+	assert_int_equal(events_with(from, "split brain", NULL), 0);
+	/* the job ends with both still live: now it is one */
+	job_fail(job, "aborted");
+	model_lock();
+	model_desktop(U)->migration_seen_ms = 0;
+	model_unlock();
+	model_tick();
+	assert_true(split(U));
+	assert_int_equal(events_with(from, "split brain", NULL), 1);
+	jobs_free();
+}
+
+/* A host's first inventory is one summary, not a line per desktop; after
+ * it, a new definition says "defined". */
+static void test_first_inventory_one_summary(void **state)
+{
+	struct config_host c = { .name = (char *)"hv3", .uri = (char *)"test:///default" };
+	struct m_pool pool = { .name = (char *)"bases", .target_path = (char *)"/s" };
+	char uuid[40], name[16];
+	size_t from;
+	unsigned h3;
+	int k;
+
+	(void)state;
+	h3 = model_host_add(&c);
+	from = nevents();
+	model_sync_begin(h3);
+	for (k = 0; k < 301; k++) {
+		snprintf(uuid, sizeof uuid, "%08d-0000-0000-0000-000000000000", k);
+		snprintf(name, sizeof name, "desk-%d", k);
+		model_desktop_seen(h3, uuid, name, k < 12 ? DS_RUNNING : DS_SHUTOFF,
+		    1, 1, NULL);
+	}
+	model_pool_seen(h3, &pool, NULL, 0);
+	model_sync_end(h3, MODEL_SYNC_DESKTOPS | MODEL_SYNC_POOLS);
+	model_host_set_state(h3, HOST_ONLINE, NULL);
+	assert_int_equal(nevents() - from, 1);
+	assert_int_equal(events_with(from,
+	    "hv3 online: 301 desktops (12 running), 1 pool", NULL), 1);
+	from = nevents();
+	model_desktop_seen(h3, U, "desk-new", DS_SHUTOFF, 0, 1, NULL);
+	assert_int_equal(events_with(from, "desk-new defined on hv3 (shutoff)",
+	    NULL), 1);
+	assert_int_equal(events_with(0, "found", NULL), 0);
+}
+
+/* A shutdown the guest ignores: after the timeout a warning naming the way
+ * out, and the job ends failed with the same text. */
+static void test_shutdown_timeout(void **state)
+{
+	struct job_target t = { .uuid = U, .name = "desk-3", .host_id = 1, .host = "hv1" };
+	const char *want = "desk-3 did not shut down within 1 s "
+	    "\xe2\x80\x94 F to force off";
+	unsigned job, answered;
+	size_t from;
+	char *e;
+
+	(void)state;
+	model_set_pending_timeout(1000);
+	model_desktop_seen(h1, U, "desk-3", DS_RUNNING, 1, 1, NULL);
+	model_desktop_pending(U, "shutting down");
+	job = job_new(JK_SHUTDOWN, &t, NULL, NULL);
+	assert_int_equal(job_begin(job), 0);
+	assert_int_equal(model_desktop_await(U, job, "shut down"), 1);
+	from = nevents();
+	model_tick();			/* not yet */
+	assert_int_equal(job_wait(job, 0), JOB_RUNNING);
+	model_lock();
+	model_desktop(U)->pending_since_ms -= 1001;
+	model_unlock();
+	model_tick();
+	assert_int_equal(job_wait(job, 0), JOB_FAILED);
+	e = job_error(job);
+	assert_string_equal(e, want);
+	free(e);
+	assert_int_equal(events_with(from, want, NULL), 1);
+	model_lock();
+	assert_null(model_desktop(U)->pending);
+	assert_int_equal(model_desktop_state(model_desktop(U)), DS_RUNNING);
+	model_unlock();
+	/* a guest that answers: done when the state changes */
+	model_desktop_pending(U, "shutting down");
+	answered = job_new(JK_SHUTDOWN, &t, NULL, NULL);
+	job_begin(answered);
+	assert_int_equal(model_desktop_await(U, answered, "shut down"), 1);
+	model_desktop_set_state(h1, U, DS_SHUTOFF, 1);
+	assert_int_equal(job_wait(answered, 0), JOB_DONE);
+	model_set_pending_timeout(MODEL_PENDING_MS);
+	jobs_free();
+}
+
+/* An offline host remembers when it was last online and when it retries. */
+static void test_offline_host_seen_and_retry(void **state)
+{
+	struct m_host *h;
+
+	(void)state;
+	model_host_stats(h1, 100, 1000, 0);
+	model_host_stats(h1, 600, 2000, 0);
+	model_host_set_state(h1, HOST_OFFLINE, "connection refused");
+	model_host_retry_at(h1, util_wall_ms() + 14000);
+	model_lock();
+	h = model_host(h1);
+	assert_true(h->seen_wall_ms > util_wall_ms() - 5000);
+	assert_true(h->seen_cpu_pct > 49.9 && h->seen_cpu_pct < 50.1);
+	assert_true(h->cpu_pct < 0);
+	assert_true(model_host_retry_in_s(h) >= 13 && model_host_retry_in_s(h) <= 14);
+	model_unlock();
+	model_host_set_state(h1, HOST_ONLINE, NULL);
+	model_lock();
+	assert_int_equal(model_host_retry_in_s(model_host(h1)), -1);
+	model_unlock();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +515,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pools_sharing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_restart_after_migration, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pending_clears, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_split_brain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_split_brain_not_migration, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_first_inventory_one_summary, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shutdown_timeout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_offline_host_seen_and_retry, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);

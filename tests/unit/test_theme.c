@@ -217,7 +217,8 @@ static void test_mono_readable(void **state)
 	static const enum theme_slot loud[] = {
 		SLOT_HEADER, SLOT_SELECTION, SLOT_SELECTION_INACTIVE,
 		SLOT_STATUS, SLOT_STATUS_MODE_RO, SLOT_ALERT, SLOT_KEY,
-		SLOT_STATE_RUNNING, SLOT_STATE_CRASHED, SLOT_HOST_OFFLINE,
+		SLOT_STATE_RUNNING, SLOT_STATE_CRASHED, SLOT_SPLIT_BRAIN,
+		SLOT_HOST_OFFLINE,
 		SLOT_BAR_CPU, SLOT_BAR_MEM, SLOT_BAR_DISK,
 	};
 	struct theme d;
@@ -233,6 +234,12 @@ static void test_mono_readable(void **state)
 			    theme_slot_name(loud[i]));
 	assert_true(d.slots[SLOT_SELECTION].mono !=
 	    d.slots[SLOT_SELECTION_INACTIVE].mono);
+	/* a split brain must not pass for a crash or an alert without colour */
+	for (i = 0; i < SLOT_COUNT; i++)
+		if (i != SLOT_SPLIT_BRAIN && d.slots[i].mono ==
+		    d.slots[SLOT_SPLIT_BRAIN].mono)
+			fail_msg("split_brain looks like %s in monochrome",
+			    theme_slot_name((enum theme_slot)i));
 	theme_free(&d);
 }
 

@@ -525,6 +525,144 @@ static void test_local_volumes_per_host(void **state)
 	free(key);
 }
 
+static void test_natural_cmp(void **state)
+{
+	static const char *const sorted[] = {
+		"desk-1", "desk-01a", "desk-2", "Desk-3", "desk-9", "desk-10",
+		"desk-10b", "desk-100", "desk2", "x",
+	};
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof sorted / sizeof sorted[0]; i++)
+		for (k = 0; k < sizeof sorted / sizeof sorted[0]; k++) {
+			int c = view_natural_cmp(sorted[i], sorted[k]);
+
+			if ((i < k && c >= 0) || (i > k && c <= 0) ||
+			    (i == k && c != 0))
+				fail_msg("%s vs %s: %d", sorted[i], sorted[k], c);
+		}
+	assert_true(view_natural_cmp("a01", "a1") != 0);	/* total order */
+	assert_true(view_natural_cmp(NULL, "a") < 0);
+}
+
+static void seen_as(unsigned host, const char *uuid, const char *name,
+    enum desktop_state s)
+{
+	model_desktop_seen(host, uuid, name, s, 1, 1, NULL);
+}
+
+/* The pane's own order at fleet scale: live desktops first, then every
+ * name in natural order, whatever the UUIDs. */
+static void test_desktops_default_order(void **state)
+{
+	static const char *const want[] = {
+		"alice", "bob", "desk-1", "Desk-3", "desk-20",	/* live */
+		"desk-2", "desk-10",
+	};
+	struct table t;
+	char uuid[40], name[16];
+	size_t i;
+	int k, at9 = -1, at10 = -1;
+
+	(void)state;
+	seen_as(h1, "00000000-0000-0000-0000-00000000000a", "desk-10", DS_SHUTOFF);
+	seen_as(h1, "00000000-0000-0000-0000-00000000000b", "desk-2", DS_SHUTOFF);
+	seen_as(h2, "ffffffff-0000-0000-0000-00000000000c", "desk-1", DS_RUNNING);
+	seen_as(h1, "00000000-0000-0000-0000-00000000000d", "Desk-3", DS_PAUSED);
+	seen_as(h1, "00000000-0000-0000-0000-00000000000e", "desk-20", DS_RUNNING);
+	for (k = 0; k < 300; k++) {
+		snprintf(uuid, sizeof uuid, "%08x-1111-0000-0000-000000000000",
+		    (unsigned)(k * 2654435761u));
+		snprintf(name, sizeof name, "vdi-%d", k);
+		seen_as(k % 2 ? h1 : h2, uuid, name, DS_SHUTOFF);
+	}
+	build_view(&t, &view_desktops);
+	assert_int_equal(t.sort_col, -1);
+	assert_int_equal(t.nshown, 307);
+	for (i = 0; i < sizeof want / sizeof want[0]; i++)
+		assert_string_equal(cell(&t, i, 0), want[i]);
+	for (i = 0; i < t.nshown; i++) {
+		at9 = strcmp(cell(&t, i, 0), "vdi-9") == 0 ? (int)i : at9;
+		at10 = strcmp(cell(&t, i, 0), "vdi-10") == 0 ? (int)i : at10;
+	}
+	assert_int_equal(at9, 7 + 9);
+	assert_int_equal(at10, 7 + 10);
+	assert_string_equal(cell(&t, 306, 0), "vdi-299");
+	table_free(&t);
+}
+
+/* A split brain's row names both hosts and says SPLIT in the alarm slot;
+ * "state:split" finds it. */
+static void test_split_brain_row(void **state)
+{
+	struct table t;
+	struct text details;
+	size_t i;
+	int said = 0;
+
+	(void)state;
+	seen_as(h2, "aaaaaaaa-0000-0000-0000-000000000001", "alice", DS_RUNNING);
+	build_view(&t, &view_desktops);
+	table_set_filter(&t, "state:split");
+	assert_int_equal(t.nshown, 1);
+	assert_string_equal(cell(&t, 0, 0), "alice");
+	assert_string_equal(cell(&t, 0, 1), "SPLIT");
+	assert_string_equal(cell(&t, 0, 2), "hv1+hv2");
+	assert_int_equal(t.rows[t.shown[0]].slot[1], SLOT_SPLIT_BRAIN);
+	assert_int_equal(t.rows[t.shown[0]].slot[2], SLOT_SPLIT_BRAIN);
+	table_free(&t);
+	memset(&details, 0, sizeof details);
+	model_lock();
+	view_desktops.details("aaaaaaaa-0000-0000-0000-000000000001", &details);
+	model_unlock();
+	for (i = 0; i < details.n; i++)
+		said += strstr(details.lines[i], "SPLIT BRAIN: running on hv1 AND hv2") != NULL;
+	assert_int_equal(said, 1);
+	text_clear(&details);
+}
+
+/* An offline host: when it was last seen and when it retries, blank
+ * figures in the row, the last ones in the details marked as such. */
+static void test_offline_host_row(void **state)
+{
+	struct table t;
+	struct text details;
+	char want[64], clock[24];
+	size_t i, row = 0;
+	int last_seen = 0;
+
+	(void)state;
+	model_host_stats(h2, 100, 1000, 1 << 20);
+	model_host_stats(h2, 600, 2000, 1 << 20);
+	model_host_set_state(h2, HOST_OFFLINE, "connection refused");
+	model_host_retry_at(h2, util_wall_ms() + 14000);
+	build_view(&t, &view_hosts);
+	for (i = 0; i < t.nshown; i++)
+		if (strcmp(cell(&t, i, 0), "hv2") == 0)
+			row = i;
+	model_lock();
+	snprintf(want, sizeof want, "offline, seen %s, retry in 14s: connection refused",
+	    view_clock(clock, sizeof clock, model_host(h2)->seen_wall_ms));
+	model_unlock();
+	assert_string_equal(cell(&t, row, 2), want);
+	assert_string_equal(cell(&t, row, 5), "");	/* CPU% */
+	assert_null(cell(&t, row, 6) != NULL && *cell(&t, row, 6) != '\0' ?
+	    cell(&t, row, 6) : NULL);			/* memory bar */
+	assert_string_equal(cell(&t, row, 7), "");	/* used/total */
+	assert_string_equal(cell(&t, row, 8), "");	/* running */
+	assert_int_equal(t.rows[t.shown[row]].bar_col, -1);
+	table_free(&t);
+	memset(&details, 0, sizeof details);
+	model_lock();
+	view_hosts.details("hv2", &details);
+	model_unlock();
+	for (i = 0; i < details.n; i++)
+		last_seen += strstr(details.lines[i], "50.0% busy (last seen)") != NULL;
+	assert_int_equal(last_seen, 1);
+	text_clear(&details);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -532,6 +670,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shared_pools_merge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_desktop_rows_and_filter, setup, teardown),
 		cmocka_unit_test(test_normalise),
+		cmocka_unit_test(test_natural_cmp),
+		cmocka_unit_test_setup_teardown(test_desktops_default_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_split_brain_row, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_offline_host_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_volume_cycles_shown, setup_cycles, teardown_cycles),
 		cmocka_unit_test_setup_teardown(test_volume_cycle_details, setup_cycles, teardown_cycles),
 		cmocka_unit_test_setup_teardown(test_local_pools_not_merged, setup, teardown),
