@@ -407,7 +407,7 @@ static void test_first_inventory_one_summary(void **state)
 {
 	struct config_host c = { .name = (char *)"hv3", .uri = (char *)"test:///default" };
 	struct m_pool pool = { .name = (char *)"bases", .target_path = (char *)"/s" };
-	char uuid[40], name[16];
+	char uuid[40], name[24];
 	size_t from;
 	unsigned h3;
 	int k;
