@@ -53,6 +53,9 @@ write_config() {
 		done
 		echo ");"
 		echo "stats_interval = 1;"
+		# a libssh login takes seconds on a loaded 2-core machine (TCG
+		# guests, parallel labs): tests of timeouts set their own
+		echo "connect_timeout = 30;"
 	} >"$f"
 	echo "$f"
 }
