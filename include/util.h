@@ -30,8 +30,8 @@ void util_set_fatal_hook(void (*hook)(void));
 int64_t util_now_ms(void);
 int64_t util_wall_ms(void);
 
-/* A copy of s with control characters and invalid bytes made visible
- * (\n, \t, \xNN), safe to put on a terminal. Caller frees. */
+/* text_visible (text.h) under its old name, for callers not yet moved.
+ * Caller frees. */
 char *util_visible(const char *s);
 
 /* Replace *dst with a copy of src (freeing the old value). Returns 1 if the

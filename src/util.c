@@ -1,5 +1,6 @@
 /* util.c — allocation, time, and safe text helpers used everywhere. */
 #include "util.h"
+#include "text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -126,33 +127,11 @@ int64_t util_wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Kept for callers not yet moved to text.h (ui-draw.c, model.c): the same
+ * function, so there is one visible form. */
 char *util_visible(const char *s)
 {
-	size_t len, i, o = 0;
-	char *out;
-
-	if (s == NULL)
-		return xstrdup("");
-	len = strlen(s);
-	out = xmalloc(len * 4 + 1);
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\n') {
-			out[o++] = '\\';
-			out[o++] = 'n';
-		} else if (c == '\t') {
-			out[o++] = '\\';
-			out[o++] = 't';
-		} else if (c < 0x20 || c == 0x7f) {
-			o += (size_t)sprintf(out + o, "\\x%02x", c);
-		} else {
-			/* bytes >= 0x80 pass: names are UTF-8; curses draws them */
-			out[o++] = (char)c;
-		}
-	}
-	out[o] = '\0';
-	return out;
+	return text_visible(s);
 }
 
 int util_set_str(char **dst, const char *src)

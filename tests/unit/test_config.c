@@ -237,12 +237,12 @@ static const struct bad_case bad_cases[] = {
 	{ "bad-role.conf", 4, { "role 'storage'", "hypervisor, disk, mixed" } },
 	{ "range.conf", 2, { "stats_interval = 0", "out of range",
 	    "1..3600" } },
-	{ "string-for-int.conf", 2, { "connect_timeout", "integer", "1..600" } },
+	{ "string-for-int.conf", 2, { "connect_timeout", "integer", "1..3600" } },
 	{ "int-for-string.conf", 1, { "pool_bases", "must be a string" } },
 	{ "missing-uri.conf", 4, { "host 'hv2' has no uri" } },
 	{ "bad-uri.conf", 3, { "'hv1.example.org' is not a libvirt URI" } },
 	{ "empty-name.conf", 2, { "empty host name" } },
-	{ "control-name.conf", 2, { "hv\\x1b[31m1", "control characters" } },
+	{ "control-name.conf", 2, { "hv<U+001B>[31m1", "control characters" } },
 	{ "empty-pool.conf", 1, { "pool_groups must not be empty" } },
 };
 
@@ -565,7 +565,7 @@ static void test_cli_host_errors(void **state)
 		{ "1qemu:///system", "is not a libvirt URI" },
 		{ "=qemu:///system", "empty host name" },
 		{ "name=", "empty host URI" },
-		{ "h\x01=qemu:///x", "host name 'h\\x01' has control characters" },
+		{ "h\x01=qemu:///x", "host name 'h<U+0001>' has control characters" },
 		{ "qemu:///sys tem", "spaces" },
 		{ "qemu+ssh://" "0123456789012345678901234567890123456789"
 		  "0123456789012345678901234567890123456789/system",

@@ -63,7 +63,7 @@ static void test_visible(void **state)
 
 	(void)state;
 	v = util_visible("ok\x1b[2J\ttab\n\x7f");
-	assert_string_equal(v, "ok\\x1b[2J\\ttab\\n\\x7f");
+	assert_string_equal(v, "ok<U+001B>[2J<U+0009>tab<U+000A><U+007F>");
 	free(v);
 	v = util_visible(NULL);
 	assert_string_equal(v, "");
