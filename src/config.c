@@ -135,7 +135,7 @@ static char *check_name(const struct config *cfg, const char *name)
 
 	if (*name == '\0')
 		return xstrdup("empty host name");
-	vis = util_visible(name);
+	vis = text_visible(name);
 	if (!text_is_plain(name))
 		msg = xasprintf("host name '%s' has control characters, invisible "
 		    "characters or invalid UTF-8", vis);
@@ -160,7 +160,7 @@ static char *check_uri(const char *uri)
 	if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
 		p += strspn(p, "abcdefghijklmnopqrstuvwxyz"
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
-	vis = util_visible(uri);
+	vis = text_visible(uri);
 	if (p == uri || *p != ':')
 		msg = xasprintf("'%s' is not a libvirt URI (expected scheme:..., "
 		    "e.g. qemu+ssh://root@hv1.example.org/system)", vis);
@@ -180,7 +180,7 @@ static char *check_migration_address(const char *addr)
 		    "the host's URI)");
 	if (text_is_plain(addr) && strchr(addr, ' ') == NULL)
 		return NULL;
-	vis = util_visible(addr);
+	vis = text_visible(addr);
 	msg = xasprintf("migration_address '%s' has spaces, control characters, "
 	    "invisible characters or invalid UTF-8", vis);
 	free(vis);
@@ -289,7 +289,7 @@ static int load_string(const struct load_ctx *ctx, struct config *out,
 		return fail_at(ctx, cs, "%s has control characters, invisible "
 		    "characters or invalid UTF-8", s->name);
 	if (!allowed(s, v)) {
-		vis = util_visible(v);
+		vis = text_visible(v);
 		list = join(s->allowed);
 		fail_at(ctx, cs, "%s = \"%s\" is not one of: %s", s->name, vis,
 		    list);
@@ -333,7 +333,7 @@ static char *check_role(const char *s, enum host_role *role)
 
 	if (config_role_parse(s, role) == 0)
 		return NULL;
-	vis = util_visible(s);
+	vis = text_visible(s);
 	msg = xasprintf("role '%s' is not one of: hypervisor, disk, mixed", vis);
 	free(vis);
 	return msg;
