@@ -2,6 +2,7 @@
  * any other key cancels, so a stray key never forces a desktop off. */
 #include "mode.h"
 #include "theme.h"
+#include "ui-table.h"
 #include "ui.h"
 #include "util.h"
 
@@ -76,7 +77,7 @@ static void confirm_draw(struct mode *m, struct rect s)
 		mvhline(r.y + i, r.x, ' ', w);
 	ui_box(r, 1, " Confirm ", m->ui->ascii);
 	attrset(theme_attr(SLOT_ALERT));
-	mvaddnstr(r.y + 1, r.x + 2, c->text, w - 4);
+	table_put_text(r.y + 1, r.x + 2, c->text, w - 4, 0, m->ui->ascii);
 	attrset(theme_attr(SLOT_KEY));
 	mvaddnstr(r.y + 3, r.x + 2, "y: yes    any other key: no", w - 4);
 	attrset(theme_attr(SLOT_NORMAL));

@@ -114,7 +114,7 @@ void ui_draw_status(struct ui *u, struct rect r)
 	if (u->message[0] != '\0' && util_now_ms() < u->message_until) {
 		/* a message (often libvirt's error) matters more than counts */
 		attrset(theme_attr(u->message_error ? SLOT_ALERT : SLOT_STATUS));
-		mvaddnstr(r.y, r.x + 1, u->message, r.w - 2);
+		table_put_text(r.y, r.x + 1, u->message, r.w - 2, 0, u->ascii);
 		attrset(theme_attr(SLOT_NORMAL));
 		return;
 	}

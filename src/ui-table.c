@@ -321,11 +321,10 @@ void table_widths(const struct table_column *cols, int ncols, int width,
 	}
 }
 
-/* Put at most w display cells of s at (y, x); returns cells written. The
- * cell is already blank: text_screen leaves only characters of a known
- * width, so what is drawn covers exactly what is counted and a scrolled
- * row never leaves stale cells behind. */
-static int put_cells(int y, int x, const char *s, int w, int right, int ascii)
+/* text_screen leaves only characters of a known width, so what is drawn
+ * covers exactly what is counted and a scrolled row never leaves stale
+ * cells behind. */
+int table_put_text(int y, int x, const char *s, int w, int right, int ascii)
 {
 	char *safe = text_screen(s, ascii);
 	char *fit = text_truncate(safe, w, ascii);
@@ -372,7 +371,7 @@ void table_draw(struct table *t, int y, int x, int h, int w, int focused,
 			continue;
 		snprintf(title, sizeof title, "%s%s", t->cols[i].title,
 		    i == t->sort_col ? (t->sort_desc ? "v" : "^") : "");
-		put_cells(y, cx, title, widths[i], t->cols[i].right, ascii);
+		table_put_text(y, cx, title, widths[i], t->cols[i].right, ascii);
 		cx += widths[i] + 1;
 	}
 	attroff(theme_attr(SLOT_HEADER));
@@ -421,7 +420,7 @@ void table_draw(struct table *t, int y, int x, int h, int w, int focused,
 			if (i == r->bar_col && !selected)
 				draw_bar(y + 1 + line, cx, widths[i], r, ascii);
 			else if (r->cells[i] != NULL)
-				put_cells(y + 1 + line, cx, r->cells[i], widths[i],
+				table_put_text(y + 1 + line, cx, r->cells[i], widths[i],
 				    t->cols[i].right, ascii);
 			cx += widths[i] + 1;
 		}
