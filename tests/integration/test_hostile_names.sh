@@ -2,7 +2,8 @@
 # Guests named to deceive: a bidi override, a zero-width space (beside the
 # same name without it), a C1 control (CSI, U+009B: libvirt takes it in a
 # name; it refuses C0 controls and invalid UTF-8 in the XML) and the
-# characters dump's key=value grammar quotes. dump, watch and the console
+# characters dump's key=value grammar quotes; and a volume whose file name
+# is not UTF-8 (libvirt passes those bytes on). dump, watch and the console
 # must show each as an escape (never the raw character), tell the
 # look-alikes apart, and dump --json must stay valid UTF-8 with the names
 # kept exactly.
@@ -32,6 +33,12 @@ hostile_guest zwsp "$zwsp"
 hostile_guest bidi "$bidi"
 hostile_guest c1 "$c1"
 hostile_guest quote "$quote"
+groups=$(vsh 1 pool-dumpxml groups | sed -n 's:.*<path>\(.*\)</path>.*:\1:p')
+[ -d "$groups" ] || fail "no directory for the groups pool"
+badvol="$p-bad"$'\xff'".img"
+printf x >"$groups/$badvol" || fail "cannot create $groups/$badvol"
+cleanup "rm -f '$groups/$badvol'; vsh 1 pool-refresh groups"
+vsh 1 pool-refresh groups >/dev/null || fail "pool-refresh"
 conf=$(write_config)
 
 # ---- dump text ----
@@ -40,7 +47,8 @@ for want in "name=$p-a uuid=" "name=$p-a<U+200B> uuid=" "name=$p-r<U+202E>exe.tx
 	"name=$p-c<U+009B>31m uuid=" "name=\"$p-q a=\\\"b\\\\\" uuid="; do
 	grep -qF -- "$want" "$WORK/dump.txt" || fail "dump text lacks '$want': $(grep -F "$p" "$WORK/dump.txt")"
 done
-for raw in $'\u200b' $'\u202e' $'\u009b'; do
+grep -qF -- "name=$p-bad<0xff>.img " "$WORK/dump.txt" || fail "dump text lacks the volume's <0xff>"
+for raw in $'\u200b' $'\u202e' $'\u009b' $'\xff'; do
 	grep -qF -- "$raw" "$WORK/dump.txt" && fail "dump text has a raw $(printf %q "$raw")"
 done
 
@@ -48,6 +56,10 @@ done
 "$HVDECK" -c "$conf" dump --json >"$WORK/dump.json" 2>/dev/null || fail "dump --json failed"
 iconv -f UTF-8 -t UTF-8 "$WORK/dump.json" >/dev/null || fail "dump --json is not valid UTF-8"
 jq -e . "$WORK/dump.json" >/dev/null || fail "jq cannot parse dump --json"
+hex=$(printf %s "$p-bad" | od -An -tx1 | tr -d ' \n')ff2e696d67
+jq -e --arg n "$p-bad"$'\ufffd'".img" --arg h "$hex" \
+	'any(.pools[].volumes[]; .name == $n and .name_hex == $h)' "$WORK/dump.json" >/dev/null ||
+	fail "volume not repaired with U+FFFD and name_hex $hex: $(jq -c '.pools[].volumes[]' "$WORK/dump.json" | grep -F -- "$p")"
 for name in "$plain" "$zwsp" "$bidi" "$c1" "$quote"; do
 	jq -e --arg n "$name" 'any(.desktops[]; .name == $n)' "$WORK/dump.json" >/dev/null ||
 		fail "dump --json does not keep the name $(printf %q "$name")"
@@ -72,6 +84,8 @@ grep -qF "$p-a<U+200B>" "$WORK/screen.txt" || fail "the zero-width space is not 
 for raw in $'\u200b' $'\u202e' $'\u009b' $'\u2066'; do
 	grep -qF -- "$raw" "$WORK/screen.txt" && fail "the screen has a raw $(printf %q "$raw")"
 done
+keys 3; wait_screen 3 "$p-bad<0xff>\\.img"
+keys 1
 # every row of these guests is ASCII on screen now: the column after the
 # name starts at the same place in each, so no name miscounted its width
 cols=$(grep -F "$p-" "$WORK/screen.txt" | grep -E "shutoff +hv1 " | awk '{ print index($0, "shutoff") }' | sort -u)
