@@ -170,6 +170,7 @@ int cli_dump(const struct config *cfg, const struct cli_options *o)
 	struct m_host **hosts;
 	size_t n, i;
 	int status = 0, stuck = 0;
+	char *why;
 
 	if (cfg->nhosts == 0)
 		fprintf(stderr, "hvdeck: no hosts: list them in %s or give -H URI\n",
@@ -186,9 +187,11 @@ int cli_dump(const struct config *cfg, const struct cli_options *o)
 		if (hosts[i]->inventory_done)
 			continue;
 		status = 1;
-		fprintf(stderr, "hvdeck: %s: %s\n", hosts[i]->name,
-		    hosts[i]->error != NULL ? hosts[i]->error :
+		/* libvirt's text, straight to a terminal: visible form */
+		why = text_visible(hosts[i]->error != NULL ? hosts[i]->error :
 		    "no answer before the timeout");
+		fprintf(stderr, "hvdeck: %s: %s\n", hosts[i]->name, why);
+		free(why);
 		if (hosts[i]->state == HOST_CONNECTING) {
 			/* report it as what it is for the reader */
 			stuck = 1;
