@@ -1,15 +1,16 @@
-/* lcfg.c — libconfig helpers shared by config and theme loading: type names
- * and the "FILE:LINE: message" form of every loader error. */
+/* lcfg.c — libconfig helpers shared by config and theme loading: reading a
+ * file with its @includes (ours, not libconfig's), type names, and the
+ * "FILE:LINE: message" form of every loader error. */
 #include "lcfg.h"
 #include "util.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
