@@ -4,6 +4,7 @@
 #include "theme.h"
 #include "ui-table.h"
 #include "ui.h"
+#include "text.h"
 #include "util.h"
 
 #include <curses.h>
@@ -35,7 +36,7 @@ static void confirm_init(struct mode *m, void *arg)
 	const struct confirm_arg *a = arg;
 	struct confirm *c = xcalloc(1, sizeof *c);
 
-	c->text = util_visible(a->text);	/* names come from hosts */
+	c->text = text_visible(a->text);	/* names come from hosts */
 	c->fn = a->fn;
 	c->arg = xstrdup(a->arg);
 	m->data = c;

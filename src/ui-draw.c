@@ -4,6 +4,7 @@
 #include "ui.h"
 #include "model.h"
 #include "theme.h"
+#include "text.h"
 #include "util.h"
 #include "views.h"
 
@@ -23,7 +24,7 @@ void ui_message(struct ui *u, int error, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	vis = util_visible(buf);
+	vis = text_visible(buf);
 	snprintf(u->message, sizeof u->message, "%s", vis);
 	free(vis);
 	u->message_error = error;

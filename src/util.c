@@ -1,6 +1,5 @@
-/* util.c — allocation, time, and safe text helpers used everywhere. */
+/* util.c — allocation, time and string helpers used everywhere. */
 #include "util.h"
-#include "text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -125,13 +124,6 @@ int64_t util_wall_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Kept for callers not yet moved to text.h (ui-draw.c, model.c): the same
- * function, so there is one visible form. */
-char *util_visible(const char *s)
-{
-	return text_visible(s);
 }
 
 int util_set_str(char **dst, const char *src)
