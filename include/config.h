@@ -7,6 +7,10 @@
 
 #include <stddef.h>
 
+/* connect_timeout and -t/--timeout: one range for both. */
+#define CONFIG_TIMEOUT_MIN 1
+#define CONFIG_TIMEOUT_MAX 3600
+
 enum host_role { ROLE_MIXED = 0, ROLE_HYPERVISOR, ROLE_DISK };
 
 struct config_host {
@@ -23,7 +27,8 @@ struct config {
 	size_t nhosts;
 	char *theme;              /* "default" */
 	int stats_interval;       /* seconds between stats polls, 1..3600, default 2 */
-	int connect_timeout;      /* seconds, 1..600, default 10: dump's deadline */
+	int connect_timeout;      /* seconds, CONFIG_TIMEOUT_MIN..MAX, default 10:
+	                           * dump's deadline */
 	int shutdown_timeout;     /* seconds, 1..3600, default 60: a shutdown or
 	                           * reboot the guest ignores fails after it */
 	char *log_file;           /* "" = no log; default "" */

@@ -18,7 +18,9 @@ void json_begin_object(struct json *j, const char *key);
 void json_end_object(struct json *j);
 void json_begin_array(struct json *j, const char *key);
 void json_end_array(struct json *j);
-void json_string(struct json *j, const char *key, const char *value); /* NULL -> null */
+/* NULL -> null. Invalid UTF-8 is written with U+FFFD for each bad byte and,
+ * when key is set, followed by "<key>_hex": the original bytes in hex. */
+void json_string(struct json *j, const char *key, const char *value);
 void json_int(struct json *j, const char *key, int64_t value);
 void json_uint(struct json *j, const char *key, uint64_t value);
 void json_double(struct json *j, const char *key, double value, int decimals);

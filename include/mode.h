@@ -82,7 +82,8 @@ struct mode_page {
 void mode_page_move(struct mode_page *p, enum mode_move how);
 /* The move op of a mode whose data begins with its struct mode_page. */
 void mode_page_move_op(struct mode *m, enum mode_move how);
-void mode_page_draw(struct mode_page *p, const struct text *t, struct rect r);
+void mode_page_draw(struct mode_page *p, const struct text *t, struct rect r,
+    int ascii);
 
 /* --- the panes mode: what commands need from it (mode-panes.c) --- */
 struct panes;

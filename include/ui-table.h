@@ -86,6 +86,12 @@ const struct table_row *table_selected(const struct table *t);
 void table_widths(const struct table_column *cols, int ncols, int width,
     int *widths);
 
+/* The one way untrusted text reaches curses: s in its visible form
+ * (text.h), cut to at most w cells with an ellipsis, drawn at (y, x) (right
+ * aligned within w when right is set) over cells the caller has blanked.
+ * Returns the cells drawn. */
+int table_put_text(int y, int x, const char *s, int w, int right, int ascii);
+
 /* Draw into the curses window area (y, x, h, w): header line and rows. */
 void table_draw(struct table *t, int y, int x, int h, int w, int focused,
     int ascii);

@@ -1,4 +1,5 @@
-/* util.h — allocation that never returns NULL, time, and safe text. */
+/* util.h — allocation that never returns NULL, time, strings. (Making
+ * untrusted text safe to show is text.h.) */
 #ifndef HVDECK_UTIL_H
 #define HVDECK_UTIL_H
 
@@ -29,10 +30,6 @@ void util_set_fatal_hook(void (*hook)(void));
 /* Monotonic and wall clocks in milliseconds. */
 int64_t util_now_ms(void);
 int64_t util_wall_ms(void);
-
-/* A copy of s with control characters and invalid bytes made visible
- * (\n, \t, \xNN), safe to put on a terminal. Caller frees. */
-char *util_visible(const char *s);
 
 /* Replace *dst with a copy of src (freeing the old value). Returns 1 if the
  * value changed, 0 if it was equal. */

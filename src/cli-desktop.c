@@ -9,8 +9,10 @@
 #include "engine.h"
 #include "job.h"
 #include "model.h"
+#include "text.h"
 #include "util.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +63,25 @@ static char *find_desktop(const char *name, char **host, char **cause)
 	return uuid;
 }
 
+/* Text for the operator: names and libvirt's text come from hosts, so all
+ * of it is shown in its visible form (text.h); newline ends the line. */
+static void say(FILE *f, int newline, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void say(FILE *f, int newline, const char *fmt, ...)
+{
+	va_list ap;
+	char *line, *vis;
+
+	va_start(ap, fmt);
+	line = xvasprintf(fmt, ap);
+	va_end(ap);
+	vis = text_visible(line);
+	fprintf(f, "%s%s", vis, newline ? "\n" : "");
+	free(vis);
+	free(line);
+}
+
 /* Force off asks first, as the console does: y on the terminal. */
 static int confirm_force_off(const char *name, const char *host, char **cause)
 {
@@ -73,7 +94,7 @@ static int confirm_force_off(const char *name, const char *host, char **cause)
 		    "on a terminal, and there is none", name, host);
 		return -1;
 	}
-	fprintf(tty, "Force off desktop %s on %s? (like pulling the power "
+	say(tty, 0, "Force off desktop %s on %s? (like pulling the power "
 	    "cord) [y/N] ", name, host);
 	fflush(tty);
 	yes = fgets(line, sizeof line, tty) != NULL &&
@@ -98,20 +119,21 @@ static int run(const char *name, enum domain_action a, int wait_ms)
 		uuid = NULL;
 	}
 	if (uuid == NULL || act_domain(uuid, a, &job, &cause) < 0) {
-		fprintf(stderr, "hvdeck: %s\n", cause);
+		say(stderr, 1, "hvdeck: %s", cause);
 		goto out;
 	}
 	st = job_wait(job, wait_ms);
 	err = job_error(job);
 	if (st == JOB_DONE) {
-		printf("%s on %s: %s done\n", name, host, act_domain_name(a));
+		say(stdout, 1, "%s on %s: %s done", name, host,
+		    act_domain_name(a));
 		status = 0;
 	} else if (job_state_final(st)) {
-		fprintf(stderr, "hvdeck: %s on %s: %s %s: %s\n", name, host,
+		say(stderr, 1, "hvdeck: %s on %s: %s %s: %s", name, host,
 		    act_domain_name(a), job_state_name(st),
 		    err != NULL ? err : "no reason given");
 	} else {
-		fprintf(stderr, "hvdeck: %s on %s: %s still %s after %d s\n",
+		say(stderr, 1, "hvdeck: %s on %s: %s still %s after %d s",
 		    name, host, act_domain_name(a), job_state_name(st),
 		    wait_ms / 1000);
 	}

@@ -5,6 +5,7 @@
 #include "engine.h"
 #include "model.h"
 #include "model-json.h"
+#include "text.h"
 #include "virt-evloop.h"
 #include "virt-host.h"
 #include "watch.h"
@@ -89,10 +90,10 @@ static void dump_json(void)
 	json_free(&j);
 }
 
-/* Text output: every string from a host is made visible before printing. */
+/* Text output: key=value fields in the grammar of text_kv_value. */
 static void put_field(const char *label, const char *value)
 {
-	char *v = util_visible(value != NULL ? value : "-");
+	char *v = text_kv_value(value);
 
 	printf(" %s=%s", label, v);
 	free(v);
@@ -168,11 +169,15 @@ int cli_dump(const struct config *cfg, const struct cli_options *o)
 {
 	struct m_host **hosts;
 	size_t n, i;
-	int status = 0;
+	int status = 0, stuck = 0;
+	char *why;
 
 	if (cfg->nhosts == 0)
 		fprintf(stderr, "hvdeck: no hosts: list them in %s or give -H URI\n",
 		    cfg->path != NULL ? cfg->path : "the configuration file");
+	/* each unreachable host is reported once, below, after the wait: its
+	 * "offline" event would say the same again on stderr */
+	log_set_stderr(0);
 	if (engine_start(cfg, o->read_only) < 0)
 		return 1;
 	cli_wait_settled(o->timeout > 0 ? o->timeout : cfg->connect_timeout);
@@ -182,11 +187,14 @@ int cli_dump(const struct config *cfg, const struct cli_options *o)
 		if (hosts[i]->inventory_done)
 			continue;
 		status = 1;
-		fprintf(stderr, "hvdeck: %s: %s\n", hosts[i]->name,
-		    hosts[i]->error != NULL ? hosts[i]->error :
+		/* libvirt's text, straight to a terminal: visible form */
+		why = text_visible(hosts[i]->error != NULL ? hosts[i]->error :
 		    "no answer before the timeout");
+		fprintf(stderr, "hvdeck: %s: %s\n", hosts[i]->name, why);
+		free(why);
 		if (hosts[i]->state == HOST_CONNECTING) {
 			/* report it as what it is for the reader */
+			stuck = 1;
 			hosts[i]->state = HOST_OFFLINE;
 			util_set_str(&hosts[i]->error, "connect timed out");
 		}
@@ -197,7 +205,12 @@ int cli_dump(const struct config *cfg, const struct cli_options *o)
 		dump_text();
 	model_unlock();
 	fflush(stdout);
-	engine_stop();
+	log_set_stderr(1);
+	/* A worker blocked in libvirt's connect cannot be joined: engine_stop
+	 * would wait a second for it and then leave it all the same, so the
+	 * deadline would be N + 1 seconds. The process ends instead. */
+	if (!stuck)
+		engine_stop();
 	return status;
 }
 

@@ -6,6 +6,7 @@
  * rename, fsync of the directory. */
 #include "config.h"
 #include "lcfg.h"
+#include "text.h"
 #include "util.h"
 
 #include <libconfig.h>
@@ -48,7 +49,7 @@ static const struct setting settings[] = {
 	  .help = "seconds between statistics polls of each host" },
 	{ .name = "connect_timeout", .type = SETTING_INT,
 	  .offset = offsetof(struct config, connect_timeout),
-	  .def_int = 10, .min = 1, .max = 600,
+	  .def_int = 10, .min = CONFIG_TIMEOUT_MIN, .max = CONFIG_TIMEOUT_MAX,
 	  .help = "seconds to wait for hosts to connect in dump and "
 	          "other subcommands" },
 	{ .name = "shutdown_timeout", .type = SETTING_INT,
@@ -115,43 +116,6 @@ static const struct setting *find_setting(const char *name)
 	return NULL;
 }
 
-/* Valid UTF-8 without C0, DEL or C1 controls: safe to show and to save. */
-static int text_ok(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p != '\0') {
-		uint32_t cp;
-		size_t n, i;
-
-		if (*p < 0x20 || *p == 0x7f)
-			return 0;
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		if (*p >= 0xc2 && *p <= 0xdf)
-			n = 1, cp = *p & 0x1f;
-		else if (*p >= 0xe0 && *p <= 0xef)
-			n = 2, cp = *p & 0x0f;
-		else if (*p >= 0xf0 && *p <= 0xf4)
-			n = 3, cp = *p & 0x07;
-		else
-			return 0;
-		for (i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (p[i] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-		    (cp >= 0x80 && cp <= 0x9f))
-			return 0;
-		p += n + 1;
-	}
-	return 1;
-}
-
 static const struct config_host *find_host(const struct config *cfg,
     const char *name)
 {
@@ -171,10 +135,10 @@ static char *check_name(const struct config *cfg, const char *name)
 
 	if (*name == '\0')
 		return xstrdup("empty host name");
-	vis = util_visible(name);
-	if (!text_ok(name))
-		msg = xasprintf("host name '%s' has control characters or "
-		    "invalid UTF-8", vis);
+	vis = text_visible(name);
+	if (!text_is_plain(name))
+		msg = xasprintf("host name '%s' has control characters, invisible "
+		    "characters or invalid UTF-8", vis);
 	else if (strlen(name) > HOST_NAME_MAX_LEN)
 		msg = xasprintf("host name '%s' is longer than %d bytes", vis,
 		    HOST_NAME_MAX_LEN);
@@ -196,13 +160,13 @@ static char *check_uri(const char *uri)
 	if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
 		p += strspn(p, "abcdefghijklmnopqrstuvwxyz"
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
-	vis = util_visible(uri);
+	vis = text_visible(uri);
 	if (p == uri || *p != ':')
 		msg = xasprintf("'%s' is not a libvirt URI (expected scheme:..., "
 		    "e.g. qemu+ssh://root@hv1.example.org/system)", vis);
-	else if (!text_ok(uri) || strchr(uri, ' ') != NULL)
-		msg = xasprintf("URI '%s' has spaces, control characters or "
-		    "invalid UTF-8", vis);
+	else if (!text_is_plain(uri) || strchr(uri, ' ') != NULL)
+		msg = xasprintf("URI '%s' has spaces, control characters, "
+		    "invisible characters or invalid UTF-8", vis);
 	free(vis);
 	return msg;
 }
@@ -214,11 +178,11 @@ static char *check_migration_address(const char *addr)
 	if (*addr == '\0')
 		return xstrdup("empty migration_address (leave it out to use "
 		    "the host's URI)");
-	if (text_ok(addr) && strchr(addr, ' ') == NULL)
+	if (text_is_plain(addr) && strchr(addr, ' ') == NULL)
 		return NULL;
-	vis = util_visible(addr);
-	msg = xasprintf("migration_address '%s' has spaces, control characters "
-	    "or invalid UTF-8", vis);
+	vis = text_visible(addr);
+	msg = xasprintf("migration_address '%s' has spaces, control characters, "
+	    "invisible characters or invalid UTF-8", vis);
 	free(vis);
 	return msg;
 }
@@ -321,11 +285,11 @@ static int load_string(const struct load_ctx *ctx, struct config *out,
 	v = config_setting_get_string(cs);
 	if (s->nonempty && *v == '\0')
 		return fail_at(ctx, cs, "%s must not be empty", s->name);
-	if (!text_ok(v))
-		return fail_at(ctx, cs, "%s has control characters or invalid "
-		    "UTF-8", s->name);
+	if (!text_is_plain(v))
+		return fail_at(ctx, cs, "%s has control characters, invisible "
+		    "characters or invalid UTF-8", s->name);
 	if (!allowed(s, v)) {
-		vis = util_visible(v);
+		vis = text_visible(v);
 		list = join(s->allowed);
 		fail_at(ctx, cs, "%s = \"%s\" is not one of: %s", s->name, vis,
 		    list);
@@ -369,7 +333,7 @@ static char *check_role(const char *s, enum host_role *role)
 
 	if (config_role_parse(s, role) == 0)
 		return NULL;
-	vis = util_visible(s);
+	vis = text_visible(s);
 	msg = xasprintf("role '%s' is not one of: hypervisor, disk, mixed", vis);
 	free(vis);
 	return msg;

@@ -1,6 +1,9 @@
 /* json.c — JSON writer with RFC 8259 string escaping. Strings from libvirt
- * may hold any byte: control characters are escaped, other bytes pass. */
+ * may hold any byte; the output is always valid UTF-8 (text.c repairs what
+ * is not), and a keyed string that needed repair keeps its original bytes
+ * in a "<key>_hex" member beside it. */
 #include "json.h"
+#include "text.h"
 #include "util.h"
 
 #include <stdarg.h>
@@ -103,11 +106,28 @@ void json_end_array(struct json *j)
 
 void json_string(struct json *j, const char *key, const char *value)
 {
+	char *fixed, *hex, *hex_key;
+
 	member(j, key);
-	if (value == NULL)
+	if (value == NULL) {
 		puts_(j, "null");
-	else
+		return;
+	}
+	if (text_utf8_valid(value)) {
 		put_escaped(j, value);
+		return;
+	}
+	fixed = text_utf8_repair(value);
+	put_escaped(j, fixed);
+	free(fixed);
+	if (key == NULL)
+		return;	/* an array element has nowhere to put its bytes */
+	hex = text_hex(value);
+	hex_key = xasprintf("%s_hex", key);
+	member(j, hex_key);
+	put_escaped(j, hex);
+	free(hex_key);
+	free(hex);
 }
 
 void json_int(struct json *j, const char *key, int64_t value)

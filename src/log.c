@@ -1,6 +1,7 @@
 /* log.c — timestamped, thread-safe log lines to a file (and stderr in
  * headless modes). */
 #include "log.h"
+#include "text.h"
 #include "util.h"
 
 #include <errno.h>
@@ -69,7 +70,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 	if (text == NULL)
 		return;
-	visible = util_visible(text);
+	visible = text_visible(text);
 	now = time(NULL);
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);

@@ -102,8 +102,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case OPT_THEME: a->ui.theme = optarg; break;
 		case OPT_ASCII: a->ui.ascii = 1; break;
 		case 't':
-			if (parse_int(optarg, 1, 3600, &a->cli.timeout) < 0) {
-				fprintf(stderr, "hvdeck: --timeout wants seconds from 1 to 3600, not '%s'\n", optarg);
+			if (parse_int(optarg, CONFIG_TIMEOUT_MIN, CONFIG_TIMEOUT_MAX, &a->cli.timeout) < 0) {
+				fprintf(stderr, "hvdeck: --timeout wants seconds from %d to %d, not '%s'\n",
+				    CONFIG_TIMEOUT_MIN, CONFIG_TIMEOUT_MAX, optarg);
 				return 1;
 			}
 			break;

@@ -2,7 +2,9 @@
  * any other key cancels, so a stray key never forces a desktop off. */
 #include "mode.h"
 #include "theme.h"
+#include "ui-table.h"
 #include "ui.h"
+#include "text.h"
 #include "util.h"
 
 #include <curses.h>
@@ -34,7 +36,7 @@ static void confirm_init(struct mode *m, void *arg)
 	const struct confirm_arg *a = arg;
 	struct confirm *c = xcalloc(1, sizeof *c);
 
-	c->text = util_visible(a->text);	/* names come from hosts */
+	c->text = text_visible(a->text);	/* names come from hosts */
 	c->fn = a->fn;
 	c->arg = xstrdup(a->arg);
 	m->data = c;
@@ -76,7 +78,7 @@ static void confirm_draw(struct mode *m, struct rect s)
 		mvhline(r.y + i, r.x, ' ', w);
 	ui_box(r, 1, " Confirm ", m->ui->ascii);
 	attrset(theme_attr(SLOT_ALERT));
-	mvaddnstr(r.y + 1, r.x + 2, c->text, w - 4);
+	table_put_text(r.y + 1, r.x + 2, c->text, w - 4, 0, m->ui->ascii);
 	attrset(theme_attr(SLOT_KEY));
 	mvaddnstr(r.y + 3, r.x + 2, "y: yes    any other key: no", w - 4);
 	attrset(theme_attr(SLOT_NORMAL));

@@ -51,7 +51,7 @@ static void details_draw(struct mode *m, struct rect r)
 	model_unlock();
 	text_add(&d->text, SLOT_DIM, "%s", "");
 	text_add(&d->text, SLOT_DIM, "Esc: back   Up/Down/PgUp/PgDn: scroll");
-	mode_page_draw(&d->page, &d->text, r);
+	mode_page_draw(&d->page, &d->text, r, m->ui->ascii);
 }
 
 static void details_free(struct mode *m)

@@ -72,7 +72,7 @@ static void help_draw(struct mode *m, struct rect r)
 {
 	struct help *h = m->data;
 
-	mode_page_draw(&h->page, &h->text, r);
+	mode_page_draw(&h->page, &h->text, r, m->ui->ascii);
 }
 
 static void help_free(struct mode *m)

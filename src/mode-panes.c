@@ -307,7 +307,8 @@ static void draw_events(struct panes *p)
 		mvaddstr(r.y + 1 + line, r.x + 1, stamp);
 		attrset(theme_attr(e->severity == SEV_ERROR ? SLOT_ALERT :
 		    e->severity == SEV_WARN ? SLOT_STATE_PAUSED : SLOT_NORMAL));
-		mvaddnstr(r.y + 1 + line, r.x + 10, e->text, r.w - 11);
+		table_put_text(r.y + 1 + line, r.x + 10, e->text, r.w - 11, 0,
+		    p->ascii);
 	}
 	model_unlock();
 	attrset(theme_attr(SLOT_NORMAL));

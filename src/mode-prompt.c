@@ -6,6 +6,7 @@
 #include "theme.h"
 #include "ui.h"
 #include "ui-table.h"
+#include "text.h"
 #include "util.h"
 
 #include <curses.h>
@@ -115,7 +116,7 @@ static void prompt_draw(struct mode *m, struct rect s)
 {
 	struct prompt *p = m->data;
 	int y = s.y + s.h - 1, x;
-	char *vis = util_visible(p->input);
+	char *vis = text_visible(p->input);
 
 	attrset(theme_attr(SLOT_STATUS));
 	mvhline(y, s.x, ' ', s.w);

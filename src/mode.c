@@ -2,6 +2,7 @@
  * share. */
 #include "mode.h"
 #include "theme.h"
+#include "ui-table.h"
 #include "util.h"
 #include "views.h"
 
@@ -104,7 +105,8 @@ void mode_page_move_op(struct mode *m, enum mode_move how)
 	mode_page_move(m->data, how);
 }
 
-void mode_page_draw(struct mode_page *p, const struct text *t, struct rect r)
+void mode_page_draw(struct mode_page *p, const struct text *t, struct rect r,
+    int ascii)
 {
 	int i;
 
@@ -113,7 +115,8 @@ void mode_page_draw(struct mode_page *p, const struct text *t, struct rect r)
 		p->top = t->n > (size_t)r.h ? t->n - (size_t)r.h : 0;
 	for (i = 0; i < r.h && p->top + (size_t)i < t->n; i++) {
 		attrset(theme_attr(t->slots[p->top + (size_t)i]));
-		mvaddnstr(r.y + i, r.x, t->lines[p->top + (size_t)i], r.w);
+		table_put_text(r.y + i, r.x, t->lines[p->top + (size_t)i], r.w,
+		    0, ascii);
 	}
 	attrset(theme_attr(SLOT_NORMAL));
 }

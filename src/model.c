@@ -2,6 +2,7 @@
 #include "model.h"
 #include "job.h"
 #include "stats.h"
+#include "text.h"
 #include "util.h"
 #include "log.h"
 
@@ -156,7 +157,7 @@ static void add_event(enum m_severity sev, const char *fmt, va_list ap)
 	e->severity = sev;
 	vsnprintf(e->text, sizeof e->text, fmt, ap);
 	/* names come from hosts: never let them carry terminal controls */
-	vis = util_visible(e->text);
+	vis = text_visible(e->text);
 	snprintf(e->text, sizeof e->text, "%s", vis);
 	free(vis);
 	log_msg(sev == SEV_ERROR ? LOG_ERROR : sev == SEV_WARN ? LOG_WARN : LOG_INFO,

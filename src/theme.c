@@ -4,6 +4,7 @@
  * in only when every value is valid, so a bad file leaves the default. */
 #include "theme.h"
 #include "lcfg.h"
+#include "text.h"
 #include "util.h"
 
 #include <curses.h>
@@ -177,7 +178,7 @@ static int load_colour(const struct load_ctx *ctx, const char *slot,
 	v = config_setting_get_string(cs);
 	if ((rc = parse_colour(v, out)) == 0)
 		return 0;
-	vis = util_visible(v);
+	vis = text_visible(v);
 	if (rc == -2)
 		lcfg_fail_at(ctx->cause, ctx->path, cs, "%s.%s: colour '%s' is "
 		    "out of range (color0 .. color255)", slot, key, vis);
@@ -220,7 +221,7 @@ static int load_attrs(const struct load_ctx *ctx, const char *slot,
 			    "%s.attrs: each attribute must be a string, not %s",
 			    slot, lcfg_type_name(config_setting_type(e)));
 		if (parse_attr(config_setting_get_string(e), &a) != 0) {
-			vis = util_visible(config_setting_get_string(e));
+			vis = text_visible(config_setting_get_string(e));
 			lcfg_fail_at(ctx->cause, ctx->path, e, "%s.attrs: "
 			    "unknown attribute '%s' (use normal, bold, dim, "
 			    "underline, reverse, standout, italic)", slot, vis);
@@ -290,7 +291,7 @@ static int load_colours(const struct load_ctx *ctx, struct theme *t,
 	for (i = 0; (m = config_setting_get_elem(g, i)) != NULL; i++) {
 		name = config_setting_name(m);
 		if ((slot = find_slot(name)) < 0) {
-			vis = util_visible(name);
+			vis = text_visible(name);
 			lcfg_fail_at(ctx->cause, ctx->path, m, "unknown slot "
 			    "'%s' in colors (see themes/default.theme for the "
 			    "list)", vis);
@@ -417,7 +418,7 @@ static char *check_theme_name(const char *name)
 
 	if (name == NULL || *name == '\0')
 		return xstrdup("empty theme name");
-	vis = util_visible(name);
+	vis = text_visible(name);
 	if (strchr(name, '/') != NULL)
 		msg = xasprintf("invalid theme name '%s': a name, not a path "
 		    "(put NAME.theme in a themes directory)", vis);
@@ -512,7 +513,7 @@ int theme_load(struct theme *t, const char *name, const char *search_path,
 		theme_default(t);
 		rc = 0;
 	} else {
-		vis = util_visible(name);
+		vis = text_visible(name);
 		*cause = xasprintf("theme '%s' not found (looked in %s)", vis,
 		    *looked != '\0' ? looked : "no directories");
 		free(vis);

@@ -4,6 +4,7 @@
 #include "ui.h"
 #include "model.h"
 #include "theme.h"
+#include "text.h"
 #include "util.h"
 #include "views.h"
 
@@ -23,7 +24,7 @@ void ui_message(struct ui *u, int error, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	vis = util_visible(buf);
+	vis = text_visible(buf);
 	snprintf(u->message, sizeof u->message, "%s", vis);
 	free(vis);
 	u->message_error = error;
@@ -114,7 +115,7 @@ void ui_draw_status(struct ui *u, struct rect r)
 	if (u->message[0] != '\0' && util_now_ms() < u->message_until) {
 		/* a message (often libvirt's error) matters more than counts */
 		attrset(theme_attr(u->message_error ? SLOT_ALERT : SLOT_STATUS));
-		mvaddnstr(r.y, r.x + 1, u->message, r.w - 2);
+		table_put_text(r.y, r.x + 1, u->message, r.w - 2, 0, u->ascii);
 		attrset(theme_attr(SLOT_NORMAL));
 		return;
 	}

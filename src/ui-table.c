@@ -3,6 +3,7 @@
  * what the operator chose (selection, sort, filter) across rebuilds. */
 #include "ui-table.h"
 #include "format.h"
+#include "text.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -80,8 +81,8 @@ void table_cell(struct table_row *r, int col, enum theme_slot slot,
 	if (vasprintf(&s, fmt, ap) < 0)
 		fatal("out of memory");
 	va_end(ap);
-	/* cells show names from hosts: never let control bytes through */
-	v = util_visible(s);
+	/* cells show names from hosts: the filter matches what is seen */
+	v = text_visible(s);
 	free(s);
 	free(r->cells[col]);
 	r->cells[col] = v;
@@ -320,45 +321,20 @@ void table_widths(const struct table_column *cols, int ncols, int width,
 	}
 }
 
-/* Put at most w display cells of s at (y, x); returns cells written. */
-static int put_cells(int y, int x, const char *s, int w, int right)
+/* text_screen leaves only characters of a known width, so what is drawn
+ * covers exactly what is counted and a scrolled row never leaves stale
+ * cells behind. */
+int table_put_text(int y, int x, const char *s, int w, int right, int ascii)
 {
-	wchar_t wc;
-	mbstate_t st;
-	int cells = 0, total = 0, cw;
-	size_t n;
-	const char *p = s;
+	char *safe = text_screen(s, ascii);
+	char *fit = text_truncate(safe, w, ascii);
+	int cells = text_width(fit);
 
-	memset(&st, 0, sizeof st);
-	while (*p != '\0' && (n = mbrtowc(&wc, p, MB_CUR_MAX, &st)) > 0 &&
-	    n != (size_t)-1 && n != (size_t)-2) {
-		cw = wcwidth(wc);
-		total += cw > 0 ? cw : 0;
-		p += n;
-	}
-	if (right && total < w)
-		x += w - total;
-	move(y, x);
-	memset(&st, 0, sizeof st);
-	p = s;
-	while (*p != '\0' && cells < w) {
-		n = mbrtowc(&wc, p, MB_CUR_MAX, &st);
-		if (n == 0 || n == (size_t)-1 || n == (size_t)-2) {
-			addch('?');	/* invalid byte: one cell */
-			cells++;
-			p++;
-			memset(&st, 0, sizeof st);
-			continue;
-		}
-		cw = wcwidth(wc);
-		if (cw < 0)
-			cw = 0;
-		if (cells + cw > w)
-			break;
-		addnstr(p, (int)n);
-		cells += cw;
-		p += n;
-	}
+	if (right && cells < w)
+		x += w - cells;
+	mvaddstr(y, x, fit);
+	free(fit);
+	free(safe);
 	return cells;
 }
 
@@ -395,7 +371,7 @@ void table_draw(struct table *t, int y, int x, int h, int w, int focused,
 			continue;
 		snprintf(title, sizeof title, "%s%s", t->cols[i].title,
 		    i == t->sort_col ? (t->sort_desc ? "v" : "^") : "");
-		put_cells(y, cx, title, widths[i], t->cols[i].right);
+		table_put_text(y, cx, title, widths[i], t->cols[i].right, ascii);
 		cx += widths[i] + 1;
 	}
 	attroff(theme_attr(SLOT_HEADER));
@@ -444,8 +420,8 @@ void table_draw(struct table *t, int y, int x, int h, int w, int focused,
 			if (i == r->bar_col && !selected)
 				draw_bar(y + 1 + line, cx, widths[i], r, ascii);
 			else if (r->cells[i] != NULL)
-				put_cells(y + 1 + line, cx, r->cells[i], widths[i],
-				    t->cols[i].right);
+				table_put_text(y + 1 + line, cx, r->cells[i], widths[i],
+				    t->cols[i].right, ascii);
 			cx += widths[i] + 1;
 		}
 		/* pad to the pane's edge */

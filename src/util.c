@@ -1,4 +1,4 @@
-/* util.c — allocation, time, and safe text helpers used everywhere. */
+/* util.c — allocation, time and string helpers used everywhere. */
 #include "util.h"
 
 #include <stdarg.h>
@@ -124,35 +124,6 @@ int64_t util_wall_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-char *util_visible(const char *s)
-{
-	size_t len, i, o = 0;
-	char *out;
-
-	if (s == NULL)
-		return xstrdup("");
-	len = strlen(s);
-	out = xmalloc(len * 4 + 1);
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '\n') {
-			out[o++] = '\\';
-			out[o++] = 'n';
-		} else if (c == '\t') {
-			out[o++] = '\\';
-			out[o++] = 't';
-		} else if (c < 0x20 || c == 0x7f) {
-			o += (size_t)sprintf(out + o, "\\x%02x", c);
-		} else {
-			/* bytes >= 0x80 pass: names are UTF-8; curses draws them */
-			out[o++] = (char)c;
-		}
-	}
-	out[o] = '\0';
-	return out;
 }
 
 int util_set_str(char **dst, const char *src)

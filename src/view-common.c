@@ -3,6 +3,7 @@
 #include "views.h"
 #include "job.h"
 #include "model.h"
+#include "text.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -37,7 +38,7 @@ void text_add(struct text *t, enum theme_slot slot, const char *fmt, ...)
 		t->lines = xreallocarray(t->lines, t->cap, sizeof *t->lines);
 		t->slots = xreallocarray(t->slots, t->cap, sizeof *t->slots);
 	}
-	t->lines[t->n] = util_visible(s);
+	t->lines[t->n] = text_visible(s);
 	t->slots[t->n++] = slot;
 	free(s);
 }

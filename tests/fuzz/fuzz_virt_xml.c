@@ -3,7 +3,7 @@
  *   clang -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 \
  *       -fsanitize=fuzzer,address,undefined $(pkg-config --cflags libxml-2.0) \
  *       tests/fuzz/fuzz_virt_xml.c \
- *       src/virt-xml.c src/util.c src/log.c \
+ *       src/virt-xml.c src/text.c src/util.c src/log.c \
  *       $(pkg-config --libs libxml-2.0) -lpthread -o build/fuzz_virt_xml
  *   mkdir -p /tmp/corpus && cp tests/unit/data/xml/[a-z]*.xml /tmp/corpus
  *   build/fuzz_virt_xml -max_len=65536 -max_total_time=60 /tmp/corpus

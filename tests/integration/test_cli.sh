@@ -35,6 +35,39 @@ expect 2 "missing.conf" "$HVDECK" -c "$WORK/missing.conf" dump
 expect 0 "host name=local state=online" "$HVDECK" -c "$WORK/empty.conf" -H test:///default dump
 expect 0 "host name=t1 state=online" "$HVDECK" -c "$WORK/empty.conf" -H t1=test:///default dump
 expect 0 "no hosts: list them in .*empty.conf or give -H URI" "$HVDECK" -c "$WORK/empty.conf" dump
+# -t and connect_timeout take one range
+expect 2 "--timeout wants seconds from 1 to 3600" "$HVDECK" --timeout 3601 dump
+printf 'connect_timeout = 3601;\n' >"$WORK/ct-high.conf"
+expect 2 "ct-high.conf:1: .*connect_timeout.*1\.\.3600" "$HVDECK" -c "$WORK/ct-high.conf" dump
+printf 'connect_timeout = 3600;\n' >"$WORK/ct-max.conf"
+expect 0 "host name=local state=online" "$HVDECK" -c "$WORK/ct-max.conf" -H test:///default --timeout 3600 dump
+
+# -c on a FIFO or a device: refused with a message at once, never a hang
+mkfifo "$WORK/fifo.conf"
+expect 2 "fifo.conf: not a regular file" timeout 5 "$HVDECK" -c "$WORK/fifo.conf" dump
+expect 2 "/dev/zero: not a regular file" timeout 5 "$HVDECK" -c /dev/zero dump
+
+# @include is relative to the including file; a missing one names the
+# including file, the line, the name and the reason
+mkdir -p "$WORK/conf/sub"
+printf '@include "sub/hosts.inc"\n' >"$WORK/conf/main.conf"
+printf '@include "settings.inc"\nhosts = ( { name = "inc"; uri = "test:///default"; } );\n' >"$WORK/conf/sub/hosts.inc"
+printf 'stats_interval = 5;\n' >"$WORK/conf/sub/settings.inc"
+expect 0 "host name=inc state=online" "$HVDECK" -c "$WORK/conf/main.conf" dump
+printf '@include "sub/nothere.inc"\n' >"$WORK/conf/missing.conf"
+expect 2 "missing.conf:1: @include \"sub/nothere.inc\" .*No such file or directory" \
+	"$HVDECK" -c "$WORK/conf/missing.conf" dump
+
+# dump text: one key=value grammar; spaces, '=', quotes and backslashes are
+# quoted, and an unreachable host's error is printed once
+expect 0 'host name="a b" state=online' "$HVDECK" -c "$WORK/empty.conf" -H 'a b=test:///default' dump
+out=$("$HVDECK" -c "$WORK/empty.conf" -H closed=qemu+tcp://127.0.0.1:1/system --timeout 5 dump 2>&1)
+[ "$(grep -c "Connection refused" <<<"$out")" -eq 2 ] ||   # stdout's error= and stderr's line
+	fail "the closed host's error is not printed once on each stream: $out"
+err=$("$HVDECK" -c "$WORK/empty.conf" -H closed=qemu+tcp://127.0.0.1:1/system --timeout 5 dump 2>&1 >/dev/null)
+[ "$(grep -c "Connection refused" <<<"$err")" -eq 1 ] || fail "stderr repeats the closed host's error: $err"
+grep -q 'error="unable to connect' <<<"$out" || fail "error= not quoted: $out"
+
 # the console needs a terminal
 expect 1 "needs a terminal" "$HVDECK" -c "$WORK/empty.conf" </dev/null
 pass

@@ -57,26 +57,12 @@ static void test_json_escapes(void **state)
 	json_free(&j);
 }
 
-static void test_visible(void **state)
-{
-	char *v;
-
-	(void)state;
-	v = util_visible("ok\x1b[2J\ttab\n\x7f");
-	assert_string_equal(v, "ok\\x1b[2J\\ttab\\n\\x7f");
-	free(v);
-	v = util_visible(NULL);
-	assert_string_equal(v, "");
-	free(v);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cpu_percent),
 		cmocka_unit_test(test_rate),
 		cmocka_unit_test(test_json_escapes),
-		cmocka_unit_test(test_visible),
 	};
 
 	return cmocka_run_group_tests_name("stats_json", tests, NULL, NULL);

@@ -448,7 +448,7 @@ static void test_bad_names(void **state)
 	assert_load_fails(".hidden", "themes", "must not start with '.'");
 	assert_load_fails("..", "themes", "must not start with '.'");
 	assert_load_fails("", "themes", "empty theme name");
-	assert_load_fails("a\nb", "themes", "'a\\nb'");
+	assert_load_fails("a\nb", "themes", "'a<U+000A>b'");
 }
 
 static void test_search_order(void **state)
