@@ -175,25 +175,11 @@ static int host_sees(const struct m_host *h, const struct node *nd)
 	return 0;
 }
 
-/* Whether pool p lists the file at normalised path. */
-static int pool_lists(const struct m_pool *p, const char *path)
-{
-	size_t v;
-	int found = 0;
-
-	for (v = 0; v < p->nvols && !found; v++) {
-		char *np = view_normalise_path(p->vols[v].path);
-
-		found = np != NULL && strcmp(np, path) == 0;
-		free(np);
-	}
-	return found;
-}
-
 /* A pool that proves nd's backing file missing: active, on an online host
- * that sees nd, its target is the file's directory, and its listing (a
- * pool lists every volume in its directory) lacks the file. NULL: no pool
- * says so, the file may exist outside the pools hvdeck knows. */
+ * that sees nd, and its target is the file's directory, whose every file
+ * it lists. Called only when find_backer found no volume at that path in
+ * any scope nd can see, so such a pool does not list the file. NULL: no
+ * pool says so, the file may exist outside the pools hvdeck knows. */
 static const struct m_pool *missing_proof(const struct node *nd,
     const char **host)
 {
@@ -216,7 +202,7 @@ static const struct m_pool *missing_proof(const struct node *nd,
 			    strncmp(dir, nd->backing, dirlen) == 0;
 
 			free(dir);
-			if (here && p->active && !pool_lists(p, nd->backing)) {
+			if (here && p->active) {
 				*host = hosts[i]->name;
 				return p;
 			}
