@@ -30,6 +30,11 @@ struct table_row {
 	int bar_col;                        /* column drawn as a bar, or -1 */
 	double bar_frac;                    /* 0..1 fill of that bar */
 	enum theme_slot bar_slot;
+	/* tree tables (table_tree): the parent's row index, always smaller
+	 * than the row's own (-1: a root), and the tree column's text
+	 * without its branch prefix (taken from the cell at finish) */
+	long tree_parent;
+	char *tree_label;
 };
 
 struct table {
@@ -45,6 +50,8 @@ struct table {
 	int sort_col;            /* -1: the view's order */
 	int sort_desc;
 	char *filter;            /* NULL: none */
+	int tree_col;            /* -1: flat; else rows are a tree drawn here */
+	int tree_ascii;
 };
 
 void table_init(struct table *t, const struct table_column *cols, int ncols);
@@ -57,6 +64,13 @@ struct table_row *table_add(struct table *t, const char *key);
 void table_cell(struct table_row *r, int col, enum theme_slot slot,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void table_finish(struct table *t);
+/* Rows form a tree (ui-tree.h): sorting orders siblings only, and the
+ * branch prefixes in column col are drawn for the order shown. Set by the
+ * view on each build. */
+void table_tree(struct table *t, int col, int ascii);
+/* Order of rows a and b (indexes into rows) under the table's sort; the
+ * view's order when none. */
+int table_row_cmp(const struct table *t, size_t a, size_t b);
 
 /* The filter language: words separated by spaces must all match; a word is
  * a case-insensitive substring of any cell, "state:S" (prefix of the

@@ -50,6 +50,12 @@ int view_natural_cmp(const char *a, const char *b);
 char *view_clock(char *buf, size_t len, int64_t wall_ms);
 /* Lexically normalised copy of a path ("a/b/../c" -> "a/c"). Caller frees. */
 char *view_normalise_path(const char *path);
+/* The backing chain under a desktop's disk, "backed by" lines: from the
+ * volumes hvdeck knows when source is one (seen from host, NULL: shared
+ * storage only), with its problems; else the live domain's list. Model
+ * lock held. */
+void view_volumes_disk_chain(const char *source, const char *host,
+    char *const *live, size_t nlive, struct text *out);
 /* Jobs going on: hvdeck's queued and running jobs, libvirt's jobs and
  * actions in flight on desktops. Model lock held (takes the job lock). */
 int view_jobs_count(void);

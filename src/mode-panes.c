@@ -199,15 +199,22 @@ int panes_select(struct panes *p, enum pane_id pane, const char *key)
 }
 
 /* A row shows this name: its key, or its first cell (after any tree
- * drawing the volumes pane puts before the name). */
+ * drawing the volumes pane puts before the name, and before any note it
+ * puts after: "vol.qcow2 (backs itself)"). */
 static int row_named(const struct table_row *r, const char *name)
 {
-	const char *c = r->cells[0];
+	const char *c = r->cells[0], *note;
 	size_t cl, nl = strlen(name), i;
 
 	if (strcmp(r->key, name) == 0)
 		return 1;
-	if (c == NULL || (cl = strlen(c)) < nl || strcmp(c + cl - nl, name) != 0)
+	if (c == NULL)
+		return 0;
+	cl = strlen(c);
+	if ((cl < nl || strcmp(c + cl - nl, name) != 0) &&
+	    (note = strstr(c, " (")) != NULL)
+		cl = (size_t)(note - c);
+	if (cl < nl || strncmp(c + cl - nl, name, nl) != 0)
 		return 0;
 	for (i = 0; i < cl - nl; i++)
 		if (isalnum((unsigned char)c[i]))

@@ -86,6 +86,10 @@ static const struct slot_def slot_table[] = {
 	[SLOT_JOB] = { "job", COLOR_CYAN, C_DEFAULT, A_NORMAL, A_BOLD },
 	[SLOT_EVENT_TIME] = { "event_time", COLOR_BLUE, C_DEFAULT, A_NORMAL,
 	    A_DIM },
+	/* a volume whose chain is broken (missing backing file, cycle):
+	 * apart from alerts, which are about hosts and desktops */
+	[SLOT_VOLUME_PROBLEM] = { "volume_problem", COLOR_MAGENTA, C_DEFAULT,
+	    A_BOLD, A_BOLD | A_UNDERLINE },
 };
 _Static_assert(sizeof slot_table / sizeof slot_table[0] == SLOT_COUNT,
     "slot_table needs one row per enum theme_slot");

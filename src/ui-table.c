@@ -2,6 +2,7 @@
  * views rebuild rows from the model on every change; this module keeps
  * what the operator chose (selection, sort, filter) across rebuilds. */
 #include "ui-table.h"
+#include "ui-tree.h"
 #include "format.h"
 #include "text.h"
 #include "util.h"
@@ -21,6 +22,7 @@ void table_init(struct table *t, const struct table_column *cols, int ncols)
 	t->cols = cols;
 	t->ncols = ncols < TABLE_MAX_COLS ? ncols : TABLE_MAX_COLS;
 	t->sort_col = -1;
+	t->tree_col = -1;
 }
 
 static void row_free(struct table_row *r, int ncols)
@@ -28,6 +30,7 @@ static void row_free(struct table_row *r, int ncols)
 	int i;
 
 	free(r->key);
+	free(r->tree_label);
 	for (i = 0; i < ncols; i++)
 		free(r->cells[i]);
 }
@@ -64,6 +67,7 @@ struct table_row *table_add(struct table *t, const char *key)
 	memset(r, 0, sizeof *r);
 	r->key = xstrdup(key);
 	r->bar_col = -1;
+	r->tree_parent = -1;
 	for (i = 0; i < TABLE_MAX_COLS; i++)
 		r->slot[i] = SLOT_NORMAL;
 	return r;
@@ -144,23 +148,35 @@ void table_set_filter(struct table *t, const char *filter)
 /* qsort has no context argument in C11: the table being sorted. */
 static const struct table *sorting;
 
+/* The text a row sorts by in column c: a tree's names without prefix. */
+static const char *sort_text(const struct table *t, const struct table_row *r,
+    int c)
+{
+	if (c == t->tree_col && r->tree_label != NULL)
+		return r->tree_label;
+	return r->cells[c] ? r->cells[c] : "";
+}
+
+int table_row_cmp(const struct table *t, size_t a, size_t b)
+{
+	const struct table_row *x = &t->rows[a], *y = &t->rows[b];
+	int c = t->sort_col, r = 0;
+
+	if (c >= 0 && t->cols[c].numeric)
+		r = x->num[c] < y->num[c] ? -1 : x->num[c] > y->num[c];
+	else if (c >= 0)
+		r = strcasecmp(sort_text(t, x, c), sort_text(t, y, c));
+	if (r != 0)
+		return t->sort_desc ? -r : r;
+	/* equal keys keep the view's order, which only reversing the view's
+	 * own order (no sort column) turns round */
+	r = a < b ? -1 : a > b;
+	return c < 0 && t->sort_desc ? -r : r;
+}
+
 static int compare_shown(const void *a, const void *b)
 {
-	const struct table *t = sorting;
-	const struct table_row *x = &t->rows[*(const size_t *)a];
-	const struct table_row *y = &t->rows[*(const size_t *)b];
-	int c = t->sort_col, r;
-
-	if (t->cols[c].numeric)
-		r = x->num[c] < y->num[c] ? -1 : x->num[c] > y->num[c];
-	else
-		r = strcasecmp(x->cells[c] ? x->cells[c] : "",
-		    y->cells[c] ? y->cells[c] : "");
-	if (r == 0)	/* stable for equal keys: the view's order */
-		r = *(const size_t *)a < *(const size_t *)b ? -1 : 1;
-	else if (t->sort_desc)
-		r = -r;
-	return r;
+	return table_row_cmp(sorting, *(const size_t *)a, *(const size_t *)b);
 }
 
 void table_finish(struct table *t)
@@ -174,7 +190,9 @@ void table_finish(struct table *t)
 	for (i = 0; i < t->nrows; i++)
 		if (table_row_matches(&t->rows[i], t->ncols, t->filter))
 			t->shown[t->nshown++] = i;
-	if (t->sort_col >= 0 && t->nshown > 1) {
+	if (t->tree_col >= 0)
+		tree_order(t);
+	else if (t->sort_col >= 0 && t->nshown > 1) {
 		sorting = t;
 		qsort(t->shown, t->nshown, sizeof *t->shown, compare_shown);
 		sorting = NULL;
@@ -194,6 +212,12 @@ void table_finish(struct table *t)
 	free(t->selected_key);
 	t->selected_key = t->nshown > 0 ?
 	    xstrdup(t->rows[t->shown[t->sel]].key) : NULL;
+}
+
+void table_tree(struct table *t, int col, int ascii)
+{
+	t->tree_col = col >= 0 && col < t->ncols ? col : -1;
+	t->tree_ascii = ascii;
 }
 
 int table_select_key(struct table *t, const char *key)

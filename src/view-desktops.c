@@ -162,7 +162,7 @@ static void details(const char *key, struct text *out)
 	struct m_desktop *d = model_desktop(key);
 	const struct m_place *p;
 	const struct m_host *h;
-	size_t i, k;
+	size_t i;
 	char a[16];
 
 	if (d == NULL) {
@@ -207,9 +207,8 @@ static void details(const char *key, struct text *out)
 		text_add(out, SLOT_NORMAL, "  %-5s %-6s %-6s %s", dk->target ? dk->target : "-",
 		    dk->device ? dk->device : "-", dk->format ? dk->format : "-",
 		    dk->source ? dk->source : "(empty)");
-		for (k = 0; k < dk->nbacking; k++)
-			text_add(out, SLOT_DIM, "  %*s backed by %s", (int)(2 * k + 20), "",
-			    dk->backing[k]);
+		view_volumes_disk_chain(dk->source, h ? h->name : NULL,
+		    dk->backing, dk->nbacking, out);
 	}
 	text_add(out, SLOT_HEADER, "Network interfaces (%zu)", d->xml.nnics);
 	for (i = 0; i < d->xml.nnics; i++) {

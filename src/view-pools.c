@@ -1,6 +1,9 @@
 /* view-pools.c — storage pools. Pools of several hosts with one share key
  * (the same storage: pool-share.h) are one row listing its hosts; a local
- * pool is a row of its own even where its target path is another host's. */
+ * pool is a row of its own even where its target path is another host's.
+ * A merged row counts the hosts where the pool is active ("active 2/3")
+ * and shows the sizes of one host's view, the first where it is active;
+ * the details show that view with the same numbers, then every host's. */
 #include "views.h"
 #include "format.h"
 #include "model.h"
@@ -15,7 +18,7 @@ enum { C_NAME, C_STATE, C_TYPE, C_TARGET, C_CAP, C_ALLOC, C_AVAIL, C_BAR,
 
 static const struct table_column cols[C_COUNT] = {
 	[C_NAME] = { "POOL", 12, 6, 0, 0, 0 },
-	[C_STATE] = { "STATE", 8, 0, 0, 0, 0 },
+	[C_STATE] = { "STATE", 10, 0, 0, 0, 0 },
 	[C_TYPE] = { "TYPE", 6, 0, 0, 0, 0 },
 	[C_TARGET] = { "TARGET", 20, 0, 0, 0, 1 },
 	[C_CAP] = { "SIZE", 6, 5, 1, 1, 0 },
@@ -87,36 +90,74 @@ static void entries_free(struct entry *e, size_t n)
 	free(e);
 }
 
+/* A pool counts as active on a host that is not offline (an offline
+ * host's pools are its last known state). */
+static int active_on(const struct entry *e)
+{
+	return e->pool->active && e->host->state != HOST_OFFLINE;
+}
+
+/* The entry of a run whose view the row and the details show: the first
+ * host where the pool is active, else the first. */
+static const struct entry *shown_view(const struct entry *run, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (active_on(&run[i]))
+			return &run[i];
+	return &run[0];
+}
+
+/* A pool's sizes as every place shows them: the pane's cells and the
+ * details use this one formatting. */
+struct pool_space {
+	char size[16], used[16], free[16];
+};
+
+static void pool_space(const struct m_pool *p, struct pool_space *s)
+{
+	format_size(s->size, sizeof s->size, p->capacity);
+	format_size(s->used, sizeof s->used, p->allocation);
+	format_size(s->free, sizeof s->free, p->available);
+}
+
 static void add_row(struct table *t, const struct entry *run, size_t len)
 {
-	const struct m_pool *p = run[0].pool;
+	const struct m_pool *p = shown_view(run, len)->pool;
 	struct table_row *r = table_add(t, run[0].key);
-	char *names = NULL, *tmp, a[16];
-	int active = 0, offline = 1;
-	size_t i;
+	struct pool_space sp;
+	char *names = NULL, *tmp;
+	size_t i, active = 0;
+	int offline = 1;
 
 	for (i = 0; i < len; i++) {
 		tmp = names == NULL ? xstrdup(run[i].host->name) :
 		    xasprintf("%s,%s", names, run[i].host->name);
 		free(names);
 		names = tmp;
-		active |= run[i].pool->active;
+		active += (size_t)active_on(&run[i]);
 		offline &= run[i].host->state == HOST_OFFLINE;
 	}
-	r->state = active ? "active" : "inactive";
+	r->state = active > 0 ? "active" : "inactive";
 	r->host = run[0].host->name;
 	r->dim = offline;
 	table_cell(r, C_NAME, SLOT_NORMAL, "%s", p->name);
-	table_cell(r, C_STATE, active ? SLOT_STATE_RUNNING : SLOT_STATE_SHUTOFF,
-	    "%s", r->state);
+	if (active > 0 && active < len)	/* some hosts lack it: a warning */
+		table_cell(r, C_STATE, SLOT_STATE_PAUSED, "active %zu/%zu",
+		    active, len);
+	else
+		table_cell(r, C_STATE, active ? SLOT_STATE_RUNNING :
+		    SLOT_STATE_SHUTOFF, "%s", r->state);
 	table_cell(r, C_TYPE, SLOT_NORMAL, "%s", p->type ? p->type : "-");
 	table_cell(r, C_TARGET, SLOT_NORMAL, "%s", p->target_path ? p->target_path : "-");
+	pool_space(p, &sp);
 	r->num[C_CAP] = (double)p->capacity;
-	table_cell(r, C_CAP, SLOT_NORMAL, "%s", format_size(a, sizeof a, p->capacity));
+	table_cell(r, C_CAP, SLOT_NORMAL, "%s", sp.size);
 	r->num[C_ALLOC] = (double)p->allocation;
-	table_cell(r, C_ALLOC, SLOT_NORMAL, "%s", format_size(a, sizeof a, p->allocation));
+	table_cell(r, C_ALLOC, SLOT_NORMAL, "%s", sp.used);
 	r->num[C_AVAIL] = (double)p->available;
-	table_cell(r, C_AVAIL, SLOT_NORMAL, "%s", format_size(a, sizeof a, p->available));
+	table_cell(r, C_AVAIL, SLOT_NORMAL, "%s", sp.free);
 	if (p->capacity > 0) {
 		r->bar_col = C_BAR;
 		r->bar_frac = (double)p->allocation / (double)p->capacity;
@@ -144,19 +185,20 @@ static void build(struct table *t, int ascii)
 	entries_free(e, n);
 }
 
-/* The pool as the first host in the row sees it: sizes, why it counts as
+/* The pool as one host sees it (the row's view): sizes, why it counts as
  * shared or local, its volumes. */
-static void pool_text(const struct m_pool *p, struct text *out)
+static void pool_text(const struct entry *e, struct text *out)
 {
-	char a[16], b[16], c[16];
+	const struct m_pool *p = e->pool;
+	struct pool_space sp;
+	char a[16];
 	size_t v;
 
+	pool_space(p, &sp);
 	text_add(out, SLOT_TITLE, "Pool %s (%s) at %s", p->name,
 	    p->type ? p->type : "-", p->target_path ? p->target_path : "-");
-	text_add(out, SLOT_NORMAL, "  %s used of %s, %s free",
-	    format_size(a, sizeof a, p->allocation),
-	    format_size(b, sizeof b, p->capacity),
-	    format_size(c, sizeof c, p->available));
+	text_add(out, SLOT_NORMAL, "  size %s, used %s, free %s (as %s sees it)",
+	    sp.size, sp.used, sp.free, e->host->name);
 	text_add(out, SLOT_NORMAL, "  storage   %s", p->share_basis != NULL ?
 	    p->share_basis : "local: the pool's XML could not be read");
 	text_add(out, SLOT_HEADER, "Volumes (%zu)", p->nvols);
@@ -166,29 +208,47 @@ static void pool_text(const struct m_pool *p, struct text *out)
 		    format_size(a, sizeof a, p->vols[v].capacity),
 		    p->vols[v].backing_path ? "backed by " : "",
 		    p->vols[v].backing_path ? p->vols[v].backing_path : "");
-	text_add(out, SLOT_HEADER, "Defined on");
+}
+
+/* One host's line: its state of the pool and the sizes it sees. */
+static void host_text(const struct entry *e, struct text *out)
+{
+	const struct m_pool *p = e->pool;
+	struct pool_space sp;
+
+	pool_space(p, &sp);
+	if (e->host->state == HOST_OFFLINE)
+		text_add(out, SLOT_DIM, "  %-12s as %-12s unknown (host offline; "
+		    "last seen %s)", e->host->name, p->name,
+		    p->active ? "active" : "inactive");
+	else if (p->active)
+		text_add(out, SLOT_NORMAL, "  %-12s as %-12s active%s: size %s, "
+		    "used %s, free %s", e->host->name, p->name,
+		    p->autostart ? ", autostart" : "", sp.size, sp.used, sp.free);
+	else
+		text_add(out, SLOT_STATE_PAUSED, "  %-12s as %-12s inactive%s",
+		    e->host->name, p->name, p->autostart ? ", autostart" : "");
 }
 
 static void details(const char *key, struct text *out)
 {
-	size_t n, i, found = 0;
+	size_t n, i, end;
 	struct entry *e = entries(&n);
 
-	for (i = 0; i < n; i++) {
-		const struct m_pool *p = e[i].pool;
-
-		if (strcmp(e[i].key, key) != 0)
-			continue;
-		if (found++ == 0)
-			pool_text(p, out);
-		text_add(out, p->active ? SLOT_NORMAL : SLOT_DIM,
-		    "  %-12s as %-12s %s%s", e[i].host->name, p->name,
-		    p->active ? "active" : "inactive",
-		    p->autostart ? ", autostart" : "");
-	}
-	entries_free(e, n);
-	if (!found)
+	for (i = 0; i < n && strcmp(e[i].key, key) != 0; i++)
+		;
+	for (end = i; end < n && strcmp(e[end].key, key) == 0; end++)
+		;
+	if (i == end) {
 		text_add(out, SLOT_ALERT, "pool %s is gone", key);
+		entries_free(e, n);
+		return;
+	}
+	pool_text(shown_view(e + i, end - i), out);
+	text_add(out, SLOT_HEADER, "Defined on");
+	for (; i < end; i++)
+		host_text(&e[i], out);
+	entries_free(e, n);
 }
 
 const struct view view_pools = {

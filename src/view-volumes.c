@@ -4,10 +4,15 @@
  * one node; a volume of a local pool is its host's own, even at a path
  * another host's local pool also has. Backing links come from hosts and
  * may loop: a cycle is cut for the tree and marked, and every walk along
- * backing links is bounded by the number of volumes. */
+ * backing links is bounded by the number of volumes. A backing file that
+ * is no volume hvdeck knows is told apart: missing (an active pool at its
+ * directory, on a host that sees the volume, does not list it) or merely
+ * outside every known pool (hvdeck cannot tell whether it exists).
+ * Sorting orders siblings only (ui-tree.h). */
 #include "views.h"
 #include "format.h"
 #include "model.h"
+#include "ui-tree.h"
 #include "util.h"
 
 #include <stdio.h>
@@ -26,9 +31,19 @@ static const struct table_column cols[C_COUNT] = {
 	[C_USERS] = { "USED BY", 16, 0, 0, 0, 1 },
 };
 
+/* What is wrong with a volume's backing chain, as far as hvdeck can know. */
+enum chain_problem {
+	CP_NONE,
+	CP_SELF,       /* backed by itself */
+	CP_CYCLE,      /* on a longer backing cycle */
+	CP_MISSING,    /* backing file absent from the pool listing its dir */
+	CP_OUTSIDE,    /* backing file in no pool hvdeck knows */
+};
+
 struct node {
 	const struct m_volume *vol;
 	const char *pool, *host;
+	const char *share;  /* the pool's share key, NULL: local */
 	const char *scope;  /* NULL: shared storage; else the host it is local to */
 	unsigned host_id;
 	char *path;      /* normalised */
@@ -38,6 +53,10 @@ struct node {
 	long parent;     /* in the tree: backer, except -1 where a cycle is cut */
 	int children;
 	int cycle;       /* on a backing cycle (a file backing itself too) */
+	enum chain_problem problem;
+	/* CP_MISSING: the pool whose listing lacks the file, and its host */
+	const struct m_pool *proof;
+	const char *proof_host;
 };
 
 struct forest {
@@ -142,6 +161,70 @@ static void cut_cycles(struct forest *f)
 	free(walk_of);
 }
 
+/* Whether host h sees the storage nd lives on. */
+static int host_sees(const struct m_host *h, const struct node *nd)
+{
+	size_t k;
+
+	if (nd->scope != NULL)
+		return strcmp(h->name, nd->scope) == 0;
+	for (k = 0; k < h->npools; k++)
+		if (h->pools[k]->share_key != NULL &&
+		    strcmp(h->pools[k]->share_key, nd->share) == 0)
+			return 1;
+	return 0;
+}
+
+/* A pool that proves nd's backing file missing: active, on an online host
+ * that sees nd, and its target is the file's directory, whose every file
+ * it lists. Called only when find_backer found no volume at that path in
+ * any scope nd can see, so such a pool does not list the file. NULL: no
+ * pool says so, the file may exist outside the pools hvdeck knows. */
+static const struct m_pool *missing_proof(const struct node *nd,
+    const char **host)
+{
+	struct m_host **hosts;
+	size_t n, i, k, dirlen;
+	const char *slash = strrchr(nd->backing, '/');
+
+	if (slash == NULL)
+		return NULL;
+	dirlen = slash == nd->backing ? 1 : (size_t)(slash - nd->backing);
+	hosts = model_hosts(&n);
+	for (i = 0; i < n; i++) {
+		if ((hosts[i]->state != HOST_ONLINE &&
+		    hosts[i]->state != HOST_READONLY) || !host_sees(hosts[i], nd))
+			continue;
+		for (k = 0; k < hosts[i]->npools; k++) {
+			const struct m_pool *p = hosts[i]->pools[k];
+			char *dir = view_normalise_path(p->target_path);
+			int here = dir != NULL && strlen(dir) == dirlen &&
+			    strncmp(dir, nd->backing, dirlen) == 0;
+
+			free(dir);
+			if (here && p->active) {
+				*host = hosts[i]->name;
+				return p;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* Node i's chain problem, once backers and cycles are known. */
+static void classify(struct node *nd, long i)
+{
+	nd->problem = CP_NONE;
+	if (nd->backer == i)
+		nd->problem = CP_SELF;
+	else if (nd->cycle)
+		nd->problem = CP_CYCLE;
+	else if (nd->backing != NULL && nd->backer < 0) {
+		nd->proof = missing_proof(nd, &nd->proof_host);
+		nd->problem = nd->proof != NULL ? CP_MISSING : CP_OUTSIDE;
+	}
+}
+
 /* Every volume of every pool once (shared storage shows the same file
  * through several hosts: the first host's view is kept; local pools are
  * their host's), linked to the volume it is backed by. */
@@ -169,6 +252,7 @@ static void gather(struct forest *f)
 				nd->host = hosts[i]->name;
 				nd->host_id = hosts[i]->id;
 				nd->scope = p->share_key != NULL ? NULL : hosts[i]->name;
+				nd->share = p->share_key;
 				nd->path = view_normalise_path(vol->path ? vol->path : vol->name);
 				nd->backing = view_normalise_path(vol->backing_path);
 			}
@@ -198,9 +282,11 @@ static void gather(struct forest *f)
 		f->nodes[i].cycle = 0;
 	}
 	cut_cycles(f);
-	for (i = 0; i < f->n; i++)
+	for (i = 0; i < f->n; i++) {
 		if (f->nodes[i].parent >= 0)
 			f->nodes[f->nodes[i].parent].children++;
+		classify(&f->nodes[i], (long)i);
+	}
 }
 
 static void forest_free(struct forest *f)
@@ -335,8 +421,36 @@ static size_t first_child(const struct node **order, size_t n, long parent)
 	return lo;
 }
 
-static void add_row(struct table *t, const struct uses *u,
-    const struct node *nd, const char *prefix)
+/* The name cell: the volume's name and what is wrong with its chain. */
+static void name_cell(struct table_row *r, const struct node *nd)
+{
+	const char *name = nd->vol->name;
+
+	switch (nd->problem) {
+	case CP_SELF:
+		table_cell(r, C_NAME, SLOT_VOLUME_PROBLEM, "%s (backs itself)", name);
+		break;
+	case CP_CYCLE:
+		table_cell(r, C_NAME, SLOT_VOLUME_PROBLEM, "%s (backing cycle)", name);
+		break;
+	case CP_MISSING:
+		table_cell(r, C_NAME, SLOT_VOLUME_PROBLEM,
+		    "%s (backing file missing: %s)", name, nd->backing);
+		break;
+	case CP_OUTSIDE:
+		table_cell(r, C_NAME, SLOT_NORMAL,
+		    "%s (backing not in any known pool: %s)", name, nd->backing);
+		break;
+	case CP_NONE:
+		table_cell(r, C_NAME, nd->children > 0 ? SLOT_TITLE : SLOT_NORMAL,
+		    "%s", name);
+		break;
+	}
+}
+
+/* A row under the row at index parent (-1: a root); returns its index. */
+static long add_row(struct table *t, const struct uses *u,
+    const struct node *nd, long parent)
 {
 	struct table_row *r = table_add(t, nd->key);
 	char *users = users_of(u, nd);
@@ -344,12 +458,8 @@ static void add_row(struct table *t, const struct uses *u,
 
 	r->state = nd->vol->format;
 	r->host = nd->host;
-	if (nd->cycle)
-		table_cell(r, C_NAME, SLOT_ALERT, "%s%s (backing cycle)", prefix,
-		    nd->vol->name);
-	else
-		table_cell(r, C_NAME, nd->children > 0 ? SLOT_TITLE : SLOT_NORMAL,
-		    "%s%s", prefix, nd->vol->name);
+	r->tree_parent = parent;
+	name_cell(r, nd);
 	table_cell(r, C_FORMAT, SLOT_NORMAL, "%s", nd->vol->format ? nd->vol->format : "-");
 	r->num[C_CAP] = (double)nd->vol->capacity;
 	table_cell(r, C_CAP, SLOT_NORMAL, "%s", format_size(a, sizeof a, nd->vol->capacity));
@@ -361,33 +471,22 @@ static void add_row(struct table *t, const struct uses *u,
 		table_cell(r, C_DERIVED, SLOT_KEY, "%d", nd->children);
 	table_cell(r, C_USERS, SLOT_NORMAL, "%s", users ? users : "");
 	free(users);
+	return (long)t->nrows - 1;
 }
 
-/* Depth-first under parent (-1: the roots), children sorted by name. */
+/* Depth-first under parent (-1: the roots), children sorted by name: the
+ * pane's own order. The table draws the branches (ui-tree.h). */
 static void walk(struct table *t, const struct uses *u, const struct forest *f,
-    const struct node **order, long parent, const char *indent, int ascii)
+    const struct node **order, long parent, long parent_row)
 {
 	size_t i = first_child(order, f->n, parent), end = i;
 
 	while (end < f->n && order[end]->parent == parent)
 		end++;
 	for (; i < end; i++) {
-		int last = i + 1 == end;
-		char *prefix, *deeper;
+		long row = add_row(t, u, order[i], parent_row);
 
-		if (parent < 0) {
-			prefix = xstrdup("");
-			deeper = xstrdup("");
-		} else {
-			prefix = xasprintf("%s%s", indent, ascii ? (last ? "`- " : "|- ") :
-			    (last ? "\xe2\x94\x94\xe2\x94\x80 " : "\xe2\x94\x9c\xe2\x94\x80 "));
-			deeper = xasprintf("%s%s", indent, last ? "   " :
-			    (ascii ? "|  " : "\xe2\x94\x82  "));
-		}
-		add_row(t, u, order[i], prefix);
-		walk(t, u, f, order, order[i] - f->nodes, deeper, ascii);
-		free(prefix);
-		free(deeper);
+		walk(t, u, f, order, order[i] - f->nodes, row);
 	}
 }
 
@@ -405,31 +504,91 @@ static void build(struct table *t, int ascii)
 		order[i] = &f.nodes[i];
 	if (f.n > 1)
 		qsort(order, f.n, sizeof *order, by_parent_then_name);
-	walk(t, &u, &f, order, -1, "", ascii);
+	table_tree(t, C_NAME, ascii);
+	walk(t, &u, &f, order, -1, -1);
 	free(order);
 	uses_free(&u);
 	forest_free(&f);
 }
 
-/* The chain from volume i down to its base, one path a line. Each volume
- * is listed once: a volume met again ends the walk as a backing cycle, so
- * the walk takes at most f->n steps whatever the backing links say. */
-static void chain_text(const struct forest *f, long i, struct text *out)
+/* Why the chain of a volume whose backing is not known ends where it does. */
+static void chain_end(const struct node *nd, const char *indent,
+    struct text *out)
+{
+	if (nd->problem == CP_MISSING)
+		text_add(out, SLOT_VOLUME_PROBLEM, "%s%s: backing file missing "
+		    "(pool %s on %s lists its directory without it)", indent,
+		    nd->backing, nd->proof->name, nd->proof_host);
+	else if (nd->problem == CP_OUTSIDE)
+		text_add(out, SLOT_DIM, "%s%s: not in any known pool (hvdeck "
+		    "cannot tell whether it exists)", indent, nd->backing);
+}
+
+/* The chain below volume i (from=i: with i itself), one path a line, each
+ * after "line". Each volume is listed once: a volume met again ends the
+ * walk as a backing cycle, so the walk takes at most f->n steps whatever
+ * the backing links say. */
+static void chain_walk(const struct forest *f, long i, int from,
+    const char *line, struct text *out)
 {
 	char *seen = xcalloc(f->n + 1, 1);
 	long k, last = i;
 
-	for (k = i; k >= 0 && !seen[k]; last = k, k = f->nodes[k].backer) {
+	seen[i] = 1;
+	if (from)
+		text_add(out, SLOT_NORMAL, "%s%s", line, f->nodes[i].path);
+	for (k = f->nodes[i].backer; k >= 0 && !seen[k];
+	    last = k, k = f->nodes[k].backer) {
 		seen[k] = 1;
-		text_add(out, SLOT_NORMAL, "  %s", f->nodes[k].path);
+		text_add(out, SLOT_NORMAL, "%s%s", line, f->nodes[k].path);
 	}
-	if (k >= 0)
-		text_add(out, SLOT_ALERT, "  %s again: a backing cycle, the chain "
-		    "never reaches a base", f->nodes[k].path);
-	else if (f->nodes[last].backing != NULL)
-		text_add(out, SLOT_ALERT, "  %s (not in any pool)",
-		    f->nodes[last].backing);
+	if (k >= 0 && k == last)
+		text_add(out, SLOT_VOLUME_PROBLEM, "%s%s backs itself: the chain "
+		    "never reaches a base", line, f->nodes[k].path);
+	else if (k >= 0)
+		text_add(out, SLOT_VOLUME_PROBLEM, "%s%s again: a backing cycle, "
+		    "the chain never reaches a base", line, f->nodes[k].path);
+	else
+		chain_end(&f->nodes[last], line, out);
 	free(seen);
+}
+
+/* One line on what is wrong with the chain, for the top of the details. */
+static void problem_text(const struct node *nd, struct text *out)
+{
+	static const char *const what[] = {
+		[CP_SELF] = "backs itself: it has no base",
+		[CP_CYCLE] = "on a backing cycle: the chain has no base",
+		[CP_MISSING] = "backing file missing",
+		[CP_OUTSIDE] = "backing file not in any known pool",
+	};
+
+	if (nd->problem != CP_NONE)
+		text_add(out, nd->problem == CP_OUTSIDE ? SLOT_DIM :
+		    SLOT_VOLUME_PROBLEM, "  problem   %s", what[nd->problem]);
+}
+
+void view_volumes_disk_chain(const char *source, const char *host,
+    char *const *live, size_t nlive, struct text *out)
+{
+	struct forest f = { NULL, 0 };
+	char *path = view_normalise_path(source);
+	long i = -1;
+	size_t k;
+
+	gather(&f);
+	if (host != NULL)
+		i = find_in(&f, path, host, 0);
+	if (i < 0)
+		i = find_in(&f, path, NULL, 0);
+	if (i >= 0)
+		chain_walk(&f, i, 0, "                      backed by ", out);
+	else	/* not a volume hvdeck knows: what the running domain says */
+		for (k = 0; k < nlive; k++)
+			text_add(out, SLOT_DIM, "  %*s backed by %s",
+			    (int)(2 * k + 20), "", live[k]);
+	free(path);
+	forest_free(&f);
 }
 
 static void details(const char *key, struct text *out)
@@ -463,8 +622,9 @@ static void details(const char *key, struct text *out)
 	uses_free(&u);
 	text_add(out, SLOT_NORMAL, "  used by   %s", users ? users : "(no desktop)");
 	free(users);
+	problem_text(&f.nodes[i], out);
 	text_add(out, SLOT_HEADER, "Backing chain");
-	chain_text(&f, i, out);
+	chain_walk(&f, i, 1, "  ", out);
 	for (k = 0, derived = 0; k < (long)f.n; k++)
 		derived += k != i && f.nodes[k].backer == i;
 	text_add(out, SLOT_HEADER, "Derived from it (%d)", derived);

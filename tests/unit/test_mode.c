@@ -219,6 +219,21 @@ static void test_rebuild_on_job(void **state)
 	jobs_free();
 }
 
+/* Pool "scratch" with self.qcow2, backed by itself. */
+static void self_backed(unsigned host)
+{
+	struct m_pool info;
+	struct m_volume *v = xcalloc(1, sizeof *v);
+
+	memset(&info, 0, sizeof info);
+	info.name = (char *)"scratch";
+	info.target_path = (char *)"/nfs/scratch";
+	v[0].name = xstrdup("self.qcow2");
+	v[0].path = xstrdup("/nfs/scratch/self.qcow2");
+	v[0].backing_path = xstrdup("/nfs/scratch/self.qcow2");
+	model_pool_seen(host, &info, v, 1);
+}
+
 static void test_go(void **state)
 {
 	struct panes *p = panes_new(30, 100, 1);
@@ -226,6 +241,7 @@ static void test_go(void **state)
 	const char *key;
 
 	(void)state;
+	self_backed(h1);
 	panes_refresh(p, 0);
 	assert_int_equal(panes_go(p, "bob", -1), 0);
 	key = panes_selected(p, &pane);
@@ -242,6 +258,12 @@ static void test_go(void **state)
 	assert_int_equal(pane, PANE_VOLUMES);
 	/* the row key is the view's (a local pool's volume: host and path) */
 	assert_non_null(strstr(key, "/nfs/bases/tmpl.qcow2"));
+	/* a volume with a note after its name: the name finds it */
+	assert_int_equal(panes_go(p, "self.qcow2", -1), 0);
+	key = panes_selected(p, &pane);
+	assert_int_equal(pane, PANE_VOLUMES);
+	assert_non_null(strstr(key, "/nfs/scratch/self.qcow2"));
+	assert_int_equal(panes_go(p, "self", -1), -1);
 	assert_int_equal(panes_go(p, "qcow2", -1), -1);	/* names, not substrings */
 	assert_int_equal(panes_go(p, "nope", -1), -1);
 	assert_int_equal(panes_go(p, "hv1", PANE_DESKTOPS), -1);

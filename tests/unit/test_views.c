@@ -81,6 +81,20 @@ static void configure_shares(const char *shared_dir_pools)
 	config_free(&cfg);
 }
 
+static void desktop_in(unsigned host, const char *uuid, const char *name,
+    const char *disk, enum desktop_state state)
+{
+	struct xml_domain x;
+
+	memset(&x, 0, sizeof x);
+	x.vcpus = 2;
+	x.memory_kib = 2 << 20;
+	x.ndisks = 1;
+	x.disks = xcalloc(1, sizeof *x.disks);
+	x.disks[0].source = xstrdup(disk);
+	model_desktop_seen(host, uuid, name, state, 1, 1, &x);
+}
+
 static void desktop(unsigned host, const char *uuid, const char *name,
     const char *disk)
 {
@@ -159,7 +173,9 @@ static void test_volume_forest(void **state)
 	/* shared bases appear once; chains nest; roots sorted by name */
 	assert_int_equal(t.nshown, 7);
 	assert_string_equal(cell(&t, 0, 0), "deb.qcow2");
-	assert_string_equal(cell(&t, 1, 0), "orphan.qcow2");	/* backing not in a pool */
+	/* its backing is in no pool hvdeck knows: said, not called missing */
+	assert_string_equal(cell(&t, 1, 0),
+	    "orphan.qcow2 (backing not in any known pool: /gone/base.qcow2)");
 	assert_string_equal(cell(&t, 2, 0), "win11.qcow2");
 	assert_string_equal(cell(&t, 3, 0), "|- dev.qcow2");
 	assert_string_equal(cell(&t, 4, 0), "`- office.qcow2");
@@ -241,7 +257,7 @@ static void test_normalise(void **state)
 static int setup_cycles(void **state)
 {
 	struct config_host a = { .name = (char *)"hv1", .uri = (char *)"test:///default" };
-	struct m_volume v[5];
+	struct m_volume v[7];
 
 	(void)state;
 	model_init();
@@ -253,7 +269,11 @@ static int setup_cycles(void **state)
 	v[2] = vol("self.qcow2", "/p/self.qcow2", "/p/self.qcow2");
 	v[3] = vol("child.qcow2", "/p/child.qcow2", "/p/a.qcow2");
 	v[4] = vol("base.qcow2", "/p/base.qcow2", NULL);
-	pool(h1, "groups", "/p", v, 5);
+	/* the pool at /p is active and lists no gone.qcow2: missing */
+	v[5] = vol("miss.qcow2", "/p/miss.qcow2", "/p/gone.qcow2");
+	/* no pool at /elsewhere: hvdeck cannot tell */
+	v[6] = vol("out.qcow2", "/p/out.qcow2", "/elsewhere/base.qcow2");
+	pool(h1, "groups", "/p", v, 7);
 	/* a walk that never ends fails the test instead of hanging it */
 	alarm(10);
 	return 0;
@@ -287,7 +307,7 @@ static void test_volume_cycles_shown(void **state)
 
 	(void)state;
 	build_view(&t, &view_volumes);
-	assert_int_equal(t.nshown, 5);
+	assert_int_equal(t.nshown, 7);
 	a = row_named(&t, "a.qcow2");
 	b = row_named(&t, "b.qcow2");
 	s = row_named(&t, "self.qcow2");
@@ -296,7 +316,9 @@ static void test_volume_cycles_shown(void **state)
 	assert_true(a >= 0 && b >= 0 && s >= 0 && c >= 0 && base >= 0);
 	assert_non_null(strstr(cell(&t, (size_t)a, 0), "backing cycle"));
 	assert_non_null(strstr(cell(&t, (size_t)b, 0), "backing cycle"));
-	assert_non_null(strstr(cell(&t, (size_t)s, 0), "backing cycle"));
+	assert_string_equal(cell(&t, (size_t)s, 0), "self.qcow2 (backs itself)");
+	assert_int_equal(t.rows[t.shown[s]].slot[0], SLOT_VOLUME_PROBLEM);
+	assert_int_equal(t.rows[t.shown[a]].slot[0], SLOT_VOLUME_PROBLEM);
 	assert_null(strstr(cell(&t, (size_t)c, 0), "backing cycle"));
 	assert_null(strstr(cell(&t, (size_t)base, 0), "backing cycle"));
 	/* the child hangs under a, nested deeper than a */
@@ -352,11 +374,143 @@ static void test_volume_cycle_details(void **state)
 	details_have(&view_volumes, "/p/child.qcow2",
 	    "  /p/child.qcow2\n  /p/a.qcow2\n  /p/b.qcow2\n", "backing cycle",
 	    "/p/a.qcow2 again", NULL);
-	details_have(&view_volumes, "/p/self.qcow2", "backing cycle",
-	    "/p/self.qcow2 again", NULL);
+	/* a self-backed volume is no root: its details say it backs itself */
+	details_have(&view_volumes, "/p/self.qcow2", "problem   backs itself",
+	    "/p/self.qcow2 backs itself: the chain never reaches a base", NULL);
+	d = details_of(&view_volumes, "/p/self.qcow2");
+	assert_null(strstr(d, "not in any pool"));
+	free(d);
 	d = details_of(&view_volumes, "/p/base.qcow2");
 	assert_null(strstr(d, "cycle"));
+	assert_null(strstr(d, "problem"));
 	free(d);
+}
+
+/* A backing file absent from the active pool at its directory is missing;
+ * one outside every known pool is only said to be so. */
+static void test_volume_missing_backing(void **state)
+{
+	struct table t;
+	long m, o;
+
+	(void)state;
+	build_view(&t, &view_volumes);
+	m = row_named(&t, "miss.qcow2");
+	o = row_named(&t, "out.qcow2");
+	assert_true(m >= 0 && o >= 0);
+	assert_string_equal(cell(&t, (size_t)m, 0),
+	    "miss.qcow2 (backing file missing: /p/gone.qcow2)");
+	assert_int_equal(t.rows[t.shown[m]].slot[0], SLOT_VOLUME_PROBLEM);
+	assert_string_equal(cell(&t, (size_t)o, 0),
+	    "out.qcow2 (backing not in any known pool: /elsewhere/base.qcow2)");
+	assert_int_not_equal(t.rows[t.shown[o]].slot[0], SLOT_VOLUME_PROBLEM);
+	table_free(&t);
+	details_have(&view_volumes, "/p/miss.qcow2", "problem   backing file missing",
+	    "/p/gone.qcow2: backing file missing (pool groups on hv1", NULL);
+	details_have(&view_volumes, "/p/out.qcow2",
+	    "/elsewhere/base.qcow2: not in any known pool", NULL);
+	/* an inactive pool lists nothing: it proves nothing missing */
+	model_lock();
+	model_host(h1)->pools[0]->active = 0;
+	model_unlock();
+	details_have(&view_volumes, "/p/miss.qcow2",
+	    "/p/gone.qcow2: not in any known pool", NULL);
+}
+
+/* Every shown row hangs under its parent (its nearest shown ancestor
+ * under a filter): the parent is shown above it and every row between them
+ * is the parent's descendant. */
+static void assert_tree_kept(const struct table *t, const char *how)
+{
+	size_t i, k, *pos = xcalloc(t->nrows + 1, sizeof *pos);
+	char *shown = xcalloc(t->nrows + 1, 1);
+	long p, q;
+
+	for (i = 0; i < t->nshown; i++) {
+		pos[t->shown[i]] = i;
+		shown[t->shown[i]] = 1;
+	}
+	for (i = 0; i < t->nshown; i++) {
+		for (p = t->rows[t->shown[i]].tree_parent; p >= 0 && !shown[p];
+		    p = t->rows[p].tree_parent)
+			;
+		if (p < 0)
+			continue;
+		if (pos[p] >= i)
+			fail_msg("%s: %s above its parent %s", how,
+			    t->rows[t->shown[i]].key, t->rows[p].key);
+		for (k = pos[p] + 1; k < i; k++) {
+			for (q = t->rows[t->shown[k]].tree_parent; q >= 0 && q != p;
+			    q = t->rows[q].tree_parent)
+				;
+			if (q != p)
+				fail_msg("%s: %s between %s and its child %s", how,
+				    t->rows[t->shown[k]].key, t->rows[p].key,
+				    t->rows[t->shown[i]].key);
+		}
+	}
+	free(pos);
+	free(shown);
+}
+
+/* Sorting the volumes pane by any column, either way, orders siblings
+ * only; the pane's own order gives back the tree cell for cell. */
+static void test_volume_sort_keeps_tree(void **state)
+{
+	struct table t;
+	char *before[16];
+	size_t i, n;
+	int col, desc;
+	char how[64];
+
+	(void)state;
+	build_view(&t, &view_volumes);
+	n = t.nshown;
+	assert_true(n <= 16);
+	for (i = 0; i < n; i++)
+		before[i] = xstrdup(cell(&t, i, 0));
+	for (desc = 0; desc < 2; desc++) {
+		for (col = -1; col < t.ncols; col++) {
+			t.sort_col = col;
+			t.sort_desc = desc;
+			table_finish(&t);
+			snprintf(how, sizeof how, "sort %d%s", col, desc ? " desc" : "");
+			assert_int_equal(t.nshown, n);
+			assert_tree_kept(&t, how);
+		}
+	}
+	/* by name, descending: win11's children reversed under it */
+	t.sort_col = 0;
+	t.sort_desc = 1;
+	table_finish(&t);
+	assert_string_equal(cell(&t, 0, 0), "win11.qcow2");
+	assert_string_equal(cell(&t, 1, 0), "|- office.qcow2");
+	assert_string_equal(cell(&t, 2, 0), "|  |- bob.qcow2");
+	assert_string_equal(cell(&t, 3, 0), "|  `- alice.qcow2");
+	assert_string_equal(cell(&t, 4, 0), "`- dev.qcow2");
+	/* a rebuild while sorted keeps the sort and the tree */
+	table_clear(&t);
+	model_lock();
+	view_volumes.build(&t, 1);
+	model_unlock();
+	table_finish(&t);
+	assert_tree_kept(&t, "rebuilt");
+	assert_string_equal(cell(&t, 0, 0), "win11.qcow2");
+	/* back to the pane's order: exactly the tree it started with */
+	t.sort_col = -1;
+	t.sort_desc = 0;
+	table_finish(&t);
+	for (i = 0; i < n; i++) {
+		assert_string_equal(cell(&t, i, 0), before[i]);
+		free(before[i]);
+	}
+	/* a filter keeps a match under its nearest shown ancestor */
+	table_set_filter(&t, "!office");
+	assert_tree_kept(&t, "filtered");
+	assert_string_equal(cell(&t, 3, 0), "|- dev.qcow2");
+	assert_string_equal(cell(&t, 4, 0), "|- alice.qcow2");
+	assert_string_equal(cell(&t, 5, 0), "`- bob.qcow2");
+	table_free(&t);
 }
 
 /* The pools-pane row whose name and hosts cells are these, or -1. */
@@ -663,6 +817,95 @@ static void test_offline_host_row(void **state)
 	text_clear(&details);
 }
 
+/* The pool of host id called name; lock held. */
+static struct m_pool *pool_of(unsigned id, const char *name)
+{
+	struct m_host *h = model_host(id);
+	size_t k;
+
+	for (k = 0; k < h->npools; k++)
+		if (strcmp(h->pools[k]->name, name) == 0)
+			return h->pools[k];
+	return NULL;
+}
+
+static void set_space(unsigned id, const char *name, int active,
+    uint64_t gib, uint64_t free_gib)
+{
+	struct m_pool *p;
+
+	model_lock();
+	p = pool_of(id, name);
+	p->active = active;
+	p->capacity = gib << 30;
+	p->available = free_gib << 30;
+	p->allocation = (gib - free_gib) << 30;
+	model_unlock();
+}
+
+/* A shared pool inactive on one of three hosts: "active 2/3"; the row and
+ * the details show one host's view with the same numbers, then each
+ * host's state and numbers. */
+static void test_pool_partly_active(void **state)
+{
+	struct config_host c = { .name = (char *)"hv3", .uri = (char *)"test:///default" };
+	struct m_volume b[1];
+	struct table t;
+	long r;
+	char *want;
+	unsigned h3;
+
+	(void)state;
+	h3 = model_host_add(&c);
+	model_host_set_state(h3, HOST_ONLINE, NULL);
+	b[0] = vol("win11.qcow2", "/nfs/bases/win11.qcow2", NULL);
+	pool(h3, "bases", "/nfs/bases", b, 1);
+	set_space(h1, "bases", 0, 252, 252);
+	set_space(h2, "bases", 1, 252, 236);
+	set_space(h3, "bases", 1, 252, 240);
+	build_view(&t, &view_pools);
+	r = pool_row(&t, "bases", "hv1,hv2,hv3");
+	assert_true(r >= 0);
+	assert_string_equal(cell(&t, (size_t)r, 1), "active 2/3");
+	assert_string_equal(cell(&t, (size_t)r, 4), "252G");
+	assert_string_equal(cell(&t, (size_t)r, 5), "16G");
+	assert_string_equal(cell(&t, (size_t)r, 6), "236G");
+	/* the details say the row's numbers, from the same host */
+	want = xasprintf("size %s, used %s, free %s (as hv2 sees it)",
+	    cell(&t, (size_t)r, 4), cell(&t, (size_t)r, 5), cell(&t, (size_t)r, 6));
+	details_have(&view_pools, "dir /nfs/bases", want,
+	    "  hv1          as bases        inactive",
+	    "  hv2          as bases        active: size 252G, used 16G, free 236G",
+	    "  hv3          as bases        active: size 252G, used 12G, free 240G",
+	    NULL);
+	free(want);
+	table_free(&t);
+	/* all active: plain "active" */
+	set_space(h1, "bases", 1, 252, 236);
+	build_view(&t, &view_pools);
+	assert_string_equal(cell(&t, (size_t)pool_row(&t, "bases", "hv1,hv2,hv3"), 1),
+	    "active");
+	table_free(&t);
+}
+
+/* A shut-off desktop has no live backing chain: its details still show
+ * the chain, from the volumes hvdeck knows. */
+static void test_shutoff_desktop_chain(void **state)
+{
+	(void)state;
+	desktop_in(h1, "aaaaaaaa-0000-0000-0000-000000000009", "dora",
+	    "/nfs/groups/alice.qcow2", DS_SHUTOFF);
+	details_have(&view_desktops, "aaaaaaaa-0000-0000-0000-000000000009",
+	    "state     shutoff", "/nfs/groups/alice.qcow2",
+	    "backed by /nfs/templates/office.qcow2",
+	    "backed by /nfs/bases/win11.qcow2", NULL);
+	/* the chain of a disk whose backing is outside the known pools */
+	desktop_in(h1, "aaaaaaaa-0000-0000-0000-00000000000a", "erin",
+	    "/nfs/groups/orphan.qcow2", DS_SHUTOFF);
+	details_have(&view_desktops, "aaaaaaaa-0000-0000-0000-00000000000a",
+	    "/gone/base.qcow2: not in any known pool", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -676,6 +919,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_offline_host_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_volume_cycles_shown, setup_cycles, teardown_cycles),
 		cmocka_unit_test_setup_teardown(test_volume_cycle_details, setup_cycles, teardown_cycles),
+		cmocka_unit_test_setup_teardown(test_volume_missing_backing, setup_cycles, teardown_cycles),
+		cmocka_unit_test_setup_teardown(test_volume_sort_keeps_tree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pool_partly_active, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shutoff_desktop_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_local_pools_not_merged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_dir_pools_setting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_netfs_pools_by_source, setup, teardown),
