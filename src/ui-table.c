@@ -389,13 +389,22 @@ void table_draw(struct table *t, int y, int x, int h, int w, int focused,
 	for (i = 0; i < w; i++)
 		addch(' ');
 	for (i = 0, cx = x; i < t->ncols; i++) {
+		const char *mark = i != t->sort_col ? "" : t->sort_desc ?
+		    (ascii ? "v" : "\u25be") : (ascii ? "^" : "\u25b4");
 		char title[64];
 
 		if (widths[i] == 0)
 			continue;
-		snprintf(title, sizeof title, "%s%s", t->cols[i].title,
-		    i == t->sort_col ? (t->sort_desc ? "v" : "^") : "");
-		table_put_text(y, cx, title, widths[i], t->cols[i].right, ascii);
+		if (t->cols[i].right) {
+			/* a right-aligned title keeps its place: the mark goes
+			 * in the gap after the column */
+			table_put_text(y, cx, t->cols[i].title, widths[i], 1, ascii);
+			if (*mark && cx + widths[i] < x + w)
+				table_put_text(y, cx + widths[i], mark, 1, 0, ascii);
+		} else {
+			snprintf(title, sizeof title, "%s%s", t->cols[i].title, mark);
+			table_put_text(y, cx, title, widths[i], 0, ascii);
+		}
 		cx += widths[i] + 1;
 	}
 	attroff(theme_attr(SLOT_HEADER));

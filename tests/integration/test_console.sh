@@ -42,9 +42,9 @@ on_screen "^.$gb " || fail "inverted filter hides $gb"
 keys Escape; wait_screen 2 "Desktops \\([0-9]+\\) "
 
 # sort: s cycles to the first column (name ascending), S reverses
-keys s; wait_screen 2 "DESKTOP\\^"
+keys s; wait_screen 2 "DESKTOP▴"
 first=$(screen | grep -E "^.t[0-9]+-" | head -n1)
-keys S; wait_screen 2 "DESKTOP v|DESKTOPv"
+keys S; wait_screen 2 "DESKTOP▾"
 last=$(screen | grep -E "^.t[0-9]+-" | head -n1)
 [ "$first" != "$last" ] || fail "reversing the sort did not change the order"
 
