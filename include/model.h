@@ -130,6 +130,9 @@ struct m_event {
 	char text[200];
 };
 #define MODEL_EVENTS 256
+/* Longest desktop name an event carries whole (characters); longer ones
+ * are shortened in the middle so the event keeps its verb. */
+#define MODEL_EVENT_NAME_MAX 40
 enum m_op { MO_ADD, MO_CHANGE, MO_REMOVE, MO_STATS };
 
 /* Called under the model lock for every change; obj is the m_host,

@@ -37,6 +37,12 @@ int text_width(const char *s);
  * marks. width <= 0 gives "". Caller frees. */
 char *text_truncate(const char *s, int width, int ascii);
 
+/* s with its middle replaced by "…" when it has more than max characters
+ * (code points; an invalid byte counts as one): the start and the end are
+ * kept, so "desk-…-10" and "desk-…-11" still differ and a sentence built
+ * around a long name keeps its verb. Caller frees. */
+char *text_shorten(const char *s, size_t max);
+
 /* A value of `dump` text's key=value grammar: the visible form of s, bare
  * when it is non-empty printable ASCII without space, '=', '"' or '\' and
  * not "-"; otherwise in double quotes, with '"' and '\' escaped by a

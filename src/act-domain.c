@@ -4,6 +4,7 @@
  * on the worker, which also reports it to the events strip. */
 #include "act-domain.h"
 #include "job.h"
+#include "text.h"
 #include "model.h"
 #include "virt-evloop.h"
 #include "virt-host.h"
@@ -35,6 +36,7 @@ static const struct {
 struct call {
 	char uuid[40];
 	char *name, *host;
+	char *event_name;           /* name shortened for the events strip */
 	enum domain_action action;
 	unsigned job;
 };
@@ -71,6 +73,7 @@ static int invoke(virDomainPtr dom, enum domain_action a)
 static void call_free(struct call *c)
 {
 	free(c->name);
+	free(c->event_name);
 	free(c->host);
 	free(c);
 }
@@ -97,11 +100,11 @@ static void run(virConnectPtr conn, unsigned host_id, void *ctx)
 	/* the model first: whoever waits on the job sees it settled */
 	if (msg != NULL) {
 		model_desktop_pending(c->uuid, NULL);
-		model_event(SEV_ERROR, "%s: %s failed: %s", c->name,
+		model_event(SEV_ERROR, "%s: %s failed: %s", c->event_name,
 		    act_domain_name(c->action), msg);
 		job_fail(c->job, msg);
 	} else {
-		model_event(SEV_INFO, "%s: %s requested", c->name,
+		model_event(SEV_INFO, "%s: %s requested", c->event_name,
 		    act_domain_name(c->action));
 		if (actions[c->action].await_verb == NULL ||
 		    !model_desktop_await(c->uuid, c->job,
@@ -215,6 +218,7 @@ int act_domain(const char *uuid, enum domain_action a, unsigned *job_id,
 	c = xcalloc(1, sizeof *c);
 	snprintf(c->uuid, sizeof c->uuid, "%s", uuid);
 	c->name = xstrdup(d->name);
+	c->event_name = text_shorten(d->name, MODEL_EVENT_NAME_MAX);
 	c->host = xstrdup(h->name);
 	c->action = a;
 	host_id = p->host_id;

@@ -168,6 +168,13 @@ static void add_event(enum m_severity sev, const char *fmt, va_list ap)
 static void event_locked(enum m_severity sev, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* A desktop's name as events show it: a long name is shortened in the
+ * middle so that the sentence keeps its verb. Caller frees. */
+static char *ev_name(const char *name)
+{
+	return text_shorten(name, MODEL_EVENT_NAME_MAX);
+}
+
 static void event_locked(enum m_severity sev, const char *fmt, ...)
 {
 	va_list ap;
@@ -625,7 +632,7 @@ static int split_update(struct m_desktop *d)
 {
 	size_t i, live = 0;
 	int split;
-	char *where;
+	char *where, *name;
 
 	for (i = 0; i < d->nplaces; i++)
 		live += model_place_live(&d->places[i]) &&
@@ -636,16 +643,18 @@ static int split_update(struct m_desktop *d)
 		return 0;
 	d->split_brain = split;
 	where = model_desktop_live_hosts(d, split ? " AND " : ", ");
+	name = ev_name(d->name);
 	if (split) {
 		nsplit++;
 		event_locked(SEV_ERROR, "%s is running on %s: split brain \xe2\x80\x94 "
-		    "two QEMUs on one disk", d->name, where);
+		    "two QEMUs on one disk", name, where);
 	} else {
 		nsplit--;
-		event_locked(SEV_INFO, "%s split brain over: %s%s", d->name,
+		event_locked(SEV_INFO, "%s split brain over: %s%s", name,
 		    *where != '\0' ? "running only on " : "no copy running",
 		    where);
 	}
+	free(name);
 	free(where);
 	return 1;
 }
@@ -674,15 +683,17 @@ static void pending_answered(struct m_desktop *d)
  * fails loudly, naming the way out; others just stop showing. */
 static void pending_expire(struct m_desktop *d)
 {
-	char *why;
+	char *why, *name;
 
 	if (d->pending_job != 0) {
+		name = ev_name(d->name);
 		why = xasprintf("%s did not %s within %d s \xe2\x80\x94 F to force off",
-		    d->name, d->pending_verb != NULL ? d->pending_verb : "answer",
+		    name, d->pending_verb != NULL ? d->pending_verb : "answer",
 		    model_pending_timeout_ms() / 1000);
 		event_locked(SEV_WARN, "%s", why);
 		job_fail(d->pending_job, why);
 		free(why);
+		free(name);
 	}
 	pending_clear(d);
 	changed(MK_DESKTOP, MO_CHANGE, NULL, d, &d->gen);
@@ -754,6 +765,7 @@ static void seen_change(struct m_desktop *d, struct sighting before,
 	struct sighting now = sight(d);
 	struct m_host *h, *via = model_host(via_id);
 	int was_split = d->split_brain;
+	char *name;
 
 	split_update(d);
 	if (now.state == before.state && now.host_id == before.host_id)
@@ -774,19 +786,21 @@ static void seen_change(struct m_desktop *d, struct sighting before,
 	if (via != NULL && via->syncing && !via->ever_online)
 		return;
 	h = model_host(now.host_id);
+	name = ev_name(d->name);
 	if (is_new)
-		event_locked(SEV_INFO, "%s %s on %s (%s)", d->name,
+		event_locked(SEV_INFO, "%s %s on %s (%s)", name,
 		    find_place(d, now.host_id) != NULL &&
 		    find_place(d, now.host_id)->persistent ? "defined" : "created",
 		    h != NULL ? h->name : "?", model_state_name(now.state));
 	else if (now.host_id != before.host_id && before.host_id != 0)
-		event_locked(SEV_INFO, "%s %s on %s (moved from %s)", d->name,
+		event_locked(SEV_INFO, "%s %s on %s (moved from %s)", name,
 		    model_state_name(now.state), h != NULL ? h->name : "?",
 		    model_host(before.host_id) != NULL ?
 		    model_host(before.host_id)->name : "?");
 	else
-		event_locked(SEV_INFO, "%s %s on %s", d->name,
+		event_locked(SEV_INFO, "%s %s on %s", name,
 		    model_state_name(now.state), h != NULL ? h->name : "?");
+	free(name);
 }
 
 void model_desktop_pending(const char *uuid, const char *what)
@@ -888,6 +902,7 @@ void model_desktop_set_state(unsigned id, const char *uuid,
 static void drop_place(struct m_desktop *d, unsigned id)
 {
 	struct m_host *h = model_host(id);
+	char *name;
 	size_t k;
 	long i;
 
@@ -906,8 +921,10 @@ static void drop_place(struct m_desktop *d, unsigned id)
 		}
 		/* a transient guest that shut down is gone: its answer */
 		pending_answered(d);
-		event_locked(SEV_INFO, "%s removed from %s", d->name,
+		name = ev_name(d->name);
+		event_locked(SEV_INFO, "%s removed from %s", name,
 		    h != NULL ? h->name : "?");
+		free(name);
 		changed(MK_DESKTOP, MO_REMOVE, h, d, &d->gen);
 		i = desktop_index(d->uuid);
 		memmove(desktops + i, desktops + i + 1,

@@ -249,6 +249,38 @@ char *text_truncate(const char *s, int width, int ascii)
 	return out;
 }
 
+/* Bytes of the next character of p: a code point, or one invalid byte. */
+static size_t char_len(const unsigned char *p)
+{
+	uint32_t cp;
+	size_t n = utf8_decode(p, &cp);
+
+	return n == 0 ? 1 : n;
+}
+
+char *text_shorten(const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	size_t nchars = 0, head, tail, i, head_bytes = 0, tail_from = 0, off;
+	char *out;
+
+	for (off = 0; p[off] != '\0'; off += char_len(p + off))
+		nchars++;
+	if (nchars <= max || max < 3)
+		return xstrdup((const char *)p);
+	head = (max - 1) / 2 + (max - 1) % 2;	/* the start weighs more */
+	tail = max - 1 - head;
+	for (i = 0, off = 0; p[off] != '\0'; off += char_len(p + off), i++) {
+		if (i == head)
+			head_bytes = off;
+		if (i == nchars - tail)
+			tail_from = off;
+	}
+	out = xasprintf("%.*s\xe2\x80\xa6%s", (int)head_bytes, (const char *)p,
+	    (const char *)p + tail_from);
+	return out;
+}
+
 int text_utf8_valid(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");

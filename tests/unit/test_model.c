@@ -435,6 +435,26 @@ static void test_first_inventory_one_summary(void **state)
 	assert_int_equal(events_with(0, "found", NULL), 0);
 }
 
+/* A long name is shortened in the middle: the event keeps its verb and
+ * where it happened, and the name's start and end stay readable. */
+static void test_long_name_keeps_verb(void **state)
+{
+	char name[256];
+	size_t from;
+
+	(void)state;
+	memset(name, 'x', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	memcpy(name, "desk-", 5);
+	memcpy(name + sizeof name - 4, "-10", 3);
+	model_host_set_state(h1, HOST_ONLINE, NULL);
+	from = nevents();
+	model_desktop_seen(h1, U, name, DS_SHUTOFF, 0, 1, NULL);
+	assert_int_equal(events_with(from, "desk-xx", NULL), 1);
+	assert_int_equal(events_with(from, "\xe2\x80\xa6xx", NULL), 1);
+	assert_int_equal(events_with(from, "x-10 defined on hv1 (shutoff)", NULL), 1);
+}
+
 /* A shutdown the guest ignores: after the timeout a warning naming the way
  * out, and the job ends failed with the same text. */
 static void test_shutdown_timeout(void **state)
@@ -517,6 +537,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pending_clears, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_brain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_brain_not_migration, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_name_keeps_verb, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_first_inventory_one_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offline_host_seen_and_retry, setup, teardown),

@@ -163,6 +163,29 @@ struct trunc_case {
 };
 
 /* Cut by cells, ellipsis within the width, never half a character. */
+/* Shortened in the middle, by characters, never splitting one. */
+static void test_shorten(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = text_shorten("abcdefghij", 5);
+	assert_string_equal(s, "ab\xe2\x80\xa6ij");
+	free(s);
+	s = text_shorten("abcdef", 6);		/* fits: unchanged */
+	assert_string_equal(s, "abcdef");
+	free(s);
+	s = text_shorten("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 4);
+	assert_string_equal(s, "\xc3\xa9\xc3\xa9\xe2\x80\xa6\xc3\xa9");
+	free(s);
+	s = text_shorten("a\xff" "bcdefg", 4);	/* an invalid byte is one */
+	assert_string_equal(s, "a\xff\xe2\x80\xa6g");
+	free(s);
+	s = text_shorten(NULL, 4);
+	assert_string_equal(s, "");
+	free(s);
+}
+
 static void test_truncate(void **state)
 {
 	static const struct trunc_case cases[] = {
@@ -269,6 +292,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_visible_classes),
+		cmocka_unit_test(test_shorten),
 		cmocka_unit_test(test_lookalikes_differ),
 		cmocka_unit_test(test_is_plain),
 		cmocka_unit_test(test_screen),
