@@ -32,6 +32,8 @@
 #include "views.h"
 #include "virt-host.h"
 
+#include "model-wait.h"
+
 #define SETTLE_MS 60000
 #define JOB_MS 10000            /* a short action ends well within this */
 #define GHOST_URI "test:///nonexistent/file.xml"
@@ -273,33 +275,6 @@ static void test_second_press_joins(void **state)
 }
 
 /* ---- the real engine ---- */
-
-typedef int (*model_pred)(const void *arg);
-
-/* Drain, look, then sleep on the wake fd until the next change. */
-static int wait_model(model_pred pred, const void *arg, int64_t timeout_ms)
-{
-	int64_t deadline = util_now_ms() + timeout_ms, left;
-	struct pollfd pfd;
-	int ok;
-
-	for (;;) {
-		model_wake_drain();
-		model_lock();
-		ok = pred(arg);
-		model_unlock();
-		if (ok)
-			return 1;
-		left = deadline - util_now_ms();
-		if (left <= 0)
-			return 0;
-		pfd.fd = model_wake_fd();
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		if (poll(&pfd, 1, (int)left) < 0)
-			return 0;
-	}
-}
 
 static int settled(const void *arg)
 {

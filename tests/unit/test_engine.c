@@ -29,6 +29,8 @@
 #include "virt-events.h"
 #include "virt-host.h"
 
+#include "model-wait.h"
+
 /* Generous for valgrind; a normal run settles in milliseconds. */
 #define SETTLE_MS 60000
 #define NODE_FILE "tests/unit/data/engine/node.xml"
@@ -267,53 +269,15 @@ static int settled_locked(void)
 	return n > 0;
 }
 
-/* Drain, look, then sleep on the wake fd until the next change: a change
- * between the look and the poll has written to the pipe, so none is lost. */
-static int wait_settled(int64_t timeout_ms)
+static int settled(const void *arg)
 {
-	int64_t deadline = util_now_ms() + timeout_ms, left;
-	struct pollfd pfd;
-	int ok;
-
-	for (;;) {
-		model_wake_drain();
-		model_lock();
-		ok = settled_locked();
-		model_unlock();
-		if (ok)
-			return 1;
-		left = deadline - util_now_ms();
-		if (left <= 0)
-			return 0;
-		pfd.fd = model_wake_fd();
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		if (poll(&pfd, 1, (int)left) < 0)
-			return 0;
-	}
+	(void)arg;
+	return settled_locked();
 }
 
-/* Wait (on the wake fd, never a sleep) until pred(arg) holds; pred reads
- * the model itself. Returns 1, or 0 at the deadline. */
-static int wait_for(int (*pred)(const void *), const void *arg,
-    int64_t timeout_ms)
+static int wait_settled(int64_t timeout_ms)
 {
-	int64_t deadline = util_now_ms() + timeout_ms, left;
-	struct pollfd pfd;
-
-	for (;;) {
-		model_wake_drain();
-		if (pred(arg))
-			return 1;
-		left = deadline - util_now_ms();
-		if (left <= 0)
-			return 0;
-		pfd.fd = model_wake_fd();
-		pfd.events = POLLIN;
-		pfd.revents = 0;
-		if (poll(&pfd, 1, (int)left) < 0)
-			return 0;
-	}
+	return wait_model(settled, NULL, timeout_ms);
 }
 
 static void add_host(const char *name, const char *uri)
@@ -664,7 +628,7 @@ static void expect_desktop(const char *name, enum desktop_state state,
 {
 	struct want_state w = { name, gone, state };
 
-	if (!wait_for(desktop_is, &w, SETTLE_MS))
+	if (!wait_model_unlocked(desktop_is, &w, SETTLE_MS))
 		fail_msg("desktop %s never became %s", name,
 		    gone ? "gone" : model_state_name(state));
 }
@@ -827,7 +791,7 @@ static void test_self_refresh_forgotten_on_close(void **state)
 
 	host_mark_self_refresh(t.id, "default-pool");
 	host_reconnect(t.id);
-	if (!wait_for(reconnected, &t, SETTLE_MS))
+	if (!wait_model_unlocked(reconnected, &t, SETTLE_MS))
 		fail_msg("local did not reconnect");
 
 	c = oracle_open_rw("test:///default");
@@ -835,7 +799,7 @@ static void test_self_refresh_forgotten_on_close(void **state)
 	assert_non_null(pool);
 	g.gen = snap_pool("local", "default-pool").gen;
 	assert_int_equal(virStoragePoolRefresh(pool, 0), 0);
-	if (!wait_for(pool_reread, &g, 5000))
+	if (!wait_model_unlocked(pool_reread, &g, 5000))
 		fail_msg("the refresh event was swallowed by a stale marker");
 	virStoragePoolFree(pool);
 	virConnectClose(c);
