@@ -54,6 +54,8 @@ void edit_free(struct edit *e);
 const char *edit_text(const struct edit *e);
 /* The cursor as a character index (for tests and drawing). */
 size_t edit_cursor_chars(const struct edit *e);
+/* Display width of the whole text, in cells (as it is drawn). */
+int edit_width(const struct edit *e);
 /* Handle a key: printable characters insert; Backspace, Delete, Left,
  * Right, Home/Ctrl-A, End/Ctrl-E, Ctrl-U (kill to start), Ctrl-W (kill the
  * word before the cursor), Up/Down (history). Other keys are ignored. */

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "layout.h"
 #include "mode.h"
+#include "ui-edit.h"
 
 struct ui_options {
 	const char *theme;      /* NULL: the config's */
@@ -29,6 +30,7 @@ struct ui {
 	int64_t message_until;
 	int quit;
 	int tick;                  /* this draw follows a timeout: clocks, spinners */
+	struct edit_history filter_history, command_history; /* Up/Down in / and : */
 };
 
 /* Run the console until the operator quits or SIGTERM/SIGINT/SIGHUP

@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "theme.h"
 #include "ui.h"
+#include "ui-edit.h"
 #include "ui-table.h"
 #include "text.h"
 #include "util.h"
@@ -13,12 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CTRL(c) ((c) & 0x1f)
-
 struct prompt {
 	int kind;               /* '/' or ':' */
-	char input[256];
-	size_t len;
+	struct edit line;
 	char *filter_before;    /* restored by Esc */
 	char *hint;             /* Tab's candidates */
 };
@@ -40,20 +38,15 @@ static void prompt_init(struct mode *m, void *arg)
 	struct prompt *p = xcalloc(1, sizeof *p);
 
 	p->kind = *(int *)arg;
+	edit_init(&p->line, 0, p->kind == '/' ? &m->ui->filter_history :
+	    &m->ui->command_history);
 	if (p->kind == '/') {
 		const char *f = focused(m)->filter;
 
 		p->filter_before = xstrdup(f);
-		snprintf(p->input, sizeof p->input, "%s", f != NULL ? f : "");
-		p->len = strlen(p->input);
+		edit_set(&p->line, f);
 	}
 	m->data = p;
-}
-
-static void set_input(struct prompt *p, const char *s)
-{
-	snprintf(p->input, sizeof p->input, "%s", s);
-	p->len = strlen(p->input);
 }
 
 static void complete(struct prompt *p)
@@ -62,8 +55,8 @@ static void complete(struct prompt *p)
 
 	free(p->hint);
 	p->hint = NULL;
-	if (cmd_complete(p->input, &done, &list) > 0)
-		set_input(p, done);
+	if (cmd_complete(edit_text(&p->line), &done, &list) > 0)
+		edit_set(&p->line, done);
 	p->hint = list;
 	free(done);
 }
@@ -73,7 +66,8 @@ static int prompt_key(struct mode *m, int ch)
 {
 	struct prompt *p = m->data;
 	struct ui *u = m->ui;
-	char line[sizeof p->input];
+	char *line;
+	int kind = p->kind;
 
 	if (ch == 27) {
 		if (p->kind == '/')
@@ -82,51 +76,49 @@ static int prompt_key(struct mode *m, int ch)
 		return 1;
 	}
 	if (ch == '\n' || ch == KEY_ENTER) {
-		snprintf(line, sizeof line, "%s", p->input);
-		if (p->kind == ':') {
-			mode_pop(&u->modes);
+		edit_commit(&p->line);
+		line = xstrdup(edit_text(&p->line));
+		mode_pop(&u->modes);	/* frees p */
+		if (kind == ':')
 			ui_run_command(u, line, CMD_LINE);
-		} else {
-			mode_pop(&u->modes);
-		}
+		free(line);
 		return 1;
 	}
 	if (ch == '\t' && p->kind == ':') {
 		complete(p);
 		return 1;
 	}
+	if (edit_key(&p->line, ch) != EDIT_CHANGED)
+		return 1;
 	free(p->hint);		/* the candidates were for the old text */
 	p->hint = NULL;
-	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-		if (p->len > 0)
-			p->input[--p->len] = '\0';
-	} else if (ch == CTRL('u')) {
-		set_input(p, "");
-	} else if (ch >= 0x20 && ch < 0x100 && ch != 0x7f &&
-	    p->len + 1 < sizeof p->input) {
-		p->input[p->len++] = (char)ch;
-		p->input[p->len] = '\0';
-	}
-	if (p->kind == '/')
-		table_set_filter(focused(m), p->input);	/* as it is typed */
+	if (p->kind == '/')	/* as it is typed */
+		table_set_filter(focused(m), edit_text(&p->line));
 	return 1;
 }
 
+/* The kind, the field, and Tab's candidates after the text when there is
+ * room; the terminal cursor ends on the edit cursor. */
 static void prompt_draw(struct mode *m, struct rect s)
 {
 	struct prompt *p = m->data;
-	int y = s.y + s.h - 1, x;
-	char *vis = text_visible(p->input);
+	int y = s.y + s.h - 1, x, w = s.w - 1, used;
 
 	attrset(theme_attr(SLOT_STATUS));
 	mvhline(y, s.x, ' ', s.w);
-	mvprintw(y, s.x, "%c%.*s", p->kind, s.w - 2, vis);
-	free(vis);
-	getyx(stdscr, y, x);
-	if (p->hint != NULL && x + 3 < s.x + s.w) {
+	mvaddch(y, s.x, (chtype)p->kind);
+	used = edit_width(&p->line) + 1;
+	if (p->hint != NULL && used + 3 < w) {
+		char *vis = text_visible(p->hint);	/* names from hosts */
+
 		attrset(theme_attr(SLOT_DIM));
-		mvaddnstr(y, x + 2, p->hint, s.x + s.w - x - 3);
+		mvaddnstr(y, s.x + 1 + used + 1, vis, w - used - 2);
+		free(vis);
+		attrset(theme_attr(SLOT_STATUS));
+		w = used;
 	}
+	edit_draw(&p->line, y, s.x + 1, w);
+	getyx(stdscr, y, x);
 	attrset(theme_attr(SLOT_NORMAL));
 	move(y, x);
 	curs_set(1);
@@ -138,6 +130,7 @@ static void prompt_free(struct mode *m)
 
 	free(p->filter_before);
 	free(p->hint);
+	edit_free(&p->line);
 	free(p);
 }
 

@@ -221,6 +221,11 @@ size_t edit_cursor_chars(const struct edit *e)
 	return n;
 }
 
+int edit_width(const struct edit *e)
+{
+	return span_width(e, 0, e->len);
+}
+
 static void insert(struct edit *e, uint32_t c)
 {
 	char enc[4];

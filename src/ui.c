@@ -212,6 +212,21 @@ void ui_key(struct ui *u, int ch)
 		ui_run_command(u, b->command, 0);
 }
 
+/* The next key: curses KEY_* codes and ASCII as they are, any other
+ * character as EDIT_KEY_WCHAR | its code point (get_wch), so the line
+ * editor gets whole characters, not bytes. ERR when none is waiting. */
+static int read_key(void)
+{
+	wint_t wc;
+	int rc = get_wch(&wc);
+
+	if (rc == ERR)
+		return ERR;
+	if (rc == KEY_CODE_YES || wc < 0x80)
+		return (int)wc;
+	return EDIT_KEY_WCHAR | (int)wc;
+}
+
 /* How long to sleep: until the clock's next minute, a message expires, or
  * the next spinner frame; otherwise only input or the model wakes us. */
 static int poll_timeout(struct ui *u)
@@ -248,7 +263,7 @@ static void loop(struct ui *u, int sfd)
 			model_wake_drain();
 		if (sfd >= 0 && (pfd[2].revents & POLLIN))
 			read_signals(u, sfd);
-		while (!u->quit && (ch = getch()) != ERR)
+		while (!u->quit && (ch = read_key()) != ERR)
 			ui_key(u, ch);
 	}
 }
@@ -262,6 +277,8 @@ int ui_run(const struct config *cfg, const struct ui_options *o)
 	memset(&u, 0, sizeof u);
 	u.cfg = cfg;
 	u.read_only = o->read_only;
+	edit_history_init(&u.filter_history, 50);
+	edit_history_init(&u.command_history, 50);
 	sfd = signals_block(&old);	/* before engine_start's threads */
 	if (sfd < 0)
 		log_msg(LOG_WARN, "signalfd: %s", strerror(errno));
@@ -280,6 +297,8 @@ int ui_run(const struct config *cfg, const struct ui_options *o)
 	endwin();
 	util_set_fatal_hook(NULL);
 	mode_free_all(&u.modes);
+	edit_history_free(&u.filter_history);
+	edit_history_free(&u.command_history);
 	engine_stop();
 	if (sfd >= 0)
 		close(sfd);
