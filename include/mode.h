@@ -105,6 +105,14 @@ int panes_go(struct panes *p, const char *name, int only_pane);
  * of them on a tick: clocks and spinners). Returns how many were rebuilt.
  * Takes the model lock. */
 int panes_refresh(struct panes *p, int tick);
+/* Marks on desktops (Space, `*`, Esc): bulk actions act on them. Toggle
+ * the selected desktop's mark and move down / mark every row the filter
+ * shows: -1 when the desktops pane is not focused. Clear returns how many
+ * there were. The list (owned by p) holds UUIDs of desktops that exist. */
+int panes_mark_toggle(struct panes *p);
+int panes_mark_shown(struct panes *p);
+size_t panes_mark_clear(struct panes *p);
+char *const *panes_marks(const struct panes *p, size_t *n);
 /* The table of a pane (filter, sort, selection). */
 struct table *panes_table(struct panes *p, enum pane_id pane);
 /* For tests: a panes state without a UI, laid out for rows x cols. */

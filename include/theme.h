@@ -26,6 +26,7 @@ enum theme_slot {
 	SLOT_HOST_READONLY, SLOT_HOST_MAINTENANCE,
 	SLOT_BAR_CPU, SLOT_BAR_MEM, SLOT_BAR_DISK, SLOT_BAR_EMPTY,
 	SLOT_JOB, SLOT_EVENT_TIME, SLOT_VOLUME_PROBLEM,
+	SLOT_MARKED,            /* rows marked for an action on many (Space) */
 	SLOT_COUNT
 };
 

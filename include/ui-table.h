@@ -27,6 +27,7 @@ struct table_row {
 	const char *state;                  /* for "state:" filters */
 	const char *host;                   /* for "host:" filters */
 	int dim;                            /* greyed: host offline */
+	int marked;                         /* marked for a bulk action (Space) */
 	int bar_col;                        /* column drawn as a bar, or -1 */
 	double bar_frac;                    /* 0..1 fill of that bar */
 	enum theme_slot bar_slot;

@@ -8,6 +8,7 @@
 #include "keys.h"
 #include "model.h"
 #include "ui.h"
+#include "ui-marks.h"
 #include "ui-table.h"
 #include "util.h"
 #include "views.h"
@@ -94,6 +95,9 @@ static const struct cmd_entry commands[] = {
 	{ "sort", NULL, 0, 0, "", RO, "sort by the next column", exec_ui, UI_SORT },
 	{ "sort-reverse", NULL, 0, 0, "", RO, "reverse the sort", exec_ui, UI_SORT_REVERSE },
 	{ "redraw", NULL, 0, 0, "", RO, "redraw the screen", exec_ui, UI_REDRAW },
+	{ "mark", NULL, 0, 0, "", RO, "mark / unmark the desktop (actions act on every marked one)", ui_marks_exec, UI_MARK_TOGGLE },
+	{ "mark-shown", NULL, 0, 0, "", RO, "mark every desktop the filter shows", ui_marks_exec, UI_MARK_SHOWN },
+	{ "mark-clear", NULL, 0, 0, "", RO, "clear the marks", ui_marks_exec, UI_MARK_CLEAR },
 };
 
 #undef RO
@@ -690,6 +694,8 @@ static int exec_desktop(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		    (enum domain_action)a);
 		return 0;
 	}
+	if (argc == 0 && ui_marks_count(c->ui) > 0)	/* one question for all */
+		return ui_marks_act(c->ui, a, cause);
 	uuid = target_desktop(c, argc, argv, cause);
 	if (uuid == NULL)
 		return -1;

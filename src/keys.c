@@ -29,7 +29,7 @@ static const struct key_binding panes_keys[] = {
 	{ KEY_END, NULL, "end", 0, NULL },
 	{ '\n', "Enter", "details", 0, NULL },
 	{ KEY_ENTER, NULL, "details", 0, NULL },
-	{ 27, "Esc", "back", 0, "clear the pane's filter" },
+	{ 27, "Esc", "back", 0, "clear the marks, else the pane's filter" },
 	{ '/', "/", "filter", 0, NULL },
 	{ 's', "s", "sort", 0, NULL },
 	{ 'S', "S", "sort-reverse", 0, NULL },
@@ -44,6 +44,8 @@ static const struct key_binding panes_keys[] = {
 	{ 'r', "r", "desktop reboot", KEYS_DESKTOPS, NULL },
 	{ 'p', "p", "desktop toggle-pause", KEYS_DESKTOPS, NULL },
 	{ 'F', "Shift-F", "desktop force-off", KEYS_DESKTOPS, NULL },
+	{ ' ', "Space", "mark", KEYS_DESKTOPS, NULL },
+	{ '*', "*", "mark-shown", KEYS_DESKTOPS, NULL },
 };
 
 /* Details and help: scrolling pages. */

@@ -44,6 +44,8 @@ struct panes {
 	struct layout layout;
 	enum pane_id focus;
 	int rows, cols, ascii;
+	char **marks;           /* marked desktops' keys (UUIDs), owned */
+	size_t nmarks;
 };
 
 struct panes *panes_new(int rows, int cols, int ascii)
@@ -69,6 +71,7 @@ void panes_free(struct panes *p)
 		return;
 	for (i = 0; i < PANE_COUNT; i++)
 		table_free(&p->tables[i]);
+	panes_mark_clear(p);
 	free(p);
 }
 
@@ -108,6 +111,108 @@ const char *panes_selected(struct panes *p, enum pane_id *pane)
 
 	*pane = p->focus;
 	return r != NULL ? r->key : NULL;
+}
+
+static int pane_rows(const struct panes *p, enum pane_id pane)
+{
+	int h = p->layout.pane[pane].h - 3;	/* borders and header */
+
+	return h > 1 ? h : 1;
+}
+
+/* ---- marks (desktops only): kept by key across rebuilds ---- */
+
+static size_t mark_index(const struct panes *p, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < p->nmarks; i++)
+		if (strcmp(p->marks[i], key) == 0)
+			return i;
+	return p->nmarks;
+}
+
+/* Flag the desktops pane's rows from the marks, and forget marks of
+ * desktops that are gone, so the count is always what an action hits. */
+static void marks_apply(struct panes *p)
+{
+	struct table *t = &p->tables[PANE_DESKTOPS];
+	size_t i, k, kept = 0;
+	char *seen = xcalloc(p->nmarks + 1, 1);
+
+	for (i = 0; i < t->nrows; i++) {
+		k = mark_index(p, t->rows[i].key);
+		t->rows[i].marked = k < p->nmarks;
+		if (k < p->nmarks)
+			seen[k] = 1;
+	}
+	for (k = 0; k < p->nmarks; k++) {
+		if (seen[k])
+			p->marks[kept++] = p->marks[k];
+		else
+			free(p->marks[k]);
+	}
+	p->nmarks = kept;
+	free(seen);
+}
+
+static void mark_set(struct panes *p, const char *key, int on)
+{
+	size_t k = mark_index(p, key);
+
+	if (on && k == p->nmarks) {
+		p->marks = xreallocarray(p->marks, p->nmarks + 1, sizeof *p->marks);
+		p->marks[p->nmarks++] = xstrdup(key);
+	} else if (!on && k < p->nmarks) {
+		free(p->marks[k]);
+		p->marks[k] = p->marks[--p->nmarks];
+	}
+}
+
+int panes_mark_toggle(struct panes *p)
+{
+	struct table *t = &p->tables[PANE_DESKTOPS];
+	const struct table_row *r = table_selected(t);
+
+	if (p->focus != PANE_DESKTOPS || r == NULL)
+		return -1;
+	mark_set(p, r->key, mark_index(p, r->key) == p->nmarks);
+	marks_apply(p);
+	table_move(t, 1, pane_rows(p, PANE_DESKTOPS));	/* htop: on to the next */
+	return 0;
+}
+
+int panes_mark_shown(struct panes *p)
+{
+	struct table *t = &p->tables[PANE_DESKTOPS];
+	size_t i;
+
+	if (p->focus != PANE_DESKTOPS)
+		return -1;
+	for (i = 0; i < t->nshown; i++)
+		mark_set(p, t->rows[t->shown[i]].key, 1);
+	marks_apply(p);
+	return 0;
+}
+
+size_t panes_mark_clear(struct panes *p)
+{
+	size_t i, n = p->nmarks;
+
+	for (i = 0; i < p->nmarks; i++)
+		free(p->marks[i]);
+	free(p->marks);
+	p->marks = NULL;
+	p->nmarks = 0;
+	for (i = 0; i < p->tables[PANE_DESKTOPS].nrows; i++)
+		p->tables[PANE_DESKTOPS].rows[i].marked = 0;
+	return n;
+}
+
+char *const *panes_marks(const struct panes *p, size_t *n)
+{
+	*n = p->nmarks;
+	return p->marks;
 }
 
 /* ---- rebuilding ---- */
@@ -158,6 +263,8 @@ static void build(struct panes *p, int pane, const struct kind_sig sig[SIG_COUNT
 	table_clear(&p->tables[pane]);
 	view_of((enum pane_id)pane)->build(&p->tables[pane], p->ascii);
 	table_finish(&p->tables[pane]);
+	if (pane == PANE_DESKTOPS)
+		marks_apply(p);
 	memcpy(p->seen[pane], sig, SIG_COUNT * sizeof *sig);
 	p->built[pane] = 1;
 	p->builds[pane]++;
@@ -257,13 +364,6 @@ int panes_go(struct panes *p, const char *name, int only_pane)
 
 /* ---- the mode ---- */
 
-static int pane_rows(const struct panes *p, enum pane_id pane)
-{
-	int h = p->layout.pane[pane].h - 3;	/* borders and header */
-
-	return h > 1 ? h : 1;
-}
-
 static void draw_pane(struct panes *p, enum pane_id pane)
 {
 	struct rect r = p->layout.pane[pane];
@@ -279,6 +379,9 @@ static void draw_pane(struct panes *p, enum pane_id pane)
 	else
 		snprintf(title, sizeof title, " %d %s (%zu of %zu) [/%s] ", (int)pane + 1,
 		    v->title, t->nshown, t->nrows, t->filter);
+	if (pane == PANE_DESKTOPS && p->nmarks > 0)
+		snprintf(title + strlen(title), sizeof title - strlen(title),
+		    "%zu marked ", p->nmarks);
 	ui_box(r, pane == p->focus, title, p->ascii);
 	table_draw(t, r.y + 1, r.x + 1, r.h - 2, r.w - 2, pane == p->focus, p->ascii);
 	if (pane == PANE_HOSTS && t->nrows == 0 && r.h > 3) {
@@ -375,6 +478,10 @@ static int panes_key(struct mode *m, int ch)
 	MEVENT ev;
 	int i;
 
+	if (ch == 27 && p->nmarks > 0) {	/* Esc: the marks before the filter */
+		panes_mark_clear(p);
+		return 1;
+	}
 	if (ch != KEY_MOUSE)
 		return 0;
 	if (getmouse(&ev) != OK)

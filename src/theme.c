@@ -90,6 +90,11 @@ static const struct slot_def slot_table[] = {
 	 * apart from alerts, which are about hosts and desktops */
 	[SLOT_VOLUME_PROBLEM] = { "volume_problem", COLOR_MAGENTA, C_DEFAULT,
 	    A_BOLD, A_BOLD | A_UNDERLINE },
+	/* the whole row, cells and gaps: underlined bold (and italic where
+	 * the terminal has it, which no other slot uses) reads without
+	 * colour and differs from a one-cell state or a volume problem */
+	[SLOT_MARKED] = { "marked", COLOR_YELLOW, C_DEFAULT, A_BOLD | A_UNDERLINE,
+	    A_BOLD | A_ITALIC | A_UNDERLINE },
 };
 _Static_assert(sizeof slot_table / sizeof slot_table[0] == SLOT_COUNT,
     "slot_table needs one row per enum theme_slot");

@@ -440,7 +440,8 @@ void table_draw(struct table *t, int y, int x, int h, int w, int focused,
 				attr = theme_attr(focused ? SLOT_SELECTION :
 				    SLOT_SELECTION_INACTIVE);
 			else
-				attr = theme_attr(r->dim ? SLOT_DIM : r->slot[i]);
+				attr = theme_attr(r->marked ? SLOT_MARKED :
+				    r->dim ? SLOT_DIM : r->slot[i]);
 			attrset(attr);
 			move(y + 1 + line, cx);
 			/* fill the cell and the gap so a selection is a bar */
