@@ -71,7 +71,7 @@ void mode_resize(struct mode_stack *s, int rows, int cols);
 
 /* The modes. */
 extern const struct mode_type mode_panes, mode_details, mode_help,
-    mode_confirm, mode_prompt;
+    mode_confirm, mode_prompt, mode_events;
 
 /* A scrollable page of text lines (details and help share it). */
 struct text;
@@ -128,6 +128,8 @@ void mode_confirm_push(struct ui *u, const char *text,
     void (*fn)(struct ui *u, const char *arg), const char *arg);
 /* The filter (kind '/') or command (':') prompt. */
 void mode_prompt_push(struct ui *u, int kind);
+/* The event log, full screen (`L`). */
+void mode_events_push(struct ui *u);
 /* Details of a row of a pane. */
 void mode_details_push(struct ui *u, enum pane_id pane, const char *key);
 

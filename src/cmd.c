@@ -5,6 +5,7 @@
  * `commands` and its exec function. */
 #include "cmd.h"
 #include "act-domain.h"
+#include "act-pool.h"
 #include "keys.h"
 #include "model.h"
 #include "ui.h"
@@ -33,10 +34,11 @@ static int exec_help(struct cmd_ctx *, const struct cmd_entry *, int, char **, c
 static int exec_pane(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
 static int exec_move(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
 static int exec_ui(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
+static int exec_pool_refresh(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
 
 /* exec_ui's jobs, by entry arg */
 enum { UI_NEXT_PANE, UI_PREV_PANE, UI_DETAILS, UI_BACK, UI_FILTER, UI_PROMPT,
-	UI_SORT, UI_SORT_REVERSE, UI_REDRAW };
+	UI_SORT, UI_SORT_REVERSE, UI_REDRAW, UI_EVENTS };
 
 #define RO CMD_READ_ONLY_OK
 #define DESKTOP_ARG (CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP)
@@ -76,6 +78,9 @@ static const struct cmd_entry commands[] = {
 	  "pause / resume", exec_desktop, ACTION_TOGGLE_PAUSE },
 	{ "desktop force-off", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
 	  "force off (asks, naming the desktop)", exec_desktop, DA_FORCE_OFF },
+	{ "pool refresh", NULL, 0, 1, "[NAME]", CMD_LINE | CMD_ARG_NAME,
+	  "rescan a storage pool for new volumes (default: the selected one)", exec_pool_refresh, 0 },
+	{ "events", NULL, 0, 0, "", CMD_LINE | RO, "the event log, full screen: scroll, / filters", exec_ui, UI_EVENTS },
 	{ "help", NULL, 0, 0, "", CMD_LINE | RO, "this help: keys and commands", exec_help, 0 },
 	{ "quit", "q", 0, 0, "", CMD_LINE | RO, "quit (asks when jobs are running)", exec_quit, 0 },
 	/* console-internal: reached by keys only */
@@ -717,6 +722,28 @@ static int exec_desktop(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	return rc;
 }
 
+/* libvirt sends no event for a volume made behind its back: rescan. */
+static int exec_pool_refresh(struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause)
+{
+	enum pane_id pane = PANE_POOLS;
+	const char *which = argc > 0 ? argv[0] : NULL;
+	int n;
+
+	if (need_console(c, e, cause) < 0)
+		return -1;
+	if (which == NULL)
+		which = panes_selected(panes_of(c->ui), &pane);
+	if (which == NULL || pane != PANE_POOLS) {
+		*cause = xstrdup("no pool selected (pools pane: 2)");
+		return -1;
+	}
+	if ((n = act_pool_refresh(which, cause)) < 0)
+		return -1;
+	ui_message(c->ui, 0, "pool refresh queued on %d host%s", n, n == 1 ? "" : "s");
+	return 0;
+}
+
 static int exec_quit(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause)
 {
@@ -799,6 +826,7 @@ static int exec_ui(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		break;
 	case UI_FILTER: mode_prompt_push(u, '/'); break;
 	case UI_PROMPT: mode_prompt_push(u, ':'); break;
+	case UI_EVENTS: mode_events_push(u); break;
 	case UI_SORT: table_cycle_sort(t); break;
 	case UI_SORT_REVERSE: table_reverse_sort(t); break;
 	case UI_REDRAW: ui_redraw(u); break;

@@ -44,6 +44,8 @@ static const struct key_binding panes_keys[] = {
 	{ 'r', "r", "desktop reboot", KEYS_DESKTOPS, NULL },
 	{ 'p', "p", "desktop toggle-pause", KEYS_DESKTOPS, NULL },
 	{ 'F', "Shift-F", "desktop force-off", KEYS_DESKTOPS, NULL },
+	{ 'R', "Shift-R", "pool refresh", 0, "rescan the selected pool (pools pane)" },
+	{ 'L', "Shift-L", "events", 0, NULL },
 	{ ' ', "Space", "mark", KEYS_DESKTOPS, NULL },
 	{ '*', "*", "mark-shown", KEYS_DESKTOPS, NULL },
 };

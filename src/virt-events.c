@@ -68,6 +68,8 @@ static void apply_job_note(virConnectPtr conn, unsigned host_id, void *ctx)
 	struct job_note *n = ctx;
 	const struct m_desktop *d;
 	double pct = -1;
+	char *name;
+	int asked;
 
 	(void)conn;
 	(void)host_id;
@@ -88,7 +90,19 @@ static void apply_job_note(virConnectPtr conn, unsigned host_id, void *ctx)
 		model_desktop_job(n->uuid, 1, "migration", pct, n->iteration);
 		break;
 	case JC_REBOOTED:
-		/* a reboot keeps the state "running": this event is its answer */
+		/* A reboot keeps the state "running": this event is its answer,
+		 * and the log's only trace. QEMU reports a reset the same way,
+		 * so one we did not ask for (the guest's or a virsh reset) is
+		 * logged as a reset. */
+		model_lock();
+		d = model_desktop(n->uuid);
+		name = d != NULL && d->name != NULL ? xstrdup(d->name) : NULL;
+		asked = d != NULL && d->pending != NULL;
+		model_unlock();
+		if (name != NULL)
+			model_event(SEV_INFO, "%s %s", name, asked ? "rebooted" :
+			    "reset (or rebooted by its guest)");
+		free(name);
 		model_desktop_pending(n->uuid, NULL);
 		break;
 	}

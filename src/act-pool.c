@@ -1,0 +1,60 @@
+/* act-pool.c — pool refresh: find the (host, pool) pairs a name or a pools
+ * row stands for, and queue a rescan on each host's worker. */
+#include "act-pool.h"
+#include "act-domain.h"
+#include "model.h"
+#include "util.h"
+#include "virt-host.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Lock held. Does `which` name this pool of this host? */
+static int names(const char *which, const struct m_host *h,
+    const struct m_pool *p)
+{
+	char local[512];
+
+	if (strcmp(which, p->name) == 0)
+		return 1;
+	if (p->share_key != NULL)
+		return strcmp(which, p->share_key) == 0;
+	snprintf(local, sizeof local, "local %s/%s", h->name, p->name);
+	return strcmp(which, local) == 0;
+}
+
+int act_pool_refresh(const char *which, char **cause)
+{
+	struct m_host **hosts;
+	struct m_pool_ref *refs = NULL;
+	size_t nh, i, k, n = 0, found = 0;
+
+	if (act_read_only()) {
+		*cause = xstrdup("read-only: pool refresh refused");
+		return -1;
+	}
+	model_lock();
+	hosts = model_hosts(&nh);
+	for (i = 0; i < nh; i++)
+		for (k = 0; k < hosts[i]->npools; k++) {
+			if (!names(which, hosts[i], hosts[i]->pools[k]))
+				continue;
+			found++;
+			if (hosts[i]->state != HOST_ONLINE)
+				continue;
+			refs = xreallocarray(refs, n + 1, sizeof *refs);
+			refs[n].host_id = hosts[i]->id;
+			refs[n++].pool = xstrdup(hosts[i]->pools[k]->name);
+		}
+	model_unlock();
+	if (n == 0) {
+		*cause = found > 0 ? xasprintf("pool %s: no online host has it", which) :
+		    xasprintf("no pool named %s", which);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		host_request(refs[i].host_id, REQ_POOL_REFRESH, refs[i].pool, 0);
+	model_pool_refs_free(refs, n);
+	return (int)n;
+}
