@@ -31,6 +31,7 @@ struct config {
 	                           * dump's deadline */
 	int shutdown_timeout;     /* seconds, 1..3600, default 60: a shutdown or
 	                           * reboot the guest ignores fails after it */
+	int mouse;                /* the console reports the mouse; default 1 */
 	char *log_file;           /* "" = no log; default "" */
 	char *pool_bases;         /* storage pool names, defaults "bases", */
 	char *pool_templates;     /*   "templates", */

@@ -30,6 +30,7 @@ struct ui {
 	int64_t message_until;
 	int quit;
 	int tick;                  /* this draw follows a timeout: clocks, spinners */
+	int mouse;                 /* mouse reporting on (:mouse, the mouse setting) */
 	struct edit_history filter_history, command_history; /* Up/Down in / and : */
 };
 
@@ -47,6 +48,9 @@ void ui_ask_quit(struct ui *u);
 void ui_key(struct ui *u, int ch);
 /* Run a command line in the console; failures go to the status line. */
 void ui_run_command(struct ui *u, const char *line, unsigned where);
+
+/* Turn mouse reporting on or off (off: the terminal selects text). */
+void ui_set_mouse(struct ui *u, int on);
 
 /* Repaint the whole terminal on the next draw (Ctrl-L). */
 void ui_redraw(struct ui *u);

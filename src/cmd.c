@@ -35,6 +35,7 @@ static int exec_pane(struct cmd_ctx *, const struct cmd_entry *, int, char **, c
 static int exec_move(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
 static int exec_ui(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
 static int exec_pool_refresh(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
+static int exec_mouse(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
 
 /* exec_ui's jobs, by entry arg */
 enum { UI_NEXT_PANE, UI_PREV_PANE, UI_DETAILS, UI_BACK, UI_FILTER, UI_PROMPT,
@@ -80,6 +81,8 @@ static const struct cmd_entry commands[] = {
 	  "force off (asks, naming the desktop)", exec_desktop, DA_FORCE_OFF },
 	{ "pool refresh", NULL, 0, 1, "[NAME]", CMD_LINE | CMD_ARG_NAME,
 	  "rescan a storage pool for new volumes (default: the selected one)", exec_pool_refresh, 0 },
+	{ "mouse", NULL, 1, 1, "on|off", CMD_LINE | RO,
+	  "mouse reporting; off lets the terminal select text (to copy a UUID)", exec_mouse, 0 },
 	{ "events", NULL, 0, 0, "", CMD_LINE | RO, "the event log, full screen: scroll, / filters", exec_ui, UI_EVENTS },
 	{ "help", NULL, 0, 0, "", CMD_LINE | RO, "this help: keys and commands", exec_help, 0 },
 	{ "quit", "q", 0, 0, "", CMD_LINE | RO, "quit (asks when jobs are running)", exec_quit, 0 },
@@ -720,6 +723,22 @@ static int exec_desktop(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		rc = run_action(uuid, (enum domain_action)a, cause);
 	free(uuid);
 	return rc;
+}
+
+static int exec_mouse(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	(void)argc;
+	if (need_console(c, e, cause) < 0)
+		return -1;
+	if (strcmp(argv[0], "on") != 0 && strcmp(argv[0], "off") != 0) {
+		*cause = cmd_usage(e);
+		return -1;
+	}
+	ui_set_mouse(c->ui, strcmp(argv[0], "on") == 0);
+	ui_message(c->ui, 0, "%s", c->ui->mouse ? "mouse on" :
+	    "mouse off: the terminal selects text (:mouse on to return)");
+	return 0;
 }
 
 /* libvirt sends no event for a volume made behind its back: rescan. */

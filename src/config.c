@@ -25,13 +25,13 @@
 
 #define HOST_NAME_MAX_LEN 64
 
-enum setting_type { SETTING_INT, SETTING_STRING };
+enum setting_type { SETTING_INT, SETTING_STRING, SETTING_BOOL };
 
 struct setting {
 	const char *name;
 	enum setting_type type;
 	size_t offset;            /* of an int or a char * in struct config */
-	int def_int, min, max;    /* SETTING_INT */
+	int def_int, min, max;    /* SETTING_INT (SETTING_BOOL: def_int) */
 	const char *def_str;      /* SETTING_STRING */
 	int nonempty;             /* SETTING_STRING: "" is an error */
 	const char *const *allowed; /* SETTING_STRING: NULL-terminated, or NULL */
@@ -57,6 +57,10 @@ static const struct setting settings[] = {
 	  .def_int = 60, .min = 1, .max = 3600,
 	  .help = "seconds a guest has to answer a shutdown or reboot before "
 	          "hvdeck reports it ignored (warning event, failed job)" },
+	{ .name = "mouse", .type = SETTING_BOOL,
+	  .offset = offsetof(struct config, mouse), .def_int = 1,
+	  .help = "the console reports the mouse (false: the terminal "
+	          "selects text, :mouse toggles)" },
 	{ .name = "log_file", .type = SETTING_STRING,
 	  .offset = offsetof(struct config, log_file), .def_str = "",
 	  .help = "file to append the log to; \"\" disables the log" },
@@ -247,6 +251,18 @@ static int load_int(const struct load_ctx *ctx, struct config *out,
 	return 0;
 }
 
+static int load_bool(const struct load_ctx *ctx, struct config *out,
+    const struct setting *s, const config_setting_t *cs)
+{
+	int type = config_setting_type(cs);
+
+	if (type != CONFIG_TYPE_BOOL)
+		return fail_at(ctx, cs, "%s must be true or false, not %s",
+		    s->name, lcfg_type_name(type));
+	*(int *)field(out, s) = config_setting_get_bool(cs);
+	return 0;
+}
+
 static int allowed(const struct setting *s, const char *value)
 {
 	const char *const *a;
@@ -425,6 +441,8 @@ static int load_tree(const struct load_ctx *ctx, const config_t *lc,
 			free(known);
 		} else if (s->type == SETTING_INT) {
 			rc = load_int(ctx, out, s, cs);
+		} else if (s->type == SETTING_BOOL) {
+			rc = load_bool(ctx, out, s, cs);
 		} else {
 			rc = load_string(ctx, out, s, cs);
 		}
@@ -459,7 +477,7 @@ void config_defaults(struct config *cfg, const char *path)
 	cfg->path = xstrdup(path);
 	for (i = 0; i < NSETTINGS; i++) {
 		s = &settings[i];
-		if (s->type == SETTING_INT)
+		if (s->type != SETTING_STRING)
 			*(int *)field(cfg, s) = s->def_int;
 		else
 			*(char **)field(cfg, s) = xstrdup(s->def_str);
@@ -588,6 +606,9 @@ static void build_tree(const struct config *cfg, config_t *lc)
 		if (s->type == SETTING_INT)
 			config_setting_set_int(add(root, s->name,
 			    CONFIG_TYPE_INT), *(const int *)field_c(cfg, s));
+		else if (s->type == SETTING_BOOL)
+			config_setting_set_bool(add(root, s->name,
+			    CONFIG_TYPE_BOOL), *(const int *)field_c(cfg, s));
 		else
 			add_string(root, s->name,
 			    *(char *const *)field_c(cfg, s));
@@ -822,6 +843,9 @@ void config_print_settings(void)
 			def = xasprintf("%d", s->def_int);
 			printf("  %-16s %-12s %s (%d..%d)\n", s->name, def,
 			    s->help, s->min, s->max);
+		} else if (s->type == SETTING_BOOL) {
+			def = xstrdup(s->def_int ? "true" : "false");
+			printf("  %-16s %-12s %s\n", s->name, def, s->help);
 		} else {
 			def = xasprintf("\"%s\"", s->def_str);
 			list = s->allowed != NULL ? join(s->allowed) : NULL;

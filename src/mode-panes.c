@@ -492,6 +492,12 @@ static int panes_key(struct mode *m, int ch)
 		if (r.h == 0 || ev.y < r.y || ev.y >= r.y + r.h ||
 		    ev.x < r.x || ev.x >= r.x + r.w)
 			continue;
+		if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+			/* the wheel scrolls the pane under the pointer */
+			table_move(&p->tables[i], (ev.bstate & BUTTON4_PRESSED) ?
+			    -3 : 3, pane_rows(p, (enum pane_id)i));
+			break;
+		}
 		p->focus = (enum pane_id)i;
 		/* below the border and the header line */
 		if (table_click(&p->tables[i], ev.y - r.y - 2) &&

@@ -94,10 +94,80 @@ static int start_curses(struct ui *u, const struct ui_options *o)
 	if (u->colour)
 		use_default_colors();
 	load_theme(u, o->theme != NULL ? o->theme : u->cfg->theme);
-	/* a click selects, a double click opens details; no drag needed */
-	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED, NULL);
 	mouseinterval(200);
+	ui_set_mouse(u, u->cfg->mouse);
 	return 0;
+}
+
+/* ---- the mouse ----
+ * A click selects, a double click opens details, the wheel scrolls. The
+ * terminfo entries of tmux and screen announce X10 reports (kmous=\E[M),
+ * whose coordinates end at column 223; where that is so hvdeck asks the
+ * terminal for SGR reports (mode 1006) itself and parses them into
+ * curses mouse events (read_key). A terminal without SGR ignores the
+ * request and curses reads its X10 reports as before. */
+
+#define KEY_SGR_MOUSE (KEY_MAX + 1)	/* "\e[<" seen: an SGR report follows */
+
+static int own_sgr;	/* we asked for mode 1006 and parse its reports */
+
+void ui_set_mouse(struct ui *u, int on)
+{
+	const char *km = tigetstr("kmous");
+	int native = km != NULL && km != (char *)-1 &&
+	    strncmp(km, "\033[<", 3) == 0;
+
+	u->mouse = on;
+	mousemask(on ? BUTTON1_CLICKED | BUTTON1_PRESSED |
+	    BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED : 0, NULL);
+	if (on && !native && km != NULL && km != (char *)-1) {
+		define_key("\033[<", KEY_SGR_MOUSE);
+		putp("\033[?1006h");
+		own_sgr = 1;
+	} else if (own_sgr) {
+		putp("\033[?1006l");
+		own_sgr = 0;
+	}
+	fflush(stdout);
+}
+
+/* The rest of an SGR report, "B;X;YM" (press) or "...m" (release), as a
+ * curses event pushed back for getmouse(). Returns 1 if one was pushed. */
+static int read_sgr_mouse(void)
+{
+	static int64_t last_ms;
+	static int last_x = -1, last_y = -1;
+	char buf[32];
+	size_t n = 0;
+	int ch, b, x, y;
+	MEVENT ev;
+
+	while (n + 1 < sizeof buf && (ch = getch()) != ERR) {
+		buf[n++] = (char)ch;
+		if (ch == 'M' || ch == 'm')
+			break;
+	}
+	buf[n] = '\0';
+	if (n == 0 || buf[n - 1] != 'M' ||
+	    sscanf(buf, "%d;%d;%d", &b, &x, &y) != 3 || (b & 32))
+		return 0;	/* releases and motion: nothing to do */
+	memset(&ev, 0, sizeof ev);
+	ev.x = x - 1;
+	ev.y = y - 1;
+	switch (b & ~(4 | 8 | 16)) {	/* without Shift, Meta, Ctrl */
+	case 0:
+		ev.bstate = BUTTON1_CLICKED;
+		if (util_now_ms() - last_ms < 300 && x == last_x && y == last_y)
+			ev.bstate = BUTTON1_DOUBLE_CLICKED;
+		last_ms = util_now_ms();
+		last_x = x;
+		last_y = y;
+		break;
+	case 64: ev.bstate = BUTTON4_PRESSED; break;
+	case 65: ev.bstate = BUTTON5_PRESSED; break;
+	default: return 0;
+	}
+	return ungetmouse(&ev) == OK;
 }
 
 /* ---- signals ----
@@ -207,6 +277,15 @@ void ui_key(struct ui *u, int ch)
 		return;
 	if (top->type->key != NULL && top->type->key(top, ch))
 		return;
+	if (ch == KEY_MOUSE && top->type->move != NULL) {	/* pages: the wheel */
+		MEVENT ev;
+
+		if (getmouse(&ev) == OK && (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)))
+			for (int i = 0; i < 3; i++)
+				(top->type->move)(top, (ev.bstate & BUTTON4_PRESSED) ?
+				    MOVE_UP : MOVE_DOWN);
+		return;
+	}
 	b = keys_lookup(top->type->keys, ch, (int)panes_focus(u->panes));
 	if (b != NULL)
 		ui_run_command(u, b->command, 0);
@@ -222,6 +301,10 @@ static int read_key(void)
 
 	if (rc == ERR)
 		return ERR;
+	if (rc == KEY_CODE_YES && wc == KEY_SGR_MOUSE) {
+		read_sgr_mouse();	/* then its KEY_MOUSE, or the next key */
+		return read_key();
+	}
 	if (rc == KEY_CODE_YES || wc < 0x80)
 		return (int)wc;
 	return EDIT_KEY_WCHAR | (int)wc;
@@ -294,6 +377,8 @@ int ui_run(const struct config *cfg, const struct ui_options *o)
 	getmaxyx(stdscr, u.rows, u.cols);
 	mode_push(&u.modes, &u, &mode_panes, NULL);
 	loop(&u, sfd);
+	if (u.mouse)
+		ui_set_mouse(&u, 0);	/* and SGR reports off */
 	endwin();
 	util_set_fatal_hook(NULL);
 	mode_free_all(&u.modes);
