@@ -84,6 +84,10 @@ void mode_page_move(struct mode_page *p, enum mode_move how);
 void mode_page_move_op(struct mode *m, enum mode_move how);
 void mode_page_draw(struct mode_page *p, const struct text *t, struct rect r,
     int ascii);
+/* The same, with a last line saying where the page is and that there is
+ * more ("-- more: lines 1-22 of 80 ..."), when it does not fit. */
+void mode_page_draw_more(struct mode_page *p, const struct text *t,
+    struct rect r, int ascii);
 
 /* --- the panes mode: what commands need from it (mode-panes.c) --- */
 struct panes;

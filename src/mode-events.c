@@ -48,13 +48,14 @@ static int matches(const char *line, const char *filter)
 	return ok;
 }
 
-/* Lock taken here. The kept events as lines, made safe for the screen. */
+/* Lock taken here. The kept events as lines (mode_page_draw makes them
+ * safe for the screen). */
 static void build(struct events *ev)
 {
 	const struct m_event *e;
 	const char *f = edit_text(&ev->filter);
 	size_t n, i;
-	char stamp[16], *vis, *line;
+	char stamp[16], *line;
 	struct tm tm;
 	time_t t;
 
@@ -66,14 +67,12 @@ static void build(struct events *ev)
 		t = (time_t)(e->wall_ms / 1000);
 		localtime_r(&t, &tm);
 		strftime(stamp, sizeof stamp, "%H:%M:%S", &tm);
-		vis = util_visible(e->text);
-		line = xasprintf("%s %s", stamp, vis);
+		line = xasprintf("%s %s", stamp, e->text);	/* drawn safe */
 		if (matches(line, f))
 			text_add(&ev->text, e->severity == SEV_ERROR ? SLOT_ALERT :
 			    e->severity == SEV_WARN ? SLOT_STATE_PAUSED : SLOT_NORMAL,
 			    "%s", line);
 		free(line);
-		free(vis);
 	}
 	ev->total = n;
 	model_unlock();
@@ -129,7 +128,7 @@ static void events_draw(struct mode *m, struct rect r)
 	attrset(theme_attr(SLOT_TITLE));
 	mvaddnstr(r.y, r.x, title, r.w);
 	free(title);
-	mode_page_draw(&ev->page, &ev->text, body);
+	mode_page_draw(&ev->page, &ev->text, body, m->ui->ascii);
 	attrset(theme_attr(SLOT_STATUS));
 	mvhline(r.y + r.h - 1, r.x, ' ', r.w);
 	if (ev->editing) {

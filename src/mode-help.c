@@ -37,10 +37,18 @@ static void build(struct text *t, int read_only)
 	text_add(t, SLOT_TITLE, "hvdeck %s - keys (Esc to close)", HVDECK_VERSION);
 	add_keys(t, KT_PANES);
 	text_add(t, SLOT_NORMAL, "  %-14s %s", "mouse",
-	    "click selects a row and its pane, double click opens details");
+	    "click selects a row and its pane, double click opens details,");
+	text_add(t, SLOT_NORMAL, "  %-14s %s", "",
+	    "the wheel scrolls; :mouse off lets the terminal select text");
+	text_add(t, SLOT_NORMAL, "  %-14s %s", "marks",
+	    "with desktops marked, u h r p F act on all of them (one question)");
 	text_add(t, SLOT_NORMAL, "%s", "");
 	text_add(t, SLOT_HEADER, "In details and help");
 	add_keys(t, KT_PAGE);
+	text_add(t, SLOT_NORMAL, "%s", "");
+	text_add(t, SLOT_HEADER, "Editing a line (/, :, the event log's /)");
+	text_add(t, SLOT_NORMAL, "  Left/Right, Home/End (Ctrl-A/E), Backspace/Delete, Ctrl-U kills to");
+	text_add(t, SLOT_NORMAL, "  the start, Ctrl-W the word before; Up/Down recall earlier lines");
 	text_add(t, SLOT_NORMAL, "%s", "");
 	text_add(t, SLOT_HEADER, "Filters (/)");
 	text_add(t, SLOT_NORMAL, "  words must all match; TEXT matches any column, !WORD inverts,");
@@ -72,7 +80,7 @@ static void help_draw(struct mode *m, struct rect r)
 {
 	struct help *h = m->data;
 
-	mode_page_draw(&h->page, &h->text, r, m->ui->ascii);
+	mode_page_draw_more(&h->page, &h->text, r, m->ui->ascii);
 }
 
 static void help_free(struct mode *m)

@@ -7,6 +7,7 @@
 #include "views.h"
 
 #include <curses.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 struct mode *mode_push(struct mode_stack *s, struct ui *u,
@@ -103,6 +104,29 @@ void mode_page_move(struct mode_page *p, enum mode_move how)
 void mode_page_move_op(struct mode *m, enum mode_move how)
 {
 	mode_page_move(m->data, how);
+}
+
+void mode_page_draw_more(struct mode_page *p, const struct text *t,
+    struct rect r, int ascii)
+{
+	char hint[128];
+	size_t last;
+
+	if (t->n <= (size_t)r.h || r.h < 2) {
+		mode_page_draw(p, t, r, ascii);
+		return;
+	}
+	r.h--;
+	mode_page_draw(p, t, r, ascii);
+	last = p->top + (size_t)r.h;
+	snprintf(hint, sizeof hint, last < t->n ?
+	    "-- more: lines %zu-%zu of %zu; Down, PgDn, G or the wheel scroll --" :
+	    "-- end: lines %zu-%zu of %zu; Up, PgUp, g scroll back --",
+	    p->top + 1, last, t->n);
+	attrset(theme_attr(SLOT_STATUS));
+	mvhline(r.y + r.h, r.x, ' ', r.w);
+	mvaddnstr(r.y + r.h, r.x, hint, r.w);
+	attrset(theme_attr(SLOT_NORMAL));
 }
 
 void mode_page_draw(struct mode_page *p, const struct text *t, struct rect r,

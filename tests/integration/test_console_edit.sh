@@ -58,6 +58,14 @@ keys :
 keys Up
 wait_bottom '^:help *$'
 keys Escape
+# the help at 80x24 says there is more, and scrolls to its end
+tmx resize-window -t hv -x 80 -y 24
+keys '?'
+wait_screen 5 "^-- more: lines 1-[0-9]+ of [0-9]+"
+keys G
+wait_screen 5 "^-- end: lines"
+keys Escape
+info "help at 80x24: more hint, scrolls"
 keys q
 wait_screen 5 "HVDECK-EXITED 0"
 pass "characters, history, Ctrl-W/U"
