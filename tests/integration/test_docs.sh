@@ -16,11 +16,13 @@ help=$("$HVDECK" --help)
 # keys: every label of every key table
 keys=$("$HVDECK" list-keys) || fail "list-keys failed"
 [ "$(wc -l <<<"$keys")" -ge 30 ] || fail "list-keys printed too little: $keys"
+set -f	# a label may be "*"
 while IFS=$'\t' read -r _table label _command _help; do
 	for k in ${label//,/ }; do
 		grep -qF -- "$k" <<<"$text" || fail "key '$k' is not in the man page"
 	done
 done <<<"$keys"
+set +f
 
 # commands: console ones as :NAME in CONSOLE COMMANDS, command-line ones in
 # COMMANDS and in --help; key-only ones are documented by their keys
