@@ -113,6 +113,7 @@ static void assert_defaults(const struct config *cfg)
 	assert_string_equal(cfg->pool_templates, "templates");
 	assert_string_equal(cfg->pool_groups, "groups");
 	assert_string_equal(cfg->shared_dir_pools, "");
+	assert_int_equal(cfg->mouse, 1);
 }
 
 static void assert_host(const struct config_host *h, const char *name,
@@ -165,6 +166,7 @@ static void test_load_good(void **state)
 	assert_string_equal(cfg.pool_templates, "t");
 	assert_string_equal(cfg.pool_groups, "g");
 	assert_string_equal(cfg.shared_dir_pools, "isos,scratch");
+	assert_int_equal(cfg.mouse, 0);
 	assert_string_equal(cfg.path, DATA "good.conf");
 	config_free(&cfg);
 }
@@ -240,6 +242,7 @@ static const struct bad_case bad_cases[] = {
 	    "1..3600" } },
 	{ "string-for-int.conf", 2, { "connect_timeout", "integer", "1..3600" } },
 	{ "int-for-string.conf", 1, { "pool_bases", "must be a string" } },
+	{ "int-for-bool.conf", 2, { "mouse", "true or false" } },
 	{ "missing-uri.conf", 4, { "host 'hv2' has no uri" } },
 	{ "bad-uri.conf", 3, { "'hv1.example.org' is not a libvirt URI" } },
 	{ "empty-name.conf", 2, { "empty host name" } },
@@ -415,6 +418,7 @@ static void assert_same(const struct config *a, const struct config *b)
 	assert_string_equal(a->pool_templates, b->pool_templates);
 	assert_string_equal(a->pool_groups, b->pool_groups);
 	assert_string_equal(a->shared_dir_pools, b->shared_dir_pools);
+	assert_int_equal(a->mouse, b->mouse);
 	assert_int_equal(a->nhosts, b->nhosts);
 	for (i = 0; i < a->nhosts; i++)
 		assert_host(&b->hosts[i], a->hosts[i].name, a->hosts[i].uri,
@@ -433,6 +437,7 @@ static void fill(struct config *cfg)
 	util_set_str(&cfg->pool_templates, "pt");
 	util_set_str(&cfg->pool_groups, "pg");
 	util_set_str(&cfg->shared_dir_pools, "isos, scratch");
+	cfg->mouse = 0;
 	assert_int_equal(config_add_host(cfg, "hv1",
 	    "qemu+libssh://root@hv1/system?keyfile=/k&known_hosts=/h",
 	    ROLE_HYPERVISOR, "10.0.0.1", &cause), 0);
@@ -899,7 +904,7 @@ int main(void)
 		SCRATCH(test_print_settings),
 	};
 
-	_Static_assert(sizeof bad_cases / sizeof bad_cases[0] == 15,
+	_Static_assert(sizeof bad_cases / sizeof bad_cases[0] == 16,
 	    "add a BAD(i) line for every bad_cases entry");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
