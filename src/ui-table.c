@@ -440,7 +440,8 @@ void table_draw(struct table *t, int y, int x, int h, int w, int focused,
 				attr = theme_attr(focused ? SLOT_SELECTION :
 				    SLOT_SELECTION_INACTIVE);
 			else
-				attr = theme_attr(r->marked ? SLOT_MARKED :
+				attr = theme_attr(r->slot[i] == SLOT_SPLIT_BRAIN ?
+				    SLOT_SPLIT_BRAIN : r->marked ? SLOT_MARKED :	/* alarms win */
 				    r->dim ? SLOT_DIM : r->slot[i]);
 			attrset(attr);
 			move(y + 1 + line, cx);
