@@ -1,13 +1,13 @@
 /* act-pool.h — storage pool actions. libvirt sends no event when a volume
  * appears on a pool's storage behind its back, so the operator asks for a
- * rescan; the host workers run it (virt-host.h REQ_POOL_REFRESH) and re-read
- * the pool. Never blocks. */
+ * rescan: one job per host that has the pool, run on that host's worker
+ * (host_call), which rescans and re-reads the pool. Never blocks. */
 #ifndef HVDECK_ACT_POOL_H
 #define HVDECK_ACT_POOL_H
 
 #include <stddef.h>
 
-/* Queue a refresh of every pool that `which` names on every online host:
+/* Queue a refresh job for every pool that `which` names on every online host:
  * a pool name, or a pools-pane row key (a share key, or "local HOST/NAME").
  * Returns how many (host, pool) refreshes were queued, or -1 with *cause
  * (caller frees) when no online host has such a pool or hvdeck is

@@ -28,7 +28,7 @@ enum job_state {
 /* One line per kind; later verbs add theirs here and in job.c's table. */
 enum job_kind {
 	JK_START, JK_SHUTDOWN, JK_REBOOT, JK_PAUSE, JK_RESUME, JK_FORCE_OFF,
-	JK_MIGRATE, JK_DERIVE, JK_ADD_HOST, JK_DRAIN,
+	JK_MIGRATE, JK_DERIVE, JK_ADD_HOST, JK_DRAIN, JK_POOL_REFRESH,
 	JK_COUNT
 };
 

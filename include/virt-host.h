@@ -60,6 +60,11 @@ void host_request(unsigned host_id, enum req_kind kind, const char *arg,
  * then). Returns -1 when there is no such host or its worker is stopping:
  * fn is not called, ctx stays the caller's. */
 int host_call(unsigned host_id, host_call_fn fn, void *ctx);
+/* On the host's worker (conn from a host_call): rescan the pool, then read
+ * it into the model. Returns 0, or -1 with *cause (caller frees) when the
+ * refresh failed or conn is NULL; a pool that is gone is read as gone. */
+int host_refresh_pool(virConnectPtr conn, unsigned host_id, const char *pool,
+    char **cause);
 /* Drop the host's connection and connect again at once (the connection is
  * then "closed by the client"). Unknown hosts are ignored. */
 void host_reconnect(unsigned host_id);

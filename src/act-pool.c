@@ -2,6 +2,7 @@
  * row stands for, and queue a rescan on each host's worker. */
 #include "act-pool.h"
 #include "act-domain.h"
+#include "job.h"
 #include "model.h"
 #include "util.h"
 #include "virt-host.h"
@@ -22,6 +23,44 @@ static int names(const char *which, const struct m_host *h,
 		return strcmp(which, p->share_key) == 0;
 	snprintf(local, sizeof local, "local %s/%s", h->name, p->name);
 	return strcmp(which, local) == 0;
+}
+
+struct refresh {
+	unsigned job;
+	char *pool;
+};
+
+/* On the host's worker: the job's whole life. */
+static void run_refresh(virConnectPtr conn, unsigned host_id, void *ctx)
+{
+	struct refresh *r = ctx;
+	char *cause = NULL;
+
+	if (job_begin(r->job) == 0) {
+		if (host_refresh_pool(conn, host_id, r->pool, &cause) < 0)
+			job_fail(r->job, cause != NULL ? cause : "refresh failed");
+		else
+			job_done(r->job);
+	}
+	free(cause);
+	free(r->pool);
+	free(r);
+}
+
+/* One job per (host, pool), run on the host's worker in order with its
+ * other requests. */
+static void queue_refresh(unsigned host_id, const char *host, const char *pool)
+{
+	struct job_target t = { NULL, pool, host_id, host };
+	struct refresh *r = xcalloc(1, sizeof *r);
+
+	r->job = job_new(JK_POOL_REFRESH, &t, NULL, NULL);
+	r->pool = xstrdup(pool);
+	if (host_call(host_id, run_refresh, r) < 0) {
+		job_fail(r->job, "the host's worker is stopping");
+		free(r->pool);
+		free(r);
+	}
 }
 
 int act_pool_refresh(const char *which, char **cause)
@@ -45,7 +84,9 @@ int act_pool_refresh(const char *which, char **cause)
 				continue;
 			refs = xreallocarray(refs, n + 1, sizeof *refs);
 			refs[n].host_id = hosts[i]->id;
-			refs[n++].pool = xstrdup(hosts[i]->pools[k]->name);
+			/* "HOST\tPOOL": the job names both */
+			refs[n++].pool = xasprintf("%s\t%s", hosts[i]->name,
+			    hosts[i]->pools[k]->name);
 		}
 	model_unlock();
 	if (n == 0) {
@@ -53,8 +94,12 @@ int act_pool_refresh(const char *which, char **cause)
 		    xasprintf("no pool named %s", which);
 		return -1;
 	}
-	for (i = 0; i < n; i++)
-		host_request(refs[i].host_id, REQ_POOL_REFRESH, refs[i].pool, 0);
+	for (i = 0; i < n; i++) {
+		char *tab = strchr(refs[i].pool, '\t');
+
+		*tab = '\0';
+		queue_refresh(refs[i].host_id, refs[i].pool, tab + 1);
+	}
 	model_pool_refs_free(refs, n);
 	return (int)n;
 }

@@ -20,7 +20,7 @@ static const char *const kind_names[JK_COUNT] = {
 	[JK_REBOOT] = "reboot", [JK_PAUSE] = "pause", [JK_RESUME] = "resume",
 	[JK_FORCE_OFF] = "force off", [JK_MIGRATE] = "migrate",
 	[JK_DERIVE] = "derive", [JK_ADD_HOST] = "add host",
-	[JK_DRAIN] = "drain",
+	[JK_DRAIN] = "drain", [JK_POOL_REFRESH] = "refresh",
 };
 
 static const char *const state_names[] = {

@@ -296,6 +296,33 @@ static struct host_request *dequeue(struct host_worker *w)
 
 /* Shared storage (NFS in production): a volume created through one host is
  * seen by the others only after they rescan the same directory. */
+int host_refresh_pool(virConnectPtr conn, unsigned host_id, const char *name,
+    char **cause)
+{
+	virStoragePoolPtr pool;
+	int rc = 0;
+
+	*cause = NULL;
+	if (conn == NULL) {
+		*cause = xstrdup("the host is not connected");
+		return -1;
+	}
+	pool = virStoragePoolLookupByName(conn, name);
+	if (pool != NULL) {
+		host_mark_self_refresh(host_id, name);
+		if (virStoragePoolRefresh(pool, 0) < 0) {
+			*cause = evloop_last_error("refresh failed");
+			host_take_self_refresh(host_id, name);
+			rc = -1;
+		}
+		virStoragePoolFree(pool);
+	}
+	/* re-read here, not on the refresh event: the event for a refresh we
+	 * made is dropped by on_pool_refresh (a pool gone is read as gone) */
+	sync_pool(conn, host_id, name);
+	return rc;
+}
+
 static void follow_shared_storage(struct host_worker *w, const char *pool)
 {
 	struct m_pool_ref *refs;
@@ -318,23 +345,14 @@ static void serve(struct host_worker *w, struct host_request *r)
 			follow_shared_storage(w, r->arg);
 		break;
 	case REQ_POOL_REFRESH: {
-		virStoragePoolPtr pool = virStoragePoolLookupByName(w->conn, r->arg);
+		char *msg = NULL;
 
-		if (pool != NULL) {
-			host_mark_self_refresh(w->host_id, r->arg);
-			if (virStoragePoolRefresh(pool, 0) < 0) {
-				char *msg = evloop_last_error("refresh failed");
-
-				host_take_self_refresh(w->host_id, r->arg);
-				model_event(SEV_WARN, "%s: refresh of pool %s: %s",
-				    w->name, r->arg, msg);
-				free(msg);
-			}
-			virStoragePoolFree(pool);
+		if (host_refresh_pool(w->conn, w->host_id, r->arg, &msg) < 0 &&
+		    msg != NULL) {
+			model_event(SEV_WARN, "%s: refresh of pool %s: %s",
+			    w->name, r->arg, msg);
 		}
-		/* re-read here, not on the refresh event: the event for a
-		 * refresh we made is dropped by on_pool_refresh */
-		sync_pool(w->conn, w->host_id, r->arg);
+		free(msg);
 		break;
 	}
 	case REQ_JOB:

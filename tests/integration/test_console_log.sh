@@ -44,7 +44,9 @@ keys -l "go templates"
 keys Enter
 keys R
 wait_screen 10 "$vol"
-info "R refreshed the pool: $vol shown"
+keys 5
+wait_screen 10 "refresh +templates +hv1 +done"
+info "R refreshed the pool: $vol shown, its job done"
 keys q
 wait_until 5 on_screen "HVDECK-EXITED|Quit anyway" || fail "q did nothing"
 on_screen "Quit anyway" && keys y
