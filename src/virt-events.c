@@ -16,6 +16,7 @@
 #include "util.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,6 +61,25 @@ struct job_note {
 	uint64_t iteration;
 };
 
+/* Lock held. Was this exact text logged in the last 2 s? QEMU reports one
+ * reset as a burst of reboot events: the log keeps one line for it. */
+static int logged_lately(const char *text)
+{
+	const struct m_event *e;
+	size_t n, i;
+	int64_t now = util_wall_ms();
+
+	model_event_at(0, &n);
+	for (i = n; i > 0 && n - i < 16; i--) {
+		e = model_event_at(i - 1, &n);
+		if (now - e->wall_ms > 2000)
+			break;
+		if (strcmp(e->text, text) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* On the worker, in order with the host's re-reads and job polls (which
  * run there too), so an event and a poll never interleave their
  * read-modify-write of the same desktop's job fields. */
@@ -68,8 +88,7 @@ static void apply_job_note(virConnectPtr conn, unsigned host_id, void *ctx)
 	struct job_note *n = ctx;
 	const struct m_desktop *d;
 	double pct = -1;
-	char *name;
-	int asked;
+	char text[sizeof ((struct m_event *)0)->text] = "";
 
 	(void)conn;
 	(void)host_id;
@@ -96,13 +115,15 @@ static void apply_job_note(virConnectPtr conn, unsigned host_id, void *ctx)
 		 * logged as a reset. */
 		model_lock();
 		d = model_desktop(n->uuid);
-		name = d != NULL && d->name != NULL ? xstrdup(d->name) : NULL;
-		asked = d != NULL && d->pending != NULL;
-		model_unlock();
-		if (name != NULL)
-			model_event(SEV_INFO, "%s %s", name, asked ? "rebooted" :
+		if (d != NULL && d->name != NULL)
+			snprintf(text, sizeof text, "%s %s", d->name,
+			    d->pending != NULL ? "rebooted" :
 			    "reset (or rebooted by its guest)");
-		free(name);
+		if (text[0] != '\0' && logged_lately(text))
+			text[0] = '\0';
+		model_unlock();
+		if (text[0] != '\0')
+			model_event(SEV_INFO, "%s", text);
 		model_desktop_pending(n->uuid, NULL);
 		break;
 	}

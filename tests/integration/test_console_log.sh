@@ -23,6 +23,7 @@ keys L
 wait_screen 5 "^Events \([0-9]+\)"
 screen | grep -E "^[0-9:]{8} $g .*(start|running)" >/dev/null || { screen >&2; fail "the log does not show the start"; }
 screen | grep -E "^[0-9:]{8} $g .*reset" >/dev/null || { screen >&2; fail "the log does not show the reset"; }
+[ "$(screen | grep -cE "^[0-9:]{8} $g .*reset")" -eq 1 ] || { screen >&2; fail "one reset logged more than once"; }
 screen | grep -E "^[0-9:]{8} $g .*(stop|shut|destroy|off)" >/dev/null || { screen >&2; fail "the log does not show the stop"; }
 screen | grep -E "^[0-9:]{8} hv1 online" >/dev/null || fail "the log lost other events"
 keys / 
