@@ -12,9 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "act-domain.h"
 #include "job.h"
 #include "mode.h"
 #include "model.h"
+#include "ui-marks.h"
 #include "ui-table.h"
 #include "util.h"
 #include "model-fill.h"
@@ -234,6 +236,59 @@ static void self_backed(unsigned host)
 	model_pool_seen(host, &info, v, 1);
 }
 
+/* Marks: kept by key across rebuilds, flagged on the rows, forgotten when
+ * their desktop goes; `*` marks only what the filter shows; the question
+ * counts them and names their hosts. */
+static void test_marks(void **state)
+{
+	struct panes *p = panes_new(50, 200, 1);
+	struct table *t = panes_table(p, PANE_DESKTOPS);
+	char *const *m;
+	size_t n;
+	char *q;
+
+	(void)state;
+	panes_refresh(p, 0);
+	assert_int_equal(panes_focus(p), PANE_DESKTOPS);
+	assert_int_equal(panes_mark_toggle(p), 0);
+	m = panes_marks(p, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(panes_mark_shown(p), 0);
+	m = panes_marks(p, &n);
+	assert_int_equal(n, 2);			/* no mark twice */
+	assert_true(t->rows[0].marked && t->rows[1].marked);
+	q = ui_marks_question(DA_FORCE_OFF, m, n);
+	assert_string_equal(q, "Force off 2 desktops on hv1, hv2?");
+	free(q);
+	/* a rebuild keeps them */
+	model_desktop_set_state(h1, "aaaaaaaa-0000-0000-0000-000000000001", DS_RUNNING, 1);
+	panes_refresh(p, 0);
+	assert_true(t->rows[0].marked && t->rows[1].marked);
+	/* a desktop that goes takes its mark along */
+	model_desktop_gone(h2, "aaaaaaaa-0000-0000-0000-000000000002");
+	panes_refresh(p, 0);
+	m = panes_marks(p, &n);
+	assert_int_equal(n, 1);
+	q = ui_marks_question(DA_START, m, n);
+	assert_string_equal(q, "Start 1 desktop on hv1?");
+	free(q);
+	assert_int_equal(panes_mark_clear(p), 1);
+	assert_false(t->rows[0].marked);
+	/* `*` under a filter */
+	fill_desktop(h2, "aaaaaaaa-0000-0000-0000-000000000003", "carol", DS_SHUTOFF);
+	panes_refresh(p, 0);
+	table_set_filter(t, "carol");
+	assert_int_equal(panes_mark_shown(p), 0);
+	m = panes_marks(p, &n);
+	assert_int_equal(n, 1);
+	assert_string_equal(m[0], "aaaaaaaa-0000-0000-0000-000000000003");
+	/* only in the desktops pane */
+	panes_set_focus(p, PANE_HOSTS);
+	assert_int_equal(panes_mark_toggle(p), -1);
+	assert_int_equal(panes_mark_shown(p), -1);
+	panes_free(p);
+}
+
 static void test_go(void **state)
 {
 	struct panes *p = panes_new(30, 100, 1);
@@ -282,6 +337,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rebuild_on_generation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rebuild_on_job, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_go, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_marks, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
