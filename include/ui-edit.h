@@ -43,8 +43,8 @@ enum edit_result { EDIT_IGNORED, EDIT_MOVED, EDIT_CHANGED };
 /* Start empty. hist (may be NULL, kept by the caller, must outlive e) is
  * ignored for a password. */
 void edit_init(struct edit *e, unsigned flags, struct edit_history *hist);
-/* Replace the text (copied; invalid UTF-8 is cut at the first bad byte),
- * cursor at the end. */
+/* Replace the text (copied; invalid UTF-8 is cut at the first bad byte,
+ * characters that cannot be typed are left out), cursor at the end. */
 void edit_set(struct edit *e, const char *s);
 /* Empty the text; the old bytes are overwritten with zeros first. */
 void edit_clear(struct edit *e);

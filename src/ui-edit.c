@@ -178,20 +178,32 @@ void edit_clear(struct edit *e)
 	e->len = e->cur = e->scroll = 0;
 }
 
+static void insert(struct edit *e, uint32_t c)
+{
+	char enc[4];
+	size_t k = utf8_encode(c, enc);
+
+	reserve(e, e->len + k);
+	memmove(e->buf + e->cur + k, e->buf + e->cur, e->len - e->cur + 1);
+	memcpy(e->buf + e->cur, enc, k);
+	e->len += k;
+	e->cur += k;
+}
+
 void edit_set(struct edit *e, const char *s)
 {
 	size_t n = 0, k, total = s != NULL ? strlen(s) : 0;
 	uint32_t c;
 
-	/* keep the valid prefix: the buffer is UTF-8 by invariant */
-	while (n < total &&
-	    (k = utf8_decode((const unsigned char *)s + n, total - n, &c)) > 0)
-		n += k;
 	edit_clear(e);
-	reserve(e, n);
-	memcpy(e->buf, s != NULL ? s : "", n);
-	e->buf[n] = '\0';
-	e->len = e->cur = n;
+	/* the valid prefix, and of it only what could be typed: a completed
+	 * name from a host may hold controls or bidi overrides */
+	while (n < total &&
+	    (k = utf8_decode((const unsigned char *)s + n, total - n, &c)) > 0) {
+		if (typeable(c))
+			insert(e, c);
+		n += k;
+	}
 }
 
 void edit_free(struct edit *e)
@@ -226,17 +238,6 @@ int edit_width(const struct edit *e)
 	return span_width(e, 0, e->len);
 }
 
-static void insert(struct edit *e, uint32_t c)
-{
-	char enc[4];
-	size_t k = utf8_encode(c, enc);
-
-	reserve(e, e->len + k);
-	memmove(e->buf + e->cur + k, e->buf + e->cur, e->len - e->cur + 1);
-	memcpy(e->buf + e->cur, enc, k);
-	e->len += k;
-	e->cur += k;
-}
 
 /* Remove the bytes [from, to) and leave the cursor at from. */
 static void cut(struct edit *e, size_t from, size_t to)

@@ -90,6 +90,9 @@ static void test_cursor_moves(void **state)
 	/* invalid UTF-8 is cut at the first bad byte */
 	edit_set(&e, "ok\xc3(x");
 	assert_string_equal(edit_text(&e), "ok");
+	/* a completed name from a host: no controls, no bidi override */
+	edit_set(&e, "a\x1b[2Jb\xe2\x80\xae" "c\xc2\x9b" "d");
+	assert_string_equal(edit_text(&e), "a[2Jbcd");
 	edit_free(&e);
 }
 
