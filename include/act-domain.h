@@ -21,6 +21,13 @@ const char *act_domain_name(enum domain_action a);
 void act_set_read_only(int on);
 int act_read_only(void);
 
+/* Would act_domain refuse action a on this desktop now (read-only, not
+ * in the model, host not connected, state)? 0 if not, else -1 with
+ * *cause (caller frees), the same text act_domain would give. The console
+ * asks it before a confirmation, so it never asks and then refuses. Takes
+ * the model lock. */
+int act_domain_check(const char *uuid, enum domain_action a, char **cause);
+
 /* Queue action a on the desktop with this UUID as a job. Returns 0 with
  * *job_id (job_wait() it for the outcome) — the id of the job already
  * queued or running when the same action on the same desktop is asked

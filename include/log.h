@@ -14,4 +14,15 @@ void log_set_stderr(int on);
 void log_msg(enum log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* While the console runs, fd 2 must never reach the terminal: point it at
+ * a pipe. Returns the pipe's read end (non-blocking; the caller polls and
+ * closes it), or -1 with *cause (caller frees). */
+int log_stderr_capture(char **cause);
+/* Read what libraries wrote: each line goes to the log (a warning) and to
+ * fn (may be NULL). */
+void log_stderr_drain(int fd, void (*fn)(const char *line));
+/* Put the original fd 2 back (no-op if not captured); safe to call from
+ * the fatal hook, so a crash message after endwin is seen. */
+void log_stderr_restore(void);
+
 #endif

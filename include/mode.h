@@ -130,6 +130,9 @@ unsigned panes_builds(const struct panes *p, enum pane_id pane);
  * free()). The text is copied. */
 void mode_confirm_push(struct ui *u, const char *text,
     void (*fn)(struct ui *u, const char *arg), const char *arg);
+/* The same, with one more key that means yes (0: none). */
+void mode_confirm_push_also(struct ui *u, const char *text,
+    void (*fn)(struct ui *u, const char *arg), const char *arg, int also_yes);
 /* The filter (kind '/') or command (':') prompt. */
 void mode_prompt_push(struct ui *u, int kind);
 /* The event log, full screen (`L`). */

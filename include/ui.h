@@ -13,6 +13,8 @@
 #include "mode.h"
 #include "ui-edit.h"
 
+#define UI_FOLLOW_MAX 32
+
 struct ui_options {
 	const char *theme;      /* NULL: the config's */
 	int ascii;              /* force ASCII line drawing */
@@ -32,10 +34,16 @@ struct ui {
 	int tick;                  /* this draw follows a timeout: clocks, spinners */
 	int mouse;                 /* mouse reporting on (:mouse, the mouse setting) */
 	struct edit_history filter_history, command_history; /* Up/Down in / and : */
+	unsigned follow[UI_FOLLOW_MAX]; /* jobs started here, result not yet shown */
+	size_t nfollow;
+	int stderr_fd;             /* fd 2's pipe while the console runs, -1 */
 };
 
 /* Run the console until the operator quits or SIGTERM/SIGINT/SIGHUP
- * arrives. Returns the exit status (0 for both). */
+ * arrives. Returns the exit status: 0 for both; 2 when the terminal
+ * cannot carry the console (TERM unset or unknown, no cursor
+ * addressing); 1 when it cannot start otherwise (not a terminal, no
+ * hosts engine). */
 int ui_run(const struct config *cfg, const struct ui_options *o);
 
 /* Set the status-line message (errors stay longer). */
@@ -51,6 +59,18 @@ void ui_run_command(struct ui *u, const char *line, unsigned where);
 
 /* Turn mouse reporting on or off (off: the terminal selects text). */
 void ui_set_mouse(struct ui *u, int on);
+/* Follow a job started from the console: when it ends, its result
+ * ("shutdown desk-3 on hv2: failed: <libvirt's text>") shows in the
+ * status line. */
+void ui_follow_job(struct ui *u, unsigned job);
+/* Is the terminal below the minimum size? Then only resize, redraw and
+ * quit keys act. */
+int ui_too_small(const struct ui *u);
+
+/* ui-term.c */
+/* Can the terminal carry the console (TERM set and known, cursor
+ * addressing)? 0, or -1 with *cause (caller frees). Before curses. */
+int ui_term_check(char **cause);
 
 /* Repaint the whole terminal on the next draw (Ctrl-L). */
 void ui_redraw(struct ui *u);

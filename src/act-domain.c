@@ -126,7 +126,13 @@ static const char *refusal(enum desktop_state s, enum domain_action a)
 	switch (a) {
 	case DA_START:
 		return active ? "it is already running" : NULL;
-	case DA_SHUTDOWN: case DA_REBOOT: case DA_FORCE_OFF:
+	case DA_SHUTDOWN: case DA_REBOOT:
+		/* a paused guest cannot answer ACPI: libvirt would accept the
+		 * request and nothing would happen */
+		if (s == DS_PAUSED)
+			return "it is paused (p resumes it, Shift-F forces it off)";
+		return active || s == DS_CRASHED ? NULL : "it is not running";
+	case DA_FORCE_OFF:
 		return active || s == DS_CRASHED ? NULL : "it is not running";
 	case DA_PAUSE:
 		return s == DS_RUNNING || s == DS_BLOCKED ? NULL : "it is not running";
@@ -178,6 +184,51 @@ static char *check(const struct m_desktop *d, const struct m_host *h,
 	return NULL;
 }
 
+/* Model lock held. The desktop, its placement and host, or NULL with
+ * *cause (caller frees) when it is not in the model. */
+static struct m_desktop *locate(const char *uuid, const struct m_place **p,
+    const struct m_host **h, char **cause)
+{
+	struct m_desktop *d = model_desktop(uuid);
+
+	*p = d != NULL ? model_desktop_place(d) : NULL;
+	*h = *p != NULL ? model_host((*p)->host_id) : NULL;
+	if (d == NULL || *p == NULL || *h == NULL) {
+		*cause = xasprintf("no desktop with UUID %s", uuid);
+		return NULL;
+	}
+	return d;
+}
+
+/* Before the model lock: what does not depend on the desktop. */
+static int check_global(enum domain_action a, char **cause)
+{
+	if (a >= DA_COUNT) {
+		*cause = xstrdup("unknown action");
+		return -1;
+	}
+	if (read_only) {
+		*cause = xasprintf("cannot %s: hvdeck runs read-only", actions[a].name);
+		return -1;
+	}
+	return 0;
+}
+
+int act_domain_check(const char *uuid, enum domain_action a, char **cause)
+{
+	const struct m_place *p;
+	const struct m_host *h;
+	struct m_desktop *d;
+
+	if (check_global(a, cause) < 0)
+		return -1;
+	model_lock();
+	if ((d = locate(uuid, &p, &h, cause)) != NULL)
+		*cause = check(d, h, p->state, a);
+	model_unlock();
+	return *cause != NULL ? -1 : 0;
+}
+
 int act_domain(const char *uuid, enum domain_action a, unsigned *job_id,
     char **cause)
 {
@@ -189,21 +240,11 @@ int act_domain(const char *uuid, enum domain_action a, unsigned *job_id,
 	unsigned host_id, job;
 
 	*job_id = 0;
-	if (a >= DA_COUNT) {
-		*cause = xstrdup("unknown action");
+	if (check_global(a, cause) < 0)
 		return -1;
-	}
-	if (read_only) {
-		*cause = xasprintf("cannot %s: hvdeck runs read-only", actions[a].name);
-		return -1;
-	}
 	model_lock();
-	d = model_desktop(uuid);
-	p = d != NULL ? model_desktop_place(d) : NULL;
-	h = p != NULL ? model_host(p->host_id) : NULL;
-	if (d == NULL || p == NULL || h == NULL) {
+	if ((d = locate(uuid, &p, &h, cause)) == NULL) {
 		model_unlock();
-		*cause = xasprintf("no desktop with UUID %s", uuid);
 		return -1;
 	}
 	/* a second press while the first is queued or running joins it */

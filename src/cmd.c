@@ -27,7 +27,6 @@ static int exec_watch(struct cmd_ctx *, const struct cmd_entry *, int, char **, 
 static int exec_list_commands(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
 static int exec_list_keys(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
 static int exec_go(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
-static int exec_select_host(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
 static int exec_desktop(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
 static int exec_quit(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
 static int exec_help(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
@@ -62,7 +61,7 @@ static const struct cmd_entry commands[] = {
 	{ "go", NULL, 1, 1, "NAME", CMD_LINE | RO | CMD_ARG_NAME,
 	  "select the host, desktop, pool or volume called NAME (Tab completes)", exec_go, -1 },
 	{ "host", NULL, 1, 1, "NAME", CMD_LINE | RO | CMD_ARG_NAME | CMD_ARG_HOST,
-	  "select a hypervisor, also one that has not appeared yet", exec_select_host, 0 },
+	  "select a hypervisor (like go)", exec_go, PANE_HOSTS },
 	{ "desktop", NULL, 1, 1, "NAME", DESKTOP_ARG | RO,
 	  "select a desktop (like go)", exec_go, PANE_DESKTOPS },
 	{ "desktop start", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
@@ -594,22 +593,11 @@ static int exec_go(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		return -1;
 	if (panes_go(panes_of(c->ui), argv[0], e->arg) == 0)
 		return 0;
-	if (e->arg == PANE_DESKTOPS)
-		*cause = xasprintf("no desktop named %s", argv[0]);
-	else
-		*cause = xasprintf("no host, desktop, pool or volume named %s", argv[0]);
+	/* one answer for every command that selects by name */
+	*cause = xasprintf("no %s named %s", e->arg == PANE_DESKTOPS ? "desktop" :
+	    e->arg == PANE_HOSTS ? "host" : "host, desktop, pool or volume",
+	    argv[0]);
 	return -1;
-}
-
-static int exec_select_host(struct cmd_ctx *c, const struct cmd_entry *e,
-    int argc, char **argv, char **cause)
-{
-	(void)argc;
-	if (need_console(c, e, cause) < 0)
-		return -1;
-	if (!panes_select(panes_of(c->ui), PANE_HOSTS, argv[0]))
-		ui_message(c->ui, 0, "host %s: selected when it appears", argv[0]);
-	return 0;
 }
 
 /* The UUID of the desktop called name, or of the selected desktop row.
@@ -642,20 +630,25 @@ static char *target_desktop(struct cmd_ctx *c, int argc, char **argv,
 	return uuid;
 }
 
-/* The one place the table calls a desktop action. The console follows
- * the job in the jobs pane; a command-line verb would job_wait() the id. */
-static int run_action(const char *uuid, enum domain_action a, char **cause)
+/* The one place the table calls a desktop action in the console: the UI
+ * follows the job and shows its result in the status line (the command
+ * line job_wait()s in cli-desktop.c). */
+static int run_action(struct ui *u, const char *uuid, enum domain_action a,
+    char **cause)
 {
 	unsigned job;
 
-	return act_domain(uuid, a, &job, cause);
+	if (act_domain(uuid, a, &job, cause) < 0)
+		return -1;
+	ui_follow_job(u, job);
+	return 0;
 }
 
 static void force_off_confirmed(struct ui *u, const char *uuid)
 {
 	char *cause = NULL;
 
-	if (run_action(uuid, DA_FORCE_OFF, &cause) < 0) {
+	if (run_action(u, uuid, DA_FORCE_OFF, &cause) < 0) {
 		ui_message(u, 1, "%s", cause);
 		free(cause);
 	}
@@ -717,10 +710,12 @@ static int exec_desktop(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 			a = DA_RESUME;
 		model_unlock();
 	}
-	if (a == DA_FORCE_OFF && c->ui != NULL)
+	/* refuse before asking: never a question whose yes is refused */
+	if (a == DA_FORCE_OFF &&
+	    (rc = act_domain_check(uuid, (enum domain_action)a, cause)) == 0)
 		ask_force_off(c->ui, uuid);
-	else
-		rc = run_action(uuid, (enum domain_action)a, cause);
+	else if (a != DA_FORCE_OFF)
+		rc = run_action(c->ui, uuid, (enum domain_action)a, cause);
 	free(uuid);
 	return rc;
 }

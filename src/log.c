@@ -5,12 +5,14 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static FILE *log_file;
@@ -83,4 +85,81 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	pthread_mutex_unlock(&log_lock);
 	free(text);
 	free(visible);
+}
+
+/* ---- fd 2 while the console runs ----
+ * Libraries (GLib's criticals under libvirt, libssh) write to fd 2
+ * directly; on the terminal that scrolls the screen behind curses' back.
+ * While captured, fd 2 is a pipe the UI drains into the log and the
+ * events strip. Both ends are non-blocking: a writer whose text does not
+ * fit loses it rather than stalling a library thread. */
+static int saved_stderr = -1;
+static char pending[1024];
+static size_t npending;
+
+int log_stderr_capture(char **cause)
+{
+	int p[2];
+
+	if (saved_stderr >= 0) {
+		*cause = xstrdup("standard error is already captured");
+		return -1;
+	}
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0) {
+		*cause = xasprintf("pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(stderr);
+	saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (saved_stderr < 0 || dup2(p[1], STDERR_FILENO) < 0) {
+		*cause = xasprintf("standard error: %s", strerror(errno));
+		if (saved_stderr >= 0)
+			close(saved_stderr);
+		saved_stderr = -1;
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	close(p[1]);
+	npending = 0;
+	return p[0];
+}
+
+static void emit_pending(void (*fn)(const char *line))
+{
+	pending[npending] = '\0';
+	if (npending > 0) {
+		log_msg(LOG_WARN, "stderr: %s", pending);
+		if (fn != NULL)
+			fn(pending);
+	}
+	npending = 0;
+}
+
+void log_stderr_drain(int fd, void (*fn)(const char *line))
+{
+	char buf[512];
+	ssize_t n, i;
+
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
+		for (i = 0; i < n; i++) {
+			if (buf[i] == '\n')
+				emit_pending(fn);
+			else if (npending < sizeof pending - 1)
+				pending[npending++] = buf[i];
+			else {
+				emit_pending(fn);	/* a very long line: in pieces */
+				pending[npending++] = buf[i];
+			}
+		}
+	}
+}
+
+void log_stderr_restore(void)
+{
+	if (saved_stderr < 0)
+		return;
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	saved_stderr = -1;
 }

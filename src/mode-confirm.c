@@ -1,4 +1,5 @@
-/* mode-confirm.c — a yes/no question over the screen. Only y confirms;
+/* mode-confirm.c — a yes/no question over the screen. Only y (or the one
+ * extra key a question names, like a second Ctrl-C for quit) confirms;
  * any other key cancels, so a stray key never forces a desktop off. */
 #include "mode.h"
 #include "theme.h"
@@ -15,20 +16,28 @@ struct confirm {
 	char *text;
 	void (*fn)(struct ui *u, const char *arg);
 	char *arg;
+	int also_yes;
 };
 
 struct confirm_arg {
 	const char *text;
 	void (*fn)(struct ui *u, const char *arg);
 	const char *arg;
+	int also_yes;
 };
+
+void mode_confirm_push_also(struct ui *u, const char *text,
+    void (*fn)(struct ui *u, const char *arg), const char *arg, int also_yes)
+{
+	struct confirm_arg a = { text, fn, arg, also_yes };
+
+	mode_push(&u->modes, u, &mode_confirm, &a);
+}
 
 void mode_confirm_push(struct ui *u, const char *text,
     void (*fn)(struct ui *u, const char *arg), const char *arg)
 {
-	struct confirm_arg a = { text, fn, arg };
-
-	mode_push(&u->modes, u, &mode_confirm, &a);
+	mode_confirm_push_also(u, text, fn, arg, 0);
 }
 
 static void confirm_init(struct mode *m, void *arg)
@@ -39,6 +48,7 @@ static void confirm_init(struct mode *m, void *arg)
 	c->text = text_visible(a->text);	/* names come from hosts */
 	c->fn = a->fn;
 	c->arg = xstrdup(a->arg);
+	c->also_yes = a->also_yes;
 	m->data = c;
 }
 
@@ -48,10 +58,11 @@ static int confirm_key(struct mode *m, int ch)
 	struct ui *u = m->ui;
 	void (*fn)(struct ui *, const char *) = c->fn;
 	char *arg = c->arg;
+	int yes = ch == 'y' || ch == 'Y' || (c->also_yes != 0 && ch == c->also_yes);
 
 	c->arg = NULL;	/* outlives the mode for fn */
 	mode_pop(&u->modes);
-	if (ch == 'y' || ch == 'Y')
+	if (yes)
 		fn(u, arg);
 	else
 		ui_message(u, 0, "cancelled");

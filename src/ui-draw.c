@@ -125,14 +125,70 @@ void ui_draw_status(struct ui *u, struct rect r)
 	attrset(theme_attr(SLOT_NORMAL));
 }
 
+/* Word-wrap text into lines of at most w columns (ASCII text). Returns
+ * the number of lines, or -1 when a word is wider than w or there would
+ * be more than max lines. */
+static int wrap_words(const char *text, int w, int max, int start[], int len[])
+{
+	int n = 0, i = 0, wl;
+
+	while (text[i] != '\0') {
+		while (text[i] == ' ')
+			i++;
+		if (text[i] == '\0')
+			break;
+		if (n == max)
+			return -1;
+		start[n] = i;
+		len[n] = 0;
+		for (;;) {
+			int sp = len[n] > 0;	/* a space before the next word */
+
+			wl = (int)strcspn(text + i + sp, " ");
+			if (wl > w)
+				return -1;	/* never cut a word */
+			if (sp && len[n] + 1 + wl > w)
+				break;
+			len[n] += sp + wl;
+			i += sp + wl;
+			if (text[i] != ' ')
+				break;
+		}
+		n++;
+	}
+	return n;
+}
+
+/* Behind this screen keys do not act (ui.c); the text says why in the
+ * longest form the terminal holds, down to 1x1, never a cut sentence. */
 static void draw_too_small(struct ui *u)
 {
-	char msg[80];
+	char full[96], mid[64], need[32], size[16];
+	const char *texts[5];
+	int start[8], len[8], n, k, y;
+	size_t i;
 
-	snprintf(msg, sizeof msg, "terminal too small: %dx%d, hvdeck needs %dx%d",
+	snprintf(full, sizeof full, "terminal too small: %dx%d, hvdeck needs %dx%d",
 	    u->cols, u->rows, LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS);
+	snprintf(mid, sizeof mid, "too small, needs %dx%d", LAYOUT_MIN_COLS,
+	    LAYOUT_MIN_ROWS);
+	snprintf(need, sizeof need, "needs %dx%d", LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS);
+	snprintf(size, sizeof size, "%dx%d", LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS);
+	texts[0] = full;
+	texts[1] = mid;
+	texts[2] = need;
+	texts[3] = size;
+	texts[4] = "!";
 	attrset(theme_attr(SLOT_ALERT));
-	mvaddnstr(u->rows / 2, 0, msg, u->cols);
+	for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		n = wrap_words(texts[i], u->cols, u->rows < 8 ? u->rows : 8, start, len);
+		if (n <= 0)
+			continue;
+		y = (u->rows - n) / 2;
+		for (k = 0; k < n; k++)
+			mvaddnstr(y + k, (u->cols - len[k]) / 2, texts[i] + start[k], len[k]);
+		break;
+	}
 	attrset(theme_attr(SLOT_NORMAL));
 }
 
@@ -146,7 +202,7 @@ void ui_draw(struct ui *u)
 
 	erase();
 	curs_set(0);
-	if (u->cols < LAYOUT_MIN_COLS || u->rows < LAYOUT_MIN_ROWS) {
+	if (ui_too_small(u)) {
 		draw_too_small(u);
 	} else {
 		ui_draw_status(u, status);

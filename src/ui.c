@@ -5,6 +5,7 @@
 #include "ui.h"
 #include "cmd.h"
 #include "engine.h"
+#include "job.h"
 #include "keys.h"
 #include "log.h"
 #include "model.h"
@@ -27,10 +28,16 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#ifndef CTRL
+#define CTRL(c) ((c) & 0x1f)
+#endif
+
+/* The fatal hook: the terminal and fd 2 back, so the message is seen. */
 static void restore_terminal(void)
 {
 	if (!isendwin())
 		endwin();
+	log_stderr_restore();
 }
 
 /* The themes shipped beside the binary (a build tree) and installed. */
@@ -68,19 +75,31 @@ static int load_theme(struct ui *u, const char *name)
 	return rc;
 }
 
+/* Before anything starts: can the console run here? 0, or the exit
+ * status: 1 without a terminal, 2 (bad usage) for a terminal type it
+ * cannot drive — never curses' own message or a blank screen. */
+static int check_terminal(void)
+{
+	char *cause = NULL;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "hvdeck: the console needs a terminal (try 'hvdeck dump')\n");
+		return 1;
+	}
+	if (ui_term_check(&cause) < 0) {
+		fprintf(stderr, "hvdeck: %s\n", cause);
+		free(cause);
+		return 2;
+	}
+	return 0;
+}
+
 static int start_curses(struct ui *u, const struct ui_options *o)
 {
 	const char *no_color = getenv("NO_COLOR");
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "hvdeck: the console needs a terminal (try 'hvdeck dump')\n");
+	if (initscr() == NULL)
 		return -1;
-	}
-	if (initscr() == NULL) {
-		fprintf(stderr, "hvdeck: cannot initialise the terminal\n");
-		return -1;
-	}
-	util_set_fatal_hook(restore_terminal);
 	raw();		/* Ctrl-S is "start", not XOFF; Ctrl-C is a key (quit) */
 	noecho();
 	keypad(stdscr, TRUE);
@@ -204,17 +223,38 @@ static void resize(struct ui *u, int from_signal)
 	mode_resize(&u->modes, u->rows, u->cols);
 }
 
+static int jobs_running(void)
+{
+	int n;
+
+	model_lock();
+	n = view_jobs_count();
+	model_unlock();
+	return n;
+}
+
+/* SIGTERM, SIGINT and SIGHUP leave at once, jobs or not: nobody is there
+ * to answer a question (a hung-up session, a service stop). Jobs already
+ * handed to libvirt go on there; the log says which were left. */
 static void read_signals(struct ui *u, int sfd)
 {
 	struct signalfd_siginfo si;
+	int jobs;
 
 	while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
 		if (si.ssi_signo == SIGWINCH) {
 			resize(u, 1);
-		} else {
-			log_msg(LOG_INFO, "signal %u: leaving", si.ssi_signo);
-			u->quit = 1;
+			continue;
 		}
+		jobs = jobs_running();
+		if (jobs > 0)
+			log_msg(LOG_WARN, "signal %s: leaving with %d job%s running "
+			    "(libvirt carries them on; hvdeck no longer follows them)",
+			    sigabbrev_np((int)si.ssi_signo), jobs, jobs == 1 ? "" : "s");
+		else
+			log_msg(LOG_INFO, "signal %s: leaving",
+			    sigabbrev_np((int)si.ssi_signo));
+		u->quit = 1;
 	}
 }
 
@@ -249,19 +289,44 @@ static void confirmed_quit(struct ui *u, const char *arg)
 void ui_ask_quit(struct ui *u)
 {
 	char *text;
-	int jobs;
+	int jobs = jobs_running();
 
-	model_lock();
-	jobs = view_jobs_count();
-	model_unlock();
 	if (jobs == 0) {
 		u->quit = 1;
 		return;
 	}
 	text = xasprintf("%d job%s running. Quit anyway? (jobs go on in "
-	    "libvirt)", jobs, jobs == 1 ? " is" : "s are");
-	mode_confirm_push(u, text, confirmed_quit, "");
+	    "libvirt; Ctrl-C again quits)", jobs, jobs == 1 ? " is" : "s are");
+	/* a second Ctrl-C means it: the operator who pressed it twice
+	 * wants out, as in a shell */
+	mode_confirm_push_also(u, text, confirmed_quit, "", CTRL('c'));
 	free(text);
+}
+
+int ui_too_small(const struct ui *u)
+{
+	return u->cols < LAYOUT_MIN_COLS || u->rows < LAYOUT_MIN_ROWS;
+}
+
+/* Behind the "too small" screen nothing the operator cannot see may act
+ * (a hidden confirmation, the selected desktop): only redraw and quit.
+ * Quit does not ask there (the question could not be seen); jobs go on
+ * in libvirt and the log says so. */
+static void too_small_key(struct ui *u, int ch)
+{
+	MEVENT ev;
+	int jobs;
+
+	if (ch == KEY_MOUSE) {
+		getmouse(&ev);	/* take it off the queue, act on nothing */
+	} else if (ch == CTRL('l')) {
+		ui_redraw(u);
+	} else if (ch == 'q' || ch == CTRL('c')) {
+		if ((jobs = jobs_running()) > 0)
+			log_msg(LOG_WARN, "quit behind the too-small screen with %d "
+			    "job%s running", jobs, jobs == 1 ? "" : "s");
+		u->quit = 1;
+	}
 }
 
 void ui_key(struct ui *u, int ch)
@@ -271,6 +336,10 @@ void ui_key(struct ui *u, int ch)
 
 	if (ch == KEY_RESIZE) {
 		resize(u, 0);
+		return;
+	}
+	if (ui_too_small(u)) {
+		too_small_key(u, ch);
 		return;
 	}
 	if (top == NULL)
@@ -310,6 +379,72 @@ static int read_key(void)
 	return EDIT_KEY_WCHAR | (int)wc;
 }
 
+/* ---- following jobs ---- */
+
+void ui_follow_job(struct ui *u, unsigned job)
+{
+	size_t i;
+
+	if (u == NULL || job == 0)
+		return;
+	for (i = 0; i < u->nfollow; i++)
+		if (u->follow[i] == job)
+			return;		/* a second press joined the first job */
+	if (u->nfollow == UI_FOLLOW_MAX) {	/* forget the oldest */
+		memmove(u->follow, u->follow + 1, (UI_FOLLOW_MAX - 1) * sizeof *u->follow);
+		u->nfollow--;
+	}
+	u->follow[u->nfollow++] = job;
+}
+
+/* Job lock held. A shutdown or reboot that libvirt accepted is only
+ * requested: the guest decides (and the events strip tells). */
+static void show_result(struct ui *u, const struct job *j)
+{
+	const char *what = job_kind_name(j->kind);
+	const char *host = j->host != NULL ? j->host : "?";
+	const char *name = j->name != NULL ? j->name : j->uuid;
+
+	if (j->state == JOB_FAILED)
+		ui_message(u, 1, "%s %s on %s: failed: %s", what, name, host,
+		    j->error != NULL ? j->error : "no reason given");
+	else if (j->state == JOB_CANCELLED)
+		ui_message(u, 0, "%s %s on %s: cancelled", what, name, host);
+	else if (j->kind == JK_SHUTDOWN || j->kind == JK_REBOOT)
+		ui_message(u, 0, "%s %s on %s: requested (the guest decides)",
+		    what, name, host);
+	else
+		ui_message(u, 0, "%s %s on %s: done", what, name, host);
+}
+
+/* The followed jobs that ended since the last look: their result in the
+ * status line (the newest wins; each is also in the events strip). */
+static void show_results(struct ui *u)
+{
+	size_t i, k = 0;
+	struct job *j;
+
+	if (u->nfollow == 0)
+		return;
+	job_lock();
+	for (i = 0; i < u->nfollow; i++) {
+		j = job_find(u->follow[i]);
+		if (j != NULL && !job_state_final(j->state))
+			u->follow[k++] = u->follow[i];
+		else if (j != NULL)
+			show_result(u, j);
+	}
+	u->nfollow = k;
+	job_unlock();
+}
+
+/* A line a library wrote to fd 2: to the events strip (log_stderr_drain
+ * has logged it). */
+static void stderr_line(const char *line)
+{
+	model_event(SEV_WARN, "stderr: %s", line);
+}
+
 /* How long to sleep: until the clock's next minute, a message expires, or
  * the next spinner frame; otherwise only input or the model wakes us. */
 static int poll_timeout(struct ui *u)
@@ -327,23 +462,27 @@ static int poll_timeout(struct ui *u)
 
 static void loop(struct ui *u, int sfd)
 {
-	struct pollfd pfd[3];
+	struct pollfd pfd[4];
 	int ch, n;
 
+	/* a negative descriptor (no signalfd, no pipe) is ignored by poll */
 	pfd[0].fd = STDIN_FILENO;
-	pfd[0].events = POLLIN;
 	pfd[1].fd = model_wake_fd();
-	pfd[1].events = POLLIN;
 	pfd[2].fd = sfd;
-	pfd[2].events = POLLIN;
+	pfd[3].fd = u->stderr_fd;
+	for (n = 0; n < 4; n++)
+		pfd[n].events = POLLIN;
 	while (!u->quit) {
+		show_results(u);
 		ui_draw(u);
-		n = poll(pfd, sfd >= 0 ? 3 : 2, poll_timeout(u));
+		n = poll(pfd, 4, poll_timeout(u));
 		if (n < 0 && errno != EINTR)
 			break;
 		u->tick = n == 0;
 		if (pfd[1].revents & POLLIN)
 			model_wake_drain();
+		if (pfd[3].revents & (POLLIN | POLLHUP))
+			log_stderr_drain(u->stderr_fd, stderr_line);
 		if (sfd >= 0 && (pfd[2].revents & POLLIN))
 			read_signals(u, sfd);
 		while (!u->quit && (ch = read_key()) != ERR)
@@ -351,25 +490,50 @@ static void loop(struct ui *u, int sfd)
 	}
 }
 
+/* fd 2 back on the terminal, after the last of the pipe went to the log. */
+static void release_stderr(struct ui *u)
+{
+	if (u->stderr_fd < 0)
+		return;
+	log_stderr_drain(u->stderr_fd, NULL);
+	log_stderr_restore();
+	close(u->stderr_fd);
+	u->stderr_fd = -1;
+}
+
 int ui_run(const struct config *cfg, const struct ui_options *o)
 {
 	struct ui u;
 	sigset_t old;
-	int sfd;
+	char *cause = NULL;
+	int sfd, rc, jobs;
 
 	memset(&u, 0, sizeof u);
 	u.cfg = cfg;
 	u.read_only = o->read_only;
+	if ((rc = check_terminal()) != 0)
+		return rc;
 	edit_history_init(&u.filter_history, 50);
 	edit_history_init(&u.command_history, 50);
+	/* from the first library thread on, fd 2 never reaches the screen */
+	if ((u.stderr_fd = log_stderr_capture(&cause)) < 0) {
+		log_msg(LOG_WARN, "%s", cause);
+		free(cause);
+	}
+	util_set_fatal_hook(restore_terminal);
 	sfd = signals_block(&old);	/* before engine_start's threads */
 	if (sfd < 0)
 		log_msg(LOG_WARN, "signalfd: %s", strerror(errno));
 	if (engine_start(cfg, o->read_only) < 0) {
+		util_set_fatal_hook(NULL);
+		release_stderr(&u);
 		close(sfd);
 		return 1;
 	}
 	if (start_curses(&u, o) < 0) {
+		util_set_fatal_hook(NULL);
+		release_stderr(&u);
+		fprintf(stderr, "hvdeck: cannot initialise the terminal\n");
 		engine_stop();
 		close(sfd);
 		return 1;
@@ -380,10 +544,14 @@ int ui_run(const struct config *cfg, const struct ui_options *o)
 	if (u.mouse)
 		ui_set_mouse(&u, 0);	/* and SGR reports off */
 	endwin();
+	release_stderr(&u);
 	util_set_fatal_hook(NULL);
 	mode_free_all(&u.modes);
 	edit_history_free(&u.filter_history);
 	edit_history_free(&u.command_history);
+	if ((jobs = jobs_running()) > 0)
+		fprintf(stderr, "hvdeck: left %d job%s running; libvirt carries "
+		    "them on\n", jobs, jobs == 1 ? "" : "s");
 	engine_stop();
 	if (sfd >= 0)
 		close(sfd);
