@@ -119,15 +119,21 @@ static int pending(const char *uuid)
 static void refused(const char *uuid, enum domain_action a, const char *why)
 {
 	unsigned before = last_job_id(), job = 12345;
-	char *cause = NULL;
+	char *cause = NULL, *checked = NULL;
 
+	/* the check the console asks before a confirmation says the same */
+	if (act_domain_check(uuid, a, &checked) == 0)
+		fail_msg("the check allows %s of %s (wanted: %s)",
+		    act_domain_name(a), uuid, why);
 	if (act_domain(uuid, a, &job, &cause) == 0)
 		fail_msg("%s of %s was not refused (wanted: %s)",
 		    act_domain_name(a), uuid, why);
 	assert_non_null(cause);
 	if (strstr(cause, why) == NULL)
 		fail_msg("cause \"%s\" does not say \"%s\"", cause, why);
+	assert_string_equal(checked, cause);
 	free(cause);
+	free(checked);
 	assert_int_equal(job, 0);
 	assert_int_equal(last_job_id(), before);	/* no job made */
 	assert_false(pending(uuid));                    /* no spinner */
@@ -168,6 +174,24 @@ static void test_refused_state(void **state)
 	refused(U_RUN, DA_RESUME, "it is not paused");
 	refused(U_PAUSED, DA_PAUSE, "it is not running");
 	refused(U_PAUSED, DA_START, "already running");
+	/* a paused guest cannot answer ACPI: refused at once, not accepted
+	 * by libvirt and then ignored */
+	refused(U_PAUSED, DA_SHUTDOWN, "cannot shutdown carol: it is paused");
+	refused(U_PAUSED, DA_REBOOT, "it is paused");
+}
+
+/* What the check allows, act_domain does not refuse for the same reason. */
+static void test_check_allows(void **state)
+{
+	char *cause = NULL;
+
+	(void)state;
+	assert_int_equal(act_domain_check(U_RUN, DA_FORCE_OFF, &cause), 0);
+	assert_null(cause);
+	assert_int_equal(act_domain_check(U_PAUSED, DA_FORCE_OFF, &cause), 0);
+	assert_int_equal(act_domain_check(U_PAUSED, DA_RESUME, &cause), 0);
+	assert_int_equal(act_domain_check(U_OFF, DA_START, &cause), 0);
+	assert_null(cause);
 }
 
 /* Starting a desktop live on another host would make two QEMUs write one
@@ -509,6 +533,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refused_host_offline, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_refused_state, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_refused_live_elsewhere, setup_model, teardown_model),
+		cmocka_unit_test_setup_teardown(test_check_allows, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_no_worker_fails_job, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_second_press_joins, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_jobs_pane, setup_model, teardown_model),

@@ -15,7 +15,9 @@
 #include "cmd.h"
 #include "keys.h"
 #include "layout.h"
+#include "mode.h"
 #include "model.h"
+#include "ui.h"
 #include "util.h"
 #include "model-fill.h"
 
@@ -255,6 +257,66 @@ static void test_complete(void **state)
 	complete("up", "up", 0, NULL);				/* keys only */
 }
 
+/* Run a `:` line in a console made of the panes alone; the message, or
+ * "ok" and the focused pane's selected key. */
+static const char *console_line(struct ui *u, const char *line, char *buf,
+    size_t len)
+{
+	struct cmd_ctx c;
+	char *cause = NULL;
+	enum pane_id pane;
+	const char *key;
+
+	memset(&c, 0, sizeof c);
+	c.ui = u;
+	if (cmd_run_line(&c, line, CMD_LINE, &cause) < 0) {
+		snprintf(buf, len, "ERR %s", cause);
+	} else {
+		key = panes_selected(u->panes, &pane);
+		snprintf(buf, len, "ok %d %s", (int)pane + 1, key != NULL ? key : "-");
+	}
+	free(cause);
+	return buf;
+}
+
+/* Every command that selects by name gives the same kind of answer for
+ * an unknown name, and the table's message for a missing or extra
+ * argument (:host used to say "selected when it appears"). */
+static void test_console_lines_alike(void **state)
+{
+	struct ui u;
+	char b[256];
+
+	(void)state;
+	memset(&u, 0, sizeof u);
+	u.panes = panes_new(50, 200, 1);
+	panes_refresh(u.panes, 1);
+	assert_string_equal(console_line(&u, "host nosuch", b, sizeof b),
+	    "ERR no host named nosuch");
+	assert_string_equal(console_line(&u, "desktop nosuch", b, sizeof b),
+	    "ERR no desktop named nosuch");
+	assert_string_equal(console_line(&u, "go nosuch", b, sizeof b),
+	    "ERR no host, desktop, pool or volume named nosuch");
+	/* a desktop is not a host */
+	assert_string_equal(console_line(&u, "host bob", b, sizeof b),
+	    "ERR no host named bob");
+	assert_string_equal(console_line(&u, "host", b, sizeof b),
+	    "ERR host: missing argument (usage: host NAME)");
+	assert_string_equal(console_line(&u, "desktop", b, sizeof b),
+	    "ERR desktop: missing argument (usage: desktop NAME)");
+	assert_string_equal(console_line(&u, "host hv1 hv2", b, sizeof b),
+	    "ERR host: unexpected argument 'hv2' (usage: host NAME)");
+	assert_string_equal(console_line(&u, "quit now", b, sizeof b),
+	    "ERR quit: unexpected argument 'now' (usage: quit)");
+	assert_string_equal(console_line(&u, "help me", b, sizeof b),
+	    "ERR help: unexpected argument 'me' (usage: help)");
+	assert_string_equal(console_line(&u, "host hv2", b, sizeof b), "ok 1 hv2");
+	assert_string_equal(console_line(&u, "desktop bob", b, sizeof b),
+	    "ok 4 aaaaaaaa-0000-0000-0000-000000000003");
+	assert_false(u.quit);
+	panes_free(u.panes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +327,8 @@ int main(void)
 		cmocka_unit_test(test_table_is_sound),
 		cmocka_unit_test(test_keys_reach_entries),
 		cmocka_unit_test_setup_teardown(test_complete, model_setup, model_teardown),
+		cmocka_unit_test_setup_teardown(test_console_lines_alike, model_setup,
+		    model_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
