@@ -84,7 +84,7 @@ static const struct cmd_entry commands[] = {
 	  "mouse reporting; off lets the terminal select text (to copy a UUID)", exec_mouse, 0 },
 	{ "events", NULL, 0, 0, "", CMD_LINE | RO, "the event log, full screen: scroll, / filters", exec_ui, UI_EVENTS },
 	{ "help", NULL, 0, 0, "", CMD_LINE | RO, "this help: keys and commands", exec_help, 0 },
-	{ "quit", "q", 0, 0, "", CMD_LINE | RO, "quit (asks when jobs are running)", exec_quit, 0 },
+	{ "quit", "q", 0, 0, "", CMD_LINE | RO, "quit (asks when jobs are running; a second Ctrl-C quits)", exec_quit, 0 },
 	/* console-internal: reached by keys only */
 	{ "pane", NULL, 1, 1, "N", RO, "focus pane N", exec_pane, 0 },
 	{ "next-pane", NULL, 0, 0, "", RO, "next pane", exec_ui, UI_NEXT_PANE },
