@@ -9,6 +9,7 @@
 #include "theme.h"
 
 #define TABLE_MAX_COLS 12
+#define TABLE_NONE ((size_t)-1)
 
 struct table_column {
 	const char *title;
@@ -46,7 +47,8 @@ struct table {
 	size_t *shown;           /* indexes of rows passing the filter, sorted */
 	size_t nshown;
 	char *selected_key;      /* the selection, by key */
-	size_t sel;              /* index into shown */
+	size_t sel;              /* index into shown; TABLE_NONE: its row is
+	                          * not shown (nothing is selected) */
 	size_t top;              /* first shown row on screen */
 	int sort_col;            /* -1: the view's order */
 	int sort_desc;

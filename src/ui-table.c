@@ -204,9 +204,15 @@ void table_finish(struct table *t)
 			t->shown[t->nshown - 1 - (size_t)k] = tmp;
 		}
 	}
-	/* the selection follows its key; if the row went, stay near */
-	if (t->selected_key != NULL && table_select_key(t, t->selected_key))
+	/* the selection follows its key. A row that left the view (filtered
+	 * out, gone) takes the selection with it: nothing is selected, so the
+	 * next key cannot hit a neighbour, until the operator moves or the
+	 * row comes back. */
+	if (t->selected_key != NULL) {
+		if (!table_select_key(t, t->selected_key))
+			t->sel = TABLE_NONE;
 		return;
+	}
 	if (t->sel >= t->nshown)
 		t->sel = t->nshown > 0 ? t->nshown - 1 : 0;
 	free(t->selected_key);
@@ -239,7 +245,8 @@ int table_select_key(struct table *t, const char *key)
 
 const struct table_row *table_selected(const struct table *t)
 {
-	return t->nshown > 0 && t->sel < t->nshown ? &t->rows[t->shown[t->sel]] : NULL;
+	return t->sel != TABLE_NONE && t->sel < t->nshown ?
+	    &t->rows[t->shown[t->sel]] : NULL;
 }
 
 static void select_index(struct table *t, size_t i)
@@ -266,6 +273,8 @@ void table_move(struct table *t, long delta, int visible)
 	long i = (long)t->sel + delta;
 
 	(void)visible;
+	if (t->sel == TABLE_NONE)	/* from nothing: the first row on screen */
+		i = (long)t->top;
 	if (i < 0)
 		i = 0;
 	select_index(t, (size_t)i);
@@ -412,9 +421,11 @@ void table_draw(struct table *t, int y, int x, int h, int w, int focused,
 	h--;	/* rows below the header */
 	if (h <= 0)
 		return;
-	if (t->sel < t->top)
+	if (t->sel == TABLE_NONE)
+		;	/* nothing selected: the view stays where it is */
+	else if (t->sel < t->top)
 		t->top = t->sel;
-	if (t->sel >= t->top + (size_t)h)
+	else if (t->sel >= t->top + (size_t)h)
 		t->top = t->sel - (size_t)h + 1;
 	if (t->top + (size_t)h > t->nshown)
 		t->top = t->nshown > (size_t)h ? t->nshown - (size_t)h : 0;

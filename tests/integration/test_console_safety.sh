@@ -1,12 +1,15 @@
 #!/bin/bash
 # Keys that act where the operator cannot see, and actions the operator
-# cannot follow (issue 9, items 2, 4, 6):
+# cannot follow (issue 9, items 2, 3, 4, 6):
 # - behind the "terminal too small" screen no key reaches a desktop (F then
 #   y, u, h, p at 40x12 and 50x12) and no confirmation is left waiting;
 #   the message is whole at every size;
 # - force off is refused before it asks (a shut-off desktop), shutdown and
 #   reboot of a paused desktop and start of a running one are refused at
 #   once, in the status line;
+# - a selected desktop that leaves the filtered set takes the selection
+#   with it: h and p then say "no desktop selected", never act on the
+#   neighbour;
 # - the result of an action (done, or failed with libvirt's text) shows in
 #   the status line and stays in the events strip.
 . "$(dirname "$0")/lib.sh"
@@ -100,6 +103,26 @@ keys y
 wait_until 15 on_screen "force off $grun on hv1: done" || { screen >&2; fail "no 'done' for force off"; }
 wait_screen 10 "^.$grun +shutoff"
 info "results shown: done, failed with libvirt's text"
+
+# ---- item 3: the selection leaves with its row ----
+vsh 1 start "$grun" >/dev/null || fail "virsh start $grun"
+wait_screen 10 "^.$grun +running"
+go "$goff"
+keys /; keys -l "state:run"; keys Enter
+wait_screen 3 "\\[/state:run\\]"
+on_screen "^.$grun +running" || fail "$grun not shown under state:run"
+vsh 1 destroy "$goff" >/dev/null || fail "virsh destroy $goff"
+wait_until 5 eval '! on_screen "^.$goff "' || fail "$goff still shown under state:run"
+keys h
+wait_screen 3 "no desktop selected"
+keys p; wait_screen 3 "no desktop selected"
+sleep 2
+[ "$(guest_state 1 "$grun")" = running ] || fail "a key meant for $goff reached $grun"
+on_screen "Confirm" && fail "a question about another desktop"
+# moving selects again
+keys Down; keys u
+wait_screen 3 "cannot start $grun: it is already running"
+info "the selection left with its row; nothing acted on the neighbour"
 
 keys q
 wait_until 5 on_screen "HVDECK-EXITED|Quit anyway" || fail "q did nothing"

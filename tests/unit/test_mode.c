@@ -329,6 +329,47 @@ static void test_go(void **state)
 	panes_free(p);
 }
 
+/* Issue 9 item 3: a selected desktop that leaves the filtered set (an
+ * external stop under state:running) takes the selection with it:
+ * nothing is selected (the next key cannot hit a neighbour) until the
+ * operator moves, and the row is selected again if it comes back first. */
+static void test_selection_leaves_filter(void **state)
+{
+	struct panes *p = panes_new(30, 100, 1);
+	struct table *t = panes_table(p, PANE_DESKTOPS);
+	const char *alice = "aaaaaaaa-0000-0000-0000-000000000001";
+	const char *bob = "aaaaaaaa-0000-0000-0000-000000000002";
+	enum pane_id pane;
+
+	(void)state;
+	model_desktop_set_state(h1, alice, DS_RUNNING, 1);
+	model_desktop_set_state(h2, bob, DS_RUNNING, 1);
+	panes_refresh(p, 0);
+	assert_int_equal(panes_go(p, "bob", PANE_DESKTOPS), 0);
+	table_set_filter(t, "state:run");
+	assert_string_equal(panes_selected(p, &pane), bob);
+	/* bob stops from outside: alice must not inherit the selection */
+	model_desktop_set_state(h2, bob, DS_SHUTOFF, 1);
+	panes_refresh(p, 0);
+	assert_int_equal(t->nshown, 1);
+	assert_null(panes_selected(p, &pane));
+	/* it runs again before the operator moved: selected again */
+	model_desktop_set_state(h2, bob, DS_RUNNING, 1);
+	panes_refresh(p, 0);
+	assert_string_equal(panes_selected(p, &pane), bob);
+	/* gone again; a move selects what is on screen */
+	model_desktop_set_state(h2, bob, DS_SHUTOFF, 1);
+	panes_refresh(p, 0);
+	assert_null(panes_selected(p, &pane));
+	table_move(t, 1, 10);
+	assert_string_equal(panes_selected(p, &pane), alice);
+	/* bob back: the operator's choice (alice) stays */
+	model_desktop_set_state(h2, bob, DS_RUNNING, 1);
+	panes_refresh(p, 0);
+	assert_string_equal(panes_selected(p, &pane), alice);
+	panes_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +379,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rebuild_on_job, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_go, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_marks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_selection_leaves_filter, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
