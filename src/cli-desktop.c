@@ -113,8 +113,10 @@ static int run(const char *name, enum domain_action a, int wait_ms)
 	int status = 1;
 
 	uuid = find_desktop(name, &host, &cause);
+	/* refuse before asking, as the console does */
 	if (uuid != NULL && a == DA_FORCE_OFF &&
-	    confirm_force_off(name, host, &cause) < 0) {
+	    (act_domain_check(uuid, a, &cause) < 0 ||
+	    confirm_force_off(name, host, &cause) < 0)) {
 		free(uuid);
 		uuid = NULL;
 	}

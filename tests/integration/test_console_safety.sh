@@ -84,6 +84,10 @@ on_screen "Confirm" && fail "a refusal left a question"
 [ "$(guest_state 1 "$grun")" = paused ] || fail "$grun is $(guest_state 1 "$grun"), not paused"
 vsh 1 resume "$grun" >/dev/null
 wait_screen 5 "^.$grun +running"
+# the command line's force off too: refused, not asked (no terminal here,
+# so asking would fail with "asks for a confirmation")
+"$HVDECK" -c "$conf" desktop force-off "$goff" </dev/null >"$WORK/cli.out" 2>&1 && fail "force-off of a shut-off desktop succeeded"
+grep -q "cannot force off $goff: it is not running" "$WORK/cli.out" || fail "command line: $(cat "$WORK/cli.out")"
 info "refusals before asking and before sending"
 
 # ---- item 6: results in the status line and the events strip ----
