@@ -141,6 +141,14 @@ void table_set_filter(struct table *t, const char *filter)
 	free(t->filter);
 	t->filter = filter != NULL && *filter != '\0' ? xstrdup(filter) : NULL;
 	table_finish(t);
+	/* the operator's own filter hid the selected row: that is a move,
+	 * so the first row it shows is selected (only a change from outside
+	 * leaves nothing selected) */
+	if (t->sel == TABLE_NONE && t->nshown > 0) {
+		t->sel = 0;
+		free(t->selected_key);
+		t->selected_key = xstrdup(t->rows[t->shown[0]].key);
+	}
 }
 
 /* ---- sort ---- */
