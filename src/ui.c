@@ -9,6 +9,7 @@
 #include "keys.h"
 #include "log.h"
 #include "model.h"
+#include "text.h"
 #include "theme.h"
 #include "util.h"
 #include "views.h"
@@ -403,7 +404,9 @@ static void show_result(struct ui *u, const struct job *j)
 {
 	const char *what = job_kind_name(j->kind);
 	const char *host = j->host != NULL ? j->host : "?";
-	const char *name = j->name != NULL ? j->name : j->uuid;
+	/* a long name must not push the outcome off the line */
+	char *name = text_shorten(j->name != NULL ? j->name : j->uuid,
+	    MODEL_EVENT_NAME_MAX);
 
 	if (j->state == JOB_FAILED)
 		ui_message(u, 1, "%s %s on %s: failed: %s", what, name, host,
@@ -415,6 +418,7 @@ static void show_result(struct ui *u, const struct job *j)
 		    what, name, host);
 	else
 		ui_message(u, 0, "%s %s on %s: done", what, name, host);
+	free(name);
 }
 
 /* The followed jobs that ended since the last look: their result in the
