@@ -8,6 +8,9 @@
 conf=$(write_config)
 new_guest 1 log; g=$GUEST
 vol="t$$-r.qcow2"
+# cleanups run last-first: the delete, then every node's rescan of the
+# shared directory (the others' libvirt still lists the file until then)
+cleanup "for _n in \$(seq 1 $LAB_NODES); do vsh \$_n pool-refresh templates; done"
 cleanup "vsh 1 vol-delete --pool templates $vol"
 tui_start "$conf" 160 50
 wait_screen 15 "Hypervisors"

@@ -37,7 +37,7 @@ groups=$(vsh 1 pool-dumpxml groups | sed -n 's:.*<path>\(.*\)</path>.*:\1:p')
 [ -d "$groups" ] || fail "no directory for the groups pool"
 badvol="$p-bad"$'\xff'".img"
 printf x >"$groups/$badvol" || fail "cannot create $groups/$badvol"
-cleanup "rm -f '$groups/$badvol'; vsh 1 pool-refresh groups"
+cleanup "rm -f '$groups/$badvol'; for _n in \$(seq 1 $LAB_NODES); do vsh \$_n pool-refresh groups; done"
 vsh 1 pool-refresh groups >/dev/null || fail "pool-refresh"
 conf=$(write_config)
 
