@@ -76,7 +76,7 @@ void ui_box(struct rect r, int active, const char *title, int ascii)
 	attrset(theme_attr(SLOT_NORMAL));
 }
 
-static void status_counts(char *buf, size_t len, int read_only)
+static void status_counts(char *buf, size_t len, int read_only, size_t *nsplit)
 {
 	struct m_host **hosts;
 	struct m_desktop **ds;
@@ -94,6 +94,7 @@ static void status_counts(char *buf, size_t len, int read_only)
 	for (i = 0; i < nd; i++)
 		running += model_desktop_state(ds[i]) == DS_RUNNING;
 	jobs = view_jobs_count();
+	*nsplit = model_split_brain_count();
 	model_unlock();
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof clock, "%H:%M", &tm);
@@ -103,12 +104,13 @@ static void status_counts(char *buf, size_t len, int read_only)
 
 void ui_draw_status(struct ui *u, struct rect r)
 {
-	char right[160];
+	char right[160], alarm[96];
+	size_t nsplit;
 	int rw;
 
 	attrset(theme_attr(SLOT_STATUS));
 	mvhline(r.y, r.x, ' ', r.w);
-	status_counts(right, sizeof right, u->read_only);
+	status_counts(right, sizeof right, u->read_only, &nsplit);
 	rw = (int)strlen(right);
 	if (rw > r.w)
 		rw = r.w;
@@ -119,7 +121,17 @@ void ui_draw_status(struct ui *u, struct rect r)
 		attrset(theme_attr(SLOT_NORMAL));
 		return;
 	}
-	mvaddnstr(r.y, r.x + 1, "? help  / filter  : command  q quit", r.w - rw - 2);
+	if (nsplit > 0) {
+		/* the loudest alarm takes the place of the key hints */
+		snprintf(alarm, sizeof alarm, " SPLIT BRAIN: %zu desktop%s on two "
+		    "hosts (filter state:split) ", nsplit, nsplit == 1 ? "" : "s");
+		attrset(theme_attr(SLOT_SPLIT_BRAIN));
+		mvaddnstr(r.y, r.x, alarm, r.w - rw - 1);
+		attrset(theme_attr(SLOT_STATUS));
+	} else {
+		mvaddnstr(r.y, r.x + 1, "? help  / filter  : command  q quit",
+		    r.w - rw - 2);
+	}
 	attrset(theme_attr(u->read_only ? SLOT_STATUS_MODE_RO : SLOT_STATUS));
 	mvaddnstr(r.y, r.x + r.w - rw, right, rw);
 	attrset(theme_attr(SLOT_NORMAL));

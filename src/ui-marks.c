@@ -132,6 +132,7 @@ static void confirmed(struct ui *u, const char *arg)
 
 	for (i = 1; i < n; i++) {
 		if (act_domain(w[i], a, &job, &cause) == 0) {
+			ui_follow_job(u, job);	/* each result in the status line */
 			ok++;
 			continue;
 		}

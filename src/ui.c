@@ -398,8 +398,8 @@ void ui_follow_job(struct ui *u, unsigned job)
 	u->follow[u->nfollow++] = job;
 }
 
-/* Job lock held. A shutdown or reboot that libvirt accepted is only
- * requested: the guest decides (and the events strip tells). */
+/* Job lock held. A shutdown or reboot job ends done only once the guest
+ * answered, and failed when it did not within shutdown_timeout. */
 static void show_result(struct ui *u, const struct job *j)
 {
 	const char *what = job_kind_name(j->kind);
@@ -413,9 +413,6 @@ static void show_result(struct ui *u, const struct job *j)
 		    j->error != NULL ? j->error : "no reason given");
 	else if (j->state == JOB_CANCELLED)
 		ui_message(u, 0, "%s %s on %s: cancelled", what, name, host);
-	else if (j->kind == JK_SHUTDOWN || j->kind == JK_REBOOT)
-		ui_message(u, 0, "%s %s on %s: requested (the guest decides)",
-		    what, name, host);
 	else
 		ui_message(u, 0, "%s %s on %s: done", what, name, host);
 	free(name);

@@ -50,6 +50,7 @@ grep -E "^desktop .*uuid=$uuid .*split_brain=hv1\\+hv2" "$WORK/dump.txt" >/dev/n
 
 # the console: the row, and the start refused naming both hosts
 wait_screen 3 "$g +SPLIT +hv1\\+hv2"
+wait_screen 3 "SPLIT BRAIN: 1 desktop on two hosts"	# the status line
 keys : ; keys -l "go $g"; keys Enter
 keys u
 wait_screen 3 "cannot start $g: it is running on hv1 and hv2 \\(split brain\\)"
@@ -65,6 +66,7 @@ wait_until 5 said "$g split brain over: running only on hv1" ||
 	{ cat "$WORK/text.log" >&2; fail "the split brain never cleared"; }
 said "moved from" && { cat "$WORK/text.log" >&2; fail "the end of a split brain was logged as a move"; }
 wait_screen 3 "$g +running +hv1"
+on_screen "SPLIT BRAIN" && fail "the status line still shows the alarm"
 # the copy left on node 2 is shut off, yet starting it is refused
 keys u
 wait_screen 3 "cannot start $g: it is already running on hv1"
