@@ -70,16 +70,67 @@ static int confirm_key(struct mode *m, int ch)
 	return 1;
 }
 
+#define CONFIRM_LINES 6
+
+/* The question in lines of at most w cells, broken between words, so the
+ * desktop's name and its host are both always on screen; a single word
+ * wider than a line (a long name) is shortened in its middle, never cut
+ * off at its end. Returns the number of lines (each freed by the caller). */
+static int wrap_question(const char *text, int w, int ascii, char **lines)
+{
+	char *copy = xstrdup(text), *save = NULL, *word, *line = NULL, *t;
+	int n = 0;
+
+	for (word = strtok_r(copy, " ", &save); word != NULL;
+	    word = strtok_r(NULL, " ", &save)) {
+		char *scr = text_screen(word, ascii);
+
+		if (text_width(scr) > w) {	/* shorten to fit a line */
+			size_t keep = (size_t)(w > 3 ? w : 3);
+			char *cut;
+
+			do {
+				cut = text_shorten(word, keep);
+				free(scr);
+				scr = text_screen(cut, ascii);
+				free(cut);
+			} while (text_width(scr) > w && --keep > 3);
+		}
+		if (line != NULL && text_width(line) + 1 + text_width(scr) <= w) {
+			t = xasprintf("%s %s", line, scr);
+			free(line);
+			line = t;
+		} else {
+			if (line != NULL) {
+				if (n == CONFIRM_LINES - 1) {
+					free(scr);	/* no room: the rest is left out */
+					break;
+				}
+				lines[n++] = line;
+			}
+			line = xstrdup(scr);
+		}
+		free(scr);
+	}
+	if (line != NULL)
+		lines[n++] = line;
+	free(copy);
+	return n;
+}
+
 static void confirm_draw(struct mode *m, struct rect s)
 {
 	struct confirm *c = m->data;
-	int w = (int)strlen(c->text) + 4, h = 5, i;
+	char *lines[CONFIRM_LINES];
+	int w = text_width(c->text) + 4, h, i, n;
 	struct rect r;
 
 	if (w > s.w - 2)
 		w = s.w - 2;
 	if (w < 30)
 		w = 30;
+	n = wrap_question(c->text, w - 4, m->ui->ascii, lines);
+	h = n + 4;
 	r.y = s.y + (s.h - h) / 2;
 	r.x = s.x + (s.w - w) / 2;
 	r.h = h;
@@ -89,9 +140,13 @@ static void confirm_draw(struct mode *m, struct rect s)
 		mvhline(r.y + i, r.x, ' ', w);
 	ui_box(r, 1, " Confirm ", m->ui->ascii);
 	attrset(theme_attr(SLOT_ALERT));
-	table_put_text(r.y + 1, r.x + 2, c->text, w - 4, 0, m->ui->ascii);
+	for (i = 0; i < n; i++) {
+		table_put_text(r.y + 1 + i, r.x + 2, lines[i], w - 4, 0,
+		    m->ui->ascii);
+		free(lines[i]);
+	}
 	attrset(theme_attr(SLOT_KEY));
-	mvaddnstr(r.y + 3, r.x + 2, "y: yes    any other key: no", w - 4);
+	mvaddnstr(r.y + n + 2, r.x + 2, "y: yes    any other key: no", w - 4);
 	attrset(theme_attr(SLOT_NORMAL));
 }
 
