@@ -84,5 +84,7 @@ void ui_box(struct rect r, int active, const char *title, int ascii);
 void ui_draw_status(struct ui *u, struct rect r);
 /* Does anything on screen animate (spinners)? Takes the model lock. */
 int ui_animating(void);
+/* 1 while an offline host's "retry in Ns" counts down: redraw each second. */
+int ui_counting_down(void);
 
 #endif

@@ -45,6 +45,20 @@ int ui_animating(void)
 	return any;
 }
 
+int ui_counting_down(void)
+{
+	struct m_host **hosts;
+	size_t n, i;
+	int any = 0;
+
+	model_lock();
+	hosts = model_hosts(&n);
+	for (i = 0; i < n && !any; i++)
+		any = model_host_retry_in_s(hosts[i]) >= 0;
+	model_unlock();
+	return any;
+}
+
 static void hline_at(int y, int x, int w, int ascii)
 {
 	move(y, x);

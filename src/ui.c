@@ -446,8 +446,9 @@ static void stderr_line(const char *line)
 	model_event(SEV_WARN, "stderr: %s", line);
 }
 
-/* How long to sleep: until the clock's next minute, a message expires, or
- * the next spinner frame; otherwise only input or the model wakes us. */
+/* How long to sleep: until the clock's next minute, a message expires,
+ * the next spinner frame, or the next second while an offline host's retry
+ * counts down; otherwise only input or the model wakes us. */
 static int poll_timeout(struct ui *u)
 {
 	int64_t now = util_now_ms(), wall = util_wall_ms();
@@ -458,6 +459,8 @@ static int poll_timeout(struct ui *u)
 		t = u->message_until - now;
 	if (ui_animating() && t > 150)
 		t = 150;
+	else if (t > 1000 - wall % 1000 && ui_counting_down())
+		t = 1000 - wall % 1000;	/* the next whole second */
 	return (int)t + 1;
 }
 

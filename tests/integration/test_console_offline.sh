@@ -6,6 +6,8 @@
 
 n=$LAB_NODES
 conf=$(write_config)
+# stats every minute: nothing but the countdown itself may redraw the row
+sed -i 's/^stats_interval = 1;/stats_interval = 60;/' "$conf"
 new_guest "$n" o; g=$GUEST
 cleanup "$LAB libvirtd-start $n"
 tui_start "$conf" 120 32
@@ -23,6 +25,13 @@ done
 # greyed: the row is drawn with the theme's dim style
 tmx capture-pane -e -p -t hv | grep -F "$g" | head -n1 | grep -q $'\e\\[' ||
 	fail "the desktop row carries no attributes"
+
+# the retry countdown ticks each second, with no model change to redraw
+retry_s() { screen | grep -oE "hv$n .*retry in [0-9]+s" | grep -oE "[0-9]+s\$" | tr -d s; }
+long_wait() { [ "$(retry_s)" -ge 3 ] 2>/dev/null; }
+wait_until 40 long_wait || { screen >&2; fail "no retry countdown of 3 s or more"; }
+v=$(retry_s)
+wait_screen 3 "hv$n .*retry in $((v - 1))s"
 
 "$LAB" libvirtd-start "$n" || fail "cannot restart libvirtd of node $n"
 wait_screen 30 "hv$n +mixed +online"
