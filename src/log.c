@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,9 @@
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static FILE *log_file;
 static enum log_level log_min = LOG_INFO;
-static int log_stderr;
+/* Read without the lock on every log_msg (the early return), switched by
+ * dump while workers log: atomic. */
+static atomic_int log_stderr;
 
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
 
@@ -52,9 +55,7 @@ void log_close(void)
 
 void log_set_stderr(int on)
 {
-	pthread_mutex_lock(&log_lock);
-	log_stderr = on;
-	pthread_mutex_unlock(&log_lock);
+	atomic_store(&log_stderr, on);
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)
@@ -64,7 +65,9 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	time_t now;
 	va_list ap;
 
-	if (level < log_min && !(log_stderr && level >= LOG_WARN))
+	int to_stderr = atomic_load(&log_stderr) && level >= LOG_WARN;
+
+	if (level < log_min && !to_stderr)
 		return;
 	va_start(ap, fmt);
 	if (vasprintf(&text, fmt, ap) < 0)
@@ -80,7 +83,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	pthread_mutex_lock(&log_lock);
 	if (log_file != NULL && level >= log_min)
 		fprintf(log_file, "%s %s: %s\n", stamp, level_names[level], visible);
-	if (log_stderr && level >= LOG_WARN)
+	if (to_stderr)
 		fprintf(stderr, "hvdeck: %s\n", visible);
 	pthread_mutex_unlock(&log_lock);
 	free(text);
