@@ -30,6 +30,7 @@ struct ui {
 	char message[256];
 	int message_error;
 	int64_t message_until;
+	int64_t message_at;         /* when it was set (monotonic ms) */
 	int quit;
 	int tick;                  /* this draw follows a timeout: clocks, spinners */
 	int mouse;                 /* mouse reporting on (:mouse, the mouse setting) */

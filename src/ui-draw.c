@@ -28,7 +28,8 @@ void ui_message(struct ui *u, int error, const char *fmt, ...)
 	snprintf(u->message, sizeof u->message, "%s", vis);
 	free(vis);
 	u->message_error = error;
-	u->message_until = util_now_ms() + (error ? 10000 : 4000);
+	u->message_at = util_now_ms();
+	u->message_until = u->message_at + (error ? 10000 : 4000);
 }
 
 int ui_animating(void)

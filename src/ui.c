@@ -411,6 +411,10 @@ static void show_result(struct ui *u, const struct job *j)
 	if (j->state == JOB_FAILED)
 		ui_message(u, 1, "%s %s on %s: failed: %s", what, name, host,
 		    j->error != NULL ? j->error : "no reason given");
+	else if (u->message_error && util_now_ms() < u->message_until &&
+	    u->message_at >= j->created_ms)
+		;	/* a success never hides an error said since the job began
+		 * (a refusal among marked desktops): the events strip has it */
 	else if (j->state == JOB_CANCELLED)
 		ui_message(u, 0, "%s %s on %s: cancelled", what, name, host);
 	else

@@ -54,9 +54,10 @@ wait_screen 30 "^.$ga +running"
 keys "*" u
 wait_screen 5 "Start 2 desktops"
 keys y
+# the refusal stays on the status line while the other's job runs and ends
+wait_screen 5 "1 job started, 1 refused"
 wait_until 30 sh -c "[ \"\$(virsh -q -c $LAB_URI_2 domstate $gb)\" = running ]" ||
 	{ screen >&2; fail "the refusal of one stopped the other"; }
-wait_screen 5 "1 job started, 1 refused"
 info "one refused, the other started"
 keys q
 wait_until 5 on_screen "HVDECK-EXITED|Quit anyway" || fail "q did nothing"
