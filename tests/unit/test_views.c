@@ -98,15 +98,7 @@ static void desktop_in(unsigned host, const char *uuid, const char *name,
 static void desktop(unsigned host, const char *uuid, const char *name,
     const char *disk)
 {
-	struct xml_domain x;
-
-	memset(&x, 0, sizeof x);
-	x.vcpus = 2;
-	x.memory_kib = 2 << 20;
-	x.ndisks = 1;
-	x.disks = xcalloc(1, sizeof *x.disks);
-	x.disks[0].source = xstrdup(disk);
-	model_desktop_seen(host, uuid, name, DS_RUNNING, 1, 1, &x);
+	desktop_in(host, uuid, name, disk, DS_RUNNING);
 }
 
 static int setup(void **state)
