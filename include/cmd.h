@@ -18,6 +18,17 @@
 
 struct ui;
 
+/* Options of a command are declared in its entry's args, the usage text
+ * itself: "[--port N]" takes a value, "[--yes]" is a flag. */
+#define CMD_OPTS_MAX 16
+struct cmd_opts {
+	int n;
+	struct {
+		char name[32];          /* "port" */
+		const char *value;      /* into the words; "" for a flag */
+	} v[CMD_OPTS_MAX];
+};
+
 /* Where an entry may run and how it is shown. */
 enum cmd_flag {
 	CMD_CLI = 1 << 0,       /* `hvdeck NAME ...` */
@@ -37,8 +48,11 @@ struct cmd_ctx {
 	struct ui *ui;                 /* NULL on the command line */
 	const struct config *cfg;      /* command line */
 	const struct cli_options *cli; /* command line */
+	const struct cmd_opts *opts;   /* its options (NULL: none) */
 	int read_only;
 	int status;                    /* command line: the exit status */
+	void *result;                  /* an exec may leave an object for the
+	                                * caller that ran it (a form) */
 };
 
 struct cmd_entry;
@@ -78,6 +92,21 @@ void cmd_free_words(char **words);
  * the table. */
 const struct cmd_entry *cmd_parse(char **words, int nwords, unsigned where,
     int *nargs, char ***args, char **cause);
+
+/* Move the command options ("--name VALUE", "--name=VALUE", "--flag")
+ * that any entry declares out of words[0..*nwords) into *o, keeping the
+ * other words in order; names listed in globals (NULL-terminated, may be
+ * NULL) are left in place for the caller's own parser. Scanning stops at
+ * "--" (removed). Returns 0, or -1 with *cause: a value missing, too many
+ * options. */
+int cmd_take_options(int *nwords, char **words, const char *const *globals,
+    struct cmd_opts *o, char **cause);
+/* 0 when e declares every option in o; else -1 with *cause naming the
+ * first it does not take and e's usage. */
+int cmd_check_options(const struct cmd_entry *e, const struct cmd_opts *o,
+    char **cause);
+/* The value of an option ("" for a flag), NULL when not given. */
+const char *cmd_opt(const struct cmd_opts *o, const char *name);
 
 /* Check read-only, then run e. Returns 0 or -1 with *cause. */
 int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,

@@ -18,6 +18,8 @@ struct config_host {
 	char *uri;               /* any libvirt URI */
 	enum host_role role;     /* default ROLE_MIXED */
 	char *migration_address; /* NULL when not set */
+	int maintenance;         /* 1: no new desktops, derivations or
+	                          * migrations go to it (saved; H4 loads it) */
 	int transient;           /* 1: added by -H for this run, never saved */
 };
 
@@ -79,6 +81,22 @@ int config_add_cli_host(struct config *cfg, const char *arg, char **cause);
  * non-empty). Copies the strings. Returns 0 or -1 with *cause. */
 int config_add_host(struct config *cfg, const char *name, const char *uri,
     enum host_role role, const char *migration_address, char **cause);
+
+/* The host called name, NULL if none. */
+struct config_host *config_find_host(struct config *cfg, const char *name);
+/* Remove the host called name. Returns 0, or -1 with *cause when there is
+ * none. */
+int config_remove_host(struct config *cfg, const char *name, char **cause);
+
+/* Change the file at path and nothing else: load it afresh (a missing file
+ * is an empty config), let fn change that copy (fn returns 0, or -1 with
+ * *cause), save it atomically. When the load, fn or the save fails the
+ * file is left byte-for-byte as it was. The running console's own config
+ * is not touched: the caller updates the model. Returns 0 or -1 with
+ * *cause (caller frees). */
+int config_edit(const char *path,
+    int (*fn)(struct config *cfg, void *arg, char **cause), void *arg,
+    char **cause);
 
 const char *config_role_name(enum host_role role);
 /* "hypervisor" | "disk" | "mixed" -> role; returns 0 or -1. */

@@ -278,6 +278,128 @@ const struct cmd_entry *cmd_parse(char **words, int nwords, unsigned where,
 	return e;
 }
 
+/* ---- options ---- */
+
+/* Whether args declares --name, and whether it takes a value: the
+ * declaration "--name" is followed by a space or '=' and a metavariable. */
+static int declares(const char *args, const char *name, int *has_arg)
+{
+	size_t len = strlen(name);
+	const char *p;
+
+	for (p = strstr(args, "--"); p != NULL; p = strstr(p + 2, "--")) {
+		if (strncmp(p + 2, name, len) != 0 ||
+		    (p[2 + len] != '\0' && p[2 + len] != ' ' &&
+		    p[2 + len] != '=' && p[2 + len] != ']'))
+			continue;
+		*has_arg = p[2 + len] == ' ' || p[2 + len] == '=';
+		return 1;
+	}
+	return 0;
+}
+
+/* Some entry declares --name. */
+static int any_declares(const char *name, int *has_arg)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (declares(commands[i].args, name, has_arg))
+			return 1;
+	return 0;
+}
+
+static int listed(const char *const *names, const char *name)
+{
+	for (; names != NULL && *names != NULL; names++)
+		if (strcmp(*names, name) == 0)
+			return 1;
+	return 0;
+}
+
+int cmd_take_options(int *nwords, char **words, const char *const *globals,
+    struct cmd_opts *o, char **cause)
+{
+	int i, out = 0, has_arg;
+	char name[32];
+	const char *eq;
+	size_t len;
+
+	memset(o, 0, sizeof *o);
+	for (i = 0; i < *nwords; i++) {
+		const char *w = words[i];
+
+		if (strcmp(w, "--") == 0) {	/* the rest are arguments */
+			for (i++; i < *nwords; i++)
+				words[out++] = words[i];
+			break;
+		}
+		eq = strchr(w, '=');
+		len = eq != NULL ? (size_t)(eq - w) : strlen(w);
+		if (strncmp(w, "--", 2) != 0 || len - 2 >= sizeof name ||
+		    len <= 2) {
+			words[out++] = words[i];
+			continue;
+		}
+		memcpy(name, w + 2, len - 2);
+		name[len - 2] = '\0';
+		if (listed(globals, name) || !any_declares(name, &has_arg)) {
+			words[out++] = words[i];
+			continue;
+		}
+		if (o->n == CMD_OPTS_MAX) {
+			*cause = xstrdup("too many options");
+			return -1;
+		}
+		snprintf(o->v[o->n].name, sizeof o->v[o->n].name, "%s", name);
+		if (!has_arg && eq != NULL) {
+			*cause = xasprintf("option '--%s' takes no value", name);
+			return -1;
+		}
+		if (has_arg && eq != NULL)
+			o->v[o->n].value = eq + 1;
+		else if (has_arg && i + 1 < *nwords)
+			o->v[o->n].value = words[++i];
+		else if (has_arg) {
+			*cause = xasprintf("option '--%s' needs a value", name);
+			return -1;
+		} else
+			o->v[o->n].value = "";
+		o->n++;
+	}
+	*nwords = out;
+	words[out] = NULL;
+	return 0;
+}
+
+int cmd_check_options(const struct cmd_entry *e, const struct cmd_opts *o,
+    char **cause)
+{
+	int i, has_arg;
+	char *usage;
+
+	for (i = 0; o != NULL && i < o->n; i++) {
+		if (declares(e->args, o->v[i].name, &has_arg))
+			continue;
+		usage = cmd_usage(e);
+		*cause = xasprintf("%s does not take --%s (%s)", e->name,
+		    o->v[i].name, usage);
+		free(usage);
+		return -1;
+	}
+	return 0;
+}
+
+const char *cmd_opt(const struct cmd_opts *o, const char *name)
+{
+	int i;
+
+	for (i = 0; o != NULL && i < o->n; i++)
+		if (strcmp(o->v[i].name, name) == 0)
+			return o->v[i].value;
+	return NULL;
+}
+
 int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause)
 {
@@ -297,18 +419,29 @@ int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 int cmd_run_line(struct cmd_ctx *c, const char *line, unsigned where,
     char **cause)
 {
-	char **words, **args;
-	int n = cmd_split(line, &words), nargs, rc = -1;
+	char **all, **words, **args;
+	int n = cmd_split(line, &all), nargs, rc = -1;
 	const struct cmd_entry *e;
+	const struct cmd_opts *saved = c->opts;
+	struct cmd_opts opts;
 
 	if (n == 0) {	/* an empty `:` line does nothing */
-		cmd_free_words(words);
+		cmd_free_words(all);
 		return 0;
 	}
-	e = cmd_parse(words, n, where, &nargs, &args, cause);
-	if (e != NULL)
+	/* cmd_take_options drops option words from the array: keep them all
+	 * to free */
+	words = xreallocarray(NULL, (size_t)n + 1, sizeof *words);
+	memcpy(words, all, ((size_t)n + 1) * sizeof *words);
+	if (cmd_take_options(&n, words, NULL, &opts, cause) == 0 &&
+	    (e = cmd_parse(words, n, where, &nargs, &args, cause)) != NULL &&
+	    cmd_check_options(e, &opts, cause) == 0) {
+		c->opts = &opts;
 		rc = cmd_exec_entry(c, e, nargs, args, cause);
-	cmd_free_words(words);
+		c->opts = saved;
+	}
+	free(words);
+	cmd_free_words(all);
 	return rc;
 }
 

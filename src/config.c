@@ -191,6 +191,13 @@ static char *check_migration_address(const char *addr)
 	return msg;
 }
 
+static void free_host(struct config_host *h)
+{
+	free(h->name);
+	free(h->uri);
+	free(h->migration_address);
+}
+
 static void append_host(struct config *cfg, const char *name, const char *uri,
     enum host_role role, const char *migration_address)
 {
@@ -203,6 +210,7 @@ static void append_host(struct config *cfg, const char *name, const char *uri,
 	h->uri = xstrdup(uri);
 	h->role = role;
 	h->migration_address = xstrdup(migration_address);
+	h->maintenance = 0;
 	h->transient = 0;
 }
 
@@ -805,6 +813,51 @@ int config_add_host(struct config *cfg, const char *name, const char *uri,
 	return 0;
 }
 
+struct config_host *config_find_host(struct config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nhosts; i++)
+		if (strcmp(cfg->hosts[i].name, name) == 0)
+			return &cfg->hosts[i];
+	return NULL;
+}
+
+int config_remove_host(struct config *cfg, const char *name, char **cause)
+{
+	struct config_host *h = config_find_host(cfg, name);
+	size_t i;
+
+	if (h == NULL) {
+		char *vis = text_visible(name);
+
+		*cause = xasprintf("no host called '%s' in the configuration",
+		    vis);
+		free(vis);
+		return -1;
+	}
+	i = (size_t)(h - cfg->hosts);
+	free_host(h);
+	memmove(h, h + 1, (cfg->nhosts - i - 1) * sizeof *h);
+	cfg->nhosts--;
+	return 0;
+}
+
+int config_edit(const char *path,
+    int (*fn)(struct config *cfg, void *arg, char **cause), void *arg,
+    char **cause)
+{
+	struct config c;
+	int rc = -1;
+
+	config_defaults(&c, path);
+	if (config_load(&c, 1, cause) == 0 && fn(&c, arg, cause) == 0 &&
+	    config_save(&c, cause) == 0)
+		rc = 0;
+	config_free(&c);
+	return rc;
+}
+
 const char *config_role_name(enum host_role role)
 {
 	if ((unsigned)role >= NROLES)
@@ -865,11 +918,8 @@ void config_free(struct config *cfg)
 
 	if (cfg == NULL)
 		return;
-	for (i = 0; i < cfg->nhosts; i++) {
-		free(cfg->hosts[i].name);
-		free(cfg->hosts[i].uri);
-		free(cfg->hosts[i].migration_address);
-	}
+	for (i = 0; i < cfg->nhosts; i++)
+		free_host(&cfg->hosts[i]);
 	free(cfg->hosts);
 	for (i = 0; i < NSETTINGS; i++) {
 		s = &settings[i];

@@ -53,6 +53,7 @@ struct args {
 	const char *log_file;
 	struct cli_options cli;
 	struct ui_options ui;
+	struct cmd_opts opts;   /* the command's own options */
 };
 
 static int parse_int(const char *s, int min, int max, int *out)
@@ -86,9 +87,25 @@ static const struct option long_options[] = {
 
 /* Options may stand before or after the command (`hvdeck dump --json`).
  * Returns -1 to exit 0 (help/version), 1 on a usage error, 0 to go on. */
-static int parse_args(int argc, char **argv, struct args *a)
+static int parse_args(int *argcp, char **argv, struct args *a)
 {
-	int c;
+	int c, argc;
+	size_t i, n = sizeof long_options / sizeof long_options[0] - 1;
+	const char **globals = xcalloc(n + 1, sizeof *globals);
+	char *cause = NULL;
+
+	/* the options of commands (declared in the command table) come out
+	 * first, so getopt sees only hvdeck's own */
+	for (i = 0; i < n; i++)
+		globals[i] = long_options[i].name;
+	c = cmd_take_options(argcp, argv, globals, &a->opts, &cause);
+	free(globals);
+	if (c < 0) {
+		fprintf(stderr, "hvdeck: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	argc = *argcp;
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":c:H:rt:Vh", long_options, NULL)) != -1) {
@@ -183,12 +200,23 @@ int main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	memset(&a, 0, sizeof a);
-	rc = parse_args(argc, argv, &a);
+	rc = parse_args(&argc, argv, &a);
 	if (rc != 0) {
 		free(a.hosts);
 		return rc < 0 ? 0 : EXIT_USAGE;
 	}
 	command = parse_command(argc, argv, &nargs, &cargs, &bad);
+	if (!bad && a.opts.n > 0 && (command == NULL ||
+	    cmd_check_options(command, &a.opts, &cause) < 0)) {
+		if (command == NULL)
+			fprintf(stderr, "hvdeck: option '--%s' belongs to a command "
+			    "(try --help)\n", a.opts.v[0].name);
+		else
+			fprintf(stderr, "hvdeck: %s\n", cause);
+		free(cause);
+		cause = NULL;
+		bad = 1;
+	}
 	if (bad) {
 		free(a.hosts);
 		return EXIT_USAGE;
@@ -196,6 +224,7 @@ int main(int argc, char **argv)
 	memset(&ctx, 0, sizeof ctx);
 	ctx.read_only = a.cli.read_only;
 	ctx.cli = &a.cli;
+	ctx.opts = &a.opts;
 	if (command != NULL && (command->flags & CMD_NO_CONFIG)) {
 		free(a.hosts);
 		if (cmd_exec_entry(&ctx, command, nargs, cargs, &cause) < 0) {

@@ -317,10 +317,49 @@ static void test_console_lines_alike(void **state)
 	panes_free(u.panes);
 }
 
+/* Command options come out of the words wherever they stand; globals
+ * stay for main's getopt; an entry refuses options it does not declare. */
+static void test_options(void **state)
+{
+	char a0[] = "watch", a1[] = "--json", a2[] = "--stats", a3[] = "--",
+	    a4[] = "--json";
+	char *w[] = { a0, a1, a2, a3, a4, NULL };
+	const char *const globals[] = { "stats", NULL };
+	struct cmd_opts o;
+	char *cause = NULL;
+	int n = 5;
+
+	(void)state;
+	assert_int_equal(cmd_take_options(&n, w, globals, &o, &cause), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(w[0], "watch");
+	assert_string_equal(w[1], "--stats");   /* a global: left in place */
+	assert_string_equal(w[2], "--json");    /* after "--": an argument */
+	assert_int_equal(o.n, 1);
+	assert_string_equal(cmd_opt(&o, "json"), "");
+	assert_null(cmd_opt(&o, "stats"));
+	assert_int_equal(cmd_check_options(cmd_find("watch"), &o, &cause), 0);
+	assert_int_equal(cmd_check_options(cmd_find("list-keys"), &o, &cause), -1);
+	assert_string_equal(cause,
+	    "list-keys does not take --json (usage: list-keys)");
+	free(cause);
+	cause = NULL;
+	{
+		char b0[] = "dump", b1[] = "--json=yes";
+		char *v[] = { b0, b1, NULL };
+
+		n = 2;
+		assert_int_equal(cmd_take_options(&n, v, NULL, &o, &cause), -1);
+		assert_string_equal(cause, "option '--json' takes no value");
+		free(cause);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_argument_rules),
 		cmocka_unit_test(test_unknown_and_wrong_place),
 		cmocka_unit_test(test_read_only_refusal),
