@@ -56,6 +56,18 @@ struct hostadd {
 
 /* ---- shared state ---- */
 
+/* A CLOCK_MONOTONIC time ms from now, for the condition variables. */
+static void deadline_in(struct timespec *ts, int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
 static void put(struct hostadd *ha)
 {
 	int last, i;
@@ -111,12 +123,7 @@ static int ask(struct hostadd *ha, enum hostadd_state st, const char *text,
 {
 	int ok;
 
-	pthread_mutex_lock(&ha->lock);
-	ha->state = st;
-	util_set_str(&ha->text, text);
-	pthread_cond_broadcast(&ha->cond);
-	pthread_mutex_unlock(&ha->lock);
-	model_wake();
+	set_state(ha, st, text);
 	pthread_mutex_lock(&ha->lock);
 	while (!*answered && !ha->cancelled)
 		pthread_cond_wait(&ha->cond, &ha->lock);
@@ -781,25 +788,6 @@ static char *make_uri(struct hostadd *ha, char **cause)
 	return uri;
 }
 
-static int refuse_prompts(virConnectCredentialPtr cred, unsigned int ncred,
-    void *cbdata)
-{
-	(void)cred;
-	(void)ncred;
-	(void)cbdata;
-	return -1;
-}
-
-static int cred_types[] = {
-	VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE, VIR_CRED_ECHOPROMPT,
-	VIR_CRED_NOECHOPROMPT,
-};
-
-static virConnectAuth no_prompts = {
-	cred_types, sizeof cred_types / sizeof cred_types[0], refuse_prompts,
-	NULL,
-};
-
 /* virConnectOpen can hang on a host that answers SSH but whose libvirt
  * does not: it runs on a thread of its own, waited on with a deadline;
  * one given up on closes its connection itself if it ever returns. */
@@ -832,7 +820,8 @@ static void opener_put(struct opener *o)
 static void *opener_main(void *arg)
 {
 	struct opener *o = arg;
-	virConnectPtr c = virConnectOpenAuth(o->uri, &no_prompts, 0);
+	virConnectPtr c = virConnectOpenAuth(o->uri,
+	    host_no_prompt_auth(), 0);
 	const char *err = c == NULL ? virGetLastErrorMessage() : NULL;
 
 	pthread_mutex_lock(&o->lock);
@@ -875,12 +864,7 @@ static virConnectPtr open_libvirt(struct hostadd *ha, const char *uri,
 	pthread_attr_destroy(&tattr);
 	pthread_mutex_lock(&o->lock);
 	while (!o->done && util_now_ms() < deadline && !cancelled(ha)) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += 200 * 1000000L;	/* look at cancel now and then */
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
+		deadline_in(&ts, 200);	/* look at cancel now and then */
 		pthread_cond_timedwait(&o->cond, &o->lock, &ts);
 	}
 	if (o->done && o->conn != NULL) {
@@ -1141,13 +1125,7 @@ enum hostadd_state hostadd_wait(struct hostadd *ha, int timeout_ms)
 	struct timespec ts;
 	enum hostadd_state st;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += timeout_ms / 1000;
-	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
+	deadline_in(&ts, timeout_ms);
 	pthread_mutex_lock(&ha->lock);
 	while (ha->state == HOSTADD_RUNNING &&
 	    pthread_cond_timedwait(&ha->cond, &ha->lock, &ts) == 0)
