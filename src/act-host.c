@@ -569,7 +569,7 @@ static size_t step(struct hostadd *ha, const char *fmt, ...)
 static int install_key(struct hostadd *ha, struct sshc *s, char **cause)
 {
 	size_t i = step(ha, "log in as %s with a password", ha->user);
-	char *pw, *why;
+	char *pw;
 	int rc, added;
 
 	checklist_set(ha->cl, i, CHECK_RUNNING, NULL);
@@ -583,11 +583,10 @@ static int install_key(struct hostadd *ha, struct sshc *s, char **cause)
 	rc = sshc_auth_password(s, pw, cause);
 	wipe(pw);
 	if (rc != 0) {
-		why = *cause;
-		*cause = rc < 0 ? xstrdup(why != NULL ? why : "failed") :
-		    xasprintf("wrong password for %s@%s%s%s", ha->user,
-		    ha->address, why != NULL ? ": " : "", why != NULL ? why : "");
-		free(why);
+		/* libssh's layer says which: wrong, or no password logins */
+		if (*cause == NULL)
+			*cause = rc > 0 ? xasprintf("wrong password for %s@%s",
+			    ha->user, ha->address) : xstrdup("login failed");
 		checklist_set(ha->cl, i, CHECK_FAIL, "%s", *cause);
 		return -1;
 	}
