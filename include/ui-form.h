@@ -5,7 +5,7 @@
  * A form is a title, labelled fields, a checklist area (a running action's
  * steps, live, see checklist.h) and one message line. Keys: Tab / Down
  * next field, Shift-Tab / Up previous field (a choice field takes Up/Down
- * itself: Left/Right... see the man page), Enter submits, Esc cancels.
+ * itself, and Left/Right/Space; see form_key), Enter submits, Esc cancels.
  * Text and password fields are ui-edit.h line editors; a password is never
  * drawn (EDIT_PASSWORD), never kept in a history, and wiped when taken or
  * freed. Everything is drawn through theme slots.
@@ -59,7 +59,10 @@ void form_lock(struct form *f, const char *key, int locked);
 void form_lock_all(struct form *f, int locked);
 void form_focus(struct form *f, const char *key);
 
-/* Values. Text of a text field (owned by f, valid until the next key). */
+/* Values. Text of a text or number field (owned by f, valid until the
+ * next key); "" for other kinds, a password included: it leaves only
+ * through form_take_password. form_number of a field that holds no
+ * integer is its minimum (form_validate has refused it by then). */
 const char *form_text(const struct form *f, const char *key);
 void form_set_text(struct form *f, const char *key, const char *s);
 size_t form_choice(const struct form *f, const char *key);
