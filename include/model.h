@@ -216,6 +216,11 @@ void model_tick(void);
 /* The worker's next connect attempt for an offline host (wall clock ms). */
 void model_host_retry_at(unsigned id, int64_t wall_ms);
 unsigned model_host_add(const struct config_host *ch);
+/* The operator changed a host's role or maintenance (the config file is
+ * the caller's): the pane and every later placement see it. Returns 0, or
+ * -1 when no host has that name. */
+int model_host_set_role(const char *name, enum host_role role);
+int model_host_set_maintenance(const char *name, int on);
 void model_host_set_state(unsigned id, enum host_state state, const char *error);
 
 struct host_facts {

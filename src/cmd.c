@@ -6,6 +6,7 @@
 #include "cmd.h"
 #include "act-domain.h"
 #include "act-pool.h"
+#include "cmd-role.h"
 #include "keys.h"
 #include "model.h"
 #include "ui.h"
@@ -69,6 +70,14 @@ static const struct cmd_entry commands[] = {
 	  "select the host, desktop, pool or volume called NAME (Tab completes)", exec_go, -1 },
 	{ "host", NULL, 1, 1, "NAME", CMD_LINE | RO | CMD_ARG_NAME | CMD_ARG_HOST,
 	  "select a hypervisor (like go)", exec_go, PANE_HOSTS },
+	{ "host role", NULL, 0, 2, "NAME hypervisor|disk|mixed",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST,
+	  "set a host's role and save it (console: default the selected host; without a role, a form)",
+	  cmd_role_exec_role, 0 },
+	{ "host maintenance", NULL, 0, 2, "NAME on|off",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST,
+	  "put a host in or out of maintenance and save it (console: without on|off, toggle after asking)",
+	  cmd_role_exec_maintenance, 0 },
 	{ "desktop", NULL, 1, 1, "NAME", DESKTOP_ARG | RO,
 	  "select a desktop (like go)", exec_go, PANE_DESKTOPS },
 	{ "desktop start", NULL, 0, 1, "[NAME]", DESKTOP_VERB,

@@ -25,8 +25,7 @@ static void add_keys(struct text *t, enum key_table kt)
 	for (i = 0; i < n; i++)
 		if (k[i].label != NULL)
 			text_add(t, SLOT_NORMAL, "  %-14s %s%s", k[i].label, keys_help(&k[i]),
-			    k[i].panes == KEYS_DESKTOPS ? " (desktops pane)" :
-			    k[i].panes == KEYS_HOSTS ? " (hypervisors pane)" : "");
+			    k[i].panes == KEYS_DESKTOPS ? " (desktops pane)" : "");
 }
 
 static void build(struct text *t, int read_only)
