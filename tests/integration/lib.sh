@@ -114,3 +114,42 @@ watch_all_online() {
 	[ "$(jq -r 'select(.kind == "host" and .object.state == "online") | .object.name' "$out" 2>/dev/null |
 	     sort -u | wc -l)" -eq "$LAB_NODES" ]
 }
+
+# ---- the lab's test user (lab.sh: a user with a password on node $LAB_USER_NODE) ----
+
+# lab_user_password: the test user's password, on stdout (for $(...) in the
+# test's own shell: never pass it to a program's argv or environment).
+lab_user_password() { cat "$LAB_USER_PASSWORD_FILE"; }
+
+# tui_type_secret [SECRET]: type SECRET (or, with no argument, stdin: e.g.
+# `tui_type_secret <"$LAB_USER_PASSWORD_FILE"`) into the console's pane. It
+# goes to tmux on stdin and is pasted from a buffer deleted at once, so it is
+# in no process's argv - neither hvdeck's nor tmux's (printf is a builtin).
+tui_type_secret() {
+	if [ $# -gt 0 ]; then
+		printf '%s' "$1" | tmx load-buffer -b hvsecret -
+	else
+		tmx load-buffer -b hvsecret -
+	fi || fail "tmux load-buffer failed"
+	tmx paste-buffer -d -b hvsecret -t hv || fail "tmux paste-buffer failed"
+}
+
+# node_host_key_fp NODE: "SHA256:..." of the node's current sshd host key
+# (changes with `lab.sh sshd-rekey NODE`).
+node_host_key_fp() {
+	ssh-keygen -lf "$LAB_DIR/node$1/ssh_host_ed25519_key.pub" -E sha256 | cut -d' ' -f2
+}
+
+# user_ssh CMD...: run CMD on the test user's node as the test user, logged
+# in by password (ssh reads it from an askpass script that cats the file, so
+# it is in no argv or environment); key login is not tried.
+user_ssh() {
+	local ap=$WORK/askpass
+	[ -x "$ap" ] || { printf '#!/bin/sh\nexec cat "%s"\n' "$LAB_USER_PASSWORD_FILE" >"$ap" && chmod 700 "$ap"; }
+	SSH_ASKPASS=$ap SSH_ASKPASS_REQUIRE=force ssh -F /dev/null \
+		-o UserKnownHostsFile="$LAB_KNOWN_HOSTS" -o GlobalKnownHostsFile=/dev/null \
+		-o StrictHostKeyChecking=yes -o PubkeyAuthentication=no \
+		-o PreferredAuthentications=password -o NumberOfPasswordPrompts=1 \
+		-o ConnectTimeout=10 -p "$(eval echo "\$LAB_SSH_PORT_$LAB_USER_NODE")" \
+		"$LAB_USER@127.0.0.1" "$@" </dev/null
+}
