@@ -411,7 +411,10 @@ EOF
 
 # ------------------------------------------------------------ test user ----
 # The node that has the test user (the last one of `up`), empty if none.
-user_node() { cat "$USER_NODE_FILE" 2>/dev/null; }
+user_node() {
+    local i; i=$(cat "$USER_NODE_FILE" 2>/dev/null)
+    case $i in [1-9]) echo "$i" ;; esac
+}
 is_user_node() { [ -n "$1" ] && [ "$1" = "$(user_node)" ]; }
 user_home() { echo "$(node_dir "$1")/home/$LAB_USER"; }
 # the node's copies of /etc/passwd, /etc/shadow, /etc/group (root-only dir)
@@ -456,9 +459,10 @@ make_test_user() {
 # remove_test_user: the user's files (its account entries live only in the
 # node's namespace, which ends with the holder).
 remove_test_user() {
-    local i; i=$(user_node)
+    local i d; i=$(user_node)
     if [ -n "$i" ]; then
-        rm -rf "$(accounts_dir "$i")" "$(node_dir "$i")/home"
+        d=$(node_dir "$i")
+        rm -rf "${d:?}/accounts" "${d:?}/home"
     fi
     rm -f "$USER_PASSWORD_FILE" "$USER_NODE_FILE" "$LAB_DIR/user-uid"
 }
@@ -750,7 +754,7 @@ lines_to_items() { ITEMS=(); local l; while read -r l; do [ -n "$l" ] && ITEMS+=
 cmd_down() {
     local nodes i rc=0 t0 what; t0=$(now)
     nodes=$(lab_nodes)
-    if [ -z "$nodes" ]; then echo "lab down: nothing in $LAB_DIR"; return 0; fi
+    if [ -z "$nodes" ]; then remove_test_user; echo "lab down: nothing in $LAB_DIR"; return 0; fi
     for i in $nodes; do clean_stale "$i"; done
 
     for i in $nodes; do destroy_guests "$i"; done
@@ -907,16 +911,20 @@ cmd_sshd_rekey() {
     rm -f "$d/ssh_host_ed25519_key.new" "$d/ssh_host_ed25519_key.new.pub"
     ssh-keygen -q -t ed25519 -N '' -C "hvdeck-lab-node$i" -f "$d/ssh_host_ed25519_key.new" ||
         die "ssh-keygen failed"
-    mv "$d/ssh_host_ed25519_key.new.pub" "$d/ssh_host_ed25519_key.pub" &&
-        mv "$d/ssh_host_ed25519_key.new" "$d/ssh_host_ed25519_key" || die "cannot replace the host key"
+    if ! mv "$d/ssh_host_ed25519_key.new.pub" "$d/ssh_host_ed25519_key.pub" ||
+       ! mv "$d/ssh_host_ed25519_key.new" "$d/ssh_host_ed25519_key"; then
+        die "cannot replace the host key"
+    fi
     lines_to_items < <(node_items "$i" sshd)
     stop_procs sshd record "${ITEMS[@]}" || die "node $i: sshd could not be stopped"
     rm -f "$(node_rec "$i" sshd)" "$d/sshd.pid"
     port=$(ssh_port "$i")
     kh=$(grep -v -F "[127.0.0.1]:$port " "$KNOWN_HOSTS")
-    { [ -z "$kh" ] || printf '%s\n' "$kh"
-      echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$d/ssh_host_ed25519_key.pub")"
-    } >"$KNOWN_HOSTS.tmp" && mv "$KNOWN_HOSTS.tmp" "$KNOWN_HOSTS" || die "cannot update $KNOWN_HOSTS"
+    if ! { [ -z "$kh" ] || printf '%s\n' "$kh"
+           echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$d/ssh_host_ed25519_key.pub")"
+         } >"$KNOWN_HOSTS.tmp" || ! mv "$KNOWN_HOSTS.tmp" "$KNOWN_HOSTS"; then
+        die "cannot update $KNOWN_HOSTS"
+    fi
     start_sshd "$i" || die "node $i: sshd did not start"
     wait_for "$i" sshd ssh_node "$i" true ||
         die "node $i: sshd does not answer (see $d/log/sshd.log)"

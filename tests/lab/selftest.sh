@@ -94,8 +94,9 @@ pw_ssh "$TMP/askpass" "root@$LAB_USER_NODE" true >/dev/null 2>&1 && fail "root l
 pw_ssh "$TMP/askpass" "$LAB_USER@1" true >/dev/null 2>&1 && fail "$LAB_USER exists on node 1"
 # by key, over libvirt's libssh transport: a throwaway key, removed after
 ssh-keygen -q -t ed25519 -N '' -C selftest -f "$TMP/userkey" || fail "ssh-keygen"
-install -d -m 700 -o "$LAB_USER_UID" -g "$LAB_USER_UID" "$LAB_USER_HOME/.ssh" &&
-    install -m 600 -o "$LAB_USER_UID" -g "$LAB_USER_UID" "$TMP/userkey.pub" "$LAB_USER_AUTHORIZED_KEYS" ||
+install -d -m 700 -o "$LAB_USER_UID" -g "$LAB_USER_UID" "$LAB_USER_HOME/.ssh" ||
+    fail "cannot make $LAB_USER_HOME/.ssh"
+install -m 600 -o "$LAB_USER_UID" -g "$LAB_USER_UID" "$TMP/userkey.pub" "$LAB_USER_AUTHORIZED_KEYS" ||
     fail "cannot authorize a key for $LAB_USER"
 port=LAB_SSH_PORT_$LAB_USER_NODE
 out=$(virsh -q -c "qemu+libssh://$LAB_USER@127.0.0.1:${!port}/system?keyfile=$TMP/userkey&known_hosts=$LAB_KNOWN_HOSTS&sshauth=privkey&no_verify=0" \
