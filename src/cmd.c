@@ -6,6 +6,7 @@
 #include "cmd.h"
 #include "act-domain.h"
 #include "act-pool.h"
+#include "cli-host-list.h"
 #include "cmd-audit.h"
 #include "cmd-role.h"
 #include "keys.h"
@@ -55,6 +56,9 @@ static const struct cmd_entry commands[] = {
 	{ "watch", NULL, 0, 0, "[--json] [--stats]", CMD_CLI | RO,
 	  "follow the cluster until interrupted: one line per event, or with --json one JSON line per model change",
 	  exec_watch, 0 },
+	{ "host list", NULL, 0, 0, "[--json]", CMD_CLI | RO,
+	  "the configured hosts: name, role, maintenance, state (connecting like dump) and URI",
+	  cli_host_list_exec, 0 },
 	{ "list-commands", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
 	  "print every command: where it runs, its arguments and help", exec_list_commands, 0 },
 	{ "list-keys", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
