@@ -210,21 +210,17 @@ void cmd_audit_done(struct cmd_audit *a, int rc, int status,
     const char *cause)
 {
 	const char *result = NULL;
-	int jobs;
 
 	if (a == NULL)
 		return;
 	current = a->saved;
 	pthread_mutex_lock(&lock);
-	jobs = a->jobs;
-	pthread_mutex_unlock(&lock);
 	/* refused: the checks said no before anything happened */
 	if (rc < 0)
-		result = jobs > 0 ? "failed" : "refused";
-	else if (status == 2)
-		result = "refused";
-	else if (status != 0)
-		result = "failed";
+		result = a->jobs > 0 ? "failed" : "refused";
+	else if (status != 0 && a->severity == 0)	/* nothing said why */
+		result = status == 2 ? "refused" : "failed";
+	pthread_mutex_unlock(&lock);
 	unref(a, result, cause);
 }
 

@@ -221,6 +221,18 @@ static int exec_ok(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	return 0;
 }
 
+/* The command line's way: a refusal noted, the exit status 1. */
+static int exec_note(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	(void)e; (void)argc; (void)argv; (void)cause;
+	cmd_audit_note("refused", "no desktop named vm9");
+	c->status = 1;
+	return 0;
+}
+
+static const struct cmd_entry e_note = { "desktop start", NULL, 0, 1,
+	"[NAME]", CMD_CLI, "", exec_note, 0 };
 static const struct cmd_entry e_job = { "desktop start", NULL, 0, 1, "[NAME]",
 	CMD_CLI, "", exec_job, 0 };
 static const struct cmd_entry e_refuse = { "desktop start", NULL, 0, 1,
@@ -299,8 +311,11 @@ static void test_refused_and_read_only(void **state)
 	cause = NULL;
 	assert_int_equal(run(&e_read, NULL, 0, &cause), 0);
 	assert_int_equal(run(&e_read, NULL, 1, &cause), 0);
+	assert_int_equal(run(&e_note, "vm9", 0, &cause), 0);
 	n = lines(&v);
-	assert_int_equal(n, 4);         /* dump wrote nothing */
+	assert_int_equal(n, 6);         /* dump wrote nothing */
+	assert_non_null(strstr(v[5], "\"result\":\"refused\",\"error\":"
+	    "\"no desktop named vm9\"}"));
 	assert_non_null(strstr(v[1], "\"result\":\"refused\",\"error\":"
 	    "\"cannot start vm1: it is already running\"}"));
 	assert_non_null(strstr(v[3], "\"result\":\"refused\",\"error\":"
