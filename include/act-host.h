@@ -54,8 +54,9 @@ int hostadd_new(const struct hostadd_req *r, struct hostadd **out,
     char **cause);
 /* Start its job. Returns 0 with *job, or -1 with *cause. */
 int hostadd_start(struct hostadd *ha, unsigned *job, char **cause);
-/* The state; *text (caller frees, may be NULL): the question (key type
- * and SHA256 fingerprint) or the error. */
+/* The state; *text (caller frees, may be NULL): NEED_KEY the key
+ * ("ED25519 key SHA256:..."), NEED_PASSWORD the question ("Password for
+ * USER@ADDRESS:"), FAILED the error. */
 enum hostadd_state hostadd_state(struct hostadd *ha, char **text);
 /* Answer NEED_KEY (0 refuses: the add fails, nothing written). */
 void hostadd_key(struct hostadd *ha, int accept);

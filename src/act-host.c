@@ -479,7 +479,11 @@ static struct sshc *connect_checked(struct hostadd *ha, size_t st_conn,
 		    "nothing replaced (a legitimate change: hvdeck host rekey)",
 		    ha->address, ha->port, type, k.fingerprint, k.known_path,
 		    k.known_line);
-		goto fail;
+		checklist_set(ha->cl, st_host, CHECK_FAIL, "MISMATCH: %s %s is "
+		    "not the key of known_hosts line %d", type, k.fingerprint,
+		    k.known_line);
+		sshc_free(s);
+		return NULL;
 	}
 	if (ha->yes_fp != NULL && strcmp(ha->yes_fp, k.fingerprint) != 0) {
 		*cause = xasprintf("fingerprint mismatch: %s:%d offers %s key %s, "
@@ -498,8 +502,7 @@ static struct sshc *connect_checked(struct hostadd *ha, size_t st_conn,
 		goto fail;
 	}
 	if (ha->yes_fp == NULL) {
-		q = xasprintf("Accept %s key %s of %s:%d?", type, k.fingerprint,
-		    ha->address, ha->port);
+		q = xasprintf("%s key %s", type, k.fingerprint);
 		ha->key_answered = 0;
 		accept = ask(ha, HOSTADD_NEED_KEY, q, &ha->key_answered) &&
 		    ha->key_accept;
@@ -1082,13 +1085,22 @@ enum hostadd_state hostadd_state(struct hostadd *ha, char **text)
 	return st;
 }
 
+/* Lock held. The question is answered: no caller may see it again (and
+ * answer twice) before the job thread wakes. */
+static void answered(struct hostadd *ha)
+{
+	ha->state = HOSTADD_RUNNING;
+	util_set_str(&ha->text, NULL);
+	pthread_cond_broadcast(&ha->cond);
+}
+
 void hostadd_key(struct hostadd *ha, int accept)
 {
 	pthread_mutex_lock(&ha->lock);
 	if (ha->state == HOSTADD_NEED_KEY && !ha->key_answered) {
 		ha->key_accept = accept != 0;
 		ha->key_answered = 1;
-		pthread_cond_broadcast(&ha->cond);
+		answered(ha);
 	}
 	pthread_mutex_unlock(&ha->lock);
 }
@@ -1099,7 +1111,7 @@ void hostadd_password(struct hostadd *ha, const char *pw)
 	if (ha->state == HOSTADD_NEED_PASSWORD && !ha->pw_answered) {
 		ha->password = pw != NULL ? xstrdup(pw) : NULL;
 		ha->pw_answered = 1;
-		pthread_cond_broadcast(&ha->cond);
+		answered(ha);
 	}
 	pthread_mutex_unlock(&ha->lock);
 }
@@ -1140,16 +1152,21 @@ enum hostadd_state hostadd_wait(struct hostadd *ha, int timeout_ms)
 
 void hostadd_free(struct hostadd *ha)
 {
+	enum hostadd_state st;
 	unsigned job;
 	char *cause = NULL;
 
 	if (ha == NULL)
 		return;
 	job = hostadd_job(ha);
+	st = hostadd_state(ha, NULL);
 	if (job != 0 && !job_state_final(job_wait(job, 0))) {
-		cancel_hook(job, ha);	/* wakes a wait for an answer at once */
-		if (job_cancel(job, &cause) < 0)
-			free(cause);
+		/* settled: the job is returning, its outcome is its own */
+		if (st != HOSTADD_ADDED && st != HOSTADD_FAILED) {
+			cancel_hook(job, ha);	/* wakes a question at once */
+			if (job_cancel(job, &cause) < 0)
+				free(cause);
+		}
 		job_wait(job, FREE_WAIT_MS);
 	}
 	put(ha);	/* a job still running keeps its own reference */

@@ -136,13 +136,14 @@ static void tty_write(int fd, const char *s)
 	free(vis);
 }
 
-static int ask_key(int tty, struct hostadd *ha, const char *question)
+static int ask_key(int tty, struct hostadd *ha, const char *key)
 {
 	char line[16];
 	int yes;
 
-	tty_write(tty, question);
-	tty_write(tty, " Type yes: ");
+	tty_write(tty, "Accept ");
+	tty_write(tty, key);
+	tty_write(tty, "? Type yes: ");
 	yes = read_line(tty, line, sizeof line) >= 0 &&
 	    strcmp(line, "yes") == 0;
 	hostadd_key(ha, yes);
@@ -231,9 +232,9 @@ static int follow(struct hostadd *ha, int tty)
 		if (st == HOSTADD_NEED_KEY && tty >= 0) {
 			ask_key(tty, ha, text);
 		} else if (st == HOSTADD_NEED_KEY) {
-			say(stderr, "hvdeck: %s: no terminal to ask; pass "
-			    "--yes-fingerprint with the fingerprint you expect",
-			    text);
+			say(stderr, "hvdeck: unknown host %s: no terminal to "
+			    "ask; pass --yes-fingerprint with the fingerprint "
+			    "you expect", text);
 			hostadd_key(ha, 0);
 		} else if (st == HOSTADD_NEED_PASSWORD && tty >= 0) {
 			ask_password(tty, ha, text);

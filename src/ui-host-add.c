@@ -96,6 +96,17 @@ static void show_error(struct form *f, const char *cause)
 	form_set_message(f, cause);
 }
 
+/* "Accept ED25519 SHA256:...? y/n": the word "key" left out so that it
+ * fits a form's message line (72 cells) whole. Caller frees. */
+static char *key_question(const char *key)
+{
+	const char *sp = strstr(key, " key ");
+
+	if (sp == NULL)
+		return xasprintf("Accept %s? y/n", key);
+	return xasprintf("Accept %.*s%s? y/n", (int)(sp - key), key, sp + 4);
+}
+
 static int send_password(struct addform *af, struct form *f)
 {
 	char *pw = form_take_password(f, "password");
@@ -192,7 +203,7 @@ static int poll_add(struct ui *u, struct form *f, void *ctx)
 		form_set_message(f, "adding the host... (Esc cancels)");
 		break;
 	case HOSTADD_NEED_KEY:
-		msg = xasprintf("%s y/n", text);
+		msg = key_question(text);
 		form_set_message(f, msg);
 		free(msg);
 		break;
@@ -200,8 +211,8 @@ static int poll_add(struct ui *u, struct form *f, void *ctx)
 		form_show(f, "password", 1);
 		form_lock(f, "password", 0);
 		form_focus(f, "password");
-		msg = xasprintf("%s (hvdeck's key was refused: the password "
-		    "installs it, once; Enter sends it)", text);
+		/* hvdeck's key was refused: the password installs it */
+		msg = xasprintf("%s Enter sends it", text);
 		form_set_message(f, msg);
 		free(msg);
 		break;
@@ -265,9 +276,8 @@ static struct addform *open_form(struct ui *u, const struct hostadd_req *r)
 	struct form *f = form_new("Add a hypervisor");
 
 	form_add_text(f, "name", "Name", r != NULL ? r->name : NULL);
-	form_set_hint(f, "name", "as it shows in hvdeck");
 	form_add_text(f, "address", "Address", r != NULL ? r->address : NULL);
-	form_set_hint(f, "address", "host name or IP address");
+	form_set_hint(f, "address", "name or IP");
 	form_add_number(f, "port", "SSH port", 1, 65535,
 	    r != NULL && r->port > 0 ? r->port : 22);
 	form_set_hint(f, "port", "default 22");

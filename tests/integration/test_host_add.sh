@@ -39,9 +39,9 @@ keys Enter
 
 # the fingerprint, asked for on the message line
 fp=$(node_host_key_fp "$u")
-wait_screen 30 "Accept ED25519 key"
+wait_screen 30 "Accept ED25519 SHA256"
 snap
-on_screen "Accept ED25519 key $fp" || { screen >&2; fail "the question does not show $fp"; }
+screen | grep -qF "Accept ED25519 $fp? y/n" || { screen >&2; fail "the question does not show $fp"; }
 on_screen "connect 127.0.0.1:$port" || { screen >&2; fail "the checklist does not show the connect step"; }
 keys y
 # hvdeck's key is refused (not installed yet): the password field

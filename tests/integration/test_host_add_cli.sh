@@ -9,7 +9,7 @@
 
 u=${LAB_USER_NODE:-$LAB_NODES}
 [ "$u" -ne 1 ] || fail "needs 2 nodes"
-port=$(sed -n 's/.*@127.0.0.1:\([0-9]*\)\/.*/\1/p' <<<"$LAB_SSH_URI_1")
+port=$LAB_SSH_PORT_1
 [ -n "$port" ] || fail "no ssh port for node 1"
 export XDG_CONFIG_HOME=$WORK/xdg XDG_STATE_HOME=$WORK/state
 uri_u=LAB_URI_$u
@@ -34,7 +34,7 @@ expect() {	# STATUS WORDS COMMAND...
 expect 2 "usage" add "$conf" hvroot
 expect 2 "not a port" add "$conf" hvroot 127.0.0.1 --port 0
 expect 2 "not hypervisor, disk or mixed" add "$conf" hvroot 127.0.0.1 --role boss
-expect 2 "does not take --stats" add "$conf" hvroot 127.0.0.1 --stats
+expect 2 "unknown option" add "$conf" hvroot 127.0.0.1 --force
 expect 2 "already in use" add "$conf" hvu 127.0.0.1 --port "$port"
 cmp -s "$conf" "$WORK/conf.orig" || fail "bad usage changed the config"
 
