@@ -75,16 +75,31 @@ snap
 keys Escape
 wait_until 5 sh -c "! tmux -S '$TMUX_SOCKET' capture-pane -p -t hv | grep -q 'Add a hypervisor'" ||
 	fail "Esc did not close the form"
-# the same address and port under another name: refused by the check step
-keys a
-wait_screen 5 "Add a hypervisor"
-keys -l "hvsame"; keys Tab; keys -l "localhost"; keys Tab
-keys C-u; keys -l "$port"; keys Tab; keys C-u; keys -l "$LAB_USER"
+# the same address and port under another name, from the : line (it
+# opens the form filled in and runs it): refused by the check step
+keys :
+keys -l "host add hvsame localhost --port $port --user $LAB_USER"
 keys Enter
 wait_screen 30 "is already host hvnew"
+on_screen "Add a hypervisor" || { screen >&2; fail ":host add showed no form"; }
 snap
 keys Escape
 cmp -s "$conf" "$WORK/conf.added" || fail "a refused add changed the config"
+
+# Esc while the add waits for an answer: cancelled, nothing written
+keys a
+wait_screen 5 "Add a hypervisor"
+keys -l "hvesc"; keys Tab; keys -l "127.0.0.1"; keys Tab
+keys C-u; keys -l "$LAB_SSH_PORT_1"
+keys Enter
+wait_screen 30 "Accept ED25519 SHA256"
+keys Escape
+wait_until 5 sh -c "! tmux -S '$TMUX_SOCKET' capture-pane -p -t hv | grep -q 'Add a hypervisor'" ||
+	fail "Esc did not close the running form"
+wait_screen 10 "adding host hvesc cancelled|add.*hvesc.*cancelled"
+cmp -s "$conf" "$WORK/conf.added" || fail "a cancelled add changed the config"
+grep -q "127.0.0.1\]:$LAB_SSH_PORT_1 " "$XDG_CONFIG_HOME/hvdeck/known_hosts" &&
+	fail "a key that was not accepted is in known_hosts"
 
 # a restart: hvnew comes online by hvdeck's key alone
 keys q
@@ -104,4 +119,7 @@ for f in "$screens" "$WORK/hvdeck.log" "$conf" "$XDG_STATE_HOME"/hvdeck/* "$XDG_
 	grep -qF -- "$pw" "$f" && fail "the password is in $f"
 done
 [ -s "$WORK/hvdeck.log" ] || fail "no log written"
+audit=$XDG_STATE_HOME/hvdeck/audit.log
+grep -q '"command":"host add","target":"hvnew 127.0.0.1","result":"ok"' "$audit" ||
+	fail "no audit line for the add: $(cat "$audit")"
 pass "added $LAB_USER@127.0.0.1:$port by password, key installed once, online after a restart"
