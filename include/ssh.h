@@ -118,6 +118,8 @@ int sshc_exec(struct sshc *s, const char *command, char **out,
  * idempotent (no second identical line), ~/.ssh made 0700 and the file
  * 0600 when missing. *added: 1 when a line was added, 0 when present. */
 int sshc_install_key(struct sshc *s, int *added, char **cause);
+/* s quoted for a POSIX shell ('it'\''s'). Caller frees. */
+char *sshc_shell_quote(const char *s);
 
 /* ---- pre-flight (preflight.c) ---- */
 /* A storage path another host of the cluster already has for a shared
@@ -135,5 +137,12 @@ struct preflight_path {
  * steps (warnings do not count), or -1 with *cause when the session broke. */
 int preflight_run(struct sshc *s, const struct preflight_path *paths,
     size_t npaths, struct checklist *cl, char **cause);
+/* The number of fixed checks preflight_run adds before the paths' steps. */
+size_t preflight_nchecks(void);
+/* Settle steps (preflight_nchecks() + npaths indices into cl, in
+ * preflight_run's order) from the script's answers out. Returns the
+ * number of failed steps. For preflight_run and tests. */
+int preflight_report(const char *out, const struct preflight_path *paths,
+    size_t npaths, struct checklist *cl, const size_t *steps);
 
 #endif

@@ -394,8 +394,7 @@ int sshc_auth_password(struct sshc *s, const char *password, char **cause)
 
 /* ---- commands ---- */
 
-/* Quote for a POSIX shell: 'it'\''s'. Caller frees. */
-static char *sh_quote(const char *s)
+char *sshc_shell_quote(const char *s)
 {
 	size_t n = 3, i;
 	char *q, *p;
@@ -476,7 +475,7 @@ int sshc_exec(struct sshc *s, const char *command, char **out,
 		return -1;
 	}
 	/* The login shell could be anything: run the command by sh. */
-	q = sh_quote(command);
+	q = sshc_shell_quote(command);
 	line = xasprintf("sh -c %s", q);
 	free(q);
 	if (ssh_channel_request_exec(ch, line) != SSH_OK) {

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "checklist.h"
 #include "ssh.h"
 #include "util.h"
 
@@ -255,6 +256,91 @@ static void test_key_files(void **state)
 	free(dir);
 }
 
+/* The steps preflight_run would add, settled from canned answers. */
+static struct check_step *preflight(const char *out,
+    const struct preflight_path *paths, size_t npaths, int *failed,
+    size_t *n)
+{
+	struct checklist *cl = checklist_new();
+	size_t steps[32], i, nc = preflight_nchecks();
+	struct check_step *snap = NULL;
+
+	for (i = 0; i < nc + npaths; i++)
+		steps[i] = checklist_add(cl, "step");
+	*failed = preflight_report(out, paths, npaths, cl, steps);
+	checklist_snapshot(cl, &snap, n);
+	checklist_free(cl);
+	return snap;
+}
+
+static void test_preflight_ready(void **state)
+{
+	static const struct preflight_path paths[] = {
+		{ "bases", "/var/lib/isard/bases" },
+		{ "groups", "/srv/groups" },
+		{ "templates", "/srv/tpl" },
+	};
+	struct check_step *st;
+	size_t n, i;
+	int failed;
+
+	(void)state;
+	st = preflight("proc libvirtd\n"
+	    "sock /run/libvirt/libvirt-sock\n"
+	    "tool nc /usr/bin/nc\n"
+	    "tool qemu-kvm /usr/libexec/qemu-kvm\n"
+	    "tool curl /usr/bin/curl\n"
+	    "kvm yes\n"
+	    "cert ca-cert.pem\ncert server-cert.pem\ncert server-key.pem\n"
+	    "conf readable\nconf spice_tls 1\nconf spice_listen 0.0.0.0\n"
+	    "path 0 1048576\npath 1 notdir\npath 2 missing\nend\n",
+	    paths, 3, &failed, &n);
+	assert_int_equal(n, preflight_nchecks() + 3);
+	for (i = 0; i < preflight_nchecks(); i++)
+		assert_int_equal(st[i].state, CHECK_OK);
+	assert_string_equal(st[0].reason,
+	    "libvirtd running, socket /run/libvirt/libvirt-sock");
+	assert_string_equal(st[1].reason, "/usr/bin/nc");
+	assert_string_equal(st[2].reason, "/usr/libexec/qemu-kvm");
+	assert_string_equal(st[n - 3].reason, "exists, 1.0G free");
+	assert_int_equal(st[n - 2].state, CHECK_FAIL);
+	assert_int_equal(st[n - 1].state, CHECK_FAIL);
+	assert_non_null(strstr(st[n - 1].reason, "missing"));
+	assert_int_equal(failed, 2);
+	free(st);
+}
+
+static void test_preflight_bare(void **state)
+{
+	struct check_step *st;
+	size_t n, i;
+	int failed, warns = 0;
+
+	(void)state;
+	/* A bare host: daemon down, no helper, no qemu; the warnings do
+	 * not count as failures. Host text with a control character is
+	 * shown visibly. */
+	st = preflight("proc virtqemud\nconf readable\n"
+	    "conf spice_tls 0\x1b[2J\nend\n", NULL, 0, &failed, &n);
+	assert_int_equal(st[0].state, CHECK_FAIL);
+	assert_non_null(strstr(st[0].reason, "virtqemud runs but"));
+	assert_int_equal(st[1].state, CHECK_FAIL);
+	assert_int_equal(st[2].state, CHECK_FAIL);
+	for (i = 3; i < n; i++)
+		warns += st[i].state == CHECK_WARN;
+	assert_int_equal(warns, 4);
+	assert_null(strchr(st[5].reason, '\x1b'));
+	assert_non_null(strstr(st[5].reason, "<U+001B>"));
+	assert_int_equal(failed, 3);
+	free(st);
+	/* Cut short: one more failed step says so. */
+	st = preflight("proc libvirtd\n", NULL, 0, &failed, &n);
+	assert_int_equal(n, preflight_nchecks() + 1);
+	assert_int_equal(st[n - 1].state, CHECK_FAIL);
+	assert_int_equal(failed, 4);
+	free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -266,6 +352,8 @@ int main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_key_files, setup,
 		    teardown),
+		cmocka_unit_test(test_preflight_ready),
+		cmocka_unit_test(test_preflight_bare),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
