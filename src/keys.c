@@ -46,6 +46,7 @@ static const struct key_binding panes_keys[] = {
 	{ 'F', "Shift-F", "desktop force-off", KEYS_DESKTOPS, NULL },
 	{ 'R', "Shift-R", "pool refresh", 0, "rescan the selected pool (pools pane)" },
 	{ 'L', "Shift-L", "events", 0, NULL },
+	{ 'X', "Shift-X", "host remove", KEYS_HOSTS, "remove the selected hypervisor (asks; config and known_hosts only)" },
 	{ ' ', "Space", "mark", KEYS_DESKTOPS, NULL },
 	{ '*', "*", "mark-shown", KEYS_DESKTOPS, NULL },
 };
