@@ -71,7 +71,7 @@ void mode_resize(struct mode_stack *s, int rows, int cols);
 
 /* The modes. */
 extern const struct mode_type mode_panes, mode_details, mode_help,
-    mode_confirm, mode_prompt, mode_events;
+    mode_confirm, mode_prompt, mode_events, mode_form;
 
 /* A scrollable page of text lines (details and help share it). */
 struct text;

@@ -220,6 +220,11 @@ unsigned model_host_add(const struct config_host *ch);
  * other host knows goes too). The caller stopped its worker first
  * (hosts_remove). Returns 0, or -1 for no such host. */
 int model_host_remove(unsigned id);
+/* The operator changed a host's role or maintenance (the config file is
+ * the caller's): the pane and every later placement see it. Returns 0, or
+ * -1 when no host has that name. */
+int model_host_set_role(const char *name, enum host_role role);
+int model_host_set_maintenance(const char *name, int on);
 void model_host_set_state(unsigned id, enum host_state state, const char *error);
 
 struct host_facts {

@@ -5,7 +5,7 @@
  * A form is a title, labelled fields, a checklist area (a running action's
  * steps, live, see checklist.h) and one message line. Keys: Tab / Down
  * next field, Shift-Tab / Up previous field (a choice field takes Up/Down
- * itself: Left/Right... see the man page), Enter submits, Esc cancels.
+ * itself, and Left/Right/Space; see form_key), Enter submits, Esc cancels.
  * Text and password fields are ui-edit.h line editors; a password is never
  * drawn (EDIT_PASSWORD), never kept in a history, and wiped when taken or
  * freed. Everything is drawn through theme slots.
@@ -19,9 +19,12 @@
 #include <stddef.h>
 
 #include "checklist.h"
+#include "layout.h"
+#include "theme.h"
 
 struct ui;
 struct form;
+struct edit;
 
 enum form_kind { FORM_TEXT, FORM_PASSWORD, FORM_CHOICE, FORM_CHECK,
 	FORM_NUMBER };
@@ -56,7 +59,10 @@ void form_lock(struct form *f, const char *key, int locked);
 void form_lock_all(struct form *f, int locked);
 void form_focus(struct form *f, const char *key);
 
-/* Values. Text of a text field (owned by f, valid until the next key). */
+/* Values. Text of a text or number field (owned by f, valid until the
+ * next key); "" for other kinds, a password included: it leaves only
+ * through form_take_password. form_number of a field that holds no
+ * integer is its minimum (form_validate has refused it by then). */
 const char *form_text(const struct form *f, const char *key);
 void form_set_text(struct form *f, const char *key, const char *s);
 size_t form_choice(const struct form *f, const char *key);
@@ -99,5 +105,59 @@ struct form_ops {
 /* Open a form over the panes; the mode owns f and ctx from here. */
 void mode_form_push(struct ui *u, struct form *f, const struct form_ops *ops,
     void *ctx);
+/* The UI loop calls this before each redraw: every open form's ops->poll
+ * runs; a form whose poll says "close" is closed once nothing is above
+ * it (a confirmation it asked for). */
+void mode_form_poll(struct ui *u);
+
+/* --- the form's logic without curses: mode-form.c and the unit tests --- */
+
+enum form_key_result {
+	FORM_KEY_IGNORED,       /* not the form's: the owner's ops->key */
+	FORM_KEY_TAKEN,         /* moved, edited, chose */
+	FORM_KEY_SUBMIT,        /* Enter */
+	FORM_KEY_CANCEL,        /* Esc */
+};
+/* A key for the focused field or the navigation: Tab/Down (Up/Down are
+ * the choice's own in a choice field) next, Shift-Tab/Up previous, both
+ * skipping hidden and locked fields and wrapping; a choice takes Up/Left
+ * (previous), Down/Right (next) and Space (next, wrapping); a checkbox
+ * Space; text, password and number fields the line editor's keys (a
+ * number only digits and a leading '-'). A locked field takes nothing. */
+enum form_key_result form_key(struct form *f, int ch);
+/* Check what the form itself can: each shown number is an integer in its
+ * range, else an error beside it and focus on the first bad field.
+ * Returns 0, or -1 (errors set). Other fields' errors are left alone. */
+int form_validate(struct form *f);
+/* Key of the focused field, NULL when none can take focus. */
+const char *form_focused(const struct form *f);
+/* The error beside a field, the message line, the title: owned by f,
+ * NULL when none. */
+const char *form_error(const struct form *f, const char *key);
+const char *form_message(const struct form *f);
+const char *form_title(const struct form *f);
+/* The line editor of a text, password or number field (NULL otherwise):
+ * for drawing and the tests, which check a taken password is wiped. */
+const struct edit *form_edit(const struct form *f, const char *key);
+
+/* What a form draws, top to bottom: a field (field >= 0, drawn by
+ * form_draw from the field itself), or a line of text in a slot: an error
+ * under its field, a checklist step, a blank. text is owned by the array. */
+struct form_line {
+	int field;              /* index of a field, or -1 */
+	enum theme_slot slot;
+	char *text;             /* -1 lines: the text; NULL for a field */
+};
+/* The lines of f (the message and key hints are not among them: they stay
+ * at the bottom). Returns the count; *lines freed with form_lines_free. */
+size_t form_layout(struct form *f, struct form_line **lines);
+void form_lines_free(struct form_line *lines, size_t n);
+/* One checklist step as the form shows it: "[ ok ] text: reason", and its
+ * slot. Caller frees. */
+char *form_check_text(const struct check_step *s, enum theme_slot *slot);
+
+/* Curses: draw f in r (a box with the title), scrolled so the focused
+ * field shows; the terminal cursor is left on a focused text field. */
+void form_draw(struct form *f, struct rect r, int ascii);
 
 #endif

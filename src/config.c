@@ -81,9 +81,18 @@ static const struct setting settings[] = {
 };
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 
-enum host_key { HK_NAME, HK_URI, HK_ROLE, HK_MIGRATION, HK_COUNT };
-static const char *const host_keys[HK_COUNT] = {
-	"name", "uri", "role", "migration_address"
+/* A host's members and their libconfig types. */
+enum host_key { HK_NAME, HK_URI, HK_ROLE, HK_MIGRATION, HK_MAINTENANCE,
+	HK_COUNT };
+static const struct {
+	const char *name;
+	int type;               /* CONFIG_TYPE_STRING or _BOOL */
+} host_keys[HK_COUNT] = {
+	[HK_NAME] = { "name", CONFIG_TYPE_STRING },
+	[HK_URI] = { "uri", CONFIG_TYPE_STRING },
+	[HK_ROLE] = { "role", CONFIG_TYPE_STRING },
+	[HK_MIGRATION] = { "migration_address", CONFIG_TYPE_STRING },
+	[HK_MAINTENANCE] = { "maintenance", CONFIG_TYPE_BOOL },
 };
 
 static const char *const role_names[] = {
@@ -326,7 +335,7 @@ static int load_string(const struct load_ctx *ctx, struct config *out,
 }
 
 /* Collects a host group's members by key, rejecting unknown keys and
- * non-strings. */
+ * values of the wrong type. */
 static int host_members(const struct load_ctx *ctx, const config_setting_t *g,
     const config_setting_t *at[HK_COUNT])
 {
@@ -337,14 +346,16 @@ static int host_members(const struct load_ctx *ctx, const config_setting_t *g,
 	for (i = 0; (m = config_setting_get_elem(g, (unsigned)i)) != NULL; i++) {
 		key = config_setting_name(m);
 		for (k = 0; k < HK_COUNT; k++)
-			if (strcmp(host_keys[k], key) == 0)
+			if (strcmp(host_keys[k].name, key) == 0)
 				break;
 		if (k == HK_COUNT)
 			return fail_at(ctx, m, "unknown key '%s' in a host "
-			    "(known: name, uri, role, migration_address)", key);
-		if (config_setting_type(m) != CONFIG_TYPE_STRING)
-			return fail_at(ctx, m, "host key '%s' must be a string, "
-			    "not %s", key,
+			    "(known: name, uri, role, migration_address, "
+			    "maintenance)", key);
+		if (config_setting_type(m) != host_keys[k].type)
+			return fail_at(ctx, m, "host key '%s' must be %s, not %s",
+			    key, host_keys[k].type == CONFIG_TYPE_BOOL ?
+			    "true or false" : "a string",
 			    lcfg_type_name(config_setting_type(m)));
 		at[k] = m;
 	}
@@ -379,7 +390,7 @@ static int load_host(const struct load_ctx *ctx, struct config *out,
 	if (host_members(ctx, g, at) != 0)
 		return -1;
 	for (k = 0; k < HK_COUNT; k++)
-		if (at[k] != NULL)
+		if (at[k] != NULL && host_keys[k].type == CONFIG_TYPE_STRING)
 			v[k] = config_setting_get_string(at[k]);
 	if (v[HK_NAME] == NULL)
 		return fail_at(ctx, g, "host without a name");
@@ -396,6 +407,9 @@ static int load_host(const struct load_ctx *ctx, struct config *out,
 	    (msg = check_migration_address(v[HK_MIGRATION])) != NULL)
 		return fail_msg(ctx, at[HK_MIGRATION], msg);
 	append_host(out, v[HK_NAME], v[HK_URI], role, v[HK_MIGRATION]);
+	if (at[HK_MAINTENANCE] != NULL)
+		out->hosts[out->nhosts - 1].maintenance =
+		    config_setting_get_bool(at[HK_MAINTENANCE]);
 	return 0;
 }
 
@@ -535,32 +549,6 @@ static char *save_target(const char *path)
 	return xstrdup(path);
 }
 
-/* mkdir -p with mode 0700 for what it creates. */
-static int make_dirs(const char *dir, char **cause)
-{
-	char *p = xstrdup(dir), *slash = p;
-	struct stat st;
-	int rc = 0;
-
-	while (rc == 0 && slash != NULL) {
-		slash = strchr(slash + 1, '/');
-		if (slash != NULL)
-			*slash = '\0';
-		if (mkdir(p, 0700) != 0 && errno != EEXIST) {
-			*cause = xasprintf("%s: %s", p, strerror(errno));
-			rc = -1;
-		}
-		if (slash != NULL)
-			*slash = '/';
-	}
-	if (rc == 0 && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
-		*cause = xasprintf("%s: not a directory", dir);
-		rc = -1;
-	}
-	free(p);
-	return rc;
-}
-
 /* An existing file that does not load may hold hosts the operator has not
  * fixed yet; the in-memory config has only defaults then. Never clobber it. */
 static int check_existing(const char *path, char **cause)
@@ -633,6 +621,9 @@ static void build_tree(const struct config *cfg, config_t *lc)
 		if (h->migration_address != NULL)
 			add_string(g, "migration_address",
 			    h->migration_address);
+		if (h->maintenance)	/* only when on: files stay short */
+			config_setting_set_bool(add(g, "maintenance",
+			    CONFIG_TYPE_BOOL), 1);
 	}
 }
 
@@ -720,7 +711,7 @@ int config_save(const struct config *cfg, char **cause)
 	dir = lcfg_dir_of(target);
 	tmp = xasprintf("%s.tmp", target);
 	bak = xasprintf("%s.bak", target);
-	if (make_dirs(dir, cause) != 0 || check_existing(target, cause) != 0 ||
+	if (util_make_dirs(dir, cause) != 0 || check_existing(target, cause) != 0 ||
 	    write_tmp(cfg, tmp, cause) != 0)
 		goto out;
 	if (keep_backup(target, bak, cause) != 0) {
@@ -889,7 +880,8 @@ void config_print_settings(void)
 	printf("Settings in hvdeck.conf (libconfig syntax: name = value;):\n");
 	printf("  %-16s %-12s %s\n", "hosts", "( )",
 	    "list of { name; uri; role (hypervisor|disk|mixed, default mixed); "
-	    "migration_address (optional) }");
+	    "migration_address (optional); maintenance (true|false, default "
+	    "false: no new desktops, derivations or migrations go to it) }");
 	for (i = 0; i < NSETTINGS; i++) {
 		s = &settings[i];
 		if (s->type == SETTING_INT) {

@@ -246,6 +246,7 @@ unsigned model_host_add(const struct config_host *ch)
 	h->uri = xstrdup(ch->uri);
 	h->migration_address = xstrdup(ch->migration_address);
 	h->role = ch->role;
+	h->maintenance = ch->maintenance;
 	h->state = HOST_CONNECTING;
 	h->state_since_ms = util_wall_ms();
 	h->cpu_pct = h->seen_cpu_pct = -1;
@@ -386,6 +387,45 @@ long model_host_retry_in_s(const struct m_host *h)
 		return -1;
 	left = h->retry_wall_ms - util_wall_ms();
 	return left > 0 ? (long)((left + 999) / 1000) : 0;
+}
+
+/* Lock held: the host called name, NULL if none. */
+static struct m_host *host_named(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nhosts; i++)
+		if (strcmp(hosts[i]->name, name) == 0)
+			return hosts[i];
+	return NULL;
+}
+
+int model_host_set_role(const char *name, enum host_role role)
+{
+	struct m_host *h;
+
+	model_lock();
+	h = host_named(name);
+	if (h != NULL && h->role != role) {
+		h->role = role;
+		changed(MK_HOST, MO_CHANGE, h, h, &h->gen);
+	}
+	model_unlock();
+	return h != NULL ? 0 : -1;
+}
+
+int model_host_set_maintenance(const char *name, int on)
+{
+	struct m_host *h;
+
+	model_lock();
+	h = host_named(name);
+	if (h != NULL && h->maintenance != (on != 0)) {
+		h->maintenance = on != 0;
+		changed(MK_HOST, MO_CHANGE, h, h, &h->gen);
+	}
+	model_unlock();
+	return h != NULL ? 0 : -1;
 }
 
 void model_host_set_facts(unsigned id, const struct host_facts *f)

@@ -95,6 +95,28 @@ static const struct slot_def slot_table[] = {
 	 * colour and differs from a one-cell state or a volume problem */
 	[SLOT_MARKED] = { "marked", COLOR_YELLOW, C_DEFAULT, A_BOLD | A_UNDERLINE,
 	    A_BOLD | A_ITALIC | A_UNDERLINE },
+	/* forms: an empty field still shows where it is (underlined), the
+	 * focused one is reversed like a selection */
+	[SLOT_FORM_LABEL] = { "form_label", COLOR_CYAN, C_DEFAULT, A_NORMAL,
+	    A_NORMAL },
+	[SLOT_FORM_FIELD] = { "form_field", C_DEFAULT, C_DEFAULT, A_UNDERLINE,
+	    A_UNDERLINE },
+	[SLOT_FORM_FOCUS] = { "form_focus", COLOR_BLACK, COLOR_CYAN, A_NORMAL,
+	    A_REVERSE },
+	[SLOT_FORM_ERROR] = { "form_error", COLOR_RED, C_DEFAULT, A_BOLD,
+	    A_BOLD | A_REVERSE },
+	/* checklist steps: the tag ("ok", "warn", "FAIL") says the state in
+	 * words, the slot repeats it */
+	[SLOT_CHECK_PENDING] = { "check_pending", C_DEFAULT, C_DEFAULT, A_DIM,
+	    A_DIM },
+	[SLOT_CHECK_RUNNING] = { "check_running", COLOR_CYAN, C_DEFAULT,
+	    A_NORMAL, A_NORMAL },
+	[SLOT_CHECK_OK] = { "check_ok", COLOR_GREEN, C_DEFAULT, A_NORMAL,
+	    A_BOLD },
+	[SLOT_CHECK_WARN] = { "check_warn", COLOR_YELLOW, C_DEFAULT, A_BOLD,
+	    A_BOLD | A_UNDERLINE },
+	[SLOT_CHECK_FAIL] = { "check_fail", COLOR_RED, C_DEFAULT, A_BOLD,
+	    A_BOLD | A_REVERSE },
 };
 _Static_assert(sizeof slot_table / sizeof slot_table[0] == SLOT_COUNT,
     "slot_table needs one row per enum theme_slot");

@@ -4,6 +4,7 @@
  * table. Never calls libvirt: actions are queued to host workers. */
 #include "ui.h"
 #include "cmd.h"
+#include "ui-form.h"
 #include "engine.h"
 #include "job.h"
 #include "keys.h"
@@ -482,6 +483,7 @@ static void loop(struct ui *u, int sfd)
 		pfd[n].events = POLLIN;
 	while (!u->quit) {
 		show_results(u);
+		mode_form_poll(u);	/* a form follows its action */
 		ui_draw(u);
 		n = poll(pfd, 4, poll_timeout(u));
 		if (n < 0 && errno != EINTR)

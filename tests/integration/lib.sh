@@ -10,6 +10,8 @@ LAB=$top/tests/lab/lab.sh
 [ -n "${LAB_DIR:-}" ] || eval "$("$LAB" env)"
 TEST_NAME=$(basename "$0" .sh)
 WORK=$(mktemp -d "/tmp/hvdeck-$TEST_NAME.XXXXXX")
+# the audit log of what tests do stays in their work directory
+export XDG_STATE_HOME=$WORK/state
 CLEANUP=()
 
 fail() { echo "FAIL: $TEST_NAME: $*" >&2; exit 1; }
@@ -114,3 +116,59 @@ watch_all_online() {
 	[ "$(jq -r 'select(.kind == "host" and .object.state == "online") | .object.name' "$out" 2>/dev/null |
 	     sort -u | wc -l)" -eq "$LAB_NODES" ]
 }
+
+# ---- the lab's test user (lab.sh: a user with a password on node $LAB_USER_NODE) ----
+
+# lab_user_password: the test user's password, on stdout (for $(...) in the
+# test's own shell: never pass it to a program's argv or environment).
+lab_user_password() { cat "$LAB_USER_PASSWORD_FILE"; }
+
+# tui_type_secret [SECRET]: type SECRET (or, with no argument, stdin: e.g.
+# `tui_type_secret <"$LAB_USER_PASSWORD_FILE"`) into the console's pane. It
+# goes to tmux on stdin and is pasted from a buffer deleted at once, so it is
+# in no process's argv - neither hvdeck's nor tmux's (printf is a builtin).
+tui_type_secret() {
+	if [ $# -gt 0 ]; then
+		printf '%s' "$1" | tmx load-buffer -b hvsecret -
+	else
+		tmx load-buffer -b hvsecret -
+	fi || fail "tmux load-buffer failed"
+	tmx paste-buffer -d -b hvsecret -t hv || fail "tmux paste-buffer failed"
+}
+
+# node_host_key_fp NODE: "SHA256:..." of the node's current sshd host key
+# (changes with `lab.sh sshd-rekey NODE`).
+node_host_key_fp() {
+	ssh-keygen -lf "$LAB_DIR/node$1/ssh_host_ed25519_key.pub" -E sha256 | cut -d' ' -f2
+}
+
+# user_ssh CMD...: run CMD on the test user's node as the test user, logged
+# in by password (ssh reads it from an askpass script that cats the file, so
+# it is in no argv or environment); key login is not tried.
+user_ssh() {
+	local ap=$WORK/askpass port=LAB_SSH_PORT_$LAB_USER_NODE
+	[ -x "$ap" ] || { printf '#!/bin/sh\nexec cat "%s"\n' "$LAB_USER_PASSWORD_FILE" >"$ap" && chmod 700 "$ap"; }
+	SSH_ASKPASS=$ap SSH_ASKPASS_REQUIRE=force ssh -F /dev/null \
+		-o UserKnownHostsFile="$LAB_KNOWN_HOSTS" -o GlobalKnownHostsFile=/dev/null \
+		-o StrictHostKeyChecking=yes -o PubkeyAuthentication=no \
+		-o PreferredAuthentications=password -o NumberOfPasswordPrompts=1 \
+		-o ConnectTimeout=10 -p "${!port}" \
+		"$LAB_USER@127.0.0.1" "$@" </dev/null
+}
+
+# password_found_in GREP-ARGS...: fail the test, naming the files, if the
+# test user's password is in any of them (grep reads it from the file: it
+# is not in grep's argv).
+password_found_in() {
+	local hits
+	hits=$(grep -l -a -F -f "$LAB_USER_PASSWORD_FILE" "$@" 2>/dev/null | paste -sd' ' -)
+	[ -z "$hits" ] || fail "the test user's password is in: $hits"
+}
+# assert_no_password FILE|DIR...: not in those files (nor files under DIRs).
+assert_no_password() { password_found_in -r -- "$@"; }
+# assert_password_not_in_procs: not in any process's argv or environment.
+assert_password_not_in_procs() { password_found_in /proc/[0-9]*/cmdline /proc/[0-9]*/environ; }
+
+# lab_user_forget_keys: the test user's node back to no ~/.ssh (as after
+# `up`), for a test's cleanup after it authorized a key there.
+lab_user_forget_keys() { rm -rf "${LAB_USER_HOME:?}/.ssh"; }

@@ -11,6 +11,9 @@
 #   lab.sh libvirtd-start NODE    start it again inside the node's namespace
 #   lab.sh libvirtd-freeze NODE   SIGSTOP it: a hung host (keepalive test)
 #   lab.sh libvirtd-thaw NODE     SIGCONT it
+#   lab.sh sshd-rekey NODE        new host key for the node, its sshd restarted
+#                                 (by record) and the lab's known_hosts updated
+#   lab.sh user-keys              print the test user's authorized_keys
 #
 # Node i (1-based) lives in $LAB_DIR/node<i>.  A namespace holder process
 # creates the node's private mount namespace and bind-mounts the node's own
@@ -23,6 +26,19 @@
 #   sshd      127.0.0.1:2220<i>, root, key $LAB_DIR/id_ed25519 only
 #   migration ports 49152+100*i .. +99 on 127.0.1.<i> (no --migrateuri needed)
 #   host_uuid 6876646b-6c61-4200-8000-00000000000<i>
+#
+# The test user: the LAST node of the lab (node N of `up N`, so tests that
+# count nodes are unaffected) has a user `hvtest` with a password, created in
+# that node's mount namespace only: copies of /etc/passwd, /etc/shadow and
+# /etc/group with the user added are bind-mounted over the machine's files
+# in the namespace, so the machine's own files are never written (selftest.sh
+# checks them byte for byte). Its uid/gid is one free on this machine; its
+# password is random per `up`, kept 0600 in $LAB_DIR/user-password (never
+# printed by `env`); its home is $LAB_DIR/node<N>/home/hvtest (0700, no
+# ~/.ssh until someone makes one). The node's sshd lets only that user log in
+# by password and reads its ~/.ssh/authorized_keys; root stays key-only from
+# the lab's own file. The node's libvirtd gives the user's group its rw
+# socket (auth none: no polkit in the lab).
 #
 # HVDECK_LAB_SLOT=S (0..9, default 0) shifts every port by 10*S (and the
 # migration addresses to 127.0.<S+1>.<i>), so labs in different
@@ -74,6 +90,9 @@ LAB_INITRD=$PAYLOAD_DIR/initramfs.cpio.gz
 LAB_STORAGE=$LAB_DIR/storage
 SSH_KEY=$LAB_DIR/id_ed25519
 KNOWN_HOSTS=$LAB_DIR/known_hosts
+LAB_USER=hvtest
+USER_PASSWORD_FILE=$LAB_DIR/user-password
+USER_NODE_FILE=$LAB_DIR/user-node
 
 node_dir()  { echo "$LAB_DIR/node$1"; }
 tcp_port()  { echo $((TCP_BASE + $1)); }
@@ -390,11 +409,74 @@ guest_xml() {
 EOF
 }
 
+# ------------------------------------------------------------ test user ----
+# The node that has the test user (the last one of `up`), empty if none.
+user_node() {
+    local i; i=$(cat "$USER_NODE_FILE" 2>/dev/null)
+    case $i in [1-9]) echo "$i" ;; esac
+}
+is_user_node() { [ -n "$1" ] && [ "$1" = "$(user_node)" ]; }
+user_home() { echo "$(node_dir "$1")/home/$LAB_USER"; }
+# the node's copies of /etc/passwd, /etc/shadow, /etc/group (root-only dir)
+accounts_dir() { echo "$(node_dir "$1")/accounts"; }
+
+# free_id: a number unused as a uid AND as a gid on this machine, so files
+# the user owns in the lab dir are never mistaken for anyone else's.
+free_id() {
+    local id
+    for id in $(seq 60100 60999); do
+        getent passwd "$id" >/dev/null || getent group "$id" >/dev/null || { echo "$id"; return 0; }
+    done
+    return 1
+}
+
+# make_test_user NODE: the user's password, account files and home. The
+# password goes from /dev/urandom to a 0600 file and from there on stdin to
+# `openssl passwd` - never on a command line.
+make_test_user() {
+    local i=$1 d acc home id hash days
+    d=$(node_dir "$i") acc=$(accounts_dir "$i") home=$(user_home "$i")
+    getent passwd "$LAB_USER" >/dev/null && die "user '$LAB_USER' exists on this machine; the lab's test user would shadow it"
+    getent group "$LAB_USER" >/dev/null && die "group '$LAB_USER' exists on this machine; the lab's test user would shadow it"
+    id=$(free_id) || die "no free uid/gid in 60100..60999 for the test user"
+    rm -f "$USER_PASSWORD_FILE"
+    (umask 077 && head -c 512 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 24 >"$USER_PASSWORD_FILE")
+    [ "$(wc -c <"$USER_PASSWORD_FILE")" = 24 ] || die "could not make the test user's password"
+    hash=$(openssl passwd -6 -stdin <"$USER_PASSWORD_FILE") || die "openssl passwd failed"
+    days=$(( $(date +%s) / 86400 ))   # changed today: no forced change, no expiry
+    mkdir -p "$acc" && chmod 700 "$acc" || die "cannot make $acc"
+    cp -p /etc/passwd /etc/shadow /etc/group "$acc/" || die "cannot copy the account files"
+    echo "$LAB_USER:x:$id:$id:hvdeck lab test user:$home:/bin/bash" >>"$acc/passwd"
+    echo "$LAB_USER:$hash:$days:0:99999:7:::" >>"$acc/shadow"
+    echo "$LAB_USER:x:$id:" >>"$acc/group"
+    # the user reaches its home by its real path: every directory above it
+    # must be searchable (sshd's StrictModes stops checking at the home)
+    mkdir -p "$d/home" && chmod go+x "$LAB_DIR" "$d" "$d/home" || die "cannot make $d/home"
+    mkdir -p "$home" && chown "$id:$id" "$home" && chmod 700 "$home" || die "cannot make $home"
+    echo "$id" >"$LAB_DIR/user-uid"
+}
+
+# remove_test_user: the user's files (its account entries live only in the
+# node's namespace, which ends with the holder).
+remove_test_user() {
+    local i d; i=$(user_node)
+    if [ -n "$i" ]; then
+        d=$(node_dir "$i")
+        rm -rf "${d:?}/accounts" "${d:?}/home"
+    fi
+    rm -f "$USER_PASSWORD_FILE" "$USER_NODE_FILE" "$LAB_DIR/user-uid"
+}
+
 # ---------------------------------------------------------- node config ----
 write_node_config() {
     local i=$1 d; d=$(node_dir "$i")
     local mig_min=$((MIG_BASE + 100 * i))
     local vnc_min=$((VNC_BASE + 100 * (i - 1)))
+    local sock_group=root
+    if is_user_node "$i"; then
+        make_test_user "$i"
+        sock_group=$LAB_USER   # the user's own group, in the node's /etc/group
+    fi
 
     mkdir -p "$d"/{run,lib,log/qemu,cache/qemu/capabilities}
     # seed the QEMU capabilities cache (libvirt re-probes if it is stale)
@@ -413,7 +495,7 @@ tcp_port = "$(tcp_port "$i")"
 auth_tcp = "none"
 auth_unix_ro = "none"
 auth_unix_rw = "none"
-unix_sock_group = "root"
+unix_sock_group = "$sock_group"
 unix_sock_ro_perms = "0777"
 unix_sock_rw_perms = "0770"
 unix_sock_admin_perms = "0700"
@@ -466,6 +548,16 @@ X11Forwarding no
 PrintMotd no
 LogLevel INFO
 EOF
+    # StrictModes stays off globally (sshd allows it only there): root's
+    # authorized_keys is the lab's file under /tmp (1777), which it refuses.
+    if is_user_node "$i"; then
+        cat >>"$d/sshd_config" <<EOF
+# the test user only: password login, and its own authorized_keys
+Match User $LAB_USER
+    PasswordAuthentication yes
+    AuthorizedKeysFile .ssh/authorized_keys
+EOF
+    fi
     echo "[127.0.0.1]:$(ssh_port "$i") $(cut -d' ' -f1,2 "$d/ssh_host_ed25519_key.pub")" >>"$KNOWN_HOSTS"
 
     # The node's namespace holder: runs under `unshare -m --propagation
@@ -481,6 +573,9 @@ if [ ! -L /var/run ] && [ -d /var/run/libvirt ]; then mount --bind "$d/run" /var
 mount --bind "$d/lib"   /var/lib/libvirt
 mount --bind "$d/log"   /var/log/libvirt
 mount --bind "$d/cache" /var/cache/libvirt
+$(is_user_node "$i" && for f in passwd shadow group; do
+    echo "mount --bind \"$(accounts_dir "$i")/$f\" /etc/$f"
+done)
 : >"$d/holder.ready"
 exec sleep infinity
 EOF
@@ -568,6 +663,7 @@ cmd_up() {
     mkdir -p "$LAB_DIR"
     rm -rf "$LAB_DIR"/node[1-9] "$LAB_STORAGE" "$SSH_KEY" "$SSH_KEY.pub" \
         "$KNOWN_HOSTS" "$LAB_DIR/authorized_keys" "$LAB_DIR/nodes"
+    remove_test_user
     echo "$LAB_SLOT" >"$LAB_DIR/slot"
     build_payload
 
@@ -587,6 +683,7 @@ cmd_up() {
     chmod 755 /run/sshd
 
     echo "$n" >"$LAB_DIR/nodes"
+    echo "$n" >"$USER_NODE_FILE"    # the last node has the test user
     for i in $(seq 1 "$n"); do
         write_node_config "$i"
     done
@@ -624,7 +721,7 @@ cmd_up() {
             fail_up "$i"
         fi
     done
-    echo "lab up: $n node(s) in $LAB_DIR ($(elapsed "$t0")s)"
+    echo "lab up: $n node(s) in $LAB_DIR ($(elapsed "$t0")s), test user $LAB_USER on node$n (password in $USER_PASSWORD_FILE)"
     for i in $(seq 1 "$n"); do
         printf 'node%s  libvirtd pid %-7s sshd pid %-7s %s\n' "$i" \
             "$(node_pid "$i" libvirtd)" "$(node_pid "$i" sshd)" "$(tcp_uri "$i")"
@@ -657,7 +754,7 @@ lines_to_items() { ITEMS=(); local l; while read -r l; do [ -n "$l" ] && ITEMS+=
 cmd_down() {
     local nodes i rc=0 t0 what; t0=$(now)
     nodes=$(lab_nodes)
-    if [ -z "$nodes" ]; then echo "lab down: nothing in $LAB_DIR"; return 0; fi
+    if [ -z "$nodes" ]; then remove_test_user; echo "lab down: nothing in $LAB_DIR"; return 0; fi
     for i in $nodes; do clean_stale "$i"; done
 
     for i in $nodes; do destroy_guests "$i"; done
@@ -693,6 +790,9 @@ cmd_down() {
         clean_stale "$i"
         rm -f "$(node_dir "$i")/holder.ready"
     done
+    # the user's account entries ended with its node's namespace; its
+    # password, home and account copies go now
+    remove_test_user
     if [ $rc = 0 ]; then
         echo "lab down ($(elapsed "$t0")s)"
     else
@@ -735,7 +835,18 @@ cmd_env() {
     for i in $nodes; do
         echo "export LAB_URI_$i='$(tcp_uri "$i")'"
         echo "export LAB_SSH_URI_$i='$(ssh_uri "$i")'"
+        echo "export LAB_SSH_PORT_$i=$(ssh_port "$i")"
     done
+    # the test user (see the header); never the password itself
+    local un; un=$(user_node)
+    if [ -n "$un" ]; then
+        echo "export LAB_USER='$LAB_USER'"
+        echo "export LAB_USER_NODE=$un"
+        echo "export LAB_USER_UID=$(cat "$LAB_DIR/user-uid" 2>/dev/null)"
+        echo "export LAB_USER_HOME='$(user_home "$un")'"
+        echo "export LAB_USER_AUTHORIZED_KEYS='$(user_home "$un")/.ssh/authorized_keys'"
+        echo "export LAB_USER_PASSWORD_FILE='$USER_PASSWORD_FILE'"
+    fi
     echo "export LAB_KERNEL='$LAB_KERNEL'"
     echo "export LAB_INITRD='$LAB_INITRD'"
     echo "export LAB_STORAGE='$LAB_STORAGE'"
@@ -788,8 +899,47 @@ cmd_libvirtd_start() {
         die "node $i: libvirtd does not answer (see $(node_dir "$i")/log/libvirtd.log)"
 }
 
+# A host key that legitimately (or maliciously) changed: a new key for the
+# node, its sshd restarted by record, and the lab's own known_hosts told, so
+# the lab's URIs keep working while clients with their own known_hosts
+# (hvdeck's) see a changed key.
+cmd_sshd_rekey() {
+    local i=${1:?usage: $PROG sshd-rekey NODE} d port kh
+    d=$(node_dir "$i")
+    [ -d "$d" ] || die "no node $i in $LAB_DIR"
+    node_alive "$i" holder || die "node $i: its namespace is gone (holder not running)"
+    rm -f "$d/ssh_host_ed25519_key.new" "$d/ssh_host_ed25519_key.new.pub"
+    ssh-keygen -q -t ed25519 -N '' -C "hvdeck-lab-node$i" -f "$d/ssh_host_ed25519_key.new" ||
+        die "ssh-keygen failed"
+    if ! mv "$d/ssh_host_ed25519_key.new.pub" "$d/ssh_host_ed25519_key.pub" ||
+       ! mv "$d/ssh_host_ed25519_key.new" "$d/ssh_host_ed25519_key"; then
+        die "cannot replace the host key"
+    fi
+    lines_to_items < <(node_items "$i" sshd)
+    stop_procs sshd record "${ITEMS[@]}" || die "node $i: sshd could not be stopped"
+    rm -f "$(node_rec "$i" sshd)" "$d/sshd.pid"
+    port=$(ssh_port "$i")
+    kh=$(grep -v -F "[127.0.0.1]:$port " "$KNOWN_HOSTS")
+    if ! { [ -z "$kh" ] || printf '%s\n' "$kh"
+           echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$d/ssh_host_ed25519_key.pub")"
+         } >"$KNOWN_HOSTS.tmp" || ! mv "$KNOWN_HOSTS.tmp" "$KNOWN_HOSTS"; then
+        die "cannot update $KNOWN_HOSTS"
+    fi
+    start_sshd "$i" || die "node $i: sshd did not start"
+    wait_for "$i" sshd ssh_node "$i" true ||
+        die "node $i: sshd does not answer (see $d/log/sshd.log)"
+    ssh-keygen -lf "$d/ssh_host_ed25519_key.pub" -E sha256 | cut -d' ' -f2
+}
+
+cmd_user_keys() {
+    local i; i=$(user_node)
+    [ -n "$i" ] || die "no test user in $LAB_DIR (run '$PROG up')"
+    cat "$(user_home "$i")/.ssh/authorized_keys" 2>/dev/null
+    return 0
+}
+
 usage() {
-    sed -n '2,13p' "$ME" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,16p' "$ME" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -806,5 +956,7 @@ case $cmd in
     libvirtd-start) cmd_libvirtd_start "$@" ;;
     libvirtd-freeze) cmd_libvirtd_signal STOP "$@" ;;
     libvirtd-thaw)   cmd_libvirtd_signal CONT "$@" ;;
+    sshd-rekey)      cmd_sshd_rekey "$@" ;;
+    user-keys)       cmd_user_keys ;;
     *)         usage ;;
 esac

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # tests/lab/selftest.sh - prove the lab works end to end and leaves nothing behind:
-# up 2, status, live-migration test, a busy lab (running guests, an open libssh
+# up 2, status, the test user on node 2 (password login for it only, its
+# libvirt over the libssh URI with a key, root still key-only, the machine's
+# account files untouched), sshd-rekey, live-migration test, a busy lab (running guests, an open libssh
 # session), down, then check that no recorded pid and no process in any node's
 # private mount namespace is still alive.
 #
@@ -41,6 +43,11 @@ if "$LAB" status >/dev/null 2>&1; then
     fail "a lab is already up - run 'tests/lab/lab.sh down' first"
 fi
 
+# the machine's own account files: byte for byte the same after up..down
+ACCOUNTS="/etc/passwd /etc/shadow /etc/group"
+# shellcheck disable=SC2086
+sha256sum $ACCOUNTS >"$TMP/accounts.sum" || fail "cannot checksum $ACCOUNTS"
+
 t=$(now)
 STARTED=1
 "$LAB" up 2 || fail "lab.sh up 2 failed"
@@ -50,6 +57,68 @@ T_UP=$(since "$t")
 
 eval "$("$LAB" env)" || fail "lab.sh env failed"
 [ "$LAB_NODES" = 2 ] || fail "LAB_NODES=$LAB_NODES, expected 2"
+
+# ---- the test user ----
+t=$(now)
+[ "${LAB_USER_NODE:-}" = 2 ] || fail "LAB_USER_NODE=${LAB_USER_NODE:-unset}, expected the last node, 2"
+[ -s "$LAB_USER_PASSWORD_FILE" ] || fail "no password file $LAB_USER_PASSWORD_FILE"
+[ "$(stat -c '%a %u' "$LAB_USER_PASSWORD_FILE")" = "600 0" ] ||
+    fail "password file is not 0600 root: $(stat -c '%a %U' "$LAB_USER_PASSWORD_FILE")"
+"$LAB" env | grep -qF -- "$(cat "$LAB_USER_PASSWORD_FILE")" && fail "lab.sh env prints the password"
+grep -q "^$LAB_USER:" /etc/passwd && fail "$LAB_USER is in the machine's /etc/passwd"
+[ "$(stat -c '%a %u' "$LAB_USER_HOME")" = "700 $LAB_USER_UID" ] ||
+    fail "home $LAB_USER_HOME is not 0700 $LAB_USER_UID: $(stat -c '%a %u' "$LAB_USER_HOME")"
+printf '#!/bin/sh\nexec cat "%s"\n' "$LAB_USER_PASSWORD_FILE" >"$TMP/askpass"
+printf '#!/bin/sh\necho not-the-password\n' >"$TMP/askpass-wrong"
+chmod 700 "$TMP/askpass" "$TMP/askpass-wrong"
+# pw_ssh ASKPASS USER@NODE CMD...: password login only (ssh asks ASKPASS)
+pw_ssh() {
+    local ap=$1 who=$2 port; shift 2
+    port=LAB_SSH_PORT_${who#*@}
+    SSH_ASKPASS=$ap SSH_ASKPASS_REQUIRE=force ssh -F /dev/null \
+        -o UserKnownHostsFile="$LAB_KNOWN_HOSTS" -o GlobalKnownHostsFile=/dev/null \
+        -o StrictHostKeyChecking=yes -o PubkeyAuthentication=no \
+        -o PreferredAuthentications=password,keyboard-interactive \
+        -o NumberOfPasswordPrompts=1 -o ConnectTimeout=10 \
+        -p "${!port}" "${who%@*}@127.0.0.1" "$@" </dev/null
+}
+out=$(pw_ssh "$TMP/askpass" "$LAB_USER@$LAB_USER_NODE" \
+      'id -un; command -v virt-ssh-helper; virsh -q -c qemu:///system uri' 2>&1) ||
+    fail "password login (and libvirt) as $LAB_USER failed: $out"
+[ "$(printf '%s\n' "$out" | head -n1)" = "$LAB_USER" ] || fail "logged in as someone else: $out"
+printf '%s\n' "$out" | grep -qx 'qemu:///system' || fail "$LAB_USER cannot use the node's libvirt: $out"
+printf '%s\n' "$out" | grep -q '/virt-ssh-helper$' || fail "no virt-ssh-helper on $LAB_USER's PATH: $out"
+pw_ssh "$TMP/askpass-wrong" "$LAB_USER@$LAB_USER_NODE" true >/dev/null 2>&1 &&
+    fail "a wrong password logged $LAB_USER in"
+pw_ssh "$TMP/askpass" "root@$LAB_USER_NODE" true >/dev/null 2>&1 && fail "root logged in by password"
+pw_ssh "$TMP/askpass" "$LAB_USER@1" true >/dev/null 2>&1 && fail "$LAB_USER exists on node 1"
+# by key, over libvirt's libssh transport: a throwaway key, removed after
+ssh-keygen -q -t ed25519 -N '' -C selftest -f "$TMP/userkey" || fail "ssh-keygen"
+install -d -m 700 -o "$LAB_USER_UID" -g "$LAB_USER_UID" "$LAB_USER_HOME/.ssh" ||
+    fail "cannot make $LAB_USER_HOME/.ssh"
+install -m 600 -o "$LAB_USER_UID" -g "$LAB_USER_UID" "$TMP/userkey.pub" "$LAB_USER_AUTHORIZED_KEYS" ||
+    fail "cannot authorize a key for $LAB_USER"
+port=LAB_SSH_PORT_$LAB_USER_NODE
+out=$(virsh -q -c "qemu+libssh://$LAB_USER@127.0.0.1:${!port}/system?keyfile=$TMP/userkey&known_hosts=$LAB_KNOWN_HOSTS&sshauth=privkey&no_verify=0" \
+      pool-list --name 2>&1) || fail "libssh URI as $LAB_USER failed: $out"
+printf '%s\n' "$out" | grep -q '^bases *$' || fail "libssh URI as $LAB_USER lists no pools: $out"
+rm -rf "$LAB_USER_HOME/.ssh"
+# a new host key: another fingerprint on the wire, and the node answers again
+scan_fp() {
+    local port=LAB_SSH_PORT_$1
+    ssh-keyscan -t ed25519 -p "${!port}" 127.0.0.1 2>/dev/null | ssh-keygen -lf - -E sha256 | cut -d' ' -f2
+}
+fp0=$(scan_fp "$LAB_USER_NODE")
+fp1=$("$LAB" sshd-rekey "$LAB_USER_NODE") || fail "lab.sh sshd-rekey $LAB_USER_NODE failed"
+fp2=$(scan_fp "$LAB_USER_NODE")
+case $fp0 in SHA256:*) ;; *) fail "no host key fingerprint before rekey: '$fp0'" ;; esac
+[ "$fp1" = "$fp2" ] || fail "sshd-rekey printed $fp1 but the node serves $fp2"
+[ "$fp0" != "$fp2" ] || fail "sshd-rekey did not change the host key ($fp0)"
+virsh -q -c "$(eval echo "\$LAB_SSH_URI_$LAB_USER_NODE")" uri >/dev/null 2>&1 ||
+    fail "node $LAB_USER_NODE unreachable as root over libssh after sshd-rekey"
+pw_ssh "$TMP/askpass" "$LAB_USER@$LAB_USER_NODE" true >/dev/null 2>&1 ||
+    fail "$LAB_USER cannot log in after sshd-rekey"
+T_USER=$(since "$t")
 
 t=$(now)
 out=$("$MIGRATE_TEST" 2>&1); rc=$?
@@ -112,4 +181,9 @@ done
 
 "$LAB" status >/dev/null 2>&1 && fail "lab.sh status still says up after down"
 
-echo "selftest PASS (up ${T_UP}s, migration test ${T_MIG}s, down ${T_DOWN}s)"
+sha256sum --quiet -c "$TMP/accounts.sum" || fail "the machine's account files changed between up and down"
+for f in "$LAB_USER_PASSWORD_FILE" "$LAB_USER_HOME"; do
+    [ -e "$f" ] && fail "$f is still there after down"
+done
+
+echo "selftest PASS (up ${T_UP}s, test user and rekey ${T_USER}s, migration test ${T_MIG}s, down ${T_DOWN}s)"

@@ -248,6 +248,8 @@ static const struct bad_case bad_cases[] = {
 	{ "empty-name.conf", 2, { "empty host name" } },
 	{ "control-name.conf", 2, { "hv<U+001B>[31m1", "control characters" } },
 	{ "empty-pool.conf", 1, { "pool_groups must not be empty" } },
+	{ "maintenance-string.conf", 4, { "host key 'maintenance'",
+	    "true or false", "string" } },
 };
 
 static void test_load_bad(void **state)
@@ -420,9 +422,11 @@ static void assert_same(const struct config *a, const struct config *b)
 	assert_string_equal(a->shared_dir_pools, b->shared_dir_pools);
 	assert_int_equal(a->mouse, b->mouse);
 	assert_int_equal(a->nhosts, b->nhosts);
-	for (i = 0; i < a->nhosts; i++)
+	for (i = 0; i < a->nhosts; i++) {
 		assert_host(&b->hosts[i], a->hosts[i].name, a->hosts[i].uri,
 		    a->hosts[i].role, a->hosts[i].migration_address);
+		assert_int_equal(a->hosts[i].maintenance, b->hosts[i].maintenance);
+	}
 }
 
 static void fill(struct config *cfg)
@@ -445,6 +449,7 @@ static void fill(struct config *cfg)
 	    ROLE_DISK, NULL, &cause), 0);
 	assert_int_equal(config_add_host(cfg, "m", "test:///default",
 	    ROLE_MIXED, NULL, &cause), 0);
+	cfg->hosts[1].maintenance = 1;	/* saved, loaded back */
 }
 
 static void test_save_round_trip(void **state)
@@ -883,6 +888,7 @@ int main(void)
 		SCRATCH(test_load_directory),
 		BAD(0), BAD(1), BAD(2), BAD(3), BAD(4), BAD(5), BAD(6), BAD(7),
 		BAD(8), BAD(9), BAD(10), BAD(11), BAD(12), BAD(13), BAD(14),
+		BAD(15), BAD(16),
 		cmocka_unit_test(test_load_include),
 		SCRATCH(test_include_not_regular),
 		cmocka_unit_test(test_include_nested),
@@ -904,7 +910,7 @@ int main(void)
 		SCRATCH(test_print_settings),
 	};
 
-	_Static_assert(sizeof bad_cases / sizeof bad_cases[0] == 16,
+	_Static_assert(sizeof bad_cases / sizeof bad_cases[0] == 17,
 	    "add a BAD(i) line for every bad_cases entry");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
