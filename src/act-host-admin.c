@@ -323,6 +323,10 @@ int act_host_remove_exec(struct cmd_ctx *c, const struct cmd_entry *e,
 	/* refuse before asking: never a question whose yes is refused */
 	if (refuse_transient(c->ui->cfg, name, cause) < 0)
 		return -1;
+	if (c->ui->cfg->path == NULL) {
+		*cause = xstrdup("no configuration file to remove it from");
+		return -1;
+	}
 	if (model_id_of(name) == 0) {
 		*cause = xasprintf("no host called %s", name);
 		return -1;
