@@ -5,6 +5,7 @@
  * `commands` and its exec function. */
 #include "cmd.h"
 #include "act-domain.h"
+#include "act-host-admin.h"
 #include "act-pool.h"
 #include "cli-host-list.h"
 #include "cmd-audit.h"
@@ -101,6 +102,12 @@ static const struct cmd_entry commands[] = {
 	  "force off (asks, naming the desktop)", exec_desktop, DA_FORCE_OFF },
 	{ "pool refresh", NULL, 0, 1, "[NAME]", CMD_LINE | CMD_ARG_NAME,
 	  "rescan a storage pool for new volumes (default: the selected one)", exec_pool_refresh, 0 },
+	{ "host remove", NULL, 0, 1, "[NAME]", CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST,
+	  "remove a hypervisor from the config and hvdeck's known_hosts, never touching the host (the console asks; default: the selected one)",
+	  act_host_remove_exec, 0 },
+	{ "host rekey", NULL, 1, 1, "NAME [--yes-fingerprint FP]", CMD_CLI,
+	  "replace a host's key in hvdeck's known_hosts after it legitimately changed: shows the old and new fingerprints, the new one must be typed or given",
+	  act_host_rekey_exec, 0 },
 	{ "mouse", NULL, 1, 1, "on|off", CMD_LINE | RO,
 	  "mouse reporting; off lets the terminal select text (to copy a UUID)", exec_mouse, 0 },
 	{ "events", NULL, 0, 0, "", CMD_LINE | RO, "the event log, full screen: scroll, / filters", exec_ui, UI_EVENTS },
