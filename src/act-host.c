@@ -475,10 +475,11 @@ static struct sshc *connect_checked(struct hostadd *ha, size_t st_conn,
 	key_type_name(k.type, type, sizeof type);
 	if (k.status == SSHC_KEY_CHANGED) {
 		*cause = xasprintf("HOST KEY MISMATCH: %s:%d now offers %s key "
-		    "%s, not the key of %s line %d: it may be an impostor; "
+		    "%s, not %s of %s line %d: it may be an impostor; "
 		    "nothing replaced (a legitimate change: hvdeck host rekey)",
-		    ha->address, ha->port, type, k.fingerprint, k.known_path,
-		    k.known_line);
+		    ha->address, ha->port, type, k.fingerprint,
+		    k.known_fingerprint[0] != '\0' ? k.known_fingerprint :
+		    "the key", k.known_path, k.known_line);
 		checklist_set(ha->cl, st_host, CHECK_FAIL, "MISMATCH: %s %s is "
 		    "not the key of known_hosts line %d", type, k.fingerprint,
 		    k.known_line);
