@@ -874,8 +874,9 @@ static virConnectPtr open_libvirt(struct hostadd *ha, const char *uri,
 		c = o->conn;
 		o->conn = NULL;
 	} else if (o->done) {
-		*cause = xstrdup(o->error != NULL ? o->error :
-		    "libvirt refused the connection");
+		*cause = xasprintf("libvirt on %s does not answer (is libvirtd "
+		    "or virtqemud running?): %s", ha->address,
+		    o->error != NULL ? o->error : "connection refused");
 	} else {
 		o->abandoned = 1;
 		*cause = cancelled(ha) ? xstrdup("cancelled") :

@@ -1,8 +1,9 @@
 #!/bin/bash
 # `hvdeck host add` without a terminal: an unknown key is refused (exit 1)
 # unless --yes-fingerprint names it; a wrong fingerprint is refused; a
-# refused key cannot ask for a password; the same libvirt host UUID as a
-# configured host is refused; bad usage exits 2. With hvdeck's key in the
+# refused key cannot ask for a password; libvirtd down fails the
+# pre-flight; the same libvirt host UUID as a configured host is refused;
+# bad usage exits 2. With hvdeck's key in the
 # lab's root authorized_keys and the node's fingerprint, root on node 1 is
 # added (exit 0), with its role, and dump shows it online.
 . "$(dirname "$0")/lib.sh"
@@ -52,6 +53,17 @@ cmp -s "$conf" "$WORK/conf.orig" || fail "a refused add changed the config"
 pub=$(cat "$XDG_CONFIG_HOME/hvdeck/id_ed25519.pub")
 printf '%s\n' "$pub" >>"$LAB_DIR/authorized_keys"
 cleanup "grep -vxF -- '$pub' '$LAB_DIR/authorized_keys' >'$LAB_DIR/authorized_keys.tmp'; cat '$LAB_DIR/authorized_keys.tmp' >'$LAB_DIR/authorized_keys'; rm -f '$LAB_DIR/authorized_keys.tmp'"
+
+# libvirtd down on node 1 (killed: its socket file stays, and the lab's
+# nodes share one process list, so the pre-flight may still see "a"
+# libvirtd): the pre-flight or the libvirt step fails, nothing is written
+"$LAB" libvirtd-stop 1 >/dev/null || fail "lab.sh libvirtd-stop failed"
+cleanup "'$LAB' libvirtd-start 1"
+expect 1 "" add "$conf" hvroot 127.0.0.1 --port "$port" --yes-fingerprint "$fp"
+grep -qE "^FAIL (libvirt daemon|libvirt over qemu\+libssh: libvirt on 127.0.0.1 does not answer)" "$WORK/out" ||
+	fail "neither the pre-flight nor the libvirt step failed: $(cat "$WORK/out")"
+cmp -s "$conf" "$WORK/conf.orig" || fail "a failed pre-flight changed the config"
+"$LAB" libvirtd-start 1 >/dev/null || fail "lab.sh libvirtd-start failed"
 
 # node 1 is hv1 of this config already, by another URI: the same machine
 expect 1 "is already host hv1" add "$conf_dup" hvroot 127.0.0.1 --port "$port" --yes-fingerprint "$fp"
