@@ -27,6 +27,8 @@
 
 #include <libvirt/libvirt.h>
 
+#include "config.h"
+
 /* Room a new overlay needs in its pool: qcow2 header, L1 and refcount
  * tables with a margin. A pool with less available is refused. */
 #define DERIVE_META_MIN (4ull << 20)
@@ -75,6 +77,7 @@ void act_derive_refresh(unsigned host_id, const char *pool);
 
 /* What act_derive is asked to do. Strings are the caller's. */
 struct derive_req {
+	const struct config *cfg;       /* the running config: pool names */
 	const char *source;     /* "NAME" or "POOL/NAME" */
 	const char *pattern;    /* NAME, may hold one brace range */
 	const char *count;      /* --count text, NULL when not given */
@@ -113,7 +116,8 @@ int act_derive(const struct derive_req *r, struct derive_started *out,
 
 /* The target pool the rule gives for a source in src_pool (bases ->
  * templates, templates -> groups, from the config), NULL when none. Not
- * owned (the running config's). */
-const char *act_derive_default_pool(const char *src_pool);
+ * owned (cfg's). */
+const char *act_derive_default_pool(const struct config *cfg,
+    const char *src_pool);
 
 #endif
