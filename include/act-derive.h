@@ -71,9 +71,11 @@ int derive_one(virConnectPtr conn, const char *src_pool, const char *src_name,
     char **cause);
 
 /* After a creation in pool of host_id: that host and every host sharing
- * the pool (model_pools_sharing) rescan it on their workers, so every
- * pane agrees without a manual refresh. Never blocks. */
-void act_derive_refresh(unsigned host_id, const char *pool);
+ * the pool (model_pools_sharing) rescan it on their workers (one
+ * JK_POOL_REFRESH job each), so every pane agrees without a manual
+ * refresh. Never blocks; *jobs (caller frees) gets the jobs' ids to
+ * job_wait on, the count is returned. Takes the model lock. */
+size_t act_derive_refresh(unsigned host_id, const char *pool, unsigned **jobs);
 
 /* What act_derive is asked to do. Strings are the caller's. */
 struct derive_req {

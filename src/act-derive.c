@@ -3,6 +3,7 @@
  * that the model's checks start. */
 #include "act-derive.h"
 #include "act-domain.h"
+#include "act-pool.h"
 #include "config.h"
 #include "job.h"
 #include "model.h"
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define DERIVE_REFRESH_WAIT_MS 30000
 #define CLUSTER_MIN 512ull
 #define CLUSTER_MAX (2ull << 20)
 #define CLUSTER_L2_MIN (16ull << 10)  /* subclusters need 16 KiB clusters */
@@ -320,15 +322,34 @@ out:
 	return rc;
 }
 
-void act_derive_refresh(unsigned host_id, const char *pool)
+size_t act_derive_refresh(unsigned host_id, const char *pool, unsigned **jobs)
 {
 	struct m_pool_ref *refs;
-	size_t i, n = model_pools_sharing(host_id, pool, &refs);
+	const struct m_host *h;
+	char **hosts;
+	size_t i, n = model_pools_sharing(host_id, pool, &refs), k = 0;
 
-	host_request(host_id, REQ_POOL_REFRESH, pool, 0);
-	for (i = 0; i < n; i++)
-		host_request(refs[i].host_id, REQ_POOL_REFRESH, refs[i].pool, 0);
+	/* names under the lock, jobs after it (job.c's lock comes second) */
+	hosts = xcalloc(n + 1, sizeof *hosts);
+	model_lock();
+	for (i = 0; i <= n; i++) {
+		h = model_host(i == 0 ? host_id : refs[i - 1].host_id);
+		hosts[i] = xstrdup(h != NULL ? h->name : "?");
+	}
+	model_unlock();
+	*jobs = xcalloc(n + 1, sizeof **jobs);
+	for (i = 0; i <= n; i++) {
+		unsigned id = act_pool_refresh_one(
+		    i == 0 ? host_id : refs[i - 1].host_id, hosts[i],
+		    i == 0 ? pool : refs[i - 1].pool);
+
+		if (id != 0)
+			(*jobs)[k++] = id;
+		free(hosts[i]);
+	}
+	free(hosts);
 	model_pool_refs_free(refs, n);
+	return k;
 }
 
 /* ---- the batch: checks against the model, then one job ---- */
@@ -437,6 +458,19 @@ static int batch_precheck(virConnectPtr conn, const struct batch *b,
 	return rc;
 }
 
+/* Every host sharing the pool re-reads it before the job ends, so a
+ * command line that exits then leaves every libvirtd knowing the new
+ * volumes (libvirt sends no volume events). */
+static void batch_refresh(const struct batch *b)
+{
+	unsigned *jobs;
+	size_t i, n = act_derive_refresh(b->host_id, b->dst_pool, &jobs);
+
+	for (i = 0; i < n; i++)
+		job_wait(jobs[i], DERIVE_REFRESH_WAIT_MS);
+	free(jobs);
+}
+
 static int batch_run(unsigned id, void *ctx, char **cause)
 {
 	struct batch *b = ctx;
@@ -472,7 +506,7 @@ static int batch_run(unsigned id, void *ctx, char **cause)
 	job_progress(id, 100.0 * (double)i / (double)b->n, i, b->n, phase);
 	virConnectClose(conn);
 	if (i > 0)
-		act_derive_refresh(b->host_id, b->dst_pool);
+		batch_refresh(b);
 	if (i == b->n)
 		return 0;
 	*cause = batch_report(b, i, why != NULL ? why : "stopped");
