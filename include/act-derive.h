@@ -61,8 +61,11 @@ char *derive_volume_xml(const char *name, const char *backing_path,
  * closed). Checks first, on the host, and refuses with a reason and
  * nothing written: name rules (names_check), the source missing or not
  * qcow2/raw, dst_pool missing or inactive or with less than
- * DERIVE_META_MIN available, name already in dst_pool, a backing chain
- * that would loop through the new path. Does not refresh the pool on
+ * DERIVE_META_MIN available, name already in dst_pool as this host's
+ * libvirt knows it, a backing chain that would loop through the new
+ * path. It does not rescan the pool (a caller on shared storage rescans
+ * once before a batch); a file libvirt did not list yet is still never
+ * overwritten: libvirt refuses a target path that exists. Does not refresh the pool on
  * other hosts (the caller does: act_derive_refresh). Returns 0, or -1
  * with *cause (caller frees): the refusal, or libvirt's own text. o may
  * be NULL (defaults). */

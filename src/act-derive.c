@@ -185,10 +185,12 @@ static int chain_loops(virConnectPtr conn, const struct xml_volume *src,
 	return loops;
 }
 
-/* The target pool, active, refreshed (a volume another host made on
- * shared storage is then known here), with room. NULL with *cause. */
+/* The target pool, active, with room; rescanned first when asked (a
+ * volume another host made on shared storage is then known here: a
+ * batch does it once, before any name is checked — a rescan per volume
+ * would race the host worker's reading of the pool). NULL with *cause. */
 static virStoragePoolPtr dst_open(virConnectPtr conn, const char *dst_pool,
-    char **target_path, char **cause)
+    int rescan, char **target_path, char **cause)
 {
 	virStoragePoolPtr p = virStoragePoolLookupByName(conn, dst_pool);
 	virStoragePoolInfo info;
@@ -204,7 +206,7 @@ static virStoragePoolPtr dst_open(virConnectPtr conn, const char *dst_pool,
 		    "");
 		goto fail;
 	}
-	if (virStoragePoolRefresh(p, 0) < 0 ||
+	if ((rescan && virStoragePoolRefresh(p, 0) < 0) ||
 	    virStoragePoolGetInfo(p, &info) < 0 ||
 	    (xml = virStoragePoolGetXMLDesc(p, 0)) == NULL) {
 		*cause = evloop_last_error("cannot read the pool");
@@ -290,7 +292,7 @@ int derive_one(virConnectPtr conn, const char *src_pool, const char *src_name,
 		return -1;
 	if (src_read(conn, src_pool, src_name, &src, cause) < 0)
 		return -1;
-	if ((p = dst_open(conn, dst_pool, &target, cause)) == NULL)
+	if ((p = dst_open(conn, dst_pool, 0, &target, cause)) == NULL)
 		goto out;
 	new_path = derive_new_path(target, name);
 	if (name_free(p, dst_pool, name, cause) < 0) {
@@ -445,7 +447,7 @@ static int batch_precheck(virConnectPtr conn, const struct batch *b,
     char **cause)
 {
 	char *target = NULL;
-	virStoragePoolPtr p = dst_open(conn, b->dst_pool, &target, cause);
+	virStoragePoolPtr p = dst_open(conn, b->dst_pool, 1, &target, cause);
 	size_t i;
 	int rc = 0;
 

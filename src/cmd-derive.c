@@ -101,27 +101,43 @@ static int request(struct cmd_ctx *c, const struct config *cfg, int argc,
 
 /* ---- the command line: start, follow, report ---- */
 
+/* Job lock held: print "k/N" for every volume made since *printed (the
+ * samples are a ring: a poll may find several new ones). */
+static void cli_print_progress(const struct job *j, uint64_t *printed)
+{
+	const struct job_sample *smp;
+	unsigned i;
+
+	for (i = 0; i < j->nsamples; i++) {
+		smp = &j->samples[(j->sample_head + i) % JOB_SAMPLES];
+		if (smp->done <= *printed)
+			continue;
+		*printed = smp->done;
+		printf("%s\n", smp->phase);	/* "3/20": digits only */
+	}
+	fflush(stdout);
+}
+
 static int cli_follow(const struct derive_started *s)
 {
-	char last[JOB_PHASE_MAX] = "", *err;
-	const struct job_sample *smp;
+	uint64_t printed = 0;
 	enum job_state st;
 	struct job *j;
+	char *err;
 	int64_t deadline = util_now_ms() + DERIVE_WAIT_MS;
 
-	say(stdout, "derive %s/%s … %s/%s on %s: %zu volume%s",
-	    s->dst_pool, s->first, s->dst_pool, s->last, s->host, s->count,
-	    s->count == 1 ? "" : "s");
+	if (s->count == 1)
+		say(stdout, "derive %s/%s from %s on %s", s->dst_pool, s->first,
+		    s->src_pool, s->host);
+	else
+		say(stdout, "derive %s/%s … %s from %s on %s: %zu volumes",
+		    s->dst_pool, s->first, s->last, s->src_pool, s->host,
+		    s->count);
 	do {
 		st = job_wait(s->job, 200);
 		job_lock();
-		j = job_find(s->job);
-		smp = j != NULL ? job_last_sample(j) : NULL;
-		if (smp != NULL && strcmp(smp->phase, last) != 0) {
-			snprintf(last, sizeof last, "%s", smp->phase);
-			printf("%s\n", last);	/* "3/20": digits only */
-			fflush(stdout);
-		}
+		if ((j = job_find(s->job)) != NULL)
+			cli_print_progress(j, &printed);
 		job_unlock();
 	} while (!job_state_final(st) && st != JOB_GONE &&
 	    util_now_ms() < deadline);
