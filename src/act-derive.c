@@ -86,15 +86,17 @@ char *derive_volume_xml(const char *name, const char *backing_path,
 	cluster = o->cluster_size == 0 ? xstrdup("") : xasprintf(
 	    "    <clusterSize unit='B'>%llu</clusterSize>\n",
 	    (unsigned long long)o->cluster_size);
+	/* compat 1.1 (qcow2 v3) always: without it libvirt asks qemu-img
+	 * for 0.10, which has no zero clusters and no lazy refcounts */
 	features = !o->lazy_refcounts && !o->extended_l2 ? xstrdup("") :
-	    xasprintf("    <compat>1.1</compat>\n    <features>\n%s%s"
-	    "    </features>\n",
+	    xasprintf("    <features>\n%s%s    </features>\n",
 	    o->lazy_refcounts ? "      <lazy_refcounts/>\n" : "",
 	    o->extended_l2 ? "      <extended_l2/>\n" : "");
 	xml = xasprintf("<volume>\n  <name>%s</name>\n"
 	    "  <capacity unit='bytes'>%llu</capacity>\n"
 	    "  <allocation unit='bytes'>0</allocation>\n"
-	    "  <target>\n    <format type='qcow2'/>\n%s%s  </target>\n"
+	    "  <target>\n    <format type='qcow2'/>\n"
+	    "    <compat>1.1</compat>\n%s%s  </target>\n"
 	    "  <backingStore>\n    <path>%s</path>\n"
 	    "    <format type='%s'/>\n  </backingStore>\n</volume>\n",
 	    name, (unsigned long long)capacity, cluster, features, path,
@@ -121,6 +123,15 @@ static char *derive_new_path(const char *target_path, const char *name)
 }
 
 /* ---- one overlay on a connection ---- */
+
+/* qemu-img's message ends in a newline that libvirt keeps. */
+static void trim_end(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' '))
+		s[--n] = '\0';
+}
 
 static int refuse(char **cause, const char *fmt, const char *a, const char *b)
 {
@@ -312,6 +323,7 @@ int derive_one(virConnectPtr conn, const char *src_pool, const char *src_name,
 	free(xml);
 	if (made == NULL) {
 		*cause = evloop_last_error("cannot create the volume");
+		trim_end(*cause);
 		goto out;
 	}
 	virStorageVolFree(made);

@@ -26,7 +26,8 @@ static void test_xml(void **state)
 	x = derive_volume_xml("d1.qcow2", "/p/t&<x>.qcow2", "qcow2", 1024, NULL);
 	assert_non_null(strstr(x, "<name>d1.qcow2</name>"));
 	assert_non_null(strstr(x, "<capacity unit='bytes'>1024</capacity>"));
-	assert_non_null(strstr(x, "<target>\n    <format type='qcow2'/>"));
+	assert_non_null(strstr(x, "<target>\n    <format type='qcow2'/>\n"
+	    "    <compat>1.1</compat>"));
 	assert_non_null(strstr(x, "<path>/p/t&amp;&lt;x&gt;.qcow2</path>\n"
 	    "    <format type='qcow2'/>\n  </backingStore>"));
 	assert_null(strstr(x, "features"));
@@ -35,7 +36,6 @@ static void test_xml(void **state)
 	x = derive_volume_xml("d", "/p/base.img", "raw", 1, &o);
 	assert_non_null(strstr(x, "<format type='raw'/>\n  </backingStore>"));
 	assert_non_null(strstr(x, "<clusterSize unit='B'>65536</clusterSize>"));
-	assert_non_null(strstr(x, "<compat>1.1</compat>"));
 	assert_non_null(strstr(x, "<lazy_refcounts/>"));
 	assert_non_null(strstr(x, "<extended_l2/>"));
 	free(x);
