@@ -10,6 +10,7 @@
 #include "cli-host-list.h"
 #include "cmd-audit.h"
 #include "cmd-role.h"
+#include "cmd-derive.h"
 #include "keys.h"
 #include "model.h"
 #include "ui.h"
@@ -93,6 +94,11 @@ static const struct cmd_entry commands[] = {
 	  "pause / resume", exec_desktop, ACTION_TOGGLE_PAUSE },
 	{ "desktop force-off", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
 	  "force off (asks, naming the desktop)", exec_desktop, DA_FORCE_OFF },
+	{ "derive", NULL, 0, 2, "SOURCE NAME [--pool POOL] [--count N] [--on HOST] "
+	  "[--cluster-size BYTES] [--lazy-refcounts] [--extended-l2]", CMD_CLI | CMD_LINE,
+	  "thin qcow2 overlays backed by a base or template volume; NAME may hold one range, "
+	  "class-{01..20}.qcow2 (console: without NAME, a form for the selected volume)",
+	  cmd_derive_exec, 0 },
 	{ "pool refresh", NULL, 0, 1, "[NAME]", CMD_LINE | CMD_ARG_NAME,
 	  "rescan a storage pool for new volumes (default: the selected one)", exec_pool_refresh, 0 },
 	{ "host remove", NULL, 0, 1, "[NAME]", CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST,
