@@ -8,6 +8,7 @@
 #include "act-host-admin.h"
 #include "act-pool.h"
 #include "cli-host-list.h"
+#include "cli-migrate.h"
 #include "cmd-audit.h"
 #include "cmd-role.h"
 #include "cmd-derive.h"
@@ -61,6 +62,13 @@ static const struct cmd_entry commands[] = {
 	{ "host list", NULL, 0, 0, "[--json]", CMD_CLI | RO,
 	  "the configured hosts: name, role, maintenance, state (connecting like dump) and URI",
 	  cli_host_list_exec, 0 },
+	{ "migrate", NULL, 2, 2, "DESKTOP DEST_HOST [--bandwidth MiB/s] "
+	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
+	  "[--copy-storage] [--unsafe] [--no-persist]", CMD_CLI,
+	  "live-migrate a running desktop (name or UUID) to DEST_HOST after a "
+	  "pre-flight; prints progress, exit 0 when it arrived, 1 with libvirt's "
+	  "message; Ctrl-C cancels (it keeps running on the source)",
+	  cli_migrate_exec, 0 },
 	{ "list-commands", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
 	  "print every command: where it runs, its arguments and help", exec_list_commands, 0 },
 	{ "list-keys", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
