@@ -8,8 +8,10 @@
 #include "act-host-admin.h"
 #include "act-pool.h"
 #include "cli-host-list.h"
+#include "cli-migrate.h"
 #include "cmd-audit.h"
 #include "cmd-role.h"
+#include "cmd-derive.h"
 #include "keys.h"
 #include "model.h"
 #include "ui.h"
@@ -61,6 +63,13 @@ static const struct cmd_entry commands[] = {
 	{ "host list", NULL, 0, 0, "[--json]", CMD_CLI | RO,
 	  "the configured hosts: name, role, maintenance, state (connecting like dump) and URI",
 	  cli_host_list_exec, 0 },
+	{ "migrate", NULL, 2, 2, "DESKTOP DEST_HOST [--bandwidth MiB/s] "
+	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
+	  "[--copy-storage] [--unsafe] [--no-persist]", CMD_CLI,
+	  "live-migrate a running desktop (name or UUID) to DEST_HOST after a "
+	  "pre-flight; prints progress, exit 0 when it arrived, 1 with libvirt's "
+	  "message; Ctrl-C cancels (it keeps running on the source)",
+	  cli_migrate_exec, 0 },
 	{ "list-commands", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
 	  "print every command: where it runs, its arguments and help", exec_list_commands, 0 },
 	{ "list-keys", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
@@ -100,6 +109,11 @@ static const struct cmd_entry commands[] = {
 	  "pause / resume", exec_desktop, ACTION_TOGGLE_PAUSE },
 	{ "desktop force-off", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
 	  "force off (asks, naming the desktop)", exec_desktop, DA_FORCE_OFF },
+	{ "derive", NULL, 0, 2, "SOURCE NAME [--pool POOL] [--count N] [--on HOST] "
+	  "[--cluster-size BYTES] [--lazy-refcounts] [--extended-l2]", CMD_CLI | CMD_LINE,
+	  "thin qcow2 overlays backed by a base or template volume; NAME may hold one range, "
+	  "class-{01..20}.qcow2 (console: without NAME, a form for the selected volume)",
+	  cmd_derive_exec, 0 },
 	{ "pool refresh", NULL, 0, 1, "[NAME]", CMD_LINE | CMD_ARG_NAME,
 	  "rescan a storage pool for new volumes (default: the selected one)", exec_pool_refresh, 0 },
 	{ "host remove", NULL, 0, 1, "[NAME]", CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST,

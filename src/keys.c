@@ -44,6 +44,7 @@ static const struct key_binding panes_keys[] = {
 	{ 'r', "r", "desktop reboot", KEYS_DESKTOPS, NULL },
 	{ 'p', "p", "desktop toggle-pause", KEYS_DESKTOPS, NULL },
 	{ 'F', "Shift-F", "desktop force-off", KEYS_DESKTOPS, NULL },
+	{ 'n', "n", "derive", KEYS_VOLUMES, "derive overlays from the selected base or template: a form (volumes pane)" },
 	{ 'R', "Shift-R", "pool refresh", 0, "rescan the selected pool (pools pane)" },
 	{ 'L', "Shift-L", "events", 0, NULL },
 	{ 'a', "a", "add-host", KEYS_HOSTS, "add a hypervisor over SSH: a form (hypervisors pane)" },

@@ -369,6 +369,19 @@ static void serve(struct host_worker *w, struct host_request *r)
 	}
 }
 
+virConnectPtr host_open_private(const char *uri, char **cause)
+{
+	virConnectPtr conn = virConnectOpenAuth(uri, &no_prompt, 0);
+
+	if (conn == NULL) {
+		*cause = evloop_last_error("cannot connect");
+		return NULL;
+	}
+	if (virConnectSetKeepAlive(conn, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT) < 0)
+		log_msg(LOG_DEBUG, "%s: keepalive not supported", uri);
+	return conn;
+}
+
 static int open_connection(struct host_worker *w, char **cause)
 {
 	unsigned flags = w->read_only ? VIR_CONNECT_RO : 0;
