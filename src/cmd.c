@@ -8,6 +8,8 @@
 #include "act-pool.h"
 #include "cli-host-list.h"
 #include "cmd-audit.h"
+#include "cmd-job.h"
+#include "cmd-migrate.h"
 #include "cmd-role.h"
 #include "keys.h"
 #include "model.h"
@@ -92,6 +94,27 @@ static const struct cmd_entry commands[] = {
 	  "pause / resume", exec_desktop, ACTION_TOGGLE_PAUSE },
 	{ "desktop force-off", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
 	  "force off (asks, naming the desktop)", exec_desktop, DA_FORCE_OFF },
+	{ "desktop migrate", NULL, 0, 2, "[NAME] [DEST_HOST] [--bandwidth MIBS] "
+	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
+	  "[--copy-storage] [--unsafe] [--no-persist]", DESKTOP_ARG,
+	  "live-migrate a running desktop (default: the selected one); without "
+	  "DEST_HOST a form lists the hosts that may receive it", cmd_migrate_exec, 0 },
+	{ "job cancel", NULL, 0, 1, "[ID]", CMD_LINE,
+	  "cancel a job after asking (default: the selected job or the progress view's); "
+	  "a cancelled migration leaves the desktop on its source", cmd_job_exec, JOB_OP_CANCEL },
+	{ "job bandwidth", NULL, 0, 2, "[ID] [MIBS]", CMD_LINE,
+	  "set a running migration's bandwidth in MiB/s, 0 unlimited (without MIBS: a form)",
+	  cmd_job_exec, JOB_OP_BANDWIDTH },
+	{ "job downtime", NULL, 0, 2, "[ID] [MS]", CMD_LINE,
+	  "set a running migration's allowed downtime in ms (without MS: a form)",
+	  cmd_job_exec, JOB_OP_DOWNTIME },
+	{ "job postcopy", NULL, 0, 1, "[ID]", CMD_LINE,
+	  "switch a migration started with post-copy allowed to post-copy, after asking",
+	  cmd_job_exec, JOB_OP_POSTCOPY },
+	{ "job dismiss", NULL, 0, 1, "[ID]", CMD_LINE | RO,
+	  "forget a finished job (remove its row)", cmd_job_exec, JOB_OP_DISMISS },
+	{ "job dismiss-finished", NULL, 0, 0, "", CMD_LINE | RO,
+	  "forget every finished job", cmd_job_exec, JOB_OP_DISMISS_FINISHED },
 	{ "pool refresh", NULL, 0, 1, "[NAME]", CMD_LINE | CMD_ARG_NAME,
 	  "rescan a storage pool for new volumes (default: the selected one)", exec_pool_refresh, 0 },
 	{ "mouse", NULL, 1, 1, "on|off", CMD_LINE | RO,
@@ -989,6 +1012,9 @@ static int exec_ui(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	case UI_PREV_PANE: panes_move_focus(p, -1); break;
 	case UI_DETAILS:
 		key = panes_selected(p, &pane);
+		if (key != NULL && pane == PANE_JOBS &&
+		    cmd_migrate_open_view(u, key))
+			break;	/* a migration: its progress view */
 		if (key != NULL && view_of(pane)->details != NULL)
 			mode_details_push(u, pane, key);
 		break;
