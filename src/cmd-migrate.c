@@ -19,6 +19,7 @@
 #include "ui-form.h"
 #include "ui.h"
 #include "util.h"
+#include "views.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -286,22 +287,6 @@ static const struct form_ops migrate_ops = {
 	.free = form_ctx_free,
 };
 
-/* Model lock held. Desktops running on host id. */
-static int running_on(unsigned id)
-{
-	struct m_desktop **ds;
-	const struct m_place *p;
-	size_t n, i;
-	int count = 0;
-
-	ds = model_desktops(&n);
-	for (i = 0; i < n; i++) {
-		p = model_desktop_place(ds[i]);
-		count += p != NULL && p->host_id == id && p->state == DS_RUNNING;
-	}
-	return count;
-}
-
 /* Model lock held. Why no host can take the desktop from host `from`. */
 static char *why_none(unsigned from)
 {
@@ -362,7 +347,7 @@ static struct form *build_form(const char *uuid, struct migrate_form *mf,
 		mf->dests[mf->ndests] = xstrdup(h->name);
 		labels[mf->ndests++] = xasprintf("%s  free %s  %d running",
 		    h->name, format_size(sz, sizeof sz, h->free_kib * 1024),
-		    running_on(h->id));
+		    view_hosts_running_on(h->id));
 	}
 	if (mf->ndests == 0) {
 		why = why_none(from_id);
@@ -420,40 +405,6 @@ static int open_form(struct ui *u, const char *uuid, char **cause)
 	return 0;
 }
 
-/* The UUID of the desktop named (or with that UUID), or of the selected
- * row of the desktops pane. Caller frees. */
-static char *target(struct cmd_ctx *c, int argc, char **argv, char **cause)
-{
-	struct m_desktop **ds;
-	enum pane_id pane;
-	const char *key;
-	char *uuid = NULL;
-	size_t n, i;
-
-	if (argc == 0) {
-		key = panes_selected(panes_of(c->ui), &pane);
-		if (key == NULL || pane != PANE_DESKTOPS) {
-			*cause = xstrdup("no desktop selected (desktops pane: 4)");
-			return NULL;
-		}
-		return xstrdup(key);
-	}
-	model_lock();
-	ds = model_desktops(&n);
-	for (i = 0; i < n && uuid == NULL; i++)
-		if (strcmp(ds[i]->uuid, argv[0]) == 0 ||
-		    (ds[i]->name != NULL && strcmp(ds[i]->name, argv[0]) == 0))
-			uuid = xstrdup(ds[i]->uuid);
-	model_unlock();
-	if (uuid == NULL) {
-		char *vis = text_visible(argv[0]);
-
-		*cause = xasprintf("no desktop named %s", vis);
-		free(vis);
-	}
-	return uuid;
-}
-
 int cmd_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause)
 {
@@ -467,7 +418,7 @@ int cmd_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	}
 	if (argc == 2)
 		return start(c, argv[0], argv[1], cause);
-	if ((uuid = target(c, argc, argv, cause)) == NULL)
+	if ((uuid = cmd_target_desktop(c, argc, argv, cause)) == NULL)
 		return -1;
 	rc = open_form(c->ui, uuid, cause);
 	free(uuid);

@@ -782,9 +782,7 @@ static int exec_go(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	return -1;
 }
 
-/* The UUID of the desktop called name, or of the selected desktop row.
- * Caller frees. */
-static char *target_desktop(struct cmd_ctx *c, int argc, char **argv,
+char *cmd_target_desktop(struct cmd_ctx *c, int argc, char **argv,
     char **cause)
 {
 	struct m_desktop **ds;
@@ -804,7 +802,8 @@ static char *target_desktop(struct cmd_ctx *c, int argc, char **argv,
 	model_lock();
 	ds = model_desktops(&n);
 	for (i = 0; i < n && uuid == NULL; i++)
-		if (ds[i]->name != NULL && strcmp(ds[i]->name, argv[0]) == 0)
+		if ((ds[i]->name != NULL && strcmp(ds[i]->name, argv[0]) == 0) ||
+		    strcmp(ds[i]->uuid, argv[0]) == 0)
 			uuid = xstrdup(ds[i]->uuid);
 	model_unlock();
 	if (uuid == NULL)
@@ -880,7 +879,7 @@ static int exec_desktop(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	}
 	if (argc == 0 && ui_marks_count(c->ui) > 0)	/* one question for all */
 		return ui_marks_act(c->ui, a, cause);
-	uuid = target_desktop(c, argc, argv, cause);
+	uuid = cmd_target_desktop(c, argc, argv, cause);
 	if (uuid == NULL)
 		return -1;
 	if (a == ACTION_TOGGLE_PAUSE) {
