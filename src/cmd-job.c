@@ -11,6 +11,7 @@
 #include "mode.h"
 #include "text.h"
 #include "ui-form.h"
+#include "ui-table.h"
 #include "ui.h"
 #include "util.h"
 
@@ -321,12 +322,37 @@ static int set_value(struct ui *u, unsigned id, int op, const char *value,
 
 /* ---- dismissing ---- */
 
+/* The operator removed rows: like a move, the row that takes the place
+ * of a dismissed selected one is selected (a row that vanishes on its
+ * own leaves nothing selected, ui-table.c). */
+static void reselect(struct ui *u)
+{
+	struct table *t = panes_table(panes_of(u), PANE_JOBS);
+	unsigned id = cmd_job_of_key(t->selected_key);
+	struct job *j;
+	int gone;
+
+	if (id == 0)
+		return;
+	job_lock();
+	j = job_find(id);
+	gone = j == NULL;
+	job_unlock();
+	if (!gone)
+		return;
+	free(t->selected_key);
+	t->selected_key = NULL;
+	if (t->sel == TABLE_NONE)
+		t->sel = 0;
+}
+
 static int dismiss(struct ui *u, unsigned id, char **cause)
 {
 	struct mode *top = u->modes.top;
 
 	if (job_dismiss(id, cause) < 0)
 		return -1;
+	reselect(u);
 	if (top != NULL && top->type == &mode_migrate && mode_migrate_job(top) == id)
 		mode_pop(&u->modes);    /* its view has nothing left to show */
 	ui_message(u, 0, "job %u dismissed", id);
@@ -344,6 +370,7 @@ int cmd_job_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	}
 	if (e->arg == JOB_OP_DISMISS_FINISHED) {
 		n = job_dismiss_finished();
+		reselect(c->ui);
 		ui_message(c->ui, 0, "%u finished job%s dismissed", n,
 		    n == 1 ? "" : "s");
 		return 0;

@@ -32,6 +32,8 @@ tui_start "$conf" 160 45
 desk_row() { screen | grep -E -- "^.$g " | head -n1; }
 row_has() { desk_row | grep -qE -- "$1"; }
 wait_until 60 row_has "running" || { screen >&2; fail "$g is not shown running"; }
+# hv2 over libssh takes a while: a connecting host receives nothing
+wait_screen 60 "^.hv2 +[a-z]+ +online"
 keys : ; keys -l "desktop $g"; keys Enter
 
 # no host may receive it: refused with the reason, no form
