@@ -5,12 +5,15 @@
  * `commands` and its exec function. */
 #include "cmd.h"
 #include "act-domain.h"
+#include "act-host-admin.h"
 #include "act-pool.h"
 #include "cli-host-list.h"
+#include "cli-migrate.h"
 #include "cmd-audit.h"
 #include "cmd-job.h"
 #include "cmd-migrate.h"
 #include "cmd-role.h"
+#include "cmd-derive.h"
 #include "keys.h"
 #include "model.h"
 #include "ui.h"
@@ -61,6 +64,13 @@ static const struct cmd_entry commands[] = {
 	{ "host list", NULL, 0, 0, "[--json]", CMD_CLI | RO,
 	  "the configured hosts: name, role, maintenance, state (connecting like dump) and URI",
 	  cli_host_list_exec, 0 },
+	{ "migrate", NULL, 2, 2, "DESKTOP DEST_HOST [--bandwidth MiB/s] "
+	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
+	  "[--copy-storage] [--unsafe] [--no-persist]", CMD_CLI,
+	  "live-migrate a running desktop (name or UUID) to DEST_HOST after a "
+	  "pre-flight; prints progress, exit 0 when it arrived, 1 with libvirt's "
+	  "message; Ctrl-C cancels (it keeps running on the source)",
+	  cli_migrate_exec, 0 },
 	{ "list-commands", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
 	  "print every command: where it runs, its arguments and help", exec_list_commands, 0 },
 	{ "list-keys", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
@@ -115,8 +125,19 @@ static const struct cmd_entry commands[] = {
 	  "forget a finished job (remove its row)", cmd_job_exec, JOB_OP_DISMISS },
 	{ "job dismiss-finished", NULL, 0, 0, "", CMD_LINE | RO,
 	  "forget every finished job", cmd_job_exec, JOB_OP_DISMISS_FINISHED },
+	{ "derive", NULL, 0, 2, "SOURCE NAME [--pool POOL] [--count N] [--on HOST] "
+	  "[--cluster-size BYTES] [--lazy-refcounts] [--extended-l2]", CMD_CLI | CMD_LINE,
+	  "thin qcow2 overlays backed by a base or template volume; NAME may hold one range, "
+	  "class-{01..20}.qcow2 (console: without NAME, a form for the selected volume)",
+	  cmd_derive_exec, 0 },
 	{ "pool refresh", NULL, 0, 1, "[NAME]", CMD_LINE | CMD_ARG_NAME,
 	  "rescan a storage pool for new volumes (default: the selected one)", exec_pool_refresh, 0 },
+	{ "host remove", NULL, 0, 1, "[NAME]", CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST,
+	  "remove a hypervisor from the config and hvdeck's known_hosts, never touching the host (the console asks; default: the selected one)",
+	  act_host_remove_exec, 0 },
+	{ "host rekey", NULL, 1, 1, "NAME [--yes-fingerprint FP]", CMD_CLI,
+	  "replace a host's key in hvdeck's known_hosts after it legitimately changed: shows the old and new fingerprints, the new one must be typed or given",
+	  act_host_rekey_exec, 0 },
 	{ "mouse", NULL, 1, 1, "on|off", CMD_LINE | RO,
 	  "mouse reporting; off lets the terminal select text (to copy a UUID)", exec_mouse, 0 },
 	{ "events", NULL, 0, 0, "", CMD_LINE | RO, "the event log, full screen: scroll, / filters", exec_ui, UI_EVENTS },
