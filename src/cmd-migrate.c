@@ -131,6 +131,8 @@ static int start(struct cmd_ctx *c, const char *desktop, const char *dest,
 struct migrate_form {
 	struct ui *u;
 	char uuid[40];
+	char *target;           /* the name when no other desktop has it (the
+	                         * audit log reads better), else the UUID */
 	char **dests;           /* host names, in the choice's order */
 	size_t ndests;
 	unsigned job;           /* the running attempt, 0 none */
@@ -148,6 +150,7 @@ static void form_ctx_free(void *arg)
 	for (i = 0; i < mf->ndests; i++)
 		free(mf->dests[i]);
 	free(mf->dests);
+	free(mf->target);
 	free(mf);
 }
 
@@ -169,7 +172,7 @@ static char *form_line(struct form *f, const struct migrate_form *mf)
 	size_t i;
 
 	line = xasprintf("desktop migrate \"%s\" \"%s\" --bandwidth %ld "
-	    "--max-downtime %ld", mf->uuid, mf->dests[form_choice(f, "dest")],
+	    "--max-downtime %ld", mf->target, mf->dests[form_choice(f, "dest")],
 	    form_number(f, "bandwidth"), form_number(f, "downtime"));
 	for (i = 0; i < sizeof flags / sizeof flags[0]; i++) {
 		if (form_check(f, flags[i].field) != flags[i].when)
@@ -308,6 +311,20 @@ static char *why_none(unsigned from)
 	return why != NULL ? why : xstrdup("there is no other host");
 }
 
+/* Model lock held. No two desktops are called name. */
+static int name_unique(const char *name)
+{
+	struct m_desktop **ds;
+	size_t n, i;
+	int count = 0;
+
+	ds = model_desktops(&n);
+	for (i = 0; i < n; i++)
+		count += ds[i]->name != NULL && name != NULL &&
+		    strcmp(ds[i]->name, name) == 0;
+	return count == 1 && strchr(name, '"') == NULL;
+}
+
 /* The desktop's name and host, and the destinations as choices. Returns
  * the form, or NULL with *cause. */
 static struct form *build_form(const char *uuid, struct migrate_form *mf,
@@ -333,6 +350,7 @@ static struct form *build_form(const char *uuid, struct migrate_form *mf,
 	}
 	from_id = p->host_id;
 	from = model_host(from_id);
+	mf->target = xstrdup(name_unique(d->name) ? d->name : d->uuid);
 	name = text_visible(d->name);
 	title = xasprintf("Migrate %s from %s", name, from != NULL ?
 	    from->name : "?");

@@ -15,7 +15,8 @@
 #  - q while a migration runs names the desktop; then the session drops
 #    (tmux kill-session: SIGHUP) mid-migration: hvdeck lets it finish and
 #    exits, the guest ends on hv1, the audit log has the migration's end
-#    line, result ok.
+#    line, result ok (and the form's migration, by name, ok; the
+#    cancelled one cancelled).
 . "$(dirname "$0")/lib.sh"
 
 [ "${LAB_NODES:-0}" -ge 2 ] || fail "needs a lab with 2 nodes"
@@ -121,6 +122,10 @@ wait_until 180 hv_gone || fail "hvdeck did not exit after the migration (SIGHUP)
 [ -z "$(guest_state 2 "$g")" ] || fail "after SIGHUP $g is still on hv2: $(guest_state 2 "$g")"
 python3 "$top/tests/integration/audit-check.py" "$log" >"$WORK/audit" 2>&1 ||
 	fail "audit log is wrong: $(cat "$WORK/audit")"
+grep -qP "^desktop migrate\t$g hv2\tok\t" "$WORK/audit" ||
+	fail "no ok end line for the form's migration (by name): $(cat "$WORK/audit")"
+grep -qP "^desktop migrate\t$g hv1\tcancelled\t" "$WORK/audit" ||
+	fail "no cancelled end line for the cancelled migration: $(cat "$WORK/audit")"
 grep -qP "^desktop migrate\t$g hv1\tok\t" "$WORK/audit" ||
 	fail "no ok end line for the migration in the audit log: $(cat "$WORK/audit")"
 grep -q "SIGHUP: job [0-9]* done" "$WORK/hvdeck.log" || fail "the log does not say the job finished after SIGHUP"
