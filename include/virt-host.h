@@ -81,6 +81,10 @@ virConnectPtr host_open_private(const char *uri, char **cause);
  * then "closed by the client"). Unknown hosts are ignored. */
 void host_reconnect(unsigned host_id);
 
+/* The auth every connection of hvdeck opens with: no prompt is answered
+ * (a connection that would ask fails with libvirt's reason instead). */
+virConnectAuthPtr host_no_prompt_auth(void);
+
 /* Pool refreshes the worker made itself: the refresh event libvirt sends
  * back for one is not news. Markers belong to one connection: they are
  * forgotten when it closes. */

@@ -17,6 +17,7 @@
 #include "keys.h"
 #include "model.h"
 #include "ui.h"
+#include "ui-host-add.h"
 #include "ui-marks.h"
 #include "ui-table.h"
 #include "util.h"
@@ -75,6 +76,12 @@ static const struct cmd_entry commands[] = {
 	  "print every command: where it runs, its arguments and help", exec_list_commands, 0 },
 	{ "list-keys", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
 	  "print the console's key bindings", exec_list_keys, 0 },
+	{ "host add", NULL, 2, 2, "NAME ADDRESS [--port N] [--user USER] "
+	  "[--role hypervisor|disk|mixed] [--yes-fingerprint SHA256:...]",
+	  CMD_CLI | CMD_LINE,
+	  "add a hypervisor over SSH: accept its host key, install hvdeck's key "
+	  "(a password, once), pre-flight, then save it (exit 1 if refused)",
+	  cli_host_add_exec, 0 },
 	/* the console's `:` line */
 	{ "go", NULL, 1, 1, "NAME", CMD_LINE | RO | CMD_ARG_NAME,
 	  "select the host, desktop, pool or volume called NAME (Tab completes)", exec_go, -1 },
@@ -160,6 +167,7 @@ static const struct cmd_entry commands[] = {
 	{ "sort", NULL, 0, 0, "", RO, "sort by the next column", exec_ui, UI_SORT },
 	{ "sort-reverse", NULL, 0, 0, "", RO, "reverse the sort", exec_ui, UI_SORT_REVERSE },
 	{ "redraw", NULL, 0, 0, "", RO, "redraw the screen", exec_ui, UI_REDRAW },
+	{ "add-host", NULL, 0, 0, "", RO, "add a hypervisor: a form (name, address, port, user, role)", ui_host_add_open_exec, 0 },
 	{ "mark", NULL, 0, 0, "", RO, "mark / unmark the desktop (actions act on every marked one)", ui_marks_exec, UI_MARK_TOGGLE },
 	{ "mark-shown", NULL, 0, 0, "", RO, "mark every desktop the filter shows", ui_marks_exec, UI_MARK_SHOWN },
 	{ "mark-clear", NULL, 0, 0, "", RO, "clear the marks", ui_marks_exec, UI_MARK_CLEAR },

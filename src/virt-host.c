@@ -262,6 +262,11 @@ static virConnectAuth no_prompt = {
 	auth_types, sizeof auth_types / sizeof auth_types[0], no_prompt_auth, NULL,
 };
 
+virConnectAuthPtr host_no_prompt_auth(void)
+{
+	return &no_prompt;
+}
+
 /* Wait until a request, a stop, the deadline, or (when online) a close of
  * the connection. Lock held. */
 static void wait_until(struct host_worker *w, int64_t deadline_ms, int online)
