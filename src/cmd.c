@@ -7,6 +7,7 @@
 #include "act-domain.h"
 #include "act-pool.h"
 #include "cmd-role.h"
+#include "cmd-volume.h"
 #include "keys.h"
 #include "model.h"
 #include "ui.h"
@@ -89,6 +90,9 @@ static const struct cmd_entry commands[] = {
 	  "force off (asks, naming the desktop)", exec_desktop, DA_FORCE_OFF },
 	{ "pool refresh", NULL, 0, 1, "[NAME]", CMD_LINE | CMD_ARG_NAME,
 	  "rescan a storage pool for new volumes (default: the selected one)", exec_pool_refresh, 0 },
+	{ "volume delete", NULL, 0, 1, "POOL/NAME [--on HOST]", CMD_CLI | CMD_LINE,
+	  "delete a volume, refused while any volume is derived from it, a desktop uses it or a host sharing its pool is offline (console: default the selected one, after asking)",
+	  cmd_volume_exec_delete, 0 },
 	{ "mouse", NULL, 1, 1, "on|off", CMD_LINE | RO,
 	  "mouse reporting; off lets the terminal select text (to copy a UUID)", exec_mouse, 0 },
 	{ "events", NULL, 0, 0, "", CMD_LINE | RO, "the event log, full screen: scroll, / filters", exec_ui, UI_EVENTS },

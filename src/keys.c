@@ -48,6 +48,7 @@ static const struct key_binding panes_keys[] = {
 	{ 'L', "Shift-L", "events", 0, NULL },
 	{ 'e', "e", "host role", KEYS_HOSTS, "choose the selected host's role (hypervisors pane)" },
 	{ 'M', "Shift-M", "host maintenance", KEYS_HOSTS, "put the selected host in or out of maintenance, after asking (hypervisors pane)" },
+	{ 'D', "Shift-D", "volume delete", KEYS_VOLUMES, "delete the selected volume after asking, naming it; refused while a volume or desktop depends on it (volumes pane)" },
 	{ ' ', "Space", "mark", KEYS_DESKTOPS, NULL },
 	{ '*', "*", "mark-shown", KEYS_DESKTOPS, NULL },
 };
