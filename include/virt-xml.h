@@ -16,6 +16,8 @@ struct xml_disk {
 	char *source;      /* file path, or pool/volume as "POOL/VOL", or dev */
 	char **backing;    /* backing chain paths from <backingStore>, top first */
 	size_t nbacking;
+	char *type;        /* <disk type=>: "file", "volume", "block", "network" */
+	int readonly, shareable;    /* <readonly/>, <shareable/> */
 };
 
 struct xml_nic {

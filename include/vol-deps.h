@@ -75,7 +75,8 @@ char *vol_deps_refusal(const char *what, const struct vol_deps *d);
 char *vol_deps_volume_list(const struct vol_deps *d, size_t max);
 
 /* Never boot a parent: 1 when some volume (on any host that sees the
- * file at path from host_id; host_id 0: any) has it as its backing file,
+ * file at path from host_id; host_id 0: any) has it as its backing file
+ * (path may also be a volume disk's "POOL/VOL" on host_id),
  * with *dependents (caller frees; may be NULL to ask only) naming them
  * like vol_deps_volume_list; else 0 and *dependents NULL. */
 int vol_deps_is_parent(unsigned host_id, const char *path,

@@ -338,6 +338,9 @@ static void domain_disks(struct xp *x, struct xml_domain *out)
 		d->bus = xp_str(x, node, "target/@bus");
 		d->format = xp_str(x, node, "driver/@type");
 		d->source = source_of(x, node);
+		d->type = xp_str(x, node, "@type");
+		d->readonly = xp_node(x, node, "readonly") != NULL;
+		d->shareable = xp_node(x, node, "shareable") != NULL;
 		disk_backing(x, node, d);
 	}
 	out->ndisks = n;
@@ -560,6 +563,7 @@ static void disk_free(struct xml_disk *d)
 	free(d->bus);
 	free(d->format);
 	free(d->source);
+	free(d->type);
 	for (i = 0; i < d->nbacking; i++)
 		free(d->backing[i]);
 	free(d->backing);

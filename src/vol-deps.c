@@ -546,15 +546,23 @@ int vol_deps_is_parent(unsigned host_id, const char *path, char **dependents)
 {
 	struct vol_deps d;
 	struct vd_index ix;
-	char *norm = view_normalise_path(path);
+	const char *slash = strchr(path, '/'), *vpath, *scope = NULL;
+	char *norm = NULL;
 	size_t i;
-	long t;
+	long t = -1;
 
 	if (dependents != NULL)
 		*dependents = NULL;
 	memset(&d, 0, sizeof d);
 	index_build(&ix);
-	t = find_seen(&ix, norm, host_name(host_id));
+	if (path[0] == '/') {
+		norm = view_normalise_path(path);
+		t = find_seen(&ix, norm, host_name(host_id));
+	} else if (slash != NULL && (vpath = volume_path(model_host(host_id),
+	    path, (size_t)(slash - path), slash + 1, &scope)) != NULL) {
+		norm = view_normalise_path(vpath);
+		t = find_in(&ix, norm, scope, 0);
+	}
 	for (i = 0; t >= 0 && i < ix.count; i++)
 		if (ix.n[i].backer == t && (long)i != t)
 			add_volume(&d, &ix.n[i], 1);

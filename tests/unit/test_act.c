@@ -194,6 +194,58 @@ static void test_check_allows(void **state)
 	assert_null(cause);
 }
 
+/* Never boot a parent: a desktop whose writable disk other volumes are
+ * derived from is refused, naming them; a read-only disk on it, or a disk
+ * that is a leaf, is not. */
+#define U_PARENT "aaaaaaaa-0000-0000-0000-000000000008"
+#define U_CDROM "aaaaaaaa-0000-0000-0000-000000000009"
+#define U_LEAF "aaaaaaaa-0000-0000-0000-00000000000a"
+
+static void disk_desktop(const char *uuid, const char *name,
+    const char *source, int readonly)
+{
+	struct xml_domain x;
+
+	memset(&x, 0, sizeof x);
+	x.disks = xcalloc(1, sizeof *x.disks);
+	x.ndisks = 1;
+	x.disks[0].device = xstrdup(readonly ? "cdrom" : "disk");
+	x.disks[0].type = xstrdup("file");
+	x.disks[0].source = xstrdup(source);
+	x.disks[0].readonly = readonly;
+	model_desktop_seen(h1, uuid, name, DS_SHUTOFF, 1, 1, &x);
+}
+
+static void test_refused_parent(void **state)
+{
+	struct m_volume *v = xcalloc(3, sizeof *v);
+	struct m_pool info;
+	char *cause = NULL;
+
+	(void)state;
+	memset(&info, 0, sizeof info);
+	info.name = (char *)"bases";
+	info.target_path = (char *)"/nfs/bases";
+	v[0].name = xstrdup("base.qcow2");
+	v[0].path = xstrdup("/nfs/bases/base.qcow2");
+	v[1].name = xstrdup("t1.qcow2");
+	v[1].path = xstrdup("/nfs/bases/t1.qcow2");
+	v[1].backing_path = xstrdup("/nfs/bases/base.qcow2");
+	v[2].name = xstrdup("t2.qcow2");
+	v[2].path = xstrdup("/nfs/bases/t2.qcow2");
+	v[2].backing_path = xstrdup("/nfs/bases/base.qcow2");
+	model_pool_seen(h1, &info, v, 3);
+	disk_desktop(U_PARENT, "tmpl-base", "/nfs/bases/base.qcow2", 0);
+	disk_desktop(U_CDROM, "installer", "/nfs/bases/base.qcow2", 1);
+	disk_desktop(U_LEAF, "desk-t1", "/nfs/bases/t1.qcow2", 0);
+	refused(U_PARENT, DA_START, "cannot start tmpl-base: its disk "
+	    "/nfs/bases/base.qcow2 is the backing file of bases/t1.qcow2, "
+	    "bases/t2.qcow2");
+	assert_int_equal(act_domain_check(U_CDROM, DA_START, &cause), 0);
+	assert_int_equal(act_domain_check(U_LEAF, DA_START, &cause), 0);
+	assert_null(cause);
+}
+
 /* Starting a desktop live on another host would make two QEMUs write one
  * disk: refused, naming where it runs — an offline host's last known
  * state included, since nothing shows it stopped. */
@@ -534,6 +586,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refused_state, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_refused_live_elsewhere, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_check_allows, setup_model, teardown_model),
+		cmocka_unit_test_setup_teardown(test_refused_parent, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_no_worker_fails_job, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_second_press_joins, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_jobs_pane, setup_model, teardown_model),
