@@ -82,6 +82,12 @@ char *vol_deps_volume_list(const struct vol_deps *d, size_t max);
 int vol_deps_is_parent(unsigned host_id, const char *path,
     char **dependents);
 
+struct m_desktop;
+/* The file a disk source of desktop d names, lexically normalised: a
+ * volume disk's "POOL/VOL" is looked up in that pool on d's hosts; any
+ * other source is itself. Caller frees. */
+char *vol_deps_disk_path(const struct m_desktop *d, const char *source);
+
 /* One level of a backing chain, as `qemu-img info --backing-chain` shows
  * it, from what the hosts' libvirt said of each volume. */
 struct vol_level {

@@ -14,6 +14,7 @@
 #include "model.h"
 #include "ui-tree.h"
 #include "util.h"
+#include "vol-deps.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -334,7 +335,8 @@ static void uses_gather(struct uses *u)
 		for (k = 0; k < ds[i]->xml.ndisks; k++) {
 			if (ds[i]->xml.disks[k].source == NULL)
 				continue;
-			u->v[u->n].path = view_normalise_path(ds[i]->xml.disks[k].source);
+			u->v[u->n].path = vol_deps_disk_path(ds[i],
+			    ds[i]->xml.disks[k].source);
 			u->v[u->n].d = ds[i];
 			u->v[u->n++].desktop = ds[i]->name != NULL ? ds[i]->name : ds[i]->uuid;
 		}
@@ -524,11 +526,31 @@ static void chain_end(const struct node *nd, const char *indent,
 		    "cannot tell whether it exists)", indent, nd->backing);
 }
 
+/* One level of a chain as `qemu-img info --backing-chain` tells it:
+ * format, virtual size, allocation, backing file and its format, as the
+ * hosts' libvirt read them. */
+static void level_facts(const struct node *nd, struct text *out)
+{
+	const struct m_volume *v = nd->vol;
+	char a[16], b[16];
+
+	text_add(out, SLOT_DIM, "      %s/%s%s%s: format %s, virtual size %s, "
+	    "allocation %s", nd->pool, v->name, nd->scope != NULL ? " on " : "",
+	    nd->scope != NULL ? nd->scope : "", v->format ? v->format : "-",
+	    format_size(a, sizeof a, v->capacity),
+	    format_size(b, sizeof b, v->allocation));
+	if (nd->backing != NULL)
+		text_add(out, SLOT_DIM, "      backing file %s, format %s",
+		    nd->backing, v->backing_format ? v->backing_format : "-");
+	else
+		text_add(out, SLOT_DIM, "      no backing file: the base");
+}
+
 /* The chain below volume i (from=i: with i itself), one path a line, each
- * after "line". Each volume is listed once: a volume met again ends the
- * walk as a backing cycle, so the walk takes at most f->n steps whatever
- * the backing links say. */
-static void chain_walk(const struct forest *f, long i, int from,
+ * after "line" (with facts, each level's facts under it). Each volume is
+ * listed once: a volume met again ends the walk as a backing cycle, so the
+ * walk takes at most f->n steps whatever the backing links say. */
+static void chain_walk(const struct forest *f, long i, int from, int facts,
     const char *line, struct text *out)
 {
 	char *seen = xcalloc(f->n + 1, 1);
@@ -537,10 +559,14 @@ static void chain_walk(const struct forest *f, long i, int from,
 	seen[i] = 1;
 	if (from)
 		text_add(out, SLOT_NORMAL, "%s%s", line, f->nodes[i].path);
+	if (from && facts)
+		level_facts(&f->nodes[i], out);
 	for (k = f->nodes[i].backer; k >= 0 && !seen[k];
 	    last = k, k = f->nodes[k].backer) {
 		seen[k] = 1;
 		text_add(out, SLOT_NORMAL, "%s%s", line, f->nodes[k].path);
+		if (facts)
+			level_facts(&f->nodes[k], out);
 	}
 	if (k >= 0 && k == last)
 		text_add(out, SLOT_VOLUME_PROBLEM, "%s%s backs itself: the chain "
@@ -582,7 +608,7 @@ void view_volumes_disk_chain(const char *source, const char *host,
 	if (i < 0)
 		i = find_in(&f, path, NULL, 0);
 	if (i >= 0)
-		chain_walk(&f, i, 0, "                      backed by ", out);
+		chain_walk(&f, i, 0, 0, "                      backed by ", out);
 	else	/* not a volume hvdeck knows: what the running domain says */
 		for (k = 0; k < nlive; k++)
 			text_add(out, SLOT_DIM, "  %*s backed by %s",
@@ -591,14 +617,58 @@ void view_volumes_disk_chain(const char *source, const char *host,
 	forest_free(&f);
 }
 
+/* Desktops that use the volume itself, "a,b" as the USED BY column says
+ * it; NULL when none. Caller frees. */
+static char *direct_users(const struct vol_deps *d)
+{
+	char *out = NULL, *tmp;
+	size_t i;
+
+	for (i = 0; i < d->ndesktops; i++) {
+		if (d->desktops[i].via != NULL)
+			continue;
+		tmp = out == NULL ? xstrdup(d->desktops[i].name) :
+		    xasprintf("%s,%s", out, d->desktops[i].name);
+		free(out);
+		out = tmp;
+	}
+	return out;
+}
+
+/* What depends on the volume: the very list a delete is refused with. */
+static void dependents_text(const struct vol_deps *d, struct text *out)
+{
+	size_t i;
+
+	text_add(out, SLOT_HEADER, "Depends on it (%zu volume%s, %zu desktop%s)",
+	    d->nvolumes, d->nvolumes == 1 ? "" : "s", d->ndesktops,
+	    d->ndesktops == 1 ? "" : "s");
+	for (i = 0; i < d->nvolumes; i++)
+		text_add(out, SLOT_NORMAL, "  %*s%s/%s  %s", 2 * (int)(d->volumes[i].depth - 1),
+		    "", d->volumes[i].pool, d->volumes[i].name, d->volumes[i].path);
+	for (i = 0; i < d->ndesktops; i++)
+		text_add(out, SLOT_NORMAL, "  desktop %s on %s%s%s%s%s",
+		    d->desktops[i].name, d->desktops[i].host != NULL ?
+		    d->desktops[i].host : "?", d->desktops[i].live ? ", running" : "",
+		    d->desktops[i].via != NULL ? " (through " : "",
+		    d->desktops[i].via != NULL ? d->desktops[i].via : "",
+		    d->desktops[i].via != NULL ? ")" : "");
+	for (i = 0; i < d->noffline; i++)
+		text_add(out, SLOT_ALERT, "  host %s, which has its pool, is offline: "
+		    "what depends on it there is unknown", d->offline[i]);
+	text_add(out, SLOT_DIM, "%s", vol_deps_blocking(d) ?
+	    "  (Shift-D is refused while any of these remain)" :
+	    "  nothing: Shift-D deletes it, after asking");
+}
+
 static void details(const char *key, struct text *out)
 {
 	struct forest f = { NULL, 0 };
-	long i, k;
-	int derived;
+	struct vol_deps d;
 	char a[16], b[16];
-	char *users;
-	struct uses u;
+	char *users, *cause = NULL;
+	const struct node *nd;
+	long i;
 
 	gather(&f);
 	for (i = 0; i < (long)f.n && strcmp(f.nodes[i].key, key) != 0; i++)
@@ -609,28 +679,25 @@ static void details(const char *key, struct text *out)
 		forest_free(&f);
 		return;
 	}
-	text_add(out, SLOT_TITLE, "Volume %s", f.nodes[i].vol->name);
-	text_add(out, SLOT_NORMAL, "  path      %s", f.nodes[i].path);
-	text_add(out, SLOT_NORMAL, "  pool      %s (%s %s)", f.nodes[i].pool,
-	    f.nodes[i].scope != NULL ? "local to" : "seen through", f.nodes[i].host);
-	text_add(out, SLOT_NORMAL, "  format    %s", f.nodes[i].vol->format ? f.nodes[i].vol->format : "-");
+	nd = &f.nodes[i];
+	if (vol_deps_of(nd->host_id, nd->pool, nd->vol->name, &d, &cause) < 0)
+		free(cause);	/* the forest has it: cannot happen, shown empty */
+	text_add(out, SLOT_TITLE, "Volume %s", nd->vol->name);
+	text_add(out, SLOT_NORMAL, "  path      %s", nd->path);
+	text_add(out, SLOT_NORMAL, "  pool      %s (%s %s)", nd->pool,
+	    nd->scope != NULL ? "local to" : "seen through", nd->host);
+	text_add(out, SLOT_NORMAL, "  format    %s", nd->vol->format ? nd->vol->format : "-");
 	text_add(out, SLOT_NORMAL, "  size      %s, %s allocated",
-	    format_size(a, sizeof a, f.nodes[i].vol->capacity),
-	    format_size(b, sizeof b, f.nodes[i].vol->allocation));
-	uses_gather(&u);
-	users = users_of(&u, &f.nodes[i]);
-	uses_free(&u);
+	    format_size(a, sizeof a, nd->vol->capacity),
+	    format_size(b, sizeof b, nd->vol->allocation));
+	users = direct_users(&d);
 	text_add(out, SLOT_NORMAL, "  used by   %s", users ? users : "(no desktop)");
 	free(users);
-	problem_text(&f.nodes[i], out);
-	text_add(out, SLOT_HEADER, "Backing chain");
-	chain_walk(&f, i, 1, "  ", out);
-	for (k = 0, derived = 0; k < (long)f.n; k++)
-		derived += k != i && f.nodes[k].backer == i;
-	text_add(out, SLOT_HEADER, "Derived from it (%d)", derived);
-	for (k = 0; k < (long)f.n; k++)
-		if (k != i && f.nodes[k].backer == i)
-			text_add(out, SLOT_NORMAL, "  %s", f.nodes[k].path);
+	problem_text(nd, out);
+	text_add(out, SLOT_HEADER, "Backing chain (as qemu-img info --backing-chain)");
+	chain_walk(&f, i, 1, 1, "  ", out);
+	dependents_text(&d, out);
+	vol_deps_free(&d);
 	forest_free(&f);
 }
 

@@ -255,6 +255,18 @@ static long disk_node(const struct vd_index *ix, const struct m_desktop *d,
 	return hit;
 }
 
+char *vol_deps_disk_path(const struct m_desktop *d, const char *source)
+{
+	const char *slash = strchr(source, '/'), *vpath = NULL, *scope;
+	size_t k;
+
+	for (k = 0; source[0] != '/' && slash != NULL && vpath == NULL &&
+	    k < d->nplaces; k++)
+		vpath = volume_path(model_host(d->places[k].host_id), source,
+		    (size_t)(slash - source), slash + 1, &scope);
+	return view_normalise_path(vpath != NULL ? vpath : source);
+}
+
 /* Whether desktop d can see node t's file at all (a local file is its
  * host's desktops' only). */
 static int sees(const struct m_desktop *d, const struct vd_node *t)
