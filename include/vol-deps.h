@@ -45,7 +45,9 @@ struct vol_deps {
 	struct vol_dep_desktop *desktops;   /* by name */
 	size_t ndesktops;
 	/* hosts that have the volume's pool (the same storage) and are not
-	 * online now: what depends on it there is unknown */
+	 * online now, and for shared storage those not online that were
+	 * never read (their pools are unknown): what depends on it there is
+	 * unknown */
 	char **offline;
 	size_t noffline;
 };

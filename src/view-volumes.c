@@ -654,8 +654,9 @@ static void dependents_text(const struct vol_deps *d, struct text *out)
 		    d->desktops[i].via != NULL ? d->desktops[i].via : "",
 		    d->desktops[i].via != NULL ? ")" : "");
 	for (i = 0; i < d->noffline; i++)
-		text_add(out, SLOT_ALERT, "  host %s, which has its pool, is offline: "
-		    "what depends on it there is unknown", d->offline[i]);
+		text_add(out, SLOT_ALERT, "  host %s, which has or may have its "
+		    "pool, is offline: what depends on it there is unknown",
+		    d->offline[i]);
 	text_add(out, SLOT_DIM, "%s", vol_deps_blocking(d) ?
 	    "  (Shift-D is refused while any of these remain)" :
 	    "  nothing: Shift-D deletes it, after asking");

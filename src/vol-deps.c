@@ -353,7 +353,9 @@ static void using_desktops(const struct vd_index *ix, long t,
 		    desk_cmp);
 }
 
-/* Hosts that have node t's storage and are not online. */
+/* Hosts that have node t's storage and are not online, or, for shared
+ * storage, are not online and were never read (a command line run while
+ * a host is down never learns its pools: it may have this one). */
 static void offline_sharers(const struct vd_node *t, struct vol_deps *out)
 {
 	struct m_host **hosts;
@@ -368,6 +370,8 @@ static void offline_sharers(const struct vd_node *t, struct vol_deps *out)
 			continue;
 		if (t->scope != NULL)
 			has = hosts[i] == t->h;
+		else
+			has = hosts[i]->npools == 0 && !hosts[i]->ever_online;
 		for (k = 0; t->scope == NULL && k < hosts[i]->npools; k++)
 			has |= hosts[i]->pools[k]->share_key != NULL &&
 			    strcmp(hosts[i]->pools[k]->share_key,
@@ -548,8 +552,8 @@ char *vol_deps_refusal(const char *what, const struct vol_deps *d)
 		s = cat(s, ";");
 	}
 	for (i = 0; i < d->noffline; i++)
-		s = cat(s, " host %s, which has its pool, is offline: what "
-		    "depends on it there is unknown;", d->offline[i]);
+		s = cat(s, " host %s, which has or may have its pool, is "
+		    "offline: what depends on it there is unknown;", d->offline[i]);
 	s[strlen(s) - 1] = '\0';	/* the last ';' */
 	return s;
 }

@@ -207,6 +207,26 @@ static void test_offline_sharer(void **state)
 	vol_deps_free(&d);
 }
 
+/* A host never reached has unknown pools: it may share any shared pool
+ * (a command line run while it is down), never a local one. */
+static void test_never_reached(void **state)
+{
+	struct config_host c = { .name = (char *)"hv4", .uri = (char *)"test:///default" };
+	struct vol_deps d;
+	unsigned h4;
+
+	(void)state;
+	h4 = model_host_add(&c);
+	model_host_set_state(h4, HOST_OFFLINE, "connection refused");
+	d = deps(h2, "default", "z.qcow2");
+	assert_int_equal(d.noffline, 0);
+	vol_deps_free(&d);
+	d = deps(h1, "bases", "leaf.qcow2");
+	assert_int_equal(d.noffline, 1);
+	assert_string_equal(d.offline[0], "hv4");
+	vol_deps_free(&d);
+}
+
 static void test_refusal_names(void **state)
 {
 	struct vol_deps d = deps(h1, "bases", "tmpl.qcow2");
@@ -307,6 +327,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_leaf, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_free_volume, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offline_sharer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_never_reached, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusal_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_is_parent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_chain, setup, teardown),
