@@ -30,5 +30,10 @@ size_t act_pool_refresh_sharing(unsigned host_id, const char *pool,
  * running at the deadline. */
 int act_pool_wait(const unsigned *jobs, size_t n, int timeout_ms,
     char **cause);
+/* Queue one refresh job of pool on host (names copied) on its worker.
+ * Returns the job's id to job_wait on, or 0 when the host has no worker
+ * (the job is then already failed). */
+unsigned act_pool_refresh_one(unsigned host_id, const char *host,
+    const char *pool);
 
 #endif

@@ -46,6 +46,12 @@ unsigned hosts_add(const struct config_host *ch, int read_only,
  * connect). Returns how many are still running: then nothing they use may
  * be freed, and the event loop must not stop. Call before evloop_stop(). */
 int hosts_stop(int timeout_ms);
+/* Take one host out of the running engine (host remove): stop its worker,
+ * which closes its connection, wait up to timeout_ms for it, then remove
+ * the host from the model. A worker stuck connecting is left listed and
+ * stopped (hosts_stop joins it). Blocks: not for the UI thread. Returns
+ * 0, or -1 for no such host. */
+int hosts_remove(unsigned host_id, int timeout_ms);
 /* Release workers after the event loop has stopped. */
 void hosts_free(void);
 

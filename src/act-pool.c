@@ -48,8 +48,8 @@ static void run_refresh(virConnectPtr conn, unsigned host_id, void *ctx)
 }
 
 /* One job per (host, pool), run on the host's worker in order with its
- * other requests. Returns the job's id. */
-static unsigned queue_refresh(unsigned host_id, const char *host,
+ * other requests. */
+unsigned act_pool_refresh_one(unsigned host_id, const char *host,
     const char *pool)
 {
 	struct job_target t = { NULL, pool, host_id, host };
@@ -62,8 +62,9 @@ static unsigned queue_refresh(unsigned host_id, const char *host,
 		job_fail(r->job, "the host's worker is stopping");
 		free(r->pool);
 		free(r);
+		return 0;
 	}
-	return job;
+	return job;	/* r is the worker's now */
 }
 
 int act_pool_refresh(const char *which, char **cause)
@@ -101,7 +102,7 @@ int act_pool_refresh(const char *which, char **cause)
 		char *tab = strchr(refs[i].pool, '\t');
 
 		*tab = '\0';
-		queue_refresh(refs[i].host_id, refs[i].pool, tab + 1);
+		act_pool_refresh_one(refs[i].host_id, refs[i].pool, tab + 1);
 	}
 	model_pool_refs_free(refs, n);
 	return (int)n;
@@ -141,14 +142,16 @@ size_t act_pool_refresh_sharing(unsigned host_id, const char *pool,
 		if (tab == NULL)
 			continue;
 		*tab = '\0';
-		job = queue_refresh(i == 0 ? host_id : refs[i - 1].host_id,
-		    what[i], tab + 1);
+		job = act_pool_refresh_one(i == 0 ? host_id :
+		    refs[i - 1].host_id, what[i], tab + 1);
+		free(what[i]);
+		if (job == 0)
+			continue;	/* failed already: the worker is stopping */
 		if (jobs != NULL) {
 			*jobs = xreallocarray(*jobs, nq + 1, sizeof **jobs);
 			(*jobs)[nq] = job;
 		}
 		nq++;
-		free(what[i]);
 	}
 	free(what);
 	model_pool_refs_free(refs, n);

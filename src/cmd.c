@@ -5,11 +5,13 @@
  * `commands` and its exec function. */
 #include "cmd.h"
 #include "act-domain.h"
+#include "act-host-admin.h"
 #include "act-pool.h"
 #include "cli-host-list.h"
 #include "cmd-audit.h"
 #include "cmd-role.h"
 #include "cmd-volume.h"
+#include "cmd-derive.h"
 #include "keys.h"
 #include "model.h"
 #include "ui.h"
@@ -93,11 +95,22 @@ static const struct cmd_entry commands[] = {
 	  "pause / resume", exec_desktop, ACTION_TOGGLE_PAUSE },
 	{ "desktop force-off", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
 	  "force off (asks, naming the desktop)", exec_desktop, DA_FORCE_OFF },
+	{ "derive", NULL, 0, 2, "SOURCE NAME [--pool POOL] [--count N] [--on HOST] "
+	  "[--cluster-size BYTES] [--lazy-refcounts] [--extended-l2]", CMD_CLI | CMD_LINE,
+	  "thin qcow2 overlays backed by a base or template volume; NAME may hold one range, "
+	  "class-{01..20}.qcow2 (console: without NAME, a form for the selected volume)",
+	  cmd_derive_exec, 0 },
 	{ "pool refresh", NULL, 0, 1, "[NAME]", CMD_LINE | CMD_ARG_NAME,
 	  "rescan a storage pool for new volumes (default: the selected one)", exec_pool_refresh, 0 },
 	{ "volume delete", NULL, 0, 1, "POOL/NAME [--on HOST]", CMD_CLI | CMD_LINE,
 	  "delete a volume, refused while any volume is derived from it, a desktop uses it or a host sharing its pool is offline (console: default the selected one, after asking)",
 	  cmd_volume_exec_delete, 0 },
+	{ "host remove", NULL, 0, 1, "[NAME]", CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST,
+	  "remove a hypervisor from the config and hvdeck's known_hosts, never touching the host (the console asks; default: the selected one)",
+	  act_host_remove_exec, 0 },
+	{ "host rekey", NULL, 1, 1, "NAME [--yes-fingerprint FP]", CMD_CLI,
+	  "replace a host's key in hvdeck's known_hosts after it legitimately changed: shows the old and new fingerprints, the new one must be typed or given",
+	  act_host_rekey_exec, 0 },
 	{ "mouse", NULL, 1, 1, "on|off", CMD_LINE | RO,
 	  "mouse reporting; off lets the terminal select text (to copy a UUID)", exec_mouse, 0 },
 	{ "events", NULL, 0, 0, "", CMD_LINE | RO, "the event log, full screen: scroll, / filters", exec_ui, UI_EVENTS },

@@ -44,11 +44,13 @@ static const struct key_binding panes_keys[] = {
 	{ 'r', "r", "desktop reboot", KEYS_DESKTOPS, NULL },
 	{ 'p', "p", "desktop toggle-pause", KEYS_DESKTOPS, NULL },
 	{ 'F', "Shift-F", "desktop force-off", KEYS_DESKTOPS, NULL },
+	{ 'n', "n", "derive", KEYS_VOLUMES, "derive overlays from the selected base or template: a form (volumes pane)" },
 	{ 'R', "Shift-R", "pool refresh", 0, "rescan the selected pool (pools pane)" },
 	{ 'L', "Shift-L", "events", 0, NULL },
 	{ 'e', "e", "host role", KEYS_HOSTS, "choose the selected host's role (hypervisors pane)" },
 	{ 'M', "Shift-M", "host maintenance", KEYS_HOSTS, "put the selected host in or out of maintenance, after asking (hypervisors pane)" },
 	{ 'D', "Shift-D", "volume delete", KEYS_VOLUMES, "delete the selected volume after asking, naming it; refused while a volume or desktop depends on it (volumes pane)" },
+	{ 'X', "Shift-X", "host remove", KEYS_HOSTS, "remove the selected hypervisor (asks; config and known_hosts only)" },
 	{ ' ', "Space", "mark", KEYS_DESKTOPS, NULL },
 	{ '*', "*", "mark-shown", KEYS_DESKTOPS, NULL },
 };
