@@ -20,6 +20,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct m_host;
+struct m_pool;
+struct m_volume;
+
 /* A volume that has the one asked about in its backing chain. */
 struct vol_dep_volume {
 	char *host;        /* a host that sees it (for a local pool: its own) */
@@ -113,5 +117,30 @@ enum vol_chain_end {
 size_t vol_deps_chain(unsigned host_id, const char *path,
     struct vol_level **levels, enum vol_chain_end *end);
 void vol_chain_free(struct vol_level *levels, size_t n);
+
+/* The index every answer above is built on, for the volumes pane: the
+ * pane and a delete see the same volumes and the same backing links.
+ * Every volume of every pool once (shared storage seen through several
+ * hosts: the first host's view), sorted by path, then scope (shared
+ * first). Pointers into the model: valid while the lock is held. */
+struct vol_node {
+	const struct m_host *h;      /* the host whose view is kept */
+	const struct m_pool *p;
+	const struct m_volume *v;
+	const char *scope;   /* NULL: shared storage; else the host it is local to */
+	char *path, *backing;        /* normalised; backing NULL: none */
+	long backer;         /* index of its backing volume, -1: none known */
+	size_t order;        /* gathering order */
+};
+struct vol_index {
+	struct vol_node *n;
+	size_t count;
+};
+void vol_index_build(struct vol_index *ix);
+void vol_index_free(struct vol_index *ix);
+/* The index of the volume at (normalised) path in scope (in any scope
+ * with any_scope), or -1. */
+long vol_index_find(const struct vol_index *ix, const char *path,
+    const char *scope, int any_scope);
 
 #endif

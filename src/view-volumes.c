@@ -8,7 +8,9 @@
  * is no volume hvdeck knows is told apart: missing (an active pool at its
  * directory, on a host that sees the volume, does not list it) or merely
  * outside every known pool (hvdeck cannot tell whether it exists).
- * Sorting orders siblings only (ui-tree.h). */
+ * Sorting orders siblings only (ui-tree.h). The volumes and their backing
+ * links are vol-deps' index, and what depends on a volume is vol-deps'
+ * answer: the pane and a delete never disagree. */
 #include "views.h"
 #include "format.h"
 #include "model.h"
@@ -47,9 +49,9 @@ struct node {
 	const char *share;  /* the pool's share key, NULL: local */
 	const char *scope;  /* NULL: shared storage; else the host it is local to */
 	unsigned host_id;
-	char *path;      /* normalised */
+	const char *path;        /* normalised (the index's) */
 	char *key;       /* row key: the path, or "HOST\tPATH" when local */
-	char *backing;   /* normalised, NULL when none */
+	const char *backing;     /* normalised, NULL when none */
 	long backer;     /* index of the volume it is backed by, -1: none known */
 	long parent;     /* in the tree: backer, except -1 where a cycle is cut */
 	int children;
@@ -60,75 +62,19 @@ struct node {
 	const char *proof_host;
 };
 
+/* nodes[i] is ix.n[i] (vol-deps.h) with what the tree adds */
 struct forest {
 	struct node *nodes;
 	size_t n;
+	struct vol_index ix;
 };
-
-/* Nodes are sorted by path, then scope (shared first). */
-static int scope_cmp(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
-
-static int node_is(const void *probe, const void *node)
-{
-	const struct node *x = probe, *y = node;
-	int c = strcmp(x->path, y->path);
-
-	return c != 0 ? c : scope_cmp(x->scope, y->scope);
-}
-
-static int path_is(const void *probe, const void *node)
-{
-	return strcmp(((const struct node *)probe)->path,
-	    ((const struct node *)node)->path);
-}
 
 /* Index of the node with this path in this scope (in any scope with
  * any_scope), or -1. */
 static long find_in(const struct forest *f, const char *path, const char *scope,
     int any_scope)
 {
-	struct node probe;
-	const struct node *hit;
-
-	if (path == NULL || f->n == 0)
-		return -1;
-	memset(&probe, 0, sizeof probe);
-	probe.path = (char *)path;
-	probe.scope = scope;
-	hit = bsearch(&probe, f->nodes, f->n, sizeof *f->nodes,
-	    any_scope ? path_is : node_is);
-	return hit != NULL ? hit - f->nodes : -1;
-}
-
-/* The volume a node is backed by: a local volume's backing file is first
- * looked for on its own host, then on shared storage; a shared volume's on
- * shared storage, then (a pool not known to be shared) on any host. */
-static long find_backer(const struct forest *f, const struct node *nd)
-{
-	long k = -1;
-
-	if (nd->scope != NULL)
-		k = find_in(f, nd->backing, nd->scope, 0);
-	if (k < 0)
-		k = find_in(f, nd->backing, NULL, 0);
-	if (k < 0 && nd->scope == NULL)
-		k = find_in(f, nd->backing, NULL, 1);
-	return k;
-}
-
-static int node_by_path_then_order(const void *a, const void *b)
-{
-	const struct node *x = a, *y = b;
-	int c = node_is(x, y);
-
-	if (c != 0)
-		return c;
-	return x->parent < y->parent ? -1 : x->parent > y->parent;
+	return vol_index_find(&f->ix, path, scope, any_scope);
 }
 
 /* Mark the cycles of the backing graph (each node has at most one backer,
@@ -226,61 +172,31 @@ static void classify(struct node *nd, long i)
 	}
 }
 
-/* Every volume of every pool once (shared storage shows the same file
- * through several hosts: the first host's view is kept; local pools are
- * their host's), linked to the volume it is backed by. */
+/* Every volume of every pool once, linked to the volume it is backed by,
+ * as vol-deps indexes them (so the tree and a delete agree), with the
+ * tree's cuts and each chain's problem. */
 static void gather(struct forest *f)
 {
-	struct m_host **hosts;
-	size_t n, i, k, v, total = 0, kept;
+	size_t i;
 
-	hosts = model_hosts(&n);
-	for (i = 0; i < n; i++)
-		for (k = 0; k < hosts[i]->npools; k++)
-			total += hosts[i]->pools[k]->nvols;
-	f->nodes = xcalloc(total + 1, sizeof *f->nodes);
-	f->n = 0;
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < hosts[i]->npools; k++) {
-			struct m_pool *p = hosts[i]->pools[k];
-
-			for (v = 0; v < p->nvols; v++) {
-				const struct m_volume *vol = &p->vols[v];
-				struct node *nd = &f->nodes[f->n++];
-
-				nd->vol = vol;
-				nd->pool = p->name;
-				nd->host = hosts[i]->name;
-				nd->host_id = hosts[i]->id;
-				nd->scope = p->share_key != NULL ? NULL : hosts[i]->name;
-				nd->share = p->share_key;
-				nd->path = view_normalise_path(vol->path ? vol->path : vol->name);
-				nd->backing = view_normalise_path(vol->backing_path);
-			}
-		}
-	}
-	/* qsort is not stable: equal paths are told apart by gathering order */
-	for (i = 0; i < f->n; i++)
-		f->nodes[i].parent = (long)i;
-	qsort(f->nodes, f->n, sizeof *f->nodes, node_by_path_then_order);
-	for (i = 0, kept = 0; i < f->n; i++) {
-		if (kept > 0 && node_is(&f->nodes[kept - 1], &f->nodes[i]) == 0) {
-			free(f->nodes[i].path);
-			free(f->nodes[i].backing);
-			continue;
-		}
-		f->nodes[kept++] = f->nodes[i];
-	}
-	f->n = kept;
+	vol_index_build(&f->ix);
+	f->n = f->ix.count;
+	f->nodes = xcalloc(f->n + 1, sizeof *f->nodes);
 	for (i = 0; i < f->n; i++) {
+		const struct vol_node *vn = &f->ix.n[i];
 		struct node *nd = &f->nodes[i];
 
+		nd->vol = vn->v;
+		nd->pool = vn->p->name;
+		nd->host = vn->h->name;
+		nd->host_id = vn->h->id;
+		nd->scope = vn->scope;
+		nd->share = vn->p->share_key;
+		nd->path = vn->path;
+		nd->backing = vn->backing;
 		nd->key = nd->scope == NULL ? xstrdup(nd->path) :
 		    xasprintf("%s\t%s", nd->scope, nd->path);
-		f->nodes[i].backer = find_backer(f, nd);
-		f->nodes[i].parent = f->nodes[i].backer;
-		f->nodes[i].children = 0;
-		f->nodes[i].cycle = 0;
+		nd->backer = nd->parent = vn->backer;
 	}
 	cut_cycles(f);
 	for (i = 0; i < f->n; i++) {
@@ -294,12 +210,10 @@ static void forest_free(struct forest *f)
 {
 	size_t i;
 
-	for (i = 0; i < f->n; i++) {
-		free(f->nodes[i].path);
-		free(f->nodes[i].backing);
+	for (i = 0; i < f->n; i++)
 		free(f->nodes[i].key);
-	}
 	free(f->nodes);
+	vol_index_free(&f->ix);
 }
 
 /* Which desktop uses which disk: every disk source, normalised, sorted by
@@ -494,7 +408,7 @@ static void walk(struct table *t, const struct uses *u, const struct forest *f,
 
 static void build(struct table *t, int ascii)
 {
-	struct forest f = { NULL, 0 };
+	struct forest f = { NULL, 0, { NULL, 0 } };
 	struct uses u;
 	const struct node **order;
 	size_t i;
@@ -597,7 +511,7 @@ static void problem_text(const struct node *nd, struct text *out)
 void view_volumes_disk_chain(const char *source, const char *host,
     char *const *live, size_t nlive, struct text *out)
 {
-	struct forest f = { NULL, 0 };
+	struct forest f = { NULL, 0, { NULL, 0 } };
 	char *path = view_normalise_path(source);
 	long i = -1;
 	size_t k;
@@ -664,7 +578,7 @@ static void dependents_text(const struct vol_deps *d, struct text *out)
 
 static void details(const char *key, struct text *out)
 {
-	struct forest f = { NULL, 0 };
+	struct forest f = { NULL, 0, { NULL, 0 } };
 	struct vol_deps d;
 	char a[16], b[16];
 	char *users, *cause = NULL;

@@ -1,8 +1,8 @@
 /* vol-deps.c — the volumes of the model indexed by (path, scope), each
  * linked to the volume it is backed by, and the walks over those links
  * that answer what depends on a volume and what its chain is. Built
- * afresh for each question, under the model lock: the model changes under
- * every event, and a question is asked at a key press, not per frame. */
+ * afresh for each question (and each build of the volumes pane), under
+ * the model lock: the model changes under every event. */
 #include "vol-deps.h"
 #include "model.h"
 #include "util.h"
@@ -13,21 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct vd_node {
-	const struct m_host *h;
-	const struct m_pool *p;
-	const struct m_volume *v;
-	const char *scope;   /* NULL: shared storage; else the host it is local to */
-	char *path, *backing;        /* normalised */
-	long backer;         /* index of its backing volume, -1: none known */
-	size_t order;        /* gathering order: the first host's view wins */
-};
-
-struct vd_index {
-	struct vd_node *n;
-	size_t count;
-};
-
 static int scope_cmp(const char *a, const char *b)
 {
 	if (a == NULL || b == NULL)
@@ -37,7 +22,7 @@ static int scope_cmp(const char *a, const char *b)
 
 static int node_cmp(const void *a, const void *b)
 {
-	const struct vd_node *x = a, *y = b;
+	const struct vol_node *x = a, *y = b;
 	int c = strcmp(x->path, y->path);
 
 	return c != 0 ? c : scope_cmp(x->scope, y->scope);
@@ -45,7 +30,7 @@ static int node_cmp(const void *a, const void *b)
 
 static int node_order_cmp(const void *a, const void *b)
 {
-	const struct vd_node *x = a, *y = b;
+	const struct vol_node *x = a, *y = b;
 	int c = node_cmp(x, y);
 
 	return c != 0 ? c : (x->order > y->order) - (x->order < y->order);
@@ -53,16 +38,15 @@ static int node_order_cmp(const void *a, const void *b)
 
 static int path_cmp(const void *a, const void *b)
 {
-	return strcmp(((const struct vd_node *)a)->path,
-	    ((const struct vd_node *)b)->path);
+	return strcmp(((const struct vol_node *)a)->path,
+	    ((const struct vol_node *)b)->path);
 }
 
-/* The node at path in scope (any scope with any), or -1. */
-static long find_in(const struct vd_index *ix, const char *path,
+long vol_index_find(const struct vol_index *ix, const char *path,
     const char *scope, int any)
 {
-	struct vd_node probe;
-	const struct vd_node *hit;
+	struct vol_node probe;
+	const struct vol_node *hit;
 
 	if (path == NULL || ix->count == 0)
 		return -1;
@@ -75,21 +59,21 @@ static long find_in(const struct vd_index *ix, const char *path,
 }
 
 /* The volume at path as host `host` sees it (NULL: shared storage first). */
-static long find_seen(const struct vd_index *ix, const char *path,
+static long find_seen(const struct vol_index *ix, const char *path,
     const char *host)
 {
 	long k = -1;
 
 	if (host != NULL)
-		k = find_in(ix, path, host, 0);
+		k = vol_index_find(ix, path, host, 0);
 	if (k < 0)
-		k = find_in(ix, path, NULL, 0);
+		k = vol_index_find(ix, path, NULL, 0);
 	if (k < 0 && host == NULL)
-		k = find_in(ix, path, NULL, 1);
+		k = vol_index_find(ix, path, NULL, 1);
 	return k;
 }
 
-static void index_build(struct vd_index *ix)
+void vol_index_build(struct vol_index *ix)
 {
 	struct m_host **hosts;
 	size_t nh, i, k, v, total = 0, kept;
@@ -105,7 +89,7 @@ static void index_build(struct vd_index *ix)
 			const struct m_pool *p = hosts[i]->pools[k];
 
 			for (v = 0; v < p->nvols; v++) {
-				struct vd_node *nd = &ix->n[ix->count];
+				struct vol_node *nd = &ix->n[ix->count];
 
 				nd->h = hosts[i];
 				nd->p = p;
@@ -132,7 +116,7 @@ static void index_build(struct vd_index *ix)
 		    find_seen(ix, ix->n[i].backing, ix->n[i].scope);
 }
 
-static void index_free(struct vd_index *ix)
+void vol_index_free(struct vol_index *ix)
 {
 	size_t i;
 
@@ -145,7 +129,7 @@ static void index_free(struct vd_index *ix)
 
 /* How many steps down node i's chain t is (1: its backer), 0: not there.
  * seen is scratch of ix->count bytes. */
-static unsigned depth_to(const struct vd_index *ix, long i, long t, char *seen)
+static unsigned depth_to(const struct vol_index *ix, long i, long t, char *seen)
 {
 	unsigned d = 0;
 	long k;
@@ -170,7 +154,7 @@ static int dep_cmp(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-static void add_volume(struct vol_deps *out, const struct vd_node *nd,
+static void add_volume(struct vol_deps *out, const struct vol_node *nd,
     unsigned depth)
 {
 	struct vol_dep_volume *w;
@@ -185,7 +169,7 @@ static void add_volume(struct vol_deps *out, const struct vd_node *nd,
 	w->depth = depth;
 }
 
-static void dependent_volumes(const struct vd_index *ix, long t,
+static void dependent_volumes(const struct vol_index *ix, long t,
     struct vol_deps *out)
 {
 	char *seen = xcalloc(ix->count + 1, 1);
@@ -223,7 +207,7 @@ static const char *volume_path(const struct m_host *h, const char *pool,
 
 /* The volume a disk source names, seen from desktop d's hosts: "POOL/VOL"
  * (a volume disk) or a path. -1 when it is no known volume. */
-static long disk_node(const struct vd_index *ix, const struct m_desktop *d,
+static long disk_node(const struct vol_index *ix, const struct m_desktop *d,
     const char *source)
 {
 	const char *slash = strchr(source, '/'), *vpath, *scope = NULL;
@@ -238,18 +222,18 @@ static long disk_node(const struct vd_index *ix, const struct m_desktop *d,
 			continue;
 		if (source[0] == '/') {
 			path = view_normalise_path(source);
-			hit = find_in(ix, path, h->name, 0);
+			hit = vol_index_find(ix, path, h->name, 0);
 		} else if (slash != NULL && (vpath = volume_path(h, source,
 		    (size_t)(slash - source), slash + 1, &scope)) != NULL) {
 			path = view_normalise_path(vpath);
-			hit = find_in(ix, path, scope, 0);
+			hit = vol_index_find(ix, path, scope, 0);
 		} else
 			continue;
 		free(path);
 	}
 	if (hit < 0 && source[0] == '/') {
 		path = view_normalise_path(source);
-		hit = find_in(ix, path, NULL, 0);
+		hit = vol_index_find(ix, path, NULL, 0);
 		free(path);
 	}
 	return hit;
@@ -269,7 +253,7 @@ char *vol_deps_disk_path(const struct m_desktop *d, const char *source)
 
 /* Whether desktop d can see node t's file at all (a local file is its
  * host's desktops' only). */
-static int sees(const struct m_desktop *d, const struct vd_node *t)
+static int sees(const struct m_desktop *d, const struct vol_node *t)
 {
 	size_t k;
 
@@ -282,7 +266,7 @@ static int sees(const struct m_desktop *d, const struct vd_node *t)
 }
 
 /* Does this disk use node t: 0 no, 1 it is t, 2 through an overlay. */
-static int disk_uses(const struct vd_index *ix, const struct m_desktop *d,
+static int disk_uses(const struct vol_index *ix, const struct m_desktop *d,
     const struct xml_disk *disk, long t, char *seen)
 {
 	long k;
@@ -312,7 +296,7 @@ static int desk_cmp(const void *a, const void *b)
 	    ((const struct vol_dep_desktop *)b)->name);
 }
 
-static void using_desktops(const struct vd_index *ix, long t,
+static void using_desktops(const struct vol_index *ix, long t,
     struct vol_deps *out)
 {
 	struct m_desktop **ds;
@@ -356,7 +340,7 @@ static void using_desktops(const struct vd_index *ix, long t,
 /* Hosts that have node t's storage and are not online, or, for shared
  * storage, are not online and were never read (a command line run while
  * a host is down never learns its pools: it may have this one). */
-static void offline_sharers(const struct vd_node *t, struct vol_deps *out)
+static void offline_sharers(const struct vol_node *t, struct vol_deps *out)
 {
 	struct m_host **hosts;
 	size_t n, i, k;
@@ -384,7 +368,7 @@ static void offline_sharers(const struct vd_node *t, struct vol_deps *out)
 	}
 }
 
-static void deps_fill(const struct vd_index *ix, long t, struct vol_deps *out)
+static void deps_fill(const struct vol_index *ix, long t, struct vol_deps *out)
 {
 	memset(out, 0, sizeof *out);
 	dependent_volumes(ix, t, out);
@@ -393,13 +377,13 @@ static void deps_fill(const struct vd_index *ix, long t, struct vol_deps *out)
 }
 
 /* The node of pool/name as host_id sees it (0: any host). */
-static long find_named(const struct vd_index *ix, unsigned host_id,
+static long find_named(const struct vol_index *ix, unsigned host_id,
     const char *pool, const char *name)
 {
 	size_t i, best = ix->count;
 
 	for (i = 0; i < ix->count; i++) {
-		const struct vd_node *nd = &ix->n[i];
+		const struct vol_node *nd = &ix->n[i];
 
 		if (strcmp(nd->p->name, pool) != 0 ||
 		    strcmp(nd->v->name, name) != 0)
@@ -427,17 +411,17 @@ static long find_named(const struct vd_index *ix, unsigned host_id,
 int vol_deps_of(unsigned host_id, const char *pool, const char *name,
     struct vol_deps *out, char **cause)
 {
-	struct vd_index ix;
+	struct vol_index ix;
 	long t;
 
 	memset(out, 0, sizeof *out);
-	index_build(&ix);
+	vol_index_build(&ix);
 	t = find_named(&ix, host_id, pool, name);
 	if (t >= 0)
 		deps_fill(&ix, t, out);
 	else
 		*cause = xasprintf("no volume %s in pool %s", name, pool);
-	index_free(&ix);
+	vol_index_free(&ix);
 	return t >= 0 ? 0 : -1;
 }
 
@@ -452,18 +436,18 @@ static const char *host_name(unsigned host_id)
 int vol_deps_of_path(unsigned host_id, const char *path,
     struct vol_deps *out, char **cause)
 {
-	struct vd_index ix;
+	struct vol_index ix;
 	char *norm = view_normalise_path(path);
 	long t;
 
 	memset(out, 0, sizeof *out);
-	index_build(&ix);
+	vol_index_build(&ix);
 	t = find_seen(&ix, norm, host_name(host_id));
 	if (t >= 0)
 		deps_fill(&ix, t, out);
 	else
 		*cause = xasprintf("no volume at %s", path);
-	index_free(&ix);
+	vol_index_free(&ix);
 	free(norm);
 	return t >= 0 ? 0 : -1;
 }
@@ -561,7 +545,7 @@ char *vol_deps_refusal(const char *what, const struct vol_deps *d)
 int vol_deps_is_parent(unsigned host_id, const char *path, char **dependents)
 {
 	struct vol_deps d;
-	struct vd_index ix;
+	struct vol_index ix;
 	const char *slash = strchr(path, '/'), *vpath, *scope = NULL;
 	char *norm = NULL;
 	size_t i;
@@ -570,19 +554,19 @@ int vol_deps_is_parent(unsigned host_id, const char *path, char **dependents)
 	if (dependents != NULL)
 		*dependents = NULL;
 	memset(&d, 0, sizeof d);
-	index_build(&ix);
+	vol_index_build(&ix);
 	if (path[0] == '/') {
 		norm = view_normalise_path(path);
 		t = find_seen(&ix, norm, host_name(host_id));
 	} else if (slash != NULL && (vpath = volume_path(model_host(host_id),
 	    path, (size_t)(slash - path), slash + 1, &scope)) != NULL) {
 		norm = view_normalise_path(vpath);
-		t = find_in(&ix, norm, scope, 0);
+		t = vol_index_find(&ix, norm, scope, 0);
 	}
 	for (i = 0; t >= 0 && i < ix.count; i++)
 		if (ix.n[i].backer == t && (long)i != t)
 			add_volume(&d, &ix.n[i], 1);
-	index_free(&ix);
+	vol_index_free(&ix);
 	free(norm);
 	if (d.nvolumes > 0 && dependents != NULL)
 		*dependents = vol_deps_volume_list(&d, 8);
@@ -599,18 +583,18 @@ static char *dup_or_null(const char *s)
 size_t vol_deps_chain(unsigned host_id, const char *path,
     struct vol_level **levels, enum vol_chain_end *end)
 {
-	struct vd_index ix;
+	struct vol_index ix;
 	char *norm = view_normalise_path(path), *seen;
 	size_t n = 0;
 	long k, last = -1;
 
 	*levels = NULL;
 	*end = VCE_BASE;
-	index_build(&ix);
+	vol_index_build(&ix);
 	seen = xcalloc(ix.count + 1, 1);
 	for (k = find_seen(&ix, norm, host_name(host_id)); k >= 0 && !seen[k];
 	    last = k, k = ix.n[k].backer) {
-		const struct vd_node *nd = &ix.n[k];
+		const struct vol_node *nd = &ix.n[k];
 		struct vol_level *l;
 
 		seen[k] = 1;
@@ -631,7 +615,7 @@ size_t vol_deps_chain(unsigned host_id, const char *path,
 	else if (last >= 0 && ix.n[last].backing != NULL)
 		*end = VCE_UNKNOWN;
 	free(seen);
-	index_free(&ix);
+	vol_index_free(&ix);
 	free(norm);
 	return n;
 }
