@@ -375,6 +375,23 @@ static void test_volume_dependents_details(void **state)
 	    "\n  desktop alice on hv1, running\n", "backing file /nfs/templates/office.qcow2", "no backing file: the base", NULL);
 }
 
+/* A volume disk (source pool and volume, "POOL/VOL") uses the volume it
+ * names on its desktop's host: USED BY says so, as a delete would. */
+static void test_volume_disk_user(void **state)
+{
+	struct table t;
+	long o;
+
+	(void)state;
+	desktop(h1, "aaaaaaaa-0000-0000-0000-000000000003", "carol",
+	    "groups/orphan.qcow2");
+	build_view(&t, &view_volumes);
+	o = row_named(&t, "orphan.qcow2");
+	assert_true(o >= 0);
+	assert_string_equal(cell(&t, (size_t)o, 6), "carol");
+	table_free(&t);
+}
+
 static void test_volume_cycle_details(void **state)
 {
 	char *d;
@@ -936,6 +953,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_offline_host_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_volume_cycles_shown, setup_cycles, teardown_cycles),
 		cmocka_unit_test_setup_teardown(test_volume_dependents_details, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_volume_disk_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_volume_cycle_details, setup_cycles, teardown_cycles),
 		cmocka_unit_test_setup_teardown(test_volume_missing_backing, setup_cycles, teardown_cycles),
 		cmocka_unit_test_setup_teardown(test_volume_sort_keeps_tree, setup, teardown),

@@ -5,7 +5,8 @@
  * pool `default` at the same directory, which is two storages. Chain:
  * base <- tmpl <- {leaf, groups/d1}; desk1 (shut off, hv1) runs on
  * groups/d1 by path, desk2 (hv2) on bases/leaf as a volume disk. A local
- * pool `loop` on hv1 has two volumes backing each other. */
+ * pool `loop` on hv1 has two volumes backing each other. The same model
+ * serves act-volume's naming of volumes and the delete's refusals. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "act-domain.h"
+#include "act-volume.h"
+#include "job.h"
 #include "model.h"
 #include "util.h"
 #include "vol-deps.h"
@@ -320,6 +324,89 @@ static void test_unknown(void **state)
 	free(cause);
 }
 
+/* ---- act-volume: naming a volume, and the delete's refusals ---- */
+
+/* A name that each of two hosts' local pools has is two volumes: --on
+ * picks one; a shared pool's volume is one whatever hosts see it. */
+static void test_find(void **state)
+{
+	struct vol_target t;
+	char *cause = NULL, *label;
+
+	(void)state;
+	assert_int_equal(act_volume_find("default/y.qcow2", NULL, &t, &cause), -1);
+	assert_non_null(strstr(cause, "hv1, hv2"));
+	assert_non_null(strstr(cause, "--on HOST"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(act_volume_find("default/y.qcow2", "hv2", &t, &cause), 0);
+	assert_string_equal(t.host, "hv2");
+	assert_false(t.shared);
+	label = act_volume_label(&t);
+	assert_string_equal(label, "default/y.qcow2 on hv2");
+	free(label);
+	act_volume_target_free(&t);
+	assert_int_equal(act_volume_find("bases/leaf.qcow2", NULL, &t, &cause), 0);
+	assert_true(t.shared);
+	assert_string_equal(t.path, "/nfs/bases/leaf.qcow2");
+	act_volume_target_free(&t);
+	assert_int_equal(act_volume_find("/nfs/bases/../bases/leaf.qcow2", NULL,
+	    &t, &cause), 0);
+	assert_string_equal(t.name, "leaf.qcow2");
+	act_volume_target_free(&t);
+	assert_int_equal(act_volume_find_key("hv2\t/var/lib/libvirt/images/z.qcow2",
+	    &t, &cause), 0);
+	assert_string_equal(t.pool, "default");
+	act_volume_target_free(&t);
+	assert_int_equal(act_volume_find("leaf.qcow2", NULL, &t, &cause), -1);
+	assert_non_null(strstr(cause, "POOL/NAME"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(act_volume_find("bases/leaf.qcow2", "hv3", &t, &cause), -1);
+	assert_non_null(strstr(cause, "no volume bases/leaf.qcow2 on host hv3"));
+	free(cause);
+}
+
+static unsigned last_job(void)
+{
+	const struct job *j;
+	unsigned id;
+
+	job_lock();
+	j = job_last();
+	id = j != NULL ? j->id : 0;
+	job_unlock();
+	return id;
+}
+
+/* Refused at once, naming why, and no job is made. */
+static void test_delete_refused(void **state)
+{
+	struct vol_target t;
+	char *cause = NULL;
+	unsigned job = 99, before = last_job();
+
+	(void)state;
+	act_set_read_only(0);
+	assert_int_equal(act_volume_find("bases/leaf.qcow2", NULL, &t, &cause), 0);
+	assert_int_equal(act_volume_delete(&t, &job, &cause), -1);
+	assert_int_equal(job, 0);
+	assert_int_equal(last_job(), before);
+	assert_string_equal(cause, "cannot delete bases/leaf.qcow2: desktops use it: desk2");
+	free(cause);
+	act_volume_target_free(&t);
+	assert_int_equal(act_volume_find("default/z.qcow2", NULL, &t, &cause), 0);
+	assert_int_equal(act_volume_delete_check(&t, &cause), 0);
+	assert_null(cause);
+	act_set_read_only(1);
+	assert_int_equal(act_volume_delete(&t, &job, &cause), -1);
+	assert_non_null(strstr(cause, "read-only"));
+	free(cause);
+	act_set_read_only(0);
+	act_volume_target_free(&t);
+	assert_int_equal(last_job(), before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +420,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_chain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loop, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_find, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delete_refused, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
