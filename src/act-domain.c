@@ -169,8 +169,9 @@ static char *live_elsewhere(const struct m_desktop *d)
 }
 
 /* Model lock held. Never boot a parent: a disk the guest may write (not
- * read-only, not shareable, a file or a pool volume) that other volumes
- * use as their backing file would corrupt every one of them. */
+ * read-only or shareable: xml_disk.readonly, a file or a pool volume)
+ * that other volumes use as their backing file would corrupt every one
+ * of them. */
 static char *parent_disk(const struct m_desktop *d, unsigned host_id)
 {
 	size_t i;
@@ -179,7 +180,7 @@ static char *parent_disk(const struct m_desktop *d, unsigned host_id)
 	for (i = 0; i < d->xml.ndisks; i++) {
 		const struct xml_disk *k = &d->xml.disks[i];
 
-		if (k->source == NULL || k->readonly || k->shareable ||
+		if (k->source == NULL || k->readonly ||
 		    (k->device != NULL && strcmp(k->device, "disk") != 0) ||
 		    (k->type != NULL && strcmp(k->type, "file") != 0 &&
 		    strcmp(k->type, "volume") != 0) ||

@@ -47,6 +47,7 @@ static const struct key_binding panes_keys[] = {
 	{ 'n', "n", "derive", KEYS_VOLUMES, "derive overlays from the selected base or template: a form (volumes pane)" },
 	{ 'R', "Shift-R", "pool refresh", 0, "rescan the selected pool (pools pane)" },
 	{ 'L', "Shift-L", "events", 0, NULL },
+	{ 'a', "a", "add-host", KEYS_HOSTS, "add a hypervisor over SSH: a form (hypervisors pane)" },
 	{ 'e', "e", "host role", KEYS_HOSTS, "choose the selected host's role (hypervisors pane)" },
 	{ 'M', "Shift-M", "host maintenance", KEYS_HOSTS, "put the selected host in or out of maintenance, after asking (hypervisors pane)" },
 	{ 'D', "Shift-D", "volume delete", KEYS_VOLUMES, "delete the selected volume after asking, naming it; refused while a volume or desktop depends on it (volumes pane)" },

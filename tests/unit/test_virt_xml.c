@@ -149,7 +149,7 @@ static void test_domain_running(void **state)
 	assert_disk(&d.disks[1], "cdrom", "sda", "sata", "raw", NULL, 0);
 	/* never boot a parent asks what may write to a disk */
 	assert_string_equal(d.disks[0].type, "file");
-	assert_false(d.disks[0].readonly || d.disks[0].shareable);
+	assert_false(d.disks[0].readonly);
 	assert_true(d.disks[1].readonly);
 
 	assert_int_equal(d.nnics, 2);
@@ -190,8 +190,8 @@ static void test_domain_inactive(void **state)
 	    "vdi-pool/scratch", 0);
 	assert_string_equal(d.disks[0].type, "volume");
 	assert_string_equal(d.disks[1].type, "block");
-	assert_true(d.disks[1].shareable);
-	assert_false(d.disks[0].shareable || d.disks[0].readonly);
+	assert_true(d.disks[1].readonly);	/* <shareable/> */
+	assert_false(d.disks[0].readonly);
 
 	assert_int_equal(d.nnics, 2);
 	assert_nic(&d.nics[0], "direct", "52:54:00:aa:bb:cc", "eno1",
