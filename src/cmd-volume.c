@@ -31,7 +31,7 @@ static int ask_delete(struct ui *u, char **cause)
 	struct vol_target t;
 	enum pane_id pane;
 	const char *key = panes_selected(panes_of(u), &pane);
-	char *label, *text, *line, *vis;
+	char *label, *text, *line, *vis, *label_path, *quoted, *on;
 
 	if (key == NULL || pane != PANE_VOLUMES) {
 		*cause = xstrdup("no volume selected (volumes pane: 3)");
@@ -46,8 +46,13 @@ static int ask_delete(struct ui *u, char **cause)
 	label = act_volume_label(&t);
 	vis = text_visible(t.path);
 	text = xasprintf("Delete volume %s (%s)? Its data is lost.", label, vis);
-	line = xasprintf("volume delete \"%s/%s\" --on \"%s\"", t.pool, t.name,
-	    t.host);
+	label_path = xasprintf("%s/%s", t.pool, t.name);
+	quoted = cmd_quote(label_path);
+	on = cmd_quote(t.host);
+	line = xasprintf("volume delete %s --on %s", quoted, on);
+	free(label_path);
+	free(quoted);
+	free(on);
 	mode_confirm_push(u, text, delete_confirmed, line);
 	free(line);
 	free(text);

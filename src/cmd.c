@@ -215,8 +215,14 @@ int cmd_split(const char *line, char ***words)
 		len = 0;
 		while (*line != '\0' && !isspace((unsigned char)*line)) {
 			if (*line == '"') {
-				for (line++; *line != '\0' && *line != '"'; line++)
+				/* inside quotes \" and \\ stand for themselves:
+				 * cmd_quote writes any name back this way */
+				for (line++; *line != '\0' && *line != '"'; line++) {
+					if (*line == '\\' && (line[1] == '"' ||
+					    line[1] == '\\'))
+						line++;
 					cur[len++] = *line;
+				}
 				if (*line == '"')
 					line++;
 			} else {
@@ -229,6 +235,20 @@ int cmd_split(const char *line, char ***words)
 	}
 	*words = w;
 	return n;
+}
+
+char *cmd_quote(const char *s)
+{
+	char *q = xcalloc(2 * strlen(s) + 3, 1), *p = q;
+
+	*p++ = '"';
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			*p++ = '\\';
+		*p++ = *s;
+	}
+	*p = '"';
+	return q;
 }
 
 void cmd_free_words(char **words)
