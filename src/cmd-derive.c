@@ -349,7 +349,7 @@ static int dform_poll(struct ui *u, struct form *f, void *ctx)
 	if (st == JOB_DONE) {
 		checklist_set(d->cl, d->step_create, CHECK_OK, "%zu/%zu in %s "
 		    "on %s", d->count, d->count, d->dst, d->host);
-		checklist_set(d->cl, d->step_refresh, CHECK_OK, "%s", "queued");
+		checklist_set(d->cl, d->step_refresh, CHECK_OK, "%s", "done");
 		form_set_message(f, "done: Enter or Esc closes");
 	} else {
 		checklist_set(d->cl, d->step_create, CHECK_FAIL, "%s",
