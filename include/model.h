@@ -101,6 +101,7 @@ struct m_host {
 	int inventory_done;         /* online: a full sync completed */
 	int attempted;              /* at least one connect attempt finished */
 	int maintenance;
+	uint64_t memory_reserve_kib;    /* config: kept free by migrations */
 	char *hostname, *hv_type;
 	unsigned long lib_version, hv_version;
 	unsigned cpus, mhz;

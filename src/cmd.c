@@ -8,12 +8,17 @@
 #include "act-host-admin.h"
 #include "act-pool.h"
 #include "cli-host-list.h"
+#include "cli-migrate.h"
 #include "cmd-audit.h"
+#include "cmd-job.h"
+#include "cmd-migrate.h"
 #include "cmd-role.h"
+#include "cmd-volume.h"
 #include "cmd-derive.h"
 #include "keys.h"
 #include "model.h"
 #include "ui.h"
+#include "ui-host-add.h"
 #include "ui-marks.h"
 #include "ui-table.h"
 #include "util.h"
@@ -61,10 +66,23 @@ static const struct cmd_entry commands[] = {
 	{ "host list", NULL, 0, 0, "[--json]", CMD_CLI | RO,
 	  "the configured hosts: name, role, maintenance, state (connecting like dump) and URI",
 	  cli_host_list_exec, 0 },
+	{ "migrate", NULL, 2, 2, "DESKTOP DEST_HOST [--bandwidth MiB/s] "
+	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
+	  "[--copy-storage] [--unsafe] [--no-persist]", CMD_CLI,
+	  "live-migrate a running desktop (name or UUID) to DEST_HOST after a "
+	  "pre-flight; prints progress, exit 0 when it arrived, 1 with libvirt's "
+	  "message; Ctrl-C cancels (it keeps running on the source)",
+	  cli_migrate_exec, 0 },
 	{ "list-commands", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
 	  "print every command: where it runs, its arguments and help", exec_list_commands, 0 },
 	{ "list-keys", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
 	  "print the console's key bindings", exec_list_keys, 0 },
+	{ "host add", NULL, 2, 2, "NAME ADDRESS [--port N] [--user USER] "
+	  "[--role hypervisor|disk|mixed] [--yes-fingerprint SHA256:...]",
+	  CMD_CLI | CMD_LINE,
+	  "add a hypervisor over SSH: accept its host key, install hvdeck's key "
+	  "(a password, once), pre-flight, then save it (exit 1 if refused)",
+	  cli_host_add_exec, 0 },
 	/* the console's `:` line */
 	{ "go", NULL, 1, 1, "NAME", CMD_LINE | RO | CMD_ARG_NAME,
 	  "select the host, desktop, pool or volume called NAME (Tab completes)", exec_go, -1 },
@@ -94,6 +112,27 @@ static const struct cmd_entry commands[] = {
 	  "pause / resume", exec_desktop, ACTION_TOGGLE_PAUSE },
 	{ "desktop force-off", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
 	  "force off (asks, naming the desktop)", exec_desktop, DA_FORCE_OFF },
+	{ "desktop migrate", NULL, 0, 2, "[NAME] [DEST_HOST] [--bandwidth MIBS] "
+	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
+	  "[--copy-storage] [--unsafe] [--no-persist]", DESKTOP_ARG,
+	  "live-migrate a running desktop (default: the selected one); without "
+	  "DEST_HOST a form lists the hosts that may receive it", cmd_migrate_exec, 0 },
+	{ "job cancel", NULL, 0, 1, "[ID]", CMD_LINE,
+	  "cancel a job after asking (default: the selected job or the progress view's); "
+	  "a cancelled migration leaves the desktop on its source", cmd_job_exec, JOB_OP_CANCEL },
+	{ "job bandwidth", NULL, 0, 2, "[ID] [MIBS]", CMD_LINE,
+	  "set a running migration's bandwidth in MiB/s, 0 unlimited (without MIBS: a form)",
+	  cmd_job_exec, JOB_OP_BANDWIDTH },
+	{ "job downtime", NULL, 0, 2, "[ID] [MS]", CMD_LINE,
+	  "set a running migration's allowed downtime in ms (without MS: a form)",
+	  cmd_job_exec, JOB_OP_DOWNTIME },
+	{ "job postcopy", NULL, 0, 1, "[ID]", CMD_LINE,
+	  "switch a migration started with post-copy allowed to post-copy, after asking",
+	  cmd_job_exec, JOB_OP_POSTCOPY },
+	{ "job dismiss", NULL, 0, 1, "[ID]", CMD_LINE | RO,
+	  "forget a finished job (remove its row)", cmd_job_exec, JOB_OP_DISMISS },
+	{ "job dismiss-finished", NULL, 0, 0, "", CMD_LINE | RO,
+	  "forget every finished job", cmd_job_exec, JOB_OP_DISMISS_FINISHED },
 	{ "derive", NULL, 0, 2, "SOURCE NAME [--pool POOL] [--count N] [--on HOST] "
 	  "[--cluster-size BYTES] [--lazy-refcounts] [--extended-l2]", CMD_CLI | CMD_LINE,
 	  "thin qcow2 overlays backed by a base or template volume; NAME may hold one range, "
@@ -101,6 +140,9 @@ static const struct cmd_entry commands[] = {
 	  cmd_derive_exec, 0 },
 	{ "pool refresh", NULL, 0, 1, "[NAME]", CMD_LINE | CMD_ARG_NAME,
 	  "rescan a storage pool for new volumes (default: the selected one)", exec_pool_refresh, 0 },
+	{ "volume delete", NULL, 0, 1, "POOL/NAME [--on HOST]", CMD_CLI | CMD_LINE,
+	  "delete a volume, refused while any volume is derived from it, a desktop uses it or a host sharing its pool is offline (console: default the selected one, after asking)",
+	  cmd_volume_exec_delete, 0 },
 	{ "host remove", NULL, 0, 1, "[NAME]", CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST,
 	  "remove a hypervisor from the config and hvdeck's known_hosts, never touching the host (the console asks; default: the selected one)",
 	  act_host_remove_exec, 0 },
@@ -129,6 +171,7 @@ static const struct cmd_entry commands[] = {
 	{ "sort", NULL, 0, 0, "", RO, "sort by the next column", exec_ui, UI_SORT },
 	{ "sort-reverse", NULL, 0, 0, "", RO, "reverse the sort", exec_ui, UI_SORT_REVERSE },
 	{ "redraw", NULL, 0, 0, "", RO, "redraw the screen", exec_ui, UI_REDRAW },
+	{ "add-host", NULL, 0, 0, "", RO, "add a hypervisor: a form (name, address, port, user, role)", ui_host_add_open_exec, 0 },
 	{ "mark", NULL, 0, 0, "", RO, "mark / unmark the desktop (actions act on every marked one)", ui_marks_exec, UI_MARK_TOGGLE },
 	{ "mark-shown", NULL, 0, 0, "", RO, "mark every desktop the filter shows", ui_marks_exec, UI_MARK_SHOWN },
 	{ "mark-clear", NULL, 0, 0, "", RO, "clear the marks", ui_marks_exec, UI_MARK_CLEAR },
@@ -772,9 +815,7 @@ static int exec_go(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	return -1;
 }
 
-/* The UUID of the desktop called name, or of the selected desktop row.
- * Caller frees. */
-static char *target_desktop(struct cmd_ctx *c, int argc, char **argv,
+char *cmd_target_desktop(struct cmd_ctx *c, int argc, char **argv,
     char **cause)
 {
 	struct m_desktop **ds;
@@ -794,7 +835,8 @@ static char *target_desktop(struct cmd_ctx *c, int argc, char **argv,
 	model_lock();
 	ds = model_desktops(&n);
 	for (i = 0; i < n && uuid == NULL; i++)
-		if (ds[i]->name != NULL && strcmp(ds[i]->name, argv[0]) == 0)
+		if ((ds[i]->name != NULL && strcmp(ds[i]->name, argv[0]) == 0) ||
+		    strcmp(ds[i]->uuid, argv[0]) == 0)
 			uuid = xstrdup(ds[i]->uuid);
 	model_unlock();
 	if (uuid == NULL)
@@ -870,7 +912,7 @@ static int exec_desktop(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	}
 	if (argc == 0 && ui_marks_count(c->ui) > 0)	/* one question for all */
 		return ui_marks_act(c->ui, a, cause);
-	uuid = target_desktop(c, argc, argv, cause);
+	uuid = cmd_target_desktop(c, argc, argv, cause);
 	if (uuid == NULL)
 		return -1;
 	if (a == ACTION_TOGGLE_PAUSE) {
@@ -1002,6 +1044,9 @@ static int exec_ui(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	case UI_PREV_PANE: panes_move_focus(p, -1); break;
 	case UI_DETAILS:
 		key = panes_selected(p, &pane);
+		if (key != NULL && pane == PANE_JOBS &&
+		    cmd_migrate_open_view(u, key))
+			break;	/* a migration: its progress view */
 		if (key != NULL && view_of(pane)->details != NULL)
 			mode_details_push(u, pane, key);
 		break;

@@ -247,6 +247,7 @@ unsigned model_host_add(const struct config_host *ch)
 	h->migration_address = xstrdup(ch->migration_address);
 	h->role = ch->role;
 	h->maintenance = ch->maintenance;
+	h->memory_reserve_kib = (uint64_t)ch->memory_reserve_mib * 1024;
 	h->state = HOST_CONNECTING;
 	h->state_since_ms = util_wall_ms();
 	h->cpu_pct = h->seen_cpu_pct = -1;

@@ -262,6 +262,11 @@ static virConnectAuth no_prompt = {
 	auth_types, sizeof auth_types / sizeof auth_types[0], no_prompt_auth, NULL,
 };
 
+virConnectAuthPtr host_no_prompt_auth(void)
+{
+	return &no_prompt;
+}
+
 /* Wait until a request, a stop, the deadline, or (when online) a close of
  * the connection. Lock held. */
 static void wait_until(struct host_worker *w, int64_t deadline_ms, int online)
@@ -362,6 +367,19 @@ static void serve(struct host_worker *w, struct host_request *r)
 		r->fn(w->conn, w->host_id, r->ctx);
 		break;
 	}
+}
+
+virConnectPtr host_open_private(const char *uri, char **cause)
+{
+	virConnectPtr conn = virConnectOpenAuth(uri, &no_prompt, 0);
+
+	if (conn == NULL) {
+		*cause = evloop_last_error("cannot connect");
+		return NULL;
+	}
+	if (virConnectSetKeepAlive(conn, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT) < 0)
+		log_msg(LOG_DEBUG, "%s: keepalive not supported", uri);
+	return conn;
 }
 
 static int open_connection(struct host_worker *w, char **cause)
