@@ -66,19 +66,12 @@ char *derive_volume_xml(const char *name, const char *backing_path,
  * path. It does not rescan the pool (a caller on shared storage rescans
  * once before a batch); a file libvirt did not list yet is still never
  * overwritten: libvirt refuses a target path that exists. Does not refresh the pool on
- * other hosts (the caller does: act_derive_refresh). Returns 0, or -1
+ * other hosts (the caller does: act_pool_refresh_sharing). Returns 0, or -1
  * with *cause (caller frees): the refusal, or libvirt's own text. o may
  * be NULL (defaults). */
 int derive_one(virConnectPtr conn, const char *src_pool, const char *src_name,
     const char *dst_pool, const char *name, const struct derive_opts *o,
     char **cause);
-
-/* After a creation in pool of host_id: that host and every host sharing
- * the pool (model_pools_sharing) rescan it on their workers (one
- * JK_POOL_REFRESH job each), so every pane agrees without a manual
- * refresh. Never blocks; *jobs (caller frees) gets the jobs' ids to
- * job_wait on, the count is returned. Takes the model lock. */
-size_t act_derive_refresh(unsigned host_id, const char *pool, unsigned **jobs);
 
 /* What act_derive is asked to do. Strings are the caller's. */
 struct derive_req {

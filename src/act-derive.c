@@ -6,6 +6,7 @@
 #include "act-pool.h"
 #include "config.h"
 #include "job.h"
+#include "log.h"
 #include "model.h"
 #include "names.h"
 #include "place.h"
@@ -336,36 +337,6 @@ out:
 	return rc;
 }
 
-size_t act_derive_refresh(unsigned host_id, const char *pool, unsigned **jobs)
-{
-	struct m_pool_ref *refs;
-	const struct m_host *h;
-	char **hosts;
-	size_t i, n = model_pools_sharing(host_id, pool, &refs), k = 0;
-
-	/* names under the lock, jobs after it (job.c's lock comes second) */
-	hosts = xcalloc(n + 1, sizeof *hosts);
-	model_lock();
-	for (i = 0; i <= n; i++) {
-		h = model_host(i == 0 ? host_id : refs[i - 1].host_id);
-		hosts[i] = xstrdup(h != NULL ? h->name : "?");
-	}
-	model_unlock();
-	*jobs = xcalloc(n + 1, sizeof **jobs);
-	for (i = 0; i <= n; i++) {
-		unsigned id = act_pool_refresh_one(
-		    i == 0 ? host_id : refs[i - 1].host_id, hosts[i],
-		    i == 0 ? pool : refs[i - 1].pool);
-
-		if (id != 0)
-			(*jobs)[k++] = id;
-		free(hosts[i]);
-	}
-	free(hosts);
-	model_pool_refs_free(refs, n);
-	return k;
-}
-
 /* ---- the batch: checks against the model, then one job ---- */
 
 const char *act_derive_default_pool(const struct config *cfg,
@@ -477,11 +448,14 @@ static int batch_precheck(virConnectPtr conn, const struct batch *b,
  * volumes (libvirt sends no volume events). */
 static void batch_refresh(const struct batch *b)
 {
-	unsigned *jobs;
-	size_t i, n = act_derive_refresh(b->host_id, b->dst_pool, &jobs);
+	unsigned *jobs = NULL;
+	char *err = NULL;
+	size_t n = act_pool_refresh_sharing(b->host_id, b->dst_pool, &jobs);
 
-	for (i = 0; i < n; i++)
-		job_wait(jobs[i], DERIVE_REFRESH_WAIT_MS);
+	/* made is made: a host that fails to rescan says so in its own job */
+	if (act_pool_wait(jobs, n, DERIVE_REFRESH_WAIT_MS, &err) < 0)
+		log_msg(LOG_WARN, "derive: refresh of %s: %s", b->dst_pool, err);
+	free(err);
 	free(jobs);
 }
 

@@ -156,12 +156,36 @@ static int cli_follow(const struct derive_started *s)
 	return st == JOB_DONE ? 0 : 1;
 }
 
+/* What needs no host: the names, --count, the options. A refusal here
+ * does not wait for every host to answer. 0, or -1 with *cause and the
+ * exit status act_derive would give. */
+static int cli_precheck(struct cmd_ctx *c, const struct derive_req *r,
+    char **cause)
+{
+	char **names;
+	size_t n;
+	int rc;
+
+	if (names_expand(r->pattern, &names, &n, cause) < 0) {
+		c->status = 1;
+		return -1;
+	}
+	rc = names_check_count(r->pattern, n, r->count, cause) < 0 ||
+	    derive_opts_check(&r->o, cause) < 0 ? -1 : 0;
+	names_free(names, n);
+	if (rc < 0)
+		c->status = EXIT_USAGE;
+	return rc;
+}
+
 static int exec_cli(struct cmd_ctx *c, const struct derive_req *r,
     char **cause)
 {
 	struct derive_started s;
 	int usage;
 
+	if (cli_precheck(c, r, cause) < 0)
+		return -1;
 	if (engine_start(c->cfg, c->cli->read_only) < 0) {
 		*cause = xstrdup("cannot start the engine");
 		c->status = 1;
@@ -354,7 +378,7 @@ static int dform_poll(struct ui *u, struct form *f, void *ctx)
 	if (st == JOB_DONE) {
 		checklist_set(d->cl, d->step_create, CHECK_OK, "%zu/%zu in %s "
 		    "on %s", d->count, d->count, d->dst, d->host);
-		checklist_set(d->cl, d->step_refresh, CHECK_OK, "%s", "queued");
+		checklist_set(d->cl, d->step_refresh, CHECK_OK, "%s", "done");
 		form_set_message(f, "done: Enter or Esc closes");
 	} else {
 		checklist_set(d->cl, d->step_create, CHECK_FAIL, "%s",
