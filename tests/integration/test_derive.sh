@@ -110,9 +110,10 @@ vsh 1 pool-destroy groups >/dev/null || fail "pool-destroy"
 cleanup "vsh 1 pool-start groups"
 refused 1 "pool groups is not active on hv1" "$t-tpl.qcow2" "$t-x.qcow2" --on hv1
 vsh 1 pool-start groups >/dev/null || fail "pool-start"
-# a host in maintenance, a hypervisor-only host
+# a host in maintenance, every other host hypervisor-only (a lab of
+# three or more nodes too: then no host may do disk operations)
 sed -e 's/\(name = "hv1";.*\) }/\1 maintenance = true; }/' \
-    -e 's/\(name = "hv2";.*\)role = "mixed";/\1role = "hypervisor";/' "$conf" >"$WORK/roles.conf"
+    -e '/name = "hv1";/!s/role = "mixed";/role = "hypervisor";/' "$conf" >"$WORK/roles.conf"
 grep -q 'maintenance = true' "$WORK/roles.conf" && grep -q '"hypervisor"' "$WORK/roles.conf" ||
 	fail "roles config: $(cat "$WORK/roles.conf")"
 conf0=$conf conf=$WORK/roles.conf
