@@ -25,4 +25,10 @@ struct xml_new_disk {
 int virtxml_domain_renew(const char *xml, const char *name,
     const struct xml_new_disk *disk, char **out, char **cause);
 
+/* The XML of a new volume: name, capacity in bytes, format ("qcow2"), no
+ * backing store (a copy made from another volume is then standalone).
+ * Caller frees. */
+char *virtxml_volume_new(const char *name, unsigned long long capacity,
+    const char *format);
+
 #endif

@@ -169,3 +169,29 @@ int virtxml_domain_renew(const char *xml, const char *name,
 	xmlFreeDoc(doc);
 	return rc;
 }
+
+char *virtxml_volume_new(const char *name, unsigned long long capacity,
+    const char *format)
+{
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNodePtr root = xmlNewNode(NULL, (const xmlChar *)"volume"), n, t;
+	xmlChar *mem = NULL;
+	char num[32];
+	char *out;
+	int len = 0;
+
+	xmlDocSetRootElement(doc, root);
+	xmlNewTextChild(root, NULL, (const xmlChar *)"name", (const xmlChar *)name);
+	snprintf(num, sizeof num, "%llu", capacity);
+	n = xmlNewTextChild(root, NULL, (const xmlChar *)"capacity",
+	    (const xmlChar *)num);
+	xmlNewProp(n, (const xmlChar *)"unit", (const xmlChar *)"bytes");
+	t = xmlNewChild(root, NULL, (const xmlChar *)"target", NULL);
+	n = xmlNewChild(t, NULL, (const xmlChar *)"format", NULL);
+	xmlNewProp(n, (const xmlChar *)"type", (const xmlChar *)format);
+	xmlDocDumpFormatMemory(doc, &mem, &len, 1);
+	out = xstrdup(mem != NULL ? (const char *)mem : "");
+	xmlFree(mem);
+	xmlFreeDoc(doc);
+	return out;
+}
