@@ -77,6 +77,7 @@ struct job {
 	int cancel_delivered;
 	int waiters;                /* a waiter pins a finished job */
 	int threaded;               /* has a job thread + watcher */
+	void *end_ctx;              /* the end hook's, from its attach */
 };
 
 const char *job_kind_name(enum job_kind k);       /* "start", "migrate" */
@@ -148,6 +149,15 @@ const struct job_sample *job_last_sample(const struct job *j);
 unsigned job_active_count(void);
 /* Bumped by every change; takes the lock itself (not under job_lock). */
 uint64_t job_generation(void);
+
+/* A hook for whoever made a job (the command layer's audit log, which
+ * job.c knows nothing of): attach() runs in job_new on the thread making
+ * the job and returns a context for it (NULL: none); end() runs exactly
+ * once per such job, outside the job lock, when it becomes final (state
+ * done, failed or cancelled, error its text) or is forgotten unfinished
+ * by jobs_free (state JOB_GONE). Set once, before the first job. */
+void job_set_end_hook(void *(*attach)(void),
+    void (*end)(void *ctx, enum job_state s, const char *error));
 
 /* Cancel every running job thread and wait up to timeout_ms for them to
  * end. Returns how many are still running. */

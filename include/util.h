@@ -35,6 +35,9 @@ int64_t util_wall_ms(void);
  * value changed, 0 if it was equal. */
 int util_set_str(char **dst, const char *src);
 
+/* mkdir -p, mode 0700 for what it creates (config, key, state dirs).
+ * Returns 0, or -1 with *cause (caller frees). */
+int util_make_dirs(const char *dir, char **cause);
 /* Overwrite a secret in memory in a way the compiler cannot elide. */
 void util_wipe(void *p, size_t len);
 

@@ -20,11 +20,17 @@ record() {  # name status
 	fi
 }
 
+# commands the unit tests run write the audit log: never the machine's own
+XDG_STATE_HOME=$(mktemp -d /tmp/hvdeck-unit-state.XXXXXX)
+export XDG_STATE_HOME
 for t in "$@"; do
 	"$t"
 	rc=$?	# before any $(...) in record's arguments resets $?
 	record "unit/$(basename "$t")" "$rc"
 done
+
+rm -rf "$XDG_STATE_HOME"
+unset XDG_STATE_HOME
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "integration tests need root (the lab runs libvirtd and sshd)" >&2

@@ -3,6 +3,10 @@
 # Used by `make unit` (and `make asan`).
 pass=0
 fail=0
+# commands the tests run write the audit log: never the machine's own
+XDG_STATE_HOME=$(mktemp -d /tmp/hvdeck-unit-state.XXXXXX)
+export XDG_STATE_HOME
+trap 'rm -rf "$XDG_STATE_HOME"' EXIT
 for t in "$@"; do
 	if "$t"; then
 		pass=$((pass + 1))

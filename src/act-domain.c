@@ -6,6 +6,7 @@
 #include "job.h"
 #include "text.h"
 #include "model.h"
+#include "place.h"
 #include "virt-evloop.h"
 #include "virt-host.h"
 #include "util.h"
@@ -172,7 +173,7 @@ static char *check(const struct m_desktop *d, const struct m_host *h,
     enum desktop_state s, enum domain_action a)
 {
 	const char *why;
-	char *live;
+	char *live, *place;
 
 	if (a == DA_START && (live = live_elsewhere(d)) != NULL)
 		return live;
@@ -181,6 +182,13 @@ static char *check(const struct m_desktop *d, const struct m_host *h,
 		    d->name, h->name, model_host_state_name(h->state));
 	if ((why = refusal(s, a)) != NULL)
 		return xasprintf("cannot %s %s: %s", actions[a].name, d->name, why);
+	/* a start makes a new running desktop there: placement decides (a
+	 * resume does not, the guest already holds its memory there) */
+	if (a == DA_START && (place = place_refusal(h, PLACE_DESKTOP)) != NULL) {
+		live = xasprintf("cannot start %s: %s", d->name, place);
+		free(place);
+		return live;
+	}
 	return NULL;
 }
 

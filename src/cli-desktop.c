@@ -6,6 +6,7 @@
  * its host, and is refused without one. */
 #include "cli.h"
 #include "act-domain.h"
+#include "cmd-audit.h"
 #include "engine.h"
 #include "job.h"
 #include "model.h"
@@ -121,6 +122,7 @@ static int run(const char *name, enum domain_action a, int wait_ms)
 		uuid = NULL;
 	}
 	if (uuid == NULL || act_domain(uuid, a, &job, &cause) < 0) {
+		cmd_audit_note("refused", cause);
 		say(stderr, 1, "hvdeck: %s", cause);
 		goto out;
 	}

@@ -6,6 +6,8 @@
 #include "cmd.h"
 #include "act-domain.h"
 #include "act-pool.h"
+#include "cli-host-list.h"
+#include "cmd-audit.h"
 #include "cmd-role.h"
 #include "keys.h"
 #include "model.h"
@@ -54,6 +56,9 @@ static const struct cmd_entry commands[] = {
 	{ "watch", NULL, 0, 0, "[--json] [--stats]", CMD_CLI | RO,
 	  "follow the cluster until interrupted: one line per event, or with --json one JSON line per model change",
 	  exec_watch, 0 },
+	{ "host list", NULL, 0, 0, "[--json]", CMD_CLI | RO,
+	  "the configured hosts: name, role, maintenance, state (connecting like dump) and URI",
+	  cli_host_list_exec, 0 },
 	{ "list-commands", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
 	  "print every command: where it runs, its arguments and help", exec_list_commands, 0 },
 	{ "list-keys", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
@@ -409,20 +414,32 @@ const char *cmd_opt(const struct cmd_opts *o, const char *name)
 	return NULL;
 }
 
+static int refuse_read_only(const struct cmd_entry *e, char **cause)
+{
+	const char *verb = strrchr(e->name, ' ');
+	char *v = xstrdup(verb != NULL ? verb + 1 : e->name), *dash;
+
+	while ((dash = strchr(v, '-')) != NULL)
+		*dash = ' ';
+	*cause = xasprintf("cannot %s: hvdeck runs read-only", v);
+	free(v);
+	return -1;
+}
+
+/* Every way in passes here: the audit log records each command that
+ * changes something, refused ones (read-only too) included. */
 int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause)
 {
-	if (c->read_only && !(e->flags & CMD_READ_ONLY_OK)) {
-		const char *verb = strrchr(e->name, ' ');
-		char *v = xstrdup(verb != NULL ? verb + 1 : e->name), *dash;
+	struct cmd_audit *a = cmd_audit_begin(c, e, argc, argv);
+	int rc;
 
-		while ((dash = strchr(v, '-')) != NULL)
-			*dash = ' ';
-		*cause = xasprintf("cannot %s: hvdeck runs read-only", v);
-		free(v);
-		return -1;
-	}
-	return e->exec(c, e, argc, argv, cause);
+	if (c->read_only && !(e->flags & CMD_READ_ONLY_OK))
+		rc = refuse_read_only(e, cause);
+	else
+		rc = e->exec(c, e, argc, argv, cause);
+	cmd_audit_done(a, rc, c->status, rc < 0 ? *cause : NULL);
+	return rc;
 }
 
 int cmd_run_line(struct cmd_ctx *c, const char *line, unsigned where,
@@ -791,6 +808,7 @@ static void force_off_confirmed(struct ui *u, const char *uuid)
 	char *cause = NULL;
 
 	if (run_action(u, uuid, DA_FORCE_OFF, &cause) < 0) {
+		cmd_audit_note("refused", cause);
 		ui_message(u, 1, "%s", cause);
 		free(cause);
 	}

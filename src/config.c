@@ -549,32 +549,6 @@ static char *save_target(const char *path)
 	return xstrdup(path);
 }
 
-/* mkdir -p with mode 0700 for what it creates. */
-static int make_dirs(const char *dir, char **cause)
-{
-	char *p = xstrdup(dir), *slash = p;
-	struct stat st;
-	int rc = 0;
-
-	while (rc == 0 && slash != NULL) {
-		slash = strchr(slash + 1, '/');
-		if (slash != NULL)
-			*slash = '\0';
-		if (mkdir(p, 0700) != 0 && errno != EEXIST) {
-			*cause = xasprintf("%s: %s", p, strerror(errno));
-			rc = -1;
-		}
-		if (slash != NULL)
-			*slash = '/';
-	}
-	if (rc == 0 && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
-		*cause = xasprintf("%s: not a directory", dir);
-		rc = -1;
-	}
-	free(p);
-	return rc;
-}
-
 /* An existing file that does not load may hold hosts the operator has not
  * fixed yet; the in-memory config has only defaults then. Never clobber it. */
 static int check_existing(const char *path, char **cause)
@@ -737,7 +711,7 @@ int config_save(const struct config *cfg, char **cause)
 	dir = lcfg_dir_of(target);
 	tmp = xasprintf("%s.tmp", target);
 	bak = xasprintf("%s.bak", target);
-	if (make_dirs(dir, cause) != 0 || check_existing(target, cause) != 0 ||
+	if (util_make_dirs(dir, cause) != 0 || check_existing(target, cause) != 0 ||
 	    write_tmp(cfg, tmp, cause) != 0)
 		goto out;
 	if (keep_backup(target, bak, cause) != 0) {

@@ -39,6 +39,41 @@ static size_t njobs;
 static unsigned next_id = 1;
 static uint64_t generation;
 static unsigned threads_running;        /* job threads not yet ended */
+static void *(*end_attach)(void);
+static void (*end_hook)(void *ctx, enum job_state s, const char *error);
+
+void job_set_end_hook(void *(*attach)(void),
+    void (*end)(void *ctx, enum job_state s, const char *error))
+{
+	end_attach = attach;
+	end_hook = end;
+}
+
+/* What a job's end tells its hook, taken under the lock (so it is told
+ * once) and told after it (the hook writes files). */
+struct ending {
+	void *ctx;
+	enum job_state state;
+	char *error;
+};
+
+/* Lock held. j has just become final (or is forgotten: JOB_GONE). */
+static void take_ending(struct job *j, enum job_state s, struct ending *e)
+{
+	e->ctx = j->end_ctx;
+	e->state = s;
+	e->error = e->ctx != NULL ? xstrdup(j->error) : NULL;
+	j->end_ctx = NULL;
+}
+
+/* Lock not held. */
+static void tell_ending(struct ending *e)
+{
+	if (e->ctx != NULL && end_hook != NULL)
+		end_hook(e->ctx, e->state, e->error);
+	free(e->error);
+	memset(e, 0, sizeof *e);
+}
 
 const char *job_kind_name(enum job_kind k)
 {
@@ -179,6 +214,7 @@ unsigned job_new(enum job_kind kind, const struct job_target *t,
 	j->created_wall_ms = util_wall_ms();
 	j->cancel = cancel;
 	j->cancel_ctx = cancel_ctx;
+	j->end_ctx = end_attach != NULL ? end_attach() : NULL;
 	job_lock();
 	id = j->id = next_id++;
 	jobs = xreallocarray(jobs, njobs + 1, sizeof *jobs);
@@ -190,6 +226,7 @@ unsigned job_new(enum job_kind kind, const struct job_target *t,
 
 int job_begin(unsigned id)
 {
+	struct ending e = { 0 };
 	struct job *j;
 	int rc = -1;
 
@@ -200,6 +237,7 @@ int job_begin(unsigned id)
 		j->state = JOB_CANCELLED;
 		util_set_str(&j->error, "cancelled before it started");
 		j->ended_ms = util_now_ms();
+		take_ending(j, j->state, &e);
 		touch(j);
 	} else if (j != NULL && j->state == JOB_QUEUED) {
 		j->state = JOB_RUNNING;
@@ -208,6 +246,7 @@ int job_begin(unsigned id)
 		rc = 0;
 	}
 	job_unlock();
+	tell_ending(&e);
 	return rc;
 }
 
@@ -238,6 +277,7 @@ void job_progress(unsigned id, double pct, uint64_t done, uint64_t total,
 /* A job ends once: a late runner cannot revive a cancelled queued job. */
 static void finish(unsigned id, const char *error)
 {
+	struct ending e = { 0 };
 	struct job *j;
 
 	job_lock();
@@ -249,10 +289,12 @@ static void finish(unsigned id, const char *error)
 			j->state = j->cancel_requested ? JOB_CANCELLED : JOB_FAILED;
 		util_set_str(&j->error, error);
 		j->ended_ms = util_now_ms();
+		take_ending(j, j->state, &e);
 		touch(j);
 		prune();
 	}
 	job_unlock();
+	tell_ending(&e);
 }
 
 void job_done(unsigned id)
@@ -267,6 +309,7 @@ void job_fail(unsigned id, const char *error)
 
 int job_cancel(unsigned id, char **cause)
 {
+	struct ending e = { 0 };
 	struct job *j;
 	int rc = 0;
 
@@ -284,6 +327,7 @@ int job_cancel(unsigned id, char **cause)
 		j->state = JOB_CANCELLED;
 		util_set_str(&j->error, "cancelled before it started");
 		j->ended_ms = util_now_ms();
+		take_ending(j, j->state, &e);
 		touch(j);
 		prune();
 	} else if (j->cancel == NULL) {
@@ -295,6 +339,7 @@ int job_cancel(unsigned id, char **cause)
 		touch(j);
 	}
 	job_unlock();
+	tell_ending(&e);
 	return rc;
 }
 
@@ -525,13 +570,22 @@ int jobs_stop(int timeout_ms)
 
 void jobs_free(void)
 {
-	size_t i;
+	struct ending *e;
+	size_t i, n;
 
 	job_lock();
-	for (i = 0; i < njobs; i++)
+	n = njobs;
+	e = xcalloc(n + 1, sizeof *e);
+	for (i = 0; i < n; i++) {
+		/* forgotten unfinished: its maker still hears that it ended */
+		take_ending(jobs[i], JOB_GONE, &e[i]);
 		job_free(jobs[i]);
+	}
 	free(jobs);
 	jobs = NULL;
 	njobs = 0;
 	job_unlock();
+	for (i = 0; i < n; i++)
+		tell_ending(&e[i]);
+	free(e);
 }

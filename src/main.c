@@ -1,6 +1,7 @@
 /* main.c — start-up order: options -> config -> subcommand (or console). */
 #include "cli.h"
 #include "cmd.h"
+#include "cmd-audit.h"
 #include "config.h"
 #include "engine.h"
 #include "log.h"
@@ -262,6 +263,8 @@ int main(int argc, char **argv)
 			rc = ctx.status;
 		}
 	}
+	/* a job thread left behind still gets its audit end line */
+	cmd_audit_close_all("hvdeck exited before it ended");
 	log_close();
 	config_free(&cfg);
 	if (engine_left_behind() > 0) {

@@ -1,6 +1,7 @@
 /* mode-confirm.c — a yes/no question over the screen. Only y (or the one
  * extra key a question names, like a second Ctrl-C for quit) confirms;
  * any other key cancels, so a stray key never forces a desktop off. */
+#include "cmd-audit.h"
 #include "mode.h"
 #include "theme.h"
 #include "ui-table.h"
@@ -13,6 +14,7 @@
 #include <string.h>
 
 struct confirm {
+	struct cmd_audit *audit;  /* the command that asked: ends with us */
 	char *text;
 	void (*fn)(struct ui *u, const char *arg);
 	char *arg;
@@ -49,6 +51,7 @@ static void confirm_init(struct mode *m, void *arg)
 	c->fn = a->fn;
 	c->arg = xstrdup(a->arg);
 	c->also_yes = a->also_yes;
+	c->audit = cmd_audit_hold();
 	m->data = c;
 }
 
@@ -60,12 +63,20 @@ static int confirm_key(struct mode *m, int ch)
 	char *arg = c->arg;
 	int yes = ch == 'y' || ch == 'Y' || (c->also_yes != 0 && ch == c->also_yes);
 
+	struct cmd_audit *audit = c->audit, *prev;
+
 	c->arg = NULL;	/* outlives the mode for fn */
+	c->audit = NULL;
 	mode_pop(&u->modes);
-	if (yes)
+	if (yes) {
+		prev = cmd_audit_enter(audit);	/* its jobs are the command's */
 		fn(u, arg);
-	else
+		cmd_audit_leave(prev);
+		cmd_audit_release(audit, NULL, NULL);
+	} else {
+		cmd_audit_release(audit, "cancelled", "not confirmed");
 		ui_message(u, 0, "cancelled");
+	}
 	free(arg);
 	return 1;
 }
@@ -154,6 +165,8 @@ static void confirm_free(struct mode *m)
 {
 	struct confirm *c = m->data;
 
+	/* closed unanswered (hvdeck quits) */
+	cmd_audit_release(c->audit, "cancelled", "not confirmed");
 	free(c->text);
 	free(c->arg);
 	free(c);

@@ -3,6 +3,7 @@
  * and a report of the ones that were refused. */
 #include "ui-marks.h"
 #include "act-domain.h"
+#include "cmd-audit.h"
 #include "mode.h"
 #include "model.h"
 #include "ui.h"
@@ -137,6 +138,7 @@ static void confirmed(struct ui *u, const char *arg)
 			continue;
 		}
 		refused++;	/* reported, and the rest go on */
+		cmd_audit_note("refused", cause);
 		model_event(SEV_WARN, "%s refused: %s", act_domain_name(a), cause);
 		if (first[0] == '\0')
 			snprintf(first, sizeof first, ": %s", cause);

@@ -4,7 +4,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static void (*fatal_hook)(void);
@@ -143,4 +145,29 @@ void util_wipe(void *p, size_t len)
 
 	while (len-- > 0)
 		*v++ = 0;
+}
+
+int util_make_dirs(const char *dir, char **cause)
+{
+	char *p = xstrdup(dir), *slash = p;
+	struct stat st;
+	int rc = 0;
+
+	while (rc == 0 && slash != NULL) {
+		slash = strchr(slash + 1, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		if (mkdir(p, 0700) != 0 && errno != EEXIST) {
+			*cause = xasprintf("%s: %s", p, strerror(errno));
+			rc = -1;
+		}
+		if (slash != NULL)
+			*slash = '/';
+	}
+	if (rc == 0 && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		*cause = xasprintf("%s: not a directory", dir);
+		rc = -1;
+	}
+	free(p);
+	return rc;
 }

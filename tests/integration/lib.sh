@@ -10,6 +10,8 @@ LAB=$top/tests/lab/lab.sh
 [ -n "${LAB_DIR:-}" ] || eval "$("$LAB" env)"
 TEST_NAME=$(basename "$0" .sh)
 WORK=$(mktemp -d "/tmp/hvdeck-$TEST_NAME.XXXXXX")
+# the audit log of what tests do stays in their work directory
+export XDG_STATE_HOME=$WORK/state
 CLEANUP=()
 
 fail() { echo "FAIL: $TEST_NAME: $*" >&2; exit 1; }

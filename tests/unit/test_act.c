@@ -217,6 +217,36 @@ static void test_refused_live_elsewhere(void **state)
 	refused(U_GHOST, DA_START, "already running on hv2");
 }
 
+/* A start makes a new running desktop: a disk-role host or one in
+ * maintenance refuses it with placement's reason; what is already running
+ * there may still be resumed and forced off. */
+#define U_ON_DISK "aaaaaaaa-0000-0000-0000-000000000008"
+#define U_ON_MAINT "aaaaaaaa-0000-0000-0000-000000000009"
+static void test_refused_placement(void **state)
+{
+	struct config_host c3 = { .name = (char *)"node3",
+	    .uri = (char *)"test:///default", .role = ROLE_DISK };
+	struct config_host c4 = { .name = (char *)"node4",
+	    .uri = (char *)"test:///default", .maintenance = 1 };
+	char *cause = NULL;
+	unsigned h3, h4;
+
+	(void)state;
+	h3 = model_host_add(&c3);
+	h4 = model_host_add(&c4);
+	model_host_set_state(h3, HOST_ONLINE, NULL);
+	model_host_set_state(h4, HOST_ONLINE, NULL);
+	desktop(h3, U_ON_DISK, "hank", DS_SHUTOFF);
+	desktop(h4, U_ON_MAINT, "ida", DS_SHUTOFF);
+	refused(U_ON_DISK, DA_START,
+	    "cannot start hank: node3 has role disk: it runs no desktops");
+	refused(U_ON_MAINT, DA_START, "cannot start ida: node4 is in maintenance");
+	desktop(h4, U_ON_MAINT, "ida", DS_PAUSED);
+	assert_int_equal(act_domain_check(U_ON_MAINT, DA_RESUME, &cause), 0);
+	assert_int_equal(act_domain_check(U_ON_MAINT, DA_FORCE_OFF, &cause), 0);
+	assert_null(cause);
+}
+
 /* The host is in the model but has no worker (it was removed): the job is
  * made and fails with the reason; the spinner goes. */
 static void test_no_worker_fails_job(void **state)
@@ -533,6 +563,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refused_host_offline, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_refused_state, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_refused_live_elsewhere, setup_model, teardown_model),
+		cmocka_unit_test_setup_teardown(test_refused_placement, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_check_allows, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_no_worker_fails_job, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_second_press_joins, setup_model, teardown_model),

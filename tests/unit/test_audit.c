@@ -1,0 +1,357 @@
+/* test_audit.c — the audit log: where it is, what a line holds (valid
+ * JSON, control characters escaped, one line per write), its modes, whole
+ * lines under concurrent writers, and the command layer's records: one
+ * start and exactly one end per mutating command, ended by the exec or by
+ * the last of its jobs; read-only commands write nothing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "cmd.h"
+#include "cmd-audit.h"
+#include "job.h"
+#include "util.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/test_audit.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	setenv("XDG_STATE_HOME", dir, 1);
+	unsetenv("SSH_CONNECTION");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char *cmd = xasprintf("rm -rf '%s'", dir);
+
+	(void)state;
+	jobs_free();
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	return 0;
+}
+
+/* The log's lines (caller frees each and the array). */
+static size_t lines(char ***out)
+{
+	char *path = audit_path(), *line = NULL;
+	size_t n = 0, cap = 0;
+	FILE *f = fopen(path, "r");
+	char **v = NULL;
+
+	free(path);
+	while (f != NULL && getline(&line, &cap, f) > 0) {
+		v = xreallocarray(v, n + 1, sizeof *v);
+		v[n++] = xstrdup(line);
+	}
+	free(line);
+	if (f != NULL)
+		fclose(f);
+	*out = v;
+	return n;
+}
+
+static void free_lines(char **v, size_t n)
+{
+	while (n > 0)
+		free(v[--n]);
+	free(v);
+}
+
+/* A whole line: one object, newline-terminated, no raw control byte. */
+static void assert_whole(const char *l)
+{
+	size_t len = strlen(l), i;
+
+	assert_true(len > 2);
+	assert_true(strncmp(l, "{\"time\":\"", 9) == 0);
+	assert_string_equal(l + len - 2, "}\n");
+	for (i = 0; i + 1 < len; i++)
+		assert_true((unsigned char)l[i] >= 0x20);
+}
+
+static void test_path(void **state)
+{
+	char *p;
+
+	(void)state;
+	setenv("XDG_STATE_HOME", "/x/state", 1);
+	p = audit_path();
+	assert_string_equal(p, "/x/state/hvdeck/audit.log");
+	free(p);
+	setenv("HOME", "/home/op", 1);
+	setenv("XDG_STATE_HOME", "relative/state", 1);  /* ignored */
+	p = audit_path();
+	assert_string_equal(p, "/home/op/.local/state/hvdeck/audit.log");
+	free(p);
+	unsetenv("XDG_STATE_HOME");
+	p = audit_path();
+	assert_string_equal(p, "/home/op/.local/state/hvdeck/audit.log");
+	free(p);
+	setenv("XDG_STATE_HOME", dir, 1);
+}
+
+static void test_fields(void **state)
+{
+	unsigned long id;
+	char **v, *want, *path;
+	struct stat st;
+	size_t n;
+
+	(void)state;
+	setenv("SSH_CONNECTION", "192.0.2.7 50000 192.0.2.1 22", 1);
+	id = audit_start("desktop start", "evil\n\"name\"\x01");
+	assert_true(id > 0);
+	audit_end(id, "desktop start", "evil\n\"name\"\x01", "failed",
+	    "libvirt said:\tno");
+	unsetenv("SSH_CONNECTION");
+	n = lines(&v);
+	assert_int_equal(n, 2);
+	assert_whole(v[0]);
+	assert_whole(v[1]);
+	assert_non_null(strstr(v[0], "\"from\":\"192.0.2.7\""));
+	want = xasprintf("\"id\":%lu,\"event\":\"start\",\"command\":\"desktop "
+	    "start\",\"target\":\"evil\\n\\\"name\\\"\\u0001\"}", id);
+	assert_non_null(strstr(v[0], want));
+	free(want);
+	assert_null(strstr(v[0], "result"));    /* end lines only */
+	assert_non_null(strstr(v[1], "\"event\":\"end\""));
+	assert_non_null(strstr(v[1], "\"result\":\"failed\",\"error\":"
+	    "\"libvirt said:\\tno\"}"));
+	assert_non_null(strstr(v[1], "\"user\":\""));
+	free_lines(v, n);
+	/* without SSH: from is null; an end without error: null */
+	id = audit_start("host role", "node3 disk");
+	audit_end(id, "host role", "node3 disk", "ok", NULL);
+	n = lines(&v);
+	assert_int_equal(n, 4);
+	assert_non_null(strstr(v[2], "\"from\":null"));
+	assert_non_null(strstr(v[3], "\"result\":\"ok\",\"error\":null}"));
+	free_lines(v, n);
+	path = audit_path();
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	*strrchr(path, '/') = '\0';
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	free(path);
+}
+
+#define PER_THREAD 1000
+
+/* Long targets: a writer that split a line would interleave them. */
+static void *writer(void *arg)
+{
+	char target[3000];
+	int i;
+
+	memset(target, *(const char *)arg, sizeof target - 1);
+	target[sizeof target - 1] = '\0';
+	for (i = 0; i < PER_THREAD; i++)
+		audit_start("concurrent", target);
+	return NULL;
+}
+
+static void test_concurrent(void **state)
+{
+	pthread_t a, b;
+	char **v;
+	size_t n, i, na = 0, nb = 0;
+	const char *t;
+
+	(void)state;
+	assert_int_equal(pthread_create(&a, NULL, writer, (void *)"a"), 0);
+	assert_int_equal(pthread_create(&b, NULL, writer, (void *)"b"), 0);
+	pthread_join(a, NULL);
+	pthread_join(b, NULL);
+	n = lines(&v);
+	assert_int_equal(n, 2 * PER_THREAD);
+	for (i = 0; i < n; i++) {
+		assert_whole(v[i]);
+		t = strstr(v[i], "\"target\":\"") + 10;
+		na += strspn(t, "a") == 2999 && strcmp(t + 2999, "\"}\n") == 0;
+		nb += strspn(t, "b") == 2999 && strcmp(t + 2999, "\"}\n") == 0;
+	}
+	assert_int_equal(na, PER_THREAD);
+	assert_int_equal(nb, PER_THREAD);
+	free_lines(v, n);
+}
+
+/* ---- the command layer ---- */
+
+static unsigned made_job;
+
+/* An exec that makes a job and leaves it running. */
+static int exec_job(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	struct job_target t = { .name = "vm1" };
+
+	(void)c; (void)e; (void)argc; (void)argv; (void)cause;
+	made_job = job_new(JK_START, &t, NULL, NULL);
+	return 0;
+}
+
+static int exec_refuse(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	(void)c; (void)e; (void)argc; (void)argv;
+	*cause = xstrdup("cannot start vm1: it is already running");
+	return -1;
+}
+
+static int exec_ok(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	(void)c; (void)e; (void)argc; (void)argv; (void)cause;
+	return 0;
+}
+
+/* The command line's way: a refusal noted, the exit status 1. */
+static int exec_note(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	(void)e; (void)argc; (void)argv; (void)cause;
+	cmd_audit_note("refused", "no desktop named vm9");
+	c->status = 1;
+	return 0;
+}
+
+static const struct cmd_entry e_note = { "desktop start", NULL, 0, 1,
+	"[NAME]", CMD_CLI, "", exec_note, 0 };
+static const struct cmd_entry e_job = { "desktop start", NULL, 0, 1, "[NAME]",
+	CMD_CLI, "", exec_job, 0 };
+static const struct cmd_entry e_refuse = { "desktop start", NULL, 0, 1,
+	"[NAME]", CMD_CLI, "", exec_refuse, 0 };
+static const struct cmd_entry e_read = { "dump", NULL, 0, 0, "", CMD_CLI |
+	CMD_READ_ONLY_OK, "", exec_ok, 0 };
+
+static int run(const struct cmd_entry *e, const char *arg, int read_only,
+    char **cause)
+{
+	struct cmd_ctx c;
+	char *argv[] = { (char *)arg, NULL };
+
+	memset(&c, 0, sizeof c);
+	c.read_only = read_only;
+	return cmd_exec_entry(&c, e, arg != NULL, argv, cause);
+}
+
+static void test_job_ends_the_record(void **state)
+{
+	char *cause = NULL, **v;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(run(&e_job, "vm1", 0, &cause), 0);
+	n = lines(&v);
+	assert_int_equal(n, 1);         /* the job runs: no end yet */
+	assert_non_null(strstr(v[0], "\"event\":\"start\",\"command\":"
+	    "\"desktop start\",\"target\":\"vm1\""));
+	free_lines(v, n);
+	assert_int_equal(job_begin(made_job), 0);
+	job_fail(made_job, "internal error: no disk");
+	job_fail(made_job, "again");    /* ends once */
+	n = lines(&v);
+	assert_int_equal(n, 2);
+	assert_non_null(strstr(v[1], "\"event\":\"end\",\"command\":"
+	    "\"desktop start\",\"target\":\"vm1\",\"result\":\"failed\","
+	    "\"error\":\"internal error: no disk\"}"));
+	free_lines(v, n);
+	/* a job made outside any command carries no record */
+	job_done(job_new(JK_START, NULL, NULL, NULL));
+	n = lines(&v);
+	assert_int_equal(n, 2);
+	free_lines(v, n);
+}
+
+static void test_done_and_forgotten(void **state)
+{
+	char *cause = NULL, **v;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(run(&e_job, "vm1", 0, &cause), 0);
+	job_done(made_job);
+	assert_int_equal(run(&e_job, "vm2", 0, &cause), 0);
+	jobs_free();    /* hvdeck quits with the job queued */
+	n = lines(&v);
+	assert_int_equal(n, 4);
+	assert_non_null(strstr(v[1], "\"target\":\"vm1\",\"result\":\"ok\""));
+	assert_non_null(strstr(v[3], "\"target\":\"vm2\",\"result\":"
+	    "\"cancelled\",\"error\":\"forgotten before it ended\""));
+	free_lines(v, n);
+}
+
+static void test_refused_and_read_only(void **state)
+{
+	char *cause = NULL, **v;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(run(&e_refuse, "vm1", 0, &cause), -1);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(run(&e_job, "vm1", 1, &cause), -1);  /* read-only */
+	free(cause);
+	cause = NULL;
+	assert_int_equal(run(&e_read, NULL, 0, &cause), 0);
+	assert_int_equal(run(&e_read, NULL, 1, &cause), 0);
+	assert_int_equal(run(&e_note, "vm9", 0, &cause), 0);
+	n = lines(&v);
+	assert_int_equal(n, 6);         /* dump wrote nothing */
+	assert_non_null(strstr(v[5], "\"result\":\"refused\",\"error\":"
+	    "\"no desktop named vm9\"}"));
+	assert_non_null(strstr(v[1], "\"result\":\"refused\",\"error\":"
+	    "\"cannot start vm1: it is already running\"}"));
+	assert_non_null(strstr(v[3], "\"result\":\"refused\",\"error\":"
+	    "\"cannot start: hvdeck runs read-only\"}"));
+	free_lines(v, n);
+}
+
+/* A record held past its exec (a job thread left behind at exit) ends
+ * when hvdeck exits, and never a second time. */
+static void test_close_all(void **state)
+{
+	char *cause = NULL, **v;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(run(&e_job, "vm1", 0, &cause), 0);
+	cmd_audit_close_all("hvdeck exited before it ended");
+	job_done(made_job);
+	n = lines(&v);
+	assert_int_equal(n, 2);
+	assert_non_null(strstr(v[1], "\"result\":\"cancelled\",\"error\":"
+	    "\"hvdeck exited before it ended\"}"));
+	free_lines(v, n);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_job_ends_the_record, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_done_and_forgotten, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refused_and_read_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_all, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
