@@ -12,6 +12,7 @@ enum key_table { KT_NONE, KT_PANES, KT_PAGE, KT_COUNT };
 
 /* Which panes a binding applies in; 0 = everywhere. */
 #define KEYS_HOSTS (1u << 0)
+#define KEYS_VOLUMES (1u << 2)
 #define KEYS_DESKTOPS (1u << 3)
 
 struct key_binding {

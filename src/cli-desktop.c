@@ -5,6 +5,7 @@
  * libvirt's text). Force off asks on the terminal, naming the desktop and
  * its host, and is refused without one. */
 #include "cli.h"
+#include "act-desktop.h"
 #include "act-domain.h"
 #include "cmd-audit.h"
 #include "engine.h"
@@ -22,47 +23,6 @@
 /* How long a job may take after the hosts answered: a libvirt call that
  * hangs longer is reported, not waited on forever. */
 #define JOB_WAIT_MS 120000
-
-/* The UUID of the one desktop called name, and its host's name. Returns
- * NULL with *cause when no desktop or several (on different hosts) have
- * that name. Caller frees both. */
-static char *find_desktop(const char *name, char **host, char **cause)
-{
-	struct m_desktop **ds;
-	const struct m_place *p;
-	const struct m_host *h;
-	char *uuid = NULL, *hosts = NULL, *t;
-	size_t n, i, found = 0;
-
-	model_lock();
-	ds = model_desktops(&n);
-	for (i = 0; i < n; i++) {
-		if (ds[i]->name == NULL || strcmp(ds[i]->name, name) != 0)
-			continue;
-		p = model_desktop_place(ds[i]);
-		h = p != NULL ? model_host(p->host_id) : NULL;
-		t = xasprintf("%s%s%s", hosts != NULL ? hosts : "",
-		    hosts != NULL ? ", " : "", h != NULL ? h->name : "?");
-		free(hosts);
-		hosts = t;
-		if (found++ == 0) {
-			uuid = xstrdup(ds[i]->uuid);
-			*host = xstrdup(h != NULL ? h->name : "?");
-		}
-	}
-	model_unlock();
-	if (found == 0)
-		*cause = xasprintf("no desktop named %s", name);
-	if (found > 1) {
-		*cause = xasprintf("%zu desktops are named %s (on %s): act on "
-		    "one in the console", found, name, hosts);
-		free(uuid);
-		free(*host);
-		uuid = *host = NULL;
-	}
-	free(hosts);
-	return uuid;
-}
 
 /* Text for the operator: names and libvirt's text come from hosts, so all
  * of it is shown in its visible form (text.h); newline ends the line. */
@@ -113,7 +73,7 @@ static int run(const char *name, enum domain_action a, int wait_ms)
 	unsigned job;
 	int status = 1;
 
-	uuid = find_desktop(name, &host, &cause);
+	uuid = act_desktop_resolve(name, &host, &cause);
 	/* refuse before asking, as the console does */
 	if (uuid != NULL && a == DA_FORCE_OFF &&
 	    (act_domain_check(uuid, a, &cause) < 0 ||

@@ -4,10 +4,12 @@
  * completion, and the help listings. Adding a command is one entry in
  * `commands` and its exec function. */
 #include "cmd.h"
+#include "act-desktop.h"
 #include "act-domain.h"
 #include "act-pool.h"
 #include "cli-host-list.h"
 #include "cmd-audit.h"
+#include "cmd-desktop-new.h"
 #include "cmd-role.h"
 #include "keys.h"
 #include "model.h"
@@ -92,6 +94,19 @@ static const struct cmd_entry commands[] = {
 	  "pause / resume", exec_desktop, ACTION_TOGGLE_PAUSE },
 	{ "desktop force-off", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
 	  "force off (asks, naming the desktop)", exec_desktop, DA_FORCE_OFF },
+	{ "desktop new", NULL, 0, 64,
+	  "TEMPLATE_DESKTOP NAME... [--count N] [--on HOST] [--start]",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP,
+	  "new desktops from a template desktop: each a qcow2 overlay of its disk in the groups pool and a copy of its definition (new UUID, MACs); NAME may hold one range {01..20} (console: without names, a form)",
+	  cmd_desktop_exec_new, 0 },
+	{ "desktop delete", NULL, 0, 1, "DESKTOP [--with-disk] [--yes]",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP,
+	  "undefine a desktop that is not running, --with-disk also its overlay (never a base or template volume, never a disk others use); asks first unless --yes",
+	  cmd_desktop_exec_delete, 0 },
+	{ "template from", NULL, 0, 2, "DESKTOP NAME [--flatten]",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP,
+	  "a template from a shut-off desktop: its disk copied into the templates pool as NAME.qcow2 (keeping its base, or --flatten: standalone) and a shut-off template desktop NAME on it",
+	  cmd_desktop_exec_template, 0 },
 	{ "pool refresh", NULL, 0, 1, "[NAME]", CMD_LINE | CMD_ARG_NAME,
 	  "rescan a storage pool for new volumes (default: the selected one)", exec_pool_refresh, 0 },
 	{ "mouse", NULL, 1, 1, "on|off", CMD_LINE | RO,
@@ -759,14 +774,11 @@ static int exec_go(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	return -1;
 }
 
-/* The UUID of the desktop called name, or of the selected desktop row.
- * Caller frees. */
+/* The UUID of the desktop a name or UUID names, or of the selected
+ * desktop row. Caller frees. */
 static char *target_desktop(struct cmd_ctx *c, int argc, char **argv,
     char **cause)
 {
-	struct m_desktop **ds;
-	size_t n, i;
-	char *uuid = NULL;
 	enum pane_id pane;
 	const char *key;
 
@@ -778,15 +790,7 @@ static char *target_desktop(struct cmd_ctx *c, int argc, char **argv,
 		}
 		return xstrdup(key);
 	}
-	model_lock();
-	ds = model_desktops(&n);
-	for (i = 0; i < n && uuid == NULL; i++)
-		if (ds[i]->name != NULL && strcmp(ds[i]->name, argv[0]) == 0)
-			uuid = xstrdup(ds[i]->uuid);
-	model_unlock();
-	if (uuid == NULL)
-		*cause = xasprintf("no desktop named %s", argv[0]);
-	return uuid;
+	return act_desktop_resolve(argv[0], NULL, cause);
 }
 
 /* The one place the table calls a desktop action in the console: the UI

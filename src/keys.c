@@ -48,6 +48,9 @@ static const struct key_binding panes_keys[] = {
 	{ 'L', "Shift-L", "events", 0, NULL },
 	{ 'e', "e", "host role", KEYS_HOSTS, "choose the selected host's role (hypervisors pane)" },
 	{ 'M', "Shift-M", "host maintenance", KEYS_HOSTS, "put the selected host in or out of maintenance, after asking (hypervisors pane)" },
+	{ 'N', "Shift-N", "desktop new", KEYS_DESKTOPS | KEYS_VOLUMES, "new desktops from the selected template desktop, or from a template desktop using the selected volume (a form)" },
+	{ 'T', "Shift-T", "template from", KEYS_DESKTOPS, "make a template from the selected shut-off desktop (a form)" },
+	{ 'X', "Shift-X", "desktop delete", KEYS_DESKTOPS, "delete the selected desktop, and with the box ticked its disk, after asking" },
 	{ ' ', "Space", "mark", KEYS_DESKTOPS, NULL },
 	{ '*', "*", "mark-shown", KEYS_DESKTOPS, NULL },
 };
