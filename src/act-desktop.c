@@ -23,6 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How long a job waits for the pools it changed to be re-read. */
+#define REFRESH_WAIT_MS 30000
+
 /* ---- the lookup ---- */
 
 char *act_desktop_resolve(const char *name_or_uuid, char **host,
@@ -401,6 +404,22 @@ static char *vol_name(const char *name)
 	return xasprintf("%s.qcow2", name);
 }
 
+/* After a creation or deletion in pool through host host_id: that host and
+ * every host sharing the pool rescan it, waited on, so every pane agrees
+ * (and a command line that exits leaves every host knowing). A refresh
+ * that fails is logged: what was made stays made. */
+static void refresh_sharing(unsigned host_id, const char *pool)
+{
+	unsigned *jobs = NULL;
+	size_t n = act_pool_refresh_sharing(host_id, pool, &jobs);
+	char *why = NULL;
+
+	if (act_pool_wait(jobs, n, REFRESH_WAIT_MS, &why) < 0)
+		log_msg(LOG_WARN, "refresh of pool %s after a change: %s", pool, why);
+	free(why);
+	free(jobs);
+}
+
 static int start_job(enum job_kind kind, const char *name,
     const struct host_ref *h, const struct job_ops *ops, void *ctx,
     unsigned *job, char **cause)
@@ -520,7 +539,7 @@ static int run_new(unsigned id, void *ctx, char **cause)
 		    j->host.name);
 	}
 	if (made > 0)	/* every host sharing the pool shows the overlays */
-		act_derive_refresh(j->disk.id, j->groups);
+		refresh_sharing(j->disk.id, j->groups);
 out:
 	if (why != NULL) {
 		*cause = batch_report(j->names, j->n, made, why);
@@ -778,7 +797,7 @@ out:
 		*cause = t;
 	}
 	if (made)
-		act_derive_refresh(j->disk.id, j->templates);
+		refresh_sharing(j->disk.id, j->templates);
 	if (rc == 0)
 		model_event(SEV_INFO, "template %s made from %s", j->name, j->src.volume);
 	free(undo);
@@ -931,7 +950,7 @@ static int run_del(unsigned id, void *ctx, char **cause)
 		free(*cause);
 		*cause = t;
 	}
-	act_derive_refresh(j->disk.id, j->vol.pool);
+	refresh_sharing(j->disk.id, j->vol.pool);
 	return rc;
 }
 
