@@ -16,6 +16,7 @@
 #include "util.h"
 #include "virt-evloop.h"
 #include "virt-xml-edit.h"
+#include "virt-xml.h"
 #include "vol-deps.h"
 
 #include <libvirt/libvirt.h>
@@ -25,6 +26,8 @@
 
 /* How long a job waits for the pools it changed to be re-read. */
 #define REFRESH_WAIT_MS 30000
+/* Bytes per stream read when a disk is copied byte for byte. */
+#define COPY_CHUNK (256 * 1024)
 
 /* ---- the lookup ---- */
 
@@ -729,26 +732,106 @@ static void tmpl_job_free(void *ctx)
 	free(j);
 }
 
-/* The copy: a standalone qcow2 (flattened), or one keeping the source's
- * backing file (qemu-img convert -B, through libvirt). */
+/* Stream every byte of src into dst (both volumes of c's host). */
+static int stream_copy(virConnectPtr c, virStorageVolPtr src,
+    virStorageVolPtr dst, char **cause)
+{
+	virStreamPtr in = virStreamNew(c, 0), out = virStreamNew(c, 0);
+	char *buf = xcalloc(1, COPY_CHUNK);
+	int n = -1, rc = -1;
+
+	if (in == NULL || out == NULL ||
+	    virStorageVolDownload(src, in, 0, 0, 0) < 0 ||
+	    virStorageVolUpload(dst, out, 0, 0, 0) < 0)
+		goto out;
+	while ((n = virStreamRecv(in, buf, COPY_CHUNK)) > 0) {
+		int off = 0, w;
+
+		for (; off < n; off += w)
+			if ((w = virStreamSend(out, buf + off, (size_t)(n - off))) < 0)
+				goto out;
+	}
+	if (n == 0 && virStreamFinish(in) == 0 && virStreamFinish(out) == 0)
+		rc = 0;
+out:
+	if (rc < 0) {
+		*cause = lv_error("copy keeping the base");
+		if (in != NULL)
+			virStreamAbort(in);
+		if (out != NULL)
+			virStreamAbort(out);
+	}
+	if (in != NULL)
+		virStreamFree(in);
+	if (out != NULL)
+		virStreamFree(out);
+	free(buf);
+	return rc;
+}
+
+/* The copy keeps the base: libvirt's copy (qemu-img convert) would
+ * flatten it, and its create-from ignores a <backingStore>; so the
+ * overlay's file itself is copied byte for byte into an empty volume,
+ * and its backing file, as libvirt reads it back, must be the source's. */
+static virStorageVolPtr copy_keep_base(struct tmpl_job *j, virConnectPtr c,
+    virStoragePoolPtr tp, virStorageVolPtr sv, const char *vol,
+    char **cause)
+{
+	char *xml = virtxml_volume_new(vol, 0, "raw"), *lv;
+	virStorageVolPtr nv = virStorageVolCreateXML(tp, xml, 0);
+	struct xml_volume x;
+	int same = 0;
+
+	free(xml);
+	if (nv == NULL) {
+		*cause = lv_error("create the copy");
+		return NULL;
+	}
+	if (stream_copy(c, sv, nv, cause) == 0) {
+		virStoragePoolRefresh(tp, 0);
+		virStorageVolFree(nv);
+		nv = virStorageVolLookupByName(tp, vol);
+		lv = nv != NULL ? virStorageVolGetXMLDesc(nv, 0) : NULL;
+		memset(&x, 0, sizeof x);
+		if (lv != NULL && virtxml_parse_volume(lv, &x, NULL) == 0)
+			same = x.backing_path != NULL &&
+			    strcmp(x.backing_path, j->src.backing_path) == 0;
+		if (!same)
+			*cause = xasprintf("the copy is not backed by %s (a relative "
+			    "backing path?): flatten instead", j->src.backing_path);
+		virtxml_volume_free(&x);
+		free(lv);
+		if (same)
+			return nv;
+	}
+	if (nv != NULL) {
+		virStorageVolDelete(nv, 0);
+		virStorageVolFree(nv);
+	}
+	return NULL;
+}
+
+/* The copy: a standalone qcow2 (flattened, qemu-img convert through
+ * libvirt), or one keeping the source's backing file. */
 static int copy_volume(struct tmpl_job *j, virConnectPtr dc, const char *vol,
     char **cause)
 {
 	virStoragePoolPtr sp = virStoragePoolLookupByName(dc, j->src.pool);
 	virStoragePoolPtr tp = virStoragePoolLookupByName(dc, j->templates);
 	virStorageVolPtr sv = NULL, nv = NULL;
-	int keep = !j->flatten && j->src.backing_path != NULL;
 	char *xml;
 
-	xml = keep ? derive_volume_xml(vol, j->src.backing_path,
-	    j->src.backing_format, j->src.capacity, NULL) :
-	    virtxml_volume_new(vol, j->src.capacity, "qcow2");
-	if (sp != NULL && tp != NULL &&
-	    (sv = virStorageVolLookupByName(sp, j->src.volume)) != NULL)
-		nv = virStorageVolCreateXMLFrom(tp, xml, sv, 0);
-	if (nv == NULL)
+	if (sp == NULL || tp == NULL ||
+	    (sv = virStorageVolLookupByName(sp, j->src.volume)) == NULL) {
 		*cause = lv_error("copy into the templates pool");
-	free(xml);
+	} else if (!j->flatten && j->src.backing_path != NULL) {
+		nv = copy_keep_base(j, dc, tp, sv, vol, cause);
+	} else {
+		xml = virtxml_volume_new(vol, j->src.capacity, "qcow2");
+		if ((nv = virStorageVolCreateXMLFrom(tp, xml, sv, 0)) == NULL)
+			*cause = lv_error("copy into the templates pool");
+		free(xml);
+	}
 	if (nv != NULL)
 		virStorageVolFree(nv);
 	if (sv != NULL)
