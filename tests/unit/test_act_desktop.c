@@ -63,6 +63,7 @@ static int setup(void **state)
 	(void)state;
 	config_defaults(&cfg, NULL);
 	fill_hosts(&h1, &h2);
+	fill_bases(h2);	/* a pool no template desktop uses */
 	pool(h1, "templates", "t.qcow2", NULL);
 	pool(h1, "groups", "d.qcow2", "/nfs/templates/t.qcow2");
 	desktop_on(h1, U_TMPL, "tmpl", DS_SHUTOFF, "/nfs/templates/t.qcow2");
