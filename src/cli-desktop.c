@@ -43,27 +43,38 @@ static void say(FILE *f, int newline, const char *fmt, ...)
 	free(line);
 }
 
-/* Force off asks first, as the console does: y on the terminal. */
-static int confirm_force_off(const char *name, const char *host, char **cause)
+int cli_confirm(const char *question, const char *what, char **cause)
 {
 	char line[16];
 	FILE *tty;
 	int yes;
 
 	if (!isatty(STDIN_FILENO) || (tty = fopen("/dev/tty", "r+e")) == NULL) {
-		*cause = xasprintf("force off %s on %s: asks for a confirmation "
-		    "on a terminal, and there is none", name, host);
+		*cause = xasprintf("%s: asks for a confirmation on a terminal, "
+		    "and there is none", what);
 		return -1;
 	}
-	say(tty, 0, "Force off desktop %s on %s? (like pulling the power "
-	    "cord) [y/N] ", name, host);
+	say(tty, 0, "%s [y/N] ", question);
 	fflush(tty);
 	yes = fgets(line, sizeof line, tty) != NULL &&
 	    (strcmp(line, "y\n") == 0 || strcmp(line, "Y\n") == 0);
 	fclose(tty);
 	if (!yes)
-		*cause = xasprintf("force off %s: not confirmed", name);
+		*cause = xasprintf("%s: not confirmed", what);
 	return yes ? 0 : -1;
+}
+
+/* Force off asks first, as the console does: y on the terminal. */
+static int confirm_force_off(const char *name, const char *host, char **cause)
+{
+	char *q = xasprintf("Force off desktop %s on %s? (like pulling the "
+	    "power cord)", name, host), *what = xasprintf("force off %s on %s",
+	    name, host);
+	int rc = cli_confirm(q, what, cause);
+
+	free(what);
+	free(q);
+	return rc;
 }
 
 static int run(const char *name, enum domain_action a, int wait_ms)

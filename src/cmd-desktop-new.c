@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define EXIT_USAGE 2
 #define MAX_HOSTS 64
@@ -110,30 +109,6 @@ static int cli_follow(const struct config *cfg, const struct cli_options *o,
 	fflush(stdout);
 	engine_stop();
 	return status;
-}
-
-/* A yes on the terminal, as force off asks. */
-static int confirm_tty(const char *question, char **cause)
-{
-	char line[16], *vis;
-	FILE *tty;
-	int yes;
-
-	if (!isatty(STDIN_FILENO) || (tty = fopen("/dev/tty", "r+e")) == NULL) {
-		*cause = xstrdup("it asks for a confirmation on a terminal, and "
-		    "there is none (--yes answers it)");
-		return -1;
-	}
-	vis = text_visible(question);
-	fprintf(tty, "%s [y/N] ", vis);
-	free(vis);
-	fflush(tty);
-	yes = fgets(line, sizeof line, tty) != NULL &&
-	    (strcmp(line, "y\n") == 0 || strcmp(line, "Y\n") == 0);
-	fclose(tty);
-	if (!yes)
-		*cause = xstrdup("not confirmed");
-	return yes ? 0 : -1;
 }
 
 /* ---- desktop new ---- */
@@ -610,7 +585,7 @@ int cmd_desktop_exec_delete(struct cmd_ctx *c, const struct cmd_entry *e,
 			return -1;
 		}
 		q = del_question(name, disk);
-		rc = confirm_tty(q, cause);
+		rc = cli_confirm(q, "desktop delete (--yes answers it)", cause);
 		free(q);
 		free(name);
 		free(disk);
