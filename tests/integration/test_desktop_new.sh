@@ -18,7 +18,9 @@
 #    template's volume, a disk another volume backs, a running desktop are
 #    refused and stay;
 #  - in the console, Shift-N on the template desktop opens the form, Enter
-#    makes the desktop and its row appears.
+#    makes the desktop and its row appears; Shift-T makes a flattened
+#    template from a form; Shift-X asks naming the desktop and its disk,
+#    and with the box ticked deletes both.
 . "$(dirname "$0")/lib.sh"
 
 st=${LAB_STORAGE:-$LAB_DIR/storage}
@@ -189,4 +191,25 @@ keys "$t-k1" Enter
 wait_screen 30 "$t-k1"
 wait_until 30 test -n "$(node_of "$t-k1")" || fail "the form's desktop was not defined"
 [ -f "$st/groups/$t-k1.qcow2" ] || fail "the form's desktop has no overlay"
+info "Shift-N: the form made $t-k1, its row is shown"
+
+# Shift-T on a shut-off desktop: name, flatten, Enter
+keys Escape; keys ":" ; keys "desktop $t-f1" Enter
+keys T
+wait_screen 10 "Template from $t-f1"
+keys "$t-t4" Tab Down Enter
+wait_until 60 test -n "$(node_of "$t-t4")" || { screen >&2; fail "Shift-T made no template desktop"; }
+[ -z "$(vsh 1 vol-dumpxml --pool templates "$t-t4.qcow2" | xp 'string(/volume/backingStore/path)')" ] ||
+	fail "the form's flatten choice kept a backing file"
+
+# Shift-X: the question names the desktop and its disk; the box ticked
+keys ":" ; keys "desktop $t-f1" Enter
+keys X
+wait_screen 10 "Delete desktop $t-f1"
+wait_screen 10 "Also delete its disk groups/$t-f1.qcow2"
+keys Space Enter
+wait_until 30 test -z "$(node_of "$t-f1")" || { screen >&2; fail "Shift-X did not delete the desktop"; }
+wait_until 30 test ! -e "$st/groups/$t-f1.qcow2" || fail "Shift-X with the box ticked left the disk"
+wait_until 10 sh -c "! tmux -S '$TMUX_SOCKET' capture-pane -p -t hv | grep -qF ' $t-f1 '" ||
+	fail "the deleted desktop's row stayed"
 pass
