@@ -194,7 +194,7 @@ wait_until 30 test -n "$(node_of "$t-k1")" || fail "the form's desktop was not d
 info "Shift-N: the form made $t-k1, its row is shown"
 
 # Shift-T on a shut-off desktop: name, flatten, Enter
-keys Escape; keys ":" ; keys "desktop $t-f1" Enter
+keys ":" ; keys "desktop $t-f1" Enter
 keys T
 wait_screen 10 "Template from $t-f1"
 keys "$t-t4" Tab Down Enter
