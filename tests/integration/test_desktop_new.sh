@@ -183,6 +183,9 @@ info "desktop delete: overlay gone; template volume, backed disk, running deskto
 
 # ---- the console: Shift-N on the template desktop ----
 tui_start "$conf" 160 40
+# every host online: a delete's disk check refuses while a host sharing
+# the pool is unknown
+wait_screen 60 "hosts $LAB_NODES/$LAB_NODES online"
 wait_screen 30 "$t-tmpl"
 keys ":" ; keys "desktop $t-tmpl" Enter
 keys N
