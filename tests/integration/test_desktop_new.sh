@@ -51,6 +51,10 @@ node_of() {
 		vsh "$i" dominfo "$1" >/dev/null 2>&1 && { echo "$i"; return; }
 	done
 }
+# (functions, so that wait_until re-reads them on each try)
+defined() { [ -n "$(node_of "$1")" ]; }
+undefined() { [ -z "$(node_of "$1")" ]; }
+state_is() { [ "$(guest_state "$1" "$2")" = "$3" ]; }
 xp() { xmllint --xpath "$1" - 2>/dev/null; }
 dom_xml() { vsh "$(node_of "$1")" dumpxml --inactive "$1"; }
 
@@ -77,7 +81,7 @@ for i in 1 2 3; do
 	d=$t-d-$i
 	n=$(node_of "$d")
 	[ -n "$n" ] || fail "$d is not defined anywhere"
-	wait_until 20 test "$(guest_state "$n" "$d")" = running ||
+	wait_until 20 state_is "$n" "$d" running ||
 		fail "$d is not running (state: $(guest_state "$n" "$d"))"
 	x=$(vsh "$n" dumpxml --inactive "$d")
 	u=$(vsh "$n" domuuid "$d")
@@ -194,7 +198,7 @@ keys "$t-k1" Enter
 wait_until 30 sh -c "! tmux -S '$TMUX_SOCKET' capture-pane -p -t hv | grep -qF 'New desktops from a template'" ||
 	{ screen >&2; fail "the form stayed open after Enter"; }
 wait_screen 30 "$t-k1 .*(running|paused|shutoff)"
-wait_until 30 test -n "$(node_of "$t-k1")" || { screen >&2; fail "the form's desktop was not defined"; }
+wait_until 30 defined "$t-k1" || { screen >&2; fail "the form's desktop was not defined"; }
 [ -f "$st/groups/$t-k1.qcow2" ] || fail "the form's desktop has no overlay"
 info "Shift-N: the form made $t-k1, its row is shown"
 
@@ -203,7 +207,7 @@ keys ":" ; keys "desktop $t-f1" Enter
 keys T
 wait_screen 10 "Template from $t-f1"
 keys "$t-t4" Tab Down Enter
-wait_until 60 test -n "$(node_of "$t-t4")" || { screen >&2; fail "Shift-T made no template desktop"; }
+wait_until 60 defined "$t-t4" || { screen >&2; fail "Shift-T made no template desktop"; }
 [ -z "$(vsh 1 vol-dumpxml --pool templates "$t-t4.qcow2" | xp 'string(/volume/backingStore/path)')" ] ||
 	fail "the form's flatten choice kept a backing file"
 
@@ -213,7 +217,7 @@ keys X
 wait_screen 10 "Delete desktop $t-f1"
 wait_screen 10 "Also delete its disk groups/$t-f1.qcow2"
 keys Space Enter
-wait_until 30 test -z "$(node_of "$t-f1")" || { screen >&2; fail "Shift-X did not delete the desktop"; }
+wait_until 30 undefined "$t-f1" || { screen >&2; fail "Shift-X did not delete the desktop"; }
 wait_until 30 test ! -e "$st/groups/$t-f1.qcow2" || fail "Shift-X with the box ticked left the disk"
 wait_until 10 sh -c "! tmux -S '$TMUX_SOCKET' capture-pane -p -t hv | grep -qF ' $t-f1 '" ||
 	fail "the deleted desktop's row stayed"
