@@ -522,7 +522,7 @@ static const struct form_ops del_ops = {
 static int open_del_form(struct ui *u, const char *uuid, int with_disk,
     char **cause)
 {
-	char *name, *disk, *q, *label, *why = NULL;
+	char *name, *disk, *q, *why = NULL;
 	struct form *f;
 
 	if (act_desktop_delete_check(u->cfg, uuid, 0, &name, &disk, cause) < 0)
@@ -533,22 +533,25 @@ static int open_del_form(struct ui *u, const char *uuid, int with_disk,
 		disk = NULL;
 	else
 		free(q);
-	q = del_question(name, NULL);
+	/* the title names both (a field's label is cut to its column) */
+	if (disk != NULL) {
+		char *vn = text_visible(name), *vd = text_visible(disk);
+
+		q = xasprintf("Delete desktop %s? (disk %s)", vn, vd);
+		free(vn);
+		free(vd);
+	} else {
+		q = del_question(name, NULL);
+	}
 	f = form_new(q);
 	free(q);
-	if (disk != NULL) {
-		char *vis = text_visible(disk);
-
-		label = xasprintf("Also delete its disk %s", vis);
-		free(vis);
-		form_add_check(f, "disk", label, with_disk);
-		free(label);
-	} else {
-		form_add_check(f, "disk", "Also delete its disk", 0);
+	form_add_check(f, "disk", "Delete the disk too", disk != NULL && with_disk);
+	if (disk == NULL) {	/* why it may not go, on the message line */
 		form_lock(f, "disk", 1);
-		form_set_hint(f, "disk", why);
+		form_set_message(f, why);
+	} else {
+		form_set_message(f, "Enter deletes, Esc keeps it");
 	}
-	form_set_message(f, "Enter deletes, Esc keeps it");
 	mode_form_push(u, f, &del_ops, xstrdup(uuid));
 	free(why);
 	free(disk);

@@ -214,8 +214,7 @@ wait_until 60 defined "$t-t4" || { screen >&2; fail "Shift-T made no template de
 # Shift-X: the question names the desktop and its disk; the box ticked
 keys ":" ; keys "desktop $t-f1" Enter
 keys X
-wait_screen 10 "Delete desktop $t-f1"
-wait_screen 10 "Also delete its disk groups/$t-f1.qcow2"
+wait_screen 10 "Delete desktop $t-f1\\? \\(disk groups/$t-f1.qcow2\\)"
 keys Space Enter
 wait_until 30 undefined "$t-f1" || { screen >&2; fail "Shift-X did not delete the desktop"; }
 wait_until 30 test ! -e "$st/groups/$t-f1.qcow2" || fail "Shift-X with the box ticked left the disk"
