@@ -20,8 +20,14 @@ struct config_host {
 	char *migration_address; /* NULL when not set */
 	int maintenance;         /* 1: no new desktops, derivations or
 	                          * migrations go to it (saved; H4 loads it) */
+	int memory_reserve_mib;  /* MiB a migration must leave free on it
+	                          * (the hypervisor's own headroom);
+	                          * 0..CONFIG_MEMORY_RESERVE_MAX, default
+	                          * CONFIG_MEMORY_RESERVE_DEFAULT */
 	int transient;           /* 1: added by -H for this run, never saved */
 };
+#define CONFIG_MEMORY_RESERVE_DEFAULT 1024
+#define CONFIG_MEMORY_RESERVE_MAX (16 * 1024 * 1024)    /* 16 TiB */
 
 struct config {
 	char *path;               /* file loaded from (or to be created) */

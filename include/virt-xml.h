@@ -10,6 +10,10 @@
 
 struct xml_disk {
 	char *device;      /* "disk", "cdrom", ... */
+	char *type;        /* "file", "block", "volume", "network", ... */
+	char *cache;       /* driver cache mode, NULL when not set */
+	int readonly;      /* <readonly/> or <shareable/>: never written
+	                    * by one QEMU alone */
 	char *target;      /* "vda" */
 	char *bus;         /* "virtio" */
 	char *format;      /* driver type: "qcow2", "raw" */
@@ -90,6 +94,16 @@ int virtxml_parse_volume(const char *xml, struct xml_volume *out, char **cause);
 int virtxml_parse_pool(const char *xml, struct xml_pool *out, char **cause);
 
 int virtxml_parse_caps(const char *xml, struct xml_caps *out, char **cause);
+
+/* What virConnectCompareHypervisorCPU needs of a domain (act-migrate):
+ * its <cpu> element as XML (NULL when it has none: the hypervisor's
+ * default CPU), emulator, arch, machine and virt type (NULL when absent). */
+struct xml_domain_cpu {
+	char *cpu_xml, *emulator, *arch, *machine, *virt_type;
+};
+int virtxml_domain_cpu(const char *xml, struct xml_domain_cpu *out,
+    char **cause);
+void virtxml_domain_cpu_free(struct xml_domain_cpu *c);
 
 void virtxml_domain_free(struct xml_domain *d);
 void virtxml_caps_free(struct xml_caps *c);

@@ -6,14 +6,18 @@
 #include "cmd.h"
 #include "act-desktop.h"
 #include "act-domain.h"
+#include "act-host-admin.h"
 #include "act-pool.h"
 #include "cli-host-list.h"
+#include "cli-migrate.h"
 #include "cmd-audit.h"
 #include "cmd-desktop-new.h"
 #include "cmd-role.h"
+#include "cmd-derive.h"
 #include "keys.h"
 #include "model.h"
 #include "ui.h"
+#include "ui-host-add.h"
 #include "ui-marks.h"
 #include "ui-table.h"
 #include "util.h"
@@ -61,10 +65,23 @@ static const struct cmd_entry commands[] = {
 	{ "host list", NULL, 0, 0, "[--json]", CMD_CLI | RO,
 	  "the configured hosts: name, role, maintenance, state (connecting like dump) and URI",
 	  cli_host_list_exec, 0 },
+	{ "migrate", NULL, 2, 2, "DESKTOP DEST_HOST [--bandwidth MiB/s] "
+	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
+	  "[--copy-storage] [--unsafe] [--no-persist]", CMD_CLI,
+	  "live-migrate a running desktop (name or UUID) to DEST_HOST after a "
+	  "pre-flight; prints progress, exit 0 when it arrived, 1 with libvirt's "
+	  "message; Ctrl-C cancels (it keeps running on the source)",
+	  cli_migrate_exec, 0 },
 	{ "list-commands", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
 	  "print every command: where it runs, its arguments and help", exec_list_commands, 0 },
 	{ "list-keys", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
 	  "print the console's key bindings", exec_list_keys, 0 },
+	{ "host add", NULL, 2, 2, "NAME ADDRESS [--port N] [--user USER] "
+	  "[--role hypervisor|disk|mixed] [--yes-fingerprint SHA256:...]",
+	  CMD_CLI | CMD_LINE,
+	  "add a hypervisor over SSH: accept its host key, install hvdeck's key "
+	  "(a password, once), pre-flight, then save it (exit 1 if refused)",
+	  cli_host_add_exec, 0 },
 	/* the console's `:` line */
 	{ "go", NULL, 1, 1, "NAME", CMD_LINE | RO | CMD_ARG_NAME,
 	  "select the host, desktop, pool or volume called NAME (Tab completes)", exec_go, -1 },
@@ -107,8 +124,19 @@ static const struct cmd_entry commands[] = {
 	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP,
 	  "a template from a shut-off desktop: its disk copied into the templates pool as NAME.qcow2 (keeping its base, or --flatten: standalone) and a shut-off template desktop NAME on it",
 	  cmd_desktop_exec_template, 0 },
+	{ "derive", NULL, 0, 2, "SOURCE NAME [--pool POOL] [--count N] [--on HOST] "
+	  "[--cluster-size BYTES] [--lazy-refcounts] [--extended-l2]", CMD_CLI | CMD_LINE,
+	  "thin qcow2 overlays backed by a base or template volume; NAME may hold one range, "
+	  "class-{01..20}.qcow2 (console: without NAME, a form for the selected volume)",
+	  cmd_derive_exec, 0 },
 	{ "pool refresh", NULL, 0, 1, "[NAME]", CMD_LINE | CMD_ARG_NAME,
 	  "rescan a storage pool for new volumes (default: the selected one)", exec_pool_refresh, 0 },
+	{ "host remove", NULL, 0, 1, "[NAME]", CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST,
+	  "remove a hypervisor from the config and hvdeck's known_hosts, never touching the host (the console asks; default: the selected one)",
+	  act_host_remove_exec, 0 },
+	{ "host rekey", NULL, 1, 1, "NAME [--yes-fingerprint FP]", CMD_CLI,
+	  "replace a host's key in hvdeck's known_hosts after it legitimately changed: shows the old and new fingerprints, the new one must be typed or given",
+	  act_host_rekey_exec, 0 },
 	{ "mouse", NULL, 1, 1, "on|off", CMD_LINE | RO,
 	  "mouse reporting; off lets the terminal select text (to copy a UUID)", exec_mouse, 0 },
 	{ "events", NULL, 0, 0, "", CMD_LINE | RO, "the event log, full screen: scroll, / filters", exec_ui, UI_EVENTS },
@@ -131,6 +159,7 @@ static const struct cmd_entry commands[] = {
 	{ "sort", NULL, 0, 0, "", RO, "sort by the next column", exec_ui, UI_SORT },
 	{ "sort-reverse", NULL, 0, 0, "", RO, "reverse the sort", exec_ui, UI_SORT_REVERSE },
 	{ "redraw", NULL, 0, 0, "", RO, "redraw the screen", exec_ui, UI_REDRAW },
+	{ "add-host", NULL, 0, 0, "", RO, "add a hypervisor: a form (name, address, port, user, role)", ui_host_add_open_exec, 0 },
 	{ "mark", NULL, 0, 0, "", RO, "mark / unmark the desktop (actions act on every marked one)", ui_marks_exec, UI_MARK_TOGGLE },
 	{ "mark-shown", NULL, 0, 0, "", RO, "mark every desktop the filter shows", ui_marks_exec, UI_MARK_SHOWN },
 	{ "mark-clear", NULL, 0, 0, "", RO, "clear the marks", ui_marks_exec, UI_MARK_CLEAR },

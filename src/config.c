@@ -83,16 +83,17 @@ static const struct setting settings[] = {
 
 /* A host's members and their libconfig types. */
 enum host_key { HK_NAME, HK_URI, HK_ROLE, HK_MIGRATION, HK_MAINTENANCE,
-	HK_COUNT };
+	HK_MEMORY_RESERVE, HK_COUNT };
 static const struct {
 	const char *name;
-	int type;               /* CONFIG_TYPE_STRING or _BOOL */
+	int type;               /* CONFIG_TYPE_STRING, _BOOL or _INT */
 } host_keys[HK_COUNT] = {
 	[HK_NAME] = { "name", CONFIG_TYPE_STRING },
 	[HK_URI] = { "uri", CONFIG_TYPE_STRING },
 	[HK_ROLE] = { "role", CONFIG_TYPE_STRING },
 	[HK_MIGRATION] = { "migration_address", CONFIG_TYPE_STRING },
 	[HK_MAINTENANCE] = { "maintenance", CONFIG_TYPE_BOOL },
+	[HK_MEMORY_RESERVE] = { "memory_reserve", CONFIG_TYPE_INT },
 };
 
 static const char *const role_names[] = {
@@ -220,6 +221,7 @@ static void append_host(struct config *cfg, const char *name, const char *uri,
 	h->role = role;
 	h->migration_address = xstrdup(migration_address);
 	h->maintenance = 0;
+	h->memory_reserve_mib = CONFIG_MEMORY_RESERVE_DEFAULT;
 	h->transient = 0;
 }
 
@@ -351,11 +353,14 @@ static int host_members(const struct load_ctx *ctx, const config_setting_t *g,
 		if (k == HK_COUNT)
 			return fail_at(ctx, m, "unknown key '%s' in a host "
 			    "(known: name, uri, role, migration_address, "
-			    "maintenance)", key);
-		if (config_setting_type(m) != host_keys[k].type)
+			    "maintenance, memory_reserve)", key);
+		if (config_setting_type(m) != host_keys[k].type &&
+		    !(host_keys[k].type == CONFIG_TYPE_INT &&
+		    config_setting_type(m) == CONFIG_TYPE_INT64))
 			return fail_at(ctx, m, "host key '%s' must be %s, not %s",
 			    key, host_keys[k].type == CONFIG_TYPE_BOOL ?
-			    "true or false" : "a string",
+			    "true or false" : host_keys[k].type ==
+			    CONFIG_TYPE_INT ? "a number" : "a string",
 			    lcfg_type_name(config_setting_type(m)));
 		at[k] = m;
 	}
@@ -410,6 +415,15 @@ static int load_host(const struct load_ctx *ctx, struct config *out,
 	if (at[HK_MAINTENANCE] != NULL)
 		out->hosts[out->nhosts - 1].maintenance =
 		    config_setting_get_bool(at[HK_MAINTENANCE]);
+	if (at[HK_MEMORY_RESERVE] != NULL) {
+		long long mib = config_setting_get_int64(at[HK_MEMORY_RESERVE]);
+
+		if (mib < 0 || mib > CONFIG_MEMORY_RESERVE_MAX)
+			return fail_at(ctx, at[HK_MEMORY_RESERVE], "memory_reserve "
+			    "%lld is out of range (0..%d MiB)", mib,
+			    CONFIG_MEMORY_RESERVE_MAX);
+		out->hosts[out->nhosts - 1].memory_reserve_mib = (int)mib;
+	}
 	return 0;
 }
 
@@ -624,6 +638,9 @@ static void build_tree(const struct config *cfg, config_t *lc)
 		if (h->maintenance)	/* only when on: files stay short */
 			config_setting_set_bool(add(g, "maintenance",
 			    CONFIG_TYPE_BOOL), 1);
+		if (h->memory_reserve_mib != CONFIG_MEMORY_RESERVE_DEFAULT)
+			config_setting_set_int(add(g, "memory_reserve",
+			    CONFIG_TYPE_INT), h->memory_reserve_mib);
 	}
 }
 
@@ -881,7 +898,9 @@ void config_print_settings(void)
 	printf("  %-16s %-12s %s\n", "hosts", "( )",
 	    "list of { name; uri; role (hypervisor|disk|mixed, default mixed); "
 	    "migration_address (optional); maintenance (true|false, default "
-	    "false: no new desktops, derivations or migrations go to it) }");
+	    "false: no new desktops, derivations or migrations go to it); "
+	    "memory_reserve (MiB kept free for the host itself when a "
+	    "migration comes in, default 1024) }");
 	for (i = 0; i < NSETTINGS; i++) {
 		s = &settings[i];
 		if (s->type == SETTING_INT) {

@@ -334,6 +334,10 @@ static void domain_disks(struct xp *x, struct xml_domain *out)
 		struct xml_disk *d = &out->disks[i];
 
 		d->device = xp_str(x, node, "@device");
+		d->type = xp_str(x, node, "@type");
+		d->cache = xp_str(x, node, "driver/@cache");
+		d->readonly = xp_node(x, node, "readonly") != NULL ||
+		    xp_node(x, node, "shareable") != NULL;
 		d->target = xp_str(x, node, "target/@dev");
 		d->bus = xp_str(x, node, "target/@bus");
 		d->format = xp_str(x, node, "driver/@type");
@@ -433,6 +437,48 @@ int virtxml_parse_domain(const char *xml, struct xml_domain *out, char **cause)
 	domain_graphics(&x, out);
 	xp_close(&x);
 	return 0;
+}
+
+/* The element at expr serialized, NULL when absent. */
+static char *xp_dump(struct xp *x, const char *expr)
+{
+	xmlNodePtr node = xp_node(x, x->root, expr);
+	xmlBufferPtr buf;
+	char *s = NULL;
+
+	if (node == NULL || (buf = xmlBufferCreate()) == NULL)
+		return NULL;
+	if (xmlNodeDump(buf, x->doc, node, 0, 0) >= 0)
+		s = xstrdup((const char *)xmlBufferContent(buf));
+	xmlBufferFree(buf);
+	return s;
+}
+
+int virtxml_domain_cpu(const char *xml, struct xml_domain_cpu *out,
+    char **cause)
+{
+	struct xp x;
+
+	memset(out, 0, sizeof *out);
+	if (xp_open(&x, xml, "domain", cause) < 0)
+		return -1;
+	out->cpu_xml = xp_dump(&x, "cpu");
+	out->emulator = xp_str(&x, x.root, "devices/emulator");
+	out->arch = xp_str(&x, x.root, "os/type/@arch");
+	out->machine = xp_str(&x, x.root, "os/type/@machine");
+	out->virt_type = xp_str(&x, x.root, "@type");
+	xp_close(&x);
+	return 0;
+}
+
+void virtxml_domain_cpu_free(struct xml_domain_cpu *c)
+{
+	free(c->cpu_xml);
+	free(c->emulator);
+	free(c->arch);
+	free(c->machine);
+	free(c->virt_type);
+	memset(c, 0, sizeof *c);
 }
 
 int virtxml_parse_volume(const char *xml, struct xml_volume *out, char **cause)
@@ -556,6 +602,8 @@ static void disk_free(struct xml_disk *d)
 	size_t i;
 
 	free(d->device);
+	free(d->type);
+	free(d->cache);
 	free(d->target);
 	free(d->bus);
 	free(d->format);
