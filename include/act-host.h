@@ -76,5 +76,9 @@ enum hostadd_state hostadd_wait(struct hostadd *ha, int timeout_ms);
 int hostadd_uri_endpoint(const char *uri, char **host, int *port);
 /* Free (cancelling a running phase first and waiting for it). */
 void hostadd_free(struct hostadd *ha);
+/* The same without waiting (the UI thread: a job inside an SSH connect
+ * ends on its own, holding its own reference, and saves nothing once
+ * cancelled). */
+void hostadd_abandon(struct hostadd *ha);
 
 #endif

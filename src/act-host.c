@@ -1152,7 +1152,7 @@ enum hostadd_state hostadd_wait(struct hostadd *ha, int timeout_ms)
  * (SSH connect, libvirt open) end within the connect timeout. */
 #define FREE_WAIT_MS 2000
 
-void hostadd_free(struct hostadd *ha)
+static void release(struct hostadd *ha, int wait_ms)
 {
 	enum hostadd_state st;
 	unsigned job;
@@ -1169,7 +1169,18 @@ void hostadd_free(struct hostadd *ha)
 			if (job_cancel(job, &cause) < 0)
 				free(cause);
 		}
-		job_wait(job, FREE_WAIT_MS);
+		if (wait_ms > 0)
+			job_wait(job, wait_ms);
 	}
 	put(ha);	/* a job still running keeps its own reference */
+}
+
+void hostadd_free(struct hostadd *ha)
+{
+	release(ha, FREE_WAIT_MS);
+}
+
+void hostadd_abandon(struct hostadd *ha)
+{
+	release(ha, 0);
 }

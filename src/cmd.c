@@ -12,6 +12,8 @@
 #include "cli-migrate.h"
 #include "cmd-audit.h"
 #include "cmd-desktop-new.h"
+#include "cmd-job.h"
+#include "cmd-migrate.h"
 #include "cmd-role.h"
 #include "cmd-derive.h"
 #include "keys.h"
@@ -124,6 +126,27 @@ static const struct cmd_entry commands[] = {
 	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP,
 	  "a template from a shut-off desktop: its disk copied into the templates pool as NAME.qcow2 (keeping its base, or --flatten: standalone) and a shut-off template desktop NAME on it",
 	  cmd_desktop_exec_template, 0 },
+	{ "desktop migrate", NULL, 0, 2, "[NAME] [DEST_HOST] [--bandwidth MIBS] "
+	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
+	  "[--copy-storage] [--unsafe] [--no-persist]", DESKTOP_ARG,
+	  "live-migrate a running desktop (default: the selected one); without "
+	  "DEST_HOST a form lists the hosts that may receive it", cmd_migrate_exec, 0 },
+	{ "job cancel", NULL, 0, 1, "[ID]", CMD_LINE,
+	  "cancel a job after asking (default: the selected job or the progress view's); "
+	  "a cancelled migration leaves the desktop on its source", cmd_job_exec, JOB_OP_CANCEL },
+	{ "job bandwidth", NULL, 0, 2, "[ID] [MIBS]", CMD_LINE,
+	  "set a running migration's bandwidth in MiB/s, 0 unlimited (without MIBS: a form)",
+	  cmd_job_exec, JOB_OP_BANDWIDTH },
+	{ "job downtime", NULL, 0, 2, "[ID] [MS]", CMD_LINE,
+	  "set a running migration's allowed downtime in ms (without MS: a form)",
+	  cmd_job_exec, JOB_OP_DOWNTIME },
+	{ "job postcopy", NULL, 0, 1, "[ID]", CMD_LINE,
+	  "switch a migration started with post-copy allowed to post-copy, after asking",
+	  cmd_job_exec, JOB_OP_POSTCOPY },
+	{ "job dismiss", NULL, 0, 1, "[ID]", CMD_LINE | RO,
+	  "forget a finished job (remove its row)", cmd_job_exec, JOB_OP_DISMISS },
+	{ "job dismiss-finished", NULL, 0, 0, "", CMD_LINE | RO,
+	  "forget every finished job", cmd_job_exec, JOB_OP_DISMISS_FINISHED },
 	{ "derive", NULL, 0, 2, "SOURCE NAME [--pool POOL] [--count N] [--on HOST] "
 	  "[--cluster-size BYTES] [--lazy-refcounts] [--extended-l2]", CMD_CLI | CMD_LINE,
 	  "thin qcow2 overlays backed by a base or template volume; NAME may hold one range, "
@@ -803,9 +826,7 @@ static int exec_go(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	return -1;
 }
 
-/* The UUID of the desktop a name or UUID names, or of the selected
- * desktop row. Caller frees. */
-static char *target_desktop(struct cmd_ctx *c, int argc, char **argv,
+char *cmd_target_desktop(struct cmd_ctx *c, int argc, char **argv,
     char **cause)
 {
 	enum pane_id pane;
@@ -890,7 +911,7 @@ static int exec_desktop(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	}
 	if (argc == 0 && ui_marks_count(c->ui) > 0)	/* one question for all */
 		return ui_marks_act(c->ui, a, cause);
-	uuid = target_desktop(c, argc, argv, cause);
+	uuid = cmd_target_desktop(c, argc, argv, cause);
 	if (uuid == NULL)
 		return -1;
 	if (a == ACTION_TOGGLE_PAUSE) {
@@ -1022,6 +1043,9 @@ static int exec_ui(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	case UI_PREV_PANE: panes_move_focus(p, -1); break;
 	case UI_DETAILS:
 		key = panes_selected(p, &pane);
+		if (key != NULL && pane == PANE_JOBS &&
+		    cmd_migrate_open_view(u, key))
+			break;	/* a migration: its progress view */
 		if (key != NULL && view_of(pane)->details != NULL)
 			mode_details_push(u, pane, key);
 		break;

@@ -30,7 +30,7 @@ static void addform_drop(struct addform *af)
 	if (af->ha == NULL)
 		return;
 	form_set_checklist(af->form, NULL);
-	hostadd_free(af->ha);	/* cancels it if still running */
+	hostadd_abandon(af->ha);	/* cancels it if still running */
 	af->ha = NULL;
 }
 
@@ -60,7 +60,7 @@ static int addform_start(struct ui *u, struct addform *af,
 		return -1;
 	addform_drop(af);
 	if (hostadd_start(ha, &job, cause) < 0) {
-		hostadd_free(ha);
+		hostadd_abandon(ha);
 		return -1;
 	}
 	af->ha = ha;
