@@ -15,6 +15,7 @@
 #include "cmd-job.h"
 #include "cmd-migrate.h"
 #include "cmd-role.h"
+#include "cmd-volume.h"
 #include "cmd-derive.h"
 #include "keys.h"
 #include "model.h"
@@ -154,6 +155,9 @@ static const struct cmd_entry commands[] = {
 	  cmd_derive_exec, 0 },
 	{ "pool refresh", NULL, 0, 1, "[NAME]", CMD_LINE | CMD_ARG_NAME,
 	  "rescan a storage pool for new volumes (default: the selected one)", exec_pool_refresh, 0 },
+	{ "volume delete", NULL, 0, 1, "POOL/NAME [--on HOST]", CMD_CLI | CMD_LINE,
+	  "delete a volume, refused while any volume is derived from it, a desktop uses it or a host sharing its pool is offline (console: default the selected one, after asking)",
+	  cmd_volume_exec_delete, 0 },
 	{ "host remove", NULL, 0, 1, "[NAME]", CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST,
 	  "remove a hypervisor from the config and hvdeck's known_hosts, never touching the host (the console asks; default: the selected one)",
 	  act_host_remove_exec, 0 },
