@@ -28,6 +28,11 @@ void cli_wait_settled(int timeout_s);
 int cli_desktop(const struct config *cfg, const struct cli_options *o,
     const char *name, enum domain_action a);
 
+/* Ask question on the terminal ("... [y/N] ", shown visibly); only y goes
+ * ahead. Returns 0 on y, else -1 with *cause (caller frees): "WHAT: not
+ * confirmed", or "WHAT: asks for a confirmation on a terminal, and there
+ * is none" without one. */
+int cli_confirm(const char *question, const char *what, char **cause);
 /* `host add NAME ADDRESS [--port N] [--user USER] [--role R]
  * [--yes-fingerprint FP]` (cli-host-add.c), both ways in: on the command
  * line the add runs here and is followed on the terminal (exit status 0

@@ -124,7 +124,8 @@ int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 int cmd_run_line(struct cmd_ctx *c, const char *line, unsigned where,
     char **cause);
 
-/* The UUID of the desktop named argv[0] (its name or UUID), or without
+/* The UUID of the desktop named argv[0] (its name or UUID; a name two
+ * desktops share is refused, act_desktop_resolve), or without
  * arguments of the console's selected desktop row; NULL with *cause.
  * Caller frees. */
 char *cmd_target_desktop(struct cmd_ctx *c, int argc, char **argv,

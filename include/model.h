@@ -162,6 +162,12 @@ struct m_host **model_hosts(size_t *n);
 struct m_desktop **model_desktops(size_t *n);   /* sorted by UUID */
 struct m_host *model_host(unsigned id);
 struct m_desktop *model_desktop(const char *uuid);
+/* Every desktop that name_or_uuid names: the one with that UUID, and each
+ * called that (desktop names are unique across the cluster, but a clash
+ * between hosts must be refused clearly, not settled by chance). Returns
+ * the count; *out (caller frees the array only; NULL when 0) in UUID
+ * order, the UUID's own desktop first. */
+size_t model_desktops_find(const char *name_or_uuid, struct m_desktop ***out);
 /* The placement that counts: running/paused/... before shut off. NULL if
  * the desktop has none. */
 const struct m_place *model_desktop_place(const struct m_desktop *d);

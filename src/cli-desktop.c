@@ -5,6 +5,7 @@
  * libvirt's text). Force off asks on the terminal, naming the desktop and
  * its host, and is refused without one. */
 #include "cli.h"
+#include "act-desktop.h"
 #include "act-domain.h"
 #include "cmd-audit.h"
 #include "engine.h"
@@ -22,47 +23,6 @@
 /* How long a job may take after the hosts answered: a libvirt call that
  * hangs longer is reported, not waited on forever. */
 #define JOB_WAIT_MS 120000
-
-/* The UUID of the one desktop called name, and its host's name. Returns
- * NULL with *cause when no desktop or several (on different hosts) have
- * that name. Caller frees both. */
-static char *find_desktop(const char *name, char **host, char **cause)
-{
-	struct m_desktop **ds;
-	const struct m_place *p;
-	const struct m_host *h;
-	char *uuid = NULL, *hosts = NULL, *t;
-	size_t n, i, found = 0;
-
-	model_lock();
-	ds = model_desktops(&n);
-	for (i = 0; i < n; i++) {
-		if (ds[i]->name == NULL || strcmp(ds[i]->name, name) != 0)
-			continue;
-		p = model_desktop_place(ds[i]);
-		h = p != NULL ? model_host(p->host_id) : NULL;
-		t = xasprintf("%s%s%s", hosts != NULL ? hosts : "",
-		    hosts != NULL ? ", " : "", h != NULL ? h->name : "?");
-		free(hosts);
-		hosts = t;
-		if (found++ == 0) {
-			uuid = xstrdup(ds[i]->uuid);
-			*host = xstrdup(h != NULL ? h->name : "?");
-		}
-	}
-	model_unlock();
-	if (found == 0)
-		*cause = xasprintf("no desktop named %s", name);
-	if (found > 1) {
-		*cause = xasprintf("%zu desktops are named %s (on %s): act on "
-		    "one in the console", found, name, hosts);
-		free(uuid);
-		free(*host);
-		uuid = *host = NULL;
-	}
-	free(hosts);
-	return uuid;
-}
 
 /* Text for the operator: names and libvirt's text come from hosts, so all
  * of it is shown in its visible form (text.h); newline ends the line. */
@@ -83,27 +43,38 @@ static void say(FILE *f, int newline, const char *fmt, ...)
 	free(line);
 }
 
-/* Force off asks first, as the console does: y on the terminal. */
-static int confirm_force_off(const char *name, const char *host, char **cause)
+int cli_confirm(const char *question, const char *what, char **cause)
 {
 	char line[16];
 	FILE *tty;
 	int yes;
 
 	if (!isatty(STDIN_FILENO) || (tty = fopen("/dev/tty", "r+e")) == NULL) {
-		*cause = xasprintf("force off %s on %s: asks for a confirmation "
-		    "on a terminal, and there is none", name, host);
+		*cause = xasprintf("%s: asks for a confirmation on a terminal, "
+		    "and there is none", what);
 		return -1;
 	}
-	say(tty, 0, "Force off desktop %s on %s? (like pulling the power "
-	    "cord) [y/N] ", name, host);
+	say(tty, 0, "%s [y/N] ", question);
 	fflush(tty);
 	yes = fgets(line, sizeof line, tty) != NULL &&
 	    (strcmp(line, "y\n") == 0 || strcmp(line, "Y\n") == 0);
 	fclose(tty);
 	if (!yes)
-		*cause = xasprintf("force off %s: not confirmed", name);
+		*cause = xasprintf("%s: not confirmed", what);
 	return yes ? 0 : -1;
+}
+
+/* Force off asks first, as the console does: y on the terminal. */
+static int confirm_force_off(const char *name, const char *host, char **cause)
+{
+	char *q = xasprintf("Force off desktop %s on %s? (like pulling the "
+	    "power cord)", name, host), *what = xasprintf("force off %s on %s",
+	    name, host);
+	int rc = cli_confirm(q, what, cause);
+
+	free(what);
+	free(q);
+	return rc;
 }
 
 static int run(const char *name, enum domain_action a, int wait_ms)
@@ -113,7 +84,7 @@ static int run(const char *name, enum domain_action a, int wait_ms)
 	unsigned job;
 	int status = 1;
 
-	uuid = find_desktop(name, &host, &cause);
+	uuid = act_desktop_resolve(name, &host, &cause);
 	/* refuse before asking, as the console does */
 	if (uuid != NULL && a == DA_FORCE_OFF &&
 	    (act_domain_check(uuid, a, &cause) < 0 ||

@@ -4,12 +4,14 @@
  * completion, and the help listings. Adding a command is one entry in
  * `commands` and its exec function. */
 #include "cmd.h"
+#include "act-desktop.h"
 #include "act-domain.h"
 #include "act-host-admin.h"
 #include "act-pool.h"
 #include "cli-host-list.h"
 #include "cli-migrate.h"
 #include "cmd-audit.h"
+#include "cmd-desktop-new.h"
 #include "cmd-job.h"
 #include "cmd-migrate.h"
 #include "cmd-role.h"
@@ -112,6 +114,19 @@ static const struct cmd_entry commands[] = {
 	  "pause / resume", exec_desktop, ACTION_TOGGLE_PAUSE },
 	{ "desktop force-off", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
 	  "force off (asks, naming the desktop)", exec_desktop, DA_FORCE_OFF },
+	{ "desktop new", NULL, 0, 64,
+	  "TEMPLATE_DESKTOP NAME... [--count N] [--on HOST] [--start]",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP,
+	  "new desktops from a template desktop: each a qcow2 overlay of its disk in the groups pool and a copy of its definition (new UUID, MACs); NAME may hold one range {01..20} (console: without names, a form)",
+	  cmd_desktop_exec_new, 0 },
+	{ "desktop delete", NULL, 0, 1, "DESKTOP [--with-disk] [--yes]",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP,
+	  "undefine a desktop that is not running, --with-disk also its overlay (never a base or template volume, never a disk others use); asks first unless --yes",
+	  cmd_desktop_exec_delete, 0 },
+	{ "template from", NULL, 0, 2, "DESKTOP NAME [--flatten]",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP,
+	  "a template from a shut-off desktop: its disk copied into the templates pool as NAME.qcow2 (keeping its base, or --flatten: standalone) and a shut-off template desktop NAME on it",
+	  cmd_desktop_exec_template, 0 },
 	{ "desktop migrate", NULL, 0, 2, "[NAME] [DEST_HOST] [--bandwidth MIBS] "
 	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
 	  "[--copy-storage] [--unsafe] [--no-persist]", DESKTOP_ARG,
@@ -838,9 +853,6 @@ static int exec_go(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 char *cmd_target_desktop(struct cmd_ctx *c, int argc, char **argv,
     char **cause)
 {
-	struct m_desktop **ds;
-	size_t n, i;
-	char *uuid = NULL;
 	enum pane_id pane;
 	const char *key;
 
@@ -852,16 +864,7 @@ char *cmd_target_desktop(struct cmd_ctx *c, int argc, char **argv,
 		}
 		return xstrdup(key);
 	}
-	model_lock();
-	ds = model_desktops(&n);
-	for (i = 0; i < n && uuid == NULL; i++)
-		if ((ds[i]->name != NULL && strcmp(ds[i]->name, argv[0]) == 0) ||
-		    strcmp(ds[i]->uuid, argv[0]) == 0)
-			uuid = xstrdup(ds[i]->uuid);
-	model_unlock();
-	if (uuid == NULL)
-		*cause = xasprintf("no desktop named %s", argv[0]);
-	return uuid;
+	return act_desktop_resolve(argv[0], NULL, cause);
 }
 
 /* The one place the table calls a desktop action in the console: the UI

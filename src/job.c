@@ -23,6 +23,8 @@ static const char *const kind_names[JK_COUNT] = {
 	[JK_DRAIN] = "drain", [JK_POOL_REFRESH] = "refresh",
 	[JK_VOLUME_DELETE] = "delete volume",
 	[JK_REMOVE_HOST] = "remove host",
+	[JK_DESKTOP_NEW] = "desktop new", [JK_TEMPLATE_FROM] = "template from",
+	[JK_DESKTOP_DELETE] = "desktop delete",
 };
 
 static const char *const state_names[] = {

@@ -509,6 +509,28 @@ struct m_desktop *model_desktop(const char *uuid)
 	return i >= 0 ? desktops[i] : NULL;
 }
 
+size_t model_desktops_find(const char *name_or_uuid, struct m_desktop ***out)
+{
+	struct m_desktop *d = model_desktop(name_or_uuid);
+	size_t i, n = 0;
+
+	*out = NULL;
+	/* a UUID names one desktop; a name may be worn by several (a clash
+	 * between hosts, or a desktop named like another's UUID) */
+	if (d != NULL) {
+		*out = xcalloc(1, sizeof **out);
+		(*out)[n++] = d;
+	}
+	for (i = 0; i < ndesktops; i++) {
+		if (desktops[i] == d || desktops[i]->name == NULL ||
+		    strcmp(desktops[i]->name, name_or_uuid) != 0)
+			continue;
+		*out = xreallocarray(*out, n + 1, sizeof **out);
+		(*out)[n++] = desktops[i];
+	}
+	return n;
+}
+
 /* Running beats paused beats anything defined: during a migration the
  * source keeps the desktop until the destination takes over. */
 static int place_rank(enum desktop_state s)

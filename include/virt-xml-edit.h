@@ -1,0 +1,34 @@
+/* virt-xml-edit.h — the one place hvdeck writes libvirt XML: a new desktop
+ * made from a template desktop's domain XML (desktop new, template from).
+ * libxml2 edits the tree; nothing here replaces text in XML. The XML may
+ * hold secrets (passwords of graphics): it is never logged. */
+#ifndef HVDECK_VIRT_XML_EDIT_H
+#define HVDECK_VIRT_XML_EDIT_H
+
+/* The new disk of a new desktop, replacing the source of one disk. */
+struct xml_new_disk {
+	const char *target;     /* which disk: its <target dev=> ("vda") */
+	const char *pool;       /* the new volume, for a type='volume' disk */
+	const char *volume;
+	const char *path;       /* its path, for a type='file' disk */
+	const char *format;     /* its <driver type=> ("qcow2") */
+};
+
+/* The domain XML of a desktop made from xml (a template desktop's inactive
+ * XML): <name> set to name; <uuid> and every interface's <mac> removed so
+ * that libvirt makes new ones; the disk whose target is disk->target made
+ * to point at the new volume, keeping its type (volume: pool and volume;
+ * file: the path), its driver type set, its <backingStore> dropped (libvirt
+ * reads the chain from the image). Returns 0 with *out (caller frees), or
+ * -1 with *cause (caller frees): not well formed, a <!DOCTYPE>, no such
+ * disk, a disk that is neither a file nor a pool volume. */
+int virtxml_domain_renew(const char *xml, const char *name,
+    const struct xml_new_disk *disk, char **out, char **cause);
+
+/* The XML of a new volume: name, capacity in bytes, format ("qcow2"), no
+ * backing store (a copy made from another volume is then standalone).
+ * Caller frees. */
+char *virtxml_volume_new(const char *name, unsigned long long capacity,
+    const char *format);
+
+#endif
