@@ -417,7 +417,8 @@ static int check_cpu(struct mig *m, struct conns *c, char **cause)
 	if (rc >= 0 && c->persistent_xml != NULL) {
 		rc2 = migrate_check_cpu(c->dst, c->persistent_xml, "persistent",
 		    &why2);
-		both = xasprintf("%s; %s", why, why2);
+		/* a refusal names only what is refused */
+		both = rc2 < 0 ? xstrdup(why2) : xasprintf("%s; %s", why, why2);
 		free(why);
 		free(why2);
 		why = both;
@@ -571,7 +572,7 @@ static int migrate(struct mig *m, struct conns *c, unsigned flags,
 	pthread_mutex_unlock(&m->lock);
 	virDomainFree(c->dom);	/* the reference taken for the watcher */
 	if (ddom == NULL) {
-		step(m, S_MIGRATE, CHECK_FAIL, *cause);
+		step(m, S_MIGRATE, cancelled(m) ? CHECK_WARN : CHECK_FAIL, *cause);
 		return -1;
 	}
 	completed_stats(m, ddom);
@@ -617,8 +618,9 @@ out:
 	 * event was lost with a connection */
 	host_request(m->src_id, REQ_DOMAIN, m->uuid, 0);
 	host_request(m->dst_id, REQ_DOMAIN, m->uuid, 0);
-	model_event(rc == 0 ? SEV_INFO : SEV_ERROR, "%s: migration %s -> %s %s%s%s",
-	    m->name, m->st.source, m->st.dest, rc == 0 ? "done" : "failed",
+	model_event(rc == 0 ? SEV_INFO : cancelled(m) ? SEV_WARN : SEV_ERROR,
+	    "%s: migration %s -> %s %s%s%s", m->name, m->st.source, m->st.dest,
+	    rc == 0 ? "done" : cancelled(m) ? "cancelled" : "failed",
 	    rc == 0 ? "" : ": ", rc == 0 ? "" : *cause);
 	if (rc == 0)
 		job_progress(id, 100, 0, 0, "done");
@@ -925,7 +927,7 @@ char *migrate_running_names(void)
 	pthread_mutex_lock(&reg_lock);
 	for (i = 0; i < nreg; i++) {
 		pthread_mutex_lock(&reg[i]->lock);
-		running = !reg[i]->ended;
+		running = !reg[i]->finished;
 		pthread_mutex_unlock(&reg[i]->lock);
 		if (!running)
 			continue;
