@@ -562,8 +562,20 @@ static int migrate(struct mig *m, struct conns *c, unsigned flags,
 	step(m, S_MIGRATE, CHECK_RUNNING, NULL);
 	ddom = virDomainMigrate3(c->dom, c->dst, p, (unsigned)np,
 	    flags | migrate_flags(m));
-	if (ddom == NULL)
-		*cause = evloop_last_error("the migration failed");
+	if (ddom == NULL) {
+		char *msg = evloop_last_error("the migration failed");
+
+		/* without the source, nobody can say yet which copy runs: the
+		 * workers' reconnect shows it in the model */
+		if (virConnectIsAlive(c->src) != 1) {
+			*cause = xasprintf("outcome unknown: the connection to %s "
+			    "was lost (%s); where %s runs shows when %s is back",
+			    m->st.source, msg, m->name, m->st.source);
+			free(msg);
+		} else {
+			*cause = msg;
+		}
+	}
 	virTypedParamsFree(p, np);
 	pthread_mutex_lock(&m->lock);
 	m->migrating = 0;
@@ -781,8 +793,11 @@ static void watch(unsigned id, void *ctx)
 	m->want_downtime |= w.downtime && !m->downtime_applied;
 	take_sample(m, p, np);
 	pct = m->st.mem_pct;
-	done = m->st.data_processed;
+	/* the generic bar: what is no longer left to send (processed bytes
+	 * pass the total once pages are sent again) */
 	total = m->st.data_total;
+	done = total - (m->st.data_remaining < total ? m->st.data_remaining :
+	    total);
 	postcopy = m->st.postcopy_active;
 	pthread_mutex_unlock(&m->lock);
 	virTypedParamsFree(p, np);
