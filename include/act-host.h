@@ -54,8 +54,9 @@ int hostadd_new(const struct hostadd_req *r, struct hostadd **out,
     char **cause);
 /* Start its job. Returns 0 with *job, or -1 with *cause. */
 int hostadd_start(struct hostadd *ha, unsigned *job, char **cause);
-/* The state; *text (caller frees, may be NULL): the question (key type
- * and SHA256 fingerprint) or the error. */
+/* The state; *text (caller frees, may be NULL): NEED_KEY the key
+ * ("ED25519 key SHA256:..."), NEED_PASSWORD the question ("Password for
+ * USER@ADDRESS:"), FAILED the error. */
 enum hostadd_state hostadd_state(struct hostadd *ha, char **text);
 /* Answer NEED_KEY (0 refuses: the add fails, nothing written). */
 void hostadd_key(struct hostadd *ha, int accept);
@@ -67,7 +68,17 @@ struct checklist *hostadd_checklist(struct hostadd *ha);
 unsigned hostadd_job(struct hostadd *ha);
 /* Wait up to timeout_ms for the state to leave RUNNING. */
 enum hostadd_state hostadd_wait(struct hostadd *ha, int timeout_ms);
+/* The host and port a libvirt URI connects to (scheme://[user@]host
+ * [:port]/..., an IPv6 host in brackets), the port defaulting by
+ * transport: 22 for +ssh and +libssh, 16509 for +tcp, else 16514 (TLS).
+ * Returns 0 with *host (caller frees), or -1 for a local URI (no host)
+ * or one that does not parse. For the duplicate-address check. */
+int hostadd_uri_endpoint(const char *uri, char **host, int *port);
 /* Free (cancelling a running phase first and waiting for it). */
 void hostadd_free(struct hostadd *ha);
+/* The same without waiting (the UI thread: a job inside an SSH connect
+ * ends on its own, holding its own reference, and saves nothing once
+ * cancelled). */
+void hostadd_abandon(struct hostadd *ha);
 
 #endif

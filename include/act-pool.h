@@ -14,4 +14,10 @@
  * read-only. */
 int act_pool_refresh(const char *which, char **cause);
 
+/* Queue one refresh job of pool on host (names copied) on its worker.
+ * Returns the job's id to job_wait on, or 0 when the host has no worker
+ * (the job is then already failed). */
+unsigned act_pool_refresh_one(unsigned host_id, const char *host,
+    const char *pool);
+
 #endif

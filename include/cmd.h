@@ -118,6 +118,12 @@ int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 int cmd_run_line(struct cmd_ctx *c, const char *line, unsigned where,
     char **cause);
 
+/* The UUID of the desktop named argv[0] (its name or UUID), or without
+ * arguments of the console's selected desktop row; NULL with *cause.
+ * Caller frees. */
+char *cmd_target_desktop(struct cmd_ctx *c, int argc, char **argv,
+    char **cause);
+
 /* "usage: go NAME" for an entry. Caller frees. */
 char *cmd_usage(const struct cmd_entry *e);
 

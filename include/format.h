@@ -24,4 +24,12 @@ char *format_version(char *buf, size_t len, unsigned long v);
  * total fills all. */
 int format_bar_fill(uint64_t used, uint64_t total, int width);
 
+/* A sparkline of the last `width` (at most) of n values, one cell each,
+ * scaled to their maximum: UTF-8 blocks (U+2581..U+2588) or, with ascii,
+ * "_.-=+*#@"; a zero is the lowest cell, any non-zero value at least the
+ * second, so a tail that reached nothing stands out. Into buf (cut to
+ * fit whole cells); returns buf. */
+char *format_sparkline(char *buf, size_t len, const uint64_t *v, size_t n,
+    int width, int ascii);
+
 #endif

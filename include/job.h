@@ -29,6 +29,7 @@ enum job_state {
 enum job_kind {
 	JK_START, JK_SHUTDOWN, JK_REBOOT, JK_PAUSE, JK_RESUME, JK_FORCE_OFF,
 	JK_MIGRATE, JK_DERIVE, JK_ADD_HOST, JK_DRAIN, JK_POOL_REFRESH,
+	JK_REMOVE_HOST,
 	JK_COUNT
 };
 
@@ -77,6 +78,7 @@ struct job {
 	int waiters;                /* a waiter pins a finished job */
 	int threaded;               /* has a job thread + watcher */
 	void *end_ctx;              /* the end hook's, from its attach */
+	int dismissed;              /* x: freed once no waiter looks */
 };
 
 const char *job_kind_name(enum job_kind k);       /* "start", "migrate" */
@@ -133,6 +135,12 @@ enum job_state job_wait(unsigned id, int timeout_ms);
 unsigned job_find_active(enum job_kind kind, const char *uuid);
 /* Copy of a job's error text, NULL if none or unknown. Caller frees. */
 char *job_error(unsigned id);
+/* Forget a finished job now (the jobs pane's x): 0, or -1 with *cause
+ * (caller frees) when it is unknown or not final yet. A job a waiter
+ * still looks at goes as soon as the waiter has looked. */
+int job_dismiss(unsigned id, char **cause);
+/* Forget every finished job (X). Returns how many. */
+unsigned job_dismiss_finished(void);
 
 /* Readers: under job_lock(). Jobs in id order (oldest first). */
 void job_lock(void);

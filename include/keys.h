@@ -8,11 +8,13 @@
 
 #include <stddef.h>
 
-enum key_table { KT_NONE, KT_PANES, KT_PAGE, KT_COUNT };
+enum key_table { KT_NONE, KT_PANES, KT_PAGE, KT_MIGRATE, KT_COUNT };
 
 /* Which panes a binding applies in; 0 = everywhere. */
 #define KEYS_HOSTS (1u << 0)
+#define KEYS_VOLUMES (1u << 2)
 #define KEYS_DESKTOPS (1u << 3)
+#define KEYS_JOBS (1u << 4)
 
 struct key_binding {
 	int key;              /* curses key code */

@@ -71,7 +71,7 @@ void mode_resize(struct mode_stack *s, int rows, int cols);
 
 /* The modes. */
 extern const struct mode_type mode_panes, mode_details, mode_help,
-    mode_confirm, mode_prompt, mode_events, mode_form;
+    mode_confirm, mode_prompt, mode_events, mode_form, mode_migrate;
 
 /* A scrollable page of text lines (details and help share it). */
 struct text;
@@ -137,6 +137,10 @@ void mode_confirm_push_also(struct ui *u, const char *text,
 void mode_prompt_push(struct ui *u, int kind);
 /* The event log, full screen (`L`). */
 void mode_events_push(struct ui *u);
+/* A migration's progress, full screen (mode-migrate.c). */
+void mode_migrate_push(struct ui *u, unsigned job);
+/* The job a progress view shows (m is a mode_migrate). */
+unsigned mode_migrate_job(const struct mode *m);
 /* Details of a row of a pane. */
 void mode_details_push(struct ui *u, enum pane_id pane, const char *key);
 

@@ -217,6 +217,10 @@ void model_tick(void);
 /* The worker's next connect attempt for an offline host (wall clock ms). */
 void model_host_retry_at(unsigned id, int64_t wall_ms);
 unsigned model_host_add(const struct config_host *ch);
+/* Remove a host with its pools, and its places of desktops (a desktop no
+ * other host knows goes too). The caller stopped its worker first
+ * (hosts_remove). Returns 0, or -1 for no such host. */
+int model_host_remove(unsigned id);
 /* The operator changed a host's role or maintenance (the config file is
  * the caller's): the pane and every later placement see it. Returns 0, or
  * -1 when no host has that name. */

@@ -29,6 +29,15 @@ char *sshkey_known_hosts_path(void);
  * (caller frees, may be NULL) is the authorized_keys line
  * "ssh-ed25519 AAAA... hvdeck@HOSTNAME". */
 int sshkey_ensure(char **pub_line, char **cause);
+/* Make hvdeck's directory (0700; a looser one is tightened) and check it:
+ * refused when others may write to it or it is not the user's. *dir
+ * (caller frees, may be NULL) is its path. */
+int sshkey_dir_ensure(char **dir, char **cause);
+/* Write data to path through a temporary file created with mode (so the
+ * file is never readable by others, whatever the umask): replace 1
+ * renames it over path, 0 links it and fails when path exists. */
+int sshkey_write_file(const char *path, const char *data, int mode,
+    int replace, char **cause);
 
 /* ---- known_hosts (ssh-known.c) ---- */
 /* The known_hosts name of an address and port: "[addr]:port", or "addr"
@@ -38,6 +47,24 @@ char *sshknown_host_name(const char *address, int port);
  * removed (0 is not an error). */
 int sshknown_remove(const char *address, int port, int *removed,
     char **cause);
+/* The "SHA256:..." fingerprint (as OpenSSH prints it) of the public key
+ * "type base64" into out. Returns 0, or -1 for a key libssh cannot read. */
+int sshknown_fingerprint(const char *type, const char *b64, char *out,
+    size_t outsz);
+/* Look up a host in hvdeck's known_hosts (libssh's matching: plain,
+ * pattern and hashed names) for the key "type base64". Returns
+ * SSHC_KEY_KNOWN when a line has that key; SSHC_KEY_CHANGED when lines
+ * for the host have only other keys (*line: the first, 1-based, and
+ * fingerprint: its SHA256, at least 96 bytes); SSHC_KEY_UNKNOWN. -1
+ * with *cause when the file cannot be read (a missing file is UNKNOWN). */
+int sshknown_lookup(const char *address, int port, const char *type,
+    const char *b64, int *line, char *fingerprint, char **cause);
+/* Append "NAME TYPE BASE64" for the host (file created 0600). */
+int sshknown_add(const char *address, int port, const char *type,
+    const char *b64, char **cause);
+/* Replace every line of the host by one with this key, atomically. */
+int sshknown_replace(const char *address, int port, const char *type,
+    const char *b64, char **cause);
 
 /* ---- a session (ssh-conn.c) ---- */
 struct sshc;
@@ -54,6 +81,7 @@ struct sshc_hostkey {
 	char fingerprint[96];   /* "SHA256:base64" as OpenSSH prints it */
 	int known_line;         /* CHANGED: the known_hosts line (1-based) */
 	char known_path[512];   /* CHANGED: the file of that line */
+	char known_fingerprint[96]; /* CHANGED: the key on that line */
 };
 
 /* Resolve and connect (no authentication yet), within timeout_s. Each
@@ -90,6 +118,8 @@ int sshc_exec(struct sshc *s, const char *command, char **out,
  * idempotent (no second identical line), ~/.ssh made 0700 and the file
  * 0600 when missing. *added: 1 when a line was added, 0 when present. */
 int sshc_install_key(struct sshc *s, int *added, char **cause);
+/* s quoted for a POSIX shell ('it'\''s'). Caller frees. */
+char *sshc_shell_quote(const char *s);
 
 /* ---- pre-flight (preflight.c) ---- */
 /* A storage path another host of the cluster already has for a shared
@@ -107,5 +137,12 @@ struct preflight_path {
  * steps (warnings do not count), or -1 with *cause when the session broke. */
 int preflight_run(struct sshc *s, const struct preflight_path *paths,
     size_t npaths, struct checklist *cl, char **cause);
+/* The number of fixed checks preflight_run adds before the paths' steps. */
+size_t preflight_nchecks(void);
+/* Settle steps (preflight_nchecks() + npaths indices into cl, in
+ * preflight_run's order) from the script's answers out. Returns the
+ * number of failed steps. For preflight_run and tests. */
+int preflight_report(const char *out, const struct preflight_path *paths,
+    size_t npaths, struct checklist *cl, const size_t *steps);
 
 #endif

@@ -32,6 +32,7 @@ struct ui {
 	int64_t message_until;
 	int64_t message_at;         /* when it was set (monotonic ms) */
 	int quit;
+	int hangup;                /* SIGHUP: let the jobs finish, then leave */
 	int tick;                  /* this draw follows a timeout: clocks, spinners */
 	int mouse;                 /* mouse reporting on (:mouse, the mouse setting) */
 	struct edit_history filter_history, command_history; /* Up/Down in / and : */

@@ -56,6 +56,9 @@ char *view_normalise_path(const char *path);
  * lock held. */
 void view_volumes_disk_chain(const char *source, const char *host,
     char *const *live, size_t nlive, struct text *out);
+/* Desktops running on a host (the RUN column, the migrate form). Model
+ * lock held. */
+int view_hosts_running_on(unsigned host_id);
 /* Jobs going on: hvdeck's queued and running jobs, libvirt's jobs and
  * actions in flight on desktops. Model lock held (takes the job lock). */
 int view_jobs_count(void);

@@ -46,6 +46,12 @@ unsigned hosts_add(const struct config_host *ch, int read_only,
  * connect). Returns how many are still running: then nothing they use may
  * be freed, and the event loop must not stop. Call before evloop_stop(). */
 int hosts_stop(int timeout_ms);
+/* Take one host out of the running engine (host remove): stop its worker,
+ * which closes its connection, wait up to timeout_ms for it, then remove
+ * the host from the model. A worker stuck connecting is left listed and
+ * stopped (hosts_stop joins it). Blocks: not for the UI thread. Returns
+ * 0, or -1 for no such host. */
+int hosts_remove(unsigned host_id, int timeout_ms);
 /* Release workers after the event loop has stopped. */
 void hosts_free(void);
 
@@ -74,6 +80,10 @@ virConnectPtr host_open_private(const char *uri, char **cause);
 /* Drop the host's connection and connect again at once (the connection is
  * then "closed by the client"). Unknown hosts are ignored. */
 void host_reconnect(unsigned host_id);
+
+/* The auth every connection of hvdeck opens with: no prompt is answered
+ * (a connection that would ask fails with libvirt's reason instead). */
+virConnectAuthPtr host_no_prompt_auth(void);
 
 /* Pool refreshes the worker made itself: the refresh event libvirt sends
  * back for one is not news. Markers belong to one connection: they are

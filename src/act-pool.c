@@ -49,18 +49,22 @@ static void run_refresh(virConnectPtr conn, unsigned host_id, void *ctx)
 
 /* One job per (host, pool), run on the host's worker in order with its
  * other requests. */
-static void queue_refresh(unsigned host_id, const char *host, const char *pool)
+unsigned act_pool_refresh_one(unsigned host_id, const char *host,
+    const char *pool)
 {
 	struct job_target t = { NULL, pool, host_id, host };
 	struct refresh *r = xcalloc(1, sizeof *r);
+	unsigned job;
 
-	r->job = job_new(JK_POOL_REFRESH, &t, NULL, NULL);
+	job = r->job = job_new(JK_POOL_REFRESH, &t, NULL, NULL);
 	r->pool = xstrdup(pool);
 	if (host_call(host_id, run_refresh, r) < 0) {
 		job_fail(r->job, "the host's worker is stopping");
 		free(r->pool);
 		free(r);
+		return 0;
 	}
+	return job;	/* r is the worker's now */
 }
 
 int act_pool_refresh(const char *which, char **cause)
@@ -98,7 +102,7 @@ int act_pool_refresh(const char *which, char **cause)
 		char *tab = strchr(refs[i].pool, '\t');
 
 		*tab = '\0';
-		queue_refresh(refs[i].host_id, refs[i].pool, tab + 1);
+		act_pool_refresh_one(refs[i].host_id, refs[i].pool, tab + 1);
 	}
 	model_pool_refs_free(refs, n);
 	return (int)n;

@@ -5,14 +5,19 @@
  * `commands` and its exec function. */
 #include "cmd.h"
 #include "act-domain.h"
+#include "act-host-admin.h"
 #include "act-pool.h"
 #include "cli-host-list.h"
 #include "cli-migrate.h"
 #include "cmd-audit.h"
+#include "cmd-job.h"
+#include "cmd-migrate.h"
 #include "cmd-role.h"
+#include "cmd-derive.h"
 #include "keys.h"
 #include "model.h"
 #include "ui.h"
+#include "ui-host-add.h"
 #include "ui-marks.h"
 #include "ui-table.h"
 #include "util.h"
@@ -71,6 +76,12 @@ static const struct cmd_entry commands[] = {
 	  "print every command: where it runs, its arguments and help", exec_list_commands, 0 },
 	{ "list-keys", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
 	  "print the console's key bindings", exec_list_keys, 0 },
+	{ "host add", NULL, 2, 2, "NAME ADDRESS [--port N] [--user USER] "
+	  "[--role hypervisor|disk|mixed] [--yes-fingerprint SHA256:...]",
+	  CMD_CLI | CMD_LINE,
+	  "add a hypervisor over SSH: accept its host key, install hvdeck's key "
+	  "(a password, once), pre-flight, then save it (exit 1 if refused)",
+	  cli_host_add_exec, 0 },
 	/* the console's `:` line */
 	{ "go", NULL, 1, 1, "NAME", CMD_LINE | RO | CMD_ARG_NAME,
 	  "select the host, desktop, pool or volume called NAME (Tab completes)", exec_go, -1 },
@@ -100,8 +111,40 @@ static const struct cmd_entry commands[] = {
 	  "pause / resume", exec_desktop, ACTION_TOGGLE_PAUSE },
 	{ "desktop force-off", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
 	  "force off (asks, naming the desktop)", exec_desktop, DA_FORCE_OFF },
+	{ "desktop migrate", NULL, 0, 2, "[NAME] [DEST_HOST] [--bandwidth MIBS] "
+	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
+	  "[--copy-storage] [--unsafe] [--no-persist]", DESKTOP_ARG,
+	  "live-migrate a running desktop (default: the selected one); without "
+	  "DEST_HOST a form lists the hosts that may receive it", cmd_migrate_exec, 0 },
+	{ "job cancel", NULL, 0, 1, "[ID]", CMD_LINE,
+	  "cancel a job after asking (default: the selected job or the progress view's); "
+	  "a cancelled migration leaves the desktop on its source", cmd_job_exec, JOB_OP_CANCEL },
+	{ "job bandwidth", NULL, 0, 2, "[ID] [MIBS]", CMD_LINE,
+	  "set a running migration's bandwidth in MiB/s, 0 unlimited (without MIBS: a form)",
+	  cmd_job_exec, JOB_OP_BANDWIDTH },
+	{ "job downtime", NULL, 0, 2, "[ID] [MS]", CMD_LINE,
+	  "set a running migration's allowed downtime in ms (without MS: a form)",
+	  cmd_job_exec, JOB_OP_DOWNTIME },
+	{ "job postcopy", NULL, 0, 1, "[ID]", CMD_LINE,
+	  "switch a migration started with post-copy allowed to post-copy, after asking",
+	  cmd_job_exec, JOB_OP_POSTCOPY },
+	{ "job dismiss", NULL, 0, 1, "[ID]", CMD_LINE | RO,
+	  "forget a finished job (remove its row)", cmd_job_exec, JOB_OP_DISMISS },
+	{ "job dismiss-finished", NULL, 0, 0, "", CMD_LINE | RO,
+	  "forget every finished job", cmd_job_exec, JOB_OP_DISMISS_FINISHED },
+	{ "derive", NULL, 0, 2, "SOURCE NAME [--pool POOL] [--count N] [--on HOST] "
+	  "[--cluster-size BYTES] [--lazy-refcounts] [--extended-l2]", CMD_CLI | CMD_LINE,
+	  "thin qcow2 overlays backed by a base or template volume; NAME may hold one range, "
+	  "class-{01..20}.qcow2 (console: without NAME, a form for the selected volume)",
+	  cmd_derive_exec, 0 },
 	{ "pool refresh", NULL, 0, 1, "[NAME]", CMD_LINE | CMD_ARG_NAME,
 	  "rescan a storage pool for new volumes (default: the selected one)", exec_pool_refresh, 0 },
+	{ "host remove", NULL, 0, 1, "[NAME]", CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST,
+	  "remove a hypervisor from the config and hvdeck's known_hosts, never touching the host (the console asks; default: the selected one)",
+	  act_host_remove_exec, 0 },
+	{ "host rekey", NULL, 1, 1, "NAME [--yes-fingerprint FP]", CMD_CLI,
+	  "replace a host's key in hvdeck's known_hosts after it legitimately changed: shows the old and new fingerprints, the new one must be typed or given",
+	  act_host_rekey_exec, 0 },
 	{ "mouse", NULL, 1, 1, "on|off", CMD_LINE | RO,
 	  "mouse reporting; off lets the terminal select text (to copy a UUID)", exec_mouse, 0 },
 	{ "events", NULL, 0, 0, "", CMD_LINE | RO, "the event log, full screen: scroll, / filters", exec_ui, UI_EVENTS },
@@ -124,6 +167,7 @@ static const struct cmd_entry commands[] = {
 	{ "sort", NULL, 0, 0, "", RO, "sort by the next column", exec_ui, UI_SORT },
 	{ "sort-reverse", NULL, 0, 0, "", RO, "reverse the sort", exec_ui, UI_SORT_REVERSE },
 	{ "redraw", NULL, 0, 0, "", RO, "redraw the screen", exec_ui, UI_REDRAW },
+	{ "add-host", NULL, 0, 0, "", RO, "add a hypervisor: a form (name, address, port, user, role)", ui_host_add_open_exec, 0 },
 	{ "mark", NULL, 0, 0, "", RO, "mark / unmark the desktop (actions act on every marked one)", ui_marks_exec, UI_MARK_TOGGLE },
 	{ "mark-shown", NULL, 0, 0, "", RO, "mark every desktop the filter shows", ui_marks_exec, UI_MARK_SHOWN },
 	{ "mark-clear", NULL, 0, 0, "", RO, "clear the marks", ui_marks_exec, UI_MARK_CLEAR },
@@ -767,9 +811,7 @@ static int exec_go(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	return -1;
 }
 
-/* The UUID of the desktop called name, or of the selected desktop row.
- * Caller frees. */
-static char *target_desktop(struct cmd_ctx *c, int argc, char **argv,
+char *cmd_target_desktop(struct cmd_ctx *c, int argc, char **argv,
     char **cause)
 {
 	struct m_desktop **ds;
@@ -789,7 +831,8 @@ static char *target_desktop(struct cmd_ctx *c, int argc, char **argv,
 	model_lock();
 	ds = model_desktops(&n);
 	for (i = 0; i < n && uuid == NULL; i++)
-		if (ds[i]->name != NULL && strcmp(ds[i]->name, argv[0]) == 0)
+		if ((ds[i]->name != NULL && strcmp(ds[i]->name, argv[0]) == 0) ||
+		    strcmp(ds[i]->uuid, argv[0]) == 0)
 			uuid = xstrdup(ds[i]->uuid);
 	model_unlock();
 	if (uuid == NULL)
@@ -865,7 +908,7 @@ static int exec_desktop(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	}
 	if (argc == 0 && ui_marks_count(c->ui) > 0)	/* one question for all */
 		return ui_marks_act(c->ui, a, cause);
-	uuid = target_desktop(c, argc, argv, cause);
+	uuid = cmd_target_desktop(c, argc, argv, cause);
 	if (uuid == NULL)
 		return -1;
 	if (a == ACTION_TOGGLE_PAUSE) {
@@ -997,6 +1040,9 @@ static int exec_ui(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	case UI_PREV_PANE: panes_move_focus(p, -1); break;
 	case UI_DETAILS:
 		key = panes_selected(p, &pane);
+		if (key != NULL && pane == PANE_JOBS &&
+		    cmd_migrate_open_view(u, key))
+			break;	/* a migration: its progress view */
 		if (key != NULL && view_of(pane)->details != NULL)
 			mode_details_push(u, pane, key);
 		break;

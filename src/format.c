@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static const char size_units[] = "KMGTPE";
 
@@ -122,4 +123,38 @@ int format_bar_fill(uint64_t used, uint64_t total, int width)
 	if (n < 1)
 		n = 1;
 	return (int)n;
+}
+
+char *format_sparkline(char *buf, size_t len, const uint64_t *v, size_t n,
+    int width, int ascii)
+{
+	static const char *const blocks[8] = { "\u2581", "\u2582", "\u2583",
+		"\u2584", "\u2585", "\u2586", "\u2587", "\u2588" };
+	static const char ascii_levels[8] = "_.-=+*#@";
+	size_t first = width > 0 && n > (size_t)width ? n - (size_t)width : 0;
+	size_t i, out = 0, cell;
+	uint64_t max = 0;
+	int level;
+
+	if (len == 0)
+		return buf;
+	for (i = first; i < n; i++)
+		if (v[i] > max)
+			max = v[i];
+	buf[0] = '\0';
+	for (i = first; i < n && width > 0; i++) {
+		/* 1..7 for any non-zero value: 0 is reserved for "nothing" */
+		level = v[i] == 0 || max == 0 ? 0 :
+		    1 + (int)((double)v[i] / (double)max * 6.999);
+		cell = ascii ? 1 : strlen(blocks[level]);
+		if (out + cell >= len)
+			break;
+		if (ascii)
+			buf[out] = ascii_levels[level];
+		else
+			memcpy(buf + out, blocks[level], cell);
+		out += cell;
+		buf[out] = '\0';
+	}
+	return buf;
 }

@@ -21,6 +21,7 @@ static const char *const kind_names[JK_COUNT] = {
 	[JK_FORCE_OFF] = "force off", [JK_MIGRATE] = "migrate",
 	[JK_DERIVE] = "derive", [JK_ADD_HOST] = "add host",
 	[JK_DRAIN] = "drain", [JK_POOL_REFRESH] = "refresh",
+	[JK_REMOVE_HOST] = "remove host",
 };
 
 static const char *const state_names[] = {
@@ -134,8 +135,8 @@ static void prune(void)
 	for (i = 0; i < njobs; i++)
 		finished += job_state_final(jobs[i]->state);
 	for (i = 0, w = 0; i < njobs; i++) {
-		if (finished > JOB_HISTORY && job_state_final(jobs[i]->state) &&
-		    jobs[i]->waiters == 0) {
+		if ((finished > JOB_HISTORY || jobs[i]->dismissed) &&
+		    job_state_final(jobs[i]->state) && jobs[i]->waiters == 0) {
 			job_free(jobs[i]);
 			finished--;
 			continue;
@@ -407,6 +408,50 @@ char *job_error(unsigned id)
 		e = xstrdup(j->error);
 	job_unlock();
 	return e;
+}
+
+int job_dismiss(unsigned id, char **cause)
+{
+	struct job *j;
+	int rc = 0;
+
+	job_lock();
+	j = job_find(id);
+	if (j == NULL) {
+		*cause = xasprintf("no job %u", id);
+		rc = -1;
+	} else if (!job_state_final(j->state)) {
+		*cause = xasprintf("job %u is still %s (c cancels it)", id,
+		    job_state_name(j->state));
+		rc = -1;
+	} else {
+		j->dismissed = 1;
+		prune();
+		generation++;	/* the pane loses a row: no job is touched */
+		model_wake();
+	}
+	job_unlock();
+	return rc;
+}
+
+unsigned job_dismiss_finished(void)
+{
+	unsigned n = 0;
+	size_t i;
+
+	job_lock();
+	for (i = 0; i < njobs; i++)
+		if (job_state_final(jobs[i]->state) && !jobs[i]->dismissed) {
+			jobs[i]->dismissed = 1;
+			n++;
+		}
+	if (n > 0) {
+		prune();
+		generation++;
+		model_wake();
+	}
+	job_unlock();
+	return n;
 }
 
 unsigned job_active_count(void)

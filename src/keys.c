@@ -44,10 +44,20 @@ static const struct key_binding panes_keys[] = {
 	{ 'r', "r", "desktop reboot", KEYS_DESKTOPS, NULL },
 	{ 'p', "p", "desktop toggle-pause", KEYS_DESKTOPS, NULL },
 	{ 'F', "Shift-F", "desktop force-off", KEYS_DESKTOPS, NULL },
+	{ 'n', "n", "derive", KEYS_VOLUMES, "derive overlays from the selected base or template: a form (volumes pane)" },
 	{ 'R', "Shift-R", "pool refresh", 0, "rescan the selected pool (pools pane)" },
 	{ 'L', "Shift-L", "events", 0, NULL },
+	{ 'a', "a", "add-host", KEYS_HOSTS, "add a hypervisor over SSH: a form (hypervisors pane)" },
 	{ 'e', "e", "host role", KEYS_HOSTS, "choose the selected host's role (hypervisors pane)" },
 	{ 'M', "Shift-M", "host maintenance", KEYS_HOSTS, "put the selected host in or out of maintenance, after asking (hypervisors pane)" },
+	{ 'X', "Shift-X", "host remove", KEYS_HOSTS, "remove the selected hypervisor (asks; config and known_hosts only)" },
+	{ 'm', "m", "desktop migrate", KEYS_DESKTOPS, "live-migrate the desktop: a form with the destinations and options, then its pre-flight checks" },
+	{ 'c', "c", "job cancel", KEYS_JOBS, NULL },
+	{ 'b', "b", "job bandwidth", KEYS_JOBS, NULL },
+	{ 'd', "d", "job downtime", KEYS_JOBS, NULL },
+	{ 'P', "Shift-P", "job postcopy", KEYS_JOBS, NULL },
+	{ 'x', "x", "job dismiss", KEYS_JOBS, NULL },
+	{ 'X', "Shift-X", "job dismiss-finished", KEYS_JOBS, NULL },
 	{ ' ', "Space", "mark", KEYS_DESKTOPS, NULL },
 	{ '*', "*", "mark-shown", KEYS_DESKTOPS, NULL },
 };
@@ -73,6 +83,26 @@ static const struct key_binding page_keys[] = {
 	{ CTRL('l'), "Ctrl-L", "redraw", 0, NULL },
 };
 
+/* The migration progress view: its job's keys, and scrolling. */
+static const struct key_binding migrate_keys[] = {
+	{ 'b', "b", "job bandwidth", 0, NULL },
+	{ 'd', "d", "job downtime", 0, NULL },
+	{ 'P', "Shift-P", "job postcopy", 0, NULL },
+	{ 'c', "c", "job cancel", 0, NULL },
+	{ 'x', "x", "job dismiss", 0, "dismiss the migration once it has ended (closes the view)" },
+	{ KEY_UP, "Up, k", "up", 0, "scroll up" },
+	{ 'k', NULL, "up", 0, NULL },
+	{ KEY_DOWN, "Down, j", "down", 0, "scroll down" },
+	{ 'j', NULL, "down", 0, NULL },
+	{ 27, "Esc, Enter", "back", 0, "back to the panes (the migration goes on)" },
+	{ '\n', NULL, "back", 0, NULL },
+	{ KEY_ENTER, NULL, "back", 0, NULL },
+	{ '?', "?", "help", 0, NULL },
+	{ 'q', "q, Ctrl-C", "quit", 0, NULL },
+	{ CTRL('c'), NULL, "quit", 0, NULL },
+	{ CTRL('l'), "Ctrl-L", "redraw", 0, NULL },
+};
+
 static const struct {
 	const char *name;
 	const struct key_binding *keys;
@@ -81,6 +111,7 @@ static const struct {
 	[KT_NONE] = { "none", NULL, 0 },
 	[KT_PANES] = { "panes", panes_keys, sizeof panes_keys / sizeof panes_keys[0] },
 	[KT_PAGE] = { "pages", page_keys, sizeof page_keys / sizeof page_keys[0] },
+	[KT_MIGRATE] = { "migration", migrate_keys, sizeof migrate_keys / sizeof migrate_keys[0] },
 };
 
 const struct key_binding *keys_lookup(enum key_table kt, int key, int pane)

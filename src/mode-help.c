@@ -25,7 +25,8 @@ static void add_keys(struct text *t, enum key_table kt)
 	for (i = 0; i < n; i++)
 		if (k[i].label != NULL)
 			text_add(t, SLOT_NORMAL, "  %-14s %s%s", k[i].label, keys_help(&k[i]),
-			    k[i].panes == KEYS_DESKTOPS ? " (desktops pane)" : "");
+			    k[i].panes == KEYS_DESKTOPS ? " (desktops pane)" :
+			    k[i].panes == KEYS_JOBS ? " (jobs pane)" : "");
 }
 
 static void build(struct text *t, int read_only)
@@ -45,6 +46,13 @@ static void build(struct text *t, int read_only)
 	text_add(t, SLOT_NORMAL, "%s", "");
 	text_add(t, SLOT_HEADER, "In details and help");
 	add_keys(t, KT_PAGE);
+	text_add(t, SLOT_NORMAL, "%s", "");
+	text_add(t, SLOT_HEADER, "In a migration's progress view (Enter on it in the jobs pane)");
+	text_add(t, SLOT_NORMAL, "  memory transferred, data processed/remaining/total, transfer and");
+	text_add(t, SLOT_NORMAL, "  dirty-page rates, iteration, expected downtime, elapsed, ETA, and");
+	text_add(t, SLOT_NORMAL, "  remaining data per iteration as a sparkline: falling = converging;");
+	text_add(t, SLOT_NORMAL, "  NOT CONVERGING says what can still help (b, d, P)");
+	add_keys(t, KT_MIGRATE);
 	text_add(t, SLOT_NORMAL, "%s", "");
 	text_add(t, SLOT_HEADER, "Editing a line (/, :, the event log's /)");
 	text_add(t, SLOT_NORMAL, "  Left/Right, Home/End (Ctrl-A/E), Backspace/Delete, Ctrl-U kills to");

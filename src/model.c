@@ -880,6 +880,12 @@ void model_desktop_seen(unsigned id, const char *uuid, const char *name,
 
 	model_lock();
 	h = model_host(id);
+	if (h == NULL) {	/* a removed host's worker, on its way out */
+		model_unlock();
+		if (xml != NULL)
+			virtxml_domain_free(xml);
+		return;
+	}
 	i = desktop_index(uuid);
 	if (i >= 0)
 		before = sight(desktops[i]);
@@ -1199,6 +1205,50 @@ void model_pool_refs_free(struct m_pool_ref *refs, size_t n)
 	free(refs);
 }
 
+static void host_free(struct m_host *h)
+{
+	size_t k;
+
+	for (k = 0; k < h->npools; k++)
+		pool_free(h->pools[k]);
+	free(h->pools);
+	free(h->name);
+	free(h->uri);
+	free(h->migration_address);
+	free(h->error);
+	free(h->hostname);
+	free(h->hv_type);
+	virtxml_caps_free(&h->caps);
+	free(h);
+}
+
+int model_host_remove(unsigned id)
+{
+	struct m_host *h;
+	size_t i, k;
+
+	model_lock();
+	for (i = 0; i < nhosts && hosts[i]->id != id; i++)
+		;
+	if (i == nhosts) {
+		model_unlock();
+		return -1;
+	}
+	h = hosts[i];
+	/* Its desktops go with it, unless another host knows them too;
+	 * backwards: drop_place may remove desktops[k]. */
+	for (k = ndesktops; k-- > 0;)
+		drop_place(desktops[k], id);
+	while (h->npools > 0)
+		drop_pool(h, h->npools - 1);
+	changed(MK_HOST, MO_REMOVE, h, h, &h->gen);
+	memmove(hosts + i, hosts + i + 1, (nhosts - i - 1) * sizeof *hosts);
+	nhosts--;
+	host_free(h);
+	model_unlock();
+	return 0;
+}
+
 /* ---- full sync: mark and sweep ---- */
 
 void model_sync_begin(unsigned id)
@@ -1243,7 +1293,7 @@ void model_sync_end(unsigned id, unsigned complete)
 
 void model_free(void)
 {
-	size_t i, k;
+	size_t i;
 
 	model_lock();
 	for (i = 0; i < ndesktops; i++)
@@ -1252,21 +1302,8 @@ void model_free(void)
 	desktops = NULL;
 	ndesktops = 0;
 	nsplit = 0;
-	for (i = 0; i < nhosts; i++) {
-		struct m_host *h = hosts[i];
-
-		for (k = 0; k < h->npools; k++)
-			pool_free(h->pools[k]);
-		free(h->pools);
-		free(h->name);
-		free(h->uri);
-		free(h->migration_address);
-		free(h->error);
-		free(h->hostname);
-		free(h->hv_type);
-		virtxml_caps_free(&h->caps);
-		free(h);
-	}
+	for (i = 0; i < nhosts; i++)
+		host_free(hosts[i]);
 	free(hosts);
 	hosts = NULL;
 	nhosts = 0;

@@ -3,7 +3,9 @@
  * hand keys to the top mode, or through its key table to the command
  * table. Never calls libvirt: actions are queued to host workers. */
 #include "ui.h"
+#include "act-migrate.h"
 #include "cmd.h"
+#include "cmd-migrate.h"
 #include "ui-form.h"
 #include "engine.h"
 #include "job.h"
@@ -235,9 +237,10 @@ static int jobs_running(void)
 	return n;
 }
 
-/* SIGTERM, SIGINT and SIGHUP leave at once, jobs or not: nobody is there
- * to answer a question (a hung-up session, a service stop). Jobs already
- * handed to libvirt go on there; the log says which were left. */
+/* SIGTERM and SIGINT leave at once, jobs or not: nobody is there to
+ * answer a question (a service stop). SIGHUP is a dropped session: the
+ * operator's migrations run over hvdeck's own connections, so it stops
+ * drawing and lets its jobs finish first (hangup_wait). */
 static void read_signals(struct ui *u, int sfd)
 {
 	struct signalfd_siginfo si;
@@ -246,6 +249,13 @@ static void read_signals(struct ui *u, int sfd)
 	while (read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
 		if (si.ssi_signo == SIGWINCH) {
 			resize(u, 1);
+			continue;
+		}
+		if (si.ssi_signo == SIGHUP) {
+			log_msg(LOG_INFO, "signal SIGHUP: the session is gone; "
+			    "letting running jobs finish, then leaving");
+			u->hangup = 1;
+			u->quit = 1;
 			continue;
 		}
 		jobs = jobs_running();
@@ -290,11 +300,22 @@ static void confirmed_quit(struct ui *u, const char *arg)
 
 void ui_ask_quit(struct ui *u)
 {
-	char *text;
+	char *text, *migrating;
 	int jobs = jobs_running();
 
 	if (jobs == 0) {
 		u->quit = 1;
+		return;
+	}
+	/* a migration runs over hvdeck's own connections: quitting ends it,
+	 * and the operator must know which desktops that stops */
+	if ((migrating = migrate_running_names()) != NULL) {
+		text = xasprintf("Migrating: %s. Quit anyway? Quitting cancels "
+		    "the migrations; each desktop stays on its source.",
+		    migrating);
+		free(migrating);
+		mode_confirm_push_also(u, text, confirmed_quit, "", CTRL('c'));
+		free(text);
 		return;
 	}
 	text = xasprintf("%d job%s running. Quit anyway? (jobs go on in "
@@ -451,6 +472,22 @@ static void stderr_line(const char *line)
 	model_event(SEV_WARN, "stderr: %s", line);
 }
 
+/* At least twice a second while a migration runs, whether or not its
+ * watcher's samples wake us; no timer at all when none does. */
+#define UI_MIGRATE_REFRESH_MS 400
+
+static int ui_migrating(void)
+{
+	const struct job *j;
+	int any = 0;
+
+	job_lock();
+	for (j = job_first(); j != NULL && !any; j = job_next(j))
+		any = j->kind == JK_MIGRATE && !job_state_final(j->state);
+	job_unlock();
+	return any;
+}
+
 /* How long to sleep: until the clock's next minute, a message expires,
  * the next spinner frame, or the next second while an offline host's retry
  * counts down; otherwise only input or the model wakes us. */
@@ -464,6 +501,8 @@ static int poll_timeout(struct ui *u)
 		t = u->message_until - now;
 	if (ui_animating() && t > 150)
 		t = 150;
+	else if (t > UI_MIGRATE_REFRESH_MS && ui_migrating())
+		t = UI_MIGRATE_REFRESH_MS;	/* the numbers move */
 	else if (t > 1000 - wall % 1000 && ui_counting_down())
 		t = 1000 - wall % 1000;	/* the next whole second */
 	return (int)t + 1;
@@ -509,6 +548,47 @@ static void release_stderr(struct ui *u)
 	log_stderr_restore();
 	close(u->stderr_fd);
 	u->stderr_fd = -1;
+}
+
+/* After SIGHUP, with the terminal gone: wait for every job that is not
+ * final (their end lines reach the audit log through its hook as each
+ * ends). SIGTERM or SIGINT ends the wait. */
+static void hangup_wait(int sfd)
+{
+	struct signalfd_siginfo si;
+	unsigned *ids = NULL;
+	size_t n = 0, i;
+	const struct job *j;
+	enum job_state s;
+	int stop = 0;
+
+	job_lock();
+	for (j = job_first(); j != NULL; j = job_next(j))
+		if (!job_state_final(j->state)) {
+			ids = xreallocarray(ids, n + 1, sizeof *ids);
+			ids[n++] = j->id;
+		}
+	job_unlock();
+	if (n > 0)
+		log_msg(LOG_INFO, "SIGHUP: waiting for %zu job%s to finish", n,
+		    n == 1 ? "" : "s");
+	for (i = 0; i < n && !stop; i++) {
+		while ((s = job_wait(ids[i], 1000)) == JOB_RUNNING ||
+		    s == JOB_QUEUED) {
+			while (sfd >= 0 && read(sfd, &si, sizeof si) ==
+			    (ssize_t)sizeof si)
+				stop |= si.ssi_signo == SIGTERM ||
+				    si.ssi_signo == SIGINT;
+			if (stop) {
+				log_msg(LOG_WARN, "signal while waiting for jobs "
+				    "after SIGHUP: leaving now");
+				break;
+			}
+		}
+		log_msg(LOG_INFO, "SIGHUP: job %u %s", ids[i],
+		    job_state_name(job_wait(ids[i], 0)));
+	}
+	free(ids);
 }
 
 int ui_run(const struct config *cfg, const struct ui_options *o)
@@ -559,10 +639,14 @@ int ui_run(const struct config *cfg, const struct ui_options *o)
 	mode_free_all(&u.modes);
 	edit_history_free(&u.filter_history);
 	edit_history_free(&u.command_history);
+	if (u.hangup)
+		hangup_wait(sfd);
 	if ((jobs = jobs_running()) > 0)
 		fprintf(stderr, "hvdeck: left %d job%s running; libvirt carries "
 		    "them on\n", jobs, jobs == 1 ? "" : "s");
 	engine_stop();
+	if (!engine_left_behind())
+		cmd_migrate_free_all();	/* no job thread reads them now */
 	if (sfd >= 0)
 		close(sfd);
 	return 0;

@@ -22,7 +22,7 @@ static const struct table_column cols[C_COUNT] = {
 	[C_MAINT] = { "MAINT", 5, 0, 0, 0, 0 },
 };
 
-static int running_on(unsigned host_id)
+int view_hosts_running_on(unsigned host_id)
 {
 	struct m_desktop **ds;
 	const struct m_place *p;
@@ -102,7 +102,7 @@ static void build(struct table *t, int ascii)
 			table_cell(r, C_MEM, SLOT_DIM, "%s", online ? "-" : "");
 			r->num[C_MEMBAR] = r->num[C_MEM] = -1;
 		}
-		r->num[C_DESKTOPS] = online ? running_on(h->id) : -1;
+		r->num[C_DESKTOPS] = online ? view_hosts_running_on(h->id) : -1;
 		if (online)
 			table_cell(r, C_DESKTOPS, SLOT_NORMAL, "%d",
 			    (int)r->num[C_DESKTOPS]);
@@ -188,7 +188,7 @@ static void details(const char *key, struct text *out)
 	text_add(out, SLOT_NORMAL, "  migration    %s",
 	    h->migration_address ? h->migration_address : "(libvirt's default)");
 	text_add(out, SLOT_NORMAL, "  maintenance  %s", h->maintenance ? "yes" : "no");
-	text_add(out, SLOT_NORMAL, "  desktops     %d running", running_on(h->id));
+	text_add(out, SLOT_NORMAL, "  desktops     %d running", view_hosts_running_on(h->id));
 	text_add(out, SLOT_NORMAL, "%s", "");
 	text_add(out, SLOT_HEADER, "Storage pools (%zu)", h->npools);
 	for (i = 0; i < h->npools; i++) {

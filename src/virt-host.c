@@ -262,6 +262,11 @@ static virConnectAuth no_prompt = {
 	auth_types, sizeof auth_types / sizeof auth_types[0], no_prompt_auth, NULL,
 };
 
+virConnectAuthPtr host_no_prompt_auth(void)
+{
+	return &no_prompt;
+}
+
 /* Wait until a request, a stop, the deadline, or (when online) a close of
  * the connection. Lock held. */
 static void wait_until(struct host_worker *w, int64_t deadline_ms, int online)
@@ -525,7 +530,9 @@ static void *worker_main(void *arg)
 	 * change per real change, not one per retry. */
 	model_host_set_state(w->host_id, HOST_CONNECTING, NULL);
 	while (!stopping(w)) {
-		if (open_connection(w, &cause) == 0 && sync_full(w->conn, w->host_id, &cause) == 0) {
+		/* stopping: a removed host's connect may return late */
+		if (open_connection(w, &cause) == 0 && !stopping(w) &&
+		    sync_full(w->conn, w->host_id, &cause) == 0) {
 			log_msg(LOG_INFO, "%s: connected to %s", w->name, w->uri);
 			model_host_set_state(w->host_id,
 			    w->read_only ? HOST_READONLY : HOST_ONLINE, NULL);
@@ -663,6 +670,47 @@ int hosts_stop(int timeout_ms)
 	}
 	free(list);
 	return stragglers;
+}
+
+int hosts_remove(unsigned host_id, int timeout_ms)
+{
+	struct host_worker *w = worker_get(host_id);
+	struct timespec ts;
+	size_t i;
+	int joined = 0;
+
+	if (w == NULL)
+		return -1;
+	/* Stopped, new requests are refused; the worker closes its own
+	 * connection on its way out (close_connection's order). */
+	pthread_mutex_lock(&w->lock);
+	w->stop = 1;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	deadline_in(&ts, timeout_ms);
+	if (w->started && pthread_timedjoin_np(w->thread, NULL, &ts) == 0) {
+		w->started = 0;
+		joined = 1;
+	}
+	if (joined) {
+		pthread_mutex_lock(&workers_lock);
+		for (i = 0; i < nworkers; i++) {
+			if (workers[i] == w) {
+				memmove(workers + i, workers + i + 1,
+				    (--nworkers - i) * sizeof *workers);
+				w->refs--;	/* the list's; ours is still held */
+				break;
+			}
+		}
+		pthread_mutex_unlock(&workers_lock);
+	} else
+		/* Stuck connecting: it stays listed, stopped, for hosts_stop
+		 * and hosts_free; what it reads later finds no host. */
+		log_msg(LOG_INFO, "%s: removed; its worker is still "
+		    "connecting and will end on its own", w->name);
+	worker_put(w);
+	model_host_remove(host_id);
+	return 0;
 }
 
 void hosts_free(void)

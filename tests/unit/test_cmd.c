@@ -243,7 +243,8 @@ static void test_complete(void **state)
 {
 	(void)state;
 	complete("g", "go ", 1, NULL);
-	complete("de", "desktop ", 1, NULL);
+	complete("des", "desktop ", 1, NULL);
+	complete("de", "de", 2, "derive desktop");	/* a command and a family */
 	complete("desktop st", "desktop start ", 1, NULL);
 	complete("go al", "go alice-", 2, "alice-dev alice-win");
 	complete("go alice-w", "go alice-win ", 1, NULL);

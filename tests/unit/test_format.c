@@ -282,6 +282,37 @@ static void test_bar_fill(void **state)
 	}
 }
 
+/* Remaining data per iteration: the shape shows convergence. */
+static void test_sparkline(void **state)
+{
+	const uint64_t down[] = { 800, 400, 200, 100, 0 };
+	const uint64_t flat[] = { 5, 5, 5 };
+	uint64_t many[40];
+	char buf[128], tiny[8];
+	size_t i;
+
+	(void)state;
+	assert_string_equal(format_sparkline(buf, sizeof buf, down, 5, 10, 1), "@+-._");
+	assert_string_equal(format_sparkline(buf, sizeof buf, flat, 3, 10, 1), "@@@");
+	assert_string_equal(format_sparkline(buf, sizeof buf, down, 0, 10, 1), "");
+	/* the last `width` values, scaled among themselves */
+	assert_string_equal(format_sparkline(buf, sizeof buf, down, 5, 2, 1), "@_");
+	/* UTF-8: three bytes a cell, the highest is a full block */
+	format_sparkline(buf, sizeof buf, down, 5, 10, 0);
+	assert_int_equal(strlen(buf), 15);
+	assert_memory_equal(buf, "\u2588", 3);
+	assert_memory_equal(buf + 12, "\u2581", 3);
+	/* a small buffer gets whole cells only */
+	format_sparkline(tiny, sizeof tiny, down, 5, 10, 0);
+	assert_int_equal(strlen(tiny), 6);
+	for (i = 0; i < 40; i++)
+		many[i] = i + 1;
+	format_sparkline(buf, sizeof buf, many, 40, 32, 1);
+	assert_int_equal(strlen(buf), 32);
+	assert_int_equal(buf[31], '@');
+	assert_int_not_equal(buf[0], '_');	/* non-zero is never the lowest */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +324,7 @@ int main(void)
 		cmocka_unit_test(test_percent),
 		cmocka_unit_test(test_version),
 		cmocka_unit_test(test_bar_fill),
+		cmocka_unit_test(test_sparkline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -287,6 +287,76 @@ static void test_history_bounded(void **state)
 	assert_int_equal(count_jobs(), JOB_HISTORY);
 }
 
+/* ---- dismissing finished jobs (x, X in the jobs pane) ---- */
+
+static void test_dismiss(void **state)
+{
+	unsigned running, done, failed;
+	uint64_t gen;
+	char *cause = NULL;
+
+	(void)state;
+	running = job_new(JK_MIGRATE, &desk, NULL, NULL);
+	assert_int_equal(job_begin(running), 0);
+	done = job_new(JK_START, &desk, NULL, NULL);
+	assert_int_equal(job_begin(done), 0);
+	job_done(done);
+	failed = job_new(JK_START, &desk, NULL, NULL);
+	assert_int_equal(job_begin(failed), 0);
+	job_fail(failed, LIBVIRT_TEXT);
+	assert_int_equal(count_jobs(), 3);
+
+	/* a running job stays, and says why */
+	assert_int_equal(job_dismiss(running, &cause), -1);
+	assert_non_null(strstr(cause, "running"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(job_dismiss(9999, &cause), -1);
+	free(cause);
+	cause = NULL;
+
+	gen = job_generation();
+	assert_int_equal(job_dismiss(done, &cause), 0);
+	assert_true(job_generation() > gen);	/* the pane rebuilds */
+	assert_int_equal(job_wait(done, 0), JOB_GONE);
+	assert_int_equal(count_jobs(), 2);
+	assert_int_equal(job_dismiss(done, &cause), -1);	/* once */
+	free(cause);
+
+	/* X: every finished one, the running one stays */
+	assert_int_equal(job_dismiss_finished(), 1);
+	assert_int_equal(job_wait(failed, 0), JOB_GONE);
+	assert_int_equal(snap(running).state, JOB_RUNNING);
+	assert_int_equal(job_dismiss_finished(), 0);
+	job_done(running);
+	assert_int_equal(job_dismiss_finished(), 1);
+	assert_int_equal(count_jobs(), 0);
+}
+
+/* A job a waiter looks at goes once the waiter has looked. */
+static void test_dismiss_waited(void **state)
+{
+	struct job *j;
+	unsigned id;
+	char *cause = NULL;
+
+	(void)state;
+	id = job_new(JK_START, &desk, NULL, NULL);
+	assert_int_equal(job_begin(id), 0);
+	job_done(id);
+	job_lock();
+	j = job_find(id);
+	j->waiters++;		/* as job_wait does while it looks */
+	job_unlock();
+	assert_int_equal(job_dismiss(id, &cause), 0);
+	assert_int_equal(count_jobs(), 1);	/* still looked at */
+	job_lock();
+	j->waiters--;
+	job_unlock();
+	assert_int_equal(job_wait(id, 0), JOB_DONE);	/* prunes after */
+	assert_int_equal(count_jobs(), 0);
+}
+
 /* Every change wakes the UI through the model's descriptor. */
 static void test_change_wakes_ui(void **state)
 {
@@ -497,6 +567,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wait_times_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wait_wakes_on_finish, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dismiss, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dismiss_waited, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_change_wakes_ui, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_watcher_samples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_cancel_running, setup, teardown),

@@ -236,6 +236,38 @@ static void test_pools_sharing(void **state)
 	assert_int_equal(model_pools_sharing(h1, NULL, &refs), 0);
 }
 
+/* host remove: the host, its pools and its places go; a desktop known
+ * only there goes with it, one another host knows stays; a late sighting
+ * from its stopping worker finds no host. */
+static void test_host_remove(void **state)
+{
+	static const char *lone = "aaaaaaaa-2222-3333-4444-555555555555";
+	struct m_pool a = { .name = (char *)"bases", .target_path = (char *)"/b" };
+	struct m_desktop *d;
+	uint64_t gen;
+	size_t n;
+
+	(void)state;
+	model_pool_seen(h1, &a, NULL, 0);
+	model_desktop_seen(h1, U, "desk", DS_SHUTOFF, 0, 1, NULL);
+	model_desktop_seen(h2, U, "desk", DS_RUNNING, 1, 1, NULL);
+	model_desktop_seen(h1, lone, "lone", DS_RUNNING, 1, 1, NULL);
+	gen = model_generation();
+	assert_int_equal(model_host_remove(h1), 0);
+	assert_true(model_generation() > gen);
+	assert_null(model_host(h1));
+	model_hosts(&n);
+	assert_int_equal(n, 1);
+	assert_null(model_desktop(lone));
+	d = model_desktop(U);
+	assert_non_null(d);
+	assert_int_equal(d->nplaces, 1);
+	assert_string_equal(host_of(U), "hv2");
+	model_desktop_seen(h1, lone, "lone", DS_RUNNING, 1, 1, NULL);
+	assert_null(model_desktop(lone));
+	assert_int_equal(model_host_remove(h1), -1);
+}
+
 static void test_stats_restart_after_migration(void **state)
 {
 	struct desktop_sample s = { .cpu_ns = 1000000000ULL, .at_ms = 1000 };
@@ -533,6 +565,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failed_sync_removes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offline_host_greys_desktops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pools_sharing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_restart_after_migration, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pending_clears, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_brain, setup, teardown),

@@ -1,0 +1,185 @@
+/* test_act_host.c — the parts of adding a host that need no network: the
+ * request checks of hostadd_new (against a configuration file) and the
+ * host and port a configured URI connects to (the duplicate-address
+ * check). The SSH and libvirt steps: tests/integration/test_host_add*. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "act-host.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void endpoint_is(const char *uri, const char *host, int port)
+{
+	char *h = NULL;
+	int p = -1;
+
+	if (host == NULL) {
+		assert_int_equal(hostadd_uri_endpoint(uri, &h, &p), -1);
+		assert_null(h);
+		return;
+	}
+	assert_int_equal(hostadd_uri_endpoint(uri, &h, &p), 0);
+	assert_non_null(h);
+	assert_string_equal(h, host);
+	assert_int_equal(p, port);
+	free(h);
+}
+
+static void test_uri_endpoint(void **state)
+{
+	(void)state;
+	endpoint_is("qemu+ssh://root@hv1.example.org/system", "hv1.example.org", 22);
+	endpoint_is("qemu+libssh://hvtest@127.0.0.1:22242/system?keyfile=/x/id"
+	    "&known_hosts=/x/kh&sshauth=privkey", "127.0.0.1", 22242);
+	endpoint_is("qemu+tcp://127.0.0.1:16541/system", "127.0.0.1", 16541);
+	endpoint_is("qemu+tcp://hv2/system", "hv2", 16509);
+	endpoint_is("qemu://hv3/system", "hv3", 16514);
+	endpoint_is("qemu+tls://hv3:1234/system", "hv3", 1234);
+	endpoint_is("qemu+ssh://[::1]:2222/system", "::1", 2222);
+	endpoint_is("qemu+ssh://u@[fe80::1]/system", "fe80::1", 22);
+	endpoint_is("qemu+ssh://hv4?no_tty=1", "hv4", 22);
+	/* the last '@' ends the user part, as in config's host names */
+	endpoint_is("qemu+ssh://a@b@hv5:23/system", "hv5", 23);
+	/* local sockets and broken ones have no endpoint */
+	endpoint_is("qemu:///system", NULL, 0);
+	endpoint_is("test:///default", NULL, 0);
+	endpoint_is("qemu+unix:///system", NULL, 0);
+	endpoint_is("qemu+ssh://hv6:abc/system", NULL, 0);
+	endpoint_is("qemu+ssh://hv6:0/system", NULL, 0);
+	endpoint_is("qemu+ssh://hv6:70000/system", NULL, 0);
+	endpoint_is("qemu+ssh://[::1/system", NULL, 0);
+	endpoint_is("qemu+ssh://root@:22/system", NULL, 0);
+	endpoint_is("not a uri", NULL, 0);
+}
+
+static char conf[64];
+
+static int setup_conf(void **state)
+{
+	FILE *f;
+	int fd;
+
+	(void)state;
+	snprintf(conf, sizeof conf, "/tmp/test_act_host.XXXXXX");
+	if ((fd = mkstemp(conf)) < 0 || (f = fdopen(fd, "w")) == NULL)
+		return -1;
+	fprintf(f, "hosts = ( { name = \"hv1\"; uri = \"qemu+tcp://127.0.0.1:16501/system\"; } );\n");
+	fclose(f);
+	return 0;
+}
+
+static int teardown_conf(void **state)
+{
+	(void)state;
+	return unlink(conf);
+}
+
+/* hostadd_new's answer for a request that differs from a good one. */
+static int try_new(const char *name, const char *address, int port,
+    const char *user, const char *path, char **cause)
+{
+	struct hostadd_req r;
+	struct hostadd *ha = NULL;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	r.name = name;
+	r.address = address;
+	r.port = port;
+	r.user = user;
+	r.role = ROLE_DISK;
+	r.config_path = path;
+	*cause = NULL;
+	rc = hostadd_new(&r, &ha, cause);
+	if (rc == 0) {
+		char *text = (char *)"unset";
+
+		assert_null(*cause);
+		assert_non_null(ha);
+		/* nothing started yet: running, no job, an empty checklist */
+		assert_int_equal(hostadd_state(ha, &text), HOSTADD_RUNNING);
+		assert_null(text);
+		assert_int_equal(hostadd_job(ha), 0);
+		assert_non_null(hostadd_checklist(ha));
+		hostadd_free(ha);
+	} else {
+		assert_non_null(*cause);
+	}
+	return rc;
+}
+
+static void refused(const char *name, const char *address, int port,
+    const char *user, const char *path, const char *words)
+{
+	char *cause;
+
+	assert_int_equal(try_new(name, address, port, user, path, &cause), -1);
+	if (strstr(cause, words) == NULL)
+		fail_msg("'%s' does not say '%s'", cause, words);
+	free(cause);
+}
+
+static void test_new_checks(void **state)
+{
+	char *cause;
+
+	(void)state;
+	assert_int_equal(try_new("hv2", "127.0.0.1", 22204, NULL, conf, &cause), 0);
+	assert_int_equal(try_new("hv2", "hv2.example.org", 0, "hvtest", conf,
+	    &cause), 0);
+	assert_int_equal(try_new("hv2", "::1", 22, "root", conf, &cause), 0);
+	/* a missing file is an empty configuration (the first host) */
+	assert_int_equal(try_new("hv1", "10.0.0.1", 22, NULL,
+	    "/tmp/test_act_host.none/hvdeck.conf", &cause), 0);
+
+	refused("hv1", "10.0.0.1", 22, NULL, conf, "already in use");
+	refused("", "10.0.0.1", 22, NULL, conf, "empty host name");
+	refused("hv\x1b[2J", "10.0.0.1", 22, NULL, conf, "control characters");
+	refused("hv2", "", 22, NULL, conf, "is not a host name or IP address");
+	refused("hv2", "10.0.0.1/system?x=1", 22, NULL, conf,
+	    "is not a host name or IP address");
+	refused("hv2", "root@10.0.0.1", 22, NULL, conf,
+	    "is not a host name or IP address");
+	refused("hv2", "10.0.0.1", 70000, NULL, conf, "is not a port");
+	refused("hv2", "10.0.0.1", 22, "-oProxyCommand=x", conf,
+	    "is not a user name");
+	refused("hv2", "10.0.0.1", 22, "a b", conf, "is not a user name");
+	refused("hv2", "10.0.0.1", 22, NULL, NULL, "no configuration file");
+}
+
+/* A file that does not load is not overwritten later: refused now. */
+static void test_new_broken_file(void **state)
+{
+	char path[64];
+	FILE *f;
+	int fd;
+
+	(void)state;
+	snprintf(path, sizeof path, "/tmp/test_act_host.XXXXXX");
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_non_null(f = fdopen(fd, "w"));
+	fputs("hosts = ( { name = ;\n", f);
+	fclose(f);
+	refused("hv2", "10.0.0.1", 22, NULL, path, path);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_uri_endpoint),
+		cmocka_unit_test_setup_teardown(test_new_checks, setup_conf,
+		    teardown_conf),
+		cmocka_unit_test(test_new_broken_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
