@@ -10,7 +10,9 @@
 #    persistent CPU needing avx512f (which TCG lacks), a writeback cache
 #    on shared storage without --unsafe (and it migrates with it);
 #  - Ctrl-C cancels: exit 1, "cancelled", still running on hv1 only;
-#  - --no-persist leaves it transient on the destination.
+#  - --no-persist leaves it transient on the destination;
+#  - a disk in a pool local to each node is refused without --copy-storage,
+#    naming it, and with it arrives in the destination's pool.
 . "$(dirname "$0")/lib.sh"
 [ "$LAB_NODES" -ge 2 ] || fail "needs a lab with 2 nodes"
 
@@ -134,4 +136,29 @@ hv migrate "$GUEST" hv1 --no-persist --unsafe >"$WORK/n.out" 2>"$WORK/n.err" ||
 runs_on 1 || fail "$GUEST not running on node 1 after the way back"
 ! persistent_on 1 || fail "--no-persist made $GUEST persistent on node 1"
 [ "$(guest_state 2 "$GUEST")" = "shut off" ] || fail "the source's definition should stay (shut off) on node 2"
+# ---- copy storage: a disk in a pool each node keeps in its own directory
+# (/var/lib/libvirt is the node's own in its namespace) ----
+lp="hvl$$"
+cleanup "for _n in 1 2; do vsh \$_n pool-destroy $lp; vsh \$_n pool-delete $lp; vsh \$_n pool-undefine $lp; done"
+for n in 1 2; do
+	vsh $n "pool-define-as $lp dir --target /var/lib/libvirt/images/$lp; pool-build $lp; pool-start $lp" >/dev/null ||
+		fail "cannot make pool $lp on node $n"
+done
+cleanup "for _n in 1 2; do vsh \$_n vol-delete --pool $lp cs.qcow2; done"
+vsh 1 vol-create-as "$lp" cs.qcow2 16M --format qcow2 >/dev/null || fail "vol-create-as $lp"
+G2="t$$-cs"
+cleanup "for _n in 1 2; do vsh \$_n destroy $G2; vsh \$_n undefine $G2; done"
+disk="<disk type='file' device='disk'><driver name='qemu' type='qcow2' cache='none'/><source file='/var/lib/libvirt/images/$lp/cs.qcow2'/><target dev='vdb' bus='virtio'/></disk>"
+"$LAB" guest-xml "$G2" | sed "s|<devices>|<devices>$disk|" >"$WORK/cs.xml"
+vsh 1 define "$WORK/cs.xml" >/dev/null && vsh 1 start "$G2" >/dev/null || fail "cannot start $G2"
+hv migrate "$G2" hv2 >/dev/null 2>"$WORK/cs.err"
+[ $? -eq 1 ] || fail "a disk hv2 does not see was not refused"
+grep -q "does not see vdb (/var/lib/libvirt/images/$lp/cs.qcow2): copy storage required" "$WORK/cs.err" ||
+	fail "copy-storage refusal does not name the disk: $(cat "$WORK/cs.err")"
+[ "$(guest_state 1 "$G2")" = running ] || fail "$G2 moved after a refusal"
+hv migrate "$G2" hv2 --copy-storage >"$WORK/cs.out" 2>"$WORK/cs.err" ||
+	fail "--copy-storage migration failed: $(cat "$WORK/cs.err")"
+grep -q "^ok   destination sees every disk: copying vdb" "$WORK/cs.out" || fail "no copy step: $(cat "$WORK/cs.out")"
+[ "$(guest_state 2 "$G2")" = running ] || fail "$G2 not running on node 2 after the copy"
+vsh 2 vol-list "$lp" | grep -q "cs.qcow2" || fail "the disk did not arrive in node 2's pool $lp"
 pass
