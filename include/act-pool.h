@@ -14,6 +14,22 @@
  * read-only. */
 int act_pool_refresh(const char *which, char **cause);
 
+/* After a volume was made or deleted on host host_id's pool `pool`: queue
+ * a refresh of that pool on host_id and on every online host whose pool
+ * is the same storage (model_pools_sharing) — libvirt sends no volume
+ * events, and every pane must agree without a manual refresh. Offline
+ * hosts read the pool when they come back. Never blocks. Returns how many
+ * refreshes were queued; with jobs not NULL, *jobs (caller frees, NULL
+ * when 0) holds their job ids for act_pool_wait. Takes the model lock. */
+size_t act_pool_refresh_sharing(unsigned host_id, const char *pool,
+    unsigned **jobs);
+/* On a job thread or the command line (never the UI thread): wait until
+ * each of the n jobs is final, up to timeout_ms in all (< 0: no limit).
+ * Returns 0 when every one ended done (or was forgotten after ending),
+ * else -1 with *cause (caller frees): the first failure, or what is still
+ * running at the deadline. */
+int act_pool_wait(const unsigned *jobs, size_t n, int timeout_ms,
+    char **cause);
 /* Queue one refresh job of pool on host (names copied) on its worker.
  * Returns the job's id to job_wait on, or 0 when the host has no worker
  * (the job is then already failed). */

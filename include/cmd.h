@@ -79,9 +79,15 @@ const struct cmd_entry *cmd_table(size_t *n);
 const struct cmd_entry *cmd_find(const char *name);
 
 /* Split a command line into words (spaces separate; "double quotes" keep
- * spaces). Returns the count; *words is a NULL-terminated array the caller
- * frees with cmd_free_words. */
+ * spaces, and inside them \" and \\ are a quote and a backslash).
+ * Returns the count; *words is a NULL-terminated array the caller frees
+ * with cmd_free_words. */
 int cmd_split(const char *line, char ***words);
+/* s as one word cmd_split reads back exactly: in double quotes, with "
+ * and \ escaped by a backslash. Forms and confirmations that build a
+ * command line from names (which may hold anything) quote them with it.
+ * Caller frees. */
+char *cmd_quote(const char *s);
 void cmd_free_words(char **words);
 
 /* The entry the words name, allowed where `where` (CMD_CLI or CMD_LINE)

@@ -10,6 +10,7 @@
 #include "virt-evloop.h"
 #include "virt-host.h"
 #include "util.h"
+#include "vol-deps.h"
 
 #include <libvirt/libvirt.h>
 #include <stdio.h>
@@ -167,6 +168,33 @@ static char *live_elsewhere(const struct m_desktop *d)
 	return why;
 }
 
+/* Model lock held. Never boot a parent: a disk the guest may write (not
+ * read-only or shareable: xml_disk.readonly, a file or a pool volume)
+ * that other volumes use as their backing file would corrupt every one
+ * of them. */
+static char *parent_disk(const struct m_desktop *d, unsigned host_id)
+{
+	size_t i;
+	char *who, *why;
+
+	for (i = 0; i < d->xml.ndisks; i++) {
+		const struct xml_disk *k = &d->xml.disks[i];
+
+		if (k->source == NULL || k->readonly ||
+		    (k->device != NULL && strcmp(k->device, "disk") != 0) ||
+		    (k->type != NULL && strcmp(k->type, "file") != 0 &&
+		    strcmp(k->type, "volume") != 0) ||
+		    !vol_deps_is_parent(host_id, k->source, &who))
+			continue;
+		why = xasprintf("cannot start %s: its disk %s is the backing file "
+		    "of %s (writing to it would corrupt them)", d->name,
+		    k->source, who);
+		free(who);
+		return why;
+	}
+	return NULL;
+}
+
 /* Model lock held. NULL when the action may go ahead, else why not
  * (caller frees). */
 static char *check(const struct m_desktop *d, const struct m_host *h,
@@ -176,6 +204,8 @@ static char *check(const struct m_desktop *d, const struct m_host *h,
 	char *live, *place;
 
 	if (a == DA_START && (live = live_elsewhere(d)) != NULL)
+		return live;
+	if (a == DA_START && (live = parent_disk(d, h->id)) != NULL)
 		return live;
 	if (h->state != HOST_ONLINE)
 		return xasprintf("cannot %s %s: host %s is %s", actions[a].name,

@@ -107,3 +107,78 @@ int act_pool_refresh(const char *which, char **cause)
 	model_pool_refs_free(refs, n);
 	return (int)n;
 }
+
+/* Lock held. "HOST\tPOOL" for pool of host id when it is online, else
+ * NULL. */
+static char *online_pool(unsigned id, const char *pool)
+{
+	const struct m_host *h = model_host(id);
+
+	return h != NULL && h->state == HOST_ONLINE ?
+	    xasprintf("%s\t%s", h->name, pool) : NULL;
+}
+
+size_t act_pool_refresh_sharing(unsigned host_id, const char *pool,
+    unsigned **jobs)
+{
+	struct m_pool_ref *refs;
+	char **what;
+	size_t i, n, nq = 0;
+
+	/* model_pools_sharing takes the lock: the names are read after it */
+	n = model_pools_sharing(host_id, pool, &refs);
+	what = xcalloc(n + 1, sizeof *what);
+	model_lock();
+	what[0] = online_pool(host_id, pool);
+	for (i = 0; i < n; i++)
+		what[i + 1] = online_pool(refs[i].host_id, refs[i].pool);
+	model_unlock();
+	if (jobs != NULL)
+		*jobs = NULL;
+	for (i = 0; i <= n; i++) {
+		char *tab = what[i] != NULL ? strchr(what[i], '\t') : NULL;
+		unsigned job;
+
+		if (tab == NULL)
+			continue;
+		*tab = '\0';
+		job = act_pool_refresh_one(i == 0 ? host_id :
+		    refs[i - 1].host_id, what[i], tab + 1);
+		free(what[i]);
+		if (job == 0)
+			continue;	/* failed already: the worker is stopping */
+		if (jobs != NULL) {
+			*jobs = xreallocarray(*jobs, nq + 1, sizeof **jobs);
+			(*jobs)[nq] = job;
+		}
+		nq++;
+	}
+	free(what);
+	model_pool_refs_free(refs, n);
+	return nq;
+}
+
+int act_pool_wait(const unsigned *jobs, size_t n, int timeout_ms,
+    char **cause)
+{
+	int64_t deadline = util_now_ms() + timeout_ms;
+	size_t i;
+
+	*cause = NULL;
+	for (i = 0; i < n && *cause == NULL; i++) {
+		int64_t left = deadline - util_now_ms();
+		enum job_state s = job_wait(jobs[i], timeout_ms < 0 ? -1 :
+		    left > 0 ? (int)left : 0);
+		char *err;
+
+		if (s == JOB_DONE || s == JOB_GONE)
+			continue;
+		err = job_error(jobs[i]);
+		*cause = job_state_final(s) ?
+		    xasprintf("pool refresh %s: %s", job_state_name(s),
+		    err != NULL ? err : "no reason given") :
+		    xstrdup("pool refresh still running at the deadline");
+		free(err);
+	}
+	return *cause != NULL ? -1 : 0;
+}

@@ -251,11 +251,16 @@ static void dform_free(void *ctx)
 static char *dform_line(struct form *f, struct dform *d)
 {
 	size_t host = form_choice(f, "host"), cl = form_choice(f, "cluster");
-	char *line = xasprintf("derive \"%s\" \"%s\" --pool \"%s\"%s%s%s",
-	    d->source, form_text(f, "name"), d->pools[form_choice(f, "pool")],
-	    host < d->nhosts ? " --on \"" : "",
-	    host < d->nhosts ? d->hosts[host] : "",
-	    host < d->nhosts ? "\"" : ""), *t;
+	char *src = cmd_quote(d->source), *name = cmd_quote(form_text(f, "name"));
+	char *pool = cmd_quote(d->pools[form_choice(f, "pool")]);
+	char *on = host < d->nhosts ? cmd_quote(d->hosts[host]) : NULL;
+	char *line = xasprintf("derive %s %s --pool %s%s%s", src, name, pool,
+	    on != NULL ? " --on " : "", on != NULL ? on : ""), *t;
+
+	free(src);
+	free(name);
+	free(pool);
+	free(on);
 
 	if (cl < NCLUSTERS && cluster_opts[cl] != NULL) {
 		t = xasprintf("%s --cluster-size %s", line, cluster_opts[cl]);

@@ -157,7 +157,7 @@ static void form_ctx_free(void *arg)
 /* The command line the form stands for: the same as typed at `:`. */
 static char *form_line(struct form *f, const struct migrate_form *mf)
 {
-	char *line, *tmp;
+	char *line, *tmp, *target, *dest;
 	static const struct {
 		const char *field, *option;
 		int when;       /* the box ticked (1) or not (0) adds option */
@@ -171,9 +171,13 @@ static char *form_line(struct form *f, const struct migrate_form *mf)
 	};
 	size_t i;
 
-	line = xasprintf("desktop migrate \"%s\" \"%s\" --bandwidth %ld "
-	    "--max-downtime %ld", mf->target, mf->dests[form_choice(f, "dest")],
-	    form_number(f, "bandwidth"), form_number(f, "downtime"));
+	target = cmd_quote(mf->target);
+	dest = cmd_quote(mf->dests[form_choice(f, "dest")]);
+	line = xasprintf("desktop migrate %s %s --bandwidth %ld "
+	    "--max-downtime %ld", target, dest, form_number(f, "bandwidth"),
+	    form_number(f, "downtime"));
+	free(target);
+	free(dest);
 	for (i = 0; i < sizeof flags / sizeof flags[0]; i++) {
 		if (form_check(f, flags[i].field) != flags[i].when)
 			continue;

@@ -92,14 +92,16 @@ static int role_submit(struct ui *u, struct form *f, void *ctx)
 {
 	const char *host = ctx;
 	struct cmd_ctx c;
-	char *line, *cause = NULL;
+	char *line, *quoted, *cause = NULL;
 	int rc;
 
 	memset(&c, 0, sizeof c);
 	c.ui = u;
 	c.read_only = u->read_only;
-	line = xasprintf("host role \"%s\" %s", host,
+	quoted = cmd_quote(host);
+	line = xasprintf("host role %s %s", quoted,
 	    role_choices[form_choice(f, "role")]);
+	free(quoted);
 	rc = cmd_run_line(&c, line, 0, &cause);
 	free(line);
 	if (rc == 0)
@@ -189,7 +191,7 @@ static int ask_toggle(struct ui *u, const char *host, char **cause)
 	struct m_host **hosts;
 	size_t n, i;
 	int on = -1;
-	char *vis, *text, *line;
+	char *vis, *text, *line, *quoted;
 
 	model_lock();
 	hosts = model_hosts(&n);
@@ -207,7 +209,9 @@ static int ask_toggle(struct ui *u, const char *host, char **cause)
 	    "derivations and migrations may go to it again)", vis) :
 	    xasprintf("Put %s in maintenance? (no new desktops, derivations "
 	    "or migrations go to it; what runs there keeps running)", vis);
-	line = xasprintf("host maintenance \"%s\" %s", host, on ? "off" : "on");
+	quoted = cmd_quote(host);
+	line = xasprintf("host maintenance %s %s", quoted, on ? "off" : "on");
+	free(quoted);
 	mode_confirm_push(u, text, maintenance_confirmed, line);
 	free(line);
 	free(text);

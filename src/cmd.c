@@ -13,6 +13,7 @@
 #include "cmd-job.h"
 #include "cmd-migrate.h"
 #include "cmd-role.h"
+#include "cmd-volume.h"
 #include "cmd-derive.h"
 #include "keys.h"
 #include "model.h"
@@ -139,6 +140,9 @@ static const struct cmd_entry commands[] = {
 	  cmd_derive_exec, 0 },
 	{ "pool refresh", NULL, 0, 1, "[NAME]", CMD_LINE | CMD_ARG_NAME,
 	  "rescan a storage pool for new volumes (default: the selected one)", exec_pool_refresh, 0 },
+	{ "volume delete", NULL, 0, 1, "POOL/NAME [--on HOST]", CMD_CLI | CMD_LINE,
+	  "delete a volume, refused while any volume is derived from it, a desktop uses it or a host sharing its pool is offline (console: default the selected one, after asking)",
+	  cmd_volume_exec_delete, 0 },
 	{ "host remove", NULL, 0, 1, "[NAME]", CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST,
 	  "remove a hypervisor from the config and hvdeck's known_hosts, never touching the host (the console asks; default: the selected one)",
 	  act_host_remove_exec, 0 },
@@ -211,8 +215,14 @@ int cmd_split(const char *line, char ***words)
 		len = 0;
 		while (*line != '\0' && !isspace((unsigned char)*line)) {
 			if (*line == '"') {
-				for (line++; *line != '\0' && *line != '"'; line++)
+				/* inside quotes \" and \\ stand for themselves:
+				 * cmd_quote writes any name back this way */
+				for (line++; *line != '\0' && *line != '"'; line++) {
+					if (*line == '\\' && (line[1] == '"' ||
+					    line[1] == '\\'))
+						line++;
 					cur[len++] = *line;
+				}
 				if (*line == '"')
 					line++;
 			} else {
@@ -225,6 +235,20 @@ int cmd_split(const char *line, char ***words)
 	}
 	*words = w;
 	return n;
+}
+
+char *cmd_quote(const char *s)
+{
+	char *q = xcalloc(2 * strlen(s) + 3, 1), *p = q;
+
+	*p++ = '"';
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			*p++ = '\\';
+		*p++ = *s;
+	}
+	*p = '"';
+	return q;
 }
 
 void cmd_free_words(char **words)

@@ -21,6 +21,7 @@ static const char *const kind_names[JK_COUNT] = {
 	[JK_FORCE_OFF] = "force off", [JK_MIGRATE] = "migrate",
 	[JK_DERIVE] = "derive", [JK_ADD_HOST] = "add host",
 	[JK_DRAIN] = "drain", [JK_POOL_REFRESH] = "refresh",
+	[JK_VOLUME_DELETE] = "delete volume",
 	[JK_REMOVE_HOST] = "remove host",
 };
 

@@ -50,6 +50,7 @@ static const struct key_binding panes_keys[] = {
 	{ 'a', "a", "add-host", KEYS_HOSTS, "add a hypervisor over SSH: a form (hypervisors pane)" },
 	{ 'e', "e", "host role", KEYS_HOSTS, "choose the selected host's role (hypervisors pane)" },
 	{ 'M', "Shift-M", "host maintenance", KEYS_HOSTS, "put the selected host in or out of maintenance, after asking (hypervisors pane)" },
+	{ 'D', "Shift-D", "volume delete", KEYS_VOLUMES, "delete the selected volume after asking, naming it; refused while a volume or desktop depends on it (volumes pane)" },
 	{ 'X', "Shift-X", "host remove", KEYS_HOSTS, "remove the selected hypervisor (asks; config and known_hosts only)" },
 	{ 'm', "m", "desktop migrate", KEYS_DESKTOPS, "live-migrate the desktop: a form with the destinations and options, then its pre-flight checks" },
 	{ 'c', "c", "job cancel", KEYS_JOBS, NULL },

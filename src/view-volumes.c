@@ -8,12 +8,15 @@
  * is no volume hvdeck knows is told apart: missing (an active pool at its
  * directory, on a host that sees the volume, does not list it) or merely
  * outside every known pool (hvdeck cannot tell whether it exists).
- * Sorting orders siblings only (ui-tree.h). */
+ * Sorting orders siblings only (ui-tree.h). The volumes and their backing
+ * links are vol-deps' index, and what depends on a volume is vol-deps'
+ * answer: the pane and a delete never disagree. */
 #include "views.h"
 #include "format.h"
 #include "model.h"
 #include "ui-tree.h"
 #include "util.h"
+#include "vol-deps.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,9 +49,9 @@ struct node {
 	const char *share;  /* the pool's share key, NULL: local */
 	const char *scope;  /* NULL: shared storage; else the host it is local to */
 	unsigned host_id;
-	char *path;      /* normalised */
+	const char *path;        /* normalised (the index's) */
 	char *key;       /* row key: the path, or "HOST\tPATH" when local */
-	char *backing;   /* normalised, NULL when none */
+	const char *backing;     /* normalised, NULL when none */
 	long backer;     /* index of the volume it is backed by, -1: none known */
 	long parent;     /* in the tree: backer, except -1 where a cycle is cut */
 	int children;
@@ -59,75 +62,19 @@ struct node {
 	const char *proof_host;
 };
 
+/* nodes[i] is ix.n[i] (vol-deps.h) with what the tree adds */
 struct forest {
 	struct node *nodes;
 	size_t n;
+	struct vol_index ix;
 };
-
-/* Nodes are sorted by path, then scope (shared first). */
-static int scope_cmp(const char *a, const char *b)
-{
-	if (a == NULL || b == NULL)
-		return (a != NULL) - (b != NULL);
-	return strcmp(a, b);
-}
-
-static int node_is(const void *probe, const void *node)
-{
-	const struct node *x = probe, *y = node;
-	int c = strcmp(x->path, y->path);
-
-	return c != 0 ? c : scope_cmp(x->scope, y->scope);
-}
-
-static int path_is(const void *probe, const void *node)
-{
-	return strcmp(((const struct node *)probe)->path,
-	    ((const struct node *)node)->path);
-}
 
 /* Index of the node with this path in this scope (in any scope with
  * any_scope), or -1. */
 static long find_in(const struct forest *f, const char *path, const char *scope,
     int any_scope)
 {
-	struct node probe;
-	const struct node *hit;
-
-	if (path == NULL || f->n == 0)
-		return -1;
-	memset(&probe, 0, sizeof probe);
-	probe.path = (char *)path;
-	probe.scope = scope;
-	hit = bsearch(&probe, f->nodes, f->n, sizeof *f->nodes,
-	    any_scope ? path_is : node_is);
-	return hit != NULL ? hit - f->nodes : -1;
-}
-
-/* The volume a node is backed by: a local volume's backing file is first
- * looked for on its own host, then on shared storage; a shared volume's on
- * shared storage, then (a pool not known to be shared) on any host. */
-static long find_backer(const struct forest *f, const struct node *nd)
-{
-	long k = -1;
-
-	if (nd->scope != NULL)
-		k = find_in(f, nd->backing, nd->scope, 0);
-	if (k < 0)
-		k = find_in(f, nd->backing, NULL, 0);
-	if (k < 0 && nd->scope == NULL)
-		k = find_in(f, nd->backing, NULL, 1);
-	return k;
-}
-
-static int node_by_path_then_order(const void *a, const void *b)
-{
-	const struct node *x = a, *y = b;
-	int c = node_is(x, y);
-
-	if (c != 0)
-		return c;
-	return x->parent < y->parent ? -1 : x->parent > y->parent;
+	return vol_index_find(&f->ix, path, scope, any_scope);
 }
 
 /* Mark the cycles of the backing graph (each node has at most one backer,
@@ -225,61 +172,31 @@ static void classify(struct node *nd, long i)
 	}
 }
 
-/* Every volume of every pool once (shared storage shows the same file
- * through several hosts: the first host's view is kept; local pools are
- * their host's), linked to the volume it is backed by. */
+/* Every volume of every pool once, linked to the volume it is backed by,
+ * as vol-deps indexes them (so the tree and a delete agree), with the
+ * tree's cuts and each chain's problem. */
 static void gather(struct forest *f)
 {
-	struct m_host **hosts;
-	size_t n, i, k, v, total = 0, kept;
+	size_t i;
 
-	hosts = model_hosts(&n);
-	for (i = 0; i < n; i++)
-		for (k = 0; k < hosts[i]->npools; k++)
-			total += hosts[i]->pools[k]->nvols;
-	f->nodes = xcalloc(total + 1, sizeof *f->nodes);
-	f->n = 0;
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < hosts[i]->npools; k++) {
-			struct m_pool *p = hosts[i]->pools[k];
-
-			for (v = 0; v < p->nvols; v++) {
-				const struct m_volume *vol = &p->vols[v];
-				struct node *nd = &f->nodes[f->n++];
-
-				nd->vol = vol;
-				nd->pool = p->name;
-				nd->host = hosts[i]->name;
-				nd->host_id = hosts[i]->id;
-				nd->scope = p->share_key != NULL ? NULL : hosts[i]->name;
-				nd->share = p->share_key;
-				nd->path = view_normalise_path(vol->path ? vol->path : vol->name);
-				nd->backing = view_normalise_path(vol->backing_path);
-			}
-		}
-	}
-	/* qsort is not stable: equal paths are told apart by gathering order */
-	for (i = 0; i < f->n; i++)
-		f->nodes[i].parent = (long)i;
-	qsort(f->nodes, f->n, sizeof *f->nodes, node_by_path_then_order);
-	for (i = 0, kept = 0; i < f->n; i++) {
-		if (kept > 0 && node_is(&f->nodes[kept - 1], &f->nodes[i]) == 0) {
-			free(f->nodes[i].path);
-			free(f->nodes[i].backing);
-			continue;
-		}
-		f->nodes[kept++] = f->nodes[i];
-	}
-	f->n = kept;
+	vol_index_build(&f->ix);
+	f->n = f->ix.count;
+	f->nodes = xcalloc(f->n + 1, sizeof *f->nodes);
 	for (i = 0; i < f->n; i++) {
+		const struct vol_node *vn = &f->ix.n[i];
 		struct node *nd = &f->nodes[i];
 
+		nd->vol = vn->v;
+		nd->pool = vn->p->name;
+		nd->host = vn->h->name;
+		nd->host_id = vn->h->id;
+		nd->scope = vn->scope;
+		nd->share = vn->p->share_key;
+		nd->path = vn->path;
+		nd->backing = vn->backing;
 		nd->key = nd->scope == NULL ? xstrdup(nd->path) :
 		    xasprintf("%s\t%s", nd->scope, nd->path);
-		f->nodes[i].backer = find_backer(f, nd);
-		f->nodes[i].parent = f->nodes[i].backer;
-		f->nodes[i].children = 0;
-		f->nodes[i].cycle = 0;
+		nd->backer = nd->parent = vn->backer;
 	}
 	cut_cycles(f);
 	for (i = 0; i < f->n; i++) {
@@ -293,12 +210,10 @@ static void forest_free(struct forest *f)
 {
 	size_t i;
 
-	for (i = 0; i < f->n; i++) {
-		free(f->nodes[i].path);
-		free(f->nodes[i].backing);
+	for (i = 0; i < f->n; i++)
 		free(f->nodes[i].key);
-	}
 	free(f->nodes);
+	vol_index_free(&f->ix);
 }
 
 /* Which desktop uses which disk: every disk source, normalised, sorted by
@@ -334,7 +249,8 @@ static void uses_gather(struct uses *u)
 		for (k = 0; k < ds[i]->xml.ndisks; k++) {
 			if (ds[i]->xml.disks[k].source == NULL)
 				continue;
-			u->v[u->n].path = view_normalise_path(ds[i]->xml.disks[k].source);
+			u->v[u->n].path = vol_deps_disk_path(ds[i],
+			    ds[i]->xml.disks[k].source);
 			u->v[u->n].d = ds[i];
 			u->v[u->n++].desktop = ds[i]->name != NULL ? ds[i]->name : ds[i]->uuid;
 		}
@@ -492,7 +408,7 @@ static void walk(struct table *t, const struct uses *u, const struct forest *f,
 
 static void build(struct table *t, int ascii)
 {
-	struct forest f = { NULL, 0 };
+	struct forest f = { NULL, 0, { NULL, 0 } };
 	struct uses u;
 	const struct node **order;
 	size_t i;
@@ -524,11 +440,31 @@ static void chain_end(const struct node *nd, const char *indent,
 		    "cannot tell whether it exists)", indent, nd->backing);
 }
 
+/* One level of a chain as `qemu-img info --backing-chain` tells it:
+ * format, virtual size, allocation, backing file and its format, as the
+ * hosts' libvirt read them. */
+static void level_facts(const struct node *nd, struct text *out)
+{
+	const struct m_volume *v = nd->vol;
+	char a[16], b[16];
+
+	text_add(out, SLOT_DIM, "      %s/%s%s%s: format %s, virtual size %s, "
+	    "allocation %s", nd->pool, v->name, nd->scope != NULL ? " on " : "",
+	    nd->scope != NULL ? nd->scope : "", v->format ? v->format : "-",
+	    format_size(a, sizeof a, v->capacity),
+	    format_size(b, sizeof b, v->allocation));
+	if (nd->backing != NULL)
+		text_add(out, SLOT_DIM, "      backing file %s, format %s",
+		    nd->backing, v->backing_format ? v->backing_format : "-");
+	else
+		text_add(out, SLOT_DIM, "      no backing file: the base");
+}
+
 /* The chain below volume i (from=i: with i itself), one path a line, each
- * after "line". Each volume is listed once: a volume met again ends the
- * walk as a backing cycle, so the walk takes at most f->n steps whatever
- * the backing links say. */
-static void chain_walk(const struct forest *f, long i, int from,
+ * after "line" (with facts, each level's facts under it). Each volume is
+ * listed once: a volume met again ends the walk as a backing cycle, so the
+ * walk takes at most f->n steps whatever the backing links say. */
+static void chain_walk(const struct forest *f, long i, int from, int facts,
     const char *line, struct text *out)
 {
 	char *seen = xcalloc(f->n + 1, 1);
@@ -537,10 +473,14 @@ static void chain_walk(const struct forest *f, long i, int from,
 	seen[i] = 1;
 	if (from)
 		text_add(out, SLOT_NORMAL, "%s%s", line, f->nodes[i].path);
+	if (from && facts)
+		level_facts(&f->nodes[i], out);
 	for (k = f->nodes[i].backer; k >= 0 && !seen[k];
 	    last = k, k = f->nodes[k].backer) {
 		seen[k] = 1;
 		text_add(out, SLOT_NORMAL, "%s%s", line, f->nodes[k].path);
+		if (facts)
+			level_facts(&f->nodes[k], out);
 	}
 	if (k >= 0 && k == last)
 		text_add(out, SLOT_VOLUME_PROBLEM, "%s%s backs itself: the chain "
@@ -571,7 +511,7 @@ static void problem_text(const struct node *nd, struct text *out)
 void view_volumes_disk_chain(const char *source, const char *host,
     char *const *live, size_t nlive, struct text *out)
 {
-	struct forest f = { NULL, 0 };
+	struct forest f = { NULL, 0, { NULL, 0 } };
 	char *path = view_normalise_path(source);
 	long i = -1;
 	size_t k;
@@ -582,7 +522,7 @@ void view_volumes_disk_chain(const char *source, const char *host,
 	if (i < 0)
 		i = find_in(&f, path, NULL, 0);
 	if (i >= 0)
-		chain_walk(&f, i, 0, "                      backed by ", out);
+		chain_walk(&f, i, 0, 0, "                      backed by ", out);
 	else	/* not a volume hvdeck knows: what the running domain says */
 		for (k = 0; k < nlive; k++)
 			text_add(out, SLOT_DIM, "  %*s backed by %s",
@@ -591,14 +531,59 @@ void view_volumes_disk_chain(const char *source, const char *host,
 	forest_free(&f);
 }
 
+/* Desktops that use the volume itself, "a,b" as the USED BY column says
+ * it; NULL when none. Caller frees. */
+static char *direct_users(const struct vol_deps *d)
+{
+	char *out = NULL, *tmp;
+	size_t i;
+
+	for (i = 0; i < d->ndesktops; i++) {
+		if (d->desktops[i].via != NULL)
+			continue;
+		tmp = out == NULL ? xstrdup(d->desktops[i].name) :
+		    xasprintf("%s,%s", out, d->desktops[i].name);
+		free(out);
+		out = tmp;
+	}
+	return out;
+}
+
+/* What depends on the volume: the very list a delete is refused with. */
+static void dependents_text(const struct vol_deps *d, struct text *out)
+{
+	size_t i;
+
+	text_add(out, SLOT_HEADER, "Depends on it (%zu volume%s, %zu desktop%s)",
+	    d->nvolumes, d->nvolumes == 1 ? "" : "s", d->ndesktops,
+	    d->ndesktops == 1 ? "" : "s");
+	for (i = 0; i < d->nvolumes; i++)
+		text_add(out, SLOT_NORMAL, "  %*s%s/%s  %s", 2 * (int)(d->volumes[i].depth - 1),
+		    "", d->volumes[i].pool, d->volumes[i].name, d->volumes[i].path);
+	for (i = 0; i < d->ndesktops; i++)
+		text_add(out, SLOT_NORMAL, "  desktop %s on %s%s%s%s%s",
+		    d->desktops[i].name, d->desktops[i].host != NULL ?
+		    d->desktops[i].host : "?", d->desktops[i].live ? ", running" : "",
+		    d->desktops[i].via != NULL ? " (through " : "",
+		    d->desktops[i].via != NULL ? d->desktops[i].via : "",
+		    d->desktops[i].via != NULL ? ")" : "");
+	for (i = 0; i < d->noffline; i++)
+		text_add(out, SLOT_ALERT, "  host %s, which has or may have its "
+		    "pool, is offline: what depends on it there is unknown",
+		    d->offline[i]);
+	text_add(out, SLOT_DIM, "%s", vol_deps_blocking(d) ?
+	    "  (Shift-D is refused while any of these remain)" :
+	    "  nothing: Shift-D deletes it, after asking");
+}
+
 static void details(const char *key, struct text *out)
 {
-	struct forest f = { NULL, 0 };
-	long i, k;
-	int derived;
+	struct forest f = { NULL, 0, { NULL, 0 } };
+	struct vol_deps d;
 	char a[16], b[16];
-	char *users;
-	struct uses u;
+	char *users, *cause = NULL;
+	const struct node *nd;
+	long i;
 
 	gather(&f);
 	for (i = 0; i < (long)f.n && strcmp(f.nodes[i].key, key) != 0; i++)
@@ -609,28 +594,25 @@ static void details(const char *key, struct text *out)
 		forest_free(&f);
 		return;
 	}
-	text_add(out, SLOT_TITLE, "Volume %s", f.nodes[i].vol->name);
-	text_add(out, SLOT_NORMAL, "  path      %s", f.nodes[i].path);
-	text_add(out, SLOT_NORMAL, "  pool      %s (%s %s)", f.nodes[i].pool,
-	    f.nodes[i].scope != NULL ? "local to" : "seen through", f.nodes[i].host);
-	text_add(out, SLOT_NORMAL, "  format    %s", f.nodes[i].vol->format ? f.nodes[i].vol->format : "-");
+	nd = &f.nodes[i];
+	if (vol_deps_of(nd->host_id, nd->pool, nd->vol->name, &d, &cause) < 0)
+		free(cause);	/* the forest has it: cannot happen, shown empty */
+	text_add(out, SLOT_TITLE, "Volume %s", nd->vol->name);
+	text_add(out, SLOT_NORMAL, "  path      %s", nd->path);
+	text_add(out, SLOT_NORMAL, "  pool      %s (%s %s)", nd->pool,
+	    nd->scope != NULL ? "local to" : "seen through", nd->host);
+	text_add(out, SLOT_NORMAL, "  format    %s", nd->vol->format ? nd->vol->format : "-");
 	text_add(out, SLOT_NORMAL, "  size      %s, %s allocated",
-	    format_size(a, sizeof a, f.nodes[i].vol->capacity),
-	    format_size(b, sizeof b, f.nodes[i].vol->allocation));
-	uses_gather(&u);
-	users = users_of(&u, &f.nodes[i]);
-	uses_free(&u);
+	    format_size(a, sizeof a, nd->vol->capacity),
+	    format_size(b, sizeof b, nd->vol->allocation));
+	users = direct_users(&d);
 	text_add(out, SLOT_NORMAL, "  used by   %s", users ? users : "(no desktop)");
 	free(users);
-	problem_text(&f.nodes[i], out);
-	text_add(out, SLOT_HEADER, "Backing chain");
-	chain_walk(&f, i, 1, "  ", out);
-	for (k = 0, derived = 0; k < (long)f.n; k++)
-		derived += k != i && f.nodes[k].backer == i;
-	text_add(out, SLOT_HEADER, "Derived from it (%d)", derived);
-	for (k = 0; k < (long)f.n; k++)
-		if (k != i && f.nodes[k].backer == i)
-			text_add(out, SLOT_NORMAL, "  %s", f.nodes[k].path);
+	problem_text(nd, out);
+	text_add(out, SLOT_HEADER, "Backing chain (as qemu-img info --backing-chain)");
+	chain_walk(&f, i, 1, 1, "  ", out);
+	dependents_text(&d, out);
+	vol_deps_free(&d);
 	forest_free(&f);
 }
 

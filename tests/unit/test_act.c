@@ -3,13 +3,15 @@
  * On a model filled by hand (no workers): the refusals (read-only, unknown
  * UUID, host offline, a state that does not allow the action) make no job
  * and no spinner; a second press joins the job in flight; a host without a
- * worker fails the job with a reason.
+ * worker fails the job with a reason; a desktop whose disk backs other
+ * volumes does not start.
  *
  * On the real engine (libvirt's in-process test driver, no daemon): the
  * actions reach the guest and their jobs end done; a libvirt failure ends
  * the job failed with libvirt's own words; a call queued to a host that is
  * offline, or whose worker is stopping, ends failed with a clear reason
- * within a bound instead of hanging. */
+ * within a bound instead of hanging; after a volume changes, the pool's
+ * refresh reaches every host that shares it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +26,7 @@
 #include <string.h>
 
 #include "act-domain.h"
+#include "act-pool.h"
 #include "config.h"
 #include "engine.h"
 #include "job.h"
@@ -191,6 +194,58 @@ static void test_check_allows(void **state)
 	assert_int_equal(act_domain_check(U_PAUSED, DA_FORCE_OFF, &cause), 0);
 	assert_int_equal(act_domain_check(U_PAUSED, DA_RESUME, &cause), 0);
 	assert_int_equal(act_domain_check(U_OFF, DA_START, &cause), 0);
+	assert_null(cause);
+}
+
+/* Never boot a parent: a desktop whose writable disk other volumes are
+ * derived from is refused, naming them; a read-only disk on it, or a disk
+ * that is a leaf, is not. */
+#define U_PARENT "aaaaaaaa-0000-0000-0000-000000000008"
+#define U_CDROM "aaaaaaaa-0000-0000-0000-000000000009"
+#define U_LEAF "aaaaaaaa-0000-0000-0000-00000000000a"
+
+static void disk_desktop(const char *uuid, const char *name,
+    const char *source, int readonly)
+{
+	struct xml_domain x;
+
+	memset(&x, 0, sizeof x);
+	x.disks = xcalloc(1, sizeof *x.disks);
+	x.ndisks = 1;
+	x.disks[0].device = xstrdup(readonly ? "cdrom" : "disk");
+	x.disks[0].type = xstrdup("file");
+	x.disks[0].source = xstrdup(source);
+	x.disks[0].readonly = readonly;
+	model_desktop_seen(h1, uuid, name, DS_SHUTOFF, 1, 1, &x);
+}
+
+static void test_refused_parent(void **state)
+{
+	struct m_volume *v = xcalloc(3, sizeof *v);
+	struct m_pool info;
+	char *cause = NULL;
+
+	(void)state;
+	memset(&info, 0, sizeof info);
+	info.name = (char *)"bases";
+	info.target_path = (char *)"/nfs/bases";
+	v[0].name = xstrdup("base.qcow2");
+	v[0].path = xstrdup("/nfs/bases/base.qcow2");
+	v[1].name = xstrdup("t1.qcow2");
+	v[1].path = xstrdup("/nfs/bases/t1.qcow2");
+	v[1].backing_path = xstrdup("/nfs/bases/base.qcow2");
+	v[2].name = xstrdup("t2.qcow2");
+	v[2].path = xstrdup("/nfs/bases/t2.qcow2");
+	v[2].backing_path = xstrdup("/nfs/bases/base.qcow2");
+	model_pool_seen(h1, &info, v, 3);
+	disk_desktop(U_PARENT, "tmpl-base", "/nfs/bases/base.qcow2", 0);
+	disk_desktop(U_CDROM, "installer", "/nfs/bases/base.qcow2", 1);
+	disk_desktop(U_LEAF, "desk-t1", "/nfs/bases/t1.qcow2", 0);
+	refused(U_PARENT, DA_START, "cannot start tmpl-base: its disk "
+	    "/nfs/bases/base.qcow2 is the backing file of bases/t1.qcow2, "
+	    "bases/t2.qcow2");
+	assert_int_equal(act_domain_check(U_CDROM, DA_START, &cause), 0);
+	assert_int_equal(act_domain_check(U_LEAF, DA_START, &cause), 0);
 	assert_null(cause);
 }
 
@@ -555,6 +610,109 @@ static void test_stopped_worker_refuses(void **state)
 	assert_false(pending(U_RUN));
 }
 
+/* ---- pools: a volume made behind the model's back ----
+ *
+ * act_pool_refresh_sharing's jobs, waited for with act_pool_wait (no
+ * sleep), make it show on every host that shares its pool. Every
+ * connection to test:///default is one driver, so two hosts on it see
+ * one storage, and `default-pool` is named shared in the configuration. */
+#define POOL "default-pool"
+#define VOL "made-behind.img"
+
+/* Lock held. Whether host `name` lists VOL in POOL. */
+static int lists(const char *name)
+{
+	struct m_host **hosts;
+	size_t n, i, k, v;
+
+	hosts = model_hosts(&n);
+	for (i = 0; i < n; i++) {
+		if (strcmp(hosts[i]->name, name) != 0)
+			continue;
+		for (k = 0; k < hosts[i]->npools; k++) {
+			const struct m_pool *p = hosts[i]->pools[k];
+
+			if (strcmp(p->name, POOL) != 0)
+				continue;
+			for (v = 0; v < p->nvols; v++)
+				if (strcmp(p->vols[v].name, VOL) == 0)
+					return 1;
+		}
+	}
+	return 0;
+}
+
+static void test_refresh_sharing(void **state)
+{
+	virConnectPtr c;
+	virStoragePoolPtr p;
+	virStorageVolPtr v;
+	unsigned *jobs = NULL;
+	char *cause = NULL;
+	size_t n;
+	int a, b;
+
+	(void)state;
+	free(cfg.shared_dir_pools);
+	cfg.shared_dir_pools = xstrdup(POOL);
+	add_host("a", "test:///default");
+	add_host("b", "test:///default");
+	start_engine();
+
+	c = virConnectOpen("test:///default");
+	assert_non_null(c);
+	p = virStoragePoolLookupByName(c, POOL);
+	assert_non_null(p);
+	v = virStorageVolCreateXML(p, "<volume><name>" VOL "</name>"
+	    "<capacity>1048576</capacity></volume>", 0);
+	assert_non_null(v);
+	model_lock();
+	a = lists("a");
+	b = lists("b");
+	model_unlock();
+	assert_false(a || b);	/* libvirt sent no event: nobody knows yet */
+
+	n = act_pool_refresh_sharing(host_id("a"), POOL, &jobs);
+	assert_int_equal(n, 2);
+	if (act_pool_wait(jobs, n, JOB_MS, &cause) < 0)
+		fail_msg("wait: %s", cause);
+	free(jobs);
+	model_lock();
+	a = lists("a");
+	b = lists("b");
+	model_unlock();
+	assert_true(a);
+	assert_true(b);
+
+	/* deleted: both forget it, the same way */
+	assert_int_equal(virStorageVolDelete(v, 0), 0);
+	n = act_pool_refresh_sharing(host_id("b"), POOL, &jobs);
+	assert_int_equal(n, 2);
+	assert_int_equal(act_pool_wait(jobs, n, JOB_MS, &cause), 0);
+	free(jobs);
+	model_lock();
+	a = lists("a");
+	b = lists("b");
+	model_unlock();
+	assert_false(a || b);
+
+	virStorageVolFree(v);
+	virStoragePoolFree(p);
+	virConnectClose(c);
+}
+
+/* A refresh that never ends in time is reported, not waited on forever. */
+static void test_wait_unknown(void **state)
+{
+	unsigned none[] = { 999999 };
+	char *cause = NULL;
+
+	(void)state;
+	/* a job forgotten (or never made) is not a failure */
+	assert_int_equal(act_pool_wait(none, 1, 10, &cause), 0);
+	assert_null(cause);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -565,6 +723,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refused_live_elsewhere, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_refused_placement, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_check_allows, setup_model, teardown_model),
+		cmocka_unit_test_setup_teardown(test_refused_parent, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_no_worker_fails_job, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_second_press_joins, setup_model, teardown_model),
 		cmocka_unit_test_setup_teardown(test_jobs_pane, setup_model, teardown_model),
@@ -572,6 +731,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failure_has_libvirt_text, setup_engine, teardown_engine),
 		cmocka_unit_test_setup_teardown(test_offline_host_drains, setup_engine, teardown_engine),
 		cmocka_unit_test_setup_teardown(test_stopped_worker_refuses, setup_engine, teardown_engine),
+		cmocka_unit_test_setup_teardown(test_refresh_sharing, setup_engine, teardown_engine),
+		cmocka_unit_test(test_wait_unknown),
 	};
 
 	return cmocka_run_group_tests_name("act", tests, NULL, NULL);

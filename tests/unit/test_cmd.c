@@ -318,6 +318,27 @@ static void test_console_lines_alike(void **state)
 	panes_free(u.panes);
 }
 
+/* Any name survives cmd_quote and cmd_split: forms and confirmations
+ * build their command lines this way. */
+static void test_quote_round_trip(void **state)
+{
+	const char *names[] = { "plain", "two words", "a\"quote", "back\\slash",
+	    "\\\"", "" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char *q = cmd_quote(names[i]), *line = NULL, **w = NULL;
+
+		line = xasprintf("go %s", q);
+		assert_int_equal(cmd_split(line, &w), 2);
+		assert_string_equal(w[1], names[i]);
+		cmd_free_words(w);
+		free(line);
+		free(q);
+	}
+}
+
 /* Command options come out of the words wherever they stand; globals
  * stay for main's getopt; an entry refuses options it does not declare. */
 static void test_options(void **state)
@@ -361,6 +382,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_quote_round_trip),
 		cmocka_unit_test(test_argument_rules),
 		cmocka_unit_test(test_unknown_and_wrong_place),
 		cmocka_unit_test(test_read_only_refusal),

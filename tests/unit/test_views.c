@@ -357,6 +357,41 @@ static void details_have(const struct view *v, const char *key, ...)
 	free(d);
 }
 
+/* The details of a base name what depends on it, at every depth, and the
+ * desktops that use it through their overlays: what a delete is refused
+ * with (vol-deps.h). A leaf names its user and no volume. */
+static void test_volume_dependents_details(void **state)
+{
+	(void)state;
+	details_have(&view_volumes, "/nfs/bases/win11.qcow2",
+	    "Depends on it (4 volumes, 2 desktops)",
+	    "\n  templates/dev.qcow2  /nfs/templates/dev.qcow2\n",
+	    "\n    groups/alice.qcow2  /nfs/groups/alice.qcow2\n",
+	    "desktop alice on hv1, running (through /nfs/groups/alice.qcow2)",
+	    "desktop bob on hv2, running (through /nfs/groups/./bob.qcow2)",
+	    "Shift-D is refused", NULL);
+	details_have(&view_volumes, "/nfs/groups/alice.qcow2",
+	    "used by   alice", "Depends on it (0 volumes, 1 desktop)",
+	    "\n  desktop alice on hv1, running\n", "backing file /nfs/templates/office.qcow2", "no backing file: the base", NULL);
+}
+
+/* A volume disk (source pool and volume, "POOL/VOL") uses the volume it
+ * names on its desktop's host: USED BY says so, as a delete would. */
+static void test_volume_disk_user(void **state)
+{
+	struct table t;
+	long o;
+
+	(void)state;
+	desktop(h1, "aaaaaaaa-0000-0000-0000-000000000003", "carol",
+	    "groups/orphan.qcow2");
+	build_view(&t, &view_volumes);
+	o = row_named(&t, "orphan.qcow2");
+	assert_true(o >= 0);
+	assert_string_equal(cell(&t, (size_t)o, 6), "carol");
+	table_free(&t);
+}
+
 static void test_volume_cycle_details(void **state)
 {
 	char *d;
@@ -364,7 +399,10 @@ static void test_volume_cycle_details(void **state)
 	(void)state;
 	/* the chain child -> a -> b, then a again: named as a cycle */
 	details_have(&view_volumes, "/p/child.qcow2",
-	    "  /p/child.qcow2\n  /p/a.qcow2\n  /p/b.qcow2\n", "backing cycle",
+	    "  /p/child.qcow2\n      groups/child.qcow2: format qcow2, virtual "
+	    "size 1.0G, allocation 0B\n      backing file /p/a.qcow2, format -\n"
+	    "  /p/a.qcow2\n", "\n  /p/b.qcow2\n      groups/b.qcow2: format "
+	    "qcow2", "backing cycle",
 	    "/p/a.qcow2 again", NULL);
 	/* a self-backed volume is no root: its details say it backs itself */
 	details_have(&view_volumes, "/p/self.qcow2", "problem   backs itself",
@@ -666,7 +704,11 @@ static void test_local_volumes_per_host(void **state)
 	key = xstrdup(t.rows[t.shown[kid]].key);
 	table_free(&t);
 	details_have(&view_volumes, key, "(local to hv2)",
-	    "  /var/lib/libvirt/images/kid.qcow2\n  /var/lib/libvirt/images/base.qcow2\n",
+	    "  /var/lib/libvirt/images/kid.qcow2\n      default/kid.qcow2 on hv2: "
+	    "format qcow2, virtual size 1.0G, allocation 0B\n      backing file "
+	    "/var/lib/libvirt/images/base.qcow2, format -\n"
+	    "  /var/lib/libvirt/images/base.qcow2\n      default/base.qcow2 on "
+	    "hv2: format qcow2", "no backing file: the base",
 	    NULL);
 	free(key);
 }
@@ -910,6 +952,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_split_brain_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offline_host_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_volume_cycles_shown, setup_cycles, teardown_cycles),
+		cmocka_unit_test_setup_teardown(test_volume_dependents_details, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_volume_disk_user, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_volume_cycle_details, setup_cycles, teardown_cycles),
 		cmocka_unit_test_setup_teardown(test_volume_missing_backing, setup_cycles, teardown_cycles),
 		cmocka_unit_test_setup_teardown(test_volume_sort_keeps_tree, setup, teardown),

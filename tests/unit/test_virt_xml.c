@@ -147,6 +147,10 @@ static void test_domain_running(void **state)
 	assert_string_equal(d.disks[0].backing[0], RUNNING_TMPL);
 	assert_string_equal(d.disks[0].backing[1], RUNNING_BASE);
 	assert_disk(&d.disks[1], "cdrom", "sda", "sata", "raw", NULL, 0);
+	/* never boot a parent asks what may write to a disk */
+	assert_string_equal(d.disks[0].type, "file");
+	assert_false(d.disks[0].readonly);
+	assert_true(d.disks[1].readonly);
 
 	assert_int_equal(d.nnics, 2);
 	assert_nic(&d.nics[0], "network", "52:54:00:3a:7c:01", "vdi-lan",
@@ -184,6 +188,10 @@ static void test_domain_inactive(void **state)
 	    "/dev/vg0/tmpl-linux-data", 0);
 	assert_disk(&d.disks[2], "disk", "vdc", "virtio", "raw",
 	    "vdi-pool/scratch", 0);
+	assert_string_equal(d.disks[0].type, "volume");
+	assert_string_equal(d.disks[1].type, "block");
+	assert_true(d.disks[1].readonly);	/* <shareable/> */
+	assert_false(d.disks[0].readonly);
 
 	assert_int_equal(d.nnics, 2);
 	assert_nic(&d.nics[0], "direct", "52:54:00:aa:bb:cc", "eno1",
