@@ -2,6 +2,8 @@
 #ifndef HVDECK_CLI_H
 #define HVDECK_CLI_H
 
+#include <stdio.h>
+
 #include "act-domain.h"
 #include "config.h"
 
@@ -19,6 +21,11 @@ int cli_dump(const struct config *cfg, const struct cli_options *o);
  * SIGTERM, or until the reader goes away; a reader that stops reading never
  * stalls the engine (see watch.h). Returns 0, or 1 when it cannot start. */
 int cli_watch(const struct config *cfg, const struct cli_options *o);
+/* Text for the operator on f: names and libvirt's text come from hosts,
+ * so all of it is shown in its visible form (text.h); newline ends the
+ * line. Flushed (progress lines reach a pipe as they happen). */
+void cli_say(FILE *f, int newline, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Wait until every host has delivered its inventory or failed, at most
  * timeout_s seconds (or until SIGINT/SIGTERM). The engine must run. */
 void cli_wait_settled(int timeout_s);

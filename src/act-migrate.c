@@ -417,7 +417,8 @@ static int check_cpu(struct mig *m, struct conns *c, char **cause)
 	if (rc >= 0 && c->persistent_xml != NULL) {
 		rc2 = migrate_check_cpu(c->dst, c->persistent_xml, "persistent",
 		    &why2);
-		both = xasprintf("%s; %s", why, why2);
+		/* a refusal names only what is refused */
+		both = rc2 < 0 ? xstrdup(why2) : xasprintf("%s; %s", why, why2);
 		free(why);
 		free(why2);
 		why = both;
@@ -561,8 +562,20 @@ static int migrate(struct mig *m, struct conns *c, unsigned flags,
 	step(m, S_MIGRATE, CHECK_RUNNING, NULL);
 	ddom = virDomainMigrate3(c->dom, c->dst, p, (unsigned)np,
 	    flags | migrate_flags(m));
-	if (ddom == NULL)
-		*cause = evloop_last_error("the migration failed");
+	if (ddom == NULL) {
+		char *msg = evloop_last_error("the migration failed");
+
+		/* without the source, nobody can say yet which copy runs: the
+		 * workers' reconnect shows it in the model */
+		if (virConnectIsAlive(c->src) != 1) {
+			*cause = xasprintf("outcome unknown: the connection to %s "
+			    "was lost (%s); where %s runs shows when %s is back",
+			    m->st.source, msg, m->name, m->st.source);
+			free(msg);
+		} else {
+			*cause = msg;
+		}
+	}
 	virTypedParamsFree(p, np);
 	pthread_mutex_lock(&m->lock);
 	m->migrating = 0;
@@ -571,7 +584,7 @@ static int migrate(struct mig *m, struct conns *c, unsigned flags,
 	pthread_mutex_unlock(&m->lock);
 	virDomainFree(c->dom);	/* the reference taken for the watcher */
 	if (ddom == NULL) {
-		step(m, S_MIGRATE, CHECK_FAIL, *cause);
+		step(m, S_MIGRATE, cancelled(m) ? CHECK_WARN : CHECK_FAIL, *cause);
 		return -1;
 	}
 	completed_stats(m, ddom);
@@ -617,8 +630,9 @@ out:
 	 * event was lost with a connection */
 	host_request(m->src_id, REQ_DOMAIN, m->uuid, 0);
 	host_request(m->dst_id, REQ_DOMAIN, m->uuid, 0);
-	model_event(rc == 0 ? SEV_INFO : SEV_ERROR, "%s: migration %s -> %s %s%s%s",
-	    m->name, m->st.source, m->st.dest, rc == 0 ? "done" : "failed",
+	model_event(rc == 0 ? SEV_INFO : cancelled(m) ? SEV_WARN : SEV_ERROR,
+	    "%s: migration %s -> %s %s%s%s", m->name, m->st.source, m->st.dest,
+	    rc == 0 ? "done" : cancelled(m) ? "cancelled" : "failed",
 	    rc == 0 ? "" : ": ", rc == 0 ? "" : *cause);
 	if (rc == 0)
 		job_progress(id, 100, 0, 0, "done");
@@ -779,8 +793,11 @@ static void watch(unsigned id, void *ctx)
 	m->want_downtime |= w.downtime && !m->downtime_applied;
 	take_sample(m, p, np);
 	pct = m->st.mem_pct;
-	done = m->st.data_processed;
+	/* the generic bar: what is no longer left to send (processed bytes
+	 * pass the total once pages are sent again) */
 	total = m->st.data_total;
+	done = total - (m->st.data_remaining < total ? m->st.data_remaining :
+	    total);
 	postcopy = m->st.postcopy_active;
 	pthread_mutex_unlock(&m->lock);
 	virTypedParamsFree(p, np);
@@ -925,7 +942,7 @@ char *migrate_running_names(void)
 	pthread_mutex_lock(&reg_lock);
 	for (i = 0; i < nreg; i++) {
 		pthread_mutex_lock(&reg[i]->lock);
-		running = !reg[i]->ended;
+		running = !reg[i]->finished;
 		pthread_mutex_unlock(&reg[i]->lock);
 		if (!running)
 			continue;

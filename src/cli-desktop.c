@@ -24,25 +24,6 @@
  * hangs longer is reported, not waited on forever. */
 #define JOB_WAIT_MS 120000
 
-/* Text for the operator: names and libvirt's text come from hosts, so all
- * of it is shown in its visible form (text.h); newline ends the line. */
-static void say(FILE *f, int newline, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void say(FILE *f, int newline, const char *fmt, ...)
-{
-	va_list ap;
-	char *line, *vis;
-
-	va_start(ap, fmt);
-	line = xvasprintf(fmt, ap);
-	va_end(ap);
-	vis = text_visible(line);
-	fprintf(f, "%s%s", vis, newline ? "\n" : "");
-	free(vis);
-	free(line);
-}
-
 int cli_confirm(const char *question, const char *what, char **cause)
 {
 	char line[16];
@@ -54,7 +35,7 @@ int cli_confirm(const char *question, const char *what, char **cause)
 		    "and there is none", what);
 		return -1;
 	}
-	say(tty, 0, "%s [y/N] ", question);
+	cli_say(tty, 0, "%s [y/N] ", question);
 	fflush(tty);
 	yes = fgets(line, sizeof line, tty) != NULL &&
 	    (strcmp(line, "y\n") == 0 || strcmp(line, "Y\n") == 0);
@@ -94,21 +75,21 @@ static int run(const char *name, enum domain_action a, int wait_ms)
 	}
 	if (uuid == NULL || act_domain(uuid, a, &job, &cause) < 0) {
 		cmd_audit_note("refused", cause);
-		say(stderr, 1, "hvdeck: %s", cause);
+		cli_say(stderr, 1, "hvdeck: %s", cause);
 		goto out;
 	}
 	st = job_wait(job, wait_ms);
 	err = job_error(job);
 	if (st == JOB_DONE) {
-		say(stdout, 1, "%s on %s: %s done", name, host,
+		cli_say(stdout, 1, "%s on %s: %s done", name, host,
 		    act_domain_name(a));
 		status = 0;
 	} else if (job_state_final(st)) {
-		say(stderr, 1, "hvdeck: %s on %s: %s %s: %s", name, host,
+		cli_say(stderr, 1, "hvdeck: %s on %s: %s %s: %s", name, host,
 		    act_domain_name(a), job_state_name(st),
 		    err != NULL ? err : "no reason given");
 	} else {
-		say(stderr, 1, "hvdeck: %s on %s: %s still %s after %d s",
+		cli_say(stderr, 1, "hvdeck: %s on %s: %s still %s after %d s",
 		    name, host, act_domain_name(a), job_state_name(st),
 		    wait_ms / 1000);
 	}

@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,24 +38,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	interrupted = 1;
-}
-
-/* Host and libvirt text in its visible form (text.h). */
-static void say(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void say(FILE *f, const char *fmt, ...)
-{
-	va_list ap;
-	char *line, *vis;
-
-	va_start(ap, fmt);
-	line = xvasprintf(fmt, ap);
-	va_end(ap);
-	vis = text_visible(line);
-	fprintf(f, "%s\n", vis);
-	fflush(f);
-	free(vis);
-	free(line);
 }
 
 /* A positive number option into *out; 0 when absent. */
@@ -116,7 +97,7 @@ static void print_steps(struct checklist *cl, enum check_state *shown,
 		    s[i].state == CHECK_RUNNING)
 			continue;
 		shown[i] = s[i].state;
-		say(s[i].state == CHECK_FAIL ? stderr : stdout, "%-4s %s%s%s",
+		cli_say(s[i].state == CHECK_FAIL ? stderr : stdout, 1, "%-4s %s%s%s",
 		    checklist_state_tag(s[i].state), s[i].text,
 		    *s[i].reason != '\0' ? ": " : "", s[i].reason);
 	}
@@ -156,7 +137,7 @@ static void progress(const char *name, unsigned job, int tty,
 		sh->tty_line = 1;
 	} else if (now - sh->at_ms >= LINE_EVERY_MS && (st.mem_pct != sh->pct ||
 	    st.data_remaining != sh->remaining || st.iteration != sh->iteration)) {
-		say(stdout, "%s: %s%% memory, %s remaining of %s, %s, dirty %s, "
+		cli_say(stdout, 1, "%s: %s%% memory, %s remaining of %s, %s, dirty %s, "
 		    "iteration %llu, eta %s", name, pct, rem, tot, rate, dirty,
 		    (unsigned long long)st.iteration, eta);
 		sh->at_ms = now;
@@ -168,7 +149,7 @@ static void progress(const char *name, unsigned job, int tty,
 		if (sh->tty_line)
 			fputc('\n', stdout);
 		sh->tty_line = 0;
-		say(stdout, "%s: not converging: the guest dirties memory "
+		cli_say(stdout, 1, "%s: not converging: the guest dirties memory "
 		    "faster (%s) than it is sent (%s)%s", name, dirty, rate,
 		    st.postcopy_allowed ? "" : "; more bandwidth, a longer "
 		    "max downtime or --auto-converge can help");
@@ -201,11 +182,11 @@ static enum job_state follow(const char *name, unsigned job,
 				fputc('\n', stdout);
 			sh.tty_line = 0;
 			if (job_cancel(job, &cause) < 0) {
-				say(stderr, "hvdeck: %s", cause);
+				cli_say(stderr, 1, "hvdeck: %s", cause);
 				free(cause);
 				cause = NULL;
 			} else {
-				say(stderr, "hvdeck: cancelling the migration "
+				cli_say(stderr, 1, "hvdeck: cancelling the migration "
 				    "of %s", name);
 			}
 		}
@@ -231,7 +212,7 @@ static int run(const char *desktop, const char *dest, struct migrate_req *r)
 	r->dest = dest;
 	if (migrate_start(r, cl, &job, &cause) < 0) {
 		cmd_audit_note("refused", cause);
-		say(stderr, "hvdeck: %s", cause);
+		cli_say(stderr, 1, "hvdeck: %s", cause);
 		free(cause);
 		checklist_free(cl);
 		return 1;
@@ -243,19 +224,19 @@ static int run(const char *desktop, const char *dest, struct migrate_req *r)
 
 		format_duration(total, sizeof total, ms.total_ms / 1000);
 		if (ms.downtime_ms >= 0)
-			say(stdout, "%s: migrated %s -> %s in %s (%lld ms), "
+			cli_say(stdout, 1, "%s: migrated %s -> %s in %s (%lld ms), "
 			    "downtime %lld ms", desktop, ms.source, ms.dest, total,
 			    (long long)ms.total_ms, (long long)ms.downtime_ms);
 		else
-			say(stdout, "%s: migrated %s -> %s in %s (%lld ms)",
+			cli_say(stdout, 1, "%s: migrated %s -> %s in %s (%lld ms)",
 			    desktop, ms.source, ms.dest, total,
 			    (long long)ms.total_ms);
 		status = 0;
 	} else if (job_state_final(st)) {
-		say(stderr, "hvdeck: %s: migration %s: %s", desktop,
+		cli_say(stderr, 1, "hvdeck: %s: migration %s: %s", desktop,
 		    job_state_name(st), err != NULL ? err : "no reason given");
 	} else {
-		say(stderr, "hvdeck: %s: migration still %s; hvdeck stops "
+		cli_say(stderr, 1, "hvdeck: %s: migration still %s; hvdeck stops "
 		    "waiting (the job is cancelled)", desktop, job_state_name(st));
 	}
 	free(err);

@@ -16,6 +16,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,21 @@ static int all_settled(void)
 			done = 0;
 	model_unlock();
 	return done;
+}
+
+void cli_say(FILE *f, int newline, const char *fmt, ...)
+{
+	va_list ap;
+	char *line, *vis;
+
+	va_start(ap, fmt);
+	line = xvasprintf(fmt, ap);
+	va_end(ap);
+	vis = text_visible(line);
+	fprintf(f, "%s%s", vis, newline ? "\n" : "");
+	fflush(f);
+	free(vis);
+	free(line);
 }
 
 void cli_wait_settled(int timeout_s)

@@ -87,22 +87,30 @@ static const struct m_pool *pool_of(const struct m_host *h,
 	return NULL;
 }
 
-/* Model lock held. 1 when the destination sees path (a disk or a backing
- * file) through a pool sharing the source's; *pool names the source pool
- * (NULL: in none). */
+/* 1 when the destination sees path (a disk or a backing file) through a
+ * pool sharing the source's; *in_pool: the disk is in a pool of the
+ * source at all. Takes the model lock (model_pools_sharing takes it too:
+ * not under it). */
 static int sees(unsigned src_id, unsigned dst_id, const struct xml_disk *d,
-    const char **pool)
+    int *in_pool)
 {
-	const struct m_host *h = model_host(src_id);
-	const struct m_pool *p = h != NULL ? pool_of(h, d) : NULL;
+	const struct m_host *h;
+	const struct m_pool *p;
 	struct m_pool_ref *refs;
+	char *name;
 	size_t i, n;
 	int seen = 0;
 
-	*pool = p != NULL ? p->name : NULL;
-	if (p == NULL)
+	model_lock();
+	h = model_host(src_id);
+	p = h != NULL ? pool_of(h, d) : NULL;
+	name = p != NULL ? xstrdup(p->name) : NULL;
+	model_unlock();
+	*in_pool = name != NULL;
+	if (name == NULL)
 		return 0;
-	n = model_pools_sharing(src_id, p->name, &refs);
+	n = model_pools_sharing(src_id, name, &refs);
+	free(name);
 	for (i = 0; i < n; i++)
 		seen |= refs[i].host_id == dst_id;
 	model_pool_refs_free(refs, n);
@@ -117,13 +125,13 @@ static int needs_no_check(const struct xml_disk *d)
 	    (d->type != NULL && strcmp(d->type, "network") == 0);
 }
 
-/* Model lock held. Every backing file of d is seen by the destination. */
+/* Every backing file of d is seen by the destination. */
 static int backing_shared(unsigned src_id, unsigned dst_id,
     const struct xml_disk *d)
 {
 	struct xml_disk b;
-	const char *pool;
 	size_t i;
+	int in_pool;
 
 	if (d->nbacking == 0)
 		return 0;
@@ -131,7 +139,7 @@ static int backing_shared(unsigned src_id, unsigned dst_id,
 		memset(&b, 0, sizeof b);
 		b.source = d->backing[i];
 		b.type = (char *)"file";
-		if (!sees(src_id, dst_id, &b, &pool))
+		if (!sees(src_id, dst_id, &b, &in_pool))
 			return 0;
 	}
 	return 1;
@@ -154,11 +162,9 @@ int migrate_check_storage(const struct xml_domain *x, unsigned src_id,
     char **why)
 {
 	char *unseen = NULL, *fixed = NULL;
-	const char *pool;
 	size_t i, ncopy = 0, nchecked = 0;
-	int inc = 1;
+	int inc = 1, in_pool;
 
-	model_lock();
 	for (i = 0; i < x->ndisks; i++) {
 		const struct xml_disk *d = &x->disks[i];
 		const char *tgt = d->target != NULL ? d->target : "?";
@@ -167,7 +173,7 @@ int migrate_check_storage(const struct xml_domain *x, unsigned src_id,
 		if (needs_no_check(d))
 			continue;
 		nchecked++;
-		if (sees(src_id, dst_id, d, &pool))
+		if (sees(src_id, dst_id, d, &in_pool))
 			continue;
 		if (d->readonly) {
 			fixed = append(fixed, "%s (%s, read-only: libvirt does "
@@ -176,11 +182,10 @@ int migrate_check_storage(const struct xml_domain *x, unsigned src_id,
 		}
 		copied[i] = 1;
 		ncopy++;
-		unseen = append(unseen, pool != NULL ? "%s (%s)" : "%s (%s, "
+		unseen = append(unseen, in_pool ? "%s (%s)" : "%s (%s, "
 		    "in no storage pool)", tgt, d->source);
 		inc &= backing_shared(src_id, dst_id, d);
 	}
-	model_unlock();
 	if (fixed != NULL) {
 		*why = xasprintf("the destination does not see %s", fixed);
 		free(fixed);

@@ -158,6 +158,10 @@ static void test_load_good(void **state)
 	    ROLE_DISK, NULL);
 	assert_host(&cfg.hosts[2], "box", "qemu:///system", ROLE_MIXED, NULL);
 	assert_false(cfg.hosts[0].transient);
+	assert_int_equal(cfg.hosts[0].memory_reserve_mib, 4096);
+	assert_int_equal(cfg.hosts[1].memory_reserve_mib,
+	    CONFIG_MEMORY_RESERVE_DEFAULT);
+	assert_int_equal(CONFIG_MEMORY_RESERVE_DEFAULT, 1024);
 	assert_string_equal(cfg.theme, "mono");
 	assert_int_equal(cfg.stats_interval, 5);
 	assert_int_equal(cfg.connect_timeout, 30);
@@ -250,6 +254,10 @@ static const struct bad_case bad_cases[] = {
 	{ "empty-pool.conf", 1, { "pool_groups must not be empty" } },
 	{ "maintenance-string.conf", 4, { "host key 'maintenance'",
 	    "true or false", "string" } },
+	{ "memory-reserve-range.conf", 4, { "memory_reserve -5",
+	    "out of range", "0..16777216 MiB" } },
+	{ "memory-reserve-string.conf", 4, { "host key 'memory_reserve'",
+	    "a number", "string" } },
 };
 
 static void test_load_bad(void **state)
@@ -426,6 +434,8 @@ static void assert_same(const struct config *a, const struct config *b)
 		assert_host(&b->hosts[i], a->hosts[i].name, a->hosts[i].uri,
 		    a->hosts[i].role, a->hosts[i].migration_address);
 		assert_int_equal(a->hosts[i].maintenance, b->hosts[i].maintenance);
+		assert_int_equal(a->hosts[i].memory_reserve_mib,
+		    b->hosts[i].memory_reserve_mib);
 	}
 }
 
@@ -450,6 +460,8 @@ static void fill(struct config *cfg)
 	assert_int_equal(config_add_host(cfg, "m", "test:///default",
 	    ROLE_MIXED, NULL, &cause), 0);
 	cfg->hosts[1].maintenance = 1;	/* saved, loaded back */
+	cfg->hosts[0].memory_reserve_mib = 0;	/* likewise */
+	cfg->hosts[2].memory_reserve_mib = CONFIG_MEMORY_RESERVE_MAX;
 }
 
 static void test_save_round_trip(void **state)
@@ -888,7 +900,7 @@ int main(void)
 		SCRATCH(test_load_directory),
 		BAD(0), BAD(1), BAD(2), BAD(3), BAD(4), BAD(5), BAD(6), BAD(7),
 		BAD(8), BAD(9), BAD(10), BAD(11), BAD(12), BAD(13), BAD(14),
-		BAD(15), BAD(16),
+		BAD(15), BAD(16), BAD(17), BAD(18),
 		cmocka_unit_test(test_load_include),
 		SCRATCH(test_include_not_regular),
 		cmocka_unit_test(test_include_nested),
@@ -910,7 +922,7 @@ int main(void)
 		SCRATCH(test_print_settings),
 	};
 
-	_Static_assert(sizeof bad_cases / sizeof bad_cases[0] == 17,
+	_Static_assert(sizeof bad_cases / sizeof bad_cases[0] == 19,
 	    "add a BAD(i) line for every bad_cases entry");
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
