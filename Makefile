@@ -74,9 +74,11 @@ check: deps
 # Unit tests under ASan+UBSan, then (as root) every lab test driving the
 # sanitized binary: leaks at exit fail a test through its exit status.
 asan: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	@LSAN_OPTIONS="suppressions=$(CURDIR)/tests/lsan.supp print_suppressions=0" \
+	    $(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	    LDFLAGS="-fsanitize=address,undefined" build-asan/hvdeck unit
-	@if [ "$$(id -u)" -eq 0 ]; then HVDECK=$(CURDIR)/build-asan/hvdeck scripts/run-tests.sh; \
+	@if [ "$$(id -u)" -eq 0 ]; then LSAN_OPTIONS="suppressions=$(CURDIR)/tests/lsan.supp print_suppressions=0" \
+	    HVDECK=$(CURDIR)/build-asan/hvdeck scripts/run-tests.sh; \
 	else echo "asan: lab tests skipped (need root)"; fi
 
 # Threads under ThreadSanitizer: unit tests (test_engine drives real events
