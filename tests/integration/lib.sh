@@ -71,6 +71,17 @@ new_guest() {
 	cleanup "for _n in \$(seq 1 $LAB_NODES); do vsh \$_n destroy $GUEST; vsh \$_n undefine $GUEST; done"
 }
 
+# running_guest NODE TAG: new_guest, started on NODE, once its RAM ballast
+# is filled (the lab's guest dirties it: a migration then has work to do);
+# its serial logs go with it. Sets $GUEST.
+running_guest() {
+	new_guest "$1" "$2"
+	vsh "$1" start "$GUEST" >/dev/null || fail "cannot start $GUEST"
+	cleanup "rm -f $LAB_DIR/node*/log/qemu/$GUEST-serial.log"
+	_ballast() { grep -q 'ballast ready' "$LAB_DIR/node$1/log/qemu/$GUEST-serial.log" 2>/dev/null; }
+	wait_until 120 _ballast "$1" || fail "$GUEST never filled its ballast"
+}
+
 guest_state() { vsh "$1" domstate "$2" 2>/dev/null | head -n1; }
 
 # jq_any JQ-ARGS... FILTER FILE: some input of FILE gives a result (jq -e

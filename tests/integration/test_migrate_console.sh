@@ -22,11 +22,7 @@
 [ "${LAB_NODES:-0}" -ge 2 ] || fail "needs a lab with 2 nodes"
 conf=$(write_config)
 log=$XDG_STATE_HOME/hvdeck/audit.log
-new_guest 1 mig; g=$GUEST
-vsh 1 start "$g" >/dev/null || fail "cannot start $g"
-ballast() { grep -q 'ballast ready' "$LAB_DIR/node1/log/qemu/$g-serial.log" 2>/dev/null; }
-wait_until 120 ballast || fail "$g never filled its ballast"
-cleanup "rm -f $LAB_DIR/node1/log/qemu/$g-serial.log $LAB_DIR/node2/log/qemu/$g-serial.log"
+running_guest 1 mig; g=$GUEST
 
 "$HVDECK" -c "$conf" host role hv2 disk >/dev/null || fail "cannot set hv2's role"
 # nodes beyond two (make check runs three) receive nothing either: the

@@ -11,11 +11,7 @@
 [ "${LAB_NODES:-0}" -ge 2 ] || fail "needs a lab with 2 nodes"
 conf=$(write_config)
 log=$XDG_STATE_HOME/hvdeck/audit.log
-new_guest 1 pc; g=$GUEST
-vsh 1 start "$g" >/dev/null || fail "cannot start $g"
-ballast() { grep -q 'ballast ready' "$LAB_DIR/node1/log/qemu/$g-serial.log" 2>/dev/null; }
-wait_until 120 ballast || fail "$g never filled its ballast"
-cleanup "rm -f $LAB_DIR/node1/log/qemu/$g-serial.log $LAB_DIR/node2/log/qemu/$g-serial.log"
+running_guest 1 pc; g=$GUEST
 
 tui_start "$conf" 160 45
 wait_screen 60 "^.hv2 +[a-z]+ +online"
