@@ -80,24 +80,6 @@ int cli_host_add_request(const struct cmd_ctx *c, const struct cmd_entry *e,
 
 /* ---- the terminal ---- */
 
-static void say(FILE *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void say(FILE *f, const char *fmt, ...)
-{
-	va_list ap;
-	char *line, *vis;
-
-	va_start(ap, fmt);
-	line = xvasprintf(fmt, ap);
-	va_end(ap);
-	vis = text_visible(line);	/* reasons come from remote hosts */
-	fprintf(f, "%s\n", vis);
-	fflush(f);
-	free(vis);
-	free(line);
-}
-
 /* Read a line from fd byte by byte: no stdio buffer keeps a copy of a
  * password. Returns its length, or -1 at end of input. */
 static ssize_t read_line(int fd, char *buf, size_t len)
@@ -193,7 +175,7 @@ static void print_steps(struct hostadd *ha, size_t *shown, char **done,
 			continue;
 		(*done)[i] = 1;
 		(*shown)++;
-		say(stdout, "%-4s %s%s%s", checklist_state_tag(steps[i].state),
+		cli_say(stdout, 1, "%-4s %s%s%s", checklist_state_tag(steps[i].state),
 		    steps[i].text, steps[i].reason[0] != '\0' ? ": " : "",
 		    steps[i].reason);
 	}
@@ -232,14 +214,14 @@ static int follow(struct hostadd *ha, int tty)
 		if (st == HOSTADD_NEED_KEY && tty >= 0) {
 			ask_key(tty, ha, text);
 		} else if (st == HOSTADD_NEED_KEY) {
-			say(stderr, "hvdeck: unknown host %s: no terminal to "
+			cli_say(stderr, 1, "hvdeck: unknown host %s: no terminal to "
 			    "ask; pass --yes-fingerprint with the fingerprint "
 			    "you expect", text);
 			hostadd_key(ha, 0);
 		} else if (st == HOSTADD_NEED_PASSWORD && tty >= 0) {
 			ask_password(tty, ha, text);
 		} else if (st == HOSTADD_NEED_PASSWORD) {
-			say(stderr, "hvdeck: hvdeck's key was refused, and there "
+			cli_say(stderr, 1, "hvdeck: hvdeck's key was refused, and there "
 			    "is no terminal to ask for a password");
 			hostadd_password(ha, NULL);
 		} else {
@@ -252,7 +234,7 @@ static int follow(struct hostadd *ha, int tty)
 	if (st == HOSTADD_ADDED)
 		status = 0;
 	else
-		say(stderr, "hvdeck: %s", text != NULL ? text : "failed");
+		cli_say(stderr, 1, "hvdeck: %s", text != NULL ? text : "failed");
 	free(text);
 	free(done);
 	return status;
@@ -290,7 +272,7 @@ static int cli_run(struct cmd_ctx *c, const struct hostadd_req *req,
 	} else {
 		c->status = follow(ha, tty);
 		if (c->status == 0)
-			say(stdout, "host %s added to %s", r.name, r.config_path);
+			cli_say(stdout, 1, "host %s added to %s", r.name, r.config_path);
 	}
 	if (tty >= 0)
 		close(tty);

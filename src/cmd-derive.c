@@ -24,25 +24,6 @@
 /* A batch of 1000 overlays on slow storage: minutes, not hours. */
 #define DERIVE_WAIT_MS (30 * 60 * 1000)
 
-/* Text for the operator, visible form (names come from hosts). */
-static void say(FILE *f, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void say(FILE *f, const char *fmt, ...)
-{
-	va_list ap;
-	char *line, *vis;
-
-	va_start(ap, fmt);
-	line = xvasprintf(fmt, ap);
-	va_end(ap);
-	vis = text_visible(line);
-	fprintf(f, "%s\n", vis);
-	fflush(f);
-	free(vis);
-	free(line);
-}
-
 static int usage_error(struct cmd_ctx *c, const struct cmd_entry *e,
     const char *msg, char **cause)
 {
@@ -127,10 +108,10 @@ static int cli_follow(const struct derive_started *s)
 	int64_t deadline = util_now_ms() + DERIVE_WAIT_MS;
 
 	if (s->count == 1)
-		say(stdout, "derive %s/%s from %s on %s", s->dst_pool, s->first,
+		cli_say(stdout, 1, "derive %s/%s from %s on %s", s->dst_pool, s->first,
 		    s->src_pool, s->host);
 	else
-		say(stdout, "derive %s/%s … %s from %s on %s: %zu volumes",
+		cli_say(stdout, 1, "derive %s/%s … %s from %s on %s: %zu volumes",
 		    s->dst_pool, s->first, s->last, s->src_pool, s->host,
 		    s->count);
 	do {
@@ -143,14 +124,14 @@ static int cli_follow(const struct derive_started *s)
 	    util_now_ms() < deadline);
 	err = job_error(s->job);
 	if (st == JOB_DONE)
-		say(stdout, "made %zu in pool %s on %s: %s%s%s", s->count,
+		cli_say(stdout, 1, "made %zu in pool %s on %s: %s%s%s", s->count,
 		    s->dst_pool, s->host, s->first, s->count > 1 ? " … " : "",
 		    s->count > 1 ? s->last : "");
 	else if (job_state_final(st))
-		say(stderr, "hvdeck: derive on %s: %s", s->host,
+		cli_say(stderr, 1, "hvdeck: derive on %s: %s", s->host,
 		    err != NULL ? err : "no reason given");
 	else
-		say(stderr, "hvdeck: derive on %s: still running after %d s",
+		cli_say(stderr, 1, "hvdeck: derive on %s: still running after %d s",
 		    s->host, DERIVE_WAIT_MS / 1000);
 	free(err);
 	return st == JOB_DONE ? 0 : 1;
