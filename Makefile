@@ -12,6 +12,9 @@ BUILD     ?= build
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS      := ncursesw libvirt libssh libconfig libxml-2.0
+# Everything below the console links without curses (the layer rule, checked
+# by linking the unit tests of core … cli against these packages only).
+NOTUI_PKGS := libvirt libssh libconfig libxml-2.0
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -Wpointer-arith -Wformat=2 \
@@ -21,15 +24,27 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Iinclude $(WARN) \
              -DHVDECK_VERSION='"$(VERSION)"' -DHVDECK_DATADIR='"$(DATADIR)"' \
              $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) $(CFLAGS) $(EXTRA_CFLAGS)
 ALL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread -lm $(LDLIBS)
+NOTUI_LDLIBS = $(shell $(PKG_CONFIG) --libs $(NOTUI_PKGS) 2>/dev/null) -lpthread -lm $(LDLIBS)
 
-SRCS      := $(wildcard src/*.c)
+# src/ by layer, lowest first; each may include only itself and those below
+# (cli and tui are siblings: neither includes the other). scripts/check-layers.sh.
+LAYERS    := core virt act cmd cli tui
+SRCS      := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)) src/main.c
 OBJS      := $(SRCS:src/%.c=$(BUILD)/%.o)
 LIB_OBJS  := $(filter-out $(BUILD)/main.o,$(OBJS))
+NOTUI_OBJS := $(filter-out $(BUILD)/tui/%,$(LIB_OBJS))
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# A unit test that includes a tui/ header is a console test; every other one
+# is linked from the objects below tui/ and without curses.
+TUI_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(shell grep -l '^.include "tui/' $(TEST_SRCS)))
+NOTUI_TESTS := $(filter-out $(TUI_TESTS),$(TEST_BINS))
+# Until cmd/ and act/ no longer reach into the console every test links it all.
+TUI_TESTS := $(TEST_BINS)
+NOTUI_TESTS :=
 FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 
-.PHONY: all deps check unit demo asan tsan fuzz install uninstall clean lab-up lab-down
+.PHONY: all deps layers check unit demo asan tsan fuzz install uninstall clean lab-up lab-down
 
 all: $(BUILD)/hvdeck hvdeck
 
@@ -43,10 +58,15 @@ $(BUILD)/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+
+$(TUI_TESTS): $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_OBJS) \
-	    $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka) $(ALL_LDLIBS)
+	$(CC) $(ALL_CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(CMOCKA_LIBS) $(ALL_LDLIBS)
+
+$(NOTUI_TESTS): $(BUILD)/tests/%: tests/unit/%.c $(NOTUI_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(NOTUI_OBJS) $(CMOCKA_LIBS) $(NOTUI_LDLIBS)
 
 -include $(OBJS:.o=.d) $(TEST_BINS:=.d)
 
@@ -55,9 +75,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
 $(BUILD)/datadir.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
-$(BUILD)/ui.o: $(BUILD)/datadir.stamp
+$(BUILD)/tui/ui.o: $(BUILD)/datadir.stamp
 .PHONY: FORCE
 FORCE:
+
+# The layer rule: no #include runs upward or across cli/tui (names file:line).
+layers:
+	@scripts/check-layers.sh
 
 # Installs exactly the Debian packages that are missing (root), or says what to run.
 deps:

@@ -26,9 +26,9 @@ CFLAGS="-std=c11 -D_GNU_SOURCE -Iinclude -g -O1 -fno-omit-frame-pointer \
 # A new harness needs one line here.
 harness_srcs() {
 	case $1 in
-	fuzz_config) echo "src/config.c src/lcfg.c src/text.c src/util.c" ;;
-	fuzz_theme) echo "src/theme.c src/lcfg.c src/text.c src/util.c" ;;
-	fuzz_virt_xml) echo "src/virt-xml.c src/text.c src/util.c src/log.c" ;;
+	fuzz_config) echo "src/core/config.c src/core/lcfg.c src/core/text.c src/core/util.c" ;;
+	fuzz_theme) echo "src/tui/theme.c src/core/lcfg.c src/core/text.c src/core/util.c" ;;
+	fuzz_virt_xml) echo "src/virt/virt-xml.c src/core/text.c src/core/util.c src/core/log.c" ;;
 	*) return 1 ;;
 	esac
 }

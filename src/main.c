@@ -1,12 +1,12 @@
 /* main.c — start-up order: options -> config -> subcommand (or console). */
-#include "cli.h"
-#include "cmd.h"
-#include "cmd-audit.h"
-#include "config.h"
-#include "engine.h"
-#include "log.h"
-#include "ui.h"
-#include "util.h"
+#include "cli/cli.h"
+#include "cmd/cmd.h"
+#include "cmd/cmd-audit.h"
+#include "core/config.h"
+#include "act/engine.h"
+#include "core/log.h"
+#include "tui/ui.h"
+#include "core/util.h"
 
 #include <getopt.h>
 #include <locale.h>

@@ -2,7 +2,7 @@
  *
  *   clang -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 \
  *       -fsanitize=fuzzer,address,undefined $(pkg-config --cflags libconfig) \
- *       tests/fuzz/fuzz_config.c src/config.c src/lcfg.c src/text.c src/util.c \
+ *       tests/fuzz/fuzz_config.c src/core/config.c src/core/lcfg.c src/core/text.c src/core/util.c \
  *       $(pkg-config --libs libconfig) -o build-fuzz/fuzz_config
  *   mkdir -p /tmp/corpus && cp tests/unit/data/config/[a-z]*.conf /tmp/corpus
  *   build-fuzz/fuzz_config -max_len=65536 -max_total_time=60 /tmp/corpus
@@ -25,8 +25,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "util.h"
+#include "core/config.h"
+#include "core/util.h"
 #include "fuzz-file.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

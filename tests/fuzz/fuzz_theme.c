@@ -3,7 +3,7 @@
  *   clang -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 \
  *       -fsanitize=fuzzer,address,undefined \
  *       $(pkg-config --cflags libconfig ncursesw) \
- *       tests/fuzz/fuzz_theme.c src/theme.c src/lcfg.c src/text.c src/util.c \
+ *       tests/fuzz/fuzz_theme.c src/tui/theme.c src/core/lcfg.c src/core/text.c src/core/util.c \
  *       $(pkg-config --libs libconfig ncursesw) -o build-fuzz/fuzz_theme
  *   mkdir -p /tmp/corpus && cp tests/unit/data/theme/[a-z]* themes/[a-z]* /tmp/corpus
  *   build-fuzz/fuzz_theme -max_len=65536 -max_total_time=60 /tmp/corpus
@@ -24,8 +24,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "theme.h"
-#include "util.h"
+#include "tui/theme.h"
+#include "core/util.h"
 #include "fuzz-file.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -3,7 +3,7 @@
  *   clang -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 \
  *       -fsanitize=fuzzer,address,undefined $(pkg-config --cflags libxml-2.0) \
  *       tests/fuzz/fuzz_virt_xml.c \
- *       src/virt-xml.c src/text.c src/util.c src/log.c \
+ *       src/virt/virt-xml.c src/core/text.c src/core/util.c src/core/log.c \
  *       $(pkg-config --libs libxml-2.0) -lpthread -o build/fuzz_virt_xml
  *   mkdir -p /tmp/corpus && cp tests/unit/data/xml/[a-z]*.xml /tmp/corpus
  *   build/fuzz_virt_xml -max_len=65536 -max_total_time=60 /tmp/corpus
@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
-#include "virt-xml.h"
+#include "core/util.h"
+#include "virt/virt-xml.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -6,8 +6,8 @@
 
 #include <string.h>
 
-#include "model.h"
-#include "util.h"
+#include "core/model.h"
+#include "core/util.h"
 
 /* A fresh model with hosts hv1 and hv2, online. */
 static void fill_hosts(unsigned *h1, unsigned *h2)

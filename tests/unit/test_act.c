@@ -25,15 +25,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "act-domain.h"
-#include "act-pool.h"
-#include "config.h"
-#include "engine.h"
-#include "job.h"
-#include "model.h"
-#include "util.h"
-#include "views.h"
-#include "virt-host.h"
+#include "act/act-domain.h"
+#include "act/act-pool.h"
+#include "core/config.h"
+#include "act/engine.h"
+#include "core/job.h"
+#include "core/model.h"
+#include "core/util.h"
+#include "tui/views.h"
+#include "virt/virt-host.h"
 
 #include "model-wait.h"
 

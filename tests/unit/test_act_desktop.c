@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "act-desktop.h"
-#include "config.h"
+#include "act/act-desktop.h"
+#include "core/config.h"
 #include "model-fill.h"
 
 #define U_TMPL "11111111-0000-4000-8000-000000000001"

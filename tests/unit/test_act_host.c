@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "act-host.h"
-#include "util.h"
+#include "act/act-host.h"
+#include "core/util.h"
 
 #include <stdio.h>
 #include <stdlib.h>

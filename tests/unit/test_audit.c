@@ -16,11 +16,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "audit.h"
-#include "cmd.h"
-#include "cmd-audit.h"
-#include "job.h"
-#include "util.h"
+#include "core/audit.h"
+#include "cmd/cmd.h"
+#include "cmd/cmd-audit.h"
+#include "core/job.h"
+#include "core/util.h"
 
 static char dir[64];
 

@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "keys.h"
-#include "layout.h"
-#include "mode.h"
-#include "model.h"
-#include "ui.h"
-#include "util.h"
+#include "cmd/cmd.h"
+#include "tui/keys.h"
+#include "tui/layout.h"
+#include "tui/mode.h"
+#include "core/model.h"
+#include "tui/ui.h"
+#include "core/util.h"
 #include "model-fill.h"
 
 /* Parse a line where (CMD_LINE, CMD_CLI, 0 for keys); returns the entry

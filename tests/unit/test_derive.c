@@ -14,8 +14,8 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "act-derive.h"
-#include "util.h"
+#include "act/act-derive.h"
+#include "core/util.h"
 
 static void test_xml(void **state)
 {

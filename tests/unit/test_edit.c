@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui-edit.h"
+#include "tui/ui-edit.h"
 
 #define CTRL(c) ((c) & 0x1f)
 

@@ -22,12 +22,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "engine.h"
-#include "model.h"
-#include "util.h"
-#include "virt-events.h"
-#include "virt-host.h"
+#include "core/config.h"
+#include "act/engine.h"
+#include "core/model.h"
+#include "core/util.h"
+#include "virt/virt-events.h"
+#include "virt/virt-host.h"
 
 #include "model-wait.h"
 

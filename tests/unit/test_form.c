@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checklist.h"
-#include "ui-edit.h"
-#include "ui-form.h"
+#include "core/checklist.h"
+#include "tui/ui-edit.h"
+#include "tui/ui-form.h"
 
 static int setup(void **state)
 {

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "format.h"
+#include "core/format.h"
 
 #include <math.h>
 #include <string.h>

@@ -16,9 +16,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "job.h"
-#include "model.h"
-#include "util.h"
+#include "core/job.h"
+#include "core/model.h"
+#include "core/util.h"
 
 #define LIBVIRT_TEXT "Requested operation is not valid: domain is not running"
 

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "layout.h"
+#include "tui/layout.h"
 
 static int inside(struct rect r, int rows, int cols)
 {

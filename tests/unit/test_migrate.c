@@ -17,14 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "act-domain.h"
-#include "act-migrate.h"
-#include "checklist.h"
-#include "job.h"
-#include "migrate-check.h"
-#include "model.h"
-#include "util.h"
-#include "virt-xml.h"
+#include "act/act-domain.h"
+#include "act/act-migrate.h"
+#include "core/checklist.h"
+#include "core/job.h"
+#include "act/migrate-check.h"
+#include "core/model.h"
+#include "core/util.h"
+#include "virt/virt-xml.h"
 
 #define GIB (1024 * 1024)       /* in KiB */
 

@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checklist.h"
-#include "mode-migrate.h"
-#include "views.h"
+#include "core/checklist.h"
+#include "tui/mode-migrate.h"
+#include "tui/views.h"
 
 #define LIBVIRT_TEXT "operation failed: migration out job: unexpectedly failed"
 

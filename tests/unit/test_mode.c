@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "act-domain.h"
-#include "job.h"
-#include "mode.h"
-#include "model.h"
-#include "ui-marks.h"
-#include "ui-table.h"
-#include "util.h"
+#include "act/act-domain.h"
+#include "core/job.h"
+#include "tui/mode.h"
+#include "core/model.h"
+#include "tui/ui-marks.h"
+#include "tui/ui-table.h"
+#include "core/util.h"
 #include "model-fill.h"
 
 /* ---- a mode type that records what happens to it ---- */

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "job.h"
-#include "model.h"
-#include "util.h"
+#include "core/job.h"
+#include "core/model.h"
+#include "core/util.h"
 
 #include <libvirt/libvirt.h>
 

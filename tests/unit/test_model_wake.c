@@ -16,8 +16,8 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
-#include "model.h"
-#include "util.h"
+#include "core/model.h"
+#include "core/util.h"
 
 #define WRITERS 4
 #define BURSTS 3000

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "names.h"
-#include "util.h"
+#include "core/names.h"
+#include "core/util.h"
 
 /* names_check's message for name, or NULL when it passes. Caller frees. */
 static char *why(const char *name)

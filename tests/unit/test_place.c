@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
-#include "place.h"
-#include "util.h"
+#include "core/model.h"
+#include "core/place.h"
+#include "core/util.h"
 
 /* A host with its role, maintenance, state, free memory and CPU load. */
 static unsigned host(const char *name, enum host_role role, int maint,

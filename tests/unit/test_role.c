@@ -13,11 +13,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "act-role.h"
-#include "cmd.h"
-#include "config.h"
-#include "model.h"
-#include "util.h"
+#include "act/act-role.h"
+#include "cmd/cmd.h"
+#include "core/config.h"
+#include "core/model.h"
+#include "core/util.h"
 
 #define CONF "# kept unless hvdeck writes\n" \
 	"hosts = (\n" \

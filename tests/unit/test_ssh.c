@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "checklist.h"
-#include "ssh.h"
-#include "util.h"
+#include "core/checklist.h"
+#include "virt/ssh.h"
+#include "core/util.h"
 
 #include <ftw.h>
 #include <stdio.h>

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-#include "stats.h"
-#include "util.h"
+#include "core/json.h"
+#include "core/stats.h"
+#include "core/util.h"
 
 static void test_cpu_percent(void **state)
 {

@@ -19,9 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model.h"
-#include "virt-sync.h"
-#include "virt-xml.h"
+#include "core/model.h"
+#include "virt/virt-sync.h"
+#include "virt/virt-xml.h"
 
 #define TEST_UUID "6695eb01-f6a4-8304-79aa-97f2502e193f"
 #define SWEEP_UUID "0b0b0b0b-1111-2222-3333-444444444444"

@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "json.h"
-#include "text.h"
+#include "core/json.h"
+#include "core/text.h"
 
 #include <locale.h>
 #include <stdio.h>

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "theme.h"
-#include "util.h"
+#include "tui/theme.h"
+#include "core/util.h"
 
 #include <curses.h>
 #include <ftw.h>

@@ -10,11 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "model-json.h"
-#include "model.h"
-#include "pool-share.h"
-#include "util.h"
-#include "views.h"
+#include "core/model-json.h"
+#include "core/model.h"
+#include "act/pool-share.h"
+#include "core/util.h"
+#include "tui/views.h"
 
 static unsigned h1, h2;
 

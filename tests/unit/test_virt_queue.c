@@ -10,8 +10,8 @@
 #include <limits.h>
 #include <stdlib.h>
 
-#include "virt-queue.h"
-#include "util.h"
+#include "virt/virt-queue.h"
+#include "core/util.h"
 
 static struct host_request *req(enum req_kind kind, const char *arg,
     int propagate)

@@ -13,8 +13,8 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "util.h"
-#include "virt-xml.h"
+#include "core/util.h"
+#include "virt/virt-xml.h"
 
 #define RUNNING_DISK "/var/lib/libvirt/images/vdi/desk-alice.qcow2"
 #define RUNNING_TMPL "/var/lib/libvirt/images/vdi/tmpl-win11.qcow2"

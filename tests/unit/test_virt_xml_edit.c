@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "virt-xml.h"
-#include "virt-xml-edit.h"
+#include "virt/virt-xml.h"
+#include "virt/virt-xml-edit.h"
 
 static const char tmpl_file[] =
     "<domain type='qemu'>\n"

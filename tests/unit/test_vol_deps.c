@@ -16,12 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "act-domain.h"
-#include "act-volume.h"
-#include "job.h"
-#include "model.h"
-#include "util.h"
-#include "vol-deps.h"
+#include "act/act-domain.h"
+#include "act/act-volume.h"
+#include "core/job.h"
+#include "core/model.h"
+#include "core/util.h"
+#include "act/vol-deps.h"
 
 static unsigned h1, h2, h3;
 

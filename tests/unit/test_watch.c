@@ -19,9 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "model.h"
-#include "util.h"
-#include "watch.h"
+#include "core/model.h"
+#include "core/util.h"
+#include "cli/watch.h"
 
 static void push(struct watch_queue *q, const char *key, int stats,
     const char *text)

@@ -1,0 +1,84 @@
+/* act-host.h — adding, removing and rekeying hosts (helper H3 implements
+ * act-host.c). Roles and maintenance: act-role.c (helper H4).
+ *
+ * Adding a host is a conversation: the work runs as ONE job (kind
+ * JK_ADD_HOST) on a thread of its own, which may stop and wait (condition
+ * variable, with the job's cancel waking it) for the operator — to accept
+ * an unknown host key, or to type a password once so hvdeck can install
+ * its key. The caller (the `a` form, or `hvdeck host add` on a terminal)
+ * follows hostadd_state() and answers. One job from start to end, so the
+ * audit log has one start and one end line for it. The steps are reported
+ * live on the add's checklist.
+ *
+ *   hostadd_new -> hostadd_start -> RUNNING -> NEED_KEY -> hostadd_key(yes)
+ *     -> RUNNING -> NEED_PASSWORD -> hostadd_password(pw) -> RUNNING
+ *     -> (pre-flight, libvirt connect, config save, hosts_add) -> ADDED
+ *   any failure -> FAILED (error text; the config untouched)
+ *
+ * Only when libvirt answers over the new URI
+ * (qemu+libssh://USER@ADDRESS:PORT/system?keyfile=...&known_hosts=...) is
+ * the host saved (config_edit) and started in the running engine. */
+#ifndef HVDECK_ACT_HOST_H
+#define HVDECK_ACT_HOST_H
+
+#include "core/checklist.h"
+#include "core/config.h"
+
+struct hostadd_req {
+	const char *name;
+	const char *address;            /* name or IP */
+	int port;                       /* 0: 22 */
+	const char *user;               /* NULL: root */
+	enum host_role role;
+	const char *yes_fingerprint;    /* accept exactly this key; NULL */
+	const char *config_path;        /* the file to add it to */
+	int timeout_s;                  /* connect timeout */
+	int start_in_engine;            /* console: hosts_add after saving */
+	int stats_interval;             /* for hosts_add */
+};
+
+enum hostadd_state {
+	HOSTADD_RUNNING,
+	HOSTADD_NEED_KEY,       /* unknown key: accept it? (prompt text) */
+	HOSTADD_NEED_PASSWORD,  /* key refused: a password, once */
+	HOSTADD_ADDED,
+	HOSTADD_FAILED,         /* error text */
+};
+
+struct hostadd;
+
+/* Check the request (name rules, a duplicate name in the config file).
+ * Returns 0 with *out, or -1 with *cause: bad usage (exit 2 on the
+ * command line). */
+int hostadd_new(const struct hostadd_req *r, struct hostadd **out,
+    char **cause);
+/* Start its job. Returns 0 with *job, or -1 with *cause. */
+int hostadd_start(struct hostadd *ha, unsigned *job, char **cause);
+/* The state; *text (caller frees, may be NULL): NEED_KEY the key
+ * ("ED25519 key SHA256:..."), NEED_PASSWORD the question ("Password for
+ * USER@ADDRESS:"), FAILED the error. */
+enum hostadd_state hostadd_state(struct hostadd *ha, char **text);
+/* Answer NEED_KEY (0 refuses: the add fails, nothing written). */
+void hostadd_key(struct hostadd *ha, int accept);
+/* Answer NEED_PASSWORD: pw is copied, used once and wiped; the caller
+ * wipes its own copy. NULL gives up. */
+void hostadd_password(struct hostadd *ha, const char *pw);
+struct checklist *hostadd_checklist(struct hostadd *ha);
+/* Its job (0 before start). */
+unsigned hostadd_job(struct hostadd *ha);
+/* Wait up to timeout_ms for the state to leave RUNNING. */
+enum hostadd_state hostadd_wait(struct hostadd *ha, int timeout_ms);
+/* The host and port a libvirt URI connects to (scheme://[user@]host
+ * [:port]/..., an IPv6 host in brackets), the port defaulting by
+ * transport: 22 for +ssh and +libssh, 16509 for +tcp, else 16514 (TLS).
+ * Returns 0 with *host (caller frees), or -1 for a local URI (no host)
+ * or one that does not parse. For the duplicate-address check. */
+int hostadd_uri_endpoint(const char *uri, char **host, int *port);
+/* Free (cancelling a running phase first and waiting for it). */
+void hostadd_free(struct hostadd *ha);
+/* The same without waiting (the UI thread: a job inside an SSH connect
+ * ends on its own, holding its own reference, and saves nothing once
+ * cancelled). */
+void hostadd_abandon(struct hostadd *ha);
+
+#endif

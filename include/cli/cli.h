@@ -1,0 +1,58 @@
+/* cli.h — headless subcommands over the model: dump and watch. */
+#ifndef HVDECK_CLI_H
+#define HVDECK_CLI_H
+
+#include <stdio.h>
+
+#include "act/act-domain.h"
+#include "core/config.h"
+
+struct cli_options {
+	int json;
+	int stats;          /* watch: also print stats samples */
+	int read_only;
+	int timeout;        /* seconds; 0 = config's connect_timeout */
+};
+
+/* Connect to every host, wait for inventory (bounded), print, return the
+ * exit status: 0, or 1 when a host was unreachable. */
+int cli_dump(const struct config *cfg, const struct cli_options *o);
+/* Print the events (text) or one JSON line per model change until SIGINT or
+ * SIGTERM, or until the reader goes away; a reader that stops reading never
+ * stalls the engine (see watch.h). Returns 0, or 1 when it cannot start. */
+int cli_watch(const struct config *cfg, const struct cli_options *o);
+/* Text for the operator on f: names and libvirt's text come from hosts,
+ * so all of it is shown in its visible form (text.h); newline ends the
+ * line. Flushed (progress lines reach a pipe as they happen). */
+void cli_say(FILE *f, int newline, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Wait until every host has delivered its inventory or failed, at most
+ * timeout_s seconds (or until SIGINT/SIGTERM). The engine must run. */
+void cli_wait_settled(int timeout_s);
+/* `hvdeck desktop VERB NAME`: run action a on the desktop called name and
+ * wait for its job. Returns the exit status: 0 done, 1 refused, failed or
+ * not confirmed (force off asks on the terminal). */
+int cli_desktop(const struct config *cfg, const struct cli_options *o,
+    const char *name, enum domain_action a);
+
+/* Ask question on the terminal ("... [y/N] ", shown visibly); only y goes
+ * ahead. Returns 0 on y, else -1 with *cause (caller frees): "WHAT: not
+ * confirmed", or "WHAT: asks for a confirmation on a terminal, and there
+ * is none" without one. */
+int cli_confirm(const char *question, const char *what, char **cause);
+/* `host add NAME ADDRESS [--port N] [--user USER] [--role R]
+ * [--yes-fingerprint FP]` (cli-host-add.c), both ways in: on the command
+ * line the add runs here and is followed on the terminal (exit status 0
+ * added, 1 failed, 2 bad usage, in c->status); in the console it goes to
+ * the add-host form (ui-host-add.h). */
+struct cmd_ctx;
+struct cmd_entry;
+struct hostadd_req;
+int cli_host_add_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause);
+/* The request of argv (NAME ADDRESS) and c's options; strings point into
+ * argv and the options. Returns 0, or -1 with *cause (bad usage). */
+int cli_host_add_request(const struct cmd_ctx *c, const struct cmd_entry *e,
+    char **argv, struct hostadd_req *r, char **cause);
+
+#endif

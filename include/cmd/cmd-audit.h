@@ -1,0 +1,51 @@
+/* cmd-audit.h — the command layer's side of the audit log (audit.h):
+ * cmd_exec_entry opens a record for every command that changes something
+ * (not CMD_READ_ONLY_OK) before it runs and the record's end line is
+ * written exactly once, when the last of these ends:
+ *   - the exec itself (its return and status: 0 ok; -1 refused, or failed
+ *     when it had made jobs; a command-line status 2 refused, else failed);
+ *   - every job made while the record is current on the thread (job.h's
+ *     end hook: done ok, failed failed, cancelled or forgotten cancelled);
+ *   - a confirmation the exec asked (mode-confirm.c holds the record; a
+ *     "no" ends it cancelled);
+ * or when hvdeck exits with it still open (cmd_audit_close_all).
+ * The result is the worst seen (failed > refused > cancelled > ok) with
+ * the first error of that kind. Thread-safe. */
+#ifndef HVDECK_CMD_AUDIT_H
+#define HVDECK_CMD_AUDIT_H
+
+#include "cmd/cmd.h"
+
+struct cmd_audit;
+
+/* A command starts: NULL for a read-only one (nothing is written), else
+ * the record, made current on this thread. Its target: the arguments
+ * joined by spaces, or in the console the marked desktops' names for a
+ * desktop verb, or the selected row. */
+struct cmd_audit *cmd_audit_begin(const struct cmd_ctx *c,
+    const struct cmd_entry *e, int argc, char **argv);
+/* Its exec returned rc (with c->status and cause): no longer current. */
+void cmd_audit_done(struct cmd_audit *a, int rc, int status,
+    const char *cause);
+
+/* The outcome of part of the current command that reports without a
+ * cause (a refused marked desktop, a refused force off after its
+ * confirmation): result "refused", "failed", "cancelled". No-op without a
+ * current record. */
+void cmd_audit_note(const char *result, const char *error);
+
+/* For an action that runs later on this thread (a confirmation): the
+ * current record, held (NULL when none). enter makes a held record
+ * current and returns the one before; leave restores it; release lets go
+ * with an outcome (result NULL: none). */
+struct cmd_audit *cmd_audit_hold(void);
+struct cmd_audit *cmd_audit_enter(struct cmd_audit *a);
+void cmd_audit_leave(struct cmd_audit *prev);
+void cmd_audit_release(struct cmd_audit *a, const char *result,
+    const char *error);
+
+/* hvdeck exits: write the end line of every record still open (a job
+ * thread left behind), result cancelled with why unless worse. */
+void cmd_audit_close_all(const char *why);
+
+#endif

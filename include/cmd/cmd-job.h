@@ -1,0 +1,24 @@
+/* cmd-job.h — the commands on jobs that the jobs pane (5) and the
+ * migration progress view bind to keys: `job cancel` (c, asks naming the
+ * desktop), `job bandwidth` (b) and `job downtime` (d) of a running
+ * migration (a small form without a value), `job postcopy` (P, asks,
+ * saying what a failure then costs), `job dismiss` (x) and `job
+ * dismiss-finished` (X). ID defaults to the progress view's job, else the
+ * selected row of the jobs pane. None calls libvirt: job_cancel and
+ * act-migrate.h's requests are delivered by the job's watcher. */
+#ifndef HVDECK_CMD_JOB_H
+#define HVDECK_CMD_JOB_H
+
+#include "cmd/cmd.h"
+
+enum cmd_job_op { JOB_OP_CANCEL, JOB_OP_BANDWIDTH, JOB_OP_DOWNTIME,
+	JOB_OP_POSTCOPY, JOB_OP_DISMISS, JOB_OP_DISMISS_FINISHED };
+
+/* e->arg is enum cmd_job_op. */
+int cmd_job_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause);
+
+/* The job of a jobs-pane row key ("job:12"), 0 when it is none. */
+unsigned cmd_job_of_key(const char *key);
+
+#endif

@@ -1,0 +1,148 @@
+/* cmd.h — the command table (tmux's cmd_entry): every command hvdeck knows
+ * is one entry with its name, argument rules, where it may run, whether a
+ * read-only hvdeck may run it, its help text and the function it runs.
+ * The command-line parser (main.c), the console's `:` line, key bindings
+ * (keys.c), --help, the ? screen and the docs test all read this table.
+ *
+ * Names are one word or a family and a verb ("desktop start"): the `:` line
+ * and the command line share one grammar, so a family grows verbs (`host
+ * add`, `desktop new`) without new parsing code. */
+#ifndef HVDECK_CMD_H
+#define HVDECK_CMD_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "core/config.h"
+
+struct ui;
+
+/* Options of a command are declared in its entry's args, the usage text
+ * itself: "[--port N]" takes a value, "[--yes]" is a flag. */
+#define CMD_OPTS_MAX 16
+struct cmd_opts {
+	int n;
+	struct {
+		char name[32];          /* "port" */
+		const char *value;      /* into the words; "" for a flag */
+	} v[CMD_OPTS_MAX];
+};
+
+/* Where an entry may run and how it is shown. */
+enum cmd_flag {
+	CMD_CLI = 1 << 0,       /* `hvdeck NAME ...` */
+	CMD_LINE = 1 << 1,      /* the console's `:NAME ...` */
+	CMD_READ_ONLY_OK = 1 << 2, /* allowed when hvdeck runs read-only */
+	CMD_ARG_NAME = 1 << 3,  /* the argument is a name Tab completes */
+	CMD_ARG_DESKTOP = 1 << 4, /* ... of a desktop only (else any object) */
+	CMD_ARG_HOST = 1 << 5,  /* ... of a host only */
+	CMD_NO_CONFIG = 1 << 6, /* the command line runs it without a config */
+	/* Entries with neither CMD_CLI nor CMD_LINE are console-internal
+	 * (moving, scrolling): only keys reach them. */
+};
+
+/* Where a command runs. Console commands get the UI; command-line
+ * commands get the configuration and options. */
+struct cmd_ctx {
+	struct ui *ui;                 /* NULL on the command line */
+	const struct config *cfg;      /* command line */
+	const struct cli_options *cli; /* command line */
+	const struct cmd_opts *opts;   /* its options (NULL: none) */
+	int read_only;
+	int status;                    /* command line: the exit status */
+	void *result;                  /* an exec may leave an object for the
+	                                * caller that ran it (a form) */
+};
+
+struct cmd_entry;
+/* Runs an entry with its arguments (already checked against the entry's
+ * rules). Returns 0, or -1 with *cause (caller frees). */
+typedef int (*cmd_exec)(struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause);
+
+struct cmd_entry {
+	const char *name;       /* "go", "desktop start" */
+	const char *alias;      /* "q" for quit; NULL */
+	int min_args, max_args;
+	const char *args;       /* "NAME", "[NAME]", "[--json]": for usage */
+	unsigned flags;         /* enum cmd_flag */
+	const char *help;       /* one line */
+	cmd_exec exec;
+	int arg;                /* passed through: pane, action, direction */
+};
+
+/* The table, for help screens, --help and list-commands. */
+const struct cmd_entry *cmd_table(size_t *n);
+
+/* The entry called exactly name (or alias), NULL if none. */
+const struct cmd_entry *cmd_find(const char *name);
+
+/* Split a command line into words (spaces separate; "double quotes" keep
+ * spaces, and inside them \" and \\ are a quote and a backslash).
+ * Returns the count; *words is a NULL-terminated array the caller frees
+ * with cmd_free_words. */
+int cmd_split(const char *line, char ***words);
+/* s as one word cmd_split reads back exactly: in double quotes, with "
+ * and \ escaped by a backslash. Forms and confirmations that build a
+ * command line from names (which may hold anything) quote them with it.
+ * Caller frees. */
+char *cmd_quote(const char *s);
+void cmd_free_words(char **words);
+
+/* The entry the words name, allowed where `where` (CMD_CLI or CMD_LINE)
+ * says, with *nargs and *args set to its arguments (pointers into words).
+ * A family word followed by a verb is tried first, then the word alone.
+ * Returns NULL with *cause (caller frees) for an unknown name or
+ * arguments that break the entry's rules: one message per case, made from
+ * the table. */
+const struct cmd_entry *cmd_parse(char **words, int nwords, unsigned where,
+    int *nargs, char ***args, char **cause);
+
+/* Move the command options ("--name VALUE", "--name=VALUE", "--flag")
+ * that any entry declares out of words[0..*nwords) into *o, keeping the
+ * other words in order; names listed in globals (NULL-terminated, may be
+ * NULL) are left in place for the caller's own parser. Scanning stops at
+ * "--" (removed). Returns 0, or -1 with *cause: a value missing, too many
+ * options. */
+int cmd_take_options(int *nwords, char **words, const char *const *globals,
+    struct cmd_opts *o, char **cause);
+/* 0 when e declares every option in o; else -1 with *cause naming the
+ * first it does not take and e's usage. */
+int cmd_check_options(const struct cmd_entry *e, const struct cmd_opts *o,
+    char **cause);
+/* The value of an option ("" for a flag), NULL when not given. */
+const char *cmd_opt(const struct cmd_opts *o, const char *name);
+
+/* Check read-only, then run e. Returns 0 or -1 with *cause. */
+int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause);
+
+/* Parse and run one console command line (the `:` line or a key's
+ * binding; where is CMD_LINE for typed lines, 0 for key bindings, which
+ * may also reach console-internal entries). Returns 0 or -1 with *cause. */
+int cmd_run_line(struct cmd_ctx *c, const char *line, unsigned where,
+    char **cause);
+
+/* The UUID of the desktop named argv[0] (its name or UUID; a name two
+ * desktops share is refused, act_desktop_resolve), or without
+ * arguments of the console's selected desktop row; NULL with *cause.
+ * Caller frees. */
+char *cmd_target_desktop(struct cmd_ctx *c, int argc, char **argv,
+    char **cause);
+
+/* "usage: go NAME" for an entry. Caller frees. */
+char *cmd_usage(const struct cmd_entry *e);
+
+/* Tab completion of a `:` line: command names, family verbs, and names
+ * from the model for entries that take one (model lock taken here).
+ * Returns the number of candidates; *completed (caller frees) is the line
+ * extended by their longest common prefix (plus a space when there is one
+ * candidate), and *list (caller frees, may be NULL) the candidates
+ * separated by spaces when there are several. */
+size_t cmd_complete(const char *line, char **completed, char **list);
+
+/* Print the command-line commands for --help, wrapped to 78 columns. */
+void cmd_print_cli_help(FILE *out);
+
+#endif

@@ -1,0 +1,40 @@
+/* place.h — the one answer to "which hosts may do X" (helper H4 implements
+ * place.c). Every placement decision asks it: starts, new desktops,
+ * derivations, migration targets, the forms' host lists.
+ *
+ * A host may do X when it is online, not in maintenance and its role
+ * allows X: hypervisor runs desktops and receives migrations, disk does
+ * disk operations only, mixed does both. Ranked like the seed system's
+ * balancer: most free memory first for desktops and migrations, least CPU
+ * load first for disk operations; ties broken by name so that results are
+ * stable (on the lab every node reports the same machine). */
+#ifndef HVDECK_PLACE_H
+#define HVDECK_PLACE_H
+
+#include <stddef.h>
+
+#include "core/config.h"
+
+struct m_host;
+
+enum place_what {
+	PLACE_DESKTOP,  /* start or create a desktop on it */
+	PLACE_MIGRATE,  /* receive a live migration */
+	PLACE_DISK,     /* derive, copy or delete volumes on it */
+};
+
+/* 1 if the role allows what (regardless of state). */
+int place_role_allows(enum host_role role, enum place_what what);
+
+/* Why h may not do what: NULL when it may, else a reason for humans
+ * ("node2 is in maintenance", "node3 has role disk: it runs no desktops",
+ * "node1 is offline"). Static or owned by the caller? -> caller frees.
+ * Call under the model lock. */
+char *place_refusal(const struct m_host *h, enum place_what what);
+
+/* The hosts that may do what, best first, except host `except` (0: none).
+ * Returns the count; *ids (caller frees, NULL when 0) their model ids.
+ * Takes the model lock. */
+size_t place_hosts(enum place_what what, unsigned except, unsigned **ids);
+
+#endif

@@ -1,0 +1,116 @@
+/* ui-table.h — the table widget every pane uses: columns, rows rebuilt from
+ * the model on each change, selection kept by row key (so it survives
+ * rebuilds, resizes and re-sorting), sort column, filter, scrolling. */
+#ifndef HVDECK_UI_TABLE_H
+#define HVDECK_UI_TABLE_H
+
+#include <stddef.h>
+
+#include "tui/theme.h"
+
+#define TABLE_MAX_COLS 12
+#define TABLE_NONE ((size_t)-1)
+
+struct table_column {
+	const char *title;
+	int width;          /* preferred width */
+	int min_width;      /* 0: the column may be dropped when narrow */
+	int right;          /* right-aligned (numbers) */
+	int numeric;        /* sort by the row's num[] value */
+	int flex;           /* takes the spare width */
+};
+
+struct table_row {
+	char *key;                          /* stable id (UUID, host name...) */
+	char *cells[TABLE_MAX_COLS];        /* visible text, owned */
+	double num[TABLE_MAX_COLS];         /* sort values of numeric columns */
+	enum theme_slot slot[TABLE_MAX_COLS]; /* per-cell colour */
+	const char *state;                  /* for "state:" filters */
+	const char *host;                   /* for "host:" filters */
+	int dim;                            /* greyed: host offline */
+	int marked;                         /* marked for a bulk action (Space) */
+	int bar_col;                        /* column drawn as a bar, or -1 */
+	double bar_frac;                    /* 0..1 fill of that bar */
+	enum theme_slot bar_slot;
+	/* tree tables (table_tree): the parent's row index, always smaller
+	 * than the row's own (-1: a root), and the tree column's text
+	 * without its branch prefix (taken from the cell at finish) */
+	long tree_parent;
+	char *tree_label;
+};
+
+struct table {
+	const struct table_column *cols;
+	int ncols;
+	struct table_row *rows;  /* all rows, built by the view */
+	size_t nrows, cap;
+	size_t *shown;           /* indexes of rows passing the filter, sorted */
+	size_t nshown;
+	char *selected_key;      /* the selection, by key */
+	size_t sel;              /* index into shown; TABLE_NONE: its row is
+	                          * not shown (nothing is selected) */
+	size_t top;              /* first shown row on screen */
+	int sort_col;            /* -1: the view's order */
+	int sort_desc;
+	char *filter;            /* NULL: none */
+	int tree_col;            /* -1: flat; else rows are a tree drawn here */
+	int tree_ascii;
+};
+
+void table_init(struct table *t, const struct table_column *cols, int ncols);
+void table_free(struct table *t);
+
+/* Rebuilding: clear, add rows (strings copied), then finish, which filters,
+ * sorts and puts the selection back on its key. */
+void table_clear(struct table *t);
+struct table_row *table_add(struct table *t, const char *key);
+void table_cell(struct table_row *r, int col, enum theme_slot slot,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void table_finish(struct table *t);
+/* Rows form a tree (ui-tree.h): sorting orders siblings only, and the
+ * branch prefixes in column col are drawn for the order shown. Set by the
+ * view on each build. */
+void table_tree(struct table *t, int col, int ascii);
+/* Order of rows a and b (indexes into rows) under the table's sort; the
+ * view's order when none. */
+int table_row_cmp(const struct table *t, size_t a, size_t b);
+
+/* The filter language: words separated by spaces must all match; a word is
+ * a case-insensitive substring of any cell, "state:S" (prefix of the
+ * state), "host:H" (exact host name); "!" before a word inverts it.
+ * Returns 1 if the row passes. */
+int table_row_matches(const struct table_row *r, int ncols, const char *filter);
+void table_set_filter(struct table *t, const char *filter);
+
+/* Navigation; visible is the number of row lines on screen. */
+void table_move(struct table *t, long delta, int visible);
+void table_home(struct table *t);
+void table_end(struct table *t, int visible);
+/* Sort: next column (after the last one: the view's order), and reverse. */
+void table_cycle_sort(struct table *t);
+void table_reverse_sort(struct table *t);
+/* Select the row drawn on screen line `line` below the header (a mouse
+ * click); returns 1 if there is a row there. */
+int table_click(struct table *t, int line);
+/* Select the row with this key if shown; returns 1 if found. */
+int table_select_key(struct table *t, const char *key);
+/* The selected row, NULL when none is shown. */
+const struct table_row *table_selected(const struct table *t);
+
+/* Column widths for a given width: drops optional columns from the right
+ * until the rest fit, gives spare width to flex columns. widths[i] == 0
+ * means hidden. Pure: unit-tested. */
+void table_widths(const struct table_column *cols, int ncols, int width,
+    int *widths);
+
+/* The one way untrusted text reaches curses: s in its visible form
+ * (text.h), cut to at most w cells with an ellipsis, drawn at (y, x) (right
+ * aligned within w when right is set) over cells the caller has blanked.
+ * Returns the cells drawn. */
+int table_put_text(int y, int x, const char *s, int w, int right, int ascii);
+
+/* Draw into the curses window area (y, x, h, w): header line and rows. */
+void table_draw(struct table *t, int y, int x, int h, int w, int focused,
+    int ascii);
+
+#endif

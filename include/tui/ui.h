@@ -1,0 +1,92 @@
+/* ui.h — the console. ui_run owns the terminal from start to end; it is the
+ * only caller of curses. The main loop (ui.c) waits on the terminal, the
+ * model's wake descriptor and a signal descriptor, handles resize and
+ * signals once, and hands keys to the top mode of the stack (mode.h);
+ * ui-draw.c has the drawing the modes share (boxes, the status line). */
+#ifndef HVDECK_UI_H
+#define HVDECK_UI_H
+
+#include <stdint.h>
+
+#include "core/config.h"
+#include "tui/layout.h"
+#include "tui/mode.h"
+#include "tui/ui-edit.h"
+
+#define UI_FOLLOW_MAX 32
+
+struct ui_options {
+	const char *theme;      /* NULL: the config's */
+	int ascii;              /* force ASCII line drawing */
+	int read_only;
+};
+
+struct ui {
+	const struct config *cfg;
+	int ascii, colour, read_only;
+	int rows, cols;
+	struct mode_stack modes;   /* the panes mode at the bottom */
+	struct panes *panes;       /* the bottom mode's state */
+	char message[256];
+	int message_error;
+	int64_t message_until;
+	int64_t message_at;         /* when it was set (monotonic ms) */
+	int quit;
+	int hangup;                /* SIGHUP: let the jobs finish, then leave */
+	int tick;                  /* this draw follows a timeout: clocks, spinners */
+	int mouse;                 /* mouse reporting on (:mouse, the mouse setting) */
+	struct edit_history filter_history, command_history; /* Up/Down in / and : */
+	unsigned follow[UI_FOLLOW_MAX]; /* jobs started here, result not yet shown */
+	size_t nfollow;
+	int stderr_fd;             /* fd 2's pipe while the console runs, -1 */
+};
+
+/* Run the console until the operator quits or SIGTERM/SIGINT/SIGHUP
+ * arrives. Returns the exit status: 0 for both; 2 when the terminal
+ * cannot carry the console (TERM unset or unknown, no cursor
+ * addressing); 1 when it cannot start otherwise (not a terminal, no
+ * hosts engine). */
+int ui_run(const struct config *cfg, const struct ui_options *o);
+
+/* Set the status-line message (errors stay longer). */
+void ui_message(struct ui *u, int error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Quit, asking first when jobs are running. */
+void ui_ask_quit(struct ui *u);
+/* Handle a key the way the top mode does (the mouse double click uses it
+ * to open details). */
+void ui_key(struct ui *u, int ch);
+/* Run a command line in the console; failures go to the status line. */
+void ui_run_command(struct ui *u, const char *line, unsigned where);
+
+/* Turn mouse reporting on or off (off: the terminal selects text). */
+void ui_set_mouse(struct ui *u, int on);
+/* Follow a job started from the console: when it ends, its result
+ * ("shutdown desk-3 on hv2: failed: <libvirt's text>") shows in the
+ * status line. */
+void ui_follow_job(struct ui *u, unsigned job);
+/* Is the terminal below the minimum size? Then only resize, redraw and
+ * quit keys act. */
+int ui_too_small(const struct ui *u);
+
+/* ui-term.c */
+/* Can the terminal carry the console (TERM set and known, cursor
+ * addressing)? 0, or -1 with *cause (caller frees). Before curses. */
+int ui_term_check(char **cause);
+
+/* Repaint the whole terminal on the next draw (Ctrl-L). */
+void ui_redraw(struct ui *u);
+
+/* ui-draw.c */
+/* One frame of the console. */
+void ui_draw(struct ui *u);
+/* A box with a title; active: the focused border colour. */
+void ui_box(struct rect r, int active, const char *title, int ascii);
+/* The status line: message, hints, counts. */
+void ui_draw_status(struct ui *u, struct rect r);
+/* Does anything on screen animate (spinners)? Takes the model lock. */
+int ui_animating(void);
+/* 1 while an offline host's "retry in Ns" counts down: redraw each second. */
+int ui_counting_down(void);
+
+#endif

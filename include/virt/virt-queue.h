@@ -1,0 +1,30 @@
+/* virt-queue.h — a host worker's request queue and its retry pacing, kept
+ * free of threads and libvirt so they can be tested alone. The worker's
+ * lock guards the queue; these functions take no lock. */
+#ifndef HVDECK_VIRT_QUEUE_H
+#define HVDECK_VIRT_QUEUE_H
+
+#include "virt/virt-host.h"
+
+#define BACKOFF_MIN_MS 1000
+#define BACKOFF_MAX_MS 60000
+
+/* Append r (taken over) to the queue head..tail. A re-read (REQ_DOMAIN,
+ * REQ_POOL_*, REQ_JOB) identical to one already queued is dropped: one read
+ * answers both. Calls (REQ_CALL) are never dropped: each carries a job.
+ * Returns 1 when r was queued, 0 when it was dropped (and freed). */
+int queue_push(struct host_request **head, struct host_request **tail,
+    struct host_request *r);
+/* The oldest request (caller frees with queue_request_free), NULL if none. */
+struct host_request *queue_pop(struct host_request **head,
+    struct host_request **tail);
+void queue_request_free(struct host_request *r);
+
+/* The next reconnect delay after one of ms: doubled, within
+ * BACKOFF_MIN_MS..BACKOFF_MAX_MS. */
+int queue_backoff_next(int ms);
+/* ms spread by +-20 % with the random number rnd (>= 0), so hosts that fell
+ * together do not reconnect in lockstep. */
+int queue_backoff_jitter(int ms, long rnd);
+
+#endif

@@ -1,0 +1,469 @@
+/* act-host-admin.c — `host remove` and `host rekey`.
+ *
+ * Remove: the config file through config_edit (byte-for-byte unchanged on
+ * any failure), then the host's lines in hvdeck's known_hosts (kept when
+ * another configured host reaches the same address and port), and in the
+ * console the engine's worker and the model's host, on a job thread: a
+ * worker closing an SSH connection may take seconds.
+ *
+ * Rekey: a fresh SSH session shows the key the host presents now; the
+ * known_hosts lines are replaced by exactly that key (the session's), and
+ * only after the operator typed its fingerprint on the terminal or passed
+ * it with --yes-fingerprint. */
+#include "act/act-host-admin.h"
+#include "core/job.h"
+#include "core/log.h"
+#include "tui/mode.h"
+#include "core/model.h"
+#include "virt/ssh.h"
+#include "tui/ui.h"
+#include "core/util.h"
+#include "tui/views.h"
+#include "virt/virt-host.h"
+
+#include <libxml/uri.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#define REMOVE_WAIT_MS 5000
+
+/* ---- the SSH side of a URI ---- */
+
+static int ssh_scheme(const char *scheme)
+{
+	const char *plus = scheme != NULL ? strchr(scheme, '+') : NULL;
+
+	return plus != NULL && (strcmp(plus, "+ssh") == 0 ||
+	    strcmp(plus, "+libssh") == 0 || strcmp(plus, "+libssh2") == 0);
+}
+
+/* The decoded value of name in a raw query ("a=1&b=2"), or NULL. */
+static char *query_param(const char *query, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = query, *end;
+	char *raw, *val;
+
+	while (p != NULL && *p != '\0') {
+		end = strchr(p, '&');
+		if (strncmp(p, name, len) == 0 && p[len] == '=') {
+			raw = xstrndup(p + len + 1, end != NULL ?
+			    (size_t)(end - p - (ptrdiff_t)len - 1) :
+			    strlen(p + len + 1));
+			val = xmlURIUnescapeString(raw, 0, NULL);
+			free(raw);
+			raw = xstrdup(val);
+			xmlFree(val);
+			return raw;
+		}
+		p = end != NULL ? end + 1 : NULL;
+	}
+	return NULL;
+}
+
+int host_ssh_target(const char *uri, struct host_ssh_target *t,
+    char **cause)
+{
+	xmlURIPtr u = xmlParseURI(uri);
+	const char *server;
+	size_t len;
+
+	memset(t, 0, sizeof *t);
+	if (u == NULL) {
+		*cause = xasprintf("cannot parse the URI %s", uri);
+		return -1;
+	}
+	if (!ssh_scheme(u->scheme)) {
+		xmlFreeURI(u);
+		return 1;
+	}
+	server = u->server != NULL ? u->server : "";
+	len = strlen(server);
+	if (len >= 2 && server[0] == '[' && server[len - 1] == ']')
+		t->address = xstrndup(server + 1, len - 2);
+	else
+		t->address = xstrdup(server);
+	if (t->address[0] == '\0') {
+		*cause = xasprintf("the URI %s names no host", uri);
+		xmlFreeURI(u);
+		host_ssh_target_free(t);
+		return -1;
+	}
+	t->port = u->port > 0 ? u->port : 22;
+	t->user = xstrdup(u->user);
+	t->known_hosts = query_param(u->query_raw, "known_hosts");
+	xmlFreeURI(u);
+	return 0;
+}
+
+void host_ssh_target_free(struct host_ssh_target *t)
+{
+	free(t->address);
+	free(t->user);
+	free(t->known_hosts);
+	memset(t, 0, sizeof *t);
+}
+
+/* 1 when both URIs reach the same SSH address and port. */
+static int same_ssh_target(const char *uri, const struct host_ssh_target *t)
+{
+	struct host_ssh_target o;
+	char *cause = NULL;
+	int same;
+
+	if (host_ssh_target(uri, &o, &cause) != 0) {
+		free(cause);
+		return 0;
+	}
+	same = strcasecmp(o.address, t->address) == 0 && o.port == t->port;
+	host_ssh_target_free(&o);
+	return same;
+}
+
+static const struct config_host *host_in(const struct config *cfg,
+    const char *name)
+{
+	size_t i;
+
+	for (i = 0; cfg != NULL && i < cfg->nhosts; i++)
+		if (strcmp(cfg->hosts[i].name, name) == 0)
+			return &cfg->hosts[i];
+	return NULL;
+}
+
+/* ---- remove ---- */
+
+struct remove_edit {
+	const char *name;
+	char *uri;              /* the removed host's */
+	char *sharer;           /* another host on the same SSH target */
+};
+
+static int remove_fn(struct config *cfg, void *arg, char **cause)
+{
+	struct remove_edit *r = arg;
+	struct host_ssh_target t;
+	struct config_host *h = config_find_host(cfg, r->name);
+	size_t i;
+	char *err = NULL;
+
+	if (h == NULL) {
+		*cause = xasprintf("no host called %s in %s", r->name,
+		    cfg->path);
+		return -1;
+	}
+	r->uri = xstrdup(h->uri);
+	if (config_remove_host(cfg, r->name, cause) < 0)
+		return -1;
+	if (host_ssh_target(r->uri, &t, &err) != 0) {
+		free(err);
+		return 0;
+	}
+	for (i = 0; i < cfg->nhosts && r->sharer == NULL; i++)
+		if (same_ssh_target(cfg->hosts[i].uri, &t))
+			r->sharer = xstrdup(cfg->hosts[i].name);
+	host_ssh_target_free(&t);
+	return 0;
+}
+
+/* Remove name from the config file at path and its known_hosts lines.
+ * *said (caller frees): what was done. */
+static int remove_host(const char *path, const char *name, char **said,
+    char **cause)
+{
+	struct remove_edit r = { name, NULL, NULL };
+	struct host_ssh_target t;
+	char *err = NULL, *known = NULL;
+	int removed = 0, rc;
+
+	if (config_edit(path, remove_fn, &r, cause) < 0) {
+		free(r.uri);
+		free(r.sharer);
+		return -1;
+	}
+	log_msg(LOG_INFO, "host remove: %s removed from %s", name, path);
+	rc = host_ssh_target(r.uri, &t, &err);
+	if (rc != 0)
+		known = xstrdup(rc == 1 ? "" : "; its URI does not parse: "
+		    "known_hosts left alone");
+	else if (r.sharer != NULL)
+		known = xasprintf("; known_hosts kept: host %s uses the same "
+		    "address", r.sharer);
+	else if (sshknown_remove(t.address, t.port, &removed, &err) < 0)
+		known = xasprintf("; known_hosts: %s", err);
+	else
+		known = xasprintf("; %d known_hosts line%s removed", removed,
+		    removed == 1 ? "" : "s");
+	if (rc == 0)
+		host_ssh_target_free(&t);
+	*said = xasprintf("host %s removed from %s%s", name, path, known);
+	free(known);
+	free(err);
+	free(r.uri);
+	free(r.sharer);
+	return 0;
+}
+
+/* The console's removal, on a job thread. */
+struct remove_job {
+	char *path, *name;
+};
+
+/* The model's id of the host called name, 0 if none. */
+static unsigned model_id_of(const char *name)
+{
+	struct m_host **hs;
+	size_t i, n;
+	unsigned id = 0;
+
+	model_lock();
+	hs = model_hosts(&n);
+	for (i = 0; i < n && id == 0; i++)
+		if (strcmp(hs[i]->name, name) == 0)
+			id = hs[i]->id;
+	model_unlock();
+	return id;
+}
+
+static int remove_run(unsigned id, void *ctx, char **cause)
+{
+	struct remove_job *j = ctx;
+	unsigned host_id;
+	char *said = NULL;
+
+	(void)id;
+	if (remove_host(j->path, j->name, &said, cause) < 0)
+		return -1;
+	if ((host_id = model_id_of(j->name)) != 0)
+		hosts_remove(host_id, REMOVE_WAIT_MS);
+	model_event(SEV_INFO, "%s", said);
+	free(said);
+	return 0;
+}
+
+static void remove_free(void *ctx)
+{
+	struct remove_job *j = ctx;
+
+	free(j->path);
+	free(j->name);
+	free(j);
+}
+
+static const struct job_ops remove_ops = {
+	remove_run, NULL, NULL, remove_free, 0,
+};
+
+static void remove_confirmed(struct ui *u, const char *name)
+{
+	struct remove_job *j = xcalloc(1, sizeof *j);
+	struct job_target t = { NULL, name, 0, name };
+	char *cause = NULL;
+	unsigned id;
+
+	j->path = xstrdup(u->cfg->path);
+	j->name = xstrdup(name);
+	if (job_start_thread(JK_REMOVE_HOST, &t, &remove_ops, j, &id,
+	    &cause) < 0) {
+		ui_message(u, 1, "%s", cause);
+		free(cause);
+		return;
+	}
+	ui_follow_job(u, id);
+}
+
+static int refuse_transient(const struct config *cfg, const char *name,
+    char **cause)
+{
+	const struct config_host *h = host_in(cfg, name);
+
+	if (h == NULL || !h->transient)
+		return 0;
+	*cause = xasprintf("host %s was given with -H for this run only: it "
+	    "is not in the config file, nothing to remove", name);
+	return -1;
+}
+
+int act_host_remove_exec(struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause)
+{
+	const char *name = argc > 0 ? argv[0] : NULL;
+	enum pane_id pane = PANE_HOSTS;
+	char *said = NULL, *q;
+
+	if (c->ui == NULL) {
+		if (name == NULL) {
+			q = cmd_usage(e);
+			*cause = xasprintf("%s: the command line needs the "
+			    "host's name (%s)", e->name, q);
+			free(q);
+			c->status = 2;
+			return -1;
+		}
+		if (refuse_transient(c->cfg, name, cause) < 0 ||
+		    remove_host(c->cfg->path, name, &said, cause) < 0)
+			return -1;
+		printf("%s\n", said);
+		free(said);
+		return 0;
+	}
+	if (name == NULL)
+		name = panes_selected(panes_of(c->ui), &pane);
+	if (name == NULL || pane != PANE_HOSTS) {
+		*cause = xstrdup("no hypervisor selected (hypervisors pane: 1)");
+		return -1;
+	}
+	/* refuse before asking: never a question whose yes is refused */
+	if (refuse_transient(c->ui->cfg, name, cause) < 0)
+		return -1;
+	if (c->ui->cfg->path == NULL) {
+		*cause = xstrdup("no configuration file to remove it from");
+		return -1;
+	}
+	if (model_id_of(name) == 0) {
+		*cause = xasprintf("no host called %s", name);
+		return -1;
+	}
+	q = xasprintf("Remove hypervisor %s from the config and hvdeck's "
+	    "known_hosts? (nothing on the host itself changes)", name);
+	mode_confirm_push(c->ui, q, remove_confirmed, name);
+	free(q);
+	return 0;
+}
+
+/* ---- rekey ---- */
+
+/* Read the operator's answer from the terminal itself (never stdin: the
+ * answer must come from a person). Returns -1 without a terminal. */
+static int ask_tty(const char *prompt, char *buf, size_t len)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	size_t n = 0;
+	ssize_t r;
+	char ch;
+
+	if (fd == -1)
+		return -1;
+	if (write(fd, prompt, strlen(prompt)) < 0) {
+		close(fd);
+		return -1;
+	}
+	while ((r = read(fd, &ch, 1)) == 1 && ch != '\n')
+		if (n + 1 < len)
+			buf[n++] = ch;
+	close(fd);
+	buf[n] = '\0';
+	while (n > 0 && isspace((unsigned char)buf[n - 1]))
+		buf[--n] = '\0';
+	return r < 0 ? -1 : 0;
+}
+
+/* The operator's yes to exactly this fingerprint: --yes-fingerprint, or
+ * typed on the terminal. Returns 0, or -1 with *cause. */
+static int confirm_fingerprint(struct cmd_ctx *c, const char *fp,
+    char **cause)
+{
+	const char *given = cmd_opt(c->opts, "yes-fingerprint");
+	char typed[128];
+	const char *s = given;
+
+	if (given == NULL) {
+		if (ask_tty("Type the new fingerprint to accept it: ", typed,
+		    sizeof typed) == -1) {
+			*cause = xstrdup("no terminal to confirm the new key "
+			    "on: check the fingerprint out of band and pass "
+			    "it with --yes-fingerprint");
+			return -1;
+		}
+		s = typed;
+	}
+	if (strcmp(s, fp) != 0) {
+		*cause = xasprintf("the host presents %s, not %s: nothing "
+		    "changed", fp, s);
+		return -1;
+	}
+	return 0;
+}
+
+/* The host's SSH target, checking that its URI uses hvdeck's
+ * known_hosts (else replacing our lines would change nothing). */
+static int rekey_target(const struct config_host *h,
+    struct host_ssh_target *t, char **cause)
+{
+	char *ours = sshkey_known_hosts_path();
+	int rc = host_ssh_target(h->uri, t, cause);
+
+	if (rc == 1)
+		*cause = xasprintf("host %s is not reached over SSH (%s): no "
+		    "host key to replace", h->name, h->uri);
+	else if (rc == 0 && (t->known_hosts == NULL || ours == NULL ||
+	    strcmp(t->known_hosts, ours) != 0)) {
+		*cause = xasprintf("host %s checks its key in %s, not in "
+		    "hvdeck's known_hosts (%s): edit that file instead",
+		    h->name, t->known_hosts != NULL ? t->known_hosts :
+		    "~/.ssh/known_hosts", ours != NULL ? ours : "?");
+		host_ssh_target_free(t);
+		rc = -1;
+	}
+	free(ours);
+	return rc == 0 ? 0 : -1;
+}
+
+int act_host_rekey_exec(struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause)
+{
+	const struct config_host *h;
+	struct host_ssh_target t;
+	struct sshc_hostkey k;
+	struct sshc *s = NULL;
+	int rc = -1;
+
+	(void)e;
+	(void)argc;
+	if (c->ui != NULL) {
+		*cause = xstrdup("host rekey runs on the command line: "
+		    "hvdeck host rekey NAME");
+		return -1;
+	}
+	if ((h = host_in(c->cfg, argv[0])) == NULL) {
+		*cause = xasprintf("no host called %s in %s", argv[0],
+		    c->cfg->path);
+		return -1;
+	}
+	if (rekey_target(h, &t, cause) < 0)
+		return -1;
+	if (sshc_connect(t.address, t.port, t.user, c->cfg->connect_timeout,
+	    &s, cause) < 0 || sshc_hostkey(s, &k, cause) < 0)
+		goto done;
+	printf("host %s (%s port %d)\n", h->name, t.address, t.port);
+	if (k.status == SSHC_KEY_CHANGED)
+		printf("  known key: %s (%s line %d)\n", k.known_fingerprint,
+		    k.known_path, k.known_line);
+	else
+		printf("  known key: %s\n", k.status == SSHC_KEY_KNOWN ?
+		    k.fingerprint : "none");
+	printf("  new key:   %s %s\n", k.type, k.fingerprint);
+	fflush(stdout);
+	if (k.status == SSHC_KEY_KNOWN) {
+		printf("the host presents the known key: nothing to change\n");
+		rc = 0;
+		goto done;
+	}
+	if (confirm_fingerprint(c, k.fingerprint, cause) < 0 ||
+	    sshc_hostkey_replace(s, cause) < 0)
+		goto done;
+	printf("hvdeck's known_hosts now holds %s for %s\n", k.fingerprint,
+	    h->name);
+	rc = 0;
+done:
+	sshc_free(s);
+	host_ssh_target_free(&t);
+	return rc;
+}

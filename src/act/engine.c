@@ -1,0 +1,56 @@
+/* engine.c — start-up and shut-down order of the shared machinery. */
+#include "act/engine.h"
+#include "act/act-domain.h"
+#include "core/job.h"
+#include "core/model.h"
+#include "act/pool-share.h"
+#include "virt/virt-evloop.h"
+#include "virt/virt-host.h"
+#include "virt/virt-xml.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+int engine_start(const struct config *cfg, int read_only)
+{
+	char *cause = NULL;
+
+	model_init();
+	model_set_pending_timeout(cfg->shutdown_timeout * 1000);
+	virtxml_init();
+	act_set_read_only(read_only);
+	pool_share_configure(cfg);
+	/* the loop must exist before the first connection is opened */
+	if (evloop_start(&cause) < 0) {
+		fprintf(stderr, "hvdeck: %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	hosts_start(cfg, read_only);
+	return 0;
+}
+
+static int left_behind;
+
+int engine_left_behind(void)
+{
+	return left_behind;
+}
+
+/* Connections close on their workers while the event loop still runs
+ * (their close needs it); the loop stops after the last one. */
+void engine_stop(void)
+{
+	/* job threads hold connections of their own: cancel them first */
+	left_behind = jobs_stop(1000);
+	if (left_behind == 0)
+		left_behind = hosts_stop(1000);
+	if (left_behind > 0)
+		return;
+	evloop_stop();
+	hosts_free();
+	jobs_free();
+	model_free();
+	pool_share_configure(NULL);
+	virtxml_cleanup();
+}

@@ -1,0 +1,305 @@
+/* cli-host-add.c — the `host add` command, both ways in: the command line
+ * runs the add and follows it on the terminal (steps printed as they
+ * settle, the key question and the password asked on /dev/tty); the
+ * console hands it to the add-host form (ui-host-add.c).
+ *
+ * The command line starts the engine for the configured hosts first, as
+ * dump does, and waits for them within the connect timeout: the add
+ * compares the new host's libvirt UUID with theirs and checks the paths
+ * of their shared pools. A host that is offline then is named in a
+ * warning: its UUID and pools could not be compared. */
+#include "cli/cli.h"
+#include "act/act-host.h"
+#include "cmd/cmd.h"
+#include "act/engine.h"
+#include "core/model.h"
+#include "core/text.h"
+#include "tui/ui-host-add.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define EXIT_BAD_USAGE 2
+#define PASSWORD_MAX 512
+
+/* ---- the request, from the words and options ---- */
+
+static int usage_error(const struct cmd_entry *e, char **cause,
+    const char *fmt, const char *value)
+{
+	char *usage = cmd_usage(e), *vis = text_visible(value);
+
+	*cause = xasprintf(fmt, vis);
+	free(vis);
+	vis = xasprintf("%s (%s)", *cause, usage);
+	free(*cause);
+	*cause = vis;
+	free(usage);
+	return -1;
+}
+
+int cli_host_add_request(const struct cmd_ctx *c, const struct cmd_entry *e,
+    char **argv, struct hostadd_req *r, char **cause)
+{
+	const char *port = cmd_opt(c->opts, "port");
+	const char *role = cmd_opt(c->opts, "role");
+	char *end;
+	long v;
+
+	memset(r, 0, sizeof *r);
+	r->name = argv[0];
+	r->address = argv[1];
+	r->port = 22;
+	if (port != NULL) {
+		errno = 0;
+		v = strtol(port, &end, 10);
+		if (*port == '\0' || *end != '\0' || errno != 0 || v < 1 ||
+		    v > 65535)
+			return usage_error(e, cause, "--port: '%s' is not a port "
+			    "(1 to 65535)", port);
+		r->port = (int)v;
+	}
+	r->user = cmd_opt(c->opts, "user");
+	if (r->user != NULL && *r->user == '\0')
+		return usage_error(e, cause, "--user: empty user name%s", "");
+	r->role = ROLE_MIXED;
+	if (role != NULL && config_role_parse(role, &r->role) < 0)
+		return usage_error(e, cause, "--role: '%s' is not hypervisor, "
+		    "disk or mixed", role);
+	r->yes_fingerprint = cmd_opt(c->opts, "yes-fingerprint");
+	return 0;
+}
+
+/* ---- the terminal ---- */
+
+/* Read a line from fd byte by byte: no stdio buffer keeps a copy of a
+ * password. Returns its length, or -1 at end of input. */
+static ssize_t read_line(int fd, char *buf, size_t len)
+{
+	size_t n = 0;
+	ssize_t r;
+	char ch;
+
+	for (;;) {
+		r = read(fd, &ch, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			buf[n] = '\0';
+			return n > 0 ? (ssize_t)n : -1;
+		}
+		if (ch == '\n' || ch == '\r')
+			break;
+		if (n + 1 < len)
+			buf[n++] = ch;
+	}
+	buf[n] = '\0';
+	explicit_bzero(&ch, sizeof ch);
+	return (ssize_t)n;
+}
+
+static void tty_write(int fd, const char *s)
+{
+	char *vis = text_visible(s);
+	size_t len = strlen(vis), off = 0;
+	ssize_t w;
+
+	while (off < len && ((w = write(fd, vis + off, len - off)) > 0 ||
+	    (w < 0 && errno == EINTR)))
+		off += w > 0 ? (size_t)w : 0;
+	free(vis);
+}
+
+static int ask_key(int tty, struct hostadd *ha, const char *key)
+{
+	char line[16];
+	int yes;
+
+	tty_write(tty, "Accept ");
+	tty_write(tty, key);
+	tty_write(tty, "? Type yes: ");
+	yes = read_line(tty, line, sizeof line) >= 0 &&
+	    strcmp(line, "yes") == 0;
+	hostadd_key(ha, yes);
+	return yes;
+}
+
+/* The password with echo off, straight from /dev/tty into the add (which
+ * copies it) and wiped here. */
+static void ask_password(int tty, struct hostadd *ha, const char *question)
+{
+	char pw[PASSWORD_MAX];
+	struct termios old, quiet;
+	int restore;
+	ssize_t n;
+
+	tty_write(tty, question);
+	tty_write(tty, " ");
+	restore = tcgetattr(tty, &old) == 0;
+	if (restore) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		tcsetattr(tty, TCSAFLUSH, &quiet);
+	}
+	n = read_line(tty, pw, sizeof pw);
+	if (restore)
+		tcsetattr(tty, TCSAFLUSH, &old);
+	tty_write(tty, "\n");
+	hostadd_password(ha, n > 0 ? pw : NULL);
+	explicit_bzero(pw, sizeof pw);
+}
+
+/* Print the steps that settled since the last look. */
+static void print_steps(struct hostadd *ha, size_t *shown, char **done,
+    size_t *ndone)
+{
+	struct check_step *steps;
+	size_t n, i;
+
+	checklist_snapshot(hostadd_checklist(ha), &steps, &n);
+	if (n > *ndone) {
+		*done = xrealloc(*done, n);
+		memset(*done + *ndone, 0, n - *ndone);
+		*ndone = n;
+	}
+	for (i = 0; i < n; i++) {
+		if ((*done)[i] || steps[i].state < CHECK_OK)
+			continue;
+		(*done)[i] = 1;
+		(*shown)++;
+		cli_say(stdout, 1, "%-4s %s%s%s", checklist_state_tag(steps[i].state),
+		    steps[i].text, steps[i].reason[0] != '\0' ? ": " : "",
+		    steps[i].reason);
+	}
+	free(steps);
+}
+
+/* Hosts the engine could not reach: the add cannot compare with them. */
+static void note_offline(struct hostadd *ha)
+{
+	struct m_host **hosts;
+	size_t n, i;
+
+	model_lock();
+	hosts = model_hosts(&n);
+	for (i = 0; i < n; i++)
+		if (!hosts[i]->inventory_done)
+			checklist_note(hostadd_checklist(ha), CHECK_WARN,
+			    "cluster", "host %s is not online: its libvirt "
+			    "UUID and pools are not compared", hosts[i]->name);
+	model_unlock();
+}
+
+static int follow(struct hostadd *ha, int tty)
+{
+	enum hostadd_state st;
+	char *text = NULL, *done = NULL;
+	size_t shown = 0, ndone = 0;
+	uint64_t gen = 0;
+	int status = 1;
+
+	for (;;) {
+		print_steps(ha, &shown, &done, &ndone);
+		st = hostadd_state(ha, &text);
+		if (st == HOSTADD_ADDED || st == HOSTADD_FAILED)
+			break;
+		if (st == HOSTADD_NEED_KEY && tty >= 0) {
+			ask_key(tty, ha, text);
+		} else if (st == HOSTADD_NEED_KEY) {
+			cli_say(stderr, 1, "hvdeck: unknown host %s: no terminal to "
+			    "ask; pass --yes-fingerprint with the fingerprint "
+			    "you expect", text);
+			hostadd_key(ha, 0);
+		} else if (st == HOSTADD_NEED_PASSWORD && tty >= 0) {
+			ask_password(tty, ha, text);
+		} else if (st == HOSTADD_NEED_PASSWORD) {
+			cli_say(stderr, 1, "hvdeck: hvdeck's key was refused, and there "
+			    "is no terminal to ask for a password");
+			hostadd_password(ha, NULL);
+		} else {
+			gen = checklist_wait(hostadd_checklist(ha), gen, 200);
+		}
+		free(text);
+		text = NULL;
+	}
+	print_steps(ha, &shown, &done, &ndone);
+	if (st == HOSTADD_ADDED)
+		status = 0;
+	else
+		cli_say(stderr, 1, "hvdeck: %s", text != NULL ? text : "failed");
+	free(text);
+	free(done);
+	return status;
+}
+
+static int cli_run(struct cmd_ctx *c, const struct hostadd_req *req,
+    char **cause)
+{
+	struct hostadd_req r = *req;
+	struct hostadd *ha;
+	unsigned job;
+	int tty = -1, timeout;
+
+	timeout = c->cli != NULL && c->cli->timeout > 0 ? c->cli->timeout :
+	    c->cfg->connect_timeout;
+	r.config_path = c->cfg->path;
+	r.timeout_s = timeout;
+	r.stats_interval = c->cfg->stats_interval;
+	r.start_in_engine = 0;
+	if (hostadd_new(&r, &ha, cause) < 0) {
+		c->status = EXIT_BAD_USAGE;
+		return -1;
+	}
+	if (engine_start(c->cfg, 0) < 0) {
+		hostadd_free(ha);
+		c->status = 1;
+		return 0;
+	}
+	cli_wait_settled(timeout);
+	note_offline(ha);
+	if (isatty(STDIN_FILENO))
+		tty = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (hostadd_start(ha, &job, cause) < 0) {
+		c->status = 1;
+	} else {
+		c->status = follow(ha, tty);
+		if (c->status == 0)
+			cli_say(stdout, 1, "host %s added to %s", r.name, r.config_path);
+	}
+	if (tty >= 0)
+		close(tty);
+	hostadd_free(ha);
+	engine_stop();
+	return c->status == 1 && *cause != NULL ? -1 : 0;
+}
+
+int cli_host_add_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	struct hostadd_req r;
+
+	if (c->ui != NULL)
+		return ui_host_add_exec(c, e, argc, argv, cause);
+	if (argc != 2) {
+		char *usage = cmd_usage(e);
+
+		*cause = xasprintf("%s: needs NAME and ADDRESS (%s)", e->name,
+		    usage);
+		free(usage);
+		c->status = EXIT_BAD_USAGE;
+		return -1;
+	}
+	if (cli_host_add_request(c, e, argv, &r, cause) < 0) {
+		c->status = EXIT_BAD_USAGE;
+		return -1;
+	}
+	return cli_run(c, &r, cause);
+}

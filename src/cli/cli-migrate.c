@@ -1,0 +1,289 @@
+/* cli-migrate.c — `hvdeck migrate DESKTOP DEST_HOST [options]` from a
+ * shell: the same job the console's `m` form starts (act-migrate.h),
+ * waited on. The pre-flight steps are printed as they settle; then the
+ * progress: a one-line bar redrawn in place on a terminal, plain lines
+ * (percent, remaining, rate, iteration) otherwise. Ctrl-C (SIGINT or
+ * SIGTERM) cancels the migration: the desktop keeps running on the
+ * source. Exit 0 done, 1 refused, failed or cancelled (with libvirt's
+ * text), 2 bad usage. */
+#include "cli/cli-migrate.h"
+#include "act/act-migrate.h"
+#include "core/checklist.h"
+#include "cli/cli.h"
+#include "cmd/cmd-audit.h"
+#include "act/engine.h"
+#include "core/format.h"
+#include "core/job.h"
+#include "core/text.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define EXIT_USAGE 2
+#define TICK_MS 250
+/* plain lines: at most one per second, and only when something moved */
+#define LINE_EVERY_MS 1000
+/* after a cancel, how long the abort may take before we stop waiting */
+#define CANCEL_WAIT_MS 60000
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* A positive number option into *out; 0 when absent. */
+static int number_opt(const struct cmd_opts *o, const char *name, long max,
+    long *out, char **cause)
+{
+	const char *v = cmd_opt(o, name);
+	char *end;
+	long n;
+
+	*out = 0;
+	if (v == NULL)
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || errno != 0 || n <= 0 || n > max) {
+		char *vis = text_visible(v);
+
+		*cause = xasprintf("migrate: --%s %s: a whole number 1..%ld is "
+		    "needed", name, vis, max);
+		free(vis);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+static int read_request(const struct cmd_opts *o, struct migrate_req *r,
+    char **cause)
+{
+	long bw, dt;
+
+	if (number_opt(o, "bandwidth", 1L << 30, &bw, cause) < 0 ||
+	    number_opt(o, "max-downtime", 3600L * 1000, &dt, cause) < 0)
+		return -1;
+	r->bandwidth_mibs = (unsigned long)bw;
+	r->max_downtime_ms = dt;
+	r->auto_converge = cmd_opt(o, "auto-converge") != NULL;
+	r->postcopy = cmd_opt(o, "postcopy") != NULL;
+	r->compress = cmd_opt(o, "compress") != NULL;
+	r->copy_storage = cmd_opt(o, "copy-storage") != NULL;
+	r->unsafe = cmd_opt(o, "unsafe") != NULL;
+	r->no_persist = cmd_opt(o, "no-persist") != NULL;
+	return 0;
+}
+
+/* Print the steps that settled since the last call; *shown counts them. */
+static void print_steps(struct checklist *cl, enum check_state *shown,
+    size_t max)
+{
+	struct check_step *s;
+	size_t n, i;
+
+	checklist_snapshot(cl, &s, &n);
+	for (i = 0; i < n && i < max; i++) {
+		if (s[i].state == shown[i] || s[i].state == CHECK_PENDING ||
+		    s[i].state == CHECK_RUNNING)
+			continue;
+		shown[i] = s[i].state;
+		cli_say(s[i].state == CHECK_FAIL ? stderr : stdout, 1, "%-4s %s%s%s",
+		    checklist_state_tag(s[i].state), s[i].text,
+		    *s[i].reason != '\0' ? ": " : "", s[i].reason);
+	}
+	free(s);
+}
+
+struct shown {
+	int64_t at_ms;
+	double pct;
+	uint64_t remaining, iteration;
+	int tty_line;               /* a bar is on the terminal's line */
+	int warned;
+};
+
+static void progress(const char *name, unsigned job, int tty,
+    struct shown *sh)
+{
+	struct migrate_stats st;
+	char rem[16], tot[16], rate[24], dirty[24], pct[16], eta[16];
+	int64_t now = util_now_ms();
+
+	if (migrate_stats(job, &st) < 0 || !st.active || st.data_total == 0)
+		return;
+	format_size(rem, sizeof rem, st.data_remaining);
+	format_size(tot, sizeof tot, st.data_total);
+	format_rate(rate, sizeof rate, (double)st.mem_bps);
+	format_rate(dirty, sizeof dirty, (double)st.dirty_bps);
+	format_percent(pct, sizeof pct, st.mem_pct);
+	format_duration(eta, sizeof eta, st.eta_ms < 0 ? -1 : st.eta_ms / 1000);
+	if (tty) {
+		int fill = format_bar_fill((uint64_t)(st.mem_pct * 10), 1000, 20);
+
+		fprintf(stdout, "\r[%-20.*s] %5s%% %6s left of %s %s it %llu "
+		    "eta %s ", fill, "####################", pct, rem, tot, rate,
+		    (unsigned long long)st.iteration, eta);
+		fflush(stdout);
+		sh->tty_line = 1;
+	} else if (now - sh->at_ms >= LINE_EVERY_MS && (st.mem_pct != sh->pct ||
+	    st.data_remaining != sh->remaining || st.iteration != sh->iteration)) {
+		cli_say(stdout, 1, "%s: %s%% memory, %s remaining of %s, %s, dirty %s, "
+		    "iteration %llu, eta %s", name, pct, rem, tot, rate, dirty,
+		    (unsigned long long)st.iteration, eta);
+		sh->at_ms = now;
+		sh->pct = st.mem_pct;
+		sh->remaining = st.data_remaining;
+		sh->iteration = st.iteration;
+	}
+	if (st.not_converging && !sh->warned) {
+		if (sh->tty_line)
+			fputc('\n', stdout);
+		sh->tty_line = 0;
+		cli_say(stdout, 1, "%s: not converging: the guest dirties memory "
+		    "faster (%s) than it is sent (%s)%s", name, dirty, rate,
+		    st.postcopy_allowed ? "" : "; more bandwidth, a longer "
+		    "max downtime or --auto-converge can help");
+		sh->warned = 1;
+	}
+}
+
+/* Wait for the job, printing as it goes. Returns its final state. */
+static enum job_state follow(const char *name, unsigned job,
+    struct checklist *cl)
+{
+	enum check_state shown_steps[32] = { CHECK_PENDING };
+	struct shown sh;
+	enum job_state st;
+	int tty = isatty(STDOUT_FILENO), cancelling = 0;
+	int64_t cancel_at = 0;
+	char *cause = NULL;
+
+	memset(&sh, 0, sizeof sh);
+	sh.pct = -1;
+	for (;;) {
+		st = job_wait(job, TICK_MS);
+		print_steps(cl, shown_steps, 32);
+		if (job_state_final(st) || st == JOB_GONE)
+			break;
+		if (interrupted && !cancelling) {
+			cancelling = 1;
+			cancel_at = util_now_ms();
+			if (sh.tty_line)
+				fputc('\n', stdout);
+			sh.tty_line = 0;
+			if (job_cancel(job, &cause) < 0) {
+				cli_say(stderr, 1, "hvdeck: %s", cause);
+				free(cause);
+				cause = NULL;
+			} else {
+				cli_say(stderr, 1, "hvdeck: cancelling the migration "
+				    "of %s", name);
+			}
+		}
+		if (cancelling && util_now_ms() - cancel_at > CANCEL_WAIT_MS)
+			break;
+		progress(name, job, tty, &sh);
+	}
+	if (sh.tty_line)
+		fputc('\n', stdout);
+	return st;
+}
+
+static int run(const char *desktop, const char *dest, struct migrate_req *r)
+{
+	struct checklist *cl = checklist_new();
+	struct migrate_stats ms;
+	char *cause = NULL, *err;
+	enum job_state st;
+	unsigned job;
+	int status = 1;
+
+	r->desktop = desktop;
+	r->dest = dest;
+	if (migrate_start(r, cl, &job, &cause) < 0) {
+		cmd_audit_note("refused", cause);
+		cli_say(stderr, 1, "hvdeck: %s", cause);
+		free(cause);
+		checklist_free(cl);
+		return 1;
+	}
+	st = follow(desktop, job, cl);
+	err = job_error(job);
+	if (st == JOB_DONE && migrate_stats(job, &ms) == 0) {
+		char total[16];
+
+		format_duration(total, sizeof total, ms.total_ms / 1000);
+		if (ms.downtime_ms >= 0)
+			cli_say(stdout, 1, "%s: migrated %s -> %s in %s (%lld ms), "
+			    "downtime %lld ms", desktop, ms.source, ms.dest, total,
+			    (long long)ms.total_ms, (long long)ms.downtime_ms);
+		else
+			cli_say(stdout, 1, "%s: migrated %s -> %s in %s (%lld ms)",
+			    desktop, ms.source, ms.dest, total,
+			    (long long)ms.total_ms);
+		status = 0;
+	} else if (job_state_final(st)) {
+		cli_say(stderr, 1, "hvdeck: %s: migration %s: %s", desktop,
+		    job_state_name(st), err != NULL ? err : "no reason given");
+	} else {
+		cli_say(stderr, 1, "hvdeck: %s: migration still %s; hvdeck stops "
+		    "waiting (the job is cancelled)", desktop, job_state_name(st));
+	}
+	free(err);
+	/* the job is final (or abandoned to engine_stop's cancel): the
+	 * checklist is no longer written */
+	if (job_state_final(st))
+		checklist_free(cl);
+	return status;
+}
+
+int cli_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	struct migrate_req r;
+	struct sigaction sa, old_int, old_term;
+	char *usage, *msg;
+
+	(void)argc;
+	if (c->ui != NULL) {
+		*cause = xasprintf("%s: in the console, m on a desktop", e->name);
+		return -1;
+	}
+	memset(&r, 0, sizeof r);
+	if (read_request(c->opts, &r, cause) < 0) {
+		usage = cmd_usage(e);
+		msg = xasprintf("%s (%s)", *cause, usage);
+		free(*cause);
+		*cause = msg;
+		free(usage);
+		c->status = EXIT_USAGE;
+		return -1;
+	}
+	if (engine_start(c->cfg, c->read_only) < 0) {
+		c->status = 1;
+		return 0;
+	}
+	cli_wait_settled(c->cli->timeout > 0 ? c->cli->timeout :
+	    c->cfg->connect_timeout);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	c->status = run(argv[0], argv[1], &r);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	fflush(stdout);
+	engine_stop();
+	return 0;
+}

@@ -1,0 +1,338 @@
+/* cli.c — headless modes: `hvdeck dump` and `hvdeck watch`. Both run the
+ * same engine as the console (event loop, host workers, model) and print
+ * from the model, so scripts and tests see exactly what operators see. */
+#include "cli/cli.h"
+#include "act/engine.h"
+#include "core/model.h"
+#include "core/model-json.h"
+#include "core/text.h"
+#include "virt/virt-evloop.h"
+#include "virt/virt-host.h"
+#include "cli/watch.h"
+#include "core/util.h"
+#include "core/log.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A stopping watch lets its writer finish for WATCH_GRACE_MS, then
+ * interrupts it, and gives up on it after WATCH_STOP_MS. */
+#define WATCH_GRACE_MS 100
+#define WATCH_STOP_MS 2000
+
+static atomic_int writer_done;
+
+/* Every host has finished its first attempt: inventory or offline. */
+static int all_settled(void)
+{
+	struct m_host **hosts;
+	size_t n, i;
+	int done = 1;
+
+	model_lock();
+	hosts = model_hosts(&n);
+	for (i = 0; i < n; i++)
+		if (!hosts[i]->inventory_done && !hosts[i]->attempted)
+			done = 0;
+	model_unlock();
+	return done;
+}
+
+void cli_say(FILE *f, int newline, const char *fmt, ...)
+{
+	va_list ap;
+	char *line, *vis;
+
+	va_start(ap, fmt);
+	line = xvasprintf(fmt, ap);
+	va_end(ap);
+	vis = text_visible(line);
+	fprintf(f, "%s%s", vis, newline ? "\n" : "");
+	fflush(f);
+	free(vis);
+	free(line);
+}
+
+void cli_wait_settled(int timeout_s)
+{
+	int64_t deadline = util_now_ms() + (int64_t)timeout_s * 1000;
+	struct pollfd pfd = { .fd = model_wake_fd(), .events = POLLIN };
+
+	while (!all_settled()) {
+		int64_t left = deadline - util_now_ms();
+
+		if (left <= 0)
+			return;
+		if (poll(&pfd, 1, (int)(left > 200 ? 200 : left)) > 0)
+			model_wake_drain();
+	}
+}
+
+static void dump_json(void)
+{
+	struct m_host **hosts;
+	struct m_desktop **desktops;
+	struct json j;
+	size_t nh, nd, i, k;
+
+	json_init(&j);
+	json_begin_object(&j, NULL);
+	hosts = model_hosts(&nh);
+	json_begin_array(&j, "hosts");
+	for (i = 0; i < nh; i++)
+		model_json_host(&j, NULL, hosts[i]);
+	json_end_array(&j);
+	json_begin_array(&j, "pools");
+	for (i = 0; i < nh; i++)
+		for (k = 0; k < hosts[i]->npools; k++)
+			model_json_pool(&j, NULL, hosts[i], hosts[i]->pools[k]);
+	json_end_array(&j);
+	desktops = model_desktops(&nd);
+	json_begin_array(&j, "desktops");
+	for (i = 0; i < nd; i++)
+		model_json_desktop(&j, NULL, desktops[i]);
+	json_end_array(&j);
+	json_end_object(&j);
+	puts(j.buf);
+	json_free(&j);
+}
+
+/* Text output: key=value fields in the grammar of text_kv_value. */
+static void put_field(const char *label, const char *value)
+{
+	char *v = text_kv_value(value);
+
+	printf(" %s=%s", label, v);
+	free(v);
+}
+
+static void dump_text(void)
+{
+	struct m_host **hosts;
+	struct m_desktop **desktops;
+	size_t nh, nd, i, k, v;
+
+	hosts = model_hosts(&nh);
+	for (i = 0; i < nh; i++) {
+		struct m_host *h = hosts[i];
+
+		printf("host");
+		put_field("name", h->name);
+		put_field("state", model_host_state_name(h->state));
+		put_field("role", config_role_name(h->role));
+		put_field("uri", h->uri);
+		if (h->error != NULL)
+			put_field("error", h->error);
+		printf(" cpus=%u memory_kib=%llu free_kib=%llu\n", h->cpus,
+		    (unsigned long long)h->memory_kib,
+		    (unsigned long long)h->free_kib);
+		for (k = 0; k < h->npools; k++) {
+			struct m_pool *p = h->pools[k];
+
+			printf("  pool");
+			put_field("name", p->name);
+			put_field("type", p->type);
+			put_field("target", p->target_path);
+			printf(" active=%d volumes=%zu capacity=%llu available=%llu\n",
+			    p->active, p->nvols, (unsigned long long)p->capacity,
+			    (unsigned long long)p->available);
+			for (v = 0; v < p->nvols; v++) {
+				printf("    volume");
+				put_field("name", p->vols[v].name);
+				put_field("format", p->vols[v].format);
+				put_field("backing", p->vols[v].backing_path);
+				printf(" capacity=%llu\n",
+				    (unsigned long long)p->vols[v].capacity);
+			}
+		}
+	}
+	desktops = model_desktops(&nd);
+	for (i = 0; i < nd; i++) {
+		struct m_desktop *d = desktops[i];
+		const struct m_place *p = model_desktop_place(d);
+		const struct m_host *h = p != NULL ? model_host(p->host_id) : NULL;
+
+		printf("desktop");
+		put_field("name", d->name);
+		put_field("uuid", d->uuid);
+		put_field("state", model_state_name(model_desktop_state(d)));
+		put_field("host", h != NULL ? h->name : NULL);
+		if (d->split_brain) {
+			char *where = model_desktop_live_hosts(d, "+");
+
+			put_field("split_brain", where);
+			free(where);
+		}
+		printf(" vcpus=%u memory_kib=%llu", d->xml.vcpus,
+		    (unsigned long long)d->xml.memory_kib);
+		if (d->cpu_pct >= 0)
+			printf(" cpu_pct=%.1f\n", d->cpu_pct);
+		else
+			printf(" cpu_pct=-\n");
+	}
+}
+
+int cli_dump(const struct config *cfg, const struct cli_options *o)
+{
+	struct m_host **hosts;
+	size_t n, i;
+	int status = 0, stuck = 0;
+	char *why;
+
+	if (cfg->nhosts == 0)
+		fprintf(stderr, "hvdeck: no hosts: list them in %s or give -H URI\n",
+		    cfg->path != NULL ? cfg->path : "the configuration file");
+	/* each unreachable host is reported once, below, after the wait: its
+	 * "offline" event would say the same again on stderr */
+	log_set_stderr(0);
+	if (engine_start(cfg, o->read_only) < 0)
+		return 1;
+	cli_wait_settled(o->timeout > 0 ? o->timeout : cfg->connect_timeout);
+	model_lock();
+	hosts = model_hosts(&n);
+	for (i = 0; i < n; i++) {
+		if (hosts[i]->inventory_done)
+			continue;
+		status = 1;
+		/* libvirt's text, straight to a terminal: visible form */
+		why = text_visible(hosts[i]->error != NULL ? hosts[i]->error :
+		    "no answer before the timeout");
+		fprintf(stderr, "hvdeck: %s: %s\n", hosts[i]->name, why);
+		free(why);
+		if (hosts[i]->state == HOST_CONNECTING) {
+			/* report it as what it is for the reader */
+			stuck = 1;
+			hosts[i]->state = HOST_OFFLINE;
+			util_set_str(&hosts[i]->error, "connect timed out");
+		}
+	}
+	if (o->json)
+		dump_json();
+	else
+		dump_text();
+	model_unlock();
+	fflush(stdout);
+	log_set_stderr(1);
+	/* A worker blocked in libvirt's connect cannot be joined: engine_stop
+	 * would wait a second for it and then leave it all the same, so the
+	 * deadline would be N + 1 seconds. The process ends instead. */
+	if (!stuck)
+		engine_stop();
+	return status;
+}
+
+/* The writer thread: SIGUSR1 is open to it alone, so that cli_watch can
+ * interrupt a write() that a reader blocks. */
+static void *watch_writer(void *arg)
+{
+	struct watch_queue *q = arg;
+	sigset_t usr1;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	pthread_sigmask(SIG_UNBLOCK, &usr1, NULL);
+	if (watch_write(q, STDOUT_FILENO) < 0 && errno != EPIPE &&
+	    errno != EINTR)
+		fprintf(stderr, "hvdeck: watch: %s\n", strerror(errno));
+	atomic_store(&writer_done, 1);
+	return NULL;
+}
+
+/* SIGUSR1 only interrupts the writer's write(). SIGINT and SIGTERM are
+ * taken by sigtimedwait(); a handler still matters for them: a signal
+ * ignored from the start (a background job of a script) is discarded even
+ * while blocked. */
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+/* Until SIGINT/SIGTERM, or the writer ends (the reader went away). The
+ * signals are blocked in every thread and taken here, so they are never
+ * lost in a thread that is busy. */
+static void wait_for_end(const sigset_t *ends)
+{
+	struct timespec tick = { 0, 200 * 1000 * 1000 };
+
+	while (!atomic_load(&writer_done))
+		if (sigtimedwait(ends, NULL, &tick) > 0)
+			return;
+}
+
+/* Stop the writer: it writes what is queued if the reader takes it within
+ * a grace period, and is interrupted (again and again: a signal may land
+ * just before its write()) if not. Returns 0 once it has ended, -1 if it
+ * did not. */
+static int stop_writer(struct watch_queue *q, pthread_t writer)
+{
+	int64_t start = util_now_ms();
+	struct timespec nap = { 0, 20 * 1000 * 1000 };
+
+	watch_queue_stop(q);
+	while (!atomic_load(&writer_done)) {
+		if (util_now_ms() - start > WATCH_STOP_MS) {
+			log_msg(LOG_WARN, "watch: the output stays blocked; "
+			    "ending without writing the rest");
+			return -1;
+		}
+		if (util_now_ms() - start >= WATCH_GRACE_MS)
+			pthread_kill(writer, SIGUSR1);
+		nanosleep(&nap, NULL);
+	}
+	pthread_join(writer, NULL);
+	return 0;
+}
+
+int cli_watch(const struct config *cfg, const struct cli_options *o)
+{
+	struct watch_queue *q;
+	struct sigaction sa;
+	sigset_t ends, blocked;
+	pthread_t writer;
+	int rc;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;	/* no SA_RESTART: write() returns EINTR */
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&ends);
+	sigaddset(&ends, SIGINT);
+	sigaddset(&ends, SIGTERM);
+	blocked = ends;
+	sigaddset(&blocked, SIGUSR1);
+	/* before any thread starts: they all inherit it */
+	pthread_sigmask(SIG_BLOCK, &blocked, NULL);
+	q = watch_queue_new(WATCH_QUEUE_MAX, o->json, o->stats);
+	atomic_store(&writer_done, 0);
+	rc = pthread_create(&writer, NULL, watch_writer, q);
+	if (rc != 0) {
+		fprintf(stderr, "hvdeck: watch: %s\n", strerror(rc));
+		watch_queue_free(q);
+		return 1;
+	}
+	model_set_observer(watch_observer, q);
+	if (engine_start(cfg, o->read_only) < 0) {
+		model_set_observer(NULL, NULL);
+		if (stop_writer(q, writer) == 0)
+			watch_queue_free(q);
+		return 1;
+	}
+	wait_for_end(&ends);
+	model_set_observer(NULL, NULL);
+	/* a writer still blocked keeps q: the process is about to end */
+	if (stop_writer(q, writer) == 0)
+		watch_queue_free(q);
+	engine_stop();
+	return 0;
+}

@@ -1,0 +1,276 @@
+/* cmd-audit.c — audit records of running commands: one per command that
+ * changes something, held by the exec, its jobs and its confirmation,
+ * ended once (see cmd-audit.h). */
+#include "cmd/cmd-audit.h"
+#include "core/audit.h"
+#include "core/job.h"
+#include "tui/mode.h"
+#include "core/model.h"
+#include "core/util.h"
+#include "tui/views.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cmd_audit {
+	unsigned long id;           /* audit.h's; 0 when it cannot write */
+	char *command, *target;
+	int refs;                   /* the exec, each job, a confirmation */
+	int jobs;                   /* jobs made under it */
+	int severity;               /* worst outcome so far: results[] */
+	char *error;
+	int ended;
+	struct cmd_audit *saved;    /* current before it (its exec's thread) */
+	struct cmd_audit *prev, *next;  /* the open ones */
+};
+
+/* By severity: the worst seen is the result. */
+static const char *const results[] = { "ok", "cancelled", "refused", "failed" };
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static struct cmd_audit *open_list;
+static _Thread_local struct cmd_audit *current;
+
+static int severity_of(const char *result)
+{
+	int i;
+
+	for (i = 0; i < (int)(sizeof results / sizeof results[0]); i++)
+		if (strcmp(results[i], result) == 0)
+			return i;
+	return 3;
+}
+
+/* Lock held. */
+static void note_locked(struct cmd_audit *a, const char *result,
+    const char *error)
+{
+	int s = severity_of(result);
+
+	if (s > a->severity || (s == a->severity && a->error == NULL)) {
+		if (s > a->severity || error != NULL)
+			util_set_str(&a->error, error);
+		a->severity = s;
+	}
+}
+
+/* Lock held. The end line, once. */
+static void end_locked(struct cmd_audit *a)
+{
+	if (a->ended)
+		return;
+	a->ended = 1;
+	audit_end(a->id, a->command, a->target, results[a->severity], a->error);
+	if (a->prev != NULL)
+		a->prev->next = a->next;
+	else
+		open_list = a->next;
+	if (a->next != NULL)
+		a->next->prev = a->prev;
+	a->prev = a->next = NULL;
+}
+
+static void unref(struct cmd_audit *a, const char *result, const char *error)
+{
+	int last;
+
+	pthread_mutex_lock(&lock);
+	if (result != NULL)
+		note_locked(a, result, error);
+	last = --a->refs == 0;
+	if (last)
+		end_locked(a);
+	pthread_mutex_unlock(&lock);
+	if (!last)
+		return;
+	free(a->command);
+	free(a->target);
+	free(a->error);
+	free(a);
+}
+
+/* job.h's hooks: a job made under the current record holds it. */
+static void *job_attach(void)
+{
+	struct cmd_audit *a = current;
+
+	if (a == NULL)
+		return NULL;
+	pthread_mutex_lock(&lock);
+	a->refs++;
+	a->jobs++;
+	pthread_mutex_unlock(&lock);
+	return a;
+}
+
+static void job_ended(void *ctx, enum job_state s, const char *error)
+{
+	switch (s) {
+	case JOB_DONE: unref(ctx, "ok", NULL); break;
+	case JOB_FAILED: unref(ctx, "failed", error); break;
+	case JOB_GONE:
+		unref(ctx, "cancelled", error != NULL ? error :
+		    "forgotten before it ended");
+		break;
+	default: unref(ctx, "cancelled", error); break;
+	}
+}
+
+static void register_hooks(void)
+{
+	job_set_end_hook(job_attach, job_ended);
+}
+
+/* "a b c" */
+static char *join(int argc, char **argv)
+{
+	char *s = NULL, *t;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		t = xasprintf("%s%s%s", s != NULL ? s : "", s != NULL ? " " : "",
+		    argv[i]);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
+/* Model lock held. A desktop's name for its UUID (the key itself when
+ * it has gone). */
+static const char *desktop_name(const char *uuid)
+{
+	struct m_desktop *d = model_desktop(uuid);
+
+	return d != NULL && d->name != NULL ? d->name : uuid;
+}
+
+/* What a console command without arguments acts on: the marks of a
+ * desktop verb (as exec_desktop decides), else the selected row. */
+static char *console_target(const struct cmd_ctx *c, const struct cmd_entry *e)
+{
+	struct panes *p = panes_of(c->ui);
+	char *const *marks;
+	const char *key, **names;
+	enum pane_id pane;
+	size_t n = 0, i;
+	char *s;
+
+	if (p == NULL)
+		return NULL;
+	marks = panes_marks(p, &n);
+	if ((e->flags & CMD_ARG_DESKTOP) && n > 0) {
+		names = xcalloc(n, sizeof *names);
+		model_lock();
+		for (i = 0; i < n; i++)
+			names[i] = desktop_name(marks[i]);
+		s = join((int)n, (char **)names);
+		model_unlock();
+		free(names);
+		return s;
+	}
+	if ((key = panes_selected(p, &pane)) == NULL)
+		return NULL;
+	if (pane != PANE_DESKTOPS)
+		return xstrdup(key);
+	model_lock();
+	s = xstrdup(desktop_name(key));
+	model_unlock();
+	return s;
+}
+
+struct cmd_audit *cmd_audit_begin(const struct cmd_ctx *c,
+    const struct cmd_entry *e, int argc, char **argv)
+{
+	struct cmd_audit *a;
+
+	if (e->flags & CMD_READ_ONLY_OK)
+		return NULL;
+	pthread_once(&once, register_hooks);
+	a = xcalloc(1, sizeof *a);
+	a->command = xstrdup(e->name);
+	a->target = argc > 0 ? join(argc, argv) :
+	    c->ui != NULL ? console_target(c, e) : NULL;
+	a->refs = 1;
+	a->id = audit_start(a->command, a->target);
+	pthread_mutex_lock(&lock);
+	a->next = open_list;
+	if (open_list != NULL)
+		open_list->prev = a;
+	open_list = a;
+	pthread_mutex_unlock(&lock);
+	a->saved = current;
+	current = a;
+	return a;
+}
+
+void cmd_audit_done(struct cmd_audit *a, int rc, int status,
+    const char *cause)
+{
+	const char *result = NULL;
+
+	if (a == NULL)
+		return;
+	current = a->saved;
+	pthread_mutex_lock(&lock);
+	/* refused: the checks said no before anything happened */
+	if (rc < 0)
+		result = a->jobs > 0 ? "failed" : "refused";
+	else if (status != 0 && a->severity == 0)	/* nothing said why */
+		result = status == 2 ? "refused" : "failed";
+	pthread_mutex_unlock(&lock);
+	unref(a, result, cause);
+}
+
+void cmd_audit_note(const char *result, const char *error)
+{
+	if (current == NULL || result == NULL)
+		return;
+	pthread_mutex_lock(&lock);
+	note_locked(current, result, error);
+	pthread_mutex_unlock(&lock);
+}
+
+struct cmd_audit *cmd_audit_hold(void)
+{
+	struct cmd_audit *a = current;
+
+	if (a != NULL) {
+		pthread_mutex_lock(&lock);
+		a->refs++;
+		pthread_mutex_unlock(&lock);
+	}
+	return a;
+}
+
+struct cmd_audit *cmd_audit_enter(struct cmd_audit *a)
+{
+	struct cmd_audit *prev = current;
+
+	current = a;
+	return prev;
+}
+
+void cmd_audit_leave(struct cmd_audit *prev)
+{
+	current = prev;
+}
+
+void cmd_audit_release(struct cmd_audit *a, const char *result,
+    const char *error)
+{
+	if (a != NULL)
+		unref(a, result, error);
+}
+
+void cmd_audit_close_all(const char *why)
+{
+	pthread_mutex_lock(&lock);
+	while (open_list != NULL) {
+		note_locked(open_list, "cancelled", why);
+		end_locked(open_list);	/* unlinks it; the last unref frees */
+	}
+	pthread_mutex_unlock(&lock);
+}

@@ -1,0 +1,136 @@
+/* cmd-volume.c — `volume delete`: the console asks first (Shift-D), the
+ * command line runs the job and waits for it, so its exit status says
+ * whether the volume is gone from every host that shares its pool. */
+#include "cmd/cmd-volume.h"
+#include "act/act-volume.h"
+#include "cli/cli.h"
+#include "act/engine.h"
+#include "core/job.h"
+#include "tui/mode.h"
+#include "core/text.h"
+#include "tui/ui.h"
+#include "core/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_USAGE 2
+/* A delete and the refreshes after it: a hung libvirt call is reported. */
+#define JOB_WAIT_MS 180000
+
+static void delete_confirmed(struct ui *u, const char *line)
+{
+	ui_run_command(u, line, 0);	/* volume delete "POOL/NAME" --on "HOST" */
+}
+
+/* Shift-D: the selected volume, refused before asking when something
+ * depends on it. */
+static int ask_delete(struct ui *u, char **cause)
+{
+	struct vol_target t;
+	enum pane_id pane;
+	const char *key = panes_selected(panes_of(u), &pane);
+	char *label, *text, *line, *vis, *label_path, *quoted, *on;
+
+	if (key == NULL || pane != PANE_VOLUMES) {
+		*cause = xstrdup("no volume selected (volumes pane: 3)");
+		return -1;
+	}
+	if (act_volume_find_key(key, &t, cause) < 0)
+		return -1;
+	if (act_volume_delete_check(&t, cause) < 0) {
+		act_volume_target_free(&t);
+		return -1;
+	}
+	label = act_volume_label(&t);
+	vis = text_visible(t.path);
+	text = xasprintf("Delete volume %s (%s)? Its data is lost.", label, vis);
+	label_path = xasprintf("%s/%s", t.pool, t.name);
+	quoted = cmd_quote(label_path);
+	on = cmd_quote(t.host);
+	line = xasprintf("volume delete %s --on %s", quoted, on);
+	free(label_path);
+	free(quoted);
+	free(on);
+	mode_confirm_push(u, text, delete_confirmed, line);
+	free(line);
+	free(text);
+	free(vis);
+	free(label);
+	act_volume_target_free(&t);
+	return 0;
+}
+
+/* The command line: the engine as for dump, the job waited for. */
+static int cli_delete(struct cmd_ctx *c, const char *spec, const char *host,
+    char **cause)
+{
+	struct vol_target t;
+	enum job_state st;
+	unsigned job;
+	char *label, *err;
+
+	c->status = 1;
+	if (engine_start(c->cfg, c->cli->read_only) < 0)
+		return -1;
+	cli_wait_settled(c->cli->timeout > 0 ? c->cli->timeout :
+	    c->cfg->connect_timeout);
+	if (act_volume_find(spec, host, &t, cause) < 0) {
+		engine_stop();
+		return -1;
+	}
+	if (act_volume_delete(&t, &job, cause) < 0) {
+		act_volume_target_free(&t);
+		engine_stop();
+		return -1;
+	}
+	label = act_volume_label(&t);
+	st = job_wait(job, JOB_WAIT_MS);
+	err = job_error(job);
+	if (st == JOB_DONE) {
+		char *vis = text_visible(label);
+
+		printf("volume %s deleted\n", vis);
+		free(vis);
+		c->status = 0;
+	} else if (job_state_final(st))
+		*cause = xstrdup(err != NULL ? err : "delete failed");
+	else
+		*cause = xasprintf("delete of %s still %s after %d s", label,
+		    job_state_name(st), JOB_WAIT_MS / 1000);
+	fflush(stdout);
+	free(err);
+	free(label);
+	act_volume_target_free(&t);
+	engine_stop();
+	return c->status == 0 ? 0 : -1;
+}
+
+int cmd_volume_exec_delete(struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause)
+{
+	const char *host = cmd_opt(c->opts, "on");
+	struct vol_target t;
+	unsigned job;
+
+	if (argc == 0 && c->ui == NULL) {
+		char *usage = cmd_usage(e);
+
+		*cause = xasprintf("%s: the command line needs the volume as "
+		    "POOL/NAME (%s)", e->name, usage);
+		free(usage);
+		c->status = EXIT_USAGE;
+		return -1;
+	}
+	if (c->ui == NULL)
+		return cli_delete(c, argv[0], host, cause);
+	if (argc == 0)
+		return ask_delete(c->ui, cause);
+	if (act_volume_find(argv[0], host, &t, cause) < 0)
+		return -1;
+	if (act_volume_delete(&t, &job, cause) == 0)
+		ui_follow_job(c->ui, job);
+	act_volume_target_free(&t);
+	return job != 0 ? 0 : -1;
+}

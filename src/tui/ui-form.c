@@ -1,0 +1,661 @@
+/* ui-form.c — the form layer's fields: labelled text, password, choice,
+ * checkbox and number fields, an error beside each, a message line and a
+ * checklist area. The logic (keys, validation, the lines to draw) needs
+ * no curses, so unit tests drive it; form_draw is the only curses part.
+ * Passwords are line editors with EDIT_PASSWORD: never drawn, wiped when
+ * taken and when the form is freed. */
+#include "tui/ui-form.h"
+#include "core/text.h"
+#include "tui/ui-edit.h"
+#include "tui/ui-table.h"
+#include "tui/ui.h"
+#include "core/util.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct form_field {
+	enum form_kind kind;
+	char *key, *label, *hint, *error;
+	int hidden, locked;
+	struct edit edit;       /* text, password, number */
+	char **choices;         /* choice */
+	size_t nchoices, choice;
+	int check;              /* checkbox */
+	long min, max;          /* number */
+};
+
+struct form {
+	char *title, *message;
+	struct form_field *fields;
+	size_t n;
+	size_t focus;           /* n: no field can take it */
+	struct checklist *cl;   /* not owned */
+	size_t top;             /* first line drawn (scrolling) */
+};
+
+struct form *form_new(const char *title)
+{
+	struct form *f = xcalloc(1, sizeof *f);
+
+	f->title = xstrdup(title);
+	return f;
+}
+
+static void field_free(struct form_field *fl)
+{
+	size_t i;
+
+	edit_free(&fl->edit);	/* wipes a password */
+	for (i = 0; i < fl->nchoices; i++)
+		free(fl->choices[i]);
+	free(fl->choices);
+	free(fl->key);
+	free(fl->label);
+	free(fl->hint);
+	free(fl->error);
+}
+
+void form_free(struct form *f)
+{
+	size_t i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->n; i++)
+		field_free(&f->fields[i]);
+	free(f->fields);
+	free(f->title);
+	free(f->message);
+	free(f);
+}
+
+static struct form_field *find(const struct form *f, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (strcmp(f->fields[i].key, key) == 0)
+			return &f->fields[i];
+	return NULL;
+}
+
+static int can_focus(const struct form_field *fl)
+{
+	return !fl->hidden && !fl->locked;
+}
+
+/* The focus moves delta (+1/-1) to the next field that can take it,
+ * wrapping; it stays when none can. */
+static void move_focus(struct form *f, int delta)
+{
+	size_t i, at = f->focus < f->n ? f->focus : (delta > 0 ? f->n - 1 : 0);
+
+	for (i = 0; i < f->n; i++) {
+		at = delta > 0 ? (at + 1) % f->n : (at + f->n - 1) % f->n;
+		if (can_focus(&f->fields[at])) {
+			f->focus = at;
+			return;
+		}
+	}
+}
+
+/* After a field is hidden or locked: the focus goes on to one that can
+ * take it (or none). */
+static void fix_focus(struct form *f)
+{
+	if (f->focus < f->n && can_focus(&f->fields[f->focus]))
+		return;
+	f->focus = f->n;	/* none, unless a field can take it */
+	move_focus(f, 1);
+}
+
+static struct form_field *add(struct form *f, enum form_kind kind,
+    const char *key, const char *label)
+{
+	struct form_field *fl;
+
+	f->fields = xreallocarray(f->fields, f->n + 1, sizeof *f->fields);
+	fl = &f->fields[f->n++];
+	memset(fl, 0, sizeof *fl);
+	fl->kind = kind;
+	fl->key = xstrdup(key);
+	fl->label = xstrdup(label);
+	if (kind == FORM_TEXT || kind == FORM_NUMBER)
+		edit_init(&fl->edit, 0, NULL);
+	else if (kind == FORM_PASSWORD)
+		edit_init(&fl->edit, EDIT_PASSWORD, NULL);
+	if (f->focus >= f->n - 1)	/* the first field takes the focus */
+		f->focus = f->n;
+	fix_focus(f);
+	return fl;
+}
+
+void form_add_text(struct form *f, const char *key, const char *label,
+    const char *initial)
+{
+	edit_set(&add(f, FORM_TEXT, key, label)->edit, initial);
+}
+
+void form_add_password(struct form *f, const char *key, const char *label)
+{
+	add(f, FORM_PASSWORD, key, label);
+}
+
+void form_add_choice(struct form *f, const char *key, const char *label,
+    const char *const *choices, size_t n, size_t initial)
+{
+	struct form_field *fl = add(f, FORM_CHOICE, key, label);
+	size_t i;
+
+	fl->choices = xcalloc(n > 0 ? n : 1, sizeof *fl->choices);
+	for (i = 0; i < n; i++)
+		fl->choices[i] = xstrdup(choices[i]);
+	fl->nchoices = n;
+	fl->choice = initial < n ? initial : 0;
+}
+
+void form_add_check(struct form *f, const char *key, const char *label,
+    int initial)
+{
+	add(f, FORM_CHECK, key, label)->check = initial != 0;
+}
+
+void form_add_number(struct form *f, const char *key, const char *label,
+    long min, long max, long initial)
+{
+	struct form_field *fl = add(f, FORM_NUMBER, key, label);
+	char buf[32];
+
+	fl->min = min;
+	fl->max = max;
+	snprintf(buf, sizeof buf, "%ld", initial);
+	edit_set(&fl->edit, buf);
+}
+
+void form_set_hint(struct form *f, const char *key, const char *hint)
+{
+	struct form_field *fl = find(f, key);
+
+	if (fl != NULL)
+		util_set_str(&fl->hint, hint);
+}
+
+void form_show(struct form *f, const char *key, int shown)
+{
+	struct form_field *fl = find(f, key);
+
+	if (fl == NULL)
+		return;
+	fl->hidden = !shown;
+	fix_focus(f);
+}
+
+void form_lock(struct form *f, const char *key, int locked)
+{
+	struct form_field *fl = find(f, key);
+
+	if (fl == NULL)
+		return;
+	fl->locked = locked != 0;
+	fix_focus(f);
+}
+
+void form_lock_all(struct form *f, int locked)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		f->fields[i].locked = locked != 0;
+	fix_focus(f);
+}
+
+void form_focus(struct form *f, const char *key)
+{
+	struct form_field *fl = find(f, key);
+
+	if (fl != NULL && can_focus(fl))
+		f->focus = (size_t)(fl - f->fields);
+}
+
+/* ---- values ---- */
+
+const char *form_text(const struct form *f, const char *key)
+{
+	const struct form_field *fl = find(f, key);
+
+	/* a password only ever leaves through form_take_password */
+	if (fl == NULL || (fl->kind != FORM_TEXT && fl->kind != FORM_NUMBER))
+		return "";
+	return edit_text(&fl->edit);
+}
+
+void form_set_text(struct form *f, const char *key, const char *s)
+{
+	struct form_field *fl = find(f, key);
+
+	if (fl != NULL && (fl->kind == FORM_TEXT || fl->kind == FORM_NUMBER))
+		edit_set(&fl->edit, s);
+}
+
+size_t form_choice(const struct form *f, const char *key)
+{
+	const struct form_field *fl = find(f, key);
+
+	return fl != NULL && fl->kind == FORM_CHOICE ? fl->choice : 0;
+}
+
+int form_check(const struct form *f, const char *key)
+{
+	const struct form_field *fl = find(f, key);
+
+	return fl != NULL && fl->kind == FORM_CHECK ? fl->check : 0;
+}
+
+/* The number typed: 0 with *v when it is a whole integer, else -1. */
+static int parse_number(const struct form_field *fl, long *v)
+{
+	const char *s = edit_text(&fl->edit);
+	char *end;
+
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return *s != '\0' && *end == '\0' && errno == 0 ? 0 : -1;
+}
+
+long form_number(const struct form *f, const char *key)
+{
+	const struct form_field *fl = find(f, key);
+	long v;
+
+	if (fl == NULL || fl->kind != FORM_NUMBER || parse_number(fl, &v) < 0)
+		return fl != NULL ? fl->min : 0;
+	return v;
+}
+
+char *form_take_password(struct form *f, const char *key)
+{
+	struct form_field *fl = find(f, key);
+	char *copy;
+
+	if (fl == NULL || fl->kind != FORM_PASSWORD)
+		return NULL;
+	copy = xstrdup(edit_text(&fl->edit));
+	edit_clear(&fl->edit);	/* zeros every byte of the buffer */
+	return copy;
+}
+
+/* ---- errors, message, checklist ---- */
+
+void form_set_error(struct form *f, const char *key, const char *msg)
+{
+	struct form_field *fl = find(f, key);
+
+	if (fl != NULL)
+		util_set_str(&fl->error, msg);
+}
+
+void form_clear_errors(struct form *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		util_set_str(&f->fields[i].error, NULL);
+}
+
+void form_set_message(struct form *f, const char *msg)
+{
+	util_set_str(&f->message, msg);
+}
+
+void form_set_checklist(struct form *f, struct checklist *cl)
+{
+	f->cl = cl;
+}
+
+const char *form_error(const struct form *f, const char *key)
+{
+	const struct form_field *fl = find(f, key);
+
+	return fl != NULL ? fl->error : NULL;
+}
+
+const char *form_message(const struct form *f)
+{
+	return f->message;
+}
+
+const char *form_title(const struct form *f)
+{
+	return f->title;
+}
+
+const char *form_focused(const struct form *f)
+{
+	return f->focus < f->n ? f->fields[f->focus].key : NULL;
+}
+
+const struct edit *form_edit(const struct form *f, const char *key)
+{
+	const struct form_field *fl = find(f, key);
+
+	return fl != NULL && (fl->kind == FORM_TEXT || fl->kind == FORM_NUMBER ||
+	    fl->kind == FORM_PASSWORD) ? &fl->edit : NULL;
+}
+
+/* ---- keys ---- */
+
+/* A choice's own keys: Up/Left back, Down/Right on (both stop at the
+ * ends, like a list), Space on and round. */
+static int choice_key(struct form_field *fl, int ch)
+{
+	if (fl->nchoices == 0)
+		return 0;
+	if (ch == KEY_UP || ch == KEY_LEFT) {
+		if (fl->choice > 0)
+			fl->choice--;
+	} else if (ch == KEY_DOWN || ch == KEY_RIGHT) {
+		if (fl->choice + 1 < fl->nchoices)
+			fl->choice++;
+	} else if (ch == ' ') {
+		fl->choice = (fl->choice + 1) % fl->nchoices;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+/* Printable keys a number field refuses: all but digits, and '-' first. */
+static int number_refuses(const struct form_field *fl, int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return 0;
+	if (ch == '-')
+		return fl->edit.cur != 0 || strchr(edit_text(&fl->edit), '-') != NULL;
+	return (ch >= ' ' && ch < 0x7f) || (ch & EDIT_KEY_WCHAR) != 0;
+}
+
+static int field_key(struct form_field *fl, int ch)
+{
+	switch (fl->kind) {
+	case FORM_CHOICE:
+		return choice_key(fl, ch);
+	case FORM_CHECK:
+		if (ch != ' ')
+			return 0;
+		fl->check = !fl->check;
+		return 1;
+	case FORM_NUMBER:
+		if (number_refuses(fl, ch))
+			return 1;	/* swallowed, not the owner's */
+		/* FALLTHROUGH */
+	case FORM_TEXT:
+	case FORM_PASSWORD:
+		if (ch == KEY_UP || ch == KEY_DOWN)
+			return 0;	/* no history in a form: navigation */
+		return edit_key(&fl->edit, ch) != EDIT_IGNORED;
+	}
+	return 0;
+}
+
+enum form_key_result form_key(struct form *f, int ch)
+{
+	struct form_field *fl = f->focus < f->n ? &f->fields[f->focus] : NULL;
+
+	if (ch == 27)
+		return FORM_KEY_CANCEL;
+	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
+		return FORM_KEY_SUBMIT;
+	if (fl != NULL && !fl->locked && field_key(fl, ch))
+		return FORM_KEY_TAKEN;
+	if (fl == NULL)
+		return FORM_KEY_IGNORED;
+	if (ch == '\t' || ch == KEY_DOWN) {
+		move_focus(f, 1);
+		return FORM_KEY_TAKEN;
+	}
+	if (ch == KEY_BTAB || ch == KEY_UP) {
+		move_focus(f, -1);
+		return FORM_KEY_TAKEN;
+	}
+	return FORM_KEY_IGNORED;
+}
+
+int form_validate(struct form *f)
+{
+	size_t i, bad = f->n;
+	long v;
+	char *msg;
+
+	for (i = 0; i < f->n; i++) {
+		struct form_field *fl = &f->fields[i];
+
+		if (fl->kind != FORM_NUMBER || fl->hidden)
+			continue;
+		if (parse_number(fl, &v) == 0 && v >= fl->min && v <= fl->max) {
+			util_set_str(&fl->error, NULL);
+			continue;
+		}
+		msg = xasprintf("a number from %ld to %ld", fl->min, fl->max);
+		util_set_str(&fl->error, msg);
+		free(msg);
+		if (bad == f->n)
+			bad = i;
+	}
+	if (bad == f->n)
+		return 0;
+	if (can_focus(&f->fields[bad]))
+		f->focus = bad;
+	return -1;
+}
+
+/* ---- what is drawn ---- */
+
+char *form_check_text(const struct check_step *s, enum theme_slot *slot)
+{
+	static const enum theme_slot slots[] = {
+		[CHECK_PENDING] = SLOT_CHECK_PENDING,
+		[CHECK_RUNNING] = SLOT_CHECK_RUNNING,
+		[CHECK_OK] = SLOT_CHECK_OK,
+		[CHECK_WARN] = SLOT_CHECK_WARN,
+		[CHECK_FAIL] = SLOT_CHECK_FAIL,
+	};
+
+	*slot = (unsigned)s->state < sizeof slots / sizeof slots[0] ?
+	    slots[s->state] : SLOT_NORMAL;
+	return xasprintf("[%-4s] %s%s%s", checklist_state_tag(s->state), s->text,
+	    s->reason[0] != '\0' ? ": " : "", s->reason);
+}
+
+static void line_add(struct form_line **v, size_t *n, int field,
+    enum theme_slot slot, char *text)
+{
+	*v = xreallocarray(*v, *n + 1, sizeof **v);
+	(*v)[*n].field = field;
+	(*v)[*n].slot = slot;
+	(*v)[*n].text = text;
+	(*n)++;
+}
+
+size_t form_layout(struct form *f, struct form_line **lines)
+{
+	struct form_line *v = NULL;
+	struct check_step *steps = NULL;
+	size_t n = 0, i, ns = 0;
+	enum theme_slot slot;
+
+	for (i = 0; i < f->n; i++) {
+		if (f->fields[i].hidden)
+			continue;
+		line_add(&v, &n, (int)i, SLOT_NORMAL, NULL);
+		if (f->fields[i].error != NULL)
+			line_add(&v, &n, -1, SLOT_FORM_ERROR,
+			    xasprintf("  ! %s", f->fields[i].error));
+	}
+	if (f->cl != NULL)
+		checklist_snapshot(f->cl, &steps, &ns);
+	if (ns > 0)
+		line_add(&v, &n, -1, SLOT_NORMAL, xstrdup(""));
+	for (i = 0; i < ns; i++) {
+		char *t = form_check_text(&steps[i], &slot);
+
+		line_add(&v, &n, -1, slot, t);
+	}
+	free(steps);
+	*lines = v;
+	return n;
+}
+
+void form_lines_free(struct form_line *lines, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(lines[i].text);
+	free(lines);
+}
+
+/* ---- curses ---- */
+
+/* The choices in a row, the chosen one in brackets; only the chosen one
+ * when the row is too narrow. */
+static void draw_choice(const struct form_field *fl, int y, int x, int w,
+    int focused, int ascii)
+{
+	int used = 0, i;
+	char *one;
+
+	for (i = 0; i < (int)fl->nchoices; i++)
+		used += text_width(fl->choices[i]) + 3;
+	if (used > w && fl->nchoices > 0) {
+		one = xasprintf("< %s >", fl->choices[fl->choice]);
+		attrset(theme_attr(focused ? SLOT_FORM_FOCUS : SLOT_FORM_FIELD));
+		table_put_text(y, x, one, w, 0, ascii);
+		free(one);
+		return;
+	}
+	for (i = 0, used = 0; i < (int)fl->nchoices; i++) {
+		int chosen = (size_t)i == fl->choice;
+
+		one = xasprintf(chosen ? "[%s]" : " %s ", fl->choices[i]);
+		attrset(theme_attr(chosen ? (focused ? SLOT_FORM_FOCUS :
+		    SLOT_FORM_FIELD) : SLOT_NORMAL));
+		used += table_put_text(y, x + used, one, w - used, 0, ascii);
+		attrset(theme_attr(SLOT_NORMAL));
+		if (used < w)
+			used += table_put_text(y, x + used, " ", 1, 0, ascii);
+		free(one);
+	}
+}
+
+/* One field's row: label, value, hint. Returns 1 and *cy, *cx when the
+ * terminal cursor belongs there. */
+static int draw_field(struct form_field *fl, int focused, int y, int x, int w,
+    int label_w, int ascii, int *cy, int *cx)
+{
+	int vx = x + label_w + 1, vw = w - label_w - 1, fw, cur = 0;
+
+	attrset(theme_attr(fl->locked ? SLOT_DIM : SLOT_FORM_LABEL));
+	table_put_text(y, x, fl->label, label_w, 0, ascii);
+	if (vw < 4)
+		return 0;
+	fw = vw;
+	if (fl->hint != NULL && vw > 30)	/* the hint after a shorter field */
+		fw = vw * 2 / 3;
+	switch (fl->kind) {
+	case FORM_CHOICE:
+		draw_choice(fl, y, vx, fw, focused, ascii);
+		break;
+	case FORM_CHECK:
+		attrset(theme_attr(focused ? SLOT_FORM_FOCUS : SLOT_FORM_FIELD));
+		mvaddstr(y, vx, fl->check ? "[x]" : "[ ]");
+		break;
+	default:
+		attrset(theme_attr(focused ? SLOT_FORM_FOCUS : SLOT_FORM_FIELD));
+		edit_draw(&fl->edit, y, vx, fw);	/* a password: no text */
+		if (focused)
+			getyx(stdscr, *cy, *cx);
+		cur = focused;
+		break;
+	}
+	if (fl->hint != NULL && fw < vw - 2) {
+		attrset(theme_attr(SLOT_DIM));
+		table_put_text(y, vx + fw + 2, fl->hint, vw - fw - 2, 0, ascii);
+	}
+	attrset(theme_attr(SLOT_NORMAL));
+	return cur;
+}
+
+static int label_width(const struct form *f, int w)
+{
+	int lw = 0, t;
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (!f->fields[i].hidden && (t = text_width(f->fields[i].label)) > lw)
+			lw = t;
+	lw += 1;
+	return lw > w / 3 ? w / 3 : lw;
+}
+
+/* Scroll so the focused field's row (and its error) is on screen. */
+static void scroll_to_focus(struct form *f, const struct form_line *v,
+    size_t n, int rows)
+{
+	size_t i, want = f->top;
+
+	for (i = 0; i < n; i++)
+		if (v[i].field >= 0 && (size_t)v[i].field == f->focus)
+			want = i;
+	if (want < f->top)
+		f->top = want;
+	else if (rows > 0 && want + 1 >= f->top + (size_t)rows)
+		f->top = want + 2 - (size_t)rows;
+	if (f->top + (size_t)rows > n + 1)
+		f->top = n + 1 > (size_t)rows ? n + 1 - (size_t)rows : 0;
+}
+
+void form_draw(struct form *f, struct rect r, int ascii)
+{
+	struct form_line *v;
+	size_t n = form_layout(f, &v), i;
+	int x = r.x + 2, w = r.w - 4, rows = r.h - 4, y, cy = -1, cx = -1;
+	int lw = label_width(f, w), cursor = 0;
+	char *title = xasprintf(" %s ", f->title);
+
+	attrset(theme_attr(SLOT_NORMAL));
+	for (y = 0; y < r.h; y++)
+		mvhline(r.y + y, r.x, ' ', r.w);
+	ui_box(r, 1, title, ascii);
+	free(title);
+	if (w < 8 || rows < 1) {
+		form_lines_free(v, n);
+		return;
+	}
+	scroll_to_focus(f, v, n, rows);
+	for (i = f->top, y = r.y + 1; i < n && y < r.y + 1 + rows; i++, y++) {
+		if (v[i].field >= 0)
+			cursor |= draw_field(&f->fields[v[i].field],
+			    (size_t)v[i].field == f->focus, y, x, w, lw, ascii,
+			    &cy, &cx);
+		else {
+			attrset(theme_attr(v[i].slot));
+			table_put_text(y, x, v[i].text, w, 0, ascii);
+		}
+	}
+	form_lines_free(v, n);
+	attrset(theme_attr(SLOT_KEY));
+	if (f->message != NULL)
+		table_put_text(r.y + r.h - 3, x, f->message, w, 0, ascii);
+	attrset(theme_attr(SLOT_DIM));
+	table_put_text(r.y + r.h - 2, x, f->top > 0 || i < n ?
+	    "Tab/Shift-Tab field  Enter submit  Esc cancel  (more: Tab)" :
+	    "Tab/Shift-Tab field  Enter submit  Esc cancel", w, 0, ascii);
+	attrset(theme_attr(SLOT_NORMAL));
+	if (cursor && cy >= 0) {
+		move(cy, cx);
+		curs_set(1);
+	}
+}

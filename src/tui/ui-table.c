@@ -1,0 +1,488 @@
+/* ui-table.c — rows, filter, sort, selection by key, and drawing. The
+ * views rebuild rows from the model on every change; this module keeps
+ * what the operator chose (selection, sort, filter) across rebuilds. */
+#include "tui/ui-table.h"
+#include "tui/ui-tree.h"
+#include "core/format.h"
+#include "core/text.h"
+#include "core/util.h"
+
+#include <ctype.h>
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <wchar.h>
+
+void table_init(struct table *t, const struct table_column *cols, int ncols)
+{
+	memset(t, 0, sizeof *t);
+	t->cols = cols;
+	t->ncols = ncols < TABLE_MAX_COLS ? ncols : TABLE_MAX_COLS;
+	t->sort_col = -1;
+	t->tree_col = -1;
+}
+
+static void row_free(struct table_row *r, int ncols)
+{
+	int i;
+
+	free(r->key);
+	free(r->tree_label);
+	for (i = 0; i < ncols; i++)
+		free(r->cells[i]);
+}
+
+void table_clear(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nrows; i++)
+		row_free(&t->rows[i], t->ncols);
+	t->nrows = 0;
+}
+
+void table_free(struct table *t)
+{
+	table_clear(t);
+	free(t->rows);
+	free(t->shown);
+	free(t->selected_key);
+	free(t->filter);
+	memset(t, 0, sizeof *t);
+}
+
+struct table_row *table_add(struct table *t, const char *key)
+{
+	struct table_row *r;
+	int i;
+
+	if (t->nrows == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 32;
+		t->rows = xreallocarray(t->rows, t->cap, sizeof *t->rows);
+	}
+	r = &t->rows[t->nrows++];
+	memset(r, 0, sizeof *r);
+	r->key = xstrdup(key);
+	r->bar_col = -1;
+	r->tree_parent = -1;
+	for (i = 0; i < TABLE_MAX_COLS; i++)
+		r->slot[i] = SLOT_NORMAL;
+	return r;
+}
+
+void table_cell(struct table_row *r, int col, enum theme_slot slot,
+    const char *fmt, ...)
+{
+	va_list ap;
+	char *s, *v;
+
+	if (col < 0 || col >= TABLE_MAX_COLS)
+		return;
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		fatal("out of memory");
+	va_end(ap);
+	/* cells show names from hosts: the filter matches what is seen */
+	v = text_visible(s);
+	free(s);
+	free(r->cells[col]);
+	r->cells[col] = v;
+	r->slot[col] = slot;
+}
+
+/* ---- filter ---- */
+
+static int word_matches(const struct table_row *r, int ncols, const char *w,
+    size_t len)
+{
+	char *word = xstrndup(w, len);
+	int i, hit = 0;
+
+	if (strncasecmp(word, "state:", 6) == 0)
+		hit = r->state != NULL && strncasecmp(r->state, word + 6, len - 6) == 0;
+	else if (strncasecmp(word, "host:", 5) == 0)
+		hit = r->host != NULL && strcasecmp(r->host, word + 5) == 0;
+	else
+		for (i = 0; i < ncols && !hit; i++)
+			hit = r->cells[i] != NULL && strcasestr(r->cells[i], word) != NULL;
+	free(word);
+	return hit;
+}
+
+int table_row_matches(const struct table_row *r, int ncols, const char *filter)
+{
+	const char *p = filter;
+
+	if (filter == NULL)
+		return 1;
+	while (*p != '\0') {
+		int invert = 0;
+		size_t len;
+
+		while (*p == ' ')
+			p++;
+		if (*p == '!') {
+			invert = 1;
+			p++;
+		}
+		len = strcspn(p, " ");
+		if (len > 0 && word_matches(r, ncols, p, len) == invert)
+			return 0;
+		p += len;
+	}
+	return 1;
+}
+
+void table_set_filter(struct table *t, const char *filter)
+{
+	free(t->filter);
+	t->filter = filter != NULL && *filter != '\0' ? xstrdup(filter) : NULL;
+	table_finish(t);
+	/* the operator's own filter hid the selected row: that is a move,
+	 * so the first row it shows is selected (only a change from outside
+	 * leaves nothing selected) */
+	if (t->sel == TABLE_NONE && t->nshown > 0) {
+		t->sel = 0;
+		free(t->selected_key);
+		t->selected_key = xstrdup(t->rows[t->shown[0]].key);
+	}
+}
+
+/* ---- sort ---- */
+
+/* qsort has no context argument in C11: the table being sorted. */
+static const struct table *sorting;
+
+/* The text a row sorts by in column c: a tree's names without prefix. */
+static const char *sort_text(const struct table *t, const struct table_row *r,
+    int c)
+{
+	if (c == t->tree_col && r->tree_label != NULL)
+		return r->tree_label;
+	return r->cells[c] ? r->cells[c] : "";
+}
+
+int table_row_cmp(const struct table *t, size_t a, size_t b)
+{
+	const struct table_row *x = &t->rows[a], *y = &t->rows[b];
+	int c = t->sort_col, r = 0;
+
+	if (c >= 0 && t->cols[c].numeric)
+		r = x->num[c] < y->num[c] ? -1 : x->num[c] > y->num[c];
+	else if (c >= 0)
+		r = strcasecmp(sort_text(t, x, c), sort_text(t, y, c));
+	if (r != 0)
+		return t->sort_desc ? -r : r;
+	/* equal keys keep the view's order, which only reversing the view's
+	 * own order (no sort column) turns round */
+	r = a < b ? -1 : a > b;
+	return c < 0 && t->sort_desc ? -r : r;
+}
+
+static int compare_shown(const void *a, const void *b)
+{
+	return table_row_cmp(sorting, *(const size_t *)a, *(const size_t *)b);
+}
+
+void table_finish(struct table *t)
+{
+	size_t i;
+	long k;
+
+	free(t->shown);
+	t->shown = xcalloc(t->nrows + 1, sizeof *t->shown);
+	t->nshown = 0;
+	for (i = 0; i < t->nrows; i++)
+		if (table_row_matches(&t->rows[i], t->ncols, t->filter))
+			t->shown[t->nshown++] = i;
+	if (t->tree_col >= 0)
+		tree_order(t);
+	else if (t->sort_col >= 0 && t->nshown > 1) {
+		sorting = t;
+		qsort(t->shown, t->nshown, sizeof *t->shown, compare_shown);
+		sorting = NULL;
+	} else if (t->sort_desc) {
+		for (k = 0; k < (long)t->nshown / 2; k++) {
+			size_t tmp = t->shown[k];
+
+			t->shown[k] = t->shown[t->nshown - 1 - (size_t)k];
+			t->shown[t->nshown - 1 - (size_t)k] = tmp;
+		}
+	}
+	/* the selection follows its key. A row that left the view (filtered
+	 * out, gone) takes the selection with it: nothing is selected, so the
+	 * next key cannot hit a neighbour, until the operator moves or the
+	 * row comes back. */
+	if (t->selected_key != NULL) {
+		if (!table_select_key(t, t->selected_key))
+			t->sel = TABLE_NONE;
+		return;
+	}
+	if (t->sel >= t->nshown)
+		t->sel = t->nshown > 0 ? t->nshown - 1 : 0;
+	free(t->selected_key);
+	t->selected_key = t->nshown > 0 ?
+	    xstrdup(t->rows[t->shown[t->sel]].key) : NULL;
+}
+
+void table_tree(struct table *t, int col, int ascii)
+{
+	t->tree_col = col >= 0 && col < t->ncols ? col : -1;
+	t->tree_ascii = ascii;
+}
+
+int table_select_key(struct table *t, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < t->nshown; i++) {
+		if (strcmp(t->rows[t->shown[i]].key, key) == 0) {
+			t->sel = i;
+			if (t->selected_key != key) {
+				free(t->selected_key);
+				t->selected_key = xstrdup(key);
+			}
+			return 1;
+		}
+	}
+	return 0;
+}
+
+const struct table_row *table_selected(const struct table *t)
+{
+	return t->sel != TABLE_NONE && t->sel < t->nshown ?
+	    &t->rows[t->shown[t->sel]] : NULL;
+}
+
+static void select_index(struct table *t, size_t i)
+{
+	if (t->nshown == 0)
+		return;
+	t->sel = i < t->nshown ? i : t->nshown - 1;
+	free(t->selected_key);
+	t->selected_key = xstrdup(t->rows[t->shown[t->sel]].key);
+}
+
+int table_click(struct table *t, int line)
+{
+	size_t i = t->top + (size_t)line;
+
+	if (line < 0 || i >= t->nshown)
+		return 0;
+	select_index(t, i);
+	return 1;
+}
+
+void table_move(struct table *t, long delta, int visible)
+{
+	long i = (long)t->sel + delta;
+
+	(void)visible;
+	if (t->sel == TABLE_NONE)	/* from nothing: the first row on screen */
+		i = (long)t->top;
+	if (i < 0)
+		i = 0;
+	select_index(t, (size_t)i);
+}
+
+void table_home(struct table *t)
+{
+	select_index(t, 0);
+}
+
+void table_end(struct table *t, int visible)
+{
+	(void)visible;
+	if (t->nshown > 0)
+		select_index(t, t->nshown - 1);
+}
+
+void table_cycle_sort(struct table *t)
+{
+	t->sort_col = t->sort_col + 1 >= t->ncols ? -1 : t->sort_col + 1;
+	table_finish(t);
+}
+
+void table_reverse_sort(struct table *t)
+{
+	t->sort_desc = !t->sort_desc;
+	table_finish(t);
+}
+
+/* ---- layout and drawing ---- */
+
+void table_widths(const struct table_column *cols, int ncols, int width,
+    int *widths)
+{
+	int i, used, last, nflex = 0, spare;
+
+	for (i = 0; i < ncols; i++)
+		widths[i] = cols[i].width;
+	/* drop optional columns from the right until the rest fit */
+	for (;;) {
+		used = 0;
+		last = -1;
+		for (i = 0; i < ncols; i++) {
+			if (widths[i] == 0)
+				continue;
+			used += widths[i] + (used > 0);
+			if (cols[i].min_width == 0)
+				last = i;
+		}
+		if (used <= width || last < 0)
+			break;
+		widths[last] = 0;
+	}
+	/* still too wide: shrink the columns that can be shrunk */
+	for (i = ncols - 1; i >= 0 && used > width; i--) {
+		int cut;
+
+		if (widths[i] == 0 || cols[i].min_width == 0)
+			continue;
+		cut = widths[i] - cols[i].min_width;
+		if (cut > used - width)
+			cut = used - width;
+		widths[i] -= cut;
+		used -= cut;
+	}
+	for (i = 0; i < ncols; i++)
+		nflex += widths[i] > 0 && cols[i].flex;
+	spare = width - used;
+	for (i = 0; i < ncols && spare > 0 && nflex > 0; i++) {
+		if (widths[i] > 0 && cols[i].flex) {
+			int give = spare / nflex;
+
+			widths[i] += give;
+			spare -= give;
+			nflex--;
+		}
+	}
+}
+
+/* text_screen leaves only characters of a known width, so what is drawn
+ * covers exactly what is counted and a scrolled row never leaves stale
+ * cells behind. */
+int table_put_text(int y, int x, const char *s, int w, int right, int ascii)
+{
+	char *safe = text_screen(s, ascii);
+	char *fit = text_truncate(safe, w, ascii);
+	int cells = text_width(fit);
+
+	if (right && cells < w)
+		x += w - cells;
+	mvaddstr(y, x, fit);
+	free(fit);
+	free(safe);
+	return cells;
+}
+
+static void draw_bar(int y, int x, int w, const struct table_row *r, int ascii)
+{
+	int fill = format_bar_fill((uint64_t)(r->bar_frac * 1000), 1000, w), i;
+
+	move(y, x);
+	attron(theme_attr(r->bar_slot));
+	for (i = 0; i < fill; i++)
+		addch(ascii ? '#' : ' ' | A_REVERSE);
+	attroff(theme_attr(r->bar_slot));
+	attron(theme_attr(SLOT_BAR_EMPTY));
+	for (; i < w; i++)
+		addch(ascii ? '.' : ' ');
+	attroff(theme_attr(SLOT_BAR_EMPTY));
+}
+
+void table_draw(struct table *t, int y, int x, int h, int w, int focused,
+    int ascii)
+{
+	int widths[TABLE_MAX_COLS], cx, i, line;
+	size_t row;
+
+	table_widths(t->cols, t->ncols, w, widths);
+	attron(theme_attr(SLOT_HEADER));
+	move(y, x);
+	for (i = 0; i < w; i++)
+		addch(' ');
+	for (i = 0, cx = x; i < t->ncols; i++) {
+		const char *mark = i != t->sort_col ? "" : t->sort_desc ?
+		    (ascii ? "v" : "\u25be") : (ascii ? "^" : "\u25b4");
+		char title[64];
+
+		if (widths[i] == 0)
+			continue;
+		if (t->cols[i].right) {
+			/* a right-aligned title keeps its place: the mark goes
+			 * in the gap after the column */
+			table_put_text(y, cx, t->cols[i].title, widths[i], 1, ascii);
+			if (*mark && cx + widths[i] < x + w)
+				table_put_text(y, cx + widths[i], mark, 1, 0, ascii);
+		} else {
+			snprintf(title, sizeof title, "%s%s", t->cols[i].title, mark);
+			table_put_text(y, cx, title, widths[i], 0, ascii);
+		}
+		cx += widths[i] + 1;
+	}
+	attroff(theme_attr(SLOT_HEADER));
+
+	h--;	/* rows below the header */
+	if (h <= 0)
+		return;
+	if (t->sel == TABLE_NONE)
+		;	/* nothing selected: the view stays where it is */
+	else if (t->sel < t->top)
+		t->top = t->sel;
+	else if (t->sel >= t->top + (size_t)h)
+		t->top = t->sel - (size_t)h + 1;
+	if (t->top + (size_t)h > t->nshown)
+		t->top = t->nshown > (size_t)h ? t->nshown - (size_t)h : 0;
+	for (line = 0; line < h; line++) {
+		const struct table_row *r;
+		int selected;
+
+		row = t->top + (size_t)line;
+		move(y + 1 + line, x);
+		if (row >= t->nshown) {
+			for (i = 0; i < w; i++)
+				addch(' ');
+			continue;
+		}
+		r = &t->rows[t->shown[row]];
+		selected = row == t->sel;
+		for (i = 0, cx = x; i < t->ncols; i++) {
+			int attr;
+
+			if (widths[i] == 0)
+				continue;
+			if (selected)
+				attr = theme_attr(focused ? SLOT_SELECTION :
+				    SLOT_SELECTION_INACTIVE);
+			else
+				attr = theme_attr(r->slot[i] == SLOT_SPLIT_BRAIN ?
+				    SLOT_SPLIT_BRAIN : r->marked ? SLOT_MARKED :	/* alarms win */
+				    r->dim ? SLOT_DIM : r->slot[i]);
+			attrset(attr);
+			move(y + 1 + line, cx);
+			/* fill the cell and the gap so a selection is a bar */
+			{
+				int k, end = cx + widths[i] + (i + 1 < t->ncols);
+
+				for (k = cx; k < end && k < x + w; k++)
+					addch(' ');
+			}
+			if (i == r->bar_col && !selected)
+				draw_bar(y + 1 + line, cx, widths[i], r, ascii);
+			else if (r->cells[i] != NULL)
+				table_put_text(y + 1 + line, cx, r->cells[i], widths[i],
+				    t->cols[i].right, ascii);
+			cx += widths[i] + 1;
+		}
+		/* pad to the pane's edge */
+		attrset(selected ? theme_attr(focused ? SLOT_SELECTION :
+		    SLOT_SELECTION_INACTIVE) : theme_attr(SLOT_NORMAL));
+		for (; cx < x + w; cx++)
+			mvaddch(y + 1 + line, cx, ' ');
+		attrset(theme_attr(SLOT_NORMAL));
+	}
+}

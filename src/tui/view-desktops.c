@@ -1,0 +1,236 @@
+/* view-desktops.c — the desktops pane and a desktop's details (disks with
+ * their backing chains, NICs, graphics with the address a viewer needs). */
+#include "tui/views.h"
+#include "core/format.h"
+#include "core/model.h"
+#include "core/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { C_NAME, C_STATE, C_HOST, C_VCPU, C_MEM, C_CPU, C_DISK, C_NET,
+	C_UPTIME, C_COUNT };
+
+static const struct table_column cols[C_COUNT] = {
+	[C_NAME] = { "DESKTOP", 16, 8, 0, 0, 1 },
+	[C_STATE] = { "STATE", 14, 9, 0, 0, 0 },
+	[C_HOST] = { "HOST", 10, 6, 0, 0, 0 },
+	[C_VCPU] = { "VCPU", 4, 0, 1, 1, 0 },
+	[C_MEM] = { "MEM", 6, 0, 1, 1, 0 },
+	[C_CPU] = { "CPU%", 5, 4, 1, 1, 0 },
+	[C_DISK] = { "DISK RD WR", 13, 0, 1, 1, 0 },
+	[C_NET] = { "NET RX TX", 13, 0, 1, 1, 0 },
+	[C_UPTIME] = { "UPTIME", 7, 0, 1, 1, 0 },
+};
+
+static const char spinner_ascii[] = "|/-\\";
+static const char *const spinner_utf8[] = {
+	"\xe2\xa0\x8b", "\xe2\xa0\x99", "\xe2\xa0\xb9", "\xe2\xa0\xb8",
+	"\xe2\xa0\xbc", "\xe2\xa0\xb4", "\xe2\xa0\xa6", "\xe2\xa0\xa7",
+};
+
+static void state_cell(struct table_row *r, const struct m_desktop *d,
+    enum desktop_state s, int ascii)
+{
+	int64_t frame = util_now_ms() / 150;
+
+	if (d->split_brain) {
+		/* above any spinner or job: nothing else about it matters */
+		table_cell(r, C_STATE, SLOT_SPLIT_BRAIN, "SPLIT");
+	} else if (model_desktop_pending_now(d) != NULL) {
+		if (ascii)
+			table_cell(r, C_STATE, SLOT_STATE_TRANSITION, "%c %s",
+			    spinner_ascii[frame % 4], model_desktop_pending_now(d));
+		else
+			table_cell(r, C_STATE, SLOT_STATE_TRANSITION, "%s %s",
+			    spinner_utf8[frame % 8], model_desktop_pending_now(d));
+	} else if (d->job_active && d->job_kind != NULL &&
+	    strcmp(d->job_kind, "migration") == 0) {
+		if (d->job_pct >= 0)
+			table_cell(r, C_STATE, SLOT_JOB, "migrating %.0f%%", d->job_pct);
+		else
+			table_cell(r, C_STATE, SLOT_JOB, "migrating #%llu",
+			    (unsigned long long)d->job_iteration);
+	} else if (d->job_active) {
+		table_cell(r, C_STATE, SLOT_JOB, "%s", d->job_kind ? d->job_kind : "job");
+	} else {
+		table_cell(r, C_STATE, view_desktop_slot(s), "%s", model_state_name(s));
+	}
+}
+
+/* Live desktops (running, paused, ...) are the few an operator looks for
+ * among hundreds shut off: they come first. */
+static int live_group(const struct m_desktop *d)
+{
+	switch (model_desktop_state(d)) {
+	case DS_RUNNING: case DS_BLOCKED: case DS_PAUSED: case DS_PMSUSPENDED:
+	case DS_SHUTDOWN:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* The pane's own order: live first, then by name as people count
+ * ("desk-2" before "desk-10"), then UUID so equal names stay put. */
+static int default_order(const void *pa, const void *pb)
+{
+	const struct m_desktop *a = *(const struct m_desktop *const *)pa;
+	const struct m_desktop *b = *(const struct m_desktop *const *)pb;
+	int c = live_group(a) - live_group(b);
+
+	if (c == 0)
+		c = view_natural_cmp(a->name, b->name);
+	return c != 0 ? c : strcmp(a->uuid, b->uuid);
+}
+
+static void host_cell(struct table_row *r, const struct m_desktop *d,
+    const struct m_host *h)
+{
+	char *where;
+
+	if (d->split_brain) {
+		where = model_desktop_live_hosts(d, "+");
+		table_cell(r, C_HOST, SLOT_SPLIT_BRAIN, "%s", where);
+		free(where);
+	} else {
+		table_cell(r, C_HOST, SLOT_NORMAL, "%s", h != NULL ? h->name : "-");
+	}
+}
+
+static void build(struct table *t, int ascii)
+{
+	struct m_desktop **model_order, **ds;
+	size_t n, i;
+	char a[16], b[16];
+
+	model_order = model_desktops(&n);
+	ds = xcalloc(n + 1, sizeof *ds);
+	if (n > 0)
+		memcpy(ds, model_order, n * sizeof *ds);
+	qsort(ds, n, sizeof *ds, default_order);
+	for (i = 0; i < n; i++) {
+		struct m_desktop *d = ds[i];
+		const struct m_place *p = model_desktop_place(d);
+		const struct m_host *h = p != NULL ? model_host(p->host_id) : NULL;
+		enum desktop_state s = model_desktop_state(d);
+		struct table_row *r = table_add(t, d->uuid);
+		int64_t up = d->started_wall_ms > 0 ?
+		    (util_wall_ms() - d->started_wall_ms) / 1000 : -1;
+
+		/* "state:split" finds every split brain */
+		r->state = d->split_brain ? "split" : model_state_name(s);
+		r->host = h != NULL ? h->name : NULL;
+		r->dim = s == DS_UNKNOWN;
+		table_cell(r, C_NAME, SLOT_NORMAL, "%s", d->name ? d->name : d->uuid);
+		state_cell(r, d, s, ascii);
+		host_cell(r, d, h);
+		r->num[C_VCPU] = d->xml.vcpus;
+		table_cell(r, C_VCPU, SLOT_NORMAL, "%u", d->xml.vcpus);
+		r->num[C_MEM] = (double)d->xml.memory_kib;
+		table_cell(r, C_MEM, SLOT_NORMAL, "%s",
+		    format_size(a, sizeof a, d->xml.memory_kib * 1024));
+		r->num[C_CPU] = d->cpu_pct;
+		table_cell(r, C_CPU, SLOT_NORMAL, "%s",
+		    format_percent(a, sizeof a, d->cpu_pct));
+		r->num[C_DISK] = (d->rd_bps > 0 ? d->rd_bps : 0) + (d->wr_bps > 0 ? d->wr_bps : 0);
+		table_cell(r, C_DISK, SLOT_NORMAL, "%s %s",
+		    format_rate(a, sizeof a, d->rd_bps), format_rate(b, sizeof b, d->wr_bps));
+		r->num[C_NET] = (d->rx_bps > 0 ? d->rx_bps : 0) + (d->tx_bps > 0 ? d->tx_bps : 0);
+		table_cell(r, C_NET, SLOT_NORMAL, "%s %s",
+		    format_rate(a, sizeof a, d->rx_bps), format_rate(b, sizeof b, d->tx_bps));
+		r->num[C_UPTIME] = (double)up;
+		table_cell(r, C_UPTIME, SLOT_NORMAL, "%s",
+		    format_duration(a, sizeof a, s == DS_UNKNOWN ? -1 : up));
+	}
+	free(ds);
+}
+
+/* Where a viewer should connect: a listen address of "any" or loopback
+ * means "the host itself", so show the host's name instead. */
+static const char *viewer_host(const struct xml_graphics *g, const struct m_host *h)
+{
+	if (g->listen == NULL || strcmp(g->listen, "0.0.0.0") == 0 ||
+	    strcmp(g->listen, "::") == 0)
+		return h != NULL && h->hostname != NULL ? h->hostname : "?";
+	return g->listen;
+}
+
+static void details(const char *key, struct text *out)
+{
+	struct m_desktop *d = model_desktop(key);
+	const struct m_place *p;
+	const struct m_host *h;
+	size_t i;
+	char a[16];
+
+	if (d == NULL) {
+		text_add(out, SLOT_ALERT, "desktop %s is gone", key);
+		return;
+	}
+	p = model_desktop_place(d);
+	h = p != NULL ? model_host(p->host_id) : NULL;
+	text_add(out, SLOT_TITLE, "Desktop %s", d->name);
+	text_add(out, SLOT_NORMAL, "  UUID      %s", d->uuid);
+	text_add(out, view_desktop_slot(model_desktop_state(d)), "  state     %s%s%s",
+	    model_state_name(model_desktop_state(d)),
+	    model_desktop_pending_now(d) ? ", " : "",
+	    model_desktop_pending_now(d) ? model_desktop_pending_now(d) : "");
+	if (d->split_brain) {
+		char *where = model_desktop_live_hosts(d, " AND ");
+
+		text_add(out, SLOT_SPLIT_BRAIN, "  SPLIT BRAIN: running on %s "
+		    "\xe2\x80\x94 two QEMUs on one disk", where);
+		free(where);
+	}
+	text_add(out, SLOT_NORMAL, "  host      %s%s", h ? h->name : "-",
+	    p != NULL && !p->persistent ? " (transient)" : "");
+	for (i = 0; i < d->nplaces; i++) {
+		const struct m_host *ph = model_host(d->places[i].host_id);
+
+		text_add(out, SLOT_DIM, "            known on %s as %s",
+		    ph ? ph->name : "?", model_state_name(d->places[i].state));
+	}
+	text_add(out, SLOT_NORMAL, "  vCPUs     %u", d->xml.vcpus);
+	text_add(out, SLOT_NORMAL, "  memory    %s", format_size(a, sizeof a, d->xml.memory_kib * 1024));
+	if (d->xml.title)
+		text_add(out, SLOT_NORMAL, "  title     %s", d->xml.title);
+	if (d->job_active)
+		text_add(out, SLOT_JOB, "  job       %s, %s%%", d->job_kind ? d->job_kind : "?",
+		    format_percent(a, sizeof a, d->job_pct));
+	text_add(out, SLOT_NORMAL, "%s", "");
+	text_add(out, SLOT_HEADER, "Disks (%zu)", d->xml.ndisks);
+	for (i = 0; i < d->xml.ndisks; i++) {
+		const struct xml_disk *dk = &d->xml.disks[i];
+
+		text_add(out, SLOT_NORMAL, "  %-5s %-6s %-6s %s", dk->target ? dk->target : "-",
+		    dk->device ? dk->device : "-", dk->format ? dk->format : "-",
+		    dk->source ? dk->source : "(empty)");
+		view_volumes_disk_chain(dk->source, h ? h->name : NULL,
+		    dk->backing, dk->nbacking, out);
+	}
+	text_add(out, SLOT_HEADER, "Network interfaces (%zu)", d->xml.nnics);
+	for (i = 0; i < d->xml.nnics; i++) {
+		const struct xml_nic *nic = &d->xml.nics[i];
+
+		text_add(out, SLOT_NORMAL, "  %-17s %-8s %-12s %-8s %s", nic->mac ? nic->mac : "-",
+		    nic->type ? nic->type : "-", nic->source ? nic->source : "-",
+		    nic->model ? nic->model : "-", nic->target ? nic->target : "");
+	}
+	text_add(out, SLOT_HEADER, "Graphics (%zu)", d->xml.ngraphics);
+	for (i = 0; i < d->xml.ngraphics; i++) {
+		const struct xml_graphics *g = &d->xml.graphics[i];
+
+		if (g->port > 0)
+			text_add(out, SLOT_NORMAL, "  %-6s connect a viewer to %s:%d",
+			    g->type ? g->type : "?", viewer_host(g, h), g->port);
+		else
+			text_add(out, SLOT_DIM, "  %-6s no port (not running)",
+			    g->type ? g->type : "?");
+	}
+}
+
+const struct view view_desktops = {
+	PANE_DESKTOPS, "Desktops", cols, C_COUNT, build, details,
+};

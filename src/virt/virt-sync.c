@@ -1,0 +1,501 @@
+/* virt-sync.c — inventory (ListAll*) and bulk stats (GetAllDomainStats) of
+ * one host, on its worker thread. A full sync is a mark-and-sweep: what the
+ * host no longer reports leaves the model. */
+#include "virt/virt-sync.h"
+#include "virt/virt-evloop.h"
+#include "virt/virt-xml.h"
+#include "core/model.h"
+#include "act/pool-share.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#include <libvirt/virterror.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The host being read, for this call only: its connection, its model id
+ * and its name for messages. */
+struct sync_host {
+	virConnectPtr conn;
+	unsigned host_id;
+	char name[128];
+};
+
+static struct sync_host host_for(virConnectPtr conn, unsigned host_id)
+{
+	struct sync_host h;
+	const struct m_host *mh;
+
+	h.conn = conn;
+	h.host_id = host_id;
+	model_lock();
+	mh = model_host(host_id);
+	snprintf(h.name, sizeof h.name, "%s", mh != NULL ? mh->name : "?");
+	model_unlock();
+	return h;
+}
+
+/* A failed read is the operator's business too: the events strip shows
+ * libvirt's own message (and the log keeps it). */
+static void warn_libvirt(struct sync_host *w, const char *what)
+{
+	char *msg = evloop_last_error("failed");
+
+	/* a call that failed because the connection just died says nothing
+	 * new: the host going offline is the one event worth showing */
+	if (virConnectIsAlive(w->conn) == 1)
+		model_event(SEV_WARN, "%s: %s: %s", w->name, what, msg);
+	else
+		log_msg(LOG_DEBUG, "%s: %s: %s", w->name, what, msg);
+	free(msg);
+}
+
+/* The read just failed because the object went away after it was listed:
+ * a complete answer (the sweep removes it), not a failed read. Ask before
+ * any other libvirt call resets the error. */
+static int vanished(int code)
+{
+	virErrorPtr err = virGetLastError();
+
+	return err != NULL && err->code == code;
+}
+
+/* 0 when read (or vanished), -1 when the read failed. */
+static int read_domain(struct sync_host *w, virDomainPtr dom)
+{
+	char uuid[VIR_UUID_STRING_BUFLEN];
+	struct xml_domain xml;
+	char *desc, *cause = NULL;
+	int state = 0, reason = 0, persistent;
+
+	if (virDomainGetUUIDString(dom, uuid) < 0)
+		return -1;
+	if (virDomainGetState(dom, &state, &reason, 0) < 0) {
+		if (vanished(VIR_ERR_NO_DOMAIN))
+			return 0;
+		warn_libvirt(w, "domain state");
+		return -1;
+	}
+	persistent = virDomainIsPersistent(dom) == 1;
+	memset(&xml, 0, sizeof xml);
+	desc = virDomainGetXMLDesc(dom, 0);
+	if (desc == NULL) {
+		warn_libvirt(w, "domain XML");
+	} else if (virtxml_parse_domain(desc, &xml, &cause) < 0) {
+		model_event(SEV_WARN, "%s: domain %s: %s", w->name, uuid, cause);
+		free(cause);
+	}
+	free(desc);
+	/* no XML read: keep the disks and NICs known from before */
+	model_desktop_seen(w->host_id, uuid, virDomainGetName(dom),
+	    (enum desktop_state)state, reason, persistent,
+	    desc != NULL ? &xml : NULL);
+	virtxml_domain_free(&xml);
+	return 0;
+}
+
+static void read_domain_by_uuid(struct sync_host *w, const char *uuid)
+{
+	virDomainPtr dom = virDomainLookupByUUIDString(w->conn, uuid);
+
+	if (dom == NULL) {
+		virErrorPtr err = virGetLastError();
+
+		if (err != NULL && err->code == VIR_ERR_NO_DOMAIN)
+			model_desktop_gone(w->host_id, uuid);
+		else
+			warn_libvirt(w, "domain lookup");
+		return;
+	}
+	read_domain(w, dom);
+	virDomainFree(dom);
+}
+
+void sync_domain(virConnectPtr conn, unsigned host_id, const char *uuid)
+{
+	struct sync_host h = host_for(conn, host_id);
+
+	read_domain_by_uuid(&h, uuid);
+}
+
+static void read_volume(struct sync_host *w, virStorageVolPtr vol,
+    struct m_volume *out)
+{
+	struct xml_volume x;
+	char *desc, *cause = NULL;
+
+	memset(out, 0, sizeof *out);
+	out->name = xstrdup(virStorageVolGetName(vol));
+	desc = virStorageVolGetXMLDesc(vol, 0);
+	if (desc == NULL) {
+		warn_libvirt(w, "volume XML");
+		return;
+	}
+	if (virtxml_parse_volume(desc, &x, &cause) < 0) {
+		model_event(SEV_WARN, "%s: volume %s: %s", w->name, out->name, cause);
+		free(cause);
+		free(desc);
+		return;
+	}
+	free(desc);
+	out->path = x.path;
+	out->key = x.key;
+	out->format = x.format;
+	out->backing_path = x.backing_path;
+	out->backing_format = x.backing_format;
+	out->capacity = x.capacity;
+	out->allocation = x.allocation;
+	x.path = x.key = x.format = x.backing_path = x.backing_format = NULL;
+	virtxml_volume_free(&x);
+}
+
+/* 0 when read (or vanished), -1 when the read failed. */
+static int read_pool(struct sync_host *w, virStoragePoolPtr pool)
+{
+	struct m_pool info;
+	struct xml_pool x;
+	virStoragePoolInfo pi;
+	virStorageVolPtr *vols = NULL;
+	struct m_volume *mv = NULL;
+	char uuid[VIR_UUID_STRING_BUFLEN] = "";
+	char *desc, *cause = NULL;
+	int n = 0, i;
+
+	memset(&info, 0, sizeof info);
+	memset(&x, 0, sizeof x);
+	info.name = (char *)virStoragePoolGetName(pool);
+	virStoragePoolGetUUIDString(pool, uuid);
+	info.uuid = uuid;
+	if (virStoragePoolGetInfo(pool, &pi) < 0) {
+		if (vanished(VIR_ERR_NO_STORAGE_POOL))
+			return 0;
+		warn_libvirt(w, "pool info");
+		return -1;
+	}
+	info.active = pi.state == VIR_STORAGE_POOL_RUNNING ||
+	    pi.state == VIR_STORAGE_POOL_DEGRADED;
+	info.capacity = pi.capacity;
+	info.allocation = pi.allocation;
+	info.available = pi.available;
+	if (virStoragePoolGetAutostart(pool, &info.autostart) < 0)
+		info.autostart = 0;
+	desc = virStoragePoolGetXMLDesc(pool, 0);
+	if (desc != NULL && virtxml_parse_pool(desc, &x, &cause) == 0) {
+		info.type = x.type;
+		info.target_path = x.target_path;
+		info.share_key = pool_share_key(&x, &info.share_basis);
+	} else if (desc == NULL) {
+		warn_libvirt(w, "pool XML");
+	} else {
+		model_event(SEV_WARN, "%s: pool %s: %s", w->name, info.name, cause);
+		free(cause);
+	}
+	free(desc);
+	if (info.active) {
+		n = virStoragePoolListAllVolumes(pool, &vols, 0);
+		if (n < 0) {
+			/* keep the volumes known from before, not none */
+			warn_libvirt(w, "volume list");
+			free(info.share_key);
+			free(info.share_basis);
+			virtxml_pool_free(&x);
+			return -1;
+		}
+	}
+	mv = xcalloc((size_t)n, sizeof *mv);
+	for (i = 0; i < n; i++) {
+		read_volume(w, vols[i], &mv[i]);
+		virStorageVolFree(vols[i]);
+	}
+	free(vols);
+	model_pool_seen(w->host_id, &info, mv, (size_t)n);
+	free(info.share_key);
+	free(info.share_basis);
+	virtxml_pool_free(&x);
+	return 0;
+}
+
+static void read_pool_by_name(struct sync_host *w, const char *name)
+{
+	virStoragePoolPtr pool = virStoragePoolLookupByName(w->conn, name);
+
+	if (pool == NULL) {
+		virErrorPtr err = virGetLastError();
+
+		if (err != NULL && err->code == VIR_ERR_NO_STORAGE_POOL)
+			model_pool_gone(w->host_id, name);
+		else
+			warn_libvirt(w, "pool lookup");
+		return;
+	}
+	read_pool(w, pool);
+	virStoragePoolFree(pool);
+}
+
+void sync_pool(virConnectPtr conn, unsigned host_id, const char *name)
+{
+	struct sync_host h = host_for(conn, host_id);
+
+	read_pool_by_name(&h, name);
+}
+
+static int sync_facts(struct sync_host *w, char **cause)
+{
+	struct host_facts f;
+	virNodeInfo ni;
+	char *hostname, *capsxml, *why = NULL;
+	const char *type;
+	unsigned long long freemem;
+	struct xml_caps caps;
+
+	memset(&f, 0, sizeof f);
+	memset(&caps, 0, sizeof caps);
+	if (virNodeGetInfo(w->conn, &ni) < 0) {
+		*cause = evloop_last_error("cannot read node info");
+		return -1;
+	}
+	hostname = virConnectGetHostname(w->conn);
+	type = virConnectGetType(w->conn);
+	f.hostname = hostname;
+	f.hv_type = type;
+	if (virConnectGetLibVersion(w->conn, &f.lib_version) < 0)
+		f.lib_version = 0;
+	if (virConnectGetVersion(w->conn, &f.hv_version) < 0)
+		f.hv_version = 0;
+	f.cpus = ni.cpus;
+	f.mhz = ni.mhz;
+	f.memory_kib = ni.memory;
+	freemem = virNodeGetFreeMemory(w->conn);
+	f.free_kib = freemem / 1024;
+	/* capabilities are a nicety: a host that will not say stays usable */
+	if ((capsxml = virConnectGetCapabilities(w->conn)) == NULL) {
+		warn_libvirt(w, "capabilities");
+	} else if (virtxml_parse_caps(capsxml, &caps, &why) < 0) {
+		model_event(SEV_WARN, "%s: capabilities: %s", w->name, why);
+		free(why);
+	} else {
+		f.caps = &caps;
+	}
+	free(capsxml);
+	model_host_set_facts(w->host_id, &f);
+	virtxml_caps_free(&caps);
+	free(hostname);
+	return 0;
+}
+
+static int read_all(struct sync_host *w, char **cause)
+{
+	virDomainPtr *doms = NULL;
+	virStoragePoolPtr *pools = NULL;
+	unsigned complete = MODEL_SYNC_DESKTOPS | MODEL_SYNC_POOLS;
+	int n, i;
+
+	if (sync_facts(w, cause) < 0)
+		return -1;
+	n = virConnectListAllDomains(w->conn, &doms, 0);
+	if (n < 0) {
+		*cause = evloop_last_error("cannot list domains");
+		return -1;
+	}
+	model_sync_begin(w->host_id);
+	for (i = 0; i < n; i++) {
+		if (read_domain(w, doms[i]) < 0)
+			complete &= ~MODEL_SYNC_DESKTOPS;
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	n = virConnectListAllStoragePools(w->conn, &pools, 0);
+	if (n < 0) {
+		/* a hypervisor without a storage driver still has desktops
+		 * (and truly no pools) */
+		if (!vanished(VIR_ERR_NO_SUPPORT))
+			complete &= ~MODEL_SYNC_POOLS;
+		warn_libvirt(w, "storage pools");
+		n = 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (read_pool(w, pools[i]) < 0)
+			complete &= ~MODEL_SYNC_POOLS;
+		virStoragePoolFree(pools[i]);
+	}
+	free(pools);
+	/* sweep only what was read completely */
+	model_sync_end(w->host_id, complete);
+	/* cut short by a lost connection: not an inventory, the host goes
+	 * offline and its desktops show unknown, not removed */
+	if (virConnectIsAlive(w->conn) != 1) {
+		*cause = xstrdup("connection lost during the inventory");
+		return -1;
+	}
+	return 0;
+}
+
+int sync_full(virConnectPtr conn, unsigned host_id, char **cause)
+{
+	struct sync_host h = host_for(conn, host_id);
+
+	return read_all(&h, cause);
+}
+
+static void read_job(struct sync_host *w, const char *uuid)
+{
+	virDomainPtr dom = virDomainLookupByUUIDString(w->conn, uuid);
+	virTypedParameterPtr params = NULL;
+	unsigned long long total = 0, remaining = 0;
+	int type = VIR_DOMAIN_JOB_NONE, n = 0;
+
+	if (dom == NULL)
+		return;
+	if (virDomainGetJobStats(dom, &type, &params, &n, 0) < 0) {
+		warn_libvirt(w, "job stats");
+		virDomainFree(dom);
+		return;
+	}
+	if (type == VIR_DOMAIN_JOB_NONE) {
+		model_desktop_job(uuid, 0, NULL, -1, 0);
+	} else if (virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_DATA_TOTAL, &total) == 1 &&
+	    virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_DATA_REMAINING, &remaining) == 1 &&
+	    total > 0) {
+		struct m_desktop *d;
+		uint64_t iteration = 0;
+
+		model_lock();
+		d = model_desktop(uuid);
+		if (d != NULL)
+			iteration = d->job_iteration;
+		model_unlock();
+		/* remaining grows back as the guest dirties memory: the
+		 * percentage is of what is left now, as virsh shows it */
+		model_desktop_job(uuid, 1, "migration",
+		    (double)(total - (remaining < total ? remaining : total)) * 100.0 / (double)total,
+		    iteration);
+	}
+	virTypedParamsFree(params, n);
+	virDomainFree(dom);
+}
+
+void sync_job(virConnectPtr conn, unsigned host_id, const char *uuid)
+{
+	struct sync_host h = host_for(conn, host_id);
+
+	read_job(&h, uuid);
+}
+
+/* Sum "PREFIX.N.FIELD" over N = 0 .. "PREFIX.count" - 1. */
+static uint64_t sum_indexed(virTypedParameterPtr p, int np, const char *prefix,
+    const char *field)
+{
+	unsigned count = 0, i;
+	unsigned long long v, total = 0;
+	char key[VIR_TYPED_PARAM_FIELD_LENGTH];
+
+	snprintf(key, sizeof key, "%s.count", prefix);
+	if (virTypedParamsGetUInt(p, np, key, &count) != 1)
+		return 0;
+	for (i = 0; i < count; i++) {
+		snprintf(key, sizeof key, "%s.%u.%s", prefix, i, field);
+		if (virTypedParamsGetULLong(p, np, key, &v) == 1)
+			total += v;
+	}
+	return total;
+}
+
+static void sync_node_stats(struct sync_host *w)
+{
+	virNodeCPUStatsPtr params;
+	int n = 0, i;
+	uint64_t busy = 0, total = 0;
+	unsigned long long freemem;
+
+	if (virNodeGetCPUStats(w->conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &n, 0) < 0 ||
+	    n <= 0) {
+		warn_libvirt(w, "node CPU stats");
+		return;
+	}
+	params = xcalloc((size_t)n, sizeof *params);
+	if (virNodeGetCPUStats(w->conn, VIR_NODE_CPU_STATS_ALL_CPUS, params, &n, 0) == 0) {
+		for (i = 0; i < n; i++) {
+			total += params[i].value;
+			if (strcmp(params[i].field, VIR_NODE_CPU_STATS_IDLE) != 0 &&
+			    strcmp(params[i].field, VIR_NODE_CPU_STATS_IOWAIT) != 0)
+				busy += params[i].value;
+		}
+		freemem = virNodeGetFreeMemory(w->conn);
+		model_host_stats(w->host_id, busy, total, freemem / 1024);
+	} else {
+		warn_libvirt(w, "node CPU stats");
+	}
+	free(params);
+}
+
+/* Jobs started elsewhere (virsh) only announce iterations: poll their
+ * progress with the stats. */
+static void request_job_progress(struct sync_host *w)
+{
+	struct m_desktop **ds;
+	const struct m_place *p;
+	char **uuids;
+	size_t n, i, k = 0;
+
+	model_lock();
+	ds = model_desktops(&n);
+	uuids = xcalloc(n + 1, sizeof *uuids);
+	for (i = 0; i < n; i++) {
+		p = model_desktop_place(ds[i]);
+		if (ds[i]->job_active && p != NULL && p->host_id == w->host_id)
+			uuids[k++] = xstrdup(ds[i]->uuid);
+	}
+	model_unlock();
+	for (i = 0; i < k; i++) {
+		read_job(w, uuids[i]);
+		free(uuids[i]);
+	}
+	free(uuids);
+}
+
+static void read_stats(struct sync_host *w)
+{
+	virDomainStatsRecordPtr *recs = NULL;
+	struct desktop_sample s;
+	char uuid[VIR_UUID_STRING_BUFLEN];
+	unsigned long long v;
+	int n, i;
+	unsigned types = VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL |
+	    VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_INTERFACE |
+	    VIR_DOMAIN_STATS_BLOCK;
+
+	sync_node_stats(w);
+	request_job_progress(w);
+	n = virConnectGetAllDomainStats(w->conn, types, &recs,
+	    VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
+	if (n < 0) {
+		warn_libvirt(w, "domain stats");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		virDomainStatsRecordPtr r = recs[i];
+
+		if (virDomainGetUUIDString(r->dom, uuid) < 0)
+			continue;
+		memset(&s, 0, sizeof s);
+		s.at_ms = util_now_ms();
+		if (virTypedParamsGetULLong(r->params, r->nparams, "cpu.time", &v) == 1)
+			s.cpu_ns = v;
+		if (virTypedParamsGetULLong(r->params, r->nparams, "balloon.current", &v) == 1)
+			s.balloon_kib = v;
+		s.rd = sum_indexed(r->params, r->nparams, "block", "rd.bytes");
+		s.wr = sum_indexed(r->params, r->nparams, "block", "wr.bytes");
+		s.rx = sum_indexed(r->params, r->nparams, "net", "rx.bytes");
+		s.tx = sum_indexed(r->params, r->nparams, "net", "tx.bytes");
+		model_desktop_stats(w->host_id, uuid, &s);
+	}
+	virDomainStatsRecordListFree(recs);
+}
+
+void sync_stats(virConnectPtr conn, unsigned host_id)
+{
+	struct sync_host h = host_for(conn, host_id);
+
+	read_stats(&h);
+}
