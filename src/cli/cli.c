@@ -115,70 +115,79 @@ static void put_field(const char *label, const char *value)
 	free(v);
 }
 
+static void dump_pool_text(const struct m_pool *p)
+{
+	size_t v;
+
+	printf("  pool");
+	put_field("name", p->name);
+	put_field("type", p->type);
+	put_field("target", p->target_path);
+	printf(" active=%d volumes=%zu capacity=%llu available=%llu\n",
+	    p->active, p->nvols, (unsigned long long)p->capacity,
+	    (unsigned long long)p->available);
+	for (v = 0; v < p->nvols; v++) {
+		printf("    volume");
+		put_field("name", p->vols[v].name);
+		put_field("format", p->vols[v].format);
+		put_field("backing", p->vols[v].backing_path);
+		printf(" capacity=%llu\n", (unsigned long long)p->vols[v].capacity);
+	}
+}
+
+static void dump_host_text(const struct m_host *h)
+{
+	size_t k;
+
+	printf("host");
+	put_field("name", h->name);
+	put_field("state", model_host_state_name(h->state));
+	put_field("role", config_role_name(h->role));
+	put_field("uri", h->uri);
+	if (h->error != NULL)
+		put_field("error", h->error);
+	printf(" cpus=%u memory_kib=%llu free_kib=%llu\n", h->cpus,
+	    (unsigned long long)h->memory_kib, (unsigned long long)h->free_kib);
+	for (k = 0; k < h->npools; k++)
+		dump_pool_text(h->pools[k]);
+}
+
+static void dump_desktop_text(const struct m_desktop *d)
+{
+	const struct m_place *p = model_desktop_place(d);
+	const struct m_host *h = p != NULL ? model_host(p->host_id) : NULL;
+
+	printf("desktop");
+	put_field("name", d->name);
+	put_field("uuid", d->uuid);
+	put_field("state", model_state_name(model_desktop_state(d)));
+	put_field("host", h != NULL ? h->name : NULL);
+	if (d->split_brain) {
+		char *where = model_desktop_live_hosts(d, "+");
+
+		put_field("split_brain", where);
+		free(where);
+	}
+	printf(" vcpus=%u memory_kib=%llu", d->xml.vcpus,
+	    (unsigned long long)d->xml.memory_kib);
+	if (d->cpu_pct >= 0)
+		printf(" cpu_pct=%.1f\n", d->cpu_pct);
+	else
+		printf(" cpu_pct=-\n");
+}
+
 static void dump_text(void)
 {
 	struct m_host **hosts;
 	struct m_desktop **desktops;
-	size_t nh, nd, i, k, v;
+	size_t nh, nd, i;
 
 	hosts = model_hosts(&nh);
-	for (i = 0; i < nh; i++) {
-		struct m_host *h = hosts[i];
-
-		printf("host");
-		put_field("name", h->name);
-		put_field("state", model_host_state_name(h->state));
-		put_field("role", config_role_name(h->role));
-		put_field("uri", h->uri);
-		if (h->error != NULL)
-			put_field("error", h->error);
-		printf(" cpus=%u memory_kib=%llu free_kib=%llu\n", h->cpus,
-		    (unsigned long long)h->memory_kib,
-		    (unsigned long long)h->free_kib);
-		for (k = 0; k < h->npools; k++) {
-			struct m_pool *p = h->pools[k];
-
-			printf("  pool");
-			put_field("name", p->name);
-			put_field("type", p->type);
-			put_field("target", p->target_path);
-			printf(" active=%d volumes=%zu capacity=%llu available=%llu\n",
-			    p->active, p->nvols, (unsigned long long)p->capacity,
-			    (unsigned long long)p->available);
-			for (v = 0; v < p->nvols; v++) {
-				printf("    volume");
-				put_field("name", p->vols[v].name);
-				put_field("format", p->vols[v].format);
-				put_field("backing", p->vols[v].backing_path);
-				printf(" capacity=%llu\n",
-				    (unsigned long long)p->vols[v].capacity);
-			}
-		}
-	}
+	for (i = 0; i < nh; i++)
+		dump_host_text(hosts[i]);
 	desktops = model_desktops(&nd);
-	for (i = 0; i < nd; i++) {
-		struct m_desktop *d = desktops[i];
-		const struct m_place *p = model_desktop_place(d);
-		const struct m_host *h = p != NULL ? model_host(p->host_id) : NULL;
-
-		printf("desktop");
-		put_field("name", d->name);
-		put_field("uuid", d->uuid);
-		put_field("state", model_state_name(model_desktop_state(d)));
-		put_field("host", h != NULL ? h->name : NULL);
-		if (d->split_brain) {
-			char *where = model_desktop_live_hosts(d, "+");
-
-			put_field("split_brain", where);
-			free(where);
-		}
-		printf(" vcpus=%u memory_kib=%llu", d->xml.vcpus,
-		    (unsigned long long)d->xml.memory_kib);
-		if (d->cpu_pct >= 0)
-			printf(" cpu_pct=%.1f\n", d->cpu_pct);
-		else
-			printf(" cpu_pct=-\n");
-	}
+	for (i = 0; i < nd; i++)
+		dump_desktop_text(desktops[i]);
 }
 
 int cli_dump(const struct config *cfg, const struct cli_options *o)

@@ -394,13 +394,13 @@ static void draw_bar(int y, int x, int w, const struct table_row *r, int ascii)
 	attroff(theme_attr(SLOT_BAR_EMPTY));
 }
 
-void table_draw(struct table *t, int y, int x, int h, int w, int focused,
-    int ascii)
+/* Where a column's sort mark goes: a right-aligned title keeps its place
+ * and the mark goes in the gap after the column. */
+static void draw_header(const struct table *t, const int *widths, int y, int x,
+    int w, int ascii)
 {
-	int widths[TABLE_MAX_COLS], cx, i, line;
-	size_t row;
+	int i, cx;
 
-	table_widths(t->cols, t->ncols, w, widths);
 	attron(theme_attr(SLOT_HEADER));
 	move(y, x);
 	for (i = 0; i < w; i++)
@@ -413,8 +413,6 @@ void table_draw(struct table *t, int y, int x, int h, int w, int focused,
 		if (widths[i] == 0)
 			continue;
 		if (t->cols[i].right) {
-			/* a right-aligned title keeps its place: the mark goes
-			 * in the gap after the column */
 			table_put_text(y, cx, t->cols[i].title, widths[i], 1, ascii);
 			if (*mark && cx + widths[i] < x + w)
 				table_put_text(y, cx + widths[i], mark, 1, 0, ascii);
@@ -425,10 +423,11 @@ void table_draw(struct table *t, int y, int x, int h, int w, int focused,
 		cx += widths[i] + 1;
 	}
 	attroff(theme_attr(SLOT_HEADER));
+}
 
-	h--;	/* rows below the header */
-	if (h <= 0)
-		return;
+/* Keep the selection inside the h visible rows and the last page full. */
+static void scroll_to_selection(struct table *t, int h)
+{
 	if (t->sel == TABLE_NONE)
 		;	/* nothing selected: the view stays where it is */
 	else if (t->sel < t->top)
@@ -437,52 +436,69 @@ void table_draw(struct table *t, int y, int x, int h, int w, int focused,
 		t->top = t->sel - (size_t)h + 1;
 	if (t->top + (size_t)h > t->nshown)
 		t->top = t->nshown > (size_t)h ? t->nshown - (size_t)h : 0;
-	for (line = 0; line < h; line++) {
-		const struct table_row *r;
-		int selected;
+}
 
+static int cell_attr(const struct table_row *r, int col, int selected,
+    int focused)
+{
+	if (selected)
+		return theme_attr(focused ? SLOT_SELECTION : SLOT_SELECTION_INACTIVE);
+	/* alarms win over marks, marks over dimming */
+	return theme_attr(r->slot[col] == SLOT_SPLIT_BRAIN ? SLOT_SPLIT_BRAIN :
+	    r->marked ? SLOT_MARKED : r->dim ? SLOT_DIM : r->slot[col]);
+}
+
+static void draw_row(const struct table *t, const struct table_row *r,
+    const int *widths, int y, int x, int w, int selected, int focused,
+    int ascii)
+{
+	int i, k, end, cx;
+
+	for (i = 0, cx = x; i < t->ncols; i++) {
+		if (widths[i] == 0)
+			continue;
+		attrset(cell_attr(r, i, selected, focused));
+		move(y, cx);
+		/* fill the cell and the gap so a selection is a bar */
+		end = cx + widths[i] + (i + 1 < t->ncols);
+		for (k = cx; k < end && k < x + w; k++)
+			addch(' ');
+		if (i == r->bar_col && !selected)
+			draw_bar(y, cx, widths[i], r, ascii);
+		else if (r->cells[i] != NULL)
+			table_put_text(y, cx, r->cells[i], widths[i],
+			    t->cols[i].right, ascii);
+		cx += widths[i] + 1;
+	}
+	/* pad to the pane's edge */
+	attrset(selected ? theme_attr(focused ? SLOT_SELECTION :
+	    SLOT_SELECTION_INACTIVE) : theme_attr(SLOT_NORMAL));
+	for (; cx < x + w; cx++)
+		mvaddch(y, cx, ' ');
+	attrset(theme_attr(SLOT_NORMAL));
+}
+
+void table_draw(struct table *t, int y, int x, int h, int w, int focused,
+    int ascii)
+{
+	int widths[TABLE_MAX_COLS], i, line;
+	size_t row;
+
+	table_widths(t->cols, t->ncols, w, widths);
+	draw_header(t, widths, y, x, w, ascii);
+	h--;	/* rows below the header */
+	if (h <= 0)
+		return;
+	scroll_to_selection(t, h);
+	for (line = 0; line < h; line++) {
 		row = t->top + (size_t)line;
-		move(y + 1 + line, x);
-		if (row >= t->nshown) {
-			for (i = 0; i < w; i++)
-				addch(' ');
+		if (row < t->nshown) {
+			draw_row(t, &t->rows[t->shown[row]], widths, y + 1 + line,
+			    x, w, row == t->sel, focused, ascii);
 			continue;
 		}
-		r = &t->rows[t->shown[row]];
-		selected = row == t->sel;
-		for (i = 0, cx = x; i < t->ncols; i++) {
-			int attr;
-
-			if (widths[i] == 0)
-				continue;
-			if (selected)
-				attr = theme_attr(focused ? SLOT_SELECTION :
-				    SLOT_SELECTION_INACTIVE);
-			else
-				attr = theme_attr(r->slot[i] == SLOT_SPLIT_BRAIN ?
-				    SLOT_SPLIT_BRAIN : r->marked ? SLOT_MARKED :	/* alarms win */
-				    r->dim ? SLOT_DIM : r->slot[i]);
-			attrset(attr);
-			move(y + 1 + line, cx);
-			/* fill the cell and the gap so a selection is a bar */
-			{
-				int k, end = cx + widths[i] + (i + 1 < t->ncols);
-
-				for (k = cx; k < end && k < x + w; k++)
-					addch(' ');
-			}
-			if (i == r->bar_col && !selected)
-				draw_bar(y + 1 + line, cx, widths[i], r, ascii);
-			else if (r->cells[i] != NULL)
-				table_put_text(y + 1 + line, cx, r->cells[i], widths[i],
-				    t->cols[i].right, ascii);
-			cx += widths[i] + 1;
-		}
-		/* pad to the pane's edge */
-		attrset(selected ? theme_attr(focused ? SLOT_SELECTION :
-		    SLOT_SELECTION_INACTIVE) : theme_attr(SLOT_NORMAL));
-		for (; cx < x + w; cx++)
-			mvaddch(y + 1 + line, cx, ' ');
-		attrset(theme_attr(SLOT_NORMAL));
+		move(y + 1 + line, x);
+		for (i = 0; i < w; i++)
+			addch(' ');
 	}
 }

@@ -157,26 +157,18 @@ static const char *viewer_host(const struct xml_graphics *g, const struct m_host
 	return g->listen;
 }
 
-static void details(const char *key, struct text *out)
+static void details_state(const struct m_desktop *d, const struct m_place *p,
+    const struct m_host *h, struct text *out)
 {
-	struct m_desktop *d = model_desktop(key);
-	const struct m_place *p;
-	const struct m_host *h;
+	const char *pending = model_desktop_pending_now(d);
 	size_t i;
 	char a[16];
 
-	if (d == NULL) {
-		text_add(out, SLOT_ALERT, "desktop %s is gone", key);
-		return;
-	}
-	p = model_desktop_place(d);
-	h = p != NULL ? model_host(p->host_id) : NULL;
 	text_add(out, SLOT_TITLE, "Desktop %s", d->name);
 	text_add(out, SLOT_NORMAL, "  UUID      %s", d->uuid);
 	text_add(out, view_desktop_slot(model_desktop_state(d)), "  state     %s%s%s",
-	    model_state_name(model_desktop_state(d)),
-	    model_desktop_pending_now(d) ? ", " : "",
-	    model_desktop_pending_now(d) ? model_desktop_pending_now(d) : "");
+	    model_state_name(model_desktop_state(d)), pending ? ", " : "",
+	    pending ? pending : "");
 	if (d->split_brain) {
 		char *where = model_desktop_live_hosts(d, " AND ");
 
@@ -199,7 +191,13 @@ static void details(const char *key, struct text *out)
 	if (d->job_active)
 		text_add(out, SLOT_JOB, "  job       %s, %s%%", d->job_kind ? d->job_kind : "?",
 		    format_percent(a, sizeof a, d->job_pct));
-	text_add(out, SLOT_NORMAL, "%s", "");
+}
+
+static void details_disks(const struct m_desktop *d, const struct m_host *h,
+    struct text *out)
+{
+	size_t i;
+
 	text_add(out, SLOT_HEADER, "Disks (%zu)", d->xml.ndisks);
 	for (i = 0; i < d->xml.ndisks; i++) {
 		const struct xml_disk *dk = &d->xml.disks[i];
@@ -210,6 +208,13 @@ static void details(const char *key, struct text *out)
 		view_volumes_disk_chain(dk->source, h ? h->name : NULL,
 		    dk->backing, dk->nbacking, out);
 	}
+}
+
+static void details_devices(const struct m_desktop *d, const struct m_host *h,
+    struct text *out)
+{
+	size_t i;
+
 	text_add(out, SLOT_HEADER, "Network interfaces (%zu)", d->xml.nnics);
 	for (i = 0; i < d->xml.nnics; i++) {
 		const struct xml_nic *nic = &d->xml.nics[i];
@@ -229,6 +234,24 @@ static void details(const char *key, struct text *out)
 			text_add(out, SLOT_DIM, "  %-6s no port (not running)",
 			    g->type ? g->type : "?");
 	}
+}
+
+static void details(const char *key, struct text *out)
+{
+	struct m_desktop *d = model_desktop(key);
+	const struct m_place *p;
+	const struct m_host *h;
+
+	if (d == NULL) {
+		text_add(out, SLOT_ALERT, "desktop %s is gone", key);
+		return;
+	}
+	p = model_desktop_place(d);
+	h = p != NULL ? model_host(p->host_id) : NULL;
+	details_state(d, p, h, out);
+	text_add(out, SLOT_NORMAL, "%s", "");
+	details_disks(d, h, out);
+	details_devices(d, h, out);
 }
 
 const struct view view_desktops = {
