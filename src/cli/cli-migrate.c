@@ -15,7 +15,6 @@
 #include "act/engine.h"
 #include "core/format.h"
 #include "core/job.h"
-#include "core/text.h"
 #include "core/util.h"
 
 #include <limits.h>

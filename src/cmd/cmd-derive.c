@@ -10,7 +10,6 @@
 #include "core/model.h"
 #include "core/names.h"
 #include "core/place.h"
-#include "core/text.h"
 #include "tui/ui-form.h"
 #include "tui/ui.h"
 #include "core/util.h"

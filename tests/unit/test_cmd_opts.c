@@ -33,10 +33,12 @@ static int declares(const char *usage, const char *name, int *has_value)
 	const char *p;
 
 	for (p = strstr(usage, "--"); p != NULL; p = strstr(p + 2, "--")) {
-		char after = p[2 + len];
+		char after;
 
-		if (strncmp(p + 2, name, len) != 0 || (after != '\0' &&
-		    after != ' ' && after != '=' && after != ']'))
+		if (strncmp(p + 2, name, len) != 0)
+			continue;
+		after = p[2 + len];
+		if (after != '\0' && after != ' ' && after != '=' && after != ']')
 			continue;
 		*has_value = after == ' ' || after == '=';
 		return 1;
