@@ -10,6 +10,7 @@
 #include "cmd/cmd.h"
 
 struct checklist;
+struct migrate_req;
 
 /* What `desktop migrate NAME DEST` leaves in c->result for its caller
  * (the form): the job and its pre-flight checklist. Owned by this module
@@ -18,6 +19,12 @@ struct cmd_migrate_started {
 	unsigned job;
 	struct checklist *cl;
 };
+
+/* The options of `desktop migrate` and `hvdeck migrate` (one table line
+ * each, cmd-opts.h) into r's bandwidth, downtime and flags; the desktop
+ * and destination are the caller's. Returns 0 or -1 with *cause. */
+int cmd_migrate_request(const struct cmd_opts *o, struct migrate_req *r,
+    char **cause);
 
 /* `desktop migrate`: without DEST_HOST the form (console only), with it
  * migrate_start. */

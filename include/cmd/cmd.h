@@ -14,20 +14,10 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "cmd/cmd-opts.h"
 #include "core/config.h"
 
 struct ui;
-
-/* Options of a command are declared in its entry's args, the usage text
- * itself: "[--port N]" takes a value, "[--yes]" is a flag. */
-#define CMD_OPTS_MAX 16
-struct cmd_opts {
-	int n;
-	struct {
-		char name[32];          /* "port" */
-		const char *value;      /* into the words; "" for a flag */
-	} v[CMD_OPTS_MAX];
-};
 
 /* Where an entry may run and how it is shown. */
 enum cmd_flag {
@@ -107,12 +97,11 @@ const struct cmd_entry *cmd_parse(char **words, int nwords, unsigned where,
  * options. */
 int cmd_take_options(int *nwords, char **words, const char *const *globals,
     struct cmd_opts *o, char **cause);
-/* 0 when e declares every option in o; else -1 with *cause naming the
- * first it does not take and e's usage. */
+/* 0 when e declares every option in o and each value fits its typed
+ * line (cmd-opts.h); else -1 with *cause naming the first option it does
+ * not take and e's usage, or the first bad value. */
 int cmd_check_options(const struct cmd_entry *e, const struct cmd_opts *o,
     char **cause);
-/* The value of an option ("" for a flag), NULL when not given. */
-const char *cmd_opt(const struct cmd_opts *o, const char *name);
 
 /* Check read-only, then run e. Returns 0 or -1 with *cause. */
 int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,

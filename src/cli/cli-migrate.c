@@ -11,13 +11,12 @@
 #include "core/checklist.h"
 #include "cli/cli.h"
 #include "cmd/cmd-audit.h"
+#include "cmd/cmd-migrate.h"
 #include "act/engine.h"
 #include "core/format.h"
 #include "core/job.h"
-#include "core/text.h"
 #include "core/util.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -38,50 +37,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	interrupted = 1;
-}
-
-/* A positive number option into *out; 0 when absent. */
-static int number_opt(const struct cmd_opts *o, const char *name, long max,
-    long *out, char **cause)
-{
-	const char *v = cmd_opt(o, name);
-	char *end;
-	long n;
-
-	*out = 0;
-	if (v == NULL)
-		return 0;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || errno != 0 || n <= 0 || n > max) {
-		char *vis = text_visible(v);
-
-		*cause = xasprintf("migrate: --%s %s: a whole number 1..%ld is "
-		    "needed", name, vis, max);
-		free(vis);
-		return -1;
-	}
-	*out = n;
-	return 0;
-}
-
-static int read_request(const struct cmd_opts *o, struct migrate_req *r,
-    char **cause)
-{
-	long bw, dt;
-
-	if (number_opt(o, "bandwidth", 1L << 30, &bw, cause) < 0 ||
-	    number_opt(o, "max-downtime", 3600L * 1000, &dt, cause) < 0)
-		return -1;
-	r->bandwidth_mibs = (unsigned long)bw;
-	r->max_downtime_ms = dt;
-	r->auto_converge = cmd_opt(o, "auto-converge") != NULL;
-	r->postcopy = cmd_opt(o, "postcopy") != NULL;
-	r->compress = cmd_opt(o, "compress") != NULL;
-	r->copy_storage = cmd_opt(o, "copy-storage") != NULL;
-	r->unsafe = cmd_opt(o, "unsafe") != NULL;
-	r->no_persist = cmd_opt(o, "no-persist") != NULL;
-	return 0;
 }
 
 /* Print the steps that settled since the last call; *shown counts them. */
@@ -260,7 +215,7 @@ int cli_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		return -1;
 	}
 	memset(&r, 0, sizeof r);
-	if (read_request(c->opts, &r, cause) < 0) {
+	if (cmd_migrate_request(c->opts, &r, cause) < 0) {
 		usage = cmd_usage(e);
 		msg = xasprintf("%s (%s)", *cause, usage);
 		free(*cause);

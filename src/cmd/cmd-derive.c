@@ -10,7 +10,6 @@
 #include "core/model.h"
 #include "core/names.h"
 #include "core/place.h"
-#include "core/text.h"
 #include "tui/ui-form.h"
 #include "tui/ui.h"
 #include "core/util.h"
@@ -35,30 +34,11 @@ static int usage_error(struct cmd_ctx *c, const struct cmd_entry *e,
 	return -1;
 }
 
-/* "65536", "64K", "64k", "2M": bytes. 0 with *v, -1 when not a size. */
-static int parse_size(const char *s, uint64_t *v)
-{
-	char *end;
-	unsigned long long n;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return -1;
-	n = strtoull(s, &end, 10);
-	if (*end == 'k' || *end == 'K')
-		n <<= 10, end++;
-	else if (*end == 'm' || *end == 'M')
-		n <<= 20, end++;
-	if (*end != '\0')
-		return -1;
-	*v = n;
-	return 0;
-}
-
 /* The request from the arguments and options. -1 with *cause: usage. */
 static int request(struct cmd_ctx *c, const struct config *cfg, int argc,
     char **argv, struct derive_req *r, char **cause)
 {
-	const char *cs = cmd_opt(c->opts, "cluster-size");
+	long long cs = 0, count;
 
 	memset(r, 0, sizeof *r);
 	r->cfg = cfg;
@@ -69,14 +49,12 @@ static int request(struct cmd_ctx *c, const struct config *cfg, int argc,
 	r->host = cmd_opt(c->opts, "on");
 	r->o.lazy_refcounts = cmd_opt(c->opts, "lazy-refcounts") != NULL;
 	r->o.extended_l2 = cmd_opt(c->opts, "extended-l2") != NULL;
-	if (cs != NULL && parse_size(cs, &r->o.cluster_size) < 0) {
-		char *vis = text_visible(cs);
-
-		*cause = xasprintf("--cluster-size: '%s' is not a size (bytes, "
-		    "or with K or M)", vis);
-		free(vis);
+	/* names_check_count compares --count's text with the names */
+	if (cmd_opt_int(c->opts, cmd_opt_spec("derive", "count"), &count,
+	    cause) < 0 || cmd_opt_int(c->opts, cmd_opt_spec("derive",
+	    "cluster-size"), &cs, cause) < 0)
 		return -1;
-	}
+	r->o.cluster_size = (uint64_t)cs;
 	return 0;
 }
 

@@ -250,8 +250,12 @@ static const struct form_ops value_ops = {
 	.free = free,
 };
 
-#define MIBS_MAX 1000000UL
-#define MS_MAX 3600000UL
+/* The typed line of op's value: its range for the form and the parser. */
+static const struct cmd_opt_spec *value_spec(int op)
+{
+	return op == JOB_OP_BANDWIDTH ? cmd_opt_spec("job bandwidth", "MIBS") :
+	    cmd_opt_spec("job downtime", "MS");
+}
 
 static int open_value_form(struct ui *u, unsigned id, int op, char **cause)
 {
@@ -259,6 +263,7 @@ static int open_value_form(struct ui *u, unsigned id, int op, char **cause)
 	struct job_facts f;
 	struct value_form *vf;
 	struct form *form;
+	const struct cmd_opt_spec *s = value_spec(op);
 	char *title, hint[96];
 
 	if (running_migration(id, &f, &st, cause) < 0) {
@@ -272,13 +277,13 @@ static int open_value_form(struct ui *u, unsigned id, int op, char **cause)
 	free(f.name);
 	if (op == JOB_OP_BANDWIDTH) {
 		/* an operator who presses b wants more: offer double */
-		form_add_number(form, "value", "MiB/s", 0, (long)MIBS_MAX,
+		form_add_number(form, "value", "MiB/s", (long)s->min, (long)s->max,
 		    st.bandwidth_mibs > 0 ? (long)st.bandwidth_mibs * 2 : 0);
 		snprintf(hint, sizeof hint, "now %lu%s; 0 = unlimited",
 		    st.bandwidth_mibs, st.bandwidth_mibs > 0 ? " MiB/s" :
 		    " (unlimited)");
 	} else {
-		form_add_number(form, "value", "ms", 1, (long)MS_MAX,
+		form_add_number(form, "value", "ms", (long)s->min, (long)s->max,
 		    st.max_downtime_ms > 0 ? st.max_downtime_ms * 2 : 500);
 		snprintf(hint, sizeof hint, "now %ld ms, expected %llu ms",
 		    st.max_downtime_ms, (unsigned long long)st.expected_downtime_ms);
@@ -295,26 +300,19 @@ static int open_value_form(struct ui *u, unsigned id, int op, char **cause)
 static int set_value(struct ui *u, unsigned id, int op, const char *value,
     char **cause)
 {
-	unsigned long v;
+	long long v;
 	int rc;
 
-	if (parse_number(value, op == JOB_OP_BANDWIDTH ? MIBS_MAX : MS_MAX, &v) < 0 ||
-	    (op == JOB_OP_DOWNTIME && v == 0)) {
-		char *vis = text_visible(value);
-
-		*cause = xasprintf("'%s' is not a %s", vis, op == JOB_OP_BANDWIDTH ?
-		    "number of MiB/s (0 = unlimited)" : "number of ms");
-		free(vis);
+	if (cmd_opt_parse_int(value_spec(op), value, &v, cause) < 0)
 		return -1;
-	}
-	rc = op == JOB_OP_BANDWIDTH ? migrate_set_speed(id, v, cause) :
+	rc = op == JOB_OP_BANDWIDTH ? migrate_set_speed(id, (unsigned long)v, cause) :
 	    migrate_set_downtime(id, (long)v, cause);
 	if (rc < 0)
 		return -1;
 	if (op == JOB_OP_BANDWIDTH && v == 0)
 		ui_message(u, 0, "migration %u: bandwidth unlimited", id);
 	else
-		ui_message(u, 0, "migration %u: %s %lu %s", id, op == JOB_OP_BANDWIDTH ?
+		ui_message(u, 0, "migration %u: %s %lld %s", id, op == JOB_OP_BANDWIDTH ?
 		    "bandwidth" : "max downtime", v, op == JOB_OP_BANDWIDTH ?
 		    "MiB/s" : "ms");
 	return 0;

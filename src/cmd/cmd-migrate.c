@@ -21,7 +21,6 @@
 #include "core/util.h"
 #include "tui/views.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,54 +63,39 @@ void cmd_migrate_free_all(void)
 
 /* ---- the command ---- */
 
-/* Option --name as a number in [0, max] into *out (untouched when the
- * option is absent). */
-static int opt_number(const struct cmd_ctx *c, const char *name, long max,
-    long *out, char **cause)
+int cmd_migrate_request(const struct cmd_opts *o, struct migrate_req *r,
+    char **cause)
 {
-	const char *v = cmd_opt(c->opts, name);
-	char *end;
-	long n;
+	long long bw = 0, dt = 0;
 
-	if (v == NULL)
-		return 0;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || end == v || *end != '\0' || n < 0 || n > max) {
-		*cause = xasprintf("--%s: '%s' is not a number from 0 to %ld",
-		    name, v, max);
+	if (cmd_opt_int(o, cmd_opt_spec("desktop migrate", "bandwidth"), &bw,
+	    cause) < 0 || cmd_opt_int(o, cmd_opt_spec("desktop migrate",
+	    "max-downtime"), &dt, cause) < 0)
 		return -1;
-	}
-	*out = n;
+	r->bandwidth_mibs = (unsigned long)bw;
+	r->max_downtime_ms = (long)dt;
+	r->auto_converge = cmd_opt(o, "auto-converge") != NULL;
+	r->postcopy = cmd_opt(o, "postcopy") != NULL;
+	r->compress = cmd_opt(o, "compress") != NULL;
+	r->copy_storage = cmd_opt(o, "copy-storage") != NULL;
+	r->unsafe = cmd_opt(o, "unsafe") != NULL;
+	r->no_persist = cmd_opt(o, "no-persist") != NULL;
 	return 0;
 }
-
-#define BANDWIDTH_MAX 1000000L  /* MiB/s: a sanity bound, not a limit */
-#define DOWNTIME_MAX 3600000L   /* ms */
 
 static int start(struct cmd_ctx *c, const char *desktop, const char *dest,
     char **cause)
 {
 	struct migrate_req r;
 	struct checklist *cl;
-	long bw = 0, dt = 0;
 	unsigned job;
 	char *vis;
 
-	if (opt_number(c, "bandwidth", BANDWIDTH_MAX, &bw, cause) < 0 ||
-	    opt_number(c, "max-downtime", DOWNTIME_MAX, &dt, cause) < 0)
-		return -1;
 	memset(&r, 0, sizeof r);
+	if (cmd_migrate_request(c->opts, &r, cause) < 0)
+		return -1;
 	r.desktop = desktop;
 	r.dest = dest;
-	r.bandwidth_mibs = (unsigned long)bw;
-	r.max_downtime_ms = dt;
-	r.auto_converge = cmd_opt(c->opts, "auto-converge") != NULL;
-	r.postcopy = cmd_opt(c->opts, "postcopy") != NULL;
-	r.compress = cmd_opt(c->opts, "compress") != NULL;
-	r.copy_storage = cmd_opt(c->opts, "copy-storage") != NULL;
-	r.unsafe = cmd_opt(c->opts, "unsafe") != NULL;
-	r.no_persist = cmd_opt(c->opts, "no-persist") != NULL;
 	cl = checklist_new();
 	if (migrate_start(&r, cl, &job, cause) < 0) {
 		checklist_free(cl);
@@ -329,6 +313,15 @@ static int name_unique(const char *name)
 	return count == 1 && strchr(name, '"') == NULL;
 }
 
+/* A number field with the range the command takes for option opt. */
+static void add_option_number(struct form *f, const char *key,
+    const char *label, const char *opt)
+{
+	const struct cmd_opt_spec *s = cmd_opt_spec("desktop migrate", opt);
+
+	form_add_number(f, key, label, (long)s->min, (long)s->max, 0);
+}
+
 /* The desktop's name and host, and the destinations as choices. Returns
  * the form, or NULL with *cause. */
 static struct form *build_form(const char *uuid, struct migrate_form *mf,
@@ -394,11 +387,11 @@ static struct form *build_form(const char *uuid, struct migrate_form *mf,
 		form_set_hint(f, "postcopy", "P switches while it runs");
 		form_add_check(f, "unsafe", "Unsafe cache modes", 0);
 		form_set_hint(f, "unsafe", "accept disk caches other than none");
-		form_add_number(f, "bandwidth", "Bandwidth MiB/s", 0,
-		    BANDWIDTH_MAX, 0);
+		add_option_number(f, "bandwidth", "Bandwidth MiB/s",
+		    "bandwidth");
 		form_set_hint(f, "bandwidth", "0 = unlimited; b raises it later");
-		form_add_number(f, "downtime", "Max downtime ms", 0,
-		    DOWNTIME_MAX, 0);
+		add_option_number(f, "downtime", "Max downtime ms",
+		    "max-downtime");
 		form_set_hint(f, "downtime", "0 = libvirt's default");
 		form_set_message(f, "Enter: check and start   Esc: close   "
 		    "Space: tick");

@@ -492,17 +492,7 @@ int cmd_check_options(const struct cmd_entry *e, const struct cmd_opts *o,
 		free(usage);
 		return -1;
 	}
-	return 0;
-}
-
-const char *cmd_opt(const struct cmd_opts *o, const char *name)
-{
-	int i;
-
-	for (i = 0; o != NULL && i < o->n; i++)
-		if (strcmp(o->v[i].name, name) == 0)
-			return o->v[i].value;
-	return NULL;
+	return cmd_opts_check(e->name, o, cause);
 }
 
 static int refuse_read_only(const struct cmd_entry *e, char **cause)
@@ -742,7 +732,7 @@ static void wrap(FILE *out, const char *text, int indent, int first_col)
 void cmd_print_cli_help(FILE *out)
 {
 	size_t i;
-	char *head;
+	char *head, *desc;
 	int col;
 
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
@@ -758,6 +748,14 @@ void cmd_print_cli_help(FILE *out)
 		}
 		free(head);
 		wrap(out, commands[i].help, 27, col);
+		if ((desc = cmd_opts_describe(commands[i].name,
+		    commands[i].args)) != NULL) {
+			head = xasprintf("values: %s", desc);
+			fprintf(out, "%27s", "");
+			wrap(out, head, 27, 27);
+			free(head);
+			free(desc);
+		}
 	}
 }
 

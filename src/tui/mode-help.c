@@ -33,7 +33,7 @@ static void build(struct text *t, int read_only)
 {
 	const struct cmd_entry *e;
 	size_t n, i;
-	char head[64];
+	char head[64], *desc;
 
 	text_add(t, SLOT_TITLE, "hvdeck %s - keys (Esc to close)", HVDECK_VERSION);
 	add_keys(t, KT_PANES);
@@ -70,6 +70,9 @@ static void build(struct text *t, int read_only)
 		snprintf(head, sizeof head, ":%s%s%s", e[i].name,
 		    e[i].args[0] != '\0' ? " " : "", e[i].args);
 		text_add(t, SLOT_NORMAL, "  %-28s %s", head, e[i].help);
+		if ((desc = cmd_opts_describe(e[i].name, e[i].args)) != NULL)
+			text_add(t, SLOT_NORMAL, "  %-28s values: %s", "", desc);
+		free(desc);
 	}
 	if (read_only)
 		text_add(t, SLOT_STATUS_MODE_RO, "Read-only: desktop actions are refused.");

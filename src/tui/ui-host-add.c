@@ -274,11 +274,12 @@ static struct addform *open_form(struct ui *u, const struct hostadd_req *r)
 {
 	struct addform *af = xcalloc(1, sizeof *af);
 	struct form *f = form_new("Add a hypervisor");
+	const struct cmd_opt_spec *port = cmd_opt_spec("host add", "port");
 
 	form_add_text(f, "name", "Name", r != NULL ? r->name : NULL);
 	form_add_text(f, "address", "Address", r != NULL ? r->address : NULL);
 	form_set_hint(f, "address", "name or IP");
-	form_add_number(f, "port", "SSH port", 1, 65535,
+	form_add_number(f, "port", "SSH port", (long)port->min, (long)port->max,
 	    r != NULL && r->port > 0 ? r->port : 22);
 	form_set_hint(f, "port", "default 22");
 	form_add_text(f, "user", "User",

@@ -42,6 +42,24 @@ expect 2 "ct-high.conf:1: .*connect_timeout.*1\.\.3600" "$HVDECK" -c "$WORK/ct-h
 printf 'connect_timeout = 3600;\n' >"$WORK/ct-max.conf"
 expect 0 "host name=local state=online" "$HVDECK" -c "$WORK/ct-max.conf" -H test:///default --timeout 3600 dump
 
+# a command's options: one range on the command line and the : line
+# (cmd-opts.c). --bandwidth 0 is unlimited: accepted, and the migration of
+# the test driver's running guest is refused only for its destination; a
+# value out of range is refused with exit 2 before anything connects (the
+# log, opened after the options are checked, is never made)
+expect 1 "cannot migrate test: it already runs on local" \
+	"$HVDECK" -c "$WORK/empty.conf" -H test:///default migrate test local --bandwidth 0 --max-downtime 0
+for bad in 1000001 -1 10x ""; do
+	expect 2 "^hvdeck: --bandwidth: '$bad' is not a whole number 0\.\.1000000 \(MiB/s, 0 unlimited\)$" \
+		"$HVDECK" -c "$WORK/empty.conf" --log "$WORK/opts.log" -H closed=qemu+tcp://127.0.0.1:1/system \
+		migrate test closed --bandwidth "$bad"
+done
+expect 2 "^hvdeck: --max-downtime: '3600001' is not a whole number 0\.\.3600000" \
+	"$HVDECK" -c "$WORK/empty.conf" --log "$WORK/opts.log" -H test:///default migrate test local --max-downtime 3600001
+expect 2 "^hvdeck: --port: '65536' is not a whole number 1\.\.65535" \
+	"$HVDECK" -c "$WORK/empty.conf" --log "$WORK/opts.log" host add h 127.0.0.1 --port 65536
+[ ! -e "$WORK/opts.log" ] || fail "a refused option still started hvdeck: $(cat "$WORK/opts.log")"
+
 # -c on a FIFO or a device: refused with a message at once, never a hang
 mkfifo "$WORK/fifo.conf"
 expect 2 "fifo.conf: not a regular file" timeout 5 "$HVDECK" -c "$WORK/fifo.conf" dump

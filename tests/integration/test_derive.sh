@@ -126,7 +126,7 @@ conf=$conf0
 refused 2 "needs the source volume" 
 refused 2 "the new name is missing" "$t-tpl.qcow2"
 refused 2 "--count 5, but $t-\\{1..3\\} makes 3 names" "$t-tpl.qcow2" "$t-{1..3}" --count 5
-refused 2 "--count: 'x' is not a number" "$t-tpl.qcow2" "$t-x" --count x
+refused 2 "--count: 'x' is not a whole number 1..1000" "$t-tpl.qcow2" "$t-x" --count x
 refused 2 "not a size" "$t-tpl.qcow2" "$t-x" --cluster-size 3x
 refused 2 "power of two" "$t-tpl.qcow2" "$t-x" --cluster-size 3000
 refused 2 "bogus" "$t-tpl.qcow2" "$t-x" --bogus

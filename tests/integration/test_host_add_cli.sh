@@ -33,8 +33,8 @@ expect() {	# STATUS WORDS COMMAND...
 
 # bad usage: 2, before anything connects
 expect 2 "usage" add "$conf" hvroot
-expect 2 "not a port" add "$conf" hvroot 127.0.0.1 --port 0
-expect 2 "not hypervisor, disk or mixed" add "$conf" hvroot 127.0.0.1 --role boss
+expect 2 "--port: '0' is not a whole number 1..65535" add "$conf" hvroot 127.0.0.1 --port 0
+expect 2 "--role: 'boss' is not one of hypervisor|disk|mixed" add "$conf" hvroot 127.0.0.1 --role boss
 expect 2 "unknown option" add "$conf" hvroot 127.0.0.1 --force
 expect 2 "already in use" add "$conf" hvu 127.0.0.1 --port "$port"
 cmp -s "$conf" "$WORK/conf.orig" || fail "bad usage changed the config"

@@ -53,6 +53,10 @@ on_screen "hv2  free [0-9.]+[KMGT]  [0-9]+ running" || { screen >&2; fail "hv2 n
 on_screen "hv1  free" && { screen >&2; fail "the form offers the desktop's own host"; }
 # Tab to the bandwidth (after the destination and six boxes): 1 MiB/s
 for _ in 1 2 3 4 5 6 7; do keys Tab; done
+# the field has the range `hvdeck migrate --bandwidth` has (cmd-opts.c)
+keys C-u; keys -l 1000001
+keys Enter
+wait_screen 10 "a number from 0 to 1000000"
 keys C-u; keys -l 1
 keys Enter
 wait_screen 60 "Migration [0-9]+: $g  hv1 -> hv2   running"

@@ -9,6 +9,8 @@
 #    in maintenance, role disk, memory_reserve above the free memory, a
 #    persistent CPU needing avx512f (which TCG lacks), a writeback cache
 #    on shared storage without --unsafe (and it migrates with it);
+#  - --bandwidth out of range: exit 2 with the range before any pre-flight,
+#    and --bandwidth 0 (unlimited) accepted;
 #  - Ctrl-C cancels: exit 1, "cancelled", still running on hv1 only;
 #  - --no-persist leaves it transient on the destination;
 #  - a disk in a pool local to each node is refused without --copy-storage,
@@ -73,6 +75,16 @@ vsh 1 define "$WORK/cpu.xml" >/dev/null || fail "cannot define the avx512f CPU"
 refused "persistent CPU.*avx512f" "$GUEST" hv2
 vsh 1 define "$WORK/plain.xml" >/dev/null || fail "cannot restore the definition"
 
+# ---- an option out of range: exit 2 before anything connects (no
+# pre-flight line), the message names the range the console has too ----
+hv migrate "$GUEST" hv2 --bandwidth 1000001 >"$WORK/b.out" 2>"$WORK/b.err"
+rc=$?
+[ "$rc" -eq 2 ] || fail "--bandwidth 1000001 exited $rc: $(cat "$WORK/b.err")"
+grep -qxF "hvdeck: --bandwidth: '1000001' is not a whole number 0..1000000 (MiB/s, 0 unlimited)" "$WORK/b.err" ||
+	fail "--bandwidth 1000001 said: $(cat "$WORK/b.err")"
+[ ! -s "$WORK/b.out" ] || fail "a refused option still ran the pre-flight: $(cat "$WORK/b.out")"
+untouched 1 "--bandwidth 1000001"
+
 # ---- cancel: Ctrl-C half-way, the guest stays on hv1 ----
 # hvdeck itself in the background (a shell function would be a subshell
 # that the signal never gets through)
@@ -125,8 +137,9 @@ vsh 1 define "$WORK/wb.xml" >/dev/null && vsh 1 start "$GUEST" >/dev/null || fai
 wait_until 30 runs_on 1 || fail "$GUEST with a disk did not start"
 sleep 3	# the workers read the new guest
 refused "vdb cache=writeback" "$GUEST" hv2
-hv migrate "$GUEST" hv2 --unsafe >"$WORK/u.out" 2>"$WORK/u.err" ||
-	fail "--unsafe migration failed: $(cat "$WORK/u.err")"
+# --bandwidth 0 is unlimited, as in the console (once refused here)
+hv migrate "$GUEST" hv2 --unsafe --bandwidth 0 >"$WORK/u.out" 2>"$WORK/u.err" ||
+	fail "--unsafe --bandwidth 0 migration failed: $(cat "$WORK/u.err")"
 grep -q "^warn disk cache modes safe: vdb cache=writeback" "$WORK/u.out" || fail "no cache warning: $(cat "$WORK/u.out")"
 runs_on 2 || fail "$GUEST (disk) not running on node 2"
 
