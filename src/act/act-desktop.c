@@ -320,14 +320,17 @@ static char *lv_error(const char *what)
 	return t;
 }
 
-/* The inactive XML of the domain uuid on c (never SECURE: no secrets). */
+/* The inactive XML of the domain uuid on c, SECURE: without it libvirt
+ * leaves a graphics password out, and a copy of a template that has one
+ * would have none (virtxml_domain_renew puts a fresh one in its place).
+ * It is never logged. */
 static char *domain_xml(virConnectPtr c, const char *uuid, char **cause)
 {
 	virDomainPtr dom = virDomainLookupByUUIDString(c, uuid);
 	char *xml = NULL, *lv;
 
 	if (dom != NULL && (lv = virDomainGetXMLDesc(dom,
-	    VIR_DOMAIN_XML_INACTIVE)) != NULL) {
+	    VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE)) != NULL) {
 		xml = xstrdup(lv);
 		free(lv);
 	}
