@@ -471,8 +471,9 @@ static int new_one(struct new_job *j, virConnectPtr hc, virConnectPtr dc,
 	struct xml_new_disk nd;
 	int rc = -1;
 
-	if (derive_one(dc, j->src.pool, j->src.volume, j->groups, vol, NULL,
-	    cause) < 0)
+	if (derive_source_unwritten(j->tmpl_host.id, j->src.pool, j->src.volume,
+	    cause) < 0 || derive_one(dc, j->src.pool, j->src.volume, j->groups,
+	    vol, NULL, cause) < 0)
 		goto out;
 	if ((path = volume_path(hc, j->groups, vol, cause)) != NULL) {
 		nd.target = j->src.target;
@@ -651,6 +652,9 @@ static int new_check(const struct config *cfg, const struct desktop_new_req *r,
 			*cause = xasprintf("%s is named twice", r->names[i]);
 			return -1;
 		}
+	/* another desktop on the template's disk may be running */
+	if ((*cause = vol_deps_writer(th->id, j->src.pool, j->src.volume)) != NULL)
+		return -1;
 	if ((h = new_host(r->on, cause)) == NULL)
 		return -1;
 	if (!has_pool(h, cfg->pool_groups)) {
@@ -859,6 +863,8 @@ static int run_tmpl(unsigned id, void *ctx, char **cause)
 	if ((hc = conn_open(&j->host, cause)) == NULL ||
 	    (j->disk.id != j->host.id && (dc = conn_open(&j->disk, cause)) == NULL) ||
 	    (xml = domain_xml(hc, j->uuid, cause)) == NULL ||
+	    derive_source_unwritten(j->host.id, j->src.pool, j->src.volume,
+	    cause) < 0 ||
 	    copy_volume(j, dc != NULL ? dc : hc, vol, cause) < 0)
 		goto out;
 	made = 1;
@@ -917,6 +923,7 @@ static int tmpl_check(const struct config *cfg, struct tmpl_job *j,
 		return -1;
 	}
 	if (disk_of(d, h, &j->src, cause) < 0 ||
+	    (*cause = vol_deps_writer(h->id, j->src.pool, j->src.volume)) != NULL ||
 	    names_check(name, cause) < 0 ||
 	    name_free(cfg->pool_templates, name, cause) < 0)
 		return -1;
