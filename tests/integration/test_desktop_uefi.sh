@@ -18,6 +18,8 @@ conf=$(write_config)
 firmware=/usr/share/OVMF/OVMF_CODE_4M.fd
 vars=/usr/share/OVMF/OVMF_VARS_4M.fd
 [ -r "$firmware" ] && [ -r "$vars" ] || fail "no OVMF firmware: install the ovmf package (make deps)"
+# libvirt 9.0 defines a TPM emulator only when swtpm tells its capabilities
+command -v swtpm_setup >/dev/null || fail "no swtpm_setup: install the swtpm-tools package (make deps)"
 
 refresh_all() {
 	local i p
