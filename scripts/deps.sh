@@ -7,7 +7,7 @@ PACKAGES="gcc make pkg-config libvirt-dev libvirt-daemon-system libvirt-clients
 libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils libssh-dev libconfig-dev
 libxml2-dev libncurses-dev libcmocka-dev openssh-server openssh-client tmux
 busybox-static cpio linux-image-cloud-amd64 groff-base iproute2 valgrind
-util-linux procps jq clang libclang-rt-14-dev openssl"
+util-linux procps jq clang libclang-rt-14-dev openssl ovmf swtpm-tools"
 
 missing=""
 for p in $PACKAGES; do

@@ -73,6 +73,16 @@ int derive_one(virConnectPtr conn, const char *src_pool, const char *src_name,
     const char *dst_pool, const char *name, const struct derive_opts *o,
     char **cause);
 
+/* An overlay of a disk a guest is writing is corrupt, and so is a copy:
+ * 0 when no live desktop on any host writes volume `name` of pool `pool`
+ * as host host_id sees it (vol_deps_writer), else -1 with *cause (caller
+ * frees): "NAME is written by desktop D running on H: shut it down
+ * first". Takes the model lock: the actions call it before starting a
+ * job, the jobs again right before each volume is made (the desktop may
+ * have started since). */
+int derive_source_unwritten(unsigned host_id, const char *pool,
+    const char *name, char **cause);
+
 /* What act_derive is asked to do. Strings are the caller's. */
 struct derive_req {
 	const struct config *cfg;       /* the running config: pool names */
@@ -99,9 +109,11 @@ void derive_started_free(struct derive_started *s);
  * is made: the source resolved (ambiguity names the pools), the target
  * pool, the host (place_refusal(PLACE_DISK); it must see both pools),
  * every name (rules, --count, not in the target pool on any host that
- * has it), the source's format, room in the pool, a loop. Then ONE
+ * has it), the source's format, room in the pool, a loop, a live desktop
+ * on any host writing the source (derive_source_unwritten). Then ONE
  * JK_DERIVE job, which checks every name again on the host before
- * making any, then makes them in order; its phase is "3/20" as it goes,
+ * making any, then makes them in order, each right after the model says
+ * again that no live desktop writes the source; its phase is "3/20" as it goes,
  * its error text on a failure "made 2 of 20 (a-01, a-02); not made:
  * a-03 … a-20: REASON". A form or the command line follow the job (a
  * form mirrors it into its checklist on the UI thread: the job never

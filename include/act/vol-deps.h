@@ -88,6 +88,15 @@ char *vol_deps_volume_list(const struct vol_deps *d, size_t max);
 int vol_deps_is_parent(unsigned host_id, const char *path,
     char **dependents);
 
+/* Never derive from or copy a disk while a guest writes it: the first
+ * desktop (on any host) that is live (running, paused, migrating:
+ * model_place_live) on a place whose host sees volume `name` of pool
+ * `pool` (as host_id sees it; 0: any host) as one of its disks it may
+ * write (not <readonly/> or <shareable/>, not a CD; a backing file of a
+ * disk is only read). NULL when none, else "NAME is written by desktop D
+ * running on H: shut it down first" (caller frees). */
+char *vol_deps_writer(unsigned host_id, const char *pool, const char *name);
+
 struct m_desktop;
 /* The file a disk source of desktop d names, lexically normalised: a
  * volume disk's "POOL/VOL" is looked up in that pool on d's hosts; any

@@ -15,13 +15,22 @@ struct xml_new_disk {
 };
 
 /* The domain XML of a desktop made from xml (a template desktop's inactive
- * XML): <name> set to name; <uuid> and every interface's <mac> removed so
+ * XML, read with its secrets): <name> set to name; <uuid>, the SMBIOS
+ * UUID, every interface's <mac> and host-side <target dev> removed so
  * that libvirt makes new ones; the disk whose target is disk->target made
  * to point at the new volume, keeping its type (volume: pool and volume;
  * file: the path), its driver type set, its <backingStore> dropped (libvirt
- * reads the chain from the image). Returns 0 with *out (caller frees), or
- * -1 with *cause (caller frees): not well formed, a <!DOCTYPE>, no such
- * disk, a disk that is neither a file nor a pool volume. */
+ * reads the chain from the image). What a running domain writes is made
+ * its own, as virt-clone does: the <nvram> path dropped (its template
+ * kept: libvirt makes NAME_VARS.fd from it), every character device's
+ * <log file=> and file, socket or pipe source path renamed (the file name's
+ * leading template name replaced by name, else "NAME-" before it), a TPM
+ * emulator's <encryption secret=> and state <source> dropped, and every
+ * graphics passwd= replaced by a fresh random one (never the template's:
+ * 8 letters and digits for VNC, 16 for SPICE).
+ * Returns 0 with *out (caller frees; it may hold passwords), or -1 with
+ * *cause (caller frees): not well formed, a <!DOCTYPE>, no such disk, a
+ * disk that is neither a file nor a pool volume, no randomness. */
 int virtxml_domain_renew(const char *xml, const char *name,
     const struct xml_new_disk *disk, char **out, char **cause);
 

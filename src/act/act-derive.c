@@ -4,6 +4,7 @@
 #include "act/act-derive.h"
 #include "act/act-domain.h"
 #include "act/act-pool.h"
+#include "act/vol-deps.h"
 #include "core/config.h"
 #include "core/job.h"
 #include "core/log.h"
@@ -339,6 +340,15 @@ out:
 
 /* ---- the batch: checks against the model, then one job ---- */
 
+int derive_source_unwritten(unsigned host_id, const char *pool,
+    const char *name, char **cause)
+{
+	model_lock();
+	*cause = vol_deps_writer(host_id, pool, name);
+	model_unlock();
+	return *cause != NULL ? -1 : 0;
+}
+
 const char *act_derive_default_pool(const struct config *cfg,
     const char *src_pool)
 {
@@ -486,7 +496,8 @@ static int batch_run(unsigned id, void *ctx, char **cause)
 			why = xstrdup("cancelled");
 			break;
 		}
-		if (derive_one(conn, b->src_pool, b->src_name, b->dst_pool,
+		if (derive_source_unwritten(b->host_id, b->src_pool, b->src_name,
+		    &why) < 0 || derive_one(conn, b->src_pool, b->src_name, b->dst_pool,
 		    b->names[i], &b->o, &why) < 0)
 			break;
 	}
@@ -804,6 +815,9 @@ static int check_request(const struct derive_req *r, struct plan *pl,
 		return -1;
 	model_lock();
 	rc = source_fit(pl, cause) < 0 || names_taken(pl, cause) < 0 ? -1 : 0;
+	if (rc == 0 && (*cause = vol_deps_writer(pl->host_id, pl->src_pool,
+	    pl->src_name)) != NULL)
+		rc = -1;
 	model_unlock();
 	return rc;
 }

@@ -320,14 +320,17 @@ static char *lv_error(const char *what)
 	return t;
 }
 
-/* The inactive XML of the domain uuid on c (never SECURE: no secrets). */
+/* The inactive XML of the domain uuid on c, SECURE: without it libvirt
+ * leaves a graphics password out, and a copy of a template that has one
+ * would have none (virtxml_domain_renew puts a fresh one in its place).
+ * It is never logged. */
 static char *domain_xml(virConnectPtr c, const char *uuid, char **cause)
 {
 	virDomainPtr dom = virDomainLookupByUUIDString(c, uuid);
 	char *xml = NULL, *lv;
 
 	if (dom != NULL && (lv = virDomainGetXMLDesc(dom,
-	    VIR_DOMAIN_XML_INACTIVE)) != NULL) {
+	    VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE)) != NULL) {
 		xml = xstrdup(lv);
 		free(lv);
 	}
@@ -468,8 +471,9 @@ static int new_one(struct new_job *j, virConnectPtr hc, virConnectPtr dc,
 	struct xml_new_disk nd;
 	int rc = -1;
 
-	if (derive_one(dc, j->src.pool, j->src.volume, j->groups, vol, NULL,
-	    cause) < 0)
+	if (derive_source_unwritten(j->tmpl_host.id, j->src.pool, j->src.volume,
+	    cause) < 0 || derive_one(dc, j->src.pool, j->src.volume, j->groups,
+	    vol, NULL, cause) < 0)
 		goto out;
 	if ((path = volume_path(hc, j->groups, vol, cause)) != NULL) {
 		nd.target = j->src.target;
@@ -648,6 +652,9 @@ static int new_check(const struct config *cfg, const struct desktop_new_req *r,
 			*cause = xasprintf("%s is named twice", r->names[i]);
 			return -1;
 		}
+	/* another desktop on the template's disk may be running */
+	if ((*cause = vol_deps_writer(th->id, j->src.pool, j->src.volume)) != NULL)
+		return -1;
 	if ((h = new_host(r->on, cause)) == NULL)
 		return -1;
 	if (!has_pool(h, cfg->pool_groups)) {
@@ -856,6 +863,8 @@ static int run_tmpl(unsigned id, void *ctx, char **cause)
 	if ((hc = conn_open(&j->host, cause)) == NULL ||
 	    (j->disk.id != j->host.id && (dc = conn_open(&j->disk, cause)) == NULL) ||
 	    (xml = domain_xml(hc, j->uuid, cause)) == NULL ||
+	    derive_source_unwritten(j->host.id, j->src.pool, j->src.volume,
+	    cause) < 0 ||
 	    copy_volume(j, dc != NULL ? dc : hc, vol, cause) < 0)
 		goto out;
 	made = 1;
@@ -914,6 +923,7 @@ static int tmpl_check(const struct config *cfg, struct tmpl_job *j,
 		return -1;
 	}
 	if (disk_of(d, h, &j->src, cause) < 0 ||
+	    (*cause = vol_deps_writer(h->id, j->src.pool, j->src.volume)) != NULL ||
 	    names_check(name, cause) < 0 ||
 	    name_free(cfg->pool_templates, name, cause) < 0)
 		return -1;

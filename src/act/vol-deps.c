@@ -205,38 +205,56 @@ static const char *volume_path(const struct m_host *h, const char *pool,
 	return NULL;
 }
 
+/* The volume a disk source names on host h alone: a path among h's local
+ * volumes, "POOL/VOL" in h's pool of that name. -1 when none. */
+static long host_node(const struct vol_index *ix, const struct m_host *h,
+    const char *source)
+{
+	const char *slash = strchr(source, '/'), *vpath, *scope = h->name;
+	char *path;
+	long hit;
+
+	if (source[0] == '/')
+		path = view_normalise_path(source);
+	else if (slash != NULL && (vpath = volume_path(h, source,
+	    (size_t)(slash - source), slash + 1, &scope)) != NULL)
+		path = view_normalise_path(vpath);
+	else
+		return -1;
+	hit = vol_index_find(ix, path, scope, 0);
+	free(path);
+	return hit;
+}
+
+/* A path no host holds as its own: the volume of shared storage, or -1. */
+static long shared_node(const struct vol_index *ix, const char *source)
+{
+	char *path;
+	long hit;
+
+	if (source[0] != '/')
+		return -1;
+	path = view_normalise_path(source);
+	hit = vol_index_find(ix, path, NULL, 0);
+	free(path);
+	return hit;
+}
+
 /* The volume a disk source names, seen from desktop d's hosts: "POOL/VOL"
  * (a volume disk) or a path. -1 when it is no known volume. */
 static long disk_node(const struct vol_index *ix, const struct m_desktop *d,
     const char *source)
 {
-	const char *slash = strchr(source, '/'), *vpath, *scope = NULL;
-	char *path;
 	size_t k;
 	long hit = -1;
 
 	for (k = 0; k < d->nplaces && hit < 0; k++) {
 		const struct m_host *h = model_host(d->places[k].host_id);
 
-		if (h == NULL)
-			continue;
-		if (source[0] == '/') {
-			path = view_normalise_path(source);
-			hit = vol_index_find(ix, path, h->name, 0);
-		} else if (slash != NULL && (vpath = volume_path(h, source,
-		    (size_t)(slash - source), slash + 1, &scope)) != NULL) {
-			path = view_normalise_path(vpath);
-			hit = vol_index_find(ix, path, scope, 0);
-		} else
-			continue;
-		free(path);
+		if (h != NULL)
+			hit = host_node(ix, h, source);
 	}
-	if (hit < 0 && source[0] == '/') {
-		path = view_normalise_path(source);
-		hit = vol_index_find(ix, path, NULL, 0);
-		free(path);
-	}
-	return hit;
+	return hit >= 0 ? hit : shared_node(ix, source);
 }
 
 char *vol_deps_disk_path(const struct m_desktop *d, const char *source)
@@ -423,6 +441,55 @@ int vol_deps_of(unsigned host_id, const char *pool, const char *name,
 		*cause = xasprintf("no volume %s in pool %s", name, pool);
 	vol_index_free(&ix);
 	return t >= 0 ? 0 : -1;
+}
+
+/* Whether desktop d writes node t where it is live: a disk it may write
+ * (not read-only or shareable, not a CD) that is t as the live place's
+ * host sees it. Why, naming the desktop, its state and host; else NULL. */
+static char *writes(const struct vol_index *ix, const struct m_desktop *d,
+    long t, const char *what)
+{
+	size_t p, k;
+
+	for (p = 0; p < d->nplaces; p++) {
+		const struct m_place *pl = &d->places[p];
+		const struct m_host *h = model_host(pl->host_id);
+
+		if (h == NULL || !model_place_live(pl))
+			continue;
+		for (k = 0; k < d->xml.ndisks; k++) {
+			const struct xml_disk *dk = &d->xml.disks[k];
+			long at;
+
+			if (dk->source == NULL || dk->readonly || (dk->device != NULL &&
+			    strcmp(dk->device, "cdrom") == 0))
+				continue;
+			if ((at = host_node(ix, h, dk->source)) < 0)
+				at = shared_node(ix, dk->source);
+			if (at == t)
+				return xasprintf("%s is written by desktop %s %s on %s: "
+				    "shut it down first", what, d->name,
+				    model_state_name(pl->state), h->name);
+		}
+	}
+	return NULL;
+}
+
+char *vol_deps_writer(unsigned host_id, const char *pool, const char *name)
+{
+	struct vol_index ix;
+	struct m_desktop **ds;
+	char *why = NULL;
+	size_t n, i;
+	long t;
+
+	vol_index_build(&ix);
+	t = find_named(&ix, host_id, pool, name);
+	ds = model_desktops(&n);
+	for (i = 0; t >= 0 && i < n && why == NULL; i++)
+		why = writes(&ix, ds[i], t, name);
+	vol_index_free(&ix);
+	return why;
 }
 
 /* The host name of host_id, NULL for 0 or unknown. */

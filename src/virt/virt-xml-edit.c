@@ -4,8 +4,10 @@
 #include "virt/virt-xml-edit.h"
 #include "core/util.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -74,6 +76,200 @@ static xmlNodePtr find_disk(xmlNodePtr devices, const char *target)
 	return NULL;
 }
 
+/* ---- what each copy must have of its own ---- */
+
+/* The copy's own file beside the template's: in path's directory, the
+ * file name's leading template name (old) replaced by name, or name and
+ * a '-' put before a file name that does not start with it. Names are
+ * unique across the cluster and hold no '/', so no two copies share a
+ * result. Caller frees. */
+static char *own_path(const char *path, const char *old, const char *name)
+{
+	const char *base = strrchr(path, '/');
+	size_t dir = base != NULL ? (size_t)(base + 1 - path) : 0;
+	size_t n = strlen(old);
+
+	base = path + dir;
+	if (n > 0 && strncmp(base, old, n) == 0)
+		return xasprintf("%.*s%s%s", (int)dir, path, name, base + n);
+	return xasprintf("%.*s%s-%s", (int)dir, path, name, base);
+}
+
+/* Attribute an of n, when set, made the copy's own path. */
+static void own_attr(xmlNodePtr n, const char *an, const char *old,
+    const char *name)
+{
+	char *v = attr(n, an), *mine;
+
+	if (v == NULL || *v == '\0') {
+		free(v);
+		return;
+	}
+	mine = own_path(v, old, name);
+	xmlSetProp(n, (const xmlChar *)an, (const xmlChar *)mine);
+	free(mine);
+	free(v);
+}
+
+static int is_chardev(xmlNodePtr n)
+{
+	return is_elem(n, "serial") || is_elem(n, "console") ||
+	    is_elem(n, "parallel") || is_elem(n, "channel");
+}
+
+/* A character device's files: its log, and its source when that is a
+ * file, a unix socket or a pipe the domain makes (a host device, a tty,
+ * is shared on purpose and kept). A <console> that mirrors <serial>
+ * holds the same paths and gets the same new ones. */
+static void own_chardev(xmlNodePtr dev, const char *old, const char *name)
+{
+	char *type = attr(dev, "type");
+	int made = type != NULL && (strcmp(type, "file") == 0 ||
+	    strcmp(type, "unix") == 0 || strcmp(type, "pipe") == 0);
+	xmlNodePtr n;
+
+	for (n = dev->children; n != NULL; n = n->next) {
+		if (is_elem(n, "log"))
+			own_attr(n, "file", old, name);
+		else if (made && is_elem(n, "source"))
+			own_attr(n, "path", old, name);
+	}
+	free(type);
+}
+
+/* Remove every child node of n (text and elements). */
+static void empty(xmlNodePtr n)
+{
+	xmlNodePtr c, next;
+
+	for (c = n->children; c != NULL; c = next) {
+		next = c->next;
+		xmlUnlinkNode(c);
+		xmlFreeNode(c);
+	}
+}
+
+/* The template's NVRAM (UEFI variables) is its own: the copy keeps the
+ * firmware's template (<nvram template=>) and loses the path, so libvirt
+ * names a file of its own and fills it from that template at the first
+ * start (libvirt 9.0: NVRAM_DIR/NAME_VARS.fd). */
+static void own_nvram(xmlNodePtr root)
+{
+	xmlNodePtr nv = child(child(root, "os"), "nvram");
+
+	if (nv == NULL)
+		return;
+	empty(nv);
+	xmlUnsetProp(nv, (const xmlChar *)"type");
+}
+
+/* A TPM emulator's state is the domain's own (libvirt keeps it by UUID,
+ * which the copy does not have): no shared state path, no secret that
+ * encrypted the template's state. */
+static void own_tpm(xmlNodePtr tpm)
+{
+	xmlNodePtr be = child(tpm, "backend");
+	char *type = attr(be, "type");
+
+	if (type != NULL && strcmp(type, "emulator") == 0) {
+		remove_children(be, "encryption");
+		remove_children(be, "source");
+	}
+	free(type);
+}
+
+/* A fresh password of len - 1 letters and digits, from getrandom. */
+static int fresh_password(char *out, size_t len, char **cause)
+{
+	static const char set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char buf[64];
+	size_t i = 0, k;
+	ssize_t got;
+
+	while (i + 1 < len) {
+		if ((got = getrandom(buf, sizeof buf, 0)) < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			*cause = xasprintf("no random password: %s", strerror(errno));
+			return -1;
+		}
+		/* 248 = 4 * 62: every character equally likely */
+		for (k = 0; k < (size_t)got && i + 1 < len; k++)
+			if (buf[k] < 248)
+				out[i++] = set[buf[k] % 62];
+	}
+	out[i] = '\0';
+	explicit_bzero(buf, sizeof buf);
+	return 0;
+}
+
+/* A graphics password is never copied: a copy of a template that has one
+ * gets a fresh one of its own, 8 characters for VNC (the protocol's DES
+ * key; libvirt refuses more), 16 for SPICE. */
+static int own_password(xmlNodePtr g, char **cause)
+{
+	char pw[17], *type = attr(g, "type");
+	xmlChar *old = xmlGetProp(g, (const xmlChar *)"passwd");
+	size_t len = type != NULL && strcmp(type, "vnc") == 0 ? 9 : sizeof pw;
+
+	free(type);
+	if (old == NULL)
+		return 0;
+	explicit_bzero(old, strlen((const char *)old));
+	xmlFree(old);
+	if (fresh_password(pw, len, cause) < 0)
+		return -1;
+	xmlSetProp(g, (const xmlChar *)"passwd", (const xmlChar *)pw);
+	explicit_bzero(pw, sizeof pw);
+	return 0;
+}
+
+/* SMBIOS must give the domain's UUID, which libvirt makes anew. */
+static void own_sysinfo(xmlNodePtr root)
+{
+	xmlNodePtr si, sys, n, next;
+	char *name;
+
+	for (si = root->children; si != NULL; si = si->next) {
+		if (!is_elem(si, "sysinfo") || (sys = child(si, "system")) == NULL)
+			continue;
+		for (n = sys->children; n != NULL; n = next) {
+			next = n->next;
+			name = is_elem(n, "entry") ? attr(n, "name") : NULL;
+			if (name != NULL && strcmp(name, "uuid") == 0) {
+				xmlUnlinkNode(n);
+				xmlFreeNode(n);
+			}
+			free(name);
+		}
+	}
+}
+
+/* Every device of the copy that must not be the template's: MACs and
+ * host-side interface names (libvirt makes new ones), character devices'
+ * files, TPM state, graphics passwords. */
+static int own_devices(xmlNodePtr devices, const char *old, const char *name,
+    char **cause)
+{
+	xmlNodePtr n;
+
+	for (n = devices != NULL ? devices->children : NULL; n != NULL;
+	    n = n->next) {
+		if (is_elem(n, "interface")) {
+			remove_children(n, "mac");
+			remove_children(n, "target");
+		} else if (is_chardev(n)) {
+			own_chardev(n, old, name);
+		} else if (is_elem(n, "tpm")) {
+			own_tpm(n);
+		} else if (is_elem(n, "graphics") && own_password(n, cause) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Point disk at the new volume: a fresh <source> in place of the old one
  * (whose attributes — index, startupPolicy — belonged to the old image). */
 static int set_disk(xmlNodePtr disk, const struct xml_new_disk *nd,
@@ -119,6 +315,8 @@ static int renew(xmlDocPtr doc, const char *name,
     const struct xml_new_disk *nd, char **cause)
 {
 	xmlNodePtr root = xmlDocGetRootElement(doc), devices, n, disk;
+	char *old;
+	int rc;
 
 	if (doc->intSubset != NULL || doc->extSubset != NULL) {
 		*cause = xstrdup("<!DOCTYPE> is not allowed in libvirt XML");
@@ -128,13 +326,17 @@ static int renew(xmlDocPtr doc, const char *name,
 		*cause = xstrdup("not a libvirt domain: no <domain> with a <name>");
 		return -1;
 	}
+	old = (char *)xmlNodeGetContent(n);
 	xmlNodeSetContent(n, NULL);
 	xmlNodeAddContent(n, (const xmlChar *)name);    /* escaped by libxml2 */
 	remove_children(root, "uuid");
+	own_sysinfo(root);
+	own_nvram(root);
 	devices = child(root, "devices");
-	for (n = devices != NULL ? devices->children : NULL; n != NULL; n = n->next)
-		if (is_elem(n, "interface"))
-			remove_children(n, "mac");
+	rc = own_devices(devices, old != NULL ? old : "", name, cause);
+	xmlFree(old);
+	if (rc < 0)
+		return -1;
 	if ((disk = find_disk(devices, nd->target)) == NULL) {
 		*cause = xasprintf("the domain has no disk %s", nd->target);
 		return -1;

@@ -84,6 +84,25 @@ running_guest() {
 
 guest_state() { vsh "$1" domstate "$2" 2>/dev/null | head -n1; }
 
+# node_of NAME: the number of the lab node NAME is defined on, empty if none.
+node_of() {
+	local i
+	for ((i = 1; i <= LAB_NODES; i++)); do
+		vsh "$i" dominfo "$1" >/dev/null 2>&1 && { echo "$i"; return; }
+	done
+}
+# undefine_named PREFIX: every lab domain whose name starts with PREFIX
+# destroyed and undefined (its NVRAM with it), on every node.
+undefine_named() {
+	local i d
+	for ((i = 1; i <= LAB_NODES; i++)); do
+		for d in $(vsh "$i" list --all --name 2>/dev/null | grep -F "$1" | grep "^$1"); do
+			vsh "$i" destroy "$d" >/dev/null 2>&1
+			vsh "$i" undefine --nvram "$d" >/dev/null 2>&1
+		done
+	done
+}
+
 # jq_any JQ-ARGS... FILTER FILE: some input of FILE gives a result (jq -e
 # judges only the last input, which makes it useless over JSON lines).
 jq_any() { jq -c "$@" 2>/dev/null | grep -q .; }

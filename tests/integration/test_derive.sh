@@ -148,6 +148,45 @@ grep -q "cluster_size: 131072" "$WORK/info" && grep -q "lazy refcounts: true" "$
 	grep -q "extended l2: true" "$WORK/info" && grep -q "compat: 1.1" "$WORK/info" ||
 	fail "qcow2 options: $(cat "$WORK/info")"
 
+# ---- a disk a live desktop writes: no overlay, no copy (issue 17 item 4) ----
+# $t-flat runs on node 2 on a templates volume; $t-flat2 (node 1, shut
+# off) is a template desktop on the same disk
+vsh 1 vol-create-as templates "$t-flat.qcow2" 16M --format qcow2 >/dev/null || fail "flat volume"
+refresh_all
+cleanup "undefine_named $t-flat; rm -f $LAB_DIR/node*/log/qemu/$t-flat*"
+for n in 2 1; do
+	d=$t-flat; [ "$n" = 1 ] && d=$t-flat2
+	"$LAB" guest-xml "$d" |
+		sed "s|<devices>|<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='$st/templates/$t-flat.qcow2'/><target dev='vda' bus='virtio'/></disk>|" \
+		>"$WORK/$d.xml"
+	vsh "$n" define "$WORK/$d.xml" >/dev/null || fail "define $d"
+done
+hv desktop start "$t-flat" >"$WORK/out" 2>&1 || fail "desktop start $t-flat: $(cat "$WORK/out")"
+flat_running() { [ "$(guest_state 2 "$t-flat")" = running ]; }
+wait_until 30 flat_running || fail "$t-flat is not running: $(guest_state 2 "$t-flat")"
+written="$t-flat.qcow2 is written by desktop $t-flat running on hv2: shut it down first"
+refused 1 "$written" "$t-flat.qcow2" "$t-fo.qcow2"
+refused 1 "$written" "templates/$t-flat.qcow2" "$t-fo{1..2}.qcow2" --on hv1
+# a copy (template from) and desktops from it: refused alike, nothing made
+for verb in "template from $t-flat2 $t-ft" "desktop new $t-flat2 $t-fn"; do
+	snap >"$WORK/before"
+	# shellcheck disable=SC2086
+	hv $verb >"$WORK/out" 2>"$WORK/err" && fail "$verb: made while $t-flat writes the disk"
+	rc=$?
+	[ "$rc" -eq 1 ] || fail "$verb: exit $rc, not 1: $(cat "$WORK/err")"
+	grep -qF "$written" "$WORK/err" || fail "$verb: no '$written' in: $(cat "$WORK/err")"
+	snap >"$WORK/after"
+	cmp -s "$WORK/before" "$WORK/after" || fail "$verb changed storage: $(diff "$WORK/before" "$WORK/after")"
+	[ -z "$(node_of "${verb##* }")" ] || fail "$verb: ${verb##* } was defined"
+done
+vsh 2 destroy "$t-flat" >/dev/null || fail "destroy $t-flat"
+flat_off() { [ "$(guest_state 2 "$t-flat")" = "shut off" ]; }
+wait_until 30 flat_off || fail "$t-flat did not stop: $(guest_state 2 "$t-flat")"
+hv derive "$t-flat.qcow2" "$t-fo.qcow2" --pool groups >"$WORK/out" 2>"$WORK/err" ||
+	fail "derive from a stopped desktop's disk: $(cat "$WORK/err")"
+[ "$(backing_of 1 groups "$t-fo.qcow2")" = "$st/templates/$t-flat.qcow2 qcow2 qcow2" ] ||
+	fail "$t-fo's backing: $(backing_of 1 groups "$t-fo.qcow2")"
+
 # ---- the console: n on the base volume, the form, the checklist ----
 tui_start "$conf" 200 60
 for ((i = 1; i <= LAB_NODES; i++)); do

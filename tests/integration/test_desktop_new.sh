@@ -33,24 +33,8 @@ refresh_all() {
 		for p in bases templates groups; do vsh "$i" pool-refresh $p >/dev/null 2>&1; done
 	done
 }
-undefine_all() {
-	local i d
-	for ((i = 1; i <= LAB_NODES; i++)); do
-		for d in $(vsh "$i" list --all --name 2>/dev/null | grep "^$t-"); do
-			vsh "$i" destroy "$d" >/dev/null 2>&1
-			vsh "$i" undefine "$d" >/dev/null 2>&1
-		done
-	done
-}
-cleanup "undefine_all; rm -f $st/groups/$t-* $st/templates/$t-* $st/bases/$t-*; refresh_all"
+cleanup "undefine_named $t-; rm -f $st/groups/$t-* $st/templates/$t-* $st/bases/$t-*; refresh_all"
 
-# where a domain is defined (node number), empty if nowhere
-node_of() {
-	local i
-	for ((i = 1; i <= LAB_NODES; i++)); do
-		vsh "$i" dominfo "$1" >/dev/null 2>&1 && { echo "$i"; return; }
-	done
-}
 # (functions, so that wait_until re-reads them on each try)
 defined() { [ -n "$(node_of "$1")" ]; }
 undefined() { [ -z "$(node_of "$1")" ]; }

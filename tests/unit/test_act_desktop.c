@@ -1,8 +1,8 @@
 /* test_act_desktop.c — what act-desktop decides from the model alone (no
  * libvirt): the one lookup by name or UUID (a name two desktops share is
  * refused, naming their hosts), what a template desktop is, which template
- * desktops use a volume, and the refusals of desktop new, template from
- * and desktop delete that come before anything is written. */
+ * desktops use a volume, and the refusals of desktop new, template from,
+ * derive and desktop delete that come before anything is written. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "act/act-derive.h"
 #include "act/act-desktop.h"
 #include "core/config.h"
 #include "model-fill.h"
@@ -50,6 +51,8 @@ static void pool(unsigned host, const char *name, const char *vol,
 	info.name = (char *)name;
 	info.target_path = xasprintf("/nfs/%s", name);
 	info.type = (char *)"dir";
+	info.active = 1;
+	info.available = 1ull << 30;
 	v[0].name = xstrdup(vol);
 	v[0].path = xasprintf("/nfs/%s/%s", name, vol);
 	v[0].format = xstrdup("qcow2");
@@ -198,6 +201,44 @@ static void test_delete_refusals(void **state)
 	free(cause);
 }
 
+/* running-tmpl runs on the template desktop's disk: no overlay, no copy
+ * of it is made while it writes, by any verb; shut off, derive goes on. */
+static void test_written_source(void **state)
+{
+	const char *want = "t.qcow2 is written by desktop running-tmpl running "
+	    "on hv1: shut it down first";
+	char *names[] = { (char *)"fresh" }, *host = NULL, *cause = NULL;
+	struct desktop_new_req r = { "tmpl", names, 1, NULL, 0 };
+	struct derive_req dr = { &cfg, "templates/t.qcow2", "ov", NULL, NULL,
+	    NULL, { 0 } };
+	struct derive_started out;
+	unsigned job = 0;
+	int usage = 0;
+
+	(void)state;
+	assert_int_equal(act_desktop_new(&cfg, &r, &job, &host, &cause), -1);
+	assert_string_equal(cause, want);
+	free(cause);
+	assert_int_equal(act_template_from(&cfg, "tmpl", "t2", 0, &job, &cause),
+	    -1);
+	assert_string_equal(cause, want);
+	free(cause);
+	assert_int_equal(act_derive(&dr, &out, &usage, &cause), -1);
+	assert_string_equal(cause, want);
+	assert_int_equal(usage, 0);
+	free(cause);
+	assert_int_equal(derive_source_unwritten(h1, "templates", "t.qcow2",
+	    &cause), -1);
+	assert_string_equal(cause, want);
+	free(cause);
+	assert_int_equal(job, 0);
+	/* shut off: nothing writes it */
+	desktop_on(h1, U_RUN, "running-tmpl", DS_SHUTOFF, "/nfs/templates/t.qcow2");
+	assert_int_equal(derive_source_unwritten(h1, "templates", "t.qcow2",
+	    &cause), 0);
+	assert_null(cause);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +246,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_template, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_new_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_written_source, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

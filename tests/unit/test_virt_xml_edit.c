@@ -1,7 +1,10 @@
 /* test_virt_xml_edit.c — a new desktop's XML from a template desktop's:
  * name, no UUID, no MACs, the disk on the new volume with its type kept,
  * and names that would break string-built XML stay inside their element.
- * Each result is read back with virt-xml (the parser hvdeck trusts). */
+ * What a running domain writes is the copy's own (NVRAM, logs, sockets,
+ * files, TPM state) and a graphics password is never the template's.
+ * Each result is read back with virt-xml (the parser hvdeck trusts), and
+ * with XPath for what virt-xml does not read. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +14,10 @@
 
 #include <cmocka.h>
 
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+
+#include "core/util.h"
 #include "virt/virt-xml.h"
 #include "virt/virt-xml-edit.h"
 
@@ -113,6 +120,200 @@ static void test_hostile_name(void **state)
 	free(out);
 }
 
+/* A UEFI template with every per-domain path and secret a definition can
+ * hold, and what must stay shared (firmware, a host device, a host TPM). */
+static const char tmpl_uefi[] =
+    "<domain type='kvm'>\n"
+    "  <name>tmpl-uefi</name>\n"
+    "  <uuid>0b8c6f0e-1111-2222-3333-444455556666</uuid>\n"
+    "  <sysinfo type='smbios'><system>"
+    "<entry name='manufacturer'>Lab</entry>"
+    "<entry name='uuid'>0b8c6f0e-1111-2222-3333-444455556666</entry>"
+    "</system></sysinfo>\n"
+    "  <os><type arch='x86_64' machine='q35'>hvm</type>\n"
+    "    <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>\n"
+    "    <nvram template='/usr/share/OVMF/OVMF_VARS_4M.fd'>"
+    "/var/lib/libvirt/qemu/nvram/tmpl-uefi_VARS.fd</nvram>\n"
+    "  </os>\n"
+    "  <devices>\n"
+    "    <disk type='file' device='disk'><driver name='qemu' type='qcow2'/>"
+    "<source file='/pools/templates/tmpl-uefi.qcow2'/><target dev='vda'/></disk>\n"
+    "    <interface type='network'><mac address='52:54:00:aa:bb:cc'/>"
+    "<source network='default'/><target dev='tmplnic0'/></interface>\n"
+    "    <serial type='pty'>"
+    "<log file='/var/log/libvirt/qemu/tmpl-uefi-serial.log' append='on'/>"
+    "<target port='0'/></serial>\n"
+    "    <serial type='file'><source path='/var/log/guest/out.txt'/>"
+    "<target port='1'/></serial>\n"
+    "    <serial type='dev'><source path='/dev/ttyS0'/><target port='2'/></serial>\n"
+    "    <console type='pty'>"
+    "<log file='/var/log/libvirt/qemu/tmpl-uefi-serial.log' append='on'/>"
+    "<target type='serial' port='0'/></console>\n"
+    "    <channel type='unix'>"
+    "<source mode='bind' path='/run/lab/tmpl-uefi.agent'/>"
+    "<target type='virtio' name='org.qemu.guest_agent.0'/></channel>\n"
+    "    <parallel type='pipe'><source path='/run/lab/pipe'/>"
+    "<target port='0'/></parallel>\n"
+    "    <graphics type='vnc' port='-1' autoport='yes' passwd='tmplsecret'/>\n"
+    "    <graphics type='spice' autoport='yes' passwd='spicesecret'/>\n"
+    "    <tpm model='tpm-crb'><backend type='emulator' version='2.0'>"
+    "<encryption secret='6dd3e4a5-1d76-44ce-961f-f119f5aad935'/>"
+    "<source type='dir' path='/var/lib/swtpm/tmpl'/>"
+    "</backend></tpm>\n"
+    "    <tpm model='tpm-tis'><backend type='passthrough'>"
+    "<device path='/dev/tpm0'/></backend></tpm>\n"
+    "  </devices>\n"
+    "</domain>\n";
+
+/* Every string XPath expr gives in xml, joined by '|' ("" when none).
+ * Caller frees. */
+static char *xp(const char *xml, const char *expr)
+{
+	xmlDocPtr doc = xmlReadMemory(xml, (int)strlen(xml), NULL, NULL, 0);
+	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+	xmlXPathObjectPtr o = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
+	char *out = xstrdup(""), *t;
+	int i, n = o != NULL && o->nodesetval != NULL ? o->nodesetval->nodeNr : 0;
+
+	for (i = 0; i < n; i++) {
+		xmlChar *v = xmlNodeGetContent(o->nodesetval->nodeTab[i]);
+
+		t = xasprintf("%s%s%s", out, i > 0 ? "|" : "", (const char *)v);
+		free(out);
+		out = t;
+		xmlFree(v);
+	}
+	xmlXPathFreeObject(o);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	return out;
+}
+
+static void assert_xp(const char *xml, const char *expr, const char *want)
+{
+	char *got = xp(xml, expr);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static char *renew_uefi(const char *name)
+{
+	struct xml_new_disk nd = { "vda", NULL, NULL, "/pools/groups/x.qcow2",
+	    "qcow2" };
+	char *out = NULL, *cause = NULL;
+
+	assert_int_equal(virtxml_domain_renew(tmpl_uefi, name, &nd, &out,
+	    &cause), 0);
+	assert_null(cause);
+	return out;
+}
+
+/* NVRAM: the firmware's template kept, the template's VARS file gone
+ * (libvirt makes uefi-1_VARS.fd); SMBIOS UUID and the NIC's name gone. */
+static void test_own_nvram(void **state)
+{
+	char *out = renew_uefi("uefi-1");
+
+	(void)state;
+	assert_xp(out, "/domain/os/nvram/@template",
+	    "/usr/share/OVMF/OVMF_VARS_4M.fd");
+	assert_xp(out, "/domain/os/nvram", "");
+	assert_null(strstr(out, "tmpl-uefi_VARS"));
+	assert_xp(out, "/domain/os/loader",
+	    "/usr/share/OVMF/OVMF_CODE_4M.fd");
+	assert_xp(out, "//sysinfo/system/entry[@name='uuid']", "");
+	assert_xp(out, "//sysinfo/system/entry[@name='manufacturer']", "Lab");
+	assert_null(strstr(out, "0b8c6f0e"));
+	assert_xp(out, "//interface/target/@dev", "");
+	assert_xp(out, "//interface/mac/@address", "");
+	free(out);
+}
+
+/* Logs, sockets, pipes and output files: the copy's own, beside the
+ * template's; a host device stays shared. */
+static void test_own_chardevs(void **state)
+{
+	char *out = renew_uefi("uefi-1");
+
+	(void)state;
+	assert_xp(out, "//serial/log/@file|//console/log/@file",
+	    "/var/log/libvirt/qemu/uefi-1-serial.log|"
+	    "/var/log/libvirt/qemu/uefi-1-serial.log");
+	assert_xp(out, "//serial[@type='file']/source/@path",
+	    "/var/log/guest/uefi-1-out.txt");
+	assert_xp(out, "//serial[@type='dev']/source/@path", "/dev/ttyS0");
+	assert_xp(out, "//channel/source/@path", "/run/lab/uefi-1.agent");
+	assert_xp(out, "//channel/source/@mode", "bind");
+	assert_xp(out, "//parallel/source/@path", "/run/lab/uefi-1-pipe");
+	assert_null(strstr(out, "tmpl-uefi-serial"));
+	free(out);
+}
+
+/* TPM: no shared secret, no shared state; a host TPM is the host's. */
+static void test_own_tpm(void **state)
+{
+	char *out = renew_uefi("uefi-1");
+
+	(void)state;
+	assert_xp(out, "//tpm/backend[@type='emulator']/@version", "2.0");
+	assert_xp(out, "//tpm//encryption/@secret", "");
+	assert_xp(out, "//tpm/backend[@type='emulator']/source/@path", "");
+	assert_xp(out, "//tpm/backend[@type='passthrough']/device/@path",
+	    "/dev/tpm0");
+	assert_null(strstr(out, "6dd3e4a5"));
+	free(out);
+}
+
+/* Graphics passwords: fresh, random, each copy its own (8 characters for
+ * VNC, 16 for SPICE); none where the template had none. */
+static void test_own_password(void **state)
+{
+	char *a = renew_uefi("uefi-1"), *b = renew_uefi("uefi-2");
+	char *pa = xp(a, "//graphics[@type='vnc']/@passwd");
+	char *pb = xp(b, "//graphics[@type='vnc']/@passwd");
+	char *sa = xp(a, "//graphics[@type='spice']/@passwd");
+	struct xml_new_disk nd = { "vda", NULL, NULL, "/p/d.qcow2", "qcow2" };
+	char *plain = NULL, *cause = NULL;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(strlen(pa), 8);	/* libvirt refuses more for VNC */
+	assert_int_equal(strlen(sa), 16);
+	for (i = 0; pa[i] != '\0'; i++)
+		assert_non_null(strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
+		    "opqrstuvwxyz0123456789", pa[i]));
+	assert_string_not_equal(pa, pb);
+	assert_string_not_equal(pa, sa);
+	assert_null(strstr(a, "tmplsecret"));
+	assert_null(strstr(a, "spicesecret"));
+	assert_int_equal(virtxml_domain_renew(tmpl_file, "n", &nd, &plain,
+	    &cause), 0);
+	assert_null(strstr(plain, "passwd"));
+	free(plain);
+	free(pa);
+	free(pb);
+	free(sa);
+	free(a);
+	free(b);
+}
+
+/* A log whose file name does not start with the template's name: the
+ * copy's name goes before it. */
+static void test_own_other_name(void **state)
+{
+	struct xml_new_disk nd = { "vda", NULL, NULL, "/p/d.qcow2", "qcow2" };
+	char *out = NULL, *cause = NULL;
+
+	(void)state;
+	assert_int_equal(virtxml_domain_renew("<domain><name>t</name><devices>"
+	    "<disk type='file' device='disk'><source file='/a'/><target dev='vda'/>"
+	    "</disk><serial type='pty'><log file='/logs/console.log'/></serial>"
+	    "</devices></domain>", "d-01", &nd, &out, &cause), 0);
+	assert_xp(out, "//serial/log/@file", "/logs/d-01-console.log");
+	free(out);
+}
+
 static void test_refusals(void **state)
 {
 	struct xml_new_disk nd = { "vdc", "groups", "x", "/x", "qcow2" };
@@ -148,6 +349,11 @@ int main(void)
 		cmocka_unit_test(test_volume_disk),
 		cmocka_unit_test(test_hostile_name),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_own_nvram),
+		cmocka_unit_test(test_own_chardevs),
+		cmocka_unit_test(test_own_tpm),
+		cmocka_unit_test(test_own_password),
+		cmocka_unit_test(test_own_other_name),
 	};
 
 	virtxml_init();

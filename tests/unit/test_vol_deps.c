@@ -66,8 +66,9 @@ static void shared_pools(unsigned host)
 	pool(host, "groups", "/nfs/groups", "dir /nfs/groups", g, 1);
 }
 
-static void desktop(unsigned host, const char *uuid, const char *name,
-    const char *source)
+/* A desktop in state s whose one disk is source (read-only or not). */
+static void desktop_in(unsigned host, const char *uuid, const char *name,
+    const char *source, enum desktop_state s, int readonly)
 {
 	struct xml_domain x;
 
@@ -76,7 +77,14 @@ static void desktop(unsigned host, const char *uuid, const char *name,
 	x.ndisks = 1;
 	x.disks[0].device = xstrdup("disk");
 	x.disks[0].source = xstrdup(source);
-	model_desktop_seen(host, uuid, name, DS_SHUTOFF, 1, 1, &x);
+	x.disks[0].readonly = readonly;
+	model_desktop_seen(host, uuid, name, s, 1, 1, &x);
+}
+
+static void desktop(unsigned host, const char *uuid, const char *name,
+    const char *source)
+{
+	desktop_in(host, uuid, name, source, DS_SHUTOFF, 0);
 }
 
 static int setup(void **state)
@@ -407,6 +415,61 @@ static void test_delete_refused(void **state)
 	assert_int_equal(last_job(), before);
 }
 
+static char *writer(unsigned host, const char *pool, const char *name)
+{
+	char *why;
+
+	model_lock();
+	why = vol_deps_writer(host, pool, name);
+	model_unlock();
+	return why;
+}
+
+/* A disk a live desktop writes is named with the desktop, its state and
+ * host, from whichever host the volume is asked of; its backing file,
+ * a read-only disk, a shut-off desktop and another host's local file of
+ * the same path are not written. */
+static void test_writer(void **state)
+{
+	const char *u2 = "aaaaaaaa-0000-0000-0000-000000000002";
+	const char *u3 = "aaaaaaaa-0000-0000-0000-000000000003";
+	const char *u4 = "aaaaaaaa-0000-0000-0000-000000000004";
+	char *why;
+
+	(void)state;
+	assert_null(writer(0, "bases", "leaf.qcow2"));	/* desk2 is shut off */
+	desktop_in(h2, u2, "desk2", "bases/leaf.qcow2", DS_RUNNING, 0);
+	why = writer(h1, "bases", "leaf.qcow2");
+	assert_string_equal(why, "leaf.qcow2 is written by desktop desk2 "
+	    "running on hv2: shut it down first");
+	free(why);
+	why = writer(0, "bases", "leaf.qcow2");
+	assert_non_null(why);
+	free(why);
+	assert_null(writer(0, "bases", "tmpl.qcow2"));	/* only read */
+	assert_null(writer(0, "bases", "base.qcow2"));
+	desktop_in(h2, u2, "desk2", "bases/leaf.qcow2", DS_PAUSED, 0);
+	why = writer(h2, "bases", "leaf.qcow2");
+	assert_non_null(strstr(why, "desk2 paused on hv2"));
+	free(why);
+	desktop_in(h2, u2, "desk2", "bases/leaf.qcow2", DS_RUNNING, 1);
+	assert_null(writer(h2, "bases", "leaf.qcow2"));
+	/* a local file: hv2's y.qcow2 is not hv1's */
+	desktop_in(h2, u3, "desk3", "/var/lib/libvirt/images/y.qcow2",
+	    DS_RUNNING, 0);
+	assert_null(writer(h1, "default", "y.qcow2"));
+	why = writer(h2, "default", "y.qcow2");
+	assert_non_null(strstr(why, "y.qcow2 is written by desktop desk3 "
+	    "running on hv2"));
+	free(why);
+	/* by path on shared storage, as a domain disk names it */
+	desktop_in(h1, u4, "desk4", "/nfs/bases/../bases/base.qcow2",
+	    DS_RUNNING, 0);
+	why = writer(h2, "bases", "base.qcow2");
+	assert_non_null(strstr(why, "desk4 running on hv1"));
+	free(why);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -422,6 +485,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_find, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writer, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
