@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #include "core/config.h"
-#include "virt/virt-xml.h"
+#include "core/facts.h"
 
 enum host_state { HOST_CONNECTING, HOST_ONLINE, HOST_READONLY, HOST_OFFLINE };
 

@@ -13,28 +13,7 @@
 #include <libvirt/libvirt.h>
 
 #include "core/config.h"
-
-enum req_kind {
-	REQ_DOMAIN,        /* re-read one domain by UUID */
-	REQ_POOL_EVENT,    /* re-read a pool after a lifecycle/refresh event */
-	REQ_POOL_REFRESH,  /* refresh (rescan) a pool, then re-read it */
-	REQ_JOB,           /* read the progress of a domain's job */
-	REQ_CALL,          /* run a function on the connection */
-};
-
-/* A function run on the host's worker thread with its open connection
- * (conn is NULL when the host is not connected, or the worker stops). */
-typedef void (*host_call_fn)(virConnectPtr conn, unsigned host_id, void *ctx);
-
-/* One queued request (the queue itself: virt-queue.h). */
-struct host_request {
-	enum req_kind kind;
-	char *arg;                  /* UUID or pool name */
-	int propagate;              /* REQ_POOL_EVENT: tell hosts sharing it */
-	host_call_fn fn;
-	void *ctx;
-	struct host_request *next;
-};
+#include "virt/virt-queue.h"
 
 /* Start a model host and a worker for every configured host. */
 void hosts_start(const struct config *cfg, int read_only);

@@ -943,7 +943,7 @@ static int check_libvirt(struct hostadd *ha, const char *uri, char **cause)
 	free(why);
 	free(xml);
 	free(hostname);
-	virtxml_caps_free(&caps);
+	facts_caps_free(&caps);
 	virConnectClose(c);
 	return rc;
 }

@@ -362,7 +362,7 @@ static void conns_close(struct conns *c)
 		virConnectClose(c->dst);
 	free(c->live_xml);
 	free(c->persistent_xml);
-	virtxml_domain_free(&c->x);
+	facts_domain_free(&c->x);
 	memset(c, 0, sizeof *c);
 }
 

@@ -445,7 +445,7 @@ void model_host_set_facts(unsigned id, const struct host_facts *f)
 		h->memory_kib = f->memory_kib;
 		h->free_kib = f->free_kib;
 		if (f->caps != NULL) {
-			virtxml_caps_free(&h->caps);
+			facts_caps_free(&h->caps);
 			h->caps = *f->caps;
 			memset(f->caps, 0, sizeof *f->caps);
 		}
@@ -637,7 +637,7 @@ static void desktop_free(struct m_desktop *d)
 		nsplit--;
 	free(d->pending_verb);
 	free(d->name);
-	virtxml_domain_free(&d->xml);
+	facts_domain_free(&d->xml);
 	free(d->places);
 	free(d->job_kind);
 	free(d->pending);
@@ -905,7 +905,7 @@ void model_desktop_seen(unsigned id, const char *uuid, const char *name,
 	if (h == NULL) {	/* a removed host's worker, on its way out */
 		model_unlock();
 		if (xml != NULL)
-			virtxml_domain_free(xml);
+			facts_domain_free(xml);
 		return;
 	}
 	i = desktop_index(uuid);
@@ -928,7 +928,7 @@ void model_desktop_seen(unsigned id, const char *uuid, const char *name,
 	}
 	util_set_str(&d->name, name);
 	if (xml != NULL) {
-		virtxml_domain_free(&d->xml);
+		facts_domain_free(&d->xml);
 		d->xml = *xml;
 		memset(xml, 0, sizeof *xml);
 	}
@@ -1240,7 +1240,7 @@ static void host_free(struct m_host *h)
 	free(h->error);
 	free(h->hostname);
 	free(h->hv_type);
-	virtxml_caps_free(&h->caps);
+	facts_caps_free(&h->caps);
 	free(h);
 }
 

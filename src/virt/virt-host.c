@@ -382,6 +382,13 @@ virConnectPtr host_open_private(const char *uri, char **cause)
 	return conn;
 }
 
+/* What the event callbacks of a worker's connection ask of the workers. */
+static const struct events_sink sink = {
+	.request = host_request,
+	.call = host_call,
+	.take_self_refresh = host_take_self_refresh,
+};
+
 static int open_connection(struct host_worker *w, char **cause)
 {
 	unsigned flags = w->read_only ? VIR_CONNECT_RO : 0;
@@ -410,7 +417,7 @@ static int open_connection(struct host_worker *w, char **cause)
 		w->conn = NULL;
 		return -1;
 	}
-	if (events_register(w->conn, w->host_id, &w->events, cause) < 0) {
+	if (events_register(w->conn, w->host_id, &sink, &w->events, cause) < 0) {
 		virConnectUnregisterCloseCallback(w->conn, close_callback);
 		virConnectClose(w->conn);
 		w->conn = NULL;

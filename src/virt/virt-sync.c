@@ -5,7 +5,6 @@
 #include "virt/virt-evloop.h"
 #include "virt/virt-xml.h"
 #include "core/model.h"
-#include "act/pool-share.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -21,6 +20,13 @@ struct sync_host {
 	unsigned host_id;
 	char name[128];
 };
+
+static sync_share_key_fn share_key;
+
+void sync_set_share_key(sync_share_key_fn fn)
+{
+	share_key = fn;
+}
 
 static struct sync_host host_for(virConnectPtr conn, unsigned host_id)
 {
@@ -91,7 +97,7 @@ static int read_domain(struct sync_host *w, virDomainPtr dom)
 	model_desktop_seen(w->host_id, uuid, virDomainGetName(dom),
 	    (enum desktop_state)state, reason, persistent,
 	    desc != NULL ? &xml : NULL);
-	virtxml_domain_free(&xml);
+	facts_domain_free(&xml);
 	return 0;
 }
 
@@ -184,7 +190,8 @@ static int read_pool(struct sync_host *w, virStoragePoolPtr pool)
 	if (desc != NULL && virtxml_parse_pool(desc, &x, &cause) == 0) {
 		info.type = x.type;
 		info.target_path = x.target_path;
-		info.share_key = pool_share_key(&x, &info.share_basis);
+		if (share_key != NULL)
+			info.share_key = share_key(&x, &info.share_basis);
 	} else if (desc == NULL) {
 		warn_libvirt(w, "pool XML");
 	} else {
@@ -279,7 +286,7 @@ static int sync_facts(struct sync_host *w, char **cause)
 	}
 	free(capsxml);
 	model_host_set_facts(w->host_id, &f);
-	virtxml_caps_free(&caps);
+	facts_caps_free(&caps);
 	free(hostname);
 	return 0;
 }
