@@ -199,6 +199,20 @@ const char *model_host_state_name(enum host_state s);
 /* Event i (0 = oldest) of the n kept; lock held. */
 const struct m_event *model_event_at(size_t i, size_t *n);
 
+/* What the model tells and asks of the jobs beside it. The model includes
+ * no job header and never calls the job layer under its lock to end a
+ * job: jobs it settles (an awaited answer came, timed out, was superseded,
+ * or the host was lost) are queued under the lock and told to settle()
+ * by model_unlock(), after the lock is released, in order. migrating() is
+ * asked under the model lock (lock order: model before job) and must not
+ * take the model lock. job.c registers its own on first use; NULL (or a
+ * NULL member) ignores. Any thread. */
+struct model_jobs {
+	void (*settle)(unsigned job, const char *error);  /* NULL error: done */
+	int (*migrating)(const char *uuid);   /* 1: a migration job runs */
+};
+void model_set_jobs(const struct model_jobs *jobs);
+
 /* --- writers (take the lock themselves) --- */
 /* Record an event for the operator (also logged). */
 void model_event(enum m_severity sev, const char *fmt, ...)

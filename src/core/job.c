@@ -92,9 +92,32 @@ int job_state_final(enum job_state s)
 	return s == JOB_DONE || s == JOB_FAILED || s == JOB_CANCELLED;
 }
 
+/* The model's awaited jobs end here (after its lock: see model.h). */
+static void settled_by_model(unsigned id, const char *error)
+{
+	if (error != NULL)
+		job_fail(id, error);
+	else
+		job_done(id);
+}
+
+static int migrating(const char *uuid)
+{
+	return job_find_active(JK_MIGRATE, uuid) != 0;
+}
+
+static const struct model_jobs model_hooks = {
+	.settle = settled_by_model,
+	.migrating = migrating,
+};
+
+/* The model learns of the jobs the first time there are any: before that
+ * no job can be awaited or migrating. */
 static void init_once(void)
 {
 	pthread_condattr_t attr;
+
+	model_set_jobs(&model_hooks);
 
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
