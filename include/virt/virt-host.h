@@ -50,19 +50,10 @@ int host_call(unsigned host_id, host_call_fn fn, void *ctx);
  * refresh failed or conn is NULL; a pool that is gone is read as gone. */
 int host_refresh_pool(virConnectPtr conn, unsigned host_id, const char *pool,
     char **cause);
-/* A connection of the caller's own to uri (a job's: a migration drives
- * both hosts without their workers), opened like a worker's — no prompt
- * for credentials (keys and known_hosts come in the URI), keepalive on —
- * with the event loop already running. Caller closes it. NULL with
- * *cause (caller frees): libvirt's text. Blocks: never on the UI. */
-virConnectPtr host_open_private(const char *uri, char **cause);
 /* Drop the host's connection and connect again at once (the connection is
  * then "closed by the client"). Unknown hosts are ignored. */
 void host_reconnect(unsigned host_id);
 
-/* The auth every connection of hvdeck opens with: no prompt is answered
- * (a connection that would ask fails with libvirt's reason instead). */
-virConnectAuthPtr host_no_prompt_auth(void);
 
 /* Pool refreshes the worker made itself: the refresh event libvirt sends
  * back for one is not news. Markers belong to one connection: they are

@@ -12,6 +12,7 @@
 #include "core/place.h"
 #include "core/text.h"
 #include "core/util.h"
+#include "virt/conn.h"
 #include "virt/virt-evloop.h"
 #include "virt/virt-host.h"
 #include "virt/virt-xml.h"
@@ -459,15 +460,20 @@ static void batch_refresh(const struct batch *b)
 	free(jobs);
 }
 
+static int batch_cancelled(void *ctx)
+{
+	return atomic_load(&((struct batch *)ctx)->cancel);
+}
+
 static int batch_run(unsigned id, void *ctx, char **cause)
 {
 	struct batch *b = ctx;
-	virConnectPtr conn = virConnectOpen(b->uri);
+	struct conn_opts o = { 0, batch_cancelled, b };
 	char phase[JOB_PHASE_MAX], *why = NULL;
+	virConnectPtr conn = conn_open(b->uri, &o, NULL, &why);
 	size_t i;
 
 	if (conn == NULL) {
-		why = evloop_last_error("cannot connect");
 		*cause = xasprintf("%s: %s: nothing made", b->host, why);
 		free(why);
 		return -1;

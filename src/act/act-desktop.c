@@ -14,6 +14,7 @@
 #include "core/place.h"
 #include "core/text.h"
 #include "core/util.h"
+#include "virt/conn.h"
 #include "virt/virt-evloop.h"
 #include "virt/virt-xml-edit.h"
 #include "virt/virt-xml.h"
@@ -280,34 +281,18 @@ static const struct m_host *disk_host(const struct m_host *near,
 	return h;
 }
 
-/* Credentials are never asked for on a job thread: no one could type. */
-static int no_prompt(virConnectCredentialPtr cred, unsigned int ncred,
-    void *cbdata)
+/* The job's own connection to host h (virt/conn.h: read-only when
+ * hvdeck is); NULL with *cause naming the host. */
+static virConnectPtr host_conn_open(const struct host_ref *h, char **cause)
 {
-	(void)cred; (void)ncred; (void)cbdata;
-	return -1;
-}
-
-static int cred_types[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
-static virConnectAuth no_auth = { cred_types, 2, no_prompt, NULL };
-
-static virConnectPtr conn_open(const struct host_ref *h, char **cause)
-{
-	virConnectPtr c = virConnectOpenAuth(h->uri, &no_auth, 0);
+	char *msg = NULL;
+	virConnectPtr c = conn_open(h->uri, NULL, NULL, &msg);
 
 	if (c == NULL) {
-		char *msg = evloop_last_error("cannot connect");
-
 		*cause = xasprintf("%s: %s", h->name, msg);
 		free(msg);
 	}
 	return c;
-}
-
-static void conn_close(virConnectPtr c)
-{
-	if (c != NULL)
-		virConnectClose(c);
 }
 
 /* libvirt's text for the call that just failed, prefixed. */
@@ -525,10 +510,10 @@ static int run_new(unsigned id, void *ctx, char **cause)
 	char *xml = NULL, *why = NULL, phase[JOB_PHASE_MAX];
 	size_t made = 0;
 
-	if ((hc = conn_open(&j->host, &why)) == NULL ||
-	    (j->disk.id != j->host.id && (dc = conn_open(&j->disk, &why)) == NULL) ||
+	if ((hc = host_conn_open(&j->host, &why)) == NULL ||
+	    (j->disk.id != j->host.id && (dc = host_conn_open(&j->disk, &why)) == NULL) ||
 	    (j->tmpl_host.id != j->host.id &&
-	    (tc = conn_open(&j->tmpl_host, &why)) == NULL) ||
+	    (tc = host_conn_open(&j->tmpl_host, &why)) == NULL) ||
 	    (xml = domain_xml(tc != NULL ? tc : hc, j->tmpl_uuid, &why)) == NULL)
 		goto out;
 	for (made = 0; made < j->n; made++) {
@@ -853,8 +838,8 @@ static int run_tmpl(unsigned id, void *ctx, char **cause)
 	int made = 0, rc = -1;
 
 	job_progress(id, -1, 0, 0, "copying the disk");
-	if ((hc = conn_open(&j->host, cause)) == NULL ||
-	    (j->disk.id != j->host.id && (dc = conn_open(&j->disk, cause)) == NULL) ||
+	if ((hc = host_conn_open(&j->host, cause)) == NULL ||
+	    (j->disk.id != j->host.id && (dc = host_conn_open(&j->disk, cause)) == NULL) ||
 	    (xml = domain_xml(hc, j->uuid, cause)) == NULL ||
 	    copy_volume(j, dc != NULL ? dc : hc, vol, cause) < 0)
 		goto out;
@@ -986,7 +971,7 @@ static void del_job_free(void *ctx)
 static int undefine_on(const struct host_ref *h, const char *uuid,
     char **cause)
 {
-	virConnectPtr c = conn_open(h, cause);
+	virConnectPtr c = host_conn_open(h, cause);
 	virDomainPtr dom;
 	int rc = -1;
 
@@ -1022,7 +1007,7 @@ static int run_del(unsigned id, void *ctx, char **cause)
 	if (rc < 0 || j->vol.pool == NULL)
 		return rc;
 	job_progress(id, 50, 0, 0, "deleting the disk");
-	if ((c = conn_open(&j->disk, cause)) == NULL)
+	if ((c = host_conn_open(&j->disk, cause)) == NULL)
 		return -1;
 	rc = volume_delete(c, j->vol.pool, j->vol.volume, cause);
 	conn_close(c);

@@ -16,6 +16,7 @@
 #include "virt/ssh.h"
 #include "core/text.h"
 #include "core/util.h"
+#include "virt/conn.h"
 #include "virt/virt-host.h"
 #include "virt/virt-xml.h"
 
@@ -57,17 +58,6 @@ struct hostadd {
 /* ---- shared state ---- */
 
 /* A CLOCK_MONOTONIC time ms from now, for the condition variables. */
-static void deadline_in(struct timespec *ts, int ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
-}
-
 static void put(struct hostadd *ha)
 {
 	int last, i;
@@ -791,101 +781,33 @@ static char *make_uri(struct hostadd *ha, char **cause)
 	return uri;
 }
 
-/* virConnectOpen can hang on a host that answers SSH but whose libvirt
- * does not: it runs on a thread of its own, waited on with a deadline;
- * one given up on closes its connection itself if it ever returns. */
-struct opener {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int refs, done, abandoned;
-	char *uri, *error;
-	virConnectPtr conn;
-};
-
-static void opener_put(struct opener *o)
+static int cancelled_cb(void *ctx)
 {
-	int last;
-
-	pthread_mutex_lock(&o->lock);
-	last = --o->refs == 0;
-	pthread_mutex_unlock(&o->lock);
-	if (!last)
-		return;
-	if (o->conn != NULL)
-		virConnectClose(o->conn);
-	free(o->uri);
-	free(o->error);
-	pthread_cond_destroy(&o->cond);
-	pthread_mutex_destroy(&o->lock);
-	free(o);
+	return cancelled(ctx);
 }
 
-static void *opener_main(void *arg)
-{
-	struct opener *o = arg;
-	virConnectPtr c = virConnectOpenAuth(o->uri,
-	    host_no_prompt_auth(), 0);
-	const char *err = c == NULL ? virGetLastErrorMessage() : NULL;
-
-	pthread_mutex_lock(&o->lock);
-	o->conn = c;
-	o->error = err != NULL ? xstrdup(err) : NULL;
-	o->done = 1;
-	pthread_cond_broadcast(&o->cond);
-	pthread_mutex_unlock(&o->lock);
-	opener_put(o);
-	return NULL;
-}
-
+/* libvirt on the new host, through the one opener (virt/conn.h): within
+ * the add's timeout, given up when the operator cancels. */
 static virConnectPtr open_libvirt(struct hostadd *ha, const char *uri,
     char **cause)
 {
-	struct opener *o = xcalloc(1, sizeof *o);
-	pthread_condattr_t attr;
-	pthread_attr_t tattr;
-	pthread_t t;
-	struct timespec ts;
-	int64_t deadline = util_now_ms() + (int64_t)ha->timeout_s * 1000;
-	virConnectPtr c = NULL;
+	struct conn_opts o = { ha->timeout_s * 1000, cancelled_cb, ha };
+	enum conn_failure fail;
+	virConnectPtr c;
+	char *msg = NULL;
 
-	pthread_mutex_init(&o->lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&o->cond, &attr);
-	pthread_condattr_destroy(&attr);
-	o->uri = xstrdup(uri);
-	o->refs = 2;
-	pthread_attr_init(&tattr);
-	pthread_attr_setdetachstate(&tattr, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&t, &tattr, opener_main, o) != 0) {
-		pthread_attr_destroy(&tattr);
-		o->refs = 1;
-		opener_put(o);
-		*cause = xstrdup("cannot start a thread for the libvirt connection");
-		return NULL;
-	}
-	pthread_attr_destroy(&tattr);
-	pthread_mutex_lock(&o->lock);
-	while (!o->done && util_now_ms() < deadline && !cancelled(ha)) {
-		deadline_in(&ts, 200);	/* look at cancel now and then */
-		pthread_cond_timedwait(&o->cond, &o->lock, &ts);
-	}
-	if (o->done && o->conn != NULL) {
-		c = o->conn;
-		o->conn = NULL;
-	} else if (o->done) {
+	if ((c = conn_open(uri, &o, &fail, &msg)) != NULL)
+		return c;
+	if (fail == CONN_REFUSED)
 		*cause = xasprintf("libvirt on %s does not answer (is libvirtd "
-		    "or virtqemud running?): %s", ha->address,
-		    o->error != NULL ? o->error : "connection refused");
-	} else {
-		o->abandoned = 1;
-		*cause = cancelled(ha) ? xstrdup("cancelled") :
-		    xasprintf("libvirt on %s did not answer within %d s",
+		    "or virtqemud running?): %s", ha->address, msg);
+	else if (fail == CONN_TIMEOUT)
+		*cause = xasprintf("libvirt on %s did not answer within %d s",
 		    ha->address, ha->timeout_s);
-	}
-	pthread_mutex_unlock(&o->lock);
-	opener_put(o);
-	return c;
+	else
+		*cause = xstrdup("cancelled");
+	free(msg);
+	return NULL;
 }
 
 /* The configured host (by the model) with this libvirt host UUID; caller
@@ -1138,7 +1060,7 @@ enum hostadd_state hostadd_wait(struct hostadd *ha, int timeout_ms)
 	struct timespec ts;
 	enum hostadd_state st;
 
-	deadline_in(&ts, timeout_ms);
+	ts = util_deadline(CLOCK_MONOTONIC, timeout_ms);
 	pthread_mutex_lock(&ha->lock);
 	while (ha->state == HOSTADD_RUNNING &&
 	    pthread_cond_timedwait(&ha->cond, &ha->lock, &ts) == 0)

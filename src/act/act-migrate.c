@@ -20,6 +20,7 @@
 #include "core/place.h"
 #include "core/text.h"
 #include "core/util.h"
+#include "virt/conn.h"
 #include "virt/virt-evloop.h"
 #include "virt/virt-host.h"
 #include "virt/virt-xml.h"
@@ -371,11 +372,11 @@ static int connect_both(struct mig *m, struct conns *c, char **cause)
 	char *msg = NULL;
 	int persistent;
 
-	if ((c->src = host_open_private(m->src_uri, &msg)) == NULL) {
+	if ((c->src = conn_open(m->src_uri, NULL, NULL, &msg)) == NULL) {
 		*cause = xasprintf("cannot connect to %s: %s", m->st.source, msg);
 		goto fail;
 	}
-	if ((c->dst = host_open_private(m->dst_uri, &msg)) == NULL) {
+	if ((c->dst = conn_open(m->dst_uri, NULL, NULL, &msg)) == NULL) {
 		*cause = xasprintf("cannot connect to %s: %s", m->st.dest, msg);
 		goto fail;
 	}
