@@ -161,6 +161,8 @@ void model_set_observer(model_observer fn, void *ctx);
 struct m_host **model_hosts(size_t *n);
 struct m_desktop **model_desktops(size_t *n);   /* sorted by UUID */
 struct m_host *model_host(unsigned id);
+/* The host called name, NULL if none. */
+struct m_host *model_host_by_name(const char *name);
 struct m_desktop *model_desktop(const char *uuid);
 /* Every desktop that name_or_uuid names: the one with that UUID, and each
  * called that (desktop names are unique across the cluster, but a clash

@@ -670,21 +670,16 @@ static char *host_unfit(const struct m_host *h, const struct plan *pl)
  * Not under the lock (place_hosts takes it). */
 static int choose_host(const char *asked, struct plan *pl, char **cause)
 {
-	struct m_host **hosts;
 	unsigned *ids = NULL;
-	size_t n = 0, nh, i;
+	size_t n = 0, i;
 	char *why = NULL, *first_why = NULL;
 	const struct m_host *h = NULL;
 
 	if (asked == NULL)
 		n = place_hosts(PLACE_DISK, 0, &ids);
 	model_lock();
-	hosts = model_hosts(&nh);
 	if (asked != NULL) {
-		for (i = 0; i < nh && h == NULL; i++)
-			if (strcmp(hosts[i]->name, asked) == 0)
-				h = hosts[i];
-		if (h == NULL)
+		if ((h = model_host_by_name(asked)) == NULL)
 			refuse(cause, "no host named %s%s", asked, "");
 		else if ((*cause = host_unfit(h, pl)) != NULL)
 			h = NULL;

@@ -32,19 +32,14 @@
 
 /* ---- the lookup ---- */
 
-char *act_desktop_resolve(const char *name_or_uuid, char **host,
-    char **cause)
+/* Lock held. The hosts of ds[0..n) as "hv1, hv2". Caller frees. */
+static char *hosts_of(struct m_desktop **ds, size_t n)
 {
-	struct m_desktop **ds;
 	const struct m_place *p;
 	const struct m_host *h;
-	char *uuid = NULL, *hosts = NULL, *t, *vis;
-	size_t n, i;
+	char *hosts = NULL, *t;
+	size_t i;
 
-	if (host != NULL)
-		*host = NULL;
-	model_lock();
-	n = model_desktops_find(name_or_uuid, &ds);
 	for (i = 0; i < n; i++) {
 		p = model_desktop_place(ds[i]);
 		h = p != NULL ? model_host(p->host_id) : NULL;
@@ -52,22 +47,46 @@ char *act_desktop_resolve(const char *name_or_uuid, char **host,
 		    hosts != NULL ? ", " : "", h != NULL ? h->name : "?");
 		free(hosts);
 		hosts = t;
-		if (i == 0 && n == 1) {
-			uuid = xstrdup(ds[i]->uuid);
-			if (host != NULL)
-				*host = xstrdup(h != NULL ? h->name : "?");
-		}
 	}
-	model_unlock();
-	free(ds);
-	vis = text_visible(name_or_uuid);
-	if (n == 0)
+	return hosts;
+}
+
+struct m_desktop *act_desktop_find(const char *name_or_uuid, char **cause)
+{
+	struct m_desktop **ds, *d = NULL;
+	size_t n = model_desktops_find(name_or_uuid, &ds);
+	char *vis = text_visible(name_or_uuid), *hosts;
+
+	if (n == 1) {
+		d = ds[0];
+	} else if (n == 0) {
 		*cause = xasprintf("no desktop named %s", vis);
-	else if (n > 1)
+	} else {
+		hosts = hosts_of(ds, n);
 		*cause = xasprintf("%zu desktops are named %s (on %s): name it "
 		    "by its UUID", n, vis, hosts);
+		free(hosts);
+	}
 	free(vis);
-	free(hosts);
+	free(ds);
+	return d;
+}
+
+char *act_desktop_resolve(const char *name_or_uuid, char **host,
+    char **cause)
+{
+	struct m_desktop *d;
+	char *uuid = NULL;
+
+	if (host != NULL)
+		*host = NULL;
+	model_lock();
+	if ((d = act_desktop_find(name_or_uuid, cause)) != NULL) {
+		uuid = xstrdup(d->uuid);
+		if (host != NULL)
+			*host = hosts_of(&d, 1);
+	}
+	model_unlock();
 	return uuid;
 }
 
@@ -582,17 +601,12 @@ static int name_free(const char *groups, const char *name, char **cause)
 /* Lock held. The host the new desktops go to: --on, or the best. */
 static const struct m_host *new_host(const char *on, char **cause)
 {
-	struct m_host **hosts;
 	const struct m_host *h = NULL;
 	unsigned *ids = NULL;
-	size_t n, i;
+	size_t n;
 
 	if (on != NULL) {
-		hosts = model_hosts(&n);
-		for (i = 0; i < n && h == NULL; i++)
-			if (strcmp(hosts[i]->name, on) == 0)
-				h = hosts[i];
-		if (h == NULL)
+		if ((h = model_host_by_name(on)) == NULL)
 			*cause = xasprintf("no host named %s", on);
 		else if ((*cause = place_refusal(h, PLACE_DESKTOP)) != NULL)
 			h = NULL;

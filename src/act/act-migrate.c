@@ -13,6 +13,7 @@
  * handle; it is never held while calling libvirt, nor while taking the
  * model or job lock. */
 #include "act/act-migrate.h"
+#include "act/act-desktop.h"
 #include "act/act-domain.h"
 #include "core/job.h"
 #include "act/migrate-check.h"
@@ -149,29 +150,6 @@ static int verdict(struct mig *m, enum step s, int rc, char *why,
 
 /* ---- starting ---- */
 
-/* Model lock held. The desktop by UUID, else the one desktop called name. */
-static struct m_desktop *find_desktop(const char *key, char **cause)
-{
-	struct m_desktop **ds, *d = model_desktop(key);
-	size_t n, i, found = 0;
-
-	if (d != NULL)
-		return d;
-	ds = model_desktops(&n);
-	for (i = 0; i < n; i++) {
-		if (ds[i]->name != NULL && strcmp(ds[i]->name, key) == 0) {
-			d = ds[i];
-			found++;
-		}
-	}
-	if (found == 0)
-		*cause = xasprintf("no desktop named %s", key);
-	else if (found > 1)
-		*cause = xasprintf("%zu desktops are named %s: give its UUID",
-		    found, key);
-	return found == 1 ? d : NULL;
-}
-
 /* Model lock held. The one host where d is live, or NULL with *cause. */
 static const struct m_host *live_host(const struct m_desktop *d,
     char **cause)
@@ -200,18 +178,6 @@ static const struct m_host *live_host(const struct m_desktop *d,
 	return model_host(live->host_id);
 }
 
-static const struct m_host *find_host(const char *name)
-{
-	struct m_host **hs;
-	size_t n, i;
-
-	hs = model_hosts(&n);
-	for (i = 0; i < n; i++)
-		if (strcmp(hs[i]->name, name) == 0)
-			return hs[i];
-	return NULL;
-}
-
 /* Model lock held. The record for the request, or NULL with *cause. */
 static struct mig *plan(const struct migrate_req *r, char **cause)
 {
@@ -220,10 +186,10 @@ static struct mig *plan(const struct migrate_req *r, char **cause)
 	struct mig *m;
 	unsigned other;
 
-	if ((d = find_desktop(r->desktop, cause)) == NULL ||
+	if ((d = act_desktop_find(r->desktop, cause)) == NULL ||
 	    (src = live_host(d, cause)) == NULL)
 		return NULL;
-	if ((dst = find_host(r->dest)) == NULL) {
+	if ((dst = model_host_by_name(r->dest)) == NULL) {
 		*cause = xasprintf("cannot migrate %s: no host named %s", d->name,
 		    r->dest);
 		return NULL;

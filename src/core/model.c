@@ -434,8 +434,7 @@ long model_host_retry_in_s(const struct m_host *h)
 	return left > 0 ? (long)((left + 999) / 1000) : 0;
 }
 
-/* Lock held: the host called name, NULL if none. */
-static struct m_host *host_named(const char *name)
+struct m_host *model_host_by_name(const char *name)
 {
 	size_t i;
 
@@ -450,7 +449,7 @@ int model_host_set_role(const char *name, enum host_role role)
 	struct m_host *h;
 
 	model_lock();
-	h = host_named(name);
+	h = model_host_by_name(name);
 	if (h != NULL && h->role != role) {
 		h->role = role;
 		changed(MK_HOST, MO_CHANGE, h, h, &h->gen);
@@ -464,7 +463,7 @@ int model_host_set_maintenance(const char *name, int on)
 	struct m_host *h;
 
 	model_lock();
-	h = host_named(name);
+	h = model_host_by_name(name);
 	if (h != NULL && h->maintenance != (on != 0)) {
 		h->maintenance = on != 0;
 		changed(MK_HOST, MO_CHANGE, h, h, &h->gen);
