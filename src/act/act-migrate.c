@@ -501,6 +501,62 @@ static void completed_stats(struct mig *m, virDomainPtr ddom)
 	virTypedParamsFree(p, np);
 }
 
+/* Hand the domain to the watcher (its progress and cancel), unless the
+ * job was cancelled first. 0, or -1 when cancelled. */
+static int watch_begin(struct mig *m, struct conns *c)
+{
+	pthread_mutex_lock(&m->lock);
+	if (m->cancel) {
+		pthread_mutex_unlock(&m->lock);
+		return -1;
+	}
+	virDomainRef(c->dom);
+	m->dom = c->dom;
+	m->migrating = 1;
+	m->st.active = 1;
+	pthread_mutex_unlock(&m->lock);
+	return 0;
+}
+
+/* Take the domain back from the watcher. */
+static void watch_end(struct mig *m, struct conns *c)
+{
+	pthread_mutex_lock(&m->lock);
+	m->migrating = 0;
+	m->st.active = 0;
+	m->dom = NULL;
+	pthread_mutex_unlock(&m->lock);
+	virDomainFree(c->dom);	/* the reference taken for the watcher */
+}
+
+/* Why virDomainMigrate3 failed, for the operator. Caller frees. */
+static char *migrate_failure(const struct mig *m, const struct conns *c)
+{
+	char *msg = evloop_last_error("the migration failed"), *why;
+
+	/* without the source, nobody can say yet which copy runs: the
+	 * workers' reconnect shows it in the model */
+	if (virConnectIsAlive(c->src) == 1)
+		return msg;
+	why = xasprintf("outcome unknown: the connection to %s was lost (%s); "
+	    "where %s runs shows when %s is back", m->st.source, msg, m->name,
+	    m->st.source);
+	free(msg);
+	return why;
+}
+
+/* The migration is over: its totals as libvirt counted them. */
+static void migrate_done(struct mig *m, virDomainPtr ddom)
+{
+	completed_stats(m, ddom);
+	pthread_mutex_lock(&m->lock);
+	if (m->st.total_ms <= 0)
+		m->st.total_ms = util_now_ms() - m->started_ms;
+	m->st.mem_pct = 100;
+	m->st.data_remaining = 0;
+	pthread_mutex_unlock(&m->lock);
+}
+
 static int migrate(struct mig *m, struct conns *c, unsigned flags,
     char **cause)
 {
@@ -513,55 +569,25 @@ static int migrate(struct mig *m, struct conns *c, unsigned flags,
 		step(m, S_MIGRATE, CHECK_FAIL, *cause);
 		return -1;
 	}
-	pthread_mutex_lock(&m->lock);
-	if (m->cancel) {
-		pthread_mutex_unlock(&m->lock);
+	if (watch_begin(m, c) < 0) {
 		virTypedParamsFree(p, np);
 		*cause = xstrdup("cancelled before the migration began");
 		step(m, S_MIGRATE, CHECK_FAIL, *cause);
 		return -1;
 	}
-	virDomainRef(c->dom);
-	m->dom = c->dom;
-	m->migrating = 1;
-	m->st.active = 1;
-	pthread_mutex_unlock(&m->lock);
 	step(m, S_MIGRATE, CHECK_RUNNING, NULL);
 	ddom = virDomainMigrate3(c->dom, c->dst, p, (unsigned)np,
 	    flags | migrate_flags(m));
-	if (ddom == NULL) {
-		char *msg = evloop_last_error("the migration failed");
-
-		/* without the source, nobody can say yet which copy runs: the
-		 * workers' reconnect shows it in the model */
-		if (virConnectIsAlive(c->src) != 1) {
-			*cause = xasprintf("outcome unknown: the connection to %s "
-			    "was lost (%s); where %s runs shows when %s is back",
-			    m->st.source, msg, m->name, m->st.source);
-			free(msg);
-		} else {
-			*cause = msg;
-		}
-	}
+	if (ddom == NULL)
+		*cause = migrate_failure(m, c);
 	virTypedParamsFree(p, np);
-	pthread_mutex_lock(&m->lock);
-	m->migrating = 0;
-	m->st.active = 0;
-	m->dom = NULL;
-	pthread_mutex_unlock(&m->lock);
-	virDomainFree(c->dom);	/* the reference taken for the watcher */
+	watch_end(m, c);
 	if (ddom == NULL) {
 		step(m, S_MIGRATE, cancelled(m) ? CHECK_WARN : CHECK_FAIL, *cause);
 		return -1;
 	}
-	completed_stats(m, ddom);
+	migrate_done(m, ddom);
 	virDomainFree(ddom);
-	pthread_mutex_lock(&m->lock);
-	if (m->st.total_ms <= 0)
-		m->st.total_ms = util_now_ms() - m->started_ms;
-	m->st.mem_pct = 100;
-	m->st.data_remaining = 0;
-	pthread_mutex_unlock(&m->lock);
 	step(m, S_MIGRATE, CHECK_OK, "done");
 	return 0;
 }
