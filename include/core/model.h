@@ -145,6 +145,8 @@ typedef void (*model_observer)(enum m_kind kind, enum m_op op,
 void model_init(void);
 void model_free(void);
 void model_lock(void);
+/* Releases the lock, then tells the jobs what the holder settled (see
+ * model_set_jobs): no job is ended under the model lock. */
 void model_unlock(void);
 /* A descriptor that becomes readable after changes; the UI drains it with
  * model_wake_drain() and then reads the model (changes made while it
