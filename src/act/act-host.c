@@ -612,6 +612,48 @@ static int install_key(struct hostadd *ha, struct sshc *s, char **cause)
 	return 0;
 }
 
+/* hvdeck's own SSH key, made when it has none (checklist step st_key). */
+static int ensure_key(struct hostadd *ha, size_t st_key, char **cause)
+{
+	checklist_set(ha->cl, st_key, CHECK_RUNNING, NULL);
+	if (sshkey_ensure(NULL, cause) < 0) {
+		checklist_set(ha->cl, st_key, CHECK_FAIL, "%s", *cause);
+		return -1;
+	}
+	checklist_set(ha->cl, st_key, CHECK_OK, NULL);
+	return 0;
+}
+
+/* After the key was installed, prove it works: a fresh session, by key
+ * alone. The session, or NULL with *cause. */
+static struct sshc *login_again(struct hostadd *ha, char **cause)
+{
+	size_t st_conn = step(ha, "connect %s:%d again", ha->address, ha->port);
+	size_t st_host = step(ha, "host key");
+	size_t st_auth = step(ha, "log in as %s with hvdeck's key", ha->user);
+	struct sshc *s;
+	int rc;
+
+	if ((s = connect_checked(ha, st_conn, st_host, 0, cause)) == NULL) {
+		checklist_set(ha->cl, st_auth, CHECK_FAIL, "not tried");
+		return NULL;
+	}
+	checklist_set(ha->cl, st_auth, CHECK_RUNNING, NULL);
+	if ((rc = sshc_auth_key(s, cause)) == 0) {
+		checklist_set(ha->cl, st_auth, CHECK_OK, "the key works");
+		return s;
+	}
+	if (rc > 0) {
+		free(*cause);
+		*cause = xasprintf("%s@%s still refuses hvdeck's key after it "
+		    "was installed (sshd's AuthorizedKeysFile, or the "
+		    "permissions of ~/.ssh?)", ha->user, ha->address);
+	}
+	checklist_set(ha->cl, st_auth, CHECK_FAIL, "%s", *cause);
+	sshc_free(s);
+	return NULL;
+}
+
 /* Steps 2-3: a logged-in session by hvdeck's key, installing the key
  * with a password once when the key is refused. */
 static struct sshc *ssh_login(struct hostadd *ha, char **cause)
@@ -624,12 +666,8 @@ static struct sshc *ssh_login(struct hostadd *ha, char **cause)
 	st_conn = step(ha, "connect %s:%d", ha->address, ha->port);
 	st_host = step(ha, "host key");
 	st_auth = step(ha, "log in as %s with hvdeck's key", ha->user);
-	checklist_set(ha->cl, st_key, CHECK_RUNNING, NULL);
-	if (sshkey_ensure(NULL, cause) < 0) {
-		checklist_set(ha->cl, st_key, CHECK_FAIL, "%s", *cause);
+	if (ensure_key(ha, st_key, cause) < 0)
 		return NULL;
-	}
-	checklist_set(ha->cl, st_key, CHECK_OK, NULL);
 	if ((s = connect_checked(ha, st_conn, st_host, 1, cause)) == NULL)
 		return NULL;
 	checklist_set(ha->cl, st_auth, CHECK_RUNNING, NULL);
@@ -639,40 +677,16 @@ static struct sshc *ssh_login(struct hostadd *ha, char **cause)
 	}
 	if (rc < 0) {
 		checklist_set(ha->cl, st_auth, CHECK_FAIL, "%s", *cause);
-		goto fail;
+		sshc_free(s);
+		return NULL;
 	}
 	free(*cause);
 	*cause = NULL;
 	checklist_set(ha->cl, st_auth, CHECK_WARN, "refused: a password "
 	    "installs it");
-	if (install_key(ha, s, cause) < 0)
-		goto fail;
+	rc = install_key(ha, s, cause);
 	sshc_free(s);
-	/* prove the key works: a fresh session, by key alone */
-	st_conn = step(ha, "connect %s:%d again", ha->address, ha->port);
-	st_host = step(ha, "host key");
-	st_auth = step(ha, "log in as %s with hvdeck's key", ha->user);
-	if ((s = connect_checked(ha, st_conn, st_host, 0, cause)) == NULL) {
-		checklist_set(ha->cl, st_auth, CHECK_FAIL, "not tried");
-		return NULL;
-	}
-	checklist_set(ha->cl, st_auth, CHECK_RUNNING, NULL);
-	if ((rc = sshc_auth_key(s, cause)) != 0) {
-		if (rc > 0) {
-			free(*cause);
-			*cause = xasprintf("%s@%s still refuses hvdeck's key "
-			    "after it was installed (sshd's AuthorizedKeysFile, "
-			    "or the permissions of ~/.ssh?)", ha->user,
-			    ha->address);
-		}
-		checklist_set(ha->cl, st_auth, CHECK_FAIL, "%s", *cause);
-		goto fail;
-	}
-	checklist_set(ha->cl, st_auth, CHECK_OK, "the key works");
-	return s;
-fail:
-	sshc_free(s);
-	return NULL;
+	return rc < 0 ? NULL : login_again(ha, cause);
 }
 
 /* ---- pre-flight ---- */
