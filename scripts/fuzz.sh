@@ -28,7 +28,7 @@ harness_srcs() {
 	case $1 in
 	fuzz_config) echo "src/core/config.c src/core/lcfg.c src/core/text.c src/core/util.c" ;;
 	fuzz_theme) echo "src/tui/theme.c src/core/lcfg.c src/core/text.c src/core/util.c" ;;
-	fuzz_virt_xml) echo "src/virt/virt-xml.c src/core/text.c src/core/util.c src/core/log.c" ;;
+	fuzz_virt_xml) echo "src/virt/virt-xml.c src/core/facts.c src/core/text.c src/core/util.c src/core/log.c" ;;
 	*) return 1 ;;
 	esac
 }

@@ -25,6 +25,9 @@ struct m_desktop;
  * Takes the model lock. Caller frees the UUID and *host. */
 char *act_desktop_resolve(const char *name_or_uuid, char **host,
     char **cause);
+/* The same under the model lock (held): the desktop itself, valid while
+ * the lock is held, or NULL with *cause (caller frees). */
+struct m_desktop *act_desktop_find(const char *name_or_uuid, char **cause);
 
 /* Lock held. NULL when d is a template desktop under cfg, else why not,
  * for humans (caller frees). */

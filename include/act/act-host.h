@@ -69,8 +69,9 @@ unsigned hostadd_job(struct hostadd *ha);
 /* Wait up to timeout_ms for the state to leave RUNNING. */
 enum hostadd_state hostadd_wait(struct hostadd *ha, int timeout_ms);
 /* The host and port a libvirt URI connects to (scheme://[user@]host
- * [:port]/..., an IPv6 host in brackets), the port defaulting by
- * transport: 22 for +ssh and +libssh, 16509 for +tcp, else 16514 (TLS).
+ * [:port]/..., an IPv6 host in brackets), read as libvirt reads it (with
+ * libxml2's URI parser), the port defaulting by transport when it is
+ * absent or 0: 22 for +ssh and +libssh, 16509 for +tcp, else 16514 (TLS).
  * Returns 0 with *host (caller frees), or -1 for a local URI (no host)
  * or one that does not parse. For the duplicate-address check. */
 int hostadd_uri_endpoint(const char *uri, char **host, int *port);

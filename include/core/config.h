@@ -89,7 +89,8 @@ int config_add_host(struct config *cfg, const char *name, const char *uri,
     enum host_role role, const char *migration_address, char **cause);
 
 /* The host called name, NULL if none. */
-struct config_host *config_find_host(struct config *cfg, const char *name);
+struct config_host *config_find_host(const struct config *cfg,
+    const char *name);
 /* Remove the host called name. Returns 0, or -1 with *cause when there is
  * none. */
 int config_remove_host(struct config *cfg, const char *name, char **cause);

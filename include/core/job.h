@@ -13,7 +13,8 @@
  * Locking: jobs have their own lock. Readers (the jobs pane) bracket
  * job_first/job_next/job_find with job_lock()/job_unlock(); pointers are
  * valid only while it is held. Lock order: the model lock before the job
- * lock, never the other way: nothing in job.c takes the model lock. Every
+ * lock, never the other way: nothing in job.c takes the model lock (the
+ * model ends the jobs it awaited after its lock: model_set_jobs). Every
  * change bumps job_generation() and wakes the UI through model_wake(). */
 #ifndef HVDECK_JOB_H
 #define HVDECK_JOB_H

@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #include "core/config.h"
-#include "virt/virt-xml.h"
+#include "core/facts.h"
 
 enum host_state { HOST_CONNECTING, HOST_ONLINE, HOST_READONLY, HOST_OFFLINE };
 
@@ -145,6 +145,8 @@ typedef void (*model_observer)(enum m_kind kind, enum m_op op,
 void model_init(void);
 void model_free(void);
 void model_lock(void);
+/* Releases the lock, then tells the jobs what the holder settled (see
+ * model_set_jobs): no job is ended under the model lock. */
 void model_unlock(void);
 /* A descriptor that becomes readable after changes; the UI drains it with
  * model_wake_drain() and then reads the model (changes made while it
@@ -161,6 +163,8 @@ void model_set_observer(model_observer fn, void *ctx);
 struct m_host **model_hosts(size_t *n);
 struct m_desktop **model_desktops(size_t *n);   /* sorted by UUID */
 struct m_host *model_host(unsigned id);
+/* The host called name, NULL if none. */
+struct m_host *model_host_by_name(const char *name);
 struct m_desktop *model_desktop(const char *uuid);
 /* Every desktop that name_or_uuid names: the one with that UUID, and each
  * called that (desktop names are unique across the cluster, but a clash
@@ -198,6 +202,20 @@ const char *model_host_state_name(enum host_state s);
 
 /* Event i (0 = oldest) of the n kept; lock held. */
 const struct m_event *model_event_at(size_t i, size_t *n);
+
+/* What the model tells and asks of the jobs beside it. The model includes
+ * no job header and never calls the job layer under its lock to end a
+ * job: jobs it settles (an awaited answer came, timed out, was superseded,
+ * or the host was lost) are queued under the lock and told to settle()
+ * by model_unlock(), after the lock is released, in order. migrating() is
+ * asked under the model lock (lock order: model before job) and must not
+ * take the model lock. job.c registers its own on first use; NULL (or a
+ * NULL member) ignores. Any thread. */
+struct model_jobs {
+	void (*settle)(unsigned job, const char *error);  /* NULL error: done */
+	int (*migrating)(const char *uuid);   /* 1: a migration job runs */
+};
+void model_set_jobs(const struct model_jobs *jobs);
 
 /* --- writers (take the lock themselves) --- */
 /* Record an event for the operator (also logged). */

@@ -61,4 +61,12 @@ char *text_utf8_repair(const char *s);
 /* The bytes of s in lowercase hex, two digits a byte. Caller frees. */
 char *text_hex(const char *s);
 
+/* Names as people count: digit runs compare by value ("desk-2" before
+ * "desk-10"), letters without case; a full tie falls back to strcmp so
+ * the order is total. NULL sorts first. */
+int text_natural_cmp(const char *a, const char *b);
+
+/* Lexically normalised copy of a path ("a/b/../c" -> "a/c"). Caller frees. */
+char *text_normalise_path(const char *path);
+
 #endif

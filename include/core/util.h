@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Allocation wrappers: on failure they call fatal(), which restores the
  * terminal first. Returned memory is owned by the caller (free()). */
@@ -30,6 +31,10 @@ void util_set_fatal_hook(void (*hook)(void));
 /* Monotonic and wall clocks in milliseconds. */
 int64_t util_now_ms(void);
 int64_t util_wall_ms(void);
+/* The time ms (>= 0) from now on clock (CLOCK_MONOTONIC for a condition
+ * set to it, CLOCK_REALTIME for pthread_timedjoin_np and plain
+ * conditions), for a timed wait. */
+struct timespec util_deadline(clockid_t clock, int64_t ms);
 
 /* Replace *dst with a copy of src (freeing the old value). Returns 1 if the
  * value changed, 0 if it was equal. */

@@ -42,14 +42,8 @@ void text_clear(struct text *t);
 /* Shared by views: the slot for a desktop or host state. */
 enum theme_slot view_desktop_slot(int desktop_state);
 enum theme_slot view_host_slot(int host_state);
-/* Names as people count: digit runs compare by value ("desk-2" before
- * "desk-10"), letters without case; a full tie falls back to strcmp so
- * the order is total. NULL sorts first. */
-int view_natural_cmp(const char *a, const char *b);
 /* "12:03" (today) or "Nov 28 12:03" for a wall-clock time in ms. */
 char *view_clock(char *buf, size_t len, int64_t wall_ms);
-/* Lexically normalised copy of a path ("a/b/../c" -> "a/c"). Caller frees. */
-char *view_normalise_path(const char *path);
 /* The backing chain under a desktop's disk, "backed by" lines: from the
  * volumes hvdeck knows when source is one (seen from host, NULL: shared
  * storage only), with its problems; else the live domain's list. Model

@@ -13,28 +13,7 @@
 #include <libvirt/libvirt.h>
 
 #include "core/config.h"
-
-enum req_kind {
-	REQ_DOMAIN,        /* re-read one domain by UUID */
-	REQ_POOL_EVENT,    /* re-read a pool after a lifecycle/refresh event */
-	REQ_POOL_REFRESH,  /* refresh (rescan) a pool, then re-read it */
-	REQ_JOB,           /* read the progress of a domain's job */
-	REQ_CALL,          /* run a function on the connection */
-};
-
-/* A function run on the host's worker thread with its open connection
- * (conn is NULL when the host is not connected, or the worker stops). */
-typedef void (*host_call_fn)(virConnectPtr conn, unsigned host_id, void *ctx);
-
-/* One queued request (the queue itself: virt-queue.h). */
-struct host_request {
-	enum req_kind kind;
-	char *arg;                  /* UUID or pool name */
-	int propagate;              /* REQ_POOL_EVENT: tell hosts sharing it */
-	host_call_fn fn;
-	void *ctx;
-	struct host_request *next;
-};
+#include "virt/virt-queue.h"
 
 /* Start a model host and a worker for every configured host. */
 void hosts_start(const struct config *cfg, int read_only);
@@ -71,19 +50,10 @@ int host_call(unsigned host_id, host_call_fn fn, void *ctx);
  * refresh failed or conn is NULL; a pool that is gone is read as gone. */
 int host_refresh_pool(virConnectPtr conn, unsigned host_id, const char *pool,
     char **cause);
-/* A connection of the caller's own to uri (a job's: a migration drives
- * both hosts without their workers), opened like a worker's — no prompt
- * for credentials (keys and known_hosts come in the URI), keepalive on —
- * with the event loop already running. Caller closes it. NULL with
- * *cause (caller frees): libvirt's text. Blocks: never on the UI. */
-virConnectPtr host_open_private(const char *uri, char **cause);
 /* Drop the host's connection and connect again at once (the connection is
  * then "closed by the client"). Unknown hosts are ignored. */
 void host_reconnect(unsigned host_id);
 
-/* The auth every connection of hvdeck opens with: no prompt is answered
- * (a connection that would ask fails with libvirt's reason instead). */
-virConnectAuthPtr host_no_prompt_auth(void);
 
 /* Pool refreshes the worker made itself: the refresh event libvirt sends
  * back for one is not news. Markers belong to one connection: they are

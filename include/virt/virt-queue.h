@@ -1,10 +1,33 @@
-/* virt-queue.h — a host worker's request queue and its retry pacing, kept
- * free of threads and libvirt so they can be tested alone. The worker's
+/* virt-queue.h — a host worker's requests, their queue and its retry
+ * pacing, kept free of threads and libvirt calls so they can be tested
+ * alone. The worker's
  * lock guards the queue; these functions take no lock. */
 #ifndef HVDECK_VIRT_QUEUE_H
 #define HVDECK_VIRT_QUEUE_H
 
-#include "virt/virt-host.h"
+#include <libvirt/libvirt.h>
+
+enum req_kind {
+	REQ_DOMAIN,        /* re-read one domain by UUID */
+	REQ_POOL_EVENT,    /* re-read a pool after a lifecycle/refresh event */
+	REQ_POOL_REFRESH,  /* refresh (rescan) a pool, then re-read it */
+	REQ_JOB,           /* read the progress of a domain's job */
+	REQ_CALL,          /* run a function on the connection */
+};
+
+/* A function run on the host's worker thread with its open connection
+ * (conn is NULL when the host is not connected, or the worker stops). */
+typedef void (*host_call_fn)(virConnectPtr conn, unsigned host_id, void *ctx);
+
+/* One queued request. */
+struct host_request {
+	enum req_kind kind;
+	char *arg;                  /* UUID or pool name */
+	int propagate;              /* REQ_POOL_EVENT: tell hosts sharing it */
+	host_call_fn fn;
+	void *ctx;
+	struct host_request *next;
+};
 
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 60000

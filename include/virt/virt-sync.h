@@ -6,6 +6,16 @@
 
 #include <libvirt/libvirt.h>
 
+#include "virt/virt-xml.h"
+
+/* What names a pool's storage when it is seen through several hosts
+ * (NULL: local to its host), and why, for humans in *basis; both for the
+ * caller to free. Pool sharing is decided above (act/pool-share.c). */
+typedef char *(*sync_share_key_fn)(const struct xml_pool *x, char **basis);
+/* Register fn before the host workers start (NULL: every pool is local);
+ * it is read without a lock afterwards. */
+void sync_set_share_key(sync_share_key_fn fn);
+
 /* Facts, every domain and every pool with its volumes (mark and sweep).
  * Returns 0 or -1 with *cause (the libvirt message). */
 int sync_full(virConnectPtr conn, unsigned host_id, char **cause);

@@ -13,6 +13,7 @@
 #include "core/place.h"
 #include "core/text.h"
 #include "core/util.h"
+#include "virt/conn.h"
 #include "virt/virt-evloop.h"
 #include "virt/virt-host.h"
 #include "virt/virt-xml.h"
@@ -469,15 +470,20 @@ static void batch_refresh(const struct batch *b)
 	free(jobs);
 }
 
+static int batch_cancelled(void *ctx)
+{
+	return atomic_load(&((struct batch *)ctx)->cancel);
+}
+
 static int batch_run(unsigned id, void *ctx, char **cause)
 {
 	struct batch *b = ctx;
-	virConnectPtr conn = virConnectOpen(b->uri);
+	struct conn_opts o = { 0, batch_cancelled, b };
 	char phase[JOB_PHASE_MAX], *why = NULL;
+	virConnectPtr conn = conn_open(b->uri, &o, NULL, &why);
 	size_t i;
 
 	if (conn == NULL) {
-		why = evloop_last_error("cannot connect");
 		*cause = xasprintf("%s: %s: nothing made", b->host, why);
 		free(why);
 		return -1;
@@ -675,21 +681,16 @@ static char *host_unfit(const struct m_host *h, const struct plan *pl)
  * Not under the lock (place_hosts takes it). */
 static int choose_host(const char *asked, struct plan *pl, char **cause)
 {
-	struct m_host **hosts;
 	unsigned *ids = NULL;
-	size_t n = 0, nh, i;
+	size_t n = 0, i;
 	char *why = NULL, *first_why = NULL;
 	const struct m_host *h = NULL;
 
 	if (asked == NULL)
 		n = place_hosts(PLACE_DISK, 0, &ids);
 	model_lock();
-	hosts = model_hosts(&nh);
 	if (asked != NULL) {
-		for (i = 0; i < nh && h == NULL; i++)
-			if (strcmp(hosts[i]->name, asked) == 0)
-				h = hosts[i];
-		if (h == NULL)
+		if ((h = model_host_by_name(asked)) == NULL)
 			refuse(cause, "no host named %s%s", asked, "");
 		else if ((*cause = host_unfit(h, pl)) != NULL)
 			h = NULL;

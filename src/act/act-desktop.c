@@ -14,6 +14,7 @@
 #include "core/place.h"
 #include "core/text.h"
 #include "core/util.h"
+#include "virt/conn.h"
 #include "virt/virt-evloop.h"
 #include "virt/virt-xml-edit.h"
 #include "virt/virt-xml.h"
@@ -31,19 +32,14 @@
 
 /* ---- the lookup ---- */
 
-char *act_desktop_resolve(const char *name_or_uuid, char **host,
-    char **cause)
+/* Lock held. The hosts of ds[0..n) as "hv1, hv2". Caller frees. */
+static char *hosts_of(struct m_desktop **ds, size_t n)
 {
-	struct m_desktop **ds;
 	const struct m_place *p;
 	const struct m_host *h;
-	char *uuid = NULL, *hosts = NULL, *t, *vis;
-	size_t n, i;
+	char *hosts = NULL, *t;
+	size_t i;
 
-	if (host != NULL)
-		*host = NULL;
-	model_lock();
-	n = model_desktops_find(name_or_uuid, &ds);
 	for (i = 0; i < n; i++) {
 		p = model_desktop_place(ds[i]);
 		h = p != NULL ? model_host(p->host_id) : NULL;
@@ -51,22 +47,46 @@ char *act_desktop_resolve(const char *name_or_uuid, char **host,
 		    hosts != NULL ? ", " : "", h != NULL ? h->name : "?");
 		free(hosts);
 		hosts = t;
-		if (i == 0 && n == 1) {
-			uuid = xstrdup(ds[i]->uuid);
-			if (host != NULL)
-				*host = xstrdup(h != NULL ? h->name : "?");
-		}
 	}
-	model_unlock();
-	free(ds);
-	vis = text_visible(name_or_uuid);
-	if (n == 0)
+	return hosts;
+}
+
+struct m_desktop *act_desktop_find(const char *name_or_uuid, char **cause)
+{
+	struct m_desktop **ds, *d = NULL;
+	size_t n = model_desktops_find(name_or_uuid, &ds);
+	char *vis = text_visible(name_or_uuid), *hosts;
+
+	if (n == 1) {
+		d = ds[0];
+	} else if (n == 0) {
 		*cause = xasprintf("no desktop named %s", vis);
-	else if (n > 1)
+	} else {
+		hosts = hosts_of(ds, n);
 		*cause = xasprintf("%zu desktops are named %s (on %s): name it "
 		    "by its UUID", n, vis, hosts);
+		free(hosts);
+	}
 	free(vis);
-	free(hosts);
+	free(ds);
+	return d;
+}
+
+char *act_desktop_resolve(const char *name_or_uuid, char **host,
+    char **cause)
+{
+	struct m_desktop *d;
+	char *uuid = NULL;
+
+	if (host != NULL)
+		*host = NULL;
+	model_lock();
+	if ((d = act_desktop_find(name_or_uuid, cause)) != NULL) {
+		uuid = xstrdup(d->uuid);
+		if (host != NULL)
+			*host = hosts_of(&d, 1);
+	}
+	model_unlock();
 	return uuid;
 }
 
@@ -280,34 +300,18 @@ static const struct m_host *disk_host(const struct m_host *near,
 	return h;
 }
 
-/* Credentials are never asked for on a job thread: no one could type. */
-static int no_prompt(virConnectCredentialPtr cred, unsigned int ncred,
-    void *cbdata)
+/* The job's own connection to host h (virt/conn.h: read-only when
+ * hvdeck is); NULL with *cause naming the host. */
+static virConnectPtr host_conn_open(const struct host_ref *h, char **cause)
 {
-	(void)cred; (void)ncred; (void)cbdata;
-	return -1;
-}
-
-static int cred_types[] = { VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE };
-static virConnectAuth no_auth = { cred_types, 2, no_prompt, NULL };
-
-static virConnectPtr conn_open(const struct host_ref *h, char **cause)
-{
-	virConnectPtr c = virConnectOpenAuth(h->uri, &no_auth, 0);
+	char *msg = NULL;
+	virConnectPtr c = conn_open(h->uri, NULL, NULL, &msg);
 
 	if (c == NULL) {
-		char *msg = evloop_last_error("cannot connect");
-
 		*cause = xasprintf("%s: %s", h->name, msg);
 		free(msg);
 	}
 	return c;
-}
-
-static void conn_close(virConnectPtr c)
-{
-	if (c != NULL)
-		virConnectClose(c);
 }
 
 /* libvirt's text for the call that just failed, prefixed. */
@@ -529,10 +533,10 @@ static int run_new(unsigned id, void *ctx, char **cause)
 	char *xml = NULL, *why = NULL, phase[JOB_PHASE_MAX];
 	size_t made = 0;
 
-	if ((hc = conn_open(&j->host, &why)) == NULL ||
-	    (j->disk.id != j->host.id && (dc = conn_open(&j->disk, &why)) == NULL) ||
+	if ((hc = host_conn_open(&j->host, &why)) == NULL ||
+	    (j->disk.id != j->host.id && (dc = host_conn_open(&j->disk, &why)) == NULL) ||
 	    (j->tmpl_host.id != j->host.id &&
-	    (tc = conn_open(&j->tmpl_host, &why)) == NULL) ||
+	    (tc = host_conn_open(&j->tmpl_host, &why)) == NULL) ||
 	    (xml = domain_xml(tc != NULL ? tc : hc, j->tmpl_uuid, &why)) == NULL)
 		goto out;
 	for (made = 0; made < j->n; made++) {
@@ -601,17 +605,12 @@ static int name_free(const char *groups, const char *name, char **cause)
 /* Lock held. The host the new desktops go to: --on, or the best. */
 static const struct m_host *new_host(const char *on, char **cause)
 {
-	struct m_host **hosts;
 	const struct m_host *h = NULL;
 	unsigned *ids = NULL;
-	size_t n, i;
+	size_t n;
 
 	if (on != NULL) {
-		hosts = model_hosts(&n);
-		for (i = 0; i < n && h == NULL; i++)
-			if (strcmp(hosts[i]->name, on) == 0)
-				h = hosts[i];
-		if (h == NULL)
+		if ((h = model_host_by_name(on)) == NULL)
 			*cause = xasprintf("no host named %s", on);
 		else if ((*cause = place_refusal(h, PLACE_DESKTOP)) != NULL)
 			h = NULL;
@@ -860,8 +859,8 @@ static int run_tmpl(unsigned id, void *ctx, char **cause)
 	int made = 0, rc = -1;
 
 	job_progress(id, -1, 0, 0, "copying the disk");
-	if ((hc = conn_open(&j->host, cause)) == NULL ||
-	    (j->disk.id != j->host.id && (dc = conn_open(&j->disk, cause)) == NULL) ||
+	if ((hc = host_conn_open(&j->host, cause)) == NULL ||
+	    (j->disk.id != j->host.id && (dc = host_conn_open(&j->disk, cause)) == NULL) ||
 	    (xml = domain_xml(hc, j->uuid, cause)) == NULL ||
 	    derive_source_unwritten(j->host.id, j->src.pool, j->src.volume,
 	    cause) < 0 ||
@@ -996,7 +995,7 @@ static void del_job_free(void *ctx)
 static int undefine_on(const struct host_ref *h, const char *uuid,
     char **cause)
 {
-	virConnectPtr c = conn_open(h, cause);
+	virConnectPtr c = host_conn_open(h, cause);
 	virDomainPtr dom;
 	int rc = -1;
 
@@ -1032,7 +1031,7 @@ static int run_del(unsigned id, void *ctx, char **cause)
 	if (rc < 0 || j->vol.pool == NULL)
 		return rc;
 	job_progress(id, 50, 0, 0, "deleting the disk");
-	if ((c = conn_open(&j->disk, cause)) == NULL)
+	if ((c = host_conn_open(&j->disk, cause)) == NULL)
 		return -1;
 	rc = volume_delete(c, j->vol.pool, j->vol.volume, cause);
 	conn_close(c);

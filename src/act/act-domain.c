@@ -7,6 +7,7 @@
 #include "core/text.h"
 #include "core/model.h"
 #include "core/place.h"
+#include "virt/conn.h"
 #include "virt/virt-evloop.h"
 #include "virt/virt-host.h"
 #include "core/util.h"
@@ -16,8 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int read_only;
 
 static const struct {
 	const char *name;     /* for messages and help */
@@ -48,14 +47,15 @@ const char *act_domain_name(enum domain_action a)
 	return a < DA_COUNT ? actions[a].name : "?";
 }
 
+/* One flag for the process: the connections jobs open follow it too. */
 void act_set_read_only(int on)
 {
-	read_only = on;
+	conn_set_read_only(on);
 }
 
 int act_read_only(void)
 {
-	return read_only;
+	return conn_read_only();
 }
 
 static int invoke(virDomainPtr dom, enum domain_action a)
@@ -245,7 +245,7 @@ static int check_global(enum domain_action a, char **cause)
 		*cause = xstrdup("unknown action");
 		return -1;
 	}
-	if (read_only) {
+	if (act_read_only()) {
 		*cause = xasprintf("cannot %s: hvdeck runs read-only", actions[a].name);
 		return -1;
 	}

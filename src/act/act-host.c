@@ -16,12 +16,14 @@
 #include "virt/ssh.h"
 #include "core/text.h"
 #include "core/util.h"
+#include "virt/conn.h"
 #include "virt/virt-host.h"
 #include "virt/virt-xml.h"
 
 #include <ctype.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <libxml/uri.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -57,17 +59,6 @@ struct hostadd {
 /* ---- shared state ---- */
 
 /* A CLOCK_MONOTONIC time ms from now, for the condition variables. */
-static void deadline_in(struct timespec *ts, int ms)
-{
-	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts->tv_nsec >= 1000000000L) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000L;
-	}
-}
-
 static void put(struct hostadd *ha)
 {
 	int last, i;
@@ -154,13 +145,11 @@ static int load_file(const char *path, struct config *c, char **cause)
 	return config_load(c, 1, cause);
 }
 
-int hostadd_new(const struct hostadd_req *r, struct hostadd **out,
+/* What the request says of the host: an address, a port, a user fit to
+ * go into a URI unquoted. 0, or -1 with *cause. */
+static int check_request(const struct hostadd_req *r, const char *user,
     char **cause)
 {
-	struct config c;
-	struct hostadd *ha;
-	pthread_condattr_t attr;
-	const char *user = r->user != NULL ? r->user : "root";
 	char *vis;
 
 	if (r->config_path == NULL) {
@@ -184,18 +173,16 @@ int hostadd_new(const struct hostadd_req *r, struct hostadd **out,
 		free(vis);
 		return -1;
 	}
-	/* the name rules and duplicates are config_add_host's, on the file
-	 * as it is now */
-	if (load_file(r->config_path, &c, cause) < 0) {
-		config_free(&c);
-		return -1;
-	}
-	if (config_add_host(&c, r->name, "qemu+libssh://check/system", r->role,
-	    NULL, cause) < 0) {
-		config_free(&c);
-		return -1;
-	}
-	ha = xcalloc(1, sizeof *ha);
+	return 0;
+}
+
+/* The add, running, from a checked request and the file's settings. */
+static struct hostadd *hostadd_alloc(const struct hostadd_req *r,
+    const char *user, const struct config *c)
+{
+	struct hostadd *ha = xcalloc(1, sizeof *ha);
+	pthread_condattr_t attr;
+
 	pthread_mutex_init(&ha->lock, NULL);
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -212,81 +199,70 @@ int hostadd_new(const struct hostadd_req *r, struct hostadd **out,
 	ha->start_in_engine = r->start_in_engine;
 	ha->stats_interval = r->stats_interval > 0 ? r->stats_interval : 2;
 	ha->role = r->role;
-	ha->pool_names[0] = xstrdup(c.pool_bases);
-	ha->pool_names[1] = xstrdup(c.pool_templates);
-	ha->pool_names[2] = xstrdup(c.pool_groups);
+	ha->pool_names[0] = xstrdup(c->pool_bases);
+	ha->pool_names[1] = xstrdup(c->pool_templates);
+	ha->pool_names[2] = xstrdup(c->pool_groups);
 	ha->cl = checklist_new();
 	ha->state = HOSTADD_RUNNING;
+	return ha;
+}
+
+int hostadd_new(const struct hostadd_req *r, struct hostadd **out,
+    char **cause)
+{
+	struct config c;
+	const char *user = r->user != NULL ? r->user : "root";
+
+	if (check_request(r, user, cause) < 0)
+		return -1;
+	/* the name rules and duplicates are config_add_host's, on the file
+	 * as it is now */
+	if (load_file(r->config_path, &c, cause) < 0 ||
+	    config_add_host(&c, r->name, "qemu+libssh://check/system", r->role,
+	    NULL, cause) < 0) {
+		config_free(&c);
+		return -1;
+	}
+	*out = hostadd_alloc(r, user, &c);
 	config_free(&c);
-	*out = ha;
 	return 0;
 }
 
 /* ---- addresses ---- */
 
+/* The port libvirt connects to when the URI names none: by transport. */
+static int default_port(const char *scheme)
+{
+	if (strstr(scheme, "+ssh") != NULL || strstr(scheme, "+libssh") != NULL)
+		return 22;
+	if (strstr(scheme, "+tcp") != NULL)
+		return 16509;
+	return 16514;	/* tls, libvirt's default transport */
+}
+
 int hostadd_uri_endpoint(const char *uri, char **host, int *port)
 {
-	const char *colon = strchr(uri, ':'), *p, *at, *end, *hp;
-	size_t schemelen, len;
-	char *scheme;
+	/* libvirt reads its URIs with libxml2's parser: so does this */
+	xmlURIPtr u = xmlParseURI(uri);
+	const char *s;
+	size_t len;
 
 	*host = NULL;
 	*port = 0;
-	if (colon == NULL || strncmp(colon, "://", 3) != 0)
+	if (u == NULL)
 		return -1;
-	schemelen = (size_t)(colon - uri);
-	p = colon + 3;
-	len = strcspn(p, "/?#");
-	if ((at = memrchr(p, '@', len)) != NULL) {
-		len -= (size_t)(at + 1 - p);
-		p = at + 1;
+	s = u->server != NULL ? u->server : "";
+	len = strlen(s);
+	if (len >= 2 && s[0] == '[' && s[len - 1] == ']') {	/* [v6] */
+		s++;
+		len -= 2;
 	}
-	if (len == 0)
-		return -1;	/* a local socket */
-	end = p + len;
-	if (*p == '[') {	/* [v6]:port */
-		const char *close = memchr(p, ']', len);
-
-		if (close == NULL)
-			return -1;
-		*host = xstrndup(p + 1, (size_t)(close - p - 1));
-		hp = close + 1;
-	} else {
-		const char *c = memchr(p, ':', len);
-
-		*host = xstrndup(p, c != NULL ? (size_t)(c - p) : len);
-		hp = c != NULL ? c : end;
+	if (len > 0 && u->scheme != NULL && u->port >= 0 && u->port <= 65535) {
+		*host = xstrndup(s, len);
+		*port = u->port > 0 ? u->port : default_port(u->scheme);
 	}
-	if (hp < end && *hp == ':' && hp + 1 < end) {
-		char *num = xstrndup(hp + 1, (size_t)(end - hp - 1)), *e;
-		long v = strtol(num, &e, 10);
-
-		if (*e == '\0' && v > 0 && v <= 65535)
-			*port = (int)v;
-		free(num);
-		if (*port == 0) {
-			free(*host);
-			*host = NULL;
-			return -1;
-		}
-	}
-	if (**host == '\0') {
-		free(*host);
-		*host = NULL;
-		return -1;
-	}
-	if (*port == 0) {	/* the transport's default */
-		scheme = xstrndup(uri, schemelen);
-		if (strstr(scheme, "+ssh") != NULL ||
-		    strstr(scheme, "+libssh") != NULL)
-			*port = 22;
-		else if (strstr(scheme, "+tcp") != NULL)
-			*port = 16509;
-		else
-			*port = 16514;	/* tls, libvirt's default transport */
-		free(scheme);
-	}
-	return 0;
+	xmlFreeURI(u);
+	return *host != NULL ? 0 : -1;
 }
 
 /* The numeric addresses a name resolves to, NULL-terminated (caller frees
@@ -453,39 +429,69 @@ static void key_type_name(const char *type, char *out, size_t len)
 /* Connect (step st_conn) and check the host key (step st_host): known,
  * accepted (by the flag or the operator) or refused. Returns the session,
  * or NULL with *cause and the failed step settled. */
-static struct sshc *connect_checked(struct hostadd *ha, size_t st_conn,
-    size_t st_host, int may_ask, char **cause)
+/* The host key changed since known_hosts took it: refused loudly, its
+ * checklist row says so. Returns -1 with *cause. */
+static int key_changed(struct hostadd *ha, const struct sshc_hostkey *k,
+    const char *type, size_t st_host, char **cause)
 {
-	struct sshc *s = NULL;
-	struct sshc_hostkey k;
-	char type[32], *q;
+	*cause = xasprintf("HOST KEY MISMATCH: %s:%d now offers %s key "
+	    "%s, not %s of %s line %d: it may be an impostor; "
+	    "nothing replaced (a legitimate change: hvdeck host rekey)",
+	    ha->address, ha->port, type, k->fingerprint,
+	    k->known_fingerprint[0] != '\0' ? k->known_fingerprint :
+	    "the key", k->known_path, k->known_line);
+	checklist_set(ha->cl, st_host, CHECK_FAIL, "MISMATCH: %s %s is "
+	    "not the key of known_hosts line %d", type, k->fingerprint,
+	    k->known_line);
+	return -1;
+}
+
+/* A key known_hosts lacks: taken in when the operator accepts it (asked
+ * unless the request named its fingerprint). 0, or -1 with *cause. */
+static int key_accept(struct hostadd *ha, struct sshc *s,
+    const struct sshc_hostkey *k, const char *type, int may_ask,
+    char **cause)
+{
+	char *q;
 	int accept;
 
-	checklist_set(ha->cl, st_conn, CHECK_RUNNING, NULL);
-	if (sshc_connect(ha->address, ha->port, ha->user, ha->timeout_s, &s,
-	    cause) < 0) {
-		checklist_set(ha->cl, st_conn, CHECK_FAIL, "%s", *cause);
-		return NULL;
+	if (!may_ask) {	/* accepted moments ago: something changed */
+		*cause = xasprintf("%s:%d: its host key is not in known_hosts "
+		    "any more", ha->address, ha->port);
+		return -1;
 	}
-	checklist_set(ha->cl, st_conn, CHECK_OK, "%s", sshc_peer_address(s));
+	if (ha->yes_fp == NULL) {
+		q = xasprintf("%s key %s", type, k->fingerprint);
+		ha->key_answered = 0;
+		accept = ask(ha, HOSTADD_NEED_KEY, q, &ha->key_answered) &&
+		    ha->key_accept;
+		free(q);
+		if (!accept) {
+			*cause = cancelled(ha) ? xstrdup("cancelled") :
+			    xasprintf("%s key %s not accepted", type,
+			    k->fingerprint);
+			return -1;
+		}
+	}
+	return sshc_hostkey_accept(s, cause);
+}
+
+/* The host key of s, checked against known_hosts and the fingerprint the
+ * request named; the checklist's row st_host says how. 0, or -1 with
+ * *cause. */
+static int check_host_key(struct hostadd *ha, struct sshc *s,
+    size_t st_host, int may_ask, char **cause)
+{
+	struct sshc_hostkey k;
+	char type[32];
+
 	checklist_set(ha->cl, st_host, CHECK_RUNNING, NULL);
 	memset(&k, 0, sizeof k);
 	if (sshc_hostkey(s, &k, cause) < 0)
 		goto fail;
 	key_type_name(k.type, type, sizeof type);
-	if (k.status == SSHC_KEY_CHANGED) {
-		*cause = xasprintf("HOST KEY MISMATCH: %s:%d now offers %s key "
-		    "%s, not %s of %s line %d: it may be an impostor; "
-		    "nothing replaced (a legitimate change: hvdeck host rekey)",
-		    ha->address, ha->port, type, k.fingerprint,
-		    k.known_fingerprint[0] != '\0' ? k.known_fingerprint :
-		    "the key", k.known_path, k.known_line);
-		checklist_set(ha->cl, st_host, CHECK_FAIL, "MISMATCH: %s %s is "
-		    "not the key of known_hosts line %d", type, k.fingerprint,
-		    k.known_line);
-		sshc_free(s);
-		return NULL;
-	}
+	if (k.status == SSHC_KEY_CHANGED)
+		return key_changed(ha, &k, type, st_host, cause);
 	if (ha->yes_fp != NULL && strcmp(ha->yes_fp, k.fingerprint) != 0) {
 		*cause = xasprintf("fingerprint mismatch: %s:%d offers %s key %s, "
 		    "not %s", ha->address, ha->port, type, k.fingerprint,
@@ -495,35 +501,35 @@ static struct sshc *connect_checked(struct hostadd *ha, size_t st_conn,
 	if (k.status == SSHC_KEY_KNOWN) {
 		checklist_set(ha->cl, st_host, CHECK_OK, "%s %s known", type,
 		    k.fingerprint);
-		return s;
+		return 0;
 	}
-	if (!may_ask) {	/* accepted moments ago: something changed */
-		*cause = xasprintf("%s:%d: its host key is not in known_hosts "
-		    "any more", ha->address, ha->port);
-		goto fail;
-	}
-	if (ha->yes_fp == NULL) {
-		q = xasprintf("%s key %s", type, k.fingerprint);
-		ha->key_answered = 0;
-		accept = ask(ha, HOSTADD_NEED_KEY, q, &ha->key_answered) &&
-		    ha->key_accept;
-		free(q);
-		if (!accept) {
-			*cause = cancelled(ha) ? xstrdup("cancelled") :
-			    xasprintf("%s key %s not accepted", type,
-			    k.fingerprint);
-			goto fail;
-		}
-	}
-	if (sshc_hostkey_accept(s, cause) < 0)
+	if (key_accept(ha, s, &k, type, may_ask, cause) < 0)
 		goto fail;
 	checklist_set(ha->cl, st_host, CHECK_OK, "%s %s accepted into "
 	    "known_hosts", type, k.fingerprint);
-	return s;
+	return 0;
 fail:
 	checklist_set(ha->cl, st_host, CHECK_FAIL, "%s", *cause);
-	sshc_free(s);
-	return NULL;
+	return -1;
+}
+
+static struct sshc *connect_checked(struct hostadd *ha, size_t st_conn,
+    size_t st_host, int may_ask, char **cause)
+{
+	struct sshc *s = NULL;
+
+	checklist_set(ha->cl, st_conn, CHECK_RUNNING, NULL);
+	if (sshc_connect(ha->address, ha->port, ha->user, ha->timeout_s, &s,
+	    cause) < 0) {
+		checklist_set(ha->cl, st_conn, CHECK_FAIL, "%s", *cause);
+		return NULL;
+	}
+	checklist_set(ha->cl, st_conn, CHECK_OK, "%s", sshc_peer_address(s));
+	if (check_host_key(ha, s, st_host, may_ask, cause) < 0) {
+		sshc_free(s);
+		return NULL;
+	}
+	return s;
 }
 
 /* Take the password the operator typed: the copy is the caller's to wipe;
@@ -606,6 +612,48 @@ static int install_key(struct hostadd *ha, struct sshc *s, char **cause)
 	return 0;
 }
 
+/* hvdeck's own SSH key, made when it has none (checklist step st_key). */
+static int ensure_key(struct hostadd *ha, size_t st_key, char **cause)
+{
+	checklist_set(ha->cl, st_key, CHECK_RUNNING, NULL);
+	if (sshkey_ensure(NULL, cause) < 0) {
+		checklist_set(ha->cl, st_key, CHECK_FAIL, "%s", *cause);
+		return -1;
+	}
+	checklist_set(ha->cl, st_key, CHECK_OK, NULL);
+	return 0;
+}
+
+/* After the key was installed, prove it works: a fresh session, by key
+ * alone. The session, or NULL with *cause. */
+static struct sshc *login_again(struct hostadd *ha, char **cause)
+{
+	size_t st_conn = step(ha, "connect %s:%d again", ha->address, ha->port);
+	size_t st_host = step(ha, "host key");
+	size_t st_auth = step(ha, "log in as %s with hvdeck's key", ha->user);
+	struct sshc *s;
+	int rc;
+
+	if ((s = connect_checked(ha, st_conn, st_host, 0, cause)) == NULL) {
+		checklist_set(ha->cl, st_auth, CHECK_FAIL, "not tried");
+		return NULL;
+	}
+	checklist_set(ha->cl, st_auth, CHECK_RUNNING, NULL);
+	if ((rc = sshc_auth_key(s, cause)) == 0) {
+		checklist_set(ha->cl, st_auth, CHECK_OK, "the key works");
+		return s;
+	}
+	if (rc > 0) {
+		free(*cause);
+		*cause = xasprintf("%s@%s still refuses hvdeck's key after it "
+		    "was installed (sshd's AuthorizedKeysFile, or the "
+		    "permissions of ~/.ssh?)", ha->user, ha->address);
+	}
+	checklist_set(ha->cl, st_auth, CHECK_FAIL, "%s", *cause);
+	sshc_free(s);
+	return NULL;
+}
+
 /* Steps 2-3: a logged-in session by hvdeck's key, installing the key
  * with a password once when the key is refused. */
 static struct sshc *ssh_login(struct hostadd *ha, char **cause)
@@ -618,12 +666,8 @@ static struct sshc *ssh_login(struct hostadd *ha, char **cause)
 	st_conn = step(ha, "connect %s:%d", ha->address, ha->port);
 	st_host = step(ha, "host key");
 	st_auth = step(ha, "log in as %s with hvdeck's key", ha->user);
-	checklist_set(ha->cl, st_key, CHECK_RUNNING, NULL);
-	if (sshkey_ensure(NULL, cause) < 0) {
-		checklist_set(ha->cl, st_key, CHECK_FAIL, "%s", *cause);
+	if (ensure_key(ha, st_key, cause) < 0)
 		return NULL;
-	}
-	checklist_set(ha->cl, st_key, CHECK_OK, NULL);
 	if ((s = connect_checked(ha, st_conn, st_host, 1, cause)) == NULL)
 		return NULL;
 	checklist_set(ha->cl, st_auth, CHECK_RUNNING, NULL);
@@ -633,40 +677,16 @@ static struct sshc *ssh_login(struct hostadd *ha, char **cause)
 	}
 	if (rc < 0) {
 		checklist_set(ha->cl, st_auth, CHECK_FAIL, "%s", *cause);
-		goto fail;
+		sshc_free(s);
+		return NULL;
 	}
 	free(*cause);
 	*cause = NULL;
 	checklist_set(ha->cl, st_auth, CHECK_WARN, "refused: a password "
 	    "installs it");
-	if (install_key(ha, s, cause) < 0)
-		goto fail;
+	rc = install_key(ha, s, cause);
 	sshc_free(s);
-	/* prove the key works: a fresh session, by key alone */
-	st_conn = step(ha, "connect %s:%d again", ha->address, ha->port);
-	st_host = step(ha, "host key");
-	st_auth = step(ha, "log in as %s with hvdeck's key", ha->user);
-	if ((s = connect_checked(ha, st_conn, st_host, 0, cause)) == NULL) {
-		checklist_set(ha->cl, st_auth, CHECK_FAIL, "not tried");
-		return NULL;
-	}
-	checklist_set(ha->cl, st_auth, CHECK_RUNNING, NULL);
-	if ((rc = sshc_auth_key(s, cause)) != 0) {
-		if (rc > 0) {
-			free(*cause);
-			*cause = xasprintf("%s@%s still refuses hvdeck's key "
-			    "after it was installed (sshd's AuthorizedKeysFile, "
-			    "or the permissions of ~/.ssh?)", ha->user,
-			    ha->address);
-		}
-		checklist_set(ha->cl, st_auth, CHECK_FAIL, "%s", *cause);
-		goto fail;
-	}
-	checklist_set(ha->cl, st_auth, CHECK_OK, "the key works");
-	return s;
-fail:
-	sshc_free(s);
-	return NULL;
+	return rc < 0 ? NULL : login_again(ha, cause);
 }
 
 /* ---- pre-flight ---- */
@@ -791,101 +811,33 @@ static char *make_uri(struct hostadd *ha, char **cause)
 	return uri;
 }
 
-/* virConnectOpen can hang on a host that answers SSH but whose libvirt
- * does not: it runs on a thread of its own, waited on with a deadline;
- * one given up on closes its connection itself if it ever returns. */
-struct opener {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int refs, done, abandoned;
-	char *uri, *error;
-	virConnectPtr conn;
-};
-
-static void opener_put(struct opener *o)
+static int cancelled_cb(void *ctx)
 {
-	int last;
-
-	pthread_mutex_lock(&o->lock);
-	last = --o->refs == 0;
-	pthread_mutex_unlock(&o->lock);
-	if (!last)
-		return;
-	if (o->conn != NULL)
-		virConnectClose(o->conn);
-	free(o->uri);
-	free(o->error);
-	pthread_cond_destroy(&o->cond);
-	pthread_mutex_destroy(&o->lock);
-	free(o);
+	return cancelled(ctx);
 }
 
-static void *opener_main(void *arg)
-{
-	struct opener *o = arg;
-	virConnectPtr c = virConnectOpenAuth(o->uri,
-	    host_no_prompt_auth(), 0);
-	const char *err = c == NULL ? virGetLastErrorMessage() : NULL;
-
-	pthread_mutex_lock(&o->lock);
-	o->conn = c;
-	o->error = err != NULL ? xstrdup(err) : NULL;
-	o->done = 1;
-	pthread_cond_broadcast(&o->cond);
-	pthread_mutex_unlock(&o->lock);
-	opener_put(o);
-	return NULL;
-}
-
+/* libvirt on the new host, through the one opener (virt/conn.h): within
+ * the add's timeout, given up when the operator cancels. */
 static virConnectPtr open_libvirt(struct hostadd *ha, const char *uri,
     char **cause)
 {
-	struct opener *o = xcalloc(1, sizeof *o);
-	pthread_condattr_t attr;
-	pthread_attr_t tattr;
-	pthread_t t;
-	struct timespec ts;
-	int64_t deadline = util_now_ms() + (int64_t)ha->timeout_s * 1000;
-	virConnectPtr c = NULL;
+	struct conn_opts o = { ha->timeout_s * 1000, cancelled_cb, ha };
+	enum conn_failure fail;
+	virConnectPtr c;
+	char *msg = NULL;
 
-	pthread_mutex_init(&o->lock, NULL);
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&o->cond, &attr);
-	pthread_condattr_destroy(&attr);
-	o->uri = xstrdup(uri);
-	o->refs = 2;
-	pthread_attr_init(&tattr);
-	pthread_attr_setdetachstate(&tattr, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&t, &tattr, opener_main, o) != 0) {
-		pthread_attr_destroy(&tattr);
-		o->refs = 1;
-		opener_put(o);
-		*cause = xstrdup("cannot start a thread for the libvirt connection");
-		return NULL;
-	}
-	pthread_attr_destroy(&tattr);
-	pthread_mutex_lock(&o->lock);
-	while (!o->done && util_now_ms() < deadline && !cancelled(ha)) {
-		deadline_in(&ts, 200);	/* look at cancel now and then */
-		pthread_cond_timedwait(&o->cond, &o->lock, &ts);
-	}
-	if (o->done && o->conn != NULL) {
-		c = o->conn;
-		o->conn = NULL;
-	} else if (o->done) {
+	if ((c = conn_open(uri, &o, &fail, &msg)) != NULL)
+		return c;
+	if (fail == CONN_REFUSED)
 		*cause = xasprintf("libvirt on %s does not answer (is libvirtd "
-		    "or virtqemud running?): %s", ha->address,
-		    o->error != NULL ? o->error : "connection refused");
-	} else {
-		o->abandoned = 1;
-		*cause = cancelled(ha) ? xstrdup("cancelled") :
-		    xasprintf("libvirt on %s did not answer within %d s",
+		    "or virtqemud running?): %s", ha->address, msg);
+	else if (fail == CONN_TIMEOUT)
+		*cause = xasprintf("libvirt on %s did not answer within %d s",
 		    ha->address, ha->timeout_s);
-	}
-	pthread_mutex_unlock(&o->lock);
-	opener_put(o);
-	return c;
+	else
+		*cause = xstrdup("cancelled");
+	free(msg);
+	return NULL;
 }
 
 /* The configured host (by the model) with this libvirt host UUID; caller
@@ -943,7 +895,7 @@ static int check_libvirt(struct hostadd *ha, const char *uri, char **cause)
 	free(why);
 	free(xml);
 	free(hostname);
-	virtxml_caps_free(&caps);
+	facts_caps_free(&caps);
 	virConnectClose(c);
 	return rc;
 }
@@ -1138,7 +1090,7 @@ enum hostadd_state hostadd_wait(struct hostadd *ha, int timeout_ms)
 	struct timespec ts;
 	enum hostadd_state st;
 
-	deadline_in(&ts, timeout_ms);
+	ts = util_deadline(CLOCK_MONOTONIC, timeout_ms);
 	pthread_mutex_lock(&ha->lock);
 	while (ha->state == HOSTADD_RUNNING &&
 	    pthread_cond_timedwait(&ha->cond, &ha->lock, &ts) == 0)

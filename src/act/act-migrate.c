@@ -13,6 +13,7 @@
  * handle; it is never held while calling libvirt, nor while taking the
  * model or job lock. */
 #include "act/act-migrate.h"
+#include "act/act-desktop.h"
 #include "act/act-domain.h"
 #include "core/job.h"
 #include "act/migrate-check.h"
@@ -20,6 +21,7 @@
 #include "core/place.h"
 #include "core/text.h"
 #include "core/util.h"
+#include "virt/conn.h"
 #include "virt/virt-evloop.h"
 #include "virt/virt-host.h"
 #include "virt/virt-xml.h"
@@ -148,29 +150,6 @@ static int verdict(struct mig *m, enum step s, int rc, char *why,
 
 /* ---- starting ---- */
 
-/* Model lock held. The desktop by UUID, else the one desktop called name. */
-static struct m_desktop *find_desktop(const char *key, char **cause)
-{
-	struct m_desktop **ds, *d = model_desktop(key);
-	size_t n, i, found = 0;
-
-	if (d != NULL)
-		return d;
-	ds = model_desktops(&n);
-	for (i = 0; i < n; i++) {
-		if (ds[i]->name != NULL && strcmp(ds[i]->name, key) == 0) {
-			d = ds[i];
-			found++;
-		}
-	}
-	if (found == 0)
-		*cause = xasprintf("no desktop named %s", key);
-	else if (found > 1)
-		*cause = xasprintf("%zu desktops are named %s: give its UUID",
-		    found, key);
-	return found == 1 ? d : NULL;
-}
-
 /* Model lock held. The one host where d is live, or NULL with *cause. */
 static const struct m_host *live_host(const struct m_desktop *d,
     char **cause)
@@ -199,18 +178,6 @@ static const struct m_host *live_host(const struct m_desktop *d,
 	return model_host(live->host_id);
 }
 
-static const struct m_host *find_host(const char *name)
-{
-	struct m_host **hs;
-	size_t n, i;
-
-	hs = model_hosts(&n);
-	for (i = 0; i < n; i++)
-		if (strcmp(hs[i]->name, name) == 0)
-			return hs[i];
-	return NULL;
-}
-
 /* Model lock held. The record for the request, or NULL with *cause. */
 static struct mig *plan(const struct migrate_req *r, char **cause)
 {
@@ -219,10 +186,10 @@ static struct mig *plan(const struct migrate_req *r, char **cause)
 	struct mig *m;
 	unsigned other;
 
-	if ((d = find_desktop(r->desktop, cause)) == NULL ||
+	if ((d = act_desktop_find(r->desktop, cause)) == NULL ||
 	    (src = live_host(d, cause)) == NULL)
 		return NULL;
-	if ((dst = find_host(r->dest)) == NULL) {
+	if ((dst = model_host_by_name(r->dest)) == NULL) {
 		*cause = xasprintf("cannot migrate %s: no host named %s", d->name,
 		    r->dest);
 		return NULL;
@@ -362,7 +329,7 @@ static void conns_close(struct conns *c)
 		virConnectClose(c->dst);
 	free(c->live_xml);
 	free(c->persistent_xml);
-	virtxml_domain_free(&c->x);
+	facts_domain_free(&c->x);
 	memset(c, 0, sizeof *c);
 }
 
@@ -371,11 +338,11 @@ static int connect_both(struct mig *m, struct conns *c, char **cause)
 	char *msg = NULL;
 	int persistent;
 
-	if ((c->src = host_open_private(m->src_uri, &msg)) == NULL) {
+	if ((c->src = conn_open(m->src_uri, NULL, NULL, &msg)) == NULL) {
 		*cause = xasprintf("cannot connect to %s: %s", m->st.source, msg);
 		goto fail;
 	}
-	if ((c->dst = host_open_private(m->dst_uri, &msg)) == NULL) {
+	if ((c->dst = conn_open(m->dst_uri, NULL, NULL, &msg)) == NULL) {
 		*cause = xasprintf("cannot connect to %s: %s", m->st.dest, msg);
 		goto fail;
 	}
@@ -534,6 +501,62 @@ static void completed_stats(struct mig *m, virDomainPtr ddom)
 	virTypedParamsFree(p, np);
 }
 
+/* Hand the domain to the watcher (its progress and cancel), unless the
+ * job was cancelled first. 0, or -1 when cancelled. */
+static int watch_begin(struct mig *m, struct conns *c)
+{
+	pthread_mutex_lock(&m->lock);
+	if (m->cancel) {
+		pthread_mutex_unlock(&m->lock);
+		return -1;
+	}
+	virDomainRef(c->dom);
+	m->dom = c->dom;
+	m->migrating = 1;
+	m->st.active = 1;
+	pthread_mutex_unlock(&m->lock);
+	return 0;
+}
+
+/* Take the domain back from the watcher. */
+static void watch_end(struct mig *m, struct conns *c)
+{
+	pthread_mutex_lock(&m->lock);
+	m->migrating = 0;
+	m->st.active = 0;
+	m->dom = NULL;
+	pthread_mutex_unlock(&m->lock);
+	virDomainFree(c->dom);	/* the reference taken for the watcher */
+}
+
+/* Why virDomainMigrate3 failed, for the operator. Caller frees. */
+static char *migrate_failure(const struct mig *m, const struct conns *c)
+{
+	char *msg = evloop_last_error("the migration failed"), *why;
+
+	/* without the source, nobody can say yet which copy runs: the
+	 * workers' reconnect shows it in the model */
+	if (virConnectIsAlive(c->src) == 1)
+		return msg;
+	why = xasprintf("outcome unknown: the connection to %s was lost (%s); "
+	    "where %s runs shows when %s is back", m->st.source, msg, m->name,
+	    m->st.source);
+	free(msg);
+	return why;
+}
+
+/* The migration is over: its totals as libvirt counted them. */
+static void migrate_done(struct mig *m, virDomainPtr ddom)
+{
+	completed_stats(m, ddom);
+	pthread_mutex_lock(&m->lock);
+	if (m->st.total_ms <= 0)
+		m->st.total_ms = util_now_ms() - m->started_ms;
+	m->st.mem_pct = 100;
+	m->st.data_remaining = 0;
+	pthread_mutex_unlock(&m->lock);
+}
+
 static int migrate(struct mig *m, struct conns *c, unsigned flags,
     char **cause)
 {
@@ -546,55 +569,25 @@ static int migrate(struct mig *m, struct conns *c, unsigned flags,
 		step(m, S_MIGRATE, CHECK_FAIL, *cause);
 		return -1;
 	}
-	pthread_mutex_lock(&m->lock);
-	if (m->cancel) {
-		pthread_mutex_unlock(&m->lock);
+	if (watch_begin(m, c) < 0) {
 		virTypedParamsFree(p, np);
 		*cause = xstrdup("cancelled before the migration began");
 		step(m, S_MIGRATE, CHECK_FAIL, *cause);
 		return -1;
 	}
-	virDomainRef(c->dom);
-	m->dom = c->dom;
-	m->migrating = 1;
-	m->st.active = 1;
-	pthread_mutex_unlock(&m->lock);
 	step(m, S_MIGRATE, CHECK_RUNNING, NULL);
 	ddom = virDomainMigrate3(c->dom, c->dst, p, (unsigned)np,
 	    flags | migrate_flags(m));
-	if (ddom == NULL) {
-		char *msg = evloop_last_error("the migration failed");
-
-		/* without the source, nobody can say yet which copy runs: the
-		 * workers' reconnect shows it in the model */
-		if (virConnectIsAlive(c->src) != 1) {
-			*cause = xasprintf("outcome unknown: the connection to %s "
-			    "was lost (%s); where %s runs shows when %s is back",
-			    m->st.source, msg, m->name, m->st.source);
-			free(msg);
-		} else {
-			*cause = msg;
-		}
-	}
+	if (ddom == NULL)
+		*cause = migrate_failure(m, c);
 	virTypedParamsFree(p, np);
-	pthread_mutex_lock(&m->lock);
-	m->migrating = 0;
-	m->st.active = 0;
-	m->dom = NULL;
-	pthread_mutex_unlock(&m->lock);
-	virDomainFree(c->dom);	/* the reference taken for the watcher */
+	watch_end(m, c);
 	if (ddom == NULL) {
 		step(m, S_MIGRATE, cancelled(m) ? CHECK_WARN : CHECK_FAIL, *cause);
 		return -1;
 	}
-	completed_stats(m, ddom);
+	migrate_done(m, ddom);
 	virDomainFree(ddom);
-	pthread_mutex_lock(&m->lock);
-	if (m->st.total_ms <= 0)
-		m->st.total_ms = util_now_ms() - m->started_ms;
-	m->st.mem_pct = 100;
-	m->st.data_remaining = 0;
-	pthread_mutex_unlock(&m->lock);
 	step(m, S_MIGRATE, CHECK_OK, "done");
 	return 0;
 }

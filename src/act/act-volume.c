@@ -10,7 +10,6 @@
 #include "core/place.h"
 #include "core/text.h"
 #include "core/util.h"
-#include "tui/views.h"
 #include "virt/virt-evloop.h"
 #include "virt/virt-host.h"
 #include "act/vol-deps.h"
@@ -60,8 +59,8 @@ static int same_volume(const struct vol_target *t, const struct m_pool *p,
 
 	if (!t->shared || p->share_key == NULL)
 		return 0;
-	a = view_normalise_path(t->path);
-	b = view_normalise_path(v->path != NULL ? v->path : v->name);
+	a = text_normalise_path(t->path);
+	b = text_normalise_path(v->path != NULL ? v->path : v->name);
 	same = strcmp(a, b) == 0;
 	free(a);
 	free(b);
@@ -77,7 +76,7 @@ static int matches(const char *pool, const char *name, const char *path,
 
 	if (path == NULL)
 		return strcmp(p->name, pool) == 0 && strcmp(v->name, name) == 0;
-	vp = view_normalise_path(v->path);
+	vp = text_normalise_path(v->path);
 	hit = vp != NULL && strcmp(vp, path) == 0;
 	free(vp);
 	return hit;
@@ -135,7 +134,7 @@ int act_volume_find(const char *spec, const char *host, struct vol_target *t,
 	int rc;
 
 	if (spec[0] == '/')
-		path = view_normalise_path(spec);
+		path = text_normalise_path(spec);
 	else if (slash == NULL || slash == spec || slash[1] == '\0') {
 		*cause = xasprintf("%s: name the volume as POOL/NAME", spec);
 		memset(t, 0, sizeof *t);

@@ -6,6 +6,7 @@
 #include "act/pool-share.h"
 #include "virt/virt-evloop.h"
 #include "virt/virt-host.h"
+#include "virt/virt-sync.h"
 #include "virt/virt-xml.h"
 
 #include <stdio.h>
@@ -20,6 +21,7 @@ int engine_start(const struct config *cfg, int read_only)
 	virtxml_init();
 	act_set_read_only(read_only);
 	pool_share_configure(cfg);
+	sync_set_share_key(pool_share_key);
 	/* the loop must exist before the first connection is opened */
 	if (evloop_start(&cause) < 0) {
 		fprintf(stderr, "hvdeck: %s\n", cause);
@@ -51,6 +53,7 @@ void engine_stop(void)
 	hosts_free();
 	jobs_free();
 	model_free();
+	sync_set_share_key(NULL);
 	pool_share_configure(NULL);
 	virtxml_cleanup();
 }

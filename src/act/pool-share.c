@@ -4,7 +4,7 @@
  * shared only by the operator's word, the configured pool names. */
 #include "act/pool-share.h"
 #include "core/util.h"
-#include "tui/views.h"
+#include "core/text.h"
 
 #include <ctype.h>
 #include <stddef.h>
@@ -104,7 +104,7 @@ static char *network_key(const struct xml_pool *x, const struct share_rule *r,
 		const char *v = r->part[i] != 0 ? part_of(x, r->part[i]) : NULL;
 
 		if (v != NULL)
-			p[i] = r->path[i] ? view_normalise_path(v) : xstrdup(v);
+			p[i] = r->path[i] ? text_normalise_path(v) : xstrdup(v);
 	}
 	host = lower(x->source_host);
 	key = xasprintf("%s %s:%s%s%s", r->type, host, p[0], p[1] ? ":" : "",
@@ -138,7 +138,7 @@ char *pool_share_key(const struct xml_pool *x, char **basis)
 		    "local: a dir pool without a target path");
 		return NULL;
 	}
-	path = view_normalise_path(x->target_path);
+	path = text_normalise_path(x->target_path);
 	key = xasprintf("dir %s", path);
 	*basis = xasprintf("shared: dir pool named in %s, at %s", sn->setting, path);
 	free(path);

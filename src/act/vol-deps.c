@@ -6,7 +6,7 @@
 #include "act/vol-deps.h"
 #include "core/model.h"
 #include "core/util.h"
-#include "tui/views.h"
+#include "core/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -95,9 +95,9 @@ void vol_index_build(struct vol_index *ix)
 				nd->p = p;
 				nd->v = &p->vols[v];
 				nd->scope = p->share_key != NULL ? NULL : hosts[i]->name;
-				nd->path = view_normalise_path(nd->v->path != NULL ?
+				nd->path = text_normalise_path(nd->v->path != NULL ?
 				    nd->v->path : nd->v->name);
-				nd->backing = view_normalise_path(nd->v->backing_path);
+				nd->backing = text_normalise_path(nd->v->backing_path);
 				nd->order = ix->count++;
 			}
 		}
@@ -215,10 +215,10 @@ static long host_node(const struct vol_index *ix, const struct m_host *h,
 	long hit;
 
 	if (source[0] == '/')
-		path = view_normalise_path(source);
+		path = text_normalise_path(source);
 	else if (slash != NULL && (vpath = volume_path(h, source,
 	    (size_t)(slash - source), slash + 1, &scope)) != NULL)
-		path = view_normalise_path(vpath);
+		path = text_normalise_path(vpath);
 	else
 		return -1;
 	hit = vol_index_find(ix, path, scope, 0);
@@ -234,7 +234,7 @@ static long shared_node(const struct vol_index *ix, const char *source)
 
 	if (source[0] != '/')
 		return -1;
-	path = view_normalise_path(source);
+	path = text_normalise_path(source);
 	hit = vol_index_find(ix, path, NULL, 0);
 	free(path);
 	return hit;
@@ -266,7 +266,7 @@ char *vol_deps_disk_path(const struct m_desktop *d, const char *source)
 	    k < d->nplaces; k++)
 		vpath = volume_path(model_host(d->places[k].host_id), source,
 		    (size_t)(slash - source), slash + 1, &scope);
-	return view_normalise_path(vpath != NULL ? vpath : source);
+	return text_normalise_path(vpath != NULL ? vpath : source);
 }
 
 /* Whether desktop d can see node t's file at all (a local file is its
@@ -300,7 +300,7 @@ static int disk_uses(const struct vol_index *ix, const struct m_desktop *d,
 		return depth_to(ix, k, t, seen) > 0 ? 2 : 0;
 	/* no volume hvdeck knows: the chain the running domain reports */
 	for (i = 0; i < disk->nbacking && !hit && sees(d, &ix->n[t]); i++) {
-		char *b = view_normalise_path(disk->backing[i]);
+		char *b = text_normalise_path(disk->backing[i]);
 
 		hit = b != NULL && strcmp(b, ix->n[t].path) == 0;
 		free(b);
@@ -310,7 +310,7 @@ static int disk_uses(const struct vol_index *ix, const struct m_desktop *d,
 
 static int desk_cmp(const void *a, const void *b)
 {
-	return view_natural_cmp(((const struct vol_dep_desktop *)a)->name,
+	return text_natural_cmp(((const struct vol_dep_desktop *)a)->name,
 	    ((const struct vol_dep_desktop *)b)->name);
 }
 
@@ -504,7 +504,7 @@ int vol_deps_of_path(unsigned host_id, const char *path,
     struct vol_deps *out, char **cause)
 {
 	struct vol_index ix;
-	char *norm = view_normalise_path(path);
+	char *norm = text_normalise_path(path);
 	long t;
 
 	memset(out, 0, sizeof *out);
@@ -623,11 +623,11 @@ int vol_deps_is_parent(unsigned host_id, const char *path, char **dependents)
 	memset(&d, 0, sizeof d);
 	vol_index_build(&ix);
 	if (path[0] == '/') {
-		norm = view_normalise_path(path);
+		norm = text_normalise_path(path);
 		t = find_seen(&ix, norm, host_name(host_id));
 	} else if (slash != NULL && (vpath = volume_path(model_host(host_id),
 	    path, (size_t)(slash - path), slash + 1, &scope)) != NULL) {
-		norm = view_normalise_path(vpath);
+		norm = text_normalise_path(vpath);
 		t = vol_index_find(&ix, norm, scope, 0);
 	}
 	for (i = 0; t >= 0 && i < ix.count; i++)
@@ -651,7 +651,7 @@ size_t vol_deps_chain(unsigned host_id, const char *path,
     struct vol_level **levels, enum vol_chain_end *end)
 {
 	struct vol_index ix;
-	char *norm = view_normalise_path(path), *seen;
+	char *norm = text_normalise_path(path), *seen;
 	size_t n = 0;
 	long k, last = -1;
 

@@ -130,17 +130,6 @@ static const struct setting *find_setting(const char *name)
 	return NULL;
 }
 
-static const struct config_host *find_host(const struct config *cfg,
-    const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->nhosts; i++)
-		if (strcmp(cfg->hosts[i].name, name) == 0)
-			return &cfg->hosts[i];
-	return NULL;
-}
-
 /* The validators return NULL when the value is fine, else a message for
  * humans (caller frees) that shows the value with controls made visible. */
 static char *check_name(const struct config *cfg, const char *name)
@@ -156,7 +145,7 @@ static char *check_name(const struct config *cfg, const char *name)
 	else if (strlen(name) > HOST_NAME_MAX_LEN)
 		msg = xasprintf("host name '%s' is longer than %d bytes", vis,
 		    HOST_NAME_MAX_LEN);
-	else if (find_host(cfg, name) != NULL)
+	else if (config_find_host(cfg, name) != NULL)
 		msg = xasprintf("host name '%s' already in use", vis);
 	free(vis);
 	return msg;
@@ -787,7 +776,7 @@ int config_add_cli_host(struct config *cfg, const char *arg, char **cause)
 	rc = config_add_host(cfg, name, uri, ROLE_MIXED, NULL, cause);
 	if (rc == 0)
 		cfg->hosts[cfg->nhosts - 1].transient = 1;
-	else if (find_host(cfg, name) != NULL) {
+	else if (config_find_host(cfg, name) != NULL) {
 		msg = xasprintf("%s; name this one with -H NAME=URI", *cause);
 		free(*cause);
 		*cause = msg;
@@ -821,7 +810,8 @@ int config_add_host(struct config *cfg, const char *name, const char *uri,
 	return 0;
 }
 
-struct config_host *config_find_host(struct config *cfg, const char *name)
+struct config_host *config_find_host(const struct config *cfg,
+    const char *name)
 {
 	size_t i;
 

@@ -92,9 +92,32 @@ int job_state_final(enum job_state s)
 	return s == JOB_DONE || s == JOB_FAILED || s == JOB_CANCELLED;
 }
 
+/* The model's awaited jobs end here (after its lock: see model.h). */
+static void settled_by_model(unsigned id, const char *error)
+{
+	if (error != NULL)
+		job_fail(id, error);
+	else
+		job_done(id);
+}
+
+static int migrating(const char *uuid)
+{
+	return job_find_active(JK_MIGRATE, uuid) != 0;
+}
+
+static const struct model_jobs model_hooks = {
+	.settle = settled_by_model,
+	.migrating = migrating,
+};
+
+/* The model learns of the jobs the first time there are any: before that
+ * no job can be awaited or migrating. */
 static void init_once(void)
 {
 	pthread_condattr_t attr;
+
+	model_set_jobs(&model_hooks);
 
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -345,24 +368,10 @@ int job_cancel(unsigned id, char **cause)
 	return rc;
 }
 
-/* Lock held. Absolute CLOCK_MONOTONIC time timeout_ms from now. */
-static struct timespec deadline_in(int64_t ms)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += (time_t)(ms / 1000);
-	ts.tv_nsec += (long)(ms % 1000) * 1000000;
-	if (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
-	return ts;
-}
-
 enum job_state job_wait(unsigned id, int timeout_ms)
 {
-	struct timespec ts = deadline_in(timeout_ms > 0 ? timeout_ms : 0);
+	struct timespec ts = util_deadline(CLOCK_MONOTONIC,
+	    timeout_ms > 0 ? timeout_ms : 0);
 	struct job *j;
 	enum job_state s;
 
@@ -491,7 +500,7 @@ static void *watcher_main(void *arg)
 {
 	struct runner *r = arg;
 	int interval = r->ops->watch_ms > 0 ? r->ops->watch_ms : WATCH_MS_DEFAULT;
-	struct timespec next = deadline_in(interval);
+	struct timespec next = util_deadline(CLOCK_MONOTONIC, interval);
 	struct job *j;
 	int cancel, sample;
 
@@ -504,7 +513,7 @@ static void *watcher_main(void *arg)
 			j->cancel_delivered = 1;
 		else if (pthread_cond_timedwait(&changed_cond, &lock, &next) == ETIMEDOUT) {
 			sample = 1;
-			next = deadline_in(interval);
+			next = util_deadline(CLOCK_MONOTONIC, interval);
 		}
 		if (!r->running || (!cancel && !sample))
 			continue;
@@ -595,7 +604,7 @@ int job_start_thread(enum job_kind kind, const struct job_target *t,
 
 int jobs_stop(int timeout_ms)
 {
-	struct timespec ts = deadline_in(timeout_ms);
+	struct timespec ts = util_deadline(CLOCK_MONOTONIC, timeout_ms);
 	size_t i;
 	unsigned left;
 

@@ -84,12 +84,82 @@ static void rate(struct json *j, const char *key, double v)
 		json_null(j, key);
 }
 
+/* The desktop's job (migration, block job), null when none runs. */
+static void desktop_job(struct json *j, const struct m_desktop *d)
+{
+	if (!d->job_active) {
+		json_null(j, "job");
+		return;
+	}
+	json_begin_object(j, "job");
+	json_string(j, "kind", d->job_kind);
+	rate(j, "pct", d->job_pct);
+	json_uint(j, "iteration", d->job_iteration);
+	json_end_object(j);
+}
+
+/* Where the desktop is: live on two or more hosts outside a migration
+ * (and where), then every host that knows it, with its state there. */
+static void desktop_places(struct json *j, const struct m_desktop *d)
+{
+	const struct m_host *ph;
+	size_t i;
+
+	json_bool(j, "split_brain", d->split_brain);
+	json_begin_array(j, "split_brain_hosts");
+	for (i = 0; d->split_brain && i < d->nplaces; i++) {
+		ph = model_host(d->places[i].host_id);
+		if (model_place_live(&d->places[i]))
+			json_string(j, NULL, ph != NULL ? ph->name : NULL);
+	}
+	json_end_array(j);
+	json_begin_array(j, "hosts");
+	for (i = 0; i < d->nplaces; i++) {
+		ph = model_host(d->places[i].host_id);
+		json_begin_object(j, NULL);
+		json_string(j, "host", ph != NULL ? ph->name : NULL);
+		json_string(j, "state", model_state_name(d->places[i].state));
+		json_end_object(j);
+	}
+	json_end_array(j);
+}
+
+/* The disks with their backing chains, and the graphics consoles. */
+static void desktop_devices(struct json *j, const struct xml_domain *x)
+{
+	size_t i, k;
+
+	json_begin_array(j, "disks");
+	for (i = 0; i < x->ndisks; i++) {
+		const struct xml_disk *dk = &x->disks[i];
+
+		json_begin_object(j, NULL);
+		json_string(j, "target", dk->target);
+		json_string(j, "source", dk->source);
+		json_string(j, "format", dk->format);
+		json_begin_array(j, "backing");
+		for (k = 0; k < dk->nbacking; k++)
+			json_string(j, NULL, dk->backing[k]);
+		json_end_array(j);
+		json_end_object(j);
+	}
+	json_end_array(j);
+	json_begin_array(j, "graphics");
+	for (i = 0; i < x->ngraphics; i++) {
+		json_begin_object(j, NULL);
+		json_string(j, "type", x->graphics[i].type);
+		json_string(j, "listen", x->graphics[i].listen);
+		json_int(j, "port", x->graphics[i].port);
+		json_end_object(j);
+	}
+	json_end_array(j);
+}
+
 void model_json_desktop(struct json *j, const char *key,
     const struct m_desktop *d)
 {
 	const struct m_place *p = model_desktop_place(d);
 	const struct m_host *h = p != NULL ? model_host(p->host_id) : NULL;
-	size_t i, k;
 
 	json_begin_object(j, key);
 	json_string(j, "name", d->name);
@@ -104,58 +174,8 @@ void model_json_desktop(struct json *j, const char *key,
 	rate(j, "disk_wr_bps", d->wr_bps);
 	rate(j, "net_rx_bps", d->rx_bps);
 	rate(j, "net_tx_bps", d->tx_bps);
-	if (d->job_active) {
-		json_begin_object(j, "job");
-		json_string(j, "kind", d->job_kind);
-		rate(j, "pct", d->job_pct);
-		json_uint(j, "iteration", d->job_iteration);
-		json_end_object(j);
-	} else {
-		json_null(j, "job");
-	}
-	/* live on two or more hosts outside a migration, and where */
-	json_bool(j, "split_brain", d->split_brain);
-	json_begin_array(j, "split_brain_hosts");
-	for (i = 0; d->split_brain && i < d->nplaces; i++) {
-		const struct m_host *ph = model_host(d->places[i].host_id);
-
-		if (model_place_live(&d->places[i]))
-			json_string(j, NULL, ph != NULL ? ph->name : NULL);
-	}
-	json_end_array(j);
-	json_begin_array(j, "hosts");
-	for (i = 0; i < d->nplaces; i++) {
-		const struct m_host *ph = model_host(d->places[i].host_id);
-
-		json_begin_object(j, NULL);
-		json_string(j, "host", ph != NULL ? ph->name : NULL);
-		json_string(j, "state", model_state_name(d->places[i].state));
-		json_end_object(j);
-	}
-	json_end_array(j);
-	json_begin_array(j, "disks");
-	for (i = 0; i < d->xml.ndisks; i++) {
-		const struct xml_disk *dk = &d->xml.disks[i];
-
-		json_begin_object(j, NULL);
-		json_string(j, "target", dk->target);
-		json_string(j, "source", dk->source);
-		json_string(j, "format", dk->format);
-		json_begin_array(j, "backing");
-		for (k = 0; k < dk->nbacking; k++)
-			json_string(j, NULL, dk->backing[k]);
-		json_end_array(j);
-		json_end_object(j);
-	}
-	json_end_array(j);
-	json_begin_array(j, "graphics");
-	for (i = 0; i < d->xml.ngraphics; i++) {
-		json_begin_object(j, NULL);
-		json_string(j, "type", d->xml.graphics[i].type);
-		json_string(j, "listen", d->xml.graphics[i].listen);
-		json_int(j, "port", d->xml.graphics[i].port);
-		json_end_object(j);
-	}
-	json_end_array(j);
+	desktop_job(j, d);
+	desktop_places(j, d);
+	desktop_devices(j, &d->xml);
 	json_end_object(j);
 }

@@ -1,6 +1,5 @@
 /* model.c — the store. See model.h for the locking and ownership rules. */
 #include "core/model.h"
-#include "core/job.h"
 #include "core/stats.h"
 #include "core/text.h"
 #include "core/util.h"
@@ -32,6 +31,14 @@ static model_observer observer;
 static void *observer_ctx;
 static atomic_int pending_timeout_ms = MODEL_PENDING_MS;
 static size_t nsplit;		/* desktops flagged split_brain */
+static _Atomic(const struct model_jobs *) jobs_hooks;
+/* Awaited jobs the model has settled, told to the jobs after the lock. */
+struct settled {
+	unsigned job;
+	char *error;		/* NULL: done */
+};
+static struct settled *settled;
+static size_t nsettled;
 
 /* After a migration's last sign (job ended, incoming copy resumed) the
  * source may still read "running" until its host's event is served: two
@@ -70,9 +77,45 @@ void model_lock(void)
 	pthread_mutex_lock(&lock);
 }
 
+void model_set_jobs(const struct model_jobs *jobs)
+{
+	atomic_store(&jobs_hooks, jobs);
+}
+
+/* Lock held. Job id ends (error NULL: done) once the lock is released. */
+static void settle(unsigned job, const char *error)
+{
+	settled = xreallocarray(settled, nsettled + 1, sizeof *settled);
+	settled[nsettled].job = job;
+	settled[nsettled].error = error != NULL ? xstrdup(error) : NULL;
+	nsettled++;
+}
+
+/* Lock not held: the jobs take their own lock and may wake waiters. */
+static void tell_settled(struct settled *s, size_t n)
+{
+	const struct model_jobs *jobs = atomic_load(&jobs_hooks);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (jobs != NULL && jobs->settle != NULL)
+			jobs->settle(s[i].job, s[i].error);
+		free(s[i].error);
+	}
+	free(s);
+}
+
+/* Whoever held the lock tells what it settled, in order, after it. */
 void model_unlock(void)
 {
+	struct settled *s = settled;
+	size_t n = nsettled;
+
+	settled = NULL;
+	nsettled = 0;
 	pthread_mutex_unlock(&lock);
+	if (n > 0)
+		tell_settled(s, n);
 }
 
 int model_wake_fd(void)
@@ -296,7 +339,8 @@ static void host_up_event(const struct m_host *h)
 }
 
 /* Lock held. A host that goes away cannot answer for its guests: their
- * awaited shutdowns and reboots fail now rather than time out later. */
+ * awaited shutdowns and reboots fail now rather than time out later (told
+ * to the jobs once the lock is released). */
 static void host_lost_jobs(const struct m_host *h)
 {
 	const struct m_place *p;
@@ -311,7 +355,7 @@ static void host_lost_jobs(const struct m_host *h)
 			continue;
 		why = xasprintf("host %s went offline before %s answered",
 		    h->name, d->name);
-		job_fail(d->pending_job, why);
+		settle(d->pending_job, why);
 		free(why);
 		pending_clear(d);
 	}
@@ -390,8 +434,7 @@ long model_host_retry_in_s(const struct m_host *h)
 	return left > 0 ? (long)((left + 999) / 1000) : 0;
 }
 
-/* Lock held: the host called name, NULL if none. */
-static struct m_host *host_named(const char *name)
+struct m_host *model_host_by_name(const char *name)
 {
 	size_t i;
 
@@ -406,7 +449,7 @@ int model_host_set_role(const char *name, enum host_role role)
 	struct m_host *h;
 
 	model_lock();
-	h = host_named(name);
+	h = model_host_by_name(name);
 	if (h != NULL && h->role != role) {
 		h->role = role;
 		changed(MK_HOST, MO_CHANGE, h, h, &h->gen);
@@ -420,7 +463,7 @@ int model_host_set_maintenance(const char *name, int on)
 	struct m_host *h;
 
 	model_lock();
-	h = host_named(name);
+	h = model_host_by_name(name);
 	if (h != NULL && h->maintenance != (on != 0)) {
 		h->maintenance = on != 0;
 		changed(MK_HOST, MO_CHANGE, h, h, &h->gen);
@@ -445,7 +488,7 @@ void model_host_set_facts(unsigned id, const struct host_facts *f)
 		h->memory_kib = f->memory_kib;
 		h->free_kib = f->free_kib;
 		if (f->caps != NULL) {
-			virtxml_caps_free(&h->caps);
+			facts_caps_free(&h->caps);
 			h->caps = *f->caps;
 			memset(f->caps, 0, sizeof *f->caps);
 		}
@@ -637,7 +680,7 @@ static void desktop_free(struct m_desktop *d)
 		nsplit--;
 	free(d->pending_verb);
 	free(d->name);
-	virtxml_domain_free(&d->xml);
+	facts_domain_free(&d->xml);
 	free(d->places);
 	free(d->job_kind);
 	free(d->pending);
@@ -660,18 +703,21 @@ static int migration_place(const struct m_place *p)
 	    p->reason == VIR_DOMAIN_PAUSED_POSTCOPY_FAILED);
 }
 
-/* Lock held (takes the job lock: model before job). Notes the time of any
- * sign of a migration; 1 while one goes on or its grace has not passed. */
+/* Lock held (the jobs' probe takes the job lock: model before job). Notes
+ * the time of any sign of a migration; 1 while one goes on or its grace
+ * has not passed. */
 static int migrating(struct m_desktop *d)
 {
+	const struct model_jobs *jobs;
 	size_t i;
 	int now = d->job_active && d->job_kind != NULL &&
 	    strcmp(d->job_kind, "migration") == 0;
 
 	for (i = 0; i < d->nplaces && !now; i++)
 		now = migration_place(&d->places[i]);
-	if (!now)
-		now = job_find_active(JK_MIGRATE, d->uuid) != 0;
+	if (!now && (jobs = atomic_load(&jobs_hooks)) != NULL &&
+	    jobs->migrating != NULL)
+		now = jobs->migrating(d->uuid);
 	if (now)
 		d->migration_seen_ms = util_now_ms();
 	return now || (d->migration_seen_ms != 0 &&
@@ -738,7 +784,7 @@ static void pending_clear(struct m_desktop *d)
 static void pending_answered(struct m_desktop *d)
 {
 	if (d->pending_job != 0)
-		job_done(d->pending_job);
+		settle(d->pending_job, NULL);
 	pending_clear(d);
 }
 
@@ -754,7 +800,7 @@ static void pending_expire(struct m_desktop *d)
 		    name, d->pending_verb != NULL ? d->pending_verb : "answer",
 		    model_pending_timeout_ms() / 1000);
 		event_locked(SEV_WARN, "%s", why);
-		job_fail(d->pending_job, why);
+		settle(d->pending_job, why);
 		free(why);
 		free(name);
 	}
@@ -876,7 +922,7 @@ void model_desktop_pending(const char *uuid, const char *what)
 		if (d->pending_job != 0 && what != NULL) {
 			char *why = xasprintf("superseded: %s", what);
 
-			job_fail(d->pending_job, why);
+			settle(d->pending_job, why);
 			free(why);
 			pending_clear(d);
 		} else if (what == NULL) {
@@ -905,7 +951,7 @@ void model_desktop_seen(unsigned id, const char *uuid, const char *name,
 	if (h == NULL) {	/* a removed host's worker, on its way out */
 		model_unlock();
 		if (xml != NULL)
-			virtxml_domain_free(xml);
+			facts_domain_free(xml);
 		return;
 	}
 	i = desktop_index(uuid);
@@ -928,7 +974,7 @@ void model_desktop_seen(unsigned id, const char *uuid, const char *name,
 	}
 	util_set_str(&d->name, name);
 	if (xml != NULL) {
-		virtxml_domain_free(&d->xml);
+		facts_domain_free(&d->xml);
 		d->xml = *xml;
 		memset(xml, 0, sizeof *xml);
 	}
@@ -1240,7 +1286,7 @@ static void host_free(struct m_host *h)
 	free(h->error);
 	free(h->hostname);
 	free(h->hv_type);
-	virtxml_caps_free(&h->caps);
+	facts_caps_free(&h->caps);
 	free(h);
 }
 

@@ -6,7 +6,6 @@
 #include "core/text.h"
 #include "core/util.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,54 +77,6 @@ enum theme_slot view_host_slot(int s)
 	return SLOT_HOST_OFFLINE;
 }
 
-/* Skip leading zeros; the run's length then its digits decide. */
-static int digits_cmp(const char **pa, const char **pb)
-{
-	const char *a = *pa, *b = *pb;
-	size_t la, lb;
-	int c;
-
-	while (*a == '0' && isdigit((unsigned char)a[1]))
-		a++;
-	while (*b == '0' && isdigit((unsigned char)b[1]))
-		b++;
-	for (la = 0; isdigit((unsigned char)a[la]); la++)
-		;
-	for (lb = 0; isdigit((unsigned char)b[lb]); lb++)
-		;
-	if (la != lb)
-		return la < lb ? -1 : 1;
-	c = strncmp(a, b, la);
-	*pa = a + la;
-	*pb = b + lb;
-	return c;
-}
-
-int view_natural_cmp(const char *a, const char *b)
-{
-	const char *x = a, *y = b;
-	int c;
-
-	if (a == NULL || b == NULL)
-		return (a != NULL) - (b != NULL);
-	while (*x != '\0' && *y != '\0') {
-		if (isdigit((unsigned char)*x) && isdigit((unsigned char)*y)) {
-			if ((c = digits_cmp(&x, &y)) != 0)
-				return c;
-			continue;
-		}
-		c = tolower((unsigned char)*x) - tolower((unsigned char)*y);
-		if (c != 0)
-			return c < 0 ? -1 : 1;
-		x++;
-		y++;
-	}
-	if (*x != '\0' || *y != '\0')
-		return *x != '\0' ? 1 : -1;
-	c = strcmp(a, b);
-	return c < 0 ? -1 : c > 0;
-}
-
 char *view_clock(char *buf, size_t len, int64_t wall_ms)
 {
 	time_t t = (time_t)(wall_ms / 1000), now = time(NULL);
@@ -138,45 +89,6 @@ char *view_clock(char *buf, size_t len, int64_t wall_ms)
 	else
 		strftime(buf, len, "%b %d %H:%M", &tm);
 	return buf;
-}
-
-char *view_normalise_path(const char *path)
-{
-	char *copy, *out, *seg, *save = NULL;
-	char **parts;
-	size_t n = 0, i, len;
-
-	if (path == NULL)
-		return NULL;
-	copy = xstrdup(path);
-	parts = xcalloc(strlen(path) + 1, sizeof *parts);
-	for (seg = strtok_r(copy, "/", &save); seg != NULL;
-	    seg = strtok_r(NULL, "/", &save)) {
-		if (strcmp(seg, ".") == 0)
-			continue;
-		if (strcmp(seg, "..") == 0) {
-			if (n > 0 && strcmp(parts[n - 1], "..") != 0)
-				n--;
-			else if (path[0] != '/')
-				parts[n++] = seg;
-			continue;
-		}
-		parts[n++] = seg;
-	}
-	len = strlen(path) + 2;
-	out = xcalloc(1, len);
-	if (path[0] == '/')
-		strcat(out, "/");
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			strcat(out, "/");
-		strcat(out, parts[i]);
-	}
-	if (*out == '\0')
-		strcat(out, ".");
-	free(parts);
-	free(copy);
-	return out;
 }
 
 int view_jobs_count(void)

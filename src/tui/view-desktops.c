@@ -3,6 +3,7 @@
 #include "tui/views.h"
 #include "core/format.h"
 #include "core/model.h"
+#include "core/text.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -81,7 +82,7 @@ static int default_order(const void *pa, const void *pb)
 	int c = live_group(a) - live_group(b);
 
 	if (c == 0)
-		c = view_natural_cmp(a->name, b->name);
+		c = text_natural_cmp(a->name, b->name);
 	return c != 0 ? c : strcmp(a->uuid, b->uuid);
 }
 

@@ -14,6 +14,7 @@
 #include "tui/views.h"
 #include "core/format.h"
 #include "core/model.h"
+#include "core/text.h"
 #include "tui/ui-tree.h"
 #include "core/util.h"
 #include "act/vol-deps.h"
@@ -144,7 +145,7 @@ static const struct m_pool *missing_proof(const struct node *nd,
 			continue;
 		for (k = 0; k < hosts[i]->npools; k++) {
 			const struct m_pool *p = hosts[i]->pools[k];
-			char *dir = view_normalise_path(p->target_path);
+			char *dir = text_normalise_path(p->target_path);
 			int here = dir != NULL && strlen(dir) == dirlen &&
 			    strncmp(dir, nd->backing, dirlen) == 0;
 
@@ -512,7 +513,7 @@ void view_volumes_disk_chain(const char *source, const char *host,
     char *const *live, size_t nlive, struct text *out)
 {
 	struct forest f = { NULL, 0, { NULL, 0 } };
-	char *path = view_normalise_path(source);
+	char *path = text_normalise_path(source);
 	long i = -1;
 	size_t k;
 

@@ -10,7 +10,6 @@
  * worker pointer. */
 #include "virt/virt-events.h"
 #include "virt/virt-evloop.h"
-#include "virt/virt-host.h"
 #include "core/model.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -22,15 +21,17 @@
 
 struct ev_ctx {
 	unsigned host_id;
+	const struct events_sink *sink;
 };
 
 static atomic_long live_contexts;
 
-static struct ev_ctx *ctx_new(unsigned host_id)
+static struct ev_ctx *ctx_new(unsigned host_id, const struct events_sink *sink)
 {
 	struct ev_ctx *c = xcalloc(1, sizeof *c);
 
 	c->host_id = host_id;
+	c->sink = sink;
 	atomic_fetch_add(&live_contexts, 1);
 	return c;
 }
@@ -49,6 +50,15 @@ long events_live_contexts(void)
 static unsigned host_of(void *opaque)
 {
 	return ((struct ev_ctx *)opaque)->host_id;
+}
+
+/* Queue a request for the callback's host. */
+static void request(void *opaque, enum req_kind kind, const char *arg,
+    int propagate)
+{
+	struct ev_ctx *c = opaque;
+
+	c->sink->request(c->host_id, kind, arg, propagate);
 }
 
 /* ---- job changes, applied to the model on the worker ---- */
@@ -130,24 +140,25 @@ static void apply_job_note(virConnectPtr conn, unsigned host_id, void *ctx)
 	free(n);
 }
 
-static void note_job(unsigned host_id, virDomainPtr dom,
+static void note_job(void *opaque, virDomainPtr dom,
     enum job_change change, uint64_t iteration)
 {
+	struct ev_ctx *c = opaque;
 	struct job_note *n = xcalloc(1, sizeof *n);
 
 	n->change = change;
 	n->iteration = iteration;
 	if (virDomainGetUUIDString(dom, n->uuid) != 0 ||
-	    host_call(host_id, apply_job_note, n) < 0)
+	    c->sink->call(c->host_id, apply_job_note, n) < 0)
 		free(n);
 }
 
-static void reread_domain(unsigned host_id, virDomainPtr dom)
+static void reread_domain(void *opaque, virDomainPtr dom)
 {
 	char uuid[VIR_UUID_STRING_BUFLEN];
 
 	if (virDomainGetUUIDString(dom, uuid) == 0)
-		host_request(host_id, REQ_DOMAIN, uuid, 0);
+		request(opaque, REQ_DOMAIN, uuid, 0);
 }
 
 /* ---- the callbacks ---- */
@@ -158,14 +169,14 @@ static int on_lifecycle(virConnectPtr conn, virDomainPtr dom, int event,
 	(void)conn;
 	log_msg(LOG_DEBUG, "host %u: domain %s lifecycle %d/%d",
 	    host_of(opaque), virDomainGetName(dom), event, detail);
-	reread_domain(host_of(opaque), dom);
+	reread_domain(opaque, dom);
 	return 0;
 }
 
 static void on_generic(virConnectPtr conn, virDomainPtr dom, void *opaque)
 {
 	(void)conn;
-	reread_domain(host_of(opaque), dom);
+	reread_domain(opaque, dom);
 }
 
 static void on_job_completed(virConnectPtr conn, virDomainPtr dom,
@@ -174,8 +185,8 @@ static void on_job_completed(virConnectPtr conn, virDomainPtr dom,
 	(void)conn;
 	(void)params;
 	(void)nparams;
-	note_job(host_of(opaque), dom, JC_END, 0);
-	reread_domain(host_of(opaque), dom);
+	note_job(opaque, dom, JC_END, 0);
+	reread_domain(opaque, dom);
 }
 
 static void on_migration_iteration(virConnectPtr conn, virDomainPtr dom,
@@ -184,9 +195,9 @@ static void on_migration_iteration(virConnectPtr conn, virDomainPtr dom,
 	char uuid[VIR_UUID_STRING_BUFLEN];
 
 	(void)conn;
-	note_job(host_of(opaque), dom, JC_ITERATION, (uint64_t)iteration);
+	note_job(opaque, dom, JC_ITERATION, (uint64_t)iteration);
 	if (virDomainGetUUIDString(dom, uuid) == 0)
-		host_request(host_of(opaque), REQ_JOB, uuid, 0);
+		request(opaque, REQ_JOB, uuid, 0);
 }
 
 static void on_block_job(virConnectPtr conn, virDomainPtr dom,
@@ -194,13 +205,13 @@ static void on_block_job(virConnectPtr conn, virDomainPtr dom,
 {
 	(void)conn;
 	(void)type;
-	note_job(host_of(opaque), dom,
+	note_job(opaque, dom,
 	    status == VIR_DOMAIN_BLOCK_JOB_COMPLETED ||
 	    status == VIR_DOMAIN_BLOCK_JOB_FAILED ||
 	    status == VIR_DOMAIN_BLOCK_JOB_CANCELED ? JC_END : JC_BLOCK_JOB, 0);
 	log_msg(LOG_INFO, "host %u: block job on %s: status %d",
 	    host_of(opaque), disk, status);
-	reread_domain(host_of(opaque), dom);
+	reread_domain(opaque, dom);
 }
 
 static void on_device_removed(virConnectPtr conn, virDomainPtr dom,
@@ -220,7 +231,7 @@ static void on_metadata(virConnectPtr conn, virDomainPtr dom, int type,
 
 static void on_reboot(virConnectPtr conn, virDomainPtr dom, void *opaque)
 {
-	note_job(host_of(opaque), dom, JC_REBOOTED, 0);
+	note_job(opaque, dom, JC_REBOOTED, 0);
 	on_generic(conn, dom, opaque);
 }
 
@@ -233,7 +244,7 @@ static void on_pool_lifecycle(virConnectPtr conn, virStoragePoolPtr pool,
 	(void)detail;
 	(void)event;
 	if (name != NULL)
-		host_request(host_of(opaque), REQ_POOL_EVENT, name, 0);
+		request(opaque, REQ_POOL_EVENT, name, 0);
 }
 
 static void on_pool_refresh(virConnectPtr conn, virStoragePoolPtr pool,
@@ -247,8 +258,9 @@ static void on_pool_refresh(virConnectPtr conn, virStoragePoolPtr pool,
 	/* A refresh we asked for ourselves (to follow shared storage) is
 	 * already re-read by the worker that asked, right after the call,
 	 * and must not bounce back to the host that told us. */
-	if (!host_take_self_refresh(host_of(opaque), name))
-		host_request(host_of(opaque), REQ_POOL_EVENT, name, 1);
+	if (!((struct ev_ctx *)opaque)->sink->take_self_refresh(host_of(opaque),
+	    name))
+		request(opaque, REQ_POOL_EVENT, name, 1);
 }
 
 /* The table: one row per event hvdeck follows. */
@@ -281,7 +293,7 @@ _Static_assert(sizeof pool_events / sizeof pool_events[0] <=
     EVENTS_MAX_POOL, "room for every pool callback id");
 
 int events_register(virConnectPtr conn, unsigned host_id,
-    struct events_reg *reg, char **cause)
+    const struct events_sink *sink, struct events_reg *reg, char **cause)
 {
 	struct ev_ctx *c;
 	const char *what = NULL;
@@ -290,7 +302,7 @@ int events_register(virConnectPtr conn, unsigned host_id,
 
 	reg->ncb_domain = reg->ncb_pool = 0;
 	for (i = 0; what == NULL && i < sizeof domain_events / sizeof domain_events[0]; i++) {
-		c = ctx_new(host_id);
+		c = ctx_new(host_id, sink);
 		id = virConnectDomainEventRegisterAny(conn, NULL,
 		    domain_events[i].id, domain_events[i].cb, c, ctx_free);
 		if (id < 0) {
@@ -301,7 +313,7 @@ int events_register(virConnectPtr conn, unsigned host_id,
 		}
 	}
 	for (i = 0; what == NULL && i < sizeof pool_events / sizeof pool_events[0]; i++) {
-		c = ctx_new(host_id);
+		c = ctx_new(host_id, sink);
 		id = virConnectStoragePoolEventRegisterAny(conn, NULL,
 		    pool_events[i].id, pool_events[i].cb, c, ctx_free);
 		if (id < 0) {

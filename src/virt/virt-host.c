@@ -5,6 +5,7 @@
  *        +---------------- backoff 1 s .. 60 s, jittered -------------+
  */
 #include "virt/virt-host.h"
+#include "virt/conn.h"
 #include "virt/virt-queue.h"
 #include "virt/virt-evloop.h"
 #include "virt/virt-events.h"
@@ -22,8 +23,6 @@
 
 /* Probe every 3 s, give up after 2 unanswered: a silent host is declared
  * dead within about 9 s. */
-#define KEEPALIVE_INTERVAL 3
-#define KEEPALIVE_COUNT 2
 /* hosts_stop(): how long a worker that is not stuck connecting may take to
  * close its connection. */
 #define HOSTS_CLOSE_GRACE_MS 10000
@@ -242,31 +241,6 @@ static const char *close_reason_text(int reason)
 	}
 }
 
-/* Credentials are never asked for on a worker thread: there is no one to
- * type them. Interactive onboarding happens in the add-host form. */
-static int no_prompt_auth(virConnectCredentialPtr cred, unsigned int ncred,
-    void *cbdata)
-{
-	(void)cred;
-	(void)ncred;
-	(void)cbdata;
-	return -1;
-}
-
-static int auth_types[] = {
-	VIR_CRED_AUTHNAME, VIR_CRED_PASSPHRASE, VIR_CRED_ECHOPROMPT,
-	VIR_CRED_NOECHOPROMPT,
-};
-
-static virConnectAuth no_prompt = {
-	auth_types, sizeof auth_types / sizeof auth_types[0], no_prompt_auth, NULL,
-};
-
-virConnectAuthPtr host_no_prompt_auth(void)
-{
-	return &no_prompt;
-}
-
 /* Wait until a request, a stop, the deadline, or (when online) a close of
  * the connection. Lock held. */
 static void wait_until(struct host_worker *w, int64_t deadline_ms, int online)
@@ -369,18 +343,12 @@ static void serve(struct host_worker *w, struct host_request *r)
 	}
 }
 
-virConnectPtr host_open_private(const char *uri, char **cause)
-{
-	virConnectPtr conn = virConnectOpenAuth(uri, &no_prompt, 0);
-
-	if (conn == NULL) {
-		*cause = evloop_last_error("cannot connect");
-		return NULL;
-	}
-	if (virConnectSetKeepAlive(conn, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT) < 0)
-		log_msg(LOG_DEBUG, "%s: keepalive not supported", uri);
-	return conn;
-}
+/* What the event callbacks of a worker's connection ask of the workers. */
+static const struct events_sink sink = {
+	.request = host_request,
+	.call = host_call,
+	.take_self_refresh = host_take_self_refresh,
+};
 
 static int open_connection(struct host_worker *w, char **cause)
 {
@@ -389,7 +357,7 @@ static int open_connection(struct host_worker *w, char **cause)
 	pthread_mutex_lock(&w->lock);
 	w->connecting = 1;
 	pthread_mutex_unlock(&w->lock);
-	w->conn = virConnectOpenAuth(w->uri, &no_prompt, flags);
+	w->conn = virConnectOpenAuth(w->uri, conn_no_prompt_auth(), flags);
 	pthread_mutex_lock(&w->lock);
 	w->connecting = 0;
 	pthread_mutex_unlock(&w->lock);
@@ -401,8 +369,7 @@ static int open_connection(struct host_worker *w, char **cause)
 	w->closed = 0;
 	w->reconnect = 0;
 	pthread_mutex_unlock(&w->lock);
-	if (virConnectSetKeepAlive(w->conn, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT) < 0)
-		log_msg(LOG_DEBUG, "%s: keepalive not supported", w->name);
+	conn_keepalive(w->conn, w->name);
 	if (virConnectRegisterCloseCallback(w->conn, close_callback,
 	    (void *)(uintptr_t)w->host_id, NULL) < 0) {
 		*cause = evloop_last_error("cannot register callbacks");
@@ -410,7 +377,7 @@ static int open_connection(struct host_worker *w, char **cause)
 		w->conn = NULL;
 		return -1;
 	}
-	if (events_register(w->conn, w->host_id, &w->events, cause) < 0) {
+	if (events_register(w->conn, w->host_id, &sink, &w->events, cause) < 0) {
 		virConnectUnregisterCloseCallback(w->conn, close_callback);
 		virConnectClose(w->conn);
 		w->conn = NULL;
@@ -605,17 +572,6 @@ void hosts_start(const struct config *cfg, int read_only)
 		hosts_add(&cfg->hosts[i], read_only, cfg->stats_interval);
 }
 
-static void deadline_in(struct timespec *ts, int ms)
-{
-	clock_gettime(CLOCK_REALTIME, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (long)(ms % 1000) * 1000000;
-	if (ts->tv_nsec >= 1000000000) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000;
-	}
-}
-
 static int is_connecting(struct host_worker *w)
 {
 	return flag_of(w, &w->connecting);
@@ -650,7 +606,8 @@ int hosts_stop(int timeout_ms)
 	 * can take seconds): only one stuck in a connect to a silent host is
 	 * left behind, and the process is then about to exit. */
 	for (pass = 0; pass < 2; pass++) {
-		deadline_in(&ts, pass == 0 ? timeout_ms : HOSTS_CLOSE_GRACE_MS);
+		ts = util_deadline(CLOCK_REALTIME,
+		    pass == 0 ? timeout_ms : HOSTS_CLOSE_GRACE_MS);
 		for (i = 0; i < n; i++) {
 			if (!list[i]->started ||
 			    (pass == 1 && is_connecting(list[i])))
@@ -687,7 +644,7 @@ int hosts_remove(unsigned host_id, int timeout_ms)
 	w->stop = 1;
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
-	deadline_in(&ts, timeout_ms);
+	ts = util_deadline(CLOCK_REALTIME, timeout_ms);
 	if (w->started && pthread_timedjoin_np(w->thread, NULL, &ts) == 0) {
 		w->started = 0;
 		joined = 1;

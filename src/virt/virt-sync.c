@@ -5,7 +5,6 @@
 #include "virt/virt-evloop.h"
 #include "virt/virt-xml.h"
 #include "core/model.h"
-#include "act/pool-share.h"
 #include "core/log.h"
 #include "core/util.h"
 
@@ -21,6 +20,13 @@ struct sync_host {
 	unsigned host_id;
 	char name[128];
 };
+
+static sync_share_key_fn share_key;
+
+void sync_set_share_key(sync_share_key_fn fn)
+{
+	share_key = fn;
+}
 
 static struct sync_host host_for(virConnectPtr conn, unsigned host_id)
 {
@@ -91,7 +97,7 @@ static int read_domain(struct sync_host *w, virDomainPtr dom)
 	model_desktop_seen(w->host_id, uuid, virDomainGetName(dom),
 	    (enum desktop_state)state, reason, persistent,
 	    desc != NULL ? &xml : NULL);
-	virtxml_domain_free(&xml);
+	facts_domain_free(&xml);
 	return 0;
 }
 
@@ -150,70 +156,100 @@ static void read_volume(struct sync_host *w, virStorageVolPtr vol,
 	virtxml_volume_free(&x);
 }
 
+/* The pool's state and sizes into info: 0, 1 when the pool vanished,
+ * -1 when the read failed (said). */
+static int pool_info(struct sync_host *w, virStoragePoolPtr pool,
+    struct m_pool *info)
+{
+	virStoragePoolInfo pi;
+
+	if (virStoragePoolGetInfo(pool, &pi) < 0) {
+		if (vanished(VIR_ERR_NO_STORAGE_POOL))
+			return 1;
+		warn_libvirt(w, "pool info");
+		return -1;
+	}
+	info->active = pi.state == VIR_STORAGE_POOL_RUNNING ||
+	    pi.state == VIR_STORAGE_POOL_DEGRADED;
+	info->capacity = pi.capacity;
+	info->allocation = pi.allocation;
+	info->available = pi.available;
+	if (virStoragePoolGetAutostart(pool, &info->autostart) < 0)
+		info->autostart = 0;
+	return 0;
+}
+
+/* The pool's XML into x (caller frees it), its type, target path and
+ * share key into info (borrowed from x, the key and basis the caller's).
+ * A pool without readable XML is still read, without them. */
+static void pool_describe(struct sync_host *w, virStoragePoolPtr pool,
+    struct m_pool *info, struct xml_pool *x)
+{
+	char *desc = virStoragePoolGetXMLDesc(pool, 0), *cause = NULL;
+
+	if (desc != NULL && virtxml_parse_pool(desc, x, &cause) == 0) {
+		info->type = x->type;
+		info->target_path = x->target_path;
+		if (share_key != NULL)
+			info->share_key = share_key(x, &info->share_basis);
+	} else if (desc == NULL) {
+		warn_libvirt(w, "pool XML");
+	} else {
+		model_event(SEV_WARN, "%s: pool %s: %s", w->name, info->name,
+		    cause);
+		free(cause);
+	}
+	free(desc);
+}
+
+/* The volumes of an active pool into *out (caller frees, with their
+ * contents): their count, or -1 when the list failed (said). */
+static int pool_volumes(struct sync_host *w, virStoragePoolPtr pool,
+    struct m_volume **out)
+{
+	virStorageVolPtr *vols = NULL;
+	int n, i;
+
+	*out = NULL;
+	if ((n = virStoragePoolListAllVolumes(pool, &vols, 0)) < 0) {
+		warn_libvirt(w, "volume list");
+		return -1;
+	}
+	*out = xcalloc((size_t)n, sizeof **out);
+	for (i = 0; i < n; i++) {
+		read_volume(w, vols[i], &(*out)[i]);
+		virStorageVolFree(vols[i]);
+	}
+	free(vols);
+	return n;
+}
+
 /* 0 when read (or vanished), -1 when the read failed. */
 static int read_pool(struct sync_host *w, virStoragePoolPtr pool)
 {
 	struct m_pool info;
 	struct xml_pool x;
-	virStoragePoolInfo pi;
-	virStorageVolPtr *vols = NULL;
 	struct m_volume *mv = NULL;
 	char uuid[VIR_UUID_STRING_BUFLEN] = "";
-	char *desc, *cause = NULL;
-	int n = 0, i;
+	int n = 0, rc;
 
 	memset(&info, 0, sizeof info);
 	memset(&x, 0, sizeof x);
 	info.name = (char *)virStoragePoolGetName(pool);
 	virStoragePoolGetUUIDString(pool, uuid);
 	info.uuid = uuid;
-	if (virStoragePoolGetInfo(pool, &pi) < 0) {
-		if (vanished(VIR_ERR_NO_STORAGE_POOL))
-			return 0;
-		warn_libvirt(w, "pool info");
-		return -1;
-	}
-	info.active = pi.state == VIR_STORAGE_POOL_RUNNING ||
-	    pi.state == VIR_STORAGE_POOL_DEGRADED;
-	info.capacity = pi.capacity;
-	info.allocation = pi.allocation;
-	info.available = pi.available;
-	if (virStoragePoolGetAutostart(pool, &info.autostart) < 0)
-		info.autostart = 0;
-	desc = virStoragePoolGetXMLDesc(pool, 0);
-	if (desc != NULL && virtxml_parse_pool(desc, &x, &cause) == 0) {
-		info.type = x.type;
-		info.target_path = x.target_path;
-		info.share_key = pool_share_key(&x, &info.share_basis);
-	} else if (desc == NULL) {
-		warn_libvirt(w, "pool XML");
-	} else {
-		model_event(SEV_WARN, "%s: pool %s: %s", w->name, info.name, cause);
-		free(cause);
-	}
-	free(desc);
-	if (info.active) {
-		n = virStoragePoolListAllVolumes(pool, &vols, 0);
-		if (n < 0) {
-			/* keep the volumes known from before, not none */
-			warn_libvirt(w, "volume list");
-			free(info.share_key);
-			free(info.share_basis);
-			virtxml_pool_free(&x);
-			return -1;
-		}
-	}
-	mv = xcalloc((size_t)n, sizeof *mv);
-	for (i = 0; i < n; i++) {
-		read_volume(w, vols[i], &mv[i]);
-		virStorageVolFree(vols[i]);
-	}
-	free(vols);
-	model_pool_seen(w->host_id, &info, mv, (size_t)n);
+	if ((rc = pool_info(w, pool, &info)) != 0)
+		return rc > 0 ? 0 : -1;
+	pool_describe(w, pool, &info, &x);
+	/* a failed list keeps the volumes known from before, not none */
+	if (info.active && (n = pool_volumes(w, pool, &mv)) < 0)
+		rc = -1;
+	else
+		model_pool_seen(w->host_id, &info, mv, (size_t)n);
 	free(info.share_key);
 	free(info.share_basis);
 	virtxml_pool_free(&x);
-	return 0;
+	return rc;
 }
 
 static void read_pool_by_name(struct sync_host *w, const char *name)
@@ -279,7 +315,7 @@ static int sync_facts(struct sync_host *w, char **cause)
 	}
 	free(capsxml);
 	model_host_set_facts(w->host_id, &f);
-	virtxml_caps_free(&caps);
+	facts_caps_free(&caps);
 	free(hostname);
 	return 0;
 }

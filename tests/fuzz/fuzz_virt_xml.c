@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (d.disks[i].nbacking > 0 && d.disks[i].backing == NULL)
 			abort();
 	}
-	virtxml_domain_free(&d);
+	facts_domain_free(&d);
 
 	cause = NULL;
 	rc = virtxml_parse_volume(xml, &v, &cause);

@@ -46,14 +46,15 @@ static void test_uri_endpoint(void **state)
 	endpoint_is("qemu+ssh://[::1]:2222/system", "::1", 2222);
 	endpoint_is("qemu+ssh://u@[fe80::1]/system", "fe80::1", 22);
 	endpoint_is("qemu+ssh://hv4?no_tty=1", "hv4", 22);
-	/* the last '@' ends the user part, as in config's host names */
-	endpoint_is("qemu+ssh://a@b@hv5:23/system", "hv5", 23);
+	/* port 0 is the transport's default, as libvirt reads it */
+	endpoint_is("qemu+ssh://hv6:0/system", "hv6", 22);
 	/* local sockets and broken ones have no endpoint */
 	endpoint_is("qemu:///system", NULL, 0);
 	endpoint_is("test:///default", NULL, 0);
 	endpoint_is("qemu+unix:///system", NULL, 0);
 	endpoint_is("qemu+ssh://hv6:abc/system", NULL, 0);
-	endpoint_is("qemu+ssh://hv6:0/system", NULL, 0);
+	/* libvirt's parser (libxml2's) refuses a second '@' */
+	endpoint_is("qemu+ssh://a@b@hv5:23/system", NULL, 0);
 	endpoint_is("qemu+ssh://hv6:70000/system", NULL, 0);
 	endpoint_is("qemu+ssh://[::1/system", NULL, 0);
 	endpoint_is("qemu+ssh://root@:22/system", NULL, 0);

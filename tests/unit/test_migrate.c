@@ -103,7 +103,7 @@ static void test_cache(void **state)
 	flags = 0;
 	assert_int_equal(migrate_check_cache(&x, copied, 0, &flags, &why), 0);
 	free(why);
-	virtxml_domain_free(&x);
+	facts_domain_free(&x);
 }
 
 /* ---- storage, on a model filled by hand ---- */
@@ -184,7 +184,7 @@ static void test_storage_shared(void **state)
 	/* libvirt cannot tell a configured shared directory from a local one */
 	assert_int_equal(flags, VIR_MIGRATE_UNSAFE);
 	free(why);
-	virtxml_domain_free(&x);
+	facts_domain_free(&x);
 }
 
 static void test_storage_copy(void **state)
@@ -218,7 +218,7 @@ static void test_storage_copy(void **state)
 	assert_true(flags & VIR_MIGRATE_NON_SHARED_DISK);
 	assert_false(flags & VIR_MIGRATE_NON_SHARED_INC);
 	free(why);
-	virtxml_domain_free(&x);
+	facts_domain_free(&x);
 }
 
 static void test_storage_incremental(void **state)
@@ -247,7 +247,7 @@ static void test_storage_incremental(void **state)
 	    &why), 0);
 	assert_int_equal(flags, VIR_MIGRATE_NON_SHARED_DISK);
 	free(why);
-	virtxml_domain_free(&x);
+	facts_domain_free(&x);
 }
 
 static void test_storage_readonly(void **state)
@@ -266,7 +266,7 @@ static void test_storage_readonly(void **state)
 	    &why), -1);
 	assert_non_null(strstr(why, "hdc (/var/lib/local/b.qcow2, read-only"));
 	free(why);
-	virtxml_domain_free(&x);
+	facts_domain_free(&x);
 }
 
 /* ---- the CPU facts ---- */

@@ -14,6 +14,8 @@
 #include "core/util.h"
 
 #include <libvirt/libvirt.h>
+#include <pthread.h>
+#include <time.h>
 
 static unsigned h1, h2;
 static int adds, removes, changes;
@@ -555,6 +557,63 @@ static void test_offline_host_seen_and_retry(void **state)
 	model_unlock();
 }
 
+/* What the model told the jobs, and whether its lock was free then. */
+static unsigned settled_job;
+static char *settled_error;
+static int settled_lock_free;
+
+static void *take_model_lock(void *arg)
+{
+	(void)arg;
+	model_lock();
+	model_unlock();
+	return NULL;
+}
+
+/* The lock is free when another thread can take it within 2 s. */
+static int model_lock_free(void)
+{
+	struct timespec ts = util_deadline(CLOCK_REALTIME, 2000);
+	pthread_t t;
+
+	assert_int_equal(pthread_create(&t, NULL, take_model_lock, NULL), 0);
+	if (pthread_timedjoin_np(t, NULL, &ts) == 0)
+		return 1;
+	pthread_detach(t);	/* it ends when the lock comes free */
+	return 0;
+}
+
+static void record_settle(unsigned job, const char *error)
+{
+	settled_job = job;
+	free(settled_error);
+	settled_error = xstrdup(error);
+	settled_lock_free = model_lock_free();
+}
+
+/* A lost host fails the shutdown the model awaited, told to the jobs
+ * after the model lock (the model never ends a job under it). Last: it
+ * replaces the hooks job.c registered. */
+static void test_lost_host_settles_after_lock(void **state)
+{
+	static const struct model_jobs hooks = { record_settle, NULL };
+
+	(void)state;
+	model_set_jobs(&hooks);
+	model_desktop_seen(h1, U, "desk-4", DS_RUNNING, 1, 1, NULL);
+	model_desktop_pending(U, "shutting down");
+	assert_int_equal(model_desktop_await(U, 7, "shut down"), 1);
+	assert_int_equal(settled_job, 0);
+	model_host_set_state(h1, HOST_OFFLINE, "connection refused");
+	assert_int_equal(settled_job, 7);
+	assert_string_equal(settled_error,
+	    "host hv1 went offline before desk-4 answered");
+	assert_true(settled_lock_free);
+	model_set_jobs(NULL);
+	free(settled_error);
+	settled_error = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -574,6 +633,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_first_inventory_one_summary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offline_host_seen_and_retry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lost_host_settles_after_lock, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);

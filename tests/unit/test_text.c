@@ -288,9 +288,50 @@ static void test_json_hex(void **state)
 	json_free(&j);
 }
 
+static void test_normalise(void **state)
+{
+	const char *cases[][2] = {
+		{ "/a/b/../c", "/a/c" }, { "/a/./b//c/", "/a/b/c" },
+		{ "a/../../b", "../b" }, { "/..", "/" }, { "", "." }, { "x", "x" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *n = text_normalise_path(cases[i][0]);
+
+		assert_string_equal(n, cases[i][1]);
+		free(n);
+	}
+	assert_null(text_normalise_path(NULL));
+}
+
+static void test_natural_cmp(void **state)
+{
+	static const char *const sorted[] = {
+		"desk-1", "desk-01a", "desk-2", "Desk-3", "desk-9", "desk-10",
+		"desk-10b", "desk-100", "desk2", "x",
+	};
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof sorted / sizeof sorted[0]; i++)
+		for (k = 0; k < sizeof sorted / sizeof sorted[0]; k++) {
+			int c = text_natural_cmp(sorted[i], sorted[k]);
+
+			if ((i < k && c >= 0) || (i > k && c <= 0) ||
+			    (i == k && c != 0))
+				fail_msg("%s vs %s: %d", sorted[i], sorted[k], c);
+		}
+	assert_true(text_natural_cmp("a01", "a1") != 0);	/* total order */
+	assert_true(text_natural_cmp(NULL, "a") < 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_normalise),
+		cmocka_unit_test(test_natural_cmp),
 		cmocka_unit_test(test_visible_classes),
 		cmocka_unit_test(test_shorten),
 		cmocka_unit_test(test_lookalikes_differ),

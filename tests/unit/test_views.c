@@ -226,24 +226,6 @@ static void test_desktop_rows_and_filter(void **state)
 	table_free(&t);
 }
 
-static void test_normalise(void **state)
-{
-	const char *cases[][2] = {
-		{ "/a/b/../c", "/a/c" }, { "/a/./b//c/", "/a/b/c" },
-		{ "a/../../b", "../b" }, { "/..", "/" }, { "", "." }, { "x", "x" },
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char *n = view_normalise_path(cases[i][0]);
-
-		assert_string_equal(n, cases[i][1]);
-		free(n);
-	}
-	assert_null(view_normalise_path(NULL));
-}
-
 /* Backing cycles: a.qcow2 <-> b.qcow2, self.qcow2 backed by itself, and
  * child.qcow2 under the cycle. Every walk must end and show them all. */
 static int setup_cycles(void **state)
@@ -713,27 +695,6 @@ static void test_local_volumes_per_host(void **state)
 	free(key);
 }
 
-static void test_natural_cmp(void **state)
-{
-	static const char *const sorted[] = {
-		"desk-1", "desk-01a", "desk-2", "Desk-3", "desk-9", "desk-10",
-		"desk-10b", "desk-100", "desk2", "x",
-	};
-	size_t i, k;
-
-	(void)state;
-	for (i = 0; i < sizeof sorted / sizeof sorted[0]; i++)
-		for (k = 0; k < sizeof sorted / sizeof sorted[0]; k++) {
-			int c = view_natural_cmp(sorted[i], sorted[k]);
-
-			if ((i < k && c >= 0) || (i > k && c <= 0) ||
-			    (i == k && c != 0))
-				fail_msg("%s vs %s: %d", sorted[i], sorted[k], c);
-		}
-	assert_true(view_natural_cmp("a01", "a1") != 0);	/* total order */
-	assert_true(view_natural_cmp(NULL, "a") < 0);
-}
-
 static void seen_as(unsigned host, const char *uuid, const char *name,
     enum desktop_state s)
 {
@@ -946,8 +907,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_volume_forest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_pools_merge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_desktop_rows_and_filter, setup, teardown),
-		cmocka_unit_test(test_normalise),
-		cmocka_unit_test(test_natural_cmp),
 		cmocka_unit_test_setup_teardown(test_desktops_default_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_brain_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offline_host_row, setup, teardown),

@@ -161,7 +161,7 @@ static void test_domain_running(void **state)
 	assert_int_equal(d.ngraphics, 2);
 	assert_graphics(&d.graphics[0], "vnc", "127.0.0.1", 5901, -1);
 	assert_graphics(&d.graphics[1], "spice", NULL, -1, -1);
-	virtxml_domain_free(&d);
+	facts_domain_free(&d);
 }
 
 static void test_domain_inactive(void **state)
@@ -204,7 +204,7 @@ static void test_domain_inactive(void **state)
 	assert_graphics(&d.graphics[1], "spice", NULL, -1, -1);
 	/* No <listen> child: the attribute is used. */
 	assert_graphics(&d.graphics[2], "spice", "192.0.2.10", 5930, 5931);
-	virtxml_domain_free(&d);
+	facts_domain_free(&d);
 }
 
 static void test_volume_backing(void **state)
@@ -303,7 +303,7 @@ static void test_testdriver_fixtures(void **state)
 	    NULL, "testnet0");
 	assert_int_equal(d.ngraphics, 0);
 	assert_null(d.graphics);
-	virtxml_domain_free(&d);
+	facts_domain_free(&d);
 
 	parse_pool_file("testdrv-pool.xml", &p);
 	assert_string_equal(p.name, "default-pool");
@@ -393,7 +393,7 @@ static void check_live_domain(virDomainPtr dom)
 	assert_int_equal(d.max_memory_kib, info.maxMem);
 	assert_int_equal(d.memory_kib, info.memory);
 	assert_int_equal(d.vcpus, info.nrVirtCpu);
-	virtxml_domain_free(&d);
+	facts_domain_free(&d);
 	free(xml);
 }
 
@@ -526,7 +526,7 @@ static void test_memory_units(void **state)
 			    c->unit != NULL ? c->unit : "(none)", c->value,
 			    (unsigned long long)d.max_memory_kib,
 			    (unsigned long long)c->want);
-		virtxml_domain_free(&d);
+		facts_domain_free(&d);
 		free(xml);
 	}
 }
@@ -604,7 +604,7 @@ static void test_bad_numbers(void **state)
 	assert_int_equal(d.graphics[1].port, 65535);
 	assert_int_equal(d.graphics[1].tls_port, 0);
 	assert_int_equal(d.graphics[2].port, -1);
-	virtxml_domain_free(&d);
+	facts_domain_free(&d);
 }
 
 static void test_vcpus(void **state)
@@ -634,7 +634,7 @@ static void test_vcpus(void **state)
 		if (d.vcpus != cases[i].want)
 			fail_msg("%s: got %u, want %u", cases[i].vcpu,
 			    d.vcpus, cases[i].want);
-		virtxml_domain_free(&d);
+		facts_domain_free(&d);
 		free(xml);
 	}
 }
@@ -680,7 +680,7 @@ static void test_disk_sources(void **state)
 	assert_disk(&d.disks[3], "disk", "vdd", NULL, NULL, "lonely", 0);
 	assert_disk(&d.disks[4], "floppy", "fda", NULL, NULL, "", 0);
 	assert_disk(&d.disks[5], NULL, NULL, NULL, NULL, NULL, 0);
-	virtxml_domain_free(&d);
+	facts_domain_free(&d);
 }
 
 /* <listen address=> wins over the legacy attribute, which is the fallback. */
@@ -710,7 +710,7 @@ static void test_graphics_listen(void **state)
 	assert_graphics(&d.graphics[2], "vnc", "192.0.2.1", -1, -1);
 	assert_graphics(&d.graphics[3], "vnc", NULL, -1, -1);
 	assert_graphics(&d.graphics[4], "sdl", NULL, -1, -1);
-	virtxml_domain_free(&d);
+	facts_domain_free(&d);
 }
 
 /* Ten levels of backing files, top first. */
@@ -740,7 +740,7 @@ static void test_deep_backing_chain(void **state)
 		snprintf(want, sizeof want, "/img/%d", i + 1);
 		assert_string_equal(d.disks[0].backing[i], want);
 	}
-	virtxml_domain_free(&d);
+	facts_domain_free(&d);
 	free(tmp);
 }
 
@@ -760,7 +760,7 @@ static void test_devices_only(void **state)
 	assert_int_equal(virtxml_parse_domain(xml, &d, &cause), 0);
 	assert_int_equal(d.ndisks, 1);
 	assert_string_equal(d.disks[0].device, "lun");
-	virtxml_domain_free(&d);
+	facts_domain_free(&d);
 }
 
 /* ---- text comes through as stored ------------------------------------- */
@@ -791,7 +791,7 @@ static void test_odd_characters(void **state)
 	assert_string_equal(d.nics[0].source, "br\xc2\x9b" "0");
 	/* A character reference survives attribute normalisation. */
 	assert_string_equal(d.nics[0].mac, "\n");
-	virtxml_domain_free(&d);
+	facts_domain_free(&d);
 }
 
 /* XML 1.0 cannot carry C0 controls other than tab, newline and CR, even as
@@ -842,7 +842,7 @@ static void test_malformed(void **state)
 		assert_true(strlen(cause) > 0);
 		assert_null(d.name);
 		assert_int_equal(d.ndisks, 0);
-		virtxml_domain_free(&d);
+		facts_domain_free(&d);
 		free(cause);
 		cause = NULL;
 		assert_int_equal(virtxml_parse_volume(bad[i], &v, &cause), -1);
@@ -1006,14 +1006,14 @@ static void test_no_devices(void **state)
 	assert_null(d.nics);
 	assert_int_equal(d.ngraphics, 0);
 	assert_null(d.graphics);
-	virtxml_domain_free(&d);
+	facts_domain_free(&d);
 
 	assert_int_equal(virtxml_parse_domain(
 	    "<domain><devices/><title/></domain>", &d, &cause), 0);
 	assert_null(d.name);
 	assert_string_equal(d.title, "");
 	assert_int_equal(d.ndisks + d.nnics + d.ngraphics, 0);
-	virtxml_domain_free(&d);
+	facts_domain_free(&d);
 }
 
 static void test_minimal_volume_pool(void **state)
@@ -1055,12 +1055,12 @@ static void test_free_safe(void **state)
 	struct xml_pool p;
 
 	(void)state;
-	virtxml_domain_free(NULL);
+	facts_domain_free(NULL);
 	virtxml_volume_free(NULL);
 	virtxml_pool_free(NULL);
 	parse_domain_file("domain-running.xml", &d);
-	virtxml_domain_free(&d);
-	virtxml_domain_free(&d);
+	facts_domain_free(&d);
+	facts_domain_free(&d);
 	parse_volume_file("volume-backing.xml", &v);
 	virtxml_volume_free(&v);
 	virtxml_volume_free(&v);
@@ -1100,8 +1100,8 @@ static void test_caps_qemu(void **state)
 	assert_int_equal(c.threads, 1);
 	assert_int_equal(c.numa_cells, 1);
 	assert_string_equal(c.guests, "hvm i686 (qemu kvm); hvm x86_64 (qemu kvm)");
-	virtxml_caps_free(&c);
-	virtxml_caps_free(&c);	/* twice is safe */
+	facts_caps_free(&c);
+	facts_caps_free(&c);	/* twice is safe */
 	free(xml);
 	/* a domain is not capabilities */
 	xml = fixture("domain-running.xml");

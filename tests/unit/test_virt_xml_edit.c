@@ -80,7 +80,7 @@ static void test_file_disk(void **state)
 	/* the other disk is the template's */
 	assert_string_equal(d.disks[1].source, "/iso/tools.iso");
 	assert_null(strstr(out, "index="));
-	virtxml_domain_free(&d);
+	facts_domain_free(&d);
 	free(out);
 }
 
@@ -97,7 +97,7 @@ static void test_volume_disk(void **state)
 	assert_int_equal(virtxml_parse_domain(out, &d, &cause), 0);
 	assert_string_equal(d.disks[0].source, "groups/d2.qcow2");
 	assert_null(d.uuid);
-	virtxml_domain_free(&d);
+	facts_domain_free(&d);
 	free(out);
 }
 
@@ -116,7 +116,7 @@ static void test_hostile_name(void **state)
 	assert_string_equal(d.name, name);
 	assert_null(d.uuid);
 	assert_string_equal(d.disks[0].source, "/p/'x\"<y>.qcow2");
-	virtxml_domain_free(&d);
+	facts_domain_free(&d);
 	free(out);
 }
 
