@@ -1,7 +1,9 @@
 /* main.c — start-up order: options -> config -> subcommand (or console). */
 #include "cli/cli.h"
 #include "cmd/cmd.h"
+#include "cli/cli-cmd.h"
 #include "cmd/cmd-audit.h"
+#include "tui/ui-cmd.h"
 #include "core/config.h"
 #include "act/engine.h"
 #include "core/log.h"
@@ -200,6 +202,9 @@ int main(int argc, char **argv)
 	int rc, nargs = 0, bad;
 
 	setlocale(LC_ALL, "");
+	/* one table: the command line's and the console's entries too */
+	cli_cmd_register();
+	ui_cmd_register();
 	memset(&a, 0, sizeof a);
 	rc = parse_args(&argc, argv, &a);
 	if (rc != 0) {
@@ -223,6 +228,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	memset(&ctx, 0, sizeof ctx);
+	ctx.face = &cli_face;
 	ctx.read_only = a.cli.read_only;
 	ctx.cli = &a.cli;
 	ctx.opts = &a.opts;

@@ -44,15 +44,11 @@ int cli_confirm(const char *question, const char *what, char **cause);
  * [--yes-fingerprint FP]` (cli-host-add.c), both ways in: on the command
  * line the add runs here and is followed on the terminal (exit status 0
  * added, 1 failed, 2 bad usage, in c->status); in the console it goes to
- * the add-host form (ui-host-add.h). */
+ * its add-host form (the console's face). */
 struct cmd_ctx;
 struct cmd_entry;
 struct hostadd_req;
 int cli_host_add_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause);
-/* The request of argv (NAME ADDRESS) and c's options; strings point into
- * argv and the options. Returns 0, or -1 with *cause (bad usage). */
-int cli_host_add_request(const struct cmd_ctx *c, const struct cmd_entry *e,
-    char **argv, struct hostadd_req *r, char **cause);
 
 #endif

@@ -11,16 +11,9 @@
 
 struct checklist;
 
-/* What `desktop migrate NAME DEST` leaves in c->result for its caller
- * (the form): the job and its pre-flight checklist. Owned by this module
- * (see cmd_migrate_checklist); the caller frees nothing. */
-struct cmd_migrate_started {
-	unsigned job;
-	struct checklist *cl;
-};
-
 /* `desktop migrate`: without DEST_HOST the form (console only), with it
- * migrate_start. */
+ * migrate_start; c->job is the migration's job, its pre-flight checklist
+ * cmd_migrate_checklist(c->job). */
 int cmd_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause);
 

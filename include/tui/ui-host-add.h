@@ -9,16 +9,17 @@
 #define HVDECK_UI_HOST_ADD_H
 
 struct cmd_ctx;
+struct ui;
 struct cmd_entry;
 
 /* `add-host` (the `a` key): open the empty form. */
 int ui_host_add_open_exec(struct cmd_ctx *c, const struct cmd_entry *e,
     int argc, char **argv, char **cause);
-/* `host add NAME ADDRESS ...` in the console (cli_host_add_exec passes it
- * here). c->result in: the form that submitted it, or NULL (the `:` line:
- * a form filled from the arguments opens to follow it); out: the started
- * struct hostadd (owned by the form). */
-int ui_host_add_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
-    char **argv, char **cause);
+/* The form of `host add NAME ADDRESS ...` in the console (cmd_face.form):
+ * c->hostadd set (the form submitted it): the add starts and *c->hostadd
+ * is its attempt (owned by the form); else (the `:` line) a form filled
+ * from the arguments opens to follow it. */
+int ui_host_add_form(struct ui *u, struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "cmd/cmd-face.h"
 #include "core/config.h"
 #include "tui/layout.h"
 #include "tui/mode.h"
@@ -39,6 +40,7 @@ struct ui {
 	unsigned follow[UI_FOLLOW_MAX]; /* jobs started here, result not yet shown */
 	size_t nfollow;
 	int stderr_fd;             /* fd 2's pipe while the console runs, -1 */
+	struct cmd_face face;      /* how commands ask and tell (ui-cmd.c) */
 };
 
 /* Run the console until the operator quits or SIGTERM/SIGINT/SIGHUP

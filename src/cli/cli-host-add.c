@@ -1,7 +1,7 @@
 /* cli-host-add.c — the `host add` command, both ways in: the command line
  * runs the add and follows it on the terminal (steps printed as they
  * settle, the key question and the password asked on /dev/tty); the
- * console hands it to the add-host form (ui-host-add.c).
+ * console hands it to its add-host form (its face's form).
  *
  * The command line starts the engine for the configured hosts first, as
  * dump does, and waits for them within the connect timeout: the add
@@ -14,7 +14,7 @@
 #include "act/engine.h"
 #include "core/model.h"
 #include "core/text.h"
-#include "tui/ui-host-add.h"
+#include "cmd/cmd-host-add.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -29,54 +29,6 @@
 
 #define EXIT_BAD_USAGE 2
 #define PASSWORD_MAX 512
-
-/* ---- the request, from the words and options ---- */
-
-static int usage_error(const struct cmd_entry *e, char **cause,
-    const char *fmt, const char *value)
-{
-	char *usage = cmd_usage(e), *vis = text_visible(value);
-
-	*cause = xasprintf(fmt, vis);
-	free(vis);
-	vis = xasprintf("%s (%s)", *cause, usage);
-	free(*cause);
-	*cause = vis;
-	free(usage);
-	return -1;
-}
-
-int cli_host_add_request(const struct cmd_ctx *c, const struct cmd_entry *e,
-    char **argv, struct hostadd_req *r, char **cause)
-{
-	const char *port = cmd_opt(c->opts, "port");
-	const char *role = cmd_opt(c->opts, "role");
-	char *end;
-	long v;
-
-	memset(r, 0, sizeof *r);
-	r->name = argv[0];
-	r->address = argv[1];
-	r->port = 22;
-	if (port != NULL) {
-		errno = 0;
-		v = strtol(port, &end, 10);
-		if (*port == '\0' || *end != '\0' || errno != 0 || v < 1 ||
-		    v > 65535)
-			return usage_error(e, cause, "--port: '%s' is not a port "
-			    "(1 to 65535)", port);
-		r->port = (int)v;
-	}
-	r->user = cmd_opt(c->opts, "user");
-	if (r->user != NULL && *r->user == '\0')
-		return usage_error(e, cause, "--user: empty user name%s", "");
-	r->role = ROLE_MIXED;
-	if (role != NULL && config_role_parse(role, &r->role) < 0)
-		return usage_error(e, cause, "--role: '%s' is not hypervisor, "
-		    "disk or mixed", role);
-	r->yes_fingerprint = cmd_opt(c->opts, "yes-fingerprint");
-	return 0;
-}
 
 /* ---- the terminal ---- */
 
@@ -286,8 +238,8 @@ int cli_host_add_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 {
 	struct hostadd_req r;
 
-	if (c->ui != NULL)
-		return ui_host_add_exec(c, e, argc, argv, cause);
+	if (cmd_in_console(c))	/* the console follows it in a form */
+		return cmd_form(c, e, argc, argv, cause);
 	if (argc != 2) {
 		char *usage = cmd_usage(e);
 
@@ -297,7 +249,7 @@ int cli_host_add_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		c->status = EXIT_BAD_USAGE;
 		return -1;
 	}
-	if (cli_host_add_request(c, e, argv, &r, cause) < 0) {
+	if (cmd_host_add_request(c, e, argv, &r, cause) < 0) {
 		c->status = EXIT_BAD_USAGE;
 		return -1;
 	}

@@ -188,8 +188,8 @@ static int exec_cli(struct cmd_ctx *c, const struct derive_req *r,
 /* ---- the console: a started batch, or the form ---- */
 
 /* The console: the batch starts, its result goes to the status line.
- * A form that ran the command passes c->result pointing to a struct
- * derive_started to fill, so it can follow the job. */
+ * A form that ran the command passes c->derive to fill, so it can
+ * follow the job. */
 static int exec_console(struct cmd_ctx *c, const struct derive_req *r,
     char **cause)
 {
@@ -201,8 +201,9 @@ static int exec_console(struct cmd_ctx *c, const struct derive_req *r,
 	ui_follow_job(c->ui, s.job);
 	ui_message(c->ui, 0, "derive: %zu volume%s in %s on %s (job %u)",
 	    s.count, s.count == 1 ? "" : "s", s.dst_pool, s.host, s.job);
-	if (c->result != NULL)
-		*(struct derive_started *)c->result = s;
+	c->job = s.job;
+	if (c->derive != NULL)
+		*c->derive = s;
 	else
 		derive_started_free(&s);
 	return 0;
@@ -300,7 +301,7 @@ static int dform_submit(struct ui *u, struct form *f, void *ctx)
 	memset(&s, 0, sizeof s);
 	c.ui = u;
 	c.read_only = u->read_only;
-	c.result = &s;
+	c.derive = &s;
 	line = dform_line(f, d);
 	if (cmd_run_line(&c, line, 0, &cause) < 0) {
 		form_set_message(f, cause);

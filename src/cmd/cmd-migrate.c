@@ -30,15 +30,18 @@
  * A checklist must outlive its job (act-migrate.h); the progress view
  * shows it too, so they are kept until hvdeck leaves. */
 
-static struct cmd_migrate_started *started;
+static struct started {
+	unsigned job;
+	struct checklist *cl;
+} *started;
 static size_t nstarted;
 
-static struct cmd_migrate_started *remember(unsigned job, struct checklist *cl)
+static void remember(unsigned job, struct checklist *cl)
 {
 	started = xreallocarray(started, nstarted + 1, sizeof *started);
 	started[nstarted].job = job;
 	started[nstarted].cl = cl;
-	return &started[nstarted++];
+	nstarted++;
 }
 
 struct checklist *cmd_migrate_checklist(unsigned job)
@@ -117,7 +120,8 @@ static int start(struct cmd_ctx *c, const char *desktop, const char *dest,
 		checklist_free(cl);
 		return -1;
 	}
-	c->result = remember(job, cl);
+	remember(job, cl);
+	c->job = job;
 	ui_follow_job(c->ui, job);
 	vis = text_visible(dest);
 	ui_message(c->ui, 0, "migration %u to %s: pre-flight checks (5: jobs, "
@@ -191,7 +195,6 @@ static char *form_line(struct form *f, const struct migrate_form *mf)
 static int form_submit(struct ui *u, struct form *f, void *arg)
 {
 	struct migrate_form *mf = arg;
-	struct cmd_migrate_started *s;
 	struct cmd_ctx c;
 	char *line, *cause = NULL;
 
@@ -208,9 +211,8 @@ static int form_submit(struct ui *u, struct form *f, void *arg)
 		return -1;
 	}
 	free(line);
-	s = c.result;
-	mf->job = s->job;
-	form_set_checklist(f, s->cl);
+	mf->job = c.job;
+	form_set_checklist(f, cmd_migrate_checklist(c.job));
 	form_lock_all(f, 1);
 	form_set_message(f, "pre-flight checks running ... (Esc: leave them "
 	    "to the jobs pane)");

@@ -17,6 +17,8 @@ struct confirm {
 	struct cmd_audit *audit;  /* the command that asked: ends with us */
 	char *text;
 	void (*fn)(struct ui *u, const char *arg);
+	const struct cmd_face *face;  /* or a command's answer, through it */
+	cmd_face_yes yes;
 	char *arg;
 	int also_yes;
 };
@@ -24,6 +26,8 @@ struct confirm {
 struct confirm_arg {
 	const char *text;
 	void (*fn)(struct ui *u, const char *arg);
+	const struct cmd_face *face;
+	cmd_face_yes yes;
 	const char *arg;
 	int also_yes;
 };
@@ -31,7 +35,15 @@ struct confirm_arg {
 void mode_confirm_push_also(struct ui *u, const char *text,
     void (*fn)(struct ui *u, const char *arg), const char *arg, int also_yes)
 {
-	struct confirm_arg a = { text, fn, arg, also_yes };
+	struct confirm_arg a = { text, fn, NULL, NULL, arg, also_yes };
+
+	mode_push(&u->modes, u, &mode_confirm, &a);
+}
+
+void mode_confirm_push_face(struct ui *u, const char *text,
+    const struct cmd_face *face, cmd_face_yes yes, const char *arg)
+{
+	struct confirm_arg a = { text, NULL, face, yes, arg, 0 };
 
 	mode_push(&u->modes, u, &mode_confirm, &a);
 }
@@ -49,6 +61,8 @@ static void confirm_init(struct mode *m, void *arg)
 
 	c->text = text_visible(a->text);	/* names come from hosts */
 	c->fn = a->fn;
+	c->face = a->face;
+	c->yes = a->yes;
 	c->arg = xstrdup(a->arg);
 	c->also_yes = a->also_yes;
 	c->audit = cmd_audit_hold();
@@ -60,6 +74,8 @@ static int confirm_key(struct mode *m, int ch)
 	struct confirm *c = m->data;
 	struct ui *u = m->ui;
 	void (*fn)(struct ui *, const char *) = c->fn;
+	const struct cmd_face *face = c->face;
+	cmd_face_yes answer = c->yes;
 	char *arg = c->arg;
 	int yes = ch == 'y' || ch == 'Y' || (c->also_yes != 0 && ch == c->also_yes);
 
@@ -70,7 +86,10 @@ static int confirm_key(struct mode *m, int ch)
 	mode_pop(&u->modes);
 	if (yes) {
 		prev = cmd_audit_enter(audit);	/* its jobs are the command's */
-		fn(u, arg);
+		if (answer != NULL)
+			answer(face, arg);
+		else
+			fn(u, arg);
 		cmd_audit_leave(prev);
 		cmd_audit_release(audit, NULL, NULL);
 	} else {

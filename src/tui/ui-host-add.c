@@ -2,8 +2,7 @@
  * submitting through the command table, following the add's state. */
 #include "tui/ui-host-add.h"
 #include "act/act-host.h"
-#include "cli/cli.h"
-#include "cmd/cmd.h"
+#include "cmd/cmd-host-add.h"
 #include "core/job.h"
 #include "tui/layout.h"
 #include "tui/mode.h"
@@ -44,13 +43,12 @@ static void addform_free(void *ctx)
 	free(af);
 }
 
-/* Start the add of r in af's form. */
-static int addform_start(struct ui *u, struct addform *af,
-    const struct hostadd_req *req, char **cause)
+/* Start the add of req in the console's engine. */
+static int start_add(struct ui *u, const struct hostadd_req *req,
+    struct hostadd **out, unsigned *job, char **cause)
 {
 	struct hostadd_req r = *req;
 	struct hostadd *ha;
-	unsigned job;
 
 	r.config_path = u->cfg->path;
 	r.timeout_s = u->cfg->connect_timeout;
@@ -58,21 +56,27 @@ static int addform_start(struct ui *u, struct addform *af,
 	r.start_in_engine = 1;
 	if (hostadd_new(&r, &ha, cause) < 0)
 		return -1;
-	addform_drop(af);
-	if (hostadd_start(ha, &job, cause) < 0) {
+	if (hostadd_start(ha, job, cause) < 0) {
 		hostadd_abandon(ha);
 		return -1;
 	}
+	*out = ha;
+	return 0;
+}
+
+/* The form follows ha (its attempt at adding name). */
+static void addform_attach(struct addform *af, struct hostadd *ha,
+    const char *name)
+{
+	addform_drop(af);
 	af->ha = ha;
 	af->seen = HOSTADD_RUNNING;
 	util_set_str(&af->seen_text, NULL);
-	util_set_str(&af->name, r.name);
-	ui_follow_job(u, job);
+	util_set_str(&af->name, name);
 	form_clear_errors(af->form);
 	form_lock_all(af->form, 1);
 	form_set_checklist(af->form, hostadd_checklist(ha));
 	form_set_message(af->form, "adding the host... (Esc cancels)");
-	return 0;
 }
 
 /* Put an error from the request beside the field it concerns. */
@@ -131,6 +135,7 @@ static int submit(struct ui *u, struct form *f, void *ctx)
 	    HOSTADD_FAILED;
 	struct cmd_opts opts;
 	struct cmd_ctx c;
+	struct hostadd *ha = NULL;
 	char port[16], *argv[3], *cause = NULL;
 	int missing = 0;
 
@@ -167,9 +172,11 @@ static int submit(struct ui *u, struct form *f, void *ctx)
 	argv[2] = NULL;
 	memset(&c, 0, sizeof c);
 	c.ui = u;
+	c.face = &u->face;
+	c.cfg = u->cfg;
 	c.read_only = u->read_only;
 	c.opts = &opts;
-	c.result = af;
+	c.hostadd = &ha;
 	if (cmd_exec_entry(&c, cmd_find("host add"), 2, argv, &cause) < 0) {
 		show_error(f, cause);
 		free(cause);
@@ -177,6 +184,7 @@ static int submit(struct ui *u, struct form *f, void *ctx)
 		free(argv[1]);
 		return -1;
 	}
+	addform_attach(af, ha, argv[0]);
 	free(argv[0]);
 	free(argv[1]);
 	return 0;
@@ -299,7 +307,7 @@ int ui_host_add_open_exec(struct cmd_ctx *c, const struct cmd_entry *e,
     int argc, char **argv, char **cause)
 {
 	(void)e; (void)argc; (void)argv;
-	if (c->ui == NULL) {
+	if (!cmd_in_console(c)) {
 		*cause = xstrdup("'add-host' is a console key: hvdeck host add "
 		    "NAME ADDRESS on the command line");
 		return -1;
@@ -308,26 +316,33 @@ int ui_host_add_open_exec(struct cmd_ctx *c, const struct cmd_entry *e,
 		*cause = xstrdup("cannot add a host: hvdeck runs read-only");
 		return -1;
 	}
-	open_form(c->ui, NULL);
+	open_form(c->face->data, NULL);
 	return 0;
 }
 
-int ui_host_add_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
-    char **argv, char **cause)
+int ui_host_add_form(struct ui *u, struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause)
 {
 	struct hostadd_req r;
-	struct addform *af = c->result;
+	struct addform *af = NULL;
+	struct hostadd *ha;
+	unsigned job;
 
 	(void)argc;
-	if (cli_host_add_request(c, e, argv, &r, cause) < 0)
+	if (cmd_host_add_request(c, e, argv, &r, cause) < 0)
 		return -1;
-	if (af == NULL)	/* the `:` line: a form to follow it */
-		af = open_form(c->ui, &r);
-	if (addform_start(c->ui, af, &r, cause) < 0) {
-		if (c->result == NULL)
+	if (c->hostadd == NULL)	/* the `:` line: a form to follow it */
+		af = open_form(u, &r);
+	if (start_add(u, &r, &ha, &job, cause) < 0) {
+		if (af != NULL)
 			show_error(af->form, *cause);
 		return -1;
 	}
-	c->result = af->ha;
+	ui_follow_job(u, job);
+	c->job = job;
+	if (af != NULL)
+		addform_attach(af, ha, r.name);
+	else
+		*c->hostadd = ha;
 	return 0;
 }

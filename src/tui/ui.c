@@ -6,6 +6,7 @@
 #include "act/act-migrate.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd-migrate.h"
+#include "tui/ui-cmd.h"
 #include "tui/ui-form.h"
 #include "act/engine.h"
 #include "core/job.h"
@@ -283,13 +284,24 @@ void ui_run_command(struct ui *u, const char *line, unsigned where)
 	struct cmd_ctx c;
 	char *cause = NULL;
 
+	char *full = ui_cmd_explicit(u, line, where);
+	size_t marked = 0;
+
 	memset(&c, 0, sizeof c);
 	c.ui = u;
+	c.face = &u->face;
+	c.cfg = u->cfg;
 	c.read_only = u->read_only;
-	if (cmd_run_line(&c, line, where, &cause) < 0) {
+	if (panes_of(u) != NULL)
+		panes_marks(panes_of(u), &marked);
+	if (cmd_run_line(&c, full, where, &cause) < 0) {
 		ui_message(u, 1, "%s", cause);
 		free(cause);
+	} else if (marked > 0 && strcmp(full, line) != 0) {
+		/* the marks became the line's names: they have been used */
+		panes_mark_clear(panes_of(u));
 	}
+	free(full);
 }
 
 static void confirmed_quit(struct ui *u, const char *arg)
@@ -601,6 +613,8 @@ int ui_run(const struct config *cfg, const struct ui_options *o)
 	memset(&u, 0, sizeof u);
 	u.cfg = cfg;
 	u.read_only = o->read_only;
+	ui_cmd_register();
+	ui_cmd_face_init(&u, &u.face);
 	if ((rc = check_terminal()) != 0)
 		return rc;
 	edit_history_init(&u.filter_history, 50);

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli-cmd.h"
 #include "cmd/cmd.h"
+#include "tui/ui-cmd.h"
 #include "tui/keys.h"
 #include "tui/layout.h"
 #include "tui/mode.h"
@@ -83,8 +85,12 @@ static void test_argument_rules(void **state)
 	assert_string_equal(parse("desktop start bob", CMD_LINE, b, sizeof b, &n),
 	    "desktop start <bob>");
 	assert_string_equal(parse("desktop bob", CMD_LINE, b, sizeof b, &n), "desktop <bob>");
+	/* several desktops (the console's marks): one command */
 	assert_string_equal(parse("desktop start a b", CMD_LINE, b, sizeof b, &n),
-	    "ERR desktop start: unexpected argument 'b' (usage: desktop start [NAME])");
+	    "desktop start <a>");
+	assert_int_equal(n, 2);
+	assert_string_equal(parse("host role a disk b", CMD_LINE, b, sizeof b, &n),
+	    "ERR host role: unexpected argument 'b' (usage: host role NAME hypervisor|disk|mixed)");
 }
 
 static void test_unknown_and_wrong_place(void **state)
@@ -137,7 +143,7 @@ static void test_read_only_refusal(void **state)
 	 * bad usage, exit status 2 */
 	assert_int_equal(cmd_run_line(&c, "desktop start", 0, &cause), -1);
 	assert_string_equal(cause, "desktop start: the command line needs the "
-	    "desktop's name (usage: desktop start [NAME])");
+	    "desktop's name (usage: desktop start [NAME...])");
 	assert_int_equal(c.status, 2);
 	free(cause);
 	/* every action that changes the cluster is refused read-only */
@@ -270,6 +276,8 @@ static const char *console_line(struct ui *u, const char *line, char *buf,
 
 	memset(&c, 0, sizeof c);
 	c.ui = u;
+	ui_cmd_face_init(u, &u->face);
+	c.face = &u->face;
 	if (cmd_run_line(&c, line, CMD_LINE, &cause) < 0) {
 		snprintf(buf, len, "ERR %s", cause);
 	} else {
@@ -393,5 +401,8 @@ int main(void)
 		    model_teardown),
 	};
 
+	/* one table, as main.c makes it: the faces' entries too */
+	cli_cmd_register();
+	ui_cmd_register();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,31 @@
+/* forms.h — the forms the console opens for a command given without the
+ * words only an operator can choose (cmd_face.form): one opener per
+ * entry, each in its form-*.c. Every form builds the full command line
+ * (names quoted with cmd_quote) and runs it through the table with
+ * forms_run, so the same line works from a shell. */
+#ifndef HVDECK_FORMS_H
+#define HVDECK_FORMS_H
+
+#include "tui/ui-cmd.h"
+
+struct form;
+
+/* The openers, by entry name. */
+const struct ui_form_opener *forms_table(size_t *n);
+
+/* Run a form's command line in the console (c's face, config and
+ * read-only set from u; the rest of *c, the typed results it asks for,
+ * left as given). 0, or -1 with the cause shown on field `field` of f
+ * (NULL: the form's message line). */
+int forms_run(struct ui *u, struct form *f, const char *field,
+    struct cmd_ctx *c, const char *line);
+
+/* The openers (ui_form_opener.open), argv as the command was given: */
+/* `host role NAME`: the roles */
+int form_role_open(struct ui *u, struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause);
+/* `job bandwidth ID`, `job downtime ID`: the value */
+int form_job_value_open(struct ui *u, struct cmd_ctx *c,
+    const struct cmd_entry *e, int argc, char **argv, char **cause);
+
+#endif

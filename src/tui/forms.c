@@ -1,0 +1,44 @@
+/* forms.c — the table of the console's command forms and the one way a
+ * form's command line runs (forms.h). */
+#include "tui/forms.h"
+#include "core/util.h"
+#include "tui/ui-form.h"
+#include "tui/ui-host-add.h"
+#include "tui/ui.h"
+
+#include <stdlib.h>
+
+static const struct ui_form_opener openers[] = {
+	{ "host add", ui_host_add_form },
+	{ "host role", form_role_open },
+	{ "job bandwidth", form_job_value_open },
+	{ "job downtime", form_job_value_open },
+};
+
+const struct ui_form_opener *forms_table(size_t *n)
+{
+	*n = sizeof openers / sizeof openers[0];
+	return openers;
+}
+
+int forms_run(struct ui *u, struct form *f, const char *field,
+    struct cmd_ctx *c, const char *line)
+{
+	char *full = ui_cmd_explicit(u, line, 0), *cause = NULL;
+	int rc;
+
+	c->ui = u;
+	c->face = &u->face;
+	c->cfg = u->cfg;
+	c->read_only = u->read_only;
+	rc = cmd_run_line(c, full, 0, &cause);
+	free(full);
+	if (rc == 0)
+		return 0;
+	if (field != NULL)
+		form_set_error(f, field, cause);
+	else
+		form_set_message(f, cause);
+	free(cause);
+	return -1;
+}
