@@ -32,7 +32,9 @@ struct cmd_face {
 	/* Ask question (borrowed; names the target); yes(f, arg) runs on y,
 	 * inside the asking command's audit record. Returns 0 (asked, or
 	 * answered yes), or -1 with *cause (caller frees) beginning with
-	 * what ("desktop delete"): no terminal, not confirmed. */
+	 * what ("desktop delete"): no terminal, not confirmed. yes may be
+	 * NULL on a face that answers at once (not console): the return
+	 * value is the answer. */
 	int (*confirm)(const struct cmd_face *f, const char *question,
 	    const char *what, cmd_face_yes yes, const char *arg, char **cause);
 	/* Run a full command line as this face's own (its configuration,

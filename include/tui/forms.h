@@ -27,5 +27,24 @@ int form_role_open(struct ui *u, struct cmd_ctx *c, const struct cmd_entry *e,
 /* `job bandwidth ID`, `job downtime ID`: the value */
 int form_job_value_open(struct ui *u, struct cmd_ctx *c,
     const struct cmd_entry *e, int argc, char **argv, char **cause);
+/* `desktop migrate NAME`: the destination and the options */
+int form_migrate_open(struct ui *u, struct cmd_ctx *c,
+    const struct cmd_entry *e, int argc, char **argv, char **cause);
+/* Enter on a jobs-pane row key: a migration opens its progress view (1),
+ * other jobs are left to the details page (0). */
+int form_migrate_open_view(struct ui *u, const char *key);
+/* `derive [POOL/NAME]` (no NAME: the selected volume): the new volumes */
+int form_derive_open(struct ui *u, struct cmd_ctx *c,
+    const struct cmd_entry *e, int argc, char **argv, char **cause);
+/* `desktop new [TEMPLATE]` (none: the selected template desktop, or the
+ * template desktops using the selected volume): the names */
+int form_desktop_new_open(struct ui *u, struct cmd_ctx *c,
+    const struct cmd_entry *e, int argc, char **argv, char **cause);
+/* `template from DESKTOP`: the template's name */
+int form_template_open(struct ui *u, struct cmd_ctx *c,
+    const struct cmd_entry *e, int argc, char **argv, char **cause);
+/* `desktop delete DESKTOP` without --yes: the question, and its disk */
+int form_delete_open(struct ui *u, struct cmd_ctx *c,
+    const struct cmd_entry *e, int argc, char **argv, char **cause);
 
 #endif

@@ -13,6 +13,11 @@ static const struct ui_form_opener openers[] = {
 	{ "host role", form_role_open },
 	{ "job bandwidth", form_job_value_open },
 	{ "job downtime", form_job_value_open },
+	{ "desktop migrate", form_migrate_open },
+	{ "derive", form_derive_open },
+	{ "desktop new", form_desktop_new_open },
+	{ "template from", form_template_open },
+	{ "desktop delete", form_delete_open },
 };
 
 const struct ui_form_opener *forms_table(size_t *n)

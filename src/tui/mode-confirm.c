@@ -88,7 +88,7 @@ static int confirm_key(struct mode *m, int ch)
 		prev = cmd_audit_enter(audit);	/* its jobs are the command's */
 		if (answer != NULL)
 			answer(face, arg);
-		else
+		else if (fn != NULL)
 			fn(u, arg);
 		cmd_audit_leave(prev);
 		cmd_audit_release(audit, NULL, NULL);

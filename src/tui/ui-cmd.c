@@ -5,7 +5,6 @@
 #include "tui/ui-cmd.h"
 #include "act/act-volume.h"
 #include "cmd/cmd-job.h"
-#include "cmd/cmd-migrate.h"
 #include "core/job.h"
 #include "core/model.h"
 #include "core/util.h"
@@ -378,7 +377,7 @@ static void details(struct ui *u, struct panes *p)
 	enum pane_id pane;
 	const char *key = panes_selected(p, &pane);
 
-	if (key != NULL && pane == PANE_JOBS && cmd_migrate_open_view(u, key))
+	if (key != NULL && pane == PANE_JOBS && form_migrate_open_view(u, key))
 		return;
 	if (key != NULL && view_of(pane)->details != NULL)
 		mode_details_push(u, pane, key);
