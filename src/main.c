@@ -198,6 +198,7 @@ int main(int argc, char **argv)
 	struct config cfg;
 	const struct cmd_entry *command;
 	struct cmd_ctx ctx;
+	struct cmd_face face;
 	char *cause = NULL, **cargs = NULL;
 	int rc, nargs = 0, bad;
 
@@ -228,9 +229,9 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	memset(&ctx, 0, sizeof ctx);
-	ctx.face = &cli_face;
+	cli_face_init(&face, &a.cli);
+	ctx.face = &face;
 	ctx.read_only = a.cli.read_only;
-	ctx.cli = &a.cli;
 	ctx.opts = &a.opts;
 	if (command != NULL && (command->flags & CMD_NO_CONFIG)) {
 		free(a.hosts);

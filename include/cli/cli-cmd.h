@@ -10,7 +10,13 @@
 /* Add the command line's entries to the command table (once). */
 void cli_cmd_register(void);
 
-/* The command line's face (main.c sets it in its cmd_ctx). */
-extern const struct cmd_face cli_face;
+struct cli_options;
+struct cmd_ctx;
+
+/* The command line's face, with its options (borrowed for its life):
+ * main.c sets it in its cmd_ctx. */
+void cli_face_init(struct cmd_face *f, struct cli_options *o);
+/* The options of a command run by the command line's face. Borrowed. */
+const struct cli_options *cli_options_of(const struct cmd_ctx *c);
 
 #endif

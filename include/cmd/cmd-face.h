@@ -8,6 +8,8 @@
 #ifndef HVDECK_CMD_FACE_H
 #define HVDECK_CMD_FACE_H
 
+#include <stddef.h>
+
 struct cmd_ctx;
 struct cmd_entry;
 struct cmd_face;
@@ -22,6 +24,13 @@ struct cmd_face {
 	 * 0: the command line, which answers at once and waits for jobs. */
 	int console;
 	void *data;     /* the face's own (the console's struct ui) */
+	/* The command line runs an engine of its own for one command: start
+	 * it for c's configuration and wait until the hosts have answered
+	 * (within the command line's --timeout, else connect_timeout). 0, or
+	 * -1 when it cannot start. NULL: the engine runs already (the
+	 * console). engine_down stops what engine_up started. */
+	int (*engine_up)(const struct cmd_face *f, const struct cmd_ctx *c);
+	void (*engine_down)(const struct cmd_face *f);
 	/* A line for the operator (error: a failure); text is borrowed. */
 	void (*say)(const struct cmd_face *f, int error, const char *text);
 	/* A job the command started (the console shows its end). */
@@ -37,6 +46,11 @@ struct cmd_face {
 	 * value is the answer. */
 	int (*confirm)(const struct cmd_face *f, const char *question,
 	    const char *what, cmd_face_yes yes, const char *arg, char **cause);
+	/* A line the operator types after prompt (a person: the terminal
+	 * itself, never stdin) into buf, trailing spaces removed. 0, or -1
+	 * when nobody can answer. NULL: this face cannot. */
+	int (*ask)(const struct cmd_face *f, const char *prompt, char *buf,
+	    size_t len);
 	/* Run a full command line as this face's own (its configuration,
 	 * read-only): the yes of a question that ran a command with its last
 	 * word. NULL: this face asks no such question. */
@@ -49,6 +63,9 @@ struct cmd_face {
 };
 
 /* Through c's face (nothing when it has none): */
+/* the engine for one command (see cmd_face.engine_up): 0 or -1 */
+int cmd_engine_up(const struct cmd_ctx *c);
+void cmd_engine_down(const struct cmd_ctx *c);
 /* a line for the operator, printf-like */
 void cmd_say(const struct cmd_ctx *c, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -59,6 +76,9 @@ void cmd_forget_job(const struct cmd_ctx *c, unsigned job);
 /* a question (see cmd_face.confirm); -1 with *cause without a face */
 int cmd_confirm(const struct cmd_ctx *c, const char *question,
     const char *what, cmd_face_yes yes, const char *arg, char **cause);
+/* a typed answer (see cmd_face.ask); -1 without one */
+int cmd_ask(const struct cmd_ctx *c, const char *prompt, char *buf,
+    size_t len);
 /* cmd_face_yes that runs arg as a command line through f (run_line) */
 void cmd_face_run_line(const struct cmd_face *f, const char *line);
 /* whether c's face fills missing words with a form */

@@ -13,7 +13,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "cli/cli.h"
 #include "cmd/cmd-face.h"
 #include "core/config.h"
 
@@ -60,7 +59,6 @@ struct cmd_ctx {
 	struct ui *ui;                 /* NULL on the command line */
 	const struct cmd_face *face;   /* who asks and hears (NULL: nobody) */
 	const struct config *cfg;      /* the running configuration */
-	const struct cli_options *cli; /* command line */
 	const struct cmd_opts *opts;   /* its options (NULL: none) */
 	int read_only;
 	int status;                    /* command line: the exit status */

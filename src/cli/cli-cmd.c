@@ -5,10 +5,15 @@
 #include "cli/cli-host-list.h"
 #include "cli/cli-migrate.h"
 #include "cli/cli.h"
+#include "act/engine.h"
 #include "cmd/cmd.h"
 #include "core/util.h"
 
+#include <ctype.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 static void face_say(const struct cmd_face *f, int error, const char *text)
 {
@@ -30,17 +35,72 @@ static int face_confirm(const struct cmd_face *f, const char *question,
 	return 0;
 }
 
-const struct cmd_face cli_face = {
-	.console = 0,
-	.say = face_say,
-	.confirm = face_confirm,
-};
+/* Read the operator's answer from the terminal itself (never stdin: the
+ * answer must come from a person). Returns -1 without a terminal. */
+static int face_ask(const struct cmd_face *f, const char *prompt, char *buf,
+    size_t len)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	size_t n = 0;
+	ssize_t r;
+	char ch;
+
+	(void)f;
+	if (fd == -1)
+		return -1;
+	if (write(fd, prompt, strlen(prompt)) < 0) {
+		close(fd);
+		return -1;
+	}
+	while ((r = read(fd, &ch, 1)) == 1 && ch != '\n')
+		if (n + 1 < len)
+			buf[n++] = ch;
+	close(fd);
+	buf[n] = '\0';
+	while (n > 0 && isspace((unsigned char)buf[n - 1]))
+		buf[--n] = '\0';
+	return r < 0 ? -1 : 0;
+}
+
+/* The command line's engine for one command, as dump's. */
+static int face_engine_up(const struct cmd_face *f, const struct cmd_ctx *c)
+{
+	const struct cli_options *o = f->data;
+
+	if (engine_start(c->cfg, c->read_only) < 0)
+		return -1;
+	cli_wait_settled(o->timeout > 0 ? o->timeout : c->cfg->connect_timeout);
+	return 0;
+}
+
+static void face_engine_down(const struct cmd_face *f)
+{
+	(void)f;
+	fflush(stdout);
+	engine_stop();
+}
+
+void cli_face_init(struct cmd_face *f, struct cli_options *o)
+{
+	memset(f, 0, sizeof *f);
+	f->data = o;
+	f->engine_up = face_engine_up;
+	f->engine_down = face_engine_down;
+	f->say = face_say;
+	f->ask = face_ask;
+	f->confirm = face_confirm;
+}
+
+const struct cli_options *cli_options_of(const struct cmd_ctx *c)
+{
+	return c->face->data;
+}
 
 static int exec_dump(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause)
 {
 	(void)e; (void)argc; (void)argv; (void)cause;
-	c->status = cli_dump(c->cfg, c->cli);
+	c->status = cli_dump(c->cfg, cli_options_of(c));
 	return 0;
 }
 
@@ -48,7 +108,7 @@ static int exec_watch(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause)
 {
 	(void)e; (void)argc; (void)argv; (void)cause;
-	c->status = cli_watch(c->cfg, c->cli);
+	c->status = cli_watch(c->cfg, cli_options_of(c));
 	return 0;
 }
 

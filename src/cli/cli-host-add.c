@@ -9,6 +9,7 @@
  * of their shared pools. A host that is offline then is named in a
  * warning: its UUID and pools could not be compared. */
 #include "cli/cli.h"
+#include "cli/cli-cmd.h"
 #include "act/act-host.h"
 #include "cmd/cmd.h"
 #include "act/engine.h"
@@ -109,31 +110,6 @@ static void ask_password(int tty, struct hostadd *ha, const char *question)
 	explicit_bzero(pw, sizeof pw);
 }
 
-/* Print the steps that settled since the last look. */
-static void print_steps(struct hostadd *ha, size_t *shown, char **done,
-    size_t *ndone)
-{
-	struct check_step *steps;
-	size_t n, i;
-
-	checklist_snapshot(hostadd_checklist(ha), &steps, &n);
-	if (n > *ndone) {
-		*done = xrealloc(*done, n);
-		memset(*done + *ndone, 0, n - *ndone);
-		*ndone = n;
-	}
-	for (i = 0; i < n; i++) {
-		if ((*done)[i] || steps[i].state < CHECK_OK)
-			continue;
-		(*done)[i] = 1;
-		(*shown)++;
-		cli_say(stdout, 1, "%-4s %s%s%s", checklist_state_tag(steps[i].state),
-		    steps[i].text, steps[i].reason[0] != '\0' ? ": " : "",
-		    steps[i].reason);
-	}
-	free(steps);
-}
-
 /* Hosts the engine could not reach: the add cannot compare with them. */
 static void note_offline(struct hostadd *ha)
 {
@@ -153,13 +129,13 @@ static void note_offline(struct hostadd *ha)
 static int follow(struct hostadd *ha, int tty)
 {
 	enum hostadd_state st;
-	char *text = NULL, *done = NULL;
-	size_t shown = 0, ndone = 0;
+	char *text = NULL;
+	struct cli_checklist_seen seen = { NULL, 0 };
 	uint64_t gen = 0;
 	int status = 1;
 
 	for (;;) {
-		print_steps(ha, &shown, &done, &ndone);
+		cli_checklist_print(hostadd_checklist(ha), &seen, stdout);
 		st = hostadd_state(ha, &text);
 		if (st == HOSTADD_ADDED || st == HOSTADD_FAILED)
 			break;
@@ -182,13 +158,13 @@ static int follow(struct hostadd *ha, int tty)
 		free(text);
 		text = NULL;
 	}
-	print_steps(ha, &shown, &done, &ndone);
+	cli_checklist_print(hostadd_checklist(ha), &seen, stdout);
 	if (st == HOSTADD_ADDED)
 		status = 0;
 	else
 		cli_say(stderr, 1, "hvdeck: %s", text != NULL ? text : "failed");
 	free(text);
-	free(done);
+	cli_checklist_seen_free(&seen);
 	return status;
 }
 
@@ -200,7 +176,7 @@ static int cli_run(struct cmd_ctx *c, const struct hostadd_req *req,
 	unsigned job;
 	int tty = -1, timeout;
 
-	timeout = c->cli != NULL && c->cli->timeout > 0 ? c->cli->timeout :
+	timeout = cli_options_of(c)->timeout > 0 ? cli_options_of(c)->timeout :
 	    c->cfg->connect_timeout;
 	r.config_path = c->cfg->path;
 	r.timeout_s = timeout;

@@ -3,8 +3,6 @@
 #include "cmd/cmd-derive.h"
 #include "act/act-derive.h"
 #include "core/checklist.h"
-#include "cli/cli.h"
-#include "act/engine.h"
 #include "core/job.h"
 #include "core/model.h"
 #include "core/names.h"
@@ -79,56 +77,57 @@ static int request(struct cmd_ctx *c, const struct config *cfg, int argc,
 
 /* ---- the command line: start, follow, report ---- */
 
-/* Job lock held: print "k/N" for every volume made since *printed (the
- * samples are a ring: a poll may find several new ones). */
-static void cli_print_progress(const struct job *j, uint64_t *printed)
+/* "k/N" for every volume made since *printed (the samples are a ring:
+ * a poll may find several new ones), said outside the job lock. */
+static void say_progress(struct cmd_ctx *c, unsigned job, uint64_t *printed)
 {
 	const struct job_sample *smp;
-	unsigned i;
+	struct job *j;
+	char lines[JOB_SAMPLES][JOB_PHASE_MAX];
+	unsigned i, n = 0;
 
-	for (i = 0; i < j->nsamples; i++) {
+	job_lock();
+	for (i = 0; (j = job_find(job)) != NULL && i < j->nsamples; i++) {
 		smp = &j->samples[(j->sample_head + i) % JOB_SAMPLES];
 		if (smp->done <= *printed)
 			continue;
 		*printed = smp->done;
-		printf("%s\n", smp->phase);	/* "3/20": digits only */
+		snprintf(lines[n++], sizeof lines[0], "%s", smp->phase);
 	}
-	fflush(stdout);
+	job_unlock();
+	for (i = 0; i < n; i++)
+		cmd_say(c, 0, "%s", lines[i]);	/* "3/20": digits only */
 }
 
-static int cli_follow(const struct derive_started *s)
+static int wait_batch(struct cmd_ctx *c, const struct derive_started *s)
 {
 	uint64_t printed = 0;
 	enum job_state st;
-	struct job *j;
 	char *err;
 	int64_t deadline = util_now_ms() + DERIVE_WAIT_MS;
 
 	if (s->count == 1)
-		cli_say(stdout, 1, "derive %s/%s from %s on %s", s->dst_pool, s->first,
+		cmd_say(c, 0, "derive %s/%s from %s on %s", s->dst_pool, s->first,
 		    s->src_pool, s->host);
 	else
-		cli_say(stdout, 1, "derive %s/%s … %s from %s on %s: %zu volumes",
+		cmd_say(c, 0, "derive %s/%s … %s from %s on %s: %zu volumes",
 		    s->dst_pool, s->first, s->last, s->src_pool, s->host,
 		    s->count);
 	do {
 		st = job_wait(s->job, 200);
-		job_lock();
-		if ((j = job_find(s->job)) != NULL)
-			cli_print_progress(j, &printed);
-		job_unlock();
+		say_progress(c, s->job, &printed);
 	} while (!job_state_final(st) && st != JOB_GONE &&
 	    util_now_ms() < deadline);
 	err = job_error(s->job);
 	if (st == JOB_DONE)
-		cli_say(stdout, 1, "made %zu in pool %s on %s: %s%s%s", s->count,
+		cmd_say(c, 0, "made %zu in pool %s on %s: %s%s%s", s->count,
 		    s->dst_pool, s->host, s->first, s->count > 1 ? " … " : "",
 		    s->count > 1 ? s->last : "");
 	else if (job_state_final(st))
-		cli_say(stderr, 1, "hvdeck: derive on %s: %s", s->host,
+		cmd_say(c, 1, "derive on %s: %s", s->host,
 		    err != NULL ? err : "no reason given");
 	else
-		cli_say(stderr, 1, "hvdeck: derive on %s: still running after %d s",
+		cmd_say(c, 1, "derive on %s: still running after %d s",
 		    s->host, DERIVE_WAIT_MS / 1000);
 	free(err);
 	return st == JOB_DONE ? 0 : 1;
@@ -137,7 +136,7 @@ static int cli_follow(const struct derive_started *s)
 /* What needs no host: the names, --count, the options. A refusal here
  * does not wait for every host to answer. 0, or -1 with *cause and the
  * exit status act_derive would give. */
-static int cli_precheck(struct cmd_ctx *c, const struct derive_req *r,
+static int precheck(struct cmd_ctx *c, const struct derive_req *r,
     char **cause)
 {
 	char **names;
@@ -162,23 +161,21 @@ static int exec_cli(struct cmd_ctx *c, const struct derive_req *r,
 	struct derive_started s;
 	int usage;
 
-	if (cli_precheck(c, r, cause) < 0)
+	if (precheck(c, r, cause) < 0)
 		return -1;
-	if (engine_start(c->cfg, c->cli->read_only) < 0) {
+	if (cmd_engine_up(c) < 0) {
 		*cause = xstrdup("cannot start the engine");
 		c->status = 1;
 		return -1;
 	}
-	cli_wait_settled(c->cli->timeout > 0 ? c->cli->timeout :
-	    c->cfg->connect_timeout);
 	if (act_derive(r, &s, &usage, cause) < 0) {
-		engine_stop();
+		cmd_engine_down(c);
 		c->status = usage ? EXIT_USAGE : 1;
 		return -1;
 	}
-	c->status = cli_follow(&s);
+	c->status = wait_batch(c, &s);
 	derive_started_free(&s);
-	engine_stop();
+	cmd_engine_down(c);
 	return 0;
 }
 

@@ -4,8 +4,6 @@
  * "2/5", the exit status: 0 done, 1 refused or failed, 2 bad usage). */
 #include "cmd/cmd-desktop-new.h"
 #include "act/act-desktop.h"
-#include "cli/cli.h"
-#include "act/engine.h"
 #include "core/job.h"
 #include "core/model.h"
 #include "core/names.h"
@@ -51,54 +49,55 @@ static char *joined(char *const *v, size_t n)
 typedef int (*start_fn)(const struct config *cfg, void *arg, unsigned *job,
     char **cause);
 
-/* Run start on a settled engine and follow its job, printing each new
- * phase ("2/5 NAME"). Returns the exit status; done says what went well. */
-static int cli_follow(const struct config *cfg, const struct cli_options *o,
-    start_fn start, void *arg, const char *done)
+/* The newest phase of job if it is not last (then copied to last). */
+static int new_phase(unsigned job, char *last, size_t len)
 {
-	char *cause = NULL, *err, *vis, last[JOB_PHASE_MAX] = "";
+	const struct job_sample *smp;
+	int fresh = 0;
+
+	job_lock();
+	smp = job_find(job) != NULL ? job_last_sample(job_find(job)) : NULL;
+	if (smp != NULL && smp->phase[0] != '\0' && strcmp(smp->phase, last) != 0) {
+		snprintf(last, len, "%s", smp->phase);
+		fresh = 1;
+	}
+	job_unlock();
+	return fresh;
+}
+
+/* The command line: run start on its settled engine and follow the job,
+ * saying each new phase ("2/5 NAME"). Returns the exit status; done says
+ * what went well. */
+static int wait_started(struct cmd_ctx *c, start_fn start, void *arg,
+    const char *done)
+{
+	char *cause = NULL, *err, last[JOB_PHASE_MAX] = "";
 	enum job_state st;
 	unsigned job;
 	int status = 1;
 
-	if (engine_start(cfg, o->read_only) < 0)
+	if (cmd_engine_up(c) < 0)
 		return 1;
-	cli_wait_settled(o->timeout > 0 ? o->timeout : cfg->connect_timeout);
-	if (start(cfg, arg, &job, &cause) < 0) {
-		vis = text_visible(cause);
-		fprintf(stderr, "hvdeck: %s\n", vis);
-		free(vis);
+	if (start(c->cfg, arg, &job, &cause) < 0) {
+		cmd_say(c, 1, "%s", cause);
 		free(cause);
-		engine_stop();
+		cmd_engine_down(c);
 		return 1;
 	}
 	do {
-		const struct job_sample *s;
-
 		st = job_wait(job, 300);
-		job_lock();
-		s = job_find(job) != NULL ? job_last_sample(job_find(job)) : NULL;
-		if (s != NULL && s->phase[0] != '\0' && strcmp(s->phase, last) != 0) {
-			snprintf(last, sizeof last, "%s", s->phase);
-			vis = text_visible(last);
-			printf("%s\n", vis);
-			fflush(stdout);
-			free(vis);
-		}
-		job_unlock();
+		if (new_phase(job, last, sizeof last))
+			cmd_say(c, 0, "%s", last);
 	} while (!job_state_final(st) && st != JOB_GONE);
 	err = job_error(job);
-	vis = text_visible(st == JOB_DONE ? done : err != NULL ? err : "failed");
 	if (st == JOB_DONE) {
-		printf("%s\n", vis);
+		cmd_say(c, 0, "%s", done);
 		status = 0;
 	} else {
-		fprintf(stderr, "hvdeck: %s\n", vis);
+		cmd_say(c, 1, "%s", err != NULL ? err : "failed");
 	}
-	free(vis);
 	free(err);
-	fflush(stdout);
-	engine_stop();
+	cmd_engine_down(c);
 	return status;
 }
 
@@ -178,7 +177,7 @@ int cmd_desktop_exec_new(struct cmd_ctx *c, const struct cmd_entry *e,
 	list = joined(a.names, a.n);
 	if (!cmd_in_console(c)) {
 		done = xasprintf("made %s%s", list, a.r.start ? " (started)" : "");
-		c->status = cli_follow(c->cfg, c->cli, start_new, &a, done);
+		c->status = wait_started(c, start_new, &a, done);
 		free(done);
 	} else if (start_new(c->cfg, &a, &job, cause) == 0) {
 		cmd_follow(c, job);
@@ -231,7 +230,7 @@ int cmd_desktop_exec_template(struct cmd_ctx *c, const struct cmd_entry *e,
 	if (!cmd_in_console(c)) {
 		done = xasprintf("template %s made (disk %s.qcow2%s)", vis, vis,
 		    a.flatten ? ", flattened" : "");
-		c->status = cli_follow(c->cfg, c->cli, start_tmpl, &a, done);
+		c->status = wait_started(c, start_tmpl, &a, done);
 		free(done);
 		rc = 0;
 	} else if ((rc = start_tmpl(c->cfg, &a, &job, cause)) == 0) {
@@ -311,7 +310,7 @@ int cmd_desktop_exec_delete(struct cmd_ctx *c, const struct cmd_entry *e,
 		done = xasprintf("deleted %s%s", vis, a.with_disk ?
 		    " and its disk" : "");
 		free(vis);
-		c->status = cli_follow(c->cfg, c->cli, start_del, &a, done);
+		c->status = wait_started(c, start_del, &a, done);
 		free(done);
 		return 0;
 	}

@@ -7,6 +7,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+int cmd_engine_up(const struct cmd_ctx *c)
+{
+	if (c->face == NULL || c->face->engine_up == NULL)
+		return 0;
+	return c->face->engine_up(c->face, c);
+}
+
+void cmd_engine_down(const struct cmd_ctx *c)
+{
+	if (c->face != NULL && c->face->engine_down != NULL)
+		c->face->engine_down(c->face);
+}
+
 void cmd_say(const struct cmd_ctx *c, int error, const char *fmt, ...)
 {
 	va_list ap;
@@ -41,6 +54,14 @@ int cmd_confirm(const struct cmd_ctx *c, const char *question,
 		return -1;
 	}
 	return c->face->confirm(c->face, question, what, yes, arg, cause);
+}
+
+int cmd_ask(const struct cmd_ctx *c, const char *prompt, char *buf,
+    size_t len)
+{
+	if (c->face == NULL || c->face->ask == NULL)
+		return -1;
+	return c->face->ask(c->face, prompt, buf, len);
 }
 
 void cmd_face_run_line(const struct cmd_face *f, const char *line)

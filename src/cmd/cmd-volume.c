@@ -3,8 +3,6 @@
  * whether the volume is gone from every host that shares its pool. */
 #include "cmd/cmd-volume.h"
 #include "act/act-volume.h"
-#include "cli/cli.h"
-#include "act/engine.h"
 #include "core/job.h"
 #include "core/text.h"
 #include "core/util.h"
@@ -47,7 +45,7 @@ static int ask_delete(struct cmd_ctx *c, const struct vol_target *t,
 	return rc;
 }
 
-/* The command line: the engine as for dump, the job waited for. */
+/* The command line: its engine (as for dump), the job waited for. */
 static int cli_delete(struct cmd_ctx *c, const char *spec, const char *host,
     char **cause)
 {
@@ -57,38 +55,32 @@ static int cli_delete(struct cmd_ctx *c, const char *spec, const char *host,
 	char *label, *err;
 
 	c->status = 1;
-	if (engine_start(c->cfg, c->cli->read_only) < 0)
+	if (cmd_engine_up(c) < 0)
 		return -1;
-	cli_wait_settled(c->cli->timeout > 0 ? c->cli->timeout :
-	    c->cfg->connect_timeout);
 	if (act_volume_find(spec, host, &t, cause) < 0) {
-		engine_stop();
+		cmd_engine_down(c);
 		return -1;
 	}
 	if (act_volume_delete(&t, &job, cause) < 0) {
 		act_volume_target_free(&t);
-		engine_stop();
+		cmd_engine_down(c);
 		return -1;
 	}
 	label = act_volume_label(&t);
 	st = job_wait(job, JOB_WAIT_MS);
 	err = job_error(job);
 	if (st == JOB_DONE) {
-		char *vis = text_visible(label);
-
-		printf("volume %s deleted\n", vis);
-		free(vis);
+		cmd_say(c, 0, "volume %s deleted", label);
 		c->status = 0;
 	} else if (job_state_final(st))
 		*cause = xstrdup(err != NULL ? err : "delete failed");
 	else
 		*cause = xasprintf("delete of %s still %s after %d s", label,
 		    job_state_name(st), JOB_WAIT_MS / 1000);
-	fflush(stdout);
 	free(err);
 	free(label);
 	act_volume_target_free(&t);
-	engine_stop();
+	cmd_engine_down(c);
 	return c->status == 0 ? 0 : -1;
 }
 

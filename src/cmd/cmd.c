@@ -6,7 +6,6 @@
 #include "cmd/cmd.h"
 #include "act/act-desktop.h"
 #include "act/act-domain.h"
-#include "act/act-host-admin.h"
 #include "act/act-pool.h"
 #include "cmd/cmd-audit.h"
 #include "cmd/cmd-desktop-new.h"
@@ -16,6 +15,8 @@
 #include "cmd/cmd-volume.h"
 #include "cmd/cmd-derive.h"
 #include "cmd/cmd-face.h"
+#include "cmd/cmd-host.h"
+#include "core/job.h"
 #include "core/model.h"
 #include "core/util.h"
 
@@ -109,12 +110,13 @@ static const struct cmd_entry commands[] = {
 	  CMD_CLI | CMD_LINE | CMD_SEL_VOLUME,
 	  "delete a volume, refused while any volume is derived from it, a desktop uses it or a host sharing its pool is offline (console: default the selected one, asking first unless --yes)",
 	  cmd_volume_exec_delete, 0 },
-	{ "host remove", NULL, 0, 1, "[NAME]", CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST,
+	{ "host remove", NULL, 0, 1, "[NAME]",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST | CMD_SEL_HOST,
 	  "remove a hypervisor from the config and hvdeck's known_hosts, never touching the host (the console asks; default: the selected one)",
-	  act_host_remove_exec, 0 },
+	  cmd_host_remove_exec, 0 },
 	{ "host rekey", NULL, 1, 1, "NAME [--yes-fingerprint FP]", CMD_CLI,
 	  "replace a host's key in hvdeck's known_hosts after it legitimately changed: shows the old and new fingerprints, the new one must be typed or given",
-	  act_host_rekey_exec, 0 },
+	  cmd_host_rekey_exec, 0 },
 };
 
 #undef RO
@@ -935,13 +937,89 @@ static int ask_desktops(struct cmd_ctx *c, int a, char **uuids, size_t n,
 	return rc;
 }
 
+/* How long a job may take after the hosts answered: a libvirt call that
+ * hangs longer is reported, not waited on forever. */
+#define DESKTOP_WAIT_MS 120000
+
+/* The command line: desktop name's action, refused before asking (force
+ * off asks on the terminal, naming the desktop and its host), its job
+ * waited for. Returns the exit status: 0 done, 1 refused or failed. */
+static int wait_desktop(struct cmd_ctx *c, const char *name,
+    enum domain_action a, int wait_ms)
+{
+	char *uuid, *host = NULL, *cause = NULL, *err, *q, *what;
+	enum job_state st;
+	unsigned job;
+	int status = 1;
+
+	uuid = act_desktop_resolve(name, &host, &cause);
+	if (uuid != NULL && a == DA_FORCE_OFF &&
+	    act_domain_check(uuid, a, &cause) == 0) {
+		q = xasprintf("Force off desktop %s on %s? (like pulling the "
+		    "power cord)", name, host);
+		what = xasprintf("force off %s on %s", name, host);
+		if (cmd_confirm(c, q, what, NULL, NULL, &cause) < 0) {
+			free(uuid);
+			uuid = NULL;
+		}
+		free(what);
+		free(q);
+	} else if (uuid != NULL && a == DA_FORCE_OFF) {
+		free(uuid);
+		uuid = NULL;
+	}
+	if (uuid == NULL || act_domain(uuid, a, &job, &cause) < 0) {
+		cmd_audit_note("refused", cause);
+		cmd_say(c, 1, "%s", cause);
+		goto out;
+	}
+	st = job_wait(job, wait_ms);
+	err = job_error(job);
+	if (st == JOB_DONE) {
+		cmd_say(c, 0, "%s on %s: %s done", name, host, act_domain_name(a));
+		status = 0;
+	} else if (job_state_final(st)) {
+		cmd_say(c, 1, "%s on %s: %s %s: %s", name, host, act_domain_name(a),
+		    job_state_name(st), err != NULL ? err : "no reason given");
+	} else {
+		cmd_say(c, 1, "%s on %s: %s still %s after %d s", name, host,
+		    act_domain_name(a), job_state_name(st), wait_ms / 1000);
+	}
+	free(err);
+out:
+	free(cause);
+	free(uuid);
+	free(host);
+	return status;
+}
+
+/* The command line: its engine (as for dump), each desktop named in turn
+ * (a shutdown's job waits for the guest, up to shutdown_timeout). */
+static void wait_desktops(struct cmd_ctx *c, int argc, char **argv,
+    enum domain_action a)
+{
+	int i, st;
+
+	c->status = 1;
+	if (cmd_engine_up(c) < 0)
+		return;
+	c->status = 0;
+	for (i = 0; i < argc; i++) {
+		st = wait_desktop(c, argv[i], a, DESKTOP_WAIT_MS +
+		    model_pending_timeout_ms());
+		if (st > c->status)
+			c->status = st;
+	}
+	cmd_engine_down(c);
+}
+
 /* The console runs one desktop's action and follows its job; the command
- * line waits for it (cli_desktop). */
+ * line waits for it. */
 static int exec_desktop(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause)
 {
 	char **uuids;
-	int a = e->arg, rc = 0, i;
+	int a = e->arg, rc = 0;
 	unsigned job;
 
 	if (argc == 0) {
@@ -957,13 +1035,7 @@ static int exec_desktop(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		return -1;
 	}
 	if (!cmd_in_console(c)) {	/* by name, each waited on */
-		for (i = 0; i < argc; i++) {
-			int st = cli_desktop(c->cfg, c->cli, argv[i],
-			    (enum domain_action)a);
-
-			if (st > c->status)
-				c->status = st;
-		}
+		wait_desktops(c, argc, argv, (enum domain_action)a);
 		return 0;
 	}
 	if ((uuids = resolve_all(argc, argv, cause)) == NULL)
