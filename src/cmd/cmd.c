@@ -37,7 +37,8 @@ static int exec_pool_refresh(struct cmd_ctx *, const struct cmd_entry *, int, ch
 /* desktop verbs the command line has too (NAME then required), and the
  * console runs on every marked desktop */
 #define DESKTOP_VERB (DESKTOP_ARG | CMD_CLI | CMD_SEL_MARKS)
-/* the marked desktops one verb may act on */
+/* the marked desktops one verb may act on in the console (the command
+ * line takes one: exec_desktop) */
 #define DESKTOPS_MAX 4096
 
 static const struct cmd_entry commands[] = {
@@ -51,19 +52,19 @@ static const struct cmd_entry commands[] = {
 	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST | CMD_SEL_HOST,
 	  "put a host in or out of maintenance and save it (console: without on|off, toggle after asking)",
 	  cmd_role_exec_maintenance, 0 },
-	{ "desktop start", NULL, 0, DESKTOPS_MAX, "[NAME...]", DESKTOP_VERB,
-	  "start the desktop (in the console, default: the selected one)", exec_desktop, DA_START },
-	{ "desktop shutdown", NULL, 0, DESKTOPS_MAX, "[NAME...]", DESKTOP_VERB,
+	{ "desktop start", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
+	  "start the desktop (in the console, default: the selected one, or every marked one after asking once)", exec_desktop, DA_START },
+	{ "desktop shutdown", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
 	  "graceful shutdown (ACPI)", exec_desktop, DA_SHUTDOWN },
-	{ "desktop reboot", NULL, 0, DESKTOPS_MAX, "[NAME...]", DESKTOP_VERB,
+	{ "desktop reboot", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
 	  "reboot", exec_desktop, DA_REBOOT },
-	{ "desktop pause", NULL, 0, DESKTOPS_MAX, "[NAME...]", DESKTOP_VERB,
+	{ "desktop pause", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
 	  "pause", exec_desktop, DA_PAUSE },
-	{ "desktop resume", NULL, 0, DESKTOPS_MAX, "[NAME...]", DESKTOP_VERB,
+	{ "desktop resume", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
 	  "resume a paused desktop", exec_desktop, DA_RESUME },
-	{ "desktop toggle-pause", NULL, 0, DESKTOPS_MAX, "[NAME...]", DESKTOP_ARG | CMD_SEL_MARKS,
+	{ "desktop toggle-pause", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_ARG | CMD_SEL_MARKS,
 	  "pause / resume", exec_desktop, ACTION_TOGGLE_PAUSE },
-	{ "desktop force-off", NULL, 0, DESKTOPS_MAX, "[NAME...]", DESKTOP_VERB,
+	{ "desktop force-off", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
 	  "force off (asks, naming the desktop)", exec_desktop, DA_FORCE_OFF },
 	{ "desktop new", NULL, 0, 64,
 	  "TEMPLATE_DESKTOP NAME... [--count N] [--on HOST] [--start]",
@@ -1034,7 +1035,16 @@ static int exec_desktop(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		c->status = 2;	/* bad usage */
 		return -1;
 	}
-	if (!cmd_in_console(c)) {	/* by name, each waited on */
+	if (!cmd_in_console(c) && argc > 1) {	/* the marks are the console's */
+		char *usage = cmd_usage(e);
+
+		*cause = xasprintf("%s: unexpected argument '%s' (%s)", e->name,
+		    argv[1], usage);
+		free(usage);
+		c->status = 2;
+		return -1;
+	}
+	if (!cmd_in_console(c)) {	/* by name, waited on */
 		wait_desktops(c, argc, argv, (enum domain_action)a);
 		return 0;
 	}

@@ -85,7 +85,8 @@ static void test_argument_rules(void **state)
 	assert_string_equal(parse("desktop start bob", CMD_LINE, b, sizeof b, &n),
 	    "desktop start <bob>");
 	assert_string_equal(parse("desktop bob", CMD_LINE, b, sizeof b, &n), "desktop <bob>");
-	/* several desktops (the console's marks): one command */
+	/* several desktops (the console's marks): one command; the command
+	 * line's exec takes one */
 	assert_string_equal(parse("desktop start a b", CMD_LINE, b, sizeof b, &n),
 	    "desktop start <a>");
 	assert_int_equal(n, 2);
@@ -143,7 +144,15 @@ static void test_read_only_refusal(void **state)
 	 * bad usage, exit status 2 */
 	assert_int_equal(cmd_run_line(&c, "desktop start", 0, &cause), -1);
 	assert_string_equal(cause, "desktop start: the command line needs the "
-	    "desktop's name (usage: desktop start [NAME...])");
+	    "desktop's name (usage: desktop start [NAME])");
+	assert_int_equal(c.status, 2);
+	free(cause);
+	cause = NULL;
+	/* and one name only: several are the console's marks */
+	c.status = 0;
+	assert_int_equal(cmd_run_line(&c, "desktop start a b", 0, &cause), -1);
+	assert_string_equal(cause, "desktop start: unexpected argument 'b' "
+	    "(usage: desktop start [NAME])");
 	assert_int_equal(c.status, 2);
 	free(cause);
 	/* every action that changes the cluster is refused read-only */
