@@ -1,8 +1,13 @@
 /* cmd.h — the command table (tmux's cmd_entry): every command hvdeck knows
  * is one entry with its name, argument rules, where it may run, whether a
  * read-only hvdeck may run it, its help text and the function it runs.
- * The command-line parser (main.c), the console's `:` line, key bindings
- * (keys.c), --help, the ? screen and the docs test all read this table.
+ * cmd/ holds the commands that act on the cluster; the command line
+ * (cli/cli-cmd.c: dump, watch, ...) and the console (tui/ui-cmd.c:
+ * moving, panes, marks, help, ...) register their own entries into the
+ * same table. The command-line parser (main.c), the console's `:` line,
+ * key bindings (keys.c), --help, the ? screen and the docs test all read
+ * it. A command speaks to whoever ran it through its face (cmd-face.h)
+ * and never includes the console or the command line.
  *
  * Names are one word or a family and a verb ("desktop start"): the `:` line
  * and the command line share one grammar, so a family grows verbs (`host
@@ -18,7 +23,6 @@
 
 struct derive_started;
 struct hostadd;
-struct ui;
 
 /* Options of a command are declared in its entry's args, the usage text
  * itself: "[--port N]" takes a value, "[--yes]" is a flag. */
@@ -56,7 +60,6 @@ enum cmd_flag {
 /* Where a command runs: who ran it (its face), the configuration, the
  * options. */
 struct cmd_ctx {
-	struct ui *ui;                 /* NULL on the command line */
 	const struct cmd_face *face;   /* who asks and hears (NULL: nobody) */
 	const struct config *cfg;      /* the running configuration */
 	const struct cmd_opts *opts;   /* its options (NULL: none) */

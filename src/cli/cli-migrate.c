@@ -237,7 +237,7 @@ int cli_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	char *usage, *msg;
 
 	(void)argc;
-	if (c->ui != NULL) {
+	if (cmd_in_console(c)) {
 		*cause = xasprintf("%s: in the console, m on a desktop", e->name);
 		return -1;
 	}

@@ -32,7 +32,6 @@ int forms_run(struct ui *u, struct form *f, const char *field,
 	char *full = ui_cmd_explicit(u, line, 0), *cause = NULL;
 	int rc;
 
-	c->ui = u;
 	c->face = &u->face;
 	c->cfg = u->cfg;
 	c->read_only = u->read_only;

@@ -171,7 +171,6 @@ static int submit(struct ui *u, struct form *f, void *ctx)
 	argv[1] = xstrdup(form_text(f, "address"));
 	argv[2] = NULL;
 	memset(&c, 0, sizeof c);
-	c.ui = u;
 	c.face = &u->face;
 	c.cfg = u->cfg;
 	c.read_only = u->read_only;

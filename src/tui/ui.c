@@ -288,7 +288,6 @@ void ui_run_command(struct ui *u, const char *line, unsigned where)
 	size_t marked = 0;
 
 	memset(&c, 0, sizeof c);
-	c.ui = u;
 	c.face = &u->face;
 	c.cfg = u->cfg;
 	c.read_only = u->read_only;

@@ -284,7 +284,6 @@ static const char *console_line(struct ui *u, const char *line, char *buf,
 	const char *key;
 
 	memset(&c, 0, sizeof c);
-	c.ui = u;
 	ui_cmd_face_init(u, &u->face);
 	c.face = &u->face;
 	if (cmd_run_line(&c, line, CMD_LINE, &cause) < 0) {
