@@ -20,6 +20,11 @@ const struct ui_form_opener *forms_table(size_t *n);
 int forms_run(struct ui *u, struct form *f, const char *field,
     struct cmd_ctx *c, const char *line);
 
+/* The same, the error left in *cause (caller frees) for a form that
+ * places it itself. 0 or -1. */
+int forms_run_line(struct ui *u, struct cmd_ctx *c, const char *line,
+    char **cause);
+
 /* The openers (ui_form_opener.open), argv as the command was given: */
 /* `host role NAME`: the roles */
 int form_role_open(struct ui *u, struct cmd_ctx *c, const struct cmd_entry *e,

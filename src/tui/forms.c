@@ -26,18 +26,26 @@ const struct ui_form_opener *forms_table(size_t *n)
 	return openers;
 }
 
-int forms_run(struct ui *u, struct form *f, const char *field,
-    struct cmd_ctx *c, const char *line)
+int forms_run_line(struct ui *u, struct cmd_ctx *c, const char *line,
+    char **cause)
 {
-	char *full = ui_cmd_explicit(u, line, 0), *cause = NULL;
+	char *full = ui_cmd_explicit(u, line, 0);
 	int rc;
 
 	c->face = &u->face;
 	c->cfg = u->cfg;
 	c->read_only = u->read_only;
-	rc = cmd_run_line(c, full, 0, &cause);
+	rc = cmd_run_line(c, full, 0, cause);
 	free(full);
-	if (rc == 0)
+	return rc;
+}
+
+int forms_run(struct ui *u, struct form *f, const char *field,
+    struct cmd_ctx *c, const char *line)
+{
+	char *cause = NULL;
+
+	if (forms_run_line(u, c, line, &cause) == 0)
 		return 0;
 	if (field != NULL)
 		form_set_error(f, field, cause);

@@ -3,6 +3,7 @@
 #include "tui/ui-host-add.h"
 #include "act/act-host.h"
 #include "cmd/cmd-host-add.h"
+#include "tui/forms.h"
 #include "core/job.h"
 #include "tui/layout.h"
 #include "tui/mode.h"
@@ -133,11 +134,10 @@ static int submit(struct ui *u, struct form *f, void *ctx)
 	struct addform *af = ctx;
 	enum hostadd_state st = af->ha != NULL ? hostadd_state(af->ha, NULL) :
 	    HOSTADD_FAILED;
-	struct cmd_opts opts;
 	struct cmd_ctx c;
 	struct hostadd *ha = NULL;
-	char port[16], *argv[3], *cause = NULL;
-	int missing = 0;
+	char *line, *name, *address, *user, *cause = NULL;
+	int missing = 0, rc;
 
 	if (af->ha != NULL && st == HOSTADD_NEED_PASSWORD)
 		return send_password(af, f);
@@ -158,34 +158,25 @@ static int submit(struct ui *u, struct form *f, void *ctx)
 	}
 	if (missing)
 		return -1;
-	memset(&opts, 0, sizeof opts);
-	snprintf(port, sizeof port, "%ld", form_number(f, "port"));
-	snprintf(opts.v[0].name, sizeof opts.v[0].name, "port");
-	opts.v[0].value = port;
-	snprintf(opts.v[1].name, sizeof opts.v[1].name, "user");
-	opts.v[1].value = form_text(f, "user");
-	snprintf(opts.v[2].name, sizeof opts.v[2].name, "role");
-	opts.v[2].value = role_names[form_choice(f, "role") % 3];
-	opts.n = 3;
-	argv[0] = xstrdup(form_text(f, "name"));
-	argv[1] = xstrdup(form_text(f, "address"));
-	argv[2] = NULL;
+	name = cmd_quote(form_text(f, "name"));
+	address = cmd_quote(form_text(f, "address"));
+	user = cmd_quote(form_text(f, "user"));
+	line = xasprintf("host add %s %s --port %ld --user %s --role %s", name,
+	    address, form_number(f, "port"), user,
+	    role_names[form_choice(f, "role") % 3]);
+	free(user);
+	free(address);
+	free(name);
 	memset(&c, 0, sizeof c);
-	c.face = &u->face;
-	c.cfg = u->cfg;
-	c.read_only = u->read_only;
-	c.opts = &opts;
 	c.hostadd = &ha;
-	if (cmd_exec_entry(&c, cmd_find("host add"), 2, argv, &cause) < 0) {
+	rc = forms_run_line(u, &c, line, &cause);
+	free(line);
+	if (rc < 0) {
 		show_error(f, cause);
 		free(cause);
-		free(argv[0]);
-		free(argv[1]);
 		return -1;
 	}
-	addform_attach(af, ha, argv[0]);
-	free(argv[0]);
-	free(argv[1]);
+	addform_attach(af, ha, form_text(f, "name"));
 	return 0;
 }
 
