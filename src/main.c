@@ -3,6 +3,7 @@
 #include "cmd/cmd.h"
 #include "cli/cli-cmd.h"
 #include "cmd/cmd-audit.h"
+#include "cmd/cmd-table.h"
 #include "tui/ui-cmd.h"
 #include "core/config.h"
 #include "act/engine.h"
@@ -204,6 +205,7 @@ int main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	/* one table: the command line's and the console's entries too */
+	cmd_commands_register();
 	cli_cmd_register();
 	ui_cmd_register();
 	memset(&a, 0, sizeof a);

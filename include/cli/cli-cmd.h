@@ -11,12 +11,10 @@
 void cli_cmd_register(void);
 
 struct cli_options;
-struct cmd_ctx;
 
 /* The command line's face, with its options (borrowed for its life):
  * main.c sets it in its cmd_ctx. */
 void cli_face_init(struct cmd_face *f, struct cli_options *o);
-/* The options of a command run by the command line's face. Borrowed. */
-const struct cli_options *cli_options_of(const struct cmd_ctx *c);
+
 
 #endif

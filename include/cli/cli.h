@@ -28,6 +28,11 @@ void cli_say(FILE *f, int newline, const char *fmt, ...)
 /* Wait until every host has delivered its inventory or failed, at most
  * timeout_s seconds (or until SIGINT/SIGTERM). The engine must run. */
 void cli_wait_settled(int timeout_s);
+/* The options of a command the command line's face runs (cli-cmd.h).
+ * Borrowed. */
+struct cmd_ctx;
+const struct cli_options *cli_options_of(const struct cmd_ctx *c);
+
 /* The steps of a checklist the terminal has been shown, by their state
  * (zeroed: none yet). */
 struct checklist;

@@ -13,4 +13,10 @@
 int cmd_volume_exec_delete(struct cmd_ctx *c, const struct cmd_entry *e,
     int argc, char **argv, char **cause);
 
+/* `pool refresh NAME` (Shift-R in the pools pane, where the console
+ * names the selected pool): libvirt sends no event for a volume made
+ * behind its back, so the pool is rescanned on every host that has it. */
+int cmd_pool_exec_refresh(struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause);
+
 #endif

@@ -18,9 +18,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "cmd/cmd-face.h"
 #include "core/config.h"
 
+struct cmd_face;
 struct derive_started;
 struct hostadd;
 
@@ -148,17 +148,6 @@ int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
  * may also reach console-internal entries). Returns 0 or -1 with *cause. */
 int cmd_run_line(struct cmd_ctx *c, const char *line, unsigned where,
     char **cause);
-
-/* The UUID of the desktop named argv[0] (its name or UUID; a name two
- * desktops share is refused, act_desktop_resolve); NULL with *cause
- * ("no desktop selected" without arguments). Caller frees. */
-char *cmd_target_desktop(struct cmd_ctx *c, int argc, char **argv,
-    char **cause);
-
-/* "Force off 3 desktops on hv1, hv2?" for action a (enum domain_action,
- * -1 pause/resume) on the desktops with these UUIDs (model lock taken
- * here). Caller frees. */
-char *cmd_desktops_question(int a, char *const *uuids, size_t n);
 
 /* "usage: go NAME" for an entry. Caller frees. */
 char *cmd_usage(const struct cmd_entry *e);

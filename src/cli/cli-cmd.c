@@ -6,6 +6,7 @@
 #include "cli/cli-migrate.h"
 #include "cli/cli.h"
 #include "act/engine.h"
+#include "cmd/cmd-face.h"
 #include "cmd/cmd.h"
 #include "core/util.h"
 
@@ -89,11 +90,6 @@ void cli_face_init(struct cmd_face *f, struct cli_options *o)
 	f->say = face_say;
 	f->ask = face_ask;
 	f->confirm = face_confirm;
-}
-
-const struct cli_options *cli_options_of(const struct cmd_ctx *c)
-{
-	return c->face->data;
 }
 
 static int exec_dump(struct cmd_ctx *c, const struct cmd_entry *e, int argc,

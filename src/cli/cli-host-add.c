@@ -9,8 +9,8 @@
  * of their shared pools. A host that is offline then is named in a
  * warning: its UUID and pools could not be compared. */
 #include "cli/cli.h"
-#include "cli/cli-cmd.h"
 #include "act/act-host.h"
+#include "cmd/cmd-face.h"
 #include "cmd/cmd.h"
 #include "act/engine.h"
 #include "core/model.h"

@@ -1,7 +1,6 @@
 /* cli-host-list.c — `hvdeck host list`: the config's hosts in its order,
  * each with the state its connection reached before the deadline. */
 #include "cli/cli-host-list.h"
-#include "cli/cli-cmd.h"
 #include "cli/cli.h"
 #include "act/engine.h"
 #include "core/json.h"

@@ -10,7 +10,7 @@
 #include "act/act-migrate.h"
 #include "core/checklist.h"
 #include "cli/cli.h"
-#include "cli/cli-cmd.h"
+#include "cmd/cmd-face.h"
 #include "cmd/cmd-audit.h"
 #include "act/engine.h"
 #include "core/format.h"

@@ -2,6 +2,8 @@
  * same engine as the console (event loop, host workers, model) and print
  * from the model, so scripts and tests see exactly what operators see. */
 #include "cli/cli.h"
+#include "cmd/cmd-face.h"
+#include "cmd/cmd.h"
 #include "act/engine.h"
 #include "core/checklist.h"
 #include "core/model.h"
@@ -388,4 +390,9 @@ void cli_checklist_seen_free(struct cli_checklist_seen *seen)
 	free(seen->state);
 	seen->state = NULL;
 	seen->n = 0;
+}
+
+const struct cli_options *cli_options_of(const struct cmd_ctx *c)
+{
+	return c->face->data;	/* cli_face_init's */
 }

@@ -1,6 +1,7 @@
 /* cmd-derive.c — `derive` on the command line, the `:` line and the
  * volumes pane's n (a form). See cmd-derive.h. */
 #include "cmd/cmd-derive.h"
+#include "cmd/cmd-face.h"
 #include "act/act-derive.h"
 #include "core/checklist.h"
 #include "core/job.h"

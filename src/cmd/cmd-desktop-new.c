@@ -3,6 +3,7 @@
  * line's run (engine up, the action, its job followed with its progress
  * "2/5", the exit status: 0 done, 1 refused or failed, 2 bad usage). */
 #include "cmd/cmd-desktop-new.h"
+#include "cmd/cmd-face.h"
 #include "act/act-desktop.h"
 #include "core/job.h"
 #include "core/model.h"

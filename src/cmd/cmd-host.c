@@ -1,6 +1,7 @@
 /* cmd-host.c — `host remove` and `host rekey` (cmd-host.h): the words,
  * the questions through the face, the actions of act-host-admin.c. */
 #include "cmd/cmd-host.h"
+#include "cmd/cmd-face.h"
 #include "act/act-host-admin.h"
 #include "core/util.h"
 

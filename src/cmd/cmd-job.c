@@ -6,6 +6,7 @@
  * requests (job_cancel, migrate_set_*), which the job's watcher delivers
  * to libvirt. */
 #include "cmd/cmd-job.h"
+#include "cmd/cmd-face.h"
 #include "act/act-migrate.h"
 #include "cmd/cmd-audit.h"
 #include "core/job.h"

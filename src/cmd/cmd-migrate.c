@@ -3,8 +3,10 @@
  * the form and the progress view; without a destination the console's
  * migrate form (tui/form-migrate.c) chooses one and runs the full line. */
 #include "cmd/cmd-migrate.h"
+#include "cmd/cmd-face.h"
 #include "act/act-migrate.h"
 #include "core/checklist.h"
+#include "cmd/cmd-desktop.h"
 #include "cmd/cmd-job.h"
 #include "core/format.h"
 #include "core/job.h"

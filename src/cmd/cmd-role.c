@@ -5,6 +5,7 @@
  * tui/form-role.c), a confirmation naming the host (M). The answer runs
  * the full command line through the table. */
 #include "cmd/cmd-role.h"
+#include "cmd/cmd-face.h"
 #include "act/act-role.h"
 #include "core/model.h"
 #include "core/text.h"

@@ -2,6 +2,8 @@
  * is its answer), the command line runs the job and waits for it, so its exit status says
  * whether the volume is gone from every host that shares its pool. */
 #include "cmd/cmd-volume.h"
+#include "cmd/cmd-face.h"
+#include "act/act-pool.h"
 #include "act/act-volume.h"
 #include "core/job.h"
 #include "core/text.h"
@@ -115,4 +117,21 @@ int cmd_volume_exec_delete(struct cmd_ctx *c, const struct cmd_entry *e,
 		cmd_follow(c, job);
 	act_volume_target_free(&t);
 	return rc;
+}
+
+/* libvirt sends no event for a volume made behind its back: rescan. */
+int cmd_pool_exec_refresh(struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause)
+{
+	int n;
+
+	(void)e;
+	if (argc == 0) {
+		*cause = xstrdup("no pool selected (pools pane: 2)");
+		return -1;
+	}
+	if ((n = act_pool_refresh(argv[0], cause)) < 0)
+		return -1;
+	cmd_say(c, 0, "pool refresh queued on %d host%s", n, n == 1 ? "" : "s");
+	return 0;
 }

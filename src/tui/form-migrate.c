@@ -9,6 +9,7 @@
 #include "tui/forms.h"
 #include "act/act-migrate.h"
 #include "cmd/cmd-job.h"
+#include "cmd/cmd-desktop.h"
 #include "cmd/cmd-migrate.h"
 #include "core/checklist.h"
 #include "core/format.h"

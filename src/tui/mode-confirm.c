@@ -1,6 +1,7 @@
 /* mode-confirm.c — a yes/no question over the screen. Only y (or the one
  * extra key a question names, like a second Ctrl-C for quit) confirms;
  * any other key cancels, so a stray key never forces a desktop off. */
+#include "cmd/cmd-face.h"
 #include "cmd/cmd-audit.h"
 #include "tui/mode.h"
 #include "tui/theme.h"

@@ -4,6 +4,7 @@
  * command reach the console through the face it sets in cmd_ctx. */
 #include "tui/ui-cmd.h"
 #include "act/act-volume.h"
+#include "cmd/cmd-face.h"
 #include "cmd/cmd-job.h"
 #include "core/job.h"
 #include "core/model.h"

@@ -2,6 +2,7 @@
  * submitting through the command table, following the add's state. */
 #include "tui/ui-host-add.h"
 #include "act/act-host.h"
+#include "cmd/cmd-face.h"
 #include "cmd/cmd-host-add.h"
 #include "tui/forms.h"
 #include "core/job.h"

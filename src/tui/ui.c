@@ -4,6 +4,7 @@
  * table. Never calls libvirt: actions are queued to host workers. */
 #include "tui/ui.h"
 #include "act/act-migrate.h"
+#include "cmd/cmd-face.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd-migrate.h"
 #include "tui/ui-cmd.h"

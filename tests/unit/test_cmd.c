@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "cli/cli-cmd.h"
+#include "cmd/cmd-face.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd-table.h"
 #include "tui/ui-cmd.h"
 #include "tui/keys.h"
 #include "tui/layout.h"
@@ -410,6 +412,7 @@ int main(void)
 	};
 
 	/* one table, as main.c makes it: the faces' entries too */
+	cmd_commands_register();
 	cli_cmd_register();
 	ui_cmd_register();
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "act/act-domain.h"
+#include "cmd/cmd-desktop.h"
 #include "core/job.h"
 #include "tui/mode.h"
 #include "core/model.h"
