@@ -395,6 +395,110 @@ static void test_options(void **state)
 	}
 }
 
+/* A face that records what a command asks, as the console would show it,
+ * and answers nothing: the commands need no console to ask. */
+static char asked[256], asked_arg[256];
+
+static int record_confirm(const struct cmd_face *f, const char *question,
+    const char *what, cmd_face_yes yes, const char *arg, char **cause)
+{
+	(void)f; (void)what; (void)cause;
+	assert_non_null(yes);	/* the console answers later */
+	snprintf(asked, sizeof asked, "%s", question);
+	snprintf(asked_arg, sizeof asked_arg, "%s", arg);
+	return 0;
+}
+
+static const char *ask_line(const char *line)
+{
+	struct cmd_face face = { .console = 1, .confirm = record_confirm };
+	struct cmd_ctx c;
+	char *cause = NULL;
+
+	memset(&c, 0, sizeof c);
+	c.face = &face;
+	asked[0] = asked_arg[0] = '\0';
+	if (cmd_run_line(&c, line, CMD_LINE, &cause) < 0) {
+		snprintf(asked, sizeof asked, "ERR %s", cause);
+		free(cause);
+	}
+	return asked;
+}
+
+/* Questions go through the face, naming what they act on. */
+static void test_face_questions(void **state)
+{
+	(void)state;
+	assert_string_equal(ask_line("desktop force-off bob"), "Force off "
+	    "desktop bob on hv2? (like pulling the power cord)");
+	assert_string_equal(asked_arg, "5 aaaaaaaa-0000-0000-0000-000000000003");
+	assert_string_equal(ask_line("desktop shutdown bob alice-win"),
+	    "Shut down 2 desktops on hv1, hv2?");
+	assert_string_equal(ask_line("host maintenance hv1"), "Put hv1 in "
+	    "maintenance? (no new desktops, derivations or migrations go to "
+	    "it; what runs there keeps running)");
+	assert_string_equal(asked_arg, "host maintenance \"hv1\" on");
+	/* refused before asking: never a question whose yes is refused */
+	assert_string_equal(ask_line("desktop force-off nosuch"),
+	    "ERR no desktop named nosuch");
+}
+
+/* explicit(u, line): the line as the console runs it. */
+static const char *explicit(struct ui *u, const char *line, char *buf,
+    size_t len)
+{
+	char *full = ui_cmd_explicit(u, line, 0);
+
+	snprintf(buf, len, "%s", full);
+	free(full);
+	return buf;
+}
+
+/* The console names its selection and its marks in the line before a
+ * command runs: the command never asks what is selected. */
+static void test_explicit_targets(void **state)
+{
+	struct ui u;
+	char b[256];
+
+	(void)state;
+	memset(&u, 0, sizeof u);
+	u.panes = panes_new(50, 200, 1);
+	panes_refresh(u.panes, 1);
+	assert_string_equal(console_line(&u, "desktop bob", b, sizeof b),
+	    "ok 4 aaaaaaaa-0000-0000-0000-000000000003");
+	/* a desktop by its name (no other has it), quoted */
+	assert_string_equal(explicit(&u, "desktop start", b, sizeof b),
+	    "desktop start \"bob\"");
+	/* options after the name stay */
+	assert_string_equal(explicit(&u, "desktop delete --with-disk", b, sizeof b),
+	    "desktop delete \"bob\" \"--with-disk\"");
+	/* given names and commands without a target are not touched */
+	assert_string_equal(explicit(&u, "desktop start alice-win", b, sizeof b),
+	    "desktop start alice-win");
+	assert_string_equal(explicit(&u, "help", b, sizeof b), "help");
+	/* a host command wants a host: the desktop is not one */
+	assert_string_equal(explicit(&u, "host role", b, sizeof b), "host role");
+	assert_string_equal(console_line(&u, "host hv2", b, sizeof b), "ok 1 hv2");
+	assert_string_equal(explicit(&u, "host role", b, sizeof b),
+	    "host role \"hv2\"");
+	/* marks: every marked desktop, for a verb that takes them */
+	assert_string_equal(console_line(&u, "desktop bob", b, sizeof b),
+	    "ok 4 aaaaaaaa-0000-0000-0000-000000000003");
+	assert_int_equal(panes_mark_toggle(u.panes), 0);
+	assert_string_equal(console_line(&u, "desktop alice-dev", b, sizeof b),
+	    "ok 4 aaaaaaaa-0000-0000-0000-000000000002");
+	assert_int_equal(panes_mark_toggle(u.panes), 0);
+	explicit(&u, "desktop shutdown", b, sizeof b);
+	assert_true(strcmp(b, "desktop shutdown \"bob\" \"alice-dev\"") == 0 ||
+	    strcmp(b, "desktop shutdown \"alice-dev\" \"bob\"") == 0);
+	/* but not for one that acts on one desktop: the selected one (Space
+	 * moved the selection on) */
+	assert_string_equal(explicit(&u, "desktop migrate", b, sizeof b),
+	    "desktop migrate \"alice-win\"");
+	panes_free(u.panes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -408,6 +512,10 @@ int main(void)
 		cmocka_unit_test(test_keys_reach_entries),
 		cmocka_unit_test_setup_teardown(test_complete, model_setup, model_teardown),
 		cmocka_unit_test_setup_teardown(test_console_lines_alike, model_setup,
+		    model_teardown),
+		cmocka_unit_test_setup_teardown(test_explicit_targets, model_setup,
+		    model_teardown),
+		cmocka_unit_test_setup_teardown(test_face_questions, model_setup,
 		    model_teardown),
 	};
 
