@@ -1,6 +1,6 @@
 /* cmd-host-add.h — `host add`'s request from its words and options: the
  * command line follows the add on the terminal (cli-host-add.c), the
- * console in its add-host form (ui-host-add.c). */
+ * console in its add-host form (tui/form-host-add.c). */
 #ifndef HVDECK_CMD_HOST_ADD_H
 #define HVDECK_CMD_HOST_ADD_H
 

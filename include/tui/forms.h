@@ -20,12 +20,25 @@ const struct ui_form_opener *forms_table(size_t *n);
 int forms_run(struct ui *u, struct form *f, const char *field,
     struct cmd_ctx *c, const char *line);
 
-/* The same, the error left in *cause (caller frees) for a form that
+/* A form's Enter that runs line and is done: 1 (the form closes), or -1
+ * with the error beside field. */
+int forms_submit(struct ui *u, struct form *f, const char *field,
+    const char *line);
+/* The same as forms_run, the error left in *cause (caller frees) for a form that
  * places it itself. 0 or -1. */
 int forms_run_line(struct ui *u, struct cmd_ctx *c, const char *line,
     char **cause);
 
+/* `add-host` (the `a` key, a console entry): the empty add-host form. */
+int form_host_add_exec(struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause);
+
 /* The openers (ui_form_opener.open), argv as the command was given: */
+/* `host add NAME ADDRESS ...`: c->hostadd set (the form submitted it),
+ * the add starts and *c->hostadd is its attempt (owned by the form); else
+ * (the `:` line) a form filled from the arguments opens to follow it */
+int form_host_add_open(struct ui *u, struct cmd_ctx *c,
+    const struct cmd_entry *e, int argc, char **argv, char **cause);
 /* `host role NAME`: the roles */
 int form_role_open(struct ui *u, struct cmd_ctx *c, const struct cmd_entry *e,
     int argc, char **argv, char **cause);

@@ -1,10 +1,7 @@
-/* form-desktop-new.c — the console's forms of `desktop new` (N: the
+/* form-desktop-new.c — the console's form of `desktop new` (N: the
  * template desktop, or a choice of the template desktops that use the
- * selected volume; names, host, start), `template from` (T: the
- * template's name, keep its base or flatten) and `desktop delete`
- * (Shift-X: the question as a form naming the desktop, a box for its disk,
- * named too). Each runs the full command line, names quoted, through the
- * table. */
+ * selected volume; names, host, start). Enter runs the full command
+ * line, names quoted, through the table. */
 #include "tui/forms.h"
 #include "act/act-desktop.h"
 #include "cmd/cmd-desktop-new.h"
@@ -80,17 +77,6 @@ static void new_form_free(void *ctx)
 	free(nf);
 }
 
-/* Run a form's line: 1 (the form closes), or -1 with the error beside
- * field. */
-static int form_run(struct ui *u, struct form *f, const char *field,
-    const char *line)
-{
-	struct cmd_ctx c;
-
-	memset(&c, 0, sizeof c);
-	return forms_run(u, f, field, &c, line) == 0 ? 1 : -1;
-}
-
 static int new_submit(struct ui *u, struct form *f, void *ctx)
 {
 	struct new_form *nf = ctx;
@@ -104,7 +90,7 @@ static int new_submit(struct ui *u, struct form *f, void *ctx)
 	names = cmd_quote(form_text(f, "names"));
 	line = xasprintf("desktop new %s %s%s%s", tmpl, names, on,
 	    form_check(f, "start") ? " --start" : "");
-	rc = form_run(u, f, "names", line);
+	rc = forms_submit(u, f, "names", line);
 	free(line);
 	free(names);
 	free(tmpl);
@@ -181,150 +167,4 @@ int form_desktop_new_open(struct ui *u, struct cmd_ctx *c,
 		return -1;
 	}
 	return open_new_form(u, tmpls, 1);
-}
-
-/* ---- template from ---- */
-
-static int tmpl_submit(struct ui *u, struct form *f, void *ctx)
-{
-	char *line, *desktop = cmd_quote(ctx), *name;
-	int rc;
-
-	name = cmd_quote(form_text(f, "name"));
-	line = xasprintf("template from %s %s%s", desktop, name,
-	    form_choice(f, "disk") == 1 ? " --flatten" : "");
-	rc = form_run(u, f, "name", line);
-	free(line);
-	free(name);
-	free(desktop);
-	return rc;
-}
-
-static const struct form_ops tmpl_ops = {
-	.submit = tmpl_submit,
-	.free = free,
-};
-
-static const char *const disk_choices[] = {
-	"keep its base (a thin copy)", "flatten (standalone qcow2)",
-};
-
-static int open_tmpl_form(struct ui *u, const char *uuid, char **cause)
-{
-	struct m_desktop *d;
-	struct form *f;
-	char *title = NULL;
-
-	model_lock();
-	if ((d = model_desktop(uuid)) != NULL) {
-		char *vis = text_visible(d->name);
-
-		title = xasprintf("Template from %s", vis);
-		free(vis);
-	}
-	model_unlock();
-	if (title == NULL) {
-		*cause = xstrdup("the desktop is gone");
-		return -1;
-	}
-	f = form_new(title);
-	free(title);
-	form_add_text(f, "name", "Name", NULL);
-	form_set_hint(f, "name", "the template desktop; its disk NAME.qcow2");
-	form_add_choice(f, "disk", "Disk", disk_choices, 2, 0);
-	form_set_message(f, "the disk is copied into the templates pool; the "
-	    "template desktop is defined shut off");
-	mode_form_push(u, f, &tmpl_ops, xstrdup(uuid));
-	return 0;
-}
-
-int form_template_open(struct ui *u, struct cmd_ctx *c,
-    const struct cmd_entry *e, int argc, char **argv, char **cause)
-{
-	char *uuid;
-	int rc;
-
-	(void)c; (void)e; (void)argc;
-	if ((uuid = act_desktop_resolve(argv[0], NULL, cause)) == NULL)
-		return -1;
-	rc = open_tmpl_form(u, uuid, cause);
-	free(uuid);
-	return rc;
-}
-
-/* ---- desktop delete ---- */
-
-static int del_submit(struct ui *u, struct form *f, void *ctx)
-{
-	char *line, *desktop = cmd_quote(ctx);
-	int rc;
-
-	line = xasprintf("desktop delete %s --yes%s", desktop,
-	    form_check(f, "disk") ? " --with-disk" : "");
-	rc = form_run(u, f, "disk", line);
-	free(line);
-	free(desktop);
-	return rc;
-}
-
-static const struct form_ops del_ops = {
-	.submit = del_submit,
-	.free = free,
-};
-
-/* The console's question: a form naming the desktop, a box for its disk
- * (named too), Enter deletes, Esc keeps. */
-static int open_del_form(struct ui *u, const char *uuid, int with_disk,
-    char **cause)
-{
-	char *name, *disk, *q, *why = NULL;
-	struct form *f;
-
-	if (act_desktop_delete_check(u->cfg, uuid, 0, &name, &disk, cause) < 0)
-		return -1;
-	free(disk);
-	/* the disk is named when it may go; else why it may not */
-	if (act_desktop_delete_check(u->cfg, uuid, 1, &q, &disk, &why) < 0)
-		disk = NULL;
-	else
-		free(q);
-	/* the title names both (a field's label is cut to its column) */
-	if (disk != NULL) {
-		char *vn = text_visible(name), *vd = text_visible(disk);
-
-		q = xasprintf("Delete desktop %s? (disk %s)", vn, vd);
-		free(vn);
-		free(vd);
-	} else {
-		q = cmd_desktop_delete_question(name, NULL);
-	}
-	f = form_new(q);
-	free(q);
-	form_add_check(f, "disk", "Delete the disk too", disk != NULL && with_disk);
-	if (disk == NULL) {	/* why it may not go, on the message line */
-		form_lock(f, "disk", 1);
-		form_set_message(f, why);
-	} else {
-		form_set_message(f, "Enter deletes, Esc keeps it");
-	}
-	mode_form_push(u, f, &del_ops, xstrdup(uuid));
-	free(why);
-	free(disk);
-	free(name);
-	return 0;
-}
-
-int form_delete_open(struct ui *u, struct cmd_ctx *c,
-    const struct cmd_entry *e, int argc, char **argv, char **cause)
-{
-	char *uuid;
-	int rc;
-
-	(void)e; (void)argc;
-	if ((uuid = act_desktop_resolve(argv[0], NULL, cause)) == NULL)
-		return -1;
-	rc = open_del_form(u, uuid, cmd_opt(c->opts, "with-disk") != NULL,
-	    cause);
-	free(uuid);
-	return rc;
 }

@@ -22,16 +22,14 @@ struct value_form {
 static int value_submit(struct ui *u, struct form *f, void *arg)
 {
 	struct value_form *vf = arg;
-	struct cmd_ctx c;
 	char *line;
 	int rc;
 
-	memset(&c, 0, sizeof c);
 	line = xasprintf("job %s %u %ld", vf->op == JOB_OP_BANDWIDTH ?
 	    "bandwidth" : "downtime", vf->id, form_number(f, "value"));
-	rc = forms_run(u, f, "value", &c, line);
+	rc = forms_submit(u, f, "value", line);
 	free(line);
-	return rc == 0 ? 1 : -1;
+	return rc;
 }
 
 static const struct form_ops value_ops = {

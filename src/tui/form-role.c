@@ -18,19 +18,15 @@ static const char *const role_choices[] = { "hypervisor", "disk", "mixed" };
 
 static int role_submit(struct ui *u, struct form *f, void *ctx)
 {
-	const char *host = ctx;
-	struct cmd_ctx c;
-	char *line, *quoted;
+	char *line, *quoted = cmd_quote(ctx);
 	int rc;
 
-	memset(&c, 0, sizeof c);
-	quoted = cmd_quote(host);
 	line = xasprintf("host role %s %s", quoted,
 	    role_choices[form_choice(f, "role")]);
 	free(quoted);
-	rc = forms_run(u, f, "role", &c, line);	/* an error: the form stays */
+	rc = forms_submit(u, f, "role", line);	/* an error: the form stays */
 	free(line);
-	return rc == 0 ? 1 : -1;
+	return rc;
 }
 
 static const struct form_ops role_ops = {

@@ -3,13 +3,13 @@
 #include "tui/forms.h"
 #include "core/util.h"
 #include "tui/ui-form.h"
-#include "tui/ui-host-add.h"
 #include "tui/ui.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static const struct ui_form_opener openers[] = {
-	{ "host add", ui_host_add_form },
+	{ "host add", form_host_add_open },
 	{ "host role", form_role_open },
 	{ "job bandwidth", form_job_value_open },
 	{ "job downtime", form_job_value_open },
@@ -38,6 +38,15 @@ int forms_run_line(struct ui *u, struct cmd_ctx *c, const char *line,
 	rc = cmd_run_line(c, full, 0, cause);
 	free(full);
 	return rc;
+}
+
+int forms_submit(struct ui *u, struct form *f, const char *field,
+    const char *line)
+{
+	struct cmd_ctx c;
+
+	memset(&c, 0, sizeof c);
+	return forms_run(u, f, field, &c, line) == 0 ? 1 : -1;
 }
 
 int forms_run(struct ui *u, struct form *f, const char *field,

@@ -12,7 +12,6 @@
 #include "tui/forms.h"
 #include "tui/keys.h"
 #include "tui/mode.h"
-#include "tui/ui-host-add.h"
 #include "tui/ui-marks.h"
 #include "tui/ui-table.h"
 #include "tui/ui.h"
@@ -468,7 +467,7 @@ static const struct cmd_entry console_commands[] = {
 	{ "sort", NULL, 0, 0, "", RO, "sort by the next column", exec_ui, UI_SORT },
 	{ "sort-reverse", NULL, 0, 0, "", RO, "reverse the sort", exec_ui, UI_SORT_REVERSE },
 	{ "redraw", NULL, 0, 0, "", RO, "redraw the screen", exec_ui, UI_REDRAW },
-	{ "add-host", NULL, 0, 0, "", RO, "add a hypervisor: a form (name, address, port, user, role)", ui_host_add_open_exec, 0 },
+	{ "add-host", NULL, 0, 0, "", RO, "add a hypervisor: a form (name, address, port, user, role)", form_host_add_exec, 0 },
 	{ "mark", NULL, 0, 0, "", RO, "mark / unmark the desktop (actions act on every marked one)", ui_marks_exec, UI_MARK_TOGGLE },
 	{ "mark-shown", NULL, 0, 0, "", RO, "mark every desktop the filter shows", ui_marks_exec, UI_MARK_SHOWN },
 	{ "mark-clear", NULL, 0, 0, "", RO, "clear the marks", ui_marks_exec, UI_MARK_CLEAR },

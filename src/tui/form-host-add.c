@@ -1,10 +1,15 @@
-/* ui-host-add.c — the add-host form: built on the form layer (ui-form.h),
- * submitting through the command table, following the add's state. */
-#include "tui/ui-host-add.h"
+/* form-host-add.c — the add-host form (`a` in the hypervisors pane, or
+ * `host add NAME ADDRESS` on the `:` line): name, address, port, user and
+ * role; submitting runs `host add` through the command table (so the
+ * audit log sees it), and the form then follows the add: the checklist
+ * live, the host key question on the message line (y/n), a password
+ * field when hvdeck's key is refused, the error with the fields unlocked
+ * to retry, or, once added, the form closes and the new host's row is
+ * selected. Esc cancels a running add. */
+#include "tui/forms.h"
 #include "act/act-host.h"
 #include "cmd/cmd-face.h"
 #include "cmd/cmd-host-add.h"
-#include "tui/forms.h"
 #include "core/job.h"
 #include "tui/layout.h"
 #include "tui/mode.h"
@@ -294,7 +299,7 @@ static struct addform *open_form(struct ui *u, const struct hostadd_req *r)
 	return af;
 }
 
-int ui_host_add_open_exec(struct cmd_ctx *c, const struct cmd_entry *e,
+int form_host_add_exec(struct cmd_ctx *c, const struct cmd_entry *e,
     int argc, char **argv, char **cause)
 {
 	(void)e; (void)argc; (void)argv;
@@ -311,7 +316,7 @@ int ui_host_add_open_exec(struct cmd_ctx *c, const struct cmd_entry *e,
 	return 0;
 }
 
-int ui_host_add_form(struct ui *u, struct cmd_ctx *c, const struct cmd_entry *e,
+int form_host_add_open(struct ui *u, struct cmd_ctx *c, const struct cmd_entry *e,
     int argc, char **argv, char **cause)
 {
 	struct hostadd_req r;
