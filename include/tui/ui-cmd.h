@@ -20,8 +20,10 @@ void ui_cmd_face_init(struct ui *u, struct cmd_face *f);
 /* line as the command will see it: an entry that acts on the selection
  * (CMD_SEL_*) given without arguments gets the selected row's name (a
  * desktop's name when no other has it, else its UUID), or every marked
- * desktop's; other lines are returned as they are. Caller frees. */
-char *ui_cmd_explicit(struct ui *u, const char *line, unsigned where);
+ * desktop's (then *marks is 1, else 0); other lines are returned as they
+ * are. Caller frees. */
+char *ui_cmd_explicit(struct ui *u, const char *line, unsigned where,
+    int *marks);
 
 /* The forms a command opens in the console for the words it lacks
  * (cmd_face.form), by entry name: form-*.c. */

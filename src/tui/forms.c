@@ -29,8 +29,8 @@ const struct ui_form_opener *forms_table(size_t *n)
 int forms_run_line(struct ui *u, struct cmd_ctx *c, const char *line,
     char **cause)
 {
-	char *full = ui_cmd_explicit(u, line, 0);
-	int rc;
+	int marks, rc;
+	char *full = ui_cmd_explicit(u, line, 0, &marks);
 
 	c->face = &u->face;
 	c->cfg = u->cfg;

@@ -193,14 +193,17 @@ static char *selected_volume(const char *key)
 
 /* What e acts on when given nothing: words for the line, NULL when
  * nothing fits (the command then says so). */
-static char *selection_words(struct ui *u, const struct cmd_entry *e)
+static char *selection_words(struct ui *u, const struct cmd_entry *e,
+    int *marks)
 {
 	enum pane_id pane;
 	const char *key;
 	char *s;
 
-	if ((e->flags & CMD_SEL_MARKS) && (s = marked_words(u)) != NULL)
+	if ((e->flags & CMD_SEL_MARKS) && (s = marked_words(u)) != NULL) {
+		*marks = 1;
 		return s;
+	}
 	if (e->flags & CMD_SEL_JOB)
 		return selected_job(u);
 	if (panes_of(u) == NULL ||
@@ -232,7 +235,8 @@ static char *requote(char **w, int n)
 	return s;
 }
 
-char *ui_cmd_explicit(struct ui *u, const char *line, unsigned where)
+char *ui_cmd_explicit(struct ui *u, const char *line, unsigned where,
+    int *marks)
 {
 	char **all, **words, **args, *cause = NULL, *sel, *rest, *out;
 	const struct cmd_entry *e;
@@ -245,9 +249,10 @@ char *ui_cmd_explicit(struct ui *u, const char *line, unsigned where)
 	    cmd_parse(words, nw, where, &nargs, &args, &cause) : NULL;
 	free(cause);
 	out = NULL;
+	*marks = 0;
 	if (e != NULL && nargs == 0 && (e->flags & (CMD_SEL_DESKTOP |
 	    CMD_SEL_HOST | CMD_SEL_POOL | CMD_SEL_VOLUME | CMD_SEL_JOB |
-	    CMD_SEL_MARKS)) && (sel = selection_words(u, e)) != NULL) {
+	    CMD_SEL_MARKS)) && (sel = selection_words(u, e, marks)) != NULL) {
 		/* the name words, the selection, then everything after them */
 		used = strchr(e->name, ' ') != NULL && n > 1 &&
 		    strcmp(all[0], e->alias != NULL ? e->alias : "") != 0 ? 2 : 1;

@@ -283,21 +283,17 @@ void ui_redraw(struct ui *u)
 void ui_run_command(struct ui *u, const char *line, unsigned where)
 {
 	struct cmd_ctx c;
-	char *cause = NULL;
-
-	char *full = ui_cmd_explicit(u, line, where);
-	size_t marked = 0;
+	int marks;
+	char *cause = NULL, *full = ui_cmd_explicit(u, line, where, &marks);
 
 	memset(&c, 0, sizeof c);
 	c.face = &u->face;
 	c.cfg = u->cfg;
 	c.read_only = u->read_only;
-	if (panes_of(u) != NULL)
-		panes_marks(panes_of(u), &marked);
 	if (cmd_run_line(&c, full, where, &cause) < 0) {
 		ui_message(u, 1, "%s", cause);
 		free(cause);
-	} else if (marked > 0 && strcmp(full, line) != 0) {
+	} else if (marks) {
 		/* the marks became the line's names: they have been used */
 		panes_mark_clear(panes_of(u));
 	}

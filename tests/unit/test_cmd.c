@@ -447,9 +447,10 @@ static void test_face_questions(void **state)
 static const char *explicit(struct ui *u, const char *line, char *buf,
     size_t len)
 {
-	char *full = ui_cmd_explicit(u, line, 0);
+	int marks;
+	char *full = ui_cmd_explicit(u, line, 0, &marks);
 
-	snprintf(buf, len, "%s", full);
+	snprintf(buf, len, "%s%s", full, marks ? " (marks)" : "");
 	free(full);
 	return buf;
 }
@@ -490,8 +491,8 @@ static void test_explicit_targets(void **state)
 	    "ok 4 aaaaaaaa-0000-0000-0000-000000000002");
 	assert_int_equal(panes_mark_toggle(u.panes), 0);
 	explicit(&u, "desktop shutdown", b, sizeof b);
-	assert_true(strcmp(b, "desktop shutdown \"bob\" \"alice-dev\"") == 0 ||
-	    strcmp(b, "desktop shutdown \"alice-dev\" \"bob\"") == 0);
+	assert_true(strcmp(b, "desktop shutdown \"bob\" \"alice-dev\" (marks)") == 0 ||
+	    strcmp(b, "desktop shutdown \"alice-dev\" \"bob\" (marks)") == 0);
 	/* but not for one that acts on one desktop: the selected one (Space
 	 * moved the selection on) */
 	assert_string_equal(explicit(&u, "desktop migrate", b, sizeof b),
