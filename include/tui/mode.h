@@ -138,6 +138,8 @@ void mode_confirm_push_also(struct ui *u, const char *text,
  * inside the command's audit record. */
 void mode_confirm_push_face(struct ui *u, const char *text,
     const struct cmd_face *face, cmd_face_yes yes, const char *arg);
+/* m (a confirmation on top) also runs fn(u) after a yes. */
+void mode_confirm_after_yes(struct mode *m, void (*fn)(struct ui *u));
 /* The filter (kind '/') or command (':') prompt. */
 void mode_prompt_push(struct ui *u, int kind);
 /* The event log, full screen (`L`). */

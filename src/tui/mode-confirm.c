@@ -22,6 +22,7 @@ struct confirm {
 	cmd_face_yes yes;
 	char *arg;
 	int also_yes;
+	void (*after_yes)(struct ui *u);  /* the console's own part of a yes */
 };
 
 struct confirm_arg {
@@ -39,6 +40,13 @@ void mode_confirm_push_also(struct ui *u, const char *text,
 	struct confirm_arg a = { text, fn, NULL, NULL, arg, also_yes };
 
 	mode_push(&u->modes, u, &mode_confirm, &a);
+}
+
+void mode_confirm_after_yes(struct mode *m, void (*fn)(struct ui *u))
+{
+	struct confirm *c = m->data;
+
+	c->after_yes = fn;
 }
 
 void mode_confirm_push_face(struct ui *u, const char *text,
@@ -77,6 +85,7 @@ static int confirm_key(struct mode *m, int ch)
 	void (*fn)(struct ui *, const char *) = c->fn;
 	const struct cmd_face *face = c->face;
 	cmd_face_yes answer = c->yes;
+	void (*after)(struct ui *) = c->after_yes;
 	char *arg = c->arg;
 	int yes = ch == 'y' || ch == 'Y' || (c->also_yes != 0 && ch == c->also_yes);
 
@@ -93,6 +102,8 @@ static int confirm_key(struct mode *m, int ch)
 			fn(u, arg);
 		cmd_audit_leave(prev);
 		cmd_audit_release(audit, NULL, NULL);
+		if (after != NULL)
+			after(u);
 	} else {
 		cmd_audit_release(audit, "cancelled", "not confirmed");
 		ui_message(u, 0, "cancelled");

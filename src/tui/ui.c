@@ -280,6 +280,11 @@ void ui_redraw(struct ui *u)
 	clearok(curscr, TRUE);
 }
 
+static void clear_marks(struct ui *u)
+{
+	panes_mark_clear(panes_of(u));
+}
+
 void ui_run_command(struct ui *u, const char *line, unsigned where)
 {
 	struct cmd_ctx c;
@@ -293,9 +298,13 @@ void ui_run_command(struct ui *u, const char *line, unsigned where)
 	if (cmd_run_line(&c, full, where, &cause) < 0) {
 		ui_message(u, 1, "%s", cause);
 		free(cause);
+	} else if (marks && u->modes.top != NULL &&
+	    u->modes.top->type == &mode_confirm) {
+		/* the marks became the line's names: used once asked (a no
+		 * keeps them) */
+		mode_confirm_after_yes(u->modes.top, clear_marks);
 	} else if (marks) {
-		/* the marks became the line's names: they have been used */
-		panes_mark_clear(panes_of(u));
+		clear_marks(u);
 	}
 	free(full);
 }
