@@ -39,9 +39,6 @@ TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # is linked from the objects below tui/ and without curses.
 TUI_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(shell grep -l '^.include "tui/' $(TEST_SRCS)))
 NOTUI_TESTS := $(filter-out $(TUI_TESTS),$(TEST_BINS))
-# Until cmd/ and act/ no longer reach into the console every test links it all.
-TUI_TESTS := $(TEST_BINS)
-NOTUI_TESTS :=
 FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 
 .PHONY: all deps layers check unit demo asan tsan fuzz install uninstall clean lab-up lab-down
@@ -51,7 +48,8 @@ all: $(BUILD)/hvdeck hvdeck
 hvdeck: $(BUILD)/hvdeck
 	@if [ "$(BUILD)" = build ]; then ln -sf $(BUILD)/hvdeck hvdeck; fi
 
-$(BUILD)/hvdeck: $(OBJS)
+# The layer rule is checked on every build (order-only: it never relinks).
+$(BUILD)/hvdeck: $(OBJS) | layers
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
 $(BUILD)/%.o: src/%.c
@@ -60,11 +58,11 @@ $(BUILD)/%.o: src/%.c
 
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 
-$(TUI_TESTS): $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS)
+$(TUI_TESTS): $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(CMOCKA_LIBS) $(ALL_LDLIBS)
 
-$(NOTUI_TESTS): $(BUILD)/tests/%: tests/unit/%.c $(NOTUI_OBJS)
+$(NOTUI_TESTS): $(BUILD)/tests/%: tests/unit/%.c $(NOTUI_OBJS) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP $(LDFLAGS) -o $@ $< $(NOTUI_OBJS) $(CMOCKA_LIBS) $(NOTUI_LDLIBS)
 

@@ -1,7 +1,10 @@
 /* main.c — start-up order: options -> config -> subcommand (or console). */
 #include "cli/cli.h"
 #include "cmd/cmd.h"
+#include "cli/cli-cmd.h"
 #include "cmd/cmd-audit.h"
+#include "cmd/cmd-table.h"
+#include "tui/ui-cmd.h"
 #include "core/config.h"
 #include "act/engine.h"
 #include "core/log.h"
@@ -196,10 +199,15 @@ int main(int argc, char **argv)
 	struct config cfg;
 	const struct cmd_entry *command;
 	struct cmd_ctx ctx;
+	struct cmd_face face;
 	char *cause = NULL, **cargs = NULL;
 	int rc, nargs = 0, bad;
 
 	setlocale(LC_ALL, "");
+	/* one table: the command line's and the console's entries too */
+	cmd_commands_register();
+	cli_cmd_register();
+	ui_cmd_register();
 	memset(&a, 0, sizeof a);
 	rc = parse_args(&argc, argv, &a);
 	if (rc != 0) {
@@ -223,8 +231,9 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	memset(&ctx, 0, sizeof ctx);
+	cli_face_init(&face, &a.cli);
+	ctx.face = &face;
 	ctx.read_only = a.cli.read_only;
-	ctx.cli = &a.cli;
 	ctx.opts = &a.opts;
 	if (command != NULL && (command->flags & CMD_NO_CONFIG)) {
 		free(a.hosts);
@@ -252,6 +261,7 @@ int main(int argc, char **argv)
 	log_set_stderr(command != NULL);
 
 	if (command == NULL) {
+		a.ui.face_init = ui_cmd_face_init;
 		rc = ui_run(&cfg, &a.ui);
 	} else {
 		ctx.cfg = &cfg;

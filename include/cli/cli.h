@@ -4,7 +4,6 @@
 
 #include <stdio.h>
 
-#include "act/act-domain.h"
 #include "core/config.h"
 
 struct cli_options {
@@ -29,11 +28,25 @@ void cli_say(FILE *f, int newline, const char *fmt, ...)
 /* Wait until every host has delivered its inventory or failed, at most
  * timeout_s seconds (or until SIGINT/SIGTERM). The engine must run. */
 void cli_wait_settled(int timeout_s);
-/* `hvdeck desktop VERB NAME`: run action a on the desktop called name and
- * wait for its job. Returns the exit status: 0 done, 1 refused, failed or
- * not confirmed (force off asks on the terminal). */
-int cli_desktop(const struct config *cfg, const struct cli_options *o,
-    const char *name, enum domain_action a);
+/* The options of a command the command line's face runs (cli-cmd.h).
+ * Borrowed. */
+struct cmd_ctx;
+const struct cli_options *cli_options_of(const struct cmd_ctx *c);
+
+/* The steps of a checklist the terminal has been shown, by their state
+ * (zeroed: none yet). */
+struct checklist;
+struct cli_checklist_seen {
+	int *state;             /* enum check_state printed, per step */
+	size_t n;
+};
+/* Print each step of cl that settled (ok, warn, fail) in a state not
+ * printed yet, as "ok   connect 10.0.0.5:22: reason": failures to
+ * fail_out, the rest to stdout. The command line's host add and migrate
+ * show their checklists so. */
+void cli_checklist_print(struct checklist *cl, struct cli_checklist_seen *seen,
+    FILE *fail_out);
+void cli_checklist_seen_free(struct cli_checklist_seen *seen);
 
 /* Ask question on the terminal ("... [y/N] ", shown visibly); only y goes
  * ahead. Returns 0 on y, else -1 with *cause (caller frees): "WHAT: not
@@ -44,15 +57,11 @@ int cli_confirm(const char *question, const char *what, char **cause);
  * [--yes-fingerprint FP]` (cli-host-add.c), both ways in: on the command
  * line the add runs here and is followed on the terminal (exit status 0
  * added, 1 failed, 2 bad usage, in c->status); in the console it goes to
- * the add-host form (ui-host-add.h). */
+ * its add-host form (the console's face). */
 struct cmd_ctx;
 struct cmd_entry;
 struct hostadd_req;
 int cli_host_add_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause);
-/* The request of argv (NAME ADDRESS) and c's options; strings point into
- * argv and the options. Returns 0, or -1 with *cause (bad usage). */
-int cli_host_add_request(const struct cmd_ctx *c, const struct cmd_entry *e,
-    char **argv, struct hostadd_req *r, char **cause);
 
 #endif

@@ -20,8 +20,8 @@ struct cmd_audit;
 
 /* A command starts: NULL for a read-only one (nothing is written), else
  * the record, made current on this thread. Its target: the arguments
- * joined by spaces, or in the console the marked desktops' names for a
- * desktop verb, or the selected row. */
+ * joined by spaces (the console has put its selection or its marked
+ * desktops there, ui-cmd.c). */
 struct cmd_audit *cmd_audit_begin(const struct cmd_ctx *c,
     const struct cmd_entry *e, int argc, char **argv);
 /* Its exec returned rc (with c->status and cause): no longer current. */

@@ -1,12 +1,11 @@
 /* cmd-desktop-new.h — the commands `desktop new`, `template from` and
  * `desktop delete` (the command line, the `:` line, and the keys N, T and
  * Shift-X), on act-desktop.h. In the console, a command without its names
- * opens a form (N: the template desktop, or a choice of the template
- * desktops that use the selected volume; T: the template's name and
- * whether to flatten); `desktop delete` asks first, naming the desktop and
- * (with the disk box ticked) its disk. Each form runs the full command
- * line through the table, so every way in takes one path (and the audit
- * log sees it). */
+ * asks the console's form (tui/form-desktop-new.c: N, T), and `desktop
+ * delete` without --yes asks first, naming the desktop and (with the disk
+ * box ticked) its disk; the command line asks on the terminal. Each form
+ * runs the full command line through the table, so every way in takes
+ * one path (and the audit log sees it). */
 #ifndef HVDECK_CMD_DESKTOP_NEW_H
 #define HVDECK_CMD_DESKTOP_NEW_H
 
@@ -18,5 +17,9 @@ int cmd_desktop_exec_template(struct cmd_ctx *c, const struct cmd_entry *e,
     int argc, char **argv, char **cause);
 int cmd_desktop_exec_delete(struct cmd_ctx *c, const struct cmd_entry *e,
     int argc, char **argv, char **cause);
+
+/* "Delete desktop NAME and its disk DISK?" (disk NULL: "... (its disk
+ * stays)"), names made visible. Caller frees. */
+char *cmd_desktop_delete_question(const char *name, const char *disk);
 
 #endif

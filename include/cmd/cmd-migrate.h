@@ -1,7 +1,8 @@
 /* cmd-migrate.h — the console's side of live migration (issue 12): the
  * command `desktop migrate [NAME] [DEST_HOST] [--options]` (the `:` line
- * and the key m of the desktops pane), the migrate form it opens without
- * a destination (cmd-job.h has the keys that steer a running one). It
+ * and the key m of the desktops pane); without a destination the
+ * console's form asks (tui/form-migrate.c; cmd-job.h has the keys that
+ * steer a running one). It
  * runs through the command table (so the audit log has it) and never
  * calls libvirt: act-migrate.h's job does. The command line's `hvdeck migrate` is cli-migrate.c's. */
 #ifndef HVDECK_CMD_MIGRATE_H
@@ -12,14 +13,6 @@
 struct checklist;
 struct migrate_req;
 
-/* What `desktop migrate NAME DEST` leaves in c->result for its caller
- * (the form): the job and its pre-flight checklist. Owned by this module
- * (see cmd_migrate_checklist); the caller frees nothing. */
-struct cmd_migrate_started {
-	unsigned job;
-	struct checklist *cl;
-};
-
 /* The options of `desktop migrate` and `hvdeck migrate` (one table line
  * each, cmd-opts.h) into r's bandwidth, downtime and flags; the desktop
  * and destination are the caller's. Returns 0 or -1 with *cause. */
@@ -27,16 +20,14 @@ int cmd_migrate_request(const struct cmd_opts *o, struct migrate_req *r,
     char **cause);
 
 /* `desktop migrate`: without DEST_HOST the form (console only), with it
- * migrate_start. */
+ * migrate_start; c->job is the migration's job, its pre-flight checklist
+ * cmd_migrate_checklist(c->job). */
 int cmd_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause);
 
 /* The pre-flight checklist of a migration started in this console, NULL
  * if none. Borrowed: valid on the UI thread until cmd_migrate_free_all. */
 struct checklist *cmd_migrate_checklist(unsigned job);
-/* Enter on a jobs-pane row: a migration opens its progress view (1),
- * other jobs are left to the details page (0). */
-int cmd_migrate_open_view(struct ui *u, const char *key);
 /* The checklists, after every job thread has ended (ui_run's exit). */
 void cmd_migrate_free_all(void);
 

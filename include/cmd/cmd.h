@@ -1,8 +1,13 @@
 /* cmd.h — the command table (tmux's cmd_entry): every command hvdeck knows
  * is one entry with its name, argument rules, where it may run, whether a
  * read-only hvdeck may run it, its help text and the function it runs.
- * The command-line parser (main.c), the console's `:` line, key bindings
- * (keys.c), --help, the ? screen and the docs test all read this table.
+ * cmd/ holds the commands that act on the cluster; the command line
+ * (cli/cli-cmd.c: dump, watch, ...) and the console (tui/ui-cmd.c:
+ * moving, panes, marks, help, ...) register their own entries into the
+ * same table. The command-line parser (main.c), the console's `:` line,
+ * key bindings (keys.c), --help, the ? screen and the docs test all read
+ * it. A command speaks to whoever ran it through its face (cmd-face.h)
+ * and never includes the console or the command line.
  *
  * Names are one word or a family and a verb ("desktop start"): the `:` line
  * and the command line share one grammar, so a family grows verbs (`host
@@ -13,11 +18,12 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "cli/cli.h"
 #include "cmd/cmd-opts.h"
 #include "core/config.h"
 
-struct ui;
+struct cmd_face;
+struct derive_started;
+struct hostadd;
 
 /* Where an entry may run and how it is shown. */
 enum cmd_flag {
@@ -28,21 +34,34 @@ enum cmd_flag {
 	CMD_ARG_DESKTOP = 1 << 4, /* ... of a desktop only (else any object) */
 	CMD_ARG_HOST = 1 << 5,  /* ... of a host only */
 	CMD_NO_CONFIG = 1 << 6, /* the command line runs it without a config */
+	/* In the console, a command given without arguments acts on what is
+	 * selected: the console puts its name (quoted) in the line before the
+	 * command runs, so the command never asks what is selected. */
+	CMD_SEL_DESKTOP = 1 << 7, /* the selected desktop */
+	CMD_SEL_HOST = 1 << 8,  /* the selected hypervisor */
+	CMD_SEL_POOL = 1 << 9,  /* the selected pool */
+	CMD_SEL_VOLUME = 1 << 10, /* the selected volume: POOL/NAME --on HOST */
+	CMD_SEL_JOB = 1 << 11,  /* the progress view's job, else the selected row */
+	CMD_SEL_MARKS = 1 << 12, /* every marked desktop, when there are marks */
 	/* Entries with neither CMD_CLI nor CMD_LINE are console-internal
 	 * (moving, scrolling): only keys reach them. */
 };
 
-/* Where a command runs. Console commands get the UI; command-line
- * commands get the configuration and options. */
+/* Where a command runs: who ran it (its face), the configuration, the
+ * options. */
 struct cmd_ctx {
-	struct ui *ui;                 /* NULL on the command line */
-	const struct config *cfg;      /* command line */
-	const struct cli_options *cli; /* command line */
+	const struct cmd_face *face;   /* who asks and hears (NULL: nobody) */
+	const struct config *cfg;      /* the running configuration */
 	const struct cmd_opts *opts;   /* its options (NULL: none) */
 	int read_only;
 	int status;                    /* command line: the exit status */
-	void *result;                  /* an exec may leave an object for the
-	                                * caller that ran it (a form) */
+	/* What the command started, for the caller that ran it (a form
+	 * following it), typed per family; an exec fills those asked for: */
+	unsigned job;                  /* out: its job, 0 when none */
+	struct derive_started *derive; /* derive: its batch (caller frees it
+	                                * with derive_started_free) */
+	struct hostadd **hostadd;      /* host add: its attempt (caller owns);
+	                                * NULL: the face follows it (a form) */
 };
 
 struct cmd_entry;
@@ -62,8 +81,14 @@ struct cmd_entry {
 	int arg;                /* passed through: pane, action, direction */
 };
 
-/* The table, for help screens, --help and list-commands. */
+/* The table, for help screens, --help and list-commands: cmd's own
+ * entries and those registered. Borrowed; stable once every face has
+ * registered. */
 const struct cmd_entry *cmd_table(size_t *n);
+/* Add a face's own entries (the command line's, the console's) to the
+ * one table, once; call before the first lookup (main.c, a test's
+ * setup). t is borrowed for the life of the process. */
+void cmd_register_table(const struct cmd_entry *t, size_t n);
 
 /* The entry called exactly name (or alias), NULL if none. */
 const struct cmd_entry *cmd_find(const char *name);
@@ -111,13 +136,6 @@ int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
  * binding; where is CMD_LINE for typed lines, 0 for key bindings, which
  * may also reach console-internal entries). Returns 0 or -1 with *cause. */
 int cmd_run_line(struct cmd_ctx *c, const char *line, unsigned where,
-    char **cause);
-
-/* The UUID of the desktop named argv[0] (its name or UUID; a name two
- * desktops share is refused, act_desktop_resolve), or without
- * arguments of the console's selected desktop row; NULL with *cause.
- * Caller frees. */
-char *cmd_target_desktop(struct cmd_ctx *c, int argc, char **argv,
     char **cause);
 
 /* "usage: go NAME" for an entry. Caller frees. */

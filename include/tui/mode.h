@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "cmd/cmd-face.h"
 #include "tui/keys.h"
 #include "tui/layout.h"
 
@@ -133,6 +134,12 @@ void mode_confirm_push(struct ui *u, const char *text,
 /* The same, with one more key that means yes (0: none). */
 void mode_confirm_push_also(struct ui *u, const char *text,
     void (*fn)(struct ui *u, const char *arg), const char *arg, int also_yes);
+/* A command's question (cmd_face.confirm): on y, yes(face, arg) runs
+ * inside the command's audit record. */
+void mode_confirm_push_face(struct ui *u, const char *text,
+    const struct cmd_face *face, cmd_face_yes yes, const char *arg);
+/* m (a confirmation on top) also runs fn(u) after a yes. */
+void mode_confirm_after_yes(struct mode *m, void (*fn)(struct ui *u));
 /* The filter (kind '/') or command (':') prompt. */
 void mode_prompt_push(struct ui *u, int kind);
 /* The event log, full screen (`L`). */

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "cmd/cmd-face.h"
 #include "core/config.h"
 #include "tui/layout.h"
 #include "tui/mode.h"
@@ -19,6 +20,9 @@ struct ui_options {
 	const char *theme;      /* NULL: the config's */
 	int ascii;              /* force ASCII line drawing */
 	int read_only;
+	/* sets the console's face (cmd-face.h) for u: ui-cmd.c's
+	 * ui_cmd_face_init, given by main.c, which sits above both */
+	void (*face_init)(struct ui *u, struct cmd_face *f);
 };
 
 struct ui {
@@ -39,6 +43,7 @@ struct ui {
 	unsigned follow[UI_FOLLOW_MAX]; /* jobs started here, result not yet shown */
 	size_t nfollow;
 	int stderr_fd;             /* fd 2's pipe while the console runs, -1 */
+	struct cmd_face face;      /* how commands ask and tell (ui-cmd.c) */
 };
 
 /* Run the console until the operator quits or SIGTERM/SIGINT/SIGHUP
@@ -56,8 +61,6 @@ void ui_ask_quit(struct ui *u);
 /* Handle a key the way the top mode does (the mouse double click uses it
  * to open details). */
 void ui_key(struct ui *u, int ch);
-/* Run a command line in the console; failures go to the status line. */
-void ui_run_command(struct ui *u, const char *line, unsigned where);
 
 /* Turn mouse reporting on or off (off: the terminal selects text). */
 void ui_set_mouse(struct ui *u, int on);
@@ -80,8 +83,6 @@ void ui_redraw(struct ui *u);
 /* ui-draw.c */
 /* One frame of the console. */
 void ui_draw(struct ui *u);
-/* A box with a title; active: the focused border colour. */
-void ui_box(struct rect r, int active, const char *title, int ascii);
 /* The status line: message, hints, counts. */
 void ui_draw_status(struct ui *u, struct rect r);
 /* Does anything on screen animate (spinners)? Takes the model lock. */

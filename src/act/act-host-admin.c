@@ -1,4 +1,5 @@
-/* act-host-admin.c — `host remove` and `host rekey`.
+/* act-host-admin.c — removing a host and replacing its host key (the
+ * commands `host remove` and `host rekey` are cmd/cmd-host.c's).
  *
  * Remove: the config file through config_edit (byte-for-byte unchanged on
  * any failure), then the host's lines in hvdeck's known_hosts (kept when
@@ -7,18 +8,14 @@
  * worker closing an SSH connection may take seconds.
  *
  * Rekey: a fresh SSH session shows the key the host presents now; the
- * known_hosts lines are replaced by exactly that key (the session's), and
- * only after the operator typed its fingerprint on the terminal or passed
- * it with --yes-fingerprint. */
+ * known_hosts lines are replaced by exactly that key (the session's), once
+ * the command (cmd/cmd-host.c) has the operator's yes. */
 #include "act/act-host-admin.h"
 #include "core/job.h"
 #include "core/log.h"
-#include "tui/mode.h"
 #include "core/model.h"
 #include "virt/ssh.h"
-#include "tui/ui.h"
 #include "core/util.h"
-#include "tui/views.h"
 #include "virt/virt-host.h"
 
 #include <libxml/uri.h>
@@ -261,22 +258,19 @@ static const struct job_ops remove_ops = {
 	remove_run, NULL, NULL, remove_free, 0,
 };
 
-static void remove_confirmed(struct ui *u, const char *name)
+int act_host_remove_start(const char *config_path, const char *name,
+    unsigned *job, char **cause)
 {
-	struct remove_job *j = xcalloc(1, sizeof *j);
+	struct remove_job *j;
 	struct job_target t = { NULL, name, 0, name };
-	char *cause = NULL;
-	unsigned id;
 
-	j->path = xstrdup(u->cfg->path);
+	j = xcalloc(1, sizeof *j);
+	j->path = xstrdup(config_path);
 	j->name = xstrdup(name);
-	if (job_start_thread(JK_REMOVE_HOST, &t, &remove_ops, j, &id,
-	    &cause) < 0) {
-		ui_message(u, 1, "%s", cause);
-		free(cause);
-		return;
-	}
-	ui_follow_job(u, id);
+	if (job_start_thread(JK_REMOVE_HOST, &t, &remove_ops, j, job,
+	    cause) < 0)
+		return -1;	/* job_start_thread freed j through remove_free */
+	return 0;
 }
 
 static int refuse_transient(const struct config *cfg, const char *name,
@@ -291,39 +285,20 @@ static int refuse_transient(const struct config *cfg, const char *name,
 	return -1;
 }
 
-int act_host_remove_exec(struct cmd_ctx *c, const struct cmd_entry *e,
-    int argc, char **argv, char **cause)
+int act_host_remove(const struct config *cfg, const char *name, char **said,
+    char **cause)
 {
-	const char *name = argc > 0 ? argv[0] : NULL;
-	enum pane_id pane = PANE_HOSTS;
-	char *said = NULL, *q;
+	if (refuse_transient(cfg, name, cause) < 0)
+		return -1;
+	return remove_host(cfg->path, name, said, cause);
+}
 
-	if (c->ui == NULL) {
-		if (name == NULL) {
-			q = cmd_usage(e);
-			*cause = xasprintf("%s: the command line needs the "
-			    "host's name (%s)", e->name, q);
-			free(q);
-			c->status = 2;
-			return -1;
-		}
-		if (refuse_transient(c->cfg, name, cause) < 0 ||
-		    remove_host(c->cfg->path, name, &said, cause) < 0)
-			return -1;
-		printf("%s\n", said);
-		free(said);
-		return 0;
-	}
-	if (name == NULL)
-		name = panes_selected(panes_of(c->ui), &pane);
-	if (name == NULL || pane != PANE_HOSTS) {
-		*cause = xstrdup("no hypervisor selected (hypervisors pane: 1)");
+int act_host_remove_check(const struct config *cfg, const char *name,
+    char **cause)
+{
+	if (refuse_transient(cfg, name, cause) < 0)
 		return -1;
-	}
-	/* refuse before asking: never a question whose yes is refused */
-	if (refuse_transient(c->ui->cfg, name, cause) < 0)
-		return -1;
-	if (c->ui->cfg->path == NULL) {
+	if (cfg->path == NULL) {
 		*cause = xstrdup("no configuration file to remove it from");
 		return -1;
 	}
@@ -331,66 +306,10 @@ int act_host_remove_exec(struct cmd_ctx *c, const struct cmd_entry *e,
 		*cause = xasprintf("no host called %s", name);
 		return -1;
 	}
-	q = xasprintf("Remove hypervisor %s from the config and hvdeck's "
-	    "known_hosts? (nothing on the host itself changes)", name);
-	mode_confirm_push(c->ui, q, remove_confirmed, name);
-	free(q);
 	return 0;
 }
 
 /* ---- rekey ---- */
-
-/* Read the operator's answer from the terminal itself (never stdin: the
- * answer must come from a person). Returns -1 without a terminal. */
-static int ask_tty(const char *prompt, char *buf, size_t len)
-{
-	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	size_t n = 0;
-	ssize_t r;
-	char ch;
-
-	if (fd == -1)
-		return -1;
-	if (write(fd, prompt, strlen(prompt)) < 0) {
-		close(fd);
-		return -1;
-	}
-	while ((r = read(fd, &ch, 1)) == 1 && ch != '\n')
-		if (n + 1 < len)
-			buf[n++] = ch;
-	close(fd);
-	buf[n] = '\0';
-	while (n > 0 && isspace((unsigned char)buf[n - 1]))
-		buf[--n] = '\0';
-	return r < 0 ? -1 : 0;
-}
-
-/* The operator's yes to exactly this fingerprint: --yes-fingerprint, or
- * typed on the terminal. Returns 0, or -1 with *cause. */
-static int confirm_fingerprint(struct cmd_ctx *c, const char *fp,
-    char **cause)
-{
-	const char *given = cmd_opt(c->opts, "yes-fingerprint");
-	char typed[128];
-	const char *s = given;
-
-	if (given == NULL) {
-		if (ask_tty("Type the new fingerprint to accept it: ", typed,
-		    sizeof typed) == -1) {
-			*cause = xstrdup("no terminal to confirm the new key "
-			    "on: check the fingerprint out of band and pass "
-			    "it with --yes-fingerprint");
-			return -1;
-		}
-		s = typed;
-	}
-	if (strcmp(s, fp) != 0) {
-		*cause = xasprintf("the host presents %s, not %s: nothing "
-		    "changed", fp, s);
-		return -1;
-	}
-	return 0;
-}
 
 /* The host's SSH target, checking that its URI uses hvdeck's
  * known_hosts (else replacing our lines would change nothing). */
@@ -416,54 +335,36 @@ static int rekey_target(const struct config_host *h,
 	return rc == 0 ? 0 : -1;
 }
 
-int act_host_rekey_exec(struct cmd_ctx *c, const struct cmd_entry *e,
-    int argc, char **argv, char **cause)
+int act_host_rekey_probe(const struct config *cfg, const char *name,
+    struct act_rekey *r, char **cause)
 {
-	const struct config_host *h;
-	struct host_ssh_target t;
-	struct sshc_hostkey k;
-	struct sshc *s = NULL;
-	int rc = -1;
+	memset(r, 0, sizeof *r);
+	if ((r->host = host_in(cfg, name)) == NULL) {
+		*cause = xasprintf("no host called %s in %s", name, cfg->path);
+		return -1;
+	}
+	if (rekey_target(r->host, &r->target, cause) < 0)
+		return -1;
+	r->have_target = 1;
+	if (sshc_connect(r->target.address, r->target.port, r->target.user,
+	    cfg->connect_timeout, &r->session, cause) < 0 ||
+	    sshc_hostkey(r->session, &r->key, cause) < 0) {
+		act_host_rekey_free(r);
+		return -1;
+	}
+	return 0;
+}
 
-	(void)e;
-	(void)argc;
-	if (c->ui != NULL) {
-		*cause = xstrdup("host rekey runs on the command line: "
-		    "hvdeck host rekey NAME");
-		return -1;
-	}
-	if ((h = host_in(c->cfg, argv[0])) == NULL) {
-		*cause = xasprintf("no host called %s in %s", argv[0],
-		    c->cfg->path);
-		return -1;
-	}
-	if (rekey_target(h, &t, cause) < 0)
-		return -1;
-	if (sshc_connect(t.address, t.port, t.user, c->cfg->connect_timeout,
-	    &s, cause) < 0 || sshc_hostkey(s, &k, cause) < 0)
-		goto done;
-	printf("host %s (%s port %d)\n", h->name, t.address, t.port);
-	if (k.status == SSHC_KEY_CHANGED)
-		printf("  known key: %s (%s line %d)\n", k.known_fingerprint,
-		    k.known_path, k.known_line);
-	else
-		printf("  known key: %s\n", k.status == SSHC_KEY_KNOWN ?
-		    k.fingerprint : "none");
-	printf("  new key:   %s %s\n", k.type, k.fingerprint);
-	fflush(stdout);
-	if (k.status == SSHC_KEY_KNOWN) {
-		printf("the host presents the known key: nothing to change\n");
-		rc = 0;
-		goto done;
-	}
-	if (confirm_fingerprint(c, k.fingerprint, cause) < 0 ||
-	    sshc_hostkey_replace(s, cause) < 0)
-		goto done;
-	printf("hvdeck's known_hosts now holds %s for %s\n", k.fingerprint,
-	    h->name);
-	rc = 0;
-done:
-	sshc_free(s);
-	host_ssh_target_free(&t);
-	return rc;
+int act_host_rekey_replace(struct act_rekey *r, char **cause)
+{
+	return sshc_hostkey_replace(r->session, cause);
+}
+
+void act_host_rekey_free(struct act_rekey *r)
+{
+	sshc_free(r->session);
+	r->session = NULL;
+	if (r->have_target)
+		host_ssh_target_free(&r->target);
+	r->have_target = 0;
 }

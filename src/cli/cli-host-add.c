@@ -1,7 +1,7 @@
 /* cli-host-add.c — the `host add` command, both ways in: the command line
  * runs the add and follows it on the terminal (steps printed as they
  * settle, the key question and the password asked on /dev/tty); the
- * console hands it to the add-host form (ui-host-add.c).
+ * console hands it to its add-host form (its face's form).
  *
  * The command line starts the engine for the configured hosts first, as
  * dump does, and waits for them within the connect timeout: the add
@@ -10,11 +10,12 @@
  * warning: its UUID and pools could not be compared. */
 #include "cli/cli.h"
 #include "act/act-host.h"
+#include "cmd/cmd-face.h"
 #include "cmd/cmd.h"
 #include "act/engine.h"
 #include "core/model.h"
 #include "core/text.h"
-#include "tui/ui-host-add.h"
+#include "cmd/cmd-host-add.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -29,31 +30,6 @@
 
 #define EXIT_BAD_USAGE 2
 #define PASSWORD_MAX 512
-
-/* ---- the request, from the words and options ---- */
-
-int cli_host_add_request(const struct cmd_ctx *c, const struct cmd_entry *e,
-    char **argv, struct hostadd_req *r, char **cause)
-{
-	const char *role = "mixed", *user = NULL;
-	long long port = 22;
-
-	memset(r, 0, sizeof *r);
-	r->name = argv[0];
-	r->address = argv[1];
-	/* main.c and cmd_run_line checked them already; the form builds its
-	 * own options */
-	if (cmd_opt_int(c->opts, cmd_opt_spec(e->name, "port"), &port, cause) < 0 ||
-	    cmd_opt_str(c->opts, cmd_opt_spec(e->name, "user"), &user, cause) < 0 ||
-	    cmd_opt_str(c->opts, cmd_opt_spec(e->name, "role"), &role, cause) < 0)
-		return -1;
-	if (config_role_parse(role, &r->role) < 0)
-		abort();        /* the table's words and config.c's differ */
-	r->port = (int)port;
-	r->user = user;
-	r->yes_fingerprint = cmd_opt(c->opts, "yes-fingerprint");
-	return 0;
-}
 
 /* ---- the terminal ---- */
 
@@ -134,31 +110,6 @@ static void ask_password(int tty, struct hostadd *ha, const char *question)
 	explicit_bzero(pw, sizeof pw);
 }
 
-/* Print the steps that settled since the last look. */
-static void print_steps(struct hostadd *ha, size_t *shown, char **done,
-    size_t *ndone)
-{
-	struct check_step *steps;
-	size_t n, i;
-
-	checklist_snapshot(hostadd_checklist(ha), &steps, &n);
-	if (n > *ndone) {
-		*done = xrealloc(*done, n);
-		memset(*done + *ndone, 0, n - *ndone);
-		*ndone = n;
-	}
-	for (i = 0; i < n; i++) {
-		if ((*done)[i] || steps[i].state < CHECK_OK)
-			continue;
-		(*done)[i] = 1;
-		(*shown)++;
-		cli_say(stdout, 1, "%-4s %s%s%s", checklist_state_tag(steps[i].state),
-		    steps[i].text, steps[i].reason[0] != '\0' ? ": " : "",
-		    steps[i].reason);
-	}
-	free(steps);
-}
-
 /* Hosts the engine could not reach: the add cannot compare with them. */
 static void note_offline(struct hostadd *ha)
 {
@@ -178,13 +129,13 @@ static void note_offline(struct hostadd *ha)
 static int follow(struct hostadd *ha, int tty)
 {
 	enum hostadd_state st;
-	char *text = NULL, *done = NULL;
-	size_t shown = 0, ndone = 0;
+	char *text = NULL;
+	struct cli_checklist_seen seen = { NULL, 0 };
 	uint64_t gen = 0;
 	int status = 1;
 
 	for (;;) {
-		print_steps(ha, &shown, &done, &ndone);
+		cli_checklist_print(hostadd_checklist(ha), &seen, stdout);
 		st = hostadd_state(ha, &text);
 		if (st == HOSTADD_ADDED || st == HOSTADD_FAILED)
 			break;
@@ -207,13 +158,13 @@ static int follow(struct hostadd *ha, int tty)
 		free(text);
 		text = NULL;
 	}
-	print_steps(ha, &shown, &done, &ndone);
+	cli_checklist_print(hostadd_checklist(ha), &seen, stdout);
 	if (st == HOSTADD_ADDED)
 		status = 0;
 	else
 		cli_say(stderr, 1, "hvdeck: %s", text != NULL ? text : "failed");
 	free(text);
-	free(done);
+	cli_checklist_seen_free(&seen);
 	return status;
 }
 
@@ -225,7 +176,7 @@ static int cli_run(struct cmd_ctx *c, const struct hostadd_req *req,
 	unsigned job;
 	int tty = -1, timeout;
 
-	timeout = c->cli != NULL && c->cli->timeout > 0 ? c->cli->timeout :
+	timeout = cli_options_of(c)->timeout > 0 ? cli_options_of(c)->timeout :
 	    c->cfg->connect_timeout;
 	r.config_path = c->cfg->path;
 	r.timeout_s = timeout;
@@ -263,8 +214,8 @@ int cli_host_add_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 {
 	struct hostadd_req r;
 
-	if (c->ui != NULL)
-		return ui_host_add_exec(c, e, argc, argv, cause);
+	if (cmd_in_console(c))	/* the console follows it in a form */
+		return cmd_form(c, e, argc, argv, cause);
 	if (argc != 2) {
 		char *usage = cmd_usage(e);
 
@@ -274,7 +225,7 @@ int cli_host_add_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		c->status = EXIT_BAD_USAGE;
 		return -1;
 	}
-	if (cli_host_add_request(c, e, argv, &r, cause) < 0) {
+	if (cmd_host_add_request(c, e, argv, &r, cause) < 0) {
 		c->status = EXIT_BAD_USAGE;
 		return -1;
 	}

@@ -1,6 +1,7 @@
 /* cli-host-list.c — `hvdeck host list`: the config's hosts in its order,
  * each with the state its connection reached before the deadline. */
 #include "cli/cli-host-list.h"
+#include "cli/cli.h"
 #include "act/engine.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -121,18 +122,18 @@ int cli_host_list_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	(void)e; (void)argc; (void)argv; (void)cause;
 	/* an unreachable host is a row of the list, not a warning too */
 	log_set_stderr(0);
-	if (engine_start(cfg, c->cli->read_only) < 0) {
+	if (engine_start(cfg, cli_options_of(c)->read_only) < 0) {
 		c->status = 1;
 		return 0;
 	}
-	cli_wait_settled(c->cli->timeout > 0 ? c->cli->timeout :
+	cli_wait_settled(cli_options_of(c)->timeout > 0 ? cli_options_of(c)->timeout :
 	    cfg->connect_timeout);
 	r = xcalloc(cfg->nhosts + 1, sizeof *r);
 	model_lock();
 	for (i = 0; i < cfg->nhosts; i++)
 		stuck |= fill(&r[i], &cfg->hosts[i]);
 	model_unlock();
-	if (c->cli->json)
+	if (cli_options_of(c)->json)
 		print_json(r, cfg->nhosts);
 	else
 		print_text(r, cfg->nhosts);

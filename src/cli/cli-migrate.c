@@ -10,6 +10,7 @@
 #include "act/act-migrate.h"
 #include "core/checklist.h"
 #include "cli/cli.h"
+#include "cmd/cmd-face.h"
 #include "cmd/cmd-audit.h"
 #include "cmd/cmd-migrate.h"
 #include "act/engine.h"
@@ -37,26 +38,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	interrupted = 1;
-}
-
-/* Print the steps that settled since the last call; *shown counts them. */
-static void print_steps(struct checklist *cl, enum check_state *shown,
-    size_t max)
-{
-	struct check_step *s;
-	size_t n, i;
-
-	checklist_snapshot(cl, &s, &n);
-	for (i = 0; i < n && i < max; i++) {
-		if (s[i].state == shown[i] || s[i].state == CHECK_PENDING ||
-		    s[i].state == CHECK_RUNNING)
-			continue;
-		shown[i] = s[i].state;
-		cli_say(s[i].state == CHECK_FAIL ? stderr : stdout, 1, "%-4s %s%s%s",
-		    checklist_state_tag(s[i].state), s[i].text,
-		    *s[i].reason != '\0' ? ": " : "", s[i].reason);
-	}
-	free(s);
 }
 
 struct shown {
@@ -116,7 +97,7 @@ static void progress(const char *name, unsigned job, int tty,
 static enum job_state follow(const char *name, unsigned job,
     struct checklist *cl)
 {
-	enum check_state shown_steps[32] = { CHECK_PENDING };
+	struct cli_checklist_seen seen = { NULL, 0 };
 	struct shown sh;
 	enum job_state st;
 	int tty = isatty(STDOUT_FILENO), cancelling = 0;
@@ -127,7 +108,7 @@ static enum job_state follow(const char *name, unsigned job,
 	sh.pct = -1;
 	for (;;) {
 		st = job_wait(job, TICK_MS);
-		print_steps(cl, shown_steps, 32);
+		cli_checklist_print(cl, &seen, stderr);
 		if (job_state_final(st) || st == JOB_GONE)
 			break;
 		if (interrupted && !cancelling) {
@@ -151,6 +132,7 @@ static enum job_state follow(const char *name, unsigned job,
 	}
 	if (sh.tty_line)
 		fputc('\n', stdout);
+	cli_checklist_seen_free(&seen);
 	return st;
 }
 
@@ -210,7 +192,7 @@ int cli_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	char *usage, *msg;
 
 	(void)argc;
-	if (c->ui != NULL) {
+	if (cmd_in_console(c)) {
 		*cause = xasprintf("%s: in the console, m on a desktop", e->name);
 		return -1;
 	}
@@ -228,7 +210,7 @@ int cli_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		c->status = 1;
 		return 0;
 	}
-	cli_wait_settled(c->cli->timeout > 0 ? c->cli->timeout :
+	cli_wait_settled(cli_options_of(c)->timeout > 0 ? cli_options_of(c)->timeout :
 	    c->cfg->connect_timeout);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;

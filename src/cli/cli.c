@@ -2,7 +2,10 @@
  * same engine as the console (event loop, host workers, model) and print
  * from the model, so scripts and tests see exactly what operators see. */
 #include "cli/cli.h"
+#include "cmd/cmd-face.h"
+#include "cmd/cmd.h"
 #include "act/engine.h"
+#include "core/checklist.h"
 #include "core/model.h"
 #include "core/model-json.h"
 #include "core/text.h"
@@ -344,4 +347,61 @@ int cli_watch(const struct config *cfg, const struct cli_options *o)
 		watch_queue_free(q);
 	engine_stop();
 	return 0;
+}
+
+int cli_confirm(const char *question, const char *what, char **cause)
+{
+	char line[16];
+	FILE *tty;
+	int yes;
+
+	if (!isatty(STDIN_FILENO) || (tty = fopen("/dev/tty", "r+e")) == NULL) {
+		*cause = xasprintf("%s: asks for a confirmation on a terminal, "
+		    "and there is none", what);
+		return -1;
+	}
+	cli_say(tty, 0, "%s [y/N] ", question);
+	fflush(tty);
+	yes = fgets(line, sizeof line, tty) != NULL &&
+	    (strcmp(line, "y\n") == 0 || strcmp(line, "Y\n") == 0);
+	fclose(tty);
+	if (!yes)
+		*cause = xasprintf("%s: not confirmed", what);
+	return yes ? 0 : -1;
+}
+
+void cli_checklist_print(struct checklist *cl, struct cli_checklist_seen *seen,
+    FILE *fail_out)
+{
+	struct check_step *s;
+	size_t n, i;
+
+	checklist_snapshot(cl, &s, &n);
+	if (n > seen->n) {	/* new steps: none printed yet */
+		seen->state = xreallocarray(seen->state, n, sizeof *seen->state);
+		for (i = seen->n; i < n; i++)
+			seen->state[i] = CHECK_PENDING;
+		seen->n = n;
+	}
+	for (i = 0; i < n; i++) {
+		if (s[i].state < CHECK_OK || (int)s[i].state == seen->state[i])
+			continue;
+		seen->state[i] = (int)s[i].state;
+		cli_say(s[i].state == CHECK_FAIL ? fail_out : stdout, 1,
+		    "%-4s %s%s%s", checklist_state_tag(s[i].state), s[i].text,
+		    s[i].reason[0] != '\0' ? ": " : "", s[i].reason);
+	}
+	free(s);
+}
+
+void cli_checklist_seen_free(struct cli_checklist_seen *seen)
+{
+	free(seen->state);
+	seen->state = NULL;
+	seen->n = 0;
+}
+
+const struct cli_options *cli_options_of(const struct cmd_ctx *c)
+{
+	return c->face->data;	/* cli_face_init's */
 }

@@ -4,10 +4,7 @@
 #include "cmd/cmd-audit.h"
 #include "core/audit.h"
 #include "core/job.h"
-#include "tui/mode.h"
-#include "core/model.h"
 #include "core/util.h"
-#include "tui/views.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -138,49 +135,6 @@ static char *join(int argc, char **argv)
 	return s;
 }
 
-/* Model lock held. A desktop's name for its UUID (the key itself when
- * it has gone). */
-static const char *desktop_name(const char *uuid)
-{
-	struct m_desktop *d = model_desktop(uuid);
-
-	return d != NULL && d->name != NULL ? d->name : uuid;
-}
-
-/* What a console command without arguments acts on: the marks of a
- * desktop verb (as exec_desktop decides), else the selected row. */
-static char *console_target(const struct cmd_ctx *c, const struct cmd_entry *e)
-{
-	struct panes *p = panes_of(c->ui);
-	char *const *marks;
-	const char *key, **names;
-	enum pane_id pane;
-	size_t n = 0, i;
-	char *s;
-
-	if (p == NULL)
-		return NULL;
-	marks = panes_marks(p, &n);
-	if ((e->flags & CMD_ARG_DESKTOP) && n > 0) {
-		names = xcalloc(n, sizeof *names);
-		model_lock();
-		for (i = 0; i < n; i++)
-			names[i] = desktop_name(marks[i]);
-		s = join((int)n, (char **)names);
-		model_unlock();
-		free(names);
-		return s;
-	}
-	if ((key = panes_selected(p, &pane)) == NULL)
-		return NULL;
-	if (pane != PANE_DESKTOPS)
-		return xstrdup(key);
-	model_lock();
-	s = xstrdup(desktop_name(key));
-	model_unlock();
-	return s;
-}
-
 struct cmd_audit *cmd_audit_begin(const struct cmd_ctx *c,
     const struct cmd_entry *e, int argc, char **argv)
 {
@@ -191,8 +145,9 @@ struct cmd_audit *cmd_audit_begin(const struct cmd_ctx *c,
 	pthread_once(&once, register_hooks);
 	a = xcalloc(1, sizeof *a);
 	a->command = xstrdup(e->name);
-	a->target = argc > 0 ? join(argc, argv) :
-	    c->ui != NULL ? console_target(c, e) : NULL;
+	(void)c;
+	/* the console names its selection and marks in the words */
+	a->target = argc > 0 ? join(argc, argv) : NULL;
 	a->refs = 1;
 	a->id = audit_start(a->command, a->target);
 	pthread_mutex_lock(&lock);

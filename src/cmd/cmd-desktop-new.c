@@ -3,17 +3,13 @@
  * line's run (engine up, the action, its job followed with its progress
  * "2/5", the exit status: 0 done, 1 refused or failed, 2 bad usage). */
 #include "cmd/cmd-desktop-new.h"
+#include "cmd/cmd-face.h"
 #include "act/act-desktop.h"
-#include "cli/cli.h"
-#include "act/engine.h"
 #include "core/job.h"
-#include "tui/mode.h"
 #include "core/model.h"
 #include "core/names.h"
 #include "core/place.h"
 #include "core/text.h"
-#include "tui/ui-form.h"
-#include "tui/ui.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -21,12 +17,6 @@
 #include <string.h>
 
 #define EXIT_USAGE 2
-#define MAX_HOSTS 64
-
-static const struct config *running_config(const struct cmd_ctx *c)
-{
-	return c->ui != NULL ? c->ui->cfg : c->cfg;
-}
 
 static int usage_error(struct cmd_ctx *c, const struct cmd_entry *e,
     const char *what, char **cause)
@@ -60,54 +50,55 @@ static char *joined(char *const *v, size_t n)
 typedef int (*start_fn)(const struct config *cfg, void *arg, unsigned *job,
     char **cause);
 
-/* Run start on a settled engine and follow its job, printing each new
- * phase ("2/5 NAME"). Returns the exit status; done says what went well. */
-static int cli_follow(const struct config *cfg, const struct cli_options *o,
-    start_fn start, void *arg, const char *done)
+/* The newest phase of job if it is not last (then copied to last). */
+static int new_phase(unsigned job, char *last, size_t len)
 {
-	char *cause = NULL, *err, *vis, last[JOB_PHASE_MAX] = "";
+	const struct job_sample *smp;
+	int fresh = 0;
+
+	job_lock();
+	smp = job_find(job) != NULL ? job_last_sample(job_find(job)) : NULL;
+	if (smp != NULL && smp->phase[0] != '\0' && strcmp(smp->phase, last) != 0) {
+		snprintf(last, len, "%s", smp->phase);
+		fresh = 1;
+	}
+	job_unlock();
+	return fresh;
+}
+
+/* The command line: run start on its settled engine and follow the job,
+ * saying each new phase ("2/5 NAME"). Returns the exit status; done says
+ * what went well. */
+static int wait_started(struct cmd_ctx *c, start_fn start, void *arg,
+    const char *done)
+{
+	char *cause = NULL, *err, last[JOB_PHASE_MAX] = "";
 	enum job_state st;
 	unsigned job;
 	int status = 1;
 
-	if (engine_start(cfg, o->read_only) < 0)
+	if (cmd_engine_up(c) < 0)
 		return 1;
-	cli_wait_settled(o->timeout > 0 ? o->timeout : cfg->connect_timeout);
-	if (start(cfg, arg, &job, &cause) < 0) {
-		vis = text_visible(cause);
-		fprintf(stderr, "hvdeck: %s\n", vis);
-		free(vis);
+	if (start(c->cfg, arg, &job, &cause) < 0) {
+		cmd_say(c, 1, "%s", cause);
 		free(cause);
-		engine_stop();
+		cmd_engine_down(c);
 		return 1;
 	}
 	do {
-		const struct job_sample *s;
-
 		st = job_wait(job, 300);
-		job_lock();
-		s = job_find(job) != NULL ? job_last_sample(job_find(job)) : NULL;
-		if (s != NULL && s->phase[0] != '\0' && strcmp(s->phase, last) != 0) {
-			snprintf(last, sizeof last, "%s", s->phase);
-			vis = text_visible(last);
-			printf("%s\n", vis);
-			fflush(stdout);
-			free(vis);
-		}
-		job_unlock();
+		if (new_phase(job, last, sizeof last))
+			cmd_say(c, 0, "%s", last);
 	} while (!job_state_final(st) && st != JOB_GONE);
 	err = job_error(job);
-	vis = text_visible(st == JOB_DONE ? done : err != NULL ? err : "failed");
 	if (st == JOB_DONE) {
-		printf("%s\n", vis);
+		cmd_say(c, 0, "%s", done);
 		status = 0;
 	} else {
-		fprintf(stderr, "hvdeck: %s\n", vis);
+		cmd_say(c, 1, "%s", err != NULL ? err : "failed");
 	}
-	free(vis);
 	free(err);
-	fflush(stdout);
-	engine_stop();
+	cmd_engine_down(c);
 	return status;
 }
 
@@ -165,174 +156,18 @@ static int start_new(const struct config *cfg, void *arg, unsigned *job,
 	return act_desktop_new(cfg, &a->r, job, &a->host, cause);
 }
 
-/* The template desktop the console means: a desktops-pane row (a
- * template desktop), or for a volume row the template desktops using it. */
-static size_t console_templates(struct cmd_ctx *c, char ***names,
-    char **cause)
-{
-	enum pane_id pane;
-	const char *key = panes_selected(panes_of(c->ui), &pane), *tab;
-	struct m_desktop *d;
-	char *why = NULL, *vis;
-	size_t n;
-
-	*names = NULL;
-	if (key != NULL && pane == PANE_DESKTOPS) {
-		model_lock();
-		d = model_desktop(key);
-		if (d == NULL)
-			why = xstrdup("the desktop is gone");
-		else if ((why = act_desktop_not_template(running_config(c), d)) == NULL) {
-			*names = xcalloc(1, sizeof **names);
-			(*names)[0] = xstrdup(d->uuid);
-		}
-		model_unlock();
-		*cause = why;
-		return why == NULL ? 1 : 0;
-	}
-	if (key == NULL || pane != PANE_VOLUMES) {
-		*cause = xstrdup("select a template desktop (desktops pane: 4) or a "
-		    "template volume (volumes pane: 3)");
-		return 0;
-	}
-	tab = strchr(key, '\t');	/* "HOST\tPATH" for a local volume */
-	n = act_desktop_templates_using(running_config(c),
-	    tab != NULL ? tab + 1 : key, names);
-	if (n == 0) {
-		vis = text_visible(tab != NULL ? tab + 1 : key);
-		*cause = xasprintf("no template desktop uses %s (a template "
-		    "desktop: shut off, its disk a volume of pool %s)", vis,
-		    running_config(c)->pool_templates);
-		free(vis);
-	}
-	return n;
-}
-
-struct new_form {
-	char **tmpls;               /* names, or one UUID */
-	size_t ntmpls;
-	char **hosts;               /* "best" first, then the hosts */
-	size_t nhosts;
-};
-
-static void new_form_free(void *ctx)
-{
-	struct new_form *nf = ctx;
-
-	act_desktop_names_free(nf->tmpls, nf->ntmpls);
-	act_desktop_names_free(nf->hosts, nf->nhosts);
-	free(nf);
-}
-
-/* Run a command line from a form; its error goes beside field. */
-static int form_run(struct ui *u, struct form *f, const char *field,
-    const char *line)
-{
-	struct cmd_ctx c;
-	char *cause = NULL;
-
-	memset(&c, 0, sizeof c);
-	c.ui = u;
-	c.read_only = u->read_only;
-	if (cmd_run_line(&c, line, 0, &cause) == 0)
-		return 1;
-	form_set_error(f, field, cause);
-	free(cause);
-	return -1;
-}
-
-static int new_submit(struct ui *u, struct form *f, void *ctx)
-{
-	struct new_form *nf = ctx;
-	size_t h = form_choice(f, "host");
-	char *line, *on;
-	int rc;
-
-	on = h == 0 ? xstrdup("") : xasprintf(" --on \"%s\"", nf->hosts[h]);
-	line = xasprintf("desktop new \"%s\" \"%s\"%s%s",
-	    nf->tmpls[form_choice(f, "template")], form_text(f, "names"), on,
-	    form_check(f, "start") ? " --start" : "");
-	rc = form_run(u, f, "names", line);
-	free(line);
-	free(on);
-	return rc;
-}
-
-static const struct form_ops new_ops = {
-	.submit = new_submit,
-	.free = new_form_free,
-};
-
-static int open_new_form(struct ui *u, char **tmpls, size_t n)
-{
-	struct new_form *nf = xcalloc(1, sizeof *nf);
-	struct form *f = form_new("New desktops from a template");
-	unsigned *ids = NULL;
-	size_t i, nh;
-
-	nf->tmpls = tmpls;
-	nf->ntmpls = n;
-	nh = place_hosts(PLACE_DESKTOP, 0, &ids);
-	nf->hosts = xcalloc(nh + 1, sizeof *nf->hosts);
-	nf->hosts[nf->nhosts++] = xstrdup("best (most free memory)");
-	model_lock();
-	for (i = 0; i < nh && nf->nhosts < MAX_HOSTS; i++) {
-		const struct m_host *h = model_host(ids[i]);
-
-		if (h != NULL)
-			nf->hosts[nf->nhosts++] = xstrdup(h->name);
-	}
-	/* one template given as a UUID shows as its name */
-	if (n == 1) {
-		struct m_desktop *d = model_desktop(tmpls[0]);
-		char *name = xstrdup(d != NULL ? d->name : tmpls[0]);
-		const char *only = name;
-
-		form_add_choice(f, "template", "Template", &only, 1, 0);
-		free(name);
-	} else {
-		form_add_choice(f, "template", "Template",
-		    (const char *const *)tmpls, n, 0);
-	}
-	model_unlock();
-	free(ids);
-	form_add_text(f, "names", "Names", NULL);
-	form_set_hint(f, "names", "e.g. class-a-{01..20}");
-	form_add_choice(f, "host", "Host", (const char *const *)nf->hosts,
-	    nf->nhosts, 0);
-	form_add_check(f, "start", "Start them", 1);
-	form_focus(f, "names");
-	form_set_message(f, "each gets a thin overlay of the template's disk "
-	    "in the groups pool, a new UUID and new MACs");
-	mode_form_push(u, f, &new_ops, nf);
-	return 0;
-}
-
 int cmd_desktop_exec_new(struct cmd_ctx *c, const struct cmd_entry *e,
     int argc, char **argv, char **cause)
 {
 	struct new_args a;
-	char **tmpls, *list, *done;
-	size_t n;
+	char *list, *done;
 	unsigned job;
 
-	if (argc < 2 && c->ui == NULL)
+	if (argc < 2 && !cmd_has_forms(c))
 		return usage_error(c, e, argc == 0 ? "the command line needs the "
 		    "template desktop and the new names" : "which names?", cause);
-	if (argc == 0) {
-		if ((n = console_templates(c, &tmpls, cause)) == 0)
-			return -1;
-		return open_new_form(c->ui, tmpls, n);
-	}
-	if (argc == 1) {
-		tmpls = xcalloc(1, sizeof *tmpls);
-		tmpls[0] = act_desktop_resolve(argv[0], NULL, cause);
-		if (tmpls[0] == NULL) {
-			free(tmpls);
-			return -1;
-		}
-		return open_new_form(c->ui, tmpls, 1);
-	}
+	if (argc < 2)	/* which template, which names: the console's form */
+		return cmd_form(c, e, argc, argv, cause);
 	if (expand(&a, argc - 1, argv + 1, cmd_opt(c->opts, "count"), cause) < 0) {
 		c->status = 1;
 		return -1;
@@ -341,20 +176,20 @@ int cmd_desktop_exec_new(struct cmd_ctx *c, const struct cmd_entry *e,
 	a.r.on = cmd_opt(c->opts, "on");
 	a.r.start = cmd_opt(c->opts, "start") != NULL;
 	list = joined(a.names, a.n);
-	if (c->ui == NULL) {
+	if (!cmd_in_console(c)) {
 		done = xasprintf("made %s%s", list, a.r.start ? " (started)" : "");
-		c->status = cli_follow(c->cfg, c->cli, start_new, &a, done);
+		c->status = wait_started(c, start_new, &a, done);
 		free(done);
-	} else if (start_new(c->ui->cfg, &a, &job, cause) == 0) {
-		ui_follow_job(c->ui, job);
-		ui_message(c->ui, 0, "making %zu desktop%s on %s: %s", a.n,
+	} else if (start_new(c->cfg, &a, &job, cause) == 0) {
+		cmd_follow(c, job);
+		cmd_say(c, 0, "making %zu desktop%s on %s: %s", a.n,
 		    a.n == 1 ? "" : "s", a.host, list);
 	} else {
 		c->status = 1;
 	}
 	free(list);
 	new_args_free(&a);
-	return c->status == 1 && c->ui != NULL ? -1 : 0;
+	return c->status == 1 && cmd_in_console(c) ? -1 : 0;
 }
 
 /* ---- template from ---- */
@@ -372,101 +207,36 @@ static int start_tmpl(const struct config *cfg, void *arg, unsigned *job,
 	return act_template_from(cfg, a->desktop, a->name, a->flatten, job, cause);
 }
 
-static int tmpl_submit(struct ui *u, struct form *f, void *ctx)
-{
-	char *line;
-	int rc;
-
-	line = xasprintf("template from \"%s\" \"%s\"%s", (const char *)ctx,
-	    form_text(f, "name"), form_choice(f, "disk") == 1 ? " --flatten" : "");
-	rc = form_run(u, f, "name", line);
-	free(line);
-	return rc;
-}
-
-static const struct form_ops tmpl_ops = {
-	.submit = tmpl_submit,
-	.free = free,
-};
-
-static const char *const disk_choices[] = {
-	"keep its base (a thin copy)", "flatten (standalone qcow2)",
-};
-
-static int open_tmpl_form(struct ui *u, const char *uuid, char **cause)
-{
-	struct m_desktop *d;
-	struct form *f;
-	char *title = NULL;
-
-	model_lock();
-	if ((d = model_desktop(uuid)) != NULL) {
-		char *vis = text_visible(d->name);
-
-		title = xasprintf("Template from %s", vis);
-		free(vis);
-	}
-	model_unlock();
-	if (title == NULL) {
-		*cause = xstrdup("the desktop is gone");
-		return -1;
-	}
-	f = form_new(title);
-	free(title);
-	form_add_text(f, "name", "Name", NULL);
-	form_set_hint(f, "name", "the template desktop; its disk NAME.qcow2");
-	form_add_choice(f, "disk", "Disk", disk_choices, 2, 0);
-	form_set_message(f, "the disk is copied into the templates pool; the "
-	    "template desktop is defined shut off");
-	mode_form_push(u, f, &tmpl_ops, xstrdup(uuid));
-	return 0;
-}
-
-static char *selected_desktop(struct cmd_ctx *c, char **cause)
-{
-	enum pane_id pane;
-	const char *key = panes_selected(panes_of(c->ui), &pane);
-
-	if (key == NULL || pane != PANE_DESKTOPS) {
-		*cause = xstrdup("no desktop selected (desktops pane: 4)");
-		return NULL;
-	}
-	return xstrdup(key);
-}
-
 int cmd_desktop_exec_template(struct cmd_ctx *c, const struct cmd_entry *e,
     int argc, char **argv, char **cause)
 {
 	struct tmpl_args a;
-	char *uuid, *done, *vis;
+	char *done, *vis;
 	unsigned job;
 	int rc;
 
-	if (argc < 2 && c->ui == NULL)
+	if (argc < 2 && !cmd_has_forms(c))
 		return usage_error(c, e, "the command line needs the desktop and "
 		    "the template's name", cause);
-	if (argc < 2) {
-		uuid = argc == 1 ? act_desktop_resolve(argv[0], NULL, cause) :
-		    selected_desktop(c, cause);
-		if (uuid == NULL)
-			return -1;
-		rc = open_tmpl_form(c->ui, uuid, cause);
-		free(uuid);
-		return rc;
+	if (argc == 0) {
+		*cause = xstrdup("no desktop selected (desktops pane: 4)");
+		return -1;
 	}
+	if (argc < 2)	/* the template's name: the console's form */
+		return cmd_form(c, e, argc, argv, cause);
 	a.desktop = argv[0];
 	a.name = argv[1];
 	a.flatten = cmd_opt(c->opts, "flatten") != NULL;
 	vis = text_visible(a.name);
-	if (c->ui == NULL) {
+	if (!cmd_in_console(c)) {
 		done = xasprintf("template %s made (disk %s.qcow2%s)", vis, vis,
 		    a.flatten ? ", flattened" : "");
-		c->status = cli_follow(c->cfg, c->cli, start_tmpl, &a, done);
+		c->status = wait_started(c, start_tmpl, &a, done);
 		free(done);
 		rc = 0;
-	} else if ((rc = start_tmpl(c->ui->cfg, &a, &job, cause)) == 0) {
-		ui_follow_job(c->ui, job);
-		ui_message(c->ui, 0, "making template %s", vis);
+	} else if ((rc = start_tmpl(c->cfg, &a, &job, cause)) == 0) {
+		cmd_follow(c, job);
+		cmd_say(c, 0, "making template %s", vis);
 	}
 	free(vis);
 	return rc;
@@ -487,8 +257,7 @@ static int start_del(const struct config *cfg, void *arg, unsigned *job,
 	return act_desktop_delete(cfg, a->desktop, a->with_disk, job, cause);
 }
 
-/* The question, naming the desktop (and its disk). Caller frees. */
-static char *del_question(const char *name, const char *disk)
+char *cmd_desktop_delete_question(const char *name, const char *disk)
 {
 	char *vn = text_visible(name), *vd = disk != NULL ? text_visible(disk) :
 	    NULL, *q;
@@ -500,95 +269,34 @@ static char *del_question(const char *name, const char *disk)
 	return q;
 }
 
-static int del_submit(struct ui *u, struct form *f, void *ctx)
-{
-	char *line;
-	int rc;
-
-	line = xasprintf("desktop delete \"%s\" --yes%s", (const char *)ctx,
-	    form_check(f, "disk") ? " --with-disk" : "");
-	rc = form_run(u, f, "disk", line);
-	free(line);
-	return rc;
-}
-
-static const struct form_ops del_ops = {
-	.submit = del_submit,
-	.free = free,
-};
-
-/* The console's question: a form naming the desktop, a box for its disk
- * (named too), Enter deletes, Esc keeps. */
-static int open_del_form(struct ui *u, const char *uuid, int with_disk,
-    char **cause)
-{
-	char *name, *disk, *q, *why = NULL;
-	struct form *f;
-
-	if (act_desktop_delete_check(u->cfg, uuid, 0, &name, &disk, cause) < 0)
-		return -1;
-	free(disk);
-	/* the disk is named when it may go; else why it may not */
-	if (act_desktop_delete_check(u->cfg, uuid, 1, &q, &disk, &why) < 0)
-		disk = NULL;
-	else
-		free(q);
-	/* the title names both (a field's label is cut to its column) */
-	if (disk != NULL) {
-		char *vn = text_visible(name), *vd = text_visible(disk);
-
-		q = xasprintf("Delete desktop %s? (disk %s)", vn, vd);
-		free(vn);
-		free(vd);
-	} else {
-		q = del_question(name, NULL);
-	}
-	f = form_new(q);
-	free(q);
-	form_add_check(f, "disk", "Delete the disk too", disk != NULL && with_disk);
-	if (disk == NULL) {	/* why it may not go, on the message line */
-		form_lock(f, "disk", 1);
-		form_set_message(f, why);
-	} else {
-		form_set_message(f, "Enter deletes, Esc keeps it");
-	}
-	mode_form_push(u, f, &del_ops, xstrdup(uuid));
-	free(why);
-	free(disk);
-	free(name);
-	return 0;
-}
-
 int cmd_desktop_exec_delete(struct cmd_ctx *c, const struct cmd_entry *e,
     int argc, char **argv, char **cause)
 {
 	struct del_args a;
-	char *uuid, *name, *disk, *q, *done;
+	char *name, *disk, *q, *done;
 	unsigned job;
 	int rc;
 
-	if (argc == 0 && c->ui == NULL)
+	if (argc == 0 && !cmd_in_console(c))
 		return usage_error(c, e, "the command line needs the desktop", cause);
-	a.desktop = argc > 0 ? argv[0] : NULL;
+	if (argc == 0) {
+		*cause = xstrdup("no desktop selected (desktops pane: 4)");
+		return -1;
+	}
+	a.desktop = argv[0];
 	a.with_disk = cmd_opt(c->opts, "with-disk") != NULL;
 	if (cmd_opt(c->opts, "yes") == NULL) {
-		if (c->ui != NULL) {
-			uuid = argc > 0 ? act_desktop_resolve(argv[0], NULL, cause) :
-			    selected_desktop(c, cause);
-			if (uuid == NULL)
-				return -1;
-			rc = open_del_form(c->ui, uuid, a.with_disk, cause);
-			free(uuid);
-			return rc;
-		}
+		if (cmd_has_forms(c))	/* the console asks with a form */
+			return cmd_form(c, e, argc, argv, cause);
 		/* refuse before asking: never a question whose yes is refused */
 		if (act_desktop_delete_check(c->cfg, a.desktop, a.with_disk, &name,
 		    &disk, cause) < 0) {
 			c->status = 1;
 			return -1;
 		}
-		q = del_question(name, disk);
-		rc = cli_confirm(q, "desktop delete (--yes answers it)", cause);
+		q = cmd_desktop_delete_question(name, disk);
+		rc = cmd_confirm(c, q, "desktop delete (--yes answers it)", NULL,
+		    NULL, cause);
 		free(q);
 		free(name);
 		free(disk);
@@ -597,18 +305,18 @@ int cmd_desktop_exec_delete(struct cmd_ctx *c, const struct cmd_entry *e,
 			return -1;
 		}
 	}
-	if (c->ui == NULL) {
+	if (!cmd_in_console(c)) {
 		char *vis = text_visible(a.desktop);
 
 		done = xasprintf("deleted %s%s", vis, a.with_disk ?
 		    " and its disk" : "");
 		free(vis);
-		c->status = cli_follow(c->cfg, c->cli, start_del, &a, done);
+		c->status = wait_started(c, start_del, &a, done);
 		free(done);
 		return 0;
 	}
-	if (start_del(c->ui->cfg, &a, &job, cause) < 0)
+	if (start_del(c->cfg, &a, &job, cause) < 0)
 		return -1;
-	ui_follow_job(c->ui, job);
+	cmd_follow(c, job);
 	return 0;
 }

@@ -1,14 +1,12 @@
-/* cmd-volume.c — `volume delete`: the console asks first (Shift-D), the
- * command line runs the job and waits for it, so its exit status says
+/* cmd-volume.c — `volume delete`: the console asks first (Shift-D; --yes
+ * is its answer), the command line runs the job and waits for it, so its exit status says
  * whether the volume is gone from every host that shares its pool. */
 #include "cmd/cmd-volume.h"
+#include "cmd/cmd-face.h"
+#include "act/act-pool.h"
 #include "act/act-volume.h"
-#include "cli/cli.h"
-#include "act/engine.h"
 #include "core/job.h"
-#include "tui/mode.h"
 #include "core/text.h"
-#include "tui/ui.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -19,50 +17,37 @@
 /* A delete and the refreshes after it: a hung libvirt call is reported. */
 #define JOB_WAIT_MS 180000
 
-static void delete_confirmed(struct ui *u, const char *line)
+/* The console asks first, naming the volume and its path, refused
+ * before asking when something depends on it; yes runs the same command
+ * with --yes. */
+static int ask_delete(struct cmd_ctx *c, const struct vol_target *t,
+    char **cause)
 {
-	ui_run_command(u, line, 0);	/* volume delete "POOL/NAME" --on "HOST" */
-}
-
-/* Shift-D: the selected volume, refused before asking when something
- * depends on it. */
-static int ask_delete(struct ui *u, char **cause)
-{
-	struct vol_target t;
-	enum pane_id pane;
-	const char *key = panes_selected(panes_of(u), &pane);
 	char *label, *text, *line, *vis, *label_path, *quoted, *on;
+	int rc;
 
-	if (key == NULL || pane != PANE_VOLUMES) {
-		*cause = xstrdup("no volume selected (volumes pane: 3)");
+	if (act_volume_delete_check(t, cause) < 0)
 		return -1;
-	}
-	if (act_volume_find_key(key, &t, cause) < 0)
-		return -1;
-	if (act_volume_delete_check(&t, cause) < 0) {
-		act_volume_target_free(&t);
-		return -1;
-	}
-	label = act_volume_label(&t);
-	vis = text_visible(t.path);
+	label = act_volume_label(t);
+	vis = text_visible(t->path);
 	text = xasprintf("Delete volume %s (%s)? Its data is lost.", label, vis);
-	label_path = xasprintf("%s/%s", t.pool, t.name);
+	label_path = xasprintf("%s/%s", t->pool, t->name);
 	quoted = cmd_quote(label_path);
-	on = cmd_quote(t.host);
-	line = xasprintf("volume delete %s --on %s", quoted, on);
+	on = cmd_quote(t->host);
+	line = xasprintf("volume delete %s --on %s --yes", quoted, on);
 	free(label_path);
 	free(quoted);
 	free(on);
-	mode_confirm_push(u, text, delete_confirmed, line);
+	rc = cmd_confirm(c, text, "volume delete", cmd_face_run_line, line,
+	    cause);
 	free(line);
 	free(text);
 	free(vis);
 	free(label);
-	act_volume_target_free(&t);
-	return 0;
+	return rc;
 }
 
-/* The command line: the engine as for dump, the job waited for. */
+/* The command line: its engine (as for dump), the job waited for. */
 static int cli_delete(struct cmd_ctx *c, const char *spec, const char *host,
     char **cause)
 {
@@ -72,38 +57,32 @@ static int cli_delete(struct cmd_ctx *c, const char *spec, const char *host,
 	char *label, *err;
 
 	c->status = 1;
-	if (engine_start(c->cfg, c->cli->read_only) < 0)
+	if (cmd_engine_up(c) < 0)
 		return -1;
-	cli_wait_settled(c->cli->timeout > 0 ? c->cli->timeout :
-	    c->cfg->connect_timeout);
 	if (act_volume_find(spec, host, &t, cause) < 0) {
-		engine_stop();
+		cmd_engine_down(c);
 		return -1;
 	}
 	if (act_volume_delete(&t, &job, cause) < 0) {
 		act_volume_target_free(&t);
-		engine_stop();
+		cmd_engine_down(c);
 		return -1;
 	}
 	label = act_volume_label(&t);
 	st = job_wait(job, JOB_WAIT_MS);
 	err = job_error(job);
 	if (st == JOB_DONE) {
-		char *vis = text_visible(label);
-
-		printf("volume %s deleted\n", vis);
-		free(vis);
+		cmd_say(c, 0, "volume %s deleted", label);
 		c->status = 0;
 	} else if (job_state_final(st))
 		*cause = xstrdup(err != NULL ? err : "delete failed");
 	else
 		*cause = xasprintf("delete of %s still %s after %d s", label,
 		    job_state_name(st), JOB_WAIT_MS / 1000);
-	fflush(stdout);
 	free(err);
 	free(label);
 	act_volume_target_free(&t);
-	engine_stop();
+	cmd_engine_down(c);
 	return c->status == 0 ? 0 : -1;
 }
 
@@ -112,9 +91,14 @@ int cmd_volume_exec_delete(struct cmd_ctx *c, const struct cmd_entry *e,
 {
 	const char *host = cmd_opt(c->opts, "on");
 	struct vol_target t;
-	unsigned job;
+	unsigned job = 0;
+	int rc;
 
-	if (argc == 0 && c->ui == NULL) {
+	if (argc == 0 && cmd_in_console(c)) {
+		*cause = xstrdup("no volume selected (volumes pane: 3)");
+		return -1;
+	}
+	if (argc == 0) {
 		char *usage = cmd_usage(e);
 
 		*cause = xasprintf("%s: the command line needs the volume as "
@@ -123,14 +107,31 @@ int cmd_volume_exec_delete(struct cmd_ctx *c, const struct cmd_entry *e,
 		c->status = EXIT_USAGE;
 		return -1;
 	}
-	if (c->ui == NULL)
+	if (!cmd_in_console(c))
 		return cli_delete(c, argv[0], host, cause);
-	if (argc == 0)
-		return ask_delete(c->ui, cause);
 	if (act_volume_find(argv[0], host, &t, cause) < 0)
 		return -1;
-	if (act_volume_delete(&t, &job, cause) == 0)
-		ui_follow_job(c->ui, job);
+	if (cmd_opt(c->opts, "yes") == NULL)
+		rc = ask_delete(c, &t, cause);
+	else if ((rc = act_volume_delete(&t, &job, cause)) == 0)
+		cmd_follow(c, job);
 	act_volume_target_free(&t);
-	return job != 0 ? 0 : -1;
+	return rc;
+}
+
+/* libvirt sends no event for a volume made behind its back: rescan. */
+int cmd_pool_exec_refresh(struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause)
+{
+	int n;
+
+	(void)e;
+	if (argc == 0) {
+		*cause = xstrdup("no pool selected (pools pane: 2)");
+		return -1;
+	}
+	if ((n = act_pool_refresh(argv[0], cause)) < 0)
+		return -1;
+	cmd_say(c, 0, "pool refresh queued on %d host%s", n, n == 1 ? "" : "s");
+	return 0;
 }

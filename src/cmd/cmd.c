@@ -1,215 +1,62 @@
-/* cmd.c — the command table and everything that reads it: parsing a
- * command line (argv or a `:` line) into an entry and its arguments,
- * argument and read-only checks with messages made from the table, Tab
- * completion, and the help listings. Adding a command is one entry in
- * `commands` and its exec function. */
+/* cmd.c — the command table and everything that reads it: the entries
+ * registered (cmd-table.c's and the faces'), parsing a command line (argv
+ * or a `:` line) into an entry and its arguments, argument and read-only
+ * checks with messages made from the table, Tab completion, and the help
+ * listings. */
 #include "cmd/cmd.h"
-#include "act/act-desktop.h"
-#include "act/act-domain.h"
-#include "act/act-host-admin.h"
-#include "act/act-pool.h"
-#include "cli/cli-host-list.h"
-#include "cli/cli-migrate.h"
 #include "cmd/cmd-audit.h"
-#include "cmd/cmd-desktop-new.h"
-#include "cmd/cmd-job.h"
-#include "cmd/cmd-migrate.h"
-#include "cmd/cmd-role.h"
-#include "cmd/cmd-volume.h"
-#include "cmd/cmd-derive.h"
-#include "tui/keys.h"
 #include "core/model.h"
-#include "tui/ui.h"
-#include "tui/ui-host-add.h"
-#include "tui/ui-marks.h"
-#include "tui/ui-table.h"
 #include "core/util.h"
-#include "tui/views.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* desktop toggle-pause: pause, or resume a paused desktop */
-#define ACTION_TOGGLE_PAUSE (-1)
+/* The one table: the entries registered (cmd's own, cmd-table.c; the
+ * command line's; the console's), in the order they came. */
+#define TABLES_MAX 8
+static struct cmd_entry *entries;
+static size_t nall;
+static const struct cmd_entry *tables[TABLES_MAX];
+static size_t ntables;
 
-static int exec_dump(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
-static int exec_watch(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
-static int exec_list_commands(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
-static int exec_list_keys(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
-static int exec_go(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
-static int exec_desktop(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
-static int exec_quit(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
-static int exec_help(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
-static int exec_pane(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
-static int exec_move(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
-static int exec_ui(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
-static int exec_pool_refresh(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
-static int exec_mouse(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
-
-/* exec_ui's jobs, by entry arg */
-enum { UI_NEXT_PANE, UI_PREV_PANE, UI_DETAILS, UI_BACK, UI_FILTER, UI_PROMPT,
-	UI_SORT, UI_SORT_REVERSE, UI_REDRAW, UI_EVENTS };
-
-#define RO CMD_READ_ONLY_OK
-#define DESKTOP_ARG (CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP)
-/* desktop verbs the command line has too (NAME then required) */
-#define DESKTOP_VERB (DESKTOP_ARG | CMD_CLI)
-
-static const struct cmd_entry commands[] = {
-	/* the command line */
-	{ "dump", NULL, 0, 0, "[--json]", CMD_CLI | RO,
-	  "connect to every host, print the inventory, exit (status 1 if a host was unreachable)",
-	  exec_dump, 0 },
-	{ "watch", NULL, 0, 0, "[--json] [--stats]", CMD_CLI | RO,
-	  "follow the cluster until interrupted: one line per event, or with --json one JSON line per model change",
-	  exec_watch, 0 },
-	{ "host list", NULL, 0, 0, "[--json]", CMD_CLI | RO,
-	  "the configured hosts: name, role, maintenance, state (connecting like dump) and URI",
-	  cli_host_list_exec, 0 },
-	{ "migrate", NULL, 2, 2, "DESKTOP DEST_HOST [--bandwidth MiB/s] "
-	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
-	  "[--copy-storage] [--unsafe] [--no-persist]", CMD_CLI,
-	  "live-migrate a running desktop (name or UUID) to DEST_HOST after a "
-	  "pre-flight; prints progress, exit 0 when it arrived, 1 with libvirt's "
-	  "message; Ctrl-C cancels (it keeps running on the source)",
-	  cli_migrate_exec, 0 },
-	{ "list-commands", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
-	  "print every command: where it runs, its arguments and help", exec_list_commands, 0 },
-	{ "list-keys", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
-	  "print the console's key bindings", exec_list_keys, 0 },
-	{ "host add", NULL, 2, 2, "NAME ADDRESS [--port N] [--user USER] "
-	  "[--role hypervisor|disk|mixed] [--yes-fingerprint SHA256:...]",
-	  CMD_CLI | CMD_LINE,
-	  "add a hypervisor over SSH: accept its host key, install hvdeck's key "
-	  "(a password, once), pre-flight, then save it (exit 1 if refused)",
-	  cli_host_add_exec, 0 },
-	/* the console's `:` line */
-	{ "go", NULL, 1, 1, "NAME", CMD_LINE | RO | CMD_ARG_NAME,
-	  "select the host, desktop, pool or volume called NAME (Tab completes)", exec_go, -1 },
-	{ "host", NULL, 1, 1, "NAME", CMD_LINE | RO | CMD_ARG_NAME | CMD_ARG_HOST,
-	  "select a hypervisor (like go)", exec_go, PANE_HOSTS },
-	{ "host role", NULL, 0, 2, "NAME hypervisor|disk|mixed",
-	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST,
-	  "set a host's role and save it (console: default the selected host; without a role, a form)",
-	  cmd_role_exec_role, 0 },
-	{ "host maintenance", NULL, 0, 2, "NAME on|off",
-	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST,
-	  "put a host in or out of maintenance and save it (console: without on|off, toggle after asking)",
-	  cmd_role_exec_maintenance, 0 },
-	{ "desktop", NULL, 1, 1, "NAME", DESKTOP_ARG | RO,
-	  "select a desktop (like go)", exec_go, PANE_DESKTOPS },
-	{ "desktop start", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
-	  "start the desktop (in the console, default: the selected one)", exec_desktop, DA_START },
-	{ "desktop shutdown", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
-	  "graceful shutdown (ACPI)", exec_desktop, DA_SHUTDOWN },
-	{ "desktop reboot", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
-	  "reboot", exec_desktop, DA_REBOOT },
-	{ "desktop pause", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
-	  "pause", exec_desktop, DA_PAUSE },
-	{ "desktop resume", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
-	  "resume a paused desktop", exec_desktop, DA_RESUME },
-	{ "desktop toggle-pause", NULL, 0, 1, "[NAME]", DESKTOP_ARG,
-	  "pause / resume", exec_desktop, ACTION_TOGGLE_PAUSE },
-	{ "desktop force-off", NULL, 0, 1, "[NAME]", DESKTOP_VERB,
-	  "force off (asks, naming the desktop)", exec_desktop, DA_FORCE_OFF },
-	{ "desktop new", NULL, 0, 64,
-	  "TEMPLATE_DESKTOP NAME... [--count N] [--on HOST] [--start]",
-	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP,
-	  "new desktops from a template desktop: each a qcow2 overlay of its disk in the groups pool and a copy of its definition (new UUID, MACs); NAME may hold one range {01..20} (console: without names, a form)",
-	  cmd_desktop_exec_new, 0 },
-	{ "desktop delete", NULL, 0, 1, "DESKTOP [--with-disk] [--yes]",
-	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP,
-	  "undefine a desktop that is not running, --with-disk also its overlay (never a base or template volume, never a disk others use); asks first unless --yes",
-	  cmd_desktop_exec_delete, 0 },
-	{ "template from", NULL, 0, 2, "DESKTOP NAME [--flatten]",
-	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP,
-	  "a template from a shut-off desktop: its disk copied into the templates pool as NAME.qcow2 (keeping its base, or --flatten: standalone) and a shut-off template desktop NAME on it",
-	  cmd_desktop_exec_template, 0 },
-	{ "desktop migrate", NULL, 0, 2, "[NAME] [DEST_HOST] [--bandwidth MIBS] "
-	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
-	  "[--copy-storage] [--unsafe] [--no-persist]", DESKTOP_ARG,
-	  "live-migrate a running desktop (default: the selected one); without "
-	  "DEST_HOST a form lists the hosts that may receive it", cmd_migrate_exec, 0 },
-	{ "job cancel", NULL, 0, 1, "[ID]", CMD_LINE,
-	  "cancel a job after asking (default: the selected job or the progress view's); "
-	  "a cancelled migration leaves the desktop on its source", cmd_job_exec, JOB_OP_CANCEL },
-	{ "job bandwidth", NULL, 0, 2, "[ID] [MIBS]", CMD_LINE,
-	  "set a running migration's bandwidth in MiB/s, 0 unlimited (without MIBS: a form)",
-	  cmd_job_exec, JOB_OP_BANDWIDTH },
-	{ "job downtime", NULL, 0, 2, "[ID] [MS]", CMD_LINE,
-	  "set a running migration's allowed downtime in ms (without MS: a form)",
-	  cmd_job_exec, JOB_OP_DOWNTIME },
-	{ "job postcopy", NULL, 0, 1, "[ID]", CMD_LINE,
-	  "switch a migration started with post-copy allowed to post-copy, after asking",
-	  cmd_job_exec, JOB_OP_POSTCOPY },
-	{ "job dismiss", NULL, 0, 1, "[ID]", CMD_LINE | RO,
-	  "forget a finished job (remove its row)", cmd_job_exec, JOB_OP_DISMISS },
-	{ "job dismiss-finished", NULL, 0, 0, "", CMD_LINE | RO,
-	  "forget every finished job", cmd_job_exec, JOB_OP_DISMISS_FINISHED },
-	{ "derive", NULL, 0, 2, "SOURCE NAME [--pool POOL] [--count N] [--on HOST] "
-	  "[--cluster-size BYTES] [--lazy-refcounts] [--extended-l2]", CMD_CLI | CMD_LINE,
-	  "thin qcow2 overlays backed by a base or template volume; NAME may hold one range, "
-	  "class-{01..20}.qcow2 (console: without NAME, a form for the selected volume)",
-	  cmd_derive_exec, 0 },
-	{ "pool refresh", NULL, 0, 1, "[NAME]", CMD_LINE | CMD_ARG_NAME,
-	  "rescan a storage pool for new volumes (default: the selected one)", exec_pool_refresh, 0 },
-	{ "volume delete", NULL, 0, 1, "POOL/NAME [--on HOST]", CMD_CLI | CMD_LINE,
-	  "delete a volume, refused while any volume is derived from it, a desktop uses it or a host sharing its pool is offline (console: default the selected one, after asking)",
-	  cmd_volume_exec_delete, 0 },
-	{ "host remove", NULL, 0, 1, "[NAME]", CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST,
-	  "remove a hypervisor from the config and hvdeck's known_hosts, never touching the host (the console asks; default: the selected one)",
-	  act_host_remove_exec, 0 },
-	{ "host rekey", NULL, 1, 1, "NAME [--yes-fingerprint FP]", CMD_CLI,
-	  "replace a host's key in hvdeck's known_hosts after it legitimately changed: shows the old and new fingerprints, the new one must be typed or given",
-	  act_host_rekey_exec, 0 },
-	{ "mouse", NULL, 1, 1, "on|off", CMD_LINE | RO,
-	  "mouse reporting; off lets the terminal select text (to copy a UUID)", exec_mouse, 0 },
-	{ "events", NULL, 0, 0, "", CMD_LINE | RO, "the event log, full screen: scroll, / filters", exec_ui, UI_EVENTS },
-	{ "help", NULL, 0, 0, "", CMD_LINE | RO, "this help: keys and commands", exec_help, 0 },
-	{ "quit", "q", 0, 0, "", CMD_LINE | RO, "quit (asks when jobs are running; a second Ctrl-C quits)", exec_quit, 0 },
-	/* console-internal: reached by keys only */
-	{ "pane", NULL, 1, 1, "N", RO, "focus pane N", exec_pane, 0 },
-	{ "next-pane", NULL, 0, 0, "", RO, "next pane", exec_ui, UI_NEXT_PANE },
-	{ "previous-pane", NULL, 0, 0, "", RO, "previous pane", exec_ui, UI_PREV_PANE },
-	{ "up", NULL, 0, 0, "", RO, "move up", exec_move, MOVE_UP },
-	{ "down", NULL, 0, 0, "", RO, "move down", exec_move, MOVE_DOWN },
-	{ "page-up", NULL, 0, 0, "", RO, "page up", exec_move, MOVE_PAGE_UP },
-	{ "page-down", NULL, 0, 0, "", RO, "page down", exec_move, MOVE_PAGE_DOWN },
-	{ "home", NULL, 0, 0, "", RO, "first row", exec_move, MOVE_HOME },
-	{ "end", NULL, 0, 0, "", RO, "last row", exec_move, MOVE_END },
-	{ "details", NULL, 0, 0, "", RO, "details of the selected row", exec_ui, UI_DETAILS },
-	{ "back", NULL, 0, 0, "", RO, "back (close details, help, filter)", exec_ui, UI_BACK },
-	{ "filter", NULL, 0, 0, "", RO, "filter: text, !text, state:S, host:H", exec_ui, UI_FILTER },
-	{ "command-prompt", NULL, 0, 0, "", RO, "command line (see Commands below)", exec_ui, UI_PROMPT },
-	{ "sort", NULL, 0, 0, "", RO, "sort by the next column", exec_ui, UI_SORT },
-	{ "sort-reverse", NULL, 0, 0, "", RO, "reverse the sort", exec_ui, UI_SORT_REVERSE },
-	{ "redraw", NULL, 0, 0, "", RO, "redraw the screen", exec_ui, UI_REDRAW },
-	{ "add-host", NULL, 0, 0, "", RO, "add a hypervisor: a form (name, address, port, user, role)", ui_host_add_open_exec, 0 },
-	{ "mark", NULL, 0, 0, "", RO, "mark / unmark the desktop (actions act on every marked one)", ui_marks_exec, UI_MARK_TOGGLE },
-	{ "mark-shown", NULL, 0, 0, "", RO, "mark every desktop the filter shows", ui_marks_exec, UI_MARK_SHOWN },
-	{ "mark-clear", NULL, 0, 0, "", RO, "clear the marks", ui_marks_exec, UI_MARK_CLEAR },
-};
-
-#undef RO
-#undef DESKTOP_ARG
-#undef DESKTOP_VERB
+static void append(const struct cmd_entry *t, size_t n)
+{
+	entries = xreallocarray(entries, nall + n, sizeof *entries);
+	memcpy(entries + nall, t, n * sizeof *t);
+	nall += n;
+}
 
 const struct cmd_entry *cmd_table(size_t *n)
 {
-	*n = sizeof commands / sizeof commands[0];
-	return commands;
+	*n = nall;
+	return entries;
+}
+
+void cmd_register_table(const struct cmd_entry *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < ntables; i++)
+		if (tables[i] == t)
+			return;	/* registered already (tests set up often) */
+	if (ntables == TABLES_MAX)
+		abort();
+	tables[ntables++] = t;
+	append(t, n);
 }
 
 const struct cmd_entry *cmd_find(const char *name)
 {
-	size_t i;
+	const struct cmd_entry *t;
+	size_t i, n;
 
-	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (strcmp(commands[i].name, name) == 0 ||
-		    (commands[i].alias != NULL && strcmp(commands[i].alias, name) == 0))
-			return &commands[i];
+	t = cmd_table(&n);
+	for (i = 0; i < n; i++)
+		if (strcmp(t[i].name, name) == 0 ||
+		    (t[i].alias != NULL && strcmp(t[i].alias, name) == 0))
+			return &t[i];
 	return NULL;
 }
 
@@ -296,11 +143,13 @@ char *cmd_usage(const struct cmd_entry *e)
 /* The verbs of a family, "start, shutdown, ..." (NULL: not a family). */
 static char *family_verbs(const char *family, unsigned where)
 {
+	const struct cmd_entry *cmds;
+	size_t ncmd;
 	size_t i, flen = strlen(family);
 	char *list = NULL, *tmp;
 
-	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-		const struct cmd_entry *e = &commands[i];
+	for (i = 0, cmds = cmd_table(&ncmd); i < ncmd; i++) {
+		const struct cmd_entry *e = &cmds[i];
 
 		if (strncmp(e->name, family, flen) != 0 || e->name[flen] != ' ' ||
 		    !allowed(e, where))
@@ -406,10 +255,12 @@ static int declares(const char *args, const char *name, int *has_arg)
 /* Some entry declares --name. */
 static int any_declares(const char *name, int *has_arg)
 {
+	const struct cmd_entry *cmds;
+	size_t ncmd;
 	size_t i;
 
-	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (declares(commands[i].args, name, has_arg))
+	for (i = 0, cmds = cmd_table(&ncmd); i < ncmd; i++)
+		if (declares(cmds[i].args, name, has_arg))
 			return 1;
 	return 0;
 }
@@ -602,13 +453,15 @@ static void model_names(struct names *s, unsigned flags, const char *prefix)
 /* Command names (or a family's verbs) for word `pos` of a line. */
 static void command_names(struct names *s, const char *family, const char *prefix)
 {
+	const struct cmd_entry *cmds;
+	size_t ncmd;
 	size_t i, flen = family != NULL ? strlen(family) : 0;
 
-	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-		const char *name = commands[i].name;
+	for (i = 0, cmds = cmd_table(&ncmd); i < ncmd; i++) {
+		const char *name = cmds[i].name;
 		char *first;
 
-		if (!(commands[i].flags & CMD_LINE))
+		if (!(cmds[i].flags & CMD_LINE))
 			continue;
 		if (family == NULL) {
 			first = xstrndup(name, strcspn(name, " "));
@@ -731,15 +584,17 @@ static void wrap(FILE *out, const char *text, int indent, int first_col)
 
 void cmd_print_cli_help(FILE *out)
 {
+	const struct cmd_entry *cmds;
+	size_t ncmd;
 	size_t i;
 	char *head, *desc;
 	int col;
 
-	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-		if (!(commands[i].flags & CMD_CLI))
+	for (i = 0, cmds = cmd_table(&ncmd); i < ncmd; i++) {
+		if (!(cmds[i].flags & CMD_CLI))
 			continue;
-		head = xasprintf("  %s%s%s", commands[i].name,
-		    commands[i].args[0] != '\0' ? " " : "", commands[i].args);
+		head = xasprintf("  %s%s%s", cmds[i].name,
+		    cmds[i].args[0] != '\0' ? " " : "", cmds[i].args);
 		col = (int)strlen(head);
 		fputs(head, out);
 		if (col < 27) {
@@ -747,9 +602,8 @@ void cmd_print_cli_help(FILE *out)
 			col = 27;
 		}
 		free(head);
-		wrap(out, commands[i].help, 27, col);
-		if ((desc = cmd_opts_describe(commands[i].name,
-		    commands[i].args)) != NULL) {
+		wrap(out, cmds[i].help, 27, col);
+		if ((desc = cmd_opts_describe(cmds[i].name, cmds[i].args)) != NULL) {
 			head = xasprintf("values: %s", desc);
 			fprintf(out, "%27s", "");
 			wrap(out, head, 27, 27);
@@ -757,332 +611,4 @@ void cmd_print_cli_help(FILE *out)
 			free(desc);
 		}
 	}
-}
-
-static const char *where_name(unsigned flags)
-{
-	if ((flags & CMD_CLI) && (flags & CMD_LINE))
-		return "both";
-	if (flags & CMD_CLI)
-		return "cli";
-	if (flags & CMD_LINE)
-		return "console";
-	return "key";
-}
-
-static int exec_list_commands(struct cmd_ctx *c, const struct cmd_entry *e,
-    int argc, char **argv, char **cause)
-{
-	size_t i;
-
-	(void)c; (void)e; (void)argc; (void)argv; (void)cause;
-	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-		const struct cmd_entry *x = &commands[i];
-
-		printf("%s\t%s\t%s\t%s\t%s\n", where_name(x->flags), x->name,
-		    x->args, x->flags & CMD_READ_ONLY_OK ? "read-only" : "writes",
-		    x->help);
-	}
-	return 0;
-}
-
-static int exec_list_keys(struct cmd_ctx *c, const struct cmd_entry *e,
-    int argc, char **argv, char **cause)
-{
-	const struct key_binding *k;
-	size_t n, i;
-	int kt;
-
-	(void)c; (void)e; (void)argc; (void)argv; (void)cause;
-	for (kt = 0; kt < KT_COUNT; kt++) {
-		k = keys_table((enum key_table)kt, &n);
-		for (i = 0; i < n; i++)
-			if (k[i].label != NULL)
-				printf("%s\t%s\t%s\t%s\n", keys_table_name((enum key_table)kt),
-				    k[i].label, k[i].command, keys_help(&k[i]));
-	}
-	return 0;
-}
-
-/* ---- the command line's commands ---- */
-
-static int exec_dump(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
-    char **argv, char **cause)
-{
-	(void)e; (void)argc; (void)argv; (void)cause;
-	c->status = cli_dump(c->cfg, c->cli);
-	return 0;
-}
-
-static int exec_watch(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
-    char **argv, char **cause)
-{
-	(void)e; (void)argc; (void)argv; (void)cause;
-	c->status = cli_watch(c->cfg, c->cli);
-	return 0;
-}
-
-/* ---- the console's commands ---- */
-
-static int need_console(struct cmd_ctx *c, const struct cmd_entry *e,
-    char **cause)
-{
-	if (c->ui != NULL)
-		return 0;
-	*cause = xasprintf("'%s' is a console command", e->name);
-	return -1;
-}
-
-static int exec_go(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
-    char **argv, char **cause)
-{
-	(void)argc;
-	if (need_console(c, e, cause) < 0)
-		return -1;
-	if (panes_go(panes_of(c->ui), argv[0], e->arg) == 0)
-		return 0;
-	/* one answer for every command that selects by name */
-	*cause = xasprintf("no %s named %s", e->arg == PANE_DESKTOPS ? "desktop" :
-	    e->arg == PANE_HOSTS ? "host" : "host, desktop, pool or volume",
-	    argv[0]);
-	return -1;
-}
-
-char *cmd_target_desktop(struct cmd_ctx *c, int argc, char **argv,
-    char **cause)
-{
-	enum pane_id pane;
-	const char *key;
-
-	if (argc == 0) {
-		key = c->ui != NULL ? panes_selected(panes_of(c->ui), &pane) : NULL;
-		if (key == NULL || pane != PANE_DESKTOPS) {
-			*cause = xstrdup("no desktop selected");
-			return NULL;
-		}
-		return xstrdup(key);
-	}
-	return act_desktop_resolve(argv[0], NULL, cause);
-}
-
-/* The one place the table calls a desktop action in the console: the UI
- * follows the job and shows its result in the status line (the command
- * line job_wait()s in cli-desktop.c). */
-static int run_action(struct ui *u, const char *uuid, enum domain_action a,
-    char **cause)
-{
-	unsigned job;
-
-	if (act_domain(uuid, a, &job, cause) < 0)
-		return -1;
-	ui_follow_job(u, job);
-	return 0;
-}
-
-static void force_off_confirmed(struct ui *u, const char *uuid)
-{
-	char *cause = NULL;
-
-	if (run_action(u, uuid, DA_FORCE_OFF, &cause) < 0) {
-		cmd_audit_note("refused", cause);
-		ui_message(u, 1, "%s", cause);
-		free(cause);
-	}
-}
-
-/* Force off asks first, naming the desktop and its host. */
-static void ask_force_off(struct ui *u, const char *uuid)
-{
-	struct m_desktop *d;
-	const struct m_place *p;
-	const struct m_host *h;
-	char *text = NULL;
-
-	model_lock();
-	d = model_desktop(uuid);
-	p = d != NULL ? model_desktop_place(d) : NULL;
-	h = p != NULL ? model_host(p->host_id) : NULL;
-	if (d != NULL)
-		text = xasprintf("Force off desktop %s on %s? (like pulling the "
-		    "power cord)", d->name, h != NULL ? h->name : "?");
-	model_unlock();
-	if (text != NULL)
-		mode_confirm_push(u, text, force_off_confirmed, uuid);
-	free(text);
-}
-
-static int exec_desktop(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
-    char **argv, char **cause)
-{
-	char *uuid;
-	int a = e->arg, rc = 0;
-
-	if (c->ui == NULL) {	/* the command line: by name, waited on */
-		if (argc == 0) {
-			char *usage = cmd_usage(e);
-
-			*cause = xasprintf("%s: the command line needs the "
-			    "desktop's name (%s)", e->name, usage);
-			free(usage);
-			c->status = 2;	/* bad usage */
-			return -1;
-		}
-		c->status = cli_desktop(c->cfg, c->cli, argv[0],
-		    (enum domain_action)a);
-		return 0;
-	}
-	if (argc == 0 && ui_marks_count(c->ui) > 0)	/* one question for all */
-		return ui_marks_act(c->ui, a, cause);
-	uuid = cmd_target_desktop(c, argc, argv, cause);
-	if (uuid == NULL)
-		return -1;
-	if (a == ACTION_TOGGLE_PAUSE) {
-		struct m_desktop *d;
-
-		a = DA_PAUSE;
-		model_lock();
-		d = model_desktop(uuid);
-		if (d != NULL && model_desktop_state(d) == DS_PAUSED)
-			a = DA_RESUME;
-		model_unlock();
-	}
-	/* refuse before asking: never a question whose yes is refused */
-	if (a == DA_FORCE_OFF &&
-	    (rc = act_domain_check(uuid, (enum domain_action)a, cause)) == 0)
-		ask_force_off(c->ui, uuid);
-	else if (a != DA_FORCE_OFF)
-		rc = run_action(c->ui, uuid, (enum domain_action)a, cause);
-	free(uuid);
-	return rc;
-}
-
-static int exec_mouse(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
-    char **argv, char **cause)
-{
-	(void)argc;
-	if (need_console(c, e, cause) < 0)
-		return -1;
-	if (strcmp(argv[0], "on") != 0 && strcmp(argv[0], "off") != 0) {
-		*cause = cmd_usage(e);
-		return -1;
-	}
-	ui_set_mouse(c->ui, strcmp(argv[0], "on") == 0);
-	ui_message(c->ui, 0, "%s", c->ui->mouse ? "mouse on" :
-	    "mouse off: the terminal selects text (:mouse on to return)");
-	return 0;
-}
-
-/* libvirt sends no event for a volume made behind its back: rescan. */
-static int exec_pool_refresh(struct cmd_ctx *c, const struct cmd_entry *e,
-    int argc, char **argv, char **cause)
-{
-	enum pane_id pane = PANE_POOLS;
-	const char *which = argc > 0 ? argv[0] : NULL;
-	int n;
-
-	if (need_console(c, e, cause) < 0)
-		return -1;
-	if (which == NULL)
-		which = panes_selected(panes_of(c->ui), &pane);
-	if (which == NULL || pane != PANE_POOLS) {
-		*cause = xstrdup("no pool selected (pools pane: 2)");
-		return -1;
-	}
-	if ((n = act_pool_refresh(which, cause)) < 0)
-		return -1;
-	ui_message(c->ui, 0, "pool refresh queued on %d host%s", n, n == 1 ? "" : "s");
-	return 0;
-}
-
-static int exec_quit(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
-    char **argv, char **cause)
-{
-	(void)argc; (void)argv;
-	if (need_console(c, e, cause) < 0)
-		return -1;
-	ui_ask_quit(c->ui);
-	return 0;
-}
-
-static int exec_help(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
-    char **argv, char **cause)
-{
-	(void)argc; (void)argv;
-	if (need_console(c, e, cause) < 0)
-		return -1;
-	if (mode_find(&c->ui->modes, &mode_help) == NULL)
-		mode_push(&c->ui->modes, c->ui, &mode_help, NULL);
-	return 0;
-}
-
-static int exec_pane(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
-    char **argv, char **cause)
-{
-	char *end;
-	long n = strtol(argv[0], &end, 10);
-
-	(void)argc;
-	if (need_console(c, e, cause) < 0)
-		return -1;
-	if (*end != '\0' || n < 1 || n > PANE_COUNT) {
-		*cause = xasprintf("pane: %s is not a pane (1 to %d)", argv[0], PANE_COUNT);
-		return -1;
-	}
-	panes_set_focus(panes_of(c->ui), (enum pane_id)(n - 1));
-	return 0;
-}
-
-static int exec_move(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
-    char **argv, char **cause)
-{
-	struct mode *top;
-
-	(void)argc; (void)argv;
-	if (need_console(c, e, cause) < 0)
-		return -1;
-	top = c->ui->modes.top;
-	if (top != NULL && top->type->move != NULL)
-		top->type->move(top, (enum mode_move)e->arg);
-	return 0;
-}
-
-static int exec_ui(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
-    char **argv, char **cause)
-{
-	struct ui *u = c->ui;
-	struct panes *p;
-	struct table *t;
-	enum pane_id pane;
-	const char *key;
-
-	(void)argc; (void)argv;
-	if (need_console(c, e, cause) < 0)
-		return -1;
-	p = panes_of(u);
-	t = panes_table(p, panes_focus(p));
-	switch (e->arg) {
-	case UI_NEXT_PANE: panes_move_focus(p, 1); break;
-	case UI_PREV_PANE: panes_move_focus(p, -1); break;
-	case UI_DETAILS:
-		key = panes_selected(p, &pane);
-		if (key != NULL && pane == PANE_JOBS &&
-		    cmd_migrate_open_view(u, key))
-			break;	/* a migration: its progress view */
-		if (key != NULL && view_of(pane)->details != NULL)
-			mode_details_push(u, pane, key);
-		break;
-	case UI_BACK:
-		if (u->modes.top != NULL && u->modes.top->type != &mode_panes)
-			mode_pop(&u->modes);
-		else if (t->filter != NULL)
-			table_set_filter(t, NULL);
-		break;
-	case UI_FILTER: mode_prompt_push(u, '/'); break;
-	case UI_PROMPT: mode_prompt_push(u, ':'); break;
-	case UI_EVENTS: mode_events_push(u); break;
-	case UI_SORT: table_cycle_sort(t); break;
-	case UI_SORT_REVERSE: table_reverse_sort(t); break;
-	case UI_REDRAW: ui_redraw(u); break;
-	}
-	return 0;
 }

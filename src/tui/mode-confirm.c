@@ -1,11 +1,13 @@
 /* mode-confirm.c — a yes/no question over the screen. Only y (or the one
  * extra key a question names, like a second Ctrl-C for quit) confirms;
  * any other key cancels, so a stray key never forces a desktop off. */
+#include "cmd/cmd-face.h"
 #include "cmd/cmd-audit.h"
 #include "tui/mode.h"
 #include "tui/theme.h"
 #include "tui/ui-table.h"
 #include "tui/ui.h"
+#include "tui/ui-box.h"
 #include "core/text.h"
 #include "core/util.h"
 
@@ -17,13 +19,18 @@ struct confirm {
 	struct cmd_audit *audit;  /* the command that asked: ends with us */
 	char *text;
 	void (*fn)(struct ui *u, const char *arg);
+	const struct cmd_face *face;  /* or a command's answer, through it */
+	cmd_face_yes yes;
 	char *arg;
 	int also_yes;
+	void (*after_yes)(struct ui *u);  /* the console's own part of a yes */
 };
 
 struct confirm_arg {
 	const char *text;
 	void (*fn)(struct ui *u, const char *arg);
+	const struct cmd_face *face;
+	cmd_face_yes yes;
 	const char *arg;
 	int also_yes;
 };
@@ -31,7 +38,22 @@ struct confirm_arg {
 void mode_confirm_push_also(struct ui *u, const char *text,
     void (*fn)(struct ui *u, const char *arg), const char *arg, int also_yes)
 {
-	struct confirm_arg a = { text, fn, arg, also_yes };
+	struct confirm_arg a = { text, fn, NULL, NULL, arg, also_yes };
+
+	mode_push(&u->modes, u, &mode_confirm, &a);
+}
+
+void mode_confirm_after_yes(struct mode *m, void (*fn)(struct ui *u))
+{
+	struct confirm *c = m->data;
+
+	c->after_yes = fn;
+}
+
+void mode_confirm_push_face(struct ui *u, const char *text,
+    const struct cmd_face *face, cmd_face_yes yes, const char *arg)
+{
+	struct confirm_arg a = { text, NULL, face, yes, arg, 0 };
 
 	mode_push(&u->modes, u, &mode_confirm, &a);
 }
@@ -49,6 +71,8 @@ static void confirm_init(struct mode *m, void *arg)
 
 	c->text = text_visible(a->text);	/* names come from hosts */
 	c->fn = a->fn;
+	c->face = a->face;
+	c->yes = a->yes;
 	c->arg = xstrdup(a->arg);
 	c->also_yes = a->also_yes;
 	c->audit = cmd_audit_hold();
@@ -60,6 +84,9 @@ static int confirm_key(struct mode *m, int ch)
 	struct confirm *c = m->data;
 	struct ui *u = m->ui;
 	void (*fn)(struct ui *, const char *) = c->fn;
+	const struct cmd_face *face = c->face;
+	cmd_face_yes answer = c->yes;
+	void (*after)(struct ui *) = c->after_yes;
 	char *arg = c->arg;
 	int yes = ch == 'y' || ch == 'Y' || (c->also_yes != 0 && ch == c->also_yes);
 
@@ -70,9 +97,14 @@ static int confirm_key(struct mode *m, int ch)
 	mode_pop(&u->modes);
 	if (yes) {
 		prev = cmd_audit_enter(audit);	/* its jobs are the command's */
-		fn(u, arg);
+		if (answer != NULL)
+			answer(face, arg);
+		else if (fn != NULL)
+			fn(u, arg);
 		cmd_audit_leave(prev);
 		cmd_audit_release(audit, NULL, NULL);
+		if (after != NULL)
+			after(u);
 	} else {
 		cmd_audit_release(audit, "cancelled", "not confirmed");
 		ui_message(u, 0, "cancelled");

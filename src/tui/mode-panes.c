@@ -7,6 +7,7 @@
 #include "core/model.h"
 #include "tui/theme.h"
 #include "tui/ui.h"
+#include "tui/ui-box.h"
 #include "core/util.h"
 #include "tui/views.h"
 

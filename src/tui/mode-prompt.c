@@ -5,6 +5,7 @@
 #include "cmd/cmd.h"
 #include "tui/theme.h"
 #include "tui/ui.h"
+#include "tui/ui-cmd.h"
 #include "tui/ui-edit.h"
 #include "tui/ui-table.h"
 #include "core/text.h"

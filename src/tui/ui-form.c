@@ -8,7 +8,7 @@
 #include "core/text.h"
 #include "tui/ui-edit.h"
 #include "tui/ui-table.h"
-#include "tui/ui.h"
+#include "tui/ui-box.h"
 #include "core/util.h"
 
 #include <curses.h>

@@ -4,6 +4,7 @@
  * table. Never calls libvirt: actions are queued to host workers. */
 #include "tui/ui.h"
 #include "act/act-migrate.h"
+#include "cmd/cmd-face.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd-migrate.h"
 #include "tui/ui-form.h"
@@ -278,19 +279,6 @@ void ui_redraw(struct ui *u)
 	clearok(curscr, TRUE);
 }
 
-void ui_run_command(struct ui *u, const char *line, unsigned where)
-{
-	struct cmd_ctx c;
-	char *cause = NULL;
-
-	memset(&c, 0, sizeof c);
-	c.ui = u;
-	c.read_only = u->read_only;
-	if (cmd_run_line(&c, line, where, &cause) < 0) {
-		ui_message(u, 1, "%s", cause);
-		free(cause);
-	}
-}
 
 static void confirmed_quit(struct ui *u, const char *arg)
 {
@@ -380,7 +368,7 @@ void ui_key(struct ui *u, int ch)
 	}
 	b = keys_lookup(top->type->keys, ch, (int)panes_focus(u->panes));
 	if (b != NULL)
-		ui_run_command(u, b->command, 0);
+		cmd_face_run_line(&u->face, b->command);
 }
 
 /* The next key: curses KEY_* codes and ASCII as they are, any other
@@ -601,6 +589,7 @@ int ui_run(const struct config *cfg, const struct ui_options *o)
 	memset(&u, 0, sizeof u);
 	u.cfg = cfg;
 	u.read_only = o->read_only;
+	o->face_init(&u, &u.face);
 	if ((rc = check_terminal()) != 0)
 		return rc;
 	edit_history_init(&u.filter_history, 50);

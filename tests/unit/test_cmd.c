@@ -12,7 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli-cmd.h"
+#include "cmd/cmd-face.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd-table.h"
+#include "tui/ui-cmd.h"
 #include "tui/keys.h"
 #include "tui/layout.h"
 #include "tui/mode.h"
@@ -83,8 +87,13 @@ static void test_argument_rules(void **state)
 	assert_string_equal(parse("desktop start bob", CMD_LINE, b, sizeof b, &n),
 	    "desktop start <bob>");
 	assert_string_equal(parse("desktop bob", CMD_LINE, b, sizeof b, &n), "desktop <bob>");
+	/* several desktops (the console's marks): one command; the command
+	 * line's exec takes one */
 	assert_string_equal(parse("desktop start a b", CMD_LINE, b, sizeof b, &n),
-	    "ERR desktop start: unexpected argument 'b' (usage: desktop start [NAME])");
+	    "desktop start <a>");
+	assert_int_equal(n, 2);
+	assert_string_equal(parse("host role a disk b", CMD_LINE, b, sizeof b, &n),
+	    "ERR host role: unexpected argument 'b' (usage: host role NAME hypervisor|disk|mixed)");
 }
 
 static void test_unknown_and_wrong_place(void **state)
@@ -138,6 +147,14 @@ static void test_read_only_refusal(void **state)
 	assert_int_equal(cmd_run_line(&c, "desktop start", 0, &cause), -1);
 	assert_string_equal(cause, "desktop start: the command line needs the "
 	    "desktop's name (usage: desktop start [NAME])");
+	assert_int_equal(c.status, 2);
+	free(cause);
+	cause = NULL;
+	/* and one name only: several are the console's marks */
+	c.status = 0;
+	assert_int_equal(cmd_run_line(&c, "desktop start a b", 0, &cause), -1);
+	assert_string_equal(cause, "desktop start: unexpected argument 'b' "
+	    "(usage: desktop start [NAME])");
 	assert_int_equal(c.status, 2);
 	free(cause);
 	/* every action that changes the cluster is refused read-only */
@@ -269,7 +286,8 @@ static const char *console_line(struct ui *u, const char *line, char *buf,
 	const char *key;
 
 	memset(&c, 0, sizeof c);
-	c.ui = u;
+	ui_cmd_face_init(u, &u->face);
+	c.face = &u->face;
 	if (cmd_run_line(&c, line, CMD_LINE, &cause) < 0) {
 		snprintf(buf, len, "ERR %s", cause);
 	} else {
@@ -377,6 +395,111 @@ static void test_options(void **state)
 	}
 }
 
+/* A face that records what a command asks, as the console would show it,
+ * and answers nothing: the commands need no console to ask. */
+static char asked[256], asked_arg[256];
+
+static int record_confirm(const struct cmd_face *f, const char *question,
+    const char *what, cmd_face_yes yes, const char *arg, char **cause)
+{
+	(void)f; (void)what; (void)cause;
+	assert_non_null(yes);	/* the console answers later */
+	snprintf(asked, sizeof asked, "%s", question);
+	snprintf(asked_arg, sizeof asked_arg, "%s", arg);
+	return 0;
+}
+
+static const char *ask_line(const char *line)
+{
+	struct cmd_face face = { .console = 1, .confirm = record_confirm };
+	struct cmd_ctx c;
+	char *cause = NULL;
+
+	memset(&c, 0, sizeof c);
+	c.face = &face;
+	asked[0] = asked_arg[0] = '\0';
+	if (cmd_run_line(&c, line, CMD_LINE, &cause) < 0) {
+		snprintf(asked, sizeof asked, "ERR %s", cause);
+		free(cause);
+	}
+	return asked;
+}
+
+/* Questions go through the face, naming what they act on. */
+static void test_face_questions(void **state)
+{
+	(void)state;
+	assert_string_equal(ask_line("desktop force-off bob"), "Force off "
+	    "desktop bob on hv2? (like pulling the power cord)");
+	assert_string_equal(asked_arg, "5 aaaaaaaa-0000-0000-0000-000000000003");
+	assert_string_equal(ask_line("desktop shutdown bob alice-win"),
+	    "Shut down 2 desktops on hv1, hv2?");
+	assert_string_equal(ask_line("host maintenance hv1"), "Put hv1 in "
+	    "maintenance? (no new desktops, derivations or migrations go to "
+	    "it; what runs there keeps running)");
+	assert_string_equal(asked_arg, "host maintenance \"hv1\" on");
+	/* refused before asking: never a question whose yes is refused */
+	assert_string_equal(ask_line("desktop force-off nosuch"),
+	    "ERR no desktop named nosuch");
+}
+
+/* explicit(u, line): the line as the console runs it. */
+static const char *explicit(struct ui *u, const char *line, char *buf,
+    size_t len)
+{
+	int marks;
+	char *full = ui_cmd_explicit(u, line, 0, &marks);
+
+	snprintf(buf, len, "%s%s", full, marks ? " (marks)" : "");
+	free(full);
+	return buf;
+}
+
+/* The console names its selection and its marks in the line before a
+ * command runs: the command never asks what is selected. */
+static void test_explicit_targets(void **state)
+{
+	struct ui u;
+	char b[256];
+
+	(void)state;
+	memset(&u, 0, sizeof u);
+	u.panes = panes_new(50, 200, 1);
+	panes_refresh(u.panes, 1);
+	assert_string_equal(console_line(&u, "desktop bob", b, sizeof b),
+	    "ok 4 aaaaaaaa-0000-0000-0000-000000000003");
+	/* a desktop by its name (no other has it), quoted */
+	assert_string_equal(explicit(&u, "desktop start", b, sizeof b),
+	    "desktop start \"bob\"");
+	/* options after the name stay */
+	assert_string_equal(explicit(&u, "desktop delete --with-disk", b, sizeof b),
+	    "desktop delete \"bob\" \"--with-disk\"");
+	/* given names and commands without a target are not touched */
+	assert_string_equal(explicit(&u, "desktop start alice-win", b, sizeof b),
+	    "desktop start alice-win");
+	assert_string_equal(explicit(&u, "help", b, sizeof b), "help");
+	/* a host command wants a host: the desktop is not one */
+	assert_string_equal(explicit(&u, "host role", b, sizeof b), "host role");
+	assert_string_equal(console_line(&u, "host hv2", b, sizeof b), "ok 1 hv2");
+	assert_string_equal(explicit(&u, "host role", b, sizeof b),
+	    "host role \"hv2\"");
+	/* marks: every marked desktop, for a verb that takes them */
+	assert_string_equal(console_line(&u, "desktop bob", b, sizeof b),
+	    "ok 4 aaaaaaaa-0000-0000-0000-000000000003");
+	assert_int_equal(panes_mark_toggle(u.panes), 0);
+	assert_string_equal(console_line(&u, "desktop alice-dev", b, sizeof b),
+	    "ok 4 aaaaaaaa-0000-0000-0000-000000000002");
+	assert_int_equal(panes_mark_toggle(u.panes), 0);
+	explicit(&u, "desktop shutdown", b, sizeof b);
+	assert_true(strcmp(b, "desktop shutdown \"bob\" \"alice-dev\" (marks)") == 0 ||
+	    strcmp(b, "desktop shutdown \"alice-dev\" \"bob\" (marks)") == 0);
+	/* but not for one that acts on one desktop: the selected one (Space
+	 * moved the selection on) */
+	assert_string_equal(explicit(&u, "desktop migrate", b, sizeof b),
+	    "desktop migrate \"alice-win\"");
+	panes_free(u.panes);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,7 +514,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_complete, model_setup, model_teardown),
 		cmocka_unit_test_setup_teardown(test_console_lines_alike, model_setup,
 		    model_teardown),
+		cmocka_unit_test_setup_teardown(test_explicit_targets, model_setup,
+		    model_teardown),
+		cmocka_unit_test_setup_teardown(test_face_questions, model_setup,
+		    model_teardown),
 	};
 
+	/* one table, as main.c makes it: the faces' entries too */
+	cmd_commands_register();
+	cli_cmd_register();
+	ui_cmd_register();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,8 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli-cmd.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd-opts.h"
+#include "cmd/cmd-table.h"
 #include "core/config.h"
 #include "core/util.h"
 
@@ -351,5 +353,9 @@ int main(void)
 		cmocka_unit_test(test_help_shows_ranges),
 	};
 
+	/* one table, as main.c makes it; the console's own entries take no
+	 * options, so this test needs no console */
+	cmd_commands_register();
+	cli_cmd_register();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

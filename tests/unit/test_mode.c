@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "act/act-domain.h"
+#include "cmd/cmd-desktop.h"
 #include "core/job.h"
 #include "tui/mode.h"
 #include "core/model.h"
@@ -257,7 +258,7 @@ static void test_marks(void **state)
 	m = panes_marks(p, &n);
 	assert_int_equal(n, 2);			/* no mark twice */
 	assert_true(t->rows[0].marked && t->rows[1].marked);
-	q = ui_marks_question(DA_FORCE_OFF, m, n);
+	q = cmd_desktops_question(DA_FORCE_OFF, m, n);
 	assert_string_equal(q, "Force off 2 desktops on hv1, hv2?");
 	free(q);
 	/* a rebuild keeps them */
@@ -269,7 +270,7 @@ static void test_marks(void **state)
 	panes_refresh(p, 0);
 	m = panes_marks(p, &n);
 	assert_int_equal(n, 1);
-	q = ui_marks_question(DA_START, m, n);
+	q = cmd_desktops_question(DA_START, m, n);
 	assert_string_equal(q, "Start 1 desktop on hv1?");
 	free(q);
 	assert_int_equal(panes_mark_clear(p), 1);

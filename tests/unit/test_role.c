@@ -15,6 +15,7 @@
 
 #include "act/act-role.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd-table.h"
 #include "core/config.h"
 #include "core/model.h"
 #include "core/util.h"
@@ -219,5 +220,6 @@ int main(void)
 		    teardown),
 	};
 
+	cmd_commands_register();
 	return cmocka_run_group_tests_name("role", tests, NULL, NULL);
 }

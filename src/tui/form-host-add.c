@@ -1,9 +1,15 @@
-/* ui-host-add.c — the add-host form: built on the form layer (ui-form.h),
- * submitting through the command table, following the add's state. */
-#include "tui/ui-host-add.h"
+/* form-host-add.c — the add-host form (`a` in the hypervisors pane, or
+ * `host add NAME ADDRESS` on the `:` line): name, address, port, user and
+ * role; submitting runs `host add` through the command table (so the
+ * audit log sees it), and the form then follows the add: the checklist
+ * live, the host key question on the message line (y/n), a password
+ * field when hvdeck's key is refused, the error with the fields unlocked
+ * to retry, or, once added, the form closes and the new host's row is
+ * selected. Esc cancels a running add. */
+#include "tui/forms.h"
 #include "act/act-host.h"
-#include "cli/cli.h"
-#include "cmd/cmd.h"
+#include "cmd/cmd-face.h"
+#include "cmd/cmd-host-add.h"
 #include "core/job.h"
 #include "tui/layout.h"
 #include "tui/mode.h"
@@ -44,13 +50,12 @@ static void addform_free(void *ctx)
 	free(af);
 }
 
-/* Start the add of r in af's form. */
-static int addform_start(struct ui *u, struct addform *af,
-    const struct hostadd_req *req, char **cause)
+/* Start the add of req in the console's engine. */
+static int start_add(struct ui *u, const struct hostadd_req *req,
+    struct hostadd **out, unsigned *job, char **cause)
 {
 	struct hostadd_req r = *req;
 	struct hostadd *ha;
-	unsigned job;
 
 	r.config_path = u->cfg->path;
 	r.timeout_s = u->cfg->connect_timeout;
@@ -58,21 +63,27 @@ static int addform_start(struct ui *u, struct addform *af,
 	r.start_in_engine = 1;
 	if (hostadd_new(&r, &ha, cause) < 0)
 		return -1;
-	addform_drop(af);
-	if (hostadd_start(ha, &job, cause) < 0) {
+	if (hostadd_start(ha, job, cause) < 0) {
 		hostadd_abandon(ha);
 		return -1;
 	}
+	*out = ha;
+	return 0;
+}
+
+/* The form follows ha (its attempt at adding name). */
+static void addform_attach(struct addform *af, struct hostadd *ha,
+    const char *name)
+{
+	addform_drop(af);
 	af->ha = ha;
 	af->seen = HOSTADD_RUNNING;
 	util_set_str(&af->seen_text, NULL);
-	util_set_str(&af->name, r.name);
-	ui_follow_job(u, job);
+	util_set_str(&af->name, name);
 	form_clear_errors(af->form);
 	form_lock_all(af->form, 1);
 	form_set_checklist(af->form, hostadd_checklist(ha));
 	form_set_message(af->form, "adding the host... (Esc cancels)");
-	return 0;
 }
 
 /* Put an error from the request beside the field it concerns. */
@@ -129,10 +140,10 @@ static int submit(struct ui *u, struct form *f, void *ctx)
 	struct addform *af = ctx;
 	enum hostadd_state st = af->ha != NULL ? hostadd_state(af->ha, NULL) :
 	    HOSTADD_FAILED;
-	struct cmd_opts opts;
 	struct cmd_ctx c;
-	char port[16], *argv[3], *cause = NULL;
-	int missing = 0;
+	struct hostadd *ha = NULL;
+	char *line, *name, *address, *user, *cause = NULL;
+	int missing = 0, rc;
 
 	if (af->ha != NULL && st == HOSTADD_NEED_PASSWORD)
 		return send_password(af, f);
@@ -153,32 +164,25 @@ static int submit(struct ui *u, struct form *f, void *ctx)
 	}
 	if (missing)
 		return -1;
-	memset(&opts, 0, sizeof opts);
-	snprintf(port, sizeof port, "%ld", form_number(f, "port"));
-	snprintf(opts.v[0].name, sizeof opts.v[0].name, "port");
-	opts.v[0].value = port;
-	snprintf(opts.v[1].name, sizeof opts.v[1].name, "user");
-	opts.v[1].value = form_text(f, "user");
-	snprintf(opts.v[2].name, sizeof opts.v[2].name, "role");
-	opts.v[2].value = role_names[form_choice(f, "role") % 3];
-	opts.n = 3;
-	argv[0] = xstrdup(form_text(f, "name"));
-	argv[1] = xstrdup(form_text(f, "address"));
-	argv[2] = NULL;
+	name = cmd_quote(form_text(f, "name"));
+	address = cmd_quote(form_text(f, "address"));
+	user = cmd_quote(form_text(f, "user"));
+	line = xasprintf("host add %s %s --port %ld --user %s --role %s", name,
+	    address, form_number(f, "port"), user,
+	    role_names[form_choice(f, "role") % 3]);
+	free(user);
+	free(address);
+	free(name);
 	memset(&c, 0, sizeof c);
-	c.ui = u;
-	c.read_only = u->read_only;
-	c.opts = &opts;
-	c.result = af;
-	if (cmd_exec_entry(&c, cmd_find("host add"), 2, argv, &cause) < 0) {
+	c.hostadd = &ha;
+	rc = forms_run_line(u, &c, line, &cause);
+	free(line);
+	if (rc < 0) {
 		show_error(f, cause);
 		free(cause);
-		free(argv[0]);
-		free(argv[1]);
 		return -1;
 	}
-	free(argv[0]);
-	free(argv[1]);
+	addform_attach(af, ha, form_text(f, "name"));
 	return 0;
 }
 
@@ -296,11 +300,11 @@ static struct addform *open_form(struct ui *u, const struct hostadd_req *r)
 	return af;
 }
 
-int ui_host_add_open_exec(struct cmd_ctx *c, const struct cmd_entry *e,
+int form_host_add_exec(struct cmd_ctx *c, const struct cmd_entry *e,
     int argc, char **argv, char **cause)
 {
 	(void)e; (void)argc; (void)argv;
-	if (c->ui == NULL) {
+	if (!cmd_in_console(c)) {
 		*cause = xstrdup("'add-host' is a console key: hvdeck host add "
 		    "NAME ADDRESS on the command line");
 		return -1;
@@ -309,26 +313,33 @@ int ui_host_add_open_exec(struct cmd_ctx *c, const struct cmd_entry *e,
 		*cause = xstrdup("cannot add a host: hvdeck runs read-only");
 		return -1;
 	}
-	open_form(c->ui, NULL);
+	open_form(c->face->data, NULL);
 	return 0;
 }
 
-int ui_host_add_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
-    char **argv, char **cause)
+int form_host_add_open(struct ui *u, struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause)
 {
 	struct hostadd_req r;
-	struct addform *af = c->result;
+	struct addform *af = NULL;
+	struct hostadd *ha;
+	unsigned job;
 
 	(void)argc;
-	if (cli_host_add_request(c, e, argv, &r, cause) < 0)
+	if (cmd_host_add_request(c, e, argv, &r, cause) < 0)
 		return -1;
-	if (af == NULL)	/* the `:` line: a form to follow it */
-		af = open_form(c->ui, &r);
-	if (addform_start(c->ui, af, &r, cause) < 0) {
-		if (c->result == NULL)
+	if (c->hostadd == NULL)	/* the `:` line: a form to follow it */
+		af = open_form(u, &r);
+	if (start_add(u, &r, &ha, &job, cause) < 0) {
+		if (af != NULL)
 			show_error(af->form, *cause);
 		return -1;
 	}
-	c->result = af->ha;
+	ui_follow_job(u, job);
+	c->job = job;
+	if (af != NULL)
+		addform_attach(af, ha, r.name);
+	else
+		*c->hostadd = ha;
 	return 0;
 }

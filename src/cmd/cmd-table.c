@@ -1,0 +1,145 @@
+/* cmd-table.c — the commands of cmd/ (the ones that act on the cluster),
+ * one entry each in `commands`, registered into the one table (cmd.h)
+ * beside the command line's and the console's. Adding a command is one
+ * entry here and its exec in the family's cmd-*.c. */
+#include "cmd/cmd-table.h"
+#include "act/act-domain.h"
+#include "cmd/cmd-derive.h"
+#include "cmd/cmd-desktop.h"
+#include "cmd/cmd-desktop-new.h"
+#include "cmd/cmd-host.h"
+#include "cmd/cmd-job.h"
+#include "cmd/cmd-migrate.h"
+#include "cmd/cmd-role.h"
+#include "cmd/cmd-volume.h"
+
+#include <stdio.h>
+
+static int exec_list_commands(struct cmd_ctx *, const struct cmd_entry *, int, char **, char **);
+
+#define RO CMD_READ_ONLY_OK
+#define DESKTOP_ARG (CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP | CMD_SEL_DESKTOP)
+/* desktop verbs the command line has too (NAME then required), and the
+ * console runs on every marked desktop */
+#define DESKTOP_VERB (DESKTOP_ARG | CMD_CLI | CMD_SEL_MARKS)
+/* the marked desktops one verb may act on in the console (the command
+ * line takes one: cmd_desktop_exec) */
+#define DESKTOPS_MAX 4096
+
+static const struct cmd_entry commands[] = {
+	{ "list-commands", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
+	  "print every command: where it runs, its arguments and help", exec_list_commands, 0 },
+	{ "host role", NULL, 0, 2, "NAME hypervisor|disk|mixed",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST | CMD_SEL_HOST,
+	  "set a host's role and save it (console: default the selected host; without a role, a form)",
+	  cmd_role_exec_role, 0 },
+	{ "host maintenance", NULL, 0, 2, "NAME on|off",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST | CMD_SEL_HOST,
+	  "put a host in or out of maintenance and save it (console: without on|off, toggle after asking)",
+	  cmd_role_exec_maintenance, 0 },
+	{ "desktop start", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
+	  "start the desktop (in the console, default: the selected one, or every marked one after asking once)", cmd_desktop_exec, DA_START },
+	{ "desktop shutdown", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
+	  "graceful shutdown (ACPI)", cmd_desktop_exec, DA_SHUTDOWN },
+	{ "desktop reboot", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
+	  "reboot", cmd_desktop_exec, DA_REBOOT },
+	{ "desktop pause", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
+	  "pause", cmd_desktop_exec, DA_PAUSE },
+	{ "desktop resume", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
+	  "resume a paused desktop", cmd_desktop_exec, DA_RESUME },
+	{ "desktop toggle-pause", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_ARG | CMD_SEL_MARKS,
+	  "pause / resume", cmd_desktop_exec, CMD_DESKTOP_TOGGLE_PAUSE },
+	{ "desktop force-off", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
+	  "force off (asks, naming the desktop)", cmd_desktop_exec, DA_FORCE_OFF },
+	{ "desktop new", NULL, 0, 64,
+	  "TEMPLATE_DESKTOP NAME... [--count N] [--on HOST] [--start]",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP,
+	  "new desktops from a template desktop: each a qcow2 overlay of its disk in the groups pool and a copy of its definition (new UUID, MACs); NAME may hold one range {01..20} (console: without names, a form)",
+	  cmd_desktop_exec_new, 0 },
+	{ "desktop delete", NULL, 0, 1, "DESKTOP [--with-disk] [--yes]",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP | CMD_SEL_DESKTOP,
+	  "undefine a desktop that is not running, --with-disk also its overlay (never a base or template volume, never a disk others use); asks first unless --yes",
+	  cmd_desktop_exec_delete, 0 },
+	{ "template from", NULL, 0, 2, "DESKTOP NAME [--flatten]",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP | CMD_SEL_DESKTOP,
+	  "a template from a shut-off desktop: its disk copied into the templates pool as NAME.qcow2 (keeping its base, or --flatten: standalone) and a shut-off template desktop NAME on it",
+	  cmd_desktop_exec_template, 0 },
+	{ "desktop migrate", NULL, 0, 2, "[NAME] [DEST_HOST] [--bandwidth MIBS] "
+	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
+	  "[--copy-storage] [--unsafe] [--no-persist]", DESKTOP_ARG | CMD_SEL_DESKTOP,
+	  "live-migrate a running desktop (default: the selected one); without "
+	  "DEST_HOST a form lists the hosts that may receive it", cmd_migrate_exec, 0 },
+	{ "job cancel", NULL, 0, 1, "[ID]", CMD_LINE | CMD_SEL_JOB,
+	  "cancel a job after asking (default: the selected job or the progress view's); "
+	  "a cancelled migration leaves the desktop on its source", cmd_job_exec, JOB_OP_CANCEL },
+	{ "job bandwidth", NULL, 0, 2, "[ID] [MIBS]", CMD_LINE | CMD_SEL_JOB,
+	  "set a running migration's bandwidth in MiB/s, 0 unlimited (without MIBS: a form)",
+	  cmd_job_exec, JOB_OP_BANDWIDTH },
+	{ "job downtime", NULL, 0, 2, "[ID] [MS]", CMD_LINE | CMD_SEL_JOB,
+	  "set a running migration's allowed downtime in ms (without MS: a form)",
+	  cmd_job_exec, JOB_OP_DOWNTIME },
+	{ "job postcopy", NULL, 0, 1, "[ID]", CMD_LINE | CMD_SEL_JOB,
+	  "switch a migration started with post-copy allowed to post-copy, after asking",
+	  cmd_job_exec, JOB_OP_POSTCOPY },
+	{ "job dismiss", NULL, 0, 1, "[ID]", CMD_LINE | RO | CMD_SEL_JOB,
+	  "forget a finished job (remove its row)", cmd_job_exec, JOB_OP_DISMISS },
+	{ "job dismiss-finished", NULL, 0, 0, "", CMD_LINE | RO,
+	  "forget every finished job", cmd_job_exec, JOB_OP_DISMISS_FINISHED },
+	{ "derive", NULL, 0, 2, "SOURCE NAME [--pool POOL] [--count N] [--on HOST] "
+	  "[--cluster-size BYTES] [--lazy-refcounts] [--extended-l2]", CMD_CLI | CMD_LINE,
+	  "thin qcow2 overlays backed by a base or template volume; NAME may hold one range, "
+	  "class-{01..20}.qcow2 (console: without NAME, a form for the selected volume)",
+	  cmd_derive_exec, 0 },
+	{ "pool refresh", NULL, 0, 1, "[NAME]", CMD_LINE | CMD_ARG_NAME | CMD_SEL_POOL,
+	  "rescan a storage pool for new volumes (default: the selected one)", cmd_pool_exec_refresh, 0 },
+	{ "volume delete", NULL, 0, 1, "POOL/NAME [--on HOST] [--yes]",
+	  CMD_CLI | CMD_LINE | CMD_SEL_VOLUME,
+	  "delete a volume, refused while any volume is derived from it, a desktop uses it or a host sharing its pool is offline (console: default the selected one, asking first unless --yes)",
+	  cmd_volume_exec_delete, 0 },
+	{ "host remove", NULL, 0, 1, "[NAME]",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST | CMD_SEL_HOST,
+	  "remove a hypervisor from the config and hvdeck's known_hosts, never touching the host (the console asks; default: the selected one)",
+	  cmd_host_remove_exec, 0 },
+	{ "host rekey", NULL, 1, 1, "NAME [--yes-fingerprint FP]", CMD_CLI,
+	  "replace a host's key in hvdeck's known_hosts after it legitimately changed: shows the old and new fingerprints, the new one must be typed or given",
+	  cmd_host_rekey_exec, 0 },
+};
+
+#undef RO
+#undef DESKTOP_ARG
+#undef DESKTOP_VERB
+
+void cmd_commands_register(void)
+{
+	cmd_register_table(commands, sizeof commands / sizeof commands[0]);
+}
+
+/* ---- list-commands ---- */
+
+static const char *where_name(unsigned flags)
+{
+	if ((flags & CMD_CLI) && (flags & CMD_LINE))
+		return "both";
+	if (flags & CMD_CLI)
+		return "cli";
+	if (flags & CMD_LINE)
+		return "console";
+	return "key";
+}
+
+static int exec_list_commands(struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause)
+{
+	const struct cmd_entry *cmds;
+	size_t i, ncmd;
+
+	(void)c; (void)e; (void)argc; (void)argv; (void)cause;
+	for (i = 0, cmds = cmd_table(&ncmd); i < ncmd; i++) {
+		const struct cmd_entry *x = &cmds[i];
+
+		printf("%s\t%s\t%s\t%s\t%s\n", where_name(x->flags), x->name,
+		    x->args, x->flags & CMD_READ_ONLY_OK ? "read-only" : "writes",
+		    x->help);
+	}
+	return 0;
+}

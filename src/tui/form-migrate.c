@@ -1,0 +1,357 @@
+/* form-migrate.c — the console's migrate form (m, or `desktop migrate
+ * NAME` without a destination): only the hosts placement allows (place.h:
+ * online, role, maintenance, best first by free memory); its submit runs
+ * the full command line through the table, shows the pre-flight
+ * checklist live, and once the checks have passed and the data moves,
+ * gives way to the progress view. A failed pre-flight leaves the form
+ * open with its reasons so the operator can tick what it asks for (copy
+ * storage, unsafe) and retry. */
+#include "tui/forms.h"
+#include "act/act-migrate.h"
+#include "cmd/cmd-job.h"
+#include "cmd/cmd-desktop.h"
+#include "cmd/cmd-migrate.h"
+#include "cmd/cmd-opts.h"
+#include "core/checklist.h"
+#include "core/format.h"
+#include "core/job.h"
+#include "core/model.h"
+#include "core/place.h"
+#include "core/text.h"
+#include "core/util.h"
+#include "tui/mode.h"
+#include "tui/ui-form.h"
+#include "tui/ui.h"
+#include "tui/views.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct migrate_form {
+	struct ui *u;
+	char uuid[40];
+	char *target;           /* the name when no other desktop has it (the
+	                         * audit log reads better), else the UUID */
+	char **dests;           /* host names, in the choice's order */
+	size_t ndests;
+	unsigned job;           /* the running attempt, 0 none */
+	int open_view;          /* closing because the data moves */
+};
+
+static void form_ctx_free(void *arg)
+{
+	struct migrate_form *mf = arg;
+	size_t i;
+
+	/* the form is off the stack now: the progress view takes its place */
+	if (mf->open_view && !mf->u->quit)
+		mode_migrate_push(mf->u, mf->job);
+	for (i = 0; i < mf->ndests; i++)
+		free(mf->dests[i]);
+	free(mf->dests);
+	free(mf->target);
+	free(mf);
+}
+
+/* The command line the form stands for: the same as typed at `:`. */
+static char *form_line(struct form *f, const struct migrate_form *mf)
+{
+	char *line, *tmp, *target, *dest;
+	static const struct {
+		const char *field, *option;
+		int when;       /* the box ticked (1) or not (0) adds option */
+	} flags[] = {
+		{ "persist", "--no-persist", 0 },
+		{ "copy_storage", "--copy-storage", 1 },
+		{ "auto_converge", "--auto-converge", 1 },
+		{ "compress", "--compress", 1 },
+		{ "postcopy", "--postcopy", 1 },
+		{ "unsafe", "--unsafe", 1 },
+	};
+	size_t i;
+
+	target = cmd_quote(mf->target);
+	dest = cmd_quote(mf->dests[form_choice(f, "dest")]);
+	line = xasprintf("desktop migrate %s %s --bandwidth %ld "
+	    "--max-downtime %ld", target, dest, form_number(f, "bandwidth"),
+	    form_number(f, "downtime"));
+	free(target);
+	free(dest);
+	for (i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+		if (form_check(f, flags[i].field) != flags[i].when)
+			continue;
+		tmp = xasprintf("%s %s", line, flags[i].option);
+		free(line);
+		line = tmp;
+	}
+	return line;
+}
+
+static int form_submit(struct ui *u, struct form *f, void *arg)
+{
+	struct migrate_form *mf = arg;
+	struct cmd_ctx c;
+	char *line;
+	int rc;
+
+	if (mf->job != 0)
+		return -1;      /* one attempt at a time: the checks run */
+	memset(&c, 0, sizeof c);
+	line = form_line(f, mf);
+	rc = forms_run(u, f, NULL, &c, line);
+	free(line);
+	if (rc < 0)
+		return -1;
+	mf->job = c.job;
+	form_set_checklist(f, cmd_migrate_checklist(c.job));
+	form_lock_all(f, 1);
+	form_set_message(f, "pre-flight checks running ... (Esc: leave them "
+	    "to the jobs pane)");
+	return 0;
+}
+
+/* The checks have all settled and none failed: the data moves. */
+static int preflight_passed(unsigned job)
+{
+	struct checklist *cl = cmd_migrate_checklist(job);
+	struct migrate_stats st;
+	struct check_step *steps;
+	size_t n, i, open = 0;
+
+	if (migrate_stats(job, &st) == 0 &&
+	    (st.data_processed > 0 || st.iteration > 0))
+		return 1;
+	if (cl == NULL)
+		return 0;
+	checklist_snapshot(cl, &steps, &n);
+	for (i = 0; i < n; i++)
+		open += steps[i].state == CHECK_PENDING ||
+		    steps[i].state == CHECK_RUNNING || steps[i].state == CHECK_FAIL;
+	free(steps);
+	return n > 0 && open == 0;
+}
+
+static int form_poll(struct ui *u, struct form *f, void *arg)
+{
+	struct migrate_form *mf = arg;
+	enum job_state st = JOB_GONE;
+	char *err = NULL, *msg;
+	struct job *j;
+
+	(void)u;
+	if (mf->job == 0)
+		return 0;
+	job_lock();
+	if ((j = job_find(mf->job)) != NULL) {
+		st = j->state;
+		err = xstrdup(j->error);
+	}
+	job_unlock();
+	if (st == JOB_DONE) {
+		free(err);
+		return 1;       /* a quick one: the status line says done */
+	}
+	if (st == JOB_FAILED || st == JOB_CANCELLED || st == JOB_GONE) {
+		/* the reasons stay on the checklist: fix and Enter again */
+		msg = xasprintf("%s: %s (change the options and Enter to retry)",
+		    job_state_name(st), err != NULL ? err : "no reason given");
+		form_set_message(f, msg);
+		free(msg);
+		free(err);
+		form_lock_all(f, 0);
+		mf->job = 0;
+		return 0;
+	}
+	free(err);
+	if (!preflight_passed(mf->job))
+		return 0;
+	mf->open_view = 1;
+	return 1;
+}
+
+static int form_cancel(struct ui *u, struct form *f, void *arg)
+{
+	struct migrate_form *mf = arg;
+
+	(void)f;
+	if (mf->job != 0)
+		ui_message(u, 0, "migration %u goes on: jobs pane (5), Enter for "
+		    "its progress, c cancels", mf->job);
+	return 1;
+}
+
+static const struct form_ops migrate_ops = {
+	.submit = form_submit,
+	.poll = form_poll,
+	.cancel = form_cancel,
+	.free = form_ctx_free,
+};
+
+/* Model lock held. Why no host can take the desktop from host `from`. */
+static char *why_none(unsigned from)
+{
+	struct m_host **hosts;
+	size_t n, i;
+	char *why = NULL, *r, *tmp;
+
+	hosts = model_hosts(&n);
+	for (i = 0; i < n; i++) {
+		if (hosts[i]->id == from)
+			continue;
+		if ((r = place_refusal(hosts[i], PLACE_MIGRATE)) == NULL)
+			continue;
+		tmp = why == NULL ? xstrdup(r) : xasprintf("%s; %s", why, r);
+		free(why);
+		free(r);
+		why = tmp;
+	}
+	return why != NULL ? why : xstrdup("there is no other host");
+}
+
+/* Model lock held. No two desktops are called name. */
+static int name_unique(const char *name)
+{
+	struct m_desktop **ds;
+	size_t n, i;
+	int count = 0;
+
+	ds = model_desktops(&n);
+	for (i = 0; i < n; i++)
+		count += ds[i]->name != NULL && name != NULL &&
+		    strcmp(ds[i]->name, name) == 0;
+	return count == 1 && strchr(name, '"') == NULL;
+}
+
+/* A number field with the range the command takes for option opt. */
+static void add_option_number(struct form *f, const char *key,
+    const char *label, const char *opt)
+{
+	const struct cmd_opt_spec *s = cmd_opt_spec("desktop migrate", opt);
+
+	form_add_number(f, key, label, (long)s->min, (long)s->max, 0);
+}
+
+/* The desktop's name and host, and the destinations as choices. Returns
+ * the form, or NULL with *cause. */
+static struct form *build_form(const char *uuid, struct migrate_form *mf,
+    char **cause)
+{
+	struct m_desktop *d;
+	const struct m_place *p;
+	struct m_host *h, *from;
+	unsigned *ids = NULL, from_id = 0;
+	size_t n = 0, i;
+	char **labels, *title = NULL, *name = NULL, *why, sz[16];
+	struct form *f = NULL;
+
+	model_lock();
+	d = model_desktop(uuid);
+	p = d != NULL ? model_desktop_place(d) : NULL;
+	if (d == NULL || p == NULL || model_desktop_state(d) != DS_RUNNING) {
+		*cause = d == NULL ? xstrdup("no such desktop") :
+		    xasprintf("%s is not running: only a running desktop "
+		    "migrates live", d->name);
+		model_unlock();
+		return NULL;
+	}
+	from_id = p->host_id;
+	from = model_host(from_id);
+	mf->target = xstrdup(name_unique(d->name) ? d->name : d->uuid);
+	name = text_visible(d->name);
+	title = xasprintf("Migrate %s from %s", name, from != NULL ?
+	    from->name : "?");
+	model_unlock();
+	n = place_hosts(PLACE_MIGRATE, from_id, &ids);  /* takes the lock */
+	model_lock();
+	labels = xcalloc(n + 1, sizeof *labels);
+	mf->dests = xcalloc(n + 1, sizeof *mf->dests);
+	for (i = 0; i < n; i++) {
+		if ((h = model_host(ids[i])) == NULL)
+			continue;
+		mf->dests[mf->ndests] = xstrdup(h->name);
+		labels[mf->ndests++] = xasprintf("%s  free %s  %d running",
+		    h->name, format_size(sz, sizeof sz, h->free_kib * 1024),
+		    view_hosts_running_on(h->id));
+	}
+	if (mf->ndests == 0) {
+		why = why_none(from_id);
+		*cause = xasprintf("no host can receive %s: %s", name, why);
+		free(why);
+	}
+	model_unlock();
+	if (mf->ndests > 0)
+		f = form_new(title);
+	if (f != NULL) {
+		form_add_choice(f, "dest", "Destination", (const char *const *)labels,
+		    mf->ndests, 0);
+		form_set_hint(f, "dest", "Up/Down: best first (most free memory)");
+		form_add_check(f, "persist", "Persist there, undefine here", 1);
+		form_add_check(f, "copy_storage", "Copy storage", 0);
+		form_set_hint(f, "copy_storage", "disks the destination does not see");
+		form_add_check(f, "auto_converge", "Auto-converge", 0);
+		form_set_hint(f, "auto_converge", "slows the guest's CPU; only now");
+		form_add_check(f, "compress", "Compress", 0);
+		form_set_hint(f, "compress", "only now");
+		form_add_check(f, "postcopy", "Post-copy allowed", 0);
+		form_set_hint(f, "postcopy", "P switches while it runs");
+		form_add_check(f, "unsafe", "Unsafe cache modes", 0);
+		form_set_hint(f, "unsafe", "accept disk caches other than none");
+		add_option_number(f, "bandwidth", "Bandwidth MiB/s",
+		    "bandwidth");
+		form_set_hint(f, "bandwidth", "0 = unlimited; b raises it later");
+		add_option_number(f, "downtime", "Max downtime ms",
+		    "max-downtime");
+		form_set_hint(f, "downtime", "0 = libvirt's default");
+		form_set_message(f, "Enter: check and start   Esc: close   "
+		    "Space: tick");
+	}
+	for (i = 0; i < mf->ndests; i++)
+		free(labels[i]);
+	free(labels);
+	free(ids);
+	free(title);
+	free(name);
+	return f;
+}
+
+int form_migrate_open(struct ui *u, struct cmd_ctx *c,
+    const struct cmd_entry *e, int argc, char **argv, char **cause)
+{
+	struct migrate_form *mf;
+	struct form *f;
+	char *uuid;
+
+	(void)e; (void)argc;
+	if ((uuid = cmd_target_desktop(c, argc, argv, cause)) == NULL)
+		return -1;
+	mf = xcalloc(1, sizeof *mf);
+
+	mf->u = u;
+	snprintf(mf->uuid, sizeof mf->uuid, "%s", uuid);
+	f = build_form(uuid, mf, cause);
+	free(uuid);
+	if (f == NULL) {
+		form_ctx_free(mf);
+		return -1;
+	}
+	mode_form_push(u, f, &migrate_ops, mf);
+	return 0;
+}
+
+int form_migrate_open_view(struct ui *u, const char *key)
+{
+	unsigned id = cmd_job_of_key(key);
+	struct job *j;
+	int migrate;
+
+	if (id == 0)
+		return 0;
+	job_lock();
+	j = job_find(id);
+	migrate = j != NULL && j->kind == JK_MIGRATE;
+	job_unlock();
+	if (migrate)
+		mode_migrate_push(u, id);
+	return migrate;
+}

@@ -1,0 +1,65 @@
+/* forms.c — the table of the console's command forms and the one way a
+ * form's command line runs (forms.h). */
+#include "tui/forms.h"
+#include "core/util.h"
+#include "tui/ui-form.h"
+#include "tui/ui.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const struct ui_form_opener openers[] = {
+	{ "host add", form_host_add_open },
+	{ "host role", form_role_open },
+	{ "job bandwidth", form_job_value_open },
+	{ "job downtime", form_job_value_open },
+	{ "desktop migrate", form_migrate_open },
+	{ "derive", form_derive_open },
+	{ "desktop new", form_desktop_new_open },
+	{ "template from", form_template_open },
+	{ "desktop delete", form_delete_open },
+};
+
+const struct ui_form_opener *forms_table(size_t *n)
+{
+	*n = sizeof openers / sizeof openers[0];
+	return openers;
+}
+
+int forms_run_line(struct ui *u, struct cmd_ctx *c, const char *line,
+    char **cause)
+{
+	int marks, rc;
+	char *full = ui_cmd_explicit(u, line, 0, &marks);
+
+	c->face = &u->face;
+	c->cfg = u->cfg;
+	c->read_only = u->read_only;
+	rc = cmd_run_line(c, full, 0, cause);
+	free(full);
+	return rc;
+}
+
+int forms_submit(struct ui *u, struct form *f, const char *field,
+    const char *line)
+{
+	struct cmd_ctx c;
+
+	memset(&c, 0, sizeof c);
+	return forms_run(u, f, field, &c, line) == 0 ? 1 : -1;
+}
+
+int forms_run(struct ui *u, struct form *f, const char *field,
+    struct cmd_ctx *c, const char *line)
+{
+	char *cause = NULL;
+
+	if (forms_run_line(u, c, line, &cause) == 0)
+		return 0;
+	if (field != NULL)
+		form_set_error(f, field, cause);
+	else
+		form_set_message(f, cause);
+	free(cause);
+	return -1;
+}
