@@ -193,6 +193,67 @@ static const struct cmd_entry *parse_command(int argc, char **argv,
 	return e;
 }
 
+/* The command's options, taken out of the words by parse_args, against
+ * its table entry: 0, or -1 after saying why on stderr. */
+static int check_command_options(const struct cmd_entry *command,
+    const struct args *a)
+{
+	char *cause = NULL;
+
+	if (a->opts.n == 0 || (command != NULL &&
+	    cmd_check_options(command, &a->opts, &cause) == 0))
+		return 0;
+	if (command == NULL)
+		fprintf(stderr, "hvdeck: option '--%s' belongs to a command "
+		    "(try --help)\n", a->opts.v[0].name);
+	else
+		fprintf(stderr, "hvdeck: %s\n", cause);
+	free(cause);
+	return -1;
+}
+
+/* Run one command of the command line: its exit status. */
+static int run_command(struct cmd_ctx *ctx, const struct cmd_entry *command,
+    int nargs, char **cargs)
+{
+	char *cause = NULL;
+
+	if (cmd_exec_entry(ctx, command, nargs, cargs, &cause) == 0)
+		return ctx->status;
+	fprintf(stderr, "hvdeck: %s\n", cause);
+	free(cause);
+	return ctx->status != 0 ? ctx->status : 1;
+}
+
+/* The log: --log, else the config's. 0, or -1 after saying why. */
+static int open_log(const struct args *a, const struct config *cfg)
+{
+	char *cause = NULL;
+
+	if (log_open(a->log_file != NULL ? a->log_file : cfg->log_file,
+	    LOG_INFO, &cause) == 0)
+		return 0;
+	fprintf(stderr, "hvdeck: log: %s\n", cause);
+	free(cause);
+	return -1;
+}
+
+/* After the console or the command: audit, log and config closed. */
+static int finish(int rc, struct config *cfg)
+{
+	/* a job thread left behind still gets its audit end line */
+	cmd_audit_close_all("hvdeck exited before it ended");
+	log_close();
+	config_free(cfg);
+	if (engine_left_behind() > 0) {
+		/* a worker still connecting runs inside libvirt and libssh:
+		 * their destructors must not run under it (exit() would) */
+		fflush(NULL);
+		_exit(rc);
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct args a;
@@ -200,7 +261,7 @@ int main(int argc, char **argv)
 	const struct cmd_entry *command;
 	struct cmd_ctx ctx;
 	struct cmd_face face;
-	char *cause = NULL, **cargs = NULL;
+	char **cargs = NULL;
 	int rc, nargs = 0, bad;
 
 	setlocale(LC_ALL, "");
@@ -215,18 +276,7 @@ int main(int argc, char **argv)
 		return rc < 0 ? 0 : EXIT_USAGE;
 	}
 	command = parse_command(argc, argv, &nargs, &cargs, &bad);
-	if (!bad && a.opts.n > 0 && (command == NULL ||
-	    cmd_check_options(command, &a.opts, &cause) < 0)) {
-		if (command == NULL)
-			fprintf(stderr, "hvdeck: option '--%s' belongs to a command "
-			    "(try --help)\n", a.opts.v[0].name);
-		else
-			fprintf(stderr, "hvdeck: %s\n", cause);
-		free(cause);
-		cause = NULL;
-		bad = 1;
-	}
-	if (bad) {
+	if (bad || check_command_options(command, &a) < 0) {
 		free(a.hosts);
 		return EXIT_USAGE;
 	}
@@ -237,51 +287,21 @@ int main(int argc, char **argv)
 	ctx.opts = &a.opts;
 	if (command != NULL && (command->flags & CMD_NO_CONFIG)) {
 		free(a.hosts);
-		if (cmd_exec_entry(&ctx, command, nargs, cargs, &cause) < 0) {
-			fprintf(stderr, "hvdeck: %s\n", cause);
-			free(cause);
-			return 1;
-		}
-		return ctx.status;
+		return run_command(&ctx, command, nargs, cargs);
 	}
-	if (load_config(&a, &cfg) < 0) {
-		config_free(&cfg);
-		free(a.hosts);
-		return EXIT_USAGE;
-	}
+	rc = load_config(&a, &cfg);
 	free(a.hosts);
-	if (a.log_file == NULL)
-		a.log_file = cfg.log_file;
-	if (log_open(a.log_file, LOG_INFO, &cause) < 0) {
-		fprintf(stderr, "hvdeck: log: %s\n", cause);
-		free(cause);
+	if (rc < 0 || open_log(&a, &cfg) < 0) {
 		config_free(&cfg);
 		return EXIT_USAGE;
 	}
 	log_set_stderr(command != NULL);
-
 	if (command == NULL) {
 		a.ui.face_init = ui_cmd_face_init;
 		rc = ui_run(&cfg, &a.ui);
 	} else {
 		ctx.cfg = &cfg;
-		if (cmd_exec_entry(&ctx, command, nargs, cargs, &cause) < 0) {
-			fprintf(stderr, "hvdeck: %s\n", cause);
-			free(cause);
-			rc = ctx.status != 0 ? ctx.status : 1;
-		} else {
-			rc = ctx.status;
-		}
+		rc = run_command(&ctx, command, nargs, cargs);
 	}
-	/* a job thread left behind still gets its audit end line */
-	cmd_audit_close_all("hvdeck exited before it ended");
-	log_close();
-	config_free(&cfg);
-	if (engine_left_behind() > 0) {
-		/* a worker still connecting runs inside libvirt and libssh:
-		 * their destructors must not run under it (exit() would) */
-		fflush(NULL);
-		_exit(rc);
-	}
-	return rc;
+	return finish(rc, &cfg);
 }

@@ -124,17 +124,6 @@ static int same_ssh_target(const char *uri, const struct host_ssh_target *t)
 	return same;
 }
 
-static const struct config_host *host_in(const struct config *cfg,
-    const char *name)
-{
-	size_t i;
-
-	for (i = 0; cfg != NULL && i < cfg->nhosts; i++)
-		if (strcmp(cfg->hosts[i].name, name) == 0)
-			return &cfg->hosts[i];
-	return NULL;
-}
-
 /* ---- remove ---- */
 
 struct remove_edit {
@@ -216,15 +205,12 @@ struct remove_job {
 /* The model's id of the host called name, 0 if none. */
 static unsigned model_id_of(const char *name)
 {
-	struct m_host **hs;
-	size_t i, n;
-	unsigned id = 0;
+	const struct m_host *h;
+	unsigned id;
 
 	model_lock();
-	hs = model_hosts(&n);
-	for (i = 0; i < n && id == 0; i++)
-		if (strcmp(hs[i]->name, name) == 0)
-			id = hs[i]->id;
+	h = model_host_by_name(name);
+	id = h != NULL ? h->id : 0;
 	model_unlock();
 	return id;
 }
@@ -276,7 +262,7 @@ int act_host_remove_start(const char *config_path, const char *name,
 static int refuse_transient(const struct config *cfg, const char *name,
     char **cause)
 {
-	const struct config_host *h = host_in(cfg, name);
+	const struct config_host *h = config_find_host(cfg, name);
 
 	if (h == NULL || !h->transient)
 		return 0;
@@ -339,7 +325,7 @@ int act_host_rekey_probe(const struct config *cfg, const char *name,
     struct act_rekey *r, char **cause)
 {
 	memset(r, 0, sizeof *r);
-	if ((r->host = host_in(cfg, name)) == NULL) {
+	if ((r->host = config_find_host(cfg, name)) == NULL) {
 		*cause = xasprintf("no host called %s in %s", name, cfg->path);
 		return -1;
 	}

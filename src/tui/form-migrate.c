@@ -232,40 +232,42 @@ static void add_option_number(struct form *f, const char *key,
 	form_add_number(f, key, label, (long)s->min, (long)s->max, 0);
 }
 
-/* The desktop's name and host, and the destinations as choices. Returns
- * the form, or NULL with *cause. */
-static struct form *build_form(const char *uuid, struct migrate_form *mf,
-    char **cause)
+/* Model lock held. The running desktop uuid's host into *from_id, its
+ * target name into mf and the form's title into *title (caller frees);
+ * -1 with *cause when it does not run. */
+static int form_source(const char *uuid, struct migrate_form *mf,
+    unsigned *from_id, char **title, char **name, char **cause)
 {
-	struct m_desktop *d;
-	const struct m_place *p;
-	struct m_host *h, *from;
-	unsigned *ids = NULL, from_id = 0;
-	size_t n = 0, i;
-	char **labels, *title = NULL, *name = NULL, *why, sz[16];
-	struct form *f = NULL;
+	struct m_desktop *d = model_desktop(uuid);
+	const struct m_place *p = d != NULL ? model_desktop_place(d) : NULL;
+	struct m_host *from;
 
-	model_lock();
-	d = model_desktop(uuid);
-	p = d != NULL ? model_desktop_place(d) : NULL;
 	if (d == NULL || p == NULL || model_desktop_state(d) != DS_RUNNING) {
 		*cause = d == NULL ? xstrdup("no such desktop") :
 		    xasprintf("%s is not running: only a running desktop "
 		    "migrates live", d->name);
-		model_unlock();
-		return NULL;
+		return -1;
 	}
-	from_id = p->host_id;
-	from = model_host(from_id);
+	*from_id = p->host_id;
+	from = model_host(*from_id);
 	mf->target = xstrdup(name_unique(d->name) ? d->name : d->uuid);
-	name = text_visible(d->name);
-	title = xasprintf("Migrate %s from %s", name, from != NULL ?
+	*name = text_visible(d->name);
+	*title = xasprintf("Migrate %s from %s", *name, from != NULL ?
 	    from->name : "?");
-	model_unlock();
-	n = place_hosts(PLACE_MIGRATE, from_id, &ids);  /* takes the lock */
-	model_lock();
-	labels = xcalloc(n + 1, sizeof *labels);
+	return 0;
+}
+
+/* The hosts that may receive it, best first, into mf->dests and their
+ * choice labels (caller frees). */
+static char **form_dests(struct migrate_form *mf, unsigned from_id)
+{
+	unsigned *ids = NULL;
+	size_t n = place_hosts(PLACE_MIGRATE, from_id, &ids), i;  /* locks */
+	char **labels = xcalloc(n + 1, sizeof *labels), sz[16];
+	struct m_host *h;
+
 	mf->dests = xcalloc(n + 1, sizeof *mf->dests);
+	model_lock();
 	for (i = 0; i < n; i++) {
 		if ((h = model_host(ids[i])) == NULL)
 			continue;
@@ -274,42 +276,65 @@ static struct form *build_form(const char *uuid, struct migrate_form *mf,
 		    h->name, format_size(sz, sizeof sz, h->free_kib * 1024),
 		    view_hosts_running_on(h->id));
 	}
+	model_unlock();
+	free(ids);
+	return labels;
+}
+
+static void form_fields(struct form *f, char **labels, size_t n)
+{
+	form_add_choice(f, "dest", "Destination", (const char *const *)labels,
+	    n, 0);
+	form_set_hint(f, "dest", "Up/Down: best first (most free memory)");
+	form_add_check(f, "persist", "Persist there, undefine here", 1);
+	form_add_check(f, "copy_storage", "Copy storage", 0);
+	form_set_hint(f, "copy_storage", "disks the destination does not see");
+	form_add_check(f, "auto_converge", "Auto-converge", 0);
+	form_set_hint(f, "auto_converge", "slows the guest's CPU; only now");
+	form_add_check(f, "compress", "Compress", 0);
+	form_set_hint(f, "compress", "only now");
+	form_add_check(f, "postcopy", "Post-copy allowed", 0);
+	form_set_hint(f, "postcopy", "P switches while it runs");
+	form_add_check(f, "unsafe", "Unsafe cache modes", 0);
+	form_set_hint(f, "unsafe", "accept disk caches other than none");
+	add_option_number(f, "bandwidth", "Bandwidth MiB/s", "bandwidth");
+	form_set_hint(f, "bandwidth", "0 = unlimited; b raises it later");
+	add_option_number(f, "downtime", "Max downtime ms", "max-downtime");
+	form_set_hint(f, "downtime", "0 = libvirt's default");
+	form_set_message(f, "Enter: check and start   Esc: close   "
+	    "Space: tick");
+}
+
+/* The desktop's name and host, and the destinations as choices. Returns
+ * the form, or NULL with *cause. */
+static struct form *build_form(const char *uuid, struct migrate_form *mf,
+    char **cause)
+{
+	unsigned from_id = 0;
+	size_t i;
+	char **labels, *title = NULL, *name = NULL, *why;
+	struct form *f = NULL;
+	int rc;
+
+	model_lock();
+	rc = form_source(uuid, mf, &from_id, &title, &name, cause);
+	model_unlock();
+	if (rc < 0)
+		return NULL;
+	labels = form_dests(mf, from_id);
 	if (mf->ndests == 0) {
+		model_lock();
 		why = why_none(from_id);
+		model_unlock();
 		*cause = xasprintf("no host can receive %s: %s", name, why);
 		free(why);
-	}
-	model_unlock();
-	if (mf->ndests > 0)
+	} else {
 		f = form_new(title);
-	if (f != NULL) {
-		form_add_choice(f, "dest", "Destination", (const char *const *)labels,
-		    mf->ndests, 0);
-		form_set_hint(f, "dest", "Up/Down: best first (most free memory)");
-		form_add_check(f, "persist", "Persist there, undefine here", 1);
-		form_add_check(f, "copy_storage", "Copy storage", 0);
-		form_set_hint(f, "copy_storage", "disks the destination does not see");
-		form_add_check(f, "auto_converge", "Auto-converge", 0);
-		form_set_hint(f, "auto_converge", "slows the guest's CPU; only now");
-		form_add_check(f, "compress", "Compress", 0);
-		form_set_hint(f, "compress", "only now");
-		form_add_check(f, "postcopy", "Post-copy allowed", 0);
-		form_set_hint(f, "postcopy", "P switches while it runs");
-		form_add_check(f, "unsafe", "Unsafe cache modes", 0);
-		form_set_hint(f, "unsafe", "accept disk caches other than none");
-		add_option_number(f, "bandwidth", "Bandwidth MiB/s",
-		    "bandwidth");
-		form_set_hint(f, "bandwidth", "0 = unlimited; b raises it later");
-		add_option_number(f, "downtime", "Max downtime ms",
-		    "max-downtime");
-		form_set_hint(f, "downtime", "0 = libvirt's default");
-		form_set_message(f, "Enter: check and start   Esc: close   "
-		    "Space: tick");
+		form_fields(f, labels, mf->ndests);
 	}
 	for (i = 0; i < mf->ndests; i++)
 		free(labels[i]);
 	free(labels);
-	free(ids);
 	free(title);
 	free(name);
 	return f;
