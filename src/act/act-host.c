@@ -1114,6 +1114,8 @@ void hostadd_key(struct hostadd *ha, int accept)
 
 void hostadd_password(struct hostadd *ha, const char *pw)
 {
+	if (pw != NULL)
+		util_secret_guard();	/* the copy below lives on */
 	pthread_mutex_lock(&ha->lock);
 	if (ha->state == HOSTADD_NEED_PASSWORD && !ha->pw_answered) {
 		ha->password = pw != NULL ? xstrdup(pw) : NULL;

@@ -134,6 +134,20 @@ watch_all_online() {
 # test's own shell: never pass it to a program's argv or environment).
 lab_user_password() { cat "$LAB_USER_PASSWORD_FILE"; }
 
+# user_add_setup: for tests of `host add` against the test user: $u its
+# node, $port its sshd, hvdeck's files under $WORK/xdg, $conf with hv1
+# (node 1) and a copy of it in $WORK/conf.orig.
+user_add_setup() {
+	[ -n "${LAB_USER:-}" ] || fail "the lab has no test user (lab.sh too old?)"
+	u=$LAB_USER_NODE
+	local port_var=LAB_SSH_PORT_$u
+	port=${!port_var}
+	export XDG_CONFIG_HOME=$WORK/xdg XDG_STATE_HOME=$WORK/state
+	conf=$WORK/hvdeck.conf
+	printf 'hosts = ( { name = "hv1"; uri = "%s"; } );\nconnect_timeout = 30;\n' "$LAB_URI_1" >"$conf"
+	cp "$conf" "$WORK/conf.orig"
+}
+
 # tui_type_secret [SECRET]: type SECRET (or, with no argument, stdin: e.g.
 # `tui_type_secret <"$LAB_USER_PASSWORD_FILE"`) into the console's pane. It
 # goes to tmux on stdin and is pasted from a buffer deleted at once, so it is
