@@ -26,14 +26,28 @@ static struct sigaction old_cont;
 
 static void on_stop(int sig);
 
+/* One of ours while another runs: none nests, and a tcsetattr from a
+ * background process group proceeds (SIGTTOU blocked) instead of
+ * stopping us inside a handler. */
 static void handle(int sig, void (*fn)(int), struct sigaction *old)
 {
 	struct sigaction sa;
+	size_t i;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = fn;
 	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < NENDING; i++)
+		sigaddset(&sa.sa_mask, ending[i]);
+	for (i = 0; i < NSTOPPING; i++)
+		sigaddset(&sa.sa_mask, stopping[i]);
+	sigaddset(&sa.sa_mask, SIGCONT);
 	sigaction(sig, &sa, old);
+	/* ignored before (a script's `trap '' INT`): it stays ignored, or
+	 * re-raising it would do nothing and the prompt would read on with
+	 * echo back on */
+	if (old != NULL && old->sa_handler == SIG_IGN)
+		sigaction(sig, old, NULL);
 }
 
 /* Echo back on, then the signal as it would have been without us. */
@@ -50,16 +64,20 @@ static void on_end(int sig)
 	kill(getpid(), sig);
 }
 
-/* Back in the foreground: echo off again and ready for the next stop. */
+/* Continued: echo off again and ready for the next stop. Continued in
+ * the background (bg) the shell owns the terminal: it is left alone, and
+ * the prompt's read stops us (SIGTTIN) until fg continues us again. */
 static void on_cont(int sig)
 {
 	size_t i;
 	int e = errno;
 
 	(void)sig;
-	(void)tcsetattr(secret_tty, TCSAFLUSH, &quiet);
+	if (tcgetpgrp(secret_tty) == getpgrp())
+		(void)tcsetattr(secret_tty, TCSAFLUSH, &quiet);
 	for (i = 0; i < NSTOPPING; i++)
-		handle(stopping[i], on_stop, NULL);
+		if (old_stopping[i].sa_handler != SIG_IGN)
+			handle(stopping[i], on_stop, NULL);
 	errno = e;
 }
 

@@ -56,7 +56,7 @@ int atomic_file_lock(const char *path, struct atomic_file_lock **out,
 {
 	char *lock_path = xasprintf("%s.lock", path);
 	struct path_mutex *pm = mutex_of(lock_path);
-	int fd, rc;
+	int fd, rc = -1;
 
 	pthread_mutex_lock(&pm->mutex);
 	fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);

@@ -242,8 +242,18 @@ static int ensure_locked(const char *path, const char *pub, char **line,
 	char *saved, *text;
 	int rc = load_key(path, &key, cause);
 
-	if (rc == 1 && (rc = generate_key(path, cause)) == 0)
+	if (rc == 1) {
+		char *err = NULL;
+
+		/* an hvdeck of a version without the lock may have made it
+		 * first: then that one is loaded */
+		if (generate_key(path, &err) == -1 && access(path, F_OK) == -1) {
+			*cause = err;
+			return -1;
+		}
+		free(err);
 		rc = load_key(path, &key, cause);
+	}
 	if (rc != 0 || pub_line_of(key, line, cause) == -1) {
 		ssh_key_free(key);
 		return -1;
