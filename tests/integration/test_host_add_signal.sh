@@ -3,6 +3,8 @@
 # terminal (a tmux pane): the terminal has its echo back afterwards (the
 # prompt turned it off), the signal still ends hvdeck (130, 143), nothing is
 # written, and while the prompt waits the process may not dump core.
+# Ctrl-Z in an interactive shell gives the echo back too, and fg turns it
+# off again.
 . "$(dirname "$0")/lib.sh"
 
 user_add_setup
@@ -47,4 +49,31 @@ info "Ctrl-C: echo back, exit 130"
 at_prompt
 kill -TERM "$pid"
 echo_back 143 "SIGTERM"
+info "SIGTERM: echo back, exit 143"
+
+# Ctrl-Z in an interactive shell: stopped with echo on; fg: echo off again
+# (what is typed is not shown); then Ctrl-C: 130, echo on
+tmx new-session -d -s hv -x 160 -y 40 "env PS1='P> ' bash --norc --noprofile -i" || fail "tmux did not start"
+cleanup "tmux -S $TMUX_SOCKET kill-session -t hv"
+keys -l "LANG=C.UTF-8 $HVDECK -c $conf --log $WORK/hvdeck.log host add hvs 127.0.0.1 --port $port --user $LAB_USER"
+keys Enter
+wait_screen 60 "Type yes:|Password for"
+on_screen "Type yes:" && { keys -l yes; keys Enter; }
+wait_screen 30 "Password for $LAB_USER@127.0.0.1:"
+keys C-z
+wait_screen 10 "Stopped"
+keys -l "stty -a | grep -o '[ -]echo ' | head -1 | sed 's/^/ECHO=/'"; keys Enter
+wait_screen 5 "^ECHO="
+on_screen "^ECHO= echo" || fail "echo is off in the shell after Ctrl-Z"
+keys -l "fg"; keys Enter
+sleep 1
+keys -l "not-to-be-seen"
+sleep 1
+on_screen "not-to-be-seen" && fail "after fg the prompt echoes what is typed"
+keys C-c
+keys -l 'echo "RC=$?"; stty -a | grep -o "[ -]echo " | head -1 | sed "s/^/ECHO2=/"'; keys Enter
+wait_screen 10 "^ECHO2="
+on_screen "^RC=130" || fail "Ctrl-C after fg: $(screen | grep '^RC=')"
+on_screen "^ECHO2= echo" || fail "echo is off after Ctrl-C following fg"
+cmp -s "$conf" "$WORK/conf.orig" || fail "Ctrl-Z, fg, Ctrl-C changed the config"
 pass "a signal at the password prompt gives the terminal its echo back"
