@@ -385,7 +385,7 @@ static void test_first_screen_until_chosen(void **state)
 	struct table *t = panes_table(p, PANE_DESKTOPS);
 	const char *run = "aaaaaaaa-0000-0000-0000-0000000000ff";
 	enum pane_id pane;
-	char uuid[40], name[16];
+	char uuid[48], name[32];
 	int i;
 
 	(void)state;
