@@ -8,6 +8,7 @@
 
 #include "core/config.h"
 #include "core/util.h"
+#include "scratch.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -41,19 +42,10 @@ static int setup_scratch(void **state)
 	return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown_scratch(void **state)
 {
 	struct scratch *s = *state;
-	int rc = nftw(s->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	int rc = scratch_rm_tree(s->dir);
 
 	free(s);
 	return rc;
@@ -627,6 +619,33 @@ static void test_save_through_symlink(void **state)
 }
 
 
+/* A backup that cannot be kept stops the save: the file is neither moved
+ * away (the old fallback renamed it to FILE.bak) nor changed. */
+static void test_save_stops_without_backup(void **state)
+{
+	char *path = scratch_path(state, "hvdeck.conf");
+	char *bak = xasprintf("%s.bak", path), *inside = xasprintf("%s/x", bak);
+	const char *old = "theme = \"old\";\n";
+	struct config cfg;
+	char *cause = NULL, *text;
+
+	spit(path, old);
+	assert_int_equal(mkdir(bak, 0700), 0);
+	spit(inside, "x");
+	config_defaults(&cfg, path);
+	assert_int_equal(config_save(&cfg, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	text = slurp(path);
+	assert_non_null(text);
+	assert_string_equal(text, old);
+	free(text);
+	config_free(&cfg);
+	free(inside);
+	free(bak);
+	free(path);
+}
+
 /* Two threads each add 40 hosts through config_edit while a third watches
  * the file: no edit may be lost, none may fail and the file may never be
  * missing (the old save unlinked a shared FILE.tmp and could move FILE
@@ -1003,6 +1022,7 @@ int main(void)
 		SCRATCH(test_save_refuses_invalid),
 		SCRATCH(test_save_through_symlink),
 		SCRATCH(test_edit_threads_lose_nothing),
+		SCRATCH(test_save_stops_without_backup),
 		cmocka_unit_test(test_cli_host_named),
 		cmocka_unit_test(test_cli_host_derived),
 		cmocka_unit_test(test_cli_host_errors),

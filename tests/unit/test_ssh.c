@@ -10,6 +10,7 @@
 #include "core/checklist.h"
 #include "virt/ssh.h"
 #include "core/util.h"
+#include "scratch.h"
 
 #include <ftw.h>
 #include <pthread.h>
@@ -46,19 +47,10 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_entry(const char *p, const struct stat *st, int f,
-    struct FTW *ftw)
-{
-	(void)st;
-	(void)f;
-	(void)ftw;
-	return remove(p);
-}
-
 static int teardown(void **state)
 {
 	struct scratch *s = *state;
-	int rc = nftw(s->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	int rc = scratch_rm_tree(s->dir);
 
 	free(s);
 	return rc;
