@@ -75,6 +75,12 @@ enum hostadd_state hostadd_wait(struct hostadd *ha, int timeout_ms);
  * Returns 0 with *host (caller frees), or -1 for a local URI (no host)
  * or one that does not parse. For the duplicate-address check. */
 int hostadd_uri_endpoint(const char *uri, char **host, int *port);
+/* The host the console starts once it is saved: this add's name, role
+ * and uri with every other member at the file's defaults, exactly as a
+ * console started later loads it (memory reserve 1024 MiB). Borrows
+ * ha's name and uri: out lives no longer than ha and uri. */
+void hostadd_config_host(const struct hostadd *ha, const char *uri,
+    struct config_host *out);
 /* Free (cancelling a running phase first and waiting for it). */
 void hostadd_free(struct hostadd *ha);
 /* The same without waiting (the UI thread: a job inside an SSH connect

@@ -68,14 +68,23 @@ void config_defaults(struct config *cfg, const char *path);
  * for a freshly initialised cfg. Caller frees *cause. */
 int config_load(struct config *cfg, int missing_ok, char **cause);
 
-/* Write cfg (non-transient hosts and every setting) to cfg->path atomically:
- * write FILE.tmp (mode 0600), fsync, keep the previous file as FILE.bak,
- * rename, fsync the directory. Creates the directory (0700) if needed. A
+/* Write cfg (non-transient hosts and every setting) to cfg->path atomically
+ * under FILE's lock (atomic-file.h): keep a copy of the previous file as
+ * FILE.bak (a backup that fails stops the save), write a unique temporary
+ * (mode 0600), fsync, rename, fsync the directory. Creates the directory (0700) if needed. A
  * symlinked FILE is written where it points. Refuses (-1) to replace an
  * existing FILE that does not load ("FILE:LINE: not overwriting ..."), as
  * the in-memory config has only defaults then. Comments in FILE are not
  * kept. Returns 0 or -1 with *cause (caller frees). */
 int config_save(const struct config *cfg, char **cause);
+
+/* A host with every member at its documented default (mixed role unless
+ * given, no maintenance, CONFIG_MEMORY_RESERVE_DEFAULT, no migration
+ * address): the one place a host is given its defaults, whether loaded,
+ * added or built at run time. Stores name and uri as given (the caller
+ * keeps owning them). */
+void config_host_init(struct config_host *h, char *name, char *uri,
+    enum host_role role);
 
 /* Parse a -H argument "[NAME=]URI" and append a transient host. Without
  * NAME the host is named after the URI's host[:port], or "local" when the
@@ -97,7 +106,9 @@ int config_remove_host(struct config *cfg, const char *name, char **cause);
 
 /* Change the file at path and nothing else: load it afresh (a missing file
  * is an empty config), let fn change that copy (fn returns 0, or -1 with
- * *cause), save it atomically. When the load, fn or the save fails the
+ * *cause), save it atomically, all under FILE's lock (FILE.lock and a
+ * process-wide mutex), so concurrent edits by threads or processes are
+ * applied one after the other and none is lost. When the load, fn or the save fails the
  * file is left byte-for-byte as it was. The running console's own config
  * is not touched: the caller updates the model. Returns 0 or -1 with
  * *cause (caller frees). */

@@ -45,5 +45,10 @@ int util_set_str(char **dst, const char *src);
 int util_make_dirs(const char *dir, char **cause);
 /* Overwrite a secret in memory in a way the compiler cannot elide. */
 void util_wipe(void *p, size_t len);
+/* Before a secret (a password) enters this process: no core dump from
+ * here on (RLIMIT_CORE 0, PR_SET_DUMPABLE 0, which also keeps other
+ * processes of the user from reading its memory). For the rest of the
+ * process's life: a copy may outlive the prompt. Idempotent. */
+void util_secret_guard(void);
 
 #endif

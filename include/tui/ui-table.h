@@ -50,6 +50,11 @@ struct table {
 	size_t sel;              /* index into shown; TABLE_NONE: its row is
 	                          * not shown (nothing is selected) */
 	size_t top;              /* first shown row on screen */
+	int chosen;              /* the operator chose the selection (a move,
+	                          * a click, a filter, a row selected by
+	                          * name): rebuilds keep it by key. Until then
+	                          * the first row is selected and the top of
+	                          * the list shown, whatever order rows come in */
 	int sort_col;            /* -1: the view's order */
 	int sort_desc;
 	char *filter;            /* NULL: none */
@@ -92,7 +97,9 @@ void table_reverse_sort(struct table *t);
 /* Select the row drawn on screen line `line` below the header (a mouse
  * click); returns 1 if there is a row there. */
 int table_click(struct table *t, int line);
-/* Select the row with this key if shown; returns 1 if found. */
+/* Select the row with this key: the operator's choice from now on, kept
+ * by key (if the row is not shown yet, nothing is selected until it is).
+ * Returns 1 if it is shown. */
 int table_select_key(struct table *t, const char *key);
 /* The selected row, NULL when none is shown. */
 const struct table_row *table_selected(const struct table *t);

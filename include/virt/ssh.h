@@ -27,17 +27,14 @@ char *sshkey_known_hosts_path(void);
  * directory made 0700, the private key 0600, the public one beside it as
  * id_ed25519.pub); an existing key is loaded, never replaced. *pub_line
  * (caller frees, may be NULL) is the authorized_keys line
- * "ssh-ed25519 AAAA... hvdeck@HOSTNAME". */
+ * "ssh-ed25519 AAAA... hvdeck@HOSTNAME". Under the key's lock
+ * (id_ed25519.lock, atomic-file.h): racing threads or processes end with
+ * the same key. */
 int sshkey_ensure(char **pub_line, char **cause);
 /* Make hvdeck's directory (0700; a looser one is tightened) and check it:
  * refused when others may write to it or it is not the user's. *dir
  * (caller frees, may be NULL) is its path. */
 int sshkey_dir_ensure(char **dir, char **cause);
-/* Write data to path through a temporary file created with mode (so the
- * file is never readable by others, whatever the umask): replace 1
- * renames it over path, 0 links it and fails when path exists. */
-int sshkey_write_file(const char *path, const char *data, int mode,
-    int replace, char **cause);
 
 /* ---- known_hosts (ssh-known.c) ---- */
 /* The known_hosts name of an address and port: "[addr]:port", or "addr"
@@ -59,7 +56,9 @@ int sshknown_fingerprint(const char *type, const char *b64, char *out,
  * with *cause when the file cannot be read (a missing file is UNKNOWN). */
 int sshknown_lookup(const char *address, int port, const char *type,
     const char *b64, int *line, char *fingerprint, char **cause);
-/* Append "NAME TYPE BASE64" for the host (file created 0600). */
+/* Append "NAME TYPE BASE64" for the host (file created 0600). This and
+ * the rewrites of remove and replace hold known_hosts.lock (atomic-file.h),
+ * so a rewrite never drops a line added meanwhile. */
 int sshknown_add(const char *address, int port, const char *type,
     const char *b64, char **cause);
 /* Replace every line of the host by one with this key, atomically. */

@@ -914,6 +914,14 @@ static int append_fn(struct config *cfg, void *arg, char **cause)
 	return config_add_host(cfg, a->name, a->uri, a->role, NULL, cause);
 }
 
+void hostadd_config_host(const struct hostadd *ha, const char *uri,
+    struct config_host *out)
+{
+	/* config_host_init: the one place a host gets the file's defaults
+	 * (a hand-built host once started with a 0 MiB reserve). */
+	config_host_init(out, ha->name, (char *)uri, ha->role);
+}
+
 static int save(struct hostadd *ha, const char *uri, char **cause)
 {
 	struct append a = { ha->name, uri, ha->role };
@@ -927,10 +935,7 @@ static int save(struct hostadd *ha, const char *uri, char **cause)
 	}
 	checklist_set(ha->cl, st, CHECK_OK, "%s", ha->config_path);
 	if (ha->start_in_engine) {
-		memset(&ch, 0, sizeof ch);
-		ch.name = ha->name;
-		ch.uri = (char *)uri;
-		ch.role = ha->role;
+		hostadd_config_host(ha, uri, &ch);
 		hosts_add(&ch, 0, ha->stats_interval);
 		checklist_note(ha->cl, CHECK_OK, "start", "connecting in the "
 		    "console");
@@ -1061,6 +1066,8 @@ void hostadd_key(struct hostadd *ha, int accept)
 
 void hostadd_password(struct hostadd *ha, const char *pw)
 {
+	if (pw != NULL)
+		util_secret_guard();	/* the copy below lives on */
 	pthread_mutex_lock(&ha->lock);
 	if (ha->state == HOSTADD_NEED_PASSWORD && !ha->pw_answered) {
 		ha->password = pw != NULL ? xstrdup(pw) : NULL;

@@ -9,6 +9,7 @@
  * of their shared pools. A host that is offline then is named in a
  * warning: its UUID and pools could not be compared. */
 #include "cli/cli.h"
+#include "cli/cli-secret.h"
 #include "act/act-host.h"
 #include "cmd/cmd-face.h"
 #include "cmd/cmd.h"
@@ -25,39 +26,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #define EXIT_BAD_USAGE 2
 #define PASSWORD_MAX 512
 
 /* ---- the terminal ---- */
-
-/* Read a line from fd byte by byte: no stdio buffer keeps a copy of a
- * password. Returns its length, or -1 at end of input. */
-static ssize_t read_line(int fd, char *buf, size_t len)
-{
-	size_t n = 0;
-	ssize_t r;
-	char ch;
-
-	for (;;) {
-		r = read(fd, &ch, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			buf[n] = '\0';
-			return n > 0 ? (ssize_t)n : -1;
-		}
-		if (ch == '\n' || ch == '\r')
-			break;
-		if (n + 1 < len)
-			buf[n++] = ch;
-	}
-	buf[n] = '\0';
-	explicit_bzero(&ch, sizeof ch);
-	return (ssize_t)n;
-}
 
 static void tty_write(int fd, const char *s)
 {
@@ -79,7 +53,7 @@ static int ask_key(int tty, struct hostadd *ha, const char *key)
 	tty_write(tty, "Accept ");
 	tty_write(tty, key);
 	tty_write(tty, "? Type yes: ");
-	yes = read_line(tty, line, sizeof line) >= 0 &&
+	yes = cli_secret_read_line(tty, line, sizeof line) >= 0 &&
 	    strcmp(line, "yes") == 0;
 	hostadd_key(ha, yes);
 	return yes;
@@ -90,21 +64,11 @@ static int ask_key(int tty, struct hostadd *ha, const char *key)
 static void ask_password(int tty, struct hostadd *ha, const char *question)
 {
 	char pw[PASSWORD_MAX];
-	struct termios old, quiet;
-	int restore;
 	ssize_t n;
 
 	tty_write(tty, question);
 	tty_write(tty, " ");
-	restore = tcgetattr(tty, &old) == 0;
-	if (restore) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-		tcsetattr(tty, TCSAFLUSH, &quiet);
-	}
-	n = read_line(tty, pw, sizeof pw);
-	if (restore)
-		tcsetattr(tty, TCSAFLUSH, &old);
+	n = cli_secret_read(tty, pw, sizeof pw);
 	tty_write(tty, "\n");
 	hostadd_password(ha, n > 0 ? pw : NULL);
 	explicit_bzero(pw, sizeof pw);

@@ -2,9 +2,11 @@
  * A file is parsed with libconfig into a scratch struct config and swapped
  * in only when every value is valid, so bad input changes nothing. Saving
  * refuses to replace a file that does not load (it may hold hosts the
- * operator has not fixed yet) and is atomic: FILE.tmp, fsync, FILE.bak,
- * rename, fsync of the directory. */
+ * operator has not fixed yet) and is atomic under FILE.lock: a copy kept
+ * as FILE.bak, a unique temporary, fsync, rename, fsync of the directory
+ * (atomic-file.h). */
 #include "core/config.h"
+#include "core/atomic-file.h"
 #include "core/lcfg.h"
 #include "core/text.h"
 #include "core/util.h"
@@ -205,13 +207,18 @@ static void append_host(struct config *cfg, const char *name, const char *uri,
 	cfg->hosts = xreallocarray(cfg->hosts, cfg->nhosts + 1,
 	    sizeof *cfg->hosts);
 	h = &cfg->hosts[cfg->nhosts++];
-	h->name = xstrdup(name);
-	h->uri = xstrdup(uri);
-	h->role = role;
+	config_host_init(h, xstrdup(name), xstrdup(uri), role);
 	h->migration_address = xstrdup(migration_address);
-	h->maintenance = 0;
+}
+
+void config_host_init(struct config_host *h, char *name, char *uri,
+    enum host_role role)
+{
+	memset(h, 0, sizeof *h);
+	h->name = name;
+	h->uri = uri;
+	h->role = role;
 	h->memory_reserve_mib = CONFIG_MEMORY_RESERVE_DEFAULT;
-	h->transient = 0;
 }
 
 /* lcfg_fail_at with ctx->why between "FILE:LINE: " and the message, so a
@@ -633,27 +640,17 @@ static void build_tree(const struct config *cfg, config_t *lc)
 	}
 }
 
-/* config_write on our own descriptor rather than config_write_file: the
- * file must be created 0600 and write errors must not go unnoticed. */
-static int write_tmp(const struct config *cfg, const char *tmp, char **cause)
+/* The file's text: a header, then libconfig's rendering of cfg. Built in
+ * memory so that a write error is the one atomic_file_write reports.
+ * Caller frees. */
+static char *render(const struct config *cfg, size_t *len)
 {
 	config_t lc;
-	FILE *f;
-	int fd, ok, err;
+	char *text = NULL;
+	FILE *f = open_memstream(&text, len);
 
-	if (unlink(tmp) != 0 && errno != ENOENT) {
-		*cause = xasprintf("%s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
-		*cause = xasprintf("%s: %s", tmp, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		return -1;
-	}
+	if (f == NULL)
+		fatal("open_memstream: %s", strerror(errno));
 	config_init(&lc);
 	build_tree(cfg, &lc);
 	fputs("# hvdeck configuration, rewritten by hvdeck (comments are not "
@@ -661,79 +658,70 @@ static int write_tmp(const struct config *cfg, const char *tmp, char **cause)
 	    f);
 	config_write(&lc, f);
 	config_destroy(&lc);
-	ok = fflush(f) == 0 && !ferror(f) && fsync(fileno(f)) == 0;
-	err = errno;
-	if (fclose(f) != 0 && ok) {
-		ok = 0;
-		err = errno;
-	}
-	if (ok)
-		return 0;
-	*cause = xasprintf("%s: %s", tmp, strerror(err));
-	unlink(tmp);
-	return -1;
+	if (fclose(f) != 0)
+		fatal("open_memstream: %s", strerror(errno));
+	return text;
 }
 
-/* Keeps the current file as FILE.bak. A hard link leaves FILE in place
- * until the final rename; rename is the fallback where links fail. */
-static int keep_backup(const char *path, const char *bak, char **cause)
+/* The save itself, with target's lock held: check, keep FILE.bak (a copy:
+ * the live file is never moved, and a backup that fails stops the save),
+ * replace. */
+static int save_locked(const struct config *cfg, const char *target,
+    char **cause)
 {
-	if (access(path, F_OK) != 0)
-		return 0;
-	if (unlink(bak) != 0 && errno != ENOENT) {
-		*cause = xasprintf("%s: %s", bak, strerror(errno));
+	char *bak, *text;
+	size_t len;
+	int rc;
+
+	if (check_existing(target, cause) != 0)
 		return -1;
-	}
-	if (link(path, bak) == 0 || rename(path, bak) == 0)
-		return 0;
-	*cause = xasprintf("%s: %s", bak, strerror(errno));
-	return -1;
+	bak = xasprintf("%s.bak", target);
+	rc = atomic_file_copy(target, bak, cause) < 0 ? -1 : 0;
+	free(bak);
+	if (rc != 0)
+		return -1;
+	text = render(cfg, &len);
+	rc = atomic_file_write(target, text, len, 0600, ATOMIC_FILE_REPLACE,
+	    cause);
+	free(text);
+	return rc;
 }
 
-static int sync_dir(const char *dir, char **cause)
+/* The file a save replaces (symlinks resolved), its directory made, its
+ * lock taken: *target (caller frees) and *lk (atomic_file_unlock). */
+static int lock_target(const char *path, char **target,
+    struct atomic_file_lock **lk, char **cause)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char *dir;
+	int rc;
 
-	if (fd < 0 || (fsync(fd) != 0 && errno != EINVAL)) {
-		*cause = xasprintf("%s: %s", dir, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (path == NULL) {
+		*cause = xstrdup("no configuration file (set HOME or use -c)");
 		return -1;
 	}
-	close(fd);
-	return 0;
+	*target = save_target(path);
+	dir = lcfg_dir_of(*target);
+	rc = util_make_dirs(dir, cause);
+	free(dir);
+	if (rc == 0)
+		rc = atomic_file_lock(*target, lk, cause);
+	if (rc != 0) {
+		free(*target);
+		*target = NULL;
+	}
+	return rc;
 }
 
 int config_save(const struct config *cfg, char **cause)
 {
-	char *target, *dir, *tmp, *bak;
-	int rc = -1;
+	struct atomic_file_lock *lk;
+	char *target;
+	int rc;
 
-	if (cfg->path == NULL) {
-		*cause = xstrdup("no configuration file (set HOME or use -c)");
+	if (lock_target(cfg->path, &target, &lk, cause) != 0)
 		return -1;
-	}
-	target = save_target(cfg->path);
-	dir = lcfg_dir_of(target);
-	tmp = xasprintf("%s.tmp", target);
-	bak = xasprintf("%s.bak", target);
-	if (util_make_dirs(dir, cause) != 0 || check_existing(target, cause) != 0 ||
-	    write_tmp(cfg, tmp, cause) != 0)
-		goto out;
-	if (keep_backup(target, bak, cause) != 0) {
-		unlink(tmp);
-		goto out;
-	}
-	if (rename(tmp, target) != 0) {
-		*cause = xasprintf("%s: %s", target, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	rc = sync_dir(dir, cause);
-out:
-	free(bak);
-	free(tmp);
-	free(dir);
+	rc = save_locked(cfg, target, cause);
+	atomic_file_unlock(lk);
 	free(target);
 	return rc;
 }
@@ -845,14 +833,22 @@ int config_edit(const char *path,
     int (*fn)(struct config *cfg, void *arg, char **cause), void *arg,
     char **cause)
 {
+	struct atomic_file_lock *lk;
 	struct config c;
+	char *target;
 	int rc = -1;
 
+	/* Locked from the read to the rename: an edit racing this one (a
+	 * thread, another hvdeck) waits and then reads this one's result. */
+	if (lock_target(path, &target, &lk, cause) != 0)
+		return -1;
 	config_defaults(&c, path);
 	if (config_load(&c, 1, cause) == 0 && fn(&c, arg, cause) == 0 &&
-	    config_save(&c, cause) == 0)
+	    save_locked(&c, target, cause) == 0)
 		rc = 0;
 	config_free(&c);
+	atomic_file_unlock(lk);
+	free(target);
 	return rc;
 }
 

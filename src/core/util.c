@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -159,6 +161,14 @@ void util_wipe(void *p, size_t len)
 
 	while (len-- > 0)
 		*v++ = 0;
+}
+
+void util_secret_guard(void)
+{
+	struct rlimit none = { 0, 0 };
+
+	(void)setrlimit(RLIMIT_CORE, &none);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
 int util_make_dirs(const char *dir, char **cause)

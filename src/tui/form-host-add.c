@@ -212,6 +212,7 @@ static int poll_add(struct ui *u, struct form *f, void *ctx)
 		free(msg);
 		break;
 	case HOSTADD_NEED_PASSWORD:
+		util_secret_guard();	/* the field will hold it */
 		form_show(f, "password", 1);
 		form_lock(f, "password", 0);
 		form_focus(f, "password");

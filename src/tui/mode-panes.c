@@ -301,8 +301,6 @@ int panes_select(struct panes *p, enum pane_id pane, const char *key)
 
 	p->focus = pane;
 	table_set_filter(t, NULL);
-	free(t->selected_key);
-	t->selected_key = xstrdup(key);
 	return table_select_key(t, key);
 }
 

@@ -148,6 +148,7 @@ void table_set_filter(struct table *t, const char *filter)
 		t->sel = 0;
 		free(t->selected_key);
 		t->selected_key = xstrdup(t->rows[t->shown[0]].key);
+		t->chosen = 1;
 	}
 }
 
@@ -181,6 +182,8 @@ int table_row_cmp(const struct table *t, size_t a, size_t b)
 	r = a < b ? -1 : a > b;
 	return c < 0 && t->sort_desc ? -r : r;
 }
+
+static int find_key(struct table *t, const char *key);
 
 static int compare_shown(const void *a, const void *b)
 {
@@ -216,16 +219,19 @@ void table_finish(struct table *t)
 	 * out, gone) takes the selection with it: nothing is selected, so the
 	 * next key cannot hit a neighbour, until the operator moves or the
 	 * row comes back. */
-	if (t->selected_key != NULL) {
-		if (!table_select_key(t, t->selected_key))
+	if (t->chosen) {
+		if (!find_key(t, t->selected_key))
 			t->sel = TABLE_NONE;
 		return;
 	}
-	if (t->sel >= t->nshown)
-		t->sel = t->nshown > 0 ? t->nshown - 1 : 0;
+	/* Nobody chose yet: the top of the list, its first row selected,
+	 * however the hosts' inventories came in (the first row seen must
+	 * not drag the view down to wherever it sorts later). */
+	t->sel = 0;
+	t->top = 0;
 	free(t->selected_key);
 	t->selected_key = t->nshown > 0 ?
-	    xstrdup(t->rows[t->shown[t->sel]].key) : NULL;
+	    xstrdup(t->rows[t->shown[0]].key) : NULL;
 }
 
 void table_tree(struct table *t, int col, int ascii)
@@ -234,20 +240,30 @@ void table_tree(struct table *t, int col, int ascii)
 	t->tree_ascii = ascii;
 }
 
-int table_select_key(struct table *t, const char *key)
+/* The row of key (NULL: none) selected if it is shown; 1 if it is. */
+static int find_key(struct table *t, const char *key)
 {
 	size_t i;
 
-	for (i = 0; i < t->nshown; i++) {
+	for (i = 0; key != NULL && i < t->nshown; i++) {
 		if (strcmp(t->rows[t->shown[i]].key, key) == 0) {
 			t->sel = i;
-			if (t->selected_key != key) {
-				free(t->selected_key);
-				t->selected_key = xstrdup(key);
-			}
 			return 1;
 		}
 	}
+	return 0;
+}
+
+int table_select_key(struct table *t, const char *key)
+{
+	char *copy = xstrdup(key);
+
+	free(t->selected_key);
+	t->selected_key = copy;
+	t->chosen = 1;
+	if (find_key(t, copy))
+		return 1;
+	t->sel = TABLE_NONE;
 	return 0;
 }
 
@@ -264,6 +280,7 @@ static void select_index(struct table *t, size_t i)
 	t->sel = i < t->nshown ? i : t->nshown - 1;
 	free(t->selected_key);
 	t->selected_key = xstrdup(t->rows[t->shown[t->sel]].key);
+	t->chosen = 1;
 }
 
 int table_click(struct table *t, int line)

@@ -522,8 +522,16 @@ static void loop(struct ui *u, int sfd)
 			log_stderr_drain(u->stderr_fd, stderr_line);
 		if (sfd >= 0 && (pfd[2].revents & POLLIN))
 			read_signals(u, sfd);
-		while (!u->quit && (ch = read_key()) != ERR)
-			ui_key(u, ch);
+		while (!u->quit && (ch = read_key()) != ERR) {
+			/* A resize (or a signal) that came while keys queued
+			 * up acts before the next key: behind a stale "too
+			 * small" screen the keys typed after it would be
+			 * dropped (Esc, then q did nothing). */
+			if (sfd >= 0)
+				read_signals(u, sfd);
+			if (!u->quit)
+				ui_key(u, ch);
+		}
 	}
 }
 

@@ -1,10 +1,13 @@
 /* ssh-key.c — hvdeck's own ed25519 identity, beside its configuration.
  *
- * The private key is written to a temporary file opened 0600 and then
- * linked to its name, so it is never readable by others for an instant
- * (no umask games, which would reach every thread) and an existing key is
- * never replaced, even by a second hvdeck racing this one. */
+ * The private key is written to a unique temporary file made 0600 and
+ * then linked to its name (atomic-file.h), so it is never readable by
+ * others for an instant (no umask games, which would reach every thread)
+ * and an existing key is never replaced. Making it and its .pub happens
+ * under the key's lock (id_ed25519.lock), so two threads or two hvdecks
+ * make one key between them. */
 #include "virt/ssh.h"
+#include "core/atomic-file.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -119,62 +122,6 @@ fail:
 	return -1;
 }
 
-/* Write len bytes to fd; 0 or -1 (errno). */
-static int write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, buf, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-int sshkey_write_file(const char *path, const char *data, int mode,
-    int replace, char **cause)
-{
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	int fd, rc;
-
-	(void)unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-	    (mode_t)mode);
-	if (fd == -1) {
-		*cause = xasprintf("cannot create %s: %s", tmp,
-		    strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	if (write_all(fd, data, strlen(data)) == -1 || fsync(fd) == -1) {
-		*cause = xasprintf("cannot write %s: %s", tmp,
-		    strerror(errno));
-		close(fd);
-		goto fail;
-	}
-	close(fd);
-	/* link() fails when the name exists: the no-replace case. */
-	rc = replace ? rename(tmp, path) : link(tmp, path);
-	if (rc == -1) {
-		*cause = xasprintf("cannot create %s: %s", path,
-		    strerror(errno));
-		goto fail;
-	}
-	if (!replace)
-		(void)unlink(tmp);
-	free(tmp);
-	return 0;
-fail:
-	(void)unlink(tmp);
-	free(tmp);
-	return -1;
-}
-
 /* The host part of the key's comment: letters, digits, '.', '-', '_'
  * only, so the line is safe inside single quotes on a remote shell. */
 static char *comment_host(void)
@@ -278,7 +225,8 @@ static int generate_key(const char *path, char **cause)
 		return -1;
 	}
 	ssh_key_free(key);
-	rc = sshkey_write_file(path, b64, 0600, 0, cause);
+	rc = atomic_file_write(path, b64, strlen(b64), 0600,
+	    ATOMIC_FILE_CREATE, cause);
 	util_wipe(b64, strlen(b64));
 	ssh_string_free_char(b64);
 	if (rc == 0)
@@ -286,57 +234,69 @@ static int generate_key(const char *path, char **cause)
 	return rc;
 }
 
+/* The key at path (made when missing) and its .pub line in *line. */
+static int ensure_locked(const char *path, const char *pub, char **line,
+    char **cause)
+{
+	ssh_key key = NULL;
+	char *saved, *text;
+	int rc = load_key(path, &key, cause);
+
+	if (rc == 1) {
+		char *err = NULL;
+
+		/* an hvdeck of a version without the lock may have made it
+		 * first: then that one is loaded */
+		if (generate_key(path, &err) == -1 && access(path, F_OK) == -1) {
+			*cause = err;
+			return -1;
+		}
+		free(err);
+		rc = load_key(path, &key, cause);
+	}
+	if (rc != 0 || pub_line_of(key, line, cause) == -1) {
+		ssh_key_free(key);
+		return -1;
+	}
+	ssh_key_free(key);
+	saved = read_pub(pub, *line);
+	if (saved != NULL) {
+		free(*line);
+		*line = saved;
+		return 0;
+	}
+	text = xasprintf("%s\n", *line);
+	rc = atomic_file_write(pub, text, strlen(text), 0644,
+	    ATOMIC_FILE_REPLACE, cause);
+	free(text);
+	if (rc != 0) {
+		free(*line);
+		*line = NULL;
+	}
+	return rc;
+}
+
 int sshkey_ensure(char **pub_line, char **cause)
 {
-	char *dir = NULL, *path = NULL, *pub = NULL, *line = NULL, *saved;
-	char *err = NULL;
-	ssh_key key = NULL;
+	struct atomic_file_lock *lk;
+	char *dir, *path, *pub, *line = NULL;
 	int rc;
 
 	if (sshkey_dir_ensure(&dir, cause) == -1)
 		return -1;
 	path = xasprintf("%s/id_ed25519", dir);
 	pub = xasprintf("%s/id_ed25519.pub", dir);
-	rc = load_key(path, &key, cause);
-	if (rc == 1) {
-		/* A racing hvdeck may have made it first: then load that. */
-		if (generate_key(path, &err) == -1 && access(path, F_OK) == -1) {
-			*cause = err;
-			goto fail;
-		}
-		free(err);
-		rc = load_key(path, &key, cause);
+	rc = atomic_file_lock(path, &lk, cause);
+	if (rc == 0) {
+		rc = ensure_locked(path, pub, &line, cause);
+		atomic_file_unlock(lk);
 	}
-	if (rc != 0)
-		goto fail;
-	if (pub_line_of(key, &line, cause) == -1)
-		goto fail;
-	saved = read_pub(pub, line);
-	if (saved != NULL) {
-		free(line);
-		line = saved;
-	} else {
-		char *text = xasprintf("%s\n", line);
-
-		rc = sshkey_write_file(pub, text, 0644, 1, cause);
-		free(text);
-		if (rc == -1)
-			goto fail;
-	}
-	if (pub_line != NULL)
+	if (rc == 0 && pub_line != NULL)
 		*pub_line = line;
 	else
 		free(line);
-	ssh_key_free(key);
 	free(dir);
 	free(path);
 	free(pub);
-	return 0;
-fail:
-	ssh_key_free(key);
-	free(line);
-	free(dir);
-	free(path);
-	free(pub);
-	return -1;
+	return rc;
 }

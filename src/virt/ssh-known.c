@@ -3,6 +3,7 @@
  * (plain, patterns, hashed "|1|" names), so hvdeck agrees with what
  * libvirt's libssh transport will find in the same file. */
 #include "virt/ssh.h"
+#include "core/atomic-file.h"
 #include "core/util.h"
 
 #include <libssh/libssh.h>
@@ -184,32 +185,41 @@ int sshknown_lookup(const char *address, int port, const char *type,
 	return st;
 }
 
-/* Rewrite the file without the host's lines, plus add (may be NULL) at
- * the end. */
-static int rewrite(const char *address, int port, const char *add,
-    int *removed, char **cause)
+/* The known_hosts path (caller frees), its directory checked and its
+ * lock taken in *lk: every change of the file holds it, so a rewrite never
+ * renames its copy over a line appended meanwhile. NULL with *cause. */
+static char *lock_known(struct atomic_file_lock **lk, char **cause)
 {
-	char *path, *host, **lines, *text;
-	size_t n, i, len = 0, cap = 1;
-	int rc, count = 0;
+	char *path;
 
 	if (sshkey_dir_ensure(NULL, cause) == -1)
-		return -1;
+		return NULL;
 	if ((path = known_path(cause)) == NULL)
-		return -1;
-	if (read_lines(path, &lines, &n, cause) == -1) {
+		return NULL;
+	if (atomic_file_lock(path, lk, cause) != 0) {
 		free(path);
-		return -1;
+		return NULL;
 	}
-	host = sshknown_host_name(address, port);
+	return path;
+}
+
+/* Everything but the host's lines, plus add (may be NULL) at the end;
+ * *count: the lines left out. Caller frees. */
+static char *without_host(char **lines, size_t n, const char *host,
+    const char *add, int *count)
+{
+	size_t i, len = 0, cap = 1;
+	char *text;
+
 	for (i = 0; i < n; i++)
 		cap += strlen(lines[i]) + 1;
 	cap += add != NULL ? strlen(add) + 1 : 0;
 	text = xmalloc(cap);
 	text[0] = '\0';
+	*count = 0;
 	for (i = 0; i < n; i++) {
 		if (line_matches(host, lines[i], NULL)) {
-			count++;
+			(*count)++;
 			continue;
 		}
 		len += (size_t)snprintf(text + len, cap - len, "%s\n",
@@ -217,15 +227,36 @@ static int rewrite(const char *address, int port, const char *add,
 	}
 	if (add != NULL)
 		snprintf(text + len, cap - len, "%s\n", add);
-	rc = 0;
-	if (count > 0 || add != NULL)
-		rc = sshkey_write_file(path, text, 0600, 1, cause);
+	return text;
+}
+
+/* Rewrite the file without the host's lines, plus add (may be NULL) at
+ * the end, holding the lock from the read to the rename. */
+static int rewrite(const char *address, int port, const char *add,
+    int *removed, char **cause)
+{
+	struct atomic_file_lock *lk;
+	char *path, *host, **lines, *text;
+	size_t n;
+	int rc, count = 0;
+
+	if ((path = lock_known(&lk, cause)) == NULL)
+		return -1;
+	rc = read_lines(path, &lines, &n, cause);
+	if (rc == 0) {
+		host = sshknown_host_name(address, port);
+		text = without_host(lines, n, host, add, &count);
+		if (count > 0 || add != NULL)
+			rc = atomic_file_write(path, text, strlen(text), 0600,
+			    ATOMIC_FILE_REPLACE, cause);
+		free(text);
+		free(host);
+		free_lines(lines, n);
+	}
+	atomic_file_unlock(lk);
 	if (removed != NULL)
 		*removed = count;
-	free(text);
-	free(host);
 	free(path);
-	free_lines(lines, n);
 	return rc;
 }
 
@@ -255,40 +286,49 @@ int sshknown_replace(const char *address, int port, const char *type,
 	return rc;
 }
 
-int sshknown_add(const char *address, int port, const char *type,
-    const char *b64, char **cause)
+/* Append line to the open file, on a line of its own. */
+static int append_line(int fd, const char *line)
 {
-	char *path, *line, *text;
 	struct stat st;
-	char last = '\n';
-	int fd, rc = 0;
+	char last = '\n', *text;
+	ssize_t len;
+	int rc = 0;
 
-	if (sshkey_dir_ensure(NULL, cause) == -1)
-		return -1;
-	if ((path = known_path(cause)) == NULL)
-		return -1;
-	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd == -1) {
-		*cause = xasprintf("cannot open %s: %s", path,
-		    strerror(errno));
-		free(path);
-		return -1;
-	}
 	/* A last line without its newline must not swallow ours. */
 	if (fstat(fd, &st) == 0 && st.st_size > 0 &&
 	    pread(fd, &last, 1, st.st_size - 1) != 1)
 		last = '\n';
-	line = entry_line(address, port, type, b64);
 	text = xasprintf("%s%s\n", last == '\n' ? "" : "\n", line);
-	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
-	    fsync(fd) == -1) {
+	len = (ssize_t)strlen(text);
+	if (write(fd, text, (size_t)len) != len || fsync(fd) == -1)
+		rc = -1;
+	free(text);
+	return rc;
+}
+
+int sshknown_add(const char *address, int port, const char *type,
+    const char *b64, char **cause)
+{
+	struct atomic_file_lock *lk;
+	char *path, *line;
+	int fd, rc = -1;
+
+	if ((path = lock_known(&lk, cause)) == NULL)
+		return -1;
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	line = entry_line(address, port, type, b64);
+	if (fd == -1)
+		*cause = xasprintf("cannot open %s: %s", path,
+		    strerror(errno));
+	else if (append_line(fd, line) != 0)
 		*cause = xasprintf("cannot write %s: %s", path,
 		    strerror(errno));
-		rc = -1;
-	}
-	close(fd);
-	free(text);
+	else
+		rc = 0;
+	if (fd != -1)
+		close(fd);
+	atomic_file_unlock(lk);
 	free(line);
 	free(path);
 	return rc;

@@ -14,7 +14,21 @@ WORK=$(mktemp -d "/tmp/hvdeck-$TEST_NAME.XXXXXX")
 export XDG_STATE_HOME=$WORK/state
 CLEANUP=()
 
-fail() { echo "FAIL: $TEST_NAME: $*" >&2; exit 1; }
+# fail MESSAGE: the test fails; a console test shows what the console
+# showed and what hvdeck logged last, so a failure can be read from the log
+# of the run alone.
+fail() {
+	echo "FAIL: $TEST_NAME: $*" >&2
+	if [ -S "${TMUX_SOCKET:-}" ] && tmux -S "$TMUX_SOCKET" has-session -t hv 2>/dev/null; then
+		echo "--- $TEST_NAME: the screen" >&2
+		tmux -S "$TMUX_SOCKET" capture-pane -p -t hv >&2
+	fi
+	if [ -s "$WORK/hvdeck.log" ]; then
+		echo "--- $TEST_NAME: the last lines of hvdeck's log" >&2
+		tail -n 30 "$WORK/hvdeck.log" >&2
+	fi
+	exit 1
+}
 pass() { echo "PASS: $TEST_NAME${1:+: $1}"; exit 0; }
 info() { echo "  $TEST_NAME: $*"; }
 
@@ -120,12 +134,23 @@ tui_start() {
 		fail "tmux did not start"
 	cleanup "tmux -S $TMUX_SOCKET kill-session -t hv"
 }
+# tui_resize COLS ROWS: resize the console's window; returns once its
+# terminal has the new size. tmux applies a resize to the pty later, in its
+# own loop: keys sent at once could reach hvdeck before its SIGWINCH and be
+# taken at the old size (behind a "too small" screen, dropped).
+tui_resize() {
+	local tty
+	tmx resize-window -t hv -x "$1" -y "$2" || fail "tmux resize-window failed"
+	tty=$(tmx display-message -p -t hv '#{pane_tty}') || fail "no pane tty"
+	wait_until 5 pty_size_is "$tty" "$2 $1" || fail "the pane never became $1x$2"
+}
+pty_size_is() { [ "$(stty -F "$1" size 2>/dev/null)" = "$2" ]; }
 screen() { tmx capture-pane -p -t hv; }
 keys() { tmx send-keys -t hv "$@"; }
 on_screen() { screen | grep -qE -- "$1"; }
 # wait_screen SECONDS REGEX: until the screen shows REGEX (fails the test).
 wait_screen() {
-	wait_until "$1" on_screen "$2" || { screen >&2; fail "screen never showed /$2/ within $1 s"; }
+	wait_until "$1" on_screen "$2" || fail "screen never showed /$2/ within $1 s"
 }
 # the line of the screen that mentions NAME
 screen_line() { screen | grep -F -- "$1" | head -n1; }
@@ -152,6 +177,20 @@ watch_all_online() {
 # lab_user_password: the test user's password, on stdout (for $(...) in the
 # test's own shell: never pass it to a program's argv or environment).
 lab_user_password() { cat "$LAB_USER_PASSWORD_FILE"; }
+
+# user_add_setup: for tests of `host add` against the test user: $u its
+# node, $port its sshd, hvdeck's files under $WORK/xdg, $conf with hv1
+# (node 1) and a copy of it in $WORK/conf.orig.
+user_add_setup() {
+	[ -n "${LAB_USER:-}" ] || fail "the lab has no test user (lab.sh too old?)"
+	u=$LAB_USER_NODE
+	local port_var=LAB_SSH_PORT_$u
+	port=${!port_var}
+	export XDG_CONFIG_HOME=$WORK/xdg XDG_STATE_HOME=$WORK/state
+	conf=$WORK/hvdeck.conf
+	printf 'hosts = ( { name = "hv1"; uri = "%s"; } );\nconnect_timeout = 30;\n' "$LAB_URI_1" >"$conf"
+	cp "$conf" "$WORK/conf.orig"
+}
 
 # tui_type_secret [SECRET]: type SECRET (or, with no argument, stdin: e.g.
 # `tui_type_secret <"$LAB_USER_PASSWORD_FILE"`) into the console's pane. It

@@ -23,18 +23,18 @@ for ((i = 0; i < 600; i++)); do
 	esac
 	if ((i % 75 == 74)); then
 		read -r w h <<<"${sizes[RANDOM % ${#sizes[@]}]}"
-		tmx resize-window -t hv -x "$w" -y "$h"
+		tui_resize "$w" "$h"
 	fi
 	if ((i % 100 == 99)); then
-		on_screen "HVDECK-EXITED" && { tail -20 "$WORK/hvdeck.log" >&2; fail "hvdeck died after $((i + 1)) keys (seed ${KEY_SEED:-4242})"; }
+		on_screen "HVDECK-EXITED" && fail "hvdeck died after $((i + 1)) keys (seed ${KEY_SEED:-4242})"
 	fi
 done
-tmx resize-window -t hv -x 80 -y 24
+tui_resize 80 24
 # leave any mode, then quit (confirming if jobs are still pending)
 keys Escape; keys Escape; keys Escape
 wait_screen 5 "Hypervisors"
 keys q
-wait_until 5 on_screen "HVDECK-EXITED|Quit anyway" || fail "q did nothing"
+wait_until 5 on_screen "HVDECK-EXITED|Quit anyway" || fail "q did nothing (seed ${KEY_SEED:-4242})"
 on_screen "Quit anyway" && keys y
 wait_screen 5 "HVDECK-EXITED 0"
 pass "600 keys"

@@ -6,13 +6,7 @@
 # the steps print as they settle; no password in any output.
 . "$(dirname "$0")/lib.sh"
 
-[ -n "${LAB_USER:-}" ] || fail "the lab has no test user (lab.sh too old?)"
-u=$LAB_USER_NODE
-port_var=LAB_SSH_PORT_$u; port=${!port_var}
-export XDG_CONFIG_HOME=$WORK/xdg XDG_STATE_HOME=$WORK/state
-conf=$WORK/hvdeck.conf
-printf 'hosts = ( { name = "hv1"; uri = "%s"; } );\nconnect_timeout = 30;\n' "$LAB_URI_1" >"$conf"
-cp "$conf" "$WORK/conf.orig"
+user_add_setup
 wrong="not-the-password-$RANDOM$RANDOM"
 kh=$XDG_CONFIG_HOME/hvdeck/known_hosts
 

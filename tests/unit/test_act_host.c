@@ -173,6 +173,42 @@ static void test_new_broken_file(void **state)
 	unlink(path);
 }
 
+/* A host added in a running console is started as a later console loads
+ * it from the file: with the default memory reserve, not 0 (its
+ * migration pre-flight said "+ 0 MiB reserve"). */
+static void test_started_host_has_defaults(void **state)
+{
+	const char *uri = "qemu+libssh://root@10.0.0.2/system";
+	struct hostadd_req r;
+	struct hostadd *ha = NULL;
+	struct config_host ch;
+	struct config c;
+	char *cause = NULL;
+
+	(void)state;
+	memset(&r, 0, sizeof r);
+	r.name = "hv2";
+	r.address = "10.0.0.2";
+	r.role = ROLE_DISK;
+	r.config_path = conf;
+	assert_int_equal(hostadd_new(&r, &ha, &cause), 0);
+	hostadd_config_host(ha, uri, &ch);
+	assert_string_equal(ch.name, "hv2");
+	assert_string_equal(ch.uri, uri);
+	assert_int_equal(ch.role, ROLE_DISK);
+	assert_int_equal(ch.memory_reserve_mib, CONFIG_MEMORY_RESERVE_DEFAULT);
+	/* the same as the file's host without a memory_reserve line */
+	config_defaults(&c, conf);
+	assert_int_equal(config_load(&c, 0, &cause), 0);
+	assert_int_equal(c.nhosts, 1);
+	assert_int_equal(ch.memory_reserve_mib, c.hosts[0].memory_reserve_mib);
+	assert_int_equal(ch.maintenance, c.hosts[0].maintenance);
+	assert_null(ch.migration_address);
+	assert_int_equal(ch.transient, 0);
+	config_free(&c);
+	hostadd_free(ha);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +216,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_new_checks, setup_conf,
 		    teardown_conf),
 		cmocka_unit_test(test_new_broken_file),
+		cmocka_unit_test_setup_teardown(test_started_host_has_defaults,
+		    setup_conf, teardown_conf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

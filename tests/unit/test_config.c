@@ -8,8 +8,10 @@
 
 #include "core/config.h"
 #include "core/util.h"
+#include "scratch.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -40,19 +42,10 @@ static int setup_scratch(void **state)
 	return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown_scratch(void **state)
 {
 	struct scratch *s = *state;
-	int rc = nftw(s->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	int rc = scratch_rm_tree(s->dir);
 
 	free(s);
 	return rc;
@@ -625,6 +618,121 @@ static void test_save_through_symlink(void **state)
 	free(path);
 }
 
+
+/* A backup that cannot be kept stops the save: the file is neither moved
+ * away (the old fallback renamed it to FILE.bak) nor changed. */
+static void test_save_stops_without_backup(void **state)
+{
+	char *path = scratch_path(state, "hvdeck.conf");
+	char *bak = xasprintf("%s.bak", path), *inside = xasprintf("%s/x", bak);
+	const char *old = "theme = \"old\";\n";
+	struct config cfg;
+	char *cause = NULL, *text;
+
+	spit(path, old);
+	assert_int_equal(mkdir(bak, 0700), 0);
+	spit(inside, "x");
+	config_defaults(&cfg, path);
+	assert_int_equal(config_save(&cfg, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	text = slurp(path);
+	assert_non_null(text);
+	assert_string_equal(text, old);
+	free(text);
+	config_free(&cfg);
+	free(inside);
+	free(bak);
+	free(path);
+}
+
+/* Two threads each add 40 hosts through config_edit while a third watches
+ * the file: no edit may be lost, none may fail and the file may never be
+ * missing (the old save unlinked a shared FILE.tmp and could move FILE
+ * away as its backup). */
+#define RACE_EDITS 40
+
+struct race {
+	const char *path;
+	int who;
+	int failed;
+	volatile int done;
+	int missing;
+};
+
+static int race_add(struct config *cfg, void *arg, char **cause)
+{
+	const char *name = arg;
+
+	return config_add_host(cfg, name, "test:///default", ROLE_MIXED, NULL,
+	    cause);
+}
+
+static void *race_editor(void *arg)
+{
+	struct race *r = arg;
+	char name[32], *cause;
+	int i;
+
+	for (i = 0; i < RACE_EDITS; i++) {
+		cause = NULL;
+		snprintf(name, sizeof name, "t%d-%d", r->who, i);
+		if (config_edit(r->path, race_add, name, &cause) != 0) {
+			fprintf(stderr, "edit %s: %s\n", name, cause);
+			r->failed++;
+		}
+		free(cause);
+	}
+	return NULL;
+}
+
+static void *race_watcher(void *arg)
+{
+	struct race *r = arg;
+	struct stat st;
+
+	while (!__atomic_load_n(&r->done, __ATOMIC_ACQUIRE))
+		if (stat(r->path, &st) != 0)
+			r->missing++;
+	return NULL;
+}
+
+static void test_edit_threads_lose_nothing(void **state)
+{
+	char *path = scratch_path(state, "hvdeck.conf");
+	struct race r[2] = { { .path = path, .who = 0 },
+	    { .path = path, .who = 1 } };
+	struct race w = { .path = path };
+	pthread_t t[2], tw;
+	struct config cfg;
+	char name[32], *cause = NULL;
+	int i, k;
+
+	spit(path, "theme = \"default\";\n");
+	assert_int_equal(pthread_create(&tw, NULL, race_watcher, &w), 0);
+	for (k = 0; k < 2; k++)
+		assert_int_equal(pthread_create(&t[k], NULL, race_editor,
+		    &r[k]), 0);
+	for (k = 0; k < 2; k++)
+		pthread_join(t[k], NULL);
+	__atomic_store_n(&w.done, 1, __ATOMIC_RELEASE);
+	pthread_join(tw, NULL);
+	assert_int_equal(r[0].failed + r[1].failed, 0);
+	assert_int_equal(w.missing, 0);
+	config_defaults(&cfg, path);
+	if (config_load(&cfg, 0, &cause) != 0)
+		fail_msg("%s", cause);
+	assert_int_equal(cfg.nhosts, 2 * RACE_EDITS);
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < RACE_EDITS; i++) {
+			snprintf(name, sizeof name, "t%d-%d", k, i);
+			if (config_find_host(&cfg, name) == NULL)
+				fail_msg("edit %s lost", name);
+		}
+	config_free(&cfg);
+	free(path);
+}
+
 static void test_cli_host_named(void **state)
 {
 	struct config cfg;
@@ -913,6 +1021,8 @@ int main(void)
 		SCRATCH(test_save_refuses_unparsable),
 		SCRATCH(test_save_refuses_invalid),
 		SCRATCH(test_save_through_symlink),
+		SCRATCH(test_edit_threads_lose_nothing),
+		SCRATCH(test_save_stops_without_backup),
 		cmocka_unit_test(test_cli_host_named),
 		cmocka_unit_test(test_cli_host_derived),
 		cmocka_unit_test(test_cli_host_errors),

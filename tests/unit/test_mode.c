@@ -375,6 +375,49 @@ static void test_selection_leaves_filter(void **state)
 	panes_free(p);
 }
 
+
+/* Issue 17 item 21: the desktops pane opens at the top of its list
+ * (running first) with the first row selected, however the hosts'
+ * inventories arrive; once the operator chose a row, later inventories
+ * (and reconnects) keep it. */
+static void test_first_screen_until_chosen(void **state)
+{
+	struct panes *p = panes_new(30, 100, 1);
+	struct table *t = panes_table(p, PANE_DESKTOPS);
+	const char *run = "aaaaaaaa-0000-0000-0000-0000000000ff";
+	enum pane_id pane;
+	char uuid[48], name[32];
+	int i;
+
+	(void)state;
+	/* hv2's inventory first (bob), then hv1's: many desktops and one
+	 * running, which sorts first */
+	panes_refresh(p, 0);
+	assert_string_equal(panes_selected(p, &pane),
+	    t->rows[t->shown[0]].key);
+	for (i = 0; i < 60; i++) {
+		snprintf(uuid, sizeof uuid, "bbbbbbbb-0000-0000-0000-%012d", i);
+		snprintf(name, sizeof name, "bulk-%02d", i);
+		fill_desktop(h1, uuid, name, DS_SHUTOFF);
+	}
+	fill_desktop(h1, run, "zz-running", DS_RUNNING);
+	panes_refresh(p, 0);
+	assert_string_equal(t->rows[t->shown[0]].key, run);
+	assert_int_equal(t->sel, 0);
+	assert_int_equal(t->top, 0);
+	assert_string_equal(panes_selected(p, &pane), run);
+	/* the operator picks a row: it stays through a new inventory */
+	table_move(t, 2, 20);
+	assert_int_equal(t->sel, 2);
+	snprintf(uuid, sizeof uuid, "%s", panes_selected(p, &pane));
+	fill_desktop(h2, "cccccccc-0000-0000-0000-000000000001", "aaa-first",
+	    DS_RUNNING);
+	panes_refresh(p, 0);
+	assert_string_equal(panes_selected(p, &pane), uuid);
+	assert_int_equal(t->sel, 3);
+	panes_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +428,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_go, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_marks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_selection_leaves_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_first_screen_until_chosen, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,8 +10,10 @@
 #include "core/checklist.h"
 #include "virt/ssh.h"
 #include "core/util.h"
+#include "scratch.h"
 
 #include <ftw.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,19 +47,10 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_entry(const char *p, const struct stat *st, int f,
-    struct FTW *ftw)
-{
-	(void)st;
-	(void)f;
-	(void)ftw;
-	return remove(p);
-}
-
 static int teardown(void **state)
 {
 	struct scratch *s = *state;
-	int rc = nftw(s->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	int rc = scratch_rm_tree(s->dir);
 
 	free(s);
 	return rc;
@@ -256,6 +249,65 @@ static void test_key_files(void **state)
 	free(dir);
 }
 
+
+/* One thread adds 40 hosts while another rewrites a third host's line 40
+ * times: every added line survives (the old rewrite renamed its copy over
+ * lines appended meanwhile, and both threads shared one temporary name). */
+#define RACE_ROUNDS 40
+
+struct known_race {
+	int replace;	/* 1: rewrite 127.0.0.1:2222, 0: add 10.0.0.1:3000+i */
+	int failed;
+};
+
+static void *race_worker(void *arg)
+{
+	struct known_race *r = arg;
+	char *cause;
+	int i, rc;
+
+	for (i = 0; i < RACE_ROUNDS; i++) {
+		cause = NULL;
+		rc = r->replace ? sshknown_replace("127.0.0.1", 2222,
+		    "ssh-ed25519", i % 2 ? KEY_A : KEY_B, &cause) :
+		    sshknown_add("10.0.0.1", 3000 + i, "ssh-ed25519", KEY_A,
+		    &cause);
+		if (rc != 0) {
+			fprintf(stderr, "%s: %s\n", r->replace ? "replace" :
+			    "add", cause);
+			r->failed++;
+		}
+		free(cause);
+	}
+	return NULL;
+}
+
+static void test_add_races_replace(void **state)
+{
+	struct scratch *s = *state;
+	struct known_race r[2] = { { .replace = 0 }, { .replace = 1 } };
+	pthread_t ta, tr;
+	char *text, want[64];
+	int i;
+
+	known_file(s, "# keep me\n");
+	assert_int_equal(pthread_create(&ta, NULL, race_worker, &r[0]), 0);
+	assert_int_equal(pthread_create(&tr, NULL, race_worker, &r[1]), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tr, NULL);
+	assert_int_equal(r[0].failed + r[1].failed, 0);
+	text = read_text(s->known);
+	assert_non_null(strstr(text, "# keep me\n"));
+	for (i = 0; i < RACE_ROUNDS; i++) {
+		snprintf(want, sizeof want, "[10.0.0.1]:%d ssh-ed25519 ", 3000 + i);
+		if (strstr(text, want) == NULL)
+			fail_msg("the line of %s was lost", want);
+	}
+	assert_non_null(strstr(text, "[127.0.0.1]:2222 ssh-ed25519 " KEY_A "\n"));
+	assert_null(strstr(text, KEY_B));
+	free(text);
+}
+
 /* The steps preflight_run would add, settled from canned answers. */
 static struct check_step *preflight(const char *out,
     const struct preflight_path *paths, size_t npaths, int *failed,
@@ -349,6 +401,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_add_replace, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_add_races_replace, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_key_files, setup,
 		    teardown),
