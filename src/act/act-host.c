@@ -958,6 +958,12 @@ static int commit(struct hostadd *ha, unsigned id, char **cause)
 	return rc;
 }
 
+int hostadd_save(struct hostadd *ha, unsigned job, const char *uri,
+    char **cause)
+{
+	return commit(ha, job, cause) < 0 ? -1 : save(ha, uri, cause);
+}
+
 static int run(unsigned id, void *ctx, char **cause)
 {
 	struct hostadd *ha = ctx;
@@ -982,7 +988,7 @@ static int run(unsigned id, void *ctx, char **cause)
 	if (cancelled(ha) || (uri = make_uri(ha, cause)) == NULL ||
 	    check_libvirt(ha, uri, cause) < 0)
 		goto out;
-	if (commit(ha, id, cause) < 0 || save(ha, uri, cause) < 0)
+	if (hostadd_save(ha, id, uri, cause) < 0)
 		goto out;
 	rc = 0;
 out:
