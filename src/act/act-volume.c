@@ -25,8 +25,9 @@
  * job says so. */
 #define REFRESH_WAIT_MS 60000
 /* How long the delete call on a host's worker may take: a host that stops
- * answering mid-call leaves the job failed with "no answer", never hung. */
-#define DELETE_WAIT_MS 120000
+ * answering mid-call leaves the job failed with "no answer", never hung.
+ * With the rereads before and after, within the command line's 180 s. */
+#define DELETE_WAIT_MS 60000
 
 void act_volume_target_free(struct vol_target *t)
 {
