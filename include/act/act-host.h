@@ -54,6 +54,14 @@ int hostadd_new(const struct hostadd_req *r, struct hostadd **out,
     char **cause);
 /* Start its job. Returns 0 with *job, or -1 with *cause. */
 int hostadd_start(struct hostadd *ha, unsigned *job, char **cause);
+/* The job's last step, once every check passed (uri is the host's
+ * libvirt URI): decide under the locks whether a cancel came first
+ * (job_commit) — then -1, *cause "cancelled", nothing written — or save
+ * the host to the configuration file (and start it in the engine when
+ * asked), after which a cancel of job is refused. The job thread calls
+ * it; separate so the decision can be tested without a network. */
+int hostadd_save(struct hostadd *ha, unsigned job, const char *uri,
+    char **cause);
 /* The state; *text (caller frees, may be NULL): NEED_KEY the key
  * ("ED25519 key SHA256:..."), NEED_PASSWORD the question ("Password for
  * USER@ADDRESS:"), FAILED the error. */

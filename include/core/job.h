@@ -19,6 +19,8 @@
 #ifndef HVDECK_JOB_H
 #define HVDECK_JOB_H
 
+#include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum job_state {
@@ -82,6 +84,8 @@ struct job {
 	int threaded;               /* has a job thread + watcher */
 	void *end_ctx;              /* the end hook's, from its attach */
 	int dismissed;              /* x: freed once no waiter looks */
+	int committed;              /* past job_commit: no cancel any more */
+	pthread_cond_t *watch_cond; /* its watcher's, while it watches */
 };
 
 const char *job_kind_name(enum job_kind k);       /* "start", "migrate" */
@@ -123,6 +127,40 @@ struct job_ops {
 int job_start_thread(enum job_kind kind, const struct job_target *t,
     const struct job_ops *ops, void *ctx, unsigned *id, char **cause);
 
+/* --- claims: the volumes a job reads or writes ---
+ * A job that reads or writes a volume claims it from the moment it is
+ * made until it is final, so another job of this process cannot delete,
+ * overwrite or start a writer on it meanwhile (libvirt sends no volume
+ * events: the model may not know yet what the job made). Reads share;
+ * a write excludes every other claim. Keys are opaque to the job layer
+ * (act_volume_claim_key: the storage and the volume's name). */
+enum job_claim_mode { JOB_READS, JOB_WRITES };
+struct job_claim {
+	const char *key;            /* copied */
+	const char *label;          /* "bases/base.qcow2", for humans; copied */
+	enum job_claim_mode mode;
+};
+/* job_start_thread holding claims[0..n) for the job's whole life. When
+ * another job's claim conflicts, nothing starts: -1 with *cause (caller
+ * frees) naming that job ("bases/b.qcow2 is read by job 12 (derive
+ * groups/x-{1..3}): wait for it or cancel it"); ctx is then freed. */
+int job_start_claiming(enum job_kind kind, const struct job_target *t,
+    const struct job_claim *claims, size_t n, const struct job_ops *ops,
+    void *ctx, unsigned *id, char **cause);
+/* Free claims[0..n) made with their key and label allocated (the act
+ * layer's builders); NULL-safe. */
+void job_claims_free(struct job_claim *claims, size_t n);
+/* Why a job about to `mode` the volume `key` may not: the conflicting
+ * claim's refusal as above (caller frees), NULL when none conflicts. */
+char *job_claim_conflict(const char *key, const char *label,
+    enum job_claim_mode mode);
+
+/* The point of no return of job id (a save, a define): 0 when it may go
+ * on, after which job_cancel refuses ("too late"); -1 with *cause
+ * ("cancelled", caller frees) when a cancel came first. Decided once,
+ * under the job lock, so a job never says "cancelled" and then does it. */
+int job_commit(unsigned id, char **cause);
+
 /* --- everyone --- */
 /* Ask a job to stop: a queued job is cancelled at once; a running one gets
  * its cancel hook (on its watcher thread) and ends when its library call
@@ -155,7 +193,7 @@ struct job *job_last(void);
 struct job *job_prev(const struct job *j);
 /* The latest progress sample, NULL if none. */
 const struct job_sample *job_last_sample(const struct job *j);
-/* Queued and running jobs. */
+/* Queued and running jobs; takes the lock itself (not under job_lock). */
 unsigned job_active_count(void);
 /* Bumped by every change; takes the lock itself (not under job_lock). */
 uint64_t job_generation(void);
@@ -169,8 +207,10 @@ uint64_t job_generation(void);
 void job_set_end_hook(void *(*attach)(void),
     void (*end)(void *ctx, enum job_state s, const char *error));
 
-/* Cancel every running job thread and wait up to timeout_ms for them to
- * end. Returns how many are still running. */
+/* Cancel every queued job thread and every running one that has a cancel
+ * hook (one without a hook and one past job_commit run to their end and
+ * are recorded as they end: done or failed, never "cancelled"), then wait
+ * up to timeout_ms for them to end. Returns how many are still running. */
 int jobs_stop(int timeout_ms);
 /* Forget every job (after jobs_stop; tests between cases). Job threads
  * still running keep theirs. */

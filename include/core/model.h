@@ -148,6 +148,9 @@ void model_lock(void);
 /* Releases the lock, then tells the jobs what the holder settled (see
  * model_set_jobs): no job is ended under the model lock. */
 void model_unlock(void);
+/* 1 when this thread holds the model lock: for assertions of "nothing
+ * does I/O under the model lock" (job end hooks, the audit log). */
+int model_lock_held(void);
 /* A descriptor that becomes readable after changes; the UI drains it with
  * model_wake_drain() and then reads the model (changes made while it
  * drained write no byte: that read is what sees them). */

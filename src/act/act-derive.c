@@ -4,6 +4,7 @@
 #include "act/act-derive.h"
 #include "act/act-domain.h"
 #include "act/act-pool.h"
+#include "act/act-volume.h"
 #include "act/vol-deps.h"
 #include "core/config.h"
 #include "core/job.h"
@@ -829,6 +830,8 @@ int act_derive(const struct derive_req *r, struct derive_started *out,
 	struct plan pl;
 	struct batch *b;
 	struct job_target t;
+	struct job_claim *claims = NULL;
+	size_t nclaims = 0, i;
 	char *what;
 	int rc;
 
@@ -860,9 +863,20 @@ int act_derive(const struct derive_req *r, struct derive_started *out,
 	pl.uri = NULL;
 	pl.names = NULL;
 	pl.n = 0;
+	/* the source is read and the targets written until the batch ends:
+	 * no delete or second copy in this process may land meanwhile */
+	model_lock();
+	act_volume_claim_add(&claims, &nclaims, pl.host_id, pl.src_pool,
+	    pl.src_name, JOB_READS);
+	for (i = 0; i < b->n; i++)
+		act_volume_claim_add(&claims, &nclaims, pl.host_id, pl.dst_pool,
+		    b->names[i], JOB_WRITES);
+	model_unlock();
 	what = xasprintf("%s/%s", pl.dst_pool, r->pattern);
 	t = (struct job_target){ NULL, what, pl.host_id, pl.host };
-	rc = job_start_thread(JK_DERIVE, &t, &batch_ops, b, &out->job, cause);
+	rc = job_start_claiming(JK_DERIVE, &t, claims, nclaims, &batch_ops, b,
+	    &out->job, cause);
+	job_claims_free(claims, nclaims);
 	free(what);
 	plan_free(&pl);
 	if (rc < 0)

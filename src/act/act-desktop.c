@@ -7,6 +7,7 @@
 #include "act/act-derive.h"
 #include "act/act-domain.h"
 #include "act/act-pool.h"
+#include "act/act-volume.h"
 #include "core/job.h"
 #include "core/log.h"
 #include "core/model.h"
@@ -439,6 +440,34 @@ static int start_job(enum job_kind kind, const char *name,
 	return job_start_thread(kind, &t, ops, ctx, job, cause);
 }
 
+/* A copy job: it reads src (on src_host) and writes NAME.qcow2 of pool
+ * `to` (on to_host) for every name, claimed for its whole life (job.h:
+ * no delete, second copy or start of a writer lands meanwhile). */
+static int start_copy_job(enum job_kind kind, const char *name,
+    const struct host_ref *h, unsigned src_host, const struct disk_ref *src,
+    unsigned to_host, const char *to, char **names, size_t n,
+    const struct job_ops *ops, void *ctx, unsigned *job, char **cause)
+{
+	struct job_target t = { NULL, name, h->id, h->name };
+	struct job_claim *c = NULL;
+	size_t nc = 0, i;
+	char *vol;
+	int rc;
+
+	model_lock();
+	act_volume_claim_add(&c, &nc, src_host, src->pool, src->volume,
+	    JOB_READS);
+	for (i = 0; i < n; i++) {
+		vol = vol_name(names[i]);
+		act_volume_claim_add(&c, &nc, to_host, to, vol, JOB_WRITES);
+		free(vol);
+	}
+	model_unlock();
+	rc = job_start_claiming(kind, &t, c, nc, ops, ctx, job, cause);
+	job_claims_free(c, nc);
+	return rc;
+}
+
 /* ---- desktop new ---- */
 
 struct new_job {
@@ -705,8 +734,9 @@ int act_desktop_new(const struct config *cfg, const struct desktop_new_req *r,
 	j->start = r->start;
 	*host = xstrdup(j->host.name);
 	/* the job layer frees j from here, also when it cannot start */
-	if (start_job(JK_DESKTOP_NEW, r->names[0], &j->host, &new_ops, j, job,
-	    cause) < 0) {
+	if (start_copy_job(JK_DESKTOP_NEW, r->names[0], &j->host,
+	    j->tmpl_host.id, &j->src, j->disk.id, j->groups, j->names, j->n,
+	    &new_ops, j, job, cause) < 0) {
 		free(*host);
 		*host = NULL;
 		return -1;
@@ -963,7 +993,8 @@ int act_template_from(const struct config *cfg, const char *desktop,
 	j->name = xstrdup(name);
 	j->templates = xstrdup(cfg->pool_templates);
 	j->flatten = flatten;
-	return start_job(JK_TEMPLATE_FROM, name, &j->host, &tmpl_ops, j, job,
+	return start_copy_job(JK_TEMPLATE_FROM, name, &j->host, j->host.id,
+	    &j->src, j->disk.id, j->templates, &j->name, 1, &tmpl_ops, j, job,
 	    cause);
 }
 

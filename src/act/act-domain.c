@@ -3,6 +3,7 @@
  * action is a short job: queued here, run (or failed for an offline host)
  * on the worker, which also reports it to the events strip. */
 #include "act/act-domain.h"
+#include "act/act-volume.h"
 #include "core/job.h"
 #include "core/text.h"
 #include "core/model.h"
@@ -195,6 +196,30 @@ static char *parent_disk(const struct m_desktop *d, unsigned host_id)
 	return NULL;
 }
 
+/* Model lock held. Never boot a disk a job of this process reads or
+ * writes (a copy or an overlay being made of it, a copy being made onto
+ * it): the job is named, to wait for or cancel. */
+static char *claimed_disk(const struct m_desktop *d, unsigned host_id)
+{
+	char *key, *label, *busy, *why = NULL;
+	size_t i;
+
+	for (i = 0; i < d->xml.ndisks && why == NULL; i++) {
+		const struct xml_disk *k = &d->xml.disks[i];
+
+		if (k->source == NULL || k->readonly ||
+		    (key = act_volume_claim_key_of(host_id, k->source,
+		    &label)) == NULL)
+			continue;
+		if ((busy = job_claim_conflict(key, label, JOB_WRITES)) != NULL)
+			why = xasprintf("cannot start %s: %s", d->name, busy);
+		free(busy);
+		free(key);
+		free(label);
+	}
+	return why;
+}
+
 /* Model lock held. NULL when the action may go ahead, else why not
  * (caller frees). */
 static char *check(const struct m_desktop *d, const struct m_host *h,
@@ -205,7 +230,8 @@ static char *check(const struct m_desktop *d, const struct m_host *h,
 
 	if (a == DA_START && (live = live_elsewhere(d)) != NULL)
 		return live;
-	if (a == DA_START && (live = parent_disk(d, h->id)) != NULL)
+	if (a == DA_START && ((live = parent_disk(d, h->id)) != NULL ||
+	    (live = claimed_disk(d, h->id)) != NULL))
 		return live;
 	if (h->state != HOST_ONLINE)
 		return xasprintf("cannot %s %s: host %s is %s", actions[a].name,

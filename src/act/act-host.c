@@ -53,6 +53,7 @@ struct hostadd {
 	int pw_answered;
 	char *password;                 /* wiped as soon as used */
 	int cancelled;
+	int committed;                  /* saving: a cancel comes too late */
 	unsigned job;
 };
 
@@ -945,6 +946,29 @@ static int save(struct hostadd *ha, const char *uri, char **cause)
 
 /* ---- the job ---- */
 
+/* The point of no return, decided once under the add's lock and the
+ * job's (job_commit): either a cancel came first and nothing is saved, or
+ * the save goes ahead and every later cancel is refused ("too late"), so
+ * no one is told "cancelled" about a host that was written. */
+static int commit(struct hostadd *ha, unsigned id, char **cause)
+{
+	int rc = -1;
+
+	pthread_mutex_lock(&ha->lock);
+	if (ha->cancelled)
+		*cause = xstrdup("cancelled");
+	else if ((rc = job_commit(id, cause)) == 0)
+		ha->committed = 1;
+	pthread_mutex_unlock(&ha->lock);
+	return rc;
+}
+
+int hostadd_save(struct hostadd *ha, unsigned job, const char *uri,
+    char **cause)
+{
+	return commit(ha, job, cause) < 0 ? -1 : save(ha, uri, cause);
+}
+
 static int run(unsigned id, void *ctx, char **cause)
 {
 	struct hostadd *ha = ctx;
@@ -953,7 +977,6 @@ static int run(unsigned id, void *ctx, char **cause)
 	char *uri = NULL;
 	int rc = -1;
 
-	(void)id;
 	checklist_set(ha->cl, st, CHECK_RUNNING, NULL);
 	if (check_duplicates(ha, cause) < 0) {
 		checklist_set(ha->cl, st, CHECK_FAIL, "%s", *cause);
@@ -970,7 +993,7 @@ static int run(unsigned id, void *ctx, char **cause)
 	if (cancelled(ha) || (uri = make_uri(ha, cause)) == NULL ||
 	    check_libvirt(ha, uri, cause) < 0)
 		goto out;
-	if (cancelled(ha) || save(ha, uri, cause) < 0)
+	if (hostadd_save(ha, id, uri, cause) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -996,7 +1019,7 @@ static void cancel_hook(unsigned id, void *ctx)
 
 	(void)id;
 	pthread_mutex_lock(&ha->lock);
-	ha->cancelled = 1;
+	ha->cancelled |= !ha->committed;
 	pthread_cond_broadcast(&ha->cond);
 	pthread_mutex_unlock(&ha->lock);
 }

@@ -640,6 +640,7 @@ out:
 /* The requests waiting, taken under the lock and applied outside it. */
 struct pending {
 	int abort, speed, downtime, postcopy;
+	int in_postcopy;                /* the speed is post-copy's limit */
 	unsigned long mibs;
 	long ms;
 };
@@ -658,8 +659,10 @@ static void apply(struct mig *m, virDomainPtr dom, const struct pending *w)
 		}
 		return;
 	}
+	/* in post-copy the pre-copy limit no longer applies: QEMU has its own */
 	if (w->speed && virDomainMigrateSetMaxSpeed(dom,
-	    w->mibs > 0 ? w->mibs : (unsigned long)BANDWIDTH_UNLIMITED, 0) < 0) {
+	    w->mibs > 0 ? w->mibs : (unsigned long)BANDWIDTH_UNLIMITED,
+	    w->in_postcopy ? VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY : 0) < 0) {
 		msg = evloop_last_error("refused");
 		model_event(SEV_WARN, "%s: bandwidth not changed: %s", m->name, msg);
 		free(msg);
@@ -688,11 +691,16 @@ static void apply(struct mig *m, virDomainPtr dom, const struct pending *w)
 	}
 }
 
-/* m->lock held: what to apply now, clearing the one-shot requests. */
+/* m->lock held: what to apply now, clearing the one-shot requests. An
+ * abort goes alone and leaves the others waiting: one that does not take
+ * yet (no QEMU job) must not lose them. */
 static void take_pending(struct mig *m, struct pending *w)
 {
 	memset(w, 0, sizeof *w);
 	w->abort = m->cancel && !m->abort_done;
+	if (w->abort)
+		return;
+	w->in_postcopy = m->st.postcopy_active;
 	w->speed = m->want_speed;
 	w->mibs = m->st.bandwidth_mibs;
 	w->downtime = m->want_downtime;

@@ -15,13 +15,19 @@
 #include "act/vol-deps.h"
 
 #include <libvirt/libvirt.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* How long the refreshes after a delete may take before the job says so. */
+/* How long the refreshes before and after a delete may take before the
+ * job says so. */
 #define REFRESH_WAIT_MS 60000
+/* How long the delete call on a host's worker may take: a host that stops
+ * answering mid-call leaves the job failed with "no answer", never hung.
+ * With the rereads before and after, within the command line's 180 s. */
+#define DELETE_WAIT_MS 60000
 
 void act_volume_target_free(struct vol_target *t)
 {
@@ -47,6 +53,64 @@ static void target_set(struct vol_target *t, const struct m_host *h,
 	t->name = xstrdup(v->name);
 	t->path = xstrdup(v->path != NULL ? v->path : v->name);
 	t->shared = p->share_key != NULL;
+}
+
+static const struct m_pool *pool_named(const struct m_host *h,
+    const char *pool)
+{
+	size_t k;
+
+	for (k = 0; h != NULL && k < h->npools; k++)
+		if (strcmp(h->pools[k]->name, pool) == 0)
+			return h->pools[k];
+	return NULL;
+}
+
+char *act_volume_claim_key(unsigned host_id, const char *pool,
+    const char *name)
+{
+	const struct m_pool *p = pool_named(model_host(host_id), pool);
+
+	if (p != NULL && p->share_key != NULL)
+		return xasprintf("shared %s\t%s", p->share_key, name);
+	return xasprintf("host %u\t%s\t%s", host_id, pool, name);
+}
+
+void act_volume_claim_add(struct job_claim **c, size_t *n, unsigned host_id,
+    const char *pool, const char *name, enum job_claim_mode mode)
+{
+	*c = xreallocarray(*c, *n + 1, sizeof **c);
+	(*c)[*n].key = act_volume_claim_key(host_id, pool, name);
+	(*c)[*n].label = xasprintf("%s/%s", pool, name);
+	(*c)[(*n)++].mode = mode;
+}
+
+char *act_volume_claim_key_of(unsigned host_id, const char *source,
+    char **label)
+{
+	const struct m_host *h = model_host(host_id);
+	const char *slash = strchr(source, '/');
+	size_t k, v;
+
+	*label = NULL;
+	for (k = 0; h != NULL && k < h->npools; k++) {
+		const struct m_pool *p = h->pools[k];
+
+		for (v = 0; v < p->nvols; v++) {
+			const struct m_volume *mv = &p->vols[v];
+			int same = source[0] == '/' ? mv->path != NULL &&
+			    strcmp(mv->path, source) == 0 : slash != NULL &&
+			    strlen(p->name) == (size_t)(slash - source) &&
+			    strncmp(p->name, source, (size_t)(slash - source)) == 0 &&
+			    strcmp(mv->name, slash + 1) == 0;
+
+			if (!same)
+				continue;
+			*label = xasprintf("%s/%s", p->name, mv->name);
+			return act_volume_claim_key(host_id, p->name, mv->name);
+		}
+	}
+	return NULL;
 }
 
 /* Lock held. Is (h, p, v) the volume t already names (shared storage seen
@@ -246,14 +310,34 @@ static unsigned choose_host(const struct vol_target *t, char **pool)
 	return id;
 }
 
-/* The libvirt call on a host's worker, waited for by the job thread. */
+/* The libvirt call on a host's worker, waited for by the job thread up
+ * to DELETE_WAIT_MS. Shared by both (refs): whichever lets go last frees
+ * it, so a worker that answers after the job gave up writes into a live
+ * record. */
 struct del_call {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
+	int refs;
 	int done;
-	const char *path;
+	char *path;
 	char *error;            /* NULL: deleted */
 };
+
+static void del_call_put(struct del_call *c)
+{
+	int last;
+
+	pthread_mutex_lock(&c->lock);
+	last = --c->refs == 0;
+	pthread_mutex_unlock(&c->lock);
+	if (!last)
+		return;
+	pthread_cond_destroy(&c->cond);
+	pthread_mutex_destroy(&c->lock);
+	free(c->path);
+	free(c->error);
+	free(c);
+}
 
 static void do_delete(virConnectPtr conn, unsigned host_id, void *ctx)
 {
@@ -274,29 +358,39 @@ static void do_delete(virConnectPtr conn, unsigned host_id, void *ctx)
 	c->done = 1;
 	pthread_cond_signal(&c->cond);
 	pthread_mutex_unlock(&c->lock);
+	del_call_put(c);
 }
 
-/* Run do_delete on host id's worker and wait for it. NULL, or why not. */
+/* Run do_delete on host id's worker and wait for it, DELETE_WAIT_MS at
+ * most. NULL, or why not. */
 static char *delete_on(unsigned id, const char *path)
 {
-	struct del_call c;
+	struct del_call *c = xcalloc(1, sizeof *c);
+	struct timespec ts = util_deadline(CLOCK_MONOTONIC, DELETE_WAIT_MS);
+	pthread_condattr_t attr;
 	char *error;
 
-	memset(&c, 0, sizeof c);
-	pthread_mutex_init(&c.lock, NULL);
-	pthread_cond_init(&c.cond, NULL);
-	c.path = path;
-	if (host_call(id, do_delete, &c) < 0) {
-		c.error = xstrdup("the host's worker is stopping");
-		c.done = 1;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&c->cond, &attr);
+	pthread_condattr_destroy(&attr);
+	c->path = xstrdup(path);
+	c->refs = 2;
+	if (host_call(id, do_delete, c) < 0) {
+		c->error = xstrdup("the host's worker is stopping");
+		c->done = 1;
+		c->refs--;
 	}
-	pthread_mutex_lock(&c.lock);
-	while (!c.done)
-		pthread_cond_wait(&c.cond, &c.lock);
-	pthread_mutex_unlock(&c.lock);
-	error = c.error;
-	pthread_cond_destroy(&c.cond);
-	pthread_mutex_destroy(&c.lock);
+	pthread_mutex_lock(&c->lock);
+	while (!c->done &&
+	    pthread_cond_timedwait(&c->cond, &c->lock, &ts) != ETIMEDOUT)
+		;
+	error = c->done ? xstrdup(c->error) : xasprintf("no answer from the "
+	    "host within %d s (the delete may still happen there)",
+	    DELETE_WAIT_MS / 1000);
+	pthread_mutex_unlock(&c->lock);
+	del_call_put(c);
 	return error;
 }
 
@@ -305,8 +399,74 @@ struct del_job {
 	char *label;
 };
 
-/* On the job thread: check again (the model moved since the key press),
- * delete, refresh every host that shares the pool, wait for them. */
+/* A pool to read again, named while the model lock was held. */
+struct pool_ref {
+	unsigned host_id;
+	char *host, *pool;
+};
+
+/* Model lock held. Every active pool of every online host that sees t's
+ * volume (an overlay of it can only be where its backing file is). */
+static size_t pools_seeing(const struct vol_target *t, struct pool_ref **out)
+{
+	struct m_host **hosts;
+	size_t nh, i, k, n = 0;
+
+	*out = NULL;
+	hosts = model_hosts(&nh);
+	for (i = 0; i < nh; i++) {
+		if (pool_on(hosts[i], t) == NULL)
+			continue;
+		for (k = 0; k < hosts[i]->npools; k++) {
+			if (!hosts[i]->pools[k]->active)
+				continue;
+			*out = xreallocarray(*out, n + 1, sizeof **out);
+			(*out)[n].host_id = hosts[i]->id;
+			(*out)[n].host = xstrdup(hosts[i]->name);
+			(*out)[n++].pool = xstrdup(hosts[i]->pools[k]->name);
+		}
+	}
+	return n;
+}
+
+/* Before the check: every pool that could hold a dependent is read again,
+ * so an overlay made behind the model's back (libvirt sends no volume
+ * events; another hvdeck) is one the check sees. 0, or -1 with *cause
+ * (caller frees) when one could not be read. */
+static int refresh_before(const struct del_job *d, char **cause)
+{
+	struct pool_ref *refs;
+	unsigned *jobs, job;
+	char *err = NULL;
+	size_t n, i, nj = 0;
+	int rc;
+
+	model_lock();
+	n = pools_seeing(&d->t, &refs);
+	model_unlock();
+	jobs = xcalloc(n + 1, sizeof *jobs);
+	for (i = 0; i < n; i++) {
+		if ((job = act_pool_refresh_one(refs[i].host_id, refs[i].host,
+		    refs[i].pool)) != 0)
+			jobs[nj++] = job;
+		free(refs[i].host);
+		free(refs[i].pool);
+	}
+	free(refs);
+	rc = act_pool_wait(jobs, nj, REFRESH_WAIT_MS, &err);
+	if (rc < 0) {
+		*cause = xasprintf("cannot delete %s: its hosts' pools could not "
+		    "be read again to check what uses it: %s", d->label, err);
+		free(err);
+	}
+	free(jobs);
+	return rc;
+}
+
+/* On the job thread: read the pools again, check again (the model moved
+ * since the key press), delete, refresh every host that shares the pool,
+ * wait for them. The job's claim on the volume (act_volume_delete) keeps
+ * this process's other jobs off it meanwhile. */
 static int run_delete(unsigned id, void *ctx, char **cause)
 {
 	struct del_job *d = ctx;
@@ -314,7 +474,9 @@ static int run_delete(unsigned id, void *ctx, char **cause)
 	unsigned host, *jobs = NULL;
 	size_t n;
 
-	if (act_volume_delete_check(&d->t, cause) < 0)
+	job_progress(id, -1, 0, 0, "reading pools");
+	if (refresh_before(d, cause) < 0 ||
+	    act_volume_delete_check(&d->t, cause) < 0)
 		return -1;
 	if ((host = choose_host(&d->t, &pool)) == 0) {
 		*cause = xasprintf("cannot delete %s: no online host has its pool",
@@ -361,6 +523,9 @@ int act_volume_delete(const struct vol_target *t, unsigned *job,
 {
 	struct del_job *d;
 	struct job_target jt;
+	struct job_claim claim;
+	char *key;
+	int rc;
 
 	*job = 0;
 	if (act_volume_delete_check(t, cause) < 0)
@@ -377,6 +542,14 @@ int act_volume_delete(const struct vol_target *t, unsigned *job,
 	jt.name = d->label;
 	jt.host_id = t->host_id;
 	jt.host = t->host;
-	return job_start_thread(JK_VOLUME_DELETE, &jt, &delete_ops, d, job,
-	    cause);
+	model_lock();
+	key = act_volume_claim_key(t->host_id, t->pool, t->name);
+	model_unlock();
+	claim.key = key;
+	claim.label = d->label;
+	claim.mode = JOB_WRITES;
+	rc = job_start_claiming(JK_VOLUME_DELETE, &jt, &claim, 1, &delete_ops, d,
+	    job, cause);
+	free(key);
+	return rc;
 }

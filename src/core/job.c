@@ -41,6 +41,14 @@ static size_t njobs;
 static unsigned next_id = 1;
 static uint64_t generation;
 static unsigned threads_running;        /* job threads not yet ended */
+/* The claims of jobs not yet final, in no order (a handful at a time). */
+struct claim {
+	unsigned job;
+	char *key, *label;
+	enum job_claim_mode mode;
+};
+static struct claim *claims;
+static size_t nclaims;
 static void *(*end_attach)(void);
 static void (*end_hook)(void *ctx, enum job_state s, const char *error);
 
@@ -59,9 +67,26 @@ struct ending {
 	char *error;
 };
 
+/* Lock held. A final job claims nothing any more. */
+static void claims_drop(unsigned job)
+{
+	size_t i, w;
+
+	for (i = 0, w = 0; i < nclaims; i++) {
+		if (claims[i].job == job) {
+			free(claims[i].key);
+			free(claims[i].label);
+			continue;
+		}
+		claims[w++] = claims[i];
+	}
+	nclaims = w;
+}
+
 /* Lock held. j has just become final (or is forgotten: JOB_GONE). */
 static void take_ending(struct job *j, enum job_state s, struct ending *e)
 {
+	claims_drop(j->id);
 	e->ctx = j->end_ctx;
 	e->state = s;
 	e->error = e->ctx != NULL ? xstrdup(j->error) : NULL;
@@ -111,18 +136,22 @@ static const struct model_jobs model_hooks = {
 	.migrating = migrating,
 };
 
+static void cond_init_monotonic(pthread_cond_t *c)
+{
+	pthread_condattr_t attr;
+
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &attr);
+	pthread_condattr_destroy(&attr);
+}
+
 /* The model learns of the jobs the first time there are any: before that
  * no job can be awaited or migrating. */
 static void init_once(void)
 {
-	pthread_condattr_t attr;
-
 	model_set_jobs(&model_hooks);
-
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&changed_cond, &attr);
-	pthread_condattr_destroy(&attr);
+	cond_init_monotonic(&changed_cond);
 }
 
 void job_lock(void)
@@ -136,11 +165,15 @@ void job_unlock(void)
 	pthread_mutex_unlock(&lock);
 }
 
-/* Lock held. Waiters, watchers and the UI all learn of every change. */
+/* Lock held. Waiters and the UI learn of every change; a job's watcher
+ * only of its own job's (its own condition: a busy job never wakes the
+ * watchers of the others). */
 static void touch(struct job *j)
 {
 	j->gen = ++generation;
 	pthread_cond_broadcast(&changed_cond);
+	if (j->watch_cond != NULL)
+		pthread_cond_broadcast(j->watch_cond);
 	model_wake();
 }
 
@@ -221,11 +254,11 @@ const struct job_sample *job_last_sample(const struct job *j)
 	return &j->samples[(j->sample_head + j->nsamples - 1) % JOB_SAMPLES];
 }
 
-unsigned job_new(enum job_kind kind, const struct job_target *t,
+/* A job not yet in the list (no id); its maker's hook attached. */
+static struct job *job_make(enum job_kind kind, const struct job_target *t,
     job_cancel_fn cancel, void *cancel_ctx)
 {
 	struct job *j = xcalloc(1, sizeof *j);
-	unsigned id;
 
 	j->kind = kind;
 	j->state = JOB_QUEUED;
@@ -240,13 +273,98 @@ unsigned job_new(enum job_kind kind, const struct job_target *t,
 	j->cancel = cancel;
 	j->cancel_ctx = cancel_ctx;
 	j->end_ctx = end_attach != NULL ? end_attach() : NULL;
+	return j;
+}
+
+static const char *claim_verb(enum job_claim_mode m)
+{
+	return m == JOB_READS ? "read" : "written";
+}
+
+/* Lock held. The refusal of a `mode` of key by anyone but job `self`. */
+static char *conflict_locked(const char *key, const char *label,
+    enum job_claim_mode mode, unsigned self)
+{
+	const struct job *o;
+	size_t i;
+
+	for (i = 0; i < nclaims; i++) {
+		if (claims[i].job == self || strcmp(claims[i].key, key) != 0 ||
+		    (mode == JOB_READS && claims[i].mode == JOB_READS))
+			continue;
+		o = job_find(claims[i].job);
+		return xasprintf("%s is %s by job %u (%s%s%s): wait for it or "
+		    "cancel it", label, claim_verb(claims[i].mode), claims[i].job,
+		    o != NULL ? job_kind_name(o->kind) : "?",
+		    o != NULL && o->name != NULL ? " " : "",
+		    o != NULL && o->name != NULL ? o->name : "");
+	}
+	return NULL;
+}
+
+void job_claims_free(struct job_claim *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; c != NULL && i < n; i++) {
+		free((char *)c[i].key);
+		free((char *)c[i].label);
+	}
+	free(c);
+}
+
+char *job_claim_conflict(const char *key, const char *label,
+    enum job_claim_mode mode)
+{
+	char *why;
+
 	job_lock();
-	id = j->id = next_id++;
+	why = conflict_locked(key, label, mode, 0);
+	job_unlock();
+	return why;
+}
+
+/* Put j in the list with its claims, counted as a job thread when
+ * threaded: one step under the lock, so jobs_stop sees it whole. -1 with
+ * *cause when a claim conflicts (j is then not in the list). */
+static int publish(struct job *j, const struct job_claim *c, size_t n,
+    int threaded, char **cause)
+{
+	size_t i;
+
+	job_lock();
+	for (i = 0; i < n; i++)
+		if ((*cause = conflict_locked(c[i].key, c[i].label, c[i].mode,
+		    0)) != NULL) {
+			job_unlock();
+			return -1;
+		}
+	j->id = next_id++;
+	claims = xreallocarray(claims, nclaims + n, sizeof *claims);
+	for (i = 0; i < n; i++) {
+		claims[nclaims].job = j->id;
+		claims[nclaims].key = xstrdup(c[i].key);
+		claims[nclaims].label = xstrdup(c[i].label);
+		claims[nclaims++].mode = c[i].mode;
+	}
+	j->threaded = threaded;
+	threads_running += threaded != 0;
 	jobs = xreallocarray(jobs, njobs + 1, sizeof *jobs);
 	jobs[njobs++] = j;
 	touch(j);
 	job_unlock();
-	return id;
+	return 0;
+}
+
+unsigned job_new(enum job_kind kind, const struct job_target *t,
+    job_cancel_fn cancel, void *cancel_ctx)
+{
+	struct job *j = job_make(kind, t, cancel, cancel_ctx);
+	char *cause = NULL;
+
+	if (publish(j, NULL, 0, 0, &cause) < 0)
+		abort();        /* no claims: nothing can conflict */
+	return j->id;
 }
 
 int job_begin(unsigned id)
@@ -311,7 +429,8 @@ static void finish(unsigned id, const char *error)
 		if (error == NULL)
 			j->state = JOB_DONE;
 		else
-			j->state = j->cancel_requested ? JOB_CANCELLED : JOB_FAILED;
+			j->state = j->cancel_requested && !j->committed ?
+			    JOB_CANCELLED : JOB_FAILED;
 		util_set_str(&j->error, error);
 		j->ended_ms = util_now_ms();
 		take_ending(j, j->state, &e);
@@ -359,12 +478,34 @@ int job_cancel(unsigned id, char **cause)
 		*cause = xasprintf("job %u (%s) cannot be cancelled once running",
 		    id, job_kind_name(j->kind));
 		rc = -1;
+	} else if (j->committed) {
+		*cause = xasprintf("job %u (%s) is making its change: too late "
+		    "to cancel", id, job_kind_name(j->kind));
+		rc = -1;
 	} else {
 		j->cancel_requested = 1;    /* the watcher delivers it */
 		touch(j);
 	}
 	job_unlock();
 	tell_ending(&e);
+	return rc;
+}
+
+int job_commit(unsigned id, char **cause)
+{
+	struct job *j;
+	int rc = 0;
+
+	job_lock();
+	j = job_find(id);
+	if (j == NULL || j->state != JOB_RUNNING || j->cancel_requested) {
+		*cause = xstrdup("cancelled");
+		rc = -1;
+	} else {
+		j->committed = 1;
+		touch(j);
+	}
+	job_unlock();
 	return rc;
 }
 
@@ -471,8 +612,10 @@ unsigned job_active_count(void)
 	unsigned n = 0;
 	size_t i;
 
+	job_lock();
 	for (i = 0; i < njobs; i++)
 		n += !job_state_final(jobs[i]->state);
+	job_unlock();
 	return n;
 }
 
@@ -493,7 +636,9 @@ struct runner {
 	const struct job_ops *ops;
 	void *ctx;
 	int running;                /* run() has not returned: lock */
+	pthread_cond_t cond;        /* its job changed, or run returned */
 };
+
 
 /* Watcher thread: sample every watch_ms, deliver a cancel at once. */
 static void *watcher_main(void *arg)
@@ -511,7 +656,7 @@ static void *watcher_main(void *arg)
 		sample = 0;
 		if (cancel)
 			j->cancel_delivered = 1;
-		else if (pthread_cond_timedwait(&changed_cond, &lock, &next) == ETIMEDOUT) {
+		else if (pthread_cond_timedwait(&r->cond, &lock, &next) == ETIMEDOUT) {
 			sample = 1;
 			next = util_deadline(CLOCK_MONOTONIC, interval);
 		}
@@ -532,12 +677,15 @@ static void *job_thread_main(void *arg)
 {
 	struct runner *r = arg;
 	pthread_t watcher;
+	struct job *j;
 	char *cause = NULL;
 	int rc, watching;
 
 	if (job_begin(r->id) == 0) {
 		job_lock();
 		r->running = 1;
+		if ((j = job_find(r->id)) != NULL)
+			j->watch_cond = &r->cond;
 		job_unlock();
 		watching = pthread_create(&watcher, NULL, watcher_main, r) == 0;
 		if (!watching)
@@ -545,7 +693,9 @@ static void *job_thread_main(void *arg)
 		rc = r->ops->run(r->id, r->ctx, &cause);
 		job_lock();
 		r->running = 0;
-		pthread_cond_broadcast(&changed_cond);
+		pthread_cond_broadcast(&r->cond);
+		if ((j = job_find(r->id)) != NULL)
+			j->watch_cond = NULL;
 		job_unlock();
 		if (watching)
 			pthread_join(watcher, NULL);
@@ -561,6 +711,7 @@ static void *job_thread_main(void *arg)
 	threads_running--;
 	pthread_cond_broadcast(&changed_cond);
 	job_unlock();
+	pthread_cond_destroy(&r->cond);
 	free(r);
 	return NULL;
 }
@@ -568,20 +719,43 @@ static void *job_thread_main(void *arg)
 int job_start_thread(enum job_kind kind, const struct job_target *t,
     const struct job_ops *ops, void *ctx, unsigned *id, char **cause)
 {
+	return job_start_claiming(kind, t, NULL, 0, ops, ctx, id, cause);
+}
+
+/* The job is refused or has no thread: it never ran. */
+static void never_ran(const struct job_ops *ops, void *ctx, struct runner *r)
+{
+	if (ops->free != NULL)
+		ops->free(ctx);
+	pthread_cond_destroy(&r->cond);
+	free(r);
+}
+
+int job_start_claiming(enum job_kind kind, const struct job_target *t,
+    const struct job_claim *c, size_t n, const struct job_ops *ops,
+    void *ctx, unsigned *id, char **cause)
+{
 	struct runner *r = xcalloc(1, sizeof *r);
+	struct job *j = job_make(kind, t, ops->cancel, ctx);
+	struct ending e = { 0 };
 	pthread_attr_t attr;
 	pthread_t thread;
-	struct job *j;
 	int rc;
 
 	r->ops = ops;
 	r->ctx = ctx;
-	r->id = job_new(kind, t, ops->cancel, ctx);
-	job_lock();
-	if ((j = job_find(r->id)) != NULL)
-		j->threaded = 1;
-	threads_running++;
-	job_unlock();
+	cond_init_monotonic(&r->cond);
+	if (publish(j, c, n, 1, cause) < 0) {
+		/* its maker hears it failed: it never was a job */
+		e.ctx = j->end_ctx;
+		e.state = JOB_FAILED;
+		e.error = e.ctx != NULL ? xstrdup(*cause) : NULL;
+		job_free(j);
+		tell_ending(&e);
+		never_ran(ops, ctx, r);
+		return -1;
+	}
+	r->id = j->id;
 	/* detached: jobs_stop waits on threads_running, never joins */
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
@@ -592,10 +766,9 @@ int job_start_thread(enum job_kind kind, const struct job_target *t,
 		job_fail(r->id, *cause);
 		job_lock();
 		threads_running--;
+		pthread_cond_broadcast(&changed_cond);
 		job_unlock();
-		if (ops->free != NULL)
-			ops->free(ctx);
-		free(r);
+		never_ran(ops, ctx, r);
 		return -1;
 	}
 	*id = r->id;
@@ -610,10 +783,14 @@ int jobs_stop(int timeout_ms)
 
 	job_lock();
 	for (i = 0; i < njobs; i++) {
-		if (!jobs[i]->threaded || job_state_final(jobs[i]->state))
+		struct job *j = jobs[i];
+
+		/* one that cannot be cancelled ends as it ends: not "cancelled" */
+		if (!j->threaded || job_state_final(j->state) ||
+		    (j->state == JOB_RUNNING && (j->cancel == NULL || j->committed)))
 			continue;
-		jobs[i]->cancel_requested = 1;
-		touch(jobs[i]);
+		j->cancel_requested = 1;
+		touch(j);
 	}
 	while (threads_running > 0 &&
 	    pthread_cond_timedwait(&changed_cond, &lock, &ts) != ETIMEDOUT)
@@ -639,6 +816,9 @@ void jobs_free(void)
 	free(jobs);
 	jobs = NULL;
 	njobs = 0;
+	free(claims);
+	claims = NULL;
+	nclaims = 0;
 	job_unlock();
 	for (i = 0; i < n; i++)
 		tell_ending(&e[i]);

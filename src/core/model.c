@@ -72,9 +72,18 @@ void model_init(void)
 		fatal("pipe: %s", strerror(errno));
 }
 
+/* This thread holds the lock: for model_lock_held's checks. */
+static _Thread_local int held;
+
 void model_lock(void)
 {
 	pthread_mutex_lock(&lock);
+	held = 1;
+}
+
+int model_lock_held(void)
+{
+	return held;
 }
 
 void model_set_jobs(const struct model_jobs *jobs)
@@ -113,6 +122,7 @@ void model_unlock(void)
 
 	settled = NULL;
 	nsettled = 0;
+	held = 0;
 	pthread_mutex_unlock(&lock);
 	if (n > 0)
 		tell_settled(s, n);

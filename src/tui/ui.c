@@ -546,11 +546,17 @@ static void release_stderr(struct ui *u)
 	u->stderr_fd = -1;
 }
 
+/* How long a hung-up console waits for its jobs: a job stuck on a host
+ * that stopped answering must not keep it alive for hours. */
+#define HANGUP_WAIT_MS (15 * 60 * 1000)
+
 /* After SIGHUP, with the terminal gone: wait for every job that is not
  * final (their end lines reach the audit log through its hook as each
- * ends). SIGTERM or SIGINT ends the wait. */
+ * ends), HANGUP_WAIT_MS at most; what is left is cancelled on the way
+ * out (engine_stop). SIGTERM or SIGINT ends the wait. */
 static void hangup_wait(int sfd)
 {
+	int64_t deadline = util_now_ms() + HANGUP_WAIT_MS;
 	struct signalfd_siginfo si;
 	unsigned *ids = NULL;
 	size_t n = 0, i;
@@ -578,6 +584,13 @@ static void hangup_wait(int sfd)
 			if (stop) {
 				log_msg(LOG_WARN, "signal while waiting for jobs "
 				    "after SIGHUP: leaving now");
+				break;
+			}
+			if (util_now_ms() > deadline) {
+				log_msg(LOG_WARN, "SIGHUP: jobs still running after "
+				    "%d s: cancelling them and leaving",
+				    HANGUP_WAIT_MS / 1000);
+				stop = 1;
 				break;
 			}
 		}

@@ -1,7 +1,9 @@
 /* test_act_host.c — the parts of adding a host that need no network: the
  * request checks of hostadd_new (against a configuration file) and the
  * host and port a configured URI connects to (the duplicate-address
- * check). The SSH and libvirt steps: tests/integration/test_host_add*. */
+ * check), and the add's last step: a cancel and the save decided once
+ * (hostadd_save against a real job, no network). The SSH and libvirt
+ * steps: tests/integration/test_host_add*. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +11,8 @@
 #include <cmocka.h>
 
 #include "act/act-host.h"
+#include "core/model.h"
+#include "core/job.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -209,6 +213,75 @@ static void test_started_host_has_defaults(void **state)
 	hostadd_free(ha);
 }
 
+static void hook_not_run_yet(unsigned id, void *ctx)
+{
+	(void)id;
+	(void)ctx;
+}
+
+static int conf_names(const char *name)
+{
+	char buf[4096], *want = xasprintf("name = \"%s\"", name);
+	FILE *f = fopen(conf, "r");
+	size_t n;
+	int found;
+
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	found = strstr(buf, want) != NULL;
+	free(want);
+	return found;
+}
+
+/* Esc between the add's last check and its save: the job layer has the
+ * cancel, the add's hook has not run yet (it runs on the watcher). The
+ * save must not happen (the console has said "cancelled"); and once the
+ * save has begun, a cancel is refused rather than said. */
+static void test_cancel_before_save(void **state)
+{
+	struct hostadd_req r;
+	struct hostadd *ha = NULL;
+	char *cause = NULL;
+	unsigned id;
+
+	(void)state;
+	model_init();
+	memset(&r, 0, sizeof r);
+	r.name = "hv2";
+	r.address = "10.0.0.2";
+	r.role = ROLE_DISK;
+	r.config_path = conf;
+	assert_int_equal(hostadd_new(&r, &ha, &cause), 0);
+
+	id = job_new(JK_ADD_HOST, NULL, hook_not_run_yet, NULL);
+	assert_int_equal(job_begin(id), 0);
+	assert_int_equal(job_cancel(id, &cause), 0);	/* Esc: "cancelled" */
+	assert_int_equal(hostadd_save(ha, id, "qemu+tcp://10.0.0.2/system",
+	    &cause), -1);
+	assert_string_equal(cause, "cancelled");
+	assert_false(conf_names("hv2"));
+	job_fail(id, cause);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(job_wait(id, 0), JOB_CANCELLED);
+
+	id = job_new(JK_ADD_HOST, NULL, hook_not_run_yet, NULL);
+	assert_int_equal(job_begin(id), 0);
+	assert_int_equal(hostadd_save(ha, id, "qemu+tcp://10.0.0.2/system",
+	    &cause), 0);
+	assert_true(conf_names("hv2"));
+	assert_int_equal(job_cancel(id, &cause), -1);	/* nothing said */
+	assert_non_null(strstr(cause, "too late to cancel"));
+	free(cause);
+	job_done(id);
+	assert_int_equal(job_wait(id, 0), JOB_DONE);
+	hostadd_free(ha);
+	jobs_free();
+	model_free();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,6 +291,8 @@ int main(void)
 		cmocka_unit_test(test_new_broken_file),
 		cmocka_unit_test_setup_teardown(test_started_host_has_defaults,
 		    setup_conf, teardown_conf),
+		cmocka_unit_test_setup_teardown(test_cancel_before_save, setup_conf,
+		    teardown_conf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

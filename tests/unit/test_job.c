@@ -280,9 +280,7 @@ static void test_history_bounded(void **state)
 	assert_int_equal(job_wait(first + 9, 0), JOB_GONE);
 	assert_int_equal(job_wait(first + 10, 0), JOB_FAILED);
 	assert_int_equal(job_wait(last, 0), JOB_FAILED);
-	job_lock();
 	assert_int_equal(job_active_count(), 1);
-	job_unlock();
 	job_done(running);
 	assert_int_equal(count_jobs(), JOB_HISTORY);
 }
@@ -557,6 +555,291 @@ static void test_jobs_stop_cancels(void **state)
 	assert_true(freed(&w));
 }
 
+/* ---- claims ---- */
+
+struct gate {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int open, started, fail;
+};
+
+static void gate_init(struct gate *g)
+{
+	memset(g, 0, sizeof *g);
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_cond_init(&g->cond, NULL);
+}
+
+static void gate_open(struct gate *g, int fail)
+{
+	pthread_mutex_lock(&g->lock);
+	g->open = 1;
+	g->fail = fail;
+	pthread_cond_broadcast(&g->cond);
+	pthread_mutex_unlock(&g->lock);
+}
+
+/* A run that blocks until its gate opens, then ends as the gate says. */
+static int gate_run(unsigned id, void *ctx, char **cause)
+{
+	struct gate *g = ctx;
+	int fail;
+
+	(void)id;
+	pthread_mutex_lock(&g->lock);
+	g->started = 1;
+	pthread_cond_broadcast(&g->cond);
+	while (!g->open)
+		pthread_cond_wait(&g->cond, &g->lock);
+	fail = g->fail;
+	pthread_mutex_unlock(&g->lock);
+	if (fail)
+		*cause = xstrdup("connection closed");
+	return fail ? -1 : 0;
+}
+
+static void gate_started(struct gate *g)
+{
+	pthread_mutex_lock(&g->lock);
+	while (!g->started)
+		pthread_cond_wait(&g->cond, &g->lock);
+	pthread_mutex_unlock(&g->lock);
+}
+
+static void gate_cancel(unsigned id, void *ctx)
+{
+	(void)id;
+	gate_open(ctx, 1);
+}
+
+/* no cancel hook: once running it runs to its end */
+static const struct job_ops gate_ops = { gate_run, NULL, NULL, NULL, 10 };
+static const struct job_ops gate_cancel_ops = { gate_run, NULL, gate_cancel,
+    NULL, 10 };
+
+static const struct job_target derive_t = { NULL, "groups/ov-{1..3}", 1, "hv1" };
+static const struct job_target delete_t = { NULL, "bases/base.qcow2", 1, "hv1" };
+
+/* A derive's read claim on its base refuses a delete (a write) naming
+ * the derive, lets another reader in, and goes with the derive. */
+static void test_claims(void **state)
+{
+	struct job_claim derive_c[2] = {
+		{ "shared nas:/b\tbase.qcow2", "bases/base.qcow2", JOB_READS },
+		{ "shared nas:/g\tov-1", "groups/ov-1", JOB_WRITES },
+	};
+	struct job_claim del_c = { "shared nas:/b\tbase.qcow2",
+	    "bases/base.qcow2", JOB_WRITES };
+	struct job_claim copy_c = { "shared nas:/g\tov-1", "groups/ov-1",
+	    JOB_WRITES };
+	struct gate g, g2;
+	char *cause = NULL, *why, *want;
+	unsigned derive, reader, del;
+
+	(void)state;
+	gate_init(&g);
+	gate_init(&g2);
+	assert_int_equal(job_start_claiming(JK_DERIVE, &derive_t, derive_c, 2,
+	    &gate_ops, &g, &derive, &cause), 0);
+	/* queued or running alike: the claim is there from the start */
+	assert_int_equal(job_start_claiming(JK_VOLUME_DELETE, &delete_t, &del_c,
+	    1, &gate_ops, &g2, &del, &cause), -1);
+	want = xasprintf("bases/base.qcow2 is read by job %u (derive "
+	    "groups/ov-{1..3}): wait for it or cancel it", derive);
+	assert_string_equal(cause, want);
+	free(cause);
+	cause = NULL;
+	/* a second copy onto the derive's target */
+	assert_int_equal(job_start_claiming(JK_DESKTOP_NEW, &desk, &copy_c, 1,
+	    &gate_ops, &g2, &del, &cause), -1);
+	assert_non_null(strstr(cause, "groups/ov-1 is written by job"));
+	free(cause);
+	cause = NULL;
+	why = job_claim_conflict("shared nas:/b\tbase.qcow2", "bases/base.qcow2",
+	    JOB_WRITES);
+	assert_string_equal(why, want);
+	free(why);
+	assert_null(job_claim_conflict("shared nas:/b\tbase.qcow2",
+	    "bases/base.qcow2", JOB_READS));
+	assert_null(job_claim_conflict("shared nas:/b\tother.qcow2",
+	    "bases/other.qcow2", JOB_WRITES));
+	/* readers share */
+	assert_int_equal(job_start_claiming(JK_DERIVE, &derive_t, derive_c, 1,
+	    &gate_ops, &g2, &reader, &cause), 0);
+	gate_open(&g2, 0);
+	assert_int_equal(job_wait(reader, 10000), JOB_DONE);
+	/* the derive ends: its claims go with it */
+	gate_open(&g, 0);
+	assert_int_equal(job_wait(derive, 10000), JOB_DONE);
+	assert_null(job_claim_conflict("shared nas:/b\tbase.qcow2",
+	    "bases/base.qcow2", JOB_WRITES));
+	gate_init(&g2);
+	gate_open(&g2, 0);
+	assert_int_equal(job_start_claiming(JK_VOLUME_DELETE, &delete_t, &del_c,
+	    1, &gate_ops, &g2, &del, &cause), 0);
+	assert_int_equal(job_wait(del, 10000), JOB_DONE);
+	free(want);
+}
+
+/* A job cancelled while queued lets go of its claims at once. */
+static void test_claims_cancel_queued(void **state)
+{
+	struct job_claim c = { "host 1\tdefault\tx.qcow2", "default/x.qcow2",
+	    JOB_WRITES };
+	struct gate g;
+	char *cause = NULL;
+	unsigned a, b;
+
+	(void)state;
+	gate_init(&g);
+	assert_int_equal(job_start_claiming(JK_DERIVE, &derive_t, &c, 1,
+	    &gate_cancel_ops, &g, &a, &cause), 0);
+	assert_int_equal(job_cancel(a, &cause), 0);
+	gate_open(&g, 1);
+	job_wait(a, 10000);
+	assert_int_equal(job_start_claiming(JK_DERIVE, &derive_t, &c, 1,
+	    &gate_ops, &g, &b, &cause), 0);
+	assert_int_equal(job_wait(b, 10000) == JOB_DONE ||
+	    snap(b).state == JOB_FAILED, 1);
+}
+
+/* ---- the point of no return (add host's save) ---- */
+
+static void test_commit(void **state)
+{
+	struct gate g;
+	char *cause = NULL;
+	unsigned id;
+
+	(void)state;
+	/* committed first: a cancel is refused and the job ends done */
+	gate_init(&g);
+	assert_int_equal(job_start_thread(JK_ADD_HOST, &desk, &gate_cancel_ops,
+	    &g, &id, &cause), 0);
+	gate_started(&g);
+	assert_int_equal(job_commit(id, &cause), 0);
+	assert_int_equal(job_cancel(id, &cause), -1);
+	assert_non_null(strstr(cause, "too late to cancel"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(jobs_stop(50), 1);	/* not cancelled at exit either */
+	gate_open(&g, 0);
+	assert_int_equal(job_wait(id, 10000), JOB_DONE);
+
+	/* cancelled first: the commit says so and nothing is made */
+	gate_init(&g);
+	assert_int_equal(job_start_thread(JK_ADD_HOST, &desk, &gate_ops, &g, &id,
+	    &cause), 0);
+	gate_started(&g);
+	job_lock();
+	job_find(id)->cancel = gate_cancel;	/* cancellable, hook not run */
+	job_unlock();
+	assert_int_equal(job_cancel(id, &cause), 0);
+	assert_int_equal(job_commit(id, &cause), -1);
+	assert_string_equal(cause, "cancelled");
+	free(cause);
+	gate_open(&g, 1);
+	assert_int_equal(job_wait(id, 10000), JOB_CANCELLED);
+}
+
+/* At exit a job without a cancel hook is not cancelled: when it fails on
+ * its own it is recorded failed, with its own text. */
+static void test_stop_without_hook_fails(void **state)
+{
+	struct gate g;
+	char *cause = NULL;
+	unsigned id;
+
+	(void)state;
+	gate_init(&g);
+	assert_int_equal(job_start_thread(JK_DESKTOP_NEW, &desk, &gate_ops, &g,
+	    &id, &cause), 0);
+	gate_started(&g);
+	assert_int_equal(jobs_stop(50), 1);
+	gate_open(&g, 1);
+	assert_int_equal(job_wait(id, 10000), JOB_FAILED);
+	assert_string_equal(snap(id).error, "connection closed");
+}
+
+/* job_active_count reads the list under the lock: run beside a thread
+ * that adds and ends jobs (ThreadSanitizer sees a race otherwise). */
+static void *churn(void *arg)
+{
+	int i;
+
+	(void)arg;
+	for (i = 0; i < 200; i++)
+		job_done(job_new(JK_START, &desk, NULL, NULL));
+	return NULL;
+}
+
+static void test_active_count_locked(void **state)
+{
+	pthread_t t;
+	unsigned id = job_new(JK_SHUTDOWN, &desk, NULL, NULL);
+	int i;
+
+	(void)state;
+	assert_int_equal(pthread_create(&t, NULL, churn, NULL), 0);
+	for (i = 0; i < 200; i++)
+		assert_true(job_active_count() >= 1);
+	pthread_join(t, NULL);
+	assert_int_equal(job_active_count(), 1);
+	job_done(id);
+	assert_int_equal(job_active_count(), 0);
+}
+
+/* ---- nothing is told under the model lock ---- */
+
+static int hook_calls, hook_under_lock;
+
+static void *attach_any(void)
+{
+	return &hook_calls;
+}
+
+static void end_checks_lock(void *ctx, enum job_state s, const char *error)
+{
+	(void)ctx;
+	(void)s;
+	(void)error;
+	hook_calls++;
+	hook_under_lock += model_lock_held();
+}
+
+/* A host lost fails the shutdown the model awaited (its audit line is
+ * written by the end hook): the hook runs after the model lock. */
+static void test_end_hook_outside_model_lock(void **state)
+{
+	const char *uuid = "aaaaaaaa-0000-0000-0000-000000000001";
+	struct config_host ch = { .name = (char *)"hv1",
+	    .uri = (char *)"test:///default" };
+	struct xml_domain x;
+	unsigned h1, id;
+
+	(void)state;
+	h1 = model_host_add(&ch);
+	model_host_set_state(h1, HOST_ONLINE, NULL);
+	memset(&x, 0, sizeof x);
+	model_desktop_seen(h1, uuid, "alice", DS_RUNNING, 1, 1, &x);
+	job_set_end_hook(attach_any, end_checks_lock);
+	hook_calls = hook_under_lock = 0;
+	id = job_new(JK_SHUTDOWN, &desk, NULL, NULL);
+	assert_int_equal(job_begin(id), 0);
+	model_desktop_pending(uuid, "shutting down");
+	assert_int_equal(model_desktop_await(uuid, id, "shut down"), 1);
+	model_host_set_state(h1, HOST_OFFLINE, "connection lost");
+	assert_int_equal(job_wait(id, 1000), JOB_FAILED);
+	job_set_end_hook(NULL, NULL);
+	assert_int_equal(hook_calls, 1);
+	assert_int_equal(hook_under_lock, 0);
+	/* and the check itself can fail */
+	model_lock();
+	assert_true(model_lock_held());
+	model_unlock();
+	assert_false(model_lock_held());
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -573,6 +856,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_thread_watcher_samples, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_cancel_running, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_jobs_stop_cancels, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claims, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_claims_cancel_queued, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_without_hook_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_active_count_locked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_end_hook_outside_model_lock, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("job", tests, NULL, NULL);
