@@ -46,13 +46,19 @@ FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 
 .PHONY: all deps layers check unit demo asan tsan fuzz install uninstall clean lab-up lab-down
 
-all: $(BUILD)/hvdeck hvdeck
+all: $(BUILD)/hvdeck $(BUILD)/hvdeck-ssh hvdeck
 
 hvdeck: $(BUILD)/hvdeck
 	@if [ "$(BUILD)" = build ]; then ln -sf $(BUILD)/hvdeck hvdeck; fi
 
 $(BUILD)/hvdeck: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+# The ssh wrapper of hvdeck's qemu+ssh:// transport, next to the binary
+# for an uninstalled build (virt/transport.c looks there, then in DATADIR).
+$(BUILD)/hvdeck-ssh: libexec/hvdeck-ssh
+	@mkdir -p $(@D)
+	install -m 755 $< $@
 
 $(BUILD)/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -75,7 +81,7 @@ $(NOTUI_TESTS): $(BUILD)/tests/%: tests/unit/%.c $(NOTUI_OBJS)
 $(BUILD)/datadir.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
-$(BUILD)/tui/ui.o: $(BUILD)/datadir.stamp
+$(BUILD)/tui/ui.o $(BUILD)/virt/transport.o: $(BUILD)/datadir.stamp
 .PHONY: FORCE
 FORCE:
 
@@ -133,6 +139,7 @@ install: $(BUILD)/hvdeck
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	for t in themes/*.theme; do [ -e "$$t" ] || continue; install -m 644 "$$t" $(DESTDIR)$(DATADIR)/themes/; done
 	install -m 644 hvdeck.conf.example $(DESTDIR)$(DATADIR)/
+	install -m 755 libexec/hvdeck-ssh $(DESTDIR)$(DATADIR)/hvdeck-ssh
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hvdeck

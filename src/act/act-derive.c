@@ -14,6 +14,7 @@
 #include "core/util.h"
 #include "virt/virt-evloop.h"
 #include "virt/virt-host.h"
+#include "virt/transport.h"
 #include "virt/virt-xml.h"
 
 #include <stdatomic.h>
@@ -462,7 +463,7 @@ static void batch_refresh(const struct batch *b)
 static int batch_run(unsigned id, void *ctx, char **cause)
 {
 	struct batch *b = ctx;
-	virConnectPtr conn = virConnectOpen(b->uri);
+	virConnectPtr conn = transport_open(b->uri, NULL, 0);
 	char phase[JOB_PHASE_MAX], *why = NULL;
 	size_t i;
 

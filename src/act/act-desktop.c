@@ -15,6 +15,7 @@
 #include "core/text.h"
 #include "core/util.h"
 #include "virt/virt-evloop.h"
+#include "virt/transport.h"
 #include "virt/virt-xml-edit.h"
 #include "virt/virt-xml.h"
 #include "act/vol-deps.h"
@@ -293,7 +294,7 @@ static virConnectAuth no_auth = { cred_types, 2, no_prompt, NULL };
 
 static virConnectPtr conn_open(const struct host_ref *h, char **cause)
 {
-	virConnectPtr c = virConnectOpenAuth(h->uri, &no_auth, 0);
+	virConnectPtr c = transport_open(h->uri, &no_auth, 0);
 
 	if (c == NULL) {
 		char *msg = evloop_last_error("cannot connect");

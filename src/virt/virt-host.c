@@ -9,6 +9,7 @@
 #include "virt/virt-evloop.h"
 #include "virt/virt-events.h"
 #include "virt/virt-sync.h"
+#include "virt/transport.h"
 #include "core/model.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -371,7 +372,7 @@ static void serve(struct host_worker *w, struct host_request *r)
 
 virConnectPtr host_open_private(const char *uri, char **cause)
 {
-	virConnectPtr conn = virConnectOpenAuth(uri, &no_prompt, 0);
+	virConnectPtr conn = transport_open(uri, &no_prompt, 0);
 
 	if (conn == NULL) {
 		*cause = evloop_last_error("cannot connect");
@@ -389,7 +390,7 @@ static int open_connection(struct host_worker *w, char **cause)
 	pthread_mutex_lock(&w->lock);
 	w->connecting = 1;
 	pthread_mutex_unlock(&w->lock);
-	w->conn = virConnectOpenAuth(w->uri, &no_prompt, flags);
+	w->conn = transport_open(w->uri, &no_prompt, flags);
 	pthread_mutex_lock(&w->lock);
 	w->connecting = 0;
 	pthread_mutex_unlock(&w->lock);
