@@ -16,7 +16,7 @@
 #   lab.sh user-keys              print the test user's authorized_keys
 #   lab.sh fill NODE DESKTOPS VOLUMES
 #                                 classroom scale: define DESKTOPS guests
-#                                 fill-0001.. on NODE and make VOLUMES qcow2
+#                                 fill-nNODE-0001.. on NODE, make VOLUMES qcow2
 #                                 overlays fill-0001.qcow2.. of the base in
 #                                 the shared `groups` pool (every node's
 #                                 pool refreshed once)
@@ -989,7 +989,7 @@ cmd_fill() {
     refresh_groups
     script=$(mktemp -d) || exit 1
     for k in $(seq 1 "$ndesk"); do
-        name=$(printf '%s%04d' "$FILL_PREFIX" "$k")
+        name=$(printf '%sn%s-%04d' "$FILL_PREFIX" "$node" "$k")
         xml=$script/$name.xml
         guest_xml "$name" 32 >"$xml" || { rm -rf "$script"; exit 1; }
         echo "define $xml" >>"$script/cmds"
