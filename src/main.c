@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd-audit.h"
+#include "core/audit.h"
 #include "core/config.h"
 #include "act/engine.h"
 #include "core/log.h"
@@ -250,6 +251,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_set_stderr(command != NULL);
+	(void)audit_close_dead();	/* a crash never hides what it interrupted */
 
 	if (command == NULL) {
 		rc = ui_run(&cfg, &a.ui);
