@@ -27,6 +27,9 @@ int host_ssh_target(const char *uri, struct host_ssh_target *t,
     char **cause);
 void host_ssh_target_free(struct host_ssh_target *t);
 
+/* The model's id of the host called name, 0 if none. */
+unsigned act_host_id_of(const char *name);
+
 int act_host_remove_exec(struct cmd_ctx *c, const struct cmd_entry *e,
     int argc, char **argv, char **cause);
 int act_host_rekey_exec(struct cmd_ctx *c, const struct cmd_entry *e,

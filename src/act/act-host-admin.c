@@ -216,8 +216,7 @@ struct remove_job {
 	char *path, *name;
 };
 
-/* The model's id of the host called name, 0 if none. */
-static unsigned model_id_of(const char *name)
+unsigned act_host_id_of(const char *name)
 {
 	struct m_host **hs;
 	size_t i, n;
@@ -241,7 +240,7 @@ static int remove_run(unsigned id, void *ctx, char **cause)
 	(void)id;
 	if (remove_host(j->path, j->name, &said, cause) < 0)
 		return -1;
-	if ((host_id = model_id_of(j->name)) != 0)
+	if ((host_id = act_host_id_of(j->name)) != 0)
 		hosts_remove(host_id, REMOVE_WAIT_MS);
 	model_event(SEV_INFO, "%s", said);
 	free(said);
@@ -327,7 +326,7 @@ int act_host_remove_exec(struct cmd_ctx *c, const struct cmd_entry *e,
 		*cause = xstrdup("no configuration file to remove it from");
 		return -1;
 	}
-	if (model_id_of(name) == 0) {
+	if (act_host_id_of(name) == 0) {
 		*cause = xasprintf("no host called %s", name);
 		return -1;
 	}

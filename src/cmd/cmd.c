@@ -9,6 +9,7 @@
 #include "act/act-host-admin.h"
 #include "act/act-pool.h"
 #include "cmd/cmd-host-key.h"
+#include "cmd/cmd-host-reconnect.h"
 #include "cli/cli-host-list.h"
 #include "cli/cli-migrate.h"
 #include "cmd/cmd-audit.h"
@@ -164,6 +165,8 @@ static const struct cmd_entry commands[] = {
 	{ "host remove", NULL, 0, 1, "[NAME]", CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST,
 	  "remove a hypervisor from the config and hvdeck's known_hosts, never touching the host (the console asks; default: the selected one)",
 	  act_host_remove_exec, 0 },
+	{ "host reconnect", NULL, 1, 1, "NAME", CMD_LINE | RO | CMD_ARG_NAME | CMD_ARG_HOST,
+	  "try a host again now, not at the end of its backoff (an online host's connection is opened again)", cmd_host_reconnect_exec, 0 },
 	{ "host rekey", NULL, 1, 1, "NAME [--yes-fingerprint FP]", CMD_CLI,
 	  "replace a host's key in hvdeck's known_hosts after it legitimately changed: shows the old and new fingerprints, the new one must be typed or given",
 	  act_host_rekey_exec, 0 },

@@ -275,7 +275,9 @@ static void wait_until(struct host_worker *w, int64_t deadline_ms, int online)
 	struct timespec ts;
 	int64_t left;
 
-	while (!w->stop && !(online && w->closed) && w->head == NULL) {
+	/* reconnect: an operator asked to try now, backoff or not */
+	while (!w->stop && !(online && w->closed) && !w->reconnect &&
+	    w->head == NULL) {
 		left = deadline_ms - util_now_ms();
 		if (left <= 0)
 			return;
@@ -495,12 +497,13 @@ static void backoff_wait(struct host_worker *w, int ms)
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
 		wait_until(w, deadline, 0);
-		if (w->stop || w->head == NULL)
+		if (w->stop || w->head == NULL || w->reconnect)
 			break;
 		pthread_mutex_unlock(&w->lock);
 		drain_offline(w);
 		pthread_mutex_lock(&w->lock);
 	}
+	w->reconnect = 0;
 	pthread_mutex_unlock(&w->lock);
 }
 
