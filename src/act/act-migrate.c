@@ -66,6 +66,8 @@ struct mig {
 
 	pthread_mutex_t lock;           /* guards everything below */
 	virDomainPtr dom;               /* source domain while migrating */
+	virConnectPtr dst;              /* destination while migrating */
+	int dest_lost;                  /* the watcher saw it go: aborted */
 	int migrating;                  /* inside virDomainMigrate3 */
 	int ended;                      /* the job layer freed its ctx */
 	int finished;                   /* run returned */
@@ -80,6 +82,50 @@ struct mig {
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mig **reg;
 static size_t nreg;
+
+/* The destination's connection died before post-copy (its keepalive or
+ * its transport said so): the migration cannot finish there, so the
+ * watcher aborts it at once rather than let it run on until QEMU or
+ * libvirt gives up; the desktop stays on its source. Called without
+ * m->lock (libvirt is asked); 1 while the abort is still to be done. */
+static int lost_dest(struct mig *m)
+{
+	virConnectPtr dst;
+	int first = 0, abort;
+
+	pthread_mutex_lock(&m->lock);
+	dst = m->dest_lost || m->st.postcopy_active ? NULL : m->dst;
+	if (dst != NULL)
+		virConnectRef(dst);
+	pthread_mutex_unlock(&m->lock);
+	if (dst != NULL && virConnectIsAlive(dst) != 1) {
+		pthread_mutex_lock(&m->lock);
+		first = !m->dest_lost;
+		m->dest_lost = 1;
+		pthread_mutex_unlock(&m->lock);
+	}
+	if (dst != NULL)
+		virConnectClose(dst);
+	if (first)
+		model_event(SEV_WARN, "%s: destination %s went offline during "
+		    "the migration: aborting it", m->name, m->st.dest);
+	/* until the abort takes (no QEMU job yet: again next tick) */
+	pthread_mutex_lock(&m->lock);
+	abort = m->dest_lost && !m->abort_done;
+	pthread_mutex_unlock(&m->lock);
+	return abort;
+}
+
+/* The migration failed because its destination went. */
+static int dest_gone(struct mig *m, virConnectPtr dst)
+{
+	int lost;
+
+	pthread_mutex_lock(&m->lock);
+	lost = m->dest_lost;
+	pthread_mutex_unlock(&m->lock);
+	return lost || virConnectIsAlive(dst) != 1;
+}
 
 static void mig_free(struct mig *m)
 {
@@ -556,6 +602,8 @@ static int migrate(struct mig *m, struct conns *c, unsigned flags,
 	}
 	virDomainRef(c->dom);
 	m->dom = c->dom;
+	virConnectRef(c->dst);
+	m->dst = c->dst;
 	m->migrating = 1;
 	m->st.active = 1;
 	pthread_mutex_unlock(&m->lock);
@@ -572,6 +620,11 @@ static int migrate(struct mig *m, struct conns *c, unsigned flags,
 			    "was lost (%s); where %s runs shows when %s is back",
 			    m->st.source, msg, m->name, m->st.source);
 			free(msg);
+		} else if (dest_gone(m, c->dst)) {
+			*cause = xasprintf("destination %s went offline during "
+			    "the migration: %s stays on its source %s (%s)",
+			    m->st.dest, m->name, m->st.source, msg);
+			free(msg);
 		} else {
 			*cause = msg;
 		}
@@ -581,8 +634,10 @@ static int migrate(struct mig *m, struct conns *c, unsigned flags,
 	m->migrating = 0;
 	m->st.active = 0;
 	m->dom = NULL;
+	m->dst = NULL;
 	pthread_mutex_unlock(&m->lock);
-	virDomainFree(c->dom);	/* the reference taken for the watcher */
+	virDomainFree(c->dom);	/* the references taken for the watcher */
+	virConnectClose(c->dst);
 	if (ddom == NULL) {
 		step(m, S_MIGRATE, cancelled(m) ? CHECK_WARN : CHECK_FAIL, *cause);
 		return -1;
@@ -778,6 +833,7 @@ static void watch(unsigned id, void *ctx)
 	take_pending(m, &w);
 	pthread_mutex_unlock(&m->lock);
 
+	w.abort |= lost_dest(m);
 	apply(m, dom, &w);
 	if (virDomainGetJobStats(dom, &type, &p, &np, 0) < 0 ||
 	    type == VIR_DOMAIN_JOB_NONE) {

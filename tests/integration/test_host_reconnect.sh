@@ -5,7 +5,9 @@
 # missed, "about nine seconds" in the man page, plus a loaded machine's
 # slack), in `watch --json`. In the console, an offline host whose next try
 # is still ≥ 6 s away comes back within 3 s of `:host reconnect NAME` once
-# its libvirtd runs again; an unknown name is refused in words.
+# its libvirtd runs again; an unknown name is refused in words. A migration
+# whose destination's libvirtd is killed half-way ends within 15 s saying
+# so in words, and the desktop runs on its source.
 . "$(dirname "$0")/lib.sh"
 
 [ "$LAB_NODES" -ge 2 ] || fail "needs a lab of at least 2 nodes"
@@ -69,4 +71,26 @@ wait_screen 3 "hv2 +mixed +online"
 info "back online $(($(now_ms) - t0)) ms after :host reconnect (the next try was ${left} s away)"
 keys :; keys -l "host reconnect nosuch"; keys Enter
 wait_screen 5 "no host called nosuch"
-pass "killed and frozen libvirtd seen within bounds; :host reconnect brings a host back before its backoff ends"
+tmx kill-session -t hv
+
+# ---- a migration loses its destination ----
+wait_until 60 state_since 1 online || true
+running_guest 1 lost
+"$HVDECK" -c "$conf" migrate "$GUEST" hv2 --bandwidth 5 >"$WORK/mig.out" 2>"$WORK/mig.err" &
+mpid=$!
+cleanup "kill $mpid"
+progress() { grep -qE '^[^:]+: [0-9.]+% memory' "$WORK/mig.out"; }
+wait_until 60 progress || fail "no migration progress: $(cat "$WORK/mig.out" "$WORK/mig.err")"
+t0=$(now_ms)
+"$LAB" libvirtd-stop 2 >/dev/null || fail "libvirtd-stop"
+wait "$mpid"
+rc=$?
+ms=$(($(now_ms) - t0))
+info "migration ended $ms ms after its destination's libvirtd was killed: $(tail -n1 "$WORK/mig.err")"
+[ "$rc" -eq 1 ] || fail "migrate exited $rc: $(cat "$WORK/mig.err")"
+grep -q "destination hv2 went offline during the migration: $GUEST stays on its source hv1" "$WORK/mig.err" ||
+	fail "the lost destination is not said in words: $(cat "$WORK/mig.err")"
+[ "$ms" -le 15000 ] || fail "the migration ran on $ms ms after its destination was gone"
+[ "$(guest_state 1 "$GUEST")" = running ] || fail "$GUEST is not running on node 1: $(guest_state 1 "$GUEST")"
+"$LAB" libvirtd-start 2 >/dev/null || fail "libvirtd-start"
+pass "killed and frozen libvirtd seen within bounds; :host reconnect brings a host back before its backoff ends; a lost destination ends its migration in words"
