@@ -43,6 +43,12 @@ count_fill() {	# NODE: fill desktops, fill volumes in groups (libvirt over TCP)
 		"$(vsh "$1" vol-list groups | grep -c ' fill-')"
 }
 
+# ---- host key: the key host add logs in with, and its file ----
+hv host key >"$WORK/key.out" 2>"$WORK/key.err" || fail "host key: $(cat "$WORK/key.err")"
+[ "$(sed -n 1p "$WORK/key.out")" = "$(cat "$hd/id_ed25519.pub")" ] || fail "host key printed: $(cat "$WORK/key.out")"
+[ "$(sed -n 2p "$WORK/key.out")" = "# $hd/id_ed25519.pub" ] || fail "host key's path line: $(cat "$WORK/key.out")"
+[ "$(wc -l <"$WORK/key.out")" -eq 2 ] && [ ! -s "$WORK/key.err" ] || fail "host key printed more"
+
 # ---- host add writes the transport, and learns node 1's key ----
 hv host add hv1 127.0.0.1 --port "$LAB_SSH_PORT_1" --yes-fingerprint "$(node_host_key_fp 1)" \
 	</dev/null >"$WORK/add.out" 2>"$WORK/add.err" || fail "host add: $(cat "$WORK/add.err" "$WORK/add.out")"
