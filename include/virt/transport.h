@@ -38,6 +38,11 @@ char *transport_rewrite(const char *uri, const char *wrapper);
 virConnectPtr transport_open(const char *uri, virConnectAuthPtr auth,
     unsigned int flags);
 
+/* The known_hosts file a URI's host key is checked against (caller
+ * frees): its known_hosts=, or for one through hvdeck-ssh the file beside
+ * its keyfile=; NULL when the URI does not say (libvirt's default). */
+char *transport_known_hosts(const char *uri);
+
 /* The URI `host add` writes for USER@ADDRESS:PORT with hvdeck's key
  * (caller frees); NULL with *cause without a home directory. */
 char *transport_host_uri(const char *user, const char *address, int port,

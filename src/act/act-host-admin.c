@@ -16,6 +16,7 @@
 #include "tui/mode.h"
 #include "core/model.h"
 #include "virt/ssh.h"
+#include "virt/transport.h"
 #include "tui/ui.h"
 #include "core/util.h"
 #include "tui/views.h"
@@ -42,30 +43,6 @@ static int ssh_scheme(const char *scheme)
 
 	return plus != NULL && (strcmp(plus, "+ssh") == 0 ||
 	    strcmp(plus, "+libssh") == 0 || strcmp(plus, "+libssh2") == 0);
-}
-
-/* The decoded value of name in a raw query ("a=1&b=2"), or NULL. */
-static char *query_param(const char *query, const char *name)
-{
-	size_t len = strlen(name);
-	const char *p = query, *end;
-	char *raw, *val;
-
-	while (p != NULL && *p != '\0') {
-		end = strchr(p, '&');
-		if (strncmp(p, name, len) == 0 && p[len] == '=') {
-			raw = xstrndup(p + len + 1, end != NULL ?
-			    (size_t)(end - p - (ptrdiff_t)len - 1) :
-			    strlen(p + len + 1));
-			val = xmlURIUnescapeString(raw, 0, NULL);
-			free(raw);
-			raw = xstrdup(val);
-			xmlFree(val);
-			return raw;
-		}
-		p = end != NULL ? end + 1 : NULL;
-	}
-	return NULL;
 }
 
 int host_ssh_target(const char *uri, struct host_ssh_target *t,
@@ -98,7 +75,7 @@ int host_ssh_target(const char *uri, struct host_ssh_target *t,
 	}
 	t->port = u->port > 0 ? u->port : 22;
 	t->user = xstrdup(u->user);
-	t->known_hosts = query_param(u->query_raw, "known_hosts");
+	t->known_hosts = transport_known_hosts(uri);
 	xmlFreeURI(u);
 	return 0;
 }

@@ -247,6 +247,29 @@ virConnectPtr transport_open(const char *uri, virConnectAuthPtr auth,
 	return c;
 }
 
+char *transport_known_hosts(const char *uri)
+{
+	const char *q = strchr(uri, '?'), *base, *slash;
+	char *kh, *cmd, *key, *out = NULL;
+
+	if (q == NULL)
+		return NULL;
+	if ((kh = param(q + 1, "known_hosts")) != NULL)
+		return kh;
+	cmd = param(q + 1, "command");
+	key = param(q + 1, "keyfile");
+	if (cmd != NULL && key != NULL) {
+		base = strrchr(cmd, '/') != NULL ? strrchr(cmd, '/') + 1 : cmd;
+		slash = strrchr(key, '/');
+		if (strcmp(base, TRANSPORT_WRAPPER) == 0)
+			out = slash != NULL ? xasprintf("%.*s/known_hosts",
+			    (int)(slash - key), key) : xstrdup("known_hosts");
+	}
+	free(cmd);
+	free(key);
+	return out;
+}
+
 char *transport_host_uri(const char *user, const char *address, int port,
     char **cause)
 {

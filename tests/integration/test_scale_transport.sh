@@ -125,5 +125,13 @@ own_stderr "$WORK/mig.err" "migrate"
 [ "$(guest_state 2 "$GUEST")" = running ] || fail "$GUEST is not running on node 2"
 vsh 1 domstate "$GUEST" 2>/dev/null | grep -q running && fail "$GUEST still runs on node 1"
 
+# ---- host rekey works on the URI host add wrote (hvdeck-ssh's known_hosts) ----
+fp=$("$LAB" sshd-rekey 1) || fail "lab.sh sshd-rekey 1"
+hv dump >/dev/null 2>"$WORK/stale.err" && fail "dump trusted node 1's new key before host rekey"
+hv host rekey hv1 --yes-fingerprint "$fp" </dev/null >"$WORK/rekey.out" 2>"$WORK/rekey.err" ||
+	fail "host rekey: $(cat "$WORK/rekey.err" "$WORK/rekey.out")"
+grep -qF "hvdeck's known_hosts now holds $fp for hv1" "$WORK/rekey.out" || fail "host rekey said: $(cat "$WORK/rekey.out")"
+hv dump >/dev/null 2>"$WORK/after.err" || fail "dump after host rekey: $(cat "$WORK/after.err")"
+
 grep -E 'CRITICAL|Segmentation' "$WORK/hvdeck.log" && fail "the log shows a crash"
-pass "host add, dump, watch 10 s, console 10 s, derive 5, migrate over qemu+ssh/hvdeck-ssh with $((d1 + d2)) desktops and $VOLS volumes on 2 hosts"
+pass "host key, host add, host rekey, dump, watch 10 s, console 10 s, derive 5, migrate over qemu+ssh/hvdeck-ssh with $((d1 + d2)) desktops and $VOLS volumes on 2 hosts"

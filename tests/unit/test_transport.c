@@ -95,6 +95,31 @@ static void test_host_uri(void **state)
 	free(u);
 }
 
+static void known_is(const char *uri, const char *want)
+{
+	char *got = transport_known_hosts(uri);
+
+	if (want == NULL)
+		assert_null(got);
+	else {
+		assert_non_null(got);
+		assert_string_equal(got, want);
+	}
+	free(got);
+}
+
+static void test_known_hosts(void **state)
+{
+	(void)state;
+	/* what host rekey replaces lines in: the file the transport reads */
+	known_is("qemu+ssh://root@h:22/system?command=hvdeck-ssh&no_tty=1&keyfile=/c%20d/hvdeck/id_ed25519",
+	    "/c d/hvdeck/known_hosts");
+	known_is("qemu+ssh://root@h/system?command=/usr/share/hvdeck/hvdeck-ssh&keyfile=/k/id", "/k/known_hosts");
+	known_is("qemu+libssh://root@h/system?keyfile=/k/id&known_hosts=/o/kh", "/o/kh");
+	known_is("qemu+ssh://root@h/system?command=/usr/bin/ssh&keyfile=/k/id", NULL);
+	known_is("qemu+ssh://root@h/system", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -102,6 +127,7 @@ int main(void)
 		cmocka_unit_test(test_libssh_other_trust_stays),
 		cmocka_unit_test(test_ssh_wrapper_named),
 		cmocka_unit_test(test_host_uri),
+		cmocka_unit_test(test_known_hosts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
