@@ -60,8 +60,8 @@ grep -qF "[127.0.0.1]:$LAB_SSH_PORT_1 " "$hd/known_hosts" || fail "host add did 
 # ---- dump: every desktop and volume of both filled hosts ----
 read -r d1 v1 < <(count_fill 1)
 read -r d2 v2 < <(count_fill 2)
-[ "$d1" -eq "$DESKS1" ] && [ "$d2" -eq "$DESKS2" ] && [ "$v1" -eq "$VOLS" ] ||
-	fail "the fill is not what was asked: $d1 $d2 $v1"
+[ "$d1" -eq "$DESKS1" ] && [ "$d2" -eq "$DESKS2" ] && [ "$v1" -eq "$VOLS" ] && [ "$v2" -eq "$VOLS" ] ||
+	fail "the fill is not what was asked: $d1 $d2 $v1 $v2"
 t0=$(now_ms)
 hv dump --json >"$WORK/dump.json" 2>"$WORK/dump.err" || fail "dump exited $?: $(head -5 "$WORK/dump.err")"
 info "dump of $((d1 + d2)) desktops and 2x$v1 volumes: $(( $(now_ms) - t0 )) ms"
