@@ -43,7 +43,7 @@ FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 
 .PHONY: all deps layers check unit demo asan tsan fuzz install uninstall clean lab-up lab-down
 
-all: $(BUILD)/hvdeck hvdeck
+all: $(BUILD)/hvdeck $(BUILD)/hvdeck-ssh hvdeck
 
 hvdeck: $(BUILD)/hvdeck
 	@if [ "$(BUILD)" = build ]; then ln -sf $(BUILD)/hvdeck hvdeck; fi
@@ -51,6 +51,12 @@ hvdeck: $(BUILD)/hvdeck
 # The layer rule is checked on every build (order-only: it never relinks).
 $(BUILD)/hvdeck: $(OBJS) | layers
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+# The ssh wrapper of hvdeck's qemu+ssh:// transport, next to the binary
+# for an uninstalled build (virt/transport.c looks there, then in DATADIR).
+$(BUILD)/hvdeck-ssh: libexec/hvdeck-ssh
+	@mkdir -p $(@D)
+	install -m 755 $< $@
 
 $(BUILD)/%.o: src/%.c
 	@mkdir -p $(@D)
@@ -73,7 +79,7 @@ $(NOTUI_TESTS): $(BUILD)/tests/%: tests/unit/%.c $(NOTUI_OBJS) Makefile
 $(BUILD)/datadir.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' > $@
-$(BUILD)/tui/ui.o: $(BUILD)/datadir.stamp
+$(BUILD)/tui/ui.o $(BUILD)/virt/transport.o: $(BUILD)/datadir.stamp
 .PHONY: FORCE
 FORCE:
 
@@ -98,7 +104,7 @@ check: deps
 asan: deps
 	@LSAN_OPTIONS="suppressions=$(CURDIR)/tests/lsan.supp print_suppressions=0" \
 	    $(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
-	    LDFLAGS="-fsanitize=address,undefined" build-asan/hvdeck unit
+	    LDFLAGS="-fsanitize=address,undefined" build-asan/hvdeck build-asan/hvdeck-ssh unit
 	@if [ "$$(id -u)" -eq 0 ]; then LSAN_OPTIONS="suppressions=$(CURDIR)/tests/lsan.supp print_suppressions=0" \
 	    HVDECK=$(CURDIR)/build-asan/hvdeck scripts/run-tests.sh; \
 	else echo "asan: lab tests skipped (need root)"; fi
@@ -131,6 +137,7 @@ install: $(BUILD)/hvdeck
 	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
 	for t in themes/*.theme; do [ -e "$$t" ] || continue; install -m 644 "$$t" $(DESTDIR)$(DATADIR)/themes/; done
 	install -m 644 hvdeck.conf.example $(DESTDIR)$(DATADIR)/
+	install -m 755 libexec/hvdeck-ssh $(DESTDIR)$(DATADIR)/hvdeck-ssh
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/hvdeck

@@ -5,6 +5,7 @@
 #include "cmd/cmd-audit.h"
 #include "cmd/cmd-table.h"
 #include "tui/ui-cmd.h"
+#include "core/audit.h"
 #include "core/config.h"
 #include "act/engine.h"
 #include "core/log.h"
@@ -296,6 +297,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_set_stderr(command != NULL);
+	(void)audit_close_dead();	/* a crash never hides what it interrupted */
 	if (command == NULL) {
 		a.ui.face_init = ui_cmd_face_init;
 		rc = ui_run(&cfg, &a.ui);

@@ -28,6 +28,10 @@ int host_ssh_target(const char *uri, struct host_ssh_target *t,
     char **cause);
 void host_ssh_target_free(struct host_ssh_target *t);
 
+/* The model's id of the host called name, 0 if none (takes the model
+ * lock). */
+unsigned act_host_id_of(const char *name);
+
 /* Remove host name from cfg's file and hvdeck's known_hosts now (the
  * command line: no engine runs). 0 with *said (what was done; caller
  * frees), or -1 with *cause: given with -H only, not in the file. */

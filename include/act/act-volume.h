@@ -33,23 +33,6 @@ int act_volume_find(const char *spec, const char *host, struct vol_target *t,
  * volume of a local pool. */
 int act_volume_find_key(const char *key, struct vol_target *t, char **cause);
 void act_volume_target_free(struct vol_target *t);
-/* Model lock held. The job layer's claim key (job.h, job_claim) of volume
- * NAME of pool POOL as host host_id sees it: the storage (a shared pool's
- * share key, else the host and the pool) and the name, so every host's
- * view of one shared volume is one key. The volume need not exist yet (a
- * target about to be made). Caller frees. */
-char *act_volume_claim_key(unsigned host_id, const char *pool,
-    const char *name);
-/* Model lock held. The same for a disk source of a desktop on host_id
- * ("/path" or "POOL/VOL"), *label its "pool/name"; NULL when no pool of
- * the host holds it (then nothing can claim it). Caller frees both. */
-/* Model lock held. Append to *c (n entries, grown) the claim of volume
- * NAME of POOL on host_id, labelled "POOL/NAME"; free with
- * job_claims_free. */
-void act_volume_claim_add(struct job_claim **c, size_t *n, unsigned host_id,
-    const char *pool, const char *name, enum job_claim_mode mode);
-char *act_volume_claim_key_of(unsigned host_id, const char *source,
-    char **label);
 /* "pool/name" as the operator reads it (a local pool's: "pool/name on
  * HOST"). Caller frees. */
 char *act_volume_label(const struct vol_target *t);

@@ -26,5 +26,10 @@ unsigned long audit_start(const char *command, const char *target);
  * NULL. id 0 is ignored. */
 void audit_end(unsigned long id, const char *command, const char *target,
     const char *result, const char *error);
+/* At start: every start line of this user whose process died without its
+ * end line (the pid is gone or no longer an hvdeck) is said once as a
+ * warning naming the pid and the command, and closed with an end line of
+ * that pid and id, result "unknown (process died)". Returns how many. */
+int audit_close_dead(void);
 
 #endif

@@ -2,9 +2,9 @@
  * the XML, one overlay checked and made on a connection, and the batch job
  * that the model's checks start. */
 #include "act/act-derive.h"
+#include "act/vol-claim.h"
 #include "act/act-domain.h"
 #include "act/act-pool.h"
-#include "act/act-volume.h"
 #include "act/vol-deps.h"
 #include "core/config.h"
 #include "core/job.h"
@@ -866,10 +866,10 @@ int act_derive(const struct derive_req *r, struct derive_started *out,
 	/* the source is read and the targets written until the batch ends:
 	 * no delete or second copy in this process may land meanwhile */
 	model_lock();
-	act_volume_claim_add(&claims, &nclaims, pl.host_id, pl.src_pool,
+	vol_claim_add(&claims, &nclaims, pl.host_id, pl.src_pool,
 	    pl.src_name, JOB_READS);
 	for (i = 0; i < b->n; i++)
-		act_volume_claim_add(&claims, &nclaims, pl.host_id, pl.dst_pool,
+		vol_claim_add(&claims, &nclaims, pl.host_id, pl.dst_pool,
 		    b->names[i], JOB_WRITES);
 	model_unlock();
 	what = xasprintf("%s/%s", pl.dst_pool, r->pattern);

@@ -4,10 +4,10 @@
  * then one job thread per command opens its own connections and does the
  * libvirt work, so no host worker waits behind a batch. */
 #include "act/act-desktop.h"
+#include "act/vol-claim.h"
 #include "act/act-derive.h"
 #include "act/act-domain.h"
 #include "act/act-pool.h"
-#include "act/act-volume.h"
 #include "core/job.h"
 #include "core/log.h"
 #include "core/model.h"
@@ -455,11 +455,11 @@ static int start_copy_job(enum job_kind kind, const char *name,
 	int rc;
 
 	model_lock();
-	act_volume_claim_add(&c, &nc, src_host, src->pool, src->volume,
+	vol_claim_add(&c, &nc, src_host, src->pool, src->volume,
 	    JOB_READS);
 	for (i = 0; i < n; i++) {
 		vol = vol_name(names[i]);
-		act_volume_claim_add(&c, &nc, to_host, to, vol, JOB_WRITES);
+		vol_claim_add(&c, &nc, to_host, to, vol, JOB_WRITES);
 		free(vol);
 	}
 	model_unlock();

@@ -3,7 +3,7 @@
  * action is a short job: queued here, run (or failed for an offline host)
  * on the worker, which also reports it to the events strip. */
 #include "act/act-domain.h"
-#include "act/act-volume.h"
+#include "act/vol-claim.h"
 #include "core/job.h"
 #include "core/text.h"
 #include "core/model.h"
@@ -208,7 +208,7 @@ static char *claimed_disk(const struct m_desktop *d, unsigned host_id)
 		const struct xml_disk *k = &d->xml.disks[i];
 
 		if (k->source == NULL || k->readonly ||
-		    (key = act_volume_claim_key_of(host_id, k->source,
+		    (key = vol_claim_key_of(host_id, k->source,
 		    &label)) == NULL)
 			continue;
 		if ((busy = job_claim_conflict(key, label, JOB_WRITES)) != NULL)

@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "core/model.h"
 #include "virt/ssh.h"
+#include "virt/transport.h"
 #include "core/util.h"
 #include "virt/virt-host.h"
 
@@ -39,30 +40,6 @@ static int ssh_scheme(const char *scheme)
 
 	return plus != NULL && (strcmp(plus, "+ssh") == 0 ||
 	    strcmp(plus, "+libssh") == 0 || strcmp(plus, "+libssh2") == 0);
-}
-
-/* The decoded value of name in a raw query ("a=1&b=2"), or NULL. */
-static char *query_param(const char *query, const char *name)
-{
-	size_t len = strlen(name);
-	const char *p = query, *end;
-	char *raw, *val;
-
-	while (p != NULL && *p != '\0') {
-		end = strchr(p, '&');
-		if (strncmp(p, name, len) == 0 && p[len] == '=') {
-			raw = xstrndup(p + len + 1, end != NULL ?
-			    (size_t)(end - p - (ptrdiff_t)len - 1) :
-			    strlen(p + len + 1));
-			val = xmlURIUnescapeString(raw, 0, NULL);
-			free(raw);
-			raw = xstrdup(val);
-			xmlFree(val);
-			return raw;
-		}
-		p = end != NULL ? end + 1 : NULL;
-	}
-	return NULL;
 }
 
 int host_ssh_target(const char *uri, struct host_ssh_target *t,
@@ -95,7 +72,7 @@ int host_ssh_target(const char *uri, struct host_ssh_target *t,
 	}
 	t->port = u->port > 0 ? u->port : 22;
 	t->user = xstrdup(u->user);
-	t->known_hosts = query_param(u->query_raw, "known_hosts");
+	t->known_hosts = transport_known_hosts(uri);
 	xmlFreeURI(u);
 	return 0;
 }
@@ -202,8 +179,7 @@ struct remove_job {
 	char *path, *name;
 };
 
-/* The model's id of the host called name, 0 if none. */
-static unsigned model_id_of(const char *name)
+unsigned act_host_id_of(const char *name)
 {
 	const struct m_host *h;
 	unsigned id;
@@ -224,7 +200,7 @@ static int remove_run(unsigned id, void *ctx, char **cause)
 	(void)id;
 	if (remove_host(j->path, j->name, &said, cause) < 0)
 		return -1;
-	if ((host_id = model_id_of(j->name)) != 0)
+	if ((host_id = act_host_id_of(j->name)) != 0)
 		hosts_remove(host_id, REMOVE_WAIT_MS);
 	model_event(SEV_INFO, "%s", said);
 	free(said);
@@ -288,7 +264,7 @@ int act_host_remove_check(const struct config *cfg, const char *name,
 		*cause = xstrdup("no configuration file to remove it from");
 		return -1;
 	}
-	if (model_id_of(name) == 0) {
+	if (act_host_id_of(name) == 0) {
 		*cause = xasprintf("no host called %s", name);
 		return -1;
 	}

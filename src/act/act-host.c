@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "core/model.h"
 #include "virt/ssh.h"
+#include "virt/transport.h"
 #include "core/text.h"
 #include "core/util.h"
 #include "virt/conn.h"
@@ -774,42 +775,9 @@ static int preflight(struct hostadd *ha, struct sshc *s, char **cause)
 
 /* ---- libvirt ---- */
 
-/* Percent-encode what a URI query value cannot carry as it is. */
-static char *uri_escape(const char *s)
-{
-	char *out = xmalloc(strlen(s) * 3 + 1), *o = out;
-
-	for (; *s != '\0'; s++) {
-		if (isalnum((unsigned char)*s) || strchr("/-._~", *s) != NULL)
-			*o++ = *s;
-		else
-			o += sprintf(o, "%%%02X", (unsigned char)*s);
-	}
-	*o = '\0';
-	return out;
-}
-
 static char *make_uri(struct hostadd *ha, char **cause)
 {
-	char *key = sshkey_private_path(), *kh = sshkey_known_hosts_path();
-	char *ek, *ekh, *uri = NULL;
-	int v6 = strchr(ha->address, ':') != NULL;
-
-	if (key == NULL || kh == NULL) {
-		*cause = xstrdup("no home directory for hvdeck's key");
-	} else {
-		ek = uri_escape(key);
-		ekh = uri_escape(kh);
-		uri = xasprintf("qemu+libssh://%s@%s%s%s:%d/system?keyfile=%s&"
-		    "known_hosts=%s&known_hosts_verify=normal&sshauth=privkey",
-		    ha->user, v6 ? "[" : "", ha->address, v6 ? "]" : "",
-		    ha->port, ek, ekh);
-		free(ek);
-		free(ekh);
-	}
-	free(key);
-	free(kh);
-	return uri;
+	return transport_host_uri(ha->user, ha->address, ha->port, cause);
 }
 
 static int cancelled_cb(void *ctx)
@@ -863,7 +831,7 @@ static char *uuid_owner(const char *uuid)
  * not a host already configured under another name. */
 static int check_libvirt(struct hostadd *ha, const char *uri, char **cause)
 {
-	size_t st = checklist_add(ha->cl, "libvirt over qemu+libssh");
+	size_t st = checklist_add(ha->cl, "libvirt over qemu+ssh");
 	virConnectPtr c;
 	char *xml, *hostname, *other, *why = NULL;
 	struct xml_caps caps;

@@ -68,6 +68,8 @@ struct mig {
 
 	pthread_mutex_t lock;           /* guards everything below */
 	virDomainPtr dom;               /* source domain while migrating */
+	virConnectPtr dst;              /* destination while migrating */
+	int dest_lost;                  /* the watcher saw it go: aborted */
 	int migrating;                  /* inside virDomainMigrate3 */
 	int ended;                      /* the job layer freed its ctx */
 	int finished;                   /* run returned */
@@ -82,6 +84,50 @@ struct mig {
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mig **reg;
 static size_t nreg;
+
+/* The destination's connection died before post-copy (its keepalive or
+ * its transport said so): the migration cannot finish there, so the
+ * watcher aborts it at once rather than let it run on until QEMU or
+ * libvirt gives up; the desktop stays on its source. Called without
+ * m->lock (libvirt is asked); 1 while the abort is still to be done. */
+static int lost_dest(struct mig *m)
+{
+	virConnectPtr dst;
+	int first = 0, abort;
+
+	pthread_mutex_lock(&m->lock);
+	dst = m->dest_lost || m->st.postcopy_active ? NULL : m->dst;
+	if (dst != NULL)
+		virConnectRef(dst);
+	pthread_mutex_unlock(&m->lock);
+	if (dst != NULL && virConnectIsAlive(dst) != 1) {
+		pthread_mutex_lock(&m->lock);
+		first = !m->dest_lost;
+		m->dest_lost = 1;
+		pthread_mutex_unlock(&m->lock);
+	}
+	if (dst != NULL)
+		virConnectClose(dst);
+	if (first)
+		model_event(SEV_WARN, "%s: destination %s went offline during "
+		    "the migration: aborting it", m->name, m->st.dest);
+	/* until the abort takes (no QEMU job yet: again next tick) */
+	pthread_mutex_lock(&m->lock);
+	abort = m->dest_lost && !m->abort_done;
+	pthread_mutex_unlock(&m->lock);
+	return abort;
+}
+
+/* The migration failed because its destination went. */
+static int dest_gone(struct mig *m, virConnectPtr dst)
+{
+	int lost;
+
+	pthread_mutex_lock(&m->lock);
+	lost = m->dest_lost;
+	pthread_mutex_unlock(&m->lock);
+	return lost || virConnectIsAlive(dst) != 1;
+}
 
 static void mig_free(struct mig *m)
 {
@@ -530,17 +576,22 @@ static void watch_end(struct mig *m, struct conns *c)
 }
 
 /* Why virDomainMigrate3 failed, for the operator. Caller frees. */
-static char *migrate_failure(const struct mig *m, const struct conns *c)
+static char *migrate_failure(struct mig *m, const struct conns *c)
 {
 	char *msg = evloop_last_error("the migration failed"), *why;
 
 	/* without the source, nobody can say yet which copy runs: the
 	 * workers' reconnect shows it in the model */
-	if (virConnectIsAlive(c->src) == 1)
+	if (virConnectIsAlive(c->src) != 1)
+		why = xasprintf("outcome unknown: the connection to %s was lost "
+		    "(%s); where %s runs shows when %s is back", m->st.source,
+		    msg, m->name, m->st.source);
+	else if (dest_gone(m, c->dst))
+		why = xasprintf("destination %s went offline during the "
+		    "migration: %s stays on its source %s (%s)", m->st.dest,
+		    m->name, m->st.source, msg);
+	else
 		return msg;
-	why = xasprintf("outcome unknown: the connection to %s was lost (%s); "
-	    "where %s runs shows when %s is back", m->st.source, msg, m->name,
-	    m->st.source);
 	free(msg);
 	return why;
 }
@@ -779,6 +830,7 @@ static void watch(unsigned id, void *ctx)
 	take_pending(m, &w);
 	pthread_mutex_unlock(&m->lock);
 
+	w.abort |= lost_dest(m);
 	apply(m, dom, &w);
 	if (virDomainGetJobStats(dom, &type, &p, &np, 0) < 0 ||
 	    type == VIR_DOMAIN_JOB_NONE) {

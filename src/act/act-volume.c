@@ -3,6 +3,7 @@
  * call on the worker of one host that has the pool, then a refresh on
  * every host that shares it, waited for. */
 #include "act/act-volume.h"
+#include "act/vol-claim.h"
 #include "act/act-domain.h"
 #include "act/act-pool.h"
 #include "core/job.h"
@@ -53,64 +54,6 @@ static void target_set(struct vol_target *t, const struct m_host *h,
 	t->name = xstrdup(v->name);
 	t->path = xstrdup(v->path != NULL ? v->path : v->name);
 	t->shared = p->share_key != NULL;
-}
-
-static const struct m_pool *pool_named(const struct m_host *h,
-    const char *pool)
-{
-	size_t k;
-
-	for (k = 0; h != NULL && k < h->npools; k++)
-		if (strcmp(h->pools[k]->name, pool) == 0)
-			return h->pools[k];
-	return NULL;
-}
-
-char *act_volume_claim_key(unsigned host_id, const char *pool,
-    const char *name)
-{
-	const struct m_pool *p = pool_named(model_host(host_id), pool);
-
-	if (p != NULL && p->share_key != NULL)
-		return xasprintf("shared %s\t%s", p->share_key, name);
-	return xasprintf("host %u\t%s\t%s", host_id, pool, name);
-}
-
-void act_volume_claim_add(struct job_claim **c, size_t *n, unsigned host_id,
-    const char *pool, const char *name, enum job_claim_mode mode)
-{
-	*c = xreallocarray(*c, *n + 1, sizeof **c);
-	(*c)[*n].key = act_volume_claim_key(host_id, pool, name);
-	(*c)[*n].label = xasprintf("%s/%s", pool, name);
-	(*c)[(*n)++].mode = mode;
-}
-
-char *act_volume_claim_key_of(unsigned host_id, const char *source,
-    char **label)
-{
-	const struct m_host *h = model_host(host_id);
-	const char *slash = strchr(source, '/');
-	size_t k, v;
-
-	*label = NULL;
-	for (k = 0; h != NULL && k < h->npools; k++) {
-		const struct m_pool *p = h->pools[k];
-
-		for (v = 0; v < p->nvols; v++) {
-			const struct m_volume *mv = &p->vols[v];
-			int same = source[0] == '/' ? mv->path != NULL &&
-			    strcmp(mv->path, source) == 0 : slash != NULL &&
-			    strlen(p->name) == (size_t)(slash - source) &&
-			    strncmp(p->name, source, (size_t)(slash - source)) == 0 &&
-			    strcmp(mv->name, slash + 1) == 0;
-
-			if (!same)
-				continue;
-			*label = xasprintf("%s/%s", p->name, mv->name);
-			return act_volume_claim_key(host_id, p->name, mv->name);
-		}
-	}
-	return NULL;
 }
 
 /* Lock held. Is (h, p, v) the volume t already names (shared storage seen
@@ -543,7 +486,7 @@ int act_volume_delete(const struct vol_target *t, unsigned *job,
 	jt.host_id = t->host_id;
 	jt.host = t->host;
 	model_lock();
-	key = act_volume_claim_key(t->host_id, t->pool, t->name);
+	key = vol_claim_key(t->host_id, t->pool, t->name);
 	model_unlock();
 	claim.key = key;
 	claim.label = d->label;

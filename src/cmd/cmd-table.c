@@ -8,6 +8,7 @@
 #include "cmd/cmd-desktop.h"
 #include "cmd/cmd-desktop-new.h"
 #include "cmd/cmd-host.h"
+#include "cmd/cmd-host-reconnect.h"
 #include "cmd/cmd-job.h"
 #include "cmd/cmd-migrate.h"
 #include "cmd/cmd-role.h"
@@ -100,6 +101,10 @@ static const struct cmd_entry commands[] = {
 	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST | CMD_SEL_HOST,
 	  "remove a hypervisor from the config and hvdeck's known_hosts, never touching the host (the console asks; default: the selected one)",
 	  cmd_host_remove_exec, 0 },
+	{ "host reconnect", NULL, 0, 1, "[NAME]",
+	  CMD_LINE | RO | CMD_ARG_NAME | CMD_ARG_HOST | CMD_SEL_HOST,
+	  "try a host again now, not at the end of its backoff (an online host's connection is opened again; default: the selected one)",
+	  cmd_host_reconnect_exec, 0 },
 	{ "host rekey", NULL, 1, 1, "NAME [--yes-fingerprint FP]", CMD_CLI,
 	  "replace a host's key in hvdeck's known_hosts after it legitimately changed: shows the old and new fingerprints, the new one must be typed or given",
 	  cmd_host_rekey_exec, 0 },

@@ -5,15 +5,18 @@
 #include "core/audit.h"
 #include "core/json.h"
 #include "core/log.h"
+#include "core/model.h"
 #include "core/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
@@ -116,12 +119,14 @@ out:
 	return rc;
 }
 
-static int write_line(unsigned long id, const char *event, const char *command,
-    const char *target, const char *result, const char *error)
+/* One JSON line (caller frees), the given pid's: an end line written for
+ * a dead process carries that process's pid and id. */
+static char *format_line(long pid, unsigned long id, const char *event,
+    const char *command, const char *target, const char *result,
+    const char *error)
 {
 	struct json j;
 	char when[40], *user = user_name(), *from = ssh_client(), *line;
-	int rc;
 
 	now_iso(when, sizeof when);
 	json_init(&j);
@@ -129,7 +134,7 @@ static int write_line(unsigned long id, const char *event, const char *command,
 	json_string(&j, "time", when);
 	json_string(&j, "user", user);
 	json_string(&j, "from", from);
-	json_int(&j, "pid", (int64_t)getpid());
+	json_int(&j, "pid", (int64_t)pid);
 	json_uint(&j, "id", id);
 	json_string(&j, "event", event);
 	json_string(&j, "command", command);
@@ -140,11 +145,20 @@ static int write_line(unsigned long id, const char *event, const char *command,
 	}
 	json_end_object(&j);
 	line = xasprintf("%s\n", j.buf);
-	rc = append(line, strlen(line));
-	free(line);
 	json_free(&j);
 	free(user);
 	free(from);
+	return line;
+}
+
+static int write_line(unsigned long id, const char *event, const char *command,
+    const char *target, const char *result, const char *error)
+{
+	char *line = format_line((long)getpid(), id, event, command, target,
+	    result, error);
+	int rc = append(line, strlen(line));
+
+	free(line);
 	return rc;
 }
 
@@ -164,4 +178,194 @@ void audit_end(unsigned long id, const char *command, const char *target,
 		return;
 	write_line(id, "end", command, target, result != NULL ? result : "ok",
 	    error);
+}
+
+/* ---- records a dead process left open ---- */
+
+/* The log's tail that is scanned: a dead record older than this many bytes
+ * of later lines is not looked for (a start costs one read of it). */
+#define AUDIT_SCAN_MAX (4 << 20)
+
+struct open_rec {
+	long pid;
+	unsigned long id;
+	char *command, *target;
+};
+
+/* The number after "key": in line; -1 without one. */
+static long field_num(const char *line, const char *key)
+{
+	char *pat = xasprintf("\"%s\":", key);
+	const char *p = strstr(line, pat);
+	long v = -1;
+
+	if (p != NULL)
+		v = strtol(p + strlen(pat), NULL, 10);
+	free(pat);
+	return v;
+}
+
+/* The string after "key": in line, unescaped (caller frees); NULL when
+ * absent or null. Reads what json_string writes. */
+static char *field_str(const char *line, const char *key)
+{
+	char *pat = xasprintf("\"%s\":\"", key), *out, *o;
+	const char *p = strstr(line, pat);
+	unsigned v;
+
+	if (p == NULL) {
+		free(pat);
+		return NULL;
+	}
+	p += strlen(pat);
+	free(pat);
+	out = o = xmalloc(strlen(p) + 1);
+	for (; *p != '\0' && *p != '"'; p++) {
+		if (*p != '\\' || p[1] == '\0') {
+			*o++ = *p;
+			continue;
+		}
+		p++;
+		if (*p == 'u' && sscanf(p + 1, "%4x", &v) == 1 && v < 0x80) {
+			*o++ = (char)v;
+			p += 4;
+		} else
+			*o++ = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Still running: alive and an hvdeck (a pid reused by another program
+ * does not keep a record open). */
+static int still_running(long pid)
+{
+	char *path, comm[64] = "";
+	FILE *f;
+
+	/* this process has written nothing yet: a record of its pid is an
+	 * earlier process's */
+	if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) < 0)
+		return 0;
+	path = xasprintf("/proc/%ld/comm", pid);
+	if ((f = fopen(path, "r")) != NULL) {
+		if (fgets(comm, sizeof comm, f) == NULL)
+			comm[0] = '\0';
+		fclose(f);
+	}
+	free(path);
+	return strncmp(comm, "hvdeck", 6) == 0;
+}
+
+/* The log's last AUDIT_SCAN_MAX bytes from a line start (caller frees). */
+static char *read_tail(int fd)
+{
+	off_t size = lseek(fd, 0, SEEK_END), from;
+	char *buf, *nl;
+	ssize_t n;
+
+	if (size <= 0)
+		return NULL;
+	from = size > AUDIT_SCAN_MAX ? size - AUDIT_SCAN_MAX : 0;
+	buf = xmalloc((size_t)(size - from) + 1);
+	n = pread(fd, buf, (size_t)(size - from), from);
+	if (n <= 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	if (from > 0 && (nl = strchr(buf, '\n')) != NULL)
+		memmove(buf, nl + 1, strlen(nl + 1) + 1);
+	return buf;
+}
+
+/* Start lines of this user without their end line, in log order. */
+static struct open_rec *open_records(char *text, const char *user, size_t *n)
+{
+	struct open_rec *v = NULL;
+	char *line, *save = NULL, *u, *ev;
+	size_t i;
+
+	*n = 0;
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		u = field_str(line, "user");
+		ev = field_str(line, "event");
+		if (u != NULL && ev != NULL && strcmp(u, user) == 0) {
+			long pid = field_num(line, "pid"), id = field_num(line, "id");
+
+			if (strcmp(ev, "start") == 0) {
+				v = xreallocarray(v, *n + 1, sizeof *v);
+				v[*n].pid = pid;
+				v[*n].id = (unsigned long)id;
+				v[*n].command = field_str(line, "command");
+				v[*n].target = field_str(line, "target");
+				(*n)++;
+			}
+			for (i = 0; strcmp(ev, "end") == 0 && i < *n; i++) {
+				if (v[i].pid != pid || v[i].id != (unsigned long)id)
+					continue;
+				free(v[i].command);
+				free(v[i].target);
+				/* keep log order: the warnings read as it happened */
+				memmove(&v[i], &v[i + 1], (--(*n) - i) * sizeof *v);
+				break;
+			}
+		}
+		free(u);
+		free(ev);
+	}
+	return v;
+}
+
+static void close_dead(int fd, const struct open_rec *r)
+{
+	char *what = xasprintf("%s%s%s", r->command != NULL ? r->command : "?",
+	    r->target != NULL ? " " : "", r->target != NULL ? r->target : "");
+	char *line = format_line(r->pid, r->id, "end", r->command, r->target,
+	    "unknown (process died)", NULL);
+
+	/* an event: on stderr for a command, in the console's event log */
+	model_event(SEV_WARN, "audit: pid %ld ended without closing \"%s\" "
+	    "\xe2\x80\x94 check what it made", r->pid, what);
+	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line))
+		log_msg(LOG_WARN, "audit: cannot close pid %ld's record: %s",
+		    r->pid, strerror(errno));
+	free(line);
+	free(what);
+}
+
+int audit_close_dead(void)
+{
+	char *path = audit_path(), *text, *user;
+	struct open_rec *v;
+	size_t n, i;
+	int fd, closed = 0;
+
+	if (path == NULL)
+		return 0;
+	fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+	free(path);
+	if (fd < 0)
+		return 0;	/* no log yet: nothing to close */
+	/* two hvdecks starting at once must not both close a record */
+	if (flock(fd, LOCK_EX) < 0 || (text = read_tail(fd)) == NULL) {
+		close(fd);
+		return 0;
+	}
+	user = user_name();
+	v = open_records(text, user, &n);
+	for (i = 0; i < n; i++) {
+		if (!still_running(v[i].pid)) {
+			close_dead(fd, &v[i]);
+			closed++;
+		}
+		free(v[i].command);
+		free(v[i].target);
+	}
+	free(v);
+	free(user);
+	free(text);
+	close(fd);	/* drops the lock */
+	return closed;
 }

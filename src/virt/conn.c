@@ -1,5 +1,6 @@
 /* conn.c — the one opener of a job's private connection. See conn.h. */
 #include "virt/conn.h"
+#include "virt/transport.h"
 #include "virt/virt-evloop.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -97,7 +98,7 @@ static void opener_put(struct opener *o)
 static void *opener_main(void *arg)
 {
 	struct opener *o = arg;
-	virConnectPtr c = virConnectOpenAuth(o->uri, &no_prompt, o->flags);
+	virConnectPtr c = transport_open(o->uri, &no_prompt, o->flags);
 	/* libvirt's error is per thread: take it here */
 	char *err = c == NULL ? evloop_last_error("cannot connect") : NULL;
 

@@ -10,6 +10,7 @@
 #include "virt/virt-evloop.h"
 #include "virt/virt-events.h"
 #include "virt/virt-sync.h"
+#include "virt/transport.h"
 #include "core/model.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -248,7 +249,9 @@ static void wait_until(struct host_worker *w, int64_t deadline_ms, int online)
 	struct timespec ts;
 	int64_t left;
 
-	while (!w->stop && !(online && w->closed) && w->head == NULL) {
+	/* reconnect: an operator asked to try now, backoff or not */
+	while (!w->stop && !(online && w->closed) && !w->reconnect &&
+	    w->head == NULL) {
 		left = deadline_ms - util_now_ms();
 		if (left <= 0)
 			return;
@@ -357,7 +360,7 @@ static int open_connection(struct host_worker *w, char **cause)
 	pthread_mutex_lock(&w->lock);
 	w->connecting = 1;
 	pthread_mutex_unlock(&w->lock);
-	w->conn = virConnectOpenAuth(w->uri, conn_no_prompt_auth(), flags);
+	w->conn = transport_open(w->uri, conn_no_prompt_auth(), flags);
 	pthread_mutex_lock(&w->lock);
 	w->connecting = 0;
 	pthread_mutex_unlock(&w->lock);
@@ -461,12 +464,13 @@ static void backoff_wait(struct host_worker *w, int ms)
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
 		wait_until(w, deadline, 0);
-		if (w->stop || w->head == NULL)
+		if (w->stop || w->head == NULL || w->reconnect)
 			break;
 		pthread_mutex_unlock(&w->lock);
 		drain_offline(w);
 		pthread_mutex_lock(&w->lock);
 	}
+	w->reconnect = 0;
 	pthread_mutex_unlock(&w->lock);
 }
 

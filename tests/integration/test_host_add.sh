@@ -61,8 +61,8 @@ pub=$(cut -d' ' -f2 "$XDG_CONFIG_HOME/hvdeck/id_ed25519.pub") || fail "no hvdeck
 n=$(grep -cF -- "$pub" "$LAB_USER_AUTHORIZED_KEYS")
 [ "$n" -eq 1 ] || fail "hvdeck's key is $n times in $LAB_USER_AUTHORIZED_KEYS"
 grep -q 'name = "hvnew"' "$conf" || fail "hvnew not saved: $(cat "$conf")"
-grep -qF "qemu+libssh://$LAB_USER@127.0.0.1:$port/system?keyfile=$XDG_CONFIG_HOME/hvdeck/id_ed25519" "$conf" ||
-	fail "hvnew's URI is not the libssh one with hvdeck's key: $(cat "$conf")"
+grep -qF "qemu+ssh://$LAB_USER@127.0.0.1:$port/system?command=hvdeck-ssh&no_tty=1&keyfile=$XDG_CONFIG_HOME/hvdeck/id_ed25519\"" "$conf" ||
+	fail "hvnew's URI is not qemu+ssh through hvdeck-ssh with hvdeck's key: $(cat "$conf")"
 grep -q 'role = "hypervisor"' "$conf" || fail "hvnew's role not saved"
 cp "$conf" "$WORK/conf.added"
 

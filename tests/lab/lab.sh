@@ -14,6 +14,15 @@
 #   lab.sh sshd-rekey NODE        new host key for the node, its sshd restarted
 #                                 (by record) and the lab's known_hosts updated
 #   lab.sh user-keys              print the test user's authorized_keys
+#   lab.sh fill NODE DESKTOPS VOLUMES
+#                                 classroom scale: define DESKTOPS guests
+#                                 fill-nNODE-0001.. on NODE, make VOLUMES qcow2
+#                                 overlays fill-0001.qcow2.. of the base in
+#                                 the shared `groups` pool (every node's
+#                                 pool refreshed once)
+#   lab.sh unfill                 undefine every fill-* guest and delete
+#                                 every fill-* volume: the small lab again
+#   LAB_FILL=N (env, `up` only)   fill node 1 with N desktops and N volumes
 #
 # Node i (1-based) lives in $LAB_DIR/node<i>.  A namespace holder process
 # creates the node's private mount namespace and bind-mounts the node's own
@@ -721,6 +730,11 @@ cmd_up() {
             fail_up "$i"
         fi
     done
+    case ${LAB_FILL:-} in
+        '') ;;
+        *[!0-9]*) die "LAB_FILL must be a number of desktops and volumes" ;;
+        *) cmd_fill 1 "$LAB_FILL" "$LAB_FILL" ;;
+    esac
     echo "lab up: $n node(s) in $LAB_DIR ($(elapsed "$t0")s), test user $LAB_USER on node$n (password in $USER_PASSWORD_FILE)"
     for i in $(seq 1 "$n"); do
         printf 'node%s  libvirtd pid %-7s sshd pid %-7s %s\n' "$i" \
@@ -938,8 +952,77 @@ cmd_user_keys() {
     return 0
 }
 
+# ---------------------------------------------------------------- fill ----
+# A lab as big as a classroom, made cheaply: overlays are qemu-img files
+# (a few hundred KiB each, made in one loop, then ONE pool refresh per
+# node), guests are defined through one virsh session reading a script of
+# commands over qemu+tcp (never the transport under test). Everything the
+# fill makes is named fill-NNNN so `unfill` removes exactly that.
+FILL_PREFIX=fill-
+
+refresh_groups() {
+    local i
+    for i in $(lab_nodes); do
+        node_alive "$i" libvirtd || continue
+        virsh -q -c "$(tcp_uri "$i")" pool-refresh groups >/dev/null ||
+            die "node $i: pool-refresh groups failed"
+    done
+}
+
+cmd_fill() {
+    local node=${1:-} ndesk=${2:-} nvol=${3:-} k name xml script t0
+    case "$node:$ndesk:$nvol" in
+        [1-9]:[0-9]*:[0-9]*) ;;
+        *) die "usage: $PROG fill NODE DESKTOPS VOLUMES" ;;
+    esac
+    case "$ndesk$nvol" in *[!0-9]*) die "usage: $PROG fill NODE DESKTOPS VOLUMES" ;; esac
+    [ -d "$(node_dir "$node")" ] || die "no node $node in $LAB_DIR"
+    node_alive "$node" libvirtd || die "node $node: libvirtd is not running"
+    [ -s "$LAB_INITRD" ] || build_payload
+    t0=$(now)
+    for k in $(seq 1 "$nvol"); do
+        name=$(printf '%s%04d.qcow2' "$FILL_PREFIX" "$k")
+        [ -e "$LAB_STORAGE/groups/$name" ] && continue
+        (cd "$LAB_STORAGE/groups" && qemu-img create -q -f qcow2 -F qcow2 \
+            -b ../bases/debian-base.qcow2 "$name") || die "qemu-img create $name failed"
+    done
+    refresh_groups
+    script=$(mktemp -d) || exit 1
+    for k in $(seq 1 "$ndesk"); do
+        name=$(printf '%sn%s-%04d' "$FILL_PREFIX" "$node" "$k")
+        xml=$script/$name.xml
+        guest_xml "$name" 32 >"$xml" || { rm -rf "$script"; exit 1; }
+        echo "define $xml" >>"$script/cmds"
+    done
+    if [ "$ndesk" -gt 0 ] &&
+       ! virsh -q -c "$(tcp_uri "$node")" <"$script/cmds" >/dev/null; then
+        rm -rf "$script"
+        die "node $node: defining the fill desktops failed"
+    fi
+    rm -rf "$script"
+    echo "lab fill: node $node has $(virsh -q -c "$(tcp_uri "$node")" list --all --name | grep -c "^$FILL_PREFIX") fill desktops," \
+        "groups holds $(virsh -q -c "$(tcp_uri "$node")" vol-list groups | grep -c .) volumes ($(elapsed "$t0")s)"
+}
+
+cmd_unfill() {
+    local i dom uri
+    for i in $(lab_nodes); do
+        node_alive "$i" libvirtd || continue
+        uri=$(tcp_uri "$i")
+        for dom in $(virsh -q -c "$uri" list --name | grep "^$FILL_PREFIX"); do
+            virsh -q -c "$uri" destroy "$dom" >/dev/null
+        done
+        virsh -q -c "$uri" list --all --name | grep "^$FILL_PREFIX" |
+            sed 's/^/undefine /' | virsh -q -c "$uri" >/dev/null ||
+            die "node $i: undefining the fill desktops failed"
+    done
+    rm -f "$LAB_STORAGE/groups/$FILL_PREFIX"*.qcow2
+    refresh_groups
+    echo "lab unfill: done"
+}
+
 usage() {
-    sed -n '2,16p' "$ME" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,25p' "$ME" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -958,5 +1041,7 @@ case $cmd in
     libvirtd-thaw)   cmd_libvirtd_signal CONT "$@" ;;
     sshd-rekey)      cmd_sshd_rekey "$@" ;;
     user-keys)       cmd_user_keys ;;
+    fill)            cmd_fill "$@" ;;
+    unfill)          cmd_unfill ;;
     *)         usage ;;
 esac

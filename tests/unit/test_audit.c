@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include "core/audit.h"
@@ -341,6 +343,77 @@ static void test_close_all(void **state)
 	free_lines(v, n);
 }
 
+/* A child that starts a command and dies: its pid is gone. */
+static pid_t dead_child(int close_it)
+{
+	pid_t pid = fork();
+	int st;
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		unsigned long id = audit_start("desktop new", "room-{01..03}");
+
+		if (close_it)
+			audit_end(id, "desktop new", "room-{01..03}", "ok", NULL);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return pid;
+}
+
+static void test_dead_process_closed(void **state)
+{
+	pid_t dead = dead_child(0), done = dead_child(1);
+	struct passwd *pw = getpwuid(geteuid());
+	char **v, *path = audit_path(), *want, *line;
+	size_t n;
+	FILE *f;
+
+	(void)state;
+	/* pid 1 is alive but not an hvdeck: a reused pid does not keep it open */
+	line = xasprintf("{\"time\":\"x\",\"user\":\"%s\",\"from\":null,"
+	    "\"pid\":1,\"id\":7,\"event\":\"start\",\"command\":\"host add\","
+	    "\"target\":\"hv9\"}\n", pw->pw_name);
+	assert_non_null(f = fopen(path, "a"));
+	fputs(line, f);
+	/* another user's record is theirs to close */
+	fputs("{\"time\":\"x\",\"user\":\"nobody-else\",\"from\":null,"
+	    "\"pid\":999999,\"id\":1,\"event\":\"start\",\"command\":\"dump\","
+	    "\"target\":null}\n", f);
+	fclose(f);
+	free(line);
+	assert_int_equal(audit_close_dead(), 2);
+	n = lines(&v);
+	/* dead start, done start + end, pid 1, the other user, 2 ends */
+	assert_int_equal(n, 7);
+	want = xasprintf("\"pid\":%ld,", (long)dead);
+	/* the two end lines, in log order of their start lines: pid 1's
+	 * record was written after the child's */
+	assert_non_null(strstr(v[5], want));
+	assert_non_null(strstr(v[5], "\"event\":\"end\",\"command\":\"desktop new\","
+	    "\"target\":\"room-{01..03}\",\"result\":\"unknown (process died)\","
+	    "\"error\":null}\n"));
+	assert_non_null(strstr(v[6], "\"pid\":1,\"id\":7,\"event\":\"end\","
+	    "\"command\":\"host add\",\"target\":\"hv9\",\"result\":"
+	    "\"unknown (process died)\""));
+	/* the child that ended its command is left alone */
+	{
+		char *d = xasprintf("\"pid\":%ld,", (long)done);
+
+		assert_null(strstr(v[5], d));
+		assert_null(strstr(v[6], d));
+		free(d);
+	}
+	free(want);
+	free_lines(v, n);
+	/* closed once: the next start finds nothing */
+	assert_int_equal(audit_close_dead(), 0);
+	n = lines(&v);
+	assert_int_equal(n, 7);
+	free_lines(v, n);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +424,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_done_and_forgotten, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused_and_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dead_process_closed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
