@@ -12,6 +12,36 @@ LAB_NODES=${LAB_NODES:-3}
 pass=0
 fail=0
 failed=()
+
+# "PID STARTTIME" of every process running $HVDECK (the binary under test):
+# what a test leaves behind is what is new after it (pid AND start time, so
+# a reused pid is never taken for one of ours).
+hvdeck_procs() {
+	local p exe
+	for p in /proc/[0-9]*; do
+		exe=$(readlink "$p/exe" 2>/dev/null) || continue
+		[ "${exe% (deleted)}" = "$HVDECK" ] || continue
+		echo "${p#/proc/} $(awk '{ print $22 }' "$p/stat" 2>/dev/null)"
+	done | sort
+}
+# A test that leaves an hvdeck running fails, and what it left is stopped:
+# a leaked watch or console keeps refreshing pools into the next tests.
+check_leftovers() {  # NAME BEFORE
+	local left pid st tries=0
+	# a process the test's own cleanup signalled may still be exiting
+	while left=$(comm -13 <(echo "$2") <(hvdeck_procs)) && [ -n "$left" ] &&
+	    [ $tries -lt 30 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	[ -n "$left" ] || return 0
+	echo "$1 left hvdeck running: $(echo "$left" | tr '\n' ' ')"
+	while read -r pid st; do
+		[ "$(awk '{ print $22 }' "/proc/$pid/stat" 2>/dev/null)" = "$st" ] &&
+			kill -TERM "$pid" 2>/dev/null
+	done <<<"$left"
+	return 1
+}
 record() {  # name status
 	if [ "$2" -eq 0 ]; then
 		pass=$((pass + 1)); echo "PASS $1"
@@ -52,8 +82,10 @@ else
 		eval "$(tests/lab/lab.sh env)"
 		for t in tests/integration/test_*.sh; do
 			echo "--- $t"
+			before=$(hvdeck_procs)
 			timeout 600 bash "$t"
 			rc=$?
+			check_leftovers "$(basename "$t" .sh)" "$before" || rc=1
 			record "$(basename "$t" .sh)" "$rc"
 		done
 	else

@@ -53,6 +53,9 @@ int host_refresh_pool(virConnectPtr conn, unsigned host_id, const char *pool,
 /* Drop the host's connection and connect again at once (the connection is
  * then "closed by the client"). Unknown hosts are ignored. */
 void host_reconnect(unsigned host_id);
+/* An operator is looking (the console runs): offline hosts are retried at
+ * least every BACKOFF_WATCHED_MAX_MS (virt-queue.h). Any thread. */
+void hosts_set_watched(int watched);
 
 
 /* Pool refreshes the worker made itself: the refresh event libvirt sends

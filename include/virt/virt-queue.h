@@ -31,6 +31,9 @@ struct host_request {
 
 #define BACKOFF_MIN_MS 1000
 #define BACKOFF_MAX_MS 60000
+/* While an operator looks at a console, an offline host is tried at least
+ * this often: a host that comes back shows within seconds, not a minute. */
+#define BACKOFF_WATCHED_MAX_MS 10000
 
 /* Append r (taken over) to the queue head..tail. A re-read (REQ_DOMAIN,
  * REQ_POOL_*, REQ_JOB) identical to one already queued is dropped: one read
@@ -49,5 +52,8 @@ int queue_backoff_next(int ms);
 /* ms spread by +-20 % with the random number rnd (>= 0), so hosts that fell
  * together do not reconnect in lockstep. */
 int queue_backoff_jitter(int ms, long rnd);
+/* The delay to sleep for backoff ms: capped at BACKOFF_WATCHED_MAX_MS when
+ * watched (a console is open), else ms. */
+int queue_backoff_cap(int ms, int watched);
 
 #endif

@@ -547,8 +547,9 @@ static void completed_stats(struct mig *m, virDomainPtr ddom)
 	virTypedParamsFree(p, np);
 }
 
-/* Hand the domain to the watcher (its progress and cancel), unless the
- * job was cancelled first. 0, or -1 when cancelled. */
+/* Hand the domain (its progress and cancel) and the destination (lost_dest)
+ * to the watcher, unless the job was cancelled first. 0, or -1 when
+ * cancelled. */
 static int watch_begin(struct mig *m, struct conns *c)
 {
 	pthread_mutex_lock(&m->lock);
@@ -558,21 +559,25 @@ static int watch_begin(struct mig *m, struct conns *c)
 	}
 	virDomainRef(c->dom);
 	m->dom = c->dom;
+	virConnectRef(c->dst);
+	m->dst = c->dst;
 	m->migrating = 1;
 	m->st.active = 1;
 	pthread_mutex_unlock(&m->lock);
 	return 0;
 }
 
-/* Take the domain back from the watcher. */
+/* Take the domain and the destination back from the watcher. */
 static void watch_end(struct mig *m, struct conns *c)
 {
 	pthread_mutex_lock(&m->lock);
 	m->migrating = 0;
 	m->st.active = 0;
 	m->dom = NULL;
+	m->dst = NULL;
 	pthread_mutex_unlock(&m->lock);
-	virDomainFree(c->dom);	/* the reference taken for the watcher */
+	virDomainFree(c->dom);	/* the references taken for the watcher */
+	virConnectClose(c->dst);
 }
 
 /* Why virDomainMigrate3 failed, for the operator. Caller frees. */

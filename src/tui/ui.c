@@ -17,6 +17,7 @@
 #include "tui/theme.h"
 #include "core/util.h"
 #include "tui/views.h"
+#include "virt/virt-host.h"
 
 #include <curses.h>
 #include <errno.h>
@@ -624,6 +625,7 @@ int ui_run(const struct config *cfg, const struct ui_options *o)
 	sfd = signals_block(&old);	/* before engine_start's threads */
 	if (sfd < 0)
 		log_msg(LOG_WARN, "signalfd: %s", strerror(errno));
+	hosts_set_watched(1);	/* an operator looks: retry offline hosts often */
 	if (engine_start(cfg, o->read_only) < 0) {
 		util_set_fatal_hook(NULL);
 		release_stderr(&u);

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -490,6 +491,14 @@ static int stopping(struct host_worker *w)
 	return flag_of(w, &w->stop);
 }
 
+/* hosts_set_watched: a console is open */
+static atomic_int watched;
+
+void hosts_set_watched(int on)
+{
+	atomic_store(&watched, on != 0);
+}
+
 static void *worker_main(void *arg)
 {
 	struct host_worker *w = arg;
@@ -528,7 +537,7 @@ static void *worker_main(void *arg)
 			backoff = BACKOFF_MIN_MS;
 			continue;
 		}
-		backoff_wait(w, backoff);
+		backoff_wait(w, queue_backoff_cap(backoff, atomic_load(&watched)));
 		backoff = queue_backoff_next(backoff);
 	}
 	close_connection(w);

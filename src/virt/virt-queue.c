@@ -67,3 +67,8 @@ int queue_backoff_jitter(int ms, long rnd)
 		rnd = -(rnd + 1);
 	return ms - ms / 5 + (int)(rnd % spread);
 }
+
+int queue_backoff_cap(int ms, int watched)
+{
+	return watched && ms > BACKOFF_WATCHED_MAX_MS ? BACKOFF_WATCHED_MAX_MS : ms;
+}

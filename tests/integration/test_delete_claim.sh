@@ -40,7 +40,7 @@ done
 # derive, before the model knows any overlay (its pools are re-read only
 # at the end of the batch, or in 60 s)
 keys : "derive bases/$t-base.qcow2 $t-o{01..$n}.qcow2 --pool groups" Enter \
-	: "volume delete bases/$t-base.qcow2" Enter
+	: "volume delete bases/$t-base.qcow2 --yes" Enter
 wait_screen 10 "bases/$t-base.qcow2 is read by job [0-9]+ \\(derive groups/$t-o\\{01..$n\\}.qcow2\\)"
 [ -f "$st/bases/$t-base.qcow2" ] || fail "the base was deleted under the derive"
 
@@ -56,7 +56,7 @@ for f in "$st/groups/$t"-o*.qcow2; do
 done
 
 # the claim went with the job: now the overlays refuse the delete
-keys : "volume delete bases/$t-base.qcow2" Enter
+keys : "volume delete bases/$t-base.qcow2 --yes" Enter
 wait_screen 10 "cannot delete bases/$t-base.qcow2: volumes are derived from it"
 on_screen "is read by job" && { screen >&2; fail "the ended derive still claims the base"; }
 [ "$(sha256sum <"$st/bases/$t-base.qcow2")" = "$sum_base" ] || fail "the base changed"

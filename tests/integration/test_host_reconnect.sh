@@ -71,6 +71,35 @@ wait_screen 3 "hv2 +mixed +online"
 info "back online $(($(now_ms) - t0)) ms after :host reconnect (the next try was ${left} s away)"
 keys :; keys -l "host reconnect nosuch"; keys Enter
 wait_screen 5 "no host called nosuch"
+
+# ---- with a console open the backoff stays short; Shift-C reconnects ----
+"$LAB" libvirtd-stop 2 >/dev/null || fail "libvirtd-stop"
+wait_screen 10 "hv2 +mixed +offline"
+keys :; keys -l "host hv2"; keys Enter
+keys Enter
+wait_screen 10 "last seen"
+long_retry() {
+	local s
+	keys Escape; keys Enter
+	sleep 0.3
+	s=$(retry_in)
+	[ -n "$s" ] && [ "$s" -ge 7 ]
+}
+# 1, 2, 4, 8 s: then 16 would follow, capped at 10 (jittered: at most 12)
+wait_until 60 long_retry || { screen >&2; fail "hv2's backoff never grew"; }
+for _ in 1 2 3 4 5 6 7 8; do
+	keys Escape; keys Enter
+	sleep 2
+	s=$(retry_in)
+	[ -z "$s" ] || [ "$s" -le 12 ] ||
+		{ screen >&2; fail "next retry ${s}s away with a console open (cap 10 s)"; }
+done
+keys Escape
+"$LAB" libvirtd-start 2 >/dev/null || fail "libvirtd-start"
+keys C	# the selected host: hv2
+t0=$(now_ms)
+wait_screen 3 "hv2 +mixed +online"
+info "back online $(($(now_ms) - t0)) ms after Shift-C"
 tmx kill-session -t hv
 
 # ---- a migration loses its destination ----

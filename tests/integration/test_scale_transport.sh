@@ -77,7 +77,11 @@ for h in 1 2; do
 done
 
 # ---- watch for 10 s ----
-hv watch --json >"$WORK/watch.jsonl" 2>"$WORK/watch.err" &
+# hvdeck itself in the background, not the hv function: $! must be the
+# process signalled below (a function runs in a subshell whose hvdeck
+# would outlive the TERM and keep refreshing pools into later tests)
+"$HVDECK" -c "$conf" --log "$WORK/hvdeck.log" watch --json \
+	>"$WORK/watch.jsonl" 2>"$WORK/watch.err" &
 wpid=$!
 wid=$(proc_id "$wpid") && cleanup "signal_proc TERM $wid"
 sleep 10

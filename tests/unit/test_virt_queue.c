@@ -109,6 +109,20 @@ static void test_calls_never_merged(void **state)
 	assert_null(tail);
 }
 
+/* A console looking caps the delay; without one the backoff is whole. */
+static void test_backoff_cap(void **state)
+{
+	(void)state;
+	assert_int_equal(queue_backoff_cap(BACKOFF_MAX_MS, 0), BACKOFF_MAX_MS);
+	assert_int_equal(queue_backoff_cap(BACKOFF_MAX_MS, 1),
+	    BACKOFF_WATCHED_MAX_MS);
+	assert_int_equal(queue_backoff_cap(BACKOFF_MIN_MS, 1), BACKOFF_MIN_MS);
+	assert_int_equal(queue_backoff_cap(BACKOFF_WATCHED_MAX_MS, 1),
+	    BACKOFF_WATCHED_MAX_MS);
+	assert_true(BACKOFF_MIN_MS < BACKOFF_WATCHED_MAX_MS &&
+	    BACKOFF_WATCHED_MAX_MS < BACKOFF_MAX_MS);
+}
+
 static void test_backoff_bounds(void **state)
 {
 	int ms = 0, steps = 0, prev;
@@ -163,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_dedup),
 		cmocka_unit_test(test_calls_never_merged),
 		cmocka_unit_test(test_backoff_bounds),
+		cmocka_unit_test(test_backoff_cap),
 		cmocka_unit_test(test_jitter_bounds),
 	};
 
