@@ -102,7 +102,7 @@ static int parse_args(int *argcp, char **argv, struct args *a)
 	 * first, so getopt sees only hvdeck's own */
 	for (i = 0; i < n; i++)
 		globals[i] = long_options[i].name;
-	c = cmd_take_options(argcp, argv, globals, &a->opts, &cause);
+	c = cmd_take_options(argcp, argv, NULL, globals, &a->opts, &cause);
 	free(globals);
 	if (c < 0) {
 		fprintf(stderr, "hvdeck: %s\n", cause);

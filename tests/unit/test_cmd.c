@@ -370,7 +370,7 @@ static void test_options(void **state)
 	int n = 5;
 
 	(void)state;
-	assert_int_equal(cmd_take_options(&n, w, globals, &o, &cause), 0);
+	assert_int_equal(cmd_take_options(&n, w, NULL, globals, &o, &cause), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(w[0], "watch");
 	assert_string_equal(w[1], "--stats");   /* a global: left in place */
@@ -389,7 +389,7 @@ static void test_options(void **state)
 		char *v[] = { b0, b1, NULL };
 
 		n = 2;
-		assert_int_equal(cmd_take_options(&n, v, NULL, &o, &cause), -1);
+		assert_int_equal(cmd_take_options(&n, v, NULL, NULL, &o, &cause), -1);
 		assert_string_equal(cause, "option '--json' takes no value");
 		free(cause);
 	}
@@ -473,7 +473,7 @@ static void test_explicit_targets(void **state)
 	    "desktop start \"bob\"");
 	/* options after the name stay */
 	assert_string_equal(explicit(&u, "desktop delete --with-disk", b, sizeof b),
-	    "desktop delete \"bob\" \"--with-disk\"");
+	    "desktop delete \"bob\" --with-disk");
 	/* given names and commands without a target are not touched */
 	assert_string_equal(explicit(&u, "desktop start alice-win", b, sizeof b),
 	    "desktop start alice-win");
@@ -500,10 +500,84 @@ static void test_explicit_targets(void **state)
 	panes_free(u.panes);
 }
 
+/* Names that look like options or hold quotes and spaces: a quoted word
+ * is a name, never an option, wherever the line came from (typed, a
+ * form's cmd_quote, the console's explicit selection). */
+static const char *hostile[] = { "--unsafe", "a\"b", "x y" };
+
+static void fill_hostile(void)
+{
+	char uuid[40];
+	size_t i;
+
+	for (i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+		snprintf(uuid, sizeof uuid, "bbbbbbbb-0000-0000-0000-00000000000%zu", i);
+		fill_desktop(1, uuid, hostile[i], DS_RUNNING);
+	}
+}
+
+static void test_quoted_words_are_names(void **state)
+{
+	char **w, *q, *line, *cause = NULL;
+	unsigned char *quoted;
+	struct cmd_opts o;
+	size_t i;
+	int n;
+
+	(void)state;
+	fill_hostile();
+	n = cmd_split_marked("x \"--unsafe\" --unsafe '--on' --on=\"a b\"", &w,
+	    &quoted);
+	assert_int_equal(n, 5);
+	assert_int_equal(quoted[1], 1);
+	assert_int_equal(quoted[2], 0);
+	assert_int_equal(quoted[3], 1);
+	assert_int_equal(quoted[4], 0);
+	assert_int_equal(cmd_take_options(&n, w, quoted, NULL, &o, &cause), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(w[1], "--unsafe");	/* the quoted one */
+	assert_string_equal(w[2], "--on");
+	assert_int_equal(o.n, 2);
+	assert_string_equal(cmd_opt(&o, "unsafe"), "");
+	assert_string_equal(cmd_opt(&o, "on"), "a b");
+	/* cmd_take_options compacted w: free what it kept, and the taken
+	 * option words are the unquoted "--unsafe" and "--to=..." */
+	cmd_free_words(w);
+	free(quoted);
+	for (i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+		q = cmd_quote(hostile[i]);
+		line = xasprintf("desktop force-off %s", q);
+		ask_line(line);
+		free(line);
+		line = xasprintf("Force off desktop %s on hv1? (like pulling the "
+		    "power cord)", hostile[i]);
+		assert_string_equal(asked, line);
+		free(line);
+		free(q);
+	}
+}
+
+/* The `:` line reads 'single quotes' as a shell does. */
+static void test_single_quotes(void **state)
+{
+	char **w;
+
+	(void)state;
+	assert_int_equal(cmd_split("desktop new t 'x-{1..3}.qcow2' 'a\"b' 'c\\d'"
+	    "'e f'g", &w), 6);
+	assert_string_equal(w[3], "x-{1..3}.qcow2");
+	assert_string_equal(w[4], "a\"b");
+	assert_string_equal(w[5], "c\\de fg");
+	cmd_free_words(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_single_quotes),
+		cmocka_unit_test_setup_teardown(test_quoted_words_are_names,
+		    model_setup, model_teardown),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_quote_round_trip),
 		cmocka_unit_test(test_argument_rules),

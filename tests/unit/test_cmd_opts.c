@@ -79,7 +79,7 @@ static int cli_path(const struct cmd_entry *e, const char *opt,
 	argv[n++] = opt_word;
 	if (value != NULL)
 		argv[n++] = (char *)value;
-	if (cmd_take_options(&n, argv, globals, &o, cause) == 0 &&
+	if (cmd_take_options(&n, argv, NULL, globals, &o, cause) == 0 &&
 	    (found = cmd_parse(argv, n, CMD_CLI, &nargs, &args, cause)) != NULL) {
 		assert_ptr_equal(found, e);
 		rc = cmd_check_options(e, &o, cause);
