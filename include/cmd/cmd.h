@@ -138,6 +138,11 @@ int cmd_take_options(int *nwords, char **words, const unsigned char *quoted,
 int cmd_check_options(const struct cmd_entry *e, const struct cmd_opts *o,
     char **cause);
 
+/* 0 when c may run e; -1 with *cause (caller frees) "read-only: NAME is
+ * not allowed" (e's full name) when hvdeck runs read-only and e is not
+ * CMD_READ_ONLY_OK. The one read-only refusal of every way in. */
+int cmd_check_read_only(const struct cmd_ctx *c, const struct cmd_entry *e,
+    char **cause);
 /* Check read-only, then run e. Returns 0 or -1 with *cause. */
 int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause);

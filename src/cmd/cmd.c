@@ -387,15 +387,12 @@ int cmd_check_options(const struct cmd_entry *e, const struct cmd_opts *o,
 	return cmd_opts_check(e->name, o, cause);
 }
 
-static int refuse_read_only(const struct cmd_entry *e, char **cause)
+int cmd_check_read_only(const struct cmd_ctx *c, const struct cmd_entry *e,
+    char **cause)
 {
-	const char *verb = strrchr(e->name, ' ');
-	char *v = xstrdup(verb != NULL ? verb + 1 : e->name), *dash;
-
-	while ((dash = strchr(v, '-')) != NULL)
-		*dash = ' ';
-	*cause = xasprintf("cannot %s: hvdeck runs read-only", v);
-	free(v);
+	if (!c->read_only || (e->flags & CMD_READ_ONLY_OK))
+		return 0;
+	*cause = xasprintf("read-only: %s is not allowed", e->name);
 	return -1;
 }
 
@@ -407,8 +404,8 @@ int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	struct cmd_audit *a = cmd_audit_begin(c, e, argc, argv);
 	int rc;
 
-	if (c->read_only && !(e->flags & CMD_READ_ONLY_OK))
-		rc = refuse_read_only(e, cause);
+	if (cmd_check_read_only(c, e, cause) < 0)
+		rc = -1;
 	else
 		rc = e->exec(c, e, argc, argv, cause);
 	cmd_audit_done(a, rc, c->status, rc < 0 ? *cause : NULL);

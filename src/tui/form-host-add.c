@@ -310,10 +310,6 @@ int form_host_add_exec(struct cmd_ctx *c, const struct cmd_entry *e,
 		    "NAME ADDRESS on the command line");
 		return -1;
 	}
-	if (c->read_only) {
-		*cause = xstrdup("cannot add a host: hvdeck runs read-only");
-		return -1;
-	}
 	open_form(c->face->data, NULL);
 	return 0;
 }

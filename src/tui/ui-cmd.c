@@ -475,7 +475,7 @@ static const struct cmd_entry console_commands[] = {
 	{ "sort", NULL, 0, 0, "", RO, "sort by the next column", exec_ui, UI_SORT },
 	{ "sort-reverse", NULL, 0, 0, "", RO, "reverse the sort", exec_ui, UI_SORT_REVERSE },
 	{ "redraw", NULL, 0, 0, "", RO, "redraw the screen", exec_ui, UI_REDRAW },
-	{ "add-host", NULL, 0, 0, "", RO, "add a hypervisor: a form (name, address, port, user, role)", form_host_add_exec, 0 },
+	{ "add-host", NULL, 0, 0, "", 0, "add a hypervisor: a form (name, address, port, user, role)", form_host_add_exec, 0 },
 	{ "mark", NULL, 0, 0, "", RO, "mark / unmark the desktop (actions act on every marked one)", ui_marks_exec, UI_MARK_TOGGLE },
 	{ "mark-shown", NULL, 0, 0, "", RO, "mark every desktop the filter shows", ui_marks_exec, UI_MARK_SHOWN },
 	{ "mark-clear", NULL, 0, 0, "", RO, "clear the marks", ui_marks_exec, UI_MARK_CLEAR },

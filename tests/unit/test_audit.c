@@ -319,7 +319,7 @@ static void test_refused_and_read_only(void **state)
 	assert_non_null(strstr(v[1], "\"result\":\"refused\",\"error\":"
 	    "\"cannot start vm1: it is already running\"}"));
 	assert_non_null(strstr(v[3], "\"result\":\"refused\",\"error\":"
-	    "\"cannot start: hvdeck runs read-only\"}"));
+	    "\"read-only: desktop start is not allowed\"}"));
 	free_lines(v, n);
 }
 

@@ -107,7 +107,7 @@ static int line_path(const struct cmd_entry *e, const char *opt,
 	assert_false(e->flags & CMD_READ_ONLY_OK);
 	rc = cmd_run_line(&c, line, CMD_LINE, cause);
 	assert_int_equal(rc, -1);
-	if (strstr(*cause, "hvdeck runs read-only") != NULL) {
+	if (strncmp(*cause, "read-only: ", 11) == 0) {
 		free(*cause);
 		*cause = NULL;
 		rc = 0;
