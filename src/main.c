@@ -296,6 +296,11 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_set_stderr(command != NULL);
+	/* read-only, hvdeck changes nothing: one audit line says so, for a
+	 * console or a command that would otherwise have been logged */
+	if (ctx.read_only && (command == NULL ||
+	    !(command->flags & CMD_READ_ONLY_OK)))
+		cmd_audit_read_only_session();
 	if (command == NULL) {
 		a.ui.face_init = ui_cmd_face_init;
 		rc = ui_run(&cfg, &a.ui);

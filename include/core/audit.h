@@ -27,4 +27,8 @@ unsigned long audit_start(const char *command, const char *target);
 void audit_end(unsigned long id, const char *command, const char *target,
     const char *result, const char *error);
 
+/* A line about the session, not a command: event "session", command
+ * what ("read-only session started"), id 0, target null. */
+void audit_session(const char *what);
+
 #endif

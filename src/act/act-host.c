@@ -447,6 +447,18 @@ static int key_changed(struct hostadd *ha, const struct sshc_hostkey *k,
 	return -1;
 }
 
+/* The operator said no to the key: the job ends cancelled (the audit
+ * log's result too), not failed. */
+static void declined(struct hostadd *ha)
+{
+	unsigned job;
+
+	pthread_mutex_lock(&ha->lock);
+	job = ha->job;
+	pthread_mutex_unlock(&ha->lock);
+	job_declined(job);
+}
+
 /* A key known_hosts lacks: taken in when the operator accepts it (asked
  * unless the request named its fingerprint). 0, or -1 with *cause. */
 static int key_accept(struct hostadd *ha, struct sshc *s,
@@ -471,6 +483,7 @@ static int key_accept(struct hostadd *ha, struct sshc *s,
 			*cause = cancelled(ha) ? xstrdup("cancelled") :
 			    xasprintf("%s key %s not accepted", type,
 			    k->fingerprint);
+			declined(ha);
 			return -1;
 		}
 	}

@@ -165,3 +165,8 @@ void audit_end(unsigned long id, const char *command, const char *target,
 	write_line(id, "end", command, target, result != NULL ? result : "ok",
 	    error);
 }
+
+void audit_session(const char *what)
+{
+	write_line(0, "session", what, NULL, NULL, NULL);
+}
