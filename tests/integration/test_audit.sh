@@ -73,7 +73,7 @@ keys T
 wait_screen 10 "Template from $g"
 keys Escape
 sleep 1
-[ "$(wc -l <"$log")" -eq "$lines" ] || fail "the migrate form wrote: $(tail -n +$((lines + 1)) "$log")"
+[ "$(wc -l <"$log")" -eq "$lines" ] || fail "the template form wrote: $(tail -n +$((lines + 1)) "$log")"
 keys q
 wait_screen 10 "HVDECK-EXITED 0"
 check

@@ -147,7 +147,19 @@ static void test_new_checks(void **state)
 
 	refused("hv1", "10.0.0.1", 22, NULL, conf, "already in use");
 	refused("", "10.0.0.1", 22, NULL, conf, "empty host name");
-	refused("hv\x1b[2J", "10.0.0.1", 22, NULL, conf, "control characters");
+	refused("hv\x1b[2J", "10.0.0.1", 22, NULL, conf,
+	    "host name \"hv<U+001B>[2J\" has '<U+001B>' at byte 3");
+	/* names a command could not take back from the `:` line */
+	refused("my node", "10.0.0.1", 22, NULL, conf,
+	    "host name \"my node\" has ' ' at byte 3: only A-Z a-z 0-9 . _ - : [ ] "
+	    "are allowed");
+	refused("n\"q", "10.0.0.1", 22, NULL, conf, "has '\"' at byte 2");
+	refused("x$(id)", "10.0.0.1", 22, NULL, conf, "has '$' at byte 2");
+	refused("../x", "10.0.0.1", 22, NULL, conf, "has '/' at byte 3");
+	refused("n\xc5\x93ud", "10.0.0.1", 22, NULL, conf, "at byte 2");
+	refused("--unsafe", "10.0.0.1", 22, NULL, conf, "starts with '-'");
+	assert_int_equal(try_new("hv-3.lab_x", "10.0.0.1", 22, NULL, conf,
+	    &cause), 0);
 	refused("hv2", "", 22, NULL, conf, "is not a host name or IP address");
 	refused("hv2", "10.0.0.1/system?x=1", 22, NULL, conf,
 	    "is not a host name or IP address");
