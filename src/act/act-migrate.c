@@ -631,6 +631,8 @@ out:
 		job_progress(id, 100, 0, 0, "done");
 	pthread_mutex_lock(&m->lock);
 	m->finished = 1;
+	m->st.eta_ms = -1;	/* nothing is left to wait for */
+	m->st.not_converging = 0;
 	pthread_mutex_unlock(&m->lock);
 	return rc;
 }
@@ -719,6 +721,24 @@ static uint64_t param(virTypedParameterPtr p, int np, const char *name)
 	return v;
 }
 
+int migrate_history_flat(const uint64_t *remaining, unsigned n)
+{
+	uint64_t best = UINT64_MAX, recent = UINT64_MAX;
+	unsigned i;
+
+	/* the first entry is the whole memory: the pass that sends it all */
+	if (n < 2 + NOT_CONVERGING_ITERATIONS)
+		return 0;
+	for (i = 1; i < n - NOT_CONVERGING_ITERATIONS; i++)
+		if (remaining[i] < best)
+			best = remaining[i];
+	for (; i < n; i++)
+		if (remaining[i] < recent)
+			recent = remaining[i];
+	/* the last iterations came no lower than 90% of the best before */
+	return recent >= best - best / 10;
+}
+
 /* m->lock held. A new sample into the stats and the history. */
 static void take_sample(struct mig *m, virTypedParameterPtr p, int np)
 {
@@ -757,7 +777,8 @@ static void take_sample(struct mig *m, virTypedParameterPtr p, int np)
 		m->last_iteration = iter;
 	}
 	s->iteration = iter;
-	s->not_converging = m->slow_iterations >= NOT_CONVERGING_ITERATIONS;
+	s->not_converging = m->slow_iterations >= NOT_CONVERGING_ITERATIONS ||
+	    migrate_history_flat(s->remaining, s->nremaining);
 }
 
 static void watch(unsigned id, void *ctx)
