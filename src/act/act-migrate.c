@@ -582,14 +582,30 @@ static int migrate(struct mig *m, struct conns *c, unsigned flags,
 		*cause = migrate_failure(m, c);
 	virTypedParamsFree(p, np);
 	watch_end(m, c);
-	if (ddom == NULL) {
-		step(m, S_MIGRATE, cancelled(m) ? CHECK_WARN : CHECK_FAIL, *cause);
+	if (ddom == NULL) {	/* the reason is the job's, said once */
+		step(m, S_MIGRATE, cancelled(m) ? CHECK_WARN : CHECK_FAIL,
+		    cancelled(m) ? "cancelled" : "failed");
 		return -1;
 	}
 	migrate_done(m, ddom);
 	virDomainFree(ddom);
 	step(m, S_MIGRATE, CHECK_OK, "done");
 	return 0;
+}
+
+/* libvirt's texts carry a host's whole URI (qemu+libssh://...?keyfile=
+ * ...&known_hosts=...), which fills a status line: name it by name. */
+static void name_hosts(const struct mig *m, char **cause)
+{
+	char *a, *b;
+
+	if (*cause == NULL)
+		return;
+	a = text_replace(*cause, m->src_uri, m->st.source);
+	b = text_replace(a, m->dst_uri, m->st.dest);
+	free(a);
+	free(*cause);
+	*cause = b;
 }
 
 static int run(unsigned id, void *ctx, char **cause)
@@ -623,10 +639,14 @@ out:
 	 * event was lost with a connection */
 	host_request(m->src_id, REQ_DOMAIN, m->uuid, 0);
 	host_request(m->dst_id, REQ_DOMAIN, m->uuid, 0);
+	if (rc < 0)
+		name_hosts(m, cause);
+	/* the one line that says how it ended, with libvirt's reason: the
+	 * console's event log, and the command line's stderr */
 	model_event(rc == 0 ? SEV_INFO : cancelled(m) ? SEV_WARN : SEV_ERROR,
-	    "%s: migration %s -> %s %s%s%s", m->name, m->st.source, m->st.dest,
+	    "%s: migration %s (%s -> %s)%s%s", m->name,
 	    rc == 0 ? "done" : cancelled(m) ? "cancelled" : "failed",
-	    rc == 0 ? "" : ": ", rc == 0 ? "" : *cause);
+	    m->st.source, m->st.dest, rc == 0 ? "" : ": ", rc == 0 ? "" : *cause);
 	if (rc == 0)
 		job_progress(id, 100, 0, 0, "done");
 	pthread_mutex_lock(&m->lock);

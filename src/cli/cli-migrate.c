@@ -183,8 +183,8 @@ static int run(const char *desktop, const char *dest, struct migrate_req *r)
 			    (long long)ms.total_ms);
 		status = 0;
 	} else if (job_state_final(st)) {
-		cli_say(stderr, 1, "hvdeck: %s: migration %s: %s", desktop,
-		    job_state_name(st), err != NULL ? err : "no reason given");
+		/* said already: the job's end event ("NAME: migration failed
+		 * (SRC -> DEST): reason") reaches stderr as every warning does */
 	} else {
 		cli_say(stderr, 1, "hvdeck: %s: migration still %s; hvdeck stops "
 		    "waiting (the job is cancelled)", desktop, job_state_name(st));
