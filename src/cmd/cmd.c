@@ -545,6 +545,23 @@ static void candidates(struct names *s, char **w, int pos, const char *prefix)
 	}
 }
 
+/* A name the `:` line would not read back as one name when bare: a space,
+ * a quote or a backslash in it, or an option's dash in front. */
+static int needs_quotes(const char *name)
+{
+	return name[0] == '-' || name[strcspn(name, " \t\"'\\")] != '\0';
+}
+
+/* line up to start, then name quoted (cmd_quote) and a space. */
+static char *quoted_word(const char *line, size_t start, const char *name)
+{
+	char *q = cmd_quote(name), *s;
+
+	s = xasprintf("%.*s%s ", (int)start, line, q);
+	free(q);
+	return s;
+}
+
 size_t cmd_complete(const char *line, char **completed, char **list)
 {
 	char **w, *prefix, *tmp;
@@ -579,6 +596,8 @@ size_t cmd_complete(const char *line, char **completed, char **list)
 	}
 	if (s.n == 0 || lcp < strlen(prefix))
 		*completed = xstrdup(line);
+	else if (s.n == 1 && needs_quotes(s.v[0]))
+		*completed = quoted_word(line, start, s.v[0]);
 	else
 		*completed = xasprintf("%.*s%.*s%s", (int)start, line, (int)lcp,
 		    s.v[0], s.n == 1 ? " " : "");

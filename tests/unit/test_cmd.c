@@ -295,6 +295,22 @@ static int model_teardown(void **state)
 	return 0;
 }
 
+/* hv1's id in this test's model (each setup adds hosts anew). */
+static unsigned hv1_id(void)
+{
+	struct m_host **h;
+	size_t n, i;
+	unsigned id = 0;
+
+	model_lock();
+	h = model_hosts(&n);
+	for (i = 0; i < n; i++)
+		if (strcmp(h[i]->name, "hv1") == 0)
+			id = h[i]->id;
+	model_unlock();
+	return id;
+}
+
 static void complete(const char *line, const char *want, size_t count,
     const char *want_list)
 {
@@ -328,6 +344,14 @@ static void test_complete(void **state)
 	complete("desktop start b", "desktop start bob ", 1, NULL); /* desktops only */
 	complete("frob x", "frob x", 0, NULL);
 	complete("up", "up", 0, NULL);				/* keys only */
+	/* a name the line would not read back bare is inserted quoted */
+	fill_desktop(hv1_id(), "cccccccc-0000-0000-0000-000000000001", "x y",
+	    DS_RUNNING);
+	fill_desktop(hv1_id(), "cccccccc-0000-0000-0000-000000000002", "--unsafe",
+	    DS_RUNNING);
+	complete("desktop start x", "desktop start \"x y\" ", 1, NULL);
+	complete("desktop start --u", "desktop start \"--unsafe\" ", 1, NULL);
+	complete("desktop start \"x", "desktop start \"x y\" ", 1, NULL);
 }
 
 /* Run a `:` line in a console made of the panes alone; the message, or
@@ -567,7 +591,7 @@ static void fill_hostile(void)
 
 	for (i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
 		snprintf(uuid, sizeof uuid, "bbbbbbbb-0000-0000-0000-00000000000%zu", i);
-		fill_desktop(1, uuid, hostile[i], DS_RUNNING);
+		fill_desktop(hv1_id(), uuid, hostile[i], DS_RUNNING);
 	}
 }
 
