@@ -298,15 +298,12 @@ static int model_teardown(void **state)
 /* hv1's id in this test's model (each setup adds hosts anew). */
 static unsigned hv1_id(void)
 {
-	struct m_host **h;
-	size_t n, i;
-	unsigned id = 0;
+	struct m_host *h;
+	unsigned id;
 
 	model_lock();
-	h = model_hosts(&n);
-	for (i = 0; i < n; i++)
-		if (strcmp(h[i]->name, "hv1") == 0)
-			id = h[i]->id;
+	h = model_host_by_name("hv1");
+	id = h != NULL ? h->id : 0;
 	model_unlock();
 	return id;
 }
