@@ -103,7 +103,7 @@ static int parse_args(int *argcp, char **argv, struct args *a)
 	 * first, so getopt sees only hvdeck's own */
 	for (i = 0; i < n; i++)
 		globals[i] = long_options[i].name;
-	c = cmd_take_options(argcp, argv, globals, &a->opts, &cause);
+	c = cmd_take_options(argcp, argv, NULL, globals, &a->opts, &cause);
 	free(globals);
 	if (c < 0) {
 		fprintf(stderr, "hvdeck: %s\n", cause);
@@ -297,7 +297,14 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_set_stderr(command != NULL);
-	(void)audit_close_dead();	/* a crash never hides what it interrupted */
+	/* read-only, hvdeck changes nothing: one audit line says so, for a
+	 * console or a command that would otherwise have been logged; else a
+	 * crash never hides what it interrupted */
+	if (ctx.read_only && (command == NULL ||
+	    !(command->flags & CMD_READ_ONLY_OK)))
+		cmd_audit_read_only_session();
+	else if (!ctx.read_only)
+		(void)audit_close_dead();
 	if (command == NULL) {
 		a.ui.face_init = ui_cmd_face_init;
 		rc = ui_run(&cfg, &a.ui);

@@ -62,6 +62,19 @@ int hostadd_start(struct hostadd *ha, unsigned *job, char **cause);
  * it; separate so the decision can be tested without a network. */
 int hostadd_save(struct hostadd *ha, unsigned job, const char *uri,
     char **cause);
+/* The job thread's questions, separate so the conversation can be driven
+ * without a network (the SSH steps call them): set the state NEED_KEY
+ * (text question, borrowed) or NEED_PASSWORD ("Password for USER@ADDRESS:")
+ * and wait for the answer hostadd_key / hostadd_password gives while it
+ * is asked (one answer; one given before the question does not count) or
+ * for a cancel; the state is RUNNING again when they return.
+ * hostadd_ask_key: 1 accepted, 0 refused or cancelled. hostadd_ask_password:
+ * the password (caller wipes and frees), NULL given up or cancelled. */
+int hostadd_ask_key(struct hostadd *ha, const char *question);
+char *hostadd_ask_password(struct hostadd *ha);
+/* The job's cancel: a question waiting returns at once; after the save
+ * began (hostadd_save) it changes nothing. */
+void hostadd_cancel(struct hostadd *ha);
 /* The state; *text (caller frees, may be NULL): NEED_KEY the key
  * ("ED25519 key SHA256:..."), NEED_PASSWORD the question ("Password for
  * USER@ADDRESS:"), FAILED the error. */

@@ -72,6 +72,14 @@ struct migrate_stats {
 	char source[64], dest[64];  /* host names */
 };
 
+/* The one judgement of convergence (the console's NOT CONVERGING, the
+ * command line's warning, both read migrate_stats.not_converging): besides
+ * a dirty rate above the transfer rate for several iterations, the data
+ * remaining per iteration (oldest first, n entries; the first the whole
+ * memory) that stopped falling — its last iterations no lower than 90%
+ * of the lowest before them. 1 when flat. */
+int migrate_history_flat(const uint64_t *remaining, unsigned n);
+
 /* Copy of a migration job's stats. Returns 0, or -1 when the job is not a
  * migration hvdeck knows. */
 int migrate_stats(unsigned job, struct migrate_stats *out);

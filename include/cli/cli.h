@@ -47,6 +47,10 @@ struct cli_checklist_seen {
 void cli_checklist_print(struct checklist *cl, struct cli_checklist_seen *seen,
     FILE *fail_out);
 void cli_checklist_seen_free(struct cli_checklist_seen *seen);
+/* 1 when cli_checklist_print would print something now (a progress line
+ * on the terminal is ended first). */
+int cli_checklist_news(struct checklist *cl,
+    const struct cli_checklist_seen *seen);
 
 /* Ask question on the terminal ("... [y/N] ", shown visibly); only y goes
  * ahead. Returns 0 on y, else -1 with *cause (caller frees): "WHAT: not

@@ -10,7 +10,11 @@
  *     "no" ends it cancelled);
  * or when hvdeck exits with it still open (cmd_audit_close_all).
  * The result is the worst seen (failed > refused > cancelled > ok) with
- * the first error of that kind. Thread-safe. */
+ * the first error of that kind. The start line is written when the
+ * command first acts (a job, a question) or just before its end line, so
+ * that one which only opened a form (cmd_audit_form) writes nothing: the
+ * form's submit runs the command, and that is logged. A read-only hvdeck
+ * writes no record, only cmd_audit_read_only_session's line. Thread-safe. */
 #ifndef HVDECK_CMD_AUDIT_H
 #define HVDECK_CMD_AUDIT_H
 
@@ -18,7 +22,8 @@
 
 struct cmd_audit;
 
-/* A command starts: NULL for a read-only one (nothing is written), else
+/* A command starts: NULL for a read-only one or in a read-only hvdeck
+ * (c->read_only; nothing is written), else
  * the record, made current on this thread. Its target: the arguments
  * joined by spaces (the console has put its selection or its marked
  * desktops there, ui-cmd.c). */
@@ -43,6 +48,13 @@ struct cmd_audit *cmd_audit_enter(struct cmd_audit *a);
 void cmd_audit_leave(struct cmd_audit *prev);
 void cmd_audit_release(struct cmd_audit *a, const char *result,
     const char *error);
+
+/* The current command only opened a form: no lines for it (unless it
+ * acted already). No-op without a current record. */
+void cmd_audit_form(void);
+/* A read-only hvdeck started (its console or a command): the one line it
+ * writes. */
+void cmd_audit_read_only_session(void);
 
 /* hvdeck exits: write the end line of every record still open (a job
  * thread left behind), result cancelled with why unless worse. */

@@ -94,10 +94,19 @@ void cmd_register_table(const struct cmd_entry *t, size_t n);
 const struct cmd_entry *cmd_find(const char *name);
 
 /* Split a command line into words (spaces separate; "double quotes" keep
- * spaces, and inside them \" and \\ are a quote and a backslash).
+ * spaces, and inside them \" and \\ are a quote and a backslash; inside
+ * 'single quotes' every character stands for itself, as in a shell).
  * Returns the count; *words is a NULL-terminated array the caller frees
  * with cmd_free_words. */
 int cmd_split(const char *line, char ***words);
+/* cmd_split, and *quoted (caller frees; NULL: not wanted) one flag per
+ * word: 1 when the word begins with a quote. A word that begins quoted
+ * is a name, never an option ("--unsafe" may be a desktop's name). */
+int cmd_split_marked(const char *line, char ***words, unsigned char **quoted);
+/* A word as cmd_split_marked reads it back, begun with a quote or not as
+ * it was (an option "--name=VALUE" keeps its name bare and quotes its
+ * value). Caller frees. */
+char *cmd_requote(const char *word, int quoted);
 /* s as one word cmd_split reads back exactly: in double quotes, with "
  * and \ escaped by a backslash. Forms and confirmations that build a
  * command line from names (which may hold anything) quote them with it.
@@ -117,17 +126,23 @@ const struct cmd_entry *cmd_parse(char **words, int nwords, unsigned where,
 /* Move the command options ("--name VALUE", "--name=VALUE", "--flag")
  * that any entry declares out of words[0..*nwords) into *o, keeping the
  * other words in order; names listed in globals (NULL-terminated, may be
- * NULL) are left in place for the caller's own parser. Scanning stops at
- * "--" (removed). Returns 0, or -1 with *cause: a value missing, too many
- * options. */
-int cmd_take_options(int *nwords, char **words, const char *const *globals,
-    struct cmd_opts *o, char **cause);
+ * NULL) are left in place for the caller's own parser. Words whose flag
+ * in quoted (cmd_split_marked's, indexed like words; NULL: none, as for
+ * argv) is set are never options. Scanning stops at "--" (removed).
+ * Returns 0, or -1 with *cause: a value missing, too many options. */
+int cmd_take_options(int *nwords, char **words, const unsigned char *quoted,
+    const char *const *globals, struct cmd_opts *o, char **cause);
 /* 0 when e declares every option in o and each value fits its typed
  * line (cmd-opts.h); else -1 with *cause naming the first option it does
  * not take and e's usage, or the first bad value. */
 int cmd_check_options(const struct cmd_entry *e, const struct cmd_opts *o,
     char **cause);
 
+/* 0 when c may run e; -1 with *cause (caller frees) "read-only: NAME is
+ * not allowed" (e's full name) when hvdeck runs read-only and e is not
+ * CMD_READ_ONLY_OK. The one read-only refusal of every way in. */
+int cmd_check_read_only(const struct cmd_ctx *c, const struct cmd_entry *e,
+    char **cause);
 /* Check read-only, then run e. Returns 0 or -1 with *cause. */
 int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause);

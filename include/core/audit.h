@@ -32,4 +32,8 @@ void audit_end(unsigned long id, const char *command, const char *target,
  * that pid and id, result "unknown (process died)". Returns how many. */
 int audit_close_dead(void);
 
+/* A line about the session, not a command: event "session", command
+ * what ("read-only session started"), id 0, target null. */
+void audit_session(const char *what);
+
 #endif

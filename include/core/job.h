@@ -85,6 +85,7 @@ struct job {
 	void *end_ctx;              /* the end hook's, from its attach */
 	int dismissed;              /* x: freed once no waiter looks */
 	int committed;              /* past job_commit: no cancel any more */
+	int declined;               /* the operator said no: ends cancelled */
 	pthread_cond_t *watch_cond; /* its watcher's, while it watches */
 };
 
@@ -108,6 +109,9 @@ void job_done(unsigned id);
 /* Failed with the library's text (copied). After a cancel request the job
  * ends cancelled instead, keeping the text. */
 void job_fail(unsigned id, const char *error);
+/* The operator declined what the running job asked (a host key): when it
+ * fails now it ends cancelled, not failed. */
+void job_declined(unsigned id);
 
 /* --- long jobs: a thread of their own, with a watcher --- */
 struct job_ops {

@@ -36,6 +36,17 @@
  * "name \".x\" starts with '.'". name NULL counts as empty. */
 int names_check(const char *name, char **cause);
 
+/* A desktop's name: names_check, and not all digits ("1" is also
+ * libvirt's id of a running domain in virsh): "name \"1\" is all digits:
+ * virsh would take it for a domain id". 0, or -1 with *cause. */
+int names_check_desktop(const char *name, char **cause);
+
+/* A host's name, a word every command and the `:` line take as it is
+ * (Tab inserts it unquoted): A-Z a-z 0-9 . _ - : [ ] (a URI's host and
+ * port), not starting with '.' or '-', at most NAMES_MAX_LEN bytes; the
+ * messages say "host name". 0, or -1 with *cause (caller frees). */
+int names_check_host(const char *name, char **cause);
+
 /* Expand a brace pattern (see above). Returns 0 with *names (caller frees
  * with names_free) holding *n >= 1 names, each checked with names_check,
  * in creation order; or -1 with *cause (caller frees), *names NULL and *n

@@ -69,4 +69,8 @@ int text_natural_cmp(const char *a, const char *b);
 /* Lexically normalised copy of a path ("a/b/../c" -> "a/c"). Caller frees. */
 char *text_normalise_path(const char *path);
 
+/* s with every from replaced by to (from empty: a copy). Messages name
+ * hosts by name where libvirt's text has their URI. Caller frees. */
+char *text_replace(const char *s, const char *from, const char *to);
+
 #endif

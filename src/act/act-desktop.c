@@ -672,7 +672,7 @@ static int new_check(const struct config *cfg, const struct desktop_new_req *r,
 	    disk_of(d, th, &j->src, cause) < 0)
 		return -1;
 	for (i = 0; i < r->n; i++)
-		if (names_check(r->names[i], cause) < 0 ||
+		if (names_check_desktop(r->names[i], cause) < 0 ||
 		    name_free(cfg->pool_groups, r->names[i], cause) < 0)
 			return -1;
 	for (i = 1; i < r->n; i++)
@@ -953,7 +953,7 @@ static int tmpl_check(const struct config *cfg, struct tmpl_job *j,
 	}
 	if (disk_of(d, h, &j->src, cause) < 0 ||
 	    (*cause = vol_deps_writer(h->id, j->src.pool, j->src.volume)) != NULL ||
-	    names_check(name, cause) < 0 ||
+	    names_check_desktop(name, cause) < 0 ||
 	    name_free(cfg->pool_templates, name, cause) < 0)
 		return -1;
 	if (!has_pool(h, cfg->pool_templates)) {

@@ -448,6 +448,18 @@ static int key_changed(struct hostadd *ha, const struct sshc_hostkey *k,
 	return -1;
 }
 
+/* The operator said no to the key: the job ends cancelled (the audit
+ * log's result too), not failed. */
+static void declined(struct hostadd *ha)
+{
+	unsigned job;
+
+	pthread_mutex_lock(&ha->lock);
+	job = ha->job;
+	pthread_mutex_unlock(&ha->lock);
+	job_declined(job);
+}
+
 /* A key known_hosts lacks: taken in when the operator accepts it (asked
  * unless the request named its fingerprint). 0, or -1 with *cause. */
 static int key_accept(struct hostadd *ha, struct sshc *s,
@@ -464,14 +476,13 @@ static int key_accept(struct hostadd *ha, struct sshc *s,
 	}
 	if (ha->yes_fp == NULL) {
 		q = xasprintf("%s key %s", type, k->fingerprint);
-		ha->key_answered = 0;
-		accept = ask(ha, HOSTADD_NEED_KEY, q, &ha->key_answered) &&
-		    ha->key_accept;
+		accept = hostadd_ask_key(ha, q);
 		free(q);
 		if (!accept) {
 			*cause = cancelled(ha) ? xstrdup("cancelled") :
 			    xasprintf("%s key %s not accepted", type,
 			    k->fingerprint);
+			declined(ha);
 			return -1;
 		}
 	}
@@ -534,13 +545,27 @@ static struct sshc *connect_checked(struct hostadd *ha, size_t st_conn,
 	return s;
 }
 
-/* Take the password the operator typed: the copy is the caller's to wipe;
- * NULL when they gave up or cancelled. */
-static char *take_password(struct hostadd *ha)
+int hostadd_ask_key(struct hostadd *ha, const char *question)
+{
+	int accept;
+
+	pthread_mutex_lock(&ha->lock);
+	ha->key_answered = 0;	/* an answer given before the question is none */
+	pthread_mutex_unlock(&ha->lock);
+	accept = ask(ha, HOSTADD_NEED_KEY, question, &ha->key_answered);
+	pthread_mutex_lock(&ha->lock);
+	accept = accept && ha->key_accept;
+	pthread_mutex_unlock(&ha->lock);
+	return accept;
+}
+
+char *hostadd_ask_password(struct hostadd *ha)
 {
 	char *q = xasprintf("Password for %s@%s:", ha->user, ha->address), *pw;
 
+	pthread_mutex_lock(&ha->lock);
 	ha->pw_answered = 0;
+	pthread_mutex_unlock(&ha->lock);
 	ask(ha, HOSTADD_NEED_PASSWORD, q, &ha->pw_answered);
 	free(q);
 	pthread_mutex_lock(&ha->lock);
@@ -585,7 +610,7 @@ static int install_key(struct hostadd *ha, struct sshc *s, char **cause)
 	int rc, added;
 
 	checklist_set(ha->cl, i, CHECK_RUNNING, NULL);
-	if ((pw = take_password(ha)) == NULL) {
+	if ((pw = hostadd_ask_password(ha)) == NULL) {
 		*cause = cancelled(ha) ? xstrdup("cancelled") :
 		    xasprintf("no password given for %s@%s (hvdeck's key was "
 		    "refused)", ha->user, ha->address);
@@ -981,15 +1006,18 @@ out:
 	return rc;
 }
 
-static void cancel_hook(unsigned id, void *ctx)
+void hostadd_cancel(struct hostadd *ha)
 {
-	struct hostadd *ha = ctx;
-
-	(void)id;
 	pthread_mutex_lock(&ha->lock);
 	ha->cancelled |= !ha->committed;
 	pthread_cond_broadcast(&ha->cond);
 	pthread_mutex_unlock(&ha->lock);
+}
+
+static void cancel_hook(unsigned id, void *ctx)
+{
+	(void)id;
+	hostadd_cancel(ctx);
 }
 
 static void job_free_ctx(void *ctx)

@@ -638,14 +638,30 @@ static int migrate(struct mig *m, struct conns *c, unsigned flags,
 		*cause = migrate_failure(m, c);
 	virTypedParamsFree(p, np);
 	watch_end(m, c);
-	if (ddom == NULL) {
-		step(m, S_MIGRATE, cancelled(m) ? CHECK_WARN : CHECK_FAIL, *cause);
+	if (ddom == NULL) {	/* the reason is the job's, said once */
+		step(m, S_MIGRATE, cancelled(m) ? CHECK_WARN : CHECK_FAIL,
+		    cancelled(m) ? "cancelled" : "failed");
 		return -1;
 	}
 	migrate_done(m, ddom);
 	virDomainFree(ddom);
 	step(m, S_MIGRATE, CHECK_OK, "done");
 	return 0;
+}
+
+/* libvirt's texts carry a host's whole URI (qemu+libssh://...?keyfile=
+ * ...&known_hosts=...), which fills a status line: name it by name. */
+static void name_hosts(const struct mig *m, char **cause)
+{
+	char *a, *b;
+
+	if (*cause == NULL)
+		return;
+	a = text_replace(*cause, m->src_uri, m->st.source);
+	b = text_replace(a, m->dst_uri, m->st.dest);
+	free(a);
+	free(*cause);
+	*cause = b;
 }
 
 static int run(unsigned id, void *ctx, char **cause)
@@ -679,14 +695,20 @@ out:
 	 * event was lost with a connection */
 	host_request(m->src_id, REQ_DOMAIN, m->uuid, 0);
 	host_request(m->dst_id, REQ_DOMAIN, m->uuid, 0);
+	if (rc < 0)
+		name_hosts(m, cause);
+	/* the one line that says how it ended, with libvirt's reason: the
+	 * console's event log, and the command line's stderr */
 	model_event(rc == 0 ? SEV_INFO : cancelled(m) ? SEV_WARN : SEV_ERROR,
-	    "%s: migration %s -> %s %s%s%s", m->name, m->st.source, m->st.dest,
+	    "%s: migration %s (%s -> %s)%s%s", m->name,
 	    rc == 0 ? "done" : cancelled(m) ? "cancelled" : "failed",
-	    rc == 0 ? "" : ": ", rc == 0 ? "" : *cause);
+	    m->st.source, m->st.dest, rc == 0 ? "" : ": ", rc == 0 ? "" : *cause);
 	if (rc == 0)
 		job_progress(id, 100, 0, 0, "done");
 	pthread_mutex_lock(&m->lock);
 	m->finished = 1;
+	m->st.eta_ms = -1;	/* nothing is left to wait for */
+	m->st.not_converging = 0;
 	pthread_mutex_unlock(&m->lock);
 	return rc;
 }
@@ -775,6 +797,24 @@ static uint64_t param(virTypedParameterPtr p, int np, const char *name)
 	return v;
 }
 
+int migrate_history_flat(const uint64_t *remaining, unsigned n)
+{
+	uint64_t best = UINT64_MAX, recent = UINT64_MAX;
+	unsigned i;
+
+	/* the first entry is the whole memory: the pass that sends it all */
+	if (n < 2 + NOT_CONVERGING_ITERATIONS)
+		return 0;
+	for (i = 1; i < n - NOT_CONVERGING_ITERATIONS; i++)
+		if (remaining[i] < best)
+			best = remaining[i];
+	for (; i < n; i++)
+		if (remaining[i] < recent)
+			recent = remaining[i];
+	/* the last iterations came no lower than 90% of the best before */
+	return recent >= best - best / 10;
+}
+
 /* m->lock held. A new sample into the stats and the history. */
 static void take_sample(struct mig *m, virTypedParameterPtr p, int np)
 {
@@ -813,7 +853,8 @@ static void take_sample(struct mig *m, virTypedParameterPtr p, int np)
 		m->last_iteration = iter;
 	}
 	s->iteration = iter;
-	s->not_converging = m->slow_iterations >= NOT_CONVERGING_ITERATIONS;
+	s->not_converging = m->slow_iterations >= NOT_CONVERGING_ITERATIONS ||
+	    migrate_history_flat(s->remaining, s->nremaining);
 }
 
 static void watch(unsigned id, void *ctx)

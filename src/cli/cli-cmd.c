@@ -121,7 +121,8 @@ static const struct cmd_entry cli_commands[] = {
 	{ "host list", NULL, 0, 0, "[--json]", CMD_CLI | RO,
 	  "the configured hosts: name, role, maintenance, state (connecting like dump) and URI",
 	  cli_host_list_exec, 0 },
-	{ "host key", NULL, 0, 0, "", CMD_CLI | RO,
+	/* not read-only-safe: the key is made on first need */
+	{ "host key", NULL, 0, 0, "", CMD_CLI,
 	  "print hvdeck's public key (made on first need) and, as a # line, the file it is in: install it in a host's authorized_keys", cli_host_key_exec, 0 },
 	{ "migrate", NULL, 2, 2, "DESKTOP DEST_HOST [--bandwidth MiB/s] "
 	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "

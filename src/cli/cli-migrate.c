@@ -45,8 +45,18 @@ struct shown {
 	double pct;
 	uint64_t remaining, iteration;
 	int tty_line;               /* a bar is on the terminal's line */
+	int line_len;               /* its length: a shorter one pads over it */
 	int warned;
 };
+
+/* Other lines start on a line of their own, not in the bar's. */
+static void end_bar(struct shown *sh)
+{
+	if (sh->tty_line)
+		fputc('\n', stdout);
+	sh->tty_line = 0;
+	sh->line_len = 0;
+}
 
 static void progress(const char *name, unsigned job, int tty,
     struct shown *sh)
@@ -66,11 +76,17 @@ static void progress(const char *name, unsigned job, int tty,
 	if (tty) {
 		int fill = format_bar_fill((uint64_t)(st.mem_pct * 10), 1000, 20);
 
-		fprintf(stdout, "\r[%-20.*s] %5s%% %6s left of %s %s it %llu "
-		    "eta %s ", fill, "####################", pct, rem, tot, rate,
-		    (unsigned long long)st.iteration, eta);
+		char line[160];
+		int len = snprintf(line, sizeof line, "[%-20.*s] %5s%% %6s left "
+		    "of %s %s it %llu eta %s", fill, "####################", pct,
+		    rem, tot, rate, (unsigned long long)st.iteration, eta);
+
+		/* spaces over what a longer line before left ("eta 51s s") */
+		fprintf(stdout, "\r%s%*s", line, sh->line_len > len ?
+		    sh->line_len - len : 0, "");
 		fflush(stdout);
 		sh->tty_line = 1;
+		sh->line_len = len;
 	} else if (now - sh->at_ms >= LINE_EVERY_MS && (st.mem_pct != sh->pct ||
 	    st.data_remaining != sh->remaining || st.iteration != sh->iteration)) {
 		cli_say(stdout, 1, "%s: %s%% memory, %s remaining of %s, %s, dirty %s, "
@@ -82,9 +98,7 @@ static void progress(const char *name, unsigned job, int tty,
 		sh->iteration = st.iteration;
 	}
 	if (st.not_converging && !sh->warned) {
-		if (sh->tty_line)
-			fputc('\n', stdout);
-		sh->tty_line = 0;
+		end_bar(sh);
 		cli_say(stdout, 1, "%s: not converging: the guest dirties memory "
 		    "faster (%s) than it is sent (%s)%s", name, dirty, rate,
 		    st.postcopy_allowed ? "" : "; more bandwidth, a longer "
@@ -108,15 +122,15 @@ static enum job_state follow(const char *name, unsigned job,
 	sh.pct = -1;
 	for (;;) {
 		st = job_wait(job, TICK_MS);
+		if (cli_checklist_news(cl, &seen))
+			end_bar(&sh);
 		cli_checklist_print(cl, &seen, stderr);
 		if (job_state_final(st) || st == JOB_GONE)
 			break;
 		if (interrupted && !cancelling) {
 			cancelling = 1;
 			cancel_at = util_now_ms();
-			if (sh.tty_line)
-				fputc('\n', stdout);
-			sh.tty_line = 0;
+			end_bar(&sh);
 			if (job_cancel(job, &cause) < 0) {
 				cli_say(stderr, 1, "hvdeck: %s", cause);
 				free(cause);
@@ -130,8 +144,7 @@ static enum job_state follow(const char *name, unsigned job,
 			break;
 		progress(name, job, tty, &sh);
 	}
-	if (sh.tty_line)
-		fputc('\n', stdout);
+	end_bar(&sh);
 	cli_checklist_seen_free(&seen);
 	return st;
 }
@@ -170,8 +183,8 @@ static int run(const char *desktop, const char *dest, struct migrate_req *r)
 			    (long long)ms.total_ms);
 		status = 0;
 	} else if (job_state_final(st)) {
-		cli_say(stderr, 1, "hvdeck: %s: migration %s: %s", desktop,
-		    job_state_name(st), err != NULL ? err : "no reason given");
+		/* said already: the job's end event ("NAME: migration failed
+		 * (SRC -> DEST): reason") reaches stderr as every warning does */
 	} else {
 		cli_say(stderr, 1, "hvdeck: %s: migration still %s; hvdeck stops "
 		    "waiting (the job is cancelled)", desktop, job_state_name(st));

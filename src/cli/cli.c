@@ -370,6 +370,21 @@ int cli_confirm(const char *question, const char *what, char **cause)
 	return yes ? 0 : -1;
 }
 
+int cli_checklist_news(struct checklist *cl,
+    const struct cli_checklist_seen *seen)
+{
+	struct check_step *s;
+	size_t n, i;
+	int news = 0;
+
+	checklist_snapshot(cl, &s, &n);
+	for (i = 0; i < n && !news; i++)
+		news = s[i].state >= CHECK_OK && (i >= seen->n ||
+		    (int)s[i].state != seen->state[i]);
+	free(s);
+	return news;
+}
+
 void cli_checklist_print(struct checklist *cl, struct cli_checklist_seen *seen,
     FILE *fail_out)
 {

@@ -18,6 +18,8 @@ struct cmd_audit {
 	int severity;               /* worst outcome so far: results[] */
 	char *error;
 	int ended;
+	int started;                /* its start line written */
+	int form;                   /* it only opened a form: no lines */
 	struct cmd_audit *saved;    /* current before it (its exec's thread) */
 	struct cmd_audit *prev, *next;  /* the open ones */
 };
@@ -53,13 +55,28 @@ static void note_locked(struct cmd_audit *a, const char *result,
 	}
 }
 
+/* Lock held. The start line, once it is sure to be a command's: when it
+ * first acts (a job, a question) or ends; never for one that only
+ * opened a form (the form's submit is the command). */
+static void start_locked(struct cmd_audit *a)
+{
+	if (a->started)
+		return;
+	a->started = 1;
+	a->id = audit_start(a->command, a->target);
+}
+
 /* Lock held. The end line, once. */
 static void end_locked(struct cmd_audit *a)
 {
 	if (a->ended)
 		return;
 	a->ended = 1;
-	audit_end(a->id, a->command, a->target, results[a->severity], a->error);
+	if (!a->form || a->started) {
+		start_locked(a);
+		audit_end(a->id, a->command, a->target, results[a->severity],
+		    a->error);
+	}
 	if (a->prev != NULL)
 		a->prev->next = a->next;
 	else
@@ -96,6 +113,7 @@ static void *job_attach(void)
 	if (a == NULL)
 		return NULL;
 	pthread_mutex_lock(&lock);
+	start_locked(a);
 	a->refs++;
 	a->jobs++;
 	pthread_mutex_unlock(&lock);
@@ -140,16 +158,16 @@ struct cmd_audit *cmd_audit_begin(const struct cmd_ctx *c,
 {
 	struct cmd_audit *a;
 
-	if (e->flags & CMD_READ_ONLY_OK)
+	/* a read-only hvdeck changes nothing: its one line says it started
+	 * (cmd_audit_read_only_session) */
+	if ((e->flags & CMD_READ_ONLY_OK) || c->read_only)
 		return NULL;
 	pthread_once(&once, register_hooks);
 	a = xcalloc(1, sizeof *a);
 	a->command = xstrdup(e->name);
-	(void)c;
 	/* the console names its selection and marks in the words */
 	a->target = argc > 0 ? join(argc, argv) : NULL;
 	a->refs = 1;
-	a->id = audit_start(a->command, a->target);
 	pthread_mutex_lock(&lock);
 	a->next = open_list;
 	if (open_list != NULL)
@@ -194,6 +212,7 @@ struct cmd_audit *cmd_audit_hold(void)
 
 	if (a != NULL) {
 		pthread_mutex_lock(&lock);
+		start_locked(a);
 		a->refs++;
 		pthread_mutex_unlock(&lock);
 	}
@@ -218,6 +237,20 @@ void cmd_audit_release(struct cmd_audit *a, const char *result,
 {
 	if (a != NULL)
 		unref(a, result, error);
+}
+
+void cmd_audit_form(void)
+{
+	if (current == NULL)
+		return;
+	pthread_mutex_lock(&lock);
+	current->form = 1;
+	pthread_mutex_unlock(&lock);
+}
+
+void cmd_audit_read_only_session(void)
+{
+	audit_session("read-only session started");
 }
 
 void cmd_audit_close_all(const char *why)

@@ -69,7 +69,7 @@ static int new_phase(unsigned job, char *last, size_t len)
 /* The command line: run start on its settled engine and follow the job,
  * saying each new phase ("2/5 NAME"). Returns the exit status; done says
  * what went well. */
-static int wait_started(struct cmd_ctx *c, start_fn start, void *arg,
+static int wait_job(struct cmd_ctx *c, start_fn start, void *arg,
     const char *done)
 {
 	char *cause = NULL, *err, last[JOB_PHASE_MAX] = "";
@@ -77,12 +77,9 @@ static int wait_started(struct cmd_ctx *c, start_fn start, void *arg,
 	unsigned job;
 	int status = 1;
 
-	if (cmd_engine_up(c) < 0)
-		return 1;
 	if (start(c->cfg, arg, &job, &cause) < 0) {
 		cmd_say(c, 1, "%s", cause);
 		free(cause);
-		cmd_engine_down(c);
 		return 1;
 	}
 	do {
@@ -98,6 +95,17 @@ static int wait_started(struct cmd_ctx *c, start_fn start, void *arg,
 		cmd_say(c, 1, "%s", err != NULL ? err : "failed");
 	}
 	free(err);
+	return status;
+}
+
+static int wait_started(struct cmd_ctx *c, start_fn start, void *arg,
+    const char *done)
+{
+	int status;
+
+	if (cmd_engine_up(c) < 0)
+		return 1;
+	status = wait_job(c, start, arg, done);
 	cmd_engine_down(c);
 	return status;
 }
@@ -269,13 +277,60 @@ char *cmd_desktop_delete_question(const char *name, const char *disk)
 	return q;
 }
 
+/* Without --yes: refused before asking (never a question whose yes is
+ * refused), then asked naming the desktop (and its disk). 0 on yes, -1
+ * with *cause. */
+static int confirm_delete(struct cmd_ctx *c, const struct del_args *a,
+    char **cause)
+{
+	char *name, *disk, *q, *what, *vis;
+	int rc;
+
+	if (act_desktop_delete_check(c->cfg, a->desktop, a->with_disk, &name,
+	    &disk, cause) < 0)
+		return -1;
+	q = cmd_desktop_delete_question(name, disk);
+	vis = text_visible(name);
+	what = xasprintf("desktop delete %s (--yes answers it)", vis);
+	rc = cmd_confirm(c, q, what, NULL, NULL, cause);
+	free(what);
+	free(vis);
+	free(q);
+	free(name);
+	free(disk);
+	return rc;
+}
+
+/* The command line: its engine first (the check and the question need
+ * the hosts' inventory), asked unless --yes, the job waited for. */
+static int delete_waited(struct cmd_ctx *c, struct del_args *a,
+    char **cause)
+{
+	char *vis = text_visible(a->desktop), *done;
+
+	c->status = 1;
+	if (cmd_engine_up(c) < 0) {
+		free(vis);
+		return 0;
+	}
+	if (cmd_opt(c->opts, "yes") == NULL && confirm_delete(c, a, cause) < 0) {
+		cmd_engine_down(c);
+		free(vis);
+		return -1;
+	}
+	done = xasprintf("deleted %s%s", vis, a->with_disk ? " and its disk" : "");
+	c->status = wait_job(c, start_del, a, done);
+	cmd_engine_down(c);
+	free(done);
+	free(vis);
+	return 0;
+}
+
 int cmd_desktop_exec_delete(struct cmd_ctx *c, const struct cmd_entry *e,
     int argc, char **argv, char **cause)
 {
 	struct del_args a;
-	char *name, *disk, *q, *done;
 	unsigned job;
-	int rc;
 
 	if (argc == 0 && !cmd_in_console(c))
 		return usage_error(c, e, "the command line needs the desktop", cause);
@@ -285,35 +340,13 @@ int cmd_desktop_exec_delete(struct cmd_ctx *c, const struct cmd_entry *e,
 	}
 	a.desktop = argv[0];
 	a.with_disk = cmd_opt(c->opts, "with-disk") != NULL;
+	if (!cmd_in_console(c))
+		return delete_waited(c, &a, cause);
 	if (cmd_opt(c->opts, "yes") == NULL) {
 		if (cmd_has_forms(c))	/* the console asks with a form */
 			return cmd_form(c, e, argc, argv, cause);
-		/* refuse before asking: never a question whose yes is refused */
-		if (act_desktop_delete_check(c->cfg, a.desktop, a.with_disk, &name,
-		    &disk, cause) < 0) {
-			c->status = 1;
+		if (confirm_delete(c, &a, cause) < 0)
 			return -1;
-		}
-		q = cmd_desktop_delete_question(name, disk);
-		rc = cmd_confirm(c, q, "desktop delete (--yes answers it)", NULL,
-		    NULL, cause);
-		free(q);
-		free(name);
-		free(disk);
-		if (rc < 0) {
-			c->status = 1;
-			return -1;
-		}
-	}
-	if (!cmd_in_console(c)) {
-		char *vis = text_visible(a.desktop);
-
-		done = xasprintf("deleted %s%s", vis, a.with_disk ?
-		    " and its disk" : "");
-		free(vis);
-		c->status = wait_started(c, start_del, &a, done);
-		free(done);
-		return 0;
 	}
 	if (start_del(c->cfg, &a, &job, cause) < 0)
 		return -1;

@@ -1,5 +1,6 @@
 /* cmd-face.c — the calls a command makes on its face (cmd-face.h). */
 #include "cmd/cmd-face.h"
+#include "cmd/cmd-audit.h"
 #include "cmd/cmd.h"
 #include "core/util.h"
 
@@ -82,6 +83,7 @@ int cmd_form(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		*cause = xasprintf("%s: no form here", e->name);
 		return -1;
 	}
+	cmd_audit_form();	/* the form's submit is the command */
 	return c->face->form(c, e, argc, argv, cause);
 }
 

@@ -62,9 +62,30 @@ const struct cmd_entry *cmd_find(const char *name)
 
 /* ---- words ---- */
 
-int cmd_split(const char *line, char ***words)
+/* Copy one quoted part of a word from *p (at its opening quote) to cur:
+ * in "double quotes" \" and \\ stand for themselves (cmd_quote writes any
+ * name back this way); in 'single quotes' everything does, as in a
+ * shell. */
+static void quoted_part(const char **p, char *cur, size_t *len)
+{
+	const char *line = *p;
+	char q = *line;
+
+	for (line++; *line != '\0' && *line != q; line++) {
+		if (q == '"' && *line == '\\' && (line[1] == '"' ||
+		    line[1] == '\\'))
+			line++;
+		cur[(*len)++] = *line;
+	}
+	if (*line == q)
+		line++;
+	*p = line;
+}
+
+int cmd_split_marked(const char *line, char ***words, unsigned char **quoted)
 {
 	char **w = xcalloc(1, sizeof *w), *cur;
+	unsigned char *m = xcalloc(1, 1);
 	int n = 0;
 	size_t len;
 
@@ -75,28 +96,44 @@ int cmd_split(const char *line, char ***words)
 			break;
 		cur = xcalloc(strlen(line) + 1, 1);
 		len = 0;
-		while (*line != '\0' && !isspace((unsigned char)*line)) {
-			if (*line == '"') {
-				/* inside quotes \" and \\ stand for themselves:
-				 * cmd_quote writes any name back this way */
-				for (line++; *line != '\0' && *line != '"'; line++) {
-					if (*line == '\\' && (line[1] == '"' ||
-					    line[1] == '\\'))
-						line++;
-					cur[len++] = *line;
-				}
-				if (*line == '"')
-					line++;
-			} else {
-				cur[len++] = *line++;
-			}
-		}
 		w = xreallocarray(w, (size_t)n + 2, sizeof *w);
+		m = xreallocarray(m, (size_t)n + 1, 1);
+		m[n] = *line == '"' || *line == '\'';
+		while (*line != '\0' && !isspace((unsigned char)*line)) {
+			if (*line == '"' || *line == '\'')
+				quoted_part(&line, cur, &len);
+			else
+				cur[len++] = *line++;
+		}
 		w[n++] = cur;
 		w[n] = NULL;
 	}
 	*words = w;
+	if (quoted != NULL)
+		*quoted = m;
+	else
+		free(m);
 	return n;
+}
+
+int cmd_split(const char *line, char ***words)
+{
+	return cmd_split_marked(line, words, NULL);
+}
+
+char *cmd_requote(const char *word, int quoted)
+{
+	const char *eq;
+	char *q, *s;
+
+	if (quoted || strncmp(word, "--", 2) != 0)
+		return cmd_quote(word);
+	if ((eq = strchr(word, '=')) == NULL)
+		return xstrdup(word);	/* an option, or "--" */
+	q = cmd_quote(eq + 1);
+	s = xasprintf("%.*s%s", (int)(eq + 1 - word), word, q);
+	free(q);
+	return s;
 }
 
 char *cmd_quote(const char *s)
@@ -273,8 +310,8 @@ static int listed(const char *const *names, const char *name)
 	return 0;
 }
 
-int cmd_take_options(int *nwords, char **words, const char *const *globals,
-    struct cmd_opts *o, char **cause)
+int cmd_take_options(int *nwords, char **words, const unsigned char *quoted,
+    const char *const *globals, struct cmd_opts *o, char **cause)
 {
 	int i, out = 0, has_arg;
 	char name[32];
@@ -285,6 +322,10 @@ int cmd_take_options(int *nwords, char **words, const char *const *globals,
 	for (i = 0; i < *nwords; i++) {
 		const char *w = words[i];
 
+		if (quoted != NULL && quoted[i]) {	/* a name, never an option */
+			words[out++] = words[i];
+			continue;
+		}
 		if (strcmp(w, "--") == 0) {	/* the rest are arguments */
 			for (i++; i < *nwords; i++)
 				words[out++] = words[i];
@@ -346,15 +387,12 @@ int cmd_check_options(const struct cmd_entry *e, const struct cmd_opts *o,
 	return cmd_opts_check(e->name, o, cause);
 }
 
-static int refuse_read_only(const struct cmd_entry *e, char **cause)
+int cmd_check_read_only(const struct cmd_ctx *c, const struct cmd_entry *e,
+    char **cause)
 {
-	const char *verb = strrchr(e->name, ' ');
-	char *v = xstrdup(verb != NULL ? verb + 1 : e->name), *dash;
-
-	while ((dash = strchr(v, '-')) != NULL)
-		*dash = ' ';
-	*cause = xasprintf("cannot %s: hvdeck runs read-only", v);
-	free(v);
+	if (!c->read_only || (e->flags & CMD_READ_ONLY_OK))
+		return 0;
+	*cause = xasprintf("read-only: %s is not allowed", e->name);
 	return -1;
 }
 
@@ -366,8 +404,8 @@ int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	struct cmd_audit *a = cmd_audit_begin(c, e, argc, argv);
 	int rc;
 
-	if (c->read_only && !(e->flags & CMD_READ_ONLY_OK))
-		rc = refuse_read_only(e, cause);
+	if (cmd_check_read_only(c, e, cause) < 0)
+		rc = -1;
 	else
 		rc = e->exec(c, e, argc, argv, cause);
 	cmd_audit_done(a, rc, c->status, rc < 0 ? *cause : NULL);
@@ -378,20 +416,22 @@ int cmd_run_line(struct cmd_ctx *c, const char *line, unsigned where,
     char **cause)
 {
 	char **all, **words, **args;
-	int n = cmd_split(line, &all), nargs, rc = -1;
+	unsigned char *quoted;
+	int n = cmd_split_marked(line, &all, &quoted), nargs, rc = -1;
 	const struct cmd_entry *e;
 	const struct cmd_opts *saved = c->opts;
 	struct cmd_opts opts;
 
 	if (n == 0) {	/* an empty `:` line does nothing */
 		cmd_free_words(all);
+		free(quoted);
 		return 0;
 	}
 	/* cmd_take_options drops option words from the array: keep them all
 	 * to free */
 	words = xreallocarray(NULL, (size_t)n + 1, sizeof *words);
 	memcpy(words, all, ((size_t)n + 1) * sizeof *words);
-	if (cmd_take_options(&n, words, NULL, &opts, cause) == 0 &&
+	if (cmd_take_options(&n, words, quoted, NULL, &opts, cause) == 0 &&
 	    (e = cmd_parse(words, n, where, &nargs, &args, cause)) != NULL &&
 	    cmd_check_options(e, &opts, cause) == 0) {
 		c->opts = &opts;
@@ -399,6 +439,7 @@ int cmd_run_line(struct cmd_ctx *c, const char *line, unsigned where,
 		c->opts = saved;
 	}
 	free(words);
+	free(quoted);
 	cmd_free_words(all);
 	return rc;
 }
@@ -504,6 +545,23 @@ static void candidates(struct names *s, char **w, int pos, const char *prefix)
 	}
 }
 
+/* A name the `:` line would not read back as one name when bare: a space,
+ * a quote or a backslash in it, or an option's dash in front. */
+static int needs_quotes(const char *name)
+{
+	return name[0] == '-' || name[strcspn(name, " \t\"'\\")] != '\0';
+}
+
+/* line up to start, then name quoted (cmd_quote) and a space. */
+static char *quoted_word(const char *line, size_t start, const char *name)
+{
+	char *q = cmd_quote(name), *s;
+
+	s = xasprintf("%.*s%s ", (int)start, line, q);
+	free(q);
+	return s;
+}
+
 size_t cmd_complete(const char *line, char **completed, char **list)
 {
 	char **w, *prefix, *tmp;
@@ -538,6 +596,8 @@ size_t cmd_complete(const char *line, char **completed, char **list)
 	}
 	if (s.n == 0 || lcp < strlen(prefix))
 		*completed = xstrdup(line);
+	else if (s.n == 1 && needs_quotes(s.v[0]))
+		*completed = quoted_word(line, start, s.v[0]);
 	else
 		*completed = xasprintf("%.*s%.*s%s", (int)start, line, (int)lcp,
 		    s.v[0], s.n == 1 ? " " : "");

@@ -369,3 +369,8 @@ int audit_close_dead(void)
 	close(fd);	/* drops the lock */
 	return closed;
 }
+
+void audit_session(const char *what)
+{
+	write_line(0, "session", what, NULL, NULL, NULL);
+}

@@ -6,6 +6,7 @@
  * as FILE.bak, a unique temporary, fsync, rename, fsync of the directory
  * (atomic-file.h). */
 #include "core/config.h"
+#include "core/names.h"
 #include "core/atomic-file.h"
 #include "core/lcfg.h"
 #include "core/text.h"
@@ -140,11 +141,11 @@ static char *check_name(const struct config *cfg, const char *name)
 
 	if (*name == '\0')
 		return xstrdup("empty host name");
+	/* a name every command and the `:` line can take back as a word */
+	if (names_check_host(name, &msg) < 0)
+		return msg;
 	vis = text_visible(name);
-	if (!text_is_plain(name))
-		msg = xasprintf("host name '%s' has control characters, invisible "
-		    "characters or invalid UTF-8", vis);
-	else if (strlen(name) > HOST_NAME_MAX_LEN)
+	if (strlen(name) > HOST_NAME_MAX_LEN)
 		msg = xasprintf("host name '%s' is longer than %d bytes", vis,
 		    HOST_NAME_MAX_LEN);
 	else if (config_find_host(cfg, name) != NULL)

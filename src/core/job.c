@@ -429,8 +429,8 @@ static void finish(unsigned id, const char *error)
 		if (error == NULL)
 			j->state = JOB_DONE;
 		else
-			j->state = j->cancel_requested && !j->committed ?
-			    JOB_CANCELLED : JOB_FAILED;
+			j->state = (j->cancel_requested || j->declined) &&
+			    !j->committed ? JOB_CANCELLED : JOB_FAILED;
 		util_set_str(&j->error, error);
 		j->ended_ms = util_now_ms();
 		take_ending(j, j->state, &e);
@@ -449,6 +449,16 @@ void job_done(unsigned id)
 void job_fail(unsigned id, const char *error)
 {
 	finish(id, error != NULL ? error : "failed");
+}
+
+void job_declined(unsigned id)
+{
+	struct job *j;
+
+	job_lock();
+	if ((j = job_find(id)) != NULL && !job_state_final(j->state))
+		j->declined = 1;
+	job_unlock();
 }
 
 int job_cancel(unsigned id, char **cause)

@@ -57,24 +57,35 @@ static int names_fail(char **cause, const char *fmt, const char *name)
 	return -1;
 }
 
-int names_check(const char *name, char **cause)
+/* A host's name may also hold what a URI's host part does (-H URI names
+ * hosts "127.0.0.1:16509", "[::1]:16509"): none of it is special to the
+ * `:` line. */
+static int names_host_allowed(unsigned char c)
+{
+	return names_allowed(c) || c == ':' || c == '[' || c == ']';
+}
+
+/* names_check's rules with the characters allowed(c) takes (listed in
+ * `list` for the message), the name called `what` in messages. */
+static int names_check_chars(const char *name, const char *what,
+    int (*allowed)(unsigned char), const char *list, char **cause)
 {
 	size_t len = name == NULL ? 0 : strlen(name), i;
 	char *bad, *at, *q;
 
 	if (len == 0) {
 		if (cause != NULL)
-			*cause = xstrdup("name is empty");
+			*cause = xasprintf("%s is empty", what);
 		return -1;
 	}
 	if (len > NAMES_MAX_LEN) {
 		if (cause != NULL)
-			*cause = xasprintf("name is %zu bytes long: at most %d",
-			    len, NAMES_MAX_LEN);
+			*cause = xasprintf("%s is %zu bytes long: at most %d",
+			    what, len, NAMES_MAX_LEN);
 		return -1;
 	}
 	for (i = 0; i < len; i++) {
-		if (names_allowed((unsigned char)name[i]))
+		if (allowed((unsigned char)name[i]))
 			continue;
 		if (cause == NULL)
 			return -1;
@@ -82,15 +93,44 @@ int names_check(const char *name, char **cause)
 		    names_char_len((const unsigned char *)name + i));
 		bad = text_visible(at);
 		q = names_quote(name);
-		*cause = xasprintf("name \"%s\" has '%s' at byte %zu: only "
-		    "A-Z a-z 0-9 . _ - are allowed", q, bad, i + 1);
+		*cause = xasprintf("%s \"%s\" has '%s' at byte %zu: only "
+		    "%s are allowed", what, q, bad, i + 1, list);
 		free(q);
 		free(bad);
 		free(at);
 		return -1;
 	}
+	return 0;
+}
+
+int names_check(const char *name, char **cause)
+{
+	if (names_check_chars(name, "name", names_allowed, "A-Z a-z 0-9 . _ -",
+	    cause) < 0)
+		return -1;
 	if (name[0] == '.')
 		return names_fail(cause, "name \"%s\" starts with '.'", name);
+	return 0;
+}
+
+int names_check_desktop(const char *name, char **cause)
+{
+	if (names_check(name, cause) < 0)
+		return -1;
+	if (strspn(name, "0123456789") == strlen(name))
+		return names_fail(cause, "name \"%s\" is all digits: virsh "
+		    "would take it for a domain id", name);
+	return 0;
+}
+
+int names_check_host(const char *name, char **cause)
+{
+	if (names_check_chars(name, "host name", names_host_allowed,
+	    "A-Z a-z 0-9 . _ - : [ ]", cause) < 0)
+		return -1;
+	if (name[0] == '.' || name[0] == '-')
+		return names_fail(cause, name[0] == '.' ? "host name \"%s\" "
+		    "starts with '.'" : "host name \"%s\" starts with '-'", name);
 	return 0;
 }
 

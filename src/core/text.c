@@ -439,3 +439,25 @@ char *text_normalise_path(const char *path)
 	free(copy);
 	return out;
 }
+
+char *text_replace(const char *s, const char *from, const char *to)
+{
+	size_t flen = strlen(from), tlen = strlen(to), n = 0, len;
+	const char *p, *hit;
+	char *out, *o;
+
+	if (flen == 0)
+		return xstrdup(s);
+	for (p = s; (hit = strstr(p, from)) != NULL; p = hit + flen)
+		n++;
+	len = strlen(s) - n * flen + n * tlen;
+	out = o = xcalloc(len + 1, 1);
+	for (p = s; (hit = strstr(p, from)) != NULL; p = hit + flen) {
+		memcpy(o, p, (size_t)(hit - p));
+		o += hit - p;
+		memcpy(o, to, tlen);
+		o += tlen;
+	}
+	strcpy(o, p);
+	return out;
+}

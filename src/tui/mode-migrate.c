@@ -169,13 +169,19 @@ void mode_migrate_lines(struct text *out, const struct migrate_view_job *j,
 	    j->name != NULL ? j->name : "?", st != NULL ? st->source : "?",
 	    st != NULL ? st->dest : "?", job_state_name(j->state));
 	text_add(out, SLOT_NORMAL, "%s", "");
-	if (st != NULL)
-		numbers(out, st, ascii);
-	else
-		text_add(out, SLOT_DIM, "  no statistics yet");
+	/* first, where a short terminal shows it: what can still help */
 	if (st != NULL && st->not_converging && !job_state_final(j->state)) {
-		text_add(out, SLOT_NORMAL, "%s", "");
 		not_converging(out, st);
+		text_add(out, SLOT_NORMAL, "%s", "");
+	}
+	if (st != NULL) {
+		struct migrate_stats shown = *st;
+
+		if (job_state_final(j->state))
+			shown.eta_ms = -1;	/* an ended job has no ETA */
+		numbers(out, &shown, ascii);
+	} else {
+		text_add(out, SLOT_DIM, "  no statistics yet");
 	}
 	text_add(out, SLOT_NORMAL, "%s", "");
 	ending(out, j, st);

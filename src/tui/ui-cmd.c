@@ -219,14 +219,15 @@ static char *selection_words(struct ui *u, const struct cmd_entry *e,
 	return NULL;
 }
 
-/* words[0..n) quoted and joined (the words after the command's name). */
-static char *requote(char **w, int n)
+/* words[0..n) joined as they were typed: quoted names stay names, options
+ * stay options (the words after the command's name). */
+static char *requote(char **w, const unsigned char *quoted, int n)
 {
 	char *s = xstrdup(""), *q, *t;
 	int i;
 
 	for (i = 0; i < n; i++) {
-		q = cmd_quote(w[i]);
+		q = cmd_requote(w[i], quoted[i]);
 		t = xasprintf("%s %s", s, q);
 		free(q);
 		free(s);
@@ -239,13 +240,14 @@ char *ui_cmd_explicit(struct ui *u, const char *line, unsigned where,
     int *marks)
 {
 	char **all, **words, **args, *cause = NULL, *sel, *rest, *out;
+	unsigned char *quoted;
 	const struct cmd_entry *e;
 	struct cmd_opts o;
-	int n = cmd_split(line, &all), nw = n, nargs, used;
+	int n = cmd_split_marked(line, &all, &quoted), nw = n, nargs, used;
 
 	words = xreallocarray(NULL, (size_t)n + 1, sizeof *words);
 	memcpy(words, all, ((size_t)n + 1) * sizeof *words);
-	e = n > 0 && cmd_take_options(&nw, words, NULL, &o, &cause) == 0 ?
+	e = n > 0 && cmd_take_options(&nw, words, quoted, NULL, &o, &cause) == 0 ?
 	    cmd_parse(words, nw, where, &nargs, &args, &cause) : NULL;
 	free(cause);
 	out = NULL;
@@ -256,12 +258,13 @@ char *ui_cmd_explicit(struct ui *u, const char *line, unsigned where,
 		/* the name words, the selection, then everything after them */
 		used = strchr(e->name, ' ') != NULL && n > 1 &&
 		    strcmp(all[0], e->alias != NULL ? e->alias : "") != 0 ? 2 : 1;
-		rest = requote(all + used, n - used);
+		rest = requote(all + used, quoted + used, n - used);
 		out = xasprintf("%s %s%s", e->name, sel, rest);
 		free(rest);
 		free(sel);
 	}
 	free(words);
+	free(quoted);
 	cmd_free_words(all);
 	return out != NULL ? out : xstrdup(line);
 }
@@ -472,7 +475,7 @@ static const struct cmd_entry console_commands[] = {
 	{ "sort", NULL, 0, 0, "", RO, "sort by the next column", exec_ui, UI_SORT },
 	{ "sort-reverse", NULL, 0, 0, "", RO, "reverse the sort", exec_ui, UI_SORT_REVERSE },
 	{ "redraw", NULL, 0, 0, "", RO, "redraw the screen", exec_ui, UI_REDRAW },
-	{ "add-host", NULL, 0, 0, "", RO, "add a hypervisor: a form (name, address, port, user, role)", form_host_add_exec, 0 },
+	{ "add-host", NULL, 0, 0, "", 0, "add a hypervisor: a form (name, address, port, user, role)", form_host_add_exec, 0 },
 	{ "mark", NULL, 0, 0, "", RO, "mark / unmark the desktop (actions act on every marked one)", ui_marks_exec, UI_MARK_TOGGLE },
 	{ "mark-shown", NULL, 0, 0, "", RO, "mark every desktop the filter shows", ui_marks_exec, UI_MARK_SHOWN },
 	{ "mark-clear", NULL, 0, 0, "", RO, "clear the marks", ui_marks_exec, UI_MARK_CLEAR },

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """audit-check.py LOG: every line of hvdeck's audit log is one JSON object
 with exactly the documented members; every start has exactly one end (by
-pid and id) after it. Prints one line per command, tab-separated:
+pid and id) after it; a "session" line (a read-only hvdeck started)
+stands alone. Prints one line per command, tab-separated:
 command, target, result, error, user, from. Exit 1 with the reason when
 a line is wrong."""
 import json
@@ -24,7 +25,7 @@ def main(path):
                 o = json.loads(raw.decode("utf-8"))
             except (ValueError, UnicodeDecodeError) as e:
                 sys.exit(f"line {n}: not JSON: {e}: {raw!r}")
-            want = START if o.get("event") == "start" else END
+            want = START if o.get("event") in ("start", "session") else END
             if set(o) != want:
                 sys.exit(f"line {n}: members {sorted(o)}, wanted {sorted(want)}")
             if not TIME.match(o["time"]):
@@ -43,6 +44,10 @@ def main(path):
                 if o["result"] not in ("ok", "failed", "refused", "cancelled"):
                     sys.exit(f"line {n}: result {o['result']!r}")
                 done.append((key, o))
+            elif o["event"] == "session":   # read-only session started
+                if o["id"] != 0 or o["target"] is not None:
+                    sys.exit(f"line {n}: a session line with id or target")
+                done.append((None, dict(o, result="session", error=None)))
             else:
                 sys.exit(f"line {n}: event {o['event']!r}")
     if open_:

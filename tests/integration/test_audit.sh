@@ -5,6 +5,8 @@
 # the console's force off through its confirmation, answered no (cancelled)
 # and yes (checked by audit-check.py: valid JSON, the documented members,
 # pairs);
+# a form opened and closed writes nothing; a read-only hvdeck writes only
+# that its session started;
 # read-only commands write nothing; the file is 0600 in a 0700 directory
 # under $XDG_STATE_HOME (lib.sh points it into the test's directory).
 . "$(dirname "$0")/lib.sh"
@@ -64,6 +66,14 @@ keys F
 wait_screen 10 "Force off desktop $g"
 keys y
 wait_until 20 ends 6 || fail "no end line for the force off: $(tail -2 "$log")"
+# opening a form is no command: Shift-T's form closed with Esc writes
+# nothing
+lines=$(wc -l <"$log")
+keys T
+wait_screen 10 "Template from $g"
+keys Escape
+sleep 1
+[ "$(wc -l <"$log")" -eq "$lines" ] || fail "the template form wrote: $(tail -n +$((lines + 1)) "$log")"
 keys q
 wait_screen 10 "HVDECK-EXITED 0"
 check
@@ -72,4 +82,20 @@ has_line 5 "desktop force-off" "$g" cancelled "not confirmed"
 has_line 6 "desktop force-off" "$g" ok None
 [ "$(wc -l <"$WORK/audit")" -eq 6 ] || fail "unexpected audit lines: $(cat "$WORK/audit")"
 [ "$(guest_state 1 "$g")" = "shut off" ] || fail "force off left $g $(guest_state 1 "$g")"
+info "console: key, confirmation no and yes logged; a form opened writes nothing"
+
+# read-only: one line that the session started, nothing for what it refused
+hv -r desktop start "$g" && fail "a read-only start was not refused"
+tmx kill-session -t hv
+tui_start "$conf" 160 40 -r
+wait_screen 30 "^.$g "
+keys : ; keys -l "go $g"; keys Enter
+keys u
+wait_screen 5 "read-only: desktop start is not allowed"
+keys q
+wait_screen 10 "HVDECK-EXITED 0"
+check
+has_line 7 "read-only session started" None session None
+has_line 8 "read-only session started" None session None
+[ "$(wc -l <"$WORK/audit")" -eq 8 ] || fail "read-only wrote more: $(cat "$WORK/audit")"
 pass

@@ -76,9 +76,12 @@ printf '@include "sub/nothere.inc"\n' >"$WORK/conf/missing.conf"
 expect 2 "missing.conf:1: @include \"sub/nothere.inc\" .*No such file or directory" \
 	"$HVDECK" -c "$WORK/conf/missing.conf" dump
 
-# dump text: one key=value grammar; spaces, '=', quotes and backslashes are
-# quoted, and an unreachable host's error is printed once
-expect 0 'host name="a b" state=online' "$HVDECK" -c "$WORK/empty.conf" -H 'a b=test:///default' dump
+# a host name the `:` line could not take back is refused (exit 2)
+expect 2 "host name \"a b\" has ' ' at byte 2: only A-Z a-z 0-9 . _ - : \[ \] are allowed" \
+	"$HVDECK" -c "$WORK/empty.conf" -H 'a b=test:///default' dump
+# dump text: one key=value grammar (spaces, '=', quotes and backslashes
+# are quoted: test_hostile_names), and an unreachable host's error is
+# printed once
 out=$("$HVDECK" -c "$WORK/empty.conf" -H closed=qemu+tcp://127.0.0.1:1/system --timeout 5 dump 2>&1)
 [ "$(grep -c "Connection refused" <<<"$out")" -eq 2 ] ||   # stdout's error= and stderr's line
 	fail "the closed host's error is not printed once on each stream: $out"

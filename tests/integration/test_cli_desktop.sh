@@ -3,7 +3,7 @@
 # same jobs, waited on for the exit status (0 done, 1 refused or failed,
 # 2 bad usage); libvirt's state checked with virsh after each. Force off
 # asks on a terminal, naming the desktop and its host (driven in tmux), and
-# is refused without one.
+# is refused without one; so is delete without --yes (naming the desktop).
 . "$(dirname "$0")/lib.sh"
 
 conf=$(write_config)
@@ -58,4 +58,27 @@ is_state "shut off" || fail "force-off answered y left $g $(guest_state 2 "$g")"
 
 expect 1 "shutdown of a shut-off desktop" desktop shutdown "$g"
 grep -q "it is not running" "$WORK/err" || fail "shutdown refusal said: $(cat "$WORK/err")"
+
+# delete without --yes: refused without a terminal (stdin /dev/null or a
+# pipe answering n), as force off is; on a terminal the question names the
+# desktop, n keeps it, y deletes it
+want="desktop delete $g (--yes answers it): asks for a confirmation on a terminal, and there is none"
+expect 1 "delete without a terminal" desktop delete "$g" </dev/null
+grep -qF "$want" "$WORK/err" || fail "delete without a terminal said: $(cat "$WORK/out" "$WORK/err")"
+echo n | hv desktop delete "$g"; rc=$?
+[ "$rc" -eq 1 ] || fail "echo n | delete: exit $rc: $(cat "$WORK/out" "$WORK/err")"
+grep -qF "$want" "$WORK/err" || fail "echo n | delete said: $(cat "$WORK/out" "$WORK/err")"
+is_state "shut off" || fail "an unconfirmed delete changed $g"
+tmx respawn-pane -k -t hv "$HVDECK -c $conf desktop delete $g; echo HVDECK-EXITED \$?; sleep 600"
+wait_screen 30 "Delete desktop $g\\? \\(its disk stays\\)"
+keys n Enter
+wait_screen 10 "HVDECK-EXITED 1"
+on_screen "not confirmed" || fail "delete answered n said: $(screen)"
+is_state "shut off" || fail "delete answered n changed $g"
+tmx respawn-pane -k -t hv "$HVDECK -c $conf desktop delete $g; echo HVDECK-EXITED \$?; sleep 600"
+wait_screen 30 "Delete desktop $g\\?"
+keys y Enter
+wait_screen 30 "HVDECK-EXITED 0"
+on_screen "deleted $g" || fail "delete answered y said: $(screen)"
+[ -z "$(node_of "$g")" ] || fail "delete answered y left $g defined"
 pass

@@ -104,7 +104,7 @@ tui_start "$conf" 120 30 -r
 wait_screen 15 "Hypervisors"
 wait_until 30 row_has 2 "hv2 +disk" || fail "read-only: hv2 not shown"
 keys 1; keys M
-wait_screen 5 "runs read-only"
+wait_screen 5 "read-only: host maintenance is not allowed"
 on_screen "Put hv2" && fail "read-only asked to change maintenance"
 cmp -s "$conf" "$WORK/before.conf" || fail "read-only changed the file"
 pass "roles and maintenance persist"

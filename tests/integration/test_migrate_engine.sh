@@ -98,7 +98,11 @@ kill -INT "$pid"
 wait "$pid"
 rc=$?
 [ "$rc" -eq 1 ] || fail "cancelled migrate exited $rc"
-grep -q "migration cancelled" "$WORK/c.err" || fail "no 'cancelled': $(cat "$WORK/c.err")"
+grep -q "migration cancelled (hv1 -> hv2): " "$WORK/c.err" || fail "no 'cancelled': $(cat "$WORK/c.err")"
+# libvirt's reason said once, naming no URI
+[ "$(cat "$WORK/c.out" "$WORK/c.err" | grep -c "canceled by client")" -eq 1 ] ||
+	fail "the cancel's reason is not said once: $(cat "$WORK/c.out" "$WORK/c.err")"
+grep -q "qemu+" "$WORK/c.out" "$WORK/c.err" && fail "a message carries a URI: $(cat "$WORK/c.err")"
 untouched 1 "cancel"
 absent_on 2 || fail "cancel left $GUEST defined on node 2"
 info "cancelled after $(pcts) progress percentages; still on hv1"

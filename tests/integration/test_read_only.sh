@@ -17,6 +17,6 @@ wait_screen 15 "READ-ONLY"
 wait_screen 10 "^.$g +shutoff"
 keys : ; keys -l "go $g"; keys Enter
 keys u
-wait_screen 3 "cannot start: hvdeck runs read-only"
+wait_screen 3 "read-only: desktop start is not allowed"
 [ "$(guest_state 1 "$g")" = "shut off" ] || fail "read-only console changed $g"
 pass

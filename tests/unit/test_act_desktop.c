@@ -143,7 +143,7 @@ static void test_template(void **state)
 static void test_new_refusals(void **state)
 {
 	char *bad[] = { (char *)"../x" }, *dup[] = { (char *)"desk" };
-	char *twice[] = { (char *)"a", (char *)"a" };
+	char *twice[] = { (char *)"a", (char *)"a" }, *digits[] = { (char *)"2" };
 	struct desktop_new_req r = { "tmpl", bad, 1, NULL, 0 };
 	char *host = NULL, *cause = NULL;
 	unsigned job = 0;
@@ -151,6 +151,11 @@ static void test_new_refusals(void **state)
 	(void)state;
 	assert_int_equal(act_desktop_new(&cfg, &r, &job, &host, &cause), -1);
 	assert_non_null(strstr(cause, "'/'"));
+	free(cause);
+	r.names = digits;	/* {1..3}: virsh reads 1 as a domain id */
+	assert_int_equal(act_desktop_new(&cfg, &r, &job, &host, &cause), -1);
+	assert_string_equal(cause, "name \"2\" is all digits: virsh would "
+	    "take it for a domain id");
 	free(cause);
 	r.names = dup;
 	assert_int_equal(act_desktop_new(&cfg, &r, &job, &host, &cause), -1);

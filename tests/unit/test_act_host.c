@@ -2,7 +2,10 @@
  * request checks of hostadd_new (against a configuration file) and the
  * host and port a configured URI connects to (the duplicate-address
  * check), and the add's last step: a cancel and the save decided once
- * (hostadd_save against a real job, no network). The SSH and libvirt
+ * (hostadd_save against a real job, no network); the conversation (the
+ * key question, the password, a cancel while asking, a second answer)
+ * driven through its questions on a thread standing in for the job's.
+ * The SSH and libvirt
  * steps: tests/integration/test_host_add*. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <unistd.h>
 
 static void endpoint_is(const char *uri, const char *host, int port)
@@ -147,7 +151,19 @@ static void test_new_checks(void **state)
 
 	refused("hv1", "10.0.0.1", 22, NULL, conf, "already in use");
 	refused("", "10.0.0.1", 22, NULL, conf, "empty host name");
-	refused("hv\x1b[2J", "10.0.0.1", 22, NULL, conf, "control characters");
+	refused("hv\x1b[2J", "10.0.0.1", 22, NULL, conf,
+	    "host name \"hv<U+001B>[2J\" has '<U+001B>' at byte 3");
+	/* names a command could not take back from the `:` line */
+	refused("my node", "10.0.0.1", 22, NULL, conf,
+	    "host name \"my node\" has ' ' at byte 3: only A-Z a-z 0-9 . _ - : [ ] "
+	    "are allowed");
+	refused("n\"q", "10.0.0.1", 22, NULL, conf, "has '\"' at byte 2");
+	refused("x$(id)", "10.0.0.1", 22, NULL, conf, "has '$' at byte 2");
+	refused("../x", "10.0.0.1", 22, NULL, conf, "has '/' at byte 3");
+	refused("n\xc5\x93ud", "10.0.0.1", 22, NULL, conf, "at byte 2");
+	refused("--unsafe", "10.0.0.1", 22, NULL, conf, "starts with '-'");
+	assert_int_equal(try_new("hv-3.lab_x", "10.0.0.1", 22, NULL, conf,
+	    &cause), 0);
 	refused("hv2", "", 22, NULL, conf, "is not a host name or IP address");
 	refused("hv2", "10.0.0.1/system?x=1", 22, NULL, conf,
 	    "is not a host name or IP address");
@@ -282,6 +298,119 @@ static void test_cancel_before_save(void **state)
 	model_free();
 }
 
+/* The job's side of the conversation, on its own thread: one question
+ * (what), its answer kept for the test. */
+struct asker {
+	struct hostadd *ha;
+	int password;           /* 0: the key question */
+	int accepted;           /* the key's answer */
+	char *pw;               /* the password's */
+	pthread_t t;
+};
+
+static void *asker_run(void *arg)
+{
+	struct asker *a = arg;
+
+	if (a->password)
+		a->pw = hostadd_ask_password(a->ha);
+	else
+		a->accepted = hostadd_ask_key(a->ha, "ED25519 key SHA256:abc");
+	return NULL;
+}
+
+static void ask_on_thread(struct asker *a, struct hostadd *ha, int password,
+    enum hostadd_state want, const char *text)
+{
+	char *got = NULL;
+
+	memset(a, 0, sizeof *a);
+	a->ha = ha;
+	a->password = password;
+	a->accepted = -1;
+	assert_int_equal(pthread_create(&a->t, NULL, asker_run, a), 0);
+	assert_int_equal(hostadd_wait(ha, 5000), want);
+	assert_int_equal(hostadd_state(ha, &got), want);
+	assert_string_equal(got, text);
+	free(got);
+}
+
+static void asked_and_answered(struct asker *a)
+{
+	assert_int_equal(pthread_join(a->t, NULL), 0);
+	assert_int_equal(hostadd_state(a->ha, NULL), HOSTADD_RUNNING);
+}
+
+/* The add-host conversation without a network: each question shows its
+ * text, takes one answer (a second, or one given before it was asked,
+ * changes nothing), and a cancel while asking ends the question. */
+static void test_conversation(void **state)
+{
+	struct hostadd_req r;
+	struct hostadd *ha = NULL;
+	struct asker a;
+	char *cause = NULL;
+
+	(void)state;
+	model_init();
+	memset(&r, 0, sizeof r);
+	r.name = "hv2";
+	r.address = "10.0.0.2";
+	r.user = "admin";
+	r.role = ROLE_DISK;
+	r.config_path = conf;
+	assert_int_equal(hostadd_new(&r, &ha, &cause), 0);
+
+	/* an answer before any question is none */
+	hostadd_key(ha, 1);
+	hostadd_password(ha, "early");
+	/* the key: accepted; a second answer changes nothing */
+	ask_on_thread(&a, ha, 0, HOSTADD_NEED_KEY, "ED25519 key SHA256:abc");
+	hostadd_key(ha, 1);
+	hostadd_key(ha, 0);
+	asked_and_answered(&a);
+	assert_int_equal(a.accepted, 1);
+	/* refused */
+	ask_on_thread(&a, ha, 0, HOSTADD_NEED_KEY, "ED25519 key SHA256:abc");
+	hostadd_key(ha, 0);
+	hostadd_key(ha, 1);
+	asked_and_answered(&a);
+	assert_int_equal(a.accepted, 0);
+	/* the password: taken once, the second ignored */
+	ask_on_thread(&a, ha, 1, HOSTADD_NEED_PASSWORD,
+	    "Password for admin@10.0.0.2:");
+	hostadd_password(ha, "s3cret");
+	hostadd_password(ha, "other");
+	asked_and_answered(&a);
+	assert_string_equal(a.pw, "s3cret");
+	free(a.pw);
+	/* given up */
+	ask_on_thread(&a, ha, 1, HOSTADD_NEED_PASSWORD,
+	    "Password for admin@10.0.0.2:");
+	hostadd_password(ha, NULL);
+	asked_and_answered(&a);
+	assert_null(a.pw);
+	/* a cancel while asking ends the question, refused; a later answer
+	 * changes nothing and the save is refused */
+	ask_on_thread(&a, ha, 0, HOSTADD_NEED_KEY, "ED25519 key SHA256:abc");
+	hostadd_cancel(ha);
+	asked_and_answered(&a);
+	assert_int_equal(a.accepted, 0);
+	hostadd_key(ha, 1);
+	assert_int_equal(hostadd_state(ha, NULL), HOSTADD_RUNNING);
+	/* ... and every later question returns at once, unanswered */
+	assert_int_equal(hostadd_ask_key(ha, "ED25519 key SHA256:def"), 0);
+	assert_null(hostadd_ask_password(ha));
+	assert_int_equal(hostadd_state(ha, NULL), HOSTADD_RUNNING);
+	assert_int_equal(hostadd_save(ha, 0, "qemu+tcp://10.0.0.2/system",
+	    &cause), -1);
+	assert_string_equal(cause, "cancelled");
+	free(cause);
+	assert_false(conf_names("hv2"));
+	hostadd_free(ha);
+	model_free();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +420,8 @@ int main(void)
 		cmocka_unit_test(test_new_broken_file),
 		cmocka_unit_test_setup_teardown(test_started_host_has_defaults,
 		    setup_conf, teardown_conf),
+		cmocka_unit_test_setup_teardown(test_conversation, setup_conf,
+		    teardown_conf),
 		cmocka_unit_test_setup_teardown(test_cancel_before_save, setup_conf,
 		    teardown_conf),
 	};

@@ -129,11 +129,11 @@ static void test_read_only_refusal(void **state)
 	c.read_only = 1;
 	/* refused before it runs: without a console it would ask for a name */
 	assert_int_equal(cmd_run_line(&c, "desktop start", 0, &cause), -1);
-	assert_string_equal(cause, "cannot start: hvdeck runs read-only");
+	assert_string_equal(cause, "read-only: desktop start is not allowed");
 	free(cause);
 	cause = NULL;
 	assert_int_equal(cmd_run_line(&c, "desktop force-off x", CMD_LINE, &cause), -1);
-	assert_string_equal(cause, "cannot force off: hvdeck runs read-only");
+	assert_string_equal(cause, "read-only: desktop force-off is not allowed");
 	free(cause);
 	cause = NULL;
 	/* allowed when read-only: it runs (and needs a console) */
@@ -162,6 +162,61 @@ static void test_read_only_refusal(void **state)
 	assert_non_null(e);
 	assert_false(e->flags & CMD_READ_ONLY_OK);
 	assert_true(cmd_find("dump")->flags & CMD_READ_ONLY_OK);
+}
+
+/* Every entry of the whole table (every part registered, as main.c
+ * does): under read-only, each one not marked CMD_READ_ONLY_OK is refused
+ * with the one text naming it in full, before it runs; each one marked is
+ * not refused for being read-only. */
+static const char read_only_ok[] = " list-commands job dismiss "
+    " job dismiss-finished dump watch host list list-keys go host desktop "
+    " mouse events help quit pane next-pane previous-pane up down page-up "
+    " page-down home end details back filter command-prompt sort "
+    " sort-reverse redraw mark mark-shown mark-clear host reconnect ";
+
+static void test_read_only_walk(void **state)
+{
+	const struct cmd_entry *t;
+	struct cmd_ctx c;
+	char *cause, *want;
+	size_t n, i, refused = 0;
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	c.read_only = 1;
+	t = cmd_table(&n);
+	for (i = 0; i < n; i++) {
+		cause = NULL;
+		if (t[i].flags & CMD_READ_ONLY_OK) {
+			assert_int_equal(cmd_check_read_only(&c, &t[i], &cause), 0);
+			assert_null(cause);
+			continue;
+		}
+		want = xasprintf("read-only: %s is not allowed", t[i].name);
+		assert_int_equal(cmd_check_read_only(&c, &t[i], &cause), -1);
+		assert_string_equal(cause, want);
+		free(cause);
+		cause = NULL;
+		/* and every way in passes the check before the entry runs */
+		assert_int_equal(cmd_exec_entry(&c, &t[i], 0, NULL, &cause), -1);
+		assert_string_equal(cause, want);
+		free(cause);
+		free(want);
+		refused++;
+	}
+	/* the entries a read-only hvdeck may run are exactly these: marking
+	 * derive or volume delete read-only-safe fails here */
+	for (i = 0; i < n; i++) {
+		want = xasprintf(" %s ", t[i].name);
+		if (t[i].flags & CMD_READ_ONLY_OK)
+			assert_non_null(strstr(read_only_ok, want));
+		else
+			assert_null(strstr(read_only_ok, want));
+		free(want);
+	}
+	assert_true(refused > 20);
+	c.read_only = 0;
+	assert_int_equal(cmd_check_read_only(&c, cmd_find("derive"), &cause), 0);
 }
 
 static void test_table_is_sound(void **state)
@@ -240,6 +295,19 @@ static int model_teardown(void **state)
 	return 0;
 }
 
+/* hv1's id in this test's model (each setup adds hosts anew). */
+static unsigned hv1_id(void)
+{
+	struct m_host *h;
+	unsigned id;
+
+	model_lock();
+	h = model_host_by_name("hv1");
+	id = h != NULL ? h->id : 0;
+	model_unlock();
+	return id;
+}
+
 static void complete(const char *line, const char *want, size_t count,
     const char *want_list)
 {
@@ -273,6 +341,14 @@ static void test_complete(void **state)
 	complete("desktop start b", "desktop start bob ", 1, NULL); /* desktops only */
 	complete("frob x", "frob x", 0, NULL);
 	complete("up", "up", 0, NULL);				/* keys only */
+	/* a name the line would not read back bare is inserted quoted */
+	fill_desktop(hv1_id(), "cccccccc-0000-0000-0000-000000000001", "x y",
+	    DS_RUNNING);
+	fill_desktop(hv1_id(), "cccccccc-0000-0000-0000-000000000002", "--unsafe",
+	    DS_RUNNING);
+	complete("desktop start x", "desktop start \"x y\" ", 1, NULL);
+	complete("desktop start --u", "desktop start \"--unsafe\" ", 1, NULL);
+	complete("desktop start \"x", "desktop start \"x y\" ", 1, NULL);
 }
 
 /* Run a `:` line in a console made of the panes alone; the message, or
@@ -370,7 +446,7 @@ static void test_options(void **state)
 	int n = 5;
 
 	(void)state;
-	assert_int_equal(cmd_take_options(&n, w, globals, &o, &cause), 0);
+	assert_int_equal(cmd_take_options(&n, w, NULL, globals, &o, &cause), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(w[0], "watch");
 	assert_string_equal(w[1], "--stats");   /* a global: left in place */
@@ -389,7 +465,7 @@ static void test_options(void **state)
 		char *v[] = { b0, b1, NULL };
 
 		n = 2;
-		assert_int_equal(cmd_take_options(&n, v, NULL, &o, &cause), -1);
+		assert_int_equal(cmd_take_options(&n, v, NULL, NULL, &o, &cause), -1);
 		assert_string_equal(cause, "option '--json' takes no value");
 		free(cause);
 	}
@@ -473,7 +549,7 @@ static void test_explicit_targets(void **state)
 	    "desktop start \"bob\"");
 	/* options after the name stay */
 	assert_string_equal(explicit(&u, "desktop delete --with-disk", b, sizeof b),
-	    "desktop delete \"bob\" \"--with-disk\"");
+	    "desktop delete \"bob\" --with-disk");
 	/* given names and commands without a target are not touched */
 	assert_string_equal(explicit(&u, "desktop start alice-win", b, sizeof b),
 	    "desktop start alice-win");
@@ -500,15 +576,90 @@ static void test_explicit_targets(void **state)
 	panes_free(u.panes);
 }
 
+/* Names that look like options or hold quotes and spaces: a quoted word
+ * is a name, never an option, wherever the line came from (typed, a
+ * form's cmd_quote, the console's explicit selection). */
+static const char *hostile[] = { "--unsafe", "a\"b", "x y" };
+
+static void fill_hostile(void)
+{
+	char uuid[40];
+	size_t i;
+
+	for (i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+		snprintf(uuid, sizeof uuid, "bbbbbbbb-0000-0000-0000-00000000000%zu", i);
+		fill_desktop(hv1_id(), uuid, hostile[i], DS_RUNNING);
+	}
+}
+
+static void test_quoted_words_are_names(void **state)
+{
+	char **w, *q, *line, *cause = NULL;
+	unsigned char *quoted;
+	struct cmd_opts o;
+	size_t i;
+	int n;
+
+	(void)state;
+	fill_hostile();
+	n = cmd_split_marked("x \"--unsafe\" --unsafe '--on' --on=\"a b\"", &w,
+	    &quoted);
+	assert_int_equal(n, 5);
+	assert_int_equal(quoted[1], 1);
+	assert_int_equal(quoted[2], 0);
+	assert_int_equal(quoted[3], 1);
+	assert_int_equal(quoted[4], 0);
+	assert_int_equal(cmd_take_options(&n, w, quoted, NULL, &o, &cause), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(w[1], "--unsafe");	/* the quoted one */
+	assert_string_equal(w[2], "--on");
+	assert_int_equal(o.n, 2);
+	assert_string_equal(cmd_opt(&o, "unsafe"), "");
+	assert_string_equal(cmd_opt(&o, "on"), "a b");
+	/* cmd_take_options compacted w: free what it kept, and the taken
+	 * option words are the unquoted "--unsafe" and "--to=..." */
+	cmd_free_words(w);
+	free(quoted);
+	for (i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+		q = cmd_quote(hostile[i]);
+		line = xasprintf("desktop force-off %s", q);
+		ask_line(line);
+		free(line);
+		line = xasprintf("Force off desktop %s on hv1? (like pulling the "
+		    "power cord)", hostile[i]);
+		assert_string_equal(asked, line);
+		free(line);
+		free(q);
+	}
+}
+
+/* The `:` line reads 'single quotes' as a shell does. */
+static void test_single_quotes(void **state)
+{
+	char **w;
+
+	(void)state;
+	assert_int_equal(cmd_split("desktop new t 'x-{1..3}.qcow2' 'a\"b' 'c\\d'"
+	    "'e f'g", &w), 6);
+	assert_string_equal(w[3], "x-{1..3}.qcow2");
+	assert_string_equal(w[4], "a\"b");
+	assert_string_equal(w[5], "c\\de fg");
+	cmd_free_words(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_single_quotes),
+		cmocka_unit_test_setup_teardown(test_quoted_words_are_names,
+		    model_setup, model_teardown),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_quote_round_trip),
 		cmocka_unit_test(test_argument_rules),
 		cmocka_unit_test(test_unknown_and_wrong_place),
 		cmocka_unit_test(test_read_only_refusal),
+		cmocka_unit_test(test_read_only_walk),
 		cmocka_unit_test(test_table_is_sound),
 		cmocka_unit_test(test_keys_reach_entries),
 		cmocka_unit_test_setup_teardown(test_complete, model_setup, model_teardown),

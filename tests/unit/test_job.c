@@ -149,6 +149,29 @@ static void test_failure_keeps_text(void **state)
 	free(e);
 }
 
+/* An operator's no to what a job asked (a host key) ends it cancelled,
+ * keeping the text; after the job ended it changes nothing. */
+static void test_declined_is_cancelled(void **state)
+{
+	unsigned id;
+	char *e;
+
+	(void)state;
+	id = job_new(JK_SHUTDOWN, &desk, NULL, NULL);
+	assert_int_equal(job_begin(id), 0);
+	job_declined(id);
+	job_fail(id, "ssh-ed25519 key SHA256:x not accepted");
+	assert_int_equal(job_wait(id, 1000), JOB_CANCELLED);
+	e = job_error(id);
+	assert_string_equal(e, "ssh-ed25519 key SHA256:x not accepted");
+	free(e);
+	id = job_new(JK_SHUTDOWN, &desk, NULL, NULL);
+	assert_int_equal(job_begin(id), 0);
+	job_fail(id, LIBVIRT_TEXT);
+	job_declined(id);
+	assert_int_equal(job_wait(id, 1000), JOB_FAILED);
+}
+
 static void test_cancel_queued(void **state)
 {
 	unsigned id;
@@ -845,6 +868,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_keeps_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_declined_is_cancelled, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_cancel_queued, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel_running_without_hook, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wait_times_out, setup, teardown),

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/checklist.h"
+#include "act/act-migrate.h"
 #include "tui/mode-migrate.h"
 #include "tui/views.h"
 
@@ -120,6 +121,8 @@ static void test_not_converging(void **state)
 	s = lines(&running, &st, NULL, 0);
 	assert_non_null(strstr(s, "NOT CONVERGING: the guest dirties memory "
 	    "(12M/s) faster than it is sent (8.0M/s)"));
+	/* above the numbers: a short terminal shows it */
+	assert_true(strstr(s, "NOT CONVERGING") < strstr(s, "memory transferred"));
 	assert_non_null(strstr(s, "b  raise the bandwidth (now 8 MiB/s)"));
 	assert_non_null(strstr(s, "d  allow more downtime (expected 120 ms)"));
 	assert_null(strstr(s, "P  switch to post-copy"));	/* not allowed */
@@ -141,6 +144,22 @@ static void test_not_converging(void **state)
 	free(s);
 }
 
+/* The one judgement both faces read: remaining data per iteration that
+ * stopped falling is not converging, whatever the rates said. */
+static void test_history_flat(void **state)
+{
+	const uint64_t falling[] = { 1000, 400, 200, 100, 50, 25 };
+	const uint64_t flat[] = { 1000, 400, 380, 390, 385, 395 };
+	const uint64_t late_fall[] = { 1000, 400, 390, 395, 300, 390 };
+
+	(void)state;
+	assert_false(migrate_history_flat(falling, 6));
+	assert_true(migrate_history_flat(flat, 6));
+	assert_false(migrate_history_flat(late_fall, 6));
+	assert_false(migrate_history_flat(flat, 4));	/* too early to say */
+	assert_false(migrate_history_flat(NULL, 0));
+}
+
 static void test_endings(void **state)
 {
 	struct migrate_view_job j = running;
@@ -157,6 +176,9 @@ static void test_endings(void **state)
 	s = lines(&j, &st, NULL, 0);
 	assert_non_null(strstr(s, "done in 30s; downtime 45 ms"));
 	assert_null(strstr(s, "NOT CONVERGING"));
+	/* no ETA once it ended (the last sample's was stale) */
+	assert_null(strstr(s, "ETA 9000 ms"));
+	assert_non_null(strstr(s, "ETA -"));
 	free(s);
 
 	j.state = JOB_FAILED;
@@ -206,6 +228,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_running),
 		cmocka_unit_test(test_not_converging),
+		cmocka_unit_test(test_history_flat),
 		cmocka_unit_test(test_endings),
 		cmocka_unit_test(test_preflight),
 	};

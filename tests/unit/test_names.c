@@ -88,6 +88,49 @@ static void expect(const char *pattern, size_t n, const char *first,
 	names_free(v, got);
 }
 
+/* check(name, cause) is 0 (want NULL) or refuses saying want. */
+static void check_as(int (*check)(const char *, char **), const char *name,
+    const char *want)
+{
+	char *cause = NULL;
+	int rc = check(name, &cause);
+
+	if (want == NULL) {
+		if (rc != 0)
+			fail_msg("'%s' refused: %s", name, cause);
+		return;
+	}
+	assert_int_equal(rc, -1);
+	if (strstr(cause, want) == NULL)
+		fail_msg("'%s' -> '%s', wanted '%s'", name, cause, want);
+	free(cause);
+}
+
+/* Desktops: never all digits ({1..3} made 1 2 3, which virsh reads as
+ * domain ids); hosts: names every command takes back as a word. */
+static void test_desktop_and_host_names(void **state)
+{
+	(void)state;
+	check_as(names_check_desktop, "1", "name \"1\" is all digits: virsh "
+	    "would take it for a domain id");
+	check_as(names_check_desktop, "0042", "all digits");
+	check_as(names_check_desktop, "x-1", NULL);
+	check_as(names_check_desktop, "1.5", NULL);
+	check_as(names_check_desktop, "a b", "has ' ' at byte 2");
+	check_as(names_check_host, "hv1", NULL);
+	check_as(names_check_host, "127.0.0.1:16509", NULL);
+	check_as(names_check_host, "[::1]:22", NULL);
+	check_as(names_check_host, "my node", "host name \"my node\" has ' ' at "
+	    "byte 3: only A-Z a-z 0-9 . _ - : [ ] are allowed");
+	check_as(names_check_host, "n\"q", "has '\"' at byte 2");
+	check_as(names_check_host, "x$(id)", "has '$' at byte 2");
+	check_as(names_check_host, "../x", "has '/' at byte 3");
+	check_as(names_check_host, "n\xc5\x93ud \"2\"", "has '\xc5\x93' at byte 2");
+	check_as(names_check_host, "-x", "host name \"-x\" starts with '-'");
+	check_as(names_check_host, ".x", "starts with '.'");
+	check_as(names_check_host, "", "host name is empty");
+}
+
 static void test_expand(void **state)
 {
 	char **v = NULL, *cause = NULL;
@@ -170,6 +213,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_names),
 		cmocka_unit_test(test_bad_names),
+		cmocka_unit_test(test_desktop_and_host_names),
 		cmocka_unit_test(test_expand),
 		cmocka_unit_test(test_expand_refused),
 		cmocka_unit_test(test_count),

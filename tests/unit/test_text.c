@@ -9,6 +9,7 @@
 
 #include "core/json.h"
 #include "core/text.h"
+#include "core/util.h"
 
 #include <locale.h>
 #include <stdio.h>
@@ -327,6 +328,30 @@ static void test_natural_cmp(void **state)
 	assert_true(text_natural_cmp(NULL, "a") < 0);
 }
 
+/* A host's URI in libvirt's text becomes its name, every time. */
+static void test_replace(void **state)
+{
+	const char *uri = "qemu+libssh://root@10.0.0.2:22/system?keyfile=/k"
+	    "&known_hosts=/h";
+	char *msg = NULL, *s;
+
+	(void)state;
+	msg = xasprintf("unable to connect to %s: %s refused", uri, uri);
+	s = text_replace(msg, uri, "hv2");
+	assert_string_equal(s, "unable to connect to hv2: hv2 refused");
+	free(s);
+	s = text_replace("no uri here", uri, "hv2");
+	assert_string_equal(s, "no uri here");
+	free(s);
+	s = text_replace("aaa", "a", "bb");
+	assert_string_equal(s, "bbbbbb");
+	free(s);
+	s = text_replace("abc", "", "x");
+	assert_string_equal(s, "abc");
+	free(s);
+	free(msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_kv_value),
 		cmocka_unit_test(test_utf8_repair),
 		cmocka_unit_test(test_json_hex),
+		cmocka_unit_test(test_replace),
 	};
 
 	/* widths come from wcwidth(): the screen runs in a UTF-8 locale */
