@@ -30,6 +30,8 @@ void util_set_fatal_hook(void (*hook)(void));
 
 /* Monotonic and wall clocks in milliseconds. */
 int64_t util_now_ms(void);
+/* Sleep ms milliseconds (a signal does not cut it short). */
+void util_sleep_ms(int ms);
 int64_t util_wall_ms(void);
 /* The time ms (>= 0) from now on clock (CLOCK_MONOTONIC for a condition
  * set to it, CLOCK_REALTIME for pthread_timedjoin_np and plain

@@ -195,3 +195,11 @@ int util_make_dirs(const char *dir, char **cause)
 	free(p);
 	return rc;
 }
+
+void util_sleep_ms(int ms)
+{
+	struct timespec t = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&t, &t) < 0 && errno == EINTR)
+		;
+}

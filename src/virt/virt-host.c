@@ -17,6 +17,8 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -277,6 +279,37 @@ static struct host_request *dequeue(struct host_worker *w)
 	return r;
 }
 
+/* libvirt refuses to refresh a pool while it builds a volume in it ("pool
+ * 'groups' has asynchronous jobs running"): a batch of overlays keeps it
+ * busy for a moment, so the refresh is tried again after a short wait
+ * rather than reported as a failure the batch did not have. */
+#define REFRESH_BUSY_TRIES 6
+#define REFRESH_BUSY_FIRST_MS 100
+
+static int pool_busy(void)
+{
+	virErrorPtr err = virGetLastError();
+
+	return err != NULL && err->code == VIR_ERR_INTERNAL_ERROR &&
+	    err->message != NULL &&
+	    strstr(err->message, "asynchronous jobs running") != NULL;
+}
+
+/* virStoragePoolRefresh, waiting out a busy pool: at most about 6 s. */
+static int refresh_waiting(virStoragePoolPtr pool)
+{
+	int i, ms = REFRESH_BUSY_FIRST_MS;
+
+	for (i = 1;; i++) {
+		if (virStoragePoolRefresh(pool, 0) == 0)
+			return 0;
+		if (i == REFRESH_BUSY_TRIES || !pool_busy())
+			return -1;
+		util_sleep_ms(ms);
+		ms *= 2;
+	}
+}
+
 /* Shared storage (NFS in production): a volume created through one host is
  * seen by the others only after they rescan the same directory. */
 int host_refresh_pool(virConnectPtr conn, unsigned host_id, const char *name,
@@ -293,7 +326,7 @@ int host_refresh_pool(virConnectPtr conn, unsigned host_id, const char *name,
 	pool = virStoragePoolLookupByName(conn, name);
 	if (pool != NULL) {
 		host_mark_self_refresh(host_id, name);
-		if (virStoragePoolRefresh(pool, 0) < 0) {
+		if (refresh_waiting(pool) < 0) {
 			*cause = evloop_last_error("refresh failed");
 			host_take_self_refresh(host_id, name);
 			rc = -1;

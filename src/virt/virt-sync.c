@@ -125,24 +125,29 @@ void sync_domain(virConnectPtr conn, unsigned host_id, const char *uuid)
 	read_domain_by_uuid(&h, uuid);
 }
 
-static void read_volume(struct sync_host *w, virStorageVolPtr vol,
+/* One listed volume into *out (caller frees its contents): 0 when read
+ * (or read by name only, the failure said), 1 when it vanished after the
+ * list (a volume deleted meanwhile: nothing to say, nothing kept). */
+static int read_volume(struct sync_host *w, virStorageVolPtr vol,
     struct m_volume *out)
 {
 	struct xml_volume x;
 	char *desc, *cause = NULL;
 
 	memset(out, 0, sizeof *out);
-	out->name = xstrdup(virStorageVolGetName(vol));
 	desc = virStorageVolGetXMLDesc(vol, 0);
+	if (desc == NULL && vanished(VIR_ERR_NO_STORAGE_VOL))
+		return 1;
+	out->name = xstrdup(virStorageVolGetName(vol));
 	if (desc == NULL) {
 		warn_libvirt(w, "volume XML");
-		return;
+		return 0;
 	}
 	if (virtxml_parse_volume(desc, &x, &cause) < 0) {
 		model_event(SEV_WARN, "%s: volume %s: %s", w->name, out->name, cause);
 		free(cause);
 		free(desc);
-		return;
+		return 0;
 	}
 	free(desc);
 	out->path = x.path;
@@ -154,6 +159,7 @@ static void read_volume(struct sync_host *w, virStorageVolPtr vol,
 	out->allocation = x.allocation;
 	x.path = x.key = x.format = x.backing_path = x.backing_format = NULL;
 	virtxml_volume_free(&x);
+	return 0;
 }
 
 /* The pool's state and sizes into info: 0, 1 when the pool vanished,
@@ -208,20 +214,21 @@ static int pool_volumes(struct sync_host *w, virStoragePoolPtr pool,
     struct m_volume **out)
 {
 	virStorageVolPtr *vols = NULL;
-	int n, i;
+	int n, i, kept = 0;
 
 	*out = NULL;
 	if ((n = virStoragePoolListAllVolumes(pool, &vols, 0)) < 0) {
 		warn_libvirt(w, "volume list");
 		return -1;
 	}
-	*out = xcalloc((size_t)n, sizeof **out);
+	*out = xcalloc((size_t)n + 1, sizeof **out);
 	for (i = 0; i < n; i++) {
-		read_volume(w, vols[i], &(*out)[i]);
+		if (read_volume(w, vols[i], &(*out)[kept]) == 0)
+			kept++;
 		virStorageVolFree(vols[i]);
 	}
 	free(vols);
-	return n;
+	return kept;
 }
 
 /* 0 when read (or vanished), -1 when the read failed. */

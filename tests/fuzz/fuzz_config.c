@@ -2,7 +2,7 @@
  *
  *   clang -std=c11 -D_GNU_SOURCE -Iinclude -g -O1 \
  *       -fsanitize=fuzzer,address,undefined $(pkg-config --cflags libconfig) \
- *       tests/fuzz/fuzz_config.c src/core/config.c src/core/lcfg.c src/core/text.c src/core/util.c \
+ *       tests/fuzz/fuzz_config.c src/core/config.c src/core/lcfg.c src/core/text.c src/core/util.c src/core/atomic-file.c src/core/names.c \
  *       $(pkg-config --libs libconfig) -o build-fuzz/fuzz_config
  *   mkdir -p /tmp/corpus && cp tests/unit/data/config/[a-z]*.conf /tmp/corpus
  *   build-fuzz/fuzz_config -max_len=65536 -max_total_time=60 /tmp/corpus
