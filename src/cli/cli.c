@@ -287,7 +287,6 @@ static void wait_for_end(const sigset_t *ends)
 static int stop_writer(struct watch_queue *q, pthread_t writer)
 {
 	int64_t start = util_now_ms();
-	struct timespec nap = { 0, 20 * 1000 * 1000 };
 
 	watch_queue_stop(q);
 	while (!atomic_load(&writer_done)) {
@@ -298,7 +297,7 @@ static int stop_writer(struct watch_queue *q, pthread_t writer)
 		}
 		if (util_now_ms() - start >= WATCH_GRACE_MS)
 			pthread_kill(writer, SIGUSR1);
-		nanosleep(&nap, NULL);
+		util_sleep_ms(20);
 	}
 	pthread_join(writer, NULL);
 	return 0;
