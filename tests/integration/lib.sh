@@ -32,10 +32,12 @@ fail() {
 pass() { echo "PASS: $TEST_NAME${1:+: $1}"; exit 0; }
 info() { echo "  $TEST_NAME: $*"; }
 
+# The index has a name no cleanup uses: a cleanup is eval'd in this
+# function, and one that loops with its own "i" would move this loop.
 on_exit() {
-	local i
-	for ((i = ${#CLEANUP[@]} - 1; i >= 0; i--)); do
-		eval "${CLEANUP[$i]}" >/dev/null 2>&1 || true
+	local _cleanup_at
+	for ((_cleanup_at = ${#CLEANUP[@]} - 1; _cleanup_at >= 0; _cleanup_at--)); do
+		eval "${CLEANUP[$_cleanup_at]}" >/dev/null 2>&1 || true
 	done
 	rm -rf "$WORK"
 }
@@ -58,6 +60,12 @@ wait_until() {
 vsh() { local n=$1; shift; local u="LAB_URI_$n"; virsh -q -c "${!u}" "$@"; }
 
 # A config with every lab node: hv1 over TCP, hv2 over libssh, the rest TCP.
+# Every test config's connect_timeout: a host's first connect may take
+# that long before it is online or offline, so a test waiting for "online"
+# waits HOST_ONLINE_S (the timeout and the first inventory after it) —
+# a shorter wait failed in CI on a libssh login slowed by AddressSanitizer.
+CONNECT_TIMEOUT_S=30
+HOST_ONLINE_S=$((CONNECT_TIMEOUT_S + 10))
 write_config() {
 	local f=$WORK/hvdeck.conf i u
 	{
@@ -71,7 +79,7 @@ write_config() {
 		echo "stats_interval = 1;"
 		# a libssh login takes seconds on a loaded 2-core machine (TCG
 		# guests, parallel labs): tests of timeouts set their own
-		echo "connect_timeout = 30;"
+		echo "connect_timeout = $CONNECT_TIMEOUT_S;"
 	} >"$f"
 	echo "$f"
 }

@@ -14,7 +14,7 @@ t="q$$"
 n=20
 churn_pid=
 stop_churn() { [ -n "$churn_pid" ] && kill "$churn_pid" 2>/dev/null; wait "$churn_pid" 2>/dev/null; churn_pid=; }
-cleanup "rm -f '$st'/*/'$t'-*; for i in \$(seq 1 $LAB_NODES); do vsh \$i pool-refresh groups >/dev/null 2>&1; vsh \$i pool-refresh bases >/dev/null 2>&1; done"
+cleanup "rm -f '$st'/*/'$t'-*; for _n in \$(seq 1 $LAB_NODES); do vsh \$_n pool-refresh groups >/dev/null 2>&1; vsh \$_n pool-refresh bases >/dev/null 2>&1; done"
 
 conf=$(write_config)
 qemu-img create -q -f qcow2 "$st/bases/$t-base.qcow2" 16M || fail "qemu-img create"

@@ -13,7 +13,7 @@ tui_start "$conf" 100 30
 # the panes
 wait_screen 15 "Hypervisors \\(3\\)"
 for ((i = 1; i <= LAB_NODES; i++)); do
-	wait_screen 10 "hv$i +mixed +online"
+	wait_screen $HOST_ONLINE_S "hv$i +mixed +online"
 done
 wait_screen 5 "$ga +shutoff +hv1"
 wait_screen 5 "$gb +shutoff +hv2"

@@ -9,7 +9,7 @@ long="t$$-$(printf 'x%.0s' $(seq 1 150))-end"
 "$LAB" guest 1 "$long" >/dev/null || fail "cannot define the long-named guest"
 cleanup "vsh 1 destroy $long; vsh 1 undefine $long"
 tui_start "$conf" 80 24
-wait_screen 15 "hv1 .*online"
+wait_screen $HOST_ONLINE_S "hv1 .*online"
 vsh 1 start "$long" >/dev/null || fail "virsh start"
 # the event: the name shortened in its middle, the verb and host kept
 wait_screen 15 "t$$-x+…x+-end running on hv1"

@@ -12,7 +12,7 @@ new_guest "$n" o; g=$GUEST
 cleanup "$LAB libvirtd-start $n"
 tui_start "$conf" 120 32
 for ((i = 1; i <= n; i++)); do
-	wait_screen 15 "hv$i +mixed +online"
+	wait_screen $HOST_ONLINE_S "hv$i +mixed +online"
 done
 wait_screen 5 "^.$g +shutoff +hv$n"
 

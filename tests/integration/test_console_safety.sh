@@ -25,7 +25,7 @@ vsh 1 define "$WORK/bad.xml" >/dev/null || fail "cannot define $gbad"
 cleanup "vsh 1 destroy $gbad; vsh 1 undefine $gbad"
 
 tui_start "$conf" 100 30
-wait_screen 15 "hv1 +mixed +online"
+wait_screen $HOST_ONLINE_S "hv1 +mixed +online"
 wait_screen 10 "^.$grun +running +hv1"
 wait_screen 5 "^.$goff +shutoff +hv1"
 

@@ -7,7 +7,7 @@
 
 : >"$WORK/empty.conf"
 tui_start "$WORK/empty.conf" 100 30 -H test:///default
-wait_screen 15 "local +mixed +online"
+wait_screen $HOST_ONLINE_S "local +mixed +online"
 
 # hvdeck is the child of the pane's shell
 shell=$(tmx display -p -t hv '#{pane_pid}')

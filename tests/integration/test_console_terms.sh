@@ -35,7 +35,7 @@ info "dumb, unknown and missing TERM: own message, exit 2"
 
 # ---- fd 2 while the console runs ----
 run_term TERM=screen
-wait_screen 15 "local +mixed +online"
+wait_screen $HOST_ONLINE_S "local +mixed +online"
 shell=$(tmx display -p -t hv '#{pane_pid}')
 pid=$(ps -o pid= --ppid "$shell" | tr -d ' ' | head -n1)
 [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm")" = hvdeck ] || fail "hvdeck is not the pane's child ($pid)"
@@ -66,7 +66,7 @@ new_guest 2 q; g=$GUEST
 vsh 2 start "$g" >/dev/null || fail "virsh start $g"
 tmx kill-session -t hv
 tui_start "$conf" 100 30
-wait_screen 15 "hv2 +mixed +online"
+wait_screen $HOST_ONLINE_S "hv2 +mixed +online"
 wait_screen 10 "^.$g +running +hv2"
 keys : ; keys -l "go $g"; keys Enter
 "$LAB" libvirtd-freeze 2 || fail "cannot freeze libvirtd of node 2"

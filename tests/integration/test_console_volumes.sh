@@ -48,7 +48,7 @@ cleanup "vsh $last pool-start groups"
 conf=$(write_config)
 tui_start "$conf" 240 60
 for ((i = 1; i <= LAB_NODES; i++)); do
-	wait_screen 20 "hv$i +mixed +online"
+	wait_screen $HOST_ONLINE_S "hv$i +mixed +online"
 done
 
 # volumes: each problem a marked row with its reason

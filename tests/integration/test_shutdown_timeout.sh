@@ -21,7 +21,7 @@ cleanup "vsh 1 destroy $g; vsh 1 undefine $g"
 vsh 1 start "$g" >/dev/null || fail "virsh start"
 
 tui_start "$conf" 120 32
-wait_screen 15 "hv1 +mixed +online"
+wait_screen $HOST_ONLINE_S "hv1 +mixed +online"
 keys 4; wait_screen 3 "Desktops"
 wait_screen 5 "$g +running +hv1"
 keys : ; keys -l "go $g"; keys Enter

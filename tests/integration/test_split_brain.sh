@@ -24,7 +24,7 @@ watch_start "$conf"
 "$HVDECK" -c "$conf" watch >"$WORK/text.log" 2>&1 &
 text_id=$(proc_id $!) && cleanup "signal_proc TERM $text_id"
 tui_start "$conf" 120 32
-wait_screen 15 "hv2 +mixed +online"
+wait_screen $HOST_ONLINE_S "hv2 +mixed +online"
 keys 4; wait_screen 3 "Desktops"
 
 vsh 1 start "$g" >/dev/null || fail "virsh start on node 1"
