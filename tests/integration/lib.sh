@@ -14,18 +14,20 @@ WORK=$(mktemp -d "/tmp/hvdeck-$TEST_NAME.XXXXXX")
 export XDG_STATE_HOME=$WORK/state
 CLEANUP=()
 
-# fail MESSAGE: the test fails; a console test shows what the console
-# showed and what hvdeck logged last, so a failure can be read from the log
-# of the run alone.
+# fail MESSAGE: the test fails; a console test shows what hvdeck logged
+# last and what the console showed, so a failure can be read from the log
+# of the run alone. The log comes first and the screen's empty rows are
+# left out: a CI excerpt that keeps only the start of a long failure then
+# still holds the cause.
 fail() {
 	echo "FAIL: $TEST_NAME: $*" >&2
-	if [ -S "${TMUX_SOCKET:-}" ] && tmux -S "$TMUX_SOCKET" has-session -t hv 2>/dev/null; then
-		echo "--- $TEST_NAME: the screen" >&2
-		tmux -S "$TMUX_SOCKET" capture-pane -p -t hv >&2
-	fi
 	if [ -s "$WORK/hvdeck.log" ]; then
 		echo "--- $TEST_NAME: the last lines of hvdeck's log" >&2
 		tail -n 30 "$WORK/hvdeck.log" >&2
+	fi
+	if [ -S "${TMUX_SOCKET:-}" ] && tmux -S "$TMUX_SOCKET" has-session -t hv 2>/dev/null; then
+		echo "--- $TEST_NAME: the screen (empty rows left out)" >&2
+		tmux -S "$TMUX_SOCKET" capture-pane -p -t hv | grep -Ev '^│ *│$|^ *$' >&2
 	fi
 	exit 1
 }
