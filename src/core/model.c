@@ -1,6 +1,7 @@
 /* model.c — the store. See model.h for the locking and ownership rules. */
 #include "core/model.h"
 #include "core/format.h"
+#include "core/intern.h"
 #include "core/stats.h"
 #include "core/text.h"
 #include "core/util.h"
@@ -737,13 +738,120 @@ static struct m_place *find_place(struct m_desktop *d, unsigned id)
 	return NULL;
 }
 
+/* ---- rows kept small ----
+ *
+ * A classroom fleet repeats the same few words in every row ("disk",
+ * "qcow2", "virtio", "vda", the network, the base image): each row keeps
+ * a pointer to one shared copy (intern.h) instead of its own, and nothing
+ * twice. Lock held throughout. */
+
+/* The shared copy of s; s (the row's own heap copy) goes. */
+static char *share(char *s)
+{
+	const char *c = intern_str(s);
+
+	free(s);
+	return (char *)c;
+}
+
+/* A parsed definition as the model keeps it: the repeating words shared;
+ * its name and UUID dropped (the desktop's own fields hold them). */
+static void xml_compact(struct xml_domain *x)
+{
+	size_t i, k;
+
+	free(x->name);
+	free(x->uuid);
+	x->name = x->uuid = NULL;
+	for (i = 0; i < x->ndisks; i++) {
+		struct xml_disk *dk = &x->disks[i];
+
+		dk->device = share(dk->device);
+		dk->type = share(dk->type);
+		dk->cache = share(dk->cache);
+		dk->target = share(dk->target);
+		dk->bus = share(dk->bus);
+		dk->format = share(dk->format);
+		for (k = 0; k < dk->nbacking; k++)
+			dk->backing[k] = share(dk->backing[k]);
+	}
+	for (i = 0; i < x->nnics; i++) {
+		x->nics[i].type = share(x->nics[i].type);
+		x->nics[i].source = share(x->nics[i].source);
+		x->nics[i].model = share(x->nics[i].model);
+	}
+	for (i = 0; i < x->ngraphics; i++) {
+		x->graphics[i].type = share(x->graphics[i].type);
+		x->graphics[i].listen = share(x->graphics[i].listen);
+	}
+}
+
+/* Free what xml_compact left the desktop's own; x is left zeroed. */
+static void xml_release(struct xml_domain *x)
+{
+	size_t i;
+
+	free(x->title);
+	free(x->description);
+	free(x->os_kernel);
+	for (i = 0; i < x->ndisks; i++) {
+		free(x->disks[i].source);
+		free(x->disks[i].backing);
+	}
+	free(x->disks);
+	for (i = 0; i < x->nnics; i++) {
+		free(x->nics[i].mac);
+		free(x->nics[i].target);
+	}
+	free(x->nics);
+	free(x->graphics);
+	memset(x, 0, sizeof *x);
+}
+
+/* A volume as the model keeps it: format and backing shared, the key one
+ * string with the path when equal (a directory pool's), the name the
+ * path's tail when it is (".../NAME"). */
+static void vol_compact(struct m_volume *v)
+{
+	size_t lp, ln;
+
+	v->format = share(v->format);
+	v->backing_format = share(v->backing_format);
+	v->backing_path = share(v->backing_path);
+	if (v->key != NULL && v->path != NULL && strcmp(v->key, v->path) == 0) {
+		free(v->key);
+		v->key = v->path;
+	}
+	if (v->name != NULL && v->path != NULL &&
+	    (lp = strlen(v->path)) > (ln = strlen(v->name)) &&
+	    v->path[lp - ln - 1] == '/' && strcmp(v->path + lp - ln, v->name) == 0) {
+		free(v->name);
+		v->name = v->path + lp - ln;
+	}
+}
+
+/* Free what vol_compact left the volume's own. The name is the path's
+ * tail when its address falls inside the path (compared as integers:
+ * the two may be separate allocations). */
+static void vol_release(struct m_volume *v)
+{
+	uintptr_t n = (uintptr_t)v->name, p = (uintptr_t)v->path;
+
+	if (v->path == NULL || n <= p || n > p + strlen(v->path))
+		free(v->name);
+	if (v->key != v->path)
+		free(v->key);
+	free(v->path);
+	memset(v, 0, sizeof *v);
+}
+
 static void desktop_free(struct m_desktop *d)
 {
 	if (d->split_brain)
 		nsplit--;
 	free(d->pending_verb);
 	free(d->name);
-	facts_domain_free(&d->xml);
+	xml_release(&d->xml);
 	free(d->places);
 	free(d->job_kind);
 	free(d->pending);
@@ -1037,9 +1145,10 @@ void model_desktop_seen(unsigned id, const char *uuid, const char *name,
 	}
 	util_set_str(&d->name, name);
 	if (xml != NULL) {
-		facts_domain_free(&d->xml);
+		xml_release(&d->xml);
 		d->xml = *xml;
 		memset(xml, 0, sizeof *xml);
+		xml_compact(&d->xml);
 	}
 	p = find_place(d, id);
 	if (p == NULL) {
@@ -1209,7 +1318,7 @@ static void pool_free(struct m_pool *p)
 	size_t i;
 
 	for (i = 0; i < p->nvols; i++)
-		model_volume_free(&p->vols[i]);
+		vol_release(&p->vols[i]);
 	free(p->vols);
 	free(p->name);
 	free(p->uuid);
@@ -1265,8 +1374,10 @@ void model_pool_seen(unsigned id, const struct m_pool *info,
 	p->allocation = info->allocation;
 	p->available = info->available;
 	for (i = 0; i < p->nvols; i++)
-		model_volume_free(&p->vols[i]);
+		vol_release(&p->vols[i]);
 	free(p->vols);
+	for (i = 0; i < nvols; i++)
+		vol_compact(&vols[i]);
 	if (nvols > 1)
 		qsort(vols, nvols, sizeof *vols, volume_cmp);
 	p->vols = vols;
@@ -1451,6 +1562,7 @@ void model_free(void)
 	free(hosts);
 	hosts = NULL;
 	nhosts = 0;
+	intern_clear();		/* no row is left to point into it */
 	model_unlock();
 	if (wake_pipe[0] >= 0) {
 		close(wake_pipe[0]);

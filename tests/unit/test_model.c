@@ -238,6 +238,74 @@ static void test_pools_sharing(void **state)
 	assert_int_equal(model_pools_sharing(h1, NULL, &refs), 0);
 }
 
+/* Rows kept small: a volume's name, key and backing share storage in the
+ * model, and read back whole; a definition keeps its disks and NICs. */
+static char *dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* A caller's volume: its strings its own, as the inventory makes them. */
+static void plain_vol(struct m_volume *v, const char *name, const char *path,
+    const char *key, const char *format, const char *backing)
+{
+	v->name = dup_or_null(name);
+	v->path = dup_or_null(path);
+	v->key = dup_or_null(key);
+	v->format = dup_or_null(format);
+	v->backing_format = dup_or_null(format);
+	v->backing_path = dup_or_null(backing);
+}
+
+static struct m_volume *two_vols(void)
+{
+	struct m_volume *v = xcalloc(2, sizeof *v);
+
+	plain_vol(&v[0], "a.qcow2", "/p/a.qcow2", "/p/a.qcow2", "qcow2",
+	    "/p/base.qcow2");
+	/* not the path's tail, nor the key */
+	plain_vol(&v[1], "b.img", "/dev/sdb", "naa.5000", NULL, NULL);
+	return v;
+}
+
+static void test_rows_kept_small(void **state)
+{
+	struct m_pool info = { .name = (char *)"p", .active = 1 };
+	struct xml_domain x;
+	struct m_host *h;
+	struct m_desktop *d;
+	const struct m_volume *v;
+
+	(void)state;
+	model_pool_seen(h1, &info, two_vols(), 2);
+	model_pool_seen(h1, &info, two_vols(), 2);     /* replaces the rows */
+	memset(&x, 0, sizeof x);
+	x.name = xstrdup("desk");
+	x.uuid = xstrdup(U);
+	x.ndisks = 1;
+	x.disks = xcalloc(1, sizeof *x.disks);
+	x.disks[0].target = xstrdup("vda");
+	x.disks[0].format = xstrdup("qcow2");
+	x.disks[0].source = xstrdup("/p/a.qcow2");
+	model_desktop_seen(h1, U, "desk", DS_SHUTOFF, 0, 1, &x);
+	model_lock();
+	h = model_host(h1);
+	v = h->pools[0]->vols;
+	assert_string_equal(v[0].name, "a.qcow2");
+	assert_string_equal(v[0].key, "/p/a.qcow2");
+	assert_string_equal(v[0].backing_path, "/p/base.qcow2");
+	assert_ptr_equal(v[0].format, v[0].backing_format);
+	assert_string_equal(v[1].name, "b.img");
+	assert_string_equal(v[1].key, "naa.5000");
+	assert_null(v[1].format);
+	d = model_desktop(U);
+	assert_string_equal(d->xml.disks[0].target, "vda");
+	assert_ptr_equal(d->xml.disks[0].format, v[0].format);
+	assert_string_equal(d->xml.disks[0].source, "/p/a.qcow2");
+	model_unlock();
+	model_pool_gone(h1, "p");
+}
+
 /* host remove: the host, its pools and its places go; a desktop known
  * only there goes with it, one another host knows stays; a late sighting
  * from its stopping worker finds no host. */
@@ -702,6 +770,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_host_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_restart_after_migration, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_change_means_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rows_kept_small, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pending_clears, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_brain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_brain_not_migration, setup, teardown),
