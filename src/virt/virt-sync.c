@@ -20,6 +20,9 @@ struct sync_host {
 	virConnectPtr conn;
 	unsigned host_id;
 	char name[128];
+	/* an inventory after a connect: nothing read before is trusted, what
+	 * changed while hvdeck was not listening is unknown */
+	int fresh;
 };
 
 static sync_share_key_fn share_key;
@@ -36,6 +39,7 @@ static struct sync_host host_for(virConnectPtr conn, unsigned host_id)
 
 	h.conn = conn;
 	h.host_id = host_id;
+	h.fresh = 0;
 	model_lock();
 	mh = model_host(host_id);
 	snprintf(h.name, sizeof h.name, "%s", mh != NULL ? mh->name : "?");
@@ -227,25 +231,120 @@ static void pool_describe(struct sync_host *w, virStoragePoolPtr pool,
 	free(desc);
 }
 
+/* What the model already knows of a pool's volumes: plain copies,
+ * sorted by key. */
+struct known_vols {
+	struct m_volume *v;
+	size_t n;
+};
+
+static void vol_copy(struct m_volume *dst, const struct m_volume *src)
+{
+	dst->name = xstrdup(src->name);
+	dst->path = xstrdup(src->path);
+	dst->key = xstrdup(src->key);
+	dst->format = xstrdup(src->format);
+	dst->backing_path = xstrdup(src->backing_path);
+	dst->backing_format = xstrdup(src->backing_format);
+	dst->capacity = src->capacity;
+	dst->allocation = src->allocation;
+}
+
+static int vol_key_cmp(const void *a, const void *b)
+{
+	const struct m_volume *x = a, *y = b;
+
+	return strcmp(x->key, y->key);
+}
+
+/* The volumes of the host's pool `name` the model holds (with a key). */
+static void known_volumes(struct sync_host *w, const char *name,
+    struct known_vols *k)
+{
+	const struct m_host *h;
+	const struct m_pool *p = NULL;
+	size_t i;
+
+	memset(k, 0, sizeof *k);
+	model_lock();
+	h = model_host(w->host_id);
+	for (i = 0; h != NULL && i < h->npools; i++)
+		if (strcmp(h->pools[i]->name, name) == 0)
+			p = h->pools[i];
+	if (p != NULL && p->nvols > 0) {
+		k->v = xcalloc(p->nvols, sizeof *k->v);
+		for (i = 0; i < p->nvols; i++)
+			if (p->vols[i].key != NULL)
+				vol_copy(&k->v[k->n++], &p->vols[i]);
+	}
+	model_unlock();
+	if (k->n > 1)
+		qsort(k->v, k->n, sizeof *k->v, vol_key_cmp);
+}
+
+static void known_free(struct known_vols *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		model_volume_free(&k->v[i]);
+	free(k->v);
+}
+
+/* A volume read before whose sizes did not move since (one small call):
+ * its XML (path, format, backing file) is the same, copied into *out.
+ * 0 when copied, 1 when it vanished, -1 when it must be read. */
+static int reuse_volume(const struct known_vols *k, virStorageVolPtr vol,
+    struct m_volume *out)
+{
+	struct m_volume probe;
+	const struct m_volume *hit;
+	virStorageVolInfo info;
+
+	memset(&probe, 0, sizeof probe);
+	probe.key = (char *)virStorageVolGetKey(vol);
+	if (probe.key == NULL || k->n == 0 ||
+	    (hit = bsearch(&probe, k->v, k->n, sizeof *k->v, vol_key_cmp)) == NULL)
+		return -1;
+	if (virStorageVolGetInfo(vol, &info) < 0)
+		return vanished(VIR_ERR_NO_STORAGE_VOL) ? 1 : -1;
+	if (info.capacity != hit->capacity || info.allocation != hit->allocation ||
+	    strcmp(hit->name, virStorageVolGetName(vol)) != 0)
+		return -1;
+	vol_copy(out, hit);
+	return 0;
+}
+
 /* The volumes of an active pool into *out (caller frees, with their
- * contents): their count, or -1 when the list failed (said). */
+ * contents): their count, or -1 when the list failed (said). A pool
+ * event re-reads every volume of the pool: the XML only of those new
+ * (by key) or whose sizes moved. (A backing file changed in place with
+ * no size moving, `qemu-img rebase -u`, shows at the next connect.) */
 static int pool_volumes(struct sync_host *w, virStoragePoolPtr pool,
-    struct m_volume **out)
+    const char *name, struct m_volume **out)
 {
 	virStorageVolPtr *vols = NULL;
-	int n, i, kept = 0;
+	struct known_vols k;
+	int n, i, rc, kept = 0;
 
 	*out = NULL;
 	if ((n = virStoragePoolListAllVolumes(pool, &vols, 0)) < 0) {
 		warn_libvirt(w, "volume list");
 		return -1;
 	}
+	if (w->fresh)
+		memset(&k, 0, sizeof k);
+	else
+		known_volumes(w, name, &k);
 	*out = xcalloc((size_t)n + 1, sizeof **out);
 	for (i = 0; i < n; i++) {
-		if (read_volume(w, vols[i], &(*out)[kept]) == 0)
+		if ((rc = reuse_volume(&k, vols[i], &(*out)[kept])) < 0)
+			rc = read_volume(w, vols[i], &(*out)[kept]);
+		if (rc == 0)
 			kept++;
 		virStorageVolFree(vols[i]);
 	}
+	known_free(&k);
 	free(vols);
 	return kept;
 }
@@ -268,7 +367,7 @@ static int read_pool(struct sync_host *w, virStoragePoolPtr pool)
 		return rc > 0 ? 0 : -1;
 	pool_describe(w, pool, &info, &x);
 	/* a failed list keeps the volumes known from before, not none */
-	if (info.active && (n = pool_volumes(w, pool, &mv)) < 0)
+	if (info.active && (n = pool_volumes(w, pool, info.name, &mv)) < 0)
 		rc = -1;
 	else
 		model_pool_seen(w->host_id, &info, mv, (size_t)n);
@@ -490,6 +589,7 @@ int sync_full(virConnectPtr conn, unsigned host_id, char **cause)
 {
 	struct sync_host h = host_for(conn, host_id);
 
+	h.fresh = 1;
 	return read_all(&h, cause);
 }
 

@@ -16,6 +16,7 @@
 #include <dlfcn.h>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,7 +29,7 @@
 
 static int fail_domain_state, fail_pool_info, connection_lost;
 /* the bulk call: refused as a driver without it does, or failing */
-static int refuse_bulk, fail_bulk, bulk_calls, state_calls;
+static int refuse_bulk, fail_bulk, bulk_calls, state_calls, volxml_calls;
 static virConnectPtr tconn;
 static unsigned host_id;
 
@@ -75,6 +76,15 @@ int virConnectGetAllDomainStats(virConnectPtr conn, unsigned int stats,
 		return real(conn, 1u << 30, retStats,
 		    VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS);
 	return real(conn, stats, retStats, flags);
+}
+
+char *virStorageVolGetXMLDesc(virStorageVolPtr vol, unsigned int flags)
+{
+	char *(*real)(virStorageVolPtr, unsigned int);
+
+	volxml_calls++;
+	*(void **)&real = real_fn("virStorageVolGetXMLDesc");
+	return real(vol, flags);
 }
 
 int virStoragePoolGetInfo(virStoragePoolPtr pool, virStoragePoolInfoPtr info)
@@ -265,6 +275,70 @@ static void test_bulk_refused_asks_each(void **state)
 	bulk_and_each_agree(1);
 }
 
+/* A volume of default-pool of capacity KiB (replacing one so named). */
+static void make_volume(const char *name, unsigned kib)
+{
+	virStoragePoolPtr pool = virStoragePoolLookupByName(tconn, "default-pool");
+	virStorageVolPtr vol = virStorageVolLookupByName(pool, name);
+	char xml[256];
+
+	if (vol != NULL) {
+		assert_int_equal(virStorageVolDelete(vol, 0), 0);
+		virStorageVolFree(vol);
+	}
+	snprintf(xml, sizeof xml, "<volume><name>%s</name>"
+	    "<capacity unit='KiB'>%u</capacity></volume>", name, kib);
+	vol = virStorageVolCreateXML(pool, xml, 0);
+	assert_non_null(vol);
+	virStorageVolFree(vol);
+	virStoragePoolFree(pool);
+}
+
+/* Capacity of volume name of default-pool in the model, 0 if none. */
+static uint64_t model_capacity(const char *name)
+{
+	const struct m_host *h;
+	uint64_t cap = 0;
+	size_t i, k;
+
+	model_lock();
+	h = model_host(host_id);
+	for (i = 0; i < h->npools; i++)
+		for (k = 0; k < h->pools[i]->nvols; k++)
+			if (strcmp(h->pools[i]->vols[k].name, name) == 0)
+				cap = h->pools[i]->vols[k].capacity;
+	model_unlock();
+	return cap;
+}
+
+/* A pool re-read (a pool event) asks the XML only of volumes new by key
+ * or resized; an inventory after a connect asks every one. */
+static void test_volume_xml_read_once(void **state)
+{
+	char *cause = NULL;
+
+	(void)state;
+	make_volume("v1.img", 1024);
+	volxml_calls = 0;
+	sync_pool(tconn, host_id, "default-pool");
+	assert_int_equal(volxml_calls, 1);
+	assert_int_equal(model_capacity("v1.img"), 1024 * 1024);
+	make_volume("v2.img", 1024);
+	volxml_calls = 0;
+	sync_pool(tconn, host_id, "default-pool");
+	assert_int_equal(volxml_calls, 1);      /* v2 only */
+	assert_int_equal(model_capacity("v1.img"), 1024 * 1024);
+	make_volume("v1.img", 2048);            /* same key, new size */
+	volxml_calls = 0;
+	sync_pool(tconn, host_id, "default-pool");
+	assert_int_equal(volxml_calls, 1);
+	assert_int_equal(model_capacity("v1.img"), 2048 * 1024);
+	/* after a connect nothing is trusted: every volume read again */
+	volxml_calls = 0;
+	assert_int_equal(sync_full(tconn, host_id, &cause), 0);
+	assert_int_equal(volxml_calls, 2);
+}
+
 static void quiet(void *opaque, virErrorPtr err)
 {
 	(void)opaque;
@@ -279,6 +353,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_complete_inventory_sweeps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_inventory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bulk_refused_asks_each, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_volume_xml_read_once, setup, teardown),
 	};
 
 	virSetErrorFunc(NULL, quiet);
