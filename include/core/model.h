@@ -29,6 +29,11 @@ enum desktop_state {
 	DS_SHUTOFF, DS_CRASHED, DS_PMSUSPENDED, DS_UNKNOWN
 };
 
+/* In the model, a volume's strings are shared to keep 30,000 rows small
+ * (model.c, "rows kept small"): the name may point into the path, the
+ * key may be the path, format and backing are interned. Read-only, like
+ * everything the model holds; a caller's own m_volume (before
+ * model_pool_seen takes it) is plain heap strings. */
 struct m_volume {
 	char *name, *path, *key, *format;
 	char *backing_path, *backing_format;
@@ -60,7 +65,9 @@ struct m_place {
 struct m_desktop {
 	char uuid[40];
 	char *name;
-	struct xml_domain xml;      /* disks, NICs, graphics, vCPUs, memory */
+	/* disks, NICs, graphics, vCPUs, memory; without name and UUID (the
+	 * fields above), its repeating words interned (model.c) */
+	struct xml_domain xml;
 	struct m_place *places;
 	size_t nplaces;
 	/* stats, from the host where it runs */
@@ -314,6 +321,7 @@ size_t model_pools_sharing(unsigned id, const char *pool,
     struct m_pool_ref **out);
 void model_pool_refs_free(struct m_pool_ref *refs, size_t n);
 
+/* The strings of a caller's own (plain) volume, not one the model holds. */
 void model_volume_free(struct m_volume *v);
 
 #endif

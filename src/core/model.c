@@ -1,5 +1,7 @@
 /* model.c — the store. See model.h for the locking and ownership rules. */
 #include "core/model.h"
+#include "core/format.h"
+#include "core/intern.h"
 #include "core/stats.h"
 #include "core/text.h"
 #include "core/util.h"
@@ -507,22 +509,74 @@ void model_host_set_facts(unsigned id, const struct host_facts *f)
 	model_unlock();
 }
 
+/* ---- figures as shown ---- */
+
+/* A sample that renders like the last one is no change: at 10,000
+ * desktops, an idle guest's CPU wobbling in the third decimal must wake
+ * no console and send no watch line. "Renders" is every output at once:
+ * the console's cell (format_percent, format_rate, a job's "%.0f%%") and
+ * the JSON of dump and watch (one decimal, null when unknown), so what
+ * compares equal here prints equal everywhere. */
+enum shown_kind { SHOWN_PCT, SHOWN_JOB_PCT, SHOWN_RATE };
+
+static void shown(char *buf, size_t len, enum shown_kind kind, double v)
+{
+	char cell[32];
+
+	if (kind == SHOWN_RATE)
+		format_rate(cell, sizeof cell, v);
+	else
+		format_percent(cell, sizeof cell, v);
+	if (!(v >= 0))
+		snprintf(buf, len, "%s|null", cell);
+	else if (kind == SHOWN_JOB_PCT)
+		snprintf(buf, len, "%s|%.1f|%.0f", cell, v, v);
+	else
+		snprintf(buf, len, "%s|%.1f", cell, v);
+}
+
+/* 1 when a and b render alike in every output. */
+static int shown_same(enum shown_kind kind, double a, double b)
+{
+	char x[96], y[96];
+
+	if (a == b || (!(a >= 0) && !(b >= 0)))
+		return 1;
+	shown(x, sizeof x, kind, a);
+	shown(y, sizeof y, kind, b);
+	return strcmp(x, y) == 0;
+}
+
+/* Lock held. *field = v; 1 when that changed what is shown. The raw value
+ * is kept either way (placement compares it). */
+static int set_shown(enum shown_kind kind, double *field, double v)
+{
+	int same = shown_same(kind, *field, v);
+
+	*field = v;
+	return !same;
+}
+
 void model_host_stats(unsigned id, uint64_t busy_ns, uint64_t total_ns,
     uint64_t free_kib)
 {
 	struct m_host *h;
+	int diff;
 
 	model_lock();
 	h = model_host(id);
 	if (h != NULL) {
+		diff = h->free_kib != free_kib;	/* dump prints it whole */
 		if (h->prev_cpu_total != 0 && total_ns > h->prev_cpu_total &&
 		    busy_ns >= h->prev_cpu_busy)
-			h->cpu_pct = (double)(busy_ns - h->prev_cpu_busy) * 100.0 /
-			    (double)(total_ns - h->prev_cpu_total);
+			diff |= set_shown(SHOWN_PCT, &h->cpu_pct,
+			    (double)(busy_ns - h->prev_cpu_busy) * 100.0 /
+			    (double)(total_ns - h->prev_cpu_total));
 		h->prev_cpu_busy = busy_ns;
 		h->prev_cpu_total = total_ns;
 		h->free_kib = free_kib;
-		changed(MK_HOST, MO_STATS, h, h, &h->gen);
+		if (diff)
+			changed(MK_HOST, MO_STATS, h, h, &h->gen);
 	}
 	tick_locked();
 	model_unlock();
@@ -684,13 +738,120 @@ static struct m_place *find_place(struct m_desktop *d, unsigned id)
 	return NULL;
 }
 
+/* ---- rows kept small ----
+ *
+ * A classroom fleet repeats the same few words in every row ("disk",
+ * "qcow2", "virtio", "vda", the network, the base image): each row keeps
+ * a pointer to one shared copy (intern.h) instead of its own, and nothing
+ * twice. Lock held throughout. */
+
+/* The shared copy of s; s (the row's own heap copy) goes. */
+static char *share(char *s)
+{
+	const char *c = intern_str(s);
+
+	free(s);
+	return (char *)c;
+}
+
+/* A parsed definition as the model keeps it: the repeating words shared;
+ * its name and UUID dropped (the desktop's own fields hold them). */
+static void xml_compact(struct xml_domain *x)
+{
+	size_t i, k;
+
+	free(x->name);
+	free(x->uuid);
+	x->name = x->uuid = NULL;
+	for (i = 0; i < x->ndisks; i++) {
+		struct xml_disk *dk = &x->disks[i];
+
+		dk->device = share(dk->device);
+		dk->type = share(dk->type);
+		dk->cache = share(dk->cache);
+		dk->target = share(dk->target);
+		dk->bus = share(dk->bus);
+		dk->format = share(dk->format);
+		for (k = 0; k < dk->nbacking; k++)
+			dk->backing[k] = share(dk->backing[k]);
+	}
+	for (i = 0; i < x->nnics; i++) {
+		x->nics[i].type = share(x->nics[i].type);
+		x->nics[i].source = share(x->nics[i].source);
+		x->nics[i].model = share(x->nics[i].model);
+	}
+	for (i = 0; i < x->ngraphics; i++) {
+		x->graphics[i].type = share(x->graphics[i].type);
+		x->graphics[i].listen = share(x->graphics[i].listen);
+	}
+}
+
+/* Free what xml_compact left the desktop's own; x is left zeroed. */
+static void xml_release(struct xml_domain *x)
+{
+	size_t i;
+
+	free(x->title);
+	free(x->description);
+	free(x->os_kernel);
+	for (i = 0; i < x->ndisks; i++) {
+		free(x->disks[i].source);
+		free(x->disks[i].backing);
+	}
+	free(x->disks);
+	for (i = 0; i < x->nnics; i++) {
+		free(x->nics[i].mac);
+		free(x->nics[i].target);
+	}
+	free(x->nics);
+	free(x->graphics);
+	memset(x, 0, sizeof *x);
+}
+
+/* A volume as the model keeps it: format and backing shared, the key one
+ * string with the path when equal (a directory pool's), the name the
+ * path's tail when it is (".../NAME"). */
+static void vol_compact(struct m_volume *v)
+{
+	size_t lp, ln;
+
+	v->format = share(v->format);
+	v->backing_format = share(v->backing_format);
+	v->backing_path = share(v->backing_path);
+	if (v->key != NULL && v->path != NULL && strcmp(v->key, v->path) == 0) {
+		free(v->key);
+		v->key = v->path;
+	}
+	if (v->name != NULL && v->path != NULL &&
+	    (lp = strlen(v->path)) > (ln = strlen(v->name)) &&
+	    v->path[lp - ln - 1] == '/' && strcmp(v->path + lp - ln, v->name) == 0) {
+		free(v->name);
+		v->name = v->path + lp - ln;
+	}
+}
+
+/* Free what vol_compact left the volume's own. The name is the path's
+ * tail when its address falls inside the path (compared as integers:
+ * the two may be separate allocations). */
+static void vol_release(struct m_volume *v)
+{
+	uintptr_t n = (uintptr_t)v->name, p = (uintptr_t)v->path;
+
+	if (v->path == NULL || n <= p || n > p + strlen(v->path))
+		free(v->name);
+	if (v->key != v->path)
+		free(v->key);
+	free(v->path);
+	memset(v, 0, sizeof *v);
+}
+
 static void desktop_free(struct m_desktop *d)
 {
 	if (d->split_brain)
 		nsplit--;
 	free(d->pending_verb);
 	free(d->name);
-	facts_domain_free(&d->xml);
+	xml_release(&d->xml);
 	free(d->places);
 	free(d->job_kind);
 	free(d->pending);
@@ -984,9 +1145,10 @@ void model_desktop_seen(unsigned id, const char *uuid, const char *name,
 	}
 	util_set_str(&d->name, name);
 	if (xml != NULL) {
-		facts_domain_free(&d->xml);
+		xml_release(&d->xml);
 		d->xml = *xml;
 		memset(xml, 0, sizeof *xml);
+		xml_compact(&d->xml);
 	}
 	p = find_place(d, id);
 	if (p == NULL) {
@@ -1079,14 +1241,20 @@ void model_desktop_stats(unsigned id, const char *uuid,
 	model_lock();
 	d = model_desktop(uuid);
 	if (d != NULL && find_place(d, id) != NULL) {
+		int diff = 0;
+
 		if (d->prev_host != id)	/* counters restart after a migration */
 			d->prev_at_ms = 0;
-		d->cpu_pct = stats_cpu_percent(d->prev_cpu_ns, d->prev_at_ms,
-		    s->cpu_ns, s->at_ms);
-		d->rd_bps = stats_rate(d->prev_rd, d->prev_at_ms, s->rd, s->at_ms);
-		d->wr_bps = stats_rate(d->prev_wr, d->prev_at_ms, s->wr, s->at_ms);
-		d->rx_bps = stats_rate(d->prev_rx, d->prev_at_ms, s->rx, s->at_ms);
-		d->tx_bps = stats_rate(d->prev_tx, d->prev_at_ms, s->tx, s->at_ms);
+		diff |= set_shown(SHOWN_PCT, &d->cpu_pct, stats_cpu_percent(
+		    d->prev_cpu_ns, d->prev_at_ms, s->cpu_ns, s->at_ms));
+		diff |= set_shown(SHOWN_RATE, &d->rd_bps,
+		    stats_rate(d->prev_rd, d->prev_at_ms, s->rd, s->at_ms));
+		diff |= set_shown(SHOWN_RATE, &d->wr_bps,
+		    stats_rate(d->prev_wr, d->prev_at_ms, s->wr, s->at_ms));
+		diff |= set_shown(SHOWN_RATE, &d->rx_bps,
+		    stats_rate(d->prev_rx, d->prev_at_ms, s->rx, s->at_ms));
+		diff |= set_shown(SHOWN_RATE, &d->tx_bps,
+		    stats_rate(d->prev_tx, d->prev_at_ms, s->tx, s->at_ms));
 		d->prev_cpu_ns = s->cpu_ns;
 		d->prev_rd = s->rd;
 		d->prev_wr = s->wr;
@@ -1094,9 +1262,11 @@ void model_desktop_stats(unsigned id, const char *uuid,
 		d->prev_tx = s->tx;
 		d->prev_at_ms = s->at_ms;
 		d->prev_host = id;
+		/* kept for readers to come; no output shows it yet */
 		if (s->balloon_kib != 0)
 			d->balloon_kib = s->balloon_kib;
-		changed(MK_DESKTOP, MO_STATS, model_host(id), d, &d->gen);
+		if (diff)
+			changed(MK_DESKTOP, MO_STATS, model_host(id), d, &d->gen);
 	}
 	model_unlock();
 }
@@ -1110,18 +1280,23 @@ void model_desktop_job(const char *uuid, int active, const char *kind,
 	model_lock();
 	d = model_desktop(uuid);
 	if (d != NULL) {
+		int diff = d->job_active != active ||
+		    d->job_iteration != (active ? iteration : 0);
+
 		/* a migration starting or ending opens the split-brain grace */
 		if ((d->job_kind != NULL && strcmp(d->job_kind, "migration") == 0) ||
 		    (active && kind != NULL && strcmp(kind, "migration") == 0))
 			d->migration_seen_ms = util_now_ms();
 		d->job_active = active;
-		util_set_str(&d->job_kind, active ? kind : NULL);
-		d->job_pct = active ? pct : -1;
+		diff |= util_set_str(&d->job_kind, active ? kind : NULL);
+		diff |= set_shown(SHOWN_JOB_PCT, &d->job_pct, active ? pct : -1);
 		d->job_iteration = active ? iteration : 0;
-		split_update(d);
+		diff |= split_update(d);
 		p = model_desktop_place(d);
-		changed(MK_DESKTOP, MO_CHANGE,
-		    p != NULL ? model_host(p->host_id) : NULL, d, &d->gen);
+		/* the job poll asks every interval: the same answer is none */
+		if (diff)
+			changed(MK_DESKTOP, MO_CHANGE,
+			    p != NULL ? model_host(p->host_id) : NULL, d, &d->gen);
 	}
 	model_unlock();
 }
@@ -1143,7 +1318,7 @@ static void pool_free(struct m_pool *p)
 	size_t i;
 
 	for (i = 0; i < p->nvols; i++)
-		model_volume_free(&p->vols[i]);
+		vol_release(&p->vols[i]);
 	free(p->vols);
 	free(p->name);
 	free(p->uuid);
@@ -1199,8 +1374,10 @@ void model_pool_seen(unsigned id, const struct m_pool *info,
 	p->allocation = info->allocation;
 	p->available = info->available;
 	for (i = 0; i < p->nvols; i++)
-		model_volume_free(&p->vols[i]);
+		vol_release(&p->vols[i]);
 	free(p->vols);
+	for (i = 0; i < nvols; i++)
+		vol_compact(&vols[i]);
 	if (nvols > 1)
 		qsort(vols, nvols, sizeof *vols, volume_cmp);
 	p->vols = vols;
@@ -1385,6 +1562,7 @@ void model_free(void)
 	free(hosts);
 	hosts = NULL;
 	nhosts = 0;
+	intern_clear();		/* no row is left to point into it */
 	model_unlock();
 	if (wake_pipe[0] >= 0) {
 		close(wake_pipe[0]);

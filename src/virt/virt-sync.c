@@ -9,6 +9,7 @@
 #include "core/util.h"
 
 #include <libvirt/virterror.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,9 @@ struct sync_host {
 	virConnectPtr conn;
 	unsigned host_id;
 	char name[128];
+	/* an inventory after a connect: nothing read before is trusted, what
+	 * changed while hvdeck was not listening is unknown */
+	int fresh;
 };
 
 static sync_share_key_fn share_key;
@@ -35,6 +39,7 @@ static struct sync_host host_for(virConnectPtr conn, unsigned host_id)
 
 	h.conn = conn;
 	h.host_id = host_id;
+	h.fresh = 0;
 	model_lock();
 	mh = model_host(host_id);
 	snprintf(h.name, sizeof h.name, "%s", mh != NULL ? mh->name : "?");
@@ -67,25 +72,28 @@ static int vanished(int code)
 	return err != NULL && err->code == code;
 }
 
-/* 0 when read (or vanished), -1 when the read failed. */
-static int read_domain(struct sync_host *w, virDomainPtr dom)
+/* What the host says of one domain, however it was asked. */
+struct dom_seen {
+	virDomainPtr dom;           /* borrowed */
+	int state, reason, persistent;
+};
+
+/* Read the definition of s->dom and report it seen: 0, also when it
+ * vanished after it was listed (not reported: the sweep removes it). A
+ * definition that cannot be read keeps the disks and NICs known from
+ * before. */
+static int report_domain(struct sync_host *w, const struct dom_seen *s)
 {
 	char uuid[VIR_UUID_STRING_BUFLEN];
 	struct xml_domain xml;
 	char *desc, *cause = NULL;
-	int state = 0, reason = 0, persistent;
 
-	if (virDomainGetUUIDString(dom, uuid) < 0)
+	if (virDomainGetUUIDString(s->dom, uuid) < 0)
 		return -1;
-	if (virDomainGetState(dom, &state, &reason, 0) < 0) {
-		if (vanished(VIR_ERR_NO_DOMAIN))
-			return 0;
-		warn_libvirt(w, "domain state");
-		return -1;
-	}
-	persistent = virDomainIsPersistent(dom) == 1;
 	memset(&xml, 0, sizeof xml);
-	desc = virDomainGetXMLDesc(dom, 0);
+	desc = virDomainGetXMLDesc(s->dom, 0);
+	if (desc == NULL && vanished(VIR_ERR_NO_DOMAIN))
+		return 0;
 	if (desc == NULL) {
 		warn_libvirt(w, "domain XML");
 	} else if (virtxml_parse_domain(desc, &xml, &cause) < 0) {
@@ -93,12 +101,27 @@ static int read_domain(struct sync_host *w, virDomainPtr dom)
 		free(cause);
 	}
 	free(desc);
-	/* no XML read: keep the disks and NICs known from before */
-	model_desktop_seen(w->host_id, uuid, virDomainGetName(dom),
-	    (enum desktop_state)state, reason, persistent,
+	model_desktop_seen(w->host_id, uuid, virDomainGetName(s->dom),
+	    (enum desktop_state)s->state, s->reason, s->persistent,
 	    desc != NULL ? &xml : NULL);
 	facts_domain_free(&xml);
 	return 0;
+}
+
+/* One domain on its own (an event, or a driver without bulk calls): 0
+ * when read (or vanished), -1 when the read failed. */
+static int read_domain(struct sync_host *w, virDomainPtr dom)
+{
+	struct dom_seen s = { dom, 0, 0, 0 };
+
+	if (virDomainGetState(dom, &s.state, &s.reason, 0) < 0) {
+		if (vanished(VIR_ERR_NO_DOMAIN))
+			return 0;
+		warn_libvirt(w, "domain state");
+		return -1;
+	}
+	s.persistent = virDomainIsPersistent(dom) == 1;
+	return report_domain(w, &s);
 }
 
 static void read_domain_by_uuid(struct sync_host *w, const char *uuid)
@@ -208,25 +231,120 @@ static void pool_describe(struct sync_host *w, virStoragePoolPtr pool,
 	free(desc);
 }
 
+/* What the model already knows of a pool's volumes: plain copies,
+ * sorted by key. */
+struct known_vols {
+	struct m_volume *v;
+	size_t n;
+};
+
+static void vol_copy(struct m_volume *dst, const struct m_volume *src)
+{
+	dst->name = xstrdup(src->name);
+	dst->path = xstrdup(src->path);
+	dst->key = xstrdup(src->key);
+	dst->format = xstrdup(src->format);
+	dst->backing_path = xstrdup(src->backing_path);
+	dst->backing_format = xstrdup(src->backing_format);
+	dst->capacity = src->capacity;
+	dst->allocation = src->allocation;
+}
+
+static int vol_key_cmp(const void *a, const void *b)
+{
+	const struct m_volume *x = a, *y = b;
+
+	return strcmp(x->key, y->key);
+}
+
+/* The volumes of the host's pool `name` the model holds (with a key). */
+static void known_volumes(struct sync_host *w, const char *name,
+    struct known_vols *k)
+{
+	const struct m_host *h;
+	const struct m_pool *p = NULL;
+	size_t i;
+
+	memset(k, 0, sizeof *k);
+	model_lock();
+	h = model_host(w->host_id);
+	for (i = 0; h != NULL && i < h->npools; i++)
+		if (strcmp(h->pools[i]->name, name) == 0)
+			p = h->pools[i];
+	if (p != NULL && p->nvols > 0) {
+		k->v = xcalloc(p->nvols, sizeof *k->v);
+		for (i = 0; i < p->nvols; i++)
+			if (p->vols[i].key != NULL)
+				vol_copy(&k->v[k->n++], &p->vols[i]);
+	}
+	model_unlock();
+	if (k->n > 1)
+		qsort(k->v, k->n, sizeof *k->v, vol_key_cmp);
+}
+
+static void known_free(struct known_vols *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		model_volume_free(&k->v[i]);
+	free(k->v);
+}
+
+/* A volume read before whose sizes did not move since (one small call):
+ * its XML (path, format, backing file) is the same, copied into *out.
+ * 0 when copied, 1 when it vanished, -1 when it must be read. */
+static int reuse_volume(const struct known_vols *k, virStorageVolPtr vol,
+    struct m_volume *out)
+{
+	struct m_volume probe;
+	const struct m_volume *hit;
+	virStorageVolInfo info;
+
+	memset(&probe, 0, sizeof probe);
+	probe.key = (char *)virStorageVolGetKey(vol);
+	if (probe.key == NULL || k->n == 0 ||
+	    (hit = bsearch(&probe, k->v, k->n, sizeof *k->v, vol_key_cmp)) == NULL)
+		return -1;
+	if (virStorageVolGetInfo(vol, &info) < 0)
+		return vanished(VIR_ERR_NO_STORAGE_VOL) ? 1 : -1;
+	if (info.capacity != hit->capacity || info.allocation != hit->allocation ||
+	    strcmp(hit->name, virStorageVolGetName(vol)) != 0)
+		return -1;
+	vol_copy(out, hit);
+	return 0;
+}
+
 /* The volumes of an active pool into *out (caller frees, with their
- * contents): their count, or -1 when the list failed (said). */
+ * contents): their count, or -1 when the list failed (said). A pool
+ * event re-reads every volume of the pool: the XML only of those new
+ * (by key) or whose sizes moved. (A backing file changed in place with
+ * no size moving, `qemu-img rebase -u`, shows at the next connect.) */
 static int pool_volumes(struct sync_host *w, virStoragePoolPtr pool,
-    struct m_volume **out)
+    const char *name, struct m_volume **out)
 {
 	virStorageVolPtr *vols = NULL;
-	int n, i, kept = 0;
+	struct known_vols k;
+	int n, i, rc, kept = 0;
 
 	*out = NULL;
 	if ((n = virStoragePoolListAllVolumes(pool, &vols, 0)) < 0) {
 		warn_libvirt(w, "volume list");
 		return -1;
 	}
+	if (w->fresh)
+		memset(&k, 0, sizeof k);
+	else
+		known_volumes(w, name, &k);
 	*out = xcalloc((size_t)n + 1, sizeof **out);
 	for (i = 0; i < n; i++) {
-		if (read_volume(w, vols[i], &(*out)[kept]) == 0)
+		if ((rc = reuse_volume(&k, vols[i], &(*out)[kept])) < 0)
+			rc = read_volume(w, vols[i], &(*out)[kept]);
+		if (rc == 0)
 			kept++;
 		virStorageVolFree(vols[i]);
 	}
+	known_free(&k);
 	free(vols);
 	return kept;
 }
@@ -249,7 +367,7 @@ static int read_pool(struct sync_host *w, virStoragePoolPtr pool)
 		return rc > 0 ? 0 : -1;
 	pool_describe(w, pool, &info, &x);
 	/* a failed list keeps the volumes known from before, not none */
-	if (info.active && (n = pool_volumes(w, pool, &mv)) < 0)
+	if (info.active && (n = pool_volumes(w, pool, info.name, &mv)) < 0)
 		rc = -1;
 	else
 		model_pool_seen(w->host_id, &info, mv, (size_t)n);
@@ -327,15 +445,14 @@ static int sync_facts(struct sync_host *w, char **cause)
 	return 0;
 }
 
-static int read_all(struct sync_host *w, char **cause)
+/* Every domain asked one by one, three calls each: for a driver that
+ * refuses the bulk call. 0, or -1 with *cause when the list failed. */
+static int read_domains_each(struct sync_host *w, unsigned *complete,
+    char **cause)
 {
 	virDomainPtr *doms = NULL;
-	virStoragePoolPtr *pools = NULL;
-	unsigned complete = MODEL_SYNC_DESKTOPS | MODEL_SYNC_POOLS;
 	int n, i;
 
-	if (sync_facts(w, cause) < 0)
-		return -1;
 	n = virConnectListAllDomains(w->conn, &doms, 0);
 	if (n < 0) {
 		*cause = evloop_last_error("cannot list domains");
@@ -344,10 +461,104 @@ static int read_all(struct sync_host *w, char **cause)
 	model_sync_begin(w->host_id);
 	for (i = 0; i < n; i++) {
 		if (read_domain(w, doms[i]) < 0)
-			complete &= ~MODEL_SYNC_DESKTOPS;
+			*complete &= ~MODEL_SYNC_DESKTOPS;
 		virDomainFree(doms[i]);
 	}
 	free(doms);
+	return 0;
+}
+
+static int uuid_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The UUIDs of the host's persistent domains, sorted for bsearch, into
+ * *out (caller frees): their count, or -1 when the list failed. */
+static int persistent_uuids(struct sync_host *w,
+    char (**out)[VIR_UUID_STRING_BUFLEN])
+{
+	virDomainPtr *doms = NULL;
+	int n, i, k = 0;
+
+	*out = NULL;
+	n = virConnectListAllDomains(w->conn, &doms,
+	    VIR_CONNECT_LIST_DOMAINS_PERSISTENT);
+	if (n < 0)
+		return -1;
+	*out = xcalloc((size_t)n + 1, sizeof **out);
+	for (i = 0; i < n; i++) {
+		if (virDomainGetUUIDString(doms[i], (*out)[k]) == 0)
+			k++;
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	qsort(*out, (size_t)k, sizeof **out, uuid_cmp);
+	return k;
+}
+
+/* A driver without the bulk call is said once per process, not once per
+ * host and reconnect. */
+static atomic_int bulk_refused_said;
+
+/* Every domain with its state from one bulk call and its persistence
+ * from one list: two calls for the host, not two per domain (the
+ * definitions are still read one by one: an inventory follows a connect,
+ * and what changed while hvdeck was not listening is unknown). 0, or -1
+ * with *cause. */
+static int read_domains(struct sync_host *w, unsigned *complete,
+    char **cause)
+{
+	virDomainStatsRecordPtr *recs = NULL;
+	char (*pers)[VIR_UUID_STRING_BUFLEN] = NULL;
+	char uuid[VIR_UUID_STRING_BUFLEN];
+	struct dom_seen s;
+	int n, np, i;
+
+	n = virConnectGetAllDomainStats(w->conn, VIR_DOMAIN_STATS_STATE,
+	    &recs, 0);
+	if (n < 0 && vanished(VIR_ERR_NO_SUPPORT)) {
+		if (!atomic_exchange(&bulk_refused_said, 1))
+			log_msg(LOG_INFO, "%s: no bulk domain stats "
+			    "(virConnectGetAllDomainStats): the inventory "
+			    "asks each domain", w->name);
+		return read_domains_each(w, complete, cause);
+	}
+	if (n < 0 || (np = persistent_uuids(w, &pers)) < 0) {
+		*cause = evloop_last_error("cannot list domains");
+		virDomainStatsRecordListFree(recs);
+		return -1;
+	}
+	model_sync_begin(w->host_id);
+	for (i = 0; i < n; i++) {
+		memset(&s, 0, sizeof s);
+		s.dom = recs[i]->dom;
+		if (virDomainGetUUIDString(s.dom, uuid) < 0)
+			continue;
+		virTypedParamsGetInt(recs[i]->params, recs[i]->nparams,
+		    "state.state", &s.state);
+		virTypedParamsGetInt(recs[i]->params, recs[i]->nparams,
+		    "state.reason", &s.reason);
+		s.persistent = bsearch(uuid, pers, (size_t)np, sizeof *pers,
+		    uuid_cmp) != NULL;
+		if (report_domain(w, &s) < 0)
+			*complete &= ~MODEL_SYNC_DESKTOPS;
+	}
+	free(pers);
+	virDomainStatsRecordListFree(recs);
+	return 0;
+}
+
+static int read_all(struct sync_host *w, char **cause)
+{
+	virStoragePoolPtr *pools = NULL;
+	unsigned complete = MODEL_SYNC_DESKTOPS | MODEL_SYNC_POOLS;
+	int n, i;
+
+	if (sync_facts(w, cause) < 0)
+		return -1;
+	if (read_domains(w, &complete, cause) < 0)
+		return -1;
 	n = virConnectListAllStoragePools(w->conn, &pools, 0);
 	if (n < 0) {
 		/* a hypervisor without a storage driver still has desktops
@@ -378,6 +589,7 @@ int sync_full(virConnectPtr conn, unsigned host_id, char **cause)
 {
 	struct sync_host h = host_for(conn, host_id);
 
+	h.fresh = 1;
 	return read_all(&h, cause);
 }
 

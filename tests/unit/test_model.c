@@ -238,6 +238,74 @@ static void test_pools_sharing(void **state)
 	assert_int_equal(model_pools_sharing(h1, NULL, &refs), 0);
 }
 
+/* Rows kept small: a volume's name, key and backing share storage in the
+ * model, and read back whole; a definition keeps its disks and NICs. */
+static char *dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+/* A caller's volume: its strings its own, as the inventory makes them. */
+static void plain_vol(struct m_volume *v, const char *name, const char *path,
+    const char *key, const char *format, const char *backing)
+{
+	v->name = dup_or_null(name);
+	v->path = dup_or_null(path);
+	v->key = dup_or_null(key);
+	v->format = dup_or_null(format);
+	v->backing_format = dup_or_null(format);
+	v->backing_path = dup_or_null(backing);
+}
+
+static struct m_volume *two_vols(void)
+{
+	struct m_volume *v = xcalloc(2, sizeof *v);
+
+	plain_vol(&v[0], "a.qcow2", "/p/a.qcow2", "/p/a.qcow2", "qcow2",
+	    "/p/base.qcow2");
+	/* not the path's tail, nor the key */
+	plain_vol(&v[1], "b.img", "/dev/sdb", "naa.5000", NULL, NULL);
+	return v;
+}
+
+static void test_rows_kept_small(void **state)
+{
+	struct m_pool info = { .name = (char *)"p", .active = 1 };
+	struct xml_domain x;
+	struct m_host *h;
+	struct m_desktop *d;
+	const struct m_volume *v;
+
+	(void)state;
+	model_pool_seen(h1, &info, two_vols(), 2);
+	model_pool_seen(h1, &info, two_vols(), 2);     /* replaces the rows */
+	memset(&x, 0, sizeof x);
+	x.name = xstrdup("desk");
+	x.uuid = xstrdup(U);
+	x.ndisks = 1;
+	x.disks = xcalloc(1, sizeof *x.disks);
+	x.disks[0].target = xstrdup("vda");
+	x.disks[0].format = xstrdup("qcow2");
+	x.disks[0].source = xstrdup("/p/a.qcow2");
+	model_desktop_seen(h1, U, "desk", DS_SHUTOFF, 0, 1, &x);
+	model_lock();
+	h = model_host(h1);
+	v = h->pools[0]->vols;
+	assert_string_equal(v[0].name, "a.qcow2");
+	assert_string_equal(v[0].key, "/p/a.qcow2");
+	assert_string_equal(v[0].backing_path, "/p/base.qcow2");
+	assert_ptr_equal(v[0].format, v[0].backing_format);
+	assert_string_equal(v[1].name, "b.img");
+	assert_string_equal(v[1].key, "naa.5000");
+	assert_null(v[1].format);
+	d = model_desktop(U);
+	assert_string_equal(d->xml.disks[0].target, "vda");
+	assert_ptr_equal(d->xml.disks[0].format, v[0].format);
+	assert_string_equal(d->xml.disks[0].source, "/p/a.qcow2");
+	model_unlock();
+	model_pool_gone(h1, "p");
+}
+
 /* host remove: the host, its pools and its places go; a desktop known
  * only there goes with it, one another host knows stays; a late sighting
  * from its stopping worker finds no host. */
@@ -291,6 +359,81 @@ static void test_stats_restart_after_migration(void **state)
 	model_lock();
 	assert_true(model_desktop(U)->cpu_pct < 0);
 	model_unlock();
+}
+
+/* Stats that change no shown figure change nothing: no generation, no
+ * observer call, no wake. */
+static int stats_calls;
+
+static void count_stats(enum m_kind kind, enum m_op op,
+    const struct m_host *h, const void *obj, void *ctx)
+{
+	(void)kind; (void)h; (void)obj; (void)ctx;
+	stats_calls += op == MO_STATS;
+}
+
+/* One sample of desk on h1; 1 when it changed the model. */
+static int sample_changes(struct desktop_sample *s, uint64_t cpu_ns,
+    uint64_t rd, int64_t ms)
+{
+	uint64_t gen = model_generation(), dgen;
+	int calls = stats_calls, moved, dmoved;
+
+	model_lock();
+	dgen = model_desktop(U)->gen;
+	model_unlock();
+	s->cpu_ns += cpu_ns;
+	s->rd += rd;
+	s->at_ms += ms;
+	model_desktop_stats(h1, U, s);
+	moved = model_generation() != gen;
+	model_lock();
+	dmoved = model_desktop(U)->gen != dgen;
+	model_unlock();
+	if (dmoved != moved || (stats_calls != calls) != moved)
+		fail_msg("generation, desktop gen and observer disagree");
+	return moved;
+}
+
+static void test_stats_change_means_change(void **state)
+{
+	struct desktop_sample s = { .cpu_ns = 1000000000ULL, .at_ms = 1000 };
+	uint64_t gen;
+
+	(void)state;
+	model_desktop_seen(h1, U, "desk", DS_RUNNING, 1, 1, NULL);
+	model_set_observer(count_stats, NULL);
+	stats_calls = 0;
+	assert_false(sample_changes(&s, 0, 0, 0));   /* first: all unknown */
+	assert_true(sample_changes(&s, 500000000ULL, 0, 1000));  /* 50% */
+	assert_int_equal(stats_calls, 1);
+	/* the same figures again, and a wobble no output shows */
+	assert_false(sample_changes(&s, 500000000ULL, 0, 1000));
+	assert_false(sample_changes(&s, 500040000ULL, 0, 1000));  /* 50.004 */
+	model_lock();
+	assert_true(model_desktop(U)->cpu_pct > 50.0);   /* kept raw */
+	model_unlock();
+	assert_true(sample_changes(&s, 600000000ULL, 0, 1000));   /* 60% */
+	/* 10.46 and 10.54 B/s: one JSON figure, two console cells */
+	assert_true(sample_changes(&s, 600000000ULL * 50, 523, 50000));
+	assert_true(sample_changes(&s, 600000000ULL * 50, 527, 50000));
+	assert_false(sample_changes(&s, 600000000ULL * 50, 527, 50000));
+	/* a host sample like the last one is none either */
+	model_host_stats(h1, 100, 1000, 4096);
+	model_host_stats(h1, 200, 2000, 4096);
+	gen = model_generation();
+	model_host_stats(h1, 300, 3000, 4096);
+	assert_int_equal(model_generation(), gen);
+	model_host_stats(h1, 400, 4000, 4095);
+	assert_true(model_generation() > gen);
+	/* a job poll answering the same */
+	model_desktop_job(U, 1, "migration", 12.34, 2);
+	gen = model_generation();
+	model_desktop_job(U, 1, "migration", 12.34, 2);
+	model_desktop_job(U, 1, "migration", 12.3401, 2);
+	assert_int_equal(model_generation(), gen);
+	model_desktop_job(U, 1, "migration", 12.6, 2);
+	assert_true(model_generation() > gen);
 }
 
 static void test_pending_clears(void **state)
@@ -626,6 +769,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pools_sharing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_remove, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats_restart_after_migration, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stats_change_means_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rows_kept_small, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pending_clears, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_brain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_split_brain_not_migration, setup, teardown),
