@@ -19,6 +19,11 @@ struct view {
 	const struct table_column *cols;
 	int ncols;
 	void (*build)(struct table *t, int ascii);
+	/* Bring a built table up to date row by row (lock held): only rows
+	 * whose object's generation moved are formatted again, and on a
+	 * tick the rows showing a clock or spinner; returns the rows
+	 * formatted or removed. NULL: the pane is built whole each time. */
+	size_t (*update)(struct table *t, int ascii, int tick);
 	/* Detail lines for the row with this key; NULL: none. */
 	void (*details)(const char *key, struct text *out);
 };

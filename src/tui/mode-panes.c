@@ -258,14 +258,25 @@ static int moved(const struct panes *p, int pane, const struct kind_sig sig[SIG_
 	return 0;
 }
 
-/* Lock held. */
-static void build(struct panes *p, int pane, const struct kind_sig sig[SIG_COUNT])
+/* Lock held. A pane with per-row updates is built whole only the first
+ * time (a sort or filter re-orders the rows it has, see ui-table.h);
+ * after that only the rows whose objects changed are formatted again. */
+static void build(struct panes *p, int pane, const struct kind_sig sig[SIG_COUNT],
+    int tick)
 {
-	table_clear(&p->tables[pane]);
-	view_of((enum pane_id)pane)->build(&p->tables[pane], p->ascii);
-	table_finish(&p->tables[pane]);
-	if (pane == PANE_DESKTOPS)
-		marks_apply(p);
+	const struct view *v = view_of((enum pane_id)pane);
+	struct table *t = &p->tables[pane];
+
+	if (v->update != NULL && p->built[pane]) {
+		if (v->update(t, p->ascii, tick) > 0 && pane == PANE_DESKTOPS)
+			marks_apply(p);
+	} else {
+		table_clear(t);
+		v->build(t, p->ascii);
+		table_finish(t);
+		if (pane == PANE_DESKTOPS)
+			marks_apply(p);
+	}
 	memcpy(p->seen[pane], sig, SIG_COUNT * sizeof *sig);
 	p->built[pane] = 1;
 	p->builds[pane]++;
@@ -285,7 +296,7 @@ int panes_refresh(struct panes *p, int tick)
 		if (p->layout.too_small || p->layout.pane[i].h == 0)
 			continue;	/* a hidden pane catches up when shown */
 		if (!p->built[i] || tick || moved(p, i, sig)) {
-			build(p, i, sig);
+			build(p, i, sig, tick);
 			n++;
 		}
 	}
@@ -346,7 +357,7 @@ int panes_go(struct panes *p, const char *name, int only_pane)
 			continue;
 		/* a hidden pane's rows may be stale */
 		if (!p->built[order[i]] || moved(p, (int)order[i], sig))
-			build(p, (int)order[i], sig);
+			build(p, (int)order[i], sig, 0);
 		for (r = 0; r < t->nrows && key == NULL; r++)
 			if (row_named(&t->rows[r], name)) {
 				key = xstrdup(t->rows[r].key);

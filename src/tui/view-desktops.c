@@ -74,16 +74,15 @@ static int live_group(const struct m_desktop *d)
 }
 
 /* The pane's own order: live first, then by name as people count
- * ("desk-2" before "desk-10"), then UUID so equal names stay put. */
-static int default_order(const void *pa, const void *pb)
+ * ("desk-2" before "desk-10"), then UUID so equal names stay put. Rows
+ * keep the keys (group, name) so the table orders them as they change. */
+static int default_order(const struct table_row *a, const struct table_row *b)
 {
-	const struct m_desktop *a = *(const struct m_desktop *const *)pa;
-	const struct m_desktop *b = *(const struct m_desktop *const *)pb;
-	int c = live_group(a) - live_group(b);
+	int c = a->group - b->group;
 
 	if (c == 0)
-		c = text_natural_cmp(a->name, b->name);
-	return c != 0 ? c : strcmp(a->uuid, b->uuid);
+		c = text_natural_cmp(a->order_text, b->order_text);
+	return c != 0 ? c : strcmp(a->key, b->key);
 }
 
 static void host_cell(struct table_row *r, const struct m_desktop *d,
@@ -100,52 +99,80 @@ static void host_cell(struct table_row *r, const struct m_desktop *d,
 	}
 }
 
-static void build(struct table *t, int ascii)
+static void fill(struct table_row *r, const struct m_desktop *d, int ascii)
 {
-	struct m_desktop **model_order, **ds;
-	size_t n, i;
+	const struct m_place *p = model_desktop_place(d);
+	const struct m_host *h = p != NULL ? model_host(p->host_id) : NULL;
+	enum desktop_state s = model_desktop_state(d);
+	int64_t up = d->started_wall_ms > 0 ?
+	    (util_wall_ms() - d->started_wall_ms) / 1000 : -1;
 	char a[16], b[16];
 
-	model_order = model_desktops(&n);
-	ds = xcalloc(n + 1, sizeof *ds);
-	if (n > 0)
-		memcpy(ds, model_order, n * sizeof *ds);
-	qsort(ds, n, sizeof *ds, default_order);
-	for (i = 0; i < n; i++) {
-		struct m_desktop *d = ds[i];
-		const struct m_place *p = model_desktop_place(d);
-		const struct m_host *h = p != NULL ? model_host(p->host_id) : NULL;
-		enum desktop_state s = model_desktop_state(d);
-		struct table_row *r = table_add(t, d->uuid);
-		int64_t up = d->started_wall_ms > 0 ?
-		    (util_wall_ms() - d->started_wall_ms) / 1000 : -1;
+	r->gen = d->gen;
+	r->group = live_group(d);
+	r->order_text = d->name != NULL ? xstrdup(d->name) : NULL;
+	/* what time alone changes: a spinner, an uptime */
+	r->ticking = up >= 0 || model_desktop_pending_now(d) != NULL;
+	/* "state:split" finds every split brain */
+	r->state = d->split_brain ? "split" : model_state_name(s);
+	r->host = h != NULL ? h->name : NULL;
+	r->dim = s == DS_UNKNOWN;
+	table_cell(r, C_NAME, SLOT_NORMAL, "%s", d->name ? d->name : d->uuid);
+	state_cell(r, d, s, ascii);
+	host_cell(r, d, h);
+	r->num[C_VCPU] = d->xml.vcpus;
+	table_cell(r, C_VCPU, SLOT_NORMAL, "%u", d->xml.vcpus);
+	r->num[C_MEM] = (double)d->xml.memory_kib;
+	table_cell(r, C_MEM, SLOT_NORMAL, "%s",
+	    format_size(a, sizeof a, d->xml.memory_kib * 1024));
+	r->num[C_CPU] = d->cpu_pct;
+	table_cell(r, C_CPU, SLOT_NORMAL, "%s",
+	    format_percent(a, sizeof a, d->cpu_pct));
+	r->num[C_DISK] = (d->rd_bps > 0 ? d->rd_bps : 0) + (d->wr_bps > 0 ? d->wr_bps : 0);
+	table_cell(r, C_DISK, SLOT_NORMAL, "%s %s",
+	    format_rate(a, sizeof a, d->rd_bps), format_rate(b, sizeof b, d->wr_bps));
+	r->num[C_NET] = (d->rx_bps > 0 ? d->rx_bps : 0) + (d->tx_bps > 0 ? d->tx_bps : 0);
+	table_cell(r, C_NET, SLOT_NORMAL, "%s %s",
+	    format_rate(a, sizeof a, d->rx_bps), format_rate(b, sizeof b, d->tx_bps));
+	r->num[C_UPTIME] = (double)up;
+	table_cell(r, C_UPTIME, SLOT_NORMAL, "%s",
+	    format_duration(a, sizeof a, s == DS_UNKNOWN ? -1 : up));
+}
 
-		/* "state:split" finds every split brain */
-		r->state = d->split_brain ? "split" : model_state_name(s);
-		r->host = h != NULL ? h->name : NULL;
-		r->dim = s == DS_UNKNOWN;
-		table_cell(r, C_NAME, SLOT_NORMAL, "%s", d->name ? d->name : d->uuid);
-		state_cell(r, d, s, ascii);
-		host_cell(r, d, h);
-		r->num[C_VCPU] = d->xml.vcpus;
-		table_cell(r, C_VCPU, SLOT_NORMAL, "%u", d->xml.vcpus);
-		r->num[C_MEM] = (double)d->xml.memory_kib;
-		table_cell(r, C_MEM, SLOT_NORMAL, "%s",
-		    format_size(a, sizeof a, d->xml.memory_kib * 1024));
-		r->num[C_CPU] = d->cpu_pct;
-		table_cell(r, C_CPU, SLOT_NORMAL, "%s",
-		    format_percent(a, sizeof a, d->cpu_pct));
-		r->num[C_DISK] = (d->rd_bps > 0 ? d->rd_bps : 0) + (d->wr_bps > 0 ? d->wr_bps : 0);
-		table_cell(r, C_DISK, SLOT_NORMAL, "%s %s",
-		    format_rate(a, sizeof a, d->rd_bps), format_rate(b, sizeof b, d->wr_bps));
-		r->num[C_NET] = (d->rx_bps > 0 ? d->rx_bps : 0) + (d->tx_bps > 0 ? d->tx_bps : 0);
-		table_cell(r, C_NET, SLOT_NORMAL, "%s %s",
-		    format_rate(a, sizeof a, d->rx_bps), format_rate(b, sizeof b, d->tx_bps));
-		r->num[C_UPTIME] = (double)up;
-		table_cell(r, C_UPTIME, SLOT_NORMAL, "%s",
-		    format_duration(a, sizeof a, s == DS_UNKNOWN ? -1 : up));
+static void build(struct table *t, int ascii)
+{
+	struct m_desktop **ds;
+	size_t n, i;
+
+	table_set_order(t, default_order);
+	ds = model_desktops(&n);
+	for (i = 0; i < n; i++)
+		fill(table_add(t, ds[i]->uuid), ds[i], ascii);
+}
+
+/* Walk the desktops comparing generations (cheap); format again only
+ * the rows whose desktop changed, and on a tick those a clock moves. */
+static size_t update(struct table *t, int ascii, int tick)
+{
+	struct m_desktop **ds;
+	struct table_row *r;
+	size_t n, i, row, done = 0;
+
+	ds = model_desktops(&n);
+	table_walk_begin(t);
+	for (i = 0; i < n; i++) {
+		row = table_find(t, ds[i]->uuid);
+		if (row != TABLE_NONE && t->rows[row].gen == ds[i]->gen &&
+		    !(tick && t->rows[row].ticking)) {
+			table_touch(t, row);
+			continue;
+		}
+		r = table_update_begin(t, ds[i]->uuid);
+		fill(r, ds[i], ascii);
+		table_update_end(t, r);
+		done++;
 	}
-	free(ds);
+	return done + table_walk_end(t);
 }
 
 /* Where a viewer should connect: a listen address of "any" or loopback
@@ -256,5 +283,5 @@ static void details(const char *key, struct text *out)
 }
 
 const struct view view_desktops = {
-	PANE_DESKTOPS, "Desktops", cols, C_COUNT, build, details,
+	PANE_DESKTOPS, "Desktops", cols, C_COUNT, build, update, details,
 };
