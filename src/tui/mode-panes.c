@@ -26,15 +26,33 @@ struct kind_sig {
 	size_t count;
 };
 
-enum { SIG_HOSTS, SIG_POOLS, SIG_DESKTOPS, SIG_JOBS, SIG_COUNT };
+/* Besides the kinds of objects, narrower signatures (a hash in max_gen)
+ * for panes that show little of a kind, so a host's or a desktop's stats
+ * sample does not rebuild them: SIG_HOST_SHAPE, the hosts and their
+ * states (not their figures); SIG_RUNNING, the hosts' running counters;
+ * SIG_DEFS, what the volumes pane shows of desktops (names, disks, the
+ * hosts that know them). */
+enum { SIG_HOSTS, SIG_POOLS, SIG_DESKTOPS, SIG_JOBS, SIG_HOST_SHAPE,
+	SIG_RUNNING, SIG_DEFS, SIG_COUNT };
 
 /* The kinds each pane's rows are made of. */
 static const unsigned pane_kinds[PANE_COUNT] = {
-	[PANE_HOSTS] = 1u << SIG_HOSTS | 1u << SIG_DESKTOPS,	/* running count */
+	[PANE_HOSTS] = 1u << SIG_HOSTS | 1u << SIG_RUNNING,
 	[PANE_POOLS] = 1u << SIG_HOSTS | 1u << SIG_POOLS,
-	[PANE_VOLUMES] = 1u << SIG_HOSTS | 1u << SIG_POOLS | 1u << SIG_DESKTOPS,
-	[PANE_DESKTOPS] = 1u << SIG_HOSTS | 1u << SIG_DESKTOPS,
+	[PANE_VOLUMES] = 1u << SIG_HOST_SHAPE | 1u << SIG_POOLS | 1u << SIG_DEFS,
+	[PANE_DESKTOPS] = 1u << SIG_HOST_SHAPE | 1u << SIG_DESKTOPS,
 	[PANE_JOBS] = 1u << SIG_HOSTS | 1u << SIG_DESKTOPS | 1u << SIG_JOBS,
+};
+
+/* Panes that show time (clocks, countdowns, spinners, elapsed): a tick
+ * refreshes them; the others change only with the model. */
+static const unsigned pane_ticks = 1u << PANE_HOSTS | 1u << PANE_DESKTOPS |
+    1u << PANE_JOBS;
+
+/* A desktop's SIG_DEFS hash, kept while its generation stays. */
+struct def_hash {
+	char uuid[40];
+	uint64_t gen, hash;
 };
 
 struct panes {
@@ -47,6 +65,8 @@ struct panes {
 	int rows, cols, ascii;
 	char **marks;           /* marked desktops' keys (UUIDs), owned */
 	size_t nmarks;
+	struct def_hash *defs;  /* sorted by UUID, like the model's desktops */
+	size_t ndefs;
 };
 
 struct panes *panes_new(int rows, int cols, int ascii)
@@ -73,6 +93,7 @@ void panes_free(struct panes *p)
 	for (i = 0; i < PANE_COUNT; i++)
 		table_free(&p->tables[i]);
 	panes_mark_clear(p);
+	free(p->defs);
 	free(p);
 }
 
@@ -225,8 +246,63 @@ static void sig_add(struct kind_sig *s, uint64_t gen)
 		s->max_gen = gen;
 }
 
+/* FNV-1a, continued from h. */
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return (h ^ 0xff) * 1099511628211u;	/* ends the string */
+}
+
+static uint64_t hash_num(uint64_t h, uint64_t v)
+{
+	return (h ^ v) * 1099511628211u;
+}
+
+/* What the volumes pane shows of d. Lock held. */
+static uint64_t def_hash(const struct m_desktop *d)
+{
+	uint64_t h = hash_str(14695981039346656037u, d->uuid);
+	size_t k;
+
+	h = hash_str(h, d->name);
+	for (k = 0; k < d->xml.ndisks; k++)
+		h = hash_str(h, d->xml.disks[k].source);
+	for (k = 0; k < d->nplaces; k++)
+		h = hash_num(h, d->places[k].host_id);
+	return h;
+}
+
+/* SIG_DEFS: the sum of the desktops' def hashes, each hashed again only
+ * when its desktop's generation moved. Lock held. */
+static void defs_sig(struct panes *p, struct m_desktop **ds, size_t n,
+    struct kind_sig *sig)
+{
+	struct def_hash *now = xcalloc(n + 1, sizeof *now);
+	size_t i, j = 0;
+	int c;
+
+	for (i = 0; i < n; i++) {
+		c = 1;
+		while (j < p->ndefs && (c = strcmp(p->defs[j].uuid, ds[i]->uuid)) < 0)
+			j++;
+		if (c == 0 && p->defs[j].gen == ds[i]->gen) {
+			now[i] = p->defs[j];
+		} else {
+			snprintf(now[i].uuid, sizeof now[i].uuid, "%s", ds[i]->uuid);
+			now[i].gen = ds[i]->gen;
+			now[i].hash = def_hash(ds[i]);
+		}
+		sig->max_gen += now[i].hash;
+	}
+	sig->count = n;
+	free(p->defs);
+	p->defs = now;
+	p->ndefs = n;
+}
+
 /* Lock held. */
-static void model_sigs(struct kind_sig sig[SIG_COUNT])
+static void model_sigs(struct panes *p, struct kind_sig sig[SIG_COUNT])
 {
 	struct m_host **hosts;
 	struct m_desktop **ds;
@@ -238,10 +314,16 @@ static void model_sigs(struct kind_sig sig[SIG_COUNT])
 		sig_add(&sig[SIG_HOSTS], hosts[i]->gen);
 		for (k = 0; k < hosts[i]->npools; k++)
 			sig_add(&sig[SIG_POOLS], hosts[i]->pools[k]->gen);
+		sig[SIG_HOST_SHAPE].max_gen = hash_num(hash_num(
+		    sig[SIG_HOST_SHAPE].max_gen, hosts[i]->id), hosts[i]->state);
+		sig[SIG_RUNNING].max_gen = hash_num(hash_num(
+		    sig[SIG_RUNNING].max_gen, hosts[i]->id), hosts[i]->running);
 	}
+	sig[SIG_HOST_SHAPE].count = sig[SIG_RUNNING].count = n;
 	ds = model_desktops(&n);
 	for (i = 0; i < n; i++)
 		sig_add(&sig[SIG_DESKTOPS], ds[i]->gen);
+	defs_sig(p, ds, n, &sig[SIG_DEFS]);
 	/* jobs keep their own counter (model lock before job lock: allowed) */
 	sig[SIG_JOBS].max_gen = job_generation();
 }
@@ -291,11 +373,12 @@ int panes_refresh(struct panes *p, int tick)
 	model_lock();
 	model_hosts(&nh);
 	layout_compute(p->rows, p->cols, p->focus, (int)nh, &p->layout);
-	model_sigs(sig);
+	model_sigs(p, sig);
 	for (i = 0; i < PANE_COUNT; i++) {
 		if (p->layout.too_small || p->layout.pane[i].h == 0)
 			continue;	/* a hidden pane catches up when shown */
-		if (!p->built[i] || tick || moved(p, i, sig)) {
+		if (!p->built[i] || (tick && (pane_ticks & 1u << i)) ||
+		    moved(p, i, sig)) {
 			build(p, i, sig, tick);
 			n++;
 		}
@@ -349,7 +432,7 @@ int panes_go(struct panes *p, const char *name, int only_pane)
 	enum pane_id pane = PANE_HOSTS;
 
 	model_lock();
-	model_sigs(sig);
+	model_sigs(p, sig);
 	for (i = 0; i < sizeof order / sizeof order[0] && key == NULL; i++) {
 		struct table *t = &p->tables[order[i]];
 
