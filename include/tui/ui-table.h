@@ -47,6 +47,8 @@ struct table_row {
 	int seen, ticking, passes;
 	int group;
 	char *order_text;
+	char *owned;        /* a string of the view's the row keeps (state,
+	                     * host point into it), freed with the row */
 };
 
 struct table {

@@ -342,16 +342,18 @@ static int moved(const struct panes *p, int pane, const struct kind_sig sig[SIG_
 
 /* Lock held. A pane with per-row updates is built whole only the first
  * time (a sort or filter re-orders the rows it has, see ui-table.h);
- * after that only the rows whose objects changed are formatted again. */
-static void build(struct panes *p, int pane, const struct kind_sig sig[SIG_COUNT],
+ * after that only what changed is copied here, and formatted by
+ * apply_changes once the lock is released. Returns those changes (NULL:
+ * none, the pane is up to date). */
+static void *build(struct panes *p, int pane, const struct kind_sig sig[SIG_COUNT],
     int tick)
 {
 	const struct view *v = view_of((enum pane_id)pane);
 	struct table *t = &p->tables[pane];
+	void *changes = NULL;
 
-	if (v->update != NULL && p->built[pane]) {
-		if (v->update(t, p->ascii, tick) > 0 && pane == PANE_DESKTOPS)
-			marks_apply(p);
+	if (v->collect != NULL && p->built[pane]) {
+		changes = v->collect(t, tick);
 	} else {
 		table_clear(t);
 		v->build(t, p->ascii);
@@ -362,11 +364,22 @@ static void build(struct panes *p, int pane, const struct kind_sig sig[SIG_COUNT
 	memcpy(p->seen[pane], sig, SIG_COUNT * sizeof *sig);
 	p->built[pane] = 1;
 	p->builds[pane]++;
+	return changes;
+}
+
+/* Lock released: format what build copied. */
+static void apply_changes(struct panes *p, int pane, void *changes)
+{
+	if (changes != NULL &&
+	    view_of((enum pane_id)pane)->apply(&p->tables[pane], changes,
+	    p->ascii) > 0 && pane == PANE_DESKTOPS)
+		marks_apply(p);
 }
 
 int panes_refresh(struct panes *p, int tick)
 {
 	struct kind_sig sig[SIG_COUNT];
+	void *changes[PANE_COUNT] = { NULL };
 	size_t nh;
 	int i, n = 0;
 
@@ -379,11 +392,13 @@ int panes_refresh(struct panes *p, int tick)
 			continue;	/* a hidden pane catches up when shown */
 		if (!p->built[i] || (tick && (pane_ticks & 1u << i)) ||
 		    moved(p, i, sig)) {
-			build(p, i, sig, tick);
+			changes[i] = build(p, i, sig, tick);
 			n++;
 		}
 	}
 	model_unlock();
+	for (i = 0; i < PANE_COUNT; i++)
+		apply_changes(p, i, changes[i]);
 	return n;
 }
 
@@ -431,23 +446,25 @@ int panes_go(struct panes *p, const char *name, int only_pane)
 	size_t i, r;
 	enum pane_id pane = PANE_HOSTS;
 
-	model_lock();
-	model_sigs(p, sig);
 	for (i = 0; i < sizeof order / sizeof order[0] && key == NULL; i++) {
 		struct table *t = &p->tables[order[i]];
+		void *changes = NULL;
 
 		if (only_pane >= 0 && (int)order[i] != only_pane)
 			continue;
 		/* a hidden pane's rows may be stale */
+		model_lock();
+		model_sigs(p, sig);
 		if (!p->built[order[i]] || moved(p, (int)order[i], sig))
-			build(p, (int)order[i], sig, 0);
+			changes = build(p, (int)order[i], sig, 0);
+		model_unlock();
+		apply_changes(p, (int)order[i], changes);
 		for (r = 0; r < t->nrows && key == NULL; r++)
 			if (row_named(&t->rows[r], name)) {
 				key = xstrdup(t->rows[r].key);
 				pane = order[i];
 			}
 	}
-	model_unlock();
 	if (key == NULL)
 		return -1;
 	panes_select(p, pane, key);

@@ -32,6 +32,7 @@ static void row_free(struct table_row *r, int ncols)
 	free(r->key);
 	free(r->tree_label);
 	free(r->order_text);
+	free(r->owned);
 	for (i = 0; i < ncols; i++)
 		free(r->cells[i]);
 }
@@ -379,6 +380,8 @@ struct table_row *table_update_begin(struct table *t, const char *key)
 	}
 	free(r->order_text);
 	r->order_text = NULL;
+	free(r->owned);
+	r->owned = NULL;
 	r->bar_col = -1;
 	r->seen = 1;
 	return r;

@@ -195,5 +195,5 @@ static void details(const char *key, struct text *out)
 }
 
 const struct view view_hosts = {
-	PANE_HOSTS, "Hypervisors", cols, C_COUNT, build, NULL, details,
+	PANE_HOSTS, "Hypervisors", cols, C_COUNT, build, NULL, NULL, details,
 };

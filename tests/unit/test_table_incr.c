@@ -131,6 +131,7 @@ static void run(int sort_col, int desc, const char *filter)
 	struct table t;
 	char u[40], sel[40], name[32], why[200];
 	int i, step, next = 40, keep = 17;
+	void *changes;
 
 	srand(19 + (unsigned)sort_col * 3 + (unsigned)desc);
 	for (i = 0; i < next; i++) {
@@ -151,7 +152,10 @@ static void run(int sort_col, int desc, const char *filter)
 	for (step = 0; step < 300; step++) {
 		change(step, &next, keep);
 		model_lock();
-		view_desktops.update(&t, 1, step % 7 == 0);
+		changes = view_desktops.collect(&t, step % 7 == 0);
+		model_unlock();
+		view_desktops.apply(&t, changes, 1);
+		model_lock();
 		compare(&t, table_row_matches(&t.rows[table_find(&t, sel)],
 		    t.ncols, t.filter) ? sel : NULL, why, sizeof why);
 		model_unlock();
