@@ -90,8 +90,10 @@ struct m_desktop {
 	int64_t migration_seen_ms;  /* monotonic: last sign of a migration */
 	uint64_t gen;
 	/* the host this desktop counts as running on in that host's
-	 * `running` (its placement that counts, running or blocked); 0: none */
+	 * `running` (its placement that counts, running or blocked; blocked
+	 * also in `blocked`); 0: none */
 	unsigned run_host;
+	int run_blocked;
 };
 
 struct m_host {
@@ -123,8 +125,9 @@ struct m_host {
 	uint64_t gen;
 	/* desktops whose placement that counts (model_desktop_place) is
 	 * here and running or blocked: the RUN column, kept as placements
-	 * change instead of counted by a scan */
-	size_t running;
+	 * change instead of counted by a scan; `blocked` of them blocked
+	 * (the status line counts only the running ones) */
+	size_t running, blocked;
 };
 
 enum m_kind { MK_HOST, MK_POOL, MK_DESKTOP, MK_EVENT };

@@ -79,6 +79,10 @@ struct table {
 	int (*order)(const struct table_row *a, const struct table_row *b);
 	size_t *index;           /* key hash -> row index + 1 (0: empty) */
 	size_t index_cap;        /* a power of two, over twice nrows */
+	/* the view's memo for its walk: for the i-th object of the model's
+	 * list, the row it had last time (a guess the view checks) */
+	size_t *pos_row;
+	size_t npos;
 };
 
 void table_init(struct table *t, const struct table_column *cols, int ncols);

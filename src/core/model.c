@@ -691,15 +691,21 @@ static void run_recount(struct m_desktop *d)
 	const struct m_place *p = model_desktop_place(d);
 	unsigned now = p != NULL && (p->state == DS_RUNNING ||
 	    p->state == DS_BLOCKED) ? p->host_id : 0;
+	int blocked = now != 0 && p->state == DS_BLOCKED;
 	struct m_host *h;
 
-	if (now == d->run_host)
+	if (now == d->run_host && blocked == d->run_blocked)
 		return;
-	if (d->run_host != 0 && (h = model_host(d->run_host)) != NULL)
+	if (d->run_host != 0 && (h = model_host(d->run_host)) != NULL) {
 		h->running--;
-	if (now != 0 && (h = model_host(now)) != NULL)
+		h->blocked -= d->run_blocked != 0;
+	}
+	if (now != 0 && (h = model_host(now)) != NULL) {
 		h->running++;
+		h->blocked += blocked;
+	}
 	d->run_host = now;
+	d->run_blocked = blocked;
 }
 
 static void desktop_free(struct m_desktop *d)

@@ -283,8 +283,12 @@ static void defs_sig(struct panes *p, struct m_desktop **ds, size_t n,
 	int c;
 
 	for (i = 0; i < n; i++) {
-		c = 1;
-		while (j < p->ndefs && (c = strcmp(p->defs[j].uuid, ds[i]->uuid)) < 0)
+		/* a generation is one object's: the same one at the same
+		 * place needs no key compared */
+		c = i < p->ndefs && ds[i]->gen != 0 &&
+		    p->defs[i].gen == ds[i]->gen ? (j = i, 0) : 1;
+		while (c != 0 && j < p->ndefs &&
+		    (c = strcmp(p->defs[j].uuid, ds[i]->uuid)) < 0)
 			j++;
 		if (c == 0 && p->defs[j].gen == ds[i]->gen) {
 			now[i] = p->defs[j];

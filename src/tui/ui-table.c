@@ -54,6 +54,7 @@ void table_free(struct table *t)
 	free(t->selected_key);
 	free(t->filter);
 	free(t->index);
+	free(t->pos_row);
 	memset(t, 0, sizeof *t);
 }
 
@@ -251,13 +252,18 @@ static void settle(struct table *t)
 
 /* ---- per-row updates ---- */
 
+/* FNV-1a with a final mix: keys (UUIDs) differ in few characters, and
+ * a weak hash of them clusters in a linear-probing index. */
 static size_t key_hash(const char *key)
 {
-	size_t h = 5381;
+	uint64_t h = 14695981039346656037u;
 
 	while (*key != '\0')
-		h = h * 33 + (unsigned char)*key++;
-	return h;
+		h = (h ^ (unsigned char)*key++) * 1099511628211u;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	h ^= h >> 33;
+	return (size_t)h;
 }
 
 static void index_put(struct table *t, size_t row)

@@ -40,8 +40,8 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* The RUN column's old scan. Lock held. */
-static size_t scan_running(unsigned id)
+/* The RUN column's old scan (blocked: only the blocked ones). Lock held. */
+static size_t scan_running(unsigned id, int blocked)
 {
 	struct m_desktop **ds;
 	const struct m_place *p;
@@ -51,7 +51,8 @@ static size_t scan_running(unsigned id)
 	for (i = 0; i < n; i++) {
 		p = model_desktop_place(ds[i]);
 		count += p != NULL && p->host_id == id &&
-		    (p->state == DS_RUNNING || p->state == DS_BLOCKED);
+		    (p->state == DS_BLOCKED ||
+		    (!blocked && p->state == DS_RUNNING));
 	}
 	return count;
 }
@@ -68,8 +69,13 @@ static void check_counters(int step)
 	hosts = model_hosts(&n);
 	for (i = 0; i < n && counted == scanned; i++) {
 		counted = hosts[i]->running;
-		scanned = scan_running(hosts[i]->id);
+		scanned = scan_running(hosts[i]->id, 0);
 		snprintf(name, sizeof name, "%s", hosts[i]->name);
+		if (counted == scanned) {
+			counted = hosts[i]->blocked;
+			scanned = scan_running(hosts[i]->id, 1);
+			snprintf(name, sizeof name, "%s (blocked)", hosts[i]->name);
+		}
 	}
 	model_unlock();
 	if (counted != scanned)
@@ -100,6 +106,12 @@ static void test_running_counter_matches_scan(void **state)
 	check_counters(step++);
 	model_desktop_set_state(h1, u, DS_BLOCKED, 0);
 	check_counters(step++);
+	model_desktop_set_state(h1, u, DS_RUNNING, 1);
+	check_counters(step++);
+	model_desktop_set_state(h1, u, DS_BLOCKED, 0);
+	model_desktop_seen(h2, u, "d", DS_RUNNING, 1, 1, NULL);	/* counts on h1 */
+	check_counters(step++);
+	model_desktop_gone(h2, u);
 	model_desktop_set_state(h1, u, DS_PAUSED, 1);
 	check_counters(step++);
 	/* a migration: paused on the target, running on the source, then
