@@ -1,6 +1,7 @@
 /* ui-table.h — the table widget every pane uses: columns, rows rebuilt from
- * the model on each change, selection kept by row key (so it survives
- * rebuilds, resizes and re-sorting), sort column, filter, scrolling. */
+ * the model on each change or updated one by one (table_update_begin),
+ * selection kept by row key (so it survives rebuilds, updates, resizes and
+ * re-sorting), sort column, filter, scrolling. */
 #ifndef HVDECK_UI_TABLE_H
 #define HVDECK_UI_TABLE_H
 

@@ -1,7 +1,9 @@
 /* mode-panes.c — the bottom mode: the panes with their tables, the events
- * strip, the mouse. A pane's rows are rebuilt from the model only when the
- * generations of what it shows moved (or on a tick, for clocks and
- * spinners), not on every key. */
+ * strip, the mouse. A pane's rows are refreshed from the model only when
+ * the signatures of what it shows moved (or on a tick, for the panes that
+ * show clocks and spinners), not on every key. The desktops pane is built
+ * whole once, then updated row by row: under the model lock only the
+ * desktops that changed are copied, and formatted after it is released. */
 #include "tui/mode.h"
 #include "core/job.h"
 #include "core/model.h"

@@ -1,6 +1,7 @@
 /* ui-table.c — rows, filter, sort, selection by key, and drawing. The
- * views rebuild rows from the model on every change; this module keeps
- * what the operator chose (selection, sort, filter) across rebuilds. */
+ * views rebuild rows from the model, or update the rows that changed, each
+ * put in its place by binary search; this module keeps what the operator
+ * chose (selection, sort, filter) across both. */
 #include "tui/ui-table.h"
 #include "tui/ui-tree.h"
 #include "core/format.h"

@@ -3,7 +3,8 @@
 # scale (300 desktops on node 1) desktops started and forced off from virsh
 # move to their place in the pane's order (live first, then by name as
 # people count) while the selection sits on a desktop below them: it stays
-# on that desktop, and the rows around it and at the top stay in order.
+# on that desktop, and the rows around it and at the top stay in order;
+# the status line's count of running desktops follows.
 . "$(dirname "$0")/lib.sh"
 
 N=300 SEL=fill-n1-0200
@@ -51,7 +52,8 @@ for k in 0252 0250 0251; do
 done
 wait_until 60 sh -c "for k in 0250 0251 0252; do [ \"\$(virsh -q -c $LAB_URI_1 domstate fill-n1-\$k)\" = running ] || exit 1; done" ||
 	fail "the fill desktops did not start"
-sleep 2	# the events reach the console
+# the status line counts them (from the hosts' counters)
+wait_screen 10 "desktops 3/[0-9]+ running"
 selected_is "$SEL"
 window_in_order
 on_screen "^.fill-n1-025[012] " && { screen >&2; fail "a started desktop stayed in its place below"; }
@@ -61,7 +63,7 @@ info "three started from virsh: the selection stayed, the order too"
 vsh 1 destroy fill-n1-0251 >/dev/null || fail "virsh destroy"
 wait_until 30 sh -c "[ \"\$(virsh -q -c $LAB_URI_1 domstate fill-n1-0251)\" = 'shut off' ]" ||
 	fail "fill-n1-0251 did not stop"
-sleep 2
+wait_screen 10 "desktops 2/[0-9]+ running"
 selected_is "$SEL"
 window_in_order
 keys g
