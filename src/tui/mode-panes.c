@@ -69,6 +69,9 @@ struct panes {
 	size_t nmarks;
 	struct def_hash *defs;  /* sorted by UUID, like the model's desktops */
 	size_t ndefs;
+	size_t defs_cap;
+	struct def_hash *spare; /* the next walk's array, reused */
+	size_t spare_cap;
 };
 
 struct panes *panes_new(int rows, int cols, int ascii)
@@ -96,6 +99,7 @@ void panes_free(struct panes *p)
 		table_free(&p->tables[i]);
 	panes_mark_clear(p);
 	free(p->defs);
+	free(p->spare);
 	free(p);
 }
 
@@ -280,9 +284,15 @@ static uint64_t def_hash(const struct m_desktop *d)
 static void defs_sig(struct panes *p, struct m_desktop **ds, size_t n,
     struct kind_sig *sig)
 {
-	struct def_hash *now = xcalloc(n + 1, sizeof *now);
-	size_t i, j = 0;
+	struct def_hash *now;
+	size_t i, j = 0, cap;
 	int c;
+
+	if (p->spare_cap < n + 1) {
+		p->spare = xreallocarray(p->spare, n + 1, sizeof *p->spare);
+		p->spare_cap = n + 1;
+	}
+	now = p->spare;
 
 	for (i = 0; i < n; i++) {
 		/* a generation is one object's: the same one at the same
@@ -302,8 +312,12 @@ static void defs_sig(struct panes *p, struct m_desktop **ds, size_t n,
 		sig->max_gen += now[i].hash;
 	}
 	sig->count = n;
-	free(p->defs);
+	/* the arrays swap: the last walk's is the next one's to fill */
+	cap = p->spare_cap;
+	p->spare = p->defs;
+	p->spare_cap = p->defs_cap;
 	p->defs = now;
+	p->defs_cap = cap;
 	p->ndefs = n;
 }
 
@@ -376,9 +390,11 @@ static void *build(struct panes *p, int pane, const struct kind_sig sig[SIG_COUN
 /* Lock released: format what build copied. */
 static void apply_changes(struct panes *p, int pane, void *changes)
 {
+	/* without marks no row is marked: a new row starts unmarked, an
+	 * updated one keeps its flag */
 	if (changes != NULL &&
 	    view_of((enum pane_id)pane)->apply(&p->tables[pane], changes,
-	    p->ascii) > 0 && pane == PANE_DESKTOPS)
+	    p->ascii) > 0 && pane == PANE_DESKTOPS && p->nmarks > 0)
 		marks_apply(p);
 }
 
