@@ -96,6 +96,11 @@ struct m_desktop {
 	int split_brain;
 	int64_t migration_seen_ms;  /* monotonic: last sign of a migration */
 	uint64_t gen;
+	/* the host this desktop counts as running on in that host's
+	 * `running` (its placement that counts, running or blocked; blocked
+	 * also in `blocked`); 0: none */
+	unsigned run_host;
+	int run_blocked;
 };
 
 struct m_host {
@@ -125,6 +130,11 @@ struct m_host {
 	int syncing;                /* inside a full sync bracket */
 	int ever_online;            /* a first inventory completed once */
 	uint64_t gen;
+	/* desktops whose placement that counts (model_desktop_place) is
+	 * here and running or blocked: the RUN column, kept as placements
+	 * change instead of counted by a scan; `blocked` of them blocked
+	 * (the status line counts only the running ones) */
+	size_t running, blocked;
 };
 
 enum m_kind { MK_HOST, MK_POOL, MK_DESKTOP, MK_EVENT };

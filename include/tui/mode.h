@@ -123,7 +123,8 @@ struct table *panes_table(struct panes *p, enum pane_id pane);
 /* For tests: a panes state without a UI, laid out for rows x cols. */
 struct panes *panes_new(int rows, int cols, int ascii);
 void panes_free(struct panes *p);
-/* Rebuilds per pane since creation (tests measure redraw cost with it). */
+/* Refreshes per pane since creation, whole builds and row-by-row updates
+ * alike (tests measure redraw cost with it). */
 unsigned panes_builds(const struct panes *p, enum pane_id pane);
 
 /* --- helpers to push modes --- */

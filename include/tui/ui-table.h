@@ -1,10 +1,12 @@
 /* ui-table.h — the table widget every pane uses: columns, rows rebuilt from
- * the model on each change, selection kept by row key (so it survives
- * rebuilds, resizes and re-sorting), sort column, filter, scrolling. */
+ * the model on each change or updated one by one (table_update_begin),
+ * selection kept by row key (so it survives rebuilds, updates, resizes and
+ * re-sorting), sort column, filter, scrolling. */
 #ifndef HVDECK_UI_TABLE_H
 #define HVDECK_UI_TABLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tui/theme.h"
 
@@ -37,6 +39,17 @@ struct table_row {
 	 * without its branch prefix (taken from the cell at finish) */
 	long tree_parent;
 	char *tree_label;
+	/* incremental tables (table_update_begin): the generation of the
+	 * model object the row was formatted from, whether the last walk saw
+	 * it, whether it shows a clock or spinner (re-formatted on a tick),
+	 * whether it passes the filter (it is in shown), and the view's own
+	 * sort keys for its order (table_set_order) */
+	uint64_t gen;
+	int seen, ticking, passes;
+	int group;
+	char *order_text;
+	char *owned;        /* a string of the view's the row keeps (state,
+	                     * host point into it), freed with the row */
 };
 
 struct table {
@@ -60,6 +73,17 @@ struct table {
 	char *filter;            /* NULL: none */
 	int tree_col;            /* -1: flat; else rows are a tree drawn here */
 	int tree_ascii;
+	/* The view's order as a comparison of rows (NULL: the order rows
+	 * were added in). A total order (ties broken by key) makes the
+	 * order independent of where rows sit in rows[], which lets rows
+	 * be updated, added and removed one at a time. */
+	int (*order)(const struct table_row *a, const struct table_row *b);
+	size_t *index;           /* key hash -> row index + 1 (0: empty) */
+	size_t index_cap;        /* a power of two, over twice nrows */
+	/* the view's memo for its walk: for the i-th object of the model's
+	 * list, the row it had last time (a guess the view checks) */
+	size_t *pos_row;
+	size_t npos;
 };
 
 void table_init(struct table *t, const struct table_column *cols, int ncols);
@@ -76,6 +100,24 @@ void table_finish(struct table *t);
  * branch prefixes in column col are drawn for the order shown. Set by the
  * view on each build. */
 void table_tree(struct table *t, int col, int ascii);
+/* Per-row updates of a built table (no tree), each kept in the order of
+ * the current sort and filter by binary search, the selection staying on
+ * its key:
+ *   table_walk_begin; for each object: table_touch, or when it is new
+ *   or changed table_update_begin, fill the row, table_update_end;
+ *   table_walk_end (removes rows not seen, settles the selection).
+ * table_update_begin returns the row of key with its cells cleared
+ * (added when new), valid until the next call on the table. */
+void table_set_order(struct table *t,
+    int (*order)(const struct table_row *a, const struct table_row *b));
+/* Index of the row with key, TABLE_NONE when none. */
+size_t table_find(const struct table *t, const char *key);
+void table_walk_begin(struct table *t);
+void table_touch(struct table *t, size_t row);
+struct table_row *table_update_begin(struct table *t, const char *key);
+void table_update_end(struct table *t, struct table_row *r);
+/* Returns the number of rows removed. */
+size_t table_walk_end(struct table *t);
 /* Order of rows a and b (indexes into rows) under the table's sort; the
  * view's order when none. */
 int table_row_cmp(const struct table *t, size_t a, size_t b);

@@ -19,6 +19,14 @@ struct view {
 	const struct table_column *cols;
 	int ncols;
 	void (*build)(struct table *t, int ascii);
+	/* Per-row updates of a built table, in two steps: collect (model
+	 * lock held) walks the objects comparing generations and copies
+	 * only what changed (on a tick, also what a clock moves); apply
+	 * (lock released) formats the copies into their rows, drops the rows
+	 * of objects gone, frees the copies, and returns the rows formatted
+	 * or dropped. NULL: the pane is built whole each time. */
+	void *(*collect)(struct table *t, int tick);
+	size_t (*apply)(struct table *t, void *changes, int ascii);
 	/* Detail lines for the row with this key; NULL: none. */
 	void (*details)(const char *key, struct text *out);
 };

@@ -845,8 +845,34 @@ static void vol_release(struct m_volume *v)
 	memset(v, 0, sizeof *v);
 }
 
+/* Lock held. Move d's share of the hosts' running counters to where its
+ * placement that counts is now; called after every change of d's places. */
+static void run_recount(struct m_desktop *d)
+{
+	const struct m_place *p = model_desktop_place(d);
+	unsigned now = p != NULL && (p->state == DS_RUNNING ||
+	    p->state == DS_BLOCKED) ? p->host_id : 0;
+	int blocked = now != 0 && p->state == DS_BLOCKED;
+	struct m_host *h;
+
+	if (now == d->run_host && blocked == d->run_blocked)
+		return;
+	if (d->run_host != 0 && (h = model_host(d->run_host)) != NULL) {
+		h->running--;
+		h->blocked -= d->run_blocked != 0;
+	}
+	if (now != 0 && (h = model_host(now)) != NULL) {
+		h->running++;
+		h->blocked += blocked;
+	}
+	d->run_host = now;
+	d->run_blocked = blocked;
+}
+
 static void desktop_free(struct m_desktop *d)
 {
+	d->nplaces = 0;
+	run_recount(d);
 	if (d->split_brain)
 		nsplit--;
 	free(d->pending_verb);
@@ -905,6 +931,7 @@ static void place_set(struct m_desktop *d, struct m_place *p,
 		d->migration_seen_ms = util_now_ms();
 	p->state = state;
 	p->reason = reason;
+	run_recount(d);
 }
 
 /* Lock held. Raise or clear d's split-brain flag, loudly; 1 if it moved. */
@@ -1201,6 +1228,7 @@ static void drop_place(struct m_desktop *d, unsigned id)
 		memmove(d->places + k, d->places + k + 1,
 		    (d->nplaces - k - 1) * sizeof *d->places);
 		d->nplaces--;
+		run_recount(d);
 		if (d->nplaces > 0) {
 			seen_change(d, before, 0, id);
 			changed(MK_DESKTOP, MO_CHANGE, h, d, &d->gen);

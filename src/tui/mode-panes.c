@@ -1,7 +1,9 @@
 /* mode-panes.c — the bottom mode: the panes with their tables, the events
- * strip, the mouse. A pane's rows are rebuilt from the model only when the
- * generations of what it shows moved (or on a tick, for clocks and
- * spinners), not on every key. */
+ * strip, the mouse. A pane's rows are refreshed from the model only when
+ * the signatures of what it shows moved (or on a tick, for the panes that
+ * show clocks and spinners), not on every key. The desktops pane is built
+ * whole once, then updated row by row: under the model lock only the
+ * desktops that changed are copied, and formatted after it is released. */
 #include "tui/mode.h"
 #include "core/job.h"
 #include "core/model.h"
@@ -26,15 +28,33 @@ struct kind_sig {
 	size_t count;
 };
 
-enum { SIG_HOSTS, SIG_POOLS, SIG_DESKTOPS, SIG_JOBS, SIG_COUNT };
+/* Besides the kinds of objects, narrower signatures (a hash in max_gen)
+ * for panes that show little of a kind, so a host's or a desktop's stats
+ * sample does not rebuild them: SIG_HOST_SHAPE, the hosts and their
+ * states (not their figures); SIG_RUNNING, the hosts' running counters;
+ * SIG_DEFS, what the volumes pane shows of desktops (names, disks, the
+ * hosts that know them). */
+enum { SIG_HOSTS, SIG_POOLS, SIG_DESKTOPS, SIG_JOBS, SIG_HOST_SHAPE,
+	SIG_RUNNING, SIG_DEFS, SIG_COUNT };
 
 /* The kinds each pane's rows are made of. */
 static const unsigned pane_kinds[PANE_COUNT] = {
-	[PANE_HOSTS] = 1u << SIG_HOSTS | 1u << SIG_DESKTOPS,	/* running count */
+	[PANE_HOSTS] = 1u << SIG_HOSTS | 1u << SIG_RUNNING,
 	[PANE_POOLS] = 1u << SIG_HOSTS | 1u << SIG_POOLS,
-	[PANE_VOLUMES] = 1u << SIG_HOSTS | 1u << SIG_POOLS | 1u << SIG_DESKTOPS,
-	[PANE_DESKTOPS] = 1u << SIG_HOSTS | 1u << SIG_DESKTOPS,
+	[PANE_VOLUMES] = 1u << SIG_HOST_SHAPE | 1u << SIG_POOLS | 1u << SIG_DEFS,
+	[PANE_DESKTOPS] = 1u << SIG_HOST_SHAPE | 1u << SIG_DESKTOPS,
 	[PANE_JOBS] = 1u << SIG_HOSTS | 1u << SIG_DESKTOPS | 1u << SIG_JOBS,
+};
+
+/* Panes that show time (clocks, countdowns, spinners, elapsed): a tick
+ * refreshes them; the others change only with the model. */
+static const unsigned pane_ticks = 1u << PANE_HOSTS | 1u << PANE_DESKTOPS |
+    1u << PANE_JOBS;
+
+/* A desktop's SIG_DEFS hash, kept while its generation stays. */
+struct def_hash {
+	char uuid[40];
+	uint64_t gen, hash;
 };
 
 struct panes {
@@ -47,6 +67,11 @@ struct panes {
 	int rows, cols, ascii;
 	char **marks;           /* marked desktops' keys (UUIDs), owned */
 	size_t nmarks;
+	struct def_hash *defs;  /* sorted by UUID, like the model's desktops */
+	size_t ndefs;
+	size_t defs_cap;
+	struct def_hash *spare; /* the next walk's array, reused */
+	size_t spare_cap;
 };
 
 struct panes *panes_new(int rows, int cols, int ascii)
@@ -73,6 +98,8 @@ void panes_free(struct panes *p)
 	for (i = 0; i < PANE_COUNT; i++)
 		table_free(&p->tables[i]);
 	panes_mark_clear(p);
+	free(p->defs);
+	free(p->spare);
 	free(p);
 }
 
@@ -225,8 +252,77 @@ static void sig_add(struct kind_sig *s, uint64_t gen)
 		s->max_gen = gen;
 }
 
+/* FNV-1a, continued from h. */
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return (h ^ 0xff) * 1099511628211u;	/* ends the string */
+}
+
+static uint64_t hash_num(uint64_t h, uint64_t v)
+{
+	return (h ^ v) * 1099511628211u;
+}
+
+/* What the volumes pane shows of d. Lock held. */
+static uint64_t def_hash(const struct m_desktop *d)
+{
+	uint64_t h = hash_str(14695981039346656037u, d->uuid);
+	size_t k;
+
+	h = hash_str(h, d->name);
+	for (k = 0; k < d->xml.ndisks; k++)
+		h = hash_str(h, d->xml.disks[k].source);
+	for (k = 0; k < d->nplaces; k++)
+		h = hash_num(h, d->places[k].host_id);
+	return h;
+}
+
+/* SIG_DEFS: the sum of the desktops' def hashes, each hashed again only
+ * when its desktop's generation moved. Lock held. */
+static void defs_sig(struct panes *p, struct m_desktop **ds, size_t n,
+    struct kind_sig *sig)
+{
+	struct def_hash *now;
+	size_t i, j = 0, cap;
+	int c;
+
+	if (p->spare_cap < n + 1) {
+		p->spare = xreallocarray(p->spare, n + 1, sizeof *p->spare);
+		p->spare_cap = n + 1;
+	}
+	now = p->spare;
+
+	for (i = 0; i < n; i++) {
+		/* a generation is one object's: the same one at the same
+		 * place needs no key compared */
+		c = i < p->ndefs && ds[i]->gen != 0 &&
+		    p->defs[i].gen == ds[i]->gen ? (j = i, 0) : 1;
+		while (c != 0 && j < p->ndefs &&
+		    (c = strcmp(p->defs[j].uuid, ds[i]->uuid)) < 0)
+			j++;
+		if (c == 0 && p->defs[j].gen == ds[i]->gen) {
+			now[i] = p->defs[j];
+		} else {
+			snprintf(now[i].uuid, sizeof now[i].uuid, "%s", ds[i]->uuid);
+			now[i].gen = ds[i]->gen;
+			now[i].hash = def_hash(ds[i]);
+		}
+		sig->max_gen += now[i].hash;
+	}
+	sig->count = n;
+	/* the arrays swap: the last walk's is the next one's to fill */
+	cap = p->spare_cap;
+	p->spare = p->defs;
+	p->spare_cap = p->defs_cap;
+	p->defs = now;
+	p->defs_cap = cap;
+	p->ndefs = n;
+}
+
 /* Lock held. */
-static void model_sigs(struct kind_sig sig[SIG_COUNT])
+static void model_sigs(struct panes *p, struct kind_sig sig[SIG_COUNT])
 {
 	struct m_host **hosts;
 	struct m_desktop **ds;
@@ -238,10 +334,16 @@ static void model_sigs(struct kind_sig sig[SIG_COUNT])
 		sig_add(&sig[SIG_HOSTS], hosts[i]->gen);
 		for (k = 0; k < hosts[i]->npools; k++)
 			sig_add(&sig[SIG_POOLS], hosts[i]->pools[k]->gen);
+		sig[SIG_HOST_SHAPE].max_gen = hash_num(hash_num(
+		    sig[SIG_HOST_SHAPE].max_gen, hosts[i]->id), hosts[i]->state);
+		sig[SIG_RUNNING].max_gen = hash_num(hash_num(
+		    sig[SIG_RUNNING].max_gen, hosts[i]->id), hosts[i]->running);
 	}
+	sig[SIG_HOST_SHAPE].count = sig[SIG_RUNNING].count = n;
 	ds = model_desktops(&n);
 	for (i = 0; i < n; i++)
 		sig_add(&sig[SIG_DESKTOPS], ds[i]->gen);
+	defs_sig(p, ds, n, &sig[SIG_DEFS]);
 	/* jobs keep their own counter (model lock before job lock: allowed) */
 	sig[SIG_JOBS].max_gen = job_generation();
 }
@@ -258,38 +360,67 @@ static int moved(const struct panes *p, int pane, const struct kind_sig sig[SIG_
 	return 0;
 }
 
-/* Lock held. */
-static void build(struct panes *p, int pane, const struct kind_sig sig[SIG_COUNT])
+/* Lock held. A pane with per-row updates is built whole only the first
+ * time (a sort or filter re-orders the rows it has, see ui-table.h);
+ * after that only what changed is copied here, and formatted by
+ * apply_changes once the lock is released. Returns those changes (NULL:
+ * none, the pane is up to date). */
+static void *build(struct panes *p, int pane, const struct kind_sig sig[SIG_COUNT],
+    int tick)
 {
-	table_clear(&p->tables[pane]);
-	view_of((enum pane_id)pane)->build(&p->tables[pane], p->ascii);
-	table_finish(&p->tables[pane]);
-	if (pane == PANE_DESKTOPS)
-		marks_apply(p);
+	const struct view *v = view_of((enum pane_id)pane);
+	struct table *t = &p->tables[pane];
+	void *changes = NULL;
+
+	if (v->collect != NULL && p->built[pane]) {
+		changes = v->collect(t, tick);
+	} else {
+		table_clear(t);
+		v->build(t, p->ascii);
+		table_finish(t);
+		if (pane == PANE_DESKTOPS)
+			marks_apply(p);
+	}
 	memcpy(p->seen[pane], sig, SIG_COUNT * sizeof *sig);
 	p->built[pane] = 1;
 	p->builds[pane]++;
+	return changes;
+}
+
+/* Lock released: format what build copied. */
+static void apply_changes(struct panes *p, int pane, void *changes)
+{
+	/* without marks no row is marked: a new row starts unmarked, an
+	 * updated one keeps its flag */
+	if (changes != NULL &&
+	    view_of((enum pane_id)pane)->apply(&p->tables[pane], changes,
+	    p->ascii) > 0 && pane == PANE_DESKTOPS && p->nmarks > 0)
+		marks_apply(p);
 }
 
 int panes_refresh(struct panes *p, int tick)
 {
 	struct kind_sig sig[SIG_COUNT];
+	void *changes[PANE_COUNT] = { NULL };
 	size_t nh;
 	int i, n = 0;
 
 	model_lock();
 	model_hosts(&nh);
 	layout_compute(p->rows, p->cols, p->focus, (int)nh, &p->layout);
-	model_sigs(sig);
+	model_sigs(p, sig);
 	for (i = 0; i < PANE_COUNT; i++) {
 		if (p->layout.too_small || p->layout.pane[i].h == 0)
 			continue;	/* a hidden pane catches up when shown */
-		if (!p->built[i] || tick || moved(p, i, sig)) {
-			build(p, i, sig);
+		if (!p->built[i] || (tick && (pane_ticks & 1u << i)) ||
+		    moved(p, i, sig)) {
+			changes[i] = build(p, i, sig, tick);
 			n++;
 		}
 	}
 	model_unlock();
+	for (i = 0; i < PANE_COUNT; i++)
+		apply_changes(p, i, changes[i]);
 	return n;
 }
 
@@ -337,23 +468,25 @@ int panes_go(struct panes *p, const char *name, int only_pane)
 	size_t i, r;
 	enum pane_id pane = PANE_HOSTS;
 
-	model_lock();
-	model_sigs(sig);
 	for (i = 0; i < sizeof order / sizeof order[0] && key == NULL; i++) {
 		struct table *t = &p->tables[order[i]];
+		void *changes = NULL;
 
 		if (only_pane >= 0 && (int)order[i] != only_pane)
 			continue;
 		/* a hidden pane's rows may be stale */
+		model_lock();
+		model_sigs(p, sig);
 		if (!p->built[order[i]] || moved(p, (int)order[i], sig))
-			build(p, (int)order[i], sig);
+			changes = build(p, (int)order[i], sig, 0);
+		model_unlock();
+		apply_changes(p, (int)order[i], changes);
 		for (r = 0; r < t->nrows && key == NULL; r++)
 			if (row_named(&t->rows[r], name)) {
 				key = xstrdup(t->rows[r].key);
 				pane = order[i];
 			}
 	}
-	model_unlock();
 	if (key == NULL)
 		return -1;
 	panes_select(p, pane, key);

@@ -63,7 +63,6 @@ int ui_counting_down(void)
 static void status_counts(char *buf, size_t len, int read_only, size_t *nsplit)
 {
 	struct m_host **hosts;
-	struct m_desktop **ds;
 	size_t nh, nd, i;
 	int online = 0, running = 0, jobs;
 	char clock[8];
@@ -72,11 +71,14 @@ static void status_counts(char *buf, size_t len, int read_only, size_t *nsplit)
 
 	model_lock();
 	hosts = model_hosts(&nh);
-	for (i = 0; i < nh; i++)
+	for (i = 0; i < nh; i++) {
 		online += hosts[i]->state == HOST_ONLINE || hosts[i]->state == HOST_READONLY;
-	ds = model_desktops(&nd);
-	for (i = 0; i < nd; i++)
-		running += model_desktop_state(ds[i]) == DS_RUNNING;
+		/* the model's counters, not a scan of every desktop; an
+		 * offline host's desktops are unknown, not running */
+		if (hosts[i]->state != HOST_OFFLINE)
+			running += (int)(hosts[i]->running - hosts[i]->blocked);
+	}
+	model_desktops(&nd);
 	jobs = view_jobs_count();
 	*nsplit = model_split_brain_count();
 	model_unlock();

@@ -1,6 +1,7 @@
 /* ui-table.c — rows, filter, sort, selection by key, and drawing. The
- * views rebuild rows from the model on every change; this module keeps
- * what the operator chose (selection, sort, filter) across rebuilds. */
+ * views rebuild rows from the model, or update the rows that changed, each
+ * put in its place by binary search; this module keeps what the operator
+ * chose (selection, sort, filter) across both. */
 #include "tui/ui-table.h"
 #include "tui/ui-tree.h"
 #include "core/format.h"
@@ -31,6 +32,8 @@ static void row_free(struct table_row *r, int ncols)
 
 	free(r->key);
 	free(r->tree_label);
+	free(r->order_text);
+	free(r->owned);
 	for (i = 0; i < ncols; i++)
 		free(r->cells[i]);
 }
@@ -51,6 +54,8 @@ void table_free(struct table *t)
 	free(t->shown);
 	free(t->selected_key);
 	free(t->filter);
+	free(t->index);
+	free(t->pos_row);
 	memset(t, 0, sizeof *t);
 }
 
@@ -179,11 +184,15 @@ int table_row_cmp(const struct table *t, size_t a, size_t b)
 		return t->sort_desc ? -r : r;
 	/* equal keys keep the view's order, which only reversing the view's
 	 * own order (no sort column) turns round */
-	r = a < b ? -1 : a > b;
+	r = t->order != NULL ? t->order(x, y) : 0;
+	if (r == 0)
+		r = a < b ? -1 : a > b;
 	return c < 0 && t->sort_desc ? -r : r;
 }
 
 static int find_key(struct table *t, const char *key);
+static void settle(struct table *t);
+static void index_build(struct table *t);
 
 static int compare_shown(const void *a, const void *b)
 {
@@ -198,16 +207,20 @@ void table_finish(struct table *t)
 	free(t->shown);
 	t->shown = xcalloc(t->nrows + 1, sizeof *t->shown);
 	t->nshown = 0;
-	for (i = 0; i < t->nrows; i++)
-		if (table_row_matches(&t->rows[i], t->ncols, t->filter))
+	for (i = 0; i < t->nrows; i++) {
+		t->rows[i].passes = table_row_matches(&t->rows[i], t->ncols,
+		    t->filter);
+		if (t->rows[i].passes)
 			t->shown[t->nshown++] = i;
+	}
+	index_build(t);
 	if (t->tree_col >= 0)
 		tree_order(t);
-	else if (t->sort_col >= 0 && t->nshown > 1) {
+	else if ((t->sort_col >= 0 || t->order != NULL) && t->nshown > 1) {
 		sorting = t;
 		qsort(t->shown, t->nshown, sizeof *t->shown, compare_shown);
 		sorting = NULL;
-	} else if (t->sort_desc) {
+	} else if (t->sort_desc && t->order == NULL) {
 		for (k = 0; k < (long)t->nshown / 2; k++) {
 			size_t tmp = t->shown[k];
 
@@ -215,10 +228,14 @@ void table_finish(struct table *t)
 			t->shown[t->nshown - 1 - (size_t)k] = tmp;
 		}
 	}
-	/* the selection follows its key. A row that left the view (filtered
-	 * out, gone) takes the selection with it: nothing is selected, so the
-	 * next key cannot hit a neighbour, until the operator moves or the
-	 * row comes back. */
+	settle(t);
+}
+
+/* The selection follows its key. A row that left the view (filtered out,
+ * gone) takes the selection with it: nothing is selected, so the next key
+ * cannot hit a neighbour, until the operator moves or the row comes back. */
+static void settle(struct table *t)
+{
 	if (t->chosen) {
 		if (!find_key(t, t->selected_key))
 			t->sel = TABLE_NONE;
@@ -234,6 +251,199 @@ void table_finish(struct table *t)
 	    xstrdup(t->rows[t->shown[0]].key) : NULL;
 }
 
+/* ---- per-row updates ---- */
+
+/* FNV-1a with a final mix: keys (UUIDs) differ in few characters, and
+ * a weak hash of them clusters in a linear-probing index. */
+static size_t key_hash(const char *key)
+{
+	uint64_t h = 14695981039346656037u;
+
+	while (*key != '\0')
+		h = (h ^ (unsigned char)*key++) * 1099511628211u;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	h ^= h >> 33;
+	return (size_t)h;
+}
+
+static void index_put(struct table *t, size_t row)
+{
+	size_t m = t->index_cap - 1, i = key_hash(t->rows[row].key) & m;
+
+	while (t->index[i] != 0)
+		i = (i + 1) & m;
+	t->index[i] = row + 1;
+}
+
+/* The key index of every row: after a build, a removal, or growth. */
+static void index_build(struct table *t)
+{
+	size_t i;
+
+	t->index_cap = 64;
+	while (t->index_cap < 2 * (t->nrows + 1))
+		t->index_cap *= 2;
+	free(t->index);
+	t->index = xcalloc(t->index_cap, sizeof *t->index);
+	for (i = 0; i < t->nrows; i++)
+		index_put(t, i);
+}
+
+size_t table_find(const struct table *t, const char *key)
+{
+	size_t m, i;
+
+	if (t->index == NULL)
+		return TABLE_NONE;
+	m = t->index_cap - 1;
+	for (i = key_hash(key) & m; t->index[i] != 0; i = (i + 1) & m)
+		if (strcmp(t->rows[t->index[i] - 1].key, key) == 0)
+			return t->index[i] - 1;
+	return TABLE_NONE;
+}
+
+void table_set_order(struct table *t,
+    int (*order)(const struct table_row *a, const struct table_row *b))
+{
+	t->order = order;
+}
+
+/* The first position in shown whose row does not sort before row. */
+static size_t shown_search(const struct table *t, size_t row)
+{
+	size_t lo = 0, hi = t->nshown, mid;
+
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (table_row_cmp(t, t->shown[mid], row) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void shown_remove(struct table *t, size_t row)
+{
+	size_t pos = shown_search(t, row);
+
+	if (pos >= t->nshown || t->shown[pos] != row)	/* not a total order */
+		for (pos = 0; pos < t->nshown && t->shown[pos] != row; pos++)
+			;
+	if (pos == t->nshown)
+		return;
+	memmove(t->shown + pos, t->shown + pos + 1,
+	    (t->nshown - pos - 1) * sizeof *t->shown);
+	t->nshown--;
+}
+
+/* Rows are placed by binary search only in a flat table sorted by a
+ * total order: a tree, or the view's order with no comparison, is
+ * ordered whole. */
+static int incremental(const struct table *t)
+{
+	return t->tree_col < 0 && t->order != NULL;
+}
+
+void table_walk_begin(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nrows; i++)
+		t->rows[i].seen = 0;
+}
+
+void table_touch(struct table *t, size_t row)
+{
+	t->rows[row].seen = 1;
+}
+
+struct table_row *table_update_begin(struct table *t, const char *key)
+{
+	size_t row = table_find(t, key);
+	struct table_row *r;
+	int i;
+
+	if (row == TABLE_NONE) {
+		r = table_add(t, key);
+		row = t->nrows - 1;
+		if (t->index == NULL || 2 * (t->nrows + 1) > t->index_cap)
+			index_build(t);
+		else
+			index_put(t, row);
+		t->shown = xreallocarray(t->shown, t->nrows + 1,
+		    sizeof *t->shown);
+	}
+	r = &t->rows[row];
+	if (r->passes && incremental(t))
+		shown_remove(t, row);
+	r->passes = 0;
+	for (i = 0; i < TABLE_MAX_COLS; i++) {
+		free(r->cells[i]);
+		r->cells[i] = NULL;
+		r->slot[i] = SLOT_NORMAL;
+		r->num[i] = 0;
+	}
+	free(r->order_text);
+	r->order_text = NULL;
+	free(r->owned);
+	r->owned = NULL;
+	r->bar_col = -1;
+	r->seen = 1;
+	return r;
+}
+
+void table_update_end(struct table *t, struct table_row *r)
+{
+	size_t row = (size_t)(r - t->rows), pos;
+
+	r->passes = table_row_matches(r, t->ncols, t->filter);
+	if (!r->passes || !incremental(t))
+		return;
+	pos = shown_search(t, row);
+	memmove(t->shown + pos + 1, t->shown + pos,
+	    (t->nshown - pos) * sizeof *t->shown);
+	t->shown[pos] = row;
+	t->nshown++;
+}
+
+/* Remove row i by moving the last row into its place: rows[] has no
+ * order of its own in an incremental table, only shown has. */
+static void row_remove(struct table *t, size_t i)
+{
+	size_t last = t->nrows - 1, k;
+
+	if (t->rows[i].passes)
+		shown_remove(t, i);
+	row_free(&t->rows[i], t->ncols);
+	if (i != last) {
+		t->rows[i] = t->rows[last];
+		for (k = 0; k < t->nshown; k++)
+			if (t->shown[k] == last)
+				t->shown[k] = i;
+	}
+	t->nrows--;
+}
+
+size_t table_walk_end(struct table *t)
+{
+	size_t i, removed = 0;
+
+	for (i = t->nrows; i-- > 0;)
+		if (!t->rows[i].seen) {
+			row_remove(t, i);
+			removed++;
+		}
+	if (removed > 0)
+		index_build(t);
+	if (!incremental(t))
+		table_finish(t);
+	else
+		settle(t);
+	return removed;
+}
+
 void table_tree(struct table *t, int col, int ascii)
 {
 	t->tree_col = col >= 0 && col < t->ncols ? col : -1;
@@ -243,8 +453,18 @@ void table_tree(struct table *t, int col, int ascii)
 /* The row of key (NULL: none) selected if it is shown; 1 if it is. */
 static int find_key(struct table *t, const char *key)
 {
-	size_t i;
+	size_t i, row, pos;
 
+	if (key != NULL && t->index != NULL && t->tree_col < 0) {
+		row = table_find(t, key);
+		if (row == TABLE_NONE || !t->rows[row].passes)
+			return 0;
+		pos = shown_search(t, row);
+		if (pos < t->nshown && t->shown[pos] == row) {
+			t->sel = pos;
+			return 1;
+		}
+	}
 	for (i = 0; key != NULL && i < t->nshown; i++) {
 		if (strcmp(t->rows[t->shown[i]].key, key) == 0) {
 			t->sel = i;

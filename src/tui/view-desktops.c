@@ -31,40 +31,27 @@ static const char *const spinner_utf8[] = {
 	"\xe2\xa0\xbc", "\xe2\xa0\xb4", "\xe2\xa0\xa6", "\xe2\xa0\xa7",
 };
 
-static void state_cell(struct table_row *r, const struct m_desktop *d,
-    enum desktop_state s, int ascii)
-{
-	int64_t frame = util_now_ms() / 150;
-
-	if (d->split_brain) {
-		/* above any spinner or job: nothing else about it matters */
-		table_cell(r, C_STATE, SLOT_SPLIT_BRAIN, "SPLIT");
-	} else if (model_desktop_pending_now(d) != NULL) {
-		if (ascii)
-			table_cell(r, C_STATE, SLOT_STATE_TRANSITION, "%c %s",
-			    spinner_ascii[frame % 4], model_desktop_pending_now(d));
-		else
-			table_cell(r, C_STATE, SLOT_STATE_TRANSITION, "%s %s",
-			    spinner_utf8[frame % 8], model_desktop_pending_now(d));
-	} else if (d->job_active && d->job_kind != NULL &&
-	    strcmp(d->job_kind, "migration") == 0) {
-		if (d->job_pct >= 0)
-			table_cell(r, C_STATE, SLOT_JOB, "migrating %.0f%%", d->job_pct);
-		else
-			table_cell(r, C_STATE, SLOT_JOB, "migrating #%llu",
-			    (unsigned long long)d->job_iteration);
-	} else if (d->job_active) {
-		table_cell(r, C_STATE, SLOT_JOB, "%s", d->job_kind ? d->job_kind : "job");
-	} else {
-		table_cell(r, C_STATE, view_desktop_slot(s), "%s", model_state_name(s));
-	}
-}
+/* What a row shows of a desktop, copied under the model lock: the row is
+ * formatted from it after the lock is released. */
+struct desk_copy {
+	char uuid[40];
+	char *name;             /* NULL: none */
+	char *host;             /* where it counts, NULL: none */
+	char *live;             /* split brain: every live host, "+" between */
+	char *pending, *job_kind;       /* NULL: none */
+	enum desktop_state state;
+	int split, job_active, group;
+	unsigned vcpus;
+	double job_pct, cpu_pct, rd_bps, wr_bps, rx_bps, tx_bps;
+	uint64_t job_iteration, memory_kib, gen;
+	int64_t started_wall_ms;
+};
 
 /* Live desktops (running, paused, ...) are the few an operator looks for
  * among hundreds shut off: they come first. */
-static int live_group(const struct m_desktop *d)
+static int live_group(enum desktop_state s)
 {
-	switch (model_desktop_state(d)) {
+	switch (s) {
 	case DS_RUNNING: case DS_BLOCKED: case DS_PAUSED: case DS_PMSUSPENDED:
 	case DS_SHUTDOWN:
 		return 0;
@@ -73,79 +60,229 @@ static int live_group(const struct m_desktop *d)
 	}
 }
 
-/* The pane's own order: live first, then by name as people count
- * ("desk-2" before "desk-10"), then UUID so equal names stay put. */
-static int default_order(const void *pa, const void *pb)
+static char *dup_or_null(const char *s)
 {
-	const struct m_desktop *a = *(const struct m_desktop *const *)pa;
-	const struct m_desktop *b = *(const struct m_desktop *const *)pb;
-	int c = live_group(a) - live_group(b);
-
-	if (c == 0)
-		c = text_natural_cmp(a->name, b->name);
-	return c != 0 ? c : strcmp(a->uuid, b->uuid);
+	return s != NULL ? xstrdup(s) : NULL;
 }
 
-static void host_cell(struct table_row *r, const struct m_desktop *d,
-    const struct m_host *h)
+/* Lock held. */
+static void copy_desktop(struct desk_copy *c, const struct m_desktop *d)
 {
-	char *where;
+	const struct m_place *p = model_desktop_place(d);
+	const struct m_host *h = p != NULL ? model_host(p->host_id) : NULL;
 
-	if (d->split_brain) {
-		where = model_desktop_live_hosts(d, "+");
-		table_cell(r, C_HOST, SLOT_SPLIT_BRAIN, "%s", where);
-		free(where);
+	memset(c, 0, sizeof *c);
+	snprintf(c->uuid, sizeof c->uuid, "%s", d->uuid);
+	c->name = dup_or_null(d->name);
+	c->split = d->split_brain;
+	c->host = dup_or_null(h != NULL ? h->name : NULL);
+	c->live = c->split ? model_desktop_live_hosts(d, "+") : NULL;
+	c->pending = dup_or_null(model_desktop_pending_now(d));
+	c->job_kind = dup_or_null(d->job_kind);
+	c->state = model_desktop_state(d);
+	c->group = live_group(c->state);
+	c->job_active = d->job_active;
+	c->vcpus = d->xml.vcpus;
+	c->memory_kib = d->xml.memory_kib;
+	c->job_pct = d->job_pct;
+	c->job_iteration = d->job_iteration;
+	c->cpu_pct = d->cpu_pct;
+	c->rd_bps = d->rd_bps;
+	c->wr_bps = d->wr_bps;
+	c->rx_bps = d->rx_bps;
+	c->tx_bps = d->tx_bps;
+	c->started_wall_ms = d->started_wall_ms;
+	c->gen = d->gen;
+}
+
+static void copy_free(struct desk_copy *c)
+{
+	free(c->name);
+	free(c->host);
+	free(c->live);
+	free(c->pending);
+	free(c->job_kind);
+}
+
+static void state_cell(struct table_row *r, const struct desk_copy *c, int ascii)
+{
+	int64_t frame = util_now_ms() / 150;
+
+	if (c->split) {
+		/* above any spinner or job: nothing else about it matters */
+		table_cell(r, C_STATE, SLOT_SPLIT_BRAIN, "SPLIT");
+	} else if (c->pending != NULL) {
+		if (ascii)
+			table_cell(r, C_STATE, SLOT_STATE_TRANSITION, "%c %s",
+			    spinner_ascii[frame % 4], c->pending);
+		else
+			table_cell(r, C_STATE, SLOT_STATE_TRANSITION, "%s %s",
+			    spinner_utf8[frame % 8], c->pending);
+	} else if (c->job_active && c->job_kind != NULL &&
+	    strcmp(c->job_kind, "migration") == 0) {
+		if (c->job_pct >= 0)
+			table_cell(r, C_STATE, SLOT_JOB, "migrating %.0f%%", c->job_pct);
+		else
+			table_cell(r, C_STATE, SLOT_JOB, "migrating #%llu",
+			    (unsigned long long)c->job_iteration);
+	} else if (c->job_active) {
+		table_cell(r, C_STATE, SLOT_JOB, "%s", c->job_kind ? c->job_kind : "job");
 	} else {
-		table_cell(r, C_HOST, SLOT_NORMAL, "%s", h != NULL ? h->name : "-");
+		table_cell(r, C_STATE, view_desktop_slot(c->state), "%s",
+		    model_state_name(c->state));
 	}
+}
+
+/* The pane's own order: live first, then by name as people count
+ * ("desk-2" before "desk-10"), then UUID so equal names stay put. Rows
+ * keep the keys (group, name) so the table orders them as they change. */
+static int default_order(const struct table_row *a, const struct table_row *b)
+{
+	int c = a->group - b->group;
+
+	if (c == 0)
+		c = text_natural_cmp(a->order_text, b->order_text);
+	return c != 0 ? c : strcmp(a->key, b->key);
+}
+
+/* The figures of a row; no lock needed. */
+static void figures(struct table_row *r, const struct desk_copy *c)
+{
+	int64_t up = c->started_wall_ms > 0 ?
+	    (util_wall_ms() - c->started_wall_ms) / 1000 : -1;
+	char a[16], b[16];
+
+	r->num[C_VCPU] = c->vcpus;
+	table_cell(r, C_VCPU, SLOT_NORMAL, "%u", c->vcpus);
+	r->num[C_MEM] = (double)c->memory_kib;
+	table_cell(r, C_MEM, SLOT_NORMAL, "%s",
+	    format_size(a, sizeof a, c->memory_kib * 1024));
+	r->num[C_CPU] = c->cpu_pct;
+	table_cell(r, C_CPU, SLOT_NORMAL, "%s",
+	    format_percent(a, sizeof a, c->cpu_pct));
+	r->num[C_DISK] = (c->rd_bps > 0 ? c->rd_bps : 0) + (c->wr_bps > 0 ? c->wr_bps : 0);
+	table_cell(r, C_DISK, SLOT_NORMAL, "%s %s",
+	    format_rate(a, sizeof a, c->rd_bps), format_rate(b, sizeof b, c->wr_bps));
+	r->num[C_NET] = (c->rx_bps > 0 ? c->rx_bps : 0) + (c->tx_bps > 0 ? c->tx_bps : 0);
+	table_cell(r, C_NET, SLOT_NORMAL, "%s %s",
+	    format_rate(a, sizeof a, c->rx_bps), format_rate(b, sizeof b, c->tx_bps));
+	r->num[C_UPTIME] = (double)up;
+	table_cell(r, C_UPTIME, SLOT_NORMAL, "%s",
+	    format_duration(a, sizeof a, c->state == DS_UNKNOWN ? -1 : up));
+	/* what time alone changes: a spinner, an uptime */
+	r->ticking = up >= 0 || c->pending != NULL;
+}
+
+/* Format a row from its copy; takes the copy's host name. */
+static void fill(struct table_row *r, struct desk_copy *c, int ascii)
+{
+	r->gen = c->gen;
+	r->group = c->group;
+	r->order_text = dup_or_null(c->name);
+	/* "state:split" finds every split brain */
+	r->state = c->split ? "split" : model_state_name(c->state);
+	free(r->owned);
+	r->owned = c->host;	/* the "host:" filter's name, kept by the row */
+	c->host = NULL;
+	r->host = r->owned;
+	r->dim = c->state == DS_UNKNOWN;
+	table_cell(r, C_NAME, SLOT_NORMAL, "%s", c->name ? c->name : c->uuid);
+	state_cell(r, c, ascii);
+	if (c->split)
+		table_cell(r, C_HOST, SLOT_SPLIT_BRAIN, "%s", c->live);
+	else
+		table_cell(r, C_HOST, SLOT_NORMAL, "%s", r->owned != NULL ?
+		    r->owned : "-");
+	figures(r, c);
 }
 
 static void build(struct table *t, int ascii)
 {
-	struct m_desktop **model_order, **ds;
+	struct m_desktop **ds;
+	struct desk_copy c;
 	size_t n, i;
-	char a[16], b[16];
 
-	model_order = model_desktops(&n);
-	ds = xcalloc(n + 1, sizeof *ds);
-	if (n > 0)
-		memcpy(ds, model_order, n * sizeof *ds);
-	qsort(ds, n, sizeof *ds, default_order);
+	table_set_order(t, default_order);
+	ds = model_desktops(&n);
 	for (i = 0; i < n; i++) {
-		struct m_desktop *d = ds[i];
-		const struct m_place *p = model_desktop_place(d);
-		const struct m_host *h = p != NULL ? model_host(p->host_id) : NULL;
-		enum desktop_state s = model_desktop_state(d);
-		struct table_row *r = table_add(t, d->uuid);
-		int64_t up = d->started_wall_ms > 0 ?
-		    (util_wall_ms() - d->started_wall_ms) / 1000 : -1;
-
-		/* "state:split" finds every split brain */
-		r->state = d->split_brain ? "split" : model_state_name(s);
-		r->host = h != NULL ? h->name : NULL;
-		r->dim = s == DS_UNKNOWN;
-		table_cell(r, C_NAME, SLOT_NORMAL, "%s", d->name ? d->name : d->uuid);
-		state_cell(r, d, s, ascii);
-		host_cell(r, d, h);
-		r->num[C_VCPU] = d->xml.vcpus;
-		table_cell(r, C_VCPU, SLOT_NORMAL, "%u", d->xml.vcpus);
-		r->num[C_MEM] = (double)d->xml.memory_kib;
-		table_cell(r, C_MEM, SLOT_NORMAL, "%s",
-		    format_size(a, sizeof a, d->xml.memory_kib * 1024));
-		r->num[C_CPU] = d->cpu_pct;
-		table_cell(r, C_CPU, SLOT_NORMAL, "%s",
-		    format_percent(a, sizeof a, d->cpu_pct));
-		r->num[C_DISK] = (d->rd_bps > 0 ? d->rd_bps : 0) + (d->wr_bps > 0 ? d->wr_bps : 0);
-		table_cell(r, C_DISK, SLOT_NORMAL, "%s %s",
-		    format_rate(a, sizeof a, d->rd_bps), format_rate(b, sizeof b, d->wr_bps));
-		r->num[C_NET] = (d->rx_bps > 0 ? d->rx_bps : 0) + (d->tx_bps > 0 ? d->tx_bps : 0);
-		table_cell(r, C_NET, SLOT_NORMAL, "%s %s",
-		    format_rate(a, sizeof a, d->rx_bps), format_rate(b, sizeof b, d->tx_bps));
-		r->num[C_UPTIME] = (double)up;
-		table_cell(r, C_UPTIME, SLOT_NORMAL, "%s",
-		    format_duration(a, sizeof a, s == DS_UNKNOWN ? -1 : up));
+		copy_desktop(&c, ds[i]);
+		fill(table_add(t, ds[i]->uuid), &c, ascii);
+		copy_free(&c);
 	}
-	free(ds);
+}
+
+/* The desktops changed since their rows were formatted. */
+struct desk_changes {
+	struct desk_copy *v;
+	size_t n;
+};
+
+/* The row of the i-th of the model's desktops. A generation is given to
+ * one object only (the model's global counter), so a row with d's
+ * generation is d's row: the guess from the last walk is checked
+ * without comparing keys, which matters when every stats sample walks
+ * 10,000 desktops. Lock held. */
+static size_t row_of(struct table *t, size_t i, const struct m_desktop *d)
+{
+	size_t row = t->pos_row[i];
+
+	if (row < t->nrows && d->gen != 0 && t->rows[row].gen == d->gen)
+		return row;
+	row = table_find(t, d->uuid);
+	t->pos_row[i] = row;
+	return row;
+}
+
+/* Lock held. Walk the desktops comparing generations (cheap) and copy
+ * only those whose rows must change (on a tick, also the rows a clock
+ * moves); rows of the others are marked seen. */
+static void *collect(struct table *t, int tick)
+{
+	struct desk_changes *ch = xcalloc(1, sizeof *ch);
+	struct m_desktop **ds;
+	size_t n, i, row, cap = 0;
+
+	ds = model_desktops(&n);
+	if (t->npos != n) {
+		t->pos_row = xreallocarray(t->pos_row, n + 1, sizeof *t->pos_row);
+		for (i = t->npos; i < n; i++)
+			t->pos_row[i] = TABLE_NONE;
+		t->npos = n;
+	}
+	table_walk_begin(t);
+	for (i = 0; i < n; i++) {
+		row = row_of(t, i, ds[i]);
+		if (row != TABLE_NONE && t->rows[row].gen == ds[i]->gen &&
+		    !(tick && t->rows[row].ticking)) {
+			table_touch(t, row);
+			continue;
+		}
+		if (ch->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			ch->v = xreallocarray(ch->v, cap, sizeof *ch->v);
+		}
+		copy_desktop(&ch->v[ch->n++], ds[i]);
+	}
+	return ch;
+}
+
+/* No lock: format the copies into their rows, in the current order, and
+ * drop the rows of desktops that are gone. */
+static size_t apply(struct table *t, void *changes, int ascii)
+{
+	struct desk_changes *ch = changes;
+	struct table_row *r;
+	size_t i, done = ch->n;
+
+	for (i = 0; i < ch->n; i++) {
+		r = table_update_begin(t, ch->v[i].uuid);
+		fill(r, &ch->v[i], ascii);
+		table_update_end(t, r);
+		copy_free(&ch->v[i]);
+	}
+	free(ch->v);
+	free(ch);
+	return done + table_walk_end(t);
 }
 
 /* Where a viewer should connect: a listen address of "any" or loopback
@@ -256,5 +393,5 @@ static void details(const char *key, struct text *out)
 }
 
 const struct view view_desktops = {
-	PANE_DESKTOPS, "Desktops", cols, C_COUNT, build, details,
+	PANE_DESKTOPS, "Desktops", cols, C_COUNT, build, collect, apply, details,
 };

@@ -24,18 +24,9 @@ static const struct table_column cols[C_COUNT] = {
 
 int view_hosts_running_on(unsigned host_id)
 {
-	struct m_desktop **ds;
-	const struct m_place *p;
-	size_t n, i;
-	int count = 0;
+	const struct m_host *h = model_host(host_id);
 
-	ds = model_desktops(&n);
-	for (i = 0; i < n; i++) {
-		p = model_desktop_place(ds[i]);
-		count += p != NULL && p->host_id == host_id &&
-		    (p->state == DS_RUNNING || p->state == DS_BLOCKED);
-	}
-	return count;
+	return h != NULL ? (int)h->running : 0;
 }
 
 /* "offline, seen 12:03, retry in 14s: connection refused": when it was
@@ -204,5 +195,5 @@ static void details(const char *key, struct text *out)
 }
 
 const struct view view_hosts = {
-	PANE_HOSTS, "Hypervisors", cols, C_COUNT, build, details,
+	PANE_HOSTS, "Hypervisors", cols, C_COUNT, build, NULL, NULL, details,
 };

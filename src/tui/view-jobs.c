@@ -201,5 +201,5 @@ static void details(const char *key, struct text *out)
 }
 
 const struct view view_jobs = {
-	PANE_JOBS, "Jobs", cols, C_COUNT, build, details,
+	PANE_JOBS, "Jobs", cols, C_COUNT, build, NULL, NULL, details,
 };

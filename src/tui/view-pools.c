@@ -252,5 +252,5 @@ static void details(const char *key, struct text *out)
 }
 
 const struct view view_pools = {
-	PANE_POOLS, "Storage pools", cols, C_COUNT, build, details,
+	PANE_POOLS, "Storage pools", cols, C_COUNT, build, NULL, NULL, details,
 };

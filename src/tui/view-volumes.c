@@ -618,5 +618,5 @@ static void details(const char *key, struct text *out)
 }
 
 const struct view view_volumes = {
-	PANE_VOLUMES, "Volumes", cols, C_COUNT, build, details,
+	PANE_VOLUMES, "Volumes", cols, C_COUNT, build, NULL, NULL, details,
 };

@@ -166,7 +166,8 @@ static void test_rebuild_on_generation(void **state)
 {
 	/* 200 x 50: the wall layout shows hosts, pools, desktops and volumes */
 	struct panes *p = panes_new(50, 200, 1);
-	unsigned d, po, ho;
+	unsigned d, po, ho, vo;
+	struct desktop_sample sample = { .cpu_ns = 1000, .at_ms = 1000 };
 
 	(void)state;
 	assert_int_equal(panes_refresh(p, 0), 4);
@@ -178,12 +179,30 @@ static void test_rebuild_on_generation(void **state)
 	d = panes_builds(p, PANE_DESKTOPS);
 	po = panes_builds(p, PANE_POOLS);
 	ho = panes_builds(p, PANE_HOSTS);
-	/* a desktop changes: the panes showing desktops, not the pools */
+	vo = panes_builds(p, PANE_VOLUMES);
+	/* a desktop changes: the panes showing desktops, not the pools, nor
+	 * the volumes (which show no state) */
 	model_desktop_set_state(h1, "aaaaaaaa-0000-0000-0000-000000000001", DS_RUNNING, 1);
 	panes_refresh(p, 0);
 	assert_int_equal(panes_builds(p, PANE_DESKTOPS), d + 1);
 	assert_int_equal(panes_builds(p, PANE_HOSTS), ho + 1);	/* running count */
 	assert_int_equal(panes_builds(p, PANE_POOLS), po);
+	assert_int_equal(panes_builds(p, PANE_VOLUMES), vo);
+	/* a first stats sample only sets the counters: no shown value
+	 * changes, nothing is rebuilt (change means change) */
+	model_desktop_stats(h1, "aaaaaaaa-0000-0000-0000-000000000001", &sample);
+	panes_refresh(p, 0);
+	assert_int_equal(panes_builds(p, PANE_DESKTOPS), d + 1);
+	/* the next one gives a CPU figure: the desktops pane only (no count
+	 * moved) */
+	sample.cpu_ns += 500000000;
+	sample.at_ms += 1000;
+	model_desktop_stats(h1, "aaaaaaaa-0000-0000-0000-000000000001", &sample);
+	panes_refresh(p, 0);
+	assert_int_equal(panes_builds(p, PANE_DESKTOPS), d + 2);
+	assert_int_equal(panes_builds(p, PANE_HOSTS), ho + 1);
+	assert_int_equal(panes_builds(p, PANE_VOLUMES), vo);
+	d++;
 	assert_string_equal(panes_table(p, PANE_DESKTOPS)->rows[0].state, "running");
 	/* a removal alone (no newer generation) still counts */
 	model_desktop_gone(h2, "aaaaaaaa-0000-0000-0000-000000000002");
@@ -191,8 +210,11 @@ static void test_rebuild_on_generation(void **state)
 	assert_int_equal(panes_builds(p, PANE_DESKTOPS), d + 2);
 	assert_int_equal(panes_table(p, PANE_DESKTOPS)->nrows, 1);
 	assert_int_equal(panes_builds(p, PANE_POOLS), po);
-	/* a tick (clocks, spinners) rebuilds what is shown */
-	assert_int_equal(panes_refresh(p, 1), 4);
+	assert_int_equal(panes_builds(p, PANE_VOLUMES), vo + 1);	/* its users */
+	/* a tick (clocks, spinners) refreshes the shown panes showing time:
+	 * hosts and desktops, not pools and volumes */
+	assert_int_equal(panes_refresh(p, 1), 2);
+	assert_int_equal(panes_builds(p, PANE_POOLS), po);
 	panes_free(p);
 }
 

@@ -1,0 +1,217 @@
+/* Unit tests for per-row table updates (ui-table.h): the desktops pane
+ * updated row by row as desktops appear, change state, change name and
+ * vanish — around a selected desktop, under each sort, reversed, and
+ * filtered — must equal the pane built from scratch after every step:
+ * the same rows in the same order with the same cells, the selection
+ * still on its desktop. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/model.h"
+#include "model-fill.h"
+#include "tui/views.h"
+
+#include <libvirt/libvirt.h>
+
+enum { COL_UPTIME = 8 };	/* a clock: may move between two builds */
+
+static unsigned h1, h2;
+
+static int setup(void **state)
+{
+	(void)state;
+	fill_hosts(&h1, &h2);
+	fill_bases(h2);	/* volumes: nothing the desktops pane shows */
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	model_free();
+	return 0;
+}
+
+static void uuid_of(char *buf, size_t len, int i)
+{
+	snprintf(buf, len, "00000000-0000-0000-0000-%012d", i);
+}
+
+static void name_of(char *buf, size_t len, int i, int version)
+{
+	snprintf(buf, len, "desk-%d%s", (i * 7) % 23, version ? "b" : "");
+}
+
+/* A difference between the updated pane and a fresh build, written to
+ * why; "" when none. Lock held. */
+static void compare(struct table *inc, const char *sel, char *why, size_t len)
+{
+	struct table fresh;
+	const struct table_row *a, *b, *s;
+	size_t i;
+	int c;
+
+	*why = '\0';
+	table_init(&fresh, view_desktops.cols, view_desktops.ncols);
+	fresh.sort_col = inc->sort_col;
+	fresh.sort_desc = inc->sort_desc;
+	fresh.filter = inc->filter != NULL ? strdup(inc->filter) : NULL;
+	view_desktops.build(&fresh, 1);
+	table_finish(&fresh);
+	if (fresh.nshown != inc->nshown || fresh.nrows != inc->nrows)
+		snprintf(why, len, "%zu of %zu rows shown, a fresh build %zu of %zu",
+		    inc->nshown, inc->nrows, fresh.nshown, fresh.nrows);
+	for (i = 0; *why == '\0' && i < fresh.nshown; i++) {
+		a = &inc->rows[inc->shown[i]];
+		b = &fresh.rows[fresh.shown[i]];
+		if (strcmp(a->key, b->key) != 0)
+			snprintf(why, len, "row %zu is %s, a fresh build has %s",
+			    i, a->key, b->key);
+		for (c = 0; *why == '\0' && c < inc->ncols; c++)
+			if (c != COL_UPTIME && strcmp(a->cells[c] ? a->cells[c] : "",
+			    b->cells[c] ? b->cells[c] : "") != 0)
+				snprintf(why, len, "row %s column %d: '%s', fresh '%s'",
+				    a->key, c, a->cells[c], b->cells[c]);
+	}
+	s = table_selected(inc);
+	if (*why == '\0' && sel != NULL && (s == NULL || strcmp(s->key, sel) != 0))
+		snprintf(why, len, "the selection left %s for %s", sel,
+		    s != NULL ? s->key : "nothing");
+	table_free(&fresh);
+}
+
+/* One random change to the model: a new desktop, a state change, a
+ * rename, a second placement, a desktop gone, stats. Never the
+ * selected desktop's removal (keep). */
+static void change(int step, int *next, int keep)
+{
+	static const enum desktop_state states[] = { DS_RUNNING, DS_SHUTOFF,
+		DS_PAUSED, DS_CRASHED, DS_BLOCKED };
+	char u[40], name[32];
+	int i = rand() % (*next + 1);
+	struct desktop_sample s = { .cpu_ns = (uint64_t)step * 1000000000u,
+		.at_ms = step * 1000 };
+
+	uuid_of(u, sizeof u, i);
+	switch (rand() % 6) {
+	case 0:
+		uuid_of(u, sizeof u, *next);
+		name_of(name, sizeof name, *next, 0);
+		model_desktop_seen(h1, u, name, states[rand() % 5], 1, 1, NULL);
+		(*next)++;
+		break;
+	case 1:
+		model_desktop_set_state(h1, u, states[rand() % 5], 1);
+		break;
+	case 2:
+		name_of(name, sizeof name, i, rand() % 2);
+		model_desktop_seen(h1, u, name, DS_SHUTOFF, 0, 1, NULL);
+		break;
+	case 3:
+		name_of(name, sizeof name, i, 0);
+		model_desktop_seen(h2, u, name, states[rand() % 5], 1, 1, NULL);
+		break;
+	case 4:
+		if (i != keep)
+			model_desktop_gone(h1, u);
+		break;
+	default:
+		model_desktop_stats(h1, u, &s);
+	}
+}
+
+static void run(int sort_col, int desc, const char *filter)
+{
+	struct table t;
+	char u[40], sel[40], name[32], why[200];
+	int i, step, next = 40, keep = 17;
+	void *changes;
+
+	srand(19 + (unsigned)sort_col * 3 + (unsigned)desc);
+	for (i = 0; i < next; i++) {
+		uuid_of(u, sizeof u, i);
+		name_of(name, sizeof name, i, 0);
+		fill_desktop(h1, u, name, i % 3 ? DS_SHUTOFF : DS_RUNNING);
+	}
+	table_init(&t, view_desktops.cols, view_desktops.ncols);
+	model_lock();
+	view_desktops.build(&t, 1);
+	table_finish(&t);
+	model_unlock();
+	t.sort_col = sort_col;
+	t.sort_desc = desc;
+	table_set_filter(&t, filter);
+	uuid_of(sel, sizeof sel, keep);
+	table_select_key(&t, sel);
+	for (step = 0; step < 300; step++) {
+		change(step, &next, keep);
+		model_lock();
+		changes = view_desktops.collect(&t, step % 7 == 0);
+		model_unlock();
+		view_desktops.apply(&t, changes, 1);
+		model_lock();
+		compare(&t, table_row_matches(&t.rows[table_find(&t, sel)],
+		    t.ncols, t.filter) ? sel : NULL, why, sizeof why);
+		model_unlock();
+		if (*why != '\0')
+			fail_msg("sort %d%s filter '%s', step %d: %s", sort_col,
+			    desc ? " reversed" : "", filter ? filter : "", step, why);
+	}
+	table_free(&t);
+}
+
+static void test_view_order(void **state)
+{
+	(void)state;
+	run(-1, 0, NULL);
+}
+
+static void test_view_order_reversed(void **state)
+{
+	(void)state;
+	run(-1, 1, NULL);
+}
+
+static void test_by_name(void **state)
+{
+	(void)state;
+	run(0, 0, NULL);
+}
+
+static void test_by_state_reversed(void **state)
+{
+	(void)state;
+	run(1, 1, NULL);
+}
+
+static void test_by_cpu_filtered(void **state)
+{
+	(void)state;
+	run(5, 1, "desk-1");
+}
+
+static void test_filter_by_state(void **state)
+{
+	(void)state;
+	run(2, 0, "state:run");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_view_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_view_order_reversed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_by_name, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_by_state_reversed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_by_cpu_filtered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filter_by_state, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
