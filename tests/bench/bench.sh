@@ -37,17 +37,23 @@ WORK=$(mktemp -d /tmp/hvdeck-bench-work.XXXXXX)
 export XDG_STATE_HOME=$WORK/state        # hvdeck's audit log stays here
 MISSED=()
 HZ=$(getconf CLK_TCK)
+: >"$WORK/labels"
 
 # Windows (seconds). Quick: every measure once, short windows.
 if [ "$QUICK" = 1 ]; then
-	RSS_AT=(15 30 45); HOSTS_SETTLE=12; IDLE_WIN=10; KEY_SAMPLES=3
+	RSS_AT=(20 35 50); HOSTS_SETTLE=12; IDLE_WIN=10; KEY_SAMPLES=3
 	FLIPS=60; SCREEN_FLIPS=20; VM_FIRST=30; VM_NEXT=30
 else
-	RSS_AT=(30 60 180); HOSTS_SETTLE=20; IDLE_WIN=20; KEY_SAMPLES=5
+	RSS_AT=(30 60 180); HOSTS_SETTLE=15; IDLE_WIN=15; KEY_SAMPLES=5
 	FLIPS=300; SCREEN_FLIPS=50; VM_FIRST=30; VM_NEXT=60
 fi
+# The long runs (the console's RSS at the last point, virt-manager beside
+# it) take at most 3 repetitions: 5 would not fit the 30-minute budget.
+LONG_REPS=$((REPS < 3 ? REPS : 3))
 
 say() { echo "bench: $*" >&2; }
+# sleep_until T0 S: sleep until S seconds after T0 (date +%s), if not past.
+sleep_until() { local d=$(($1 + $2 - $(date +%s))); [ "$d" -gt 0 ] && sleep "$d"; return 0; }
 die() { say "$*"; exit 1; }
 now_ms() { date +%s%3N; }
 missed() { MISSED+=("$1"); say "MEASURE NOT TAKEN: $1"; }
@@ -116,6 +122,11 @@ cpu_pct() {
 row() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$WORK/labels"; }
 add() { [ -n "$3" ] && echo "$3" >>"$WORK/v.$1.$2"; }
 peer() { echo "$2" >"$WORK/peer.$1"; }
+# add_idle HOSTS hv|floor CPU: idle CPU, and per host polled (row idleNph).
+add_idle() {
+	add "idle$1" "$2" "$3"
+	add "idle$1ph" "$2" "$(awk -v c="$3" -v n="$1" 'BEGIN { printf "%.3f", c / n }')"
+}
 
 # ---- setup ----
 install_missing() {
@@ -229,10 +240,12 @@ measure_console_fleet() {
 	conf_for "$WORK/fleet.conf" $(fleet_uris 100)
 	row idle100 "console idle CPU, 100 hosts, 10k desktops, stats_interval 2" "% core"
 	peer idle100 "polling floor (same connections and stats calls)"
+	row idle100ph "  per host polled" "% core"
 	for k in 0 1 2; do
 		row "rss$k" "console RSS at ${RSS_AT[$k]} s, 10k desktops" "MiB"
 		peer "rss$k" "polling floor RSS"
 	done
+	echo "console RSS at ${RSS_AT[2]} s: $LONG_REPS repetition(s) (the rest stop after the keys)" >>"$WORK/notes"
 	row key_filter "key: filter (one character after /)" "ms"
 	row key_sort "key: sort (s)" "ms"
 	row key_pgdn "key: PgDn" "ms"
@@ -244,9 +257,9 @@ measure_console_fleet() {
 		say "console, 100 hosts: repetition $r/$REPS (${RSS_AT[2]} s)"
 		t0=$(date +%s)
 		console_start "$s" "$WORK/fleet.conf" || { missed "console did not start"; return; }
-		sleep $((RSS_AT[0] - ($(date +%s) - t0)))
+		sleep_until "$t0" "${RSS_AT[0]}"
 		add rss0 hv "$(rss_mib "$CONSOLE_PID")"
-		cpu=$(cpu_pct "$CONSOLE_PID" $((RSS_AT[1] - RSS_AT[0]))) && add idle100 hv "$cpu"
+		cpu=$(cpu_pct "$CONSOLE_PID" $((RSS_AT[1] - RSS_AT[0]))) && add_idle 100 hv "$cpu"
 		add rss1 hv "$(rss_mib "$CONSOLE_PID")"
 		say "  idle CPU $cpu %, RSS $(rss_mib "$CONSOLE_PID") MiB; keys"
 		tmx send-keys -t "$s" 4; settle "$s"
@@ -258,27 +271,26 @@ measure_console_fleet() {
 			key_ms "$s" /; add key_filter hv "$(key_ms "$s" 7)"
 			key_ms "$s" Escape >/dev/null; key_ms "$s" Escape >/dev/null
 		done
-		tmx send-keys -t "$s" S; settle "$s"  # back to the pane's own order: s cycles
-		sleep $((RSS_AT[2] - ($(date +%s) - t0)))
-		add rss2 hv "$(rss_mib "$CONSOLE_PID")"
+		if [ "$r" -le "$LONG_REPS" ]; then
+			sleep_until "$t0" "${RSS_AT[2]}"
+			add rss2 hv "$(rss_mib "$CONSOLE_PID")"
+		fi
 		console_stop "$s"
-		measure_floor_poll 100 idle100
+		measure_floor_poll
 	done
 	measure_echo_floor
 }
 
-# measure_floor_poll HOSTS KEY: the polling floor's CPU and RSS, the same
-# windows after the same start.
+# measure_floor_poll: the polling floor at 100 hosts, CPU over IDLE_WIN
+# after 3 s (it has no inventory to settle), its RSS then.
 measure_floor_poll() {
-	local p t0 cpu
-	t0=$(date +%s)
+	local p cpu k
 	# shellcheck disable=SC2046
-	"$FLOOR" poll $((RSS_AT[1] + 5)) 2 $(fleet_uris "$1") &
+	"$FLOOR" poll $((IDLE_WIN + 5)) 2 $(fleet_uris 100) &
 	p=$!; bg_record "$p"
-	sleep $((RSS_AT[0] - ($(date +%s) - t0)))
-	[ "$2" = idle100 ] && add rss0 floor "$(rss_mib "$p")"
-	cpu=$(cpu_pct "$p" $((RSS_AT[1] - RSS_AT[0]))) && add "$2" floor "$cpu"
-	[ "$2" = idle100 ] && { add rss1 floor "$(rss_mib "$p")"; add rss2 floor "$(rss_mib "$p")"; }
+	sleep 3
+	cpu=$(cpu_pct "$p" "$IDLE_WIN") && add_idle 100 floor "$cpu"
+	for k in 0 1 2; do add "rss$k" floor "$(rss_mib "$p")"; done
 	bg_stop "$p"; wait "$p" 2>/dev/null
 }
 
@@ -308,24 +320,25 @@ measure_console_hosts() {
 		conf_for "$WORK/h$n.conf" $(fleet_uris "$n")
 		row "idle$n" "console idle CPU, $n hosts ($((n * 100)) desktops)" "% core"
 		peer "idle$n" "polling floor, $n hosts"
+		row "idle${n}ph" "  per host polled" "% core"
 		for r in $(seq 1 "$REPS"); do
 			say "console, $n hosts: repetition $r/$REPS"
 			console_start "$s" "$WORK/h$n.conf" || { missed "console did not start"; return; }
 			sleep "$HOSTS_SETTLE"
-			cpu=$(cpu_pct "$CONSOLE_PID" "$IDLE_WIN") && add "idle$n" hv "$cpu"
+			cpu=$(cpu_pct "$CONSOLE_PID" "$IDLE_WIN") && add_idle "$n" hv "$cpu"
 			console_stop "$s"
-			floor_idle "$n" "idle$n"
+			floor_idle "$n"
 		done
 	done
 }
-# floor_idle HOSTS KEY: the polling floor's CPU over IDLE_WIN after 3 s.
+# floor_idle HOSTS: the polling floor's CPU over IDLE_WIN after 3 s.
 floor_idle() {
 	local p cpu
 	# shellcheck disable=SC2046
 	"$FLOOR" poll $((IDLE_WIN + 5)) 2 $(fleet_uris "$1") &
 	p=$!; bg_record "$p"
 	sleep 3
-	cpu=$(cpu_pct "$p" "$IDLE_WIN") && add "$2" floor "$cpu"
+	cpu=$(cpu_pct "$p" "$IDLE_WIN") && add_idle "$1" floor "$cpu"
 	bg_stop "$p"; wait "$p" 2>/dev/null
 }
 
@@ -423,6 +436,7 @@ measure_lab_dump() {
 }
 
 lab_guest_up() {
+	lab_guest_down    # one an interrupted bench left behind
 	"$LAB" guest 1 "$LAB_GUEST" >/dev/null &&
 		virsh -q -c "$LAB_URI_1" start "$LAB_GUEST" >/dev/null ||
 		{ missed "the lab guest did not start"; return 1; }
@@ -463,7 +477,7 @@ measure_events() {
 		"$HVDECK" -c "$WORK/lab.conf" watch --json >"$fifo" 2>"$WORK/watch.err" & wp=$!; bg_record "$wp"
 		"$FLOOR" events "$LAB_URI_1" >"$WORK/events.out" & fp=$!; bg_record "$fp"
 		sleep 5
-		"$FLOOR" flip "$LAB_URI_1" "$LAB_GUEST" "$FLIPS" 50 >"$WORK/flips" ||
+		"$FLOOR" flip "$LAB_URI_1" "$LAB_GUEST" "$FLIPS" 30 >"$WORK/flips" ||
 			{ missed "suspend/resume of the lab guest failed"; return; }
 		sleep 2
 		bg_stop "$wp"; bg_stop "$fp"; wait "$wp" "$fp" "$sp" 2>/dev/null
@@ -496,14 +510,16 @@ measure_screen() {
 		say "event -> screen: repetition $r/$REPS"
 		console_start "$s" "$WORK/lab.conf" || { missed "console did not start"; return; }
 		sleep 8
-		tmx send-keys -t "$s" 4 / -l "$LAB_GUEST"; tmx send-keys -t "$s" Enter; sleep 2
+		tmx send-keys -t "$s" 4 /; tmx send-keys -t "$s" -l "$LAB_GUEST"
+		tmx send-keys -t "$s" Enter; sleep 2
 		"$FLOOR" events "$LAB_URI_1" >"$WORK/events.out" & fp=$!; bg_record "$fp"
 		sleep 1
-		"$FLOOR" flip "$LAB_URI_1" "$LAB_GUEST" "$SCREEN_FLIPS" 300 >"$WORK/flips" &
+		"$FLOOR" flip "$LAB_URI_1" "$LAB_GUEST" "$SCREEN_FLIPS" 250 >"$WORK/flips" &
 		local flipper=$!
 		last=; : >"$WORK/scr.states"
 		while kill -0 "$flipper" 2>/dev/null; do
-			st=$(tmx capture-pane -p -t "$s" | grep -F " $LAB_GUEST " | head -n1 |
+			# its row in the desktops pane (left edge), not the event log
+			st=$(tmx capture-pane -p -t "$s" | grep "^│$LAB_GUEST " | head -n1 |
 			     grep -oE 'running|paused' | head -n1)
 			t=$(now_ms)
 			if [ -n "$st" ] && [ "$st" != "$last" ]; then echo "$t $st" >>"$WORK/scr.states"; last=$st; fi
@@ -533,7 +549,8 @@ measure_virt_manager() {
 	row vm_cpu2 "  CPU next ${VM_NEXT} s" "% core"
 	row vm_rss1 "  RSS at ${VM_FIRST} s" "MiB"
 	row vm_rss2 "  RSS at $((VM_FIRST + VM_NEXT)) s" "MiB"
-	for a in vm_cpu1 vm_cpu2 vm_rss1 vm_rss2; do peer "$a" "virt-manager 4.1 (Xvfb)"; done
+	row vm_conns "  TCP connections to the lab's libvirtds (3 expected)" "count"
+	for a in vm_cpu1 vm_cpu2 vm_rss1 vm_rss2 vm_conns; do peer "$a" "virt-manager 4.1 (Xvfb)"; done
 	if ! command -v virt-manager >/dev/null || ! command -v Xvfb >/dev/null; then
 		say "SKIPPED virt-manager: not installed and could not be installed"
 		echo "virt-manager skipped: not installed and could not be installed" >>"$WORK/notes"
@@ -546,8 +563,9 @@ measure_virt_manager() {
 		echo "uris=['$LAB_URI_1', '$LAB_URI_2', '$LAB_URI_3']"
 		echo "autoconnect=['$LAB_URI_1', '$LAB_URI_2', '$LAB_URI_3']"
 	} >"$cfg/glib-2.0/settings/keyfile"
-	for r in $(seq 1 "$REPS"); do
-		say "virt-manager side by side: repetition $r/$REPS ($((VM_FIRST + VM_NEXT)) s)"
+	echo "virt-manager side by side: $LONG_REPS repetition(s)" >>"$WORK/notes"
+	for r in $(seq 1 "$LONG_REPS"); do
+		say "virt-manager side by side: repetition $r/$LONG_REPS ($((VM_FIRST + VM_NEXT)) s)"
 		Xvfb ":$d" -screen 0 1280x1024x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 & xp=$!; bg_record "$xp"
 		sleep 2
 		DISPLAY=:$d XDG_CONFIG_HOME=$cfg GSETTINGS_BACKEND=keyfile NO_AT_BRIDGE=1 \
@@ -560,6 +578,10 @@ measure_virt_manager() {
 		add vm_cpu1 floor "$(awk -v a="$a" -v c="$c" -v t="$VM_FIRST" -v hz="$HZ" 'BEGIN { printf "%.2f", (c - a) * 100 / hz / t }')"
 		add vm_cpu1 hv "$(awk -v a="$b" -v c="$e" -v t="$VM_FIRST" -v hz="$HZ" 'BEGIN { printf "%.2f", (c - a) * 100 / hz / t }')"
 		add vm_rss1 floor "$(rss_mib "$vp")"; add vm_rss1 hv "$(rss_mib "$CONSOLE_PID")"
+		# proof it works on the lab: its connections to the three libvirtds
+		ss -Htnp state established >"$WORK/ss" 2>/dev/null
+		add vm_conns floor "$(grep -c "pid=$vp," "$WORK/ss")"
+		add vm_conns hv "$(grep -c "pid=$CONSOLE_PID," "$WORK/ss")"
 		sleep "$VM_NEXT"
 		a=$(cpu_ticks "$vp"); b=$(cpu_ticks "$CONSOLE_PID")
 		add vm_cpu2 floor "$(awk -v a="$c" -v c="$a" -v t="$VM_NEXT" -v hz="$HZ" 'BEGIN { printf "%.2f", (c - a) * 100 / hz / t }')"

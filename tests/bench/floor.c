@@ -193,8 +193,10 @@ static void *poll_host(void *arg)
 		poll_once(c);
 		virConnectIsAlive(c);
 		next += a->interval * 1000LL;
-		while (now_ms(CLOCK_MONOTONIC) < next && now_ms(CLOCK_MONOTONIC) < end)
-			sleep_ms(50);
+		if (next > end)
+			next = end;
+		if (next > now_ms(CLOCK_MONOTONIC))
+			sleep_ms((long)(next - now_ms(CLOCK_MONOTONIC)));
 	}
 	virConnectClose(c);
 	return NULL;
