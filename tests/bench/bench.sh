@@ -241,6 +241,7 @@ measure_console_fleet() {
 	row idle100 "console idle CPU, 100 hosts, 10k desktops, stats_interval 2" "% core"
 	peer idle100 "polling floor (same connections and stats calls)"
 	row idle100ph "  per host polled" "% core"
+	row tty "bytes to the terminal, 200x60, idle (same window)" "B/s"
 	for k in 0 1 2; do
 		row "rss$k" "console RSS at ${RSS_AT[$k]} s, 10k desktops" "MiB"
 		peer "rss$k" "polling floor RSS"
@@ -259,7 +260,12 @@ measure_console_fleet() {
 		console_start "$s" "$WORK/fleet.conf" || { missed "console did not start"; return; }
 		sleep_until "$t0" "${RSS_AT[0]}"
 		add rss0 hv "$(rss_mib "$CONSOLE_PID")"
+		: >"$WORK/tty.out"
+		tmx pipe-pane -t "$s" -o "cat >>$WORK/tty.out"
 		cpu=$(cpu_pct "$CONSOLE_PID" $((RSS_AT[1] - RSS_AT[0]))) && add_idle 100 hv "$cpu"
+		tmx pipe-pane -t "$s"
+		add tty hv "$(awk -v b="$(stat -c %s "$WORK/tty.out")" -v t=$((RSS_AT[1] - RSS_AT[0])) \
+		    'BEGIN { printf "%.1f", b / t }')"
 		add rss1 hv "$(rss_mib "$CONSOLE_PID")"
 		say "  idle CPU $cpu %, RSS $(rss_mib "$CONSOLE_PID") MiB; keys"
 		tmx send-keys -t "$s" 4; settle "$s"
@@ -387,8 +393,42 @@ rpc_calls() {
 	rm -f "$WORK/rpc.log"
 	LIBVIRT_LOG_FILTERS="1:rpc.netclient" LIBVIRT_LOG_OUTPUTS="1:file:$WORK/rpc.log" \
 		"$@" >/dev/null 2>&1 || return 1
-	grep -c 'RPC_CLIENT_MSG_TX_QUEUE.*prog=536903814 .*type=0 ' "$WORK/rpc.log"
+	rpc_count "$WORK/rpc.log"
 }
+# rpc_count LOG: the calls (type 0) of the remote program in a client log.
+rpc_count() { grep -c 'RPC_CLIENT_MSG_TX_QUEUE.*prog=536903814 .*type=0 ' "$1"; }
+# Calls per stats interval: the console at 25 hosts with libvirt's client
+# log on, the remote calls of a window once settled, per host and interval
+# (stats_interval 2); the polling floor the same way.
+measure_interval_calls() {
+	local s=calls p a b w=10
+	row icalls "libvirt calls per host per stats interval, 25 hosts" "calls"
+	peer icalls "polling floor"
+	# shellcheck disable=SC2046
+	conf_for "$WORK/h25.conf" $(fleet_uris 25)
+	say "libvirt calls per stats interval"
+	tmx new-session -d -s "$s" -x 200 -y 60 \
+		"LIBVIRT_LOG_FILTERS=1:rpc.netclient LIBVIRT_LOG_OUTPUTS=1:file:$WORK/icalls.log LANG=C.UTF-8 exec $HVDECK -c $WORK/h25.conf --log $WORK/$s.log" ||
+		{ missed "console did not start"; return; }
+	CONSOLE_PID=$(tmx display-message -p -t "$s" '#{pane_pid}'); bg_record "$CONSOLE_PID"
+	sleep "$HOSTS_SETTLE"
+	a=$(rpc_count "$WORK/icalls.log")
+	sleep "$w"
+	b=$(rpc_count "$WORK/icalls.log")
+	console_stop "$s"
+	add icalls hv "$(awk -v n=$((b - a)) -v w="$w" 'BEGIN { printf "%.2f", n / 25 / (w / 2) }')"
+	rm -f "$WORK/icalls.log"
+	# shellcheck disable=SC2046
+	LIBVIRT_LOG_FILTERS=1:rpc.netclient LIBVIRT_LOG_OUTPUTS="1:file:$WORK/icalls.log" \
+		"$FLOOR" poll $((w + 10)) 2 $(fleet_uris 25) & p=$!; bg_record "$p"
+	sleep 3
+	a=$(rpc_count "$WORK/icalls.log")
+	sleep "$w"
+	b=$(rpc_count "$WORK/icalls.log")
+	bg_stop "$p"; wait "$p" 2>/dev/null
+	add icalls floor "$(awk -v n=$((b - a)) -v w="$w" 'BEGIN { printf "%.2f", n / 25 / (w / 2) }')"
+}
+
 measure_calls() {
 	local n
 	row calls "libvirt calls in one dump, 100 hosts (connect + events included)" "calls"
@@ -637,7 +677,7 @@ install_missing
 lab_up
 make_fleet
 want dump && measure_dump
-want calls && measure_calls
+want calls && { measure_calls; measure_interval_calls; }
 want console && measure_console_fleet
 want hosts && measure_console_hosts
 if want labdump || want events || want screen || want vm; then
