@@ -175,6 +175,8 @@ make_fleet() {
 	virsh -q -c "$(fleet_uris 1)" list --all --name | grep -c . >"$WORK/n" &&
 		[ "$(cat "$WORK/n")" = 100 ] ||
 		die "the lab's libvirtd does not serve the test driver files ($(fleet_uris 1))"
+	# shellcheck disable=SC2046
+	conf_for "$WORK/fleet.conf" $(fleet_uris 100)
 }
 # conf_for FILE URI...: an hvdeck config with these hosts (default settings).
 conf_for() {
@@ -236,8 +238,6 @@ settle() {
 # first two, the keys after the second.
 measure_console_fleet() {
 	local r t0 cpu k s=fleet
-	# shellcheck disable=SC2046
-	conf_for "$WORK/fleet.conf" $(fleet_uris 100)
 	row idle100 "console idle CPU, 100 hosts, 10k desktops, stats_interval 2" "% core"
 	peer idle100 "polling floor (same connections and stats calls)"
 	row idle100ph "  per host polled" "% core"
@@ -363,8 +363,6 @@ timed() {
 # (the dump floor) and bulk calls only (the bulk floor).
 measure_dump() {
 	local r
-	# shellcheck disable=SC2046
-	conf_for "$WORK/fleet.conf" $(fleet_uris 100)
 	row dump_wall "dump --json, 100 hosts, 10k desktops: wall" "s"
 	peer dump_wall "bulk-only floor (lists + GetAllDomainStats)"
 	row dump_same "dump --json: wall" "s"
