@@ -44,12 +44,15 @@ if [ "$QUICK" = 1 ]; then
 	RSS_AT=(20 35 50); HOSTS_SETTLE=12; IDLE_WIN=10; KEY_SAMPLES=3
 	FLIPS=60; SCREEN_FLIPS=20; VM_FIRST=30; VM_NEXT=30
 else
-	RSS_AT=(30 60 180); HOSTS_SETTLE=15; IDLE_WIN=15; KEY_SAMPLES=5
-	FLIPS=300; SCREEN_FLIPS=50; VM_FIRST=30; VM_NEXT=60
+	RSS_AT=(30 60 180); HOSTS_SETTLE=15; IDLE_WIN=10; KEY_SAMPLES=5
+	FLIPS=300; SCREEN_FLIPS=30; VM_FIRST=30; VM_NEXT=60
 fi
-# The long runs (the console's RSS at the last point, virt-manager beside
-# it) take at most 3 repetitions: 5 would not fit the 30-minute budget.
+# The long runs take fewer repetitions, or 5 would not fit the 30-minute
+# budget: the console's RSS at its last point at most 3, virt-manager
+# beside the console at most 2.
 LONG_REPS=$((REPS < 3 ? REPS : 3))
+VM_REPS=$((REPS < 2 ? REPS : 2))
+FLOOR_WIN=15    # the polling floor's window at 100 hosts
 
 say() { echo "bench: $*" >&2; }
 # sleep_until T0 S: sleep until S seconds after T0 (date +%s), if not past.
@@ -287,15 +290,15 @@ measure_console_fleet() {
 	measure_echo_floor
 }
 
-# measure_floor_poll: the polling floor at 100 hosts, CPU over IDLE_WIN
+# measure_floor_poll: the polling floor at 100 hosts, CPU over FLOOR_WIN
 # after 3 s (it has no inventory to settle), its RSS then.
 measure_floor_poll() {
 	local p cpu k
 	# shellcheck disable=SC2046
-	"$FLOOR" poll $((IDLE_WIN + 5)) 2 $(fleet_uris 100) &
+	"$FLOOR" poll $((FLOOR_WIN + 5)) 2 $(fleet_uris 100) &
 	p=$!; bg_record "$p"
 	sleep 3
-	cpu=$(cpu_pct "$p" "$IDLE_WIN") && add_idle 100 floor "$cpu"
+	cpu=$(cpu_pct "$p" "$FLOOR_WIN") && add_idle 100 floor "$cpu"
 	for k in 0 1 2; do add "rss$k" floor "$(rss_mib "$p")"; done
 	bg_stop "$p"; wait "$p" 2>/dev/null
 }
@@ -601,9 +604,9 @@ measure_virt_manager() {
 		echo "uris=['$LAB_URI_1', '$LAB_URI_2', '$LAB_URI_3']"
 		echo "autoconnect=['$LAB_URI_1', '$LAB_URI_2', '$LAB_URI_3']"
 	} >"$cfg/glib-2.0/settings/keyfile"
-	echo "virt-manager side by side: $LONG_REPS repetition(s)" >>"$WORK/notes"
-	for r in $(seq 1 "$LONG_REPS"); do
-		say "virt-manager side by side: repetition $r/$LONG_REPS ($((VM_FIRST + VM_NEXT)) s)"
+	echo "virt-manager side by side: $VM_REPS repetition(s)" >>"$WORK/notes"
+	for r in $(seq 1 "$VM_REPS"); do
+		say "virt-manager side by side: repetition $r/$VM_REPS ($((VM_FIRST + VM_NEXT)) s)"
 		Xvfb ":$d" -screen 0 1280x1024x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 & xp=$!; bg_record "$xp"
 		sleep 2
 		DISPLAY=:$d XDG_CONFIG_HOME=$cfg GSETTINGS_BACKEND=keyfile NO_AT_BRIDGE=1 \
