@@ -213,7 +213,7 @@ console_stop() {
 cap() { tmx capture-pane -p -t "$1" | sed '$d'; }
 
 # key_ms SESSION KEY...: send the keys, poll the screen until it changes;
-# prints the milliseconds (empty after 5 s without a change).
+# prints the milliseconds (nothing after 5 s without a change: noted).
 key_ms() {
 	local s=$1 before t0 t; shift
 	before=$(cap "$s")
@@ -222,7 +222,10 @@ key_ms() {
 	while :; do
 		[ "$(cap "$s")" != "$before" ] && break
 		t=$(now_ms)
-		[ $((t - t0)) -lt 5000 ] || return 1
+		if [ $((t - t0)) -ge 5000 ]; then
+			echo "key '$*' in $s: no screen change within 5 s (no sample)" >>"$WORK/notes"
+			return 1
+		fi
 	done
 	echo $(($(now_ms) - t0))
 }
@@ -245,6 +248,7 @@ measure_console_fleet() {
 	peer idle100 "polling floor (same connections and stats calls)"
 	row idle100ph "  per host polled" "% core"
 	row tty "bytes to the terminal, 200x60, idle (same window)" "B/s"
+	echo "bytes to the terminal: what tmux pipe-pane saw the console write" >>"$WORK/notes"
 	for k in 0 1 2; do
 		row "rss$k" "console RSS at ${RSS_AT[$k]} s, 10k desktops" "MiB"
 		peer "rss$k" "polling floor RSS"
