@@ -44,13 +44,13 @@ if [ "$QUICK" = 1 ]; then
 	RSS_AT=(20 35 50); HOSTS_SETTLE=12; IDLE_WIN=10; KEY_SAMPLES=3
 	FLIPS=60; SCREEN_FLIPS=20; VM_FIRST=30; VM_NEXT=30
 else
-	RSS_AT=(30 60 180); HOSTS_SETTLE=15; IDLE_WIN=10; KEY_SAMPLES=5
+	RSS_AT=(30 60 180); HOSTS_SETTLE=12; IDLE_WIN=10; KEY_SAMPLES=5
 	FLIPS=300; SCREEN_FLIPS=30; VM_FIRST=30; VM_NEXT=60
 fi
 # The long runs take fewer repetitions, or 5 would not fit the 30-minute
-# budget: the console's RSS at its last point at most 3, virt-manager
-# beside the console at most 2.
-LONG_REPS=$((REPS < 3 ? REPS : 3))
+# budget: the console's RSS at its last point and virt-manager beside the
+# console at most 2.
+LONG_REPS=$((REPS < 2 ? REPS : 2))
 VM_REPS=$((REPS < 2 ? REPS : 2))
 FLOOR_WIN=15    # the polling floor's window at 100 hosts
 
@@ -543,47 +543,55 @@ measure_events() {
 	done
 }
 
-# Event -> screen: the console shows the guest (filtered to it); the
-# screen is polled while the guest is flipped GAP ms apart.
+# screen_states SESSION PID: while PID (the flipper) runs, the guest's
+# state in its row of the desktops pane (left edge, not the event log),
+# "MS state" at each change, into $WORK/scr.states.
+screen_states() {
+	local t st last=
+	: >"$WORK/scr.states"
+	while kill -0 "$2" 2>/dev/null; do
+		st=$(tmx capture-pane -p -t "$1" | grep "^│$LAB_GUEST " | head -n1 |
+		     grep -oE 'running|paused' | head -n1)
+		t=$(now_ms)
+		if [ -n "$st" ] && [ "$st" != "$last" ]; then echo "$t $st" >>"$WORK/scr.states"; last=$st; fi
+	done
+	sed -i '1{/running/d}' "$WORK/scr.states"    # the state before the flips
+}
+
+# Event -> screen: one console shows the guest (filtered to it); each
+# repetition flips it SCREEN_FLIPS times, 250 ms apart, while the screen
+# is polled and a plain C event client listens.
 measure_screen() {
-	local r s=evscreen fp t st last
+	local r s=evscreen fp flipper
 	row scr99 "event -> screen, p99 ($SCREEN_FLIPS suspend/resume)" "ms"
 	peer scr99 "plain C event client (event -> model p99)"
 	row scr50 "event -> screen, p50" "ms"
 	peer scr50 "plain C event client (event -> model p50)"
+	console_start "$s" "$WORK/lab.conf" || { missed "console did not start"; return; }
+	sleep 8
+	tmx send-keys -t "$s" 4 /; tmx send-keys -t "$s" -l "$LAB_GUEST"
+	tmx send-keys -t "$s" Enter; sleep 2
 	for r in $(seq 1 "$REPS"); do
 		say "event -> screen: repetition $r/$REPS"
-		console_start "$s" "$WORK/lab.conf" || { missed "console did not start"; return; }
-		sleep 8
-		tmx send-keys -t "$s" 4 /; tmx send-keys -t "$s" -l "$LAB_GUEST"
-		tmx send-keys -t "$s" Enter; sleep 2
 		"$FLOOR" events "$LAB_URI_1" >"$WORK/events.out" & fp=$!; bg_record "$fp"
 		sleep 1
 		"$FLOOR" flip "$LAB_URI_1" "$LAB_GUEST" "$SCREEN_FLIPS" 250 >"$WORK/flips" &
-		local flipper=$!
-		last=; : >"$WORK/scr.states"
-		while kill -0 "$flipper" 2>/dev/null; do
-			# its row in the desktops pane (left edge), not the event log
-			st=$(tmx capture-pane -p -t "$s" | grep "^│$LAB_GUEST " | head -n1 |
-			     grep -oE 'running|paused' | head -n1)
-			t=$(now_ms)
-			if [ -n "$st" ] && [ "$st" != "$last" ]; then echo "$t $st" >>"$WORK/scr.states"; last=$st; fi
-		done
+		flipper=$!
+		screen_states "$s" "$flipper"
 		wait "$flipper"
 		sleep 1
 		bg_stop "$fp"; wait "$fp" 2>/dev/null
-		console_stop "$s"
-		sed -i '1{/running/d}' "$WORK/scr.states"
 		awk -v g="$LAB_GUEST" '$2 == g && $3 == 3 { print $1, "paused" }
 		    $2 == g && $3 == 4 { print $1, "running" }' "$WORK/events.out" >"$WORK/fl.states"
 		latencies "$WORK/flips" "$WORK/scr.states" >"$WORK/scr.lat"
 		latencies "$WORK/flips" "$WORK/fl.states" >"$WORK/fl.lat"
 		say "  seen on screen: $(wc -l <"$WORK/scr.lat") of $((2 * SCREEN_FLIPS))"
 		[ -s "$WORK/scr.lat" ] && [ -s "$WORK/fl.lat" ] ||
-			{ missed "event -> screen: nothing matched"; return; }
+			{ missed "event -> screen: nothing matched"; break; }
 		add scr99 hv "$(pct "$WORK/scr.lat" 99)"; add scr50 hv "$(pct "$WORK/scr.lat" 50)"
 		add scr99 floor "$(pct "$WORK/fl.lat" 99)"; add scr50 floor "$(pct "$WORK/fl.lat" 50)"
 	done
+	console_stop "$s"
 }
 
 # virt-manager (Debian's, under Xvfb) and the console side by side on the
