@@ -41,7 +41,7 @@ TUI_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(shell grep -l '^.inclu
 NOTUI_TESTS := $(filter-out $(TUI_TESTS),$(TEST_BINS))
 FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 
-.PHONY: all deps layers check unit demo asan tsan fuzz install uninstall clean lab-up lab-down
+.PHONY: all deps layers check unit demo asan tsan fuzz bench install uninstall clean lab-up lab-down
 
 all: $(BUILD)/hvdeck $(BUILD)/hvdeck-ssh hvdeck
 
@@ -125,6 +125,21 @@ fuzz: deps
 
 demo: deps all
 	@scripts/demo.sh $(CURDIR)/$(BUILD)/hvdeck
+
+# Performance at fleet scale (issue 19), never part of `check`: installs
+# what it needs (xvfb, virt-manager), brings its own lab up and down
+# (HVDECK_LAB_DIR/HVDECK_LAB_SLOT honoured, default slot 8), generates a
+# 100-host x 100-desktop test-driver fleet, measures hvdeck against the C
+# floors of tests/bench/floor.c and virt-manager, prints one table and writes
+# tests/bench/results.txt. It reports; it fails only when a measure could not
+# be taken. BENCH_REPS (default 5) repetitions, at most ~30 min;
+# BENCH_QUICK=1 (or BENCH_REPS=1) for a short run.
+bench: deps all $(BUILD)/bench/floor
+	@HVDECK=$(CURDIR)/$(BUILD)/hvdeck FLOOR=$(CURDIR)/$(BUILD)/bench/floor tests/bench/bench.sh
+
+$(BUILD)/bench/floor: tests/bench/floor.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(NOTUI_LDLIBS)
 
 lab-up:
 	@tests/lab/lab.sh up 3
