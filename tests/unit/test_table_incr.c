@@ -130,24 +130,33 @@ static void change(int step, int *next, int keep)
 	}
 }
 
-static void run(int sort_col, int desc, const char *filter)
+/* n desktops, a third running, and the pane built from them. */
+static void first_build(struct table *t, int n)
 {
-	struct table t;
-	char u[40], sel[40], name[32], why[200];
-	int i, step, next = 40, keep = 17;
-	void *changes;
+	char u[40], name[32];
+	int i;
 
-	srand(19 + (unsigned)sort_col * 3 + (unsigned)desc);
-	for (i = 0; i < next; i++) {
+	for (i = 0; i < n; i++) {
 		uuid_of(u, sizeof u, i);
 		name_of(name, sizeof name, i, 0);
 		fill_desktop(h1, u, name, i % 3 ? DS_SHUTOFF : DS_RUNNING);
 	}
-	table_init(&t, view_desktops.cols, view_desktops.ncols);
+	table_init(t, view_desktops.cols, view_desktops.ncols);
 	model_lock();
-	view_desktops.build(&t, 1);
-	table_finish(&t);
+	view_desktops.build(t, 1);
+	table_finish(t);
 	model_unlock();
+}
+
+static void run(int sort_col, int desc, const char *filter)
+{
+	struct table t;
+	char sel[40], why[200];
+	int step, next = 40, keep = 17;
+	void *changes;
+
+	srand(19 + (unsigned)sort_col * 3 + (unsigned)desc);
+	first_build(&t, next);
 	t.sort_col = sort_col;
 	t.sort_desc = desc;
 	table_set_filter(&t, filter);
@@ -229,20 +238,10 @@ static void test_cells_when_needed(void **state)
 	struct table t;
 	char u[40], name[32];
 	size_t row;
-	int i;
 	void *changes;
 
 	(void)state;
-	for (i = 0; i < 40; i++) {
-		uuid_of(u, sizeof u, i);
-		name_of(name, sizeof name, i, 0);
-		fill_desktop(h1, u, name, i % 3 ? DS_SHUTOFF : DS_RUNNING);
-	}
-	table_init(&t, view_desktops.cols, view_desktops.ncols);
-	model_lock();
-	view_desktops.build(&t, 1);
-	table_finish(&t);
-	model_unlock();
+	first_build(&t, 40);
 	assert_int_equal(t.nrows, 40);
 	assert_int_equal(formatted(&t), 0);
 	uuid_of(u, sizeof u, 5);
