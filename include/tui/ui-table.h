@@ -1,7 +1,8 @@
 /* ui-table.h — the table widget every pane uses: columns, rows rebuilt from
  * the model on each change or updated one by one (table_update_begin),
  * selection kept by row key (so it survives rebuilds, updates, resizes and
- * re-sorting), sort column, filter, scrolling. */
+ * re-sorting), sort column, filter, scrolling; cells formatted lazily,
+ * only for rows drawn, where the view asks (table_lazy). */
 #ifndef HVDECK_UI_TABLE_H
 #define HVDECK_UI_TABLE_H
 

@@ -31,8 +31,9 @@ static const char *const spinner_utf8[] = {
 	"\xe2\xa0\xbc", "\xe2\xa0\xb4", "\xe2\xa0\xa6", "\xe2\xa0\xa7",
 };
 
-/* What a row shows of a desktop, copied under the model lock: the row is
- * formatted from it after the lock is released. */
+/* What a row shows of a desktop, copied under the model lock: the row
+ * keeps it, and its cells are formatted from it once the lock is
+ * released, when the row is drawn (table_lazy). */
 struct desk_copy {
 	char uuid[40];
 	char *name;             /* NULL: none */
