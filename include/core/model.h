@@ -101,6 +101,10 @@ struct m_desktop {
 	 * also in `blocked`); 0: none */
 	unsigned run_host;
 	int run_blocked;
+	/* model.c's: live placements, and this desktop's slot + 1 in the
+	 * stirring set (model_desktops_stirring); 0: not in it */
+	unsigned nlive;
+	size_t stir_slot;
 };
 
 struct m_host {
@@ -209,6 +213,12 @@ int model_place_live(const struct m_place *p);
 /* Desktops flagged split brain now (the status line's counter); lock
  * held, like the helpers below. */
 size_t model_split_brain_count(void);
+/* Lock held. The desktops that may have a job, a pending action or a
+ * split brain — those live on two hosts, flagged, with a job or a pending
+ * mark — in no order: a small superset the caller tests itself, so
+ * that a count of jobs or the tick need not walk every desktop. The
+ * array is the model's, valid until the lock is released. */
+struct m_desktop **model_desktops_stirring(size_t *n);
 /* The hosts where d is live, joined by sep ("hv1+hv2"), in placement
  * order; "" when none. Caller frees. */
 char *model_desktop_live_hosts(const struct m_desktop *d, const char *sep);

@@ -1,7 +1,8 @@
 /* ui-table.h — the table widget every pane uses: columns, rows rebuilt from
  * the model on each change or updated one by one (table_update_begin),
  * selection kept by row key (so it survives rebuilds, updates, resizes and
- * re-sorting), sort column, filter, scrolling. */
+ * re-sorting), sort column, filter, scrolling; cells formatted lazily,
+ * only for rows drawn, where the view asks (table_lazy). */
 #ifndef HVDECK_UI_TABLE_H
 #define HVDECK_UI_TABLE_H
 
@@ -50,6 +51,10 @@ struct table_row {
 	char *order_text;
 	char *owned;        /* a string of the view's the row keeps (state,
 	                     * host point into it), freed with the row */
+	/* lazy tables (table_lazy): what the view formats the cells from,
+	 * owned by the row, and whether cells[] hold it formatted */
+	void *data;
+	int formatted;
 };
 
 struct table {
@@ -84,6 +89,11 @@ struct table {
 	 * list, the row it had last time (a guess the view checks) */
 	size_t *pos_row;
 	size_t npos;
+	/* lazy tables: the view's formatting of a row's cells from its
+	 * data, the data's free, and the ascii flag formatting is given */
+	void (*format)(struct table_row *r, const void *data, int ascii);
+	void (*data_free)(void *data);
+	int ascii;
 };
 
 void table_init(struct table *t, const struct table_column *cols, int ncols);
@@ -110,6 +120,17 @@ void table_tree(struct table *t, int col, int ascii);
  * (added when new), valid until the next call on the table. */
 void table_set_order(struct table *t,
     int (*order)(const struct table_row *a, const struct table_row *b));
+/* Lazy cells: the view fills a row's order, sort values (num[]) and
+ * filter fields (state, host) and leaves in r->data (taken by the row,
+ * freed with data_free) what format needs to fill its cells; cells are
+ * formatted only when needed — the row drawn, a filter or a sort by a
+ * text column, table_cell_text — and kept until the row is updated. Set
+ * by the view on each build, like the order. */
+void table_lazy(struct table *t,
+    void (*format)(struct table_row *r, const void *data, int ascii),
+    void (*data_free)(void *data), int ascii);
+/* The text of the cell (formatted now if it is not yet), "" for none. */
+const char *table_cell_text(struct table *t, size_t row, int col);
 /* Index of the row with key, TABLE_NONE when none. */
 size_t table_find(const struct table *t, const char *key);
 void table_walk_begin(struct table *t);

@@ -22,9 +22,10 @@ struct view {
 	/* Per-row updates of a built table, in two steps: collect (model
 	 * lock held) walks the objects comparing generations and copies
 	 * only what changed (on a tick, also what a clock moves); apply
-	 * (lock released) formats the copies into their rows, drops the rows
-	 * of objects gone, frees the copies, and returns the rows formatted
-	 * or dropped. NULL: the pane is built whole each time. */
+	 * (lock released) puts the copies in their rows (formatted, or kept
+	 * for their cells to be formatted when needed: table_lazy), drops
+	 * the rows of objects gone, frees what it does not keep, and returns
+	 * the rows updated or dropped. NULL: the pane is built whole each time. */
 	void *(*collect)(struct table *t, int tick);
 	size_t (*apply)(struct table *t, void *changes, int ascii);
 	/* Detail lines for the row with this key; NULL: none. */

@@ -33,6 +33,11 @@ static model_observer observer;
 static void *observer_ctx;
 static atomic_int pending_timeout_ms = MODEL_PENDING_MS;
 static size_t nsplit;		/* desktops flagged split_brain */
+/* Desktops with two live placements, a split-brain flag, a job or a
+ * pending mark (each one's stir_slot is its index + 1): all the tick and
+ * the jobs count look at, so an idle fleet costs them nothing. */
+static struct m_desktop **stirring;
+static size_t nstirring, stirring_cap;
 static _Atomic(const struct model_jobs *) jobs_hooks;
 /* Awaited jobs the model has settled, told to the jobs after the lock. */
 struct settled {
@@ -50,6 +55,7 @@ static size_t nsettled;
 static struct m_place *find_place(struct m_desktop *d, unsigned id);
 static void pending_clear(struct m_desktop *d);
 static void tick_locked(void);
+static void stir_update(struct m_desktop *d);
 
 static const char *const state_names[] = {
 	[DS_NOSTATE] = "nostate", [DS_RUNNING] = "running",
@@ -854,7 +860,12 @@ static void run_recount(struct m_desktop *d)
 	    p->state == DS_BLOCKED) ? p->host_id : 0;
 	int blocked = now != 0 && p->state == DS_BLOCKED;
 	struct m_host *h;
+	size_t i;
 
+	d->nlive = 0;
+	for (i = 0; i < d->nplaces; i++)
+		d->nlive += model_place_live(&d->places[i]) != 0;
+	stir_update(d);
 	if (now == d->run_host && blocked == d->run_blocked)
 		return;
 	if (d->run_host != 0 && (h = model_host(d->run_host)) != NULL) {
@@ -872,16 +883,48 @@ static void run_recount(struct m_desktop *d)
 static void desktop_free(struct m_desktop *d)
 {
 	d->nplaces = 0;
-	run_recount(d);
+	free(d->pending);
+	d->pending = NULL;
+	d->job_active = 0;
 	if (d->split_brain)
 		nsplit--;
+	d->split_brain = 0;
+	run_recount(d);		/* and out of the stirring set */
 	free(d->pending_verb);
 	free(d->name);
 	xml_release(&d->xml);
 	free(d->places);
 	free(d->job_kind);
-	free(d->pending);
 	free(d);
+}
+
+/* Lock held. Put d in the stirring set or take it out, as it now is. */
+static void stir_update(struct m_desktop *d)
+{
+	int want = d->pending != NULL || d->job_active || d->nlive >= 2 ||
+	    d->split_brain;
+
+	if (want && d->stir_slot == 0) {
+		if (nstirring == stirring_cap) {
+			stirring_cap = stirring_cap != 0 ? 2 * stirring_cap : 16;
+			stirring = xreallocarray(stirring, stirring_cap,
+			    sizeof *stirring);
+		}
+		stirring[nstirring++] = d;
+		d->stir_slot = nstirring;
+	} else if (!want && d->stir_slot != 0) {
+		struct m_desktop *last = stirring[--nstirring];
+
+		stirring[d->stir_slot - 1] = last;
+		last->stir_slot = d->stir_slot;
+		d->stir_slot = 0;
+	}
+}
+
+struct m_desktop **model_desktops_stirring(size_t *n)
+{
+	*n = nstirring;
+	return stirring;
 }
 
 static int is_active(enum desktop_state s)
@@ -949,6 +992,7 @@ static int split_update(struct m_desktop *d)
 	if (split == d->split_brain)
 		return 0;
 	d->split_brain = split;
+	stir_update(d);
 	where = model_desktop_live_hosts(d, split ? " AND " : ", ");
 	name = ev_name(d->name);
 	if (split) {
@@ -976,6 +1020,7 @@ static void pending_clear(struct m_desktop *d)
 	free(d->pending_verb);
 	d->pending_verb = NULL;
 	d->pending_job = 0;
+	stir_update(d);
 }
 
 /* Lock held. The guest answered: the awaited job is done. */
@@ -1006,14 +1051,31 @@ static void pending_expire(struct m_desktop *d)
 	changed(MK_DESKTOP, MO_CHANGE, NULL, d, &d->gen);
 }
 
-/* Lock held. */
+static int by_uuid(const void *a, const void *b)
+{
+	return strcmp((*(struct m_desktop *const *)a)->uuid,
+	    (*(struct m_desktop *const *)b)->uuid);
+}
+
+/* Lock held. Only the stirring desktops can expire or change their split
+ * brain; walked in UUID order, as the whole list was, for the events'. */
 static void tick_locked(void)
 {
+	static struct m_desktop **walk;
+	static size_t walk_cap;
 	int64_t now = util_now_ms();
-	size_t i;
+	size_t i, n = nstirring;
 
-	for (i = 0; i < ndesktops; i++) {
-		struct m_desktop *d = desktops[i];
+	if (n == 0)
+		return;
+	if (n > walk_cap) {
+		walk_cap = n;
+		walk = xreallocarray(walk, walk_cap, sizeof *walk);
+	}
+	memcpy(walk, stirring, n * sizeof *walk);
+	qsort(walk, n, sizeof *walk, by_uuid);
+	for (i = 0; i < n; i++) {
+		struct m_desktop *d = walk[i];
 
 		if (d->pending != NULL &&
 		    now - d->pending_since_ms > model_pending_timeout_ms())
@@ -1128,6 +1190,7 @@ void model_desktop_pending(const char *uuid, const char *what)
 		}
 		util_set_str(&d->pending, what);
 		d->pending_since_ms = util_now_ms();
+		stir_update(d);
 		changed(MK_DESKTOP, MO_CHANGE, NULL, d, &d->gen);
 	}
 	model_unlock();
@@ -1316,6 +1379,7 @@ void model_desktop_job(const char *uuid, int active, const char *kind,
 		    (active && kind != NULL && strcmp(kind, "migration") == 0))
 			d->migration_seen_ms = util_now_ms();
 		d->job_active = active;
+		stir_update(d);
 		diff |= util_set_str(&d->job_kind, active ? kind : NULL);
 		diff |= set_shown(SHOWN_JOB_PCT, &d->job_pct, active ? pct : -1);
 		d->job_iteration = active ? iteration : 0;
@@ -1585,6 +1649,9 @@ void model_free(void)
 	desktops = NULL;
 	ndesktops = 0;
 	nsplit = 0;
+	free(stirring);
+	stirring = NULL;
+	nstirring = stirring_cap = 0;
 	for (i = 0; i < nhosts; i++)
 		host_free(hosts[i]);
 	free(hosts);

@@ -438,15 +438,14 @@ int panes_select(struct panes *p, enum pane_id pane, const char *key)
 /* A row shows this name: its key, or its first cell (after any tree
  * drawing the volumes pane puts before the name, and before any note it
  * puts after: "vol.qcow2 (backs itself)"). */
-static int row_named(const struct table_row *r, const char *name)
+static int row_named(struct table *t, size_t row, const char *name)
 {
-	const char *c = r->cells[0], *note;
+	const char *c, *note;
 	size_t cl, nl = strlen(name), i;
 
-	if (strcmp(r->key, name) == 0)
+	if (strcmp(t->rows[row].key, name) == 0)
 		return 1;
-	if (c == NULL)
-		return 0;
+	c = table_cell_text(t, row, 0);
 	cl = strlen(c);
 	if ((cl < nl || strcmp(c + cl - nl, name) != 0) &&
 	    (note = strstr(c, " (")) != NULL)
@@ -482,7 +481,7 @@ int panes_go(struct panes *p, const char *name, int only_pane)
 		model_unlock();
 		apply_changes(p, (int)order[i], changes);
 		for (r = 0; r < t->nrows && key == NULL; r++)
-			if (row_named(&t->rows[r], name)) {
+			if (row_named(t, r, name)) {
 				key = xstrdup(t->rows[r].key);
 				pane = order[i];
 			}

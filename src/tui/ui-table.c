@@ -26,10 +26,13 @@ void table_init(struct table *t, const struct table_column *cols, int ncols)
 	t->tree_col = -1;
 }
 
-static void row_free(struct table_row *r, int ncols)
+static void row_free(const struct table *t, struct table_row *r)
 {
-	int i;
+	int i, ncols = t->ncols;
 
+	if (r->data != NULL && t->data_free != NULL)
+		t->data_free(r->data);
+	r->data = NULL;
 	free(r->key);
 	free(r->tree_label);
 	free(r->order_text);
@@ -43,7 +46,7 @@ void table_clear(struct table *t)
 	size_t i;
 
 	for (i = 0; i < t->nrows; i++)
-		row_free(&t->rows[i], t->ncols);
+		row_free(t, &t->rows[i]);
 	t->nrows = 0;
 }
 
@@ -96,6 +99,43 @@ void table_cell(struct table_row *r, int col, enum theme_slot slot,
 	free(r->cells[col]);
 	r->cells[col] = v;
 	r->slot[col] = slot;
+}
+
+/* ---- lazy cells ---- */
+
+void table_lazy(struct table *t,
+    void (*format)(struct table_row *r, const void *data, int ascii),
+    void (*data_free)(void *data), int ascii)
+{
+	t->format = format;
+	t->data_free = data_free;
+	t->ascii = ascii;
+}
+
+/* Format r's cells from its data unless they are. */
+static void row_ready(const struct table *t, struct table_row *r)
+{
+	if (r->data == NULL || r->formatted || t->format == NULL)
+		return;
+	t->format(r, r->data, t->ascii);
+	r->formatted = 1;
+}
+
+/* A filter matches words against every cell, a text column sorts by its
+ * cells and a tree draws in one: then every row's cells are needed. */
+static int needs_cells(const struct table *t)
+{
+	return t->filter != NULL || t->tree_col >= 0 ||
+	    (t->sort_col >= 0 && t->sort_col < t->ncols &&
+	    !t->cols[t->sort_col].numeric);
+}
+
+const char *table_cell_text(struct table *t, size_t row, int col)
+{
+	if (row >= t->nrows || col < 0 || col >= TABLE_MAX_COLS)
+		return "";
+	row_ready(t, &t->rows[row]);
+	return t->rows[row].cells[col] != NULL ? t->rows[row].cells[col] : "";
 }
 
 /* ---- filter ---- */
@@ -208,6 +248,8 @@ void table_finish(struct table *t)
 	t->shown = xcalloc(t->nrows + 1, sizeof *t->shown);
 	t->nshown = 0;
 	for (i = 0; i < t->nrows; i++) {
+		if (needs_cells(t))
+			row_ready(t, &t->rows[i]);
 		t->rows[i].passes = table_row_matches(&t->rows[i], t->ncols,
 		    t->filter);
 		if (t->rows[i].passes)
@@ -389,6 +431,10 @@ struct table_row *table_update_begin(struct table *t, const char *key)
 	r->order_text = NULL;
 	free(r->owned);
 	r->owned = NULL;
+	if (r->data != NULL && t->data_free != NULL)
+		t->data_free(r->data);
+	r->data = NULL;
+	r->formatted = 0;
 	r->bar_col = -1;
 	r->seen = 1;
 	return r;
@@ -398,6 +444,8 @@ void table_update_end(struct table *t, struct table_row *r)
 {
 	size_t row = (size_t)(r - t->rows), pos;
 
+	if (needs_cells(t))
+		row_ready(t, r);
 	r->passes = table_row_matches(r, t->ncols, t->filter);
 	if (!r->passes || !incremental(t))
 		return;
@@ -416,7 +464,7 @@ static void row_remove(struct table *t, size_t i)
 
 	if (t->rows[i].passes)
 		shown_remove(t, i);
-	row_free(&t->rows[i], t->ncols);
+	row_free(t, &t->rows[i]);
 	if (i != last) {
 		t->rows[i] = t->rows[last];
 		for (k = 0; k < t->nshown; k++)
@@ -730,6 +778,7 @@ void table_draw(struct table *t, int y, int x, int h, int w, int focused,
 	for (line = 0; line < h; line++) {
 		row = t->top + (size_t)line;
 		if (row < t->nshown) {
+			row_ready(t, &t->rows[t->shown[row]]);
 			draw_row(t, &t->rows[t->shown[row]], widths, y + 1 + line,
 			    x, w, row == t->sel, focused, ascii);
 			continue;

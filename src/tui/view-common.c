@@ -98,7 +98,8 @@ int view_jobs_count(void)
 	size_t n, i;
 	int jobs = 0;
 
-	ds = model_desktops(&n);
+	/* a desktop with a job or a pending mark is in the stirring set */
+	ds = model_desktops_stirring(&n);
 	for (i = 0; i < n; i++)
 		jobs += ds[i]->job_active || model_desktop_pending_now(ds[i]) != NULL;
 	/* hvdeck's jobs, unless their desktop already counted */

@@ -31,8 +31,9 @@ static const char *const spinner_utf8[] = {
 	"\xe2\xa0\xbc", "\xe2\xa0\xb4", "\xe2\xa0\xa6", "\xe2\xa0\xa7",
 };
 
-/* What a row shows of a desktop, copied under the model lock: the row is
- * formatted from it after the lock is released. */
+/* What a row shows of a desktop, copied under the model lock: the row
+ * keeps it, and its cells are formatted from it once the lock is
+ * released, when the row is drawn (table_lazy). */
 struct desk_copy {
 	char uuid[40];
 	char *name;             /* NULL: none */
@@ -45,6 +46,7 @@ struct desk_copy {
 	double job_pct, cpu_pct, rd_bps, wr_bps, rx_bps, tx_bps;
 	uint64_t job_iteration, memory_kib, gen;
 	int64_t started_wall_ms;
+	int64_t up;             /* seconds, -1: none (set when filled) */
 };
 
 /* Live desktops (running, paused, ...) are the few an operator looks for
@@ -104,6 +106,13 @@ static void copy_free(struct desk_copy *c)
 	free(c->job_kind);
 }
 
+/* A row's data (table_lazy). */
+static void data_free(void *data)
+{
+	copy_free(data);
+	free(data);
+}
+
 static void state_cell(struct table_row *r, const struct desk_copy *c, int ascii)
 {
 	int64_t frame = util_now_ms() / 150;
@@ -145,55 +154,66 @@ static int default_order(const struct table_row *a, const struct table_row *b)
 	return c != 0 ? c : strcmp(a->key, b->key);
 }
 
-/* The figures of a row; no lock needed. */
+/* The figures' cells of a row; no lock needed. */
 static void figures(struct table_row *r, const struct desk_copy *c)
 {
-	int64_t up = c->started_wall_ms > 0 ?
-	    (util_wall_ms() - c->started_wall_ms) / 1000 : -1;
 	char a[16], b[16];
 
-	r->num[C_VCPU] = c->vcpus;
 	table_cell(r, C_VCPU, SLOT_NORMAL, "%u", c->vcpus);
-	r->num[C_MEM] = (double)c->memory_kib;
 	table_cell(r, C_MEM, SLOT_NORMAL, "%s",
 	    format_size(a, sizeof a, c->memory_kib * 1024));
-	r->num[C_CPU] = c->cpu_pct;
 	table_cell(r, C_CPU, SLOT_NORMAL, "%s",
 	    format_percent(a, sizeof a, c->cpu_pct));
-	r->num[C_DISK] = (c->rd_bps > 0 ? c->rd_bps : 0) + (c->wr_bps > 0 ? c->wr_bps : 0);
 	table_cell(r, C_DISK, SLOT_NORMAL, "%s %s",
 	    format_rate(a, sizeof a, c->rd_bps), format_rate(b, sizeof b, c->wr_bps));
-	r->num[C_NET] = (c->rx_bps > 0 ? c->rx_bps : 0) + (c->tx_bps > 0 ? c->tx_bps : 0);
 	table_cell(r, C_NET, SLOT_NORMAL, "%s %s",
 	    format_rate(a, sizeof a, c->rx_bps), format_rate(b, sizeof b, c->tx_bps));
-	r->num[C_UPTIME] = (double)up;
 	table_cell(r, C_UPTIME, SLOT_NORMAL, "%s",
-	    format_duration(a, sizeof a, c->state == DS_UNKNOWN ? -1 : up));
-	/* what time alone changes: a spinner, an uptime */
-	r->ticking = up >= 0 || c->pending != NULL;
+	    format_duration(a, sizeof a, c->state == DS_UNKNOWN ? -1 : c->up));
 }
 
-/* Format a row from its copy; takes the copy's host name. */
-static void fill(struct table_row *r, struct desk_copy *c, int ascii)
+/* The cells of a row from its copy (table_lazy: only for rows drawn,
+ * filtered or sorted by text). */
+static void format_row(struct table_row *r, const void *data, int ascii)
 {
-	r->gen = c->gen;
-	r->group = c->group;
-	r->order_text = dup_or_null(c->name);
-	/* "state:split" finds every split brain */
-	r->state = c->split ? "split" : model_state_name(c->state);
-	free(r->owned);
-	r->owned = c->host;	/* the "host:" filter's name, kept by the row */
-	c->host = NULL;
-	r->host = r->owned;
-	r->dim = c->state == DS_UNKNOWN;
+	const struct desk_copy *c = data;
+
 	table_cell(r, C_NAME, SLOT_NORMAL, "%s", c->name ? c->name : c->uuid);
 	state_cell(r, c, ascii);
 	if (c->split)
 		table_cell(r, C_HOST, SLOT_SPLIT_BRAIN, "%s", c->live);
 	else
-		table_cell(r, C_HOST, SLOT_NORMAL, "%s", r->owned != NULL ?
-		    r->owned : "-");
+		table_cell(r, C_HOST, SLOT_NORMAL, "%s", c->host != NULL ?
+		    c->host : "-");
 	figures(r, c);
+}
+
+/* What a row needs before its cells: its order, sort values and filter
+ * fields; it takes the copy (*c is emptied) for its cells to come. */
+static void fill(struct table_row *r, struct desk_copy *c)
+{
+	struct desk_copy *data = xmalloc(sizeof *data);
+
+	c->up = c->started_wall_ms > 0 ?
+	    (util_wall_ms() - c->started_wall_ms) / 1000 : -1;
+	r->gen = c->gen;
+	r->group = c->group;
+	r->order_text = dup_or_null(c->name);
+	/* "state:split" finds every split brain */
+	r->state = c->split ? "split" : model_state_name(c->state);
+	r->host = c->host;	/* the "host:" filter's name, in the data */
+	r->dim = c->state == DS_UNKNOWN;
+	r->num[C_VCPU] = c->vcpus;
+	r->num[C_MEM] = (double)c->memory_kib;
+	r->num[C_CPU] = c->cpu_pct;
+	r->num[C_DISK] = (c->rd_bps > 0 ? c->rd_bps : 0) + (c->wr_bps > 0 ? c->wr_bps : 0);
+	r->num[C_NET] = (c->rx_bps > 0 ? c->rx_bps : 0) + (c->tx_bps > 0 ? c->tx_bps : 0);
+	r->num[C_UPTIME] = (double)c->up;
+	/* what time alone changes: a spinner, an uptime */
+	r->ticking = c->up >= 0 || c->pending != NULL;
+	*data = *c;
+	memset(c, 0, sizeof *c);
+	r->data = data;
 }
 
 static void build(struct table *t, int ascii)
@@ -203,11 +223,11 @@ static void build(struct table *t, int ascii)
 	size_t n, i;
 
 	table_set_order(t, default_order);
+	table_lazy(t, format_row, data_free, ascii);
 	ds = model_desktops(&n);
 	for (i = 0; i < n; i++) {
 		copy_desktop(&c, ds[i]);
-		fill(table_add(t, ds[i]->uuid), &c, ascii);
-		copy_free(&c);
+		fill(table_add(t, ds[i]->uuid), &c);
 	}
 }
 
@@ -274,11 +294,11 @@ static size_t apply(struct table *t, void *changes, int ascii)
 	struct table_row *r;
 	size_t i, done = ch->n;
 
+	t->ascii = ascii;	/* for the cells formatted from now on */
 	for (i = 0; i < ch->n; i++) {
 		r = table_update_begin(t, ch->v[i].uuid);
-		fill(r, &ch->v[i], ascii);
+		fill(r, &ch->v[i]);
 		table_update_end(t, r);
-		copy_free(&ch->v[i]);
 	}
 	free(ch->v);
 	free(ch);

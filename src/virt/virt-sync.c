@@ -685,7 +685,8 @@ static void sync_node_stats(struct sync_host *w)
 }
 
 /* Jobs started elsewhere (virsh) only announce iterations: poll their
- * progress with the stats. */
+ * progress with the stats. A desktop with a job is in the model's
+ * stirring set: every host's poll need not walk every desktop. */
 static void request_job_progress(struct sync_host *w)
 {
 	struct m_desktop **ds;
@@ -694,7 +695,7 @@ static void request_job_progress(struct sync_host *w)
 	size_t n, i, k = 0;
 
 	model_lock();
-	ds = model_desktops(&n);
+	ds = model_desktops_stirring(&n);
 	uuids = xcalloc(n + 1, sizeof *uuids);
 	for (i = 0; i < n; i++) {
 		p = model_desktop_place(ds[i]);

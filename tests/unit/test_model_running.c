@@ -2,7 +2,10 @@
  * step of a sequence of changes — desktops appearing, changing state,
  * migrating, split over two hosts, vanishing from one host or all, a full
  * sync sweeping, a host removed — each counter equals a scan of the
- * desktops, the count the RUN column showed before it was a counter. */
+ * desktops, the count the RUN column showed before it was a counter; and
+ * the stirring set (what the tick and the jobs count walk) holds exactly
+ * the desktops a scan finds with two live placements, a split-brain flag,
+ * a job or a pending mark. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -57,6 +60,29 @@ static size_t scan_running(unsigned id, int blocked)
 	return count;
 }
 
+/* Lock held. 0 if the stirring set is what a scan finds, else the index
+ * + 1 of the first desktop it is wrong about. */
+static size_t scan_stirring(void)
+{
+	struct m_desktop **ds, **st;
+	size_t n, ns, i, k, live, in = 0;
+	int want;
+
+	ds = model_desktops(&n);
+	st = model_desktops_stirring(&ns);
+	for (i = 0; i < n; i++) {
+		for (live = 0, k = 0; k < ds[i]->nplaces; k++)
+			live += model_place_live(&ds[i]->places[k]) != 0;
+		want = ds[i]->pending != NULL || ds[i]->job_active ||
+		    live >= 2 || ds[i]->split_brain;
+		if (want != (ds[i]->stir_slot != 0) || (want &&
+		    (ds[i]->stir_slot > ns || st[ds[i]->stir_slot - 1] != ds[i])))
+			return i + 1;
+		in += want;
+	}
+	return in == ns ? 0 : n + 1;
+}
+
 /* The comparison is made under the lock, the failure reported after it:
  * cmocka's jump out of a failed check must not leave the lock held. */
 static void check_counters(int step)
@@ -64,8 +90,10 @@ static void check_counters(int step)
 	struct m_host **hosts;
 	size_t n, i, counted = 0, scanned = 0;
 	char name[32] = "";
+	size_t wrong;
 
 	model_lock();
+	wrong = scan_stirring();
 	hosts = model_hosts(&n);
 	for (i = 0; i < n && counted == scanned; i++) {
 		counted = hosts[i]->running;
@@ -78,6 +106,9 @@ static void check_counters(int step)
 		}
 	}
 	model_unlock();
+	if (wrong != 0)
+		fail_msg("step %d: the stirring set is wrong about desktop %zu",
+		    step, wrong - 1);
 	if (counted != scanned)
 		fail_msg("step %d: %s counts %zu running, a scan finds %zu",
 		    step, name, counted, scanned);
@@ -133,7 +164,16 @@ static void test_running_counter_matches_scan(void **state)
 	check_counters(step++);
 	model_desktop_gone(h2, u);
 	check_counters(step++);
-	model_desktop_gone(h1, u);	/* gone everywhere */
+	model_desktop_pending(u, "stopping");	/* a pending mark, then none */
+	check_counters(step++);
+	model_desktop_job(u, 1, "migration", 10, 1);
+	check_counters(step++);
+	model_desktop_pending(u, NULL);
+	model_desktop_job(u, 0, NULL, 0, 0);
+	check_counters(step++);
+	model_desktop_job(u, 1, "backup", 10, 1);
+	model_desktop_pending(u, "stopping");
+	model_desktop_gone(h1, u);	/* gone everywhere, with both */
 	check_counters(step++);
 	/* a full sync of hv3 that sees only one of its desktops */
 	model_sync_begin(h3);
@@ -148,6 +188,20 @@ static void test_running_counter_matches_scan(void **state)
 	assert_int_equal(model_host_remove(h2), 0);
 	check_counters(step++);
 	model_host_set_state(h1, HOST_OFFLINE, "gone");	/* placements stay */
+	check_counters(step++);
+	/* a split brain raised, then over: in the set while flagged */
+	uuid_of(u, sizeof u, 6);
+	model_desktop_seen(h1, u, "d", DS_RUNNING, 1, 1, NULL);
+	model_desktop_seen(h3, u, "d", DS_RUNNING, 1, 1, NULL);
+	check_counters(step++);
+	model_lock();
+	n3 = model_split_brain_count();
+	model_unlock();
+	assert_int_equal(n3, 1);
+	model_desktop_set_state(h3, u, DS_SHUTOFF, 0);
+	check_counters(step++);
+	model_desktop_gone(h3, u);
+	model_desktop_gone(h1, u);
 	check_counters(step++);
 }
 

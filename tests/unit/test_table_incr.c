@@ -3,7 +3,9 @@
  * vanish — around a selected desktop, under each sort, reversed, and
  * filtered — must equal the pane built from scratch after every step:
  * the same rows in the same order with the same cells, the selection
- * still on its desktop. */
+ * still on its desktop. Its cells are formatted lazily: only for rows
+ * asked (drawn), or all under a filter or a sort by a text column, and
+ * again after the row changed. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -74,10 +76,12 @@ static void compare(struct table *inc, const char *sel, char *why, size_t len)
 			snprintf(why, len, "row %zu is %s, a fresh build has %s",
 			    i, a->key, b->key);
 		for (c = 0; *why == '\0' && c < inc->ncols; c++)
-			if (c != COL_UPTIME && strcmp(a->cells[c] ? a->cells[c] : "",
-			    b->cells[c] ? b->cells[c] : "") != 0)
+			if (c != COL_UPTIME && strcmp(table_cell_text(inc,
+			    inc->shown[i], c), table_cell_text(&fresh,
+			    fresh.shown[i], c)) != 0)
 				snprintf(why, len, "row %s column %d: '%s', fresh '%s'",
-				    a->key, c, a->cells[c], b->cells[c]);
+				    a->key, c, table_cell_text(inc, inc->shown[i], c),
+				    table_cell_text(&fresh, fresh.shown[i], c));
 	}
 	s = table_selected(inc);
 	if (*why == '\0' && sel != NULL && (s == NULL || strcmp(s->key, sel) != 0))
@@ -126,24 +130,33 @@ static void change(int step, int *next, int keep)
 	}
 }
 
-static void run(int sort_col, int desc, const char *filter)
+/* n desktops, a third running, and the pane built from them. */
+static void first_build(struct table *t, int n)
 {
-	struct table t;
-	char u[40], sel[40], name[32], why[200];
-	int i, step, next = 40, keep = 17;
-	void *changes;
+	char u[40], name[32];
+	int i;
 
-	srand(19 + (unsigned)sort_col * 3 + (unsigned)desc);
-	for (i = 0; i < next; i++) {
+	for (i = 0; i < n; i++) {
 		uuid_of(u, sizeof u, i);
 		name_of(name, sizeof name, i, 0);
 		fill_desktop(h1, u, name, i % 3 ? DS_SHUTOFF : DS_RUNNING);
 	}
-	table_init(&t, view_desktops.cols, view_desktops.ncols);
+	table_init(t, view_desktops.cols, view_desktops.ncols);
 	model_lock();
-	view_desktops.build(&t, 1);
-	table_finish(&t);
+	view_desktops.build(t, 1);
+	table_finish(t);
 	model_unlock();
+}
+
+static void run(int sort_col, int desc, const char *filter)
+{
+	struct table t;
+	char sel[40], why[200];
+	int step, next = 40, keep = 17;
+	void *changes;
+
+	srand(19 + (unsigned)sort_col * 3 + (unsigned)desc);
+	first_build(&t, next);
 	t.sort_col = sort_col;
 	t.sort_desc = desc;
 	table_set_filter(&t, filter);
@@ -202,6 +215,60 @@ static void test_filter_by_state(void **state)
 	run(2, 0, "state:run");
 }
 
+static void test_by_disk(void **state)
+{
+	(void)state;
+	run(6, 0, NULL);
+}
+
+static size_t formatted(const struct table *t)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < t->nrows; i++)
+		n += t->rows[i].formatted;
+	return n;
+}
+
+/* Cells only where needed: none after a build in the view's order, the
+ * row asked for, every row under a filter word or a sort by name, and
+ * a changed row again only when asked. */
+static void test_cells_when_needed(void **state)
+{
+	struct table t;
+	char u[40], name[32];
+	size_t row;
+	void *changes;
+
+	(void)state;
+	first_build(&t, 40);
+	assert_int_equal(t.nrows, 40);
+	assert_int_equal(formatted(&t), 0);
+	uuid_of(u, sizeof u, 5);
+	row = table_find(&t, u);
+	name_of(name, sizeof name, 5, 0);
+	assert_string_equal(table_cell_text(&t, row, 0), name);
+	assert_int_equal(formatted(&t), 1);
+	table_set_filter(&t, "desk");
+	assert_int_equal(formatted(&t), 40);
+	table_set_filter(&t, NULL);
+	/* a rename: its row is formatted anew, when asked */
+	name_of(name, sizeof name, 5, 1);
+	model_desktop_seen(h1, u, name, DS_SHUTOFF, 0, 1, NULL);
+	model_lock();
+	changes = view_desktops.collect(&t, 0);
+	model_unlock();
+	view_desktops.apply(&t, changes, 1);
+	row = table_find(&t, u);
+	assert_false(t.rows[row].formatted);
+	assert_int_equal(formatted(&t), 39);
+	assert_string_equal(table_cell_text(&t, row, 0), name);
+	t.sort_col = 0;		/* by name: a text column */
+	table_finish(&t);
+	assert_int_equal(formatted(&t), 40);
+	table_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +278,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_by_state_reversed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_by_cpu_filtered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_by_state, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_by_disk, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cells_when_needed, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

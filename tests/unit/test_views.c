@@ -143,7 +143,7 @@ static int teardown(void **state)
 
 static const char *cell(struct table *t, size_t row, int col)
 {
-	return t->rows[t->shown[row]].cells[col];
+	return table_cell_text(t, t->shown[row], col);
 }
 
 /* Rows of a view over the model as it is now, filter cleared. */
