@@ -1,6 +1,6 @@
 /* model-fill.h — for unit tests that need a model filled by hand (no
  * libvirt): hosts, desktops and a pool of volumes. Header-only (static
- * functions) so each test stays one translation unit. */
+ * inline: a test uses only some) so each test stays one translation unit. */
 #ifndef HVDECK_TEST_MODEL_FILL_H
 #define HVDECK_TEST_MODEL_FILL_H
 
@@ -9,20 +9,25 @@
 #include "core/model.h"
 #include "core/util.h"
 
-/* A fresh model with hosts hv1 and hv2, online. */
-static void fill_hosts(unsigned *h1, unsigned *h2)
+/* Host `name` added to the model (already initialised), online: its id. */
+static inline unsigned fill_host(const char *name)
 {
-	struct config_host a = { .name = (char *)"hv1", .uri = (char *)"test:///default" };
-	struct config_host b = { .name = (char *)"hv2", .uri = (char *)"test:///default" };
+	struct config_host c = { .name = (char *)name, .uri = (char *)"test:///default" };
+	unsigned id = model_host_add(&c);
 
-	model_init();
-	*h1 = model_host_add(&a);
-	*h2 = model_host_add(&b);
-	model_host_set_state(*h1, HOST_ONLINE, NULL);
-	model_host_set_state(*h2, HOST_ONLINE, NULL);
+	model_host_set_state(id, HOST_ONLINE, NULL);
+	return id;
 }
 
-static void fill_desktop(unsigned host, const char *uuid, const char *name,
+/* A fresh model with hosts hv1 and hv2, online. */
+static inline void fill_hosts(unsigned *h1, unsigned *h2)
+{
+	model_init();
+	*h1 = fill_host("hv1");
+	*h2 = fill_host("hv2");
+}
+
+static inline void fill_desktop(unsigned host, const char *uuid, const char *name,
     enum desktop_state state)
 {
 	struct xml_domain x;
@@ -32,7 +37,7 @@ static void fill_desktop(unsigned host, const char *uuid, const char *name,
 }
 
 /* Pool "bases" at /nfs/bases with deb.qcow2 and tmpl.qcow2 backed by it. */
-static void fill_bases(unsigned host)
+static inline void fill_bases(unsigned host)
 {
 	struct m_pool info;
 	struct m_volume *v = xcalloc(2, sizeof *v);

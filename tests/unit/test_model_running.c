@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "core/model.h"
+#include "model-fill.h"
 
 #include <libvirt/libvirt.h>
 
@@ -21,18 +22,11 @@ static unsigned h1, h2, h3;
 
 static int setup(void **state)
 {
-	struct config_host a = { .name = (char *)"hv1", .uri = (char *)"test:///default" };
-	struct config_host b = { .name = (char *)"hv2", .uri = (char *)"test:///default" };
-	struct config_host c = { .name = (char *)"hv3", .uri = (char *)"test:///default" };
-
 	(void)state;
 	model_init();
-	h1 = model_host_add(&a);
-	h2 = model_host_add(&b);
-	h3 = model_host_add(&c);
-	model_host_set_state(h1, HOST_ONLINE, NULL);
-	model_host_set_state(h2, HOST_ONLINE, NULL);
-	model_host_set_state(h3, HOST_ONLINE, NULL);
+	h1 = fill_host("hv1");
+	h2 = fill_host("hv2");
+	h3 = fill_host("hv3");
 	return 0;
 }
 
