@@ -292,13 +292,14 @@ static void known_free(struct known_vols *k)
 }
 
 /* A volume read before whose sizes did not move since (one small call):
- * its XML (path, format, backing file) is the same, copied into *out.
- * 0 when copied, 1 when it vanished, -1 when it must be read. */
+ * its XML (path, format, backing file) is the same, and the known copy
+ * moves into *out (its key stays behind, for the search of the others).
+ * 0 when moved, 1 when it vanished, -1 when it must be read. */
 static int reuse_volume(const struct known_vols *k, virStorageVolPtr vol,
     struct m_volume *out)
 {
 	struct m_volume probe;
-	const struct m_volume *hit;
+	struct m_volume *hit;
 	virStorageVolInfo info;
 
 	memset(&probe, 0, sizeof probe);
@@ -308,10 +309,14 @@ static int reuse_volume(const struct known_vols *k, virStorageVolPtr vol,
 		return -1;
 	if (virStorageVolGetInfo(vol, &info) < 0)
 		return vanished(VIR_ERR_NO_STORAGE_VOL) ? 1 : -1;
-	if (info.capacity != hit->capacity || info.allocation != hit->allocation ||
+	if (hit->name == NULL ||	/* moved out already: a key listed twice */
+	    info.capacity != hit->capacity || info.allocation != hit->allocation ||
 	    strcmp(hit->name, virStorageVolGetName(vol)) != 0)
 		return -1;
-	vol_copy(out, hit);
+	*out = *hit;
+	out->key = xstrdup(hit->key);
+	hit->name = hit->path = hit->format = NULL;
+	hit->backing_path = hit->backing_format = NULL;
 	return 0;
 }
 
