@@ -31,6 +31,9 @@ struct conn_opts {
 	/* polled about every 200 ms while waiting; 1 gives up ("cancelled") */
 	int (*cancelled)(void *ctx);
 	void *ctx;
+	/* 1: VIR_CONNECT_RO even when the process is not read-only (a host
+	 * worker's own flag); the process-wide flag always applies */
+	int read_only;
 };
 
 /* Why an open failed, for callers that word each case themselves. */

@@ -479,7 +479,7 @@ static int batch_cancelled(void *ctx)
 static int batch_run(unsigned id, void *ctx, char **cause)
 {
 	struct batch *b = ctx;
-	struct conn_opts o = { 0, batch_cancelled, b };
+	struct conn_opts o = { .cancelled = batch_cancelled, .ctx = b };
 	char phase[JOB_PHASE_MAX], *why = NULL;
 	virConnectPtr conn = conn_open(b->uri, &o, NULL, &why);
 	size_t i;

@@ -815,7 +815,9 @@ static int cancelled_cb(void *ctx)
 static virConnectPtr open_libvirt(struct hostadd *ha, const char *uri,
     char **cause)
 {
-	struct conn_opts o = { ha->timeout_s * 1000, cancelled_cb, ha };
+	struct conn_opts o = {
+		.timeout_ms = ha->timeout_s * 1000, .cancelled = cancelled_cb, .ctx = ha,
+	};
 	enum conn_failure fail;
 	virConnectPtr c;
 	char *msg = NULL;

@@ -53,8 +53,9 @@ static const struct setting settings[] = {
 	{ .name = "connect_timeout", .type = SETTING_INT,
 	  .offset = offsetof(struct config, connect_timeout),
 	  .def_int = 10, .min = CONFIG_TIMEOUT_MIN, .max = CONFIG_TIMEOUT_MAX,
-	  .help = "seconds to wait for hosts to connect in dump and "
-	          "other subcommands" },
+	  .help = "seconds a host's connection may take to open (then it "
+	          "is offline and tried again); dump and other subcommands "
+	          "wait that long for hosts" },
 	{ .name = "shutdown_timeout", .type = SETTING_INT,
 	  .offset = offsetof(struct config, shutdown_timeout),
 	  .def_int = 60, .min = 1, .max = 3600,

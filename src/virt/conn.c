@@ -112,7 +112,7 @@ static void *opener_main(void *arg)
 	return NULL;
 }
 
-static struct opener *opener_new(const char *uri)
+static struct opener *opener_new(const char *uri, int ro)
 {
 	struct opener *o = xcalloc(1, sizeof *o);
 	pthread_condattr_t attr;
@@ -123,7 +123,7 @@ static struct opener *opener_new(const char *uri)
 	pthread_cond_init(&o->cond, &attr);
 	pthread_condattr_destroy(&attr);
 	o->uri = xstrdup(uri);
-	o->flags = conn_read_only() ? VIR_CONNECT_RO : 0;
+	o->flags = ro || conn_read_only() ? VIR_CONNECT_RO : 0;
 	o->refs = 2;
 	return o;
 }
@@ -186,7 +186,7 @@ static virConnectPtr opener_wait(struct opener *o,
 virConnectPtr conn_open(const char *uri, const struct conn_opts *opts,
     enum conn_failure *fail, char **cause)
 {
-	struct opener *o = opener_new(uri);
+	struct opener *o = opener_new(uri, opts != NULL && opts->read_only);
 	enum conn_failure f = CONN_REFUSED;
 	virConnectPtr c;
 

@@ -10,7 +10,6 @@
 #include "virt/virt-evloop.h"
 #include "virt/virt-events.h"
 #include "virt/virt-sync.h"
-#include "virt/transport.h"
 #include "core/model.h"
 #include "core/log.h"
 #include "core/util.h"
@@ -48,7 +47,8 @@ struct host_worker {
 	int closed;                 /* the close callback fired */
 	int close_reason;
 	int reconnect;              /* host_reconnect(): no backoff */
-	int connecting;             /* inside virConnectOpenAuth: may hang */
+	int connecting;             /* inside conn_open */
+	int connect_timeout_ms;     /* an open is given up after it */
 	char **self_refreshed;      /* pools we refreshed: their event is ours */
 	size_t nself_refreshed;
 	/* worker thread only */
@@ -57,6 +57,8 @@ struct host_worker {
 };
 
 static pthread_mutex_t workers_lock = PTHREAD_MUTEX_INITIALIZER;
+/* the configuration's connect_timeout, for every worker (hosts_start) */
+static atomic_int connect_timeout_ms = CONN_TIMEOUT_MS;
 static struct host_worker **workers;
 static size_t nworkers;
 
@@ -387,26 +389,53 @@ static const struct events_sink sink = {
 	.take_self_refresh = host_take_self_refresh,
 };
 
+/* One of w's flags, read under its lock. */
+static int flag_of(struct host_worker *w, const int *flag)
+{
+	int v;
+
+	pthread_mutex_lock(&w->lock);
+	v = *flag;
+	pthread_mutex_unlock(&w->lock);
+	return v;
+}
+
+static int stopping(struct host_worker *w)
+{
+	return flag_of(w, &w->stop);
+}
+
+static int open_cancelled(void *arg)
+{
+	return stopping(arg);
+}
+
+/* The open is given up after connect_timeout (a host that takes the TCP
+ * or SSH login but whose libvirtd never answers would otherwise keep the
+ * host "connecting" for ever, saying nothing): the host goes offline
+ * with "did not answer within N s" and is tried again like any other
+ * failure. A stop cancels the wait at once. */
 static int open_connection(struct host_worker *w, char **cause)
 {
-	unsigned flags = w->read_only ? VIR_CONNECT_RO : 0;
+	struct conn_opts o = {
+		.timeout_ms = w->connect_timeout_ms,
+		.cancelled = open_cancelled, .ctx = w,
+		.read_only = w->read_only,
+	};
 
 	pthread_mutex_lock(&w->lock);
 	w->connecting = 1;
 	pthread_mutex_unlock(&w->lock);
-	w->conn = transport_open(w->uri, conn_no_prompt_auth(), flags);
+	w->conn = conn_open(w->uri, &o, NULL, cause);
 	pthread_mutex_lock(&w->lock);
 	w->connecting = 0;
 	pthread_mutex_unlock(&w->lock);
-	if (w->conn == NULL) {
-		*cause = evloop_last_error("cannot connect");
+	if (w->conn == NULL)
 		return -1;
-	}
 	pthread_mutex_lock(&w->lock);
 	w->closed = 0;
 	w->reconnect = 0;
 	pthread_mutex_unlock(&w->lock);
-	conn_keepalive(w->conn, w->name);
 	if (virConnectRegisterCloseCallback(w->conn, close_callback,
 	    (void *)(uintptr_t)w->host_id, NULL) < 0) {
 		*cause = evloop_last_error("cannot register callbacks");
@@ -508,22 +537,6 @@ static void backoff_wait(struct host_worker *w, int ms)
 	pthread_mutex_unlock(&w->lock);
 }
 
-/* One of w's flags, read under its lock. */
-static int flag_of(struct host_worker *w, const int *flag)
-{
-	int v;
-
-	pthread_mutex_lock(&w->lock);
-	v = *flag;
-	pthread_mutex_unlock(&w->lock);
-	return v;
-}
-
-static int stopping(struct host_worker *w)
-{
-	return flag_of(w, &w->stop);
-}
-
 /* hosts_set_watched: a console is open */
 static atomic_int watched;
 
@@ -590,6 +603,7 @@ unsigned hosts_add(const struct config_host *ch, int read_only,
 	w->uri = xstrdup(ch->uri);
 	w->read_only = read_only;
 	w->stats_interval_ms = stats_interval * 1000;
+	w->connect_timeout_ms = atomic_load(&connect_timeout_ms);
 	w->refs = 1;	/* the list's */
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_condattr_init(&attr);
@@ -613,6 +627,7 @@ void hosts_start(const struct config *cfg, int read_only)
 {
 	size_t i;
 
+	atomic_store(&connect_timeout_ms, cfg->connect_timeout * 1000);
 	srandom((unsigned)util_wall_ms());
 	for (i = 0; i < cfg->nhosts; i++)
 		hosts_add(&cfg->hosts[i], read_only, cfg->stats_interval);

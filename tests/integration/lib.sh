@@ -29,6 +29,13 @@ fail() {
 		echo "--- $TEST_NAME: the screen (empty rows left out)" >&2
 		tmux -S "$TMUX_SOCKET" capture-pane -p -t hv | grep -Ev '^│ *│$|^ *$' >&2
 	fi
+	# what each node answered at the time (a host that never came online:
+	# its daemon, its local socket, SSH), last: the excerpt keeps the start
+	if [ "${LAB_NODES:-0}" -gt 0 ] && [ -z "${LAB_PROBED:-}" ]; then
+		LAB_PROBED=1
+		echo "--- $TEST_NAME: the lab's nodes now (lab.sh probe)" >&2
+		"$LAB" probe >&2 2>&1
+	fi
 	exit 1
 }
 pass() { echo "PASS: $TEST_NAME${1:+: $1}"; exit 0; }

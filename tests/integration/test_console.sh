@@ -107,14 +107,14 @@ wait_screen 5 "Desktop $gb"
 keys Escape; wait_screen 5 "Hypervisors"
 
 # resize below the minimum and back
-tmx resize-window -t hv -x 40 -y 12
+tui_resize 40 12
 wait_screen 3 "terminal too small"
-tmx resize-window -t hv -x 100 -y 30
+tui_resize 100 30
 wait_screen 3 "Hypervisors \\(3\\)"
 on_screen "HVDECK-EXITED" && fail "hvdeck exited"
 
 # help, then quit
-keys ?; wait_screen 5 "Shift-F +force off"
+keys '?'; wait_screen 5 "Shift-F +force off"
 keys Escape; keys q
 wait_screen 5 "HVDECK-EXITED 0"
 pass

@@ -59,7 +59,7 @@ keys Up
 wait_bottom '^:help *$'
 keys Escape
 # the help at 80x24 says there is more, and scrolls to its end
-tmx resize-window -t hv -x 80 -y 24
+tui_resize 80 24
 keys '?'
 wait_screen 5 "^-- more: lines 1-[0-9]+ of [0-9]+"
 keys G

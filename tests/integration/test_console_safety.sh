@@ -35,35 +35,35 @@ flat() { screen | tr -s ' \n' '  '; }
 
 # ---- item 2: behind the too-small screen ----
 go "$grun"
-tmx resize-window -t hv -x 40 -y 12
+tui_resize 40 12
 wait_screen 3 "too small"
 flat | grep -qF "terminal too small: 40x12, hvdeck needs 60x15" || { screen >&2; fail "the message is cut at 40x12"; }
 keys F; sleep 0.3; keys y; keys h; keys r; keys p; sleep 3
 [ "$(guest_state 1 "$grun")" = running ] ||
 	fail "a key behind the too-small screen reached $grun (now $(guest_state 1 "$grun"))"
 go "$goff"	# typed blind: must not select either
-tmx resize-window -t hv -x 100 -y 30
+tui_resize 100 30
 wait_screen 3 "Hypervisors"
 on_screen "Confirm" && { screen >&2; fail "a confirmation was left behind the too-small screen"; }
 go "$goff"
-tmx resize-window -t hv -x 50 -y 12
+tui_resize 50 12
 wait_screen 3 "too small"
 keys u; keys C-s; sleep 3
 [ "$(guest_state 1 "$goff")" = "shut off" ] ||
 	fail "u behind the too-small screen started $goff (now $(guest_state 1 "$goff"))"
 for size in "20 5" "12 2" "5 3" "2 1"; do
 	read -r w h <<<"$size"
-	tmx resize-window -t hv -x "$w" -y "$h"
-	sleep 0.3
+	tui_resize "$w" "$h"
 	case $w in
 	20) want="terminal too small: 20x5, hvdeck needs 60x15" ;;
 	12) want="too small, needs 60x15" ;;
 	5) want="needs 60x15" ;;
 	2) want="!" ;;
 	esac
-	flat | grep -qF -- "$want" || { screen >&2; fail "at ${w}x$h the message is not '$want'"; }
+	shows_flat() { flat | grep -qF -- "$want"; }
+	wait_until 3 shows_flat || { screen >&2; fail "at ${w}x$h the message is not '$want'"; }
 done
-tmx resize-window -t hv -x 100 -y 30
+tui_resize 100 30
 wait_screen 3 "Hypervisors"
 on_screen "HVDECK-EXITED" && fail "hvdeck left"
 info "too small: keys held back, message whole from 40x12 to 2x1"

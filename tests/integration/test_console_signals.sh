@@ -30,7 +30,7 @@ ign=$(sed -n 's/^SigIgn:\t//p' "/proc/$pid/status")
 has_bit "$ign" 13 || fail "SIGPIPE is not ignored (SigIgn $ign)"
 
 # a resize reaches the UI thread through the signal descriptor
-tmx resize-window -t hv -x 70 -y 20
+tui_resize 70 20
 wait_screen 3 "1 Hypervisors"
 [ "$(screen | head -n1 | wc -L)" -le 70 ] || fail "no redraw after resize"
 

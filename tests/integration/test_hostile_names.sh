@@ -99,7 +99,7 @@ wait_screen $HOST_ONLINE_S "hosts $LAB_NODES/$LAB_NODES online"
 before=$(screen | desk_rows)
 # End and Home, then help and back: keys are read in order, so once help
 # has come and gone, End and Home have been handled and drawn
-keys End; keys Home; keys ?
+keys End; keys Home; keys '?'
 wait_screen 5 "Shift-F +force off"
 keys Escape
 wait_until 5 bash -c "! tmux -S '$TMUX_SOCKET' capture-pane -p -t hv | grep -q 'Shift-F  *force off'" ||

@@ -4,6 +4,9 @@
 #   lab.sh up [N]                 start N nodes (1..9, default 3)
 #   lab.sh down                   stop what the lab started (pid + start time proven)
 #   lab.sh status                 per-node health; exit 0 only if every node is up
+#   lab.sh probe                  why a node may not answer: its libvirtd over
+#                                 TCP, on its local socket (listening? backlog)
+#                                 and through SSH, its processes and log tails
 #   lab.sh env                    shell assignments for `eval "$(lab.sh env)"`
 #   lab.sh guest NODE NAME [MiB]  define (not start) a tiny guest on node NODE
 #   lab.sh guest-xml NAME [MiB]   print that guest's domain XML
@@ -837,6 +840,39 @@ cmd_status() {
     return $rc
 }
 
+# What a failing test prints about every node (bounded: about 20 s a node
+# at worst): whether its libvirtd answers over TCP, on its local socket
+# (the one SSH logins reach) and through SSH, the socket's listen backlog,
+# what runs in its namespace, and the tails of its logs.
+probe_answer() {  # SECONDS CMD...: "answers" or why not
+    local out
+    if out=$(timeout "$1" "${@:2}" 2>&1 >/dev/null); then echo answers
+    elif [ $? -eq 124 ]; then echo "no answer in $1 s"
+    else echo "refused: $(echo "$out" | tr '\n' ' ' | cut -c1-160)"; fi
+}
+cmd_probe() {
+    local i d lp ns p
+    for i in $(lab_nodes); do
+        d=$(node_dir "$i")
+        lp=$(node_pid "$i" libvirtd) || lp=
+        echo "node$i: libvirtd ${lp:-NOT RUNNING}$( [ -n "$lp" ] && ps -o stat= -p "$lp" | sed 's/^/ state /')"
+        echo "  tcp:    $(probe_answer 5 virsh -q -c "$(tcp_uri "$i")" uri)"
+        echo "  local:  $(probe_answer 5 nsenter -t "$(node_pid "$i" holder || echo 0)" -m -- virsh -q -c qemu:///system uri)"
+        echo "  ssh:    $(probe_answer 10 ssh -F none -i "$SSH_KEY" -o UserKnownHostsFile="$KNOWN_HOSTS" \
+            -o BatchMode=yes -o ConnectTimeout=5 -p "$(ssh_port "$i")" root@127.0.0.1 virsh -q -c qemu:///system uri)"
+        [ -n "$lp" ] && ss -xlpn 2>/dev/null | grep -F "pid=$lp," | grep -F libvirt-sock |
+            awk '{print "  socket: " $5 " listening, backlog " $3 " of " $4}'
+        echo "  processes in its namespace:"
+        ns=$(readlink "/proc/$(node_pid "$i" holder 2>/dev/null || echo 0)/ns/mnt" 2>/dev/null) || ns=none
+        for p in /proc/[0-9]*; do
+            [ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$ns" ] || continue
+            echo "    ${p#/proc/} $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null | cut -c1-100)"
+        done | head -n 20
+        tail -n 3 "$d/log/libvirtd.log" 2>/dev/null | sed 's/^/  libvirtd.log: /'
+        tail -n 3 "$d/log/sshd.log" 2>/dev/null | sed 's/^/  sshd.log: /'
+    done
+}
+
 cmd_env() {
     local nodes n i
     nodes=$(lab_nodes)
@@ -1031,6 +1067,7 @@ case $cmd in
     up)        cmd_up "$@" ;;
     down)      cmd_down ;;
     status)    cmd_status ;;
+    probe)     cmd_probe ;;
     env)       cmd_env ;;
     guest)     cmd_guest "$@" ;;
     guest-xml) [ -n "${1:-}" ] || die "usage: $PROG guest-xml NAME [MEM_MIB]"; guest_xml "$@" ;;

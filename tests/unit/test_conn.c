@@ -54,7 +54,8 @@ static int teardown(void **state)
 
 /* Suspend the test driver's running domain "test" on a job connection
  * opened with hvdeck read_only as given: the action's own check skipped. */
-static int suspend_on_job_conn(int read_only, int *code)
+static int suspend_on_conn(int read_only, const struct conn_opts *o,
+    int *code)
 {
 	virConnectPtr c;
 	virDomainPtr d;
@@ -62,7 +63,7 @@ static int suspend_on_job_conn(int read_only, int *code)
 	int rc;
 
 	act_set_read_only(read_only);	/* what engine_start sets */
-	c = conn_open("test:///default", NULL, NULL, &cause);
+	c = conn_open("test:///default", o, NULL, &cause);
 	assert_non_null(c);
 	assert_null(cause);
 	d = virDomainLookupByName(c, "test");
@@ -74,6 +75,11 @@ static int suspend_on_job_conn(int read_only, int *code)
 	virDomainFree(d);
 	conn_close(c);
 	return rc;
+}
+
+static int suspend_on_job_conn(int read_only, int *code)
+{
+	return suspend_on_conn(read_only, NULL, code);
 }
 
 static void test_read_only_refused_by_libvirt(void **state)
@@ -93,6 +99,19 @@ static void test_writable_when_not_read_only(void **state)
 	(void)state;
 	assert_int_equal(suspend_on_job_conn(0, &code), 0);
 	assert_int_equal(code, VIR_ERR_OK);
+	assert_false(conn_read_only());
+}
+
+/* A read-only host worker in a writable process (its own flag, as
+ * hosts_add gives it): its connection is read-only all the same. */
+static void test_read_only_asked_per_open(void **state)
+{
+	struct conn_opts o = { .read_only = 1 };
+	int code;
+
+	(void)state;
+	assert_int_equal(suspend_on_conn(0, &o, &code), -1);
+	assert_int_equal(code, VIR_ERR_OPERATION_DENIED);
 	assert_false(conn_read_only());
 }
 
@@ -143,7 +162,7 @@ static void open_silent(const struct conn_opts *o, enum conn_failure want,
 
 static void test_deadline(void **state)
 {
-	struct conn_opts o = { 300, NULL, NULL };
+	struct conn_opts o = { .timeout_ms = 300 };
 	int64_t t0 = util_now_ms();
 
 	(void)state;
@@ -159,7 +178,7 @@ static int cancel_now(void *ctx)
 static void test_cancel(void **state)
 {
 	int looks = 0;
-	struct conn_opts o = { 20000, cancel_now, &looks };
+	struct conn_opts o = { .timeout_ms = 20000, .cancelled = cancel_now, .ctx = &looks };
 
 	(void)state;
 	open_silent(&o, CONN_CANCELLED, "cancelled");
@@ -185,6 +204,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_only_refused_by_libvirt),
 		cmocka_unit_test(test_writable_when_not_read_only),
+		cmocka_unit_test(test_read_only_asked_per_open),
 		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_cancel),
 		cmocka_unit_test(test_refused_says_libvirt),
