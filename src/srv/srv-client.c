@@ -61,7 +61,7 @@ static char *my_login(void)
 static int hello(int fd, int read_only, long *pid, char **cause)
 {
 	const char *ssh = getenv("SSH_CONNECTION");
-	char ver[16], *user = my_login(), *from;
+	char ver[16], *user = my_login(), *from, *sent = NULL;
 	const char *f[6];
 	struct proto_msg m;
 	int rc = -1;
@@ -70,8 +70,15 @@ static int hello(int fd, int read_only, long *pid, char **cause)
 	from = ssh != NULL ? xstrndup(ssh, strcspn(ssh, " ")) : xstrdup("");
 	f[0] = PROTO_MAGIC; f[1] = ver; f[2] = HVDECK_VERSION;
 	f[3] = read_only ? "1" : "0"; f[4] = user; f[5] = from;
-	if (proto_send(fd, PROTO_HELLO, f, 6, HELLO_TIMEOUT_MS, cause) == 0 &&
-	    proto_recv(fd, &m, HELLO_TIMEOUT_MS, cause) == 0) {
+	/* a server that refuses us at once may have closed before it read
+	 * our HELLO: its REFUSE is read all the same */
+	if (proto_send(fd, PROTO_HELLO, f, 6, HELLO_TIMEOUT_MS, &sent) < 0)
+		(void)shutdown(fd, SHUT_WR);
+	if (proto_recv(fd, &m, HELLO_TIMEOUT_MS, cause) < 0 && sent != NULL) {
+		free(*cause);
+		*cause = sent;
+		sent = NULL;
+	} else if (*cause == NULL) {
 		if (m.type == PROTO_REFUSE)
 			*cause = xasprintf("the server refused this client: %s",
 			    m.n > 0 ? m.f[0] : "no reason given");
@@ -84,6 +91,7 @@ static int hello(int fd, int read_only, long *pid, char **cause)
 			*cause = xstrdup("the server's HELLO is short");
 		proto_msg_free(&m);
 	}
+	free(sent);
 	free(user);
 	free(from);
 	return rc;
