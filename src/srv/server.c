@@ -4,6 +4,7 @@
 #include "srv/srv.h"
 #include "srv/proto.h"
 #include "srv/srv-peer.h"
+#include "srv/srv-reload.h"
 #include "act/engine.h"
 #include "cmd/cmd-audit.h"
 #include "core/job.h"
@@ -143,25 +144,36 @@ static char *running_jobs(void)
 	return s;
 }
 
-static void hosts_online(size_t *online, size_t *n)
+/* The hosts online of n, and the names of those in maintenance ("-"
+ * when none; caller frees). */
+static char *hosts_online(size_t *online, size_t *n)
 {
 	struct m_host **h;
+	char *maint = NULL, *t;
 	size_t i;
 
 	model_lock();
 	h = model_hosts(n);
-	for (i = 0, *online = 0; i < *n; i++)
+	for (i = 0, *online = 0; i < *n; i++) {
 		if (h[i]->state == HOST_ONLINE || h[i]->state == HOST_READONLY)
 			(*online)++;
+		if (!h[i]->maintenance)
+			continue;
+		t = xasprintf("%s%s%s", maint != NULL ? maint : "",
+		    maint != NULL ? " " : "", h[i]->name);
+		free(maint);
+		maint = t;
+	}
 	model_unlock();
+	return maint != NULL ? maint : xstrdup("-");
 }
 
 static int do_status(struct srv_peer *p)
 {
-	char *jobs = running_jobs(), *lines[7];
+	char *jobs = running_jobs(), *lines[8], *maint;
 	size_t online, n, i;
 
-	hosts_online(&online, &n);
+	maint = hosts_online(&online, &n);
 	lines[0] = xasprintf("pid %ld", (long)getpid());
 	lines[1] = xasprintf("socket %s", S.paths.socket);
 	lines[2] = xasprintf("config %s", S.paths.key);
@@ -169,9 +181,11 @@ static int do_status(struct srv_peer *p)
 	    (long long)((util_now_ms() - S.started_ms) / 1000));
 	lines[4] = xasprintf("clients %d", atomic_load(&S.clients) - 1);
 	lines[5] = xasprintf("hosts online %zu/%zu", online, n);
-	lines[6] = xasprintf("jobs running %u%s%s", job_active_count(),
+	lines[6] = xasprintf("hosts in maintenance %s", maint);
+	lines[7] = xasprintf("jobs running %u%s%s", job_active_count(),
 	    jobs != NULL ? ": " : "", jobs != NULL ? jobs : "");
-	for (i = 0; i < 7; i++) {
+	free(maint);
+	for (i = 0; i < 8; i++) {
 		srv_peer_say(p, 0, lines[i]);
 		free(lines[i]);
 	}
@@ -248,7 +262,7 @@ static void serve_request(struct srv_peer *p)
 		return;
 	}
 	if (m.type == PROTO_CMD)
-		status = srv_peer_run(p, S.cfg, m.f, m.n);
+		status = srv_peer_run(p, srv_reload_current(), m.f, m.n);
 	else if (m.type == PROTO_STATUS)
 		status = do_status(p);
 	else if (m.type == PROTO_STOP && !p->read_only)
@@ -411,6 +425,7 @@ static int open_server(const struct config *cfg, int ready_fd, int *lock)
 
 int srv_serve(const struct config *cfg, int keep, int ready_fd)
 {
+	char *cause = NULL;
 	int lfd, lock, waited = 0;
 
 	memset(&S, 0, sizeof S);
@@ -426,6 +441,11 @@ int srv_serve(const struct config *cfg, int keep, int ready_fd)
 	}
 	log_msg(LOG_INFO, "server: pid %ld listening on %s for %s",
 	    (long)getpid(), S.paths.socket, S.paths.key);
+	if (srv_reload_start(cfg, &cause) < 0) {
+		log_msg(LOG_WARN, "server: %s (changes to the file will not "
+		    "reach it)", cause);
+		free(cause);
+	}
 	ready(ready_fd, "ok\n");
 	accept_loop(lfd, keep, cfg->server_idle);
 	atomic_store(&S.stop, 1);
@@ -450,6 +470,7 @@ int srv_serve(const struct config *cfg, int keep, int ready_fd)
 		fflush(NULL);
 		_exit(0);
 	}
+	srv_reload_stop();	/* its thread adds and removes hosts */
 	engine_stop();
 	close(lock);
 	srv_paths_free(&S.paths);

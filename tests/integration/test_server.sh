@@ -3,7 +3,10 @@
 # - `server start` returns once it listens; `server status` names it;
 # - `host maintenance` and `desktop start/shutdown` through it: the same
 #   exit status and output as in-process, the config file changed, and the
-#   audit record written by the server's pid;
+#   audit record written by the server's pid, naming the client's user and
+#   SSH address;
+# - changes made to the file in-process reach the server (maintenance, a
+#   host removed and put back);
 # - 20 x `desktop delete NAME --yes` timed without and with a server
 #   (printed, never judged);
 # - a second server for the cluster is refused, naming the first's pid;
@@ -61,18 +64,20 @@ grep -qx "config $conf" "$WORK/out" || fail "status names no config: $(said)"
 hosts_online() { hv server status && grep -qx "hosts online $LAB_NODES/$LAB_NODES" "$WORK/out"; }
 wait_until "$HOST_ONLINE_S" hosts_online || fail "the server's hosts are not online: $(said)"
 
-# the audit record of COMMAND was last written by PID
+# audit_pid COMMAND PID [FROM]: the last end line of COMMAND in the audit
+# log was written by PID for user root (from address FROM, default none)
 audit_pid() {
-	local cmd=$1 pid=$2
-	python3 - "$audit" "$cmd" "$pid" <<'EOF'
+	python3 - "$audit" "$@" <<'EOF'
 import json, sys
 path, cmd, pid = sys.argv[1], sys.argv[2], int(sys.argv[3])
+frm = sys.argv[4] if len(sys.argv) > 4 else None
 last = None
 for line in open(path):
     r = json.loads(line)
     if r.get("command") == cmd and r.get("event") == "end":
         last = r
-sys.exit(0 if last is not None and last["pid"] == pid and last["user"] == "root" else 1)
+sys.exit(0 if last is not None and last["pid"] == pid and
+         last["user"] == "root" and last["from"] == frm else 1)
 EOF
 }
 
@@ -102,6 +107,27 @@ UNDO=(hv_local host maintenance hv2 off)
 same host maintenance hv2 on
 grep -A4 'name = "hv2"' "$conf" | grep -q 'maintenance = true' || fail "hv2's maintenance is not in $conf"
 hv host maintenance hv2 off || fail "maintenance off: $(said)"
+# the client's SSH address is the audit record's "from"
+SSH_CONNECTION="192.0.2.7 40000 10.0.0.1 22" hv host maintenance hv2 on ||
+	fail "maintenance over ssh: $(said)"
+audit_pid "host maintenance" "$SERVER_PID" 192.0.2.7 || fail "the audit record lacks the client's address: $(tail -n1 "$audit")"
+
+# ---- the server follows its file: changes made in-process reach it ----
+maint_is() { hv server status && grep -qx "hosts in maintenance $1" "$WORK/out"; }
+maint_is hv2 || fail "the server's model lacks its own change: $(said)"
+hv_local host maintenance hv2 off || fail "in-process maintenance off: $(said)"
+wait_until 5 maint_is - || fail "an in-process change did not reach the server: $(said)"
+hv_local host maintenance hv2 on || fail "in-process maintenance on: $(said)"
+wait_until 5 maint_is hv2 || fail "an in-process change did not reach the server: $(said)"
+hv_local host maintenance hv2 off
+wait_until 5 maint_is - || fail "an in-process change did not reach the server: $(said)"
+cp "$conf" "$WORK/conf.saved"
+hv_local host remove hv3 || fail "in-process host remove: $(said)"
+n_online() { hv server status && grep -qx "hosts online $1" "$WORK/out"; }
+wait_until 10 n_online "$((LAB_NODES - 1))/$((LAB_NODES - 1))" || fail "a host removed in-process stays in the server: $(said)"
+cp "$WORK/conf.saved" "$conf"
+wait_until "$HOST_ONLINE_S" n_online "$LAB_NODES/$LAB_NODES" || fail "a host put back in the file did not join the server: $(said)"
+info "the server follows its file: maintenance, a host removed and put back"
 
 new_guest 3 s; g=$GUEST
 UNDO=(vsh 3 destroy "$g")
