@@ -17,7 +17,10 @@
 #   through the socket is refused "read-only: NAME is not allowed";
 # - a job whose client is killed goes on in the server and ends there,
 #   its audit record naming the client's user;
-# - `server stop` ends it.
+# - `server stop` asks on a terminal naming the running jobs (refused
+#   without one) and ends it; an idle server ends after server_idle, one
+#   started with --keep does not;
+# - a client that connects and says nothing stalls nothing else.
 # The test has its own XDG_RUNTIME_DIR; each server it starts is stopped at
 # exit by pid and start time.
 . "$(dirname "$0")/lib.sh"
@@ -179,6 +182,21 @@ info "$(report "in-process" "$WORK/local.ms")"
 info "$(report "through the server" "$WORK/server.ms")"
 [ -z "$(vsh 1 list --all --name | grep "^$prefix-")" ] || fail "guests left after the deletes"
 
+# ---- a client that says nothing holds only its own thread ----
+python3 -c "import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); time.sleep(30)" "$sock" &
+mute=$(proc_id $!)
+# shellcheck disable=SC2086
+cleanup "signal_proc KILL $mute"
+_mute_counted() { hv server status && grep -qx "clients 1" "$WORK/out"; }
+wait_until 5 _mute_counted || fail "the silent client is not counted: $(said)"
+hv host maintenance hv2 off || fail "a command beside a silent client: $(said)"
+# shellcheck disable=SC2086
+signal_proc KILL $mute
+wait "${mute%% *}" 2>/dev/null
+_mute_gone() { hv server status && grep -qx "clients 0" "$WORK/out"; }
+wait_until 5 _mute_gone || fail "the silent client's end was not seen: $(said)"
+
 # ---- one server per cluster ----
 "$HVDECK" -c "$conf" server >"$WORK/out" 2>"$WORK/err"; rc=$?
 [ "$rc" -eq 1 ] || fail "a second server: exit $rc: $(said)"
@@ -271,6 +289,18 @@ wait_until 30 _known || fail "the server does not know $gj: $(said)"
 client=$(proc_id $!)
 job_runs() { hv server status && grep -q "^jobs running 1: start $gj" "$WORK/out"; }
 wait_until 10 job_runs || { "$LAB" libvirtd-thaw 1; fail "the start is not a job of the server: $(said)"; }
+# server stop asks on the terminal, naming the running job; n keeps it
+tmx new-session -d -s hv -x 200 -y 10 \
+	"$HVDECK -c $conf server stop; echo HVDECK-EXITED \$?; sleep 600" || fail "tmux did not start"
+cleanup "tmux -S $TMUX_SOCKET kill-session -t hv"
+wait_until 10 on_screen "Stop the server \\(pid $SERVER_PID\\)\\? Its running jobs are cancelled: start $gj \\(job [0-9]+\\) \\[y/N\\]" ||
+	{ "$LAB" libvirtd-thaw 1; fail "server stop did not ask naming the job: $(screen)"; }
+keys n Enter
+wait_until 10 on_screen "HVDECK-EXITED 1" || { "$LAB" libvirtd-thaw 1; fail "server stop answered n: $(screen)"; }
+same_proc ${SERVERS[-1]} || { "$LAB" libvirtd-thaw 1; fail "server stop answered n stopped the server"; }
+hv server stop </dev/null; rc=$?
+[ "$rc" -eq 1 ] && grep -q "server stop (--force answers it): asks for a confirmation on a terminal" "$WORK/err" ||
+	{ "$LAB" libvirtd-thaw 1; fail "server stop without a terminal: exit $rc: $(said)"; }
 # shellcheck disable=SC2086
 signal_proc KILL $client
 # shellcheck disable=SC2086
@@ -309,4 +339,19 @@ _stopped() { ! same_proc ${SERVERS[-1]}; }
 wait_until 10 _stopped || fail "server $SERVER_PID still runs after stop"
 [ ! -e "$sock" ] || fail "the socket stays after stop"
 hv server status; [ $? -eq 1 ] || fail "status after stop: $(said)"
+
+# ---- idle: a server with no client and no job ends after server_idle ----
+printf 'hosts = ();\nserver_idle = 1;\n' >"$WORK/idle.conf"
+"$HVDECK" -c "$WORK/idle.conf" server start >"$WORK/out" 2>"$WORK/err" || fail "idle server: $(said)"
+idle_pid=$(sed -n 's/^server started (pid \([0-9]*\))$/\1/p' "$WORK/out")
+SERVERS+=("$(proc_id "$idle_pid")") || fail "no idle server"
+_idle_gone() { ! same_proc ${SERVERS[-1]}; }
+wait_until 10 _idle_gone || fail "a server idle for server_idle = 1 still runs"
+"$HVDECK" -c "$WORK/idle.conf" server start --keep >"$WORK/out" 2>"$WORK/err" || fail "kept server: $(said)"
+idle_pid=$(sed -n 's/^server started (pid \([0-9]*\))$/\1/p' "$WORK/out")
+SERVERS+=("$(proc_id "$idle_pid")") || fail "no kept server"
+sleep 3
+same_proc ${SERVERS[-1]} || fail "server --keep ended while idle"
+"$HVDECK" -c "$WORK/idle.conf" server stop --force >/dev/null || fail "stop of the kept server"
+wait_until 10 _idle_gone || fail "the kept server still runs after stop"
 pass
