@@ -14,7 +14,8 @@
 # - a client of another uid is refused by the peer credentials (the
 #   directory's and socket's modes loosened so nothing else stops it);
 # - a read-only client sending every entry that is not read-only-safe
-#   through the socket is refused "read-only: NAME is not allowed";
+#   through the socket is refused "read-only: NAME is not allowed"; a
+#   client of another hvdeck version is refused naming both;
 # - a job whose client is killed goes on in the server and ends there,
 #   its audit record naming the client's user;
 # - `server stop` asks on a terminal naming the running jobs (refused
@@ -225,6 +226,16 @@ def recv(s):
     while len(body) < n:
         body += s.recv(n - len(body))
     return body[0], [f.decode() for f in body[1:].split(b"\0")[:-1]]
+
+# another hvdeck's version is refused, naming both
+s = socket.socket(socket.AF_UNIX)
+s.connect(sock)
+send(s, HELLO, ["hvdeck-proto", "1", "0.0.1", "1", "root", ""])
+t, f = recv(s)
+if t != REFUSE or "hvdeck 0.0.1, this is hvdeck %s" % version not in f[0]:
+    print("FAIL: HELLO of hvdeck 0.0.1 answered %d %s" % (t, f))
+    sys.exit(1)
+s.close()
 
 bad = 0
 for name in names:
