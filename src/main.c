@@ -12,6 +12,8 @@
 #include "tui/ui.h"
 #include "core/util.h"
 #include "srv/srv.h"
+#include "srv/srv-client.h"
+#include "srv/srv-cmd.h"
 
 #include <getopt.h>
 #include <locale.h>

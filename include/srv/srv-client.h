@@ -1,5 +1,6 @@
-/* srv-client.h — one request of a client to its cluster's server (the
- * command line's, srv_client_run's and the server commands'). */
+/* srv-client.h — the command line as a client of its cluster's server
+ * (srv.h): one request, what the server's command says and asks shown
+ * through the command line's face. */
 #ifndef HVDECK_SRV_CLIENT_H
 #define HVDECK_SRV_CLIENT_H
 
@@ -17,5 +18,15 @@ struct cmd_face;
 int srv_client_request(const struct config *cfg, const struct cmd_face *face,
     int read_only, int type, char **f, int n, int wait_end, int *status,
     char **cause);
+
+/* Run e's words through the cluster's server: words are the command's
+ * options ("--name", value) then "--" then the command and its arguments
+ * (the command line's, as main.c parsed them). face is the command line's
+ * (cmd-face.h): what the server's command says and asks comes out
+ * through it. Returns 1 when no server runs (run it in-process), 0 when
+ * it ran there (*status: its exit status), -1 with *cause when the server
+ * refused the client or went away. */
+int srv_client_run(const struct config *cfg, const struct cmd_face *face,
+    int read_only, char **words, int n, int *status, char **cause);
 
 #endif

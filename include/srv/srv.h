@@ -5,7 +5,11 @@
  * command says and asks over the socket (proto.h). A command line with a
  * server running sends its words there (srv_client_run) instead of
  * connecting to every host itself; the console, dump, watch and the other
- * CMD_LOCAL entries stay in-process.
+ * CMD_LOCAL entries stay in-process. The pieces: server.h (the server's
+ * life), srv-peer.h (a client's commands in it), proto.h (the frames),
+ * srv-client.h (the client), srv-cmd.h (the server's commands),
+ * srv-reload.h (following the configuration file); this header: where
+ * the server listens and which commands go to it.
  *
  * Where: the socket directory is $XDG_RUNTIME_DIR/hvdeck (absolute
  * XDG_RUNTIME_DIR), else /tmp/hvdeck-UID; it is made 0700 and refused
@@ -21,7 +25,6 @@
 
 #include "core/config.h"
 
-struct cmd_face;
 struct cmd_entry;
 
 struct srv_paths {
@@ -46,25 +49,5 @@ void srv_paths_free(struct srv_paths *p);
 /* Whether the command line sends e to a running server: a CMD_CLI entry
  * of cmd/ that needs a configuration and is not CMD_LOCAL. */
 int srv_wanted(const struct cmd_entry *e);
-
-/* Run e's words through the cluster's server: words are the command's
- * options ("--name", value) then "--" then the command and its arguments
- * (the command line's, as main.c parsed them). face is the command line's
- * (cmd-face.h): what the server's command says and asks comes out
- * through it. Returns 1 when no server runs (run it in-process), 0 when
- * it ran there (*status: its exit status), -1 with *cause when the server
- * refused the client or went away. */
-int srv_client_run(const struct config *cfg, const struct cmd_face *face,
-    int read_only, char **words, int n, int *status, char **cause);
-
-/* `hvdeck server [--keep]`: run the server in the foreground until it is
- * stopped, or idle for cfg->server_idle seconds without --keep. ready_fd
- * (-1: none) gets "ok\n" once it listens, else the reason it cannot.
- * Returns the exit status (0, or 1 after saying why on stderr). */
-int srv_serve(const struct config *cfg, int keep, int ready_fd);
-
-/* Add the server's entries (server, server start|stop|status) to the
- * command table (once). */
-void srv_cmd_register(void);
 
 #endif

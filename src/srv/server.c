@@ -1,6 +1,7 @@
 /* server.c — `hvdeck server`: the lock that makes it the cluster's only
  * one, the socket, the engine, a thread per client, and the end: stopped,
  * or idle (no client, no running job) for server_idle seconds. */
+#include "srv/server.h"
 #include "srv/srv.h"
 #include "srv/proto.h"
 #include "srv/srv-peer.h"

@@ -2,8 +2,9 @@
  * foreground, `server start [--keep]` in the background (returning once
  * it listens), `server stop [--force]` and `server status`, the last two
  * as requests to the running one. */
-#include "srv/srv.h"
+#include "srv/srv-cmd.h"
 #include "srv/proto.h"
+#include "srv/server.h"
 #include "srv/srv-client.h"
 #include "cmd/cmd-face.h"
 #include "cmd/cmd.h"

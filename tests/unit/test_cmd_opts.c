@@ -21,7 +21,7 @@
 #include "cmd/cmd-table.h"
 #include "core/config.h"
 #include "core/util.h"
-#include "srv/srv.h"
+#include "srv/srv-cmd.h"
 
 /* main.c's own long options: the command line leaves them to getopt */
 static const char *const globals[] = { "config", "host", "read-only",

@@ -1,6 +1,7 @@
-/* srv-path.c — where the server of a cluster listens (srv.h): the socket
+/* srv.c — where the server of a cluster listens (srv.h): the socket
  * directory, checked as tmux checks its own, and the socket and lock
- * named from a hash of the configuration's absolute path. */
+ * named from a hash of the configuration's absolute path; which commands
+ * go to it. */
 #include "srv/srv.h"
 #include "cmd/cmd.h"
 #include "core/util.h"
