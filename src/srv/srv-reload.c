@@ -165,12 +165,12 @@ static void *reload_main(void *arg)
 		if (pf[1].revents != 0)
 			break;
 		hit = 0;
-		/* a save is several events (temporary, rename): read them all,
-		 * then load once */
-		do {
-			while ((len = read(R.ifd, buf, sizeof buf)) > 0)
-				hit |= names_file(buf, len);
-		} while (poll(pf, 1, 100) > 0);
+		/* what is queued now, at once: a save's rename is atomic, so the
+		 * file can be read as soon as its event is here, and an event
+		 * after the read loads it again. (Waiting for a quiet directory
+		 * would starve: other files in it may change all the time.) */
+		while ((len = read(R.ifd, buf, sizeof buf)) > 0)
+			hit |= names_file(buf, len);
 		if (hit)
 			reload();
 	}
@@ -196,8 +196,10 @@ int srv_reload_start(const struct config *cfg, char **cause)
 		R.base = xstrdup(slash + 1);
 	}
 	R.ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	/* a file renamed into place, or written and closed; never its
+	 * creation (an empty file would be a configuration without hosts) */
 	if (R.ifd < 0 || inotify_add_watch(R.ifd, dir, IN_CLOSE_WRITE |
-	    IN_MOVED_TO | IN_CREATE) < 0 || pipe2(R.stop, O_CLOEXEC) < 0 ||
+	    IN_MOVED_TO) < 0 || pipe2(R.stop, O_CLOEXEC) < 0 ||
 	    pthread_create(&R.thread, NULL, reload_main, NULL) != 0) {
 		*cause = xasprintf("following %s: %s", dir, strerror(errno));
 		free(dir);

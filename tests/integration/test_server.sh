@@ -163,7 +163,7 @@ for ((i = 1; i <= 2 * N + 2; i++)); do
 	"$LAB" guest 1 "$prefix-$i" >/dev/null || fail "cannot define $prefix-$i"
 done
 # the last two: in-process sees them, then the server does
-wait_until 30 hv_local desktop delete "$prefix-$((2 * N + 2))" --yes || fail "the guests are not there: $(said)"
+wait_until "$HOST_ONLINE_S" hv_local desktop delete "$prefix-$((2 * N + 2))" --yes || fail "the guests are not there: $(said)"
 time_deletes() {	# FIRST LAST FUNCTION: the ms each delete took, one a line
 	local i t0
 	for ((i = $1; i <= $2; i++)); do
@@ -172,7 +172,7 @@ time_deletes() {	# FIRST LAST FUNCTION: the ms each delete took, one a line
 		echo $(( $(now_ms) - t0 ))
 	done
 }
-wait_until 30 hv desktop delete "$prefix-$((2 * N + 1))" --yes || fail "the server never saw the guests: $(said)"
+wait_until "$HOST_ONLINE_S" hv desktop delete "$prefix-$((2 * N + 1))" --yes || fail "the server never saw the guests: $(said)"
 time_deletes 1 "$N" hv_local >"$WORK/local.ms"
 time_deletes $((N + 1)) $((2 * N)) hv >"$WORK/server.ms"
 report() {
