@@ -121,8 +121,8 @@ void proto_msg_free(struct proto_msg *m)
 	memset(m, 0, sizeof *m);
 }
 
-/* Wait until fd is ready for events, until deadline (< 0: none): 0 ready,
- * -1 timed out or failed (errno). */
+/* Wait until fd is ready for events, until deadline (< 0: none; one that
+ * has passed still looks once): 0 ready, -1 timed out or failed (errno). */
 static int wait_fd(int fd, short events, int64_t deadline)
 {
 	struct pollfd p = { .fd = fd, .events = events };
@@ -133,15 +133,15 @@ static int wait_fd(int fd, short events, int64_t deadline)
 		if (deadline >= 0) {
 			int64_t l = deadline - util_now_ms();
 
-			if (l <= 0) {
-				errno = ETIMEDOUT;
-				return -1;
-			}
-			left = (int)l;
+			left = l > 0 ? (int)l : 0;
 		}
 		r = poll(&p, 1, left);
 		if (r > 0)
 			return 0;
+		if (r == 0 && left == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
 		if (r < 0 && errno != EINTR)
 			return -1;
 	}
