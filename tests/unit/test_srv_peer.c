@@ -30,6 +30,8 @@
 #include "srv/srv-cmd.h"
 #include "srv/srv-peer.h"
 
+#include "exec-job.h"
+
 static char dir[64];
 static int sv[2];
 static struct srv_peer peer;
@@ -167,18 +169,6 @@ static void test_questions(void **state)
 }
 
 /* ---- the audit record of a client's command ---- */
-
-static unsigned made_job;
-
-static int exec_job(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
-    char **argv, char **cause)
-{
-	struct job_target t = { .name = "vm1" };
-
-	(void)c; (void)e; (void)argc; (void)argv; (void)cause;
-	made_job = job_new(JK_START, &t, NULL, NULL);
-	return 0;
-}
 
 static const struct cmd_entry test_commands[] = {
 	{ "test job", NULL, 1, 1, "NAME", CMD_CLI, "a job left running",
