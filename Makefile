@@ -27,8 +27,9 @@ ALL_LDLIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread -lm $(L
 NOTUI_LDLIBS = $(shell $(PKG_CONFIG) --libs $(NOTUI_PKGS) 2>/dev/null) -lpthread -lm $(LDLIBS)
 
 # src/ by layer, lowest first; each may include only itself and those below
-# (cli and tui are siblings: neither includes the other). scripts/check-layers.sh.
-LAYERS    := core virt act cmd cli tui
+# (cli and tui are siblings: neither includes the other; srv, the server and
+# its client, sits under cli, and tui never includes it). scripts/check-layers.sh.
+LAYERS    := core virt act cmd srv cli tui
 SRCS      := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)) src/main.c
 OBJS      := $(SRCS:src/%.c=$(BUILD)/%.o)
 LIB_OBJS  := $(filter-out $(BUILD)/main.o,$(OBJS))

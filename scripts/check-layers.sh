@@ -1,8 +1,9 @@
 #!/bin/sh
 # The layer rule of src/ and include/: a file in layer L includes only its own
-# layer and the layers below it. Order: core < virt < act < cmd < {cli, tui};
-# cli and tui are siblings and never include each other; src/main.c sits on
-# top. Curses belongs to tui alone. Prints FILE:LINE for every breach and
+# layer and the layers below it. Order: core < virt < act < cmd < srv <
+# {cli, tui}; cli and tui are siblings and never include each other; tui
+# never includes srv (the console stays in-process: a client of the server
+# comes through cli or main.c); src/main.c sits on top. Curses belongs to tui alone. Prints FILE:LINE for every breach and
 # exits 1; silent and 0 when the tree keeps the rule.
 #
 #   scripts/check-layers.sh [TREE]     # TREE defaults to the project's top
@@ -14,7 +15,8 @@ find src include -name '*.[ch]' | sort | xargs awk '
 function rank(l) {
 	if (l == "core") return 0; if (l == "virt") return 1
 	if (l == "act") return 2;  if (l == "cmd") return 3
-	if (l == "cli" || l == "tui") return 4
+	if (l == "srv") return 4
+	if (l == "cli" || l == "tui") return 5
 	return -1
 }
 function layer_of(path,   p) {
@@ -37,7 +39,9 @@ FNR == 1 { from = layer_of(FILENAME) }
 		next
 	}
 	to = q[1]
-	if (rank(to) > rank(from) || (to != from && rank(to) == rank(from)))
+	if (from == "tui" && to == "srv")
+		breach("tui may not include \"" s "\" (the console is no client of the server yet)")
+	else if (rank(to) > rank(from) || (to != from && rank(to) == rank(from)))
 		breach(from " may not include \"" s "\" (" to " is not below " from ")")
 }
 END { exit bad }

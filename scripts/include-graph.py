@@ -12,7 +12,7 @@ import os
 import re
 import sys
 
-RANK = {"core": 0, "virt": 1, "act": 2, "cmd": 3, "cli": 4, "tui": 4}
+RANK = {"core": 0, "virt": 1, "act": 2, "cmd": 3, "srv": 4, "cli": 5, "tui": 5}
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"')
 
 

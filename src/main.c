@@ -11,6 +11,9 @@
 #include "core/log.h"
 #include "tui/ui.h"
 #include "core/util.h"
+#include "srv/srv.h"
+#include "srv/srv-client.h"
+#include "srv/srv-cmd.h"
 
 #include <getopt.h>
 #include <locale.h>
@@ -40,6 +43,10 @@ static void usage(FILE *out)
 "                           $XDG_CONFIG_HOME/hvdeck/hvdeck.conf)\n"
 "  -H, --host [NAME=]URI    add a host for this run (repeatable)\n"
 "  -r, --read-only          open every connection read-only (monitoring)\n"
+"      --no-server          run the command in this process even when the\n"
+"                           cluster's server runs (see hvdeck server)\n"
+"  -S, --socket PATH        the server's socket (default: one per\n"
+"                           configuration file, in $XDG_RUNTIME_DIR/hvdeck)\n"
 "      --theme NAME         colour theme (default, monochrome,\n"
 "                           solarized-dark, high-contrast, or a user theme)\n"
 "      --ascii              ASCII line drawing instead of UTF-8\n"
@@ -59,6 +66,7 @@ struct args {
 	struct cli_options cli;
 	struct ui_options ui;
 	struct cmd_opts opts;   /* the command's own options */
+	int no_server;          /* --no-server */
 };
 
 static int parse_int(const char *s, int min, int max, int *out)
@@ -73,12 +81,15 @@ static int parse_int(const char *s, int min, int max, int *out)
 	return 0;
 }
 
-enum { OPT_LOG = 256, OPT_JSON, OPT_STATS, OPT_THEME, OPT_ASCII };
+enum { OPT_LOG = 256, OPT_JSON, OPT_STATS, OPT_THEME, OPT_ASCII,
+	OPT_NO_SERVER };
 
 static const struct option long_options[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "host", required_argument, NULL, 'H' },
 	{ "read-only", no_argument, NULL, 'r' },
+	{ "no-server", no_argument, NULL, OPT_NO_SERVER },
+	{ "socket", required_argument, NULL, 'S' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -113,7 +124,7 @@ static int parse_args(int *argcp, char **argv, struct args *a)
 	argc = *argcp;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:H:rt:Vh", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:H:rS:t:Vh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'c': a->config_path = optarg; break;
 		case 'H':
@@ -121,6 +132,8 @@ static int parse_args(int *argcp, char **argv, struct args *a)
 			a->hosts[a->nhosts++] = optarg;
 			break;
 		case 'r': a->cli.read_only = a->ui.read_only = 1; break;
+		case OPT_NO_SERVER: a->no_server = 1; break;
+		case 'S': srv_set_socket(optarg); break;
 		case OPT_THEME: a->ui.theme = optarg; break;
 		case OPT_ASCII: a->ui.ascii = 1; break;
 		case 't':
@@ -226,6 +239,54 @@ static int run_command(struct cmd_ctx *ctx, const struct cmd_entry *command,
 	return ctx->status != 0 ? ctx->status : 1;
 }
 
+/* The words a server re-parses: the command's options, "--", then the
+ * command and its arguments. Caller frees the array (not the words). */
+static char **server_words(const struct args *a, const struct cmd_entry *e,
+    int argc, char **argv, int *n, char ***made)
+{
+	char **w = xcalloc((size_t)(a->opts.n + 1 + argc - optind), sizeof *w);
+	const struct cmd_opt_spec *spec;
+	int i, k = 0;
+
+	*made = xcalloc((size_t)a->opts.n + 2, sizeof **made);
+	for (i = 0; i < a->opts.n; i++) {
+		spec = cmd_opt_spec(e->name, a->opts.v[i].name);
+		(*made)[i] = spec != NULL && spec->type == CMD_OPT_FLAG ?
+		    xasprintf("--%s", a->opts.v[i].name) :
+		    xasprintf("--%s=%s", a->opts.v[i].name, a->opts.v[i].value);
+		w[k++] = (*made)[i];
+	}
+	(*made)[a->opts.n] = xstrdup("--");
+	w[k++] = (*made)[a->opts.n];
+	for (i = optind; i < argc; i++)
+		w[k++] = argv[i];
+	*n = k;
+	return w;
+}
+
+/* The command through the cluster's server when one runs: 1 when none
+ * runs (run it here), else 0 with *status. */
+static int through_server(const struct args *a, const struct config *cfg,
+    struct cmd_ctx *ctx, const struct cmd_entry *e, int argc, char **argv,
+    int *status)
+{
+	char **made, **w, *cause = NULL;
+	int n, i, rc;
+
+	w = server_words(a, e, argc, argv, &n, &made);
+	rc = srv_client_run(cfg, ctx->face, ctx->read_only, w, n, status, &cause);
+	if (rc < 0) {
+		fprintf(stderr, "hvdeck: %s\n", cause);
+		free(cause);
+		*status = 1;
+	}
+	for (i = 0; i <= a->opts.n; i++)
+		free(made[i]);
+	free(made);
+	free(w);
+	return rc < 0 ? 0 : rc;
+}
+
 /* The log: --log, else the config's. 0, or -1 after saying why. */
 static int open_log(const struct args *a, const struct config *cfg)
 {
@@ -268,6 +329,7 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	/* one table: the command line's and the console's entries too */
 	cmd_commands_register();
+	srv_cmd_register();
 	cli_cmd_register();
 	ui_cmd_register();
 	memset(&a, 0, sizeof a);
@@ -297,6 +359,13 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	log_set_stderr(command != NULL);
+	ctx.cfg = &cfg;
+	/* with the cluster's server running, a command of cmd/ runs there
+	 * (-H makes a cluster of this run's own: in-process) */
+	if (srv_wanted(command) && !a.no_server && cfg.use_server &&
+	    a.nhosts == 0 && through_server(&a, &cfg, &ctx, command, argc, argv,
+	    &rc) == 0)
+		return finish(rc, &cfg);
 	/* read-only, hvdeck changes nothing: one audit line says so, for a
 	 * console or a command that would otherwise have been logged; else a
 	 * crash never hides what it interrupted */

@@ -18,4 +18,8 @@ void engine_stop(void);
  * running library destructors under them. */
 int engine_left_behind(void);
 
+/* Wait until every host has delivered its inventory or failed its first
+ * attempt, at most timeout_s seconds. The engine must run. */
+void engine_wait_settled(int timeout_s);
+
 #endif

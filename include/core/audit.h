@@ -32,6 +32,14 @@ void audit_end(unsigned long id, const char *command, const char *target,
  * that pid and id, result "unknown (process died)". Returns how many. */
 int audit_close_dead(void);
 
+/* Whom the lines written on this thread are for when not this process's
+ * user: a server running a client's command sets the client's user name
+ * (from its peer credentials) and SSH client address (either NULL: the
+ * process's own). Borrowed until changed; per thread. audit_client gives
+ * the current ones (borrowed, NULL when unset). */
+void audit_set_client(const char *user, const char *from);
+void audit_client(const char **user, const char **from);
+
 /* A line about the session, not a command: event "session", command
  * what ("read-only session started"), id 0, target null. */
 void audit_session(const char *what);

@@ -40,6 +40,11 @@ struct config {
 	int shutdown_timeout;     /* seconds, 1..3600, default 60: a shutdown or
 	                           * reboot the guest ignores fails after it */
 	int mouse;                /* the console reports the mouse; default 1 */
+	int use_server;           /* commands go through a running server
+	                           * (srv.h); default 1, 0 as --no-server */
+	int server_idle;          /* seconds a server with no client and no
+	                           * running job stays up; 1..86400, default
+	                           * 600 (server --keep: forever) */
 	char *log_file;           /* "" = no log; default "" */
 	char *pool_bases;         /* storage pool names, defaults "bases", */
 	char *pool_templates;     /*   "templates", */

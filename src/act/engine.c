@@ -9,6 +9,9 @@
 #include "virt/virt-sync.h"
 #include "virt/virt-xml.h"
 
+#include "core/util.h"
+
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -56,4 +59,35 @@ void engine_stop(void)
 	sync_set_share_key(NULL);
 	pool_share_configure(NULL);
 	virtxml_cleanup();
+}
+
+/* Every host has finished its first attempt: inventory or offline. */
+static int all_settled(void)
+{
+	struct m_host **hosts;
+	size_t n, i;
+	int done = 1;
+
+	model_lock();
+	hosts = model_hosts(&n);
+	for (i = 0; i < n; i++)
+		if (!hosts[i]->inventory_done && !hosts[i]->attempted)
+			done = 0;
+	model_unlock();
+	return done;
+}
+
+void engine_wait_settled(int timeout_s)
+{
+	int64_t deadline = util_now_ms() + (int64_t)timeout_s * 1000;
+	struct pollfd pfd = { .fd = model_wake_fd(), .events = POLLIN };
+
+	while (!all_settled()) {
+		int64_t left = deadline - util_now_ms();
+
+		if (left <= 0)
+			return;
+		if (poll(&pfd, 1, (int)(left > 200 ? 200 : left)) > 0)
+			model_wake_drain();
+	}
 }

@@ -110,34 +110,38 @@ static int exec_watch(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 }
 
 #define RO CMD_READ_ONLY_OK
+/* each prints or asks on the terminal itself: never through a server */
+#define CLI (CMD_CLI | CMD_LOCAL)
 
 static const struct cmd_entry cli_commands[] = {
-	{ "dump", NULL, 0, 0, "[--json]", CMD_CLI | RO,
+	{ "dump", NULL, 0, 0, "[--json]", CLI | RO,
 	  "connect to every host, print the inventory, exit (status 1 if a host was unreachable)",
 	  exec_dump, 0 },
-	{ "watch", NULL, 0, 0, "[--json] [--stats]", CMD_CLI | RO,
+	{ "watch", NULL, 0, 0, "[--json] [--stats]", CLI | RO,
 	  "follow the cluster until interrupted: one line per event, or with --json one JSON line per model change",
 	  exec_watch, 0 },
-	{ "host list", NULL, 0, 0, "[--json]", CMD_CLI | RO,
+	{ "host list", NULL, 0, 0, "[--json]", CLI | RO,
 	  "the configured hosts: name, role, maintenance, state (connecting like dump) and URI",
 	  cli_host_list_exec, 0 },
 	/* not read-only-safe: the key is made on first need */
-	{ "host key", NULL, 0, 0, "", CMD_CLI,
+	{ "host key", NULL, 0, 0, "", CLI,
 	  "print hvdeck's public key (made on first need) and, as a # line, the file it is in: install it in a host's authorized_keys", cli_host_key_exec, 0 },
 	{ "migrate", NULL, 2, 2, "DESKTOP DEST_HOST [--bandwidth MiB/s] "
 	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
-	  "[--copy-storage] [--unsafe] [--no-persist]", CMD_CLI,
+	  "[--copy-storage] [--unsafe] [--no-persist]", CLI,
 	  "live-migrate a running desktop (name or UUID) to DEST_HOST after a "
 	  "pre-flight; prints progress, exit 0 when it arrived, 1 with libvirt's "
 	  "message; Ctrl-C cancels (it keeps running on the source)",
 	  cli_migrate_exec, 0 },
 	{ "host add", NULL, 2, 2, "NAME ADDRESS [--port N] [--user USER] "
 	  "[--role hypervisor|disk|mixed] [--yes-fingerprint SHA256:...]",
-	  CMD_CLI | CMD_LINE,
+	  CLI | CMD_LINE,
 	  "add a hypervisor over SSH: accept its host key, install hvdeck's key "
 	  "(a password, once), pre-flight, then save it (exit 1 if refused)",
 	  cli_host_add_exec, 0 },
 };
+
+#undef CLI
 
 void cli_cmd_register(void)
 {

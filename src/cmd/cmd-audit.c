@@ -21,6 +21,8 @@ struct cmd_audit {
 	int started;                /* its start line written */
 	int form;                   /* it only opened a form: no lines */
 	struct cmd_audit *saved;    /* current before it (its exec's thread) */
+	char *user, *from;          /* a server's client (audit_set_client on
+	                             * the exec's thread), NULL: this process */
 	struct cmd_audit *prev, *next;  /* the open ones */
 };
 
@@ -60,10 +62,15 @@ static void note_locked(struct cmd_audit *a, const char *result,
  * opened a form (the form's submit is the command). */
 static void start_locked(struct cmd_audit *a)
 {
+	const char *user, *from;
+
 	if (a->started)
 		return;
 	a->started = 1;
+	audit_client(&user, &from);
+	audit_set_client(a->user, a->from);
 	a->id = audit_start(a->command, a->target);
+	audit_set_client(user, from);
 }
 
 /* Lock held. The end line, once. */
@@ -73,9 +80,15 @@ static void end_locked(struct cmd_audit *a)
 		return;
 	a->ended = 1;
 	if (!a->form || a->started) {
+		const char *user, *from;
+
 		start_locked(a);
+		/* on a job's thread too: the client the command ran for */
+		audit_client(&user, &from);
+		audit_set_client(a->user, a->from);
 		audit_end(a->id, a->command, a->target, results[a->severity],
 		    a->error);
+		audit_set_client(user, from);
 	}
 	if (a->prev != NULL)
 		a->prev->next = a->next;
@@ -102,6 +115,8 @@ static void unref(struct cmd_audit *a, const char *result, const char *error)
 	free(a->command);
 	free(a->target);
 	free(a->error);
+	free(a->user);
+	free(a->from);
 	free(a);
 }
 
@@ -153,6 +168,17 @@ static char *join(int argc, char **argv)
 	return s;
 }
 
+/* The server's client this thread runs for, kept for the record's lines
+ * written later on a job's thread. */
+static void capture_client(struct cmd_audit *a)
+{
+	const char *user, *from;
+
+	audit_client(&user, &from);
+	a->user = xstrdup(user);
+	a->from = xstrdup(from);
+}
+
 struct cmd_audit *cmd_audit_begin(const struct cmd_ctx *c,
     const struct cmd_entry *e, int argc, char **argv)
 {
@@ -168,6 +194,7 @@ struct cmd_audit *cmd_audit_begin(const struct cmd_ctx *c,
 	/* the console names its selection and marks in the words */
 	a->target = argc > 0 ? join(argc, argv) : NULL;
 	a->refs = 1;
+	capture_client(a);
 	pthread_mutex_lock(&lock);
 	a->next = open_list;
 	if (open_list != NULL)

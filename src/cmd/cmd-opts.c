@@ -55,6 +55,9 @@ static const struct cmd_opt_spec specs[] = {
 	  "bytes, or with K or M; a power of two" },
 	FLAG("lazy-refcounts"),
 	FLAG("extended-l2"),
+	/* server, server start; server stop */
+	FLAG("keep"),
+	FLAG("force"),
 };
 
 #undef FLAG

@@ -28,7 +28,7 @@ static int exec_list_commands(struct cmd_ctx *, const struct cmd_entry *, int, c
 #define DESKTOPS_MAX 4096
 
 static const struct cmd_entry commands[] = {
-	{ "list-commands", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
+	{ "list-commands", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG | CMD_LOCAL,
 	  "print every command: where it runs, its arguments and help", exec_list_commands, 0 },
 	{ "host role", NULL, 0, 2, "NAME hypervisor|disk|mixed",
 	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST | CMD_SEL_HOST,

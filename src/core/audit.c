@@ -23,6 +23,19 @@
 
 static atomic_ulong next_id = 1;
 static atomic_int complained;   /* the reason it cannot write: logged once */
+static _Thread_local const char *client_user, *client_from;
+
+void audit_set_client(const char *user, const char *from)
+{
+	client_user = user;
+	client_from = from;
+}
+
+void audit_client(const char **user, const char **from)
+{
+	*user = client_user;
+	*from = client_from;
+}
 
 char *audit_path(void)
 {
@@ -60,6 +73,8 @@ static char *user_name(void)
 	struct passwd pw, *res = NULL;
 	char buf[4096];
 
+	if (client_user != NULL)
+		return xstrdup(client_user);
 	if (getpwuid_r(geteuid(), &pw, buf, sizeof buf, &res) == 0 && res != NULL)
 		return xstrdup(pw.pw_name);
 	return xasprintf("%lu", (unsigned long)geteuid());
@@ -70,6 +85,9 @@ static char *ssh_client(void)
 {
 	const char *c = getenv("SSH_CONNECTION");
 	size_t n;
+
+	if (client_user != NULL)	/* a server's client: its address */
+		return xstrdup(client_from);
 
 	if (c == NULL || (n = strcspn(c, " ")) == 0)
 		return NULL;

@@ -65,6 +65,15 @@ static const struct setting settings[] = {
 	  .offset = offsetof(struct config, mouse), .def_int = 1,
 	  .help = "the console reports the mouse (false: the terminal "
 	          "selects text, :mouse toggles)" },
+	{ .name = "use_server", .type = SETTING_BOOL,
+	  .offset = offsetof(struct config, use_server), .def_int = 1,
+	  .help = "commands go through the cluster's server when one runs "
+	          "(false: always in-process, as --no-server)" },
+	{ .name = "server_idle", .type = SETTING_INT,
+	  .offset = offsetof(struct config, server_idle),
+	  .def_int = 600, .min = 1, .max = 86400,
+	  .help = "seconds the server stays up with no client and no running "
+	          "job (hvdeck server --keep: until stopped)" },
 	{ .name = "log_file", .type = SETTING_STRING,
 	  .offset = offsetof(struct config, log_file), .def_str = "",
 	  .help = "file to append the log to; \"\" disables the log" },

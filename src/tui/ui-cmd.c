@@ -444,7 +444,7 @@ static int exec_list_keys(struct cmd_ctx *c, const struct cmd_entry *e,
 #define RO CMD_READ_ONLY_OK
 
 static const struct cmd_entry console_commands[] = {
-	{ "list-keys", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG,
+	{ "list-keys", NULL, 0, 0, "", CMD_CLI | RO | CMD_NO_CONFIG | CMD_LOCAL,
 	  "print the console's key bindings", exec_list_keys, 0 },
 	/* the console's `:` line */
 	{ "go", NULL, 1, 1, "NAME", CMD_LINE | RO | CMD_ARG_NAME,

@@ -35,7 +35,7 @@ expect() {	# STATUS WORDS COMMAND...
 expect 2 "usage" add "$conf" hvroot
 expect 2 "--port: '0' is not a whole number 1..65535" add "$conf" hvroot 127.0.0.1 --port 0
 expect 2 "--role: 'boss' is not one of hypervisor|disk|mixed" add "$conf" hvroot 127.0.0.1 --role boss
-expect 2 "unknown option" add "$conf" hvroot 127.0.0.1 --force
+expect 2 "unknown option" add "$conf" hvroot 127.0.0.1 --frobnicate
 expect 2 "already in use" add "$conf" hvu 127.0.0.1 --port "$port"
 expect 2 "host name \"my node\" has ' ' at byte 3" add "$conf" "my node" 127.0.0.1 --port "$port"
 expect 2 "host name \"x\$(id)\" has '\$' at byte 2" add "$conf" 'x$(id)' 127.0.0.1 --port "$port"

@@ -2,7 +2,7 @@
 # The layer rule's own test: scripts/check-layers.sh passes on the project's
 # tree, and in a scratch copy it fails, naming file and line, for each kind
 # of breach it exists to catch: a command including the console, the console
-# including the CLI, a lower layer including a higher one, an include that
+# including the CLI or the server, the server including the CLI, a lower layer including a higher one, an include that
 # names no layer, and curses outside tui/. scripts/include-graph.py finds no
 # circle across layers or of more than two modules.
 set -u
@@ -47,12 +47,16 @@ tui_c=$(first src/tui)
 cli_c=$(first src/cli)
 core_h=$(cd "$top" && ls include/core/*.h | head -1)
 virt_c=$(first src/virt)
+srv_c=$(first src/srv)
 
 plant "$cmd_c" '#include "tui/ui.h"' 'cmd may not include "tui/ui.h"'
 plant "$tui_c" '#include "cli/cli.h"' 'tui may not include "cli/cli.h"'
 plant "$cli_c" '#include "tui/ui.h"' 'cli may not include "tui/ui.h"'
 plant "$core_h" '#include "virt/virt-xml.h"' 'core may not include "virt/virt-xml.h"'
 plant "$virt_c" '#include "act/act-domain.h"' 'virt may not include "act/act-domain.h"'
+plant "$tui_c" '#include "srv/srv.h"' 'tui may not include "srv/srv.h"'
+plant "$srv_c" '#include "cli/cli.h"' 'srv may not include "cli/cli.h"'
+plant "$cmd_c" '#include "srv/srv.h"' 'cmd may not include "srv/srv.h"'
 plant "$cmd_c" '#include "util.h"' 'include "util.h" names no layer'
 plant "$cmd_c" '#include <curses.h>' 'cmd may not use curses'
 plant "$cli_c" '#include <ncursesw/curses.h>' 'cli may not use curses'

@@ -26,11 +26,11 @@ for src in "$top"/tests/unit/test_*.c; do
 		fail "$name includes no tui/ header but links $(echo "$needed" | grep -E 'curses|tinfo' | tr '\n' ' ')"
 		continue ;;
 	esac
-	for l in $(sed -n 's/^#include "\(core\|virt\|act\|cmd\|cli\)\/.*/\1/p' "$src" | sort -u); do
+	for l in $(sed -n 's/^#include "\(core\|virt\|act\|cmd\|srv\|cli\)\/.*/\1/p' "$src" | sort -u); do
 		covered[$l]+="$name "
 	done
 done
-for l in core virt act cmd cli; do
+for l in core virt act cmd srv cli; do
 	if [ -z "${covered[$l]:-}" ]; then
 		fail "no unit test of $l links without curses"
 	else

@@ -24,6 +24,8 @@
 #include "core/job.h"
 #include "core/util.h"
 
+#include "exec-job.h"
+
 static char dir[64];
 
 static int setup(void **state)
@@ -194,19 +196,6 @@ static void test_concurrent(void **state)
 }
 
 /* ---- the command layer ---- */
-
-static unsigned made_job;
-
-/* An exec that makes a job and leaves it running. */
-static int exec_job(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
-    char **argv, char **cause)
-{
-	struct job_target t = { .name = "vm1" };
-
-	(void)c; (void)e; (void)argc; (void)argv; (void)cause;
-	made_job = job_new(JK_START, &t, NULL, NULL);
-	return 0;
-}
 
 static int exec_refuse(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause)

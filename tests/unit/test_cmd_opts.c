@@ -21,6 +21,7 @@
 #include "cmd/cmd-table.h"
 #include "core/config.h"
 #include "core/util.h"
+#include "srv/srv-cmd.h"
 
 /* main.c's own long options: the command line leaves them to getopt */
 static const char *const globals[] = { "config", "host", "read-only",
@@ -356,6 +357,7 @@ int main(void)
 	/* one table, as main.c makes it; the console's own entries take no
 	 * options, so this test needs no console */
 	cmd_commands_register();
+	srv_cmd_register();
 	cli_cmd_register();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,82 @@
+/* proto.h — the frames between an hvdeck client and its server (srv.h):
+ * each frame is a 4-byte big-endian length, then that many bytes: one
+ * type byte and its fields, each a string ended by a NUL (so no field
+ * holds a NUL). A frame is at most PROTO_FRAME_MAX bytes and
+ * PROTO_FIELDS_MAX fields; anything else is malformed, and a peer that
+ * sends it is dropped. The conversation (client → server, server →
+ * client):
+ *   HELLO → HELLO_OK | REFUSE   "hvdeck-proto", protocol version, hvdeck's
+ *                               version, read-only "0"|"1", user, the
+ *                               client address of SSH_CONNECTION ("" none);
+ *                               the server answers with its versions, pid
+ *   CMD words...                one command's words (options first, "--",
+ *                               then the command and its arguments)
+ *     ← SAY "0"|"1" text        a line for the operator (1: an error)
+ *     ← CONFIRM question what   → ANSWER "y" | ANSWER "n" cause
+ *     ← ASK prompt              → ANSWER "y" line | ANSWER "n"
+ *     ← EXIT status             the command's exit status; the end
+ *   STATUS → SAY lines, EXIT 0  the server's state
+ *   STOP "0"|"1" (force) → SAY lines, EXIT status (1: jobs run, not forced)
+ * A mismatch of protocol or hvdeck version is refused by both sides with a
+ * message naming both versions. */
+#ifndef HVDECK_PROTO_H
+#define HVDECK_PROTO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define PROTO_VERSION 1
+#define PROTO_MAGIC "hvdeck-proto"
+#define PROTO_FRAME_MAX (64 * 1024)     /* bytes after the length */
+#define PROTO_FIELDS_MAX 1024
+
+enum proto_type {
+	PROTO_HELLO = 1,
+	PROTO_HELLO_OK,
+	PROTO_REFUSE,
+	PROTO_CMD,
+	PROTO_SAY,
+	PROTO_CONFIRM,
+	PROTO_ASK,
+	PROTO_ANSWER,
+	PROTO_EXIT,
+	PROTO_STATUS,
+	PROTO_STOP,
+	PROTO_TYPE_MAX = PROTO_STOP,
+};
+
+/* One decoded frame: fields point into buf (owned). */
+struct proto_msg {
+	int type;
+	int n;
+	char **f;
+	char *buf;
+};
+
+/* Encode a frame of type with n fields into *out (caller frees), *len its
+ * size with the length prefix. -1 with *cause (caller frees) when the
+ * frame would pass PROTO_FRAME_MAX bytes or PROTO_FIELDS_MAX fields. */
+int proto_encode(int type, const char *const *f, int n, char **out,
+    size_t *len, char **cause);
+/* Decode the frame at the start of buf (len bytes): the bytes it took
+ * (> 0) with *m filled (free with proto_msg_free), 0 when more bytes are
+ * needed, -1 with *cause when malformed (oversized, unknown type, a field
+ * not ended, too many fields). */
+ssize_t proto_decode(const char *buf, size_t len, struct proto_msg *m,
+    char **cause);
+void proto_msg_free(struct proto_msg *m);
+
+/* Send a whole frame on fd within timeout_ms (< 0: no limit), even if fd
+ * is non-blocking. 0, or -1 with *cause: the peer went away, a write
+ * error, or the peer did not take it in time (a stalled reader). */
+int proto_send(int fd, int type, const char *const *f, int n, int timeout_ms,
+    char **cause);
+/* Receive one frame from fd within timeout_ms (< 0: no limit). 0 with *m,
+ * or -1 with *cause ("closed" at end of input). */
+int proto_recv(int fd, struct proto_msg *m, int timeout_ms, char **cause);
+
+/* The HELLO's fields: 0, or -1 with *cause saying which versions differ
+ * (ours and theirs), for both sides' refusals. */
+int proto_check_hello(const struct proto_msg *m, char **cause);
+
+#endif

@@ -1,0 +1,47 @@
+/* srv-peer.h — the server's side of one client (srv.h): the face a
+ * command runs with in the server (cmd-face.h), which sends what the
+ * command says over the client's socket and asks the client's terminal
+ * its questions, and the run of one command's words, parsed and checked
+ * as main.c does (options, the read-only rule from the command table,
+ * the entry's rules). A client that stops reading is dropped after
+ * SRV_SEND_TIMEOUT_MS: the command goes on without it, and its jobs are
+ * the server's. */
+#ifndef HVDECK_SRV_PEER_H
+#define HVDECK_SRV_PEER_H
+
+#include <pthread.h>
+
+#include "cmd/cmd-face.h"
+#include "core/config.h"
+
+#define SRV_SEND_TIMEOUT_MS 5000
+
+struct srv_peer {
+	int fd;
+	int gone;               /* a send failed: nothing more is sent */
+	int read_only;          /* the client's -r */
+	char *user;             /* its uid's login (peer credentials) */
+	char *from;             /* SSH_CONNECTION's client address, or NULL */
+	struct cmd_face face;   /* data: this peer */
+};
+
+/* Set p's face up (p->fd and the rest filled by the caller). */
+void srv_peer_init(struct srv_peer *p);
+
+/* Send a frame of type to p unless it is gone; -1 when it is (now). */
+int srv_peer_send(struct srv_peer *p, int type, const char *const *f,
+    int n);
+/* A SAY line. */
+void srv_peer_say(struct srv_peer *p, int error, const char *text);
+/* Ask p's terminal question (names what is asked): 0 on y, -1 with
+ * *cause (caller frees) otherwise or without a client. */
+int srv_peer_confirm(struct srv_peer *p, const char *question,
+    const char *what, char **cause);
+
+/* Run one command's words (srv_client_run's) for p with cfg (borrowed),
+ * under p's user in the audit log. Returns its exit status: 2 bad usage,
+ * 1 refused or failed (said to p), else the command's. */
+int srv_peer_run(struct srv_peer *p, const struct config *cfg, char **words,
+    int n);
+
+#endif

@@ -1,0 +1,194 @@
+/* srv-client.c — the command line as a client of its cluster's server
+ * (srv.h): connect, HELLO, one request, then whatever the server's
+ * command says or asks goes through the command line's own face until
+ * its EXIT. */
+#include "srv/srv-client.h"
+#include "srv/proto.h"
+#include "srv/srv.h"
+#include "cmd/cmd-face.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#define HELLO_TIMEOUT_MS 10000
+/* server stop: how long its end (the socket closing) is waited for */
+#define STOP_WAIT_MS 20000
+
+/* Connect to path: the fd, -2 when no server listens there (no socket,
+ * or a stale one), -1 with *cause. */
+static int connect_to(const char *path, char **cause)
+{
+	struct sockaddr_un sa;
+	int fd;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sa.sun_path) {
+		*cause = xasprintf("socket path too long: %s", path);
+		return -1;
+	}
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		*cause = xasprintf("socket: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0)
+		return fd;
+	close(fd);
+	if (errno == ENOENT || errno == ECONNREFUSED)
+		return -2;
+	*cause = xasprintf("server socket %s: %s", path, strerror(errno));
+	return -1;
+}
+
+static char *my_login(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+
+	return pw != NULL ? xstrdup(pw->pw_name) :
+	    xasprintf("%lu", (unsigned long)getuid());
+}
+
+/* HELLO and its answer: 0 with *pid (the server's), -1 with *cause. */
+static int hello(int fd, int read_only, long *pid, char **cause)
+{
+	const char *ssh = getenv("SSH_CONNECTION");
+	char ver[16], *user = my_login(), *from, *sent = NULL;
+	const char *f[6];
+	struct proto_msg m;
+	int rc = -1;
+
+	snprintf(ver, sizeof ver, "%d", PROTO_VERSION);
+	from = ssh != NULL ? xstrndup(ssh, strcspn(ssh, " ")) : xstrdup("");
+	f[0] = PROTO_MAGIC; f[1] = ver; f[2] = HVDECK_VERSION;
+	f[3] = read_only ? "1" : "0"; f[4] = user; f[5] = from;
+	/* a server that refuses us at once may have closed before it read
+	 * our HELLO: its REFUSE is read all the same */
+	if (proto_send(fd, PROTO_HELLO, f, 6, HELLO_TIMEOUT_MS, &sent) < 0)
+		(void)shutdown(fd, SHUT_WR);
+	if (proto_recv(fd, &m, HELLO_TIMEOUT_MS, cause) < 0 && sent != NULL) {
+		free(*cause);
+		*cause = sent;
+		sent = NULL;
+	} else if (*cause == NULL) {
+		if (m.type == PROTO_REFUSE)
+			*cause = xasprintf("the server refused this client: %s",
+			    m.n > 0 ? m.f[0] : "no reason given");
+		else if (m.type != PROTO_HELLO_OK)
+			*cause = xstrdup("the server did not answer HELLO");
+		else if (proto_check_hello(&m, cause) == 0 && m.n >= 4) {
+			*pid = strtol(m.f[3], NULL, 10);
+			rc = 0;
+		} else if (*cause == NULL)
+			*cause = xstrdup("the server's HELLO is short");
+		proto_msg_free(&m);
+	}
+	free(sent);
+	free(user);
+	free(from);
+	return rc;
+}
+
+/* A question of the server's, answered through face. */
+static int answer(int fd, const struct cmd_face *face,
+    const struct proto_msg *m, char **cause)
+{
+	char line[1024] = "", *why = NULL;
+	const char *f[2] = { "y", line };
+	int rc;
+
+	if (m->type == PROTO_CONFIRM && m->n >= 2) {
+		if (face->confirm(face, m->f[0], m->f[1], NULL, NULL, &why) < 0) {
+			f[0] = "n";
+			f[1] = why;
+		}
+	} else if (m->n >= 1 && face->ask != NULL &&
+	    face->ask(face, m->f[0], line, sizeof line) == 0) {
+		f[1] = line;
+	} else {
+		f[0] = "n";
+		f[1] = "nobody to ask";
+	}
+	rc = proto_send(fd, PROTO_ANSWER, f, 2, HELLO_TIMEOUT_MS, cause);
+	explicit_bzero(line, sizeof line);	/* a typed fingerprint, a name */
+	free(why);
+	return rc;
+}
+
+/* Until EXIT: what the server says and asks, through face. 0 with
+ * *status, -1 with *cause. */
+static int follow(int fd, const struct cmd_face *face, long pid, int *status,
+    char **cause)
+{
+	struct proto_msg m;
+	char *why = NULL;
+
+	for (;;) {
+		if (proto_recv(fd, &m, -1, &why) < 0) {
+			*cause = xasprintf("the server (pid %ld) went away: %s; its "
+			    "jobs are its own (hvdeck server status)", pid, why);
+			free(why);
+			return -1;
+		}
+		if (m.type == PROTO_EXIT && m.n >= 1) {
+			*status = (int)strtol(m.f[0], NULL, 10);
+			proto_msg_free(&m);
+			return 0;
+		}
+		if (m.type == PROTO_SAY && m.n >= 2)
+			face->say(face, strcmp(m.f[0], "0") != 0, m.f[1]);
+		else if ((m.type == PROTO_CONFIRM || m.type == PROTO_ASK) &&
+		    answer(fd, face, &m, cause) < 0) {
+			proto_msg_free(&m);
+			return -1;
+		}
+		proto_msg_free(&m);
+	}
+}
+
+int srv_client_request(const struct config *cfg, const struct cmd_face *face,
+    int read_only, int type, char **f, int n, int wait_end, int *status,
+    char **cause)
+{
+	struct srv_paths p;
+	struct proto_msg m;
+	char *why = NULL;
+	long pid = 0;
+	int fd, rc = -1;
+
+	if (srv_paths(cfg->path, 0, &p, cause) < 0)
+		return -1;
+	fd = connect_to(p.socket, cause);
+	srv_paths_free(&p);
+	if (fd == -2)
+		return 1;
+	if (fd < 0)
+		return -1;
+	if (hello(fd, read_only, &pid, cause) == 0 &&
+	    proto_send(fd, type, (const char *const *)f, n, HELLO_TIMEOUT_MS,
+	    cause) == 0 && follow(fd, face, pid, status, cause) == 0) {
+		rc = 0;
+		/* server stop: returns once the server is gone (its end) */
+		if (wait_end && *status == 0 &&
+		    proto_recv(fd, &m, STOP_WAIT_MS, &why) == 0)
+			proto_msg_free(&m);
+		free(why);
+	}
+	close(fd);
+	return rc;
+}
+
+int srv_client_run(const struct config *cfg, const struct cmd_face *face,
+    int read_only, char **words, int n, int *status, char **cause)
+{
+	return srv_client_request(cfg, face, read_only, PROTO_CMD, words, n, 0,
+	    status, cause);
+}

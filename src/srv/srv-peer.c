@@ -1,0 +1,218 @@
+/* srv-peer.c — the face of a command that runs in the server for a
+ * client, and the run of the client's words (srv-peer.h). */
+#include "srv/srv-peer.h"
+#include "srv/proto.h"
+#include "srv/srv.h"
+#include "act/engine.h"
+#include "cmd/cmd-opts.h"
+#include "cmd/cmd.h"
+#include "core/audit.h"
+#include "core/log.h"
+#include "core/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EXIT_USAGE 2
+
+int srv_peer_send(struct srv_peer *p, int type, const char *const *f, int n)
+{
+	char *cause = NULL;
+
+	if (p->gone)
+		return -1;
+	if (proto_send(p->fd, type, f, n, SRV_SEND_TIMEOUT_MS, &cause) == 0)
+		return 0;
+	/* its command goes on without it (and its jobs in the server) */
+	log_msg(LOG_INFO, "server: client of %s dropped: %s", p->user, cause);
+	free(cause);
+	p->gone = 1;
+	return -1;
+}
+
+void srv_peer_say(struct srv_peer *p, int error, const char *text)
+{
+	const char *f[2] = { error ? "1" : "0", text };
+
+	(void)srv_peer_send(p, PROTO_SAY, f, 2);
+}
+
+/* Send a question frame and wait for its ANSWER: 0 with *m (the answer's
+ * fields), -1 when the client is gone or answered something else. */
+static int question(struct srv_peer *p, int type, const char *const *f,
+    int n, struct proto_msg *m)
+{
+	char *cause = NULL;
+
+	if (srv_peer_send(p, type, f, n) < 0)
+		return -1;
+	/* a person answers: no deadline, but a client gone ends the wait */
+	if (proto_recv(p->fd, m, -1, &cause) < 0 || m->type != PROTO_ANSWER ||
+	    m->n < 1) {
+		log_msg(LOG_INFO, "server: client of %s: no answer: %s", p->user,
+		    cause != NULL ? cause : "not an answer");
+		free(cause);
+		proto_msg_free(m);
+		p->gone = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int srv_peer_confirm(struct srv_peer *p, const char *q, const char *what,
+    char **cause)
+{
+	const char *f[2] = { q, what };
+	struct proto_msg m;
+	int rc = -1;
+
+	if (question(p, PROTO_CONFIRM, f, 2, &m) < 0) {
+		*cause = xasprintf("%s: the client went away before it answered",
+		    what);
+		return -1;
+	}
+	if (strcmp(m.f[0], "y") == 0)
+		rc = 0;
+	else
+		*cause = m.n > 1 ? xstrdup(m.f[1]) :
+		    xasprintf("%s: not confirmed", what);
+	proto_msg_free(&m);
+	return rc;
+}
+
+/* ---- the face ---- */
+
+static struct srv_peer *peer_of(const struct cmd_face *f)
+{
+	return f->data;
+}
+
+/* The engine runs already: a command waits only for hosts still on
+ * their first attempt (a server just started). */
+static int face_engine_up(const struct cmd_face *f, const struct cmd_ctx *c)
+{
+	(void)f;
+	engine_wait_settled(c->cfg->connect_timeout);
+	return 0;
+}
+
+static void face_say(const struct cmd_face *f, int error, const char *text)
+{
+	srv_peer_say(peer_of(f), error, text);
+}
+
+static int face_confirm(const struct cmd_face *f, const char *q,
+    const char *what, cmd_face_yes yes, const char *arg, char **cause)
+{
+	if (srv_peer_confirm(peer_of(f), q, what, cause) < 0)
+		return -1;
+	if (yes != NULL)
+		yes(f, arg);
+	return 0;
+}
+
+static int face_ask(const struct cmd_face *f, const char *prompt, char *buf,
+    size_t len)
+{
+	const char *fields[1] = { prompt };
+	struct proto_msg m;
+	int rc = -1;
+
+	if (question(peer_of(f), PROTO_ASK, fields, 1, &m) < 0)
+		return -1;
+	if (strcmp(m.f[0], "y") == 0 && m.n > 1) {
+		snprintf(buf, len, "%s", m.f[1]);
+		rc = 0;
+	}
+	proto_msg_free(&m);
+	return rc;
+}
+
+void srv_peer_init(struct srv_peer *p)
+{
+	memset(&p->face, 0, sizeof p->face);
+	p->face.data = p;
+	p->face.engine_up = face_engine_up;
+	p->face.say = face_say;
+	p->face.confirm = face_confirm;
+	p->face.ask = face_ask;
+}
+
+/* ---- one command ---- */
+
+/* The entry the words name, wherever it may run: the read-only rule
+ * comes first, from the table (a console-only entry is refused as such
+ * too, never "unknown"). */
+static const struct cmd_entry *entry_named(char **w, int n)
+{
+	const struct cmd_entry *e = NULL;
+	char *two;
+
+	if (n >= 2) {
+		two = xasprintf("%s %s", w[0], w[1]);
+		e = cmd_find(two);
+		free(two);
+	}
+	return e != NULL || n < 1 ? e : cmd_find(w[0]);
+}
+
+/* Parse and check: the entry with *nargs, *args; NULL with *cause and
+ * *status. */
+static const struct cmd_entry *parse(struct srv_peer *p, char **words, int n,
+    struct cmd_ctx *ctx, struct cmd_opts *o, int *nargs, char ***args,
+    int *status, char **cause)
+{
+	const struct cmd_entry *e;
+
+	*status = EXIT_USAGE;
+	if (cmd_take_options(&n, words, NULL, NULL, o, cause) < 0)
+		return NULL;
+	if ((e = entry_named(words, n)) != NULL && p->read_only &&
+	    cmd_check_read_only(ctx, e, cause) < 0) {
+		*status = 1;
+		return NULL;
+	}
+	if ((e = cmd_parse(words, n, CMD_CLI, nargs, args, cause)) == NULL)
+		return NULL;
+	if (!srv_wanted(e)) {
+		*cause = xasprintf("%s runs in the client's process, not in the "
+		    "server", e->name);
+		return NULL;
+	}
+	if (cmd_check_options(e, o, cause) < 0)
+		return NULL;
+	return e;
+}
+
+int srv_peer_run(struct srv_peer *p, const struct config *cfg, char **words,
+    int n)
+{
+	const struct cmd_entry *e;
+	struct cmd_opts opts;
+	struct cmd_ctx ctx;
+	char **args = NULL, *cause = NULL;
+	/* cmd_take_options ends the words with a NULL: one more slot */
+	char **w = xcalloc((size_t)n + 1, sizeof *w);
+	int nargs = 0, status;
+
+	memset(&opts, 0, sizeof opts);
+	memset(&ctx, 0, sizeof ctx);
+	ctx.face = &p->face;
+	ctx.cfg = cfg;
+	ctx.opts = &opts;
+	ctx.read_only = p->read_only;
+	memcpy(w, words, (size_t)n * sizeof *w);
+	audit_set_client(p->user, p->from);
+	e = parse(p, w, n, &ctx, &opts, &nargs, &args, &status, &cause);
+	if (e != NULL && cmd_exec_entry(&ctx, e, nargs, args, &cause) == 0)
+		status = ctx.status;
+	else if (e != NULL)
+		status = ctx.status != 0 ? ctx.status : 1;
+	if (cause != NULL)
+		srv_peer_say(p, 1, cause);
+	free(cause);
+	free(w);
+	audit_set_client(NULL, NULL);
+	return status;
+}

@@ -1,0 +1,140 @@
+/* srv.c — where the server of a cluster listens (srv.h): the socket
+ * directory, checked as tmux checks its own, and the socket and lock
+ * named from a hash of the configuration's absolute path; which commands
+ * go to it. */
+#include "srv/srv.h"
+#include "cmd/cmd.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *socket_override;
+
+void srv_set_socket(const char *path)
+{
+	socket_override = path;
+}
+
+/* The configuration's absolute path: resolved when it exists (a symlink
+ * or a relative -c names the same cluster), else made absolute. */
+static char *absolute(const char *path)
+{
+	char buf[PATH_MAX], *r, *cwd;
+
+	if ((r = realpath(path, buf)) != NULL)
+		return xstrdup(r);
+	if (path[0] == '/' || (cwd = getcwd(buf, sizeof buf)) == NULL)
+		return xstrdup(path);
+	return xasprintf("%s/%s", cwd, path);
+}
+
+/* FNV-1a, 64 bits: a name per cluster, not a secret. */
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static char *socket_dir(void)
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (xdg != NULL && xdg[0] == '/')
+		return xasprintf("%s/hvdeck", xdg);
+	return xasprintf("/tmp/hvdeck-%lu", (unsigned long)getuid());
+}
+
+/* dir is ours and closed to others: 0, 1 when it does not exist, -1 with
+ * *cause. */
+static int check_dir(const char *dir, char **cause)
+{
+	struct stat st;
+
+	if (lstat(dir, &st) < 0) {
+		if (errno == ENOENT)
+			return 1;
+		*cause = xasprintf("socket directory %s: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		*cause = xasprintf("socket directory %s is not a directory", dir);
+	else if (st.st_uid != getuid())
+		*cause = xasprintf("socket directory %s is owned by uid %lu, not "
+		    "by you (uid %lu): refusing it (or run with --no-server)", dir,
+		    (unsigned long)st.st_uid, (unsigned long)getuid());
+	else if ((st.st_mode & 077) != 0)
+		*cause = xasprintf("socket directory %s is open to others (mode "
+		    "%04o, want 0700): refusing it (or run with --no-server)", dir,
+		    (unsigned)(st.st_mode & 07777));
+	else
+		return 0;
+	return -1;
+}
+
+static int make_dir(const char *dir, int make, char **cause)
+{
+	int rc = check_dir(dir, cause);
+
+	if (rc != 1 || !make)
+		return rc;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		*cause = xasprintf("socket directory %s: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	rc = check_dir(dir, cause);	/* made by another first: its check */
+	if (rc == 1)
+		*cause = xasprintf("socket directory %s: gone as it was made", dir);
+	return rc == 1 ? -1 : rc;
+}
+
+int srv_paths(const char *config_path, int make, struct srv_paths *p,
+    char **cause)
+{
+	char *dir;
+
+	memset(p, 0, sizeof *p);
+	p->key = absolute(config_path != NULL ? config_path : "");
+	if (socket_override != NULL) {
+		p->socket = xstrdup(socket_override);
+	} else {
+		dir = socket_dir();
+		if (make_dir(dir, make, cause) < 0) {
+			free(dir);
+			srv_paths_free(p);
+			return -1;
+		}
+		p->socket = xasprintf("%s/cluster-%016llx.sock", dir,
+		    (unsigned long long)hash(p->key));
+		free(dir);
+	}
+	p->lock = xasprintf("%s.lock", p->socket);
+	return 0;
+}
+
+void srv_paths_free(struct srv_paths *p)
+{
+	free(p->socket);
+	free(p->lock);
+	free(p->key);
+	memset(p, 0, sizeof *p);
+}
+
+int srv_wanted(const struct cmd_entry *e)
+{
+	return e != NULL && (e->flags & CMD_CLI) &&
+	    !(e->flags & (CMD_LOCAL | CMD_NO_CONFIG));
+}
