@@ -144,13 +144,17 @@ cleanup "rm -f $LAB_DIR/node*/log/qemu/$g-serial.log"
 UNDO=(vsh 3 start "$g")
 same_shutdown() {
 	hv_local desktop shutdown "$g"; rc1=$?; out1=$(said)
-	vsh 3 start "$g" >/dev/null
-	wait_until 120 _acpi2 || fail "$g never got ready again"
+	# started again only once it is off (a start while it still shuts
+	# down is refused, and the wait below would wait for nothing)
+	wait_until 60 _off || fail "$g is $(guest_state 3 "$g") after the in-process shutdown: $out1"
+	vsh 3 start "$g" >/dev/null || fail "virsh start $g refused (now $(guest_state 3 "$g"))"
+	wait_until 120 _acpi2 || fail "$g never got ready again (now $(guest_state 3 "$g"))"
 	hv desktop shutdown "$g"; rc2=$?; out2=$(said)
 	[ "$rc1" = "$rc2" ] && [ "$out1" = "$out2" ] && [ "$rc2" -eq 0 ] ||
 		fail "shutdown: exit $rc1/$rc2, said '$out1' / '$out2'"
 	info "desktop shutdown $g: exit 0, same output both ways: $out2"
 }
+_off() { [ "$(guest_state 3 "$g")" = "shut off" ]; }
 _acpi2() { [ "$(grep -c 'ballast ready' "$LAB_DIR/node3/log/qemu/$g-serial.log" 2>/dev/null)" -ge 2 ]; }
 same_shutdown
 [ "$(guest_state 3 "$g")" = "shut off" ] || fail "$g is $(guest_state 3 "$g") after shutdown"
