@@ -14,6 +14,11 @@
  *     ← SAY "0"|"1" text        a line for the operator (1: an error)
  *     ← CONFIRM question what   → ANSWER "y" | ANSWER "n" cause
  *     ← ASK prompt              → ANSWER "y" line | ANSWER "n"
+ *     ← OUT "1"|"2" text        output as the command prints it in-process
+ *                               (1: stdout, 2: stderr), written as is
+ *     → CANCEL                  Ctrl-C in the client (migrate): cancel
+ *                               the command's job; a client that goes
+ *                               away cancels nothing
  *     ← EXIT status             the command's exit status; the end
  *   STATUS → SAY lines, EXIT 0  the server's state
  *   STOP "0"|"1" (force) → SAY lines, EXIT status (1: jobs run, not forced)
@@ -42,7 +47,10 @@ enum proto_type {
 	PROTO_EXIT,
 	PROTO_STATUS,
 	PROTO_STOP,
-	PROTO_TYPE_MAX = PROTO_STOP,
+	/* results (dump, migrate, host add) */
+	PROTO_OUT,
+	PROTO_CANCEL,
+	PROTO_TYPE_MAX = PROTO_CANCEL,
 };
 
 /* One decoded frame: fields point into buf (owned). */

@@ -96,8 +96,17 @@ void cli_face_init(struct cmd_face *f, struct cli_options *o)
 static int exec_dump(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause)
 {
+	struct cli_out o;
+
 	(void)e; (void)argc; (void)argv; (void)cause;
-	c->status = cli_dump(c->cfg, cli_options_of(c));
+	cli_out_open(&o, c);
+	if (o.peer == NULL) {
+		c->status = cli_dump(c->cfg, cli_options_of(c));
+		return 0;
+	}
+	/* in the server, for a client */
+	c->status = cli_dump_warm(c, &o, cmd_opt(c->opts, "json") != NULL);
+	cli_out_close(&o);
 	return 0;
 }
 
@@ -112,15 +121,17 @@ static int exec_watch(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 #define RO CMD_READ_ONLY_OK
 /* each prints or asks on the terminal itself: never through a server */
 #define CLI (CMD_CLI | CMD_LOCAL)
+/* printed by the server for a client when one runs (cli_out) */
+#define SERVED CMD_CLI
 
 static const struct cmd_entry cli_commands[] = {
-	{ "dump", NULL, 0, 0, "[--json]", CLI | RO,
+	{ "dump", NULL, 0, 0, "[--json]", SERVED | RO,
 	  "connect to every host, print the inventory, exit (status 1 if a host was unreachable)",
 	  exec_dump, 0 },
 	{ "watch", NULL, 0, 0, "[--json] [--stats]", CLI | RO,
 	  "follow the cluster until interrupted: one line per event, or with --json one JSON line per model change",
 	  exec_watch, 0 },
-	{ "host list", NULL, 0, 0, "[--json]", CLI | RO,
+	{ "host list", NULL, 0, 0, "[--json]", SERVED | RO,
 	  "the configured hosts: name, role, maintenance, state (connecting like dump) and URI",
 	  cli_host_list_exec, 0 },
 	/* not read-only-safe: the key is made on first need */
@@ -128,7 +139,7 @@ static const struct cmd_entry cli_commands[] = {
 	  "print hvdeck's public key (made on first need) and, as a # line, the file it is in: install it in a host's authorized_keys", cli_host_key_exec, 0 },
 	{ "migrate", NULL, 2, 2, "DESKTOP DEST_HOST [--bandwidth MiB/s] "
 	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
-	  "[--copy-storage] [--unsafe] [--no-persist]", CLI,
+	  "[--copy-storage] [--unsafe] [--no-persist]", SERVED,
 	  "live-migrate a running desktop (name or UUID) to DEST_HOST after a "
 	  "pre-flight; prints progress, exit 0 when it arrived, 1 with libvirt's "
 	  "message; Ctrl-C cancels (it keeps running on the source)",
@@ -142,6 +153,7 @@ static const struct cmd_entry cli_commands[] = {
 };
 
 #undef CLI
+#undef SERVED
 
 void cli_cmd_register(void)
 {

@@ -99,7 +99,7 @@ static int follow(struct hostadd *ha, int tty)
 	int status = 1;
 
 	for (;;) {
-		cli_checklist_print(hostadd_checklist(ha), &seen, stdout);
+		cli_checklist_print(hostadd_checklist(ha), &seen, stdout, stdout);
 		st = hostadd_state(ha, &text);
 		if (st == HOSTADD_ADDED || st == HOSTADD_FAILED)
 			break;
@@ -122,7 +122,7 @@ static int follow(struct hostadd *ha, int tty)
 		free(text);
 		text = NULL;
 	}
-	cli_checklist_print(hostadd_checklist(ha), &seen, stdout);
+	cli_checklist_print(hostadd_checklist(ha), &seen, stdout, stdout);
 	if (st == HOSTADD_ADDED)
 		status = 0;
 	else
