@@ -13,7 +13,13 @@
  *                               then the command and its arguments)
  *     ← SAY "0"|"1" text        a line for the operator (1: an error)
  *     ← CONFIRM question what   → ANSWER "y" | ANSWER "n" cause
- *     ← ASK prompt              → ANSWER "y" line | ANSWER "n"
+ *     ← ASK prompt [how]        → ANSWER "y" line | ANSWER "n"
+ *                               (how, srv-peer.h's enum srv_ask: "0" a
+ *                               line on the client's terminal, "1" a
+ *                               password without echo, "2" a line; 1 and
+ *                               2 only when the client's standard input
+ *                               is a terminal; every frame is wiped once
+ *                               used: an answer may be a password)
  *     ← OUT "1"|"2" text        output as the command prints it in-process
  *                               (1: stdout, 2: stderr), written as is
  *     → CANCEL                  Ctrl-C in the client (migrate): cancel
@@ -59,6 +65,7 @@ struct proto_msg {
 	int n;
 	char **f;
 	char *buf;
+	size_t len;     /* buf's bytes, wiped when freed (a password) */
 };
 
 /* Encode a frame of type with n fields into *out (caller frees), *len its

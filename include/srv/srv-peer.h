@@ -46,6 +46,19 @@ void srv_peer_out(struct srv_peer *p, int stream, const char *text,
  * command began; looks without waiting. A client that went away asked
  * nothing: the command goes on. */
 int srv_peer_cancelled(struct srv_peer *p);
+/* How the client reads an ASK's answer (proto.h). */
+enum srv_ask {
+	SRV_ASK_LINE,           /* a line on its terminal (/dev/tty) */
+	SRV_ASK_SECRET,         /* a password, no echo: only when its
+	                         * standard input is a terminal */
+	SRV_ASK_STDIN_TTY,      /* a line, only when its standard input is
+	                         * a terminal (host add's key question) */
+};
+/* Ask p's client for a line after prompt, into buf (len bytes; wiped by
+ * the caller when it is a secret; the frames it came in are). 0, or -1
+ * when nobody answered or the client went away. */
+int srv_peer_ask(struct srv_peer *p, const char *prompt, enum srv_ask how,
+    char *buf, size_t len);
 /* Ask p's terminal question (names what is asked): 0 on y, -1 with
  * *cause (caller frees) otherwise or without a client. */
 int srv_peer_confirm(struct srv_peer *p, const char *question,

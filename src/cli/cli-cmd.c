@@ -5,6 +5,7 @@
 #include "cli/cli-host-key.h"
 #include "cli/cli-host-list.h"
 #include "cli/cli-migrate.h"
+#include "cli/cli-secret.h"
 #include "cli/cli.h"
 #include "act/engine.h"
 #include "cmd/cmd-face.h"
@@ -64,6 +65,26 @@ static int face_ask(const struct cmd_face *f, const char *prompt, char *buf,
 	return r < 0 ? -1 : 0;
 }
 
+/* A password from the terminal itself with echo off (cli-secret.h), as
+ * host add asks it in-process: only when hvdeck was run from one. */
+static int face_ask_secret(const struct cmd_face *f, const char *prompt,
+    char *buf, size_t len)
+{
+	int fd;
+	ssize_t n = -1;
+
+	(void)f;
+	if (!isatty(STDIN_FILENO) ||
+	    (fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
+		return -1;
+	if (write(fd, prompt, strlen(prompt)) >= 0 && write(fd, " ", 1) >= 0) {
+		n = cli_secret_read(fd, buf, len);
+		(void)!write(fd, "\n", 1);
+	}
+	close(fd);
+	return n > 0 ? 0 : -1;
+}
+
 /* The command line's engine for one command, as dump's. */
 static int face_engine_up(const struct cmd_face *f, const struct cmd_ctx *c)
 {
@@ -90,6 +111,7 @@ void cli_face_init(struct cmd_face *f, struct cli_options *o)
 	f->engine_down = face_engine_down;
 	f->say = face_say;
 	f->ask = face_ask;
+	f->ask_secret = face_ask_secret;
 	f->confirm = face_confirm;
 }
 
@@ -146,7 +168,7 @@ static const struct cmd_entry cli_commands[] = {
 	  cli_migrate_exec, 0 },
 	{ "host add", NULL, 2, 2, "NAME ADDRESS [--port N] [--user USER] "
 	  "[--role hypervisor|disk|mixed] [--yes-fingerprint SHA256:...]",
-	  CLI | CMD_LINE,
+	  SERVED | CMD_LINE,
 	  "add a hypervisor over SSH: accept its host key, install hvdeck's key "
 	  "(a password, once), pre-flight, then save it (exit 1 if refused)",
 	  cli_host_add_exec, 0 },

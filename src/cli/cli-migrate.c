@@ -5,7 +5,10 @@
  * (percent, remaining, rate, iteration) otherwise. Ctrl-C (SIGINT or
  * SIGTERM) cancels the migration: the desktop keeps running on the
  * source. Exit 0 done, 1 refused, failed or cancelled (with libvirt's
- * text), 2 bad usage. */
+ * text), 2 bad usage. With the cluster's server running it is the
+ * server's job: the lines go to the client through cli_out (plain lines,
+ * no bar), the client's Ctrl-C comes as CANCEL, and a client that goes
+ * away cancels nothing. */
 #include "cli/cli-migrate.h"
 #include "act/act-migrate.h"
 #include "core/checklist.h"

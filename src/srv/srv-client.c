@@ -115,6 +115,21 @@ static int hello(int fd, int read_only, long *pid, char **cause)
 	return rc;
 }
 
+/* ASK's line through face, read as its how says (proto.h): 0, or -1
+ * when nobody can answer. */
+static int ask(const struct cmd_face *face, const struct proto_msg *m,
+    char *line, size_t len)
+{
+	const char *how = m->n >= 2 ? m->f[1] : "0";
+
+	if (strcmp(how, "0") != 0 && !isatty(STDIN_FILENO))
+		return -1;	/* as in-process: no terminal, nobody to ask */
+	if (strcmp(how, "1") == 0)
+		return face->ask_secret != NULL ?
+		    face->ask_secret(face, m->f[0], line, len) : -1;
+	return face->ask != NULL ? face->ask(face, m->f[0], line, len) : -1;
+}
+
 /* A question of the server's, answered through face. */
 static int answer(int fd, const struct cmd_face *face,
     const struct proto_msg *m, char **cause)
@@ -128,15 +143,14 @@ static int answer(int fd, const struct cmd_face *face,
 			f[0] = "n";
 			f[1] = why;
 		}
-	} else if (m->n >= 1 && face->ask != NULL &&
-	    face->ask(face, m->f[0], line, sizeof line) == 0) {
+	} else if (m->n >= 1 && ask(face, m, line, sizeof line) == 0) {
 		f[1] = line;
 	} else {
 		f[0] = "n";
 		f[1] = "nobody to ask";
 	}
 	rc = proto_send(fd, PROTO_ANSWER, f, 2, HELLO_TIMEOUT_MS, cause);
-	explicit_bzero(line, sizeof line);	/* a typed fingerprint, a name */
+	explicit_bzero(line, sizeof line);	/* a password, a fingerprint */
 	free(why);
 	return rc;
 }

@@ -166,14 +166,15 @@ static int face_confirm(const struct cmd_face *f, const char *q,
 	return 0;
 }
 
-static int face_ask(const struct cmd_face *f, const char *prompt, char *buf,
-    size_t len)
+int srv_peer_ask(struct srv_peer *p, const char *prompt, enum srv_ask how,
+    char *buf, size_t len)
 {
-	const char *fields[1] = { prompt };
+	char mode[2] = { (char)('0' + how), '\0' };
+	const char *fields[2] = { prompt, mode };
 	struct proto_msg m;
 	int rc = -1;
 
-	if (question(peer_of(f), PROTO_ASK, fields, 1, &m) < 0)
+	if (question(p, PROTO_ASK, fields, 2, &m) < 0)
 		return -1;
 	if (strcmp(m.f[0], "y") == 0 && m.n > 1) {
 		snprintf(buf, len, "%s", m.f[1]);
@@ -181,6 +182,18 @@ static int face_ask(const struct cmd_face *f, const char *prompt, char *buf,
 	}
 	proto_msg_free(&m);
 	return rc;
+}
+
+static int face_ask(const struct cmd_face *f, const char *prompt, char *buf,
+    size_t len)
+{
+	return srv_peer_ask(peer_of(f), prompt, SRV_ASK_LINE, buf, len);
+}
+
+static int face_ask_secret(const struct cmd_face *f, const char *prompt,
+    char *buf, size_t len)
+{
+	return srv_peer_ask(peer_of(f), prompt, SRV_ASK_SECRET, buf, len);
 }
 
 void srv_peer_init(struct srv_peer *p)
@@ -191,6 +204,7 @@ void srv_peer_init(struct srv_peer *p)
 	p->face.say = face_say;
 	p->face.confirm = face_confirm;
 	p->face.ask = face_ask;
+	p->face.ask_secret = face_ask_secret;
 }
 
 /* ---- one command ---- */

@@ -25,12 +25,7 @@ hv() { "$HVDECK" -c "$conf" "$@" >"$WORK/out" 2>"$WORK/err"; }
 hv_local() { "$HVDECK" --no-server -c "$conf" "$@" >"$WORK/out" 2>"$WORK/err"; }
 said() { cat "$WORK/out" "$WORK/err"; }
 
-hv server start --log "$WORK/server.log" || fail "server start: exit $?: $(said)"
-SERVER_PID=$(sed -n 's/^server started (pid \([0-9]*\))$/\1/p' "$WORK/out")
-[ -n "$SERVER_PID" ] || fail "server start said: $(said)"
-server_id=$(proc_id "$SERVER_PID") || fail "server $SERVER_PID is not running"
-cleanup "signal_proc KILL $server_id"
-cleanup "signal_proc TERM $server_id; sleep 1"
+server_start "$conf" "$WORK/server.log"
 hosts_online() { hv server status && grep -qx "hosts online $LAB_NODES/$LAB_NODES" "$WORK/out"; }
 wait_until "$HOST_ONLINE_S" hosts_online || fail "the server's hosts are not online: $(said)"
 
