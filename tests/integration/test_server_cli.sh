@@ -9,7 +9,8 @@
 #   it arrives, the audit record written by the server's pid names the
 #   client's user; a refusal says what in-process says;
 # - a migration whose client is SIGKILLed half-way still arrives (virsh on
-#   the destination): the job is the server's;
+#   the destination): the job is the server's; so does one whose client
+#   hangs up (SIGHUP);
 # - Ctrl-C (SIGINT) in the client cancels it: exit 1, "cancelled", still
 #   on its source.
 # Its own XDG_RUNTIME_DIR; the server it starts is stopped at exit by pid
@@ -122,5 +123,16 @@ grep -q "cancelling the migration of $GUEST" "$WORK/c.err" || fail "no 'cancelli
 grep -q "migration cancelled (hv1 -> hv2): " "$WORK/c.err" || fail "no 'cancelled': $(cat "$WORK/c.err")"
 runs_on 1 || fail "a cancelled migration left $GUEST off hv1"
 info "Ctrl-C cancelled it: still on hv1"
+
+# ---- its client hung up (SIGHUP, a closed terminal): it still arrives ----
+"$HVDECK" -c "$conf" migrate "$GUEST" hv2 --bandwidth 5 >"$WORK/h.out" 2>"$WORK/h.err" &
+pid=$!
+cleanup "kill -KILL $pid 2>/dev/null"
+wait_until 60 two_pcts "$WORK/h.out" || fail "no progress before the hang-up: $(cat "$WORK/h.out" "$WORK/h.err")"
+kill -HUP "$pid"
+wait "$pid" 2>/dev/null
+runs_on 1 || fail "the migration ended when its client hung up"
+wait_until 120 runs_on 2 || fail "the migration of a hung-up client did not arrive on hv2 ($(guest_state 2 "$GUEST"))"
+info "a hung-up client's migration arrived on hv2"
 
 pass
