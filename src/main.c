@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "cmd/cmd.h"
 #include "cli/cli-cmd.h"
+#include "cli/cli-migrate.h"
 #include "cmd/cmd-audit.h"
 #include "cmd/cmd-table.h"
 #include "tui/ui-cmd.h"
@@ -244,11 +245,15 @@ static int run_command(struct cmd_ctx *ctx, const struct cmd_entry *command,
 static char **server_words(const struct args *a, const struct cmd_entry *e,
     int argc, char **argv, int *n, char ***made)
 {
-	char **w = xcalloc((size_t)(a->opts.n + 1 + argc - optind), sizeof *w);
+	char **w = xcalloc((size_t)(a->opts.n + 2 + argc - optind), sizeof *w);
 	const struct cmd_opt_spec *spec;
 	int i, k = 0;
 
 	*made = xcalloc((size_t)a->opts.n + 2, sizeof **made);
+	/* --json is hvdeck's own option (getopt took it): the entries that
+	 * declare it (dump, host list) get it back */
+	if (a->cli.json && strstr(e->args, "--json") != NULL)
+		w[k++] = (*made)[a->opts.n + 1] = xstrdup("--json");
 	for (i = 0; i < a->opts.n; i++) {
 		spec = cmd_opt_spec(e->name, a->opts.v[i].name);
 		(*made)[i] = spec != NULL && spec->type == CMD_OPT_FLAG ?
@@ -274,13 +279,16 @@ static int through_server(const struct args *a, const struct config *cfg,
 	int n, i, rc;
 
 	w = server_words(a, e, argc, argv, &n, &made);
+	/* Ctrl-C cancels a migration, as in-process (the job is the
+	 * server's: a client killed or hung up cancels nothing) */
+	srv_client_cancel_on_interrupt(e->exec == cli_migrate_exec);
 	rc = srv_client_run(cfg, ctx->face, ctx->read_only, w, n, status, &cause);
 	if (rc < 0) {
 		fprintf(stderr, "hvdeck: %s\n", cause);
 		free(cause);
 		*status = 1;
 	}
-	for (i = 0; i <= a->opts.n; i++)
+	for (i = 0; i <= a->opts.n + 1; i++)
 		free(made[i]);
 	free(made);
 	free(w);

@@ -16,6 +16,29 @@ struct cli_options {
 /* Connect to every host, wait for inventory (bounded), print, return the
  * exit status: 0, or 1 when a host was unreachable. */
 int cli_dump(const struct config *cfg, const struct cli_options *o);
+
+/* Where a command of the command line prints: the terminal (stdout,
+ * stderr) when it runs in-process, or, in the server for a client
+ * (srv-peer.h), buffers that cli_out_flush sends to the client's, which
+ * writes them as they are: the same bytes either way. */
+struct cmd_ctx;
+struct srv_peer;
+struct cli_out {
+	FILE *out, *err;
+	struct srv_peer *peer;  /* NULL: in-process */
+	char *obuf, *ebuf;      /* the buffers' (open_memstream) */
+	size_t olen, elen;
+};
+/* For c's command: in the server when c's face is a client's. */
+void cli_out_open(struct cli_out *o, const struct cmd_ctx *c);
+/* Send what was printed so far (in-process: flush the terminal's). */
+void cli_out_flush(struct cli_out *o);
+/* Flush and close. */
+void cli_out_close(struct cli_out *o);
+/* dump for a client of the server: the server's model as it is (warm: no
+ * connect, no inventory), printed as cli_dump prints it. The exit
+ * status. */
+int cli_dump_warm(struct cmd_ctx *c, struct cli_out *o, int json);
 /* Print the events (text) or one JSON line per model change until SIGINT or
  * SIGTERM, or until the reader goes away; a reader that stops reading never
  * stalls the engine (see watch.h). Returns 0, or 1 when it cannot start. */
@@ -42,10 +65,10 @@ struct cli_checklist_seen {
 };
 /* Print each step of cl that settled (ok, warn, fail) in a state not
  * printed yet, as "ok   connect 10.0.0.5:22: reason": failures to
- * fail_out, the rest to stdout. The command line's host add and migrate
+ * fail_out, the rest to out. The command line's host add and migrate
  * show their checklists so. */
 void cli_checklist_print(struct checklist *cl, struct cli_checklist_seen *seen,
-    FILE *fail_out);
+    FILE *out, FILE *fail_out);
 void cli_checklist_seen_free(struct cli_checklist_seen *seen);
 /* 1 when cli_checklist_print would print something now (a progress line
  * on the terminal is ended first). */

@@ -51,6 +51,12 @@ struct cmd_face {
 	 * when nobody can answer. NULL: this face cannot. */
 	int (*ask)(const struct cmd_face *f, const char *prompt, char *buf,
 	    size_t len);
+	/* A secret (a password) typed after prompt without echo, on a
+	 * terminal the command was run from, into buf; the caller wipes
+	 * buf. 0, or -1 when nobody can answer (or the answer is empty).
+	 * NULL: this face cannot. */
+	int (*ask_secret)(const struct cmd_face *f, const char *prompt,
+	    char *buf, size_t len);
 	/* Run a full command line as this face's own (its configuration,
 	 * read-only): the yes of a question that ran a command with its last
 	 * word. NULL: this face asks no such question. */

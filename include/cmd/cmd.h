@@ -44,8 +44,8 @@ enum cmd_flag {
 	CMD_SEL_JOB = 1 << 11,  /* the progress view's job, else the selected row */
 	CMD_SEL_MARKS = 1 << 12, /* every marked desktop, when there are marks */
 	/* Runs in the process it was given to, never sent to a server
-	 * (srv.h): its exec prints or asks on the terminal itself (dump,
-	 * watch, host add), or it is the server's own (server stop). */
+	 * (srv.h): its exec prints or asks on the terminal itself (watch,
+	 * host key), or it is the server's own (server stop). */
 	CMD_LOCAL = 1 << 13,
 	/* Entries with neither CMD_CLI nor CMD_LINE are console-internal
 	 * (moving, scrolling): only keys reach them. */

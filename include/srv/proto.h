@@ -13,7 +13,18 @@
  *                               then the command and its arguments)
  *     ← SAY "0"|"1" text        a line for the operator (1: an error)
  *     ← CONFIRM question what   → ANSWER "y" | ANSWER "n" cause
- *     ← ASK prompt              → ANSWER "y" line | ANSWER "n"
+ *     ← ASK prompt [how]        → ANSWER "y" line | ANSWER "n"
+ *                               (how, srv-peer.h's enum srv_ask: "0" a
+ *                               line on the client's terminal, "1" a
+ *                               password without echo, "2" a line; 1 and
+ *                               2 only when the client's standard input
+ *                               is a terminal; every frame is wiped once
+ *                               used: an answer may be a password)
+ *     ← OUT "1"|"2" text        output as the command prints it in-process
+ *                               (1: stdout, 2: stderr), written as is
+ *     → CANCEL                  Ctrl-C in the client (migrate): cancel
+ *                               the command's job; a client that goes
+ *                               away cancels nothing
  *     ← EXIT status             the command's exit status; the end
  *   STATUS → SAY lines, EXIT 0  the server's state
  *   STOP "0"|"1" (force) → SAY lines, EXIT status (1: jobs run, not forced)
@@ -42,7 +53,10 @@ enum proto_type {
 	PROTO_EXIT,
 	PROTO_STATUS,
 	PROTO_STOP,
-	PROTO_TYPE_MAX = PROTO_STOP,
+	/* results (dump, migrate, host add) */
+	PROTO_OUT,
+	PROTO_CANCEL,
+	PROTO_TYPE_MAX = PROTO_CANCEL,
 };
 
 /* One decoded frame: fields point into buf (owned). */
@@ -51,6 +65,7 @@ struct proto_msg {
 	int n;
 	char **f;
 	char *buf;
+	size_t len;     /* buf's bytes, wiped when freed (a password) */
 };
 
 /* Encode a frame of type with n fields into *out (caller frees), *len its

@@ -29,4 +29,10 @@ int srv_client_request(const struct config *cfg, const struct cmd_face *face,
 int srv_client_run(const struct config *cfg, const struct cmd_face *face,
     int read_only, char **words, int n, int *status, char **cause);
 
+/* Ctrl-C (SIGINT, SIGTERM) during the next srv_client_run: on (1) it
+ * sends CANCEL and follows the command to its end (migrate: the job is
+ * cancelled, as in-process); off (0, the default) the signal's default
+ * action ends the client alone, and the command goes on in the server. */
+void srv_client_cancel_on_interrupt(int on);
+
 #endif

@@ -20,6 +20,7 @@ struct srv_peer {
 	int fd;
 	int gone;               /* a send failed: nothing more is sent */
 	int read_only;          /* the client's -r */
+	int cancel;             /* the client sent CANCEL */
 	char *user;             /* its uid's login (peer credentials) */
 	char *from;             /* SSH_CONNECTION's client address, or NULL */
 	struct cmd_face face;   /* data: this peer */
@@ -33,6 +34,31 @@ int srv_peer_send(struct srv_peer *p, int type, const char *const *f,
     int n);
 /* A SAY line. */
 void srv_peer_say(struct srv_peer *p, int error, const char *text);
+/* The peer whose face f is; NULL for any other face (the command
+ * line's, the console's): a command that prints itself (dump, migrate)
+ * sends its output with srv_peer_out then. */
+struct srv_peer *srv_peer_of_face(const struct cmd_face *f);
+/* Output as the command prints it in-process: len bytes of text (no NUL)
+ * for the client's stdout (stream 1) or stderr (2), in OUT frames. */
+void srv_peer_out(struct srv_peer *p, int stream, const char *text,
+    size_t len);
+/* Whether p's client asked to cancel (CANCEL: Ctrl-C in it) since the
+ * command began; looks without waiting. A client that went away asked
+ * nothing: the command goes on. */
+int srv_peer_cancelled(struct srv_peer *p);
+/* How the client reads an ASK's answer (proto.h). */
+enum srv_ask {
+	SRV_ASK_LINE,           /* a line on its terminal (/dev/tty) */
+	SRV_ASK_SECRET,         /* a password, no echo: only when its
+	                         * standard input is a terminal */
+	SRV_ASK_STDIN_TTY,      /* a line, only when its standard input is
+	                         * a terminal (host add's key question) */
+};
+/* Ask p's client for a line after prompt, into buf (len bytes; wiped by
+ * the caller when it is a secret; the frames it came in are). 0, or -1
+ * when nobody answered or the client went away. */
+int srv_peer_ask(struct srv_peer *p, const char *prompt, enum srv_ask how,
+    char *buf, size_t len);
 /* Ask p's terminal question (names what is asked): 0 on y, -1 with
  * *cause (caller frees) otherwise or without a client. */
 int srv_peer_confirm(struct srv_peer *p, const char *question,

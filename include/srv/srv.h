@@ -4,8 +4,9 @@
  * thread of its own with a face (cmd-face.h) that forwards what the
  * command says and asks over the socket (proto.h). A command line with a
  * server running sends its words there (srv_client_run) instead of
- * connecting to every host itself; the console, dump, watch and the other
- * CMD_LOCAL entries stay in-process. The pieces: server.h (the server's
+ * connecting to every host itself (dump, host list and migrate print
+ * through cli_out: the client writes their OUT frames); the console,
+ * watch and the other CMD_LOCAL entries stay in-process. The pieces: server.h (the server's
  * life), srv-peer.h (a client's commands in it), proto.h (the frames),
  * srv-client.h (the client), srv-cmd.h (the server's commands),
  * srv-reload.h (following the configuration file); this header: where

@@ -5,6 +5,7 @@
 #include "cli/cli-host-key.h"
 #include "cli/cli-host-list.h"
 #include "cli/cli-migrate.h"
+#include "cli/cli-secret.h"
 #include "cli/cli.h"
 #include "act/engine.h"
 #include "cmd/cmd-face.h"
@@ -64,6 +65,26 @@ static int face_ask(const struct cmd_face *f, const char *prompt, char *buf,
 	return r < 0 ? -1 : 0;
 }
 
+/* A password from the terminal itself with echo off (cli-secret.h), as
+ * host add asks it in-process: only when hvdeck was run from one. */
+static int face_ask_secret(const struct cmd_face *f, const char *prompt,
+    char *buf, size_t len)
+{
+	int fd;
+	ssize_t n = -1;
+
+	(void)f;
+	if (!isatty(STDIN_FILENO) ||
+	    (fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1)
+		return -1;
+	if (write(fd, prompt, strlen(prompt)) >= 0 && write(fd, " ", 1) >= 0) {
+		n = cli_secret_read(fd, buf, len);
+		(void)!write(fd, "\n", 1);
+	}
+	close(fd);
+	return n > 0 ? 0 : -1;
+}
+
 /* The command line's engine for one command, as dump's. */
 static int face_engine_up(const struct cmd_face *f, const struct cmd_ctx *c)
 {
@@ -90,14 +111,24 @@ void cli_face_init(struct cmd_face *f, struct cli_options *o)
 	f->engine_down = face_engine_down;
 	f->say = face_say;
 	f->ask = face_ask;
+	f->ask_secret = face_ask_secret;
 	f->confirm = face_confirm;
 }
 
 static int exec_dump(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause)
 {
+	struct cli_out o;
+
 	(void)e; (void)argc; (void)argv; (void)cause;
-	c->status = cli_dump(c->cfg, cli_options_of(c));
+	cli_out_open(&o, c);
+	if (o.peer == NULL) {
+		c->status = cli_dump(c->cfg, cli_options_of(c));
+		return 0;
+	}
+	/* in the server, for a client */
+	c->status = cli_dump_warm(c, &o, cmd_opt(c->opts, "json") != NULL);
+	cli_out_close(&o);
 	return 0;
 }
 
@@ -112,15 +143,17 @@ static int exec_watch(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 #define RO CMD_READ_ONLY_OK
 /* each prints or asks on the terminal itself: never through a server */
 #define CLI (CMD_CLI | CMD_LOCAL)
+/* printed by the server for a client when one runs (cli_out) */
+#define SERVED CMD_CLI
 
 static const struct cmd_entry cli_commands[] = {
-	{ "dump", NULL, 0, 0, "[--json]", CLI | RO,
+	{ "dump", NULL, 0, 0, "[--json]", SERVED | RO,
 	  "connect to every host, print the inventory, exit (status 1 if a host was unreachable)",
 	  exec_dump, 0 },
 	{ "watch", NULL, 0, 0, "[--json] [--stats]", CLI | RO,
 	  "follow the cluster until interrupted: one line per event, or with --json one JSON line per model change",
 	  exec_watch, 0 },
-	{ "host list", NULL, 0, 0, "[--json]", CLI | RO,
+	{ "host list", NULL, 0, 0, "[--json]", SERVED | RO,
 	  "the configured hosts: name, role, maintenance, state (connecting like dump) and URI",
 	  cli_host_list_exec, 0 },
 	/* not read-only-safe: the key is made on first need */
@@ -128,20 +161,21 @@ static const struct cmd_entry cli_commands[] = {
 	  "print hvdeck's public key (made on first need) and, as a # line, the file it is in: install it in a host's authorized_keys", cli_host_key_exec, 0 },
 	{ "migrate", NULL, 2, 2, "DESKTOP DEST_HOST [--bandwidth MiB/s] "
 	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
-	  "[--copy-storage] [--unsafe] [--no-persist]", CLI,
+	  "[--copy-storage] [--unsafe] [--no-persist]", SERVED,
 	  "live-migrate a running desktop (name or UUID) to DEST_HOST after a "
 	  "pre-flight; prints progress, exit 0 when it arrived, 1 with libvirt's "
 	  "message; Ctrl-C cancels (it keeps running on the source)",
 	  cli_migrate_exec, 0 },
 	{ "host add", NULL, 2, 2, "NAME ADDRESS [--port N] [--user USER] "
 	  "[--role hypervisor|disk|mixed] [--yes-fingerprint SHA256:...]",
-	  CLI | CMD_LINE,
+	  SERVED | CMD_LINE,
 	  "add a hypervisor over SSH: accept its host key, install hvdeck's key "
 	  "(a password, once), pre-flight, then save it (exit 1 if refused)",
 	  cli_host_add_exec, 0 },
 };
 
 #undef CLI
+#undef SERVED
 
 void cli_cmd_register(void)
 {

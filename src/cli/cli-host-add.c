@@ -7,7 +7,11 @@
  * dump does, and waits for them within the connect timeout: the add
  * compares the new host's libvirt UUID with theirs and checks the paths
  * of their shared pools. A host that is offline then is named in a
- * warning: its UUID and pools could not be compared. */
+ * warning: its UUID and pools could not be compared.
+ *
+ * With the cluster's server running, the add runs there (its engine is
+ * up): the questions go to the client's terminal through the face (the
+ * password as a secret), its lines through cli_out. */
 #include "cli/cli.h"
 #include "cli/cli-secret.h"
 #include "act/act-host.h"
@@ -18,6 +22,7 @@
 #include "core/text.h"
 #include "cmd/cmd-host-add.h"
 #include "core/util.h"
+#include "srv/srv-peer.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -90,7 +95,57 @@ static void note_offline(struct hostadd *ha)
 	model_unlock();
 }
 
-static int follow(struct hostadd *ha, int tty)
+/* Who answers the add's questions: the terminal in-process (tty, -1:
+ * none), or, in the server, the client's (srv_peer_ask: the key as a
+ * line, the password as a secret, each wiped once given). */
+struct asker {
+	int tty;
+	struct srv_peer *peer;          /* non-NULL: in the server */
+};
+
+/* The key question: 1 asked (and answered), 0 nobody to ask. */
+static int key_asked(const struct asker *a, struct hostadd *ha,
+    const char *key)
+{
+	char *q, line[16];
+	int rc;
+
+	if (a->peer == NULL) {
+		if (a->tty < 0)
+			return 0;
+		ask_key(a->tty, ha, key);
+		return 1;
+	}
+	q = xasprintf("Accept %s? Type yes: ", key);
+	rc = srv_peer_ask(a->peer, q, SRV_ASK_STDIN_TTY, line, sizeof line);
+	free(q);
+	if (rc < 0)
+		return 0;
+	hostadd_key(ha, strcmp(line, "yes") == 0);
+	return 1;
+}
+
+/* The password question: 1 asked, 0 nobody to ask. */
+static int password_asked(const struct asker *a, struct hostadd *ha,
+    const char *question)
+{
+	char pw[PASSWORD_MAX];
+	int rc;
+
+	if (a->peer == NULL) {
+		if (a->tty < 0)
+			return 0;
+		ask_password(a->tty, ha, question);
+		return 1;
+	}
+	rc = srv_peer_ask(a->peer, question, SRV_ASK_SECRET, pw, sizeof pw);
+	hostadd_password(ha, rc == 0 ? pw : NULL);
+	explicit_bzero(pw, sizeof pw);
+	return 1;
+}
+
+static int follow(struct hostadd *ha, const struct asker *a,
+    struct cli_out *o)
 {
 	enum hostadd_state st;
 	char *text = NULL;
@@ -99,53 +154,90 @@ static int follow(struct hostadd *ha, int tty)
 	int status = 1;
 
 	for (;;) {
-		cli_checklist_print(hostadd_checklist(ha), &seen, stdout);
+		cli_checklist_print(hostadd_checklist(ha), &seen, o->out, o->out);
+		cli_out_flush(o);
 		st = hostadd_state(ha, &text);
 		if (st == HOSTADD_ADDED || st == HOSTADD_FAILED)
 			break;
-		if (st == HOSTADD_NEED_KEY && tty >= 0) {
-			ask_key(tty, ha, text);
-		} else if (st == HOSTADD_NEED_KEY) {
-			cli_say(stderr, 1, "hvdeck: unknown host %s: no terminal to "
+		if (st == HOSTADD_NEED_KEY && !key_asked(a, ha, text)) {
+			cli_say(o->err, 1, "hvdeck: unknown host %s: no terminal to "
 			    "ask; pass --yes-fingerprint with the fingerprint "
 			    "you expect", text);
 			hostadd_key(ha, 0);
-		} else if (st == HOSTADD_NEED_PASSWORD && tty >= 0) {
-			ask_password(tty, ha, text);
-		} else if (st == HOSTADD_NEED_PASSWORD) {
-			cli_say(stderr, 1, "hvdeck: hvdeck's key was refused, and there "
+		} else if (st == HOSTADD_NEED_PASSWORD &&
+		    !password_asked(a, ha, text)) {
+			cli_say(o->err, 1, "hvdeck: hvdeck's key was refused, and there "
 			    "is no terminal to ask for a password");
 			hostadd_password(ha, NULL);
-		} else {
+		} else if (st != HOSTADD_NEED_KEY && st != HOSTADD_NEED_PASSWORD) {
 			gen = checklist_wait(hostadd_checklist(ha), gen, 200);
 		}
 		free(text);
 		text = NULL;
 	}
-	cli_checklist_print(hostadd_checklist(ha), &seen, stdout);
+	cli_checklist_print(hostadd_checklist(ha), &seen, o->out, o->out);
 	if (st == HOSTADD_ADDED)
 		status = 0;
 	else
-		cli_say(stderr, 1, "hvdeck: %s", text != NULL ? text : "failed");
+		cli_say(o->err, 1, "hvdeck: %s", text != NULL ? text : "failed");
 	free(text);
 	cli_checklist_seen_free(&seen);
 	return status;
+}
+
+/* The add, its engine up (and, in-process, the terminal open). */
+static void add(struct cmd_ctx *c, struct hostadd *ha, const char *name,
+    const struct asker *a, struct cli_out *o, char **cause)
+{
+	unsigned job;
+
+	note_offline(ha);
+	if (hostadd_start(ha, &job, cause) < 0) {
+		c->status = 1;
+		return;
+	}
+	c->status = follow(ha, a, o);
+	if (c->status == 0)
+		cli_say(o->out, 1, "host %s added to %s", name, c->cfg->path);
+	cli_out_flush(o);
+}
+
+/* In the server for a client: its engine runs; the host, saved to the
+ * configuration, reaches it by the file (srv-reload.h), once. */
+static int served(struct cmd_ctx *c, struct hostadd_req *r,
+    struct cli_out *o, char **cause)
+{
+	struct asker a = { -1, o->peer };
+	struct hostadd *ha;
+
+	r->timeout_s = c->cfg->connect_timeout;
+	if (hostadd_new(r, &ha, cause) < 0) {
+		c->status = EXIT_BAD_USAGE;
+		return -1;
+	}
+	(void)cmd_engine_up(c);
+	add(c, ha, r->name, &a, o, cause);
+	hostadd_free(ha);
+	cli_out_close(o);
+	return c->status == 1 && *cause != NULL ? -1 : 0;
 }
 
 static int cli_run(struct cmd_ctx *c, const struct hostadd_req *req,
     char **cause)
 {
 	struct hostadd_req r = *req;
+	struct asker a = { -1, NULL };
 	struct hostadd *ha;
-	unsigned job;
-	int tty = -1, timeout;
+	struct cli_out o;
 
-	timeout = cli_options_of(c)->timeout > 0 ? cli_options_of(c)->timeout :
-	    c->cfg->connect_timeout;
 	r.config_path = c->cfg->path;
-	r.timeout_s = timeout;
 	r.stats_interval = c->cfg->stats_interval;
 	r.start_in_engine = 0;
+	cli_out_open(&o, c);
+	if (o.peer != NULL)
+		return served(c, &r, &o, cause);
+	r.timeout_s = cli_options_of(c)->timeout > 0 ?
+	    cli_options_of(c)->timeout : c->cfg->connect_timeout;
 	if (hostadd_new(&r, &ha, cause) < 0) {
 		c->status = EXIT_BAD_USAGE;
 		return -1;
@@ -155,19 +247,12 @@ static int cli_run(struct cmd_ctx *c, const struct hostadd_req *req,
 		c->status = 1;
 		return 0;
 	}
-	cli_wait_settled(timeout);
-	note_offline(ha);
+	cli_wait_settled(r.timeout_s);
 	if (isatty(STDIN_FILENO))
-		tty = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
-	if (hostadd_start(ha, &job, cause) < 0) {
-		c->status = 1;
-	} else {
-		c->status = follow(ha, tty);
-		if (c->status == 0)
-			cli_say(stdout, 1, "host %s added to %s", r.name, r.config_path);
-	}
-	if (tty >= 0)
-		close(tty);
+		a.tty = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	add(c, ha, r.name, &a, &o, cause);
+	if (a.tty >= 0)
+		close(a.tty);
 	hostadd_free(ha);
 	engine_stop();
 	return c->status == 1 && *cause != NULL ? -1 : 0;

@@ -3,6 +3,7 @@
 #include "cli/cli-host-list.h"
 #include "cli/cli.h"
 #include "act/engine.h"
+#include "cmd/cmd-face.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/model.h"
@@ -44,7 +45,7 @@ static int fill(struct row *r, const struct config_host *ch)
 	return 0;
 }
 
-static void print_json(const struct row *r, size_t n)
+static void print_json(FILE *out, const struct row *r, size_t n)
 {
 	struct json j;
 	size_t i;
@@ -64,13 +65,13 @@ static void print_json(const struct row *r, size_t n)
 	}
 	json_end_array(&j);
 	json_end_object(&j);
-	printf("%s\n", j.buf);
+	fprintf(out, "%s\n", j.buf);
 	json_free(&j);
 }
 
 enum { C_NAME, C_ROLE, C_MAINT, C_STATE, C_URI, C_ERROR, C_COUNT };
 
-static void print_text(const struct row *r, size_t n)
+static void print_text(FILE *out, const struct row *r, size_t n)
 {
 	static const char *const head[C_COUNT] = { "NAME", "ROLE", "MAINT",
 		"STATE", "URI", "ERROR" };
@@ -100,10 +101,10 @@ static void print_text(const struct row *r, size_t n)
 
 			if (k + 1 == C_COUNT || (k + 2 == C_COUNT &&
 			    cell[i * C_COUNT + k + 1][0] == '\0')) {
-				printf("%s\n", s);  /* no trailing blanks */
+				fprintf(out, "%s\n", s);  /* no trailing blanks */
 				break;
 			}
-			printf("%s%*s", s, width[k] - text_width(s) + 2, "");
+			fprintf(out, "%s%*s", s, width[k] - text_width(s) + 2, "");
 		}
 	}
 	for (i = 0; i < (n + 1) * C_COUNT; i++)
@@ -111,15 +112,43 @@ static void print_text(const struct row *r, size_t n)
 	free(cell);
 }
 
+/* The list on out; 1 when a host was still connecting. */
+static int list(FILE *out, const struct config *cfg, int json)
+{
+	struct row *r = xcalloc(cfg->nhosts + 1, sizeof *r);
+	size_t i;
+	int stuck = 0;
+
+	model_lock();
+	for (i = 0; i < cfg->nhosts; i++)
+		stuck |= fill(&r[i], &cfg->hosts[i]);
+	model_unlock();
+	if (json)
+		print_json(out, r, cfg->nhosts);
+	else
+		print_text(out, r, cfg->nhosts);
+	for (i = 0; i < cfg->nhosts; i++)
+		free(r[i].error);
+	free(r);
+	return stuck;
+}
+
 int cli_host_list_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause)
 {
 	const struct config *cfg = c->cfg;
-	struct row *r;
-	size_t i;
-	int stuck = 0;
+	struct cli_out o;
+	int stuck;
 
 	(void)e; (void)argc; (void)argv; (void)cause;
+	c->status = 0;
+	cli_out_open(&o, c);
+	if (o.peer != NULL) {	/* in the server: its model, warm */
+		(void)cmd_engine_up(c);
+		(void)list(o.out, cfg, cmd_opt(c->opts, "json") != NULL);
+		cli_out_close(&o);
+		return 0;
+	}
 	/* an unreachable host is a row of the list, not a warning too */
 	log_set_stderr(0);
 	if (engine_start(cfg, cli_options_of(c)->read_only) < 0) {
@@ -128,23 +157,11 @@ int cli_host_list_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	}
 	cli_wait_settled(cli_options_of(c)->timeout > 0 ? cli_options_of(c)->timeout :
 	    cfg->connect_timeout);
-	r = xcalloc(cfg->nhosts + 1, sizeof *r);
-	model_lock();
-	for (i = 0; i < cfg->nhosts; i++)
-		stuck |= fill(&r[i], &cfg->hosts[i]);
-	model_unlock();
-	if (cli_options_of(c)->json)
-		print_json(r, cfg->nhosts);
-	else
-		print_text(r, cfg->nhosts);
+	stuck = list(stdout, cfg, cli_options_of(c)->json);
 	fflush(stdout);
 	log_set_stderr(1);
-	for (i = 0; i < cfg->nhosts; i++)
-		free(r[i].error);
-	free(r);
 	/* a worker blocked in a connect cannot be joined (see cli_dump) */
 	if (!stuck)
 		engine_stop();
-	c->status = 0;
 	return 0;
 }

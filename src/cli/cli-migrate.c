@@ -5,7 +5,10 @@
  * (percent, remaining, rate, iteration) otherwise. Ctrl-C (SIGINT or
  * SIGTERM) cancels the migration: the desktop keeps running on the
  * source. Exit 0 done, 1 refused, failed or cancelled (with libvirt's
- * text), 2 bad usage. */
+ * text), 2 bad usage. With the cluster's server running it is the
+ * server's job: the lines go to the client through cli_out (plain lines,
+ * no bar), the client's Ctrl-C comes as CANCEL, and a client that goes
+ * away cancels nothing. */
 #include "cli/cli-migrate.h"
 #include "act/act-migrate.h"
 #include "core/checklist.h"
@@ -13,6 +16,7 @@
 #include "cmd/cmd-face.h"
 #include "cmd/cmd-audit.h"
 #include "cmd/cmd-migrate.h"
+#include "srv/srv-peer.h"
 #include "act/engine.h"
 #include "core/format.h"
 #include "core/job.h"
@@ -50,16 +54,16 @@ struct shown {
 };
 
 /* Other lines start on a line of their own, not in the bar's. */
-static void end_bar(struct shown *sh)
+static void end_bar(struct shown *sh, struct cli_out *o)
 {
 	if (sh->tty_line)
-		fputc('\n', stdout);
+		fputc('\n', o->out);
 	sh->tty_line = 0;
 	sh->line_len = 0;
 }
 
 static void progress(const char *name, unsigned job, int tty,
-    struct shown *sh)
+    struct shown *sh, struct cli_out *o)
 {
 	struct migrate_stats st;
 	char rem[16], tot[16], rate[24], dirty[24], pct[16], eta[16];
@@ -82,14 +86,14 @@ static void progress(const char *name, unsigned job, int tty,
 		    rem, tot, rate, (unsigned long long)st.iteration, eta);
 
 		/* spaces over what a longer line before left ("eta 51s s") */
-		fprintf(stdout, "\r%s%*s", line, sh->line_len > len ?
+		fprintf(o->out, "\r%s%*s", line, sh->line_len > len ?
 		    sh->line_len - len : 0, "");
-		fflush(stdout);
+		fflush(o->out);
 		sh->tty_line = 1;
 		sh->line_len = len;
 	} else if (now - sh->at_ms >= LINE_EVERY_MS && (st.mem_pct != sh->pct ||
 	    st.data_remaining != sh->remaining || st.iteration != sh->iteration)) {
-		cli_say(stdout, 1, "%s: %s%% memory, %s remaining of %s, %s, dirty %s, "
+		cli_say(o->out, 1, "%s: %s%% memory, %s remaining of %s, %s, dirty %s, "
 		    "iteration %llu, eta %s", name, pct, rem, tot, rate, dirty,
 		    (unsigned long long)st.iteration, eta);
 		sh->at_ms = now;
@@ -98,8 +102,8 @@ static void progress(const char *name, unsigned job, int tty,
 		sh->iteration = st.iteration;
 	}
 	if (st.not_converging && !sh->warned) {
-		end_bar(sh);
-		cli_say(stdout, 1, "%s: not converging: the guest dirties memory "
+		end_bar(sh, o);
+		cli_say(o->out, 1, "%s: not converging: the guest dirties memory "
 		    "faster (%s) than it is sent (%s)%s", name, dirty, rate,
 		    st.postcopy_allowed ? "" : "; more bandwidth, a longer "
 		    "max downtime or --auto-converge can help");
@@ -107,14 +111,22 @@ static void progress(const char *name, unsigned job, int tty,
 	}
 }
 
+/* Ctrl-C: in-process a signal; in the server the client's CANCEL (a
+ * client that went away cancels nothing). */
+static int cancel_asked(struct cli_out *o)
+{
+	return o->peer != NULL ? srv_peer_cancelled(o->peer) : interrupted;
+}
+
 /* Wait for the job, printing as it goes. Returns its final state. */
 static enum job_state follow(const char *name, unsigned job,
-    struct checklist *cl)
+    struct checklist *cl, struct cli_out *o)
 {
 	struct cli_checklist_seen seen = { NULL, 0 };
 	struct shown sh;
 	enum job_state st;
-	int tty = isatty(STDOUT_FILENO), cancelling = 0;
+	/* the server prints plain lines: it has no terminal to redraw */
+	int tty = o->peer == NULL && isatty(STDOUT_FILENO), cancelling = 0;
 	int64_t cancel_at = 0;
 	char *cause = NULL;
 
@@ -123,33 +135,36 @@ static enum job_state follow(const char *name, unsigned job,
 	for (;;) {
 		st = job_wait(job, TICK_MS);
 		if (cli_checklist_news(cl, &seen))
-			end_bar(&sh);
-		cli_checklist_print(cl, &seen, stderr);
+			end_bar(&sh, o);
+		cli_checklist_print(cl, &seen, o->out, o->err);
+		cli_out_flush(o);
 		if (job_state_final(st) || st == JOB_GONE)
 			break;
-		if (interrupted && !cancelling) {
+		if (!cancelling && cancel_asked(o)) {
 			cancelling = 1;
 			cancel_at = util_now_ms();
-			end_bar(&sh);
+			end_bar(&sh, o);
 			if (job_cancel(job, &cause) < 0) {
-				cli_say(stderr, 1, "hvdeck: %s", cause);
+				cli_say(o->err, 1, "hvdeck: %s", cause);
 				free(cause);
 				cause = NULL;
 			} else {
-				cli_say(stderr, 1, "hvdeck: cancelling the migration "
+				cli_say(o->err, 1, "hvdeck: cancelling the migration "
 				    "of %s", name);
 			}
 		}
 		if (cancelling && util_now_ms() - cancel_at > CANCEL_WAIT_MS)
 			break;
-		progress(name, job, tty, &sh);
+		progress(name, job, tty, &sh, o);
+		cli_out_flush(o);
 	}
-	end_bar(&sh);
+	end_bar(&sh, o);
 	cli_checklist_seen_free(&seen);
 	return st;
 }
 
-static int run(const char *desktop, const char *dest, struct migrate_req *r)
+static int run(const char *desktop, const char *dest, struct migrate_req *r,
+    struct cli_out *o)
 {
 	struct checklist *cl = checklist_new();
 	struct migrate_stats ms;
@@ -162,31 +177,38 @@ static int run(const char *desktop, const char *dest, struct migrate_req *r)
 	r->dest = dest;
 	if (migrate_start(r, cl, &job, &cause) < 0) {
 		cmd_audit_note("refused", cause);
-		cli_say(stderr, 1, "hvdeck: %s", cause);
+		cli_say(o->err, 1, "hvdeck: %s", cause);
 		free(cause);
 		checklist_free(cl);
 		return 1;
 	}
-	st = follow(desktop, job, cl);
+	st = follow(desktop, job, cl, o);
 	err = job_error(job);
 	if (st == JOB_DONE && migrate_stats(job, &ms) == 0) {
 		char total[16];
 
 		format_duration(total, sizeof total, ms.total_ms / 1000);
 		if (ms.downtime_ms >= 0)
-			cli_say(stdout, 1, "%s: migrated %s -> %s in %s (%lld ms), "
+			cli_say(o->out, 1, "%s: migrated %s -> %s in %s (%lld ms), "
 			    "downtime %lld ms", desktop, ms.source, ms.dest, total,
 			    (long long)ms.total_ms, (long long)ms.downtime_ms);
 		else
-			cli_say(stdout, 1, "%s: migrated %s -> %s in %s (%lld ms)",
+			cli_say(o->out, 1, "%s: migrated %s -> %s in %s (%lld ms)",
 			    desktop, ms.source, ms.dest, total,
 			    (long long)ms.total_ms);
 		status = 0;
+	} else if (job_state_final(st) && o->peer != NULL &&
+	    migrate_stats(job, &ms) == 0) {
+		/* the job's end event, which in-process reaches stderr as
+		 * every warning does, goes to the server's log: said here */
+		cli_say(o->err, 1, "hvdeck: %s: migration %s (%s -> %s): %s",
+		    desktop, st == JOB_CANCELLED ? "cancelled" : "failed",
+		    ms.source, ms.dest, err != NULL ? err : "unknown");
 	} else if (job_state_final(st)) {
 		/* said already: the job's end event ("NAME: migration failed
 		 * (SRC -> DEST): reason") reaches stderr as every warning does */
 	} else {
-		cli_say(stderr, 1, "hvdeck: %s: migration still %s; hvdeck stops "
+		cli_say(o->err, 1, "hvdeck: %s: migration still %s; hvdeck stops "
 		    "waiting (the job is cancelled)", desktop, job_state_name(st));
 	}
 	free(err);
@@ -197,11 +219,23 @@ static int run(const char *desktop, const char *dest, struct migrate_req *r)
 	return status;
 }
 
+/* In the server for a client: its engine runs; the job is the server's
+ * and outlives the client (a client gone is no cancel). */
+static int served(struct cmd_ctx *c, struct cli_out *o, char **argv,
+    struct migrate_req *r)
+{
+	(void)cmd_engine_up(c);
+	c->status = run(argv[0], argv[1], r, o);
+	cli_out_close(o);
+	return 0;
+}
+
 int cli_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause)
 {
 	struct migrate_req r;
 	struct sigaction sa, old_int, old_term;
+	struct cli_out o;
 	char *usage, *msg;
 
 	(void)argc;
@@ -219,6 +253,9 @@ int cli_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		c->status = EXIT_USAGE;
 		return -1;
 	}
+	cli_out_open(&o, c);
+	if (o.peer != NULL)
+		return served(c, &o, argv, &r);
 	if (engine_start(c->cfg, c->read_only) < 0) {
 		c->status = 1;
 		return 0;
@@ -230,7 +267,7 @@ int cli_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	c->status = run(argv[0], argv[1], &r);
+	c->status = run(argv[0], argv[1], &r, &o);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	fflush(stdout);

@@ -12,6 +12,7 @@
 #include "virt/virt-evloop.h"
 #include "virt/virt-host.h"
 #include "cli/watch.h"
+#include "srv/srv-peer.h"
 #include "core/util.h"
 #include "core/log.h"
 
@@ -54,7 +55,7 @@ void cli_wait_settled(int timeout_s)
 	engine_wait_settled(timeout_s);
 }
 
-static void dump_json(void)
+static void dump_json(FILE *out)
 {
 	struct m_host **hosts;
 	struct m_desktop **desktops;
@@ -79,81 +80,81 @@ static void dump_json(void)
 		model_json_desktop(&j, NULL, desktops[i]);
 	json_end_array(&j);
 	json_end_object(&j);
-	puts(j.buf);
+	fprintf(out, "%s\n", j.buf);
 	json_free(&j);
 }
 
 /* Text output: key=value fields in the grammar of text_kv_value. */
-static void put_field(const char *label, const char *value)
+static void put_field(FILE *out, const char *label, const char *value)
 {
 	char *v = text_kv_value(value);
 
-	printf(" %s=%s", label, v);
+	fprintf(out, " %s=%s", label, v);
 	free(v);
 }
 
-static void dump_pool_text(const struct m_pool *p)
+static void dump_pool_text(FILE *out, const struct m_pool *p)
 {
 	size_t v;
 
-	printf("  pool");
-	put_field("name", p->name);
-	put_field("type", p->type);
-	put_field("target", p->target_path);
-	printf(" active=%d volumes=%zu capacity=%llu available=%llu\n",
+	fprintf(out, "  pool");
+	put_field(out, "name", p->name);
+	put_field(out, "type", p->type);
+	put_field(out, "target", p->target_path);
+	fprintf(out, " active=%d volumes=%zu capacity=%llu available=%llu\n",
 	    p->active, p->nvols, (unsigned long long)p->capacity,
 	    (unsigned long long)p->available);
 	for (v = 0; v < p->nvols; v++) {
-		printf("    volume");
-		put_field("name", p->vols[v].name);
-		put_field("format", p->vols[v].format);
-		put_field("backing", p->vols[v].backing_path);
-		printf(" capacity=%llu\n", (unsigned long long)p->vols[v].capacity);
+		fprintf(out, "    volume");
+		put_field(out, "name", p->vols[v].name);
+		put_field(out, "format", p->vols[v].format);
+		put_field(out, "backing", p->vols[v].backing_path);
+		fprintf(out, " capacity=%llu\n", (unsigned long long)p->vols[v].capacity);
 	}
 }
 
-static void dump_host_text(const struct m_host *h)
+static void dump_host_text(FILE *out, const struct m_host *h)
 {
 	size_t k;
 
-	printf("host");
-	put_field("name", h->name);
-	put_field("state", model_host_state_name(h->state));
-	put_field("role", config_role_name(h->role));
-	put_field("uri", h->uri);
+	fprintf(out, "host");
+	put_field(out, "name", h->name);
+	put_field(out, "state", model_host_state_name(h->state));
+	put_field(out, "role", config_role_name(h->role));
+	put_field(out, "uri", h->uri);
 	if (h->error != NULL)
-		put_field("error", h->error);
-	printf(" cpus=%u memory_kib=%llu free_kib=%llu\n", h->cpus,
+		put_field(out, "error", h->error);
+	fprintf(out, " cpus=%u memory_kib=%llu free_kib=%llu\n", h->cpus,
 	    (unsigned long long)h->memory_kib, (unsigned long long)h->free_kib);
 	for (k = 0; k < h->npools; k++)
-		dump_pool_text(h->pools[k]);
+		dump_pool_text(out, h->pools[k]);
 }
 
-static void dump_desktop_text(const struct m_desktop *d)
+static void dump_desktop_text(FILE *out, const struct m_desktop *d)
 {
 	const struct m_place *p = model_desktop_place(d);
 	const struct m_host *h = p != NULL ? model_host(p->host_id) : NULL;
 
-	printf("desktop");
-	put_field("name", d->name);
-	put_field("uuid", d->uuid);
-	put_field("state", model_state_name(model_desktop_state(d)));
-	put_field("host", h != NULL ? h->name : NULL);
+	fprintf(out, "desktop");
+	put_field(out, "name", d->name);
+	put_field(out, "uuid", d->uuid);
+	put_field(out, "state", model_state_name(model_desktop_state(d)));
+	put_field(out, "host", h != NULL ? h->name : NULL);
 	if (d->split_brain) {
 		char *where = model_desktop_live_hosts(d, "+");
 
-		put_field("split_brain", where);
+		put_field(out, "split_brain", where);
 		free(where);
 	}
-	printf(" vcpus=%u memory_kib=%llu", d->xml.vcpus,
+	fprintf(out, " vcpus=%u memory_kib=%llu", d->xml.vcpus,
 	    (unsigned long long)d->xml.memory_kib);
 	if (d->cpu_pct >= 0)
-		printf(" cpu_pct=%.1f\n", d->cpu_pct);
+		fprintf(out, " cpu_pct=%.1f\n", d->cpu_pct);
 	else
-		printf(" cpu_pct=-\n");
+		fprintf(out, " cpu_pct=-\n");
 }
 
-static void dump_text(void)
+static void dump_text(FILE *out)
 {
 	struct m_host **hosts;
 	struct m_desktop **desktops;
@@ -161,30 +162,27 @@ static void dump_text(void)
 
 	hosts = model_hosts(&nh);
 	for (i = 0; i < nh; i++)
-		dump_host_text(hosts[i]);
+		dump_host_text(out, hosts[i]);
 	desktops = model_desktops(&nd);
 	for (i = 0; i < nd; i++)
-		dump_desktop_text(desktops[i]);
+		dump_desktop_text(out, desktops[i]);
 }
 
-int cli_dump(const struct config *cfg, const struct cli_options *o)
+/* Model lock held. Each host without its inventory is reported on err
+ * (once: its "offline" event is not) and makes the status 1; one still
+ * connecting is shown as what it is for the reader, offline: "connect
+ * timed out" — for good (in-process: *stuck) or, in the server
+ * (restore), for this print only. Then the dump on out. */
+static int dump_report(FILE *out, FILE *err, int json, int restore,
+    int *stuck)
 {
 	struct m_host **hosts;
 	size_t n, i;
-	int status = 0, stuck = 0;
-	char *why;
+	int status = 0;
+	char *why, **saved;
 
-	if (cfg->nhosts == 0)
-		fprintf(stderr, "hvdeck: no hosts: list them in %s or give -H URI\n",
-		    cfg->path != NULL ? cfg->path : "the configuration file");
-	/* each unreachable host is reported once, below, after the wait: its
-	 * "offline" event would say the same again on stderr */
-	log_set_stderr(0);
-	if (engine_start(cfg, o->read_only) < 0)
-		return 1;
-	cli_wait_settled(o->timeout > 0 ? o->timeout : cfg->connect_timeout);
-	model_lock();
 	hosts = model_hosts(&n);
+	saved = xcalloc(n + 1, sizeof *saved);
 	for (i = 0; i < n; i++) {
 		if (hosts[i]->inventory_done)
 			continue;
@@ -192,19 +190,52 @@ int cli_dump(const struct config *cfg, const struct cli_options *o)
 		/* libvirt's text, straight to a terminal: visible form */
 		why = text_visible(hosts[i]->error != NULL ? hosts[i]->error :
 		    "no answer before the timeout");
-		fprintf(stderr, "hvdeck: %s: %s\n", hosts[i]->name, why);
+		fprintf(err, "hvdeck: %s: %s\n", hosts[i]->name, why);
 		free(why);
 		if (hosts[i]->state == HOST_CONNECTING) {
-			/* report it as what it is for the reader */
-			stuck = 1;
+			*stuck = 1;
+			saved[i] = xstrdup(hosts[i]->error != NULL ?
+			    hosts[i]->error : "");
 			hosts[i]->state = HOST_OFFLINE;
 			util_set_str(&hosts[i]->error, "connect timed out");
 		}
 	}
-	if (o->json)
-		dump_json();
+	if (json)
+		dump_json(out);
 	else
-		dump_text();
+		dump_text(out);
+	for (i = 0; i < n; i++) {
+		if (restore && saved[i] != NULL) {
+			hosts[i]->state = HOST_CONNECTING;
+			util_set_str(&hosts[i]->error, saved[i][0] != '\0' ?
+			    saved[i] : NULL);
+		}
+		free(saved[i]);
+	}
+	free(saved);
+	return status;
+}
+
+static void no_hosts(FILE *err, const struct config *cfg)
+{
+	if (cfg->nhosts == 0)
+		fprintf(err, "hvdeck: no hosts: list them in %s or give -H URI\n",
+		    cfg->path != NULL ? cfg->path : "the configuration file");
+}
+
+int cli_dump(const struct config *cfg, const struct cli_options *o)
+{
+	int status, stuck = 0;
+
+	no_hosts(stderr, cfg);
+	/* each unreachable host is reported once, below, after the wait: its
+	 * "offline" event would say the same again on stderr */
+	log_set_stderr(0);
+	if (engine_start(cfg, o->read_only) < 0)
+		return 1;
+	cli_wait_settled(o->timeout > 0 ? o->timeout : cfg->connect_timeout);
+	model_lock();
+	status = dump_report(stdout, stderr, o->json, 0, &stuck);
 	model_unlock();
 	fflush(stdout);
 	log_set_stderr(1);
@@ -213,6 +244,18 @@ int cli_dump(const struct config *cfg, const struct cli_options *o)
 	 * deadline would be N + 1 seconds. The process ends instead. */
 	if (!stuck)
 		engine_stop();
+	return status;
+}
+
+int cli_dump_warm(struct cmd_ctx *c, struct cli_out *o, int json)
+{
+	int status, stuck = 0;
+
+	no_hosts(o->err, c->cfg);
+	(void)cmd_engine_up(c);	/* a server just started: its first answers */
+	model_lock();
+	status = dump_report(o->out, o->err, json, 1, &stuck);
+	model_unlock();
 	return status;
 }
 
@@ -359,7 +402,7 @@ int cli_checklist_news(struct checklist *cl,
 }
 
 void cli_checklist_print(struct checklist *cl, struct cli_checklist_seen *seen,
-    FILE *fail_out)
+    FILE *out, FILE *fail_out)
 {
 	struct check_step *s;
 	size_t n, i;
@@ -375,7 +418,7 @@ void cli_checklist_print(struct checklist *cl, struct cli_checklist_seen *seen,
 		if (s[i].state < CHECK_OK || (int)s[i].state == seen->state[i])
 			continue;
 		seen->state[i] = (int)s[i].state;
-		cli_say(s[i].state == CHECK_FAIL ? fail_out : stdout, 1,
+		cli_say(s[i].state == CHECK_FAIL ? fail_out : out, 1,
 		    "%-4s %s%s%s", checklist_state_tag(s[i].state), s[i].text,
 		    s[i].reason[0] != '\0' ? ": " : "", s[i].reason);
 	}
@@ -392,4 +435,58 @@ void cli_checklist_seen_free(struct cli_checklist_seen *seen)
 const struct cli_options *cli_options_of(const struct cmd_ctx *c)
 {
 	return c->face->data;	/* cli_face_init's */
+}
+
+void cli_out_open(struct cli_out *o, const struct cmd_ctx *c)
+{
+	memset(o, 0, sizeof *o);
+	o->peer = srv_peer_of_face(c->face);
+	if (o->peer == NULL) {
+		o->out = stdout;
+		o->err = stderr;
+		return;
+	}
+	o->out = open_memstream(&o->obuf, &o->olen);
+	o->err = open_memstream(&o->ebuf, &o->elen);
+	if (o->out == NULL || o->err == NULL)
+		abort();	/* out of memory, as xmalloc */
+}
+
+/* One buffer to the client's stream, and a fresh buffer for what follows
+ * (stderr's first: a failure line precedes the lines after it). */
+static FILE *send_buffer(struct cli_out *o, FILE *f, char **buf,
+    size_t *len, int stream, int reopen)
+{
+	fclose(f);
+	if (*len > 0)
+		srv_peer_out(o->peer, stream, *buf, *len);
+	free(*buf);
+	*buf = NULL;
+	*len = 0;
+	if (!reopen)
+		return NULL;
+	if ((f = open_memstream(buf, len)) == NULL)
+		abort();
+	return f;
+}
+
+static void out_send(struct cli_out *o, int reopen)
+{
+	if (o->peer == NULL) {
+		fflush(o->err);
+		fflush(o->out);
+		return;
+	}
+	o->err = send_buffer(o, o->err, &o->ebuf, &o->elen, 2, reopen);
+	o->out = send_buffer(o, o->out, &o->obuf, &o->olen, 1, reopen);
+}
+
+void cli_out_flush(struct cli_out *o)
+{
+	out_send(o, 1);
+}
+
+void cli_out_close(struct cli_out *o)
+{
+	out_send(o, 0);
 }

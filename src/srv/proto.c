@@ -105,6 +105,7 @@ ssize_t proto_decode(const char *buf, size_t len, struct proto_msg *m,
 		return -1;
 	}
 	m->buf = xmalloc(size);
+	m->len = size;
 	memcpy(m->buf, buf + 5, size - 1);
 	m->buf[size - 1] = '\0';
 	if (split_fields(m, size - 1, cause) < 0) {
@@ -117,6 +118,8 @@ ssize_t proto_decode(const char *buf, size_t len, struct proto_msg *m,
 void proto_msg_free(struct proto_msg *m)
 {
 	free(m->f);
+	if (m->buf != NULL)
+		explicit_bzero(m->buf, m->len);	/* an ANSWER: a password */
 	free(m->buf);
 	memset(m, 0, sizeof *m);
 }
@@ -185,6 +188,7 @@ int proto_send(int fd, int type, const char *const *f, int n, int timeout_ms,
 	if (proto_encode(type, f, n, &b, &len, cause) < 0)
 		return -1;
 	rc = write_all(fd, b, len, deadline_of(timeout_ms), cause);
+	explicit_bzero(b, len);	/* an ANSWER: a password */
 	free(b);
 	return rc;
 }
@@ -239,6 +243,7 @@ int proto_recv(int fd, struct proto_msg *m, int timeout_ms, char **cause)
 		return -1;
 	}
 	took = proto_decode(frame, 4 + size, m, cause);
+	explicit_bzero(frame, 4 + size);
 	free(frame);
 	return took > 0 ? 0 : -1;
 }

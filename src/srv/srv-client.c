@@ -9,7 +9,9 @@
 #include "core/util.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,22 @@
 #define HELLO_TIMEOUT_MS 10000
 /* server stop: how long its end (the socket closing) is waited for */
 #define STOP_WAIT_MS 20000
+/* how often a client that cancels on Ctrl-C looks at its flag */
+#define INTERRUPT_TICK_MS 200
+
+static int cancel_on_interrupt;
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+void srv_client_cancel_on_interrupt(int on)
+{
+	cancel_on_interrupt = on;
+}
 
 /* Connect to path: the fd, -2 when no server listens there (no socket,
  * or a stale one), -1 with *cause. */
@@ -97,6 +115,21 @@ static int hello(int fd, int read_only, long *pid, char **cause)
 	return rc;
 }
 
+/* ASK's line through face, read as its how says (proto.h): 0, or -1
+ * when nobody can answer. */
+static int ask(const struct cmd_face *face, const struct proto_msg *m,
+    char *line, size_t len)
+{
+	const char *how = m->n >= 2 ? m->f[1] : "0";
+
+	if (strcmp(how, "0") != 0 && !isatty(STDIN_FILENO))
+		return -1;	/* as in-process: no terminal, nobody to ask */
+	if (strcmp(how, "1") == 0)
+		return face->ask_secret != NULL ?
+		    face->ask_secret(face, m->f[0], line, len) : -1;
+	return face->ask != NULL ? face->ask(face, m->f[0], line, len) : -1;
+}
+
 /* A question of the server's, answered through face. */
 static int answer(int fd, const struct cmd_face *face,
     const struct proto_msg *m, char **cause)
@@ -110,17 +143,44 @@ static int answer(int fd, const struct cmd_face *face,
 			f[0] = "n";
 			f[1] = why;
 		}
-	} else if (m->n >= 1 && face->ask != NULL &&
-	    face->ask(face, m->f[0], line, sizeof line) == 0) {
+	} else if (m->n >= 1 && ask(face, m, line, sizeof line) == 0) {
 		f[1] = line;
 	} else {
 		f[0] = "n";
 		f[1] = "nobody to ask";
 	}
 	rc = proto_send(fd, PROTO_ANSWER, f, 2, HELLO_TIMEOUT_MS, cause);
-	explicit_bzero(line, sizeof line);	/* a typed fingerprint, a name */
+	explicit_bzero(line, sizeof line);	/* a password, a fingerprint */
 	free(why);
 	return rc;
+}
+
+/* OUT: written as the command writes it in-process. */
+static void out(const struct proto_msg *m)
+{
+	FILE *f = strcmp(m->f[0], "2") == 0 ? stderr : stdout;
+
+	fputs(m->f[1], f);
+	fflush(f);
+}
+
+/* Wait until fd is readable; on the way, a Ctrl-C is sent as CANCEL
+ * (once) when the client cancels on interrupt. 0, or -1 with *cause. */
+static int wait_readable(int fd, int *cancelled, char **cause)
+{
+	struct pollfd pfd = { fd, POLLIN, 0 };
+
+	while (cancel_on_interrupt) {
+		if (interrupted && !*cancelled) {
+			*cancelled = 1;
+			if (proto_send(fd, PROTO_CANCEL, NULL, 0, HELLO_TIMEOUT_MS,
+			    cause) < 0)
+				return -1;
+		}
+		if (poll(&pfd, 1, INTERRUPT_TICK_MS) > 0)
+			break;
+	}
+	return 0;
 }
 
 /* Until EXIT: what the server says and asks, through face. 0 with
@@ -130,8 +190,11 @@ static int follow(int fd, const struct cmd_face *face, long pid, int *status,
 {
 	struct proto_msg m;
 	char *why = NULL;
+	int cancelled = 0;
 
 	for (;;) {
+		if (wait_readable(fd, &cancelled, cause) < 0)
+			return -1;
 		if (proto_recv(fd, &m, -1, &why) < 0) {
 			*cause = xasprintf("the server (pid %ld) went away: %s; its "
 			    "jobs are its own (hvdeck server status)", pid, why);
@@ -145,6 +208,8 @@ static int follow(int fd, const struct cmd_face *face, long pid, int *status,
 		}
 		if (m.type == PROTO_SAY && m.n >= 2)
 			face->say(face, strcmp(m.f[0], "0") != 0, m.f[1]);
+		else if (m.type == PROTO_OUT && m.n >= 2)
+			out(&m);
 		else if ((m.type == PROTO_CONFIRM || m.type == PROTO_ASK) &&
 		    answer(fd, face, &m, cause) < 0) {
 			proto_msg_free(&m);
@@ -189,6 +254,20 @@ int srv_client_request(const struct config *cfg, const struct cmd_face *face,
 int srv_client_run(const struct config *cfg, const struct cmd_face *face,
     int read_only, char **words, int n, int *status, char **cause)
 {
-	return srv_client_request(cfg, face, read_only, PROTO_CMD, words, n, 0,
+	struct sigaction sa, old_int, old_term;
+	int rc;
+
+	if (!cancel_on_interrupt)
+		return srv_client_request(cfg, face, read_only, PROTO_CMD, words,
+		    n, 0, status, cause);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_interrupt;	/* no SA_RESTART: poll wakes */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	rc = srv_client_request(cfg, face, read_only, PROTO_CMD, words, n, 0,
 	    status, cause);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return rc;
 }

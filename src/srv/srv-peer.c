@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "core/util.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,52 @@ void srv_peer_say(struct srv_peer *p, int error, const char *text)
 	const char *f[2] = { error ? "1" : "0", text };
 
 	(void)srv_peer_send(p, PROTO_SAY, f, 2);
+}
+
+/* A frame keeps room for its type and stream under PROTO_FRAME_MAX. */
+#define OUT_CHUNK (PROTO_FRAME_MAX / 2)
+
+void srv_peer_out(struct srv_peer *p, int stream, const char *text,
+    size_t len)
+{
+	const char *f[2] = { stream == 2 ? "2" : "1", NULL };
+	size_t n;
+	char *chunk;
+
+	while (len > 0 && !p->gone) {
+		n = len < OUT_CHUNK ? len : OUT_CHUNK;
+		chunk = xstrndup(text, n);
+		f[1] = chunk;
+		(void)srv_peer_send(p, PROTO_OUT, f, 2);
+		free(chunk);
+		text += n;
+		len -= n;
+	}
+}
+
+int srv_peer_cancelled(struct srv_peer *p)
+{
+	struct pollfd pfd = { p->fd, POLLIN, 0 };
+	struct proto_msg m;
+	char *cause = NULL;
+
+	if (p->cancel || p->gone)
+		return p->cancel;
+	if (poll(&pfd, 1, 0) <= 0)
+		return 0;
+	if (proto_recv(p->fd, &m, SRV_SEND_TIMEOUT_MS, &cause) < 0) {
+		/* gone (killed, its terminal closed): not a cancel */
+		log_msg(LOG_INFO, "server: client of %s gone: %s", p->user, cause);
+		free(cause);
+		p->gone = 1;
+		return 0;
+	}
+	if (m.type == PROTO_CANCEL) {
+		log_msg(LOG_INFO, "server: client of %s cancels", p->user);
+		p->cancel = 1;
+	}
+	proto_msg_free(&m);
+	return p->cancel;
 }
 
 /* Send a question frame and wait for its ANSWER: 0 with *m (the answer's
@@ -88,6 +135,13 @@ static struct srv_peer *peer_of(const struct cmd_face *f)
 	return f->data;
 }
 
+static void face_say(const struct cmd_face *f, int error, const char *text);
+
+struct srv_peer *srv_peer_of_face(const struct cmd_face *f)
+{
+	return f != NULL && f->say == face_say ? peer_of(f) : NULL;
+}
+
 /* The engine runs already: a command waits only for hosts still on
  * their first attempt (a server just started). */
 static int face_engine_up(const struct cmd_face *f, const struct cmd_ctx *c)
@@ -112,14 +166,15 @@ static int face_confirm(const struct cmd_face *f, const char *q,
 	return 0;
 }
 
-static int face_ask(const struct cmd_face *f, const char *prompt, char *buf,
-    size_t len)
+int srv_peer_ask(struct srv_peer *p, const char *prompt, enum srv_ask how,
+    char *buf, size_t len)
 {
-	const char *fields[1] = { prompt };
+	char mode[2] = { (char)('0' + how), '\0' };
+	const char *fields[2] = { prompt, mode };
 	struct proto_msg m;
 	int rc = -1;
 
-	if (question(peer_of(f), PROTO_ASK, fields, 1, &m) < 0)
+	if (question(p, PROTO_ASK, fields, 2, &m) < 0)
 		return -1;
 	if (strcmp(m.f[0], "y") == 0 && m.n > 1) {
 		snprintf(buf, len, "%s", m.f[1]);
@@ -127,6 +182,18 @@ static int face_ask(const struct cmd_face *f, const char *prompt, char *buf,
 	}
 	proto_msg_free(&m);
 	return rc;
+}
+
+static int face_ask(const struct cmd_face *f, const char *prompt, char *buf,
+    size_t len)
+{
+	return srv_peer_ask(peer_of(f), prompt, SRV_ASK_LINE, buf, len);
+}
+
+static int face_ask_secret(const struct cmd_face *f, const char *prompt,
+    char *buf, size_t len)
+{
+	return srv_peer_ask(peer_of(f), prompt, SRV_ASK_SECRET, buf, len);
 }
 
 void srv_peer_init(struct srv_peer *p)
@@ -137,6 +204,7 @@ void srv_peer_init(struct srv_peer *p)
 	p->face.say = face_say;
 	p->face.confirm = face_confirm;
 	p->face.ask = face_ask;
+	p->face.ask_secret = face_ask_secret;
 }
 
 /* ---- one command ---- */

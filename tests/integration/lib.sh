@@ -258,3 +258,17 @@ assert_password_not_in_procs() { password_found_in /proc/[0-9]*/cmdline /proc/[0
 # lab_user_forget_keys: the test user's node back to no ~/.ssh (as after
 # `up`), for a test's cleanup after it authorized a key there.
 lab_user_forget_keys() { rm -rf "${LAB_USER_HOME:?}/.ssh"; }
+
+# server_start CONF LOG: `hvdeck server start` for CONF (its log in LOG),
+# in the test's own XDG_RUNTIME_DIR (set it first); sets SERVER_PID, and
+# the server is stopped at exit by its pid and start time.
+server_start() {
+	local id
+	"$HVDECK" -c "$1" server start --log "$2" >"$WORK/server-start.out" 2>&1 ||
+		fail "server start: exit $?: $(cat "$WORK/server-start.out")"
+	SERVER_PID=$(sed -n 's/^server started (pid \([0-9]*\))$/\1/p' "$WORK/server-start.out")
+	[ -n "$SERVER_PID" ] || fail "server start said: $(cat "$WORK/server-start.out")"
+	id=$(proc_id "$SERVER_PID") || fail "server $SERVER_PID is not running"
+	cleanup "signal_proc KILL $id"
+	cleanup "signal_proc TERM $id; sleep 1"
+}

@@ -127,10 +127,50 @@ static void test_bad_usage(void **state)
 {
 	(void)state;
 	assert_said("-- no-such-command", 2, "E unknown command 'no-such-command'");
-	assert_said("-- dump", 2, "E dump runs in the client's process");
+	assert_said("-- watch", 2, "E watch runs in the client's process");
 	assert_said("-- job cancel 3", 2, "unknown command");   /* console only */
 	assert_said("--count=3 -- desktop delete vm1", 2, "--count");
 	assert_said("--yes=1 -- desktop delete vm1", 2, "E option '--yes' takes no value");
+}
+
+/* OUT frames carry output as it is, cut under the frame's limit; CANCEL
+ * is seen once sent, a client gone is no cancel. */
+static void test_out_and_cancel(void **state)
+{
+	size_t big = PROTO_FRAME_MAX + 100, got = 0;
+	char *text = xmalloc(big + 1), *cause = NULL;
+	struct proto_msg m;
+	int room = 4 * PROTO_FRAME_MAX;
+
+	(void)state;
+	/* one thread: every frame must fit in the socket before it is read */
+	assert_int_equal(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &room,
+	    sizeof room), 0);
+	memset(text, 'x', big);
+	text[big] = '\0';
+	text[0] = '\r';	/* a bar's redraw: bytes as they are */
+	assert_int_equal(srv_peer_cancelled(&peer), 0);
+	srv_peer_out(&peer, 2, text, big);
+	while (got < big) {
+		if (proto_recv(sv[1], &m, 100, &cause) < 0)
+			fail_msg("%s (got %zu)", cause, got);
+		assert_int_equal(m.type, PROTO_OUT);
+		assert_string_equal(m.f[0], "2");
+		assert_memory_equal(m.f[1], text + got, strlen(m.f[1]));
+		got += strlen(m.f[1]);
+		proto_msg_free(&m);
+	}
+	assert_int_equal(got, big);
+	free(text);
+	assert_int_equal(proto_send(sv[1], PROTO_CANCEL, NULL, 0, 100, &cause),
+	    0);
+	assert_int_equal(srv_peer_cancelled(&peer), 1);
+	assert_int_equal(srv_peer_cancelled(&peer), 1);
+	peer.cancel = 0;
+	close(sv[1]);
+	sv[1] = -1;
+	assert_int_equal(srv_peer_cancelled(&peer), 0);
+	assert_true(peer.gone);
 }
 
 static void test_questions(void **state)
@@ -220,6 +260,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read_only_from_the_table,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_usage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_out_and_cancel, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_questions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_names_the_client, setup,
 		    teardown),
