@@ -187,9 +187,6 @@ int watch_queue_stopped(struct watch_queue *q)
 	return stop;
 }
 
-static const char *const kind_names[] = { "host", "pool", "desktop" };
-static const char *const op_names[] = { "add", "change", "remove", "stats" };
-
 /* Text mode: the events strip as a log (its text is already made
  * printable by the model). */
 static char *event_line(const struct m_event *e)
@@ -219,38 +216,6 @@ static char *object_key(enum m_kind kind, const struct m_host *h,
 	return NULL;
 }
 
-/* Lock held: the objects are only valid now, so the whole line is made
- * here; writing it is the writer's business. */
-static char *json_line(enum m_kind kind, enum m_op op, const struct m_host *h,
-    const void *obj)
-{
-	struct json j;
-	char *line;
-
-	json_init(&j);
-	json_begin_object(&j, NULL);
-	json_int(&j, "time_ms", util_wall_ms());
-	json_string(&j, "kind", kind_names[kind]);
-	json_string(&j, "op", op_names[op]);
-	switch (kind) {
-	case MK_HOST:
-		model_json_host(&j, "object", obj);
-		break;
-	case MK_POOL:
-		model_json_pool(&j, "object", h, obj);
-		break;
-	case MK_DESKTOP:
-		model_json_desktop(&j, "object", obj);
-		break;
-	case MK_EVENT:
-		break;
-	}
-	json_end_object(&j);
-	line = xasprintf("%s\n", j.buf);
-	json_free(&j);
-	return line;
-}
-
 void watch_observer(enum m_kind kind, enum m_op op, const struct m_host *h,
     const void *obj, void *ctx)
 {
@@ -265,7 +230,7 @@ void watch_observer(enum m_kind kind, enum m_op op, const struct m_host *h,
 	if ((op == MO_STATS && !q->stats) || kind == MK_EVENT)
 		return;
 	key = object_key(kind, h, obj);
-	watch_queue_push(q, key, op == MO_STATS, json_line(kind, op, h, obj));
+	watch_queue_push(q, key, op == MO_STATS, model_json_change(kind, op, h, obj));
 	free(key);
 }
 
