@@ -19,5 +19,10 @@ const char *model_json_op_name(enum m_op op);
  * of a model observer (kind other than MK_EVENT), with its object. */
 char *model_json_change(enum m_kind kind, enum m_op op,
     const struct m_host *h, const void *obj);
+/* Which object a change is about ("h3", "p3/default", "dUUID"; NULL for
+ * an event), for coalescing stats in a queue (watch-queue.h). Caller
+ * frees. */
+char *model_json_key(enum m_kind kind, const struct m_host *h,
+    const void *obj);
 
 #endif

@@ -226,3 +226,21 @@ char *model_json_change(enum m_kind kind, enum m_op op,
 	json_free(&j);
 	return line;
 }
+
+char *model_json_key(enum m_kind kind, const struct m_host *h,
+    const void *obj)
+{
+	switch (kind) {
+	case MK_HOST:
+		return xasprintf("h%u", ((const struct m_host *)obj)->id);
+	case MK_POOL:
+		return xasprintf("p%u/%s", h != NULL ? h->id : 0,
+		    ((const struct m_pool *)obj)->name);
+	case MK_DESKTOP:
+		return xasprintf("d%s", ((const struct m_desktop *)obj)->uuid);
+	case MK_EVENT:
+		break;
+	}
+	return NULL;
+}
+
