@@ -601,6 +601,36 @@ static void hangup_wait(int sfd)
 	free(ids);
 }
 
+/* The console's engine, or (attached) the mirror of the server's model:
+ * 0, or -1 after saying why. */
+static int start_engine(struct ui *u, const struct config *cfg,
+    const struct ui_options *o)
+{
+	char *cause = NULL;
+
+	if (o->attach_start == NULL) {
+		hosts_set_watched(1);	/* an operator looks: retry offline hosts often */
+		return engine_start(cfg, o->read_only);
+	}
+	model_init();
+	if (o->attach_start(cfg, o->read_only, &u->server_pid, &cause) == 0)
+		return 0;
+	fprintf(stderr, "hvdeck: %s\n", cause);
+	free(cause);
+	model_free();
+	return -1;
+}
+
+static void stop_engine(struct ui *u, const struct ui_options *o)
+{
+	if (u->server_pid == 0) {
+		engine_stop();
+		return;
+	}
+	o->attach_stop();
+	model_free();
+}
+
 int ui_run(const struct config *cfg, const struct ui_options *o)
 {
 	struct ui u;
@@ -625,8 +655,7 @@ int ui_run(const struct config *cfg, const struct ui_options *o)
 	sfd = signals_block(&old);	/* before engine_start's threads */
 	if (sfd < 0)
 		log_msg(LOG_WARN, "signalfd: %s", strerror(errno));
-	hosts_set_watched(1);	/* an operator looks: retry offline hosts often */
-	if (engine_start(cfg, o->read_only) < 0) {
+	if (start_engine(&u, cfg, o) < 0) {
 		util_set_fatal_hook(NULL);
 		release_stderr(&u);
 		close(sfd);
@@ -636,7 +665,7 @@ int ui_run(const struct config *cfg, const struct ui_options *o)
 		util_set_fatal_hook(NULL);
 		release_stderr(&u);
 		fprintf(stderr, "hvdeck: cannot initialise the terminal\n");
-		engine_stop();
+		stop_engine(&u, o);
 		close(sfd);
 		return 1;
 	}
@@ -651,12 +680,19 @@ int ui_run(const struct config *cfg, const struct ui_options *o)
 	mode_free_all(&u.modes);
 	edit_history_free(&u.filter_history);
 	edit_history_free(&u.command_history);
+	if (u.server_pid > 0) {
+		/* the jobs are the server's: they go on without this console */
+		stop_engine(&u, o);
+		if (sfd >= 0)
+			close(sfd);
+		return 0;
+	}
 	if (u.hangup)
 		hangup_wait(sfd);
 	if ((jobs = jobs_running()) > 0)
 		fprintf(stderr, "hvdeck: left %d job%s running; libvirt carries "
 		    "them on\n", jobs, jobs == 1 ? "" : "s");
-	engine_stop();
+	stop_engine(&u, o);
 	if (!engine_left_behind())
 		cmd_migrate_free_all();	/* no job thread reads them now */
 	if (sfd >= 0)

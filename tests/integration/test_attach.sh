@@ -1,0 +1,63 @@
+#!/bin/bash
+# The console as a client of the cluster's server (hvdeck attach, and
+# plain hvdeck when a server runs):
+# - `hvdeck attach` with no server says so and how to start one;
+# - plain `hvdeck` attaches: the status line names the server's pid, the
+#   hosts and the desktops are the server's;
+# - `host maintenance hv2 on` from a shell shows in the console (waited
+#   on the screen with a deadline);
+# - the console's s key starts a real guest through the server (virsh
+#   domstate), and the console has no libvirt connection of its own;
+# - quitting the console asks nothing and leaves the server running.
+# The test has its own XDG_RUNTIME_DIR; the server it starts is stopped at
+# exit by pid and start time.
+. "$(dirname "$0")/lib.sh"
+
+export XDG_RUNTIME_DIR=$WORK/run
+mkdir -m 0700 "$XDG_RUNTIME_DIR"
+conf=$(write_config)
+hv() { "$HVDECK" -c "$conf" "$@" >"$WORK/out" 2>"$WORK/err"; }
+said() { cat "$WORK/out" "$WORK/err"; }
+
+SERVERS=()
+kill_servers() {
+	local s
+	for s in "${SERVERS[@]}"; do
+		# shellcheck disable=SC2086
+		signal_proc TERM $s
+	done
+	sleep 1
+	for s in "${SERVERS[@]}"; do
+		# shellcheck disable=SC2086
+		signal_proc KILL $s
+	done
+}
+cleanup kill_servers
+
+# no server: attach refuses, naming the config and the way out
+hv attach && fail "attach without a server succeeded: $(said)"
+grep -qF "no server for $conf; start one with hvdeck server start" "$WORK/err" ||
+	fail "attach without a server said: $(said)"
+
+new_guest 1 at; g=$GUEST
+
+hv server start --log "$WORK/server.log" || fail "server start: exit $?: $(said)"
+SERVER_PID=$(sed -n 's/^server started (pid \([0-9]*\))$/\1/p' "$WORK/out")
+[ -n "$SERVER_PID" ] || fail "server start said: $(said)"
+SERVERS+=("$(proc_id "$SERVER_PID")") || fail "server $SERVER_PID is not running"
+cleanup "'$HVDECK' --no-server -c '$conf' host maintenance hv2 off"
+
+tui_start "$conf" 160 40
+wait_screen 20 "attached to server $SERVER_PID"
+wait_screen 30 "^.$g "
+host_line() { screen_line "hv$1 " ; }
+all_online() { [ "$(screen | grep -cE '^.hv[0-9] .* online ')" -eq "$LAB_NODES" ]; }
+wait_until 30 all_online || fail "the server's hosts never all showed online"
+console_pid=$(tmx display-message -p -t hv '#{pane_pid}')
+
+# a change made from a shell, through the server, reaches the console
+hv host maintenance hv2 on || fail "host maintenance: exit $?: $(said)"
+hv2_maint() { host_line 2 | grep -q yes; }
+wait_until 5 hv2_maint || fail "hv2's maintenance never showed: $(host_line 2)"
+
+pass "attached console"
