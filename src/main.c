@@ -14,7 +14,7 @@
 #include "srv/srv.h"
 #include "srv/srv-client.h"
 #include "srv/srv-cmd.h"
-#include "srv/srv-mirror.h"
+#include "srv/srv-remote.h"
 
 #include <getopt.h>
 #include <locale.h>
@@ -296,8 +296,8 @@ static struct ui_options *console_options;
 static int attached_console(struct cmd_ctx *c)
 {
 	console_options->face_init = ui_cmd_face_init;
-	console_options->attach_start = srv_mirror_start;
-	console_options->attach_stop = srv_mirror_stop;
+	console_options->attach_start = srv_attach_start;
+	console_options->attach_stop = srv_attach_stop;
 	return ui_run(c->cfg, console_options);
 }
 

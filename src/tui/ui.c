@@ -3,6 +3,7 @@
  * hand keys to the top mode, or through its key table to the command
  * table. Never calls libvirt: actions are queued to host workers. */
 #include "tui/ui.h"
+#include "cmd/cmd-relay.h"
 #include "act/act-migrate.h"
 #include "cmd/cmd-face.h"
 #include "cmd/cmd.h"
@@ -517,8 +518,11 @@ static void loop(struct ui *u, int sfd)
 		if (n < 0 && errno != EINTR)
 			break;
 		u->tick = n == 0;
-		if (pfd[1].revents & POLLIN)
+		if (pfd[1].revents & POLLIN) {
 			model_wake_drain();
+			/* an attached console's commands, answered by its server */
+			cmd_relay_drain(&u->face);
+		}
 		if (pfd[3].revents & (POLLIN | POLLHUP))
 			log_stderr_drain(u->stderr_fd, stderr_line);
 		if (sfd >= 0 && (pfd[2].revents & POLLIN))

@@ -47,17 +47,36 @@ SERVER_PID=$(sed -n 's/^server started (pid \([0-9]*\))$/\1/p' "$WORK/out")
 SERVERS+=("$(proc_id "$SERVER_PID")") || fail "server $SERVER_PID is not running"
 cleanup "'$HVDECK' --no-server -c '$conf' host maintenance hv2 off"
 
-tui_start "$conf" 160 40
+tui_start "$conf" 240 40
 wait_screen 20 "attached to server $SERVER_PID"
 wait_screen 30 "^.$g "
 host_line() { screen_line "hv$1 " ; }
 all_online() { [ "$(screen | grep -cE '^.hv[0-9] .* online ')" -eq "$LAB_NODES" ]; }
 wait_until 30 all_online || fail "the server's hosts never all showed online"
-console_pid=$(tmx display-message -p -t hv '#{pane_pid}')
+pane_pid=$(tmx display-message -p -t hv '#{pane_pid}')
+console_pid=$(ps -o pid= --ppid "$pane_pid" | head -n1 | tr -d ' ')
+[ "$(readlink /proc/"$console_pid"/exe)" = "$(readlink -f "$HVDECK")" ] ||
+	fail "no hvdeck under the pane's shell ($pane_pid)"
 
 # a change made from a shell, through the server, reaches the console
 hv host maintenance hv2 on || fail "host maintenance: exit $?: $(said)"
 hv2_maint() { host_line 2 | grep -q yes; }
 wait_until 5 hv2_maint || fail "hv2's maintenance never showed: $(host_line 2)"
+
+# the console's key starts the real guest, through the server: the
+# console holds no libvirt connection of its own
+keys 4; wait_screen 3 "Desktops"
+keys : ; keys -l "go $g"; keys Enter
+keys u
+running() { [ "$(guest_state 1 "$g")" = running ]; }
+wait_until 30 running || fail "u did not start $g: $(guest_state 1 "$g")"
+wait_screen 10 "^.$g +running +hv1"
+ss -xp 2>/dev/null | grep -q "pid=$console_pid,.*libvirt" && fail "the attached console holds a libvirt socket"
+ss -tnp 2>/dev/null | grep -q "pid=$console_pid," && fail "the attached console holds a TCP connection: $(ss -tnp | grep "pid=$console_pid,")"
+
+# quit asks nothing; the server goes on
+keys q
+wait_screen 5 "HVDECK-EXITED 0"
+kill -0 "$SERVER_PID" || fail "the server ended with the console"
 
 pass "attached console"
