@@ -79,4 +79,18 @@ keys q
 wait_screen 5 "HVDECK-EXITED 0"
 kill -0 "$SERVER_PID" || fail "the server ended with the console"
 
+# -r attaches read-only: the server refuses what the table does not mark
+# read-only-safe, and the console says so
+tmx kill-session -t hv
+tui_start "$conf" 240 40 -r
+wait_screen 20 "attached to server $SERVER_PID \\| READ-ONLY"
+wait_screen 30 "^.$g +running"
+keys 4; wait_screen 3 "Desktops"
+keys : ; keys -l "go $g"; keys Enter
+keys h
+wait_screen 10 "read-only: desktop shutdown is not allowed"
+[ "$(guest_state 1 "$g")" = running ] || fail "a read-only console shut $g down"
+keys q
+wait_screen 5 "HVDECK-EXITED 0"
+
 pass "attached console"
