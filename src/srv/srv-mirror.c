@@ -3,6 +3,7 @@
 #include "srv/srv-mirror.h"
 #include "srv/proto.h"
 #include "srv/srv-client.h"
+#include "core/job.h"
 #include "core/json-read.h"
 #include "core/log.h"
 #include "core/model.h"
@@ -318,6 +319,74 @@ static void apply_desktop(const char *op, const struct jread *o)
 	model_mirror_desktop_rates(uuid, rates);
 }
 
+/* ---- jobs ---- */
+
+static enum job_kind job_kind_of(const char *s)
+{
+	int k;
+
+	for (k = 0; s != NULL && k < JK_COUNT; k++)
+		if (strcmp(job_kind_name((enum job_kind)k), s) == 0)
+			return (enum job_kind)k;
+	return JK_COUNT;
+}
+
+static enum job_state job_state_of(const char *s)
+{
+	int k;
+
+	for (k = JOB_QUEUED; s != NULL && k <= JOB_CANCELLED; k++)
+		if (strcmp(job_state_name((enum job_state)k), s) == 0)
+			return (enum job_state)k;
+	return JOB_FAILED;
+}
+
+/* The copy's state now (JOB_GONE: no copy yet). */
+static enum job_state copy_state(unsigned id)
+{
+	struct job *j;
+	enum job_state st;
+
+	job_lock();
+	j = job_find(id);
+	st = j != NULL ? j->state : JOB_GONE;
+	job_unlock();
+	return st;
+}
+
+/* The server's job id, copied under its own id so that the jobs pane's
+ * commands (job cancel ID) name the server's job. */
+static void apply_job(const struct jread *o)
+{
+	unsigned id = (unsigned)jread_u64(o, "id", 0);
+	enum job_kind kind = job_kind_of(jread_str(o, "kind"));
+	enum job_state want = job_state_of(jread_str(o, "state")), st;
+	struct job_target t = { jread_str(o, "uuid"), jread_str(o, "name"), 0,
+	    jread_str(o, "host") };
+
+	if (id == 0 || kind == JK_COUNT)
+		return;
+	t.host_id = host_id_named(t.host);
+	if ((st = copy_state(id)) == JOB_GONE) {
+		if (job_mirror_new(id, kind, &t) == 0)
+			return;
+		st = JOB_QUEUED;
+	}
+	if (job_state_final(st) || want == JOB_QUEUED)
+		return;
+	if (st == JOB_QUEUED)
+		(void)job_begin(id);
+	if (jread_get(o, "pct") != NULL)
+		job_progress(id, jread_num(o, "pct", -1), jread_u64(o, "done", 0),
+		    jread_u64(o, "total", 0), jread_str(o, "phase"));
+	if (want == JOB_DONE)
+		job_done(id);
+	else if (want == JOB_CANCELLED)
+		job_declined(id);	/* so that it ends cancelled */
+	if (want == JOB_FAILED || want == JOB_CANCELLED)
+		job_fail(id, jread_str(o, "error"));
+}
+
 /* ---- the stream ---- */
 
 static void apply_event(const struct jread *l)
@@ -350,6 +419,8 @@ int srv_mirror_apply(const char *line, int *synced, char **cause)
 		*synced = 1;
 	else if (strcmp(kind, "event") == 0)
 		apply_event(&l);
+	else if (strcmp(kind, "job") == 0 && o != NULL)
+		apply_job(o);
 	else if (op != NULL && o != NULL && strcmp(kind, "host") == 0)
 		apply_host(op, o);
 	else if (op != NULL && o != NULL && strcmp(kind, "pool") == 0)

@@ -4,6 +4,7 @@
 #include "srv/srv-sub.h"
 #include "srv/proto.h"
 #include "srv/srv-peer.h"
+#include "core/job.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/model-json.h"
@@ -12,6 +13,7 @@
 #include "core/watch-queue.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +49,88 @@ static char *event_line(const struct m_event *e)
 	return line;
 }
 
+/* Job lock held. A job as a line of kind "job": what the jobs pane and
+ * the progress view show. */
+static char *job_line(const struct job *j)
+{
+	const struct job_sample *sm = job_last_sample(j);
+	struct json jw;
+	char *line;
+
+	json_init(&jw);
+	json_begin_object(&jw, NULL);
+	json_int(&jw, "time_ms", util_wall_ms());
+	json_string(&jw, "kind", "job");
+	json_begin_object(&jw, "object");
+	json_uint(&jw, "id", j->id);
+	json_string(&jw, "kind", job_kind_name(j->kind));
+	json_string(&jw, "state", job_state_name(j->state));
+	json_string(&jw, "uuid", j->uuid);
+	json_string(&jw, "name", j->name);
+	json_string(&jw, "host", j->host);
+	json_string(&jw, "error", j->error);
+	if (sm != NULL) {
+		json_double(&jw, "pct", sm->pct, 1);
+		json_uint(&jw, "done", sm->done);
+		json_uint(&jw, "total", sm->total);
+		json_string(&jw, "phase", sm->phase);
+	}
+	json_end_object(&jw);
+	json_end_object(&jw);
+	line = xasprintf("%s\n", jw.buf);
+	json_free(&jw);
+	return line;
+}
+
+/* Job lock held: the line of every job changed since generation since
+ * (0: every job), queued on q, or on every subscriber when q is NULL. */
+static void queue_jobs(struct watch_queue *q, uint64_t since)
+{
+	struct job *j;
+	struct sub *s;
+	char key[24], *line;
+
+	for (j = job_first(); j != NULL; j = job_next(j)) {
+		if (j->gen <= since && since != 0)
+			continue;
+		line = job_line(j);
+		snprintf(key, sizeof key, "j%u", j->id);
+		if (q != NULL)
+			watch_queue_push(q, key, 1, xstrdup(line));
+		for (s = subs; q == NULL && s != NULL; s = s->next)
+			watch_queue_push(s->q, key, 1, xstrdup(line));
+		free(line);
+	}
+}
+
+/* Jobs have no observer: their generation is looked at a few times a
+ * second, and what changed goes to every subscriber. */
+#define JOBS_POLL_MS 200
+static pthread_t jobs_thread;
+static int jobs_polling, jobs_ending;
+
+static void *jobs_main(void *arg)
+{
+	uint64_t seen = job_generation(), now;
+	int stop = 0;
+
+	(void)arg;
+	while (!stop) {
+		util_sleep_ms(JOBS_POLL_MS);
+		now = job_generation();
+		pthread_mutex_lock(&subs_lock);
+		stop = jobs_ending;
+		if (now != seen && subs != NULL) {
+			job_lock();
+			queue_jobs(NULL, seen);
+			job_unlock();
+		}
+		pthread_mutex_unlock(&subs_lock);
+		seen = now;
+	}
+	return NULL;
+}
+
 /* Model lock held: render once, queue for each subscriber. */
 static void observer(enum m_kind kind, enum m_op op, const struct m_host *h,
     const void *obj, void *ctx)
@@ -74,6 +158,10 @@ static void observer(enum m_kind kind, enum m_op op, const struct m_host *h,
 void srv_sub_init(void)
 {
 	model_set_observer(observer, NULL);
+	jobs_polling = pthread_create(&jobs_thread, NULL, jobs_main, NULL) == 0;
+	if (!jobs_polling)
+		log_msg(LOG_WARN, "server: no thread for the jobs' changes: "
+		    "attached consoles will not see jobs");
 }
 
 /* Model lock held: every object as an "add" line, then the events strip
@@ -103,6 +191,9 @@ static struct watch_queue *snapshot(void)
 		    model_json_change(MK_DESKTOP, MO_ADD, NULL, d[i]));
 	for (i = 0; i < ne; i++)
 		watch_queue_push(q, NULL, 0, event_line(model_event_at(i, &ne)));
+	job_lock();	/* lock order: the model's, then the jobs' */
+	queue_jobs(q, 0);
+	job_unlock();
 	watch_queue_push(q, NULL, 0, xstrdup("{\"kind\":\"synced\"}\n"));
 	return q;
 }
@@ -194,5 +285,9 @@ void srv_sub_stop_all(void)
 	pthread_mutex_lock(&subs_lock);
 	for (s = subs; s != NULL; s = s->next)
 		watch_queue_stop(s->q);
+	jobs_ending = 1;
 	pthread_mutex_unlock(&subs_lock);
+	if (jobs_polling)
+		pthread_join(jobs_thread, NULL);
+	jobs_polling = 0;
 }

@@ -230,10 +230,14 @@ static void resize(struct ui *u, int from_signal)
 	mode_resize(&u->modes, u->rows, u->cols);
 }
 
-static int jobs_running(void)
+/* The jobs this console's quitting concerns: none when attached (they
+ * are the server's and go on there). */
+static int jobs_running(const struct ui *u)
 {
 	int n;
 
+	if (u->server_pid > 0)
+		return 0;
 	model_lock();
 	n = view_jobs_count();
 	model_unlock();
@@ -261,7 +265,7 @@ static void read_signals(struct ui *u, int sfd)
 			u->quit = 1;
 			continue;
 		}
-		jobs = jobs_running();
+		jobs = jobs_running(u);
 		if (jobs > 0)
 			log_msg(LOG_WARN, "signal %s: leaving with %d job%s running "
 			    "(libvirt carries them on; hvdeck no longer follows them)",
@@ -291,7 +295,7 @@ static void confirmed_quit(struct ui *u, const char *arg)
 void ui_ask_quit(struct ui *u)
 {
 	char *text, *migrating;
-	int jobs = jobs_running();
+	int jobs = jobs_running(u);
 
 	if (jobs == 0) {
 		u->quit = 1;
@@ -335,7 +339,7 @@ static void too_small_key(struct ui *u, int ch)
 	} else if (ch == CTRL('l')) {
 		ui_redraw(u);
 	} else if (ch == 'q' || ch == CTRL('c')) {
-		if ((jobs = jobs_running()) > 0)
+		if ((jobs = jobs_running(u)) > 0)
 			log_msg(LOG_WARN, "quit behind the too-small screen with %d "
 			    "job%s running", jobs, jobs == 1 ? "" : "s");
 		u->quit = 1;
@@ -632,6 +636,7 @@ static void stop_engine(struct ui *u, const struct ui_options *o)
 		return;
 	}
 	o->attach_stop();
+	jobs_free();	/* the copies of the server's */
 	model_free();
 }
 
@@ -686,6 +691,10 @@ int ui_run(const struct config *cfg, const struct ui_options *o)
 	edit_history_free(&u.command_history);
 	if (u.server_pid > 0) {
 		/* the jobs are the server's: they go on without this console */
+		if (job_active_count() > 0)
+			fprintf(stderr, "hvdeck: detached from the server (pid %ld); "
+			    "its jobs go on there (hvdeck attach shows them)\n",
+			    u.server_pid);
 		stop_engine(&u, o);
 		if (sfd >= 0)
 			close(sfd);
@@ -693,7 +702,7 @@ int ui_run(const struct config *cfg, const struct ui_options *o)
 	}
 	if (u.hangup)
 		hangup_wait(sfd);
-	if ((jobs = jobs_running()) > 0)
+	if ((jobs = jobs_running(&u)) > 0)
 		fprintf(stderr, "hvdeck: left %d job%s running; libvirt carries "
 		    "them on\n", jobs, jobs == 1 ? "" : "s");
 	stop_engine(&u, o);

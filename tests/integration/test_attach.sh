@@ -71,6 +71,8 @@ keys u
 running() { [ "$(guest_state 1 "$g")" = running ]; }
 wait_until 30 running || fail "u did not start $g: $(guest_state 1 "$g")"
 wait_screen 10 "^.$g +running +hv1"
+keys 5
+wait_screen 10 "[0-9]+ +start +$g +hv1 +done"
 ss -xp 2>/dev/null | grep -q "pid=$console_pid,.*libvirt" && fail "the attached console holds a libvirt socket"
 ss -tnp 2>/dev/null | grep -q "pid=$console_pid," && fail "the attached console holds a TCP connection: $(ss -tnp | grep "pid=$console_pid,")"
 
@@ -80,11 +82,14 @@ wait_screen 5 "HVDECK-EXITED 0"
 kill -0 "$SERVER_PID" || fail "the server ended with the console"
 
 # -r attaches read-only: the server refuses what the table does not mark
-# read-only-safe, and the console says so
+# read-only-safe, and the console says so; the jobs are the server's, and
+# a new console shows the job the last one started
 tmx kill-session -t hv
 tui_start "$conf" 240 40 -r
 wait_screen 20 "attached to server $SERVER_PID \\| READ-ONLY"
 wait_screen 30 "^.$g +running"
+keys 5
+wait_screen 10 "[0-9]+ +start +$g +hv1 +done"
 keys 4; wait_screen 3 "Desktops"
 keys : ; keys -l "go $g"; keys Enter
 keys h
