@@ -50,4 +50,10 @@ void srv_paths_free(struct srv_paths *p);
  * of cmd/ that needs a configuration and is not CMD_LOCAL. */
 int srv_wanted(const struct cmd_entry *e);
 
+/* Whether an attached console sends e to its server besides those: the
+ * console's commands on a job (cancel, bandwidth, downtime, postcopy),
+ * which act on the server's jobs; they run there with a console's
+ * rules (its questions are the console's confirmations). */
+int srv_job_entry(const struct cmd_entry *e);
+
 #endif

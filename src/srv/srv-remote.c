@@ -102,7 +102,7 @@ static int remote(struct cmd_ctx *c, const struct cmd_entry *e,
 	struct request *r;
 	pthread_t t;
 
-	if (!srv_wanted(e))
+	if (!srv_wanted(e) && !srv_job_entry(e))
 		return 1;
 	/* missing words: the console's form asks for them first */
 	if (c->face != NULL && c->face->has_form != NULL &&
