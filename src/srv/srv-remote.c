@@ -10,6 +10,7 @@
 #include "cmd/cmd-relay.h"
 #include "cmd/cmd.h"
 #include "core/log.h"
+#include "core/model.h"
 #include "core/util.h"
 
 #include <pthread.h>
@@ -96,17 +97,65 @@ static struct request *words_of(const struct cmd_entry *e,
 	return r;
 }
 
+/* The console's own entries that act through connections of the
+ * console's own, which an attached console has not: the server has no
+ * such command yet (this release). */
+static const char *const needs_engine[] = {
+	"desktop migrate", "pool refresh", "host reconnect",
+};
+
+static int needs_own_engine(const struct cmd_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof needs_engine / sizeof needs_engine[0]; i++)
+		if (strcmp(e->name, needs_engine[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* desktop toggle-pause is the console's: resume when every desktop named
+ * is paused (in the mirror), else pause, as the server's entries. */
+static const struct cmd_entry *toggled(int argc, char **argv)
+{
+	struct m_desktop **found;
+	size_t n;
+	int i, all_paused = argc > 0;
+
+	model_lock();
+	for (i = 0; i < argc; i++) {
+		n = model_desktops_find(argv[i], &found);
+		if (n != 1 || model_desktop_state(found[0]) != DS_PAUSED)
+			all_paused = 0;
+		free(found);
+	}
+	model_unlock();
+	return cmd_find(all_paused ? "desktop resume" : "desktop pause");
+}
+
 static int remote(struct cmd_ctx *c, const struct cmd_entry *e,
     const struct cmd_opts *o, int argc, char **argv, char **cause)
 {
 	struct request *r;
 	pthread_t t;
 
-	if (!srv_wanted(e) && !srv_job_entry(e))
+	/* refused here as the server would (cmd_exec_entry's rule) */
+	if (c->read_only && !(e->flags & CMD_READ_ONLY_OK))
 		return 1;
 	/* missing words: the console's form asks for them first */
 	if (c->face != NULL && c->face->has_form != NULL &&
 	    c->face->has_form(c->face, e->name) && argc < e->max_args)
+		return 1;
+	if (strcmp(e->name, "desktop toggle-pause") == 0 && argc > 0 &&
+	    (e = toggled(argc, argv)) == NULL)
+		return 1;
+	if (needs_own_engine(e)) {
+		*cause = xasprintf("%s: not from a console attached to the "
+		    "server in this release (hvdeck --no-server opens a console "
+		    "with connections of its own)", e->name);
+		return -1;
+	}
+	if (!srv_wanted(e) && !srv_job_entry(e))
 		return 1;
 	r = words_of(e, o, argc, argv);
 	if (pthread_create(&t, NULL, request_main, r) != 0) {

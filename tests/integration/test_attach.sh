@@ -73,6 +73,18 @@ wait_until 30 running || fail "u did not start $g: $(guest_state 1 "$g")"
 wait_screen 10 "^.$g +running +hv1"
 keys 5
 wait_screen 10 "[0-9]+ +start +$g +hv1 +done"
+# p (the console's toggle) pauses, then resumes, through the server
+keys 4; wait_screen 3 "Desktops"
+state_is() { [ "$(guest_state 1 "$g")" = "$1" ]; }
+keys p
+wait_until 30 state_is paused || fail "p did not pause $g: $(guest_state 1 "$g")"
+wait_screen 10 "^.$g +paused +hv1"
+keys p
+wait_until 30 state_is running || fail "p did not resume $g: $(guest_state 1 "$g")"
+wait_screen 10 "^.$g +running +hv1"
+# a console command that needs connections of its own says so
+keys : ; keys -l "pool refresh bases"; keys Enter
+wait_screen 5 "pool refresh: not from a console attached to the server"
 ss -xp 2>/dev/null | grep -q "pid=$console_pid,.*libvirt" && fail "the attached console holds a libvirt socket"
 ss -tnp 2>/dev/null | grep -q "pid=$console_pid," && fail "the attached console holds a TCP connection: $(ss -tnp | grep "pid=$console_pid,")"
 
