@@ -295,6 +295,7 @@ static struct ui_options *console_options;
  * `hvdeck` when one runs): the mirror instead of an engine. */
 static int attached_console(struct cmd_ctx *c)
 {
+	log_set_stderr(0);	/* the console's screen is its own */
 	console_options->face_init = ui_cmd_face_init;
 	console_options->attach_start = srv_attach_start;
 	console_options->attach_stop = srv_attach_stop;

@@ -8,7 +8,13 @@
 #   on the screen with a deadline);
 # - the console's s key starts a real guest through the server (virsh
 #   domstate), and the console has no libvirt connection of its own;
-# - quitting the console asks nothing and leaves the server running.
+# - a job started from the console (a shutdown the guest ignores) goes on
+#   when the console's tmux session is killed, and `hvdeck attach` in a
+#   new session shows it running, then failed at the timeout;
+# - p pauses and resumes through the server; a console command that needs
+#   connections of its own says so;
+# - quitting the console asks nothing and leaves the server running;
+# - -r attaches read-only: a mutating key is refused.
 # The test has its own XDG_RUNTIME_DIR; the server it starts is stopped at
 # exit by pid and start time.
 . "$(dirname "$0")/lib.sh"
@@ -40,6 +46,13 @@ grep -qF "no server for $conf; start one with hvdeck server start" "$WORK/err" |
 	fail "attach without a server said: $(said)"
 
 new_guest 1 at; g=$GUEST
+# a guest without ACPI ignores a shutdown: its job runs until the timeout
+echo "shutdown_timeout = 12;" >>"$conf"
+d="t$$-deaf"
+"$LAB" guest-xml "$d" | sed '/<acpi\/>/d' >"$WORK/$d.xml" || fail "guest-xml"
+vsh 1 define "$WORK/$d.xml" >/dev/null || fail "cannot define $d"
+cleanup "vsh 1 destroy $d; vsh 1 undefine $d"
+vsh 1 start "$d" >/dev/null || fail "virsh start $d"
 
 hv server start --log "$WORK/server.log" || fail "server start: exit $?: $(said)"
 SERVER_PID=$(sed -n 's/^server started (pid \([0-9]*\))$/\1/p' "$WORK/out")
@@ -87,6 +100,22 @@ keys : ; keys -l "pool refresh bases"; keys Enter
 wait_screen 5 "pool refresh: not from a console attached to the server"
 ss -xp 2>/dev/null | grep -q "pid=$console_pid,.*libvirt" && fail "the attached console holds a libvirt socket"
 ss -tnp 2>/dev/null | grep -q "pid=$console_pid," && fail "the attached console holds a TCP connection: $(ss -tnp | grep "pid=$console_pid,")"
+
+# a job started from the console is the server's: the console's
+# terminal goes (its tmux session killed), `hvdeck attach` in a new one
+# shows the job running, then its end
+keys : ; keys -l "go $d"; keys Enter
+keys h
+keys 5
+wait_screen 10 "[0-9]+ +shutdown +$d +hv1 +running"
+tmx kill-session -t hv
+kill -0 "$SERVER_PID" || fail "the server ended with the console"
+tui_start "$conf" 240 40 attach
+wait_screen 20 "attached to server $SERVER_PID"
+keys 5
+wait_screen 10 "[0-9]+ +shutdown +$d +hv1 +(running|failed)"
+wait_screen 30 "[0-9]+ +shutdown +$d +hv1 +failed"
+[ "$(guest_state 1 "$d")" = running ] || fail "$d is not running"
 
 # quit asks nothing; the server goes on
 keys q
