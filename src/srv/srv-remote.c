@@ -114,6 +114,13 @@ static int needs_own_engine(const struct cmd_entry *e)
 	return 0;
 }
 
+/* Entries whose console exec, short of words, asks first here and then
+ * runs the whole line (which comes back through cmd_run_line). */
+static int asks_here(const struct cmd_entry *e)
+{
+	return strcmp(e->name, "host maintenance") == 0;
+}
+
 /* desktop toggle-pause is the console's: resume when every desktop named
  * is paused (in the mirror), else pause, as the server's entries. */
 static const struct cmd_entry *toggled(int argc, char **argv)
@@ -142,9 +149,10 @@ static int remote(struct cmd_ctx *c, const struct cmd_entry *e,
 	/* refused here as the server would (cmd_exec_entry's rule) */
 	if (c->read_only && !(e->flags & CMD_READ_ONLY_OK))
 		return 1;
-	/* missing words: the console's form asks for them first */
-	if (c->face != NULL && c->face->has_form != NULL &&
-	    c->face->has_form(c->face, e->name) && argc < e->max_args)
+	/* missing words: the console's form (or question) asks for them
+	 * first */
+	if (argc < e->max_args && (asks_here(e) || (c->face != NULL &&
+	    c->face->has_form != NULL && c->face->has_form(c->face, e->name))))
 		return 1;
 	if (strcmp(e->name, "desktop toggle-pause") == 0 && argc > 0 &&
 	    (e = toggled(argc, argv)) == NULL)

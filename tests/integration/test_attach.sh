@@ -63,7 +63,7 @@ cleanup "'$HVDECK' --no-server -c '$conf' host maintenance hv2 off"
 tui_start "$conf" 240 40
 wait_screen 20 "attached to server $SERVER_PID"
 wait_screen 30 "^.$g "
-host_line() { screen_line "hv$1 " ; }
+host_line() { screen | grep -E "^.hv$1 " | head -n1; }
 all_online() { [ "$(screen | grep -cE '^.hv[0-9] .* online ')" -eq "$LAB_NODES" ]; }
 wait_until 30 all_online || fail "the server's hosts never all showed online"
 pane_pid=$(tmx display-message -p -t hv '#{pane_pid}')
@@ -75,6 +75,15 @@ console_pid=$(ps -o pid= --ppid "$pane_pid" | head -n1 | tr -d ' ')
 hv host maintenance hv2 on || fail "host maintenance: exit $?: $(said)"
 hv2_maint() { host_line 2 | grep -q yes; }
 wait_until 5 hv2_maint || fail "hv2's maintenance never showed: $(host_line 2)"
+# the console's M asks (its own question), then the server does it
+cleanup "'$HVDECK' --no-server -c '$conf' host maintenance hv3 off"
+keys : ; keys -l "go hv3"; keys Enter
+keys M
+wait_screen 5 "Put hv3 in maintenance\\?"
+keys y
+hv3_maint() { host_line 3 | grep -q yes; }
+wait_until 5 hv3_maint || fail "M did not put hv3 in maintenance: $(host_line 3)"
+grep -A4 'name = "hv3"' "$conf" | grep -q 'maintenance = true' || fail "hv3's maintenance is not in $conf"
 
 # the console's key starts the real guest, through the server: the
 # console holds no libvirt connection of its own
