@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -431,6 +432,25 @@ int srv_mirror_apply(const char *line, int *synced, char **cause)
 	return 0;
 }
 
+/* The server is gone: nothing of its hosts is known any more (their
+ * desktops show unknown, as behind an offline host). */
+static void hosts_unknown(void)
+{
+	struct m_host **h;
+	unsigned *ids;
+	size_t n, i;
+
+	model_lock();
+	h = model_hosts(&n);
+	ids = xcalloc(n + 1, sizeof *ids);
+	for (i = 0; i < n; i++)
+		ids[i] = h[i]->id;
+	model_unlock();
+	for (i = 0; i < n; i++)
+		model_host_set_state(ids[i], HOST_OFFLINE, "the server went away");
+	free(ids);
+}
+
 static void set_flag(int *flag)
 {
 	pthread_mutex_lock(&M.lock);
@@ -460,9 +480,11 @@ static void *mirror_main(void *arg)
 	}
 	/* the stop's shutdown, or the server's end */
 	pthread_mutex_lock(&M.lock);
-	if (!M.ended)
+	if (!M.ended) {
 		model_event(SEV_ERROR, "the server (pid %ld) went away: %s; start "
 		    "one (hvdeck server start) and attach again", M.pid, cause);
+		hosts_unknown();
+	}
 	pthread_mutex_unlock(&M.lock);
 	free(cause);
 	set_flag(&M.ended);
@@ -496,15 +518,20 @@ int srv_mirror_start(const struct config *cfg, int read_only, long *pid,
 
 int srv_mirror_wait_synced(int timeout_ms)
 {
-	int64_t until = util_now_ms() + timeout_ms;
+	struct timespec until;
 	int rc;
 
-	pthread_mutex_lock(&M.lock);
-	while (!M.synced && !M.ended && util_now_ms() < until) {
-		pthread_mutex_unlock(&M.lock);
-		util_sleep_ms(20);
-		pthread_mutex_lock(&M.lock);
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
 	}
+	pthread_mutex_lock(&M.lock);
+	while (!M.synced && !M.ended &&
+	    pthread_cond_timedwait(&M.cond, &M.lock, &until) == 0)
+		;
 	rc = M.synced ? 0 : -1;
 	pthread_mutex_unlock(&M.lock);
 	return rc;

@@ -17,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How long the console waits for the server's snapshot before it draws. */
+#define SYNC_WAIT_MS 10000
+
 static const struct config *attached_cfg;
 static int attached_ro;
 
@@ -187,6 +190,10 @@ int srv_attach_start(const struct config *cfg, int read_only, long *pid,
 	}
 	if (rc < 0)
 		return -1;
+	/* the first screen is the server's whole picture */
+	if (srv_mirror_wait_synced(SYNC_WAIT_MS) < 0)
+		log_msg(LOG_WARN, "attach: the server's snapshot is not complete "
+		    "after %d ms; it shows as it comes", SYNC_WAIT_MS);
 	attached_cfg = cfg;
 	attached_ro = read_only;
 	cmd_set_remote(remote);

@@ -14,7 +14,8 @@
 # - p pauses and resumes through the server; a console command that needs
 #   connections of its own says so;
 # - quitting the console asks nothing and leaves the server running;
-# - -r attaches read-only: a mutating key is refused.
+# - -r attaches read-only: a mutating key is refused;
+# - a server that stops leaves its consoles saying so.
 # The test has its own XDG_RUNTIME_DIR; the server it starts is stopped at
 # exit by pid and start time.
 . "$(dirname "$0")/lib.sh"
@@ -145,6 +146,10 @@ keys : ; keys -l "go $g"; keys Enter
 keys h
 wait_screen 10 "read-only: desktop shutdown is not allowed"
 [ "$(guest_state 1 "$g")" = running ] || fail "a read-only console shut $g down"
+# the server stops: the console says so, and knows nothing any more
+hv server stop --force || fail "server stop: exit $?: $(said)"
+wait_screen 10 "the server \\(pid $SERVER_PID\\) went away"
+wait_screen 5 "^.hv1 .* offline"
 keys q
 wait_screen 5 "HVDECK-EXITED 0"
 
