@@ -19,6 +19,15 @@ static void skip_ws(struct rd *r)
 		r->p++;
 }
 
+/* Take c when it comes next (never past the end). */
+static int eat(struct rd *r, char c)
+{
+	if (*r->p != c)
+		return 0;
+	r->p++;
+	return 1;
+}
+
 static int fail(struct rd *r, const char *what)
 {
 	if (r->cause == NULL)
@@ -78,7 +87,7 @@ static int escape(struct rd *r, char **b, size_t *len)
 		r->p++;
 		return 0;
 	}
-	if (*r->p++ != 'u' || hex4(r, &c) < 0)
+	if (!eat(r, 'u') || hex4(r, &c) < 0)
 		return fail(r, "bad escape");
 	if (c >= 0xd800 && c < 0xdc00 && r->p[0] == '\\' && r->p[1] == 'u') {
 		r->p += 2;
@@ -135,8 +144,9 @@ static int number(struct rd *r, struct jread *v)
 	if (end == start)
 		return fail(r, "unexpected character");
 	v->type = JR_NUM;
-	v->i = (int64_t)v->num;
-	v->u = v->num >= 0 ? (uint64_t)v->num : 0;
+	/* a double out of an integer's range has no conversion: 0 */
+	v->i = v->num > -9.2e18 && v->num < 9.2e18 ? (int64_t)v->num : 0;
+	v->u = v->num >= 0 && v->num < 1.8e19 ? (uint64_t)v->num : 0;
 	if (strcspn(start, ".eE") >= (size_t)(end - start)) {
 		/* whole numbers exactly, past double's 53 bits */
 		if (*start == '-')
@@ -172,23 +182,25 @@ static int compound(struct rd *r, struct jread *v, int depth)
 		return 0;
 	}
 	for (;;) {
+		/* counted at once: a failure below frees what it holds */
 		grow(v, obj);
+		v->n++;
 		skip_ws(r);
 		if (obj) {
-			if (*r->p != '"' || string(r, &v->keys[v->n]) < 0)
+			if (*r->p != '"' || string(r, &v->keys[v->n - 1]) < 0)
 				return fail(r, "expected a key");
 			skip_ws(r);
-			if (*r->p++ != ':')
+			if (!eat(r, ':'))
 				return fail(r, "expected ':'");
 		}
-		if (value(r, &v->items[v->n++], depth + 1) < 0)
+		if (value(r, &v->items[v->n - 1], depth + 1) < 0)
 			return -1;
 		skip_ws(r);
 		if (*r->p == close) {
 			r->p++;
 			return 0;
 		}
-		if (*r->p++ != ',')
+		if (!eat(r, ','))
 			return fail(r, "expected ','");
 	}
 }

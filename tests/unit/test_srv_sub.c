@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,7 @@ struct side {
 	int rc;
 	/* the reader's */
 	pthread_t reader;
-	int synced, hosts, maint_changes, last_maint;
+	atomic_int synced, hosts, maint_changes, last_maint;
 };
 
 static char user[] = "tester";
@@ -53,7 +54,7 @@ static void *reader_main(void *arg)
 	int i;
 
 	while (proto_recv(s->sv[1], &m, -1, &cause) == 0) {
-		for (i = 0; i < m.n; i++) {
+		for (i = 0; i < m.n; i++) {	/* the reader alone writes */
 			const char *l = m.f[i];
 
 			if (strstr(l, "\"kind\":\"synced\"") != NULL)
