@@ -350,6 +350,8 @@ void model_set_mirror(int on);
  * order. */
 void model_mirror_host_rates(unsigned id, double cpu_pct, uint64_t free_kib);
 void model_mirror_desktop_rates(const char *uuid, const double rates[5]);
+/* Since when the server saw the desktop start (wall ms, 0: not seen). */
+void model_mirror_desktop_started(const char *uuid, int64_t wall_ms);
 
 /* The strings of a caller's own (plain) volume, not one the model holds. */
 void model_volume_free(struct m_volume *v);

@@ -176,6 +176,11 @@ void model_json_desktop(struct json *j, const char *key,
 	rate(j, "disk_wr_bps", d->wr_bps);
 	rate(j, "net_rx_bps", d->rx_bps);
 	rate(j, "net_tx_bps", d->tx_bps);
+	/* since when it runs (the console's uptime), when seen starting */
+	if (d->started_wall_ms > 0)
+		json_int(j, "started_ms", d->started_wall_ms);
+	else
+		json_null(j, "started_ms");
 	desktop_job(j, d);
 	desktop_places(j, d);
 	desktop_devices(j, &d->xml);

@@ -618,6 +618,19 @@ void model_mirror_host_rates(unsigned id, double cpu_pct, uint64_t free_kib)
 	model_unlock();
 }
 
+void model_mirror_desktop_started(const char *uuid, int64_t wall_ms)
+{
+	struct m_desktop *d;
+
+	model_lock();
+	d = model_desktop(uuid);
+	if (d != NULL && d->started_wall_ms != wall_ms) {
+		d->started_wall_ms = wall_ms;
+		changed(MK_DESKTOP, MO_CHANGE, NULL, d, &d->gen);
+	}
+	model_unlock();
+}
+
 void model_mirror_desktop_rates(const char *uuid, const double rates[5])
 {
 	struct m_desktop *d;

@@ -305,8 +305,10 @@ static void apply_desktop(const char *op, const struct jread *o)
 		free(old);
 		return;
 	}
-	if (strcmp(op, "stats") != 0)
+	if (strcmp(op, "stats") != 0) {
 		desktop_places(uuid, o);
+		model_mirror_desktop_started(uuid, jread_i64(o, "started_ms", 0));
+	}
 	if (job != NULL && job->type == JR_OBJ)
 		model_desktop_job(uuid, 1, jread_str(job, "kind"),
 		    jread_num(job, "pct", -1), jread_u64(job, "iteration", 0));

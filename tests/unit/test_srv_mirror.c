@@ -83,6 +83,7 @@ static void fill(void)
 	model_desktop_seen(h1, UUID_A, "desk-a", DS_RUNNING, 1, 1, &x);
 	fill_desktop(h2, UUID_A, "desk-a", DS_SHUTOFF);
 	fill_desktop(h2, UUID_B, "desk-b", DS_SHUTOFF);
+	model_desktop_set_state(h2, UUID_B, DS_RUNNING, 1);	/* started_ms */
 	model_desktop_job(UUID_A, 1, "migration", 42.0, 3);
 }
 
@@ -96,6 +97,7 @@ static void test_round_trip(void **state)
 	fill();
 	sent = render(&ns);
 	assert_true(ns >= 5);
+	assert_null(strstr(sent[ns - 1], "\"started_ms\":null"));
 	model_free();
 	model_init();
 	model_set_mirror(1);
