@@ -347,11 +347,10 @@ void model_pool_refs_free(struct m_pool_ref *refs, size_t n);
 void model_set_mirror(int on);
 /* The rates the server computed: host CPU % and free memory; a desktop's
  * CPU %, disk read, write, net rx, tx per second (-1 unknown), in that
- * order. */
+ * order, and since when the server saw it start (wall ms, 0: not seen). */
 void model_mirror_host_rates(unsigned id, double cpu_pct, uint64_t free_kib);
-void model_mirror_desktop_rates(const char *uuid, const double rates[5]);
-/* Since when the server saw the desktop start (wall ms, 0: not seen). */
-void model_mirror_desktop_started(const char *uuid, int64_t wall_ms);
+void model_mirror_desktop_rates(const char *uuid, const double rates[5],
+    int64_t started_ms);
 
 /* The strings of a caller's own (plain) volume, not one the model holds. */
 void model_volume_free(struct m_volume *v);

@@ -618,20 +618,8 @@ void model_mirror_host_rates(unsigned id, double cpu_pct, uint64_t free_kib)
 	model_unlock();
 }
 
-void model_mirror_desktop_started(const char *uuid, int64_t wall_ms)
-{
-	struct m_desktop *d;
-
-	model_lock();
-	d = model_desktop(uuid);
-	if (d != NULL && d->started_wall_ms != wall_ms) {
-		d->started_wall_ms = wall_ms;
-		changed(MK_DESKTOP, MO_CHANGE, NULL, d, &d->gen);
-	}
-	model_unlock();
-}
-
-void model_mirror_desktop_rates(const char *uuid, const double rates[5])
+void model_mirror_desktop_rates(const char *uuid, const double rates[5],
+    int64_t started_ms)
 {
 	struct m_desktop *d;
 	int diff = 0;
@@ -644,6 +632,10 @@ void model_mirror_desktop_rates(const char *uuid, const double rates[5])
 		diff |= set_shown(SHOWN_RATE, &d->wr_bps, rates[2]);
 		diff |= set_shown(SHOWN_RATE, &d->rx_bps, rates[3]);
 		diff |= set_shown(SHOWN_RATE, &d->tx_bps, rates[4]);
+		if (d->started_wall_ms != started_ms) {
+			d->started_wall_ms = started_ms;
+			diff = 1;
+		}
 		if (diff)
 			changed(MK_DESKTOP, MO_STATS, NULL, d, &d->gen);
 	}

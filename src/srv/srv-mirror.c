@@ -305,10 +305,8 @@ static void apply_desktop(const char *op, const struct jread *o)
 		free(old);
 		return;
 	}
-	if (strcmp(op, "stats") != 0) {
+	if (strcmp(op, "stats") != 0)
 		desktop_places(uuid, o);
-		model_mirror_desktop_started(uuid, jread_i64(o, "started_ms", 0));
-	}
 	if (job != NULL && job->type == JR_OBJ)
 		model_desktop_job(uuid, 1, jread_str(job, "kind"),
 		    jread_num(job, "pct", -1), jread_u64(job, "iteration", 0));
@@ -319,7 +317,7 @@ static void apply_desktop(const char *op, const struct jread *o)
 	rates[2] = rate_of(o, "disk_wr_bps");
 	rates[3] = rate_of(o, "net_rx_bps");
 	rates[4] = rate_of(o, "net_tx_bps");
-	model_mirror_desktop_rates(uuid, rates);
+	model_mirror_desktop_rates(uuid, rates, jread_i64(o, "started_ms", 0));
 }
 
 /* ---- jobs ---- */
