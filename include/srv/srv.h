@@ -4,12 +4,14 @@
  * thread of its own with a face (cmd-face.h) that forwards what the
  * command says and asks over the socket (proto.h). A command line with a
  * server running sends its words there (srv_client_run) instead of
- * connecting to every host itself; the console, dump, watch and the other
- * CMD_LOCAL entries stay in-process. The pieces: server.h (the server's
- * life), srv-peer.h (a client's commands in it), proto.h (the frames),
- * srv-client.h (the client), srv-cmd.h (the server's commands),
- * srv-reload.h (following the configuration file); this header: where
- * the server listens and which commands go to it.
+ * connecting to every host itself; dump, watch and the other CMD_LOCAL
+ * entries stay in-process; the console attaches (a mirror of the
+ * server's model, its commands sent there). The pieces: server.h (the
+ * server's life), srv-peer.h (a client's commands in it), proto.h (the
+ * frames), srv-client.h (the client), srv-cmd.h (the server's commands),
+ * srv-reload.h (following the configuration file), srv-sub.h (the
+ * subscriptions), srv-mirror.h and srv-remote.h (the attached console);
+ * this header: where the server listens and which commands go to it.
  *
  * Where: the socket directory is $XDG_RUNTIME_DIR/hvdeck (absolute
  * XDG_RUNTIME_DIR), else /tmp/hvdeck-UID; it is made 0700 and refused
