@@ -29,6 +29,7 @@ harness_srcs() {
 	fuzz_config) echo "src/core/config.c src/core/lcfg.c src/core/text.c src/core/util.c src/core/atomic-file.c src/core/names.c" ;;
 	fuzz_theme) echo "src/tui/theme.c src/core/lcfg.c src/core/text.c src/core/util.c" ;;
 	fuzz_virt_xml) echo "src/virt/virt-xml.c src/core/facts.c src/core/text.c src/core/util.c src/core/log.c" ;;
+	fuzz_json_read) echo "src/core/json-read.c src/core/util.c src/core/log.c src/core/text.c" ;;
 	*) return 1 ;;
 	esac
 }
@@ -46,6 +47,7 @@ harness_seeds() {
 tests/unit/data/config/*.inc hvdeck.conf.example" ;;
 	fuzz_theme) echo "tests/unit/data/theme/* themes/*.theme" ;;
 	fuzz_virt_xml) echo "tests/unit/data/xml/*.xml" ;;
+	fuzz_json_read) echo "tests/unit/data/json/*.json" ;;
 	esac
 }
 
@@ -88,8 +90,9 @@ for src in tests/fuzz/*.c; do
 	fi
 	pkgs=$(harness_pkgs "$name")
 	# shellcheck disable=SC2086 # word splitting is wanted
-	if ! pflags=$($PKG_CONFIG --cflags $pkgs) ||
-	    ! plibs=$($PKG_CONFIG --libs $pkgs); then
+	pflags= plibs=
+	if [ -n "$pkgs" ] && { ! pflags=$($PKG_CONFIG --cflags $pkgs) ||
+	    ! plibs=$($PKG_CONFIG --libs $pkgs); }; then
 		echo "fuzz: $name: pkg-config $pkgs failed (make deps)" >&2
 		failed="$failed $name"
 		continue

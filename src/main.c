@@ -15,6 +15,7 @@
 #include "srv/srv.h"
 #include "srv/srv-client.h"
 #include "srv/srv-cmd.h"
+#include "srv/srv-remote.h"
 
 #include <getopt.h>
 #include <locale.h>
@@ -295,6 +296,40 @@ static int through_server(const struct args *a, const struct config *cfg,
 	return rc < 0 ? 0 : rc;
 }
 
+/* The console's options, for attach (set once main has parsed them). */
+static struct ui_options *console_options;
+
+/* The console attached to the cluster's server (`hvdeck attach`, or plain
+ * `hvdeck` when one runs): the mirror instead of an engine. */
+static int attached_console(struct cmd_ctx *c)
+{
+	log_set_stderr(0);	/* the console's screen is its own */
+	console_options->face_init = ui_cmd_face_init;
+	console_options->attach_start = srv_attach_start;
+	console_options->attach_stop = srv_attach_stop;
+	return ui_run(c->cfg, console_options);
+}
+
+/* Plain `hvdeck`: whether the cluster's server runs (attach to it); a
+ * server that refuses this client is said and ends the run (-1). */
+static int server_runs(const struct config *cfg, int read_only)
+{
+	char *cause = NULL;
+	long pid;
+	int fd, rc = srv_client_connect(cfg, read_only, &fd, &pid, &cause);
+
+	if (rc == 0) {
+		close(fd);
+		return 1;
+	}
+	if (rc == 1)
+		return 0;
+	fprintf(stderr, "hvdeck: %s (hvdeck --no-server runs the console "
+	    "on its own)\n", cause);
+	free(cause);
+	return -1;
+}
+
 /* The log: --log, else the config's. 0, or -1 after saying why. */
 static int open_log(const struct args *a, const struct config *cfg)
 {
@@ -338,9 +373,11 @@ int main(int argc, char **argv)
 	/* one table: the command line's and the console's entries too */
 	cmd_commands_register();
 	srv_cmd_register();
+	srv_cmd_set_attach(attached_console);
 	cli_cmd_register();
 	ui_cmd_register();
 	memset(&a, 0, sizeof a);
+	console_options = &a.ui;
 	rc = parse_args(&argc, argv, &a);
 	if (rc != 0) {
 		free(a.hosts);
@@ -382,7 +419,10 @@ int main(int argc, char **argv)
 		cmd_audit_read_only_session();
 	else if (!ctx.read_only)
 		(void)audit_close_dead();
-	if (command == NULL) {
+	if (command == NULL && !a.no_server && cfg.use_server &&
+	    a.nhosts == 0 && (rc = server_runs(&cfg, ctx.read_only)) != 0) {
+		rc = rc > 0 ? attached_console(&ctx) : 1;
+	} else if (command == NULL) {
 		a.ui.face_init = ui_cmd_face_init;
 		rc = ui_run(&cfg, &a.ui);
 	} else {

@@ -16,32 +16,7 @@
 #include <stdint.h>
 
 #include "core/model.h"
-
-/* Lines queued at most (about 1 KiB each in JSON). */
-#define WATCH_QUEUE_MAX 8192
-
-struct watch_queue;
-
-/* A queue of at most cap lines. json: JSON lines (else the events strip as
- * text); stats: JSON lines for stats samples too. Free with
- * watch_queue_free(). */
-struct watch_queue *watch_queue_new(size_t cap, int json, int stats);
-/* Only once no observer and no writer uses q any more. */
-void watch_queue_free(struct watch_queue *q);
-
-/* Queue line (taken over, with its newline). key names the object the line
- * is about (NULL: none, never coalesced); stats: the line is a stats sample
- * and may replace one. Never waits for the writer. */
-void watch_queue_push(struct watch_queue *q, const char *key, int stats,
-    char *line);
-
-/* Writer side: wait until something is queued, then return all of it as one
- * string, with a notice for changes dropped (caller frees). After
- * watch_queue_stop(), returns what is left, then NULL. */
-char *watch_queue_take(struct watch_queue *q);
-/* Wake the writer to finish; it returns what is still queued, then NULL. */
-void watch_queue_stop(struct watch_queue *q);
-int watch_queue_stopped(struct watch_queue *q);
+#include "core/watch-queue.h"
 
 /* The model observer (model_set_observer(watch_observer, q)): renders the
  * change and queues it. Called under the model lock. */

@@ -66,6 +66,10 @@ struct cmd_face {
 	 * this face has none. Returns 0 or -1 with *cause. */
 	int (*form)(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	    char **argv, char **cause);
+	/* 1 when this face has a form for the entry called name (an attached
+	 * console opens it here before the command goes to the server).
+	 * NULL: none. */
+	int (*has_form)(const struct cmd_face *f, const char *name);
 };
 
 /* Through c's face (nothing when it has none): */

@@ -151,6 +151,16 @@ int cmd_check_read_only(const struct cmd_ctx *c, const struct cmd_entry *e,
 int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause);
 
+/* An attached console runs the commands of cmd/ in the cluster's server:
+ * cmd_run_line hands each parsed entry (with its options and arguments,
+ * borrowed for the call) to remote first, which sends it there (0, or -1
+ * with *cause) or returns 1 to run it here (a console entry, a form to
+ * open first). NULL (the default): every entry runs here. */
+struct cmd_opts;
+typedef int (*cmd_remote_fn)(struct cmd_ctx *c, const struct cmd_entry *e,
+    const struct cmd_opts *o, int argc, char **argv, char **cause);
+void cmd_set_remote(cmd_remote_fn remote);
+
 /* Parse and run one console command line (the `:` line or a key's
  * binding; where is CMD_LINE for typed lines, 0 for key bindings, which
  * may also reach console-internal entries). Returns 0 or -1 with *cause. */

@@ -99,6 +99,12 @@ int job_state_final(enum job_state s);
  * queued. Strings in t are copied. Returns the new id. */
 unsigned job_new(enum job_kind kind, const struct job_target *t,
     job_cancel_fn cancel, void *cancel_ctx);
+/* A job of another process (an attached console's copy of its server's,
+ * srv-mirror.h) under that process's id: queued, no cancel hook; its
+ * copy is moved on with job_begin, job_progress and the ends. Returns id,
+ * or 0 when a job has that id already. */
+unsigned job_mirror_new(unsigned id, enum job_kind kind,
+    const struct job_target *t);
 /* The runner picks the job up: queued -> running. Returns -1 when the job
  * was cancelled while queued (the runner must then not act). */
 int job_begin(unsigned id);

@@ -341,6 +341,17 @@ size_t model_pools_sharing(unsigned id, const char *pool,
     struct m_pool_ref **out);
 void model_pool_refs_free(struct m_pool_ref *refs, size_t n);
 
+/* --- a mirror of a server's model (srv-mirror.h) --- */
+/* on: the setters record no events of their own (the server's come as
+ * they were). */
+void model_set_mirror(int on);
+/* The rates the server computed: host CPU % and free memory; a desktop's
+ * CPU %, disk read, write, net rx, tx per second (-1 unknown), in that
+ * order, and since when the server saw it start (wall ms, 0: not seen). */
+void model_mirror_host_rates(unsigned id, double cpu_pct, uint64_t free_kib);
+void model_mirror_desktop_rates(const char *uuid, const double rates[5],
+    int64_t started_ms);
+
 /* The strings of a caller's own (plain) volume, not one the model holds. */
 void model_volume_free(struct m_volume *v);
 

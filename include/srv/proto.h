@@ -28,6 +28,11 @@
  *     ← EXIT status             the command's exit status; the end
  *   STATUS → SAY lines, EXIT 0  the server's state
  *   STOP "0"|"1" (force) → SAY lines, EXIT status (1: jobs run, not forced)
+ *   SUBSCRIBE → SUB_LINES lines... (the snapshot: an "add" line of every
+ *               host, pool and desktop, the events strip, then a line of
+ *               kind "synced"), then SUB_LINES of every change (watch --json's lines, stats too, and
+ *               "event" lines of the events strip), until either side
+ *               closes; srv-sub.h
  * A mismatch of protocol or hvdeck version is refused by both sides with a
  * message naming both versions. */
 #ifndef HVDECK_PROTO_H
@@ -56,7 +61,10 @@ enum proto_type {
 	/* results (dump, migrate, host add) */
 	PROTO_OUT,
 	PROTO_CANCEL,
-	PROTO_TYPE_MAX = PROTO_CANCEL,
+	/* subscription (attach) */
+	PROTO_SUBSCRIBE,
+	PROTO_SUB_LINES,
+	PROTO_TYPE_MAX = PROTO_SUB_LINES,
 };
 
 /* One decoded frame: fields point into buf (owned). */

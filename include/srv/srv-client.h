@@ -8,6 +8,12 @@
 
 struct cmd_face;
 
+/* Connect to cfg's server and say HELLO (read_only: the -r flag): 0
+ * with *fd (the caller's to close) and *pid (the server's), 1 when no
+ * server runs, -1 with *cause (caller frees): refused, versions differ. */
+int srv_client_connect(const struct config *cfg, int read_only, int *fd,
+    long *pid, char **cause);
+
 /* Connect to cfg's server, HELLO (read_only: the -r flag), send a frame
  * of type (proto.h) with n fields f, and show what the server says and
  * asks through face until its EXIT. wait_end: after an EXIT 0, wait

@@ -5,12 +5,15 @@
  * command says and asks over the socket (proto.h). A command line with a
  * server running sends its words there (srv_client_run) instead of
  * connecting to every host itself (dump, host list and migrate print
- * through cli_out: the client writes their OUT frames); the console,
- * watch and the other CMD_LOCAL entries stay in-process. The pieces: server.h (the server's
- * life), srv-peer.h (a client's commands in it), proto.h (the frames),
- * srv-client.h (the client), srv-cmd.h (the server's commands),
- * srv-reload.h (following the configuration file); this header: where
- * the server listens and which commands go to it.
+ * through cli_out: the client writes their OUT frames); watch and the
+ * other CMD_LOCAL entries stay in-process; the console attaches (a
+ * mirror of the server's model, its commands sent there). The pieces:
+ * server.h (the server's life), srv-peer.h (a client's commands in it),
+ * proto.h (the frames), srv-client.h (the client), srv-cmd.h (the
+ * server's commands), srv-reload.h (following the configuration file),
+ * srv-sub.h (the subscriptions), srv-mirror.h and srv-remote.h (the
+ * attached console); this header: where the server listens and which
+ * commands go to it.
  *
  * Where: the socket directory is $XDG_RUNTIME_DIR/hvdeck (absolute
  * XDG_RUNTIME_DIR), else /tmp/hvdeck-UID; it is made 0700 and refused
@@ -50,5 +53,11 @@ void srv_paths_free(struct srv_paths *p);
 /* Whether the command line sends e to a running server: a CMD_CLI entry
  * of cmd/ that needs a configuration and is not CMD_LOCAL. */
 int srv_wanted(const struct cmd_entry *e);
+
+/* Whether an attached console sends e to its server besides those: the
+ * console's commands on a job (cancel, bandwidth, downtime, postcopy),
+ * which act on the server's jobs; they run there with a console's
+ * rules (its questions are the console's confirmations). */
+int srv_job_entry(const struct cmd_entry *e);
 
 #endif

@@ -23,6 +23,13 @@ struct ui_options {
 	/* sets the console's face (cmd-face.h) for u: ui-cmd.c's
 	 * ui_cmd_face_init, given by main.c, which sits above both */
 	void (*face_init)(struct ui *u, struct cmd_face *f);
+	/* attached to the cluster's server (main.c sets both, tui never
+	 * includes srv/): no engine here; attach_start brings this process's
+	 * model up as the server's mirror (0 with *pid, or -1 with *cause),
+	 * attach_stop ends it. NULL: the console runs its own engine. */
+	int (*attach_start)(const struct config *cfg, int read_only, long *pid,
+	    char **cause);
+	void (*attach_stop)(void);
 };
 
 struct ui {
@@ -44,6 +51,7 @@ struct ui {
 	size_t nfollow;
 	int stderr_fd;             /* fd 2's pipe while the console runs, -1 */
 	struct cmd_face face;      /* how commands ask and tell (ui-cmd.c) */
+	long server_pid;           /* attached: the server's pid; 0 in-process */
 };
 
 /* Run the console until the operator quits or SIGTERM/SIGINT/SIGHUP

@@ -412,6 +412,13 @@ int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	return rc;
 }
 
+static cmd_remote_fn remote_run;
+
+void cmd_set_remote(cmd_remote_fn remote)
+{
+	remote_run = remote;
+}
+
 int cmd_run_line(struct cmd_ctx *c, const char *line, unsigned where,
     char **cause)
 {
@@ -435,7 +442,10 @@ int cmd_run_line(struct cmd_ctx *c, const char *line, unsigned where,
 	    (e = cmd_parse(words, n, where, &nargs, &args, cause)) != NULL &&
 	    cmd_check_options(e, &opts, cause) == 0) {
 		c->opts = &opts;
-		rc = cmd_exec_entry(c, e, nargs, args, cause);
+		rc = remote_run != NULL ?
+		    remote_run(c, e, &opts, nargs, args, cause) : 1;
+		if (rc == 1)
+			rc = cmd_exec_entry(c, e, nargs, args, cause);
 		c->opts = saved;
 	}
 	free(words);

@@ -367,6 +367,35 @@ unsigned job_new(enum job_kind kind, const struct job_target *t,
 	return j->id;
 }
 
+unsigned job_mirror_new(unsigned id, enum job_kind kind,
+    const struct job_target *t)
+{
+	struct job *j;
+	size_t at;
+
+	job_lock();
+	if (id == 0 || job_find(id) != NULL) {
+		job_unlock();
+		return 0;
+	}
+	job_unlock();
+	j = job_make(kind, t, NULL, NULL);
+	job_lock();
+	j->id = id;
+	if (next_id <= id)
+		next_id = id + 1;
+	/* kept in id order (job_find's bsearch) */
+	for (at = njobs; at > 0 && jobs[at - 1]->id > id; at--)
+		;
+	jobs = xreallocarray(jobs, njobs + 1, sizeof *jobs);
+	memmove(jobs + at + 1, jobs + at, (njobs - at) * sizeof *jobs);
+	jobs[at] = j;
+	njobs++;
+	touch(j);
+	job_unlock();
+	return id;
+}
+
 int job_begin(unsigned id)
 {
 	struct ending e = { 0 };

@@ -2,6 +2,8 @@
  * so the two outputs never disagree. */
 #include "core/model-json.h"
 
+#include "core/util.h"
+
 #include <stdlib.h>
 
 void model_json_host(struct json *j, const char *key, const struct m_host *h)
@@ -174,8 +176,76 @@ void model_json_desktop(struct json *j, const char *key,
 	rate(j, "disk_wr_bps", d->wr_bps);
 	rate(j, "net_rx_bps", d->rx_bps);
 	rate(j, "net_tx_bps", d->tx_bps);
+	/* since when it runs (the console's uptime), when seen starting */
+	if (d->started_wall_ms > 0)
+		json_int(j, "started_ms", d->started_wall_ms);
+	else
+		json_null(j, "started_ms");
 	desktop_job(j, d);
 	desktop_places(j, d);
 	desktop_devices(j, &d->xml);
 	json_end_object(j);
 }
+
+static const char *const kind_names[] = { "host", "pool", "desktop" };
+static const char *const op_names[] = { "add", "change", "remove", "stats" };
+
+const char *model_json_kind_name(enum m_kind kind)
+{
+	return kind < MK_EVENT ? kind_names[kind] : "event";
+}
+
+const char *model_json_op_name(enum m_op op)
+{
+	return op_names[op];
+}
+
+/* The objects are only valid under the lock, so the whole line is made
+ * here; writing it is the caller's business. */
+char *model_json_change(enum m_kind kind, enum m_op op,
+    const struct m_host *h, const void *obj)
+{
+	struct json j;
+	char *line;
+
+	json_init(&j);
+	json_begin_object(&j, NULL);
+	json_int(&j, "time_ms", util_wall_ms());
+	json_string(&j, "kind", model_json_kind_name(kind));
+	json_string(&j, "op", op_names[op]);
+	switch (kind) {
+	case MK_HOST:
+		model_json_host(&j, "object", obj);
+		break;
+	case MK_POOL:
+		model_json_pool(&j, "object", h, obj);
+		break;
+	case MK_DESKTOP:
+		model_json_desktop(&j, "object", obj);
+		break;
+	case MK_EVENT:
+		break;
+	}
+	json_end_object(&j);
+	line = xasprintf("%s\n", j.buf);
+	json_free(&j);
+	return line;
+}
+
+char *model_json_key(enum m_kind kind, const struct m_host *h,
+    const void *obj)
+{
+	switch (kind) {
+	case MK_HOST:
+		return xasprintf("h%u", ((const struct m_host *)obj)->id);
+	case MK_POOL:
+		return xasprintf("p%u/%s", h != NULL ? h->id : 0,
+		    ((const struct m_pool *)obj)->name);
+	case MK_DESKTOP:
+		return xasprintf("d%s", ((const struct m_desktop *)obj)->uuid);
+	case MK_EVENT:
+		break;
+	}
+	return NULL;
+}
+

@@ -236,10 +236,23 @@ static char *ev_name(const char *name)
 	return text_shorten(name, MODEL_EVENT_NAME_MAX);
 }
 
+/* A mirror of a server's model: the server's events come whole, so the
+ * setters' own would say everything twice. */
+static int mirror_mode;
+
+void model_set_mirror(int on)
+{
+	model_lock();
+	mirror_mode = on;
+	model_unlock();
+}
+
 static void event_locked(enum m_severity sev, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (mirror_mode)
+		return;
 	va_start(ap, fmt);
 	add_event(sev, fmt, ap);
 	va_end(ap);
@@ -585,6 +598,47 @@ void model_host_stats(unsigned id, uint64_t busy_ns, uint64_t total_ns,
 			changed(MK_HOST, MO_STATS, h, h, &h->gen);
 	}
 	tick_locked();
+	model_unlock();
+}
+
+void model_mirror_host_rates(unsigned id, double cpu_pct, uint64_t free_kib)
+{
+	struct m_host *h;
+	int diff;
+
+	model_lock();
+	h = model_host(id);
+	if (h != NULL) {
+		diff = h->free_kib != free_kib;
+		diff |= set_shown(SHOWN_PCT, &h->cpu_pct, cpu_pct);
+		h->free_kib = free_kib;
+		if (diff)
+			changed(MK_HOST, MO_STATS, h, h, &h->gen);
+	}
+	model_unlock();
+}
+
+void model_mirror_desktop_rates(const char *uuid, const double rates[5],
+    int64_t started_ms)
+{
+	struct m_desktop *d;
+	int diff = 0;
+
+	model_lock();
+	d = model_desktop(uuid);
+	if (d != NULL) {
+		diff |= set_shown(SHOWN_PCT, &d->cpu_pct, rates[0]);
+		diff |= set_shown(SHOWN_RATE, &d->rd_bps, rates[1]);
+		diff |= set_shown(SHOWN_RATE, &d->wr_bps, rates[2]);
+		diff |= set_shown(SHOWN_RATE, &d->rx_bps, rates[3]);
+		diff |= set_shown(SHOWN_RATE, &d->tx_bps, rates[4]);
+		if (d->started_wall_ms != started_ms) {
+			d->started_wall_ms = started_ms;
+			diff = 1;
+		}
+		if (diff)
+			changed(MK_DESKTOP, MO_STATS, NULL, d, &d->gen);
+	}
 	model_unlock();
 }
 

@@ -6,6 +6,7 @@
 #include "srv/proto.h"
 #include "srv/srv-peer.h"
 #include "srv/srv-reload.h"
+#include "srv/srv-sub.h"
 #include "act/engine.h"
 #include "cmd/cmd-audit.h"
 #include "core/job.h"
@@ -264,6 +265,8 @@ static void serve_request(struct srv_peer *p)
 	}
 	if (m.type == PROTO_CMD)
 		status = srv_peer_run(p, srv_reload_current(), m.f, m.n);
+	else if (m.type == PROTO_SUBSCRIBE)
+		status = srv_sub_serve(p);
 	else if (m.type == PROTO_STATUS)
 		status = do_status(p);
 	else if (m.type == PROTO_STOP && !p->read_only)
@@ -447,9 +450,11 @@ int srv_serve(const struct config *cfg, int keep, int ready_fd)
 		    "reach it)", cause);
 		free(cause);
 	}
+	srv_sub_init();
 	ready(ready_fd, "ok\n");
 	accept_loop(lfd, keep, cfg->server_idle);
 	atomic_store(&S.stop, 1);
+	srv_sub_stop_all();
 	/* no new client; the socket goes before the lock (a new server may
 	 * take both) */
 	unlink(S.paths.socket);

@@ -219,26 +219,39 @@ static int follow(int fd, const struct cmd_face *face, long pid, int *status,
 	}
 }
 
+int srv_client_connect(const struct config *cfg, int read_only, int *fd,
+    long *pid, char **cause)
+{
+	struct srv_paths p;
+
+	if (srv_paths(cfg->path, 0, &p, cause) < 0)
+		return -1;
+	*fd = connect_to(p.socket, cause);
+	srv_paths_free(&p);
+	if (*fd == -2)
+		return 1;
+	if (*fd < 0)
+		return -1;
+	if (hello(*fd, read_only, pid, cause) == 0)
+		return 0;
+	close(*fd);
+	*fd = -1;
+	return -1;
+}
+
 int srv_client_request(const struct config *cfg, const struct cmd_face *face,
     int read_only, int type, char **f, int n, int wait_end, int *status,
     char **cause)
 {
-	struct srv_paths p;
 	struct proto_msg m;
 	char *why = NULL;
 	long pid = 0;
-	int fd, rc = -1;
+	int fd, rc;
 
-	if (srv_paths(cfg->path, 0, &p, cause) < 0)
-		return -1;
-	fd = connect_to(p.socket, cause);
-	srv_paths_free(&p);
-	if (fd == -2)
-		return 1;
-	if (fd < 0)
-		return -1;
-	if (hello(fd, read_only, &pid, cause) == 0 &&
-	    proto_send(fd, type, (const char *const *)f, n, HELLO_TIMEOUT_MS,
+	if ((rc = srv_client_connect(cfg, read_only, &fd, &pid, cause)) != 0)
+		return rc;
+	rc = -1;
+	if (proto_send(fd, type, (const char *const *)f, n, HELLO_TIMEOUT_MS,
 	    cause) == 0 && follow(fd, face, pid, status, cause) == 0) {
 		rc = 0;
 		/* server stop: returns once the server is gone (its end) */

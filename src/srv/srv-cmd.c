@@ -116,6 +116,40 @@ static int exec_status(struct cmd_ctx *c, const struct cmd_entry *e,
 	return request(c, PROTO_STATUS, NULL, 0, 0, cause);
 }
 
+static int (*attach_console)(struct cmd_ctx *c);
+
+void srv_cmd_set_attach(int (*console)(struct cmd_ctx *c))
+{
+	attach_console = console;
+}
+
+/* The console as the server's client: main.c's (it sits above the
+ * console); no server is no console. */
+static int exec_attach(struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause)
+{
+	int fd, rc;
+	long pid;
+
+	(void)e; (void)argc; (void)argv;
+	c->status = 1;
+	if ((rc = srv_client_connect(c->cfg, c->read_only, &fd, &pid,
+	    cause)) == 1) {
+		*cause = xasprintf("no server for %s; start one with hvdeck "
+		    "server start", c->cfg->path);
+		return -1;
+	}
+	if (rc < 0)
+		return -1;
+	close(fd);	/* it runs: the console subscribes on its own */
+	if (attach_console == NULL) {
+		*cause = xstrdup("attach: no console in this program");
+		return -1;
+	}
+	c->status = attach_console(c);
+	return 0;
+}
+
 #define SRV (CMD_CLI | CMD_LOCAL)
 
 static const struct cmd_entry srv_commands[] = {
@@ -133,6 +167,9 @@ static const struct cmd_entry srv_commands[] = {
 	{ "server status", NULL, 0, 0, "", SRV | CMD_READ_ONLY_OK,
 	  "the server's pid, socket, uptime, clients, hosts online and running jobs",
 	  exec_status, 0 },
+	{ "attach", NULL, 0, 0, "", SRV | CMD_READ_ONLY_OK,
+	  "the console as a client of the cluster's running server: its model, "
+	  "its jobs (they go on when the console quits)", exec_attach, 0 },
 };
 
 #undef SRV

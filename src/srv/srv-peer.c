@@ -241,9 +241,11 @@ static const struct cmd_entry *parse(struct srv_peer *p, char **words, int n,
 		*status = 1;
 		return NULL;
 	}
-	if ((e = cmd_parse(words, n, CMD_CLI, nargs, args, cause)) == NULL)
+	/* an attached console's commands on the server's jobs */
+	if ((e = cmd_parse(words, n, srv_job_entry(e) ? CMD_LINE : CMD_CLI,
+	    nargs, args, cause)) == NULL)
 		return NULL;
-	if (!srv_wanted(e)) {
+	if (!srv_wanted(e) && !srv_job_entry(e)) {
 		*cause = xasprintf("%s runs in the client's process, not in the "
 		    "server", e->name);
 		return NULL;
@@ -273,6 +275,7 @@ int srv_peer_run(struct srv_peer *p, const struct config *cfg, char **words,
 	memcpy(w, words, (size_t)n * sizeof *w);
 	audit_set_client(p->user, p->from);
 	e = parse(p, w, n, &ctx, &opts, &nargs, &args, &status, &cause);
+	p->face.console = srv_job_entry(e);	/* see srv_job_entry */
 	if (e != NULL && cmd_exec_entry(&ctx, e, nargs, args, &cause) == 0)
 		status = ctx.status;
 	else if (e != NULL)
@@ -281,6 +284,7 @@ int srv_peer_run(struct srv_peer *p, const struct config *cfg, char **words,
 		srv_peer_say(p, 1, cause);
 	free(cause);
 	free(w);
+	p->face.console = 0;
 	audit_set_client(NULL, NULL);
 	return status;
 }

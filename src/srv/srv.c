@@ -138,3 +138,9 @@ int srv_wanted(const struct cmd_entry *e)
 	return e != NULL && (e->flags & CMD_CLI) &&
 	    !(e->flags & (CMD_LOCAL | CMD_NO_CONFIG));
 }
+
+int srv_job_entry(const struct cmd_entry *e)
+{
+	return e != NULL && (e->flags & CMD_SEL_JOB) && !(e->flags & CMD_CLI) &&
+	    !(e->flags & CMD_READ_ONLY_OK);
+}

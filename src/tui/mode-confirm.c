@@ -3,6 +3,7 @@
  * any other key cancels, so a stray key never forces a desktop off. */
 #include "cmd/cmd-face.h"
 #include "cmd/cmd-audit.h"
+#include "cmd/cmd-relay.h"
 #include "tui/mode.h"
 #include "tui/theme.h"
 #include "tui/ui-table.h"
@@ -106,6 +107,8 @@ static int confirm_key(struct mode *m, int ch)
 		if (after != NULL)
 			after(u);
 	} else {
+		if (answer == cmd_relay_yes)	/* the server's command waits */
+			cmd_relay_no(arg);
 		cmd_audit_release(audit, "cancelled", "not confirmed");
 		ui_message(u, 0, "cancelled");
 	}
@@ -198,6 +201,8 @@ static void confirm_free(struct mode *m)
 	struct confirm *c = m->data;
 
 	/* closed unanswered (hvdeck quits) */
+	if (c->yes == cmd_relay_yes && c->arg != NULL)
+		cmd_relay_no(c->arg);
 	cmd_audit_release(c->audit, "cancelled", "not confirmed");
 	free(c->text);
 	free(c->arg);

@@ -54,6 +54,18 @@ static int face_form(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	return -1;
 }
 
+static int face_has_form(const struct cmd_face *f, const char *name)
+{
+	size_t n, i;
+	const struct ui_form_opener *o = forms_table(&n);
+
+	(void)f;
+	for (i = 0; i < n; i++)
+		if (strcmp(o[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
 /* The operator removed rows: like a move, the row that takes the place
  * of a dismissed selected one is selected (a row that vanishes on its
  * own leaves nothing selected, ui-table.c). */
@@ -106,6 +118,7 @@ void ui_cmd_face_init(struct ui *u, struct cmd_face *f)
 	f->run_line = face_run_line;
 	f->forget_job = face_forget_job;
 	f->form = face_form;
+	f->has_form = face_has_form;
 }
 
 /* ---- explicit targets ---- */

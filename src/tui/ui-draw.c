@@ -60,12 +60,13 @@ int ui_counting_down(void)
 	return any;
 }
 
-static void status_counts(char *buf, size_t len, int read_only, size_t *nsplit)
+static void status_counts(char *buf, size_t len, const struct ui *u,
+    size_t *nsplit)
 {
 	struct m_host **hosts;
 	size_t nh, nd, i;
 	int online = 0, running = 0, jobs;
-	char clock[8];
+	char clock[8], attached[48] = "";
 	struct tm tm;
 	time_t now = time(NULL);
 
@@ -84,19 +85,23 @@ static void status_counts(char *buf, size_t len, int read_only, size_t *nsplit)
 	model_unlock();
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof clock, "%H:%M", &tm);
-	snprintf(buf, len, " hosts %d/%zu online | desktops %d/%zu running | jobs %d | %s | %s ",
-	    online, nh, running, nd, jobs, read_only ? "READ-ONLY" : "read-write", clock);
+	if (u->server_pid > 0)	/* the operator knows whose jobs these are */
+		snprintf(attached, sizeof attached, "attached to server %ld | ",
+		    u->server_pid);
+	snprintf(buf, len, " hosts %d/%zu online | desktops %d/%zu running | jobs %d | %s%s | %s ",
+	    online, nh, running, nd, jobs, attached,
+	    u->read_only ? "READ-ONLY" : "read-write", clock);
 }
 
 void ui_draw_status(struct ui *u, struct rect r)
 {
-	char right[160], alarm[96];
+	char right[200], alarm[96];
 	size_t nsplit;
 	int rw;
 
 	attrset(theme_attr(SLOT_STATUS));
 	mvhline(r.y, r.x, ' ', r.w);
-	status_counts(right, sizeof right, u->read_only, &nsplit);
+	status_counts(right, sizeof right, u, &nsplit);
 	rw = (int)strlen(right);
 	if (rw > r.w)
 		rw = r.w;

@@ -3,6 +3,7 @@
  * hand keys to the top mode, or through its key table to the command
  * table. Never calls libvirt: actions are queued to host workers. */
 #include "tui/ui.h"
+#include "cmd/cmd-relay.h"
 #include "act/act-migrate.h"
 #include "cmd/cmd-face.h"
 #include "cmd/cmd.h"
@@ -229,10 +230,14 @@ static void resize(struct ui *u, int from_signal)
 	mode_resize(&u->modes, u->rows, u->cols);
 }
 
-static int jobs_running(void)
+/* The jobs this console's quitting concerns: none when attached (they
+ * are the server's and go on there). */
+static int jobs_running(const struct ui *u)
 {
 	int n;
 
+	if (u->server_pid > 0)
+		return 0;
 	model_lock();
 	n = view_jobs_count();
 	model_unlock();
@@ -260,7 +265,7 @@ static void read_signals(struct ui *u, int sfd)
 			u->quit = 1;
 			continue;
 		}
-		jobs = jobs_running();
+		jobs = jobs_running(u);
 		if (jobs > 0)
 			log_msg(LOG_WARN, "signal %s: leaving with %d job%s running "
 			    "(libvirt carries them on; hvdeck no longer follows them)",
@@ -290,7 +295,7 @@ static void confirmed_quit(struct ui *u, const char *arg)
 void ui_ask_quit(struct ui *u)
 {
 	char *text, *migrating;
-	int jobs = jobs_running();
+	int jobs = jobs_running(u);
 
 	if (jobs == 0) {
 		u->quit = 1;
@@ -334,7 +339,7 @@ static void too_small_key(struct ui *u, int ch)
 	} else if (ch == CTRL('l')) {
 		ui_redraw(u);
 	} else if (ch == 'q' || ch == CTRL('c')) {
-		if ((jobs = jobs_running()) > 0)
+		if ((jobs = jobs_running(u)) > 0)
 			log_msg(LOG_WARN, "quit behind the too-small screen with %d "
 			    "job%s running", jobs, jobs == 1 ? "" : "s");
 		u->quit = 1;
@@ -517,8 +522,11 @@ static void loop(struct ui *u, int sfd)
 		if (n < 0 && errno != EINTR)
 			break;
 		u->tick = n == 0;
-		if (pfd[1].revents & POLLIN)
+		if (pfd[1].revents & POLLIN) {
 			model_wake_drain();
+			/* an attached console's commands, answered by its server */
+			cmd_relay_drain(&u->face);
+		}
 		if (pfd[3].revents & (POLLIN | POLLHUP))
 			log_stderr_drain(u->stderr_fd, stderr_line);
 		if (sfd >= 0 && (pfd[2].revents & POLLIN))
@@ -601,6 +609,37 @@ static void hangup_wait(int sfd)
 	free(ids);
 }
 
+/* The console's engine, or (attached) the mirror of the server's model:
+ * 0, or -1 after saying why. */
+static int start_engine(struct ui *u, const struct config *cfg,
+    const struct ui_options *o)
+{
+	char *cause = NULL;
+
+	if (o->attach_start == NULL) {
+		hosts_set_watched(1);	/* an operator looks: retry offline hosts often */
+		return engine_start(cfg, o->read_only);
+	}
+	model_init();
+	if (o->attach_start(cfg, o->read_only, &u->server_pid, &cause) == 0)
+		return 0;
+	fprintf(stderr, "hvdeck: %s\n", cause);
+	free(cause);
+	model_free();
+	return -1;
+}
+
+static void stop_engine(struct ui *u, const struct ui_options *o)
+{
+	if (u->server_pid == 0) {
+		engine_stop();
+		return;
+	}
+	o->attach_stop();
+	jobs_free();	/* the copies of the server's */
+	model_free();
+}
+
 int ui_run(const struct config *cfg, const struct ui_options *o)
 {
 	struct ui u;
@@ -625,8 +664,7 @@ int ui_run(const struct config *cfg, const struct ui_options *o)
 	sfd = signals_block(&old);	/* before engine_start's threads */
 	if (sfd < 0)
 		log_msg(LOG_WARN, "signalfd: %s", strerror(errno));
-	hosts_set_watched(1);	/* an operator looks: retry offline hosts often */
-	if (engine_start(cfg, o->read_only) < 0) {
+	if (start_engine(&u, cfg, o) < 0) {
 		util_set_fatal_hook(NULL);
 		release_stderr(&u);
 		close(sfd);
@@ -636,7 +674,7 @@ int ui_run(const struct config *cfg, const struct ui_options *o)
 		util_set_fatal_hook(NULL);
 		release_stderr(&u);
 		fprintf(stderr, "hvdeck: cannot initialise the terminal\n");
-		engine_stop();
+		stop_engine(&u, o);
 		close(sfd);
 		return 1;
 	}
@@ -651,12 +689,23 @@ int ui_run(const struct config *cfg, const struct ui_options *o)
 	mode_free_all(&u.modes);
 	edit_history_free(&u.filter_history);
 	edit_history_free(&u.command_history);
+	if (u.server_pid > 0) {
+		/* the jobs are the server's: they go on without this console */
+		if (job_active_count() > 0)
+			fprintf(stderr, "hvdeck: detached from the server (pid %ld); "
+			    "its jobs go on there (hvdeck attach shows them)\n",
+			    u.server_pid);
+		stop_engine(&u, o);
+		if (sfd >= 0)
+			close(sfd);
+		return 0;
+	}
 	if (u.hangup)
 		hangup_wait(sfd);
-	if ((jobs = jobs_running()) > 0)
+	if ((jobs = jobs_running(&u)) > 0)
 		fprintf(stderr, "hvdeck: left %d job%s running; libvirt carries "
 		    "them on\n", jobs, jobs == 1 ? "" : "s");
-	engine_stop();
+	stop_engine(&u, o);
 	if (!engine_left_behind())
 		cmd_migrate_free_all();	/* no job thread reads them now */
 	if (sfd >= 0)

@@ -1,0 +1,30 @@
+/* cmd-relay.h — what a command that runs elsewhere (in the cluster's
+ * server, for an attached console) says and asks, carried to the thread
+ * that owns the face (the console's UI thread). The thread that talks to
+ * the server queues a line or a question and wakes the UI (model_wake);
+ * the UI thread delivers them through its face in cmd_relay_drain. A
+ * question's asker waits for its answer, given when the operator presses
+ * y (cmd_relay_yes, the question's yes) or anything else (cmd_relay_no),
+ * or when the console ends (cmd_relay_close): the UI thread never waits
+ * on the socket, and the socket's thread never on the screen. */
+#ifndef HVDECK_CMD_RELAY_H
+#define HVDECK_CMD_RELAY_H
+
+#include "cmd/cmd-face.h"
+
+/* Any thread: a line for the operator (text copied). */
+void cmd_relay_say(int error, const char *text);
+/* Any thread but the UI's: ask question (naming what) and wait for the
+ * operator. 0 on y, -1 with *cause (caller frees) otherwise. */
+int cmd_relay_confirm(const char *question, const char *what, char **cause);
+
+/* The UI thread: deliver what is queued through f. */
+void cmd_relay_drain(const struct cmd_face *f);
+/* A question's yes (arg: its ticket), and its no. */
+void cmd_relay_yes(const struct cmd_face *f, const char *arg);
+void cmd_relay_no(const char *arg);
+/* The console ends: every question asked or queued is answered no, and
+ * later ones are at once. */
+void cmd_relay_close(void);
+
+#endif

@@ -1,0 +1,156 @@
+#!/bin/bash
+# The console as a client of the cluster's server (hvdeck attach, and
+# plain hvdeck when a server runs):
+# - `hvdeck attach` with no server says so and how to start one;
+# - plain `hvdeck` attaches: the status line names the server's pid, the
+#   hosts and the desktops are the server's;
+# - `host maintenance hv2 on` from a shell shows in the console (waited
+#   on the screen with a deadline);
+# - the console's s key starts a real guest through the server (virsh
+#   domstate), and the console has no libvirt connection of its own;
+# - a job started from the console (a shutdown the guest ignores) goes on
+#   when the console's tmux session is killed, and `hvdeck attach` in a
+#   new session shows it running, then failed at the timeout;
+# - p pauses and resumes through the server; a console command that needs
+#   connections of its own says so;
+# - quitting the console asks nothing and leaves the server running;
+# - -r attaches read-only: a mutating key is refused;
+# - a server that stops leaves its consoles saying so.
+# The test has its own XDG_RUNTIME_DIR; the server it starts is stopped at
+# exit by pid and start time.
+. "$(dirname "$0")/lib.sh"
+
+export XDG_RUNTIME_DIR=$WORK/run
+mkdir -m 0700 "$XDG_RUNTIME_DIR"
+conf=$(write_config)
+hv() { "$HVDECK" -c "$conf" "$@" >"$WORK/out" 2>"$WORK/err"; }
+said() { cat "$WORK/out" "$WORK/err"; }
+
+SERVERS=()
+kill_servers() {
+	local s
+	for s in "${SERVERS[@]}"; do
+		# shellcheck disable=SC2086
+		signal_proc TERM $s
+	done
+	sleep 1
+	for s in "${SERVERS[@]}"; do
+		# shellcheck disable=SC2086
+		signal_proc KILL $s
+	done
+}
+cleanup kill_servers
+
+# no server: attach refuses, naming the config and the way out
+hv attach && fail "attach without a server succeeded: $(said)"
+grep -qF "no server for $conf; start one with hvdeck server start" "$WORK/err" ||
+	fail "attach without a server said: $(said)"
+
+new_guest 1 at; g=$GUEST
+# a guest without ACPI ignores a shutdown: its job runs until the timeout
+echo "shutdown_timeout = 12;" >>"$conf"
+d="t$$-deaf"
+"$LAB" guest-xml "$d" | sed '/<acpi\/>/d' >"$WORK/$d.xml" || fail "guest-xml"
+vsh 1 define "$WORK/$d.xml" >/dev/null || fail "cannot define $d"
+cleanup "vsh 1 destroy $d; vsh 1 undefine $d"
+vsh 1 start "$d" >/dev/null || fail "virsh start $d"
+
+hv server start --log "$WORK/server.log" || fail "server start: exit $?: $(said)"
+SERVER_PID=$(sed -n 's/^server started (pid \([0-9]*\))$/\1/p' "$WORK/out")
+[ -n "$SERVER_PID" ] || fail "server start said: $(said)"
+SERVERS+=("$(proc_id "$SERVER_PID")") || fail "server $SERVER_PID is not running"
+cleanup "'$HVDECK' --no-server -c '$conf' host maintenance hv2 off"
+
+tui_start "$conf" 240 40
+wait_screen 20 "attached to server $SERVER_PID"
+wait_screen 30 "^.$g "
+host_line() { screen | grep -E "^.hv$1 " | head -n1; }
+all_online() { [ "$(screen | grep -cE '^.hv[0-9] .* online ')" -eq "$LAB_NODES" ]; }
+wait_until 30 all_online || fail "the server's hosts never all showed online"
+pane_pid=$(tmx display-message -p -t hv '#{pane_pid}')
+console_pid=$(ps -o pid= --ppid "$pane_pid" | head -n1 | tr -d ' ')
+[ "$(readlink /proc/"$console_pid"/exe)" = "$(readlink -f "$HVDECK")" ] ||
+	fail "no hvdeck under the pane's shell ($pane_pid)"
+
+# a change made from a shell, through the server, reaches the console
+hv host maintenance hv2 on || fail "host maintenance: exit $?: $(said)"
+hv2_maint() { host_line 2 | grep -q yes; }
+wait_until 5 hv2_maint || fail "hv2's maintenance never showed: $(host_line 2)"
+# the console's M asks (its own question), then the server does it
+cleanup "'$HVDECK' --no-server -c '$conf' host maintenance hv3 off"
+keys : ; keys -l "go hv3"; keys Enter
+keys M
+wait_screen 5 "Put hv3 in maintenance\\?"
+keys y
+hv3_maint() { host_line 3 | grep -q yes; }
+wait_until 5 hv3_maint || fail "M did not put hv3 in maintenance: $(host_line 3)"
+grep -A4 'name = "hv3"' "$conf" | grep -q 'maintenance = true' || fail "hv3's maintenance is not in $conf"
+
+# the console's key starts the real guest, through the server: the
+# console holds no libvirt connection of its own
+keys 4; wait_screen 3 "Desktops"
+keys : ; keys -l "go $g"; keys Enter
+keys u
+running() { [ "$(guest_state 1 "$g")" = running ]; }
+wait_until 30 running || fail "u did not start $g: $(guest_state 1 "$g")"
+wait_screen 10 "^.$g +running +hv1"
+keys 5
+wait_screen 10 "[0-9]+ +start +$g +hv1 +done"
+# p (the console's toggle) pauses, then resumes, through the server
+keys 4; wait_screen 3 "Desktops"
+state_is() { [ "$(guest_state 1 "$g")" = "$1" ]; }
+keys p
+wait_until 30 state_is paused || fail "p did not pause $g: $(guest_state 1 "$g")"
+wait_screen 10 "^.$g +paused +hv1"
+keys p
+wait_until 30 state_is running || fail "p did not resume $g: $(guest_state 1 "$g")"
+wait_screen 10 "^.$g +running +hv1"
+# a console command that needs connections of its own says so
+keys : ; keys -l "pool refresh bases"; keys Enter
+wait_screen 5 "pool refresh: not from a console attached to the server"
+ss -xp 2>/dev/null | grep -q "pid=$console_pid,.*libvirt" && fail "the attached console holds a libvirt socket"
+ss -tnp 2>/dev/null | grep -q "pid=$console_pid," && fail "the attached console holds a TCP connection: $(ss -tnp | grep "pid=$console_pid,")"
+
+# a job started from the console is the server's: the console's
+# terminal goes (its tmux session killed), `hvdeck attach` in a new one
+# shows the job running, then its end
+keys : ; keys -l "go $d"; keys Enter
+keys h
+keys 5
+wait_screen 10 "[0-9]+ +shutdown +$d +hv1 +running"
+tmx kill-session -t hv
+kill -0 "$SERVER_PID" || fail "the server ended with the console"
+tui_start "$conf" 240 40 attach
+wait_screen 20 "attached to server $SERVER_PID"
+keys 5
+wait_screen 10 "[0-9]+ +shutdown +$d +hv1 +(running|failed)"
+wait_screen 30 "[0-9]+ +shutdown +$d +hv1 +failed"
+[ "$(guest_state 1 "$d")" = running ] || fail "$d is not running"
+
+# quit asks nothing; the server goes on
+keys q
+wait_screen 5 "HVDECK-EXITED 0"
+kill -0 "$SERVER_PID" || fail "the server ended with the console"
+
+# -r attaches read-only: the server refuses what the table does not mark
+# read-only-safe, and the console says so; the jobs are the server's, and
+# a new console shows the job the last one started
+tmx kill-session -t hv
+tui_start "$conf" 240 40 -r
+wait_screen 20 "attached to server $SERVER_PID \\| READ-ONLY"
+wait_screen 30 "^.$g +running"
+keys 5
+wait_screen 10 "[0-9]+ +start +$g +hv1 +done"
+keys 4; wait_screen 3 "Desktops"
+keys : ; keys -l "go $g"; keys Enter
+keys h
+wait_screen 10 "read-only: desktop shutdown is not allowed"
+[ "$(guest_state 1 "$g")" = running ] || fail "a read-only console shut $g down"
+# the server stops: the console says so, and knows nothing any more
+hv server stop --force || fail "server stop: exit $?: $(said)"
+wait_screen 10 "the server \\(pid $SERVER_PID\\) went away"
+wait_screen 5 "^.hv1 .* offline"
+keys q
+wait_screen 5 "HVDECK-EXITED 0"
+
+pass "attached console"
