@@ -124,8 +124,9 @@ void table_set_order(struct table *t,
  * filter fields (state, host) and leaves in r->data (taken by the row,
  * freed with data_free) what format needs to fill its cells; cells are
  * formatted only when needed — the row drawn, a filter or a sort by a
- * text column, table_cell_text — and kept until the row is updated. Set
- * by the view on each build, like the order. */
+ * text column, table_cell_text — and kept until the row is updated. A
+ * tree table's view fills the tree column at build (format leaves it).
+ * Set by the view on each build, like the order. */
 void table_lazy(struct table *t,
     void (*format)(struct table_row *r, const void *data, int ascii),
     void (*data_free)(void *data), int ascii);
