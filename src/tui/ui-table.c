@@ -17,6 +17,10 @@
 #include <strings.h>
 #include <wchar.h>
 
+/* a row keeps colours and the bar's column in bytes (ui-table.h) */
+_Static_assert(SLOT_COUNT <= 256 && TABLE_MAX_COLS < 128,
+    "a theme slot or column number does not fit a row's byte");
+
 void table_init(struct table *t, const struct table_column *cols, int ncols)
 {
 	memset(t, 0, sizeof *t);
