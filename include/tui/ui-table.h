@@ -11,7 +11,9 @@
 
 #include "tui/theme.h"
 
-#define TABLE_MAX_COLS 12
+/* The widest pane's columns (hosts, pools: 10): every row of every table
+ * has this many cells, sort values and colours (table_init refuses more). */
+#define TABLE_MAX_COLS 10
 #define TABLE_NONE ((size_t)-1)
 
 struct table_column {

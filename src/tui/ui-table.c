@@ -25,7 +25,11 @@ void table_init(struct table *t, const struct table_column *cols, int ncols)
 {
 	memset(t, 0, sizeof *t);
 	t->cols = cols;
-	t->ncols = ncols < TABLE_MAX_COLS ? ncols : TABLE_MAX_COLS;
+	/* rows are sized for the widest pane (ui-table.h) */
+	if (ncols > TABLE_MAX_COLS)
+		fatal("a table of %d columns: TABLE_MAX_COLS is %d", ncols,
+		    TABLE_MAX_COLS);
+	t->ncols = ncols;
 	t->sort_col = -1;
 	t->tree_col = -1;
 }
