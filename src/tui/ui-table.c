@@ -111,9 +111,6 @@ void table_cell(struct table_row *r, int col, enum theme_slot slot,
 
 /* ---- lazy cells ---- */
 
-/* Rows unformatted at once worth a walk of the heap's free lists. */
-#define UNFORMAT_TRIM_ROWS 1000
-
 void table_lazy(struct table *t,
     void (*format)(struct table_row *r, const void *data, int ascii),
     void (*data_free)(void *data), int ascii)
@@ -149,34 +146,6 @@ const char *table_cell_text(struct table *t, size_t row, int col)
 		return "";
 	row_ready(t, &t->rows[row]);
 	return t->rows[row].cells[col] != NULL ? t->rows[row].cells[col] : "";
-}
-
-/* Once neither a filter nor a text sort needs every row's cells, the
- * lazy rows they formatted go back to their data (10,000 desktops' cells
- * are 6 MiB), and the heap gives the pages back. A tree's column is the
- * view's, filled at build: it stays. */
-static void unformat_all(struct table *t)
-{
-	size_t i, n = 0;
-	int c;
-
-	if (t->format == NULL || needs_cells(t))
-		return;
-	for (i = 0; i < t->nrows; i++) {
-		struct table_row *r = &t->rows[i];
-
-		if (!r->formatted || r->data == NULL)
-			continue;
-		for (c = 0; c < t->ncols; c++)
-			if (c != t->tree_col) {
-				free(r->cells[c]);
-				r->cells[c] = NULL;
-			}
-		r->formatted = 0;
-		n++;
-	}
-	if (n > UNFORMAT_TRIM_ROWS)
-		util_release_free();
 }
 
 /* ---- filter ---- */
@@ -227,7 +196,6 @@ void table_set_filter(struct table *t, const char *filter)
 	free(t->filter);
 	t->filter = filter != NULL && *filter != '\0' ? xstrdup(filter) : NULL;
 	table_finish(t);
-	unformat_all(t);
 	/* the operator's own filter hid the selected row: that is a move,
 	 * so the first row it shows is selected (only a change from outside
 	 * leaves nothing selected) */
@@ -631,7 +599,6 @@ void table_cycle_sort(struct table *t)
 {
 	t->sort_col = t->sort_col + 1 >= t->ncols ? -1 : t->sort_col + 1;
 	table_finish(t);
-	unformat_all(t);
 }
 
 void table_reverse_sort(struct table *t)

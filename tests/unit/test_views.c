@@ -176,16 +176,6 @@ static void test_volume_forest(void **state)
 	assert_string_equal(cell(&t, 2, 5), "2");		/* derived */
 	assert_string_equal(cell(&t, 5, 6), "alice");		/* used by */
 	assert_string_equal(cell(&t, 6, 6), "bob");		/* path normalised */
-	/* a filter formats every row; once it is gone their cells go back
-	 * to the rows' data, the tree's names and branches staying */
-	table_set_filter(&t, "alice");
-	assert_int_equal(t.nshown, 1);
-	table_set_filter(&t, NULL);
-	assert_int_equal(t.nshown, 7);
-	assert_false(t.rows[t.shown[5]].formatted);
-	assert_string_equal(cell(&t, 0, 0), "deb.qcow2");
-	assert_string_equal(cell(&t, 5, 0), "   |- alice.qcow2");
-	assert_string_equal(cell(&t, 5, 6), "alice");
 	table_free(&t);
 }
 
