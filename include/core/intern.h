@@ -6,7 +6,7 @@
 #define HVDECK_INTERN_H
 
 /* The shared copy of s (NULL for NULL), valid until intern_clear(); never
- * free it. */
+ * free it. Callers hold the model lock (the views' builds do). */
 const char *intern_str(const char *s);
 /* Free every shared copy (the model is being freed: no row is left). */
 void intern_clear(void);

@@ -3,6 +3,7 @@
 #define HVDECK_JSON_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 struct json {
@@ -13,6 +14,10 @@ struct json {
 
 void json_init(struct json *j);
 void json_free(struct json *j);
+/* Write what the buffer holds to out and empty it, the writer's place in
+ * the document kept: a long document goes out in pieces instead of whole
+ * in memory (dump at 10,000 desktops: 10 MB). */
+void json_flush(struct json *j, FILE *out);
 /* Objects and arrays; key is NULL inside arrays. */
 void json_begin_object(struct json *j, const char *key);
 void json_end_object(struct json *j);

@@ -45,6 +45,11 @@ int util_set_str(char **dst, const char *src);
 /* mkdir -p, mode 0700 for what it creates (config, key, state dirs).
  * Returns 0, or -1 with *cause (caller frees). */
 int util_make_dirs(const char *dir, char **cause);
+/* Give the system back the free pages inside the heap (glibc's
+ * malloc_trim; nothing elsewhere): after a big structure was rebuilt, the
+ * old one's pages stay resident in the heap's holes otherwise. Costs a walk
+ * of the free lists: call it after rebuilds, not per change. */
+void util_release_free(void);
 /* Overwrite a secret in memory in a way the compiler cannot elide. */
 void util_wipe(void *p, size_t len);
 /* Before a secret (a password) enters this process: no core dump from

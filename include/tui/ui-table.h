@@ -11,7 +11,9 @@
 
 #include "tui/theme.h"
 
-#define TABLE_MAX_COLS 12
+/* The widest pane's columns (hosts, pools: 10): every row of every table
+ * has this many cells, sort values and colours (table_init refuses more). */
+#define TABLE_MAX_COLS 10
 #define TABLE_NONE ((size_t)-1)
 
 struct table_column {
@@ -23,38 +25,41 @@ struct table_column {
 	int flex;           /* takes the spare width */
 };
 
+/* A row is kept for each of tens of thousands of desktops and volumes:
+ * its flags and colours are bytes, its pointers and numbers together. */
 struct table_row {
 	char *key;                          /* stable id (UUID, host name...) */
 	char *cells[TABLE_MAX_COLS];        /* visible text, owned */
 	double num[TABLE_MAX_COLS];         /* sort values of numeric columns */
-	enum theme_slot slot[TABLE_MAX_COLS]; /* per-cell colour */
 	const char *state;                  /* for "state:" filters */
 	const char *host;                   /* for "host:" filters */
-	int dim;                            /* greyed: host offline */
-	int marked;                         /* marked for a bulk action (Space) */
-	int bar_col;                        /* column drawn as a bar, or -1 */
-	double bar_frac;                    /* 0..1 fill of that bar */
-	enum theme_slot bar_slot;
+	double bar_frac;                    /* 0..1 fill of the bar column */
 	/* tree tables (table_tree): the parent's row index, always smaller
 	 * than the row's own (-1: a root), and the tree column's text
 	 * without its branch prefix (taken from the cell at finish) */
 	long tree_parent;
 	char *tree_label;
 	/* incremental tables (table_update_begin): the generation of the
-	 * model object the row was formatted from, whether the last walk saw
-	 * it, whether it shows a clock or spinner (re-formatted on a tick),
-	 * whether it passes the filter (it is in shown), and the view's own
-	 * sort keys for its order (table_set_order) */
+	 * model object the row was formatted from, the view's own sort keys
+	 * for its order (table_set_order), and (flags below) whether the
+	 * last walk saw it, whether it shows a clock or spinner (re-formatted
+	 * on a tick), whether it passes the filter (it is in shown) */
 	uint64_t gen;
-	int seen, ticking, passes;
-	int group;
 	char *order_text;
 	char *owned;        /* a string of the view's the row keeps (state,
 	                     * host point into it), freed with the row */
 	/* lazy tables (table_lazy): what the view formats the cells from,
-	 * owned by the row, and whether cells[] hold it formatted */
+	 * owned by the row, and (flag below) whether cells[] hold it
+	 * formatted */
 	void *data;
-	int formatted;
+	int group;
+	unsigned char slot[TABLE_MAX_COLS]; /* per-cell colour (theme_slot) */
+	unsigned char bar_slot;             /* the bar's colour (theme_slot) */
+	signed char bar_col;                /* column drawn as a bar, or -1 */
+	unsigned char dim;                  /* greyed: host offline */
+	unsigned char marked;               /* marked for a bulk action (Space) */
+	unsigned char seen, ticking, passes;
+	unsigned char formatted;
 };
 
 struct table {
@@ -124,8 +129,9 @@ void table_set_order(struct table *t,
  * filter fields (state, host) and leaves in r->data (taken by the row,
  * freed with data_free) what format needs to fill its cells; cells are
  * formatted only when needed — the row drawn, a filter or a sort by a
- * text column, table_cell_text — and kept until the row is updated. Set
- * by the view on each build, like the order. */
+ * text column, table_cell_text — and kept until the row is updated. A
+ * tree table's view fills the tree column at build (format leaves it).
+ * Set by the view on each build, like the order. */
 void table_lazy(struct table *t,
     void (*format)(struct table_row *r, const void *data, int ascii),
     void (*data_free)(void *data), int ascii);

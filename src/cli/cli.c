@@ -55,6 +55,10 @@ void cli_wait_settled(int timeout_s)
 	engine_wait_settled(timeout_s);
 }
 
+/* The document goes out in pieces of about this size (json_flush): the
+ * desktops are most of it, 1 KiB each. */
+#define DUMP_FLUSH_BYTES 65536
+
 static void dump_json(FILE *out)
 {
 	struct m_host **hosts;
@@ -76,8 +80,11 @@ static void dump_json(FILE *out)
 	json_end_array(&j);
 	desktops = model_desktops(&nd);
 	json_begin_array(&j, "desktops");
-	for (i = 0; i < nd; i++)
+	for (i = 0; i < nd; i++) {
 		model_json_desktop(&j, NULL, desktops[i]);
+		if (j.len >= DUMP_FLUSH_BYTES)
+			json_flush(&j, out);
+	}
 	json_end_array(&j);
 	json_end_object(&j);
 	fprintf(out, "%s\n", j.buf);

@@ -78,6 +78,13 @@ void json_free(struct json *j)
 	memset(j, 0, sizeof *j);
 }
 
+void json_flush(struct json *j, FILE *out)
+{
+	fwrite(j->buf, 1, j->len, out);
+	j->len = 0;
+	j->buf[0] = '\0';
+}
+
 void json_begin_object(struct json *j, const char *key)
 {
 	member(j, key);

@@ -4,6 +4,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <errno.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -153,6 +156,13 @@ int util_set_str(char **dst, const char *src)
 	free(*dst);
 	*dst = xstrdup(src);
 	return 1;
+}
+
+void util_release_free(void)
+{
+#ifdef __GLIBC__
+	(void)malloc_trim(0);
+#endif
 }
 
 void util_wipe(void *p, size_t len)

@@ -57,6 +57,8 @@ struct def_hash {
 	uint64_t gen, hash;
 };
 
+#define TRIM_INTERVAL_MS 2000
+
 struct panes {
 	struct table tables[PANE_COUNT];
 	struct kind_sig seen[PANE_COUNT][SIG_COUNT];	/* at the last build */
@@ -72,6 +74,8 @@ struct panes {
 	size_t defs_cap;
 	struct def_hash *spare; /* the next walk's array, reused */
 	size_t spare_cap;
+	int rebuilt;            /* a pane was built whole since the last trim */
+	int64_t trimmed_ms;     /* when the heap was last trimmed */
 };
 
 struct panes *panes_new(int rows, int cols, int ascii)
@@ -378,6 +382,7 @@ static void *build(struct panes *p, int pane, const struct kind_sig sig[SIG_COUN
 		table_clear(t);
 		v->build(t, p->ascii);
 		table_finish(t);
+		p->rebuilt = 1;
 		if (pane == PANE_DESKTOPS)
 			marks_apply(p);
 	}
@@ -421,6 +426,17 @@ int panes_refresh(struct panes *p, int tick)
 	model_unlock();
 	for (i = 0; i < PANE_COUNT; i++)
 		apply_changes(p, i, changes[i]);
+	/* a whole build (the first ones, as each host's inventory comes in;
+	 * the volumes pane's) frees the rows it replaces and its working
+	 * copies: tens of MiB at fleet scale, left in holes of the heap.
+	 * While inventories pour in, builds come back to back and would
+	 * fault the pages straight back in: at most one trim per interval,
+	 * the one due caught by a later refresh. */
+	if (p->rebuilt && util_now_ms() - p->trimmed_ms >= TRIM_INTERVAL_MS) {
+		util_release_free();
+		p->rebuilt = 0;
+		p->trimmed_ms = util_now_ms();
+	}
 	return n;
 }
 

@@ -17,11 +17,19 @@
 #include <strings.h>
 #include <wchar.h>
 
+/* a row keeps colours and the bar's column in bytes (ui-table.h) */
+_Static_assert(SLOT_COUNT <= 256 && TABLE_MAX_COLS < 128,
+    "a theme slot or column number does not fit a row's byte");
+
 void table_init(struct table *t, const struct table_column *cols, int ncols)
 {
 	memset(t, 0, sizeof *t);
 	t->cols = cols;
-	t->ncols = ncols < TABLE_MAX_COLS ? ncols : TABLE_MAX_COLS;
+	/* rows are sized for the widest pane (ui-table.h) */
+	if (ncols > TABLE_MAX_COLS)
+		fatal("a table of %d columns: TABLE_MAX_COLS is %d", ncols,
+		    TABLE_MAX_COLS);
+	t->ncols = ncols;
 	t->sort_col = -1;
 	t->tree_col = -1;
 }
@@ -121,13 +129,15 @@ static void row_ready(const struct table *t, struct table_row *r)
 	r->formatted = 1;
 }
 
-/* A filter matches words against every cell, a text column sorts by its
- * cells and a tree draws in one: then every row's cells are needed. */
+/* A filter matches words against every cell and a text column sorts by
+ * its cells: then every row's cells are needed. A tree's column is the
+ * view's to fill at build (the tree is drawn from it at finish), and
+ * sorting by it needs no other cell. */
 static int needs_cells(const struct table *t)
 {
-	return t->filter != NULL || t->tree_col >= 0 ||
+	return t->filter != NULL ||
 	    (t->sort_col >= 0 && t->sort_col < t->ncols &&
-	    !t->cols[t->sort_col].numeric);
+	    t->sort_col != t->tree_col && !t->cols[t->sort_col].numeric);
 }
 
 const char *table_cell_text(struct table *t, size_t row, int col)

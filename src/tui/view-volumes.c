@@ -13,6 +13,7 @@
  * answer: the pane and a delete never disagree. */
 #include "tui/views.h"
 #include "core/format.h"
+#include "core/intern.h"
 #include "core/model.h"
 #include "core/text.h"
 #include "tui/ui-tree.h"
@@ -365,29 +366,63 @@ static void name_cell(struct table_row *r, const struct node *nd)
 	}
 }
 
-/* A row under the row at index parent (-1: a root); returns its index. */
+/* What a row's cells other than its name are formatted from when drawn
+ * (table_lazy); its DERIVED count is its sort value. Format
+ * and pool are interned: shared, and safe to read after the lock. */
+struct vol_cells {
+	const char *format, *pool;
+	char *users;        /* owned; NULL: none */
+	uint64_t capacity, allocation;
+};
+
+static void cells_free(void *data)
+{
+	struct vol_cells *c = data;
+
+	free(c->users);
+	free(c);
+}
+
+/* The cells but the name (the tree's, formatted at build): lazily, only
+ * for rows drawn or filtered. */
+static void format_row(struct table_row *r, const void *data, int ascii)
+{
+	const struct vol_cells *c = data;
+	char a[16];
+
+	(void)ascii;
+	table_cell(r, C_FORMAT, SLOT_NORMAL, "%s", c->format ? c->format : "-");
+	table_cell(r, C_CAP, SLOT_NORMAL, "%s",
+	    format_size(a, sizeof a, c->capacity));
+	table_cell(r, C_ALLOC, SLOT_NORMAL, "%s",
+	    format_size(a, sizeof a, c->allocation));
+	table_cell(r, C_POOL, SLOT_NORMAL, "%s", c->pool);
+	if (r->num[C_DERIVED] > 0)
+		table_cell(r, C_DERIVED, SLOT_KEY, "%d", (int)r->num[C_DERIVED]);
+	table_cell(r, C_USERS, SLOT_NORMAL, "%s", c->users ? c->users : "");
+}
+
+/* A row under the row at index parent (-1: a root); returns its index.
+ * Lock held (intern.h). */
 static long add_row(struct table *t, const struct uses *u,
     const struct node *nd, long parent)
 {
 	struct table_row *r = table_add(t, nd->key);
-	char *users = users_of(u, nd);
-	char a[16];
+	struct vol_cells *c = xmalloc(sizeof *c);
 
-	r->state = nd->vol->format;
-	r->host = nd->host;
+	c->format = intern_str(nd->vol->format);
+	c->pool = intern_str(nd->pool);
+	c->users = users_of(u, nd);
+	c->capacity = nd->vol->capacity;
+	c->allocation = nd->vol->allocation;
+	r->data = c;
+	r->state = c->format;
+	r->host = intern_str(nd->host);
 	r->tree_parent = parent;
 	name_cell(r, nd);
-	table_cell(r, C_FORMAT, SLOT_NORMAL, "%s", nd->vol->format ? nd->vol->format : "-");
 	r->num[C_CAP] = (double)nd->vol->capacity;
-	table_cell(r, C_CAP, SLOT_NORMAL, "%s", format_size(a, sizeof a, nd->vol->capacity));
 	r->num[C_ALLOC] = (double)nd->vol->allocation;
-	table_cell(r, C_ALLOC, SLOT_NORMAL, "%s", format_size(a, sizeof a, nd->vol->allocation));
-	table_cell(r, C_POOL, SLOT_NORMAL, "%s", nd->pool);
 	r->num[C_DERIVED] = nd->children;
-	if (nd->children > 0)
-		table_cell(r, C_DERIVED, SLOT_KEY, "%d", nd->children);
-	table_cell(r, C_USERS, SLOT_NORMAL, "%s", users ? users : "");
-	free(users);
 	return (long)t->nrows - 1;
 }
 
@@ -422,6 +457,7 @@ static void build(struct table *t, int ascii)
 	if (f.n > 1)
 		qsort(order, f.n, sizeof *order, by_parent_then_name);
 	table_tree(t, C_NAME, ascii);
+	table_lazy(t, format_row, cells_free, ascii);
 	walk(t, &u, &f, order, -1, -1);
 	free(order);
 	uses_free(&u);
