@@ -19,7 +19,8 @@
 #
 # Environment: HVDECK, FLOOR (binaries; make bench sets them),
 # BENCH_REPS, BENCH_QUICK, BENCH_OUT (default tests/bench/results.txt),
-# BENCH_ONLY (words: dump calls console hosts labdump events screen vm;
+# BENCH_ONLY (words: dump dumpserver calls console hosts labdump events
+# screen vm;
 # default all).
 set -u
 
@@ -380,7 +381,7 @@ measure_dump() {
 	peer dump_cpu "bulk-only floor"
 	for r in $(seq 1 "$REPS"); do
 		say "dump, 100 hosts: repetition $r/$REPS"
-		timed dump "$HVDECK" -c "$WORK/fleet.conf" dump --json || return
+		timed dump "$HVDECK" --no-server -c "$WORK/fleet.conf" dump --json || return
 		add dump_wall hv "$TIMED_WALL"; add dump_rss hv "$TIMED_RSS"; add dump_cpu hv "$TIMED_CPU"
 		# shellcheck disable=SC2046
 		timed bulk "$FLOOR" bulk $(fleet_uris 100) || return
@@ -389,6 +390,41 @@ measure_dump() {
 		timed same "$FLOOR" dump $(fleet_uris 100) || return
 		add dump_same floor "$TIMED_WALL"; cp "$WORK/v.dump_wall.hv" "$WORK/v.dump_same.hv"
 	done
+}
+
+# `dump --json` through a running server (`hvdeck server`): its model is
+# warm, so the command costs no libvirt call; against the bulk floor's
+# fresh inventory (the floor a fresh process cannot beat) and the server's
+# own RSS. The server is started once, waited for until every host is
+# online (a dump through it exits 0), and stopped by pid and start time.
+measure_dump_server() {
+	local r pid t0
+	row dumps_wall "dump --json through a running server, 10k desktops: wall" "s"
+	peer dumps_wall "bulk-only floor (a fresh inventory)"
+	row dumps_rss "  the server's RSS once settled" "MiB"
+	export XDG_RUNTIME_DIR=$WORK/run
+	mkdir -p -m 0700 "$XDG_RUNTIME_DIR"
+	"$HVDECK" -c "$WORK/fleet.conf" --log "$WORK/server.log" server start >"$WORK/server.out" 2>&1 ||
+		{ missed "server start: $(tail -2 "$WORK/server.out")"; return; }
+	pid=$(sed -n 's/^server started (pid \([0-9]*\))$/\1/p' "$WORK/server.out")
+	[ -n "$pid" ] && bg_record "$pid" || { missed "server start said: $(cat "$WORK/server.out")"; return; }
+	t0=$(date +%s)
+	until "$HVDECK" -c "$WORK/fleet.conf" dump --json >/dev/null 2>&1; do
+		[ $(($(date +%s) - t0)) -lt 120 ] || { missed "the server's hosts never all came online"; bg_stop "$pid"; return; }
+		sleep 1
+	done
+	sleep 5	# past the first stats polls
+	for r in $(seq 1 "$REPS"); do
+		say "dump through the server: repetition $r/$REPS"
+		timed dumps "$HVDECK" -c "$WORK/fleet.conf" dump --json || break
+		add dumps_wall hv "$TIMED_WALL"
+		add dumps_rss hv "$(rss_mib "$pid")"
+		# shellcheck disable=SC2046
+		timed bulk "$FLOOR" bulk $(fleet_uris 100) || break
+		add dumps_wall floor "$TIMED_WALL"
+	done
+	bg_stop "$pid"
+	unset XDG_RUNTIME_DIR
 }
 
 # rpc_calls CMD...: remote-program calls the client sent (libvirt's own
@@ -690,6 +726,7 @@ install_missing
 lab_up
 make_fleet
 want dump && measure_dump
+want dumpserver && measure_dump_server
 want calls && { measure_calls; measure_interval_calls; }
 want console && measure_console_fleet
 want hosts && measure_console_hosts
