@@ -140,7 +140,20 @@ jq_any() { jq -c "$@" 2>/dev/null | grep -q .; }
 
 # ---- the console in tmux, driven as an operator would ----
 TMUX_SOCKET=$WORK/tmux.sock
-tmx() { tmux -S "$TMUX_SOCKET" "$@"; }
+# tmux's server exits when its last session is killed, and a new-session
+# sent while it is still exiting fails (CI, under load: "tmux did not
+# start" after a test killed its console's session to start another). The
+# test's own server keeps a session of its own, killed last at exit, so
+# killing a console's session never empties it.
+tmux_keeper() {
+	tmux -S "$TMUX_SOCKET" has-session -t keep 2>/dev/null && return 0
+	tmux -S "$TMUX_SOCKET" new-session -d -s keep "sleep 100000" || return 1
+	cleanup "tmux -S $TMUX_SOCKET kill-session -t keep"
+}
+tmx() {
+	if [ "$1" = new-session ]; then tmux_keeper || return 1; fi
+	tmux -S "$TMUX_SOCKET" "$@"
+}
 
 # tui_start CONF WIDTH HEIGHT [OPTIONS...]: hvdeck in a detached tmux session.
 tui_start() {
