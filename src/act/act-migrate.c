@@ -24,6 +24,7 @@
 #include "virt/conn.h"
 #include "virt/virt-evloop.h"
 #include "virt/virt-host.h"
+#include "virt/virt-mem.h"
 #include "virt/virt-xml.h"
 
 #include <libvirt/libvirt.h>
@@ -462,13 +463,13 @@ static int check_disks(struct mig *m, struct conns *c, unsigned *flags,
 
 static int check_memory(struct mig *m, struct conns *c, char **cause)
 {
-	unsigned long long free_b = virNodeGetFreeMemory(c->dst);
+	uint64_t avail_kib = 0;
 	char *why = NULL;
 	uint64_t need = c->x.max_memory_kib > c->x.memory_kib ?
 	    c->x.max_memory_kib : c->x.memory_kib;
 	int rc;
 
-	if (free_b == 0) {
+	if (virt_mem_available(c->dst, &avail_kib) < 0) {
 		char *msg = evloop_last_error("no answer");
 
 		why = xasprintf("cannot read %s's free memory: %s", m->st.dest,
@@ -476,7 +477,7 @@ static int check_memory(struct mig *m, struct conns *c, char **cause)
 		free(msg);
 		return verdict(m, S_MEMORY, -1, why, cause);
 	}
-	rc = migrate_check_memory(m->st.dest, m->name, free_b / 1024, need,
+	rc = migrate_check_memory(m->st.dest, m->name, avail_kib, need,
 	    m->reserve_kib, &why);
 	return verdict(m, S_MEMORY, rc, why, cause);
 }

@@ -2,6 +2,7 @@
  * one host, on its worker thread. A full sync is a mark-and-sweep: what the
  * host no longer reports leaves the model. */
 #include "virt/virt-sync.h"
+#include "virt/virt-mem.h"
 #include "virt/virt-evloop.h"
 #include "virt/virt-xml.h"
 #include "core/model.h"
@@ -412,7 +413,6 @@ static int sync_facts(struct sync_host *w, char **cause)
 	virNodeInfo ni;
 	char *hostname, *capsxml, *why = NULL;
 	const char *type;
-	unsigned long long freemem;
 	struct xml_caps caps;
 
 	memset(&f, 0, sizeof f);
@@ -432,8 +432,8 @@ static int sync_facts(struct sync_host *w, char **cause)
 	f.cpus = ni.cpus;
 	f.mhz = ni.mhz;
 	f.memory_kib = ni.memory;
-	freemem = virNodeGetFreeMemory(w->conn);
-	f.free_kib = freemem / 1024;
+	if (virt_mem_available(w->conn, &f.free_kib) < 0)
+		f.free_kib = 0;
 	/* capabilities are a nicety: a host that will not say stays usable */
 	if ((capsxml = virConnectGetCapabilities(w->conn)) == NULL) {
 		warn_libvirt(w, "capabilities");
@@ -666,7 +666,7 @@ static void sync_node_stats(struct sync_host *w)
 	virNodeCPUStatsPtr params;
 	int n = 0, i;
 	uint64_t busy = 0, total = 0;
-	unsigned long long freemem;
+	uint64_t avail_kib;
 
 	if (virNodeGetCPUStats(w->conn, VIR_NODE_CPU_STATS_ALL_CPUS, NULL, &n, 0) < 0 ||
 	    n <= 0) {
@@ -681,8 +681,9 @@ static void sync_node_stats(struct sync_host *w)
 			    strcmp(params[i].field, VIR_NODE_CPU_STATS_IOWAIT) != 0)
 				busy += params[i].value;
 		}
-		freemem = virNodeGetFreeMemory(w->conn);
-		model_host_stats(w->host_id, busy, total, freemem / 1024);
+		if (virt_mem_available(w->conn, &avail_kib) < 0)
+			avail_kib = 0;
+		model_host_stats(w->host_id, busy, total, avail_kib);
 	} else {
 		warn_libvirt(w, "node CPU stats");
 	}
