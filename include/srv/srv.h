@@ -29,6 +29,8 @@
 
 #include "core/config.h"
 
+#include <sys/un.h>
+
 struct cmd_entry;
 
 struct srv_paths {
@@ -49,6 +51,11 @@ void srv_set_socket(const char *path);
 int srv_paths(const char *config_path, int make, struct srv_paths *p,
     char **cause);
 void srv_paths_free(struct srv_paths *p);
+
+/* The address of the socket at path, for the server's bind and the
+ * client's connect alike: 0, or -1 with *cause (caller frees) when the
+ * path does not fit an AF_UNIX address. */
+int srv_sockaddr(const char *path, struct sockaddr_un *sa, char **cause);
 
 /* Whether the command line sends e to a running server: a CMD_CLI entry
  * of cmd/ that needs a configuration and is not CMD_LOCAL. */

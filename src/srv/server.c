@@ -102,13 +102,8 @@ static int listen_on(const char *path, char **cause)
 	struct sockaddr_un sa;
 	int fd;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof sa.sun_path) {
-		*cause = xasprintf("socket path too long: %s", path);
+	if (srv_sockaddr(path, &sa, cause) < 0)
 		return -1;
-	}
-	strcpy(sa.sun_path, path);
 	if (unlink(path) == 0)
 		log_msg(LOG_INFO, "server: replaced the stale socket %s", path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);

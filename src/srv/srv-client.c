@@ -46,13 +46,8 @@ static int connect_to(const char *path, char **cause)
 	struct sockaddr_un sa;
 	int fd;
 
-	memset(&sa, 0, sizeof sa);
-	sa.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof sa.sun_path) {
-		*cause = xasprintf("socket path too long: %s", path);
+	if (srv_sockaddr(path, &sa, cause) < 0)
 		return -1;
-	}
-	strcpy(sa.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		*cause = xasprintf("socket: %s", strerror(errno));

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -143,4 +144,16 @@ int srv_job_entry(const struct cmd_entry *e)
 {
 	return e != NULL && (e->flags & CMD_SEL_JOB) && !(e->flags & CMD_CLI) &&
 	    !(e->flags & CMD_READ_ONLY_OK);
+}
+
+int srv_sockaddr(const char *path, struct sockaddr_un *sa, char **cause)
+{
+	memset(sa, 0, sizeof *sa);
+	sa->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sa->sun_path) {
+		*cause = xasprintf("socket path too long: %s", path);
+		return -1;
+	}
+	strcpy(sa->sun_path, path);
+	return 0;
 }
