@@ -272,16 +272,37 @@ assert_password_not_in_procs() { password_found_in /proc/[0-9]*/cmdline /proc/[0
 # `up`), for a test's cleanup after it authorized a key there.
 lab_user_forget_keys() { rm -rf "${LAB_USER_HOME:?}/.ssh"; }
 
-# server_start CONF LOG: `hvdeck server start` for CONF (its log in LOG),
-# in the test's own XDG_RUNTIME_DIR (set it first); sets SERVER_PID, and
-# the server is stopped at exit by its pid and start time.
-server_start() {
+# ---- hvdeck servers a test started ("PID START" each, the last one
+# last): stopped at exit, TERM then KILL, by pid and start time ----
+SERVERS=()
+kill_servers() {
+	local s
+	[ ${#SERVERS[@]} -gt 0 ] || return 0
+	for s in "${SERVERS[@]}"; do
+		# shellcheck disable=SC2086
+		signal_proc TERM $s
+	done
+	sleep 1
+	for s in "${SERVERS[@]}"; do
+		# shellcheck disable=SC2086
+		signal_proc KILL $s
+	done
+}
+cleanup kill_servers
+# server_track PID: a server this test started (fails the test when it
+# does not run).
+server_track() {
 	local id
+	id=$(proc_id "$1") || fail "server $1 is not running"
+	SERVERS+=("$id")
+}
+# server_start CONF LOG: `hvdeck server start` for CONF (its log in LOG),
+# in the test's own XDG_RUNTIME_DIR (set it first); sets SERVER_PID and
+# tracks it.
+server_start() {
 	"$HVDECK" -c "$1" server start --log "$2" >"$WORK/server-start.out" 2>&1 ||
 		fail "server start: exit $?: $(cat "$WORK/server-start.out")"
 	SERVER_PID=$(sed -n 's/^server started (pid \([0-9]*\))$/\1/p' "$WORK/server-start.out")
 	[ -n "$SERVER_PID" ] || fail "server start said: $(cat "$WORK/server-start.out")"
-	id=$(proc_id "$SERVER_PID") || fail "server $SERVER_PID is not running"
-	cleanup "signal_proc KILL $id"
-	cleanup "signal_proc TERM $id; sleep 1"
+	server_track "$SERVER_PID"
 }

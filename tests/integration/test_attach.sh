@@ -26,20 +26,6 @@ conf=$(write_config)
 hv() { "$HVDECK" -c "$conf" "$@" >"$WORK/out" 2>"$WORK/err"; }
 said() { cat "$WORK/out" "$WORK/err"; }
 
-SERVERS=()
-kill_servers() {
-	local s
-	for s in "${SERVERS[@]}"; do
-		# shellcheck disable=SC2086
-		signal_proc TERM $s
-	done
-	sleep 1
-	for s in "${SERVERS[@]}"; do
-		# shellcheck disable=SC2086
-		signal_proc KILL $s
-	done
-}
-cleanup kill_servers
 
 # no server: attach refuses, naming the config and the way out
 hv attach && fail "attach without a server succeeded: $(said)"
@@ -55,10 +41,7 @@ vsh 1 define "$WORK/$d.xml" >/dev/null || fail "cannot define $d"
 cleanup "vsh 1 destroy $d; vsh 1 undefine $d"
 vsh 1 start "$d" >/dev/null || fail "virsh start $d"
 
-hv server start --log "$WORK/server.log" || fail "server start: exit $?: $(said)"
-SERVER_PID=$(sed -n 's/^server started (pid \([0-9]*\))$/\1/p' "$WORK/out")
-[ -n "$SERVER_PID" ] || fail "server start said: $(said)"
-SERVERS+=("$(proc_id "$SERVER_PID")") || fail "server $SERVER_PID is not running"
+server_start "$conf" "$WORK/server.log"
 cleanup "'$HVDECK' --no-server -c '$conf' host maintenance hv2 off"
 
 tui_start "$conf" 240 40

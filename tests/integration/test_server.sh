@@ -34,28 +34,8 @@ hv() { "$HVDECK" -c "$conf" "$@" >"$WORK/out" 2>"$WORK/err"; }
 hv_local() { "$HVDECK" --no-server -c "$conf" "$@" >"$WORK/out" 2>"$WORK/err"; }
 said() { cat "$WORK/out" "$WORK/err"; }
 
-# ---- servers of this test, stopped by pid and start time ----
-SERVERS=()
-kill_servers() {
-	local s
-	for s in "${SERVERS[@]}"; do
-		# shellcheck disable=SC2086
-		signal_proc TERM $s
-	done
-	sleep 1
-	for s in "${SERVERS[@]}"; do
-		# shellcheck disable=SC2086
-		signal_proc KILL $s
-	done
-}
-cleanup kill_servers
-
-start_server() {
-	hv server start --log "$WORK/server.log" || fail "server start: exit $?: $(said)"
-	SERVER_PID=$(sed -n 's/^server started (pid \([0-9]*\))$/\1/p' "$WORK/out")
-	[ -n "$SERVER_PID" ] || fail "server start said: $(said)"
-	SERVERS+=("$(proc_id "$SERVER_PID")") || fail "server $SERVER_PID is not running"
-}
+# servers of this test: lib.sh's server_start and server_track
+start_server() { server_start "$conf" "$WORK/server.log"; }
 
 start_server
 hv server status || fail "server status: exit $?: $(said)"
@@ -361,12 +341,12 @@ hv server status; [ $? -eq 1 ] || fail "status after stop: $(said)"
 printf 'hosts = ();\nserver_idle = 1;\n' >"$WORK/idle.conf"
 "$HVDECK" -c "$WORK/idle.conf" server start >"$WORK/out" 2>"$WORK/err" || fail "idle server: $(said)"
 idle_pid=$(sed -n 's/^server started (pid \([0-9]*\))$/\1/p' "$WORK/out")
-SERVERS+=("$(proc_id "$idle_pid")") || fail "no idle server"
+server_track "$idle_pid"
 _idle_gone() { ! same_proc ${SERVERS[-1]}; }
 wait_until 10 _idle_gone || fail "a server idle for server_idle = 1 still runs"
 "$HVDECK" -c "$WORK/idle.conf" server start --keep >"$WORK/out" 2>"$WORK/err" || fail "kept server: $(said)"
 idle_pid=$(sed -n 's/^server started (pid \([0-9]*\))$/\1/p' "$WORK/out")
-SERVERS+=("$(proc_id "$idle_pid")") || fail "no kept server"
+server_track "$idle_pid"
 sleep 3
 same_proc ${SERVERS[-1]} || fail "server --keep ended while idle"
 "$HVDECK" -c "$WORK/idle.conf" server stop --force >/dev/null || fail "stop of the kept server"
