@@ -48,9 +48,10 @@ int cli_watch(const struct config *cfg, const struct cli_options *o);
  * line. Flushed (progress lines reach a pipe as they happen). */
 void cli_say(FILE *f, int newline, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Wait until every host has delivered its inventory or failed, at most
- * timeout_s seconds (or until SIGINT/SIGTERM). The engine must run. */
-void cli_wait_settled(int timeout_s);
+/* Wait until every host has delivered its inventory or failed
+ * (engine_wait_settled), at most the command line's --timeout (o), else
+ * cfg's connect_timeout. The engine must run. */
+void cli_wait_settled(const struct cli_options *o, const struct config *cfg);
 /* The options of a command the command line's face runs (cli-cmd.h).
  * Borrowed. */
 struct cmd_ctx;

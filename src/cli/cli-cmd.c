@@ -92,7 +92,7 @@ static int face_engine_up(const struct cmd_face *f, const struct cmd_ctx *c)
 
 	if (engine_start(c->cfg, c->read_only) < 0)
 		return -1;
-	cli_wait_settled(o->timeout > 0 ? o->timeout : c->cfg->connect_timeout);
+	cli_wait_settled(o, c->cfg);
 	return 0;
 }
 

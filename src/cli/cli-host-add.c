@@ -247,7 +247,7 @@ static int cli_run(struct cmd_ctx *c, const struct hostadd_req *req,
 		c->status = 1;
 		return 0;
 	}
-	cli_wait_settled(r.timeout_s);
+	engine_wait_settled(r.timeout_s);
 	if (isatty(STDIN_FILENO))
 		a.tty = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 	add(c, ha, r.name, &a, &o, cause);

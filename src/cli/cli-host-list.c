@@ -155,8 +155,7 @@ int cli_host_list_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		c->status = 1;
 		return 0;
 	}
-	cli_wait_settled(cli_options_of(c)->timeout > 0 ? cli_options_of(c)->timeout :
-	    cfg->connect_timeout);
+	cli_wait_settled(cli_options_of(c), cfg);
 	stuck = list(stdout, cfg, cli_options_of(c)->json);
 	fflush(stdout);
 	log_set_stderr(1);

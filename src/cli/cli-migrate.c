@@ -260,8 +260,7 @@ int cli_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		c->status = 1;
 		return 0;
 	}
-	cli_wait_settled(cli_options_of(c)->timeout > 0 ? cli_options_of(c)->timeout :
-	    c->cfg->connect_timeout);
+	cli_wait_settled(cli_options_of(c), c->cfg);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);

@@ -50,9 +50,9 @@ void cli_say(FILE *f, int newline, const char *fmt, ...)
 	free(line);
 }
 
-void cli_wait_settled(int timeout_s)
+void cli_wait_settled(const struct cli_options *o, const struct config *cfg)
 {
-	engine_wait_settled(timeout_s);
+	engine_wait_settled(o->timeout > 0 ? o->timeout : cfg->connect_timeout);
 }
 
 /* The document goes out in pieces of about this size (json_flush): the
@@ -240,7 +240,7 @@ int cli_dump(const struct config *cfg, const struct cli_options *o)
 	log_set_stderr(0);
 	if (engine_start(cfg, o->read_only) < 0)
 		return 1;
-	cli_wait_settled(o->timeout > 0 ? o->timeout : cfg->connect_timeout);
+	cli_wait_settled(o, cfg);
 	model_lock();
 	status = dump_report(stdout, stderr, o->json, 0, &stuck);
 	model_unlock();
