@@ -218,20 +218,34 @@ int srv_client_connect(const struct config *cfg, int read_only, int *fd,
     long *pid, char **cause)
 {
 	struct srv_paths p;
+	char *why = NULL;
+	int again = -1, rc = -1;
 
 	if (srv_paths(cfg->path, 0, &p, cause) < 0)
 		return -1;
 	*fd = connect_to(p.socket, cause);
-	srv_paths_free(&p);
-	if (*fd == -2)
-		return 1;
-	if (*fd < 0)
-		return -1;
+	if (*fd < 0) {
+		srv_paths_free(&p);
+		return *fd == -2 ? 1 : -1;
+	}
 	if (hello(*fd, read_only, pid, cause) == 0)
-		return 0;
-	close(*fd);
-	*fd = -1;
-	return -1;
+		rc = 0;
+	else if ((again = connect_to(p.socket, &why)) == -2) {
+		/* a server dying as we connected (its socket closed with our
+		 * connection in its queue): none runs now */
+		free(*cause);
+		*cause = NULL;
+		rc = 1;
+	}
+	if (again >= 0)
+		close(again);
+	free(why);
+	srv_paths_free(&p);
+	if (rc != 0) {
+		close(*fd);
+		*fd = -1;
+	}
+	return rc;
 }
 
 int srv_client_request(const struct config *cfg, const struct cmd_face *face,

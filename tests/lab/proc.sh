@@ -7,17 +7,25 @@
 # starts is recorded that way at launch, and nothing is ever signalled unless
 # both still match right before the signal.
 
-# proc_start PID: the start time of a live (non-zombie) process, or fail.
+# proc_start PID: the start time of a live process (not a lone zombie), or fail.
 proc_start() {
     local stat rest
-    case ${1:-} in ''|*[!0-9]*) return 1 ;; esac
-    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    local pid=${1:-}
+    case $pid in ''|*[!0-9]*) return 1 ;; esac
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
     # comm (field 2) may hold spaces and parentheses: split after the last ')'
     rest=${stat##*) }
     # shellcheck disable=SC2086
     set -- $rest
     [ $# -ge 20 ] || return 1
-    [ "$1" != Z ] || return 1          # field 3, the state: a zombie is gone
+    # field 3, the state: a zombie is gone once it is alone. A killed
+    # multithreaded process shows its leader as a zombie while its other
+    # threads are still exiting, and its files (a listening socket, a
+    # lock) are closed only when the last of them is gone.
+    if [ "$1" = Z ]; then
+        local tasks=(/proc/"$pid"/task/*)
+        [ "${#tasks[@]}" -gt 1 ] || return 1
+    fi
     echo "${20}"
 }
 
