@@ -23,6 +23,9 @@ struct table_column {
 	int right;          /* right-aligned (numbers) */
 	int numeric;        /* sort by the row's num[] value */
 	int flex;           /* takes the spare width */
+	int spill;          /* a text longer than the column runs on over
+	                     * the empty cells to its right (an offline
+	                     * host's reason over its blank figures) */
 };
 
 /* A row is kept for each of tens of thousands of desktops and volumes:

@@ -743,27 +743,57 @@ static int cell_attr(const struct table_row *r, int col, int selected,
 	    r->marked ? SLOT_MARKED : r->dim ? SLOT_DIM : r->slot[col]);
 }
 
+static int cell_empty(const struct table_row *r, int col)
+{
+	return col != r->bar_col &&
+	    (r->cells[col] == NULL || r->cells[col][0] == '\0');
+}
+
+/* The columns cell i of r covers: itself, and when its column spills and
+ * its text is longer, the empty cells after it. The last column covered;
+ * *width its width on screen. */
+static int cell_span(const struct table *t, const struct table_row *r,
+    const int *widths, int i, int *width)
+{
+	int j, last = i;
+
+	*width = widths[i];
+	if (!t->cols[i].spill || r->cells[i] == NULL)
+		return i;
+	for (j = i + 1; j < t->ncols && (int)strlen(r->cells[i]) > *width; j++) {
+		if (widths[j] == 0)
+			continue;
+		if (!cell_empty(r, j))
+			break;
+		*width += widths[j] + 1;
+		last = j;
+	}
+	return last;
+}
+
 static void draw_row(const struct table *t, const struct table_row *r,
     const int *widths, int y, int x, int w, int selected, int focused,
     int ascii)
 {
-	int i, k, end, cx;
+	int i, k, end, cx, last, span;
 
-	for (i = 0, cx = x; i < t->ncols; i++) {
+	for (i = 0, cx = x; i < t->ncols; i = last + 1) {
+		last = i;
 		if (widths[i] == 0)
 			continue;
+		last = cell_span(t, r, widths, i, &span);
 		attrset(cell_attr(r, i, selected, focused));
 		move(y, cx);
 		/* fill the cell and the gap so a selection is a bar */
-		end = cx + widths[i] + (i + 1 < t->ncols);
+		end = cx + span + (last + 1 < t->ncols);
 		for (k = cx; k < end && k < x + w; k++)
 			addch(' ');
 		if (i == r->bar_col && !selected)
-			draw_bar(y, cx, widths[i], r, ascii);
+			draw_bar(y, cx, span, r, ascii);
 		else if (r->cells[i] != NULL)
-			table_put_text(y, cx, r->cells[i], widths[i],
+			table_put_text(y, cx, r->cells[i], span,
 			    t->cols[i].right, ascii);
-		cx += widths[i] + 1;
+		cx += span + 1;
 	}
 	/* pad to the pane's edge */
 	attrset(selected ? theme_attr(focused ? SLOT_SELECTION :

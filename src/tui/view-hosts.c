@@ -12,7 +12,7 @@ enum { C_NAME, C_ROLE, C_STATE, C_LIBVIRT, C_QEMU, C_CPU, C_MEMBAR, C_MEM,
 static const struct table_column cols[C_COUNT] = {
 	[C_NAME] = { "HOST", 12, 6, 0, 0, 0 },
 	[C_ROLE] = { "ROLE", 10, 0, 0, 0, 0 },
-	[C_STATE] = { "STATE", 14, 8, 0, 0, 1 },
+	[C_STATE] = { "STATE", 14, 8, 0, 0, 1, 1 },
 	[C_LIBVIRT] = { "LIBVIRT", 7, 0, 0, 0, 0 },
 	[C_QEMU] = { "QEMU", 7, 0, 0, 0, 0 },
 	[C_CPU] = { "CPU%", 5, 4, 1, 1, 0 },
@@ -70,10 +70,12 @@ static void build(struct table *t, int ascii)
 		table_cell(r, C_ROLE, SLOT_NORMAL, "%s", config_role_name(h->role));
 		state_text(state, sizeof state, h);
 		table_cell(r, C_STATE, view_host_slot(h->state), "%s", state);
-		table_cell(r, C_LIBVIRT, SLOT_NORMAL, "%s",
-		    format_version(a, sizeof a, h->lib_version));
-		table_cell(r, C_QEMU, SLOT_NORMAL, "%s",
-		    format_version(a, sizeof a, h->hv_version));
+		/* an absent host's versions (in its details) leave their room
+		 * to its state's reason, which spills over blank cells */
+		table_cell(r, C_LIBVIRT, SLOT_NORMAL, "%s", online ?
+		    format_version(a, sizeof a, h->lib_version) : "");
+		table_cell(r, C_QEMU, SLOT_NORMAL, "%s", online ?
+		    format_version(a, sizeof a, h->hv_version) : "");
 		/* figures of a host that is not there are blank, not stale:
 		 * the details keep the last ones, labelled "last seen" */
 		table_cell(r, C_CPU, SLOT_NORMAL, "%s", online ?

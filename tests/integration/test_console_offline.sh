@@ -1,6 +1,6 @@
 #!/bin/bash
 # In the console, killing a node's libvirtd shows that host offline with
-# libvirt's reason and its desktops greyed out as "unknown" (kept, not
+# libvirt's reason (whole, on a wide terminal) and its desktops greyed out as "unknown" (kept, not
 # removed); restarting the daemon brings the host and its desktops back.
 . "$(dirname "$0")/lib.sh"
 
@@ -32,6 +32,11 @@ long_wait() { [ "$(retry_s)" -ge 3 ] 2>/dev/null; }
 wait_until 40 long_wait || { screen >&2; fail "no retry countdown of 3 s or more"; }
 v=$(retry_s)
 wait_screen 3 "hv$n .*retry in $((v - 1))s"
+# with room, libvirt's reason is read whole: it runs on over the blank
+# figures of the offline host
+tui_resize 200 32
+wait_screen 3 "hv$n +mixed +offline, seen [0-9:]+, retry in [0-9]+s: unable to connect to server at '127\.0\.0\.1:[0-9]+': Connection refused"
+tui_resize 120 32
 
 "$LAB" libvirtd-start "$n" || fail "cannot restart libvirtd of node $n"
 wait_screen 30 "hv$n +mixed +online"
