@@ -28,6 +28,14 @@ struct key_binding {
 const struct key_binding *keys_lookup(enum key_table kt, int key, int pane);
 /* A table, for the help screen and list-keys. */
 const struct key_binding *keys_table(enum key_table kt, size_t *n);
+/* The first binding of key in kt that applies in other panes but not in
+ * pane, with *other the first of them; NULL if none (to tell an
+ * operator where a key belongs). */
+const struct key_binding *keys_elsewhere(enum key_table kt, int key,
+    int pane, int *other);
+/* "the hypervisors pane", "the desktops and volumes panes": where a
+ * binding's panes are, in buf; NULL for 0 (everywhere). */
+char *keys_where(unsigned panes, char *buf, size_t len);
 /* The help text of a binding: its own or its command's. */
 const char *keys_help(const struct key_binding *b);
 /* "panes", "pages": a table's name for help headings. */

@@ -44,14 +44,14 @@ static const struct key_binding panes_keys[] = {
 	{ 'r', "r", "desktop reboot", KEYS_DESKTOPS, NULL },
 	{ 'p', "p", "desktop toggle-pause", KEYS_DESKTOPS, NULL },
 	{ 'F', "Shift-F", "desktop force-off", KEYS_DESKTOPS, NULL },
-	{ 'n', "n", "derive", KEYS_VOLUMES, "derive overlays from the selected base or template: a form (volumes pane)" },
+	{ 'n', "n", "derive", KEYS_VOLUMES, "derive overlays from the selected base or template: a form" },
 	{ 'R', "Shift-R", "pool refresh", 0, "rescan the selected pool (pools pane)" },
 	{ 'L', "Shift-L", "events", 0, NULL },
-	{ 'a', "a", "add-host", KEYS_HOSTS, "add a hypervisor over SSH: a form (hypervisors pane)" },
-	{ 'e', "e", "host role", KEYS_HOSTS, "choose the selected host's role (hypervisors pane)" },
-	{ 'M', "Shift-M", "host maintenance", KEYS_HOSTS, "put the selected host in or out of maintenance, after asking (hypervisors pane)" },
-	{ 'D', "Shift-D", "volume delete", KEYS_VOLUMES, "delete the selected volume after asking, naming it; refused while a volume or desktop depends on it (volumes pane)" },
-	{ 'C', "Shift-C", "host reconnect", KEYS_HOSTS, "connect to the selected host now, not at the end of its backoff (hypervisors pane)" },
+	{ 'a', "a", "add-host", KEYS_HOSTS, "add a hypervisor over SSH: a form" },
+	{ 'e', "e", "host role", KEYS_HOSTS, "choose the selected host's role" },
+	{ 'M', "Shift-M", "host maintenance", KEYS_HOSTS, "put the selected host in or out of maintenance, after asking" },
+	{ 'D', "Shift-D", "volume delete", KEYS_VOLUMES, "delete the selected volume after asking, naming it; refused while a volume or desktop depends on it" },
+	{ 'C', "Shift-C", "host reconnect", KEYS_HOSTS, "connect to the selected host now, not at the end of its backoff" },
 	{ 'X', "Shift-X", "host remove", KEYS_HOSTS, "remove the selected hypervisor (asks; config and known_hosts only)" },
 	{ 'N', "Shift-N", "desktop new", KEYS_DESKTOPS | KEYS_VOLUMES, "new desktops from the selected template desktop, or from a template desktop using the selected volume (a form)" },
 	{ 'T', "Shift-T", "template from", KEYS_DESKTOPS, "make a template from the selected shut-off desktop (a form)" },
@@ -62,7 +62,7 @@ static const struct key_binding panes_keys[] = {
 	{ 'd', "d", "job downtime", KEYS_JOBS, NULL },
 	{ 'P', "Shift-P", "job postcopy", KEYS_JOBS, NULL },
 	{ 'x', "x", "job dismiss", KEYS_JOBS, NULL },
-	{ 'X', "Shift-X", "job dismiss-finished", KEYS_JOBS, NULL },
+	{ 'W', "Shift-W", "job dismiss-finished", KEYS_JOBS, NULL },
 	{ ' ', "Space", "mark", KEYS_DESKTOPS, NULL },
 	{ '*', "*", "mark-shown", KEYS_DESKTOPS, NULL },
 };
@@ -143,6 +143,48 @@ const struct key_binding *keys_table(enum key_table kt, size_t *n)
 const char *keys_table_name(enum key_table kt)
 {
 	return (unsigned)kt < KT_COUNT ? tables[kt].name : "?";
+}
+
+/* The panes of the KEYS_* bits, in pane order (the bit is the pane). */
+static const char *const pane_names[] = { "hypervisors", "storage pools",
+	"volumes", "desktops", "jobs" };
+
+char *keys_where(unsigned panes, char *buf, size_t len)
+{
+	size_t i, n = 0, used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof pane_names / sizeof pane_names[0]; i++) {
+		if (!(panes & (1u << i)))
+			continue;
+		used += (size_t)snprintf(buf + used, used < len ? len - used : 0,
+		    "%s%s", n > 0 ? " and " : "the ", pane_names[i]);
+		n++;
+	}
+	if (n > 0 && used < len)
+		snprintf(buf + used, len - used, " pane%s", n > 1 ? "s" : "");
+	return n > 0 ? buf : NULL;
+}
+
+const struct key_binding *keys_elsewhere(enum key_table kt, int key,
+    int pane, int *other)
+{
+	const struct key_binding *b;
+	size_t i;
+	int j;
+
+	if ((unsigned)kt >= KT_COUNT)
+		return NULL;
+	for (i = 0; i < tables[kt].n; i++) {
+		b = &tables[kt].keys[i];
+		if (b->key != key || b->panes == 0 || (b->panes & (1u << pane)))
+			continue;
+		for (j = 0; !(b->panes & (1u << j)); j++)
+			;
+		*other = j;
+		return b;
+	}
+	return NULL;
 }
 
 const char *keys_help(const struct key_binding *b)

@@ -21,12 +21,15 @@ static void add_keys(struct text *t, enum key_table kt)
 	const struct key_binding *k;
 	size_t n, i;
 
+	char where[96];
+
 	k = keys_table(kt, &n);
 	for (i = 0; i < n; i++)
 		if (k[i].label != NULL)
-			text_add(t, SLOT_NORMAL, "  %-14s %s%s", k[i].label, keys_help(&k[i]),
-			    k[i].panes == KEYS_DESKTOPS ? " (desktops pane)" :
-			    k[i].panes == KEYS_JOBS ? " (jobs pane)" : "");
+			text_add(t, SLOT_NORMAL, "  %-14s %s%s%s%s", k[i].label,
+			    keys_help(&k[i]), k[i].panes != 0 ? " (in " : "",
+			    k[i].panes != 0 ? keys_where(k[i].panes, where,
+			    sizeof where) : "", k[i].panes != 0 ? ")" : "");
 }
 
 static void build(struct text *t, int read_only)

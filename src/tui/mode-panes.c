@@ -533,8 +533,8 @@ static void draw_pane(struct panes *p, enum pane_id pane)
 	table_draw(t, r.y + 1, r.x + 1, r.h - 2, r.w - 2, pane == p->focus, p->ascii);
 	if (pane == PANE_HOSTS && t->nrows == 0 && r.h > 3) {
 		attrset(theme_attr(SLOT_DIM));
-		mvaddnstr(r.y + 2, r.x + 2, "no hosts: list them in the configuration "
-		    "file or start with -H URI (see hvdeck(1))", r.w - 4);
+		mvaddnstr(r.y + 2, r.x + 2, "no hosts yet: press 1 then a to add "
+		    "one over SSH, or run hvdeck host add (see hvdeck(1))", r.w - 4);
 		attrset(theme_attr(SLOT_NORMAL));
 	}
 }

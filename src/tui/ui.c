@@ -346,6 +346,21 @@ static void too_small_key(struct ui *u, int ch)
 	}
 }
 
+/* A key bound only in other panes says where it belongs, rather than
+ * doing nothing. */
+static void key_elsewhere(struct ui *u, enum key_table kt, int ch)
+{
+	const struct key_binding *b;
+	char where[96];
+	int other;
+
+	b = keys_elsewhere(kt, ch, (int)panes_focus(u->panes), &other);
+	if (b != NULL && b->label != NULL)
+		ui_message(u, 0, "%s is %s — in %s, press %d", b->label,
+		    b->command, keys_where(b->panes, where, sizeof where),
+		    other + 1);
+}
+
 void ui_key(struct ui *u, int ch)
 {
 	struct mode *top = u->modes.top;
@@ -375,6 +390,8 @@ void ui_key(struct ui *u, int ch)
 	b = keys_lookup(top->type->keys, ch, (int)panes_focus(u->panes));
 	if (b != NULL)
 		cmd_face_run_line(&u->face, b->command);
+	else
+		key_elsewhere(u, top->type->keys, ch);
 }
 
 /* The next key: curses KEY_* codes and ASCII as they are, any other
