@@ -31,6 +31,13 @@ char *text_screen(const char *s, int ascii);
 /* Display cells of a string made by text_screen. */
 int text_width(const char *s);
 
+/* s (made by text_screen) broken into lines of at most width cells at
+ * spaces (the spaces at a break dropped; a word longer than a line split
+ * between characters): the count (at least 1: "" is one empty line) and
+ * *lines, freed with text_lines_free. */
+size_t text_wrap(const char *s, int width, char ***lines);
+void text_lines_free(char **lines, size_t n);
+
 /* s (made by text_screen) cut to at most width cells: when it does not fit,
  * the longest prefix that leaves room for "…" ("~" when ascii), then the
  * ellipsis. Never splits a character nor parts a base from its combining

@@ -45,6 +45,8 @@ int util_set_str(char **dst, const char *src);
 /* mkdir -p, mode 0700 for what it creates (config, key, state dirs).
  * Returns 0, or -1 with *cause (caller frees). */
 int util_make_dirs(const char *dir, char **cause);
+/* Free n strings and their array. */
+void util_strings_free(char **v, size_t n);
 /* Give the system back the free pages inside the heap (glibc's
  * malloc_trim; nothing elsewhere): after a big structure was rebuilt, the
  * old one's pages stay resident in the heap's holes otherwise. Costs a walk

@@ -147,14 +147,30 @@ struct form_line {
 	int field;              /* index of a field, or -1 */
 	enum theme_slot slot;
 	char *text;             /* -1 lines: the text; NULL for a field */
+	int hint_below;         /* a field whose hint did not fit beside it:
+	                         * the lines after it hold the hint */
 };
-/* The lines of f (the message and key hints are not among them: they stay
+/* The lines of f in a box width cells wide inside (0: no wrapping, one
+ * line each): fields, each hint that does not fit beside its field on
+ * lines under it, errors and checklist steps wrapped by words, so that
+ * nothing is cut (the message and key hints are not among them: they stay
  * at the bottom). Returns the count; *lines freed with form_lines_free. */
-size_t form_layout(struct form *f, struct form_line **lines);
+size_t form_layout(struct form *f, int width, struct form_line **lines);
 void form_lines_free(struct form_line *lines, size_t n);
 /* One checklist step as the form shows it: "[ ok ] text: reason", and its
  * slot. Caller frees. */
 char *form_check_text(const struct check_step *s, enum theme_slot *slot);
+
+/* Forms are as wide as their longest text (hint, step, message) needs,
+ * between these (and never wider than the screen); a field is given
+ * FORM_FIELD_WIDTH cells before its hint goes under it. */
+#define FORM_MIN_WIDTH 76
+#define FORM_MAX_WIDTH 132
+#define FORM_FIELD_WIDTH 32
+/* The box f wants (borders included) in at most max_w columns: *w, and
+ * *h for every line with the message wrapped in *w (the caller clips to
+ * the screen; the form scrolls). */
+void form_size(struct form *f, int max_w, int *w, int *h);
 
 /* Curses: draw f in r (a box with the title), scrolled so the focused
  * field shows; the terminal cursor is left on a focused text field. */

@@ -231,11 +231,7 @@ size_t act_desktop_templates_using(const struct config *cfg,
 
 void act_desktop_names_free(char **names, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	util_strings_free(names, n);
 }
 
 /* ---- hosts and connections ---- */

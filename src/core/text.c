@@ -223,6 +223,58 @@ int text_width(const char *s)
 	return cells;
 }
 
+/* The byte length of s's longest prefix of whole characters that fits
+ * width cells (at least one character, so that a line always advances),
+ * and where the last space in it ends a word (0: none). */
+static size_t fit_prefix(const char *s, int width, size_t *space)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, len = 0;
+	int cells = 0, w;
+
+	*space = 0;
+	while (p[len] != '\0') {
+		w = cp_width(p + len, &n);
+		if (len > 0 && w > 0 && cells + w > width)
+			break;
+		if (p[len] == ' ')
+			*space = len;
+		cells += w;
+		len += n;
+	}
+	if (p[len] == ' ' || p[len] == '\0')
+		*space = len;	/* the line ends on a whole word */
+	return len;
+}
+
+size_t text_wrap(const char *s, int width, char ***lines)
+{
+	size_t n = 0, len, space, cut;
+	char **v = NULL;
+
+	if (width < 1)
+		width = 1;
+	do {
+		while (n > 0 && *s == ' ')	/* a line starts on a word */
+			s++;
+		len = fit_prefix(s, width, &space);
+		cut = space > 0 ? space : len;	/* a word longer than a line
+						 * is split where it must */
+		v = xreallocarray(v, n + 1, sizeof *v);
+		v[n++] = xstrndup(s, cut);
+		s += cut;
+		while (*s == ' ')
+			s++;
+	} while (*s != '\0');
+	*lines = v;
+	return n;
+}
+
+void text_lines_free(char **lines, size_t n)
+{
+	util_strings_free(lines, n);
+}
+
 char *text_truncate(const char *s, int width, int ascii)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -213,3 +213,12 @@ void util_sleep_ms(int ms)
 	while (nanosleep(&t, &t) < 0 && errno == EINTR)
 		;
 }
+
+void util_strings_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}

@@ -103,21 +103,17 @@ static int form_mode_key(struct mode *m, int ch)
 	return 1;
 }
 
-/* Centred, as wide as a form needs (76 cells at most) and as high as its
- * lines, inside the screen above the status line; it scrolls when the
- * terminal is smaller. */
+/* Centred, as wide as a form needs (form_size: up to FORM_MAX_WIDTH) and
+ * as high as its lines, inside the screen above the status line; it
+ * scrolls when the terminal is smaller. */
 static void form_mode_draw(struct mode *m, struct rect s)
 {
 	struct form_mode *fm = m->data;
-	struct form_line *v;
-	size_t n = form_layout(fm->f, &v);
 	struct rect r;
 
-	form_lines_free(v, n);
-	r.w = s.w - 4 < 76 ? s.w - 4 : 76;
+	form_size(fm->f, s.w - 4, &r.w, &r.h);
 	if (r.w < 20)
 		r.w = s.w;
-	r.h = (int)n + 5;
 	if (r.h > s.h - 1)
 		r.h = s.h - 1;
 	r.y = s.y + (s.h - 1 - r.h) / 2;

@@ -476,23 +476,92 @@ static void line_add(struct form_line **v, size_t *n, int field,
 	(*v)[*n].field = field;
 	(*v)[*n].slot = slot;
 	(*v)[*n].text = text;
+	(*v)[*n].hint_below = 0;
 	(*n)++;
 }
 
-size_t form_layout(struct form *f, struct form_line **lines)
+/* prefix then text, as lines of at most width cells (0: one line): the
+ * text wrapped by words, the lines after the first indented by indent
+ * spaces (the prefix's width). Takes text. */
+static void lines_add(struct form_line **v, size_t *n, enum theme_slot slot,
+    const char *prefix, char *text, int width, int indent)
+{
+	char **w;
+	size_t k, i;
+
+	if (width <= indent + 8 || indent + text_width(text) <= width) {
+		line_add(v, n, -1, slot, xasprintf("%s%s", prefix, text));
+		free(text);
+		return;
+	}
+	k = text_wrap(text, width - indent, &w);
+	for (i = 0; i < k; i++)
+		line_add(v, n, -1, slot, i == 0 ? xasprintf("%s%s", prefix, w[i]) :
+		    xasprintf("%*s%s", indent, "", w[i]));
+	text_lines_free(w, k);
+	free(text);
+}
+
+/* The columns of a field row in a form width cells wide: the labels',
+ * the value's, the field's (the rest beside it is the hint's). */
+struct form_cols {
+	int label, value, field;
+};
+
+static int label_width(const struct form *f, int w)
+{
+	int lw = 0, t;
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (!f->fields[i].hidden && (t = text_width(f->fields[i].label)) > lw)
+			lw = t;
+	lw += 1;
+	return lw > w / 3 ? w / 3 : lw;
+}
+
+static struct form_cols field_cols(const struct form *f, int w)
+{
+	struct form_cols c;
+
+	c.label = label_width(f, w);
+	c.value = w - c.label - 1;
+	c.field = c.value > 30 ? c.value * 2 / 3 : c.value;
+	return c;
+}
+
+/* Whether fl's hint fits beside its field; else it goes under it. */
+static int hint_beside(const struct form_field *fl, struct form_cols c)
+{
+	return fl->hint != NULL && c.field < c.value - 2 &&
+	    text_width(fl->hint) <= c.value - c.field - 2;
+}
+
+size_t form_layout(struct form *f, int width, struct form_line **lines)
 {
 	struct form_line *v = NULL;
 	struct check_step *steps = NULL;
+	struct form_cols c = field_cols(f, width);
 	size_t n = 0, i, ns = 0;
 	enum theme_slot slot;
 
 	for (i = 0; i < f->n; i++) {
-		if (f->fields[i].hidden)
+		struct form_field *fl = &f->fields[i];
+
+		if (fl->hidden)
 			continue;
 		line_add(&v, &n, (int)i, SLOT_NORMAL, NULL);
-		if (f->fields[i].error != NULL)
-			line_add(&v, &n, -1, SLOT_FORM_ERROR,
-			    xasprintf("  ! %s", f->fields[i].error));
+		if (fl->hint != NULL && width > 0 && !hint_beside(fl, c)) {
+			char *pad = xasprintf("%*s", c.label + 1, "");
+
+			v[n - 1].hint_below = 1;
+			lines_add(&v, &n, SLOT_DIM, pad, xstrdup(fl->hint),
+			    width, c.label + 1);
+			free(pad);
+		}
+		if (fl->error != NULL)
+			lines_add(&v, &n, SLOT_FORM_ERROR, "  ! ",
+			    xstrdup(fl->error), width, 4);
 	}
 	if (f->cl != NULL)
 		checklist_snapshot(f->cl, &steps, &ns);
@@ -501,7 +570,7 @@ size_t form_layout(struct form *f, struct form_line **lines)
 	for (i = 0; i < ns; i++) {
 		char *t = form_check_text(&steps[i], &slot);
 
-		line_add(&v, &n, -1, slot, t);
+		lines_add(&v, &n, slot, "", t, width, 7);
 	}
 	free(steps);
 	*lines = v;
@@ -550,20 +619,20 @@ static void draw_choice(const struct form_field *fl, int y, int x, int w,
 	}
 }
 
-/* One field's row: label, value, hint. Returns 1 and *cy, *cx when the
+/* One field's row: label, value, and its hint when it fits beside
+ * (hint_below: it has lines of its own). Returns 1 and *cy, *cx when the
  * terminal cursor belongs there. */
-static int draw_field(struct form_field *fl, int focused, int y, int x, int w,
-    int label_w, int ascii, int *cy, int *cx)
+static int draw_field(struct form_field *fl, int focused, int hint_below,
+    int y, int x, struct form_cols c, int ascii, int *cy, int *cx)
 {
-	int vx = x + label_w + 1, vw = w - label_w - 1, fw, cur = 0;
+	int vx = x + c.label + 1, fw = c.value, cur = 0;
 
 	attrset(theme_attr(fl->locked ? SLOT_DIM : SLOT_FORM_LABEL));
-	table_put_text(y, x, fl->label, label_w, 0, ascii);
-	if (vw < 4)
+	table_put_text(y, x, fl->label, c.label, 0, ascii);
+	if (c.value < 4)
 		return 0;
-	fw = vw;
-	if (fl->hint != NULL && vw > 30)	/* the hint after a shorter field */
-		fw = vw * 2 / 3;
+	if (fl->hint != NULL && !hint_below)	/* the hint after a shorter field */
+		fw = c.field;
 	switch (fl->kind) {
 	case FORM_CHOICE:
 		draw_choice(fl, y, vx, fw, focused, ascii);
@@ -580,24 +649,12 @@ static int draw_field(struct form_field *fl, int focused, int y, int x, int w,
 		cur = focused;
 		break;
 	}
-	if (fl->hint != NULL && fw < vw - 2) {
+	if (fl->hint != NULL && !hint_below && fw < c.value - 2) {
 		attrset(theme_attr(SLOT_DIM));
-		table_put_text(y, vx + fw + 2, fl->hint, vw - fw - 2, 0, ascii);
+		table_put_text(y, vx + fw + 2, fl->hint, c.value - fw - 2, 0, ascii);
 	}
 	attrset(theme_attr(SLOT_NORMAL));
 	return cur;
-}
-
-static int label_width(const struct form *f, int w)
-{
-	int lw = 0, t;
-	size_t i;
-
-	for (i = 0; i < f->n; i++)
-		if (!f->fields[i].hidden && (t = text_width(f->fields[i].label)) > lw)
-			lw = t;
-	lw += 1;
-	return lw > w / 3 ? w / 3 : lw;
 }
 
 /* Scroll so the focused field's row (and its error) is on screen. */
@@ -617,43 +674,84 @@ static void scroll_to_focus(struct form *f, const struct form_line *v,
 		f->top = n + 1 > (size_t)rows ? n + 1 - (size_t)rows : 0;
 }
 
+/* The message's lines in width cells (at least one, blank or not). */
+static size_t message_lines(const struct form *f, int width, char ***lines)
+{
+	return text_wrap(f->message != NULL ? f->message : "", width, lines);
+}
+
+void form_size(struct form *f, int max_w, int *w, int *h)
+{
+	struct form_line *v;
+	size_t n, i, k;
+	int want = FORM_MIN_WIDTH - 4, t;
+	char **m;
+
+	/* unwrapped: every text line, field with its hint, and the message
+	 * at its full width */
+	n = form_layout(f, 0, &v);
+	for (i = 0; i < n; i++)
+		if (v[i].field < 0 && (t = text_width(v[i].text)) > want)
+			want = t;
+	form_lines_free(v, n);
+	for (i = 0; i < f->n; i++)
+		if (!f->fields[i].hidden && f->fields[i].hint != NULL &&
+		    (t = label_width(f, 1000) + 1 + FORM_FIELD_WIDTH + 2 +
+		    text_width(f->fields[i].hint)) > want)
+			want = t;
+	if (f->message != NULL && (t = text_width(f->message)) > want)
+		want = t;
+	*w = want + 4 < FORM_MAX_WIDTH ? want + 4 : FORM_MAX_WIDTH;
+	if (*w > max_w)
+		*w = max_w;
+	n = form_layout(f, *w - 4, &v);
+	form_lines_free(v, n);
+	k = message_lines(f, *w - 4, &m);
+	text_lines_free(m, k);
+	*h = (int)(n + k) + 4;
+}
+
 void form_draw(struct form *f, struct rect r, int ascii)
 {
 	struct form_line *v;
-	size_t n = form_layout(f, &v), i;
-	int x = r.x + 2, w = r.w - 4, rows = r.h - 4, y, cy = -1, cx = -1;
-	int lw = label_width(f, w), cursor = 0;
-	char *title = xasprintf(" %s ", f->title);
+	int x = r.x + 2, w = r.w - 4, y, cy = -1, cx = -1, rows, cursor = 0;
+	struct form_cols c = field_cols(f, w);
+	char *title = xasprintf(" %s ", f->title), **m;
+	size_t n = form_layout(f, w, &v), i, nm = message_lines(f, w, &m), k, j;
 
+	/* the message takes at most half the rows from the fields */
+	k = nm;
+	if (k > 1 && (int)k > (r.h - 4) / 2)
+		k = (r.h - 4) / 2 > 1 ? (size_t)((r.h - 4) / 2) : 1;
+	rows = r.h - 3 - (int)k;
 	attrset(theme_attr(SLOT_NORMAL));
 	for (y = 0; y < r.h; y++)
 		mvhline(r.y + y, r.x, ' ', r.w);
 	ui_box(r, 1, title, ascii);
 	free(title);
-	if (w < 8 || rows < 1) {
-		form_lines_free(v, n);
-		return;
-	}
-	scroll_to_focus(f, v, n, rows);
-	for (i = f->top, y = r.y + 1; i < n && y < r.y + 1 + rows; i++, y++) {
-		if (v[i].field >= 0)
-			cursor |= draw_field(&f->fields[v[i].field],
-			    (size_t)v[i].field == f->focus, y, x, w, lw, ascii,
-			    &cy, &cx);
-		else {
-			attrset(theme_attr(v[i].slot));
-			table_put_text(y, x, v[i].text, w, 0, ascii);
-		}
+	if (w >= 8 && rows >= 1) {
+		scroll_to_focus(f, v, n, rows);
+		for (i = f->top, y = r.y + 1; i < n && y < r.y + 1 + rows; i++, y++)
+			if (v[i].field >= 0)
+				cursor |= draw_field(&f->fields[v[i].field],
+				    (size_t)v[i].field == f->focus, v[i].hint_below,
+				    y, x, c, ascii, &cy, &cx);
+			else {
+				attrset(theme_attr(v[i].slot));
+				table_put_text(y, x, v[i].text, w, 0, ascii);
+			}
+		attrset(theme_attr(SLOT_KEY));
+		for (j = 0; j < k; j++)
+			table_put_text(r.y + r.h - 2 - (int)k + (int)j, x, m[j], w,
+			    0, ascii);
+		attrset(theme_attr(SLOT_DIM));
+		table_put_text(r.y + r.h - 2, x, f->top > 0 || i < n ?
+		    "Tab/Shift-Tab field  Enter submit  Esc cancel  (more: Tab)" :
+		    "Tab/Shift-Tab field  Enter submit  Esc cancel", w, 0, ascii);
+		attrset(theme_attr(SLOT_NORMAL));
 	}
 	form_lines_free(v, n);
-	attrset(theme_attr(SLOT_KEY));
-	if (f->message != NULL)
-		table_put_text(r.y + r.h - 3, x, f->message, w, 0, ascii);
-	attrset(theme_attr(SLOT_DIM));
-	table_put_text(r.y + r.h - 2, x, f->top > 0 || i < n ?
-	    "Tab/Shift-Tab field  Enter submit  Esc cancel  (more: Tab)" :
-	    "Tab/Shift-Tab field  Enter submit  Esc cancel", w, 0, ascii);
-	attrset(theme_attr(SLOT_NORMAL));
+	text_lines_free(m, nm);
 	if (cursor && cy >= 0) {
 		move(cy, cx);
 		curs_set(1);

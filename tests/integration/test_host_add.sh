@@ -101,6 +101,26 @@ cmp -s "$conf" "$WORK/conf.added" || fail "a cancelled add changed the config"
 grep -q "127.0.0.1\]:$LAB_SSH_PORT_1 " "$XDG_CONFIG_HOME/hvdeck/known_hosts" &&
 	fail "a key that was not accepted is in known_hosts"
 
+# a key-only root at 200 columns: the form grows with the terminal and
+# the refusal is read whole, not cut with "…"
+tui_resize 200 40
+keys a
+wait_screen 5 "Add a hypervisor"
+keys -l "hvroot"; keys Tab; keys -l "127.0.0.1"; keys Tab
+keys C-u; keys -l "$LAB_SSH_PORT_1"; keys Tab
+keys C-u; keys -l "root"; keys Enter
+wait_screen 30 "Accept ED25519 SHA256"
+keys y
+wait_screen 30 "Password for root@127.0.0.1"
+keys -l "not-the-password"; keys Enter
+wait_screen 30 "127\.0\.0\.1 does not allow password login for root \(PasswordAuthentication in its sshd_config\)"
+snap
+keys Escape
+wait_until 5 sh -c "! tmux -S '$TMUX_SOCKET' capture-pane -p -t hv | grep -q 'Add a hypervisor'" ||
+	fail "Esc did not close the refused form"
+cmp -s "$conf" "$WORK/conf.added" || fail "a refused root add changed the config"
+tui_resize 120 40
+
 # a restart: hvnew comes online by hvdeck's key alone
 keys q
 wait_until 10 on_screen "HVDECK-EXITED|Quit anyway" || fail "q did nothing"

@@ -16,6 +16,7 @@
 #include "core/checklist.h"
 #include "tui/ui-edit.h"
 #include "tui/ui-form.h"
+#include "core/text.h"
 
 static int setup(void **state)
 {
@@ -180,7 +181,7 @@ static void test_layout_errors_and_hidden(void **state)
 	(void)state;
 	form_show(f, "pw", 0);
 	form_set_error(f, "name", "already in use");
-	n = form_layout(f, &v);
+	n = form_layout(f, 0, &v);
 	assert_int_equal(n, 4);		/* name, its error, role, port */
 	assert_int_equal(v[0].field, 0);
 	assert_int_equal(v[1].field, -1);
@@ -192,6 +193,49 @@ static void test_layout_errors_and_hidden(void **state)
 	assert_null(form_error(f, "name"));
 	form_set_message(f, "Accept key? y/n");
 	assert_string_equal(form_message(f), "Accept key? y/n");
+	form_free(f);
+}
+
+/* In a narrow box a hint that does not fit beside its field goes under
+ * it, and errors and steps are wrapped by words: no line is wider than the
+ * box, no word of the text is lost; unwrapped (width 0) each is one line. */
+static void test_layout_wraps(void **state)
+{
+	static const char *hint = "the host refuses password login: install "
+	    "hvdeck's key (hvdeck host key) on it, then press Enter";
+	static const char *err = "host hv2 does not allow password login for "
+	    "root (PermitRootLogin prohibit-password)";
+	struct form *f = four_fields();
+	struct form_line *v;
+	size_t n, i, nwide;
+	char all[1024] = "";
+
+	(void)state;
+	form_set_hint(f, "name", "short");
+	form_set_hint(f, "pw", hint);
+	form_set_error(f, "pw", err);
+	nwide = form_layout(f, 0, &v);
+	assert_int_equal(nwide, 5);	/* 4 fields, 1 error */
+	form_lines_free(v, nwide);
+	n = form_layout(f, 60, &v);
+	assert_true(n > nwide + 2);
+	assert_int_equal(v[0].field, 0);
+	assert_int_equal(v[0].hint_below, 0);	/* "short" fits beside */
+	assert_int_equal(v[1].field, 1);
+	assert_int_equal(v[1].hint_below, 1);
+	for (i = 0; i < n; i++) {
+		if (v[i].field >= 0)
+			continue;
+		assert_true(text_width(v[i].text) <= 60);
+		strncat(all, v[i].text + strspn(v[i].text, " "),
+		    sizeof all - strlen(all) - 1);
+		strncat(all, " ", sizeof all - strlen(all) - 1);
+	}
+	assert_non_null(strstr(all, "install hvdeck's key"));
+	assert_non_null(strstr(all, "then press Enter"));
+	assert_non_null(strstr(all, "PermitRootLogin"));
+	assert_int_equal(v[2].slot, SLOT_DIM);	/* the hint under pw */
+	form_lines_free(v, n);
 	form_free(f);
 }
 
@@ -220,11 +264,11 @@ static void test_checklist_drawn(void **state)
 	checklist_set(cl, checklist_add(cl, "qemu"), CHECK_FAIL, "not found");
 	checklist_set(cl, checklist_add(cl, "disk space"), CHECK_RUNNING, NULL);
 	checklist_add(cl, "curl");
-	n = form_layout(f, &v);
+	n = form_layout(f, 0, &v);
 	assert_int_equal(n, 1);		/* not shown until set */
 	form_lines_free(v, n);
 	form_set_checklist(f, cl);
-	n = form_layout(f, &v);
+	n = form_layout(f, 0, &v);
 	first = n - sizeof want / sizeof want[0];
 	assert_int_equal(first, 2);	/* the field, a blank, the steps */
 	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -235,7 +279,7 @@ static void test_checklist_drawn(void **state)
 	form_lines_free(v, n);
 	/* live: a later change shows in the next layout */
 	checklist_set(cl, 3, CHECK_OK, "12 GiB free");
-	n = form_layout(f, &v);
+	n = form_layout(f, 0, &v);
 	assert_string_equal(v[first + 3].text, "[ok  ] disk space: 12 GiB free");
 	assert_int_equal(v[first + 3].slot, SLOT_CHECK_OK);
 	form_lines_free(v, n);
@@ -252,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_number_range),
 		cmocka_unit_test(test_password_taken_and_wiped),
 		cmocka_unit_test(test_layout_errors_and_hidden),
+		cmocka_unit_test(test_layout_wraps),
 		cmocka_unit_test(test_checklist_drawn),
 	};
 

@@ -352,6 +352,40 @@ static void test_replace(void **state)
 	free(msg);
 }
 
+static void assert_wrap(const char *s, int width, const char *const *want,
+    size_t nwant)
+{
+	char **v;
+	size_t n = text_wrap(s, width, &v), i;
+
+	assert_int_equal(n, nwant);
+	for (i = 0; i < n; i++) {
+		assert_string_equal(v[i], want[i]);
+		assert_true(text_width(v[i]) <= width);
+	}
+	text_lines_free(v, n);
+}
+
+/* Words stay whole when they fit a line; the spaces at a break go; a word
+ * longer than a line is split; widths count cells, not bytes. */
+static void test_wrap(void **state)
+{
+	static const char *const words[] = { "host hv2", "does not", "allow",
+		"password", "login" };
+	static const char *const exact[] = { "abc def", "gh" };
+	static const char *const long_word[] = { "x", "abcd", "efgh", "ij y" };
+	static const char *const utf8[] = { "déjà", "vu" };
+	static const char *const empty[] = { "" };
+
+	(void)state;
+	assert_wrap("host hv2 does not allow password login", 9, words, 5);
+	assert_wrap("abc def gh", 7, exact, 2);
+	assert_wrap("abc def   gh", 7, exact, 2);
+	assert_wrap("x abcdefghij y", 4, long_word, 4);
+	assert_wrap("déjà vu", 4, utf8, 2);
+	assert_wrap("", 10, empty, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -368,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_utf8_repair),
 		cmocka_unit_test(test_json_hex),
 		cmocka_unit_test(test_replace),
+		cmocka_unit_test(test_wrap),
 	};
 
 	/* widths come from wcwidth(): the screen runs in a UTF-8 locale */
