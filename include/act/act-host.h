@@ -12,6 +12,8 @@
  *
  *   hostadd_new -> hostadd_start -> RUNNING -> NEED_KEY -> hostadd_key(yes)
  *     -> RUNNING -> NEED_PASSWORD -> hostadd_password(pw) -> RUNNING
+ *        (or, when the host takes no passwords, NEED_INSTALL ->
+ *        hostadd_key(installed) -> RUNNING, the key tried again)
  *     -> (pre-flight, libvirt connect, config save, hosts_add) -> ADDED
  *   any failure -> FAILED (error text; the config untouched)
  *
@@ -40,7 +42,12 @@ struct hostadd_req {
 enum hostadd_state {
 	HOSTADD_RUNNING,
 	HOSTADD_NEED_KEY,       /* unknown key: accept it? (prompt text) */
-	HOSTADD_NEED_PASSWORD,  /* key refused: a password, once */
+	HOSTADD_NEED_PASSWORD,  /* key refused: a password (a wrong one is
+	                         * asked again, 3 tries in all) */
+	HOSTADD_NEED_INSTALL,   /* key refused and no password logins: the
+	                         * operator installs hvdeck's key by hand
+	                         * (text: the question, ending in the public
+	                         * key's line), then the key is tried again */
 	HOSTADD_ADDED,
 	HOSTADD_FAILED,         /* error text */
 };
@@ -79,7 +86,8 @@ void hostadd_cancel(struct hostadd *ha);
  * ("ED25519 key SHA256:..."), NEED_PASSWORD the question ("Password for
  * USER@ADDRESS:"), FAILED the error. */
 enum hostadd_state hostadd_state(struct hostadd *ha, char **text);
-/* Answer NEED_KEY (0 refuses: the add fails, nothing written). */
+/* Answer NEED_KEY (0 refuses: the add fails, nothing written), or
+ * NEED_INSTALL (1: installed, try the key again; 0: give up). */
 void hostadd_key(struct hostadd *ha, int accept);
 /* Answer NEED_PASSWORD: pw is copied, used once and wiped; the caller
  * wipes its own copy. NULL gives up. */

@@ -104,6 +104,9 @@ int sshc_hostkey_replace(struct sshc *s, char **cause);
 /* Log in with hvdeck's key. Returns 0 logged in, 1 refused (try a
  * password), -1 error with *cause. */
 int sshc_auth_key(struct sshc *s, char **cause);
+/* Whether the server takes passwords, as it said when it refused a key
+ * (1 also when it has not said yet: the password attempt finds out). */
+int sshc_password_allowed(struct sshc *s);
 /* Log in with a password (used once, not kept: the caller wipes it).
  * Returns 0 logged in, 1 wrong password (or password logins refused:
  * *cause says which), -1 error with *cause. */

@@ -52,6 +52,7 @@ struct hostadd {
 	char *text;                     /* question or error */
 	int key_answered, key_accept;
 	int pw_answered;
+	int pw_asked;           /* passwords asked for so far */
 	char *password;                 /* wiped as soon as used */
 	int cancelled;
 	int committed;                  /* saving: a cancel comes too late */
@@ -108,6 +109,9 @@ static int cancelled(struct hostadd *ha)
 	pthread_mutex_unlock(&ha->lock);
 	return c;
 }
+
+/* Password attempts in one add, as ssh's NumberOfPasswordPrompts. */
+#define PASSWORD_TRIES 3
 
 /* Ask the operator and wait for the answer (or a cancel). Returns 1 when
  * answered, 0 when cancelled. */
@@ -561,7 +565,12 @@ int hostadd_ask_key(struct hostadd *ha, const char *question)
 
 char *hostadd_ask_password(struct hostadd *ha)
 {
-	char *q = xasprintf("Password for %s@%s:", ha->user, ha->address), *pw;
+	char *q, *pw;
+
+	/* a question asked again reads differently: followers see a new one */
+	q = ++ha->pw_asked == 1 ? xasprintf("Password for %s@%s:", ha->user,
+	    ha->address) : xasprintf("Password for %s@%s (try %d of %d):",
+	    ha->user, ha->address, ha->pw_asked, PASSWORD_TRIES);
 
 	pthread_mutex_lock(&ha->lock);
 	ha->pw_answered = 0;
@@ -607,27 +616,38 @@ static int install_key(struct hostadd *ha, struct sshc *s, char **cause)
 {
 	size_t i = step(ha, "log in as %s with a password", ha->user);
 	char *pw;
-	int rc, added;
+	int rc, added, tries;
 
 	checklist_set(ha->cl, i, CHECK_RUNNING, NULL);
-	if ((pw = hostadd_ask_password(ha)) == NULL) {
-		*cause = cancelled(ha) ? xstrdup("cancelled") :
-		    xasprintf("no password given for %s@%s (hvdeck's key was "
-		    "refused)", ha->user, ha->address);
-		checklist_set(ha->cl, i, CHECK_FAIL, "%s", *cause);
-		return -1;
-	}
-	rc = sshc_auth_password(s, pw, cause);
-	wipe(pw);
-	if (rc != 0) {
+	for (tries = 1;; tries++) {
+		if ((pw = hostadd_ask_password(ha)) == NULL) {
+			*cause = cancelled(ha) ? xstrdup("cancelled") :
+			    xasprintf("no password given for %s@%s (hvdeck's "
+			    "key was refused)", ha->user, ha->address);
+			checklist_set(ha->cl, i, CHECK_FAIL, "%s", *cause);
+			return -1;
+		}
+		rc = sshc_auth_password(s, pw, cause);
+		wipe(pw);
+		if (rc == 0) {
+			checklist_set(ha->cl, i, CHECK_OK, "logged in");
+			break;
+		}
 		/* libssh's layer says which: wrong, or no password logins */
 		if (*cause == NULL)
 			*cause = rc > 0 ? xasprintf("wrong password for %s@%s",
 			    ha->user, ha->address) : xstrdup("login failed");
-		checklist_set(ha->cl, i, CHECK_FAIL, "%s", *cause);
-		return -1;
+		if (rc < 0 || tries == PASSWORD_TRIES ||
+		    !sshc_password_allowed(s)) {
+			checklist_set(ha->cl, i, CHECK_FAIL, "%s", *cause);
+			return -1;
+		}
+		/* a typo costs a try, not the add */
+		checklist_set(ha->cl, i, CHECK_WARN, "%s: try %d of %d", *cause,
+		    tries + 1, PASSWORD_TRIES);
+		free(*cause);
+		*cause = NULL;
 	}
-	checklist_set(ha->cl, i, CHECK_OK, NULL);
 	i = step(ha, "install hvdeck's key for %s", ha->user);
 	checklist_set(ha->cl, i, CHECK_RUNNING, NULL);
 	if (sshc_install_key(s, &added, cause) < 0) {
@@ -681,8 +701,66 @@ static struct sshc *login_again(struct hostadd *ha, char **cause)
 	return NULL;
 }
 
+/* The host refused hvdeck's key and takes no passwords: the operator
+ * installs the key by hand (the question shows it) and says so; each time
+ * the key is tried on a fresh session (one kept open would meet sshd's
+ * LoginGraceTime while the operator works). The session, or NULL with
+ * *cause. */
+static struct sshc *await_install(struct hostadd *ha, char **cause)
+{
+	size_t st_conn, st_host, st_auth;
+	char *pub = NULL, *q;
+	struct sshc *s = NULL;
+	int ok, rc;
+
+	if (sshkey_ensure(&pub, cause) < 0)
+		return NULL;
+	q = xasprintf("%s@%s takes no password logins: install hvdeck's key "
+	    "in its ~/.ssh/authorized_keys: %s", ha->user, ha->address, pub);
+	free(pub);
+	for (;;) {
+		pthread_mutex_lock(&ha->lock);
+		ha->key_answered = 0;
+		pthread_mutex_unlock(&ha->lock);
+		ok = ask(ha, HOSTADD_NEED_INSTALL, q, &ha->key_answered);
+		pthread_mutex_lock(&ha->lock);
+		ok = ok && ha->key_accept;
+		pthread_mutex_unlock(&ha->lock);
+		if (!ok) {
+			*cause = cancelled(ha) ? xstrdup("cancelled") :
+			    xasprintf("hvdeck's key is not installed on %s@%s, "
+			    "which takes no password logins", ha->user,
+			    ha->address);
+			break;
+		}
+		st_conn = step(ha, "connect %s:%d again", ha->address, ha->port);
+		st_host = step(ha, "host key");
+		st_auth = step(ha, "log in as %s with hvdeck's key", ha->user);
+		if ((s = connect_checked(ha, st_conn, st_host, 0, cause)) == NULL) {
+			checklist_set(ha->cl, st_auth, CHECK_FAIL, "not tried");
+			break;
+		}
+		checklist_set(ha->cl, st_auth, CHECK_RUNNING, NULL);
+		if ((rc = sshc_auth_key(s, cause)) == 0) {
+			checklist_set(ha->cl, st_auth, CHECK_OK, "the key works");
+			break;
+		}
+		sshc_free(s);
+		s = NULL;
+		checklist_set(ha->cl, st_auth, rc < 0 ? CHECK_FAIL : CHECK_WARN,
+		    "%s", rc < 0 ? *cause : "still refused");
+		if (rc < 0)
+			break;
+		free(*cause);
+		*cause = NULL;
+	}
+	free(q);
+	return s;
+}
+
 /* Steps 2-3: a logged-in session by hvdeck's key, installing the key
- * with a password once when the key is refused. */
+ * with a password when the key is refused (or, when the host takes no
+ * passwords, waiting for the operator to install it). */
 static struct sshc *ssh_login(struct hostadd *ha, char **cause)
 {
 	struct sshc *s;
@@ -709,6 +787,12 @@ static struct sshc *ssh_login(struct hostadd *ha, char **cause)
 	}
 	free(*cause);
 	*cause = NULL;
+	if (!sshc_password_allowed(s)) {
+		checklist_set(ha->cl, st_auth, CHECK_WARN, "refused, and the "
+		    "host takes no passwords: install the key by hand");
+		sshc_free(s);
+		return await_install(ha, cause);
+	}
 	checklist_set(ha->cl, st_auth, CHECK_WARN, "refused: a password "
 	    "installs it");
 	rc = install_key(ha, s, cause);
@@ -1077,7 +1161,8 @@ static void answered(struct hostadd *ha)
 void hostadd_key(struct hostadd *ha, int accept)
 {
 	pthread_mutex_lock(&ha->lock);
-	if (ha->state == HOSTADD_NEED_KEY && !ha->key_answered) {
+	if ((ha->state == HOSTADD_NEED_KEY ||
+	    ha->state == HOSTADD_NEED_INSTALL) && !ha->key_answered) {
 		ha->key_accept = accept != 0;
 		ha->key_answered = 1;
 		answered(ha);

@@ -144,6 +144,28 @@ static int password_asked(const struct asker *a, struct hostadd *ha,
 	return 1;
 }
 
+/* The host takes no passwords: the operator installs hvdeck's key and
+ * presses Enter (or types no). 1 asked, 0 nobody to ask. */
+static int install_asked(const struct asker *a, struct hostadd *ha,
+    const char *question)
+{
+	char *q = xasprintf("%s\n[Enter once installed, no to give up] ",
+	    question), line[16] = "";
+	int rc = 0;
+
+	if (a->peer != NULL)
+		rc = srv_peer_ask(a->peer, q, SRV_ASK_STDIN_TTY, line,
+		    sizeof line) == 0;
+	else if (a->tty >= 0) {
+		tty_write(a->tty, q);
+		rc = cli_secret_read_line(a->tty, line, sizeof line) >= 0;
+	}
+	free(q);
+	if (rc)
+		hostadd_key(ha, strcmp(line, "no") != 0);
+	return rc;
+}
+
 static int follow(struct hostadd *ha, const struct asker *a,
     struct cli_out *o)
 {
@@ -169,7 +191,13 @@ static int follow(struct hostadd *ha, const struct asker *a,
 			cli_say(o->err, 1, "hvdeck: hvdeck's key was refused, and there "
 			    "is no terminal to ask for a password");
 			hostadd_password(ha, NULL);
-		} else if (st != HOSTADD_NEED_KEY && st != HOSTADD_NEED_PASSWORD) {
+		} else if (st == HOSTADD_NEED_INSTALL &&
+		    !install_asked(a, ha, text)) {
+			cli_say(o->err, 1, "hvdeck: %s — no terminal to wait on: "
+			    "install it, then run host add again", text);
+			hostadd_key(ha, 0);
+		} else if (st != HOSTADD_NEED_KEY && st != HOSTADD_NEED_PASSWORD &&
+		    st != HOSTADD_NEED_INSTALL) {
 			gen = checklist_wait(hostadd_checklist(ha), gen, 200);
 		}
 		free(text);

@@ -148,6 +148,13 @@ static int submit(struct ui *u, struct form *f, void *ctx)
 
 	if (af->ha != NULL && st == HOSTADD_NEED_PASSWORD)
 		return send_password(af, f);
+	if (af->ha != NULL && st == HOSTADD_NEED_INSTALL) {
+		hostadd_key(af->ha, 1);
+		form_set_message(f, "trying hvdeck's key again...");
+		return 0;
+	}
+	if (af->ha != NULL && st == HOSTADD_ADDED)
+		return 1;	/* its result read: close */
 	if (af->ha != NULL && st != HOSTADD_FAILED)
 		return 0;	/* running: Esc cancels */
 	form_clear_errors(f);
@@ -222,11 +229,22 @@ static int poll_add(struct ui *u, struct form *f, void *ctx)
 		form_set_message(f, msg);
 		free(msg);
 		break;
+	case HOSTADD_NEED_INSTALL:
+		form_show(f, "password", 0);
+		msg = xasprintf("%s — then Enter tries it (Esc gives up)", text);
+		form_set_message(f, msg);
+		free(msg);
+		break;
 	case HOSTADD_ADDED:
-		free(text);
+		/* the form stays until a key, so that the checklist's warnings
+		 * (the pre-flight's) are read */
 		ui_message(u, 0, "host %s added", af->name);
 		panes_select(panes_of(u), PANE_HOSTS, af->name);
-		return 1;
+		msg = xasprintf("host %s added; read the steps above, then Enter "
+		    "or Esc closes", af->name);
+		form_set_message(f, msg);
+		free(msg);
+		break;
 	case HOSTADD_FAILED:
 		form_show(f, "password", 0);
 		form_lock_all(f, 0);

@@ -213,10 +213,15 @@ static void check_conf(const struct pf_answers *a, struct checklist *cl,
 	if (answer(a, "conf", "readable") == NULL)
 		settle(cl, i, CHECK_WARN, PF_QEMU_CONF " is not readable");
 	else if (tls == NULL || strcmp(tls, "1") != 0 || listen == NULL)
-		settle(cl, i, CHECK_WARN, "spice_tls = %s, spice_listen = %s "
-		    "(the seed's guide sets spice_tls = 1 and spice_listen)",
+		settle(cl, i, CHECK_WARN, "spice_tls = %s, spice_listen = %s: "
+		    "%s%s%s; set spice_tls = 1 and spice_listen in " PF_QEMU_CONF,
 		    tls != NULL ? tls : "unset",
-		    listen != NULL ? listen : "unset");
+		    listen != NULL ? listen : "unset",
+		    tls == NULL || strcmp(tls, "1") != 0 ? "desktops' SPICE "
+		    "screens travel unencrypted" : "",
+		    (tls == NULL || strcmp(tls, "1") != 0) && listen == NULL ?
+		    ", and " : "", listen == NULL ? "they listen only on the "
+		    "host itself (viewers elsewhere cannot reach them)" : "");
 	else
 		settle(cl, i, CHECK_OK, "spice_tls = %s, spice_listen = %s",
 		    tls, listen);

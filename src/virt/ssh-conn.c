@@ -363,6 +363,13 @@ int sshc_auth_key(struct sshc *s, char **cause)
 	return auth_result(s, rc, "hvdeck's key", cause);
 }
 
+int sshc_password_allowed(struct sshc *s)
+{
+	int methods = ssh_userauth_list(s->ss, NULL);
+
+	return methods == 0 || (methods & SSH_AUTH_METHOD_PASSWORD) != 0;
+}
+
 int sshc_auth_password(struct sshc *s, const char *password, char **cause)
 {
 	int methods, rc;

@@ -47,8 +47,10 @@ expect 1 "--yes-fingerprint" add "$conf" hvroot 127.0.0.1 --port "$port"
 [ -s "$XDG_CONFIG_HOME/hvdeck/id_ed25519.pub" ] || fail "hvdeck's key was not made"
 # a fingerprint that is not the server's
 expect 1 "fingerprint mismatch" add "$conf" hvroot 127.0.0.1 --port "$port" --yes-fingerprint "SHA256:AAAAnotthisone"
-# root refuses hvdeck's key and there is no terminal for a password
-expect 1 "no terminal to ask for a password" add "$conf" hvroot 127.0.0.1 --port "$port" --yes-fingerprint "$fp"
+# root refuses hvdeck's key and takes no passwords: the key to install
+# is printed, and there is no terminal to wait on
+expect 1 "root@127.0.0.1 takes no password logins: install hvdeck's key in its ~/.ssh/authorized_keys: $(cut -d' ' -f1,2 "$XDG_CONFIG_HOME/hvdeck/id_ed25519.pub")" add "$conf" hvroot 127.0.0.1 --port "$port" --yes-fingerprint "$fp"
+grep -qF "no terminal to wait on: install it, then run host add again" "$WORK/err" || fail "no word of the missing terminal: $(cat "$WORK/err")"
 cmp -s "$conf" "$WORK/conf.orig" || fail "a refused add changed the config"
 
 # hvdeck's key for the lab's root (removed again at exit)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # `hvdeck host add` on a terminal (a tmux pane) refusing cleanly: a wrong
-# password (after the host key was accepted by typing yes), then a
+# password three times (after the host key was accepted by typing yes;
+# each of the first two asked again), then a
 # changed host key (lab.sh sshd-rekey) refused with the mismatch and the
 # known_hosts line named. The config and known_hosts stay byte for byte;
 # the steps print as they settle; no password in any output.
@@ -18,6 +19,12 @@ screen | grep -qF "Accept ED25519 key $fp?" || { screen >&2; fail "the prompt do
 on_screen "^ok +connect 127.0.0.1:$port" || { screen >&2; fail "no 'ok connect' line"; }
 keys -l yes; keys Enter
 wait_screen 30 "Password for $LAB_USER@127.0.0.1:"
+# a typo costs one try of three, then the add is refused
+for try in 2 3; do
+	tui_type_secret "$wrong"
+	keys Enter
+	wait_screen 30 "Password for $LAB_USER@127.0.0.1 \(try $try of 3\):"
+done
 tui_type_secret "$wrong"
 keys Enter
 wait_screen 60 "HVDECK-EXITED"

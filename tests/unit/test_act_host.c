@@ -384,9 +384,10 @@ static void test_conversation(void **state)
 	asked_and_answered(&a);
 	assert_string_equal(a.pw, "s3cret");
 	free(a.pw);
-	/* given up */
+	/* given up; asked again, the question says so (a follower that
+	 * missed the RUNNING in between still sees a new question) */
 	ask_on_thread(&a, ha, 1, HOSTADD_NEED_PASSWORD,
-	    "Password for admin@10.0.0.2:");
+	    "Password for admin@10.0.0.2 (try 2 of 3):");
 	hostadd_password(ha, NULL);
 	asked_and_answered(&a);
 	assert_null(a.pw);
