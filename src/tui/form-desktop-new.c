@@ -141,7 +141,8 @@ static int open_new_form(struct ui *u, char **tmpls, size_t n)
 	form_set_hint(f, "names", "e.g. class-a-{01..20}");
 	form_add_choice(f, "host", "Host", (const char *const *)nf->hosts,
 	    nf->nhosts, 0);
-	form_add_check(f, "start", "Start them", 1);
+	/* unticked, as `desktop new` without --start: one default */
+	form_add_check(f, "start", "Start them", 0);
 	form_focus(f, "names");
 	form_set_message(f, "each gets a thin overlay of the template's disk "
 	    "in the groups pool, a new UUID and new MACs");

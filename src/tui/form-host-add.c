@@ -108,15 +108,16 @@ static void show_error(struct form *f, const char *cause)
 	form_set_message(f, cause);
 }
 
-/* "Accept ED25519 SHA256:...? y/n": the word "key" left out so that it
- * fits a form's message line (72 cells) whole. Caller frees. */
+/* "Accept ED25519 SHA256:...? Type yes, then Enter" (the word "key"
+ * left out). Caller frees. */
 static char *key_question(const char *key)
 {
 	const char *sp = strstr(key, " key ");
 
 	if (sp == NULL)
-		return xasprintf("Accept %s? y/n", key);
-	return xasprintf("Accept %.*s%s? y/n", (int)(sp - key), key, sp + 4);
+		return xasprintf("Accept %s? Type yes, then Enter", key);
+	return xasprintf("Accept %.*s%s? Type yes, then Enter",
+	    (int)(sp - key), key, sp + 4);
 }
 
 static int send_password(struct addform *af, struct form *f)
@@ -148,6 +149,13 @@ static int submit(struct ui *u, struct form *f, void *ctx)
 
 	if (af->ha != NULL && st == HOSTADD_NEED_PASSWORD)
 		return send_password(af, f);
+	if (af->ha != NULL && st == HOSTADD_NEED_KEY) {
+		hostadd_key(af->ha, strcmp(form_text(f, "hostkey"), "yes") == 0);
+		form_set_text(f, "hostkey", "");
+		form_lock(f, "hostkey", 1);
+		form_show(f, "hostkey", 0);
+		return 0;
+	}
 	if (af->ha != NULL && st == HOSTADD_NEED_INSTALL) {
 		hostadd_key(af->ha, 1);
 		form_set_message(f, "trying hvdeck's key again...");
@@ -215,6 +223,9 @@ static int poll_add(struct ui *u, struct form *f, void *ctx)
 		form_set_message(f, "adding the host... (Esc cancels)");
 		break;
 	case HOSTADD_NEED_KEY:
+		form_show(f, "hostkey", 1);
+		form_lock(f, "hostkey", 0);
+		form_focus(f, "hostkey");
 		msg = key_question(text);
 		form_set_message(f, msg);
 		free(msg);
@@ -256,21 +267,6 @@ static int poll_add(struct ui *u, struct form *f, void *ctx)
 	return 0;
 }
 
-static int key(struct ui *u, struct form *f, void *ctx, int ch)
-{
-	struct addform *af = ctx;
-
-	(void)u;
-	(void)f;
-	if (af->ha == NULL || hostadd_state(af->ha, NULL) != HOSTADD_NEED_KEY)
-		return 0;
-	if (ch == 'y' || ch == 'Y' || ch == 'n' || ch == 'N') {
-		hostadd_key(af->ha, ch == 'y' || ch == 'Y');
-		return 1;
-	}
-	return 0;
-}
-
 /* Esc: a running add is cancelled (nothing written), the form closes. */
 static int cancel(struct ui *u, struct form *f, void *ctx)
 {
@@ -290,7 +286,7 @@ static int cancel(struct ui *u, struct form *f, void *ctx)
 }
 
 static const struct form_ops add_ops = {
-	submit, poll_add, key, cancel, addform_free,
+	submit, poll_add, NULL, cancel, addform_free,
 };
 
 /* The form, filled from r (NULL: empty, the defaults). */
@@ -314,6 +310,12 @@ static struct addform *open_form(struct ui *u, const struct hostadd_req *r)
 	form_add_password(f, "password", "Password");
 	form_show(f, "password", 0);
 	form_lock(f, "password", 1);
+	/* an unknown host key is accepted by typing yes, as on the command
+	 * line: one rule, the safer one */
+	form_add_text(f, "hostkey", "Accept key", NULL);
+	form_set_hint(f, "hostkey", "type yes to accept it, anything else refuses");
+	form_show(f, "hostkey", 0);
+	form_lock(f, "hostkey", 1);
 	form_focus(f, "name");
 	af->form = f;
 	mode_form_push(u, f, &add_ops, af);

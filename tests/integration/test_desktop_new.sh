@@ -181,7 +181,8 @@ wait_screen 10 "New desktops from a template"
 keys "$t-k1" Enter
 wait_until 30 sh -c "! tmux -S '$TMUX_SOCKET' capture-pane -p -t hv | grep -qF 'New desktops from a template'" ||
 	{ screen >&2; fail "the form stayed open after Enter"; }
-wait_screen 30 "$t-k1 .*(running|paused|shutoff)"
+# "Start them" is unticked by default, as the command line's --start
+wait_screen 30 "$t-k1 .*shutoff"
 wait_until 30 defined "$t-k1" || { screen >&2; fail "the form's desktop was not defined"; }
 [ -f "$st/groups/$t-k1.qcow2" ] || fail "the form's desktop has no overlay"
 info "Shift-N: the form made $t-k1, its row is shown"

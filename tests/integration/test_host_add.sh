@@ -41,9 +41,10 @@ keys Enter
 fp=$(node_host_key_fp "$u")
 wait_screen 30 "Accept ED25519 SHA256"
 snap
-screen | grep -qF "Accept ED25519 $fp? y/n" || { screen >&2; fail "the question does not show $fp"; }
+screen | grep -qF "Accept ED25519 $fp? Type yes, then Enter" || { screen >&2; fail "the question does not show $fp"; }
 on_screen "connect 127.0.0.1:$port" || { screen >&2; fail "the checklist does not show the connect step"; }
-keys y
+# typed yes, as on the command line (a lone y no longer accepts)
+keys -l yes; keys Enter
 # hvdeck's key is refused (not installed yet): the password field
 wait_screen 30 "Password for $LAB_USER@127.0.0.1"
 snap
@@ -110,6 +111,20 @@ cmp -s "$conf" "$WORK/conf.added" || fail "a cancelled add changed the config"
 grep -q "127.0.0.1\]:$LAB_SSH_PORT_1 " "$XDG_CONFIG_HOME/hvdeck/known_hosts" &&
 	fail "a key that was not accepted is in known_hosts"
 
+# a host key answered with a lone y: refused, nothing written
+keys a
+wait_screen 5 "Add a hypervisor"
+keys -l "hvy"; keys Tab; keys -l "127.0.0.1"; keys Tab
+keys C-u; keys -l "$LAB_SSH_PORT_1"; keys Enter
+wait_screen 30 "Accept ED25519 SHA256:[^ ]+\? Type yes, then Enter"
+keys -l y; keys Enter
+wait_screen 30 "ED25519 key SHA256:[^ ]+ not accepted"
+grep -q "127.0.0.1\]:$LAB_SSH_PORT_1 " "$XDG_CONFIG_HOME/hvdeck/known_hosts" &&
+	fail "a key answered y (not yes) is in known_hosts"
+cmp -s "$conf" "$WORK/conf.added" || fail "a refused key changed the config"
+keys Escape
+wait_until 5 _form_closed || fail "Esc did not close the form of a refused key"
+
 # a key-only root (the lab's nodes take no passwords for root), at 200
 # columns: no password question it cannot use, but hvdeck's public key,
 # whole, to install; Enter tries the key again. Node 1 is hv1 already:
@@ -121,7 +136,7 @@ keys -l "hvroot"; keys Tab; keys -l "127.0.0.1"; keys Tab
 keys C-u; keys -l "$LAB_SSH_PORT_1"; keys Tab
 keys C-u; keys -l "root"; keys Enter
 wait_screen 30 "Accept ED25519 SHA256"
-keys y
+keys -l yes; keys Enter
 wait_screen 30 "root@127\.0\.0\.1 takes no password logins: install hvdeck's key in its ~/\.ssh/authorized_keys: ssh-ed25519"
 wait_screen 5 "then Enter tries it \(Esc gives up\)"
 on_screen "Password for root" && { screen >&2; fail "a key-only root was asked for a password"; }
