@@ -28,6 +28,12 @@ struct table_column {
 	                     * host's reason over its blank figures) */
 };
 
+/* What a row is, for the "kind:" filter words: a template desktop (what
+ * Shift-N accepts), a volume nothing uses (no desktop, no volume derived
+ * from it, not in the bases or templates pool). */
+#define TABLE_TAG_TEMPLATE 0x01
+#define TABLE_TAG_UNUSED 0x02
+
 /* A row is kept for each of tens of thousands of desktops and volumes:
  * its flags and colours are bytes, its pointers and numbers together. */
 struct table_row {
@@ -61,6 +67,7 @@ struct table_row {
 	signed char bar_col;                /* column drawn as a bar, or -1 */
 	unsigned char dim;                  /* greyed: host offline */
 	unsigned char marked;               /* marked for a bulk action (Space) */
+	unsigned char tags;                 /* TABLE_TAG_*: "kind:" filters */
 	unsigned char seen, ticking, passes;
 	unsigned char formatted;
 };

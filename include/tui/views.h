@@ -53,6 +53,12 @@ enum theme_slot view_desktop_slot(int desktop_state);
 enum theme_slot view_host_slot(int host_state);
 /* "12:03" (today) or "Nov 28 12:03" for a wall-clock time in ms. */
 char *view_clock(char *buf, size_t len, int64_t wall_ms);
+/* The configuration's bases and templates pool names, for what the
+ * views mark (template desktops, unused volumes); set once at start,
+ * borrowed for the process's life. */
+void views_set_pools(const char *bases, const char *templates);
+const char *views_pool_bases(void);
+const char *views_pool_templates(void);
 /* The backing chain under a desktop's disk, "backed by" lines: from the
  * volumes hvdeck knows when source is one (seen from host, NULL: shared
  * storage only), with its problems; else the live domain's list. Model

@@ -63,7 +63,9 @@ static void build(struct text *t, int read_only)
 	text_add(t, SLOT_NORMAL, "%s", "");
 	text_add(t, SLOT_HEADER, "Filters (/)");
 	text_add(t, SLOT_NORMAL, "  words must all match; TEXT matches any column, !WORD inverts,");
-	text_add(t, SLOT_NORMAL, "  state:running matches the state, host:NAME the host");
+	text_add(t, SLOT_NORMAL, "  state:running matches the state, host:NAME the host,");
+	text_add(t, SLOT_NORMAL, "  kind:template the template desktops, kind:unused the volumes");
+	text_add(t, SLOT_NORMAL, "  nothing uses (no desktop, nothing derived, no base or template)");
 	text_add(t, SLOT_NORMAL, "%s", "");
 	text_add(t, SLOT_HEADER, "Commands (:, Tab completes)");
 	e = cmd_table(&n);

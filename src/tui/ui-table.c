@@ -156,7 +156,11 @@ static int word_matches(const struct table_row *r, int ncols, const char *w,
 	char *word = xstrndup(w, len);
 	int i, hit = 0;
 
-	if (strncasecmp(word, "state:", 6) == 0)
+	if (strcasecmp(word, "kind:template") == 0)
+		hit = (r->tags & TABLE_TAG_TEMPLATE) != 0;
+	else if (strcasecmp(word, "kind:unused") == 0)
+		hit = (r->tags & TABLE_TAG_UNUSED) != 0;
+	else if (strncasecmp(word, "state:", 6) == 0)
 		hit = r->state != NULL && strncasecmp(r->state, word + 6, len - 6) == 0;
 	else if (strncasecmp(word, "host:", 5) == 0)
 		hit = r->host != NULL && strcasecmp(r->host, word + 5) == 0;

@@ -666,6 +666,7 @@ int ui_run(const struct config *cfg, const struct ui_options *o)
 
 	memset(&u, 0, sizeof u);
 	u.cfg = cfg;
+	views_set_pools(cfg->pool_bases, cfg->pool_templates);
 	u.read_only = o->read_only;
 	o->face_init(&u, &u.face);
 	if ((rc = check_terminal()) != 0)

@@ -114,3 +114,21 @@ int view_jobs_count(void)
 	job_unlock();
 	return jobs;
 }
+
+static const char *pool_bases, *pool_templates;
+
+void views_set_pools(const char *bases, const char *templates)
+{
+	pool_bases = bases;
+	pool_templates = templates;
+}
+
+const char *views_pool_bases(void)
+{
+	return pool_bases;
+}
+
+const char *views_pool_templates(void)
+{
+	return pool_templates;
+}

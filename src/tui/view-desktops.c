@@ -42,6 +42,7 @@ struct desk_copy {
 	char *pending, *job_kind;       /* NULL: none */
 	enum desktop_state state;
 	int split, job_active, group;
+	int template;           /* a template desktop (is_template) */
 	unsigned vcpus;
 	double job_pct, cpu_pct, rd_bps, wr_bps, rx_bps, tx_bps;
 	uint64_t job_iteration, memory_kib, gen;
@@ -67,6 +68,35 @@ static char *dup_or_null(const char *s)
 	return s != NULL ? xstrdup(s) : NULL;
 }
 
+/* Lock held. A shut-off desktop whose disk (its first) is a file of the
+ * templates pool on its host: what Shift-N accepts (the same rule as
+ * act_desktop_not_template, by path: no volume lookup per desktop). */
+static int is_template(const struct m_desktop *d, const struct m_host *h,
+    enum desktop_state state)
+{
+	const char *tp = views_pool_templates(), *src = NULL;
+	size_t i, len;
+
+	if (state != DS_SHUTOFF || h == NULL || tp == NULL)
+		return 0;
+	for (i = 0; i < d->xml.ndisks && src == NULL; i++)
+		if (d->xml.disks[i].device == NULL ||
+		    strcmp(d->xml.disks[i].device, "disk") == 0)
+			src = d->xml.disks[i].source;
+	if (src == NULL)
+		return 0;
+	for (i = 0; i < h->npools; i++) {
+		const struct m_pool *p = h->pools[i];
+
+		if (strcmp(p->name, tp) != 0 || p->target_path == NULL)
+			continue;
+		len = strlen(p->target_path);
+		return strncmp(src, p->target_path, len) == 0 &&
+		    src[len] == '/' && strchr(src + len + 1, '/') == NULL;
+	}
+	return 0;
+}
+
 /* Lock held. */
 static void copy_desktop(struct desk_copy *c, const struct m_desktop *d)
 {
@@ -83,6 +113,7 @@ static void copy_desktop(struct desk_copy *c, const struct m_desktop *d)
 	c->job_kind = dup_or_null(d->job_kind);
 	c->state = model_desktop_state(d);
 	c->group = live_group(c->state);
+	c->template = is_template(d, h, c->state);
 	c->job_active = d->job_active;
 	c->vcpus = d->xml.vcpus;
 	c->memory_kib = d->xml.memory_kib;
@@ -136,6 +167,9 @@ static void state_cell(struct table_row *r, const struct desk_copy *c, int ascii
 			    (unsigned long long)c->job_iteration);
 	} else if (c->job_active) {
 		table_cell(r, C_STATE, SLOT_JOB, "%s", c->job_kind ? c->job_kind : "job");
+	} else if (c->template) {
+		/* shut off, and what Shift-N makes desktops from */
+		table_cell(r, C_STATE, SLOT_TITLE, "template");
 	} else {
 		table_cell(r, C_STATE, view_desktop_slot(c->state), "%s",
 		    model_state_name(c->state));
@@ -203,6 +237,7 @@ static void fill(struct table_row *r, struct desk_copy *c)
 	r->state = c->split ? "split" : model_state_name(c->state);
 	r->host = c->host;	/* the "host:" filter's name, in the data */
 	r->dim = c->state == DS_UNKNOWN;
+	r->tags = c->template ? TABLE_TAG_TEMPLATE : 0;
 	r->num[C_VCPU] = c->vcpus;
 	r->num[C_MEM] = (double)c->memory_kib;
 	r->num[C_CPU] = c->cpu_pct;
@@ -334,6 +369,10 @@ static void details_state(const struct m_desktop *d, const struct m_place *p,
 		    "\xe2\x80\x94 two QEMUs on one disk", where);
 		free(where);
 	}
+	if (is_template(d, h, model_desktop_state(d)))
+		text_add(out, SLOT_TITLE, "  kind      template desktop: its disk is "
+		    "in the %s pool (Shift-N makes desktops from it)",
+		    views_pool_templates());
 	text_add(out, SLOT_NORMAL, "  host      %s%s", h ? h->name : "-",
 	    p != NULL && !p->persistent ? " (transient)" : "");
 	for (i = 0; i < d->nplaces; i++) {

@@ -402,6 +402,14 @@ static void format_row(struct table_row *r, const void *data, int ascii)
 	table_cell(r, C_USERS, SLOT_NORMAL, "%s", c->users ? c->users : "");
 }
 
+static int protected_pool(const char *pool)
+{
+	const char *b = views_pool_bases(), *t = views_pool_templates();
+
+	return pool == NULL || (b != NULL && strcmp(pool, b) == 0) ||
+	    (t != NULL && strcmp(pool, t) == 0);
+}
+
 /* A row under the row at index parent (-1: a root); returns its index.
  * Lock held (intern.h). */
 static long add_row(struct table *t, const struct uses *u,
@@ -423,6 +431,10 @@ static long add_row(struct table *t, const struct uses *u,
 	r->num[C_CAP] = (double)nd->vol->capacity;
 	r->num[C_ALLOC] = (double)nd->vol->allocation;
 	r->num[C_DERIVED] = nd->children;
+	/* an overlay left behind (desktop delete without its disk): nothing
+	 * uses it, and it is no base or template */
+	if (c->users == NULL && nd->children == 0 && !protected_pool(nd->pool))
+		r->tags = TABLE_TAG_UNUSED;
 	return (long)t->nrows - 1;
 }
 

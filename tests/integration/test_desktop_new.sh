@@ -175,6 +175,26 @@ tui_start "$conf" 160 40
 # the pool is unknown
 wait_screen 60 "hosts $LAB_NODES/$LAB_NODES online"
 wait_screen 30 "$t-tmpl"
+# the template desktop is marked, and kind:template finds only such
+wait_screen 10 "$t-tmpl +template +hv1"
+keys 4 /
+keys -l "kind:template $t-"; keys Enter
+wait_screen 10 "Desktops \([0-9]+ of [0-9]+\) \[/kind:template $t-\]"
+on_screen "$t-tmpl +template" || { screen >&2; fail "kind:template hides the template desktop"; }
+others=$(screen | grep -oE "^│$t-[^ ]+ +[a-z]+" | grep -vE " template$")
+[ -z "$others" ] || { screen >&2; fail "kind:template shows desktops that are no template: $others"; }
+keys Escape
+# a volume nothing uses (an overlay left behind) is found by kind:unused;
+# no base or template volume is
+vsh 1 vol-create-as groups "$t-orphan.qcow2" 16M --format qcow2 >/dev/null || fail "orphan volume"
+keys ":"; keys -l "pool refresh groups"; keys Enter
+keys 3 /
+keys -l "kind:unused $t-"; keys Enter
+wait_screen 20 "Volumes \([0-9]+ of [0-9]+\) \[/kind:unused $t-\]"
+wait_screen 10 "$t-orphan\.qcow2"
+on_screen "$t-(base|tmpl|d-1)\.qcow2" && { screen >&2; fail "kind:unused shows a base, template or used volume"; }
+keys Escape
+vsh 1 vol-delete --pool groups "$t-orphan.qcow2" >/dev/null
 keys ":" ; keys "desktop $t-tmpl" Enter
 keys N
 wait_screen 10 "New desktops from a template"
