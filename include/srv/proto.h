@@ -22,6 +22,10 @@
  *                               used: an answer may be a password)
  *     ← OUT "1"|"2" text        output as the command prints it in-process
  *                               (1: stdout, 2: stderr), written as is
+ *     ← FOLLOW job              a console's command started the server's
+ *                               job (its id): an attached console follows
+ *                               it as its own (the status line says its
+ *                               end, the migrate form its pre-flight)
  *     → CANCEL                  Ctrl-C in the client (migrate): cancel
  *                               the command's job; a client that goes
  *                               away cancels nothing
@@ -41,7 +45,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define PROTO_VERSION 1
+#define PROTO_VERSION 2
 #define PROTO_MAGIC "hvdeck-proto"
 #define PROTO_FRAME_MAX (64 * 1024)     /* bytes after the length */
 #define PROTO_FIELDS_MAX 1024
@@ -64,7 +68,9 @@ enum proto_type {
 	/* subscription (attach) */
 	PROTO_SUBSCRIBE,
 	PROTO_SUB_LINES,
-	PROTO_TYPE_MAX = PROTO_SUB_LINES,
+	/* a job a console's command started */
+	PROTO_FOLLOW,
+	PROTO_TYPE_MAX = PROTO_FOLLOW,
 };
 
 /* One decoded frame: fields point into buf (owned). */

@@ -205,6 +205,9 @@ static int follow(int fd, const struct cmd_face *face, long pid, int *status,
 			face->say(face, strcmp(m.f[0], "0") != 0, m.f[1]);
 		else if (m.type == PROTO_OUT && m.n >= 2)
 			out(&m);
+		else if (m.type == PROTO_FOLLOW && m.n >= 1 &&
+		    face->follow_job != NULL)
+			face->follow_job(face, (unsigned)strtoul(m.f[0], NULL, 10));
 		else if ((m.type == PROTO_CONFIRM || m.type == PROTO_ASK) &&
 		    answer(fd, face, &m, cause) < 0) {
 			proto_msg_free(&m);

@@ -1,6 +1,7 @@
 /* srv-mirror.c — the subscription applied to this process's model
  * (srv-mirror.h). */
 #include "srv/srv-mirror.h"
+#include "srv/srv-mig.h"
 #include "srv/proto.h"
 #include "srv/srv-client.h"
 #include "core/job.h"
@@ -422,6 +423,8 @@ int srv_mirror_apply(const char *line, int *synced, char **cause)
 		apply_event(&l);
 	else if (strcmp(kind, "job") == 0 && o != NULL)
 		apply_job(o);
+	else if (strcmp(kind, "migration") == 0 && o != NULL)
+		srv_mig_apply(o);
 	else if (op != NULL && o != NULL && strcmp(kind, "host") == 0)
 		apply_host(op, o);
 	else if (op != NULL && o != NULL && strcmp(kind, "pool") == 0)

@@ -9,6 +9,7 @@
 #include "cmd/cmd-opts.h"
 #include "cmd/cmd-relay.h"
 #include "cmd/cmd.h"
+#include "core/job.h"
 #include "core/log.h"
 #include "core/model.h"
 #include "core/util.h"
@@ -41,9 +42,48 @@ static int relay_confirm(const struct cmd_face *f, const char *q,
 	return cmd_relay_confirm(q, what, cause);
 }
 
+static int relay_ask(const struct cmd_face *f, const char *prompt,
+    char *buf, size_t len)
+{
+	(void)f;
+	return cmd_relay_ask(prompt, 0, buf, len);
+}
+
+static int relay_ask_secret(const struct cmd_face *f, const char *prompt,
+    char *buf, size_t len)
+{
+	(void)f;
+	return cmd_relay_ask(prompt, 1, buf, len);
+}
+
+/* How long a job the server started may take to reach the mirror before
+ * the console follows it all the same. */
+#define FOLLOW_WAIT_MS 5000
+
+/* The server started job for the console's command: followed once the
+ * mirror has it (its end would else go unseen). */
+static void relay_follow(const struct cmd_face *f, unsigned job)
+{
+	int64_t until = util_now_ms() + FOLLOW_WAIT_MS;
+	int have = 0;
+
+	(void)f;
+	while (!have && util_now_ms() < until) {
+		job_lock();
+		have = job_find(job) != NULL;
+		job_unlock();
+		if (!have)
+			util_sleep_ms(50);
+	}
+	cmd_relay_follow(job);
+}
+
 static const struct cmd_face relay_face = {
 	.say = relay_say,
 	.confirm = relay_confirm,
+	.ask = relay_ask,
+	.ask_secret = relay_ask_secret,
+	.follow_job = relay_follow,
 };
 
 static void request_free(struct request *r)
@@ -100,21 +140,19 @@ static struct request *words_of(const struct cmd_entry *e,
 	return r;
 }
 
-/* The console's own entries that act through connections of the
- * console's own, which an attached console has not: the server has no
- * such command yet (this release). */
-static const char *const needs_engine[] = {
-	"desktop migrate", "pool refresh", "host reconnect",
-};
+static int asks_here(const struct cmd_entry *e);
 
-static int needs_own_engine(const struct cmd_entry *e)
+/* Whether e's console form (or question) asks for words its argc lacks:
+ * the form fills at most the first two (the target and what to do with
+ * it: desktop new's template and names, migrate's desktop and
+ * destination), whatever more the entry takes. */
+static int words_missing(const struct cmd_face *f, const struct cmd_entry *e,
+    int argc)
 {
-	size_t i;
+	int wanted = e->max_args < 2 ? e->max_args : 2;
 
-	for (i = 0; i < sizeof needs_engine / sizeof needs_engine[0]; i++)
-		if (strcmp(e->name, needs_engine[i]) == 0)
-			return 1;
-	return 0;
+	return argc < wanted && (asks_here(e) || (f != NULL &&
+	    f->has_form != NULL && f->has_form(f, e->name)));
 }
 
 /* Entries whose console exec, short of words, asks first here and then
@@ -154,19 +192,12 @@ static int remote(struct cmd_ctx *c, const struct cmd_entry *e,
 		return 1;
 	/* missing words: the console's form (or question) asks for them
 	 * first */
-	if (argc < e->max_args && (asks_here(e) || (c->face != NULL &&
-	    c->face->has_form != NULL && c->face->has_form(c->face, e->name))))
+	if (words_missing(c->face, e, argc))
 		return 1;
 	if (strcmp(e->name, "desktop toggle-pause") == 0 && argc > 0 &&
 	    (e = toggled(argc, argv)) == NULL)
 		return 1;
-	if (needs_own_engine(e)) {
-		*cause = xasprintf("%s: not from a console attached to the "
-		    "server in this release (hvdeck --no-server opens a console "
-		    "with connections of its own)", e->name);
-		return -1;
-	}
-	if (!srv_wanted(e) && !srv_job_entry(e))
+	if (!srv_wanted(e) && !srv_console_entry(e))
 		return 1;
 	r = words_of(e, o, argc, argv);
 	if (pthread_create(&t, NULL, request_main, r) != 0) {
