@@ -78,7 +78,9 @@ static void relay_follow(const struct cmd_face *f, unsigned job)
 	cmd_relay_follow(job);
 }
 
+/* console: what the server's command prints comes as lines to say */
 static const struct cmd_face relay_face = {
+	.console = 1,
 	.say = relay_say,
 	.confirm = relay_confirm,
 	.ask = relay_ask,
