@@ -296,6 +296,15 @@ server_track() {
 	id=$(proc_id "$1") || fail "server $1 is not running"
 	SERVERS+=("$id")
 }
+# server_test_env: the test's own XDG_RUNTIME_DIR (so that its server is
+# its own), and hv (hvdeck with $conf, output in $WORK/out and err) and
+# said (that output) for its commands.
+server_test_env() {
+	export XDG_RUNTIME_DIR=$WORK/run
+	mkdir -m 0700 "$XDG_RUNTIME_DIR" || fail "cannot make $XDG_RUNTIME_DIR"
+	hv() { "$HVDECK" -c "$conf" "$@" >"$WORK/out" 2>"$WORK/err"; }
+	said() { cat "$WORK/out" "$WORK/err"; }
+}
 # server_start CONF LOG: `hvdeck server start` for CONF (its log in LOG),
 # in the test's own XDG_RUNTIME_DIR (set it first); sets SERVER_PID and
 # tracks it.

@@ -20,12 +20,9 @@
 . "$(dirname "$0")/lib.sh"
 
 [ "${LAB_NODES:-0}" -ge 2 ] || fail "needs a lab with 2 nodes"
-export XDG_RUNTIME_DIR=$WORK/run
-mkdir -m 0700 "$XDG_RUNTIME_DIR"
 conf=$(write_config)
+server_test_env
 audit=$XDG_STATE_HOME/hvdeck/audit.log
-hv() { "$HVDECK" -c "$conf" "$@" >"$WORK/out" 2>"$WORK/err"; }
-said() { cat "$WORK/out" "$WORK/err"; }
 
 for ((i = 3; i <= LAB_NODES; i++)); do
 	hv host role "hv$i" disk || fail "cannot set hv$i's role: $(said)"
