@@ -136,8 +136,8 @@ static int server_job(struct form *f, struct migrate_form *mf)
 		return 0;
 	mf->sent = 0;
 	form_lock_all(f, 0);
-	form_set_message(f, "the server started no migration (its answer is "
-	    "in the events strip): change the options and Enter to retry");
+	form_set_message(f, "the server started no migration (its answer was "
+	    "in the status line): change the options and Enter to retry");
 	return -1;
 }
 
