@@ -66,6 +66,15 @@ static void fill(struct migrate_stats *st)
 	snprintf(st->dest, sizeof st->dest, "hv\"2");
 }
 
+static void step(struct check_step *s, enum check_state st, const char *text,
+    const char *reason)
+{
+	memset(s, 0, sizeof *s);
+	s->state = st;
+	snprintf(s->text, sizeof s->text, "%s", text);
+	snprintf(s->reason, sizeof s->reason, "%s", reason);
+}
+
 static void test_round_trip(void **state)
 {
 	struct check_step steps[2], *got;
@@ -77,12 +86,8 @@ static void test_round_trip(void **state)
 
 	(void)state;
 	fill(&st);
-	memset(steps, 0, sizeof steps);
-	steps[0].state = CHECK_OK;
-	snprintf(steps[0].text, sizeof steps[0].text, "destination");
-	snprintf(steps[0].reason, sizeof steps[0].reason, "hv2 takes it");
-	steps[1].state = CHECK_RUNNING;
-	snprintf(steps[1].text, sizeof steps[1].text, "live migration");
+	step(&steps[0], CHECK_OK, "destination", "hv2 takes it");
+	step(&steps[1], CHECK_RUNNING, "live migration", "");
 	assert_int_equal(cmd_migrate_stats(7, &back), -1);
 	line = srv_mig_line_of(7, &st, steps, 2);
 	apply_line(line);
