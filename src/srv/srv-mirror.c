@@ -275,7 +275,8 @@ static void desktop_places(const char *uuid, const struct jread *o)
 			continue;
 		xml_of(o, &x);
 		model_desktop_seen(now[i], uuid, jread_str(o, "name"),
-		    state_of(jread_str(&pl->items[i], "state")), 0,
+		    state_of(jread_str(&pl->items[i], "state")),
+		    (int)jread_i64(&pl->items[i], "reason", 0),
 		    jread_bool(o, "persistent"), &x);
 		facts_domain_free(&x);
 	}
@@ -287,6 +288,22 @@ static void desktop_places(const char *uuid, const struct jread *o)
 	}
 	free(old);
 	free(now);
+}
+
+/* The server's pending mark (the row's spinner), set when it differs. */
+static void desktop_pending(const char *uuid, const char *what)
+{
+	struct m_desktop *d;
+	int same;
+
+	model_lock();
+	d = model_desktop(uuid);
+	same = d == NULL || (what == NULL ? model_desktop_pending_now(d) == NULL :
+	    model_desktop_pending_now(d) != NULL &&
+	    strcmp(model_desktop_pending_now(d), what) == 0);
+	model_unlock();
+	if (!same)
+		model_desktop_pending(uuid, what);
 }
 
 static void apply_desktop(const char *op, const struct jread *o)
@@ -308,6 +325,7 @@ static void apply_desktop(const char *op, const struct jread *o)
 	}
 	if (strcmp(op, "stats") != 0)
 		desktop_places(uuid, o);
+	desktop_pending(uuid, jread_str(o, "pending"));
 	if (job != NULL && job->type == JR_OBJ)
 		model_desktop_job(uuid, 1, jread_str(job, "kind"),
 		    jread_num(job, "pct", -1), jread_u64(job, "iteration", 0));
