@@ -25,6 +25,9 @@ int cmd_relay_confirm(const char *question, const char *what, char **cause);
 int cmd_relay_ask(const char *prompt, int secret, char *buf, size_t len);
 /* Any thread: the command started job; the face follows it (follow_job). */
 void cmd_relay_follow(unsigned job);
+/* Any thread: the command removed job (0: several); the face forgets it
+ * (forget_job). */
+void cmd_relay_forget(unsigned job);
 
 /* The UI thread: deliver what is queued through f. */
 void cmd_relay_drain(const struct cmd_face *f);

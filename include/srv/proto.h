@@ -26,6 +26,9 @@
  *                               job (its id): an attached console follows
  *                               it as its own (the status line says its
  *                               end, the migrate form its pre-flight)
+ *     ← FORGET job              a console's command removed the server's
+ *                               job ("0": several finished ones): the
+ *                               console closes what showed it
  *     → CANCEL                  Ctrl-C in the client (migrate): cancel
  *                               the command's job; a client that goes
  *                               away cancels nothing
@@ -34,7 +37,8 @@
  *   STOP "0"|"1" (force) → SAY lines, EXIT status (1: jobs run, not forced)
  *   SUBSCRIBE → SUB_LINES lines... (the snapshot: an "add" line of every
  *               host, pool and desktop, the events strip, then a line of
- *               kind "synced"), then SUB_LINES of every change (watch --json's lines, stats too, and
+ *               kind "synced"), then SUB_LINES of every change (a job
+ *               dismissed: its "job" line with state "gone") (watch --json's lines, stats too, and
  *               "event" lines of the events strip), until either side
  *               closes; srv-sub.h
  * A mismatch of protocol or hvdeck version is refused by both sides with a
@@ -70,7 +74,9 @@ enum proto_type {
 	PROTO_SUB_LINES,
 	/* a job a console's command started */
 	PROTO_FOLLOW,
-	PROTO_TYPE_MAX = PROTO_FOLLOW,
+	/* jobs a console's command removed */
+	PROTO_FORGET,
+	PROTO_TYPE_MAX = PROTO_FORGET,
 };
 
 /* One decoded frame: fields point into buf (owned). */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum item_kind { IT_LINE, IT_CONFIRM, IT_ASK, IT_FOLLOW };
+enum item_kind { IT_LINE, IT_CONFIRM, IT_ASK, IT_FOLLOW, IT_FORGET };
 
 struct item {
 	enum item_kind kind;
@@ -17,7 +17,7 @@ struct item {
 	int error;
 	int secret;             /* ask: a password */
 	char *text, *what;
-	unsigned job;           /* follow */
+	unsigned job;           /* follow, forget */
 	unsigned ticket;        /* a question's */
 	int answered, yes;
 	char *answer;           /* ask: the line typed (wiped when freed) */
@@ -105,16 +105,26 @@ int cmd_relay_ask(const char *prompt, int secret, char *buf, size_t len)
 	return yes ? 0 : -1;
 }
 
-void cmd_relay_follow(unsigned job)
+static void relay_job(enum item_kind kind, unsigned job)
 {
 	struct item *it = xcalloc(1, sizeof *it);
 
-	it->kind = IT_FOLLOW;
+	it->kind = kind;
 	it->job = job;
 	pthread_mutex_lock(&lock);
 	append(it);
 	pthread_mutex_unlock(&lock);
 	model_wake();
+}
+
+void cmd_relay_follow(unsigned job)
+{
+	relay_job(IT_FOLLOW, job);
+}
+
+void cmd_relay_forget(unsigned job)
+{
+	relay_job(IT_FORGET, job);
 }
 
 int cmd_relay_confirm(const char *question, const char *what, char **cause)
@@ -228,6 +238,8 @@ void cmd_relay_drain(const struct cmd_face *f)
 		pthread_mutex_unlock(&lock);
 		if (it->kind == IT_FOLLOW && f->follow_job != NULL)
 			f->follow_job(f, it->job);
+		else if (it->kind == IT_FORGET && f->forget_job != NULL)
+			f->forget_job(f, it->job);
 		else if (it->kind == IT_LINE)
 			f->say(f, it->error, it->text);
 		free(it->text);

@@ -218,6 +218,9 @@ static int follow(int fd, const struct cmd_face *face, long pid, int *status,
 		else if (m.type == PROTO_FOLLOW && m.n >= 1 &&
 		    face->follow_job != NULL)
 			face->follow_job(face, (unsigned)strtoul(m.f[0], NULL, 10));
+		else if (m.type == PROTO_FORGET && m.n >= 1 &&
+		    face->forget_job != NULL)
+			face->forget_job(face, (unsigned)strtoul(m.f[0], NULL, 10));
 		else if ((m.type == PROTO_CONFIRM || m.type == PROTO_ASK) &&
 		    answer(fd, face, &m, cause) < 0) {
 			proto_msg_free(&m);

@@ -374,6 +374,22 @@ static enum job_state copy_state(unsigned id)
 	return st;
 }
 
+/* The server dismissed job id: so does the copy (a copy not final yet is
+ * ended first, as the server would not dismiss it unfinished). */
+static void dismissed(unsigned id)
+{
+	char *cause = NULL;
+
+	if (copy_state(id) == JOB_GONE)
+		return;
+	if (!job_state_final(copy_state(id)))
+		job_fail(id, "dismissed in the server");
+	if (job_dismiss(id, &cause) < 0) {
+		log_msg(LOG_WARN, "attach: job %u: %s", id, cause);
+		free(cause);
+	}
+}
+
 /* The server's job id, copied under its own id so that the jobs pane's
  * commands (job cancel ID) name the server's job. */
 static void apply_job(const struct jread *o)
@@ -384,6 +400,11 @@ static void apply_job(const struct jread *o)
 	struct job_target t = { jread_str(o, "uuid"), jread_str(o, "name"), 0,
 	    jread_str(o, "host") };
 
+	if (id != 0 && jread_str(o, "state") != NULL &&
+	    strcmp(jread_str(o, "state"), "gone") == 0) {
+		dismissed(id);
+		return;
+	}
 	if (id == 0 || kind == JK_COUNT)
 		return;
 	t.host_id = host_id_named(t.host);

@@ -156,14 +156,26 @@ static void face_say(const struct cmd_face *f, int error, const char *text)
 	srv_peer_say(peer_of(f), error, text);
 }
 
-/* A console's command started job: its client follows it. */
-static void face_follow(const struct cmd_face *f, unsigned job)
+/* A job frame (FOLLOW, FORGET) of job's id. */
+static void send_job(const struct cmd_face *f, int type, unsigned job)
 {
 	char id[16];
 	const char *fields[1] = { id };
 
 	snprintf(id, sizeof id, "%u", job);
-	(void)srv_peer_send(peer_of(f), PROTO_FOLLOW, fields, 1);
+	(void)srv_peer_send(peer_of(f), type, fields, 1);
+}
+
+/* A console's command started job: its client follows it. */
+static void face_follow(const struct cmd_face *f, unsigned job)
+{
+	send_job(f, PROTO_FOLLOW, job);
+}
+
+/* A console's command removed job (0: several): its client forgets it. */
+static void face_forget(const struct cmd_face *f, unsigned job)
+{
+	send_job(f, PROTO_FORGET, job);
 }
 
 static int face_confirm(const struct cmd_face *f, const char *q,
@@ -214,6 +226,7 @@ void srv_peer_init(struct srv_peer *p)
 	p->face.say = face_say;
 	p->face.confirm = face_confirm;
 	p->face.follow_job = face_follow;
+	p->face.forget_job = face_forget;
 	p->face.ask = face_ask;
 	p->face.ask_secret = face_ask_secret;
 }

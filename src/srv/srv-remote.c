@@ -56,26 +56,43 @@ static int relay_ask_secret(const struct cmd_face *f, const char *prompt,
 	return cmd_relay_ask(prompt, 1, buf, len);
 }
 
-/* How long a job the server started may take to reach the mirror before
- * the console follows it all the same. */
+/* How long a job the server started (or removed) may take to reach the
+ * mirror before the console follows (or forgets) it all the same. */
 #define FOLLOW_WAIT_MS 5000
+
+/* Wait (bounded) until the mirror has job (want 1) or has it no more
+ * (want 0). */
+static void wait_mirrored(unsigned job, int want)
+{
+	int64_t until = util_now_ms() + FOLLOW_WAIT_MS;
+	int have = !want;
+
+	while (have != want && util_now_ms() < until) {
+		job_lock();
+		have = job_find(job) != NULL;
+		job_unlock();
+		if (have != want)
+			util_sleep_ms(50);
+	}
+}
 
 /* The server started job for the console's command: followed once the
  * mirror has it (its end would else go unseen). */
 static void relay_follow(const struct cmd_face *f, unsigned job)
 {
-	int64_t until = util_now_ms() + FOLLOW_WAIT_MS;
-	int have = 0;
-
 	(void)f;
-	while (!have && util_now_ms() < until) {
-		job_lock();
-		have = job_find(job) != NULL;
-		job_unlock();
-		if (!have)
-			util_sleep_ms(50);
-	}
+	wait_mirrored(job, 1);
 	cmd_relay_follow(job);
+}
+
+/* The server removed job (0: several): forgotten once the mirror has
+ * dropped it, so that the console's selection moves on from its row. */
+static void relay_forget(const struct cmd_face *f, unsigned job)
+{
+	(void)f;
+	if (job != 0)
+		wait_mirrored(job, 0);
+	cmd_relay_forget(job);
 }
 
 /* console: what the server's command prints comes as lines to say */
@@ -86,6 +103,7 @@ static const struct cmd_face relay_face = {
 	.ask = relay_ask,
 	.ask_secret = relay_ask_secret,
 	.follow_job = relay_follow,
+	.forget_job = relay_forget,
 };
 
 static void request_free(struct request *r)

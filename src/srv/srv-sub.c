@@ -104,6 +104,38 @@ static void queue_jobs(struct watch_queue *q, uint64_t since)
 	}
 }
 
+/* Job lock held, subs_lock held: a "gone" line to every subscriber for
+ * each job of *ids (the last look's, *n of them) that is no more
+ * (dismissed), then *ids is the jobs now. */
+static void queue_gone(unsigned **ids, size_t *n)
+{
+	unsigned *now = NULL;
+	size_t nnow = 0, i, k;
+	struct job *j;
+	struct sub *s;
+	char key[24], *line;
+
+	for (j = job_first(); j != NULL; j = job_next(j)) {
+		now = xreallocarray(now, nnow + 1, sizeof *now);
+		now[nnow++] = j->id;
+	}
+	for (i = 0; i < *n; i++) {
+		for (k = 0; k < nnow && now[k] != (*ids)[i]; k++)
+			;
+		if (k < nnow)
+			continue;
+		snprintf(key, sizeof key, "j%u", (*ids)[i]);
+		line = xasprintf("{\"kind\":\"job\",\"object\":{\"id\":%u,"
+		    "\"state\":\"gone\"}}\n", (*ids)[i]);
+		for (s = subs; s != NULL; s = s->next)
+			watch_queue_push(s->q, key, 1, xstrdup(line));
+		free(line);
+	}
+	free(*ids);
+	*ids = now;
+	*n = nnow;
+}
+
 /* ---- migrations ----
  * A migration's stats and pre-flight steps change without its job
  * changing (they have their own locks, which must not be taken under the
@@ -196,7 +228,8 @@ static void *jobs_main(void *arg)
 {
 	uint64_t seen = job_generation(), now;
 	struct mig_seen *migs = NULL;
-	size_t nmigs = 0, i;
+	unsigned *ids = NULL;
+	size_t nmigs = 0, nids = 0, i;
 	int stop = 0, any;
 
 	(void)arg;
@@ -209,6 +242,7 @@ static void *jobs_main(void *arg)
 		if (now != seen && any) {
 			job_lock();
 			queue_jobs(NULL, seen);
+			queue_gone(&ids, &nids);
 			job_unlock();
 		}
 		pthread_mutex_unlock(&subs_lock);
@@ -219,6 +253,7 @@ static void *jobs_main(void *arg)
 	for (i = 0; i < nmigs; i++)
 		free(migs[i].line);
 	free(migs);
+	free(ids);
 	return NULL;
 }
 

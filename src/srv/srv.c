@@ -141,9 +141,11 @@ int srv_wanted(const struct cmd_entry *e)
 }
 
 /* The console's own entries that act through the engine, which an
- * attached console has not: its server runs them. */
+ * attached console has not, or on the server's jobs for every console
+ * (dismiss): its server runs them. */
 static const char *const engine_entries[] = {
-	"desktop migrate", "pool refresh", "host reconnect",
+	"desktop migrate", "pool refresh", "host reconnect", "job dismiss",
+	"job dismiss-finished",
 };
 
 int srv_console_entry(const struct cmd_entry *e)

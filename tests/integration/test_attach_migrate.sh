@@ -14,7 +14,9 @@
 #   through the server, and the migration completes: the guest runs on
 #   hv2 only (virsh);
 # - the audit log's record of the migration is the server's, naming the
-#   client's user (root).
+#   client's user (root);
+# - x in the view dismisses the job in the server: the view closes, the
+#   row goes, and a new console does not show it.
 # The test has its own XDG_RUNTIME_DIR; the server it starts is stopped at
 # exit by pid and start time.
 . "$(dirname "$0")/lib.sh"
@@ -101,6 +103,23 @@ for line in open(path):
         ok = r["pid"] == pid and r["user"] == "root"
 sys.exit(0 if ok else 1)
 EOF
+
+# x dismisses the job in the server: the view closes, and a new console
+# does not show it either
+keys x
+gone() { ! on_screen "Migration [0-9]+: $g"; }
+wait_until 10 gone || { screen >&2; fail "x did not close the progress view"; }
+keys 5
+no_row() { ! on_screen "migrate +$g +hv1"; }
+wait_until 10 no_row || { screen >&2; fail "x did not dismiss the job"; }
+tmx kill-session -t hv
+tui_start "$conf" 240 45 attach
+wait_screen 20 "attached to server $SERVER_PID"
+keys 5
+wait_screen 10 "Jobs"
+# the console draws once the server's snapshot is in: a row would show
+no_row || { screen >&2; fail "the dismissed job shows in a new console"; }
+info "x dismissed the job in the server: gone in a new console"
 keys q
 wait_screen 5 "HVDECK-EXITED 0"
 pass "a migration from an attached console outlives it"

@@ -177,6 +177,13 @@ static void test_job_copy(void **state)
 	    "\"id\":7,\"kind\":\"start\",\"state\":\"cancelled\",\"error\":"
 	    "\"stopped\"}}", &synced, &cause), 0);
 	assert_int_equal(job_wait(7, 0), JOB_CANCELLED);
+	/* dismissed in the server: gone from the copy too */
+	assert_int_equal(srv_mirror_apply("{\"kind\":\"job\",\"object\":{"
+	    "\"id\":7,\"state\":\"gone\"}}", &synced, &cause), 0);
+	assert_int_equal(job_wait(7, 0), JOB_GONE);
+	/* a job never copied: nothing happens */
+	assert_int_equal(srv_mirror_apply("{\"kind\":\"job\",\"object\":{"
+	    "\"id\":8,\"state\":\"gone\"}}", &synced, &cause), 0);
 	jobs_free();
 	model_free();
 }
