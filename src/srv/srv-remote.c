@@ -160,7 +160,12 @@ static struct request *words_of(const struct cmd_entry *e,
 	return r;
 }
 
-static int asks_here(const struct cmd_entry *e);
+/* Entries whose console exec, short of words, asks first here and then
+ * runs the whole line (which comes back through cmd_run_line). */
+static int asks_here(const struct cmd_entry *e)
+{
+	return strcmp(e->name, "host maintenance") == 0;
+}
 
 /* Whether e's console form (or question) asks for words its argc lacks:
  * the form fills at most the first two (the target and what to do with
@@ -173,13 +178,6 @@ static int words_missing(const struct cmd_face *f, const struct cmd_entry *e,
 
 	return argc < wanted && (asks_here(e) || (f != NULL &&
 	    f->has_form != NULL && f->has_form(f, e->name)));
-}
-
-/* Entries whose console exec, short of words, asks first here and then
- * runs the whole line (which comes back through cmd_run_line). */
-static int asks_here(const struct cmd_entry *e)
-{
-	return strcmp(e->name, "host maintenance") == 0;
 }
 
 /* desktop toggle-pause is the console's: resume when every desktop named

@@ -296,6 +296,32 @@ server_track() {
 	id=$(proc_id "$1") || fail "server $1 is not running"
 	SERVERS+=("$id")
 }
+# refresh_all: every node's bases, templates and groups pools rescanned
+# (after files were made or removed behind libvirt's back).
+refresh_all() {
+	local i p
+	for ((i = 1; i <= LAB_NODES; i++)); do
+		for p in bases templates groups; do vsh "$i" pool-refresh $p >/dev/null 2>&1; done
+	done
+}
+
+# template_desktop T: a template desktop T-tmpl on node 1 (shut off, its
+# disk T-tmpl.qcow2 in the templates pool backed by T-base.qcow2 in the
+# bases pool, a NIC of MAC 52:54:00:12:34:56); st is the lab's storage.
+# The caller cleans up (its T- names).
+template_desktop() {
+	local t=$1
+	st=${LAB_STORAGE:-$LAB_DIR/storage}
+	vsh 1 vol-create-as bases "$t-base.qcow2" 64M --format qcow2 >/dev/null || fail "base"
+	vsh 1 vol-create-as templates "$t-tmpl.qcow2" 64M --format qcow2 \
+		--backing-vol "$st/bases/$t-base.qcow2" --backing-vol-format qcow2 >/dev/null || fail "template volume"
+	refresh_all
+	"$LAB" guest-xml "$t-tmpl" |
+		sed "s|<devices>|<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='$st/templates/$t-tmpl.qcow2'/><target dev='vda' bus='virtio'/></disk><interface type='user'><mac address='52:54:00:12:34:56'/><model type='virtio'/></interface>|" \
+		>"$WORK/$t-tmpl.xml"
+	vsh 1 define "$WORK/$t-tmpl.xml" >/dev/null || fail "define the template desktop"
+}
+
 # server_test_env: the test's own XDG_RUNTIME_DIR (so that its server is
 # its own), and hv (hvdeck with $conf, output in $WORK/out and err) and
 # said (that output) for its commands.

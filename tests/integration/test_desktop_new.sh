@@ -27,12 +27,6 @@ st=${LAB_STORAGE:-$LAB_DIR/storage}
 t="t$$"
 conf=$(write_config)
 
-refresh_all() {
-	local i p
-	for ((i = 1; i <= LAB_NODES; i++)); do
-		for p in bases templates groups; do vsh "$i" pool-refresh $p >/dev/null 2>&1; done
-	done
-}
 cleanup "undefine_named $t-; rm -f $st/groups/$t-* $st/templates/$t-* $st/bases/$t-*; refresh_all"
 
 # (functions, so that wait_until re-reads them on each try)
@@ -43,14 +37,7 @@ xp() { xmllint --xpath "$1" - 2>/dev/null; }
 dom_xml() { vsh "$(node_of "$1")" dumpxml --inactive "$1"; }
 
 # ---- the template desktop ----
-vsh 1 vol-create-as bases "$t-base.qcow2" 64M --format qcow2 >/dev/null || fail "base"
-vsh 1 vol-create-as templates "$t-tmpl.qcow2" 64M --format qcow2 \
-	--backing-vol "$st/bases/$t-base.qcow2" --backing-vol-format qcow2 >/dev/null || fail "template volume"
-refresh_all
-"$LAB" guest-xml "$t-tmpl" |
-	sed "s|<devices>|<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='$st/templates/$t-tmpl.qcow2'/><target dev='vda' bus='virtio'/></disk><interface type='user'><mac address='52:54:00:12:34:56'/><model type='virtio'/></interface>|" \
-	>"$WORK/tmpl.xml"
-vsh 1 define "$WORK/tmpl.xml" >/dev/null || fail "define the template desktop"
+template_desktop "$t"
 tmpl_uuid=$(vsh 1 domuuid "$t-tmpl")
 tmpl_sum=$(sha256sum <"$st/templates/$t-tmpl.qcow2")
 
