@@ -322,6 +322,33 @@ template_desktop() {
 	vsh 1 define "$WORK/$t-tmpl.xml" >/dev/null || fail "define the template desktop"
 }
 
+# tui_new_desktop TEMPLATE NAME: in the console, Shift-N on desktop
+# TEMPLATE, NAME typed, Enter: the form closes, NAME's row shows and it is
+# defined on a node.
+tui_new_desktop() {
+	keys ":" ; keys "desktop $1" Enter
+	keys N
+	wait_screen 10 "New desktops from a template"
+	keys "$2" Enter
+	wait_until 30 sh -c "! tmux -S '$TMUX_SOCKET' capture-pane -p -t hv | grep -qF 'New desktops from a template'" ||
+		{ screen >&2; fail "the form stayed open after Enter"; }
+	wait_screen 30 "$2 .*(running|paused|shutoff)"
+	wait_until 30 desktop_defined "$2" || { screen >&2; fail "the form's desktop $2 was not defined"; }
+}
+# tui_delete_desktop NAME: in the console, Shift-X on desktop NAME asks
+# naming it and its disk groups/NAME.qcow2; with the box ticked, both go.
+tui_delete_desktop() {
+	keys ":" ; keys "desktop $1" Enter
+	keys X
+	wait_screen 10 "Delete desktop $1\\? \\(disk groups/$1.qcow2\\)"
+	keys Space Enter
+	wait_until 30 desktop_undefined "$1" || { screen >&2; fail "Shift-X did not delete $1"; }
+	wait_until 30 test ! -e "${LAB_STORAGE:-$LAB_DIR/storage}/groups/$1.qcow2" ||
+		fail "Shift-X with the box ticked left $1's disk"
+}
+desktop_defined() { [ -n "$(node_of "$1")" ]; }
+desktop_undefined() { [ -z "$(node_of "$1")" ]; }
+
 # server_test_env: the test's own XDG_RUNTIME_DIR (so that its server is
 # its own), and hv (hvdeck with $conf, output in $WORK/out and err) and
 # said (that output) for its commands.

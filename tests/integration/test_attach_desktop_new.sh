@@ -15,34 +15,20 @@ server_test_env
 st=${LAB_STORAGE:-$LAB_DIR/storage}
 cleanup "undefine_named $t-; rm -f $st/groups/$t-* $st/templates/$t-* $st/bases/$t-*; refresh_all"
 template_desktop "$t"
-defined() { [ -n "$(node_of "$1")" ]; }
-undefined() { [ -z "$(node_of "$1")" ]; }
 
 server_start "$conf" "$WORK/server.log"
 tui_start "$conf" 200 40 attach
 wait_screen 20 "attached to server $SERVER_PID"
 wait_screen 60 "hosts $LAB_NODES/$LAB_NODES online"
 wait_screen 30 "$t-tmpl"
-keys ":" ; keys "desktop $t-tmpl" Enter
-keys N
-wait_screen 10 "New desktops from a template"
-keys "$t-k1" Enter
-wait_until 30 sh -c "! tmux -S '$TMUX_SOCKET' capture-pane -p -t hv | grep -qF 'New desktops from a template'" ||
-	{ screen >&2; fail "the form stayed open after Enter"; }
-wait_until 60 defined "$t-k1" || { screen >&2; fail "the form's desktop was not defined"; }
+tui_new_desktop "$t-tmpl" "$t-k1"
 [ -f "$st/groups/$t-k1.qcow2" ] || fail "the form's desktop has no overlay"
-wait_screen 30 "$t-k1 .*(running|paused|shutoff)"
 jq_any 'select(.command == "desktop new" and .event == "end" and .result == "ok" and .pid == '"$SERVER_PID"' and .user == "root")' \
 	"$XDG_STATE_HOME/hvdeck/audit.log" ||
 	fail "no audit end of desktop new by the server: $(grep -F 'desktop new' "$XDG_STATE_HOME/hvdeck/audit.log")"
 info "Shift-N: the server made $t-k1, its row is shown"
 
-keys ":" ; keys "desktop $t-k1" Enter
-keys X
-wait_screen 10 "Delete desktop $t-k1\\? \\(disk groups/$t-k1.qcow2\\)"
-keys Space Enter
-wait_until 30 undefined "$t-k1" || { screen >&2; fail "Shift-X did not delete the desktop"; }
-wait_until 30 test ! -e "$st/groups/$t-k1.qcow2" || fail "Shift-X with the box ticked left the disk"
+tui_delete_desktop "$t-k1"
 keys q
 wait_screen 5 "HVDECK-EXITED 0"
 pass "desktop new and delete from an attached console, in the server"

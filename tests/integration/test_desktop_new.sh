@@ -162,14 +162,7 @@ tui_start "$conf" 160 40
 # the pool is unknown
 wait_screen 60 "hosts $LAB_NODES/$LAB_NODES online"
 wait_screen 30 "$t-tmpl"
-keys ":" ; keys "desktop $t-tmpl" Enter
-keys N
-wait_screen 10 "New desktops from a template"
-keys "$t-k1" Enter
-wait_until 30 sh -c "! tmux -S '$TMUX_SOCKET' capture-pane -p -t hv | grep -qF 'New desktops from a template'" ||
-	{ screen >&2; fail "the form stayed open after Enter"; }
-wait_screen 30 "$t-k1 .*(running|paused|shutoff)"
-wait_until 30 defined "$t-k1" || { screen >&2; fail "the form's desktop was not defined"; }
+tui_new_desktop "$t-tmpl" "$t-k1"
 [ -f "$st/groups/$t-k1.qcow2" ] || fail "the form's desktop has no overlay"
 info "Shift-N: the form made $t-k1, its row is shown"
 
@@ -183,12 +176,7 @@ wait_until 60 defined "$t-t4" || { screen >&2; fail "Shift-T made no template de
 	fail "the form's flatten choice kept a backing file"
 
 # Shift-X: the question names the desktop and its disk; the box ticked
-keys ":" ; keys "desktop $t-f1" Enter
-keys X
-wait_screen 10 "Delete desktop $t-f1\\? \\(disk groups/$t-f1.qcow2\\)"
-keys Space Enter
-wait_until 30 undefined "$t-f1" || { screen >&2; fail "Shift-X did not delete the desktop"; }
-wait_until 30 test ! -e "$st/groups/$t-f1.qcow2" || fail "Shift-X with the box ticked left the disk"
+tui_delete_desktop "$t-f1"
 # its row in the desktops pane (the events strip names it too)
 wait_until 10 sh -c "! tmux -S '$TMUX_SOCKET' capture-pane -p -t hv | grep -qE '^│$t-f1 '" ||
 	fail "the deleted desktop's row stayed"
