@@ -65,6 +65,8 @@ static void prompt_init(struct mode *m, void *arg)
 	if (p->kind == '?') {
 		p->question = text_visible(a->question);	/* a host's words */
 		p->ticket = xstrdup(a->ticket);
+		if (a->secret)
+			util_secret_guard();	/* the field will hold it */
 		edit_init(&p->line, a->secret ? EDIT_PASSWORD | EDIT_STARS : 0,
 		    NULL);
 		m->data = p;
