@@ -28,6 +28,9 @@ jq_any 'select(.command == "desktop new" and .event == "end" and .result == "ok"
 	fail "no audit end of desktop new by the server: $(grep -F 'desktop new' "$XDG_STATE_HOME/hvdeck/audit.log")"
 info "Shift-N: the server made $t-k1, its row is shown"
 
+# the form started it: off first (a running desktop is not deleted)
+vsh "$(node_of "$t-k1")" destroy "$t-k1" >/dev/null || fail "cannot stop $t-k1"
+wait_screen 30 "$t-k1 +shutoff"
 tui_delete_desktop "$t-k1"
 keys q
 wait_screen 5 "HVDECK-EXITED 0"
