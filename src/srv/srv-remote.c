@@ -167,17 +167,30 @@ static int asks_here(const struct cmd_entry *e)
 	return strcmp(e->name, "host maintenance") == 0;
 }
 
-/* Whether e's console form (or question) asks for words its argc lacks:
- * the form fills at most the first two (the target and what to do with
- * it: desktop new's template and names, migrate's desktop and
- * destination), whatever more the entry takes. */
-static int words_missing(const struct cmd_face *f, const struct cmd_entry *e,
-    int argc)
+/* Entries whose console form asks first even with every word given,
+ * unless --yes (desktop delete's form: the disk too?); its submit runs
+ * the line with --yes. */
+static int form_unless_yes(const struct cmd_entry *e,
+    const struct cmd_opts *o)
+{
+	return strcmp(e->name, "desktop delete") == 0 && cmd_opt(o, "yes") == NULL;
+}
+
+/* Whether e's console form (or question) comes first, here: for words
+ * its argc lacks — the form fills at most the first two (the target and
+ * what to do with it: desktop new's template and names, migrate's
+ * desktop and destination), whatever more the entry takes — or for its
+ * question (form_unless_yes). */
+static int form_first(const struct cmd_face *f, const struct cmd_entry *e,
+    const struct cmd_opts *o, int argc)
 {
 	int wanted = e->max_args < 2 ? e->max_args : 2;
+	int has_form = f != NULL && f->has_form != NULL &&
+	    f->has_form(f, e->name);
 
-	return argc < wanted && (asks_here(e) || (f != NULL &&
-	    f->has_form != NULL && f->has_form(f, e->name)));
+	if (argc < wanted && (asks_here(e) || has_form))
+		return 1;
+	return has_form && argc > 0 && form_unless_yes(e, o);
 }
 
 /* desktop toggle-pause is the console's: resume when every desktop named
@@ -208,9 +221,9 @@ static int remote(struct cmd_ctx *c, const struct cmd_entry *e,
 	/* refused here as the server would (cmd_exec_entry's rule) */
 	if (c->read_only && !(e->flags & CMD_READ_ONLY_OK))
 		return 1;
-	/* missing words: the console's form (or question) asks for them
-	 * first */
-	if (words_missing(c->face, e, argc))
+	/* the console's form (or question) first: its submit comes back
+	 * with the whole line */
+	if (form_first(c->face, e, o, argc))
 		return 1;
 	if (strcmp(e->name, "desktop toggle-pause") == 0 && argc > 0 &&
 	    (e = toggled(argc, argv)) == NULL)

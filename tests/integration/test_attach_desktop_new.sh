@@ -3,8 +3,8 @@
 # server: Shift-N on a template desktop opens the form here, Enter sends
 # `desktop new` with its words to the server, which makes it (virsh: the
 # domain and its overlay; the console's row; the audit record is the
-# server's, naming root); Shift-X's question, asked in the console for
-# the server's command, deletes it with its disk.
+# server's, naming root); Shift-X's form opens in the console (the disk
+# too?) and its line, with --yes, deletes it with its disk in the server.
 # Its own XDG_RUNTIME_DIR; the server it starts is stopped at exit by pid
 # and start time.
 . "$(dirname "$0")/lib.sh"
@@ -23,8 +23,12 @@ wait_screen 60 "hosts $LAB_NODES/$LAB_NODES online"
 wait_screen 30 "$t-tmpl"
 tui_new_desktop "$t-tmpl" "$t-k1"
 [ -f "$st/groups/$t-k1.qcow2" ] || fail "the form's desktop has no overlay"
-jq_any 'select(.command == "desktop new" and .event == "end" and .result == "ok" and .pid == '"$SERVER_PID"' and .user == "root")' \
-	"$XDG_STATE_HOME/hvdeck/audit.log" ||
+# its end line once the server's job (the start included) has ended
+new_ended() {
+	jq_any 'select(.command == "desktop new" and .event == "end" and .result == "ok" and .pid == '"$SERVER_PID"' and .user == "root")' \
+		"$XDG_STATE_HOME/hvdeck/audit.log"
+}
+wait_until 60 new_ended ||
 	fail "no audit end of desktop new by the server: $(grep -F 'desktop new' "$XDG_STATE_HOME/hvdeck/audit.log")"
 info "Shift-N: the server made $t-k1, its row is shown"
 
