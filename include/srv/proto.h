@@ -38,7 +38,9 @@
  *   SUBSCRIBE → SUB_LINES lines... (the snapshot: an "add" line of every
  *               host, pool and desktop, the events strip, then a line of
  *               kind "synced"), then SUB_LINES of every change (a job
- *               dismissed: its "job" line with state "gone") (watch --json's lines, stats too, and
+ *               dismissed: its "job" line with state "gone"; a
+ *               migration's stats and steps: lines of kind "migration",
+ *               srv-mig.h) (watch --json's lines, stats too, and
  *               "event" lines of the events strip), until either side
  *               closes; srv-sub.h
  * A mismatch of protocol or hvdeck version is refused by both sides with a
