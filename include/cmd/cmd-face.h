@@ -57,6 +57,13 @@ struct cmd_face {
 	 * NULL: this face cannot. */
 	int (*ask_secret)(const struct cmd_face *f, const char *prompt,
 	    char *buf, size_t len);
+	/* A question relayed from a command that runs elsewhere (an
+	 * attached console's server, cmd-relay.h): ask prompt (secret: a
+	 * password, never shown) in a mode and answer later with
+	 * cmd_relay_answer(ticket, line), or cmd_relay_no(ticket). NULL:
+	 * such questions are answered no. */
+	void (*ask_relayed)(const struct cmd_face *f, const char *prompt,
+	    int secret, const char *ticket);
 	/* Run a full command line as this face's own (its configuration,
 	 * read-only): the yes of a question that ran a command with its last
 	 * word. NULL: this face asks no such question. */

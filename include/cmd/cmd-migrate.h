@@ -10,8 +10,10 @@
 
 #include "cmd/cmd.h"
 
+struct check_step;
 struct checklist;
 struct migrate_req;
+struct migrate_stats;
 
 /* The options of `desktop migrate` and `hvdeck migrate` (one table line
  * each, cmd-opts.h) into r's bandwidth, downtime and flags; the desktop
@@ -25,9 +27,19 @@ int cmd_migrate_request(const struct cmd_opts *o, struct migrate_req *r,
 int cmd_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause);
 
-/* The pre-flight checklist of a migration started in this console, NULL
- * if none. Borrowed: valid on the UI thread until cmd_migrate_free_all. */
+/* The pre-flight checklist of a migration started in this process (or
+ * mirrored from the server, cmd_migrate_mirror), NULL if none. Borrowed:
+ * valid until cmd_migrate_free_all. */
 struct checklist *cmd_migrate_checklist(unsigned job);
+/* A migration's stats (act-migrate.h's migrate_stats), or for an attached
+ * console its server's last copy (cmd_migrate_mirror): 0 with *out, or
+ * -1 when neither knows the job. */
+int cmd_migrate_stats(unsigned job, struct migrate_stats *out);
+/* An attached console's copy of its server's migration job: its stats
+ * (copied) and its pre-flight steps (steps[0..n), copied into the job's
+ * checklist here, made on the first call). Any thread; wakes the UI. */
+void cmd_migrate_mirror(unsigned job, const struct migrate_stats *st,
+    const struct check_step *steps, size_t n);
 /* The checklists, after every job thread has ended (ui_run's exit). */
 void cmd_migrate_free_all(void);
 

@@ -18,11 +18,24 @@ void cmd_relay_say(int error, const char *text);
  * operator. 0 on y, -1 with *cause (caller frees) otherwise. */
 int cmd_relay_confirm(const char *question, const char *what, char **cause);
 
+/* Any thread but the UI's: ask prompt (a password when secret) and wait
+ * for the line the operator types (the face's ask_relayed): 0 with buf
+ * filled, -1 when nobody answered (Esc, the console ends, a face that
+ * cannot ask). The caller wipes buf. */
+int cmd_relay_ask(const char *prompt, int secret, char *buf, size_t len);
+/* Any thread: the command started job; the face follows it (follow_job). */
+void cmd_relay_follow(unsigned job);
+/* Any thread: the command removed job (0: several); the face forgets it
+ * (forget_job). */
+void cmd_relay_forget(unsigned job);
+
 /* The UI thread: deliver what is queued through f. */
 void cmd_relay_drain(const struct cmd_face *f);
 /* A question's yes (arg: its ticket), and its no. */
 void cmd_relay_yes(const struct cmd_face *f, const char *arg);
 void cmd_relay_no(const char *arg);
+/* An ask's answer (arg: its ticket; line copied). */
+void cmd_relay_answer(const char *arg, const char *line);
 /* The console ends: every question asked or queued is answered no, and
  * later ones are at once. */
 void cmd_relay_close(void);

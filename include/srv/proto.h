@@ -22,6 +22,13 @@
  *                               used: an answer may be a password)
  *     ← OUT "1"|"2" text        output as the command prints it in-process
  *                               (1: stdout, 2: stderr), written as is
+ *     ← FOLLOW job              a console's command started the server's
+ *                               job (its id): an attached console follows
+ *                               it as its own (the status line says its
+ *                               end, the migrate form its pre-flight)
+ *     ← FORGET job              a console's command removed the server's
+ *                               job ("0": several finished ones): the
+ *                               console closes what showed it
  *     → CANCEL                  Ctrl-C in the client (migrate): cancel
  *                               the command's job; a client that goes
  *                               away cancels nothing
@@ -30,7 +37,10 @@
  *   STOP "0"|"1" (force) → SAY lines, EXIT status (1: jobs run, not forced)
  *   SUBSCRIBE → SUB_LINES lines... (the snapshot: an "add" line of every
  *               host, pool and desktop, the events strip, then a line of
- *               kind "synced"), then SUB_LINES of every change (watch --json's lines, stats too, and
+ *               kind "synced"), then SUB_LINES of every change (a job
+ *               dismissed: its "job" line with state "gone"; a
+ *               migration's stats and steps: lines of kind "migration",
+ *               srv-mig.h) (watch --json's lines, stats too, and
  *               "event" lines of the events strip), until either side
  *               closes; srv-sub.h
  * A mismatch of protocol or hvdeck version is refused by both sides with a
@@ -41,7 +51,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define PROTO_VERSION 1
+#define PROTO_VERSION 2
 #define PROTO_MAGIC "hvdeck-proto"
 #define PROTO_FRAME_MAX (64 * 1024)     /* bytes after the length */
 #define PROTO_FIELDS_MAX 1024
@@ -64,7 +74,11 @@ enum proto_type {
 	/* subscription (attach) */
 	PROTO_SUBSCRIBE,
 	PROTO_SUB_LINES,
-	PROTO_TYPE_MAX = PROTO_SUB_LINES,
+	/* a job a console's command started */
+	PROTO_FOLLOW,
+	/* jobs a console's command removed */
+	PROTO_FORGET,
+	PROTO_TYPE_MAX = PROTO_FORGET,
 };
 
 /* One decoded frame: fields point into buf (owned). */

@@ -1,8 +1,10 @@
 /* srv-sub.h — the server's subscriptions (proto.h SUBSCRIBE): a client
  * (an attached console) gets a snapshot of the model, then every change,
- * as watch --json's lines (model-json.h) packed into SUB_LINES frames of
- * at most PROTO_FRAME_MAX bytes. The model observer only renders and
- * queues (watch-queue.h, one bounded queue per subscriber); the
+ * as watch --json's lines (model-json.h), the jobs' lines (a dismissed
+ * job's with state "gone") and each migration's progress (srv-mig.h),
+ * packed into SUB_LINES frames of at most PROTO_FRAME_MAX bytes. The
+ * model observer only renders and queues (watch-queue.h, one bounded
+ * queue per subscriber); the
  * subscriber's own thread sends. A subscriber that stops reading (a send
  * that does not finish in SRV_SEND_TIMEOUT_MS) or falls so far behind
  * that its queue overflows is dropped: the server and the other clients

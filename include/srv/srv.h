@@ -63,8 +63,11 @@ int srv_wanted(const struct cmd_entry *e);
 
 /* Whether an attached console sends e to its server besides those: the
  * console's commands on a job (cancel, bandwidth, downtime, postcopy),
- * which act on the server's jobs; they run there with a console's
- * rules (its questions are the console's confirmations). */
-int srv_job_entry(const struct cmd_entry *e);
+ * and dismiss, which act on the server's jobs (a job dismissed goes from
+ * every console), and those that act through the engine (desktop
+ * migrate, pool refresh, host reconnect); they run there with
+ * a console's rules (its questions are the console's confirmations, the
+ * jobs it starts are followed by the console: FOLLOW, proto.h). */
+int srv_console_entry(const struct cmd_entry *e);
 
 #endif

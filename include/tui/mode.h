@@ -143,6 +143,11 @@ void mode_confirm_push_face(struct ui *u, const char *text,
 void mode_confirm_after_yes(struct mode *m, void (*fn)(struct ui *u));
 /* The filter (kind '/') or command (':') prompt. */
 void mode_prompt_push(struct ui *u, int kind);
+/* A question of a command that runs in the server (cmd-relay.h): the
+ * line typed after question (secret: a password, shown as stars) is its
+ * answer on Enter (cmd_relay_answer(ticket, ...)), Esc answers no. */
+void mode_prompt_push_question(struct ui *u, const char *question,
+    int secret, const char *ticket);
 /* The event log, full screen (`L`). */
 void mode_events_push(struct ui *u);
 /* A migration's progress, full screen (mode-migrate.c). */

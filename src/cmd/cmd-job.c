@@ -6,6 +6,7 @@
  * requests (job_cancel, migrate_set_*), which the job's watcher delivers
  * to libvirt. */
 #include "cmd/cmd-job.h"
+#include "cmd/cmd-migrate.h"
 #include "cmd/cmd-face.h"
 #include "act/act-migrate.h"
 #include "cmd/cmd-audit.h"
@@ -97,7 +98,7 @@ static int running_migration(unsigned id, struct job_facts *f,
 	*f = facts(id);
 	if (!f->found)
 		*cause = xasprintf("no job %u", id);
-	else if (f->kind != JK_MIGRATE || migrate_stats(id, st) < 0)
+	else if (f->kind != JK_MIGRATE || cmd_migrate_stats(id, st) < 0)
 		*cause = xasprintf("job %u is not a migration", id);
 	else if (job_state_final(f->state))
 		*cause = xasprintf("migration %u has %s", id,
@@ -160,7 +161,7 @@ static int ask_cancel(struct cmd_ctx *c, unsigned id, char **cause)
 		free(f.name);
 		return -1;
 	}
-	if (f.kind == JK_MIGRATE && migrate_stats(id, &st) == 0) {
+	if (f.kind == JK_MIGRATE && cmd_migrate_stats(id, &st) == 0) {
 		if (st.postcopy_active) {
 			*cause = xasprintf("migration %u of %s is in post-copy: it "
 			    "can only finish now", id, f.name);

@@ -15,47 +15,139 @@
 #include "core/text.h"
 #include "core/util.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ---- the checklists of migrations started here ----
  * A checklist must outlive its job (act-migrate.h); the progress view
- * shows it too, so they are kept until hvdeck leaves. */
+ * shows it too, so they are kept until hvdeck leaves. An attached
+ * console keeps its server's copies here too (cmd_migrate_mirror), with
+ * their stats. The server's command threads and the console's mirror
+ * thread add to the list: its lock guards it (the checklists have their
+ * own). */
 
 static struct started {
 	unsigned job;
 	struct checklist *cl;
+	int mirrored;           /* a copy of the server's */
+	struct migrate_stats st;        /* mirrored: the server's last */
 } *started;
 static size_t nstarted;
+static pthread_mutex_t started_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void remember(unsigned job, struct checklist *cl)
-{
-	started = xreallocarray(started, nstarted + 1, sizeof *started);
-	started[nstarted].job = job;
-	started[nstarted].cl = cl;
-	nstarted++;
-}
-
-struct checklist *cmd_migrate_checklist(unsigned job)
+/* Lock held: the entry of job, NULL if none. */
+static struct started *find(unsigned job)
 {
 	size_t i;
 
 	for (i = 0; i < nstarted; i++)
 		if (started[i].job == job)
-			return started[i].cl;
+			return &started[i];
 	return NULL;
+}
+
+/* Lock held: a new entry for job (its checklist taken). */
+static struct started *add(unsigned job, struct checklist *cl)
+{
+	struct started *s;
+
+	started = xreallocarray(started, nstarted + 1, sizeof *started);
+	s = &started[nstarted++];
+	memset(s, 0, sizeof *s);
+	s->job = job;
+	s->cl = cl;
+	return s;
+}
+
+static void remember(unsigned job, struct checklist *cl)
+{
+	pthread_mutex_lock(&started_lock);
+	add(job, cl);
+	pthread_mutex_unlock(&started_lock);
+}
+
+struct checklist *cmd_migrate_checklist(unsigned job)
+{
+	struct started *s;
+	struct checklist *cl;
+
+	pthread_mutex_lock(&started_lock);
+	s = find(job);
+	cl = s != NULL ? s->cl : NULL;
+	pthread_mutex_unlock(&started_lock);
+	return cl;
+}
+
+int cmd_migrate_stats(unsigned job, struct migrate_stats *out)
+{
+	struct started *s;
+	int rc = -1;
+
+	if (migrate_stats(job, out) == 0)
+		return 0;
+	pthread_mutex_lock(&started_lock);
+	if ((s = find(job)) != NULL && s->mirrored) {
+		*out = s->st;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&started_lock);
+	return rc;
+}
+
+/* cl's steps made those n (rewritten only when they differ: each change
+ * wakes the console). */
+static void mirror_steps(struct checklist *cl, const struct check_step *steps,
+    size_t n)
+{
+	struct check_step *now;
+	size_t had, i;
+	int same;
+
+	checklist_snapshot(cl, &now, &had);
+	same = had == n;
+	for (i = 0; same && i < n; i++)
+		same = now[i].state == steps[i].state &&
+		    strcmp(now[i].text, steps[i].text) == 0 &&
+		    strcmp(now[i].reason, steps[i].reason) == 0;
+	free(now);
+	if (same)
+		return;
+	checklist_clear(cl);
+	for (i = 0; i < n; i++)
+		(void)checklist_note(cl, steps[i].state, steps[i].text, "%s",
+		    steps[i].reason);
+}
+
+void cmd_migrate_mirror(unsigned job, const struct migrate_stats *st,
+    const struct check_step *steps, size_t n)
+{
+	struct started *s;
+	struct checklist *cl;
+
+	pthread_mutex_lock(&started_lock);
+	if ((s = find(job)) == NULL)
+		s = add(job, checklist_new());
+	s->mirrored = 1;
+	s->st = *st;
+	cl = s->cl;
+	pthread_mutex_unlock(&started_lock);
+	mirror_steps(cl, steps, n);
+	model_wake();
 }
 
 void cmd_migrate_free_all(void)
 {
 	size_t i;
 
+	pthread_mutex_lock(&started_lock);
 	for (i = 0; i < nstarted; i++)
 		checklist_free(started[i].cl);
 	free(started);
 	started = NULL;
 	nstarted = 0;
+	pthread_mutex_unlock(&started_lock);
 }
 
 /* ---- the command ---- */

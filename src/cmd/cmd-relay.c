@@ -9,12 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum item_kind { IT_LINE, IT_CONFIRM, IT_ASK, IT_FOLLOW, IT_FORGET };
+
 struct item {
-	int question;           /* else a line */
+	enum item_kind kind;
+	int question;           /* confirm, ask: waits for its answer */
 	int error;
+	int secret;             /* ask: a password */
 	char *text, *what;
+	unsigned job;           /* follow, forget */
 	unsigned ticket;        /* a question's */
 	int answered, yes;
+	char *answer;           /* ask: the line typed (wiped when freed) */
 	int delivered;
 	struct item *next;
 };
@@ -57,14 +63,13 @@ static void unlink_item(struct item *it)
 		}
 }
 
-int cmd_relay_confirm(const char *question, const char *what, char **cause)
+/* Queue the question it and wait for its answer (or the console's end):
+ * its yes. it stays the caller's. */
+static int wait_answer(struct item *it)
 {
-	struct item *it = xcalloc(1, sizeof *it);
 	int yes;
 
 	it->question = 1;
-	it->text = xstrdup(question);
-	it->what = xstrdup(what);
 	pthread_mutex_lock(&lock);
 	it->ticket = next_ticket++;
 	it->answered = closed;
@@ -77,6 +82,60 @@ int cmd_relay_confirm(const char *question, const char *what, char **cause)
 	unlink_item(it);
 	yes = it->yes;
 	pthread_mutex_unlock(&lock);
+	return yes;
+}
+
+int cmd_relay_ask(const char *prompt, int secret, char *buf, size_t len)
+{
+	struct item *it = xcalloc(1, sizeof *it);
+	int yes;
+
+	it->kind = IT_ASK;
+	it->secret = secret;
+	it->text = xstrdup(prompt);
+	yes = wait_answer(it) && it->answer != NULL;
+	if (yes)
+		snprintf(buf, len, "%s", it->answer);
+	if (it->answer != NULL) {
+		explicit_bzero(it->answer, strlen(it->answer));
+		free(it->answer);
+	}
+	free(it->text);
+	free(it);
+	return yes ? 0 : -1;
+}
+
+static void relay_job(enum item_kind kind, unsigned job)
+{
+	struct item *it = xcalloc(1, sizeof *it);
+
+	it->kind = kind;
+	it->job = job;
+	pthread_mutex_lock(&lock);
+	append(it);
+	pthread_mutex_unlock(&lock);
+	model_wake();
+}
+
+void cmd_relay_follow(unsigned job)
+{
+	relay_job(IT_FOLLOW, job);
+}
+
+void cmd_relay_forget(unsigned job)
+{
+	relay_job(IT_FORGET, job);
+}
+
+int cmd_relay_confirm(const char *question, const char *what, char **cause)
+{
+	struct item *it = xcalloc(1, sizeof *it);
+	int yes;
+
+	it->kind = IT_CONFIRM;
+	it->text = xstrdup(question);
+	it->what = xstrdup(what);
+	yes = wait_answer(it);
 	if (!yes)
 		*cause = xasprintf("%s: not confirmed", it->what);
 	free(it->text);
@@ -85,16 +144,19 @@ int cmd_relay_confirm(const char *question, const char *what, char **cause)
 	return yes ? 0 : -1;
 }
 
-static void answer(const char *arg, int yes)
+/* line: an ask's answer (copied), NULL for a confirmation's. */
+static void answer(const char *arg, int yes, const char *line)
 {
 	unsigned ticket = (unsigned)strtoul(arg, NULL, 10);
 	struct item *it;
 
 	pthread_mutex_lock(&lock);
 	for (it = items; it != NULL; it = it->next)
-		if (it->question && it->ticket == ticket) {
+		if (it->question && it->ticket == ticket && !it->answered) {
 			it->answered = 1;
 			it->yes = yes;
+			if (yes && line != NULL)
+				it->answer = xstrdup(line);
 		}
 	pthread_cond_broadcast(&answered);
 	pthread_mutex_unlock(&lock);
@@ -103,12 +165,17 @@ static void answer(const char *arg, int yes)
 void cmd_relay_yes(const struct cmd_face *f, const char *arg)
 {
 	(void)f;
-	answer(arg, 1);
+	answer(arg, 1, NULL);
 }
 
 void cmd_relay_no(const char *arg)
 {
-	answer(arg, 0);
+	answer(arg, 0, NULL);
+}
+
+void cmd_relay_answer(const char *arg, const char *line)
+{
+	answer(arg, 1, line);
 }
 
 /* Lock held: the first item not yet delivered, taken off when a line. */
@@ -126,10 +193,36 @@ static struct item *next_undelivered(void)
 	return it;
 }
 
+/* A question delivered through f (on the UI thread); an ask without a
+ * way to ask it is answered no. */
+static void deliver_question(const struct cmd_face *f, struct item *it)
+{
+	char ticket[16], *text, *what, *cause = NULL;
+	enum item_kind kind = it->kind;
+	int secret = it->secret;
+
+	/* the asker frees it once answered: copies for the face */
+	snprintf(ticket, sizeof ticket, "%u", it->ticket);
+	text = xstrdup(it->text);
+	what = it->what != NULL ? xstrdup(it->what) : NULL;
+	pthread_mutex_unlock(&lock);
+	if (kind == IT_ASK) {
+		if (f->ask_relayed == NULL)
+			cmd_relay_no(ticket);
+		else
+			f->ask_relayed(f, text, secret, ticket);
+	} else if (f->confirm(f, text, what, cmd_relay_yes, ticket,
+	    &cause) < 0) {
+		cmd_relay_no(ticket);
+		free(cause);
+	}
+	free(text);
+	free(what);
+}
+
 void cmd_relay_drain(const struct cmd_face *f)
 {
 	struct item *it;
-	char ticket[16], *text, *what, *cause = NULL;
 
 	for (;;) {
 		pthread_mutex_lock(&lock);
@@ -138,25 +231,19 @@ void cmd_relay_drain(const struct cmd_face *f)
 			pthread_mutex_unlock(&lock);
 			return;
 		}
-		if (!it->question) {
-			pthread_mutex_unlock(&lock);
-			f->say(f, it->error, it->text);
-			free(it->text);
-			free(it);
+		if (it->question) {
+			deliver_question(f, it);	/* unlocks */
 			continue;
 		}
-		/* the asker frees it once answered: copies for the face */
-		snprintf(ticket, sizeof ticket, "%u", it->ticket);
-		text = xstrdup(it->text);
-		what = xstrdup(it->what);
 		pthread_mutex_unlock(&lock);
-		if (f->confirm(f, text, what, cmd_relay_yes, ticket, &cause) < 0) {
-			cmd_relay_no(ticket);
-			free(cause);
-			cause = NULL;
-		}
-		free(text);
-		free(what);
+		if (it->kind == IT_FOLLOW && f->follow_job != NULL)
+			f->follow_job(f, it->job);
+		else if (it->kind == IT_FORGET && f->forget_job != NULL)
+			f->forget_job(f, it->job);
+		else if (it->kind == IT_LINE)
+			f->say(f, it->error, it->text);
+		free(it->text);
+		free(it);
 	}
 }
 

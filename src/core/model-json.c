@@ -121,6 +121,7 @@ static void desktop_places(struct json *j, const struct m_desktop *d)
 		json_begin_object(j, NULL);
 		json_string(j, "host", ph != NULL ? ph->name : NULL);
 		json_string(j, "state", model_state_name(d->places[i].state));
+		json_int(j, "reason", d->places[i].reason);
 		json_end_object(j);
 	}
 	json_end_array(j);
@@ -181,6 +182,8 @@ void model_json_desktop(struct json *j, const char *key,
 		json_int(j, "started_ms", d->started_wall_ms);
 	else
 		json_null(j, "started_ms");
+	/* an action in flight (the row's spinner): "starting" */
+	json_string(j, "pending", model_desktop_pending_now(d));
 	desktop_job(j, d);
 	desktop_places(j, d);
 	desktop_devices(j, &d->xml);

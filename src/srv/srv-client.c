@@ -150,13 +150,23 @@ static int answer(int fd, const struct cmd_face *face,
 	return rc;
 }
 
-/* OUT: written as the command writes it in-process. */
-static void out(const struct proto_msg *m)
+/* OUT: written as the command writes it in-process; a console's face
+ * (an attached console: the terminal is the screen's) says each line. */
+static void out(const struct cmd_face *face, const struct proto_msg *m)
 {
 	FILE *f = strcmp(m->f[0], "2") == 0 ? stderr : stdout;
+	char *text, *line, *save = NULL;
 
-	fputs(m->f[1], f);
-	fflush(f);
+	if (!face->console) {
+		fputs(m->f[1], f);
+		fflush(f);
+		return;
+	}
+	text = xstrdup(m->f[1]);
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		face->say(face, f == stderr, line);
+	free(text);
 }
 
 /* Wait until fd is readable; on the way, a Ctrl-C is sent as CANCEL
@@ -204,7 +214,13 @@ static int follow(int fd, const struct cmd_face *face, long pid, int *status,
 		if (m.type == PROTO_SAY && m.n >= 2)
 			face->say(face, strcmp(m.f[0], "0") != 0, m.f[1]);
 		else if (m.type == PROTO_OUT && m.n >= 2)
-			out(&m);
+			out(face, &m);
+		else if (m.type == PROTO_FOLLOW && m.n >= 1 &&
+		    face->follow_job != NULL)
+			face->follow_job(face, (unsigned)strtoul(m.f[0], NULL, 10));
+		else if (m.type == PROTO_FORGET && m.n >= 1 &&
+		    face->forget_job != NULL)
+			face->forget_job(face, (unsigned)strtoul(m.f[0], NULL, 10));
 		else if ((m.type == PROTO_CONFIRM || m.type == PROTO_ASK) &&
 		    answer(fd, face, &m, cause) < 0) {
 			proto_msg_free(&m);

@@ -1,6 +1,7 @@
 /* srv-mirror.c — the subscription applied to this process's model
  * (srv-mirror.h). */
 #include "srv/srv-mirror.h"
+#include "srv/srv-mig.h"
 #include "srv/proto.h"
 #include "srv/srv-client.h"
 #include "core/job.h"
@@ -274,7 +275,8 @@ static void desktop_places(const char *uuid, const struct jread *o)
 			continue;
 		xml_of(o, &x);
 		model_desktop_seen(now[i], uuid, jread_str(o, "name"),
-		    state_of(jread_str(&pl->items[i], "state")), 0,
+		    state_of(jread_str(&pl->items[i], "state")),
+		    (int)jread_i64(&pl->items[i], "reason", 0),
 		    jread_bool(o, "persistent"), &x);
 		facts_domain_free(&x);
 	}
@@ -286,6 +288,22 @@ static void desktop_places(const char *uuid, const struct jread *o)
 	}
 	free(old);
 	free(now);
+}
+
+/* The server's pending mark (the row's spinner), set when it differs. */
+static void desktop_pending(const char *uuid, const char *what)
+{
+	struct m_desktop *d;
+	int same;
+
+	model_lock();
+	d = model_desktop(uuid);
+	same = d == NULL || (what == NULL ? model_desktop_pending_now(d) == NULL :
+	    model_desktop_pending_now(d) != NULL &&
+	    strcmp(model_desktop_pending_now(d), what) == 0);
+	model_unlock();
+	if (!same)
+		model_desktop_pending(uuid, what);
 }
 
 static void apply_desktop(const char *op, const struct jread *o)
@@ -307,6 +325,7 @@ static void apply_desktop(const char *op, const struct jread *o)
 	}
 	if (strcmp(op, "stats") != 0)
 		desktop_places(uuid, o);
+	desktop_pending(uuid, jread_str(o, "pending"));
 	if (job != NULL && job->type == JR_OBJ)
 		model_desktop_job(uuid, 1, jread_str(job, "kind"),
 		    jread_num(job, "pct", -1), jread_u64(job, "iteration", 0));
@@ -355,6 +374,22 @@ static enum job_state copy_state(unsigned id)
 	return st;
 }
 
+/* The server dismissed job id: so does the copy (a copy not final yet is
+ * ended first, as the server would not dismiss it unfinished). */
+static void dismissed(unsigned id)
+{
+	char *cause = NULL;
+
+	if (copy_state(id) == JOB_GONE)
+		return;
+	if (!job_state_final(copy_state(id)))
+		job_fail(id, "dismissed in the server");
+	if (job_dismiss(id, &cause) < 0) {
+		log_msg(LOG_WARN, "attach: job %u: %s", id, cause);
+		free(cause);
+	}
+}
+
 /* The server's job id, copied under its own id so that the jobs pane's
  * commands (job cancel ID) name the server's job. */
 static void apply_job(const struct jread *o)
@@ -365,6 +400,11 @@ static void apply_job(const struct jread *o)
 	struct job_target t = { jread_str(o, "uuid"), jread_str(o, "name"), 0,
 	    jread_str(o, "host") };
 
+	if (id != 0 && jread_str(o, "state") != NULL &&
+	    strcmp(jread_str(o, "state"), "gone") == 0) {
+		dismissed(id);
+		return;
+	}
 	if (id == 0 || kind == JK_COUNT)
 		return;
 	t.host_id = host_id_named(t.host);
@@ -422,6 +462,8 @@ int srv_mirror_apply(const char *line, int *synced, char **cause)
 		apply_event(&l);
 	else if (strcmp(kind, "job") == 0 && o != NULL)
 		apply_job(o);
+	else if (strcmp(kind, "migration") == 0 && o != NULL)
+		srv_mig_apply(o);
 	else if (op != NULL && o != NULL && strcmp(kind, "host") == 0)
 		apply_host(op, o);
 	else if (op != NULL && o != NULL && strcmp(kind, "pool") == 0)

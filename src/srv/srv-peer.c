@@ -156,6 +156,28 @@ static void face_say(const struct cmd_face *f, int error, const char *text)
 	srv_peer_say(peer_of(f), error, text);
 }
 
+/* A job frame (FOLLOW, FORGET) of job's id. */
+static void send_job(const struct cmd_face *f, int type, unsigned job)
+{
+	char id[16];
+	const char *fields[1] = { id };
+
+	snprintf(id, sizeof id, "%u", job);
+	(void)srv_peer_send(peer_of(f), type, fields, 1);
+}
+
+/* A console's command started job: its client follows it. */
+static void face_follow(const struct cmd_face *f, unsigned job)
+{
+	send_job(f, PROTO_FOLLOW, job);
+}
+
+/* A console's command removed job (0: several): its client forgets it. */
+static void face_forget(const struct cmd_face *f, unsigned job)
+{
+	send_job(f, PROTO_FORGET, job);
+}
+
 static int face_confirm(const struct cmd_face *f, const char *q,
     const char *what, cmd_face_yes yes, const char *arg, char **cause)
 {
@@ -203,6 +225,8 @@ void srv_peer_init(struct srv_peer *p)
 	p->face.engine_up = face_engine_up;
 	p->face.say = face_say;
 	p->face.confirm = face_confirm;
+	p->face.follow_job = face_follow;
+	p->face.forget_job = face_forget;
 	p->face.ask = face_ask;
 	p->face.ask_secret = face_ask_secret;
 }
@@ -242,10 +266,10 @@ static const struct cmd_entry *parse(struct srv_peer *p, char **words, int n,
 		return NULL;
 	}
 	/* an attached console's commands on the server's jobs */
-	if ((e = cmd_parse(words, n, srv_job_entry(e) ? CMD_LINE : CMD_CLI,
+	if ((e = cmd_parse(words, n, srv_console_entry(e) ? CMD_LINE : CMD_CLI,
 	    nargs, args, cause)) == NULL)
 		return NULL;
-	if (!srv_wanted(e) && !srv_job_entry(e)) {
+	if (!srv_wanted(e) && !srv_console_entry(e)) {
 		*cause = xasprintf("%s runs in the client's process, not in the "
 		    "server", e->name);
 		return NULL;
@@ -275,7 +299,7 @@ int srv_peer_run(struct srv_peer *p, const struct config *cfg, char **words,
 	memcpy(w, words, (size_t)n * sizeof *w);
 	audit_set_client(p->user, p->from);
 	e = parse(p, w, n, &ctx, &opts, &nargs, &args, &status, &cause);
-	p->face.console = srv_job_entry(e);	/* see srv_job_entry */
+	p->face.console = srv_console_entry(e);	/* see srv_console_entry */
 	if (e != NULL && cmd_exec_entry(&ctx, e, nargs, args, &cause) == 0)
 		status = ctx.status;
 	else if (e != NULL)

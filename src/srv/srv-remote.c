@@ -9,6 +9,7 @@
 #include "cmd/cmd-opts.h"
 #include "cmd/cmd-relay.h"
 #include "cmd/cmd.h"
+#include "core/job.h"
 #include "core/log.h"
 #include "core/model.h"
 #include "core/util.h"
@@ -41,9 +42,68 @@ static int relay_confirm(const struct cmd_face *f, const char *q,
 	return cmd_relay_confirm(q, what, cause);
 }
 
+static int relay_ask(const struct cmd_face *f, const char *prompt,
+    char *buf, size_t len)
+{
+	(void)f;
+	return cmd_relay_ask(prompt, 0, buf, len);
+}
+
+static int relay_ask_secret(const struct cmd_face *f, const char *prompt,
+    char *buf, size_t len)
+{
+	(void)f;
+	return cmd_relay_ask(prompt, 1, buf, len);
+}
+
+/* How long a job the server started (or removed) may take to reach the
+ * mirror before the console follows (or forgets) it all the same. */
+#define FOLLOW_WAIT_MS 5000
+
+/* Wait (bounded) until the mirror has job (want 1) or has it no more
+ * (want 0). */
+static void wait_mirrored(unsigned job, int want)
+{
+	int64_t until = util_now_ms() + FOLLOW_WAIT_MS;
+	int have = !want;
+
+	while (have != want && util_now_ms() < until) {
+		job_lock();
+		have = job_find(job) != NULL;
+		job_unlock();
+		if (have != want)
+			util_sleep_ms(50);
+	}
+}
+
+/* The server started job for the console's command: followed once the
+ * mirror has it (its end would else go unseen). */
+static void relay_follow(const struct cmd_face *f, unsigned job)
+{
+	(void)f;
+	wait_mirrored(job, 1);
+	cmd_relay_follow(job);
+}
+
+/* The server removed job (0: several): forgotten once the mirror has
+ * dropped it, so that the console's selection moves on from its row. */
+static void relay_forget(const struct cmd_face *f, unsigned job)
+{
+	(void)f;
+	if (job != 0)
+		wait_mirrored(job, 0);
+	cmd_relay_forget(job);
+}
+
+/* console: what the server's command prints comes as lines to say */
 static const struct cmd_face relay_face = {
+	.console = 1,
 	.say = relay_say,
 	.confirm = relay_confirm,
+	.ask = relay_ask,
+	.ask_secret = relay_ask_secret,
+	.follow_job = relay_follow,
+	.forget_job = relay_forget,
 };
 
 static void request_free(struct request *r)
@@ -100,28 +160,37 @@ static struct request *words_of(const struct cmd_entry *e,
 	return r;
 }
 
-/* The console's own entries that act through connections of the
- * console's own, which an attached console has not: the server has no
- * such command yet (this release). */
-static const char *const needs_engine[] = {
-	"desktop migrate", "pool refresh", "host reconnect",
-};
-
-static int needs_own_engine(const struct cmd_entry *e)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof needs_engine / sizeof needs_engine[0]; i++)
-		if (strcmp(e->name, needs_engine[i]) == 0)
-			return 1;
-	return 0;
-}
-
 /* Entries whose console exec, short of words, asks first here and then
  * runs the whole line (which comes back through cmd_run_line). */
 static int asks_here(const struct cmd_entry *e)
 {
 	return strcmp(e->name, "host maintenance") == 0;
+}
+
+/* Entries whose console form asks first even with every word given,
+ * unless --yes (desktop delete's form: the disk too?); its submit runs
+ * the line with --yes. */
+static int form_unless_yes(const struct cmd_entry *e,
+    const struct cmd_opts *o)
+{
+	return strcmp(e->name, "desktop delete") == 0 && cmd_opt(o, "yes") == NULL;
+}
+
+/* Whether e's console form (or question) comes first, here: for words
+ * its argc lacks — the form fills at most the first two (the target and
+ * what to do with it: desktop new's template and names, migrate's
+ * desktop and destination), whatever more the entry takes — or for its
+ * question (form_unless_yes). */
+static int form_first(const struct cmd_face *f, const struct cmd_entry *e,
+    const struct cmd_opts *o, int argc)
+{
+	int wanted = e->max_args < 2 ? e->max_args : 2;
+	int has_form = f != NULL && f->has_form != NULL &&
+	    f->has_form(f, e->name);
+
+	if (argc < wanted && (asks_here(e) || has_form))
+		return 1;
+	return has_form && argc > 0 && form_unless_yes(e, o);
 }
 
 /* desktop toggle-pause is the console's: resume when every desktop named
@@ -152,21 +221,14 @@ static int remote(struct cmd_ctx *c, const struct cmd_entry *e,
 	/* refused here as the server would (cmd_exec_entry's rule) */
 	if (c->read_only && !(e->flags & CMD_READ_ONLY_OK))
 		return 1;
-	/* missing words: the console's form (or question) asks for them
-	 * first */
-	if (argc < e->max_args && (asks_here(e) || (c->face != NULL &&
-	    c->face->has_form != NULL && c->face->has_form(c->face, e->name))))
+	/* the console's form (or question) first: its submit comes back
+	 * with the whole line */
+	if (form_first(c->face, e, o, argc))
 		return 1;
 	if (strcmp(e->name, "desktop toggle-pause") == 0 && argc > 0 &&
 	    (e = toggled(argc, argv)) == NULL)
 		return 1;
-	if (needs_own_engine(e)) {
-		*cause = xasprintf("%s: not from a console attached to the "
-		    "server in this release (hvdeck --no-server opens a console "
-		    "with connections of its own)", e->name);
-		return -1;
-	}
-	if (!srv_wanted(e) && !srv_job_entry(e))
+	if (!srv_wanted(e) && !srv_console_entry(e))
 		return 1;
 	r = words_of(e, o, argc, argv);
 	if (pthread_create(&t, NULL, request_main, r) != 0) {

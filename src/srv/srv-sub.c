@@ -3,6 +3,7 @@
  * subscriber's thread packs its lines into frames and sends them. */
 #include "srv/srv-sub.h"
 #include "srv/proto.h"
+#include "srv/srv-mig.h"
 #include "srv/srv-peer.h"
 #include "core/job.h"
 #include "core/json.h"
@@ -103,6 +104,120 @@ static void queue_jobs(struct watch_queue *q, uint64_t since)
 	}
 }
 
+/* Job lock held, subs_lock held: a "gone" line to every subscriber for
+ * each job of *ids (the last look's, *n of them) that is no more
+ * (dismissed), then *ids is the jobs now. */
+static void queue_gone(unsigned **ids, size_t *n)
+{
+	unsigned *now = NULL;
+	size_t nnow = 0, i, k;
+	struct job *j;
+	struct sub *s;
+	char key[24], *line;
+
+	for (j = job_first(); j != NULL; j = job_next(j)) {
+		now = xreallocarray(now, nnow + 1, sizeof *now);
+		now[nnow++] = j->id;
+	}
+	for (i = 0; i < *n; i++) {
+		for (k = 0; k < nnow && now[k] != (*ids)[i]; k++)
+			;
+		if (k < nnow)
+			continue;
+		snprintf(key, sizeof key, "j%u", (*ids)[i]);
+		line = xasprintf("{\"kind\":\"job\",\"object\":{\"id\":%u,"
+		    "\"state\":\"gone\"}}\n", (*ids)[i]);
+		for (s = subs; s != NULL; s = s->next)
+			watch_queue_push(s->q, key, 1, xstrdup(line));
+		free(line);
+	}
+	free(*ids);
+	*ids = now;
+	*n = nnow;
+}
+
+/* ---- migrations ----
+ * A migration's stats and pre-flight steps change without its job
+ * changing (they have their own locks, which must not be taken under the
+ * job lock): the jobs thread renders each migration job's line outside
+ * it and sends those that changed (srv-mig.h). */
+
+struct mig_seen {
+	unsigned job;
+	char *line;             /* the last sent */
+};
+
+/* The ids of the migration jobs (*n of them; caller frees). */
+static unsigned *migration_ids(size_t *n)
+{
+	unsigned *ids = NULL;
+	struct job *j;
+
+	*n = 0;
+	job_lock();
+	for (j = job_first(); j != NULL; j = job_next(j))
+		if (j->kind == JK_MIGRATE) {
+			ids = xreallocarray(ids, *n + 1, sizeof *ids);
+			ids[(*n)++] = j->id;
+		}
+	job_unlock();
+	return ids;
+}
+
+/* Every migration's line (*n of them; caller frees each and the array),
+ * for a new subscriber's snapshot: rendered before the model lock is
+ * taken (a migration's own locks are never taken under it). */
+static char **migration_lines(size_t *n)
+{
+	size_t nid, i;
+	unsigned *ids = migration_ids(&nid);
+	char **lines = xcalloc(nid + 1, sizeof *lines);
+
+	*n = 0;
+	for (i = 0; i < nid; i++)
+		if ((lines[*n] = srv_mig_line(ids[i])) != NULL)
+			(*n)++;
+	free(ids);
+	return lines;
+}
+
+/* The migration lines that changed since the last call (seen, nseen:
+ * what was sent, replaced by what is now), rendered without any lock,
+ * then sent to every subscriber. */
+static void send_migrations(struct mig_seen **seen, size_t *nseen)
+{
+	size_t n, i, k;
+	unsigned *ids = migration_ids(&n);
+	struct mig_seen *now = xcalloc(n + 1, sizeof *now);
+	int *changed = xcalloc(n + 1, sizeof *changed);
+	struct sub *s;
+	char key[24];
+
+	for (i = 0; i < n; i++) {
+		now[i].job = ids[i];
+		now[i].line = srv_mig_line(ids[i]);
+		for (k = 0; k < *nseen && (*seen)[k].job != ids[i]; k++)
+			;
+		changed[i] = now[i].line != NULL && (k == *nseen ||
+		    (*seen)[k].line == NULL ||
+		    strcmp((*seen)[k].line, now[i].line) != 0);
+	}
+	pthread_mutex_lock(&subs_lock);
+	for (i = 0; i < n; i++) {
+		snprintf(key, sizeof key, "m%u", ids[i]);
+		for (s = subs; changed[i] && s != NULL; s = s->next)
+			watch_queue_push(s->q, key, 1, xstrdup(now[i].line));
+	}
+	pthread_mutex_unlock(&subs_lock);
+	for (k = 0; k < *nseen; k++)
+		free((*seen)[k].line);
+	free(*seen);
+	free(changed);
+	free(ids);
+	*seen = now;
+	*nseen = n;
+}
+
 /* Jobs have no observer: their generation is looked at a few times a
  * second, and what changed goes to every subscriber. */
 #define JOBS_POLL_MS 200
@@ -112,7 +227,10 @@ static int jobs_polling, jobs_ending;
 static void *jobs_main(void *arg)
 {
 	uint64_t seen = job_generation(), now;
-	int stop = 0;
+	struct mig_seen *migs = NULL;
+	unsigned *ids = NULL;
+	size_t nmigs = 0, nids = 0, i;
+	int stop = 0, any;
 
 	(void)arg;
 	while (!stop) {
@@ -120,14 +238,22 @@ static void *jobs_main(void *arg)
 		now = job_generation();
 		pthread_mutex_lock(&subs_lock);
 		stop = jobs_ending;
-		if (now != seen && subs != NULL) {
+		any = subs != NULL;
+		if (now != seen && any) {
 			job_lock();
 			queue_jobs(NULL, seen);
+			queue_gone(&ids, &nids);
 			job_unlock();
 		}
 		pthread_mutex_unlock(&subs_lock);
+		if (any)
+			send_migrations(&migs, &nmigs);
 		seen = now;
 	}
+	for (i = 0; i < nmigs; i++)
+		free(migs[i].line);
+	free(migs);
+	free(ids);
 	return NULL;
 }
 
@@ -164,9 +290,10 @@ void srv_sub_init(void)
 		    "attached consoles will not see jobs");
 }
 
-/* Model lock held: every object as an "add" line, then the events strip
- * and the "synced" line, into a new queue with room for them all. */
-static struct watch_queue *snapshot(void)
+/* Model lock held: every object as an "add" line, then the events strip,
+ * the jobs, the migrations' lines migs[0..nm) (taken) and the "synced"
+ * line, into a new queue with room for them all. */
+static struct watch_queue *snapshot(char **migs, size_t nm)
 {
 	struct m_host **h = NULL;
 	struct m_desktop **d = NULL;
@@ -178,7 +305,8 @@ static struct watch_queue *snapshot(void)
 	(void)model_event_at(0, &ne);
 	for (i = 0; i < nh; i++)
 		np += h[i]->npools;
-	q = watch_queue_new(nh + np + nd + ne + 1 + SRV_SUB_QUEUE_MAX, 1, 1);
+	q = watch_queue_new(nh + np + nd + ne + nm + 1 + SRV_SUB_QUEUE_MAX, 1,
+	    1);
 	for (i = 0; i < nh; i++)
 		watch_queue_push(q, NULL, 0,
 		    model_json_change(MK_HOST, MO_ADD, NULL, h[i]));
@@ -194,6 +322,8 @@ static struct watch_queue *snapshot(void)
 	job_lock();	/* lock order: the model's, then the jobs' */
 	queue_jobs(q, 0);
 	job_unlock();
+	for (i = 0; i < nm; i++)
+		watch_queue_push(q, NULL, 0, migs[i]);
 	watch_queue_push(q, NULL, 0, xstrdup("{\"kind\":\"synced\"}\n"));
 	return q;
 }
@@ -246,12 +376,13 @@ static void unlink_sub(struct sub *me)
 int srv_sub_serve(struct srv_peer *p)
 {
 	struct sub *me = xcalloc(1, sizeof *me);
-	size_t lost = 0;
-	char *buf;
+	size_t lost = 0, nm;
+	char *buf, **migs = migration_lines(&nm);
 	int rc = 0;
 
 	model_lock();
-	me->q = snapshot();
+	me->q = snapshot(migs, nm);
+	free(migs);
 	pthread_mutex_lock(&subs_lock);
 	me->next = subs;
 	subs = me;

@@ -140,10 +140,26 @@ int srv_wanted(const struct cmd_entry *e)
 	    !(e->flags & (CMD_LOCAL | CMD_NO_CONFIG));
 }
 
-int srv_job_entry(const struct cmd_entry *e)
+/* The console's own entries that act through the engine, which an
+ * attached console has not, or on the server's jobs for every console
+ * (dismiss): its server runs them. */
+static const char *const engine_entries[] = {
+	"desktop migrate", "pool refresh", "host reconnect", "job dismiss",
+	"job dismiss-finished",
+};
+
+int srv_console_entry(const struct cmd_entry *e)
 {
-	return e != NULL && (e->flags & CMD_SEL_JOB) && !(e->flags & CMD_CLI) &&
-	    !(e->flags & CMD_READ_ONLY_OK);
+	size_t i;
+
+	if (e == NULL || (e->flags & CMD_CLI))
+		return 0;
+	if ((e->flags & CMD_SEL_JOB) && !(e->flags & CMD_READ_ONLY_OK))
+		return 1;
+	for (i = 0; i < sizeof engine_entries / sizeof engine_entries[0]; i++)
+		if (strcmp(e->name, engine_entries[i]) == 0)
+			return 1;
+	return 0;
 }
 
 int srv_sockaddr(const char *path, struct sockaddr_un *sa, char **cause)

@@ -198,6 +198,11 @@ static int submit(struct ui *u, struct form *f, void *ctx)
 		free(cause);
 		return -1;
 	}
+	if (ha == NULL) {	/* an attached console: the server adds it */
+		ui_message(u, 0, "host add %s: in the server; its questions and "
+		    "progress show here", form_text(f, "name"));
+		return 1;
+	}
 	addform_attach(af, ha, form_text(f, "name"));
 	return 0;
 }

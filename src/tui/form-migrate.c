@@ -37,6 +37,13 @@ struct migrate_form {
 	size_t ndests;
 	unsigned job;           /* the running attempt, 0 none */
 	int open_view;          /* closing because the data moves */
+	/* an attached console: the line went to the server, whose job is
+	 * looked for in the mirror (a migration of this desktop newer than
+	 * the newest job at the submit) */
+	int sent;
+	unsigned sent_after;
+	int64_t sent_ms;
+	int have_checklist;     /* the mirror's checklist is on the form */
 };
 
 static void form_ctx_free(void *arg)
@@ -88,6 +95,52 @@ static char *form_line(struct form *f, const struct migrate_form *mf)
 	return line;
 }
 
+/* How long the server's job may take to show in the mirror before the
+ * form gives the operator its fields back. */
+#define SERVER_JOB_WAIT_MS 15000
+
+static void sent_to_server(struct migrate_form *mf)
+{
+	struct job *j;
+
+	mf->sent = 1;
+	mf->sent_ms = util_now_ms();
+	job_lock();
+	j = job_last();
+	mf->sent_after = j != NULL ? j->id : 0;
+	job_unlock();
+}
+
+/* An attached console: the server's job for the line sent, once the
+ * mirror has it (with its checklist on the form); 0 while it has not,
+ * -1 when it never came (the server's refusal is in the status line). */
+static int server_job(struct form *f, struct migrate_form *mf)
+{
+	struct checklist *cl;
+	struct job *j;
+
+	if (mf->job == 0) {
+		job_lock();
+		for (j = job_last(); j != NULL && j->id > mf->sent_after;
+		    j = job_prev(j))
+			if (j->kind == JK_MIGRATE && strcmp(j->uuid, mf->uuid) == 0)
+				mf->job = j->id;
+		job_unlock();
+	}
+	if (mf->job != 0 && !mf->have_checklist &&
+	    (cl = cmd_migrate_checklist(mf->job)) != NULL) {
+		form_set_checklist(f, cl);
+		mf->have_checklist = 1;
+	}
+	if (mf->job != 0 || util_now_ms() - mf->sent_ms < SERVER_JOB_WAIT_MS)
+		return 0;
+	mf->sent = 0;
+	form_lock_all(f, 0);
+	form_set_message(f, "the server started no migration (its answer was "
+	    "in the status line): change the options and Enter to retry");
+	return -1;
+}
+
 static int form_submit(struct ui *u, struct form *f, void *arg)
 {
 	struct migrate_form *mf = arg;
@@ -95,7 +148,7 @@ static int form_submit(struct ui *u, struct form *f, void *arg)
 	char *line;
 	int rc;
 
-	if (mf->job != 0)
+	if (mf->job != 0 || mf->sent)
 		return -1;      /* one attempt at a time: the checks run */
 	memset(&c, 0, sizeof c);
 	line = form_line(f, mf);
@@ -104,7 +157,11 @@ static int form_submit(struct ui *u, struct form *f, void *arg)
 	if (rc < 0)
 		return -1;
 	mf->job = c.job;
-	form_set_checklist(f, cmd_migrate_checklist(c.job));
+	if (c.job == 0)	/* it went to the server */
+		sent_to_server(mf);
+	else
+		form_set_checklist(f, cmd_migrate_checklist(c.job));
+	mf->have_checklist = c.job != 0;
 	form_lock_all(f, 1);
 	form_set_message(f, "pre-flight checks running ... (Esc: leave them "
 	    "to the jobs pane)");
@@ -119,7 +176,7 @@ static int preflight_passed(unsigned job)
 	struct check_step *steps;
 	size_t n, i, open = 0;
 
-	if (migrate_stats(job, &st) == 0 &&
+	if (cmd_migrate_stats(job, &st) == 0 &&
 	    (st.data_processed > 0 || st.iteration > 0))
 		return 1;
 	if (cl == NULL)
@@ -140,6 +197,8 @@ static int form_poll(struct ui *u, struct form *f, void *arg)
 	struct job *j;
 
 	(void)u;
+	if (mf->sent && server_job(f, mf) < 0)
+		return 0;
 	if (mf->job == 0)
 		return 0;
 	job_lock();
@@ -161,6 +220,7 @@ static int form_poll(struct ui *u, struct form *f, void *arg)
 		free(err);
 		form_lock_all(f, 0);
 		mf->job = 0;
+		mf->sent = 0;
 		return 0;
 	}
 	free(err);

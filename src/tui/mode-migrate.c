@@ -250,7 +250,7 @@ static void build(struct migrate_view *v, int ascii)
 	}
 	jv.name = name;
 	jv.error = error;
-	have = migrate_stats(v->job, &st) == 0;
+	have = cmd_migrate_stats(v->job, &st) == 0;
 	if (cl != NULL)
 		checklist_snapshot(cl, &steps, &n);
 	mode_migrate_lines(&v->text, &jv, have ? &st : NULL, steps, n, ascii);

@@ -1,7 +1,10 @@
 /* mode-prompt.c — the line at the bottom: the filter ('/'), applied as it
- * is typed, and the command line (':'), run through the command table on
- * Enter with Tab completion from the table and the model. */
+ * is typed, the command line (':'), run through the command table on
+ * Enter with Tab completion from the table and the model, and the answer
+ * to a question of a command that runs in the server ('?': an attached
+ * console, cmd-relay.h), a password never shown. */
 #include "tui/mode.h"
+#include "cmd/cmd-relay.h"
 #include "cmd/cmd.h"
 #include "tui/theme.h"
 #include "tui/ui.h"
@@ -16,15 +19,34 @@
 #include <string.h>
 
 struct prompt {
-	int kind;               /* '/' or ':' */
+	int kind;               /* '/', ':' or '?' */
 	struct edit line;
 	char *filter_before;    /* restored by Esc */
 	char *hint;             /* Tab's candidates */
+	char *question;         /* '?': the server's prompt */
+	char *ticket;           /* '?': its ticket, NULL once answered */
+};
+
+/* What prompt_init is given. */
+struct prompt_arg {
+	int kind;
+	const char *question, *ticket;
+	int secret;
 };
 
 void mode_prompt_push(struct ui *u, int kind)
 {
-	mode_push(&u->modes, u, &mode_prompt, &kind);
+	struct prompt_arg a = { kind, NULL, NULL, 0 };
+
+	mode_push(&u->modes, u, &mode_prompt, &a);
+}
+
+void mode_prompt_push_question(struct ui *u, const char *question,
+    int secret, const char *ticket)
+{
+	struct prompt_arg a = { '?', question, ticket, secret };
+
+	mode_push(&u->modes, u, &mode_prompt, &a);
 }
 
 static struct table *focused(struct mode *m)
@@ -37,8 +59,19 @@ static struct table *focused(struct mode *m)
 static void prompt_init(struct mode *m, void *arg)
 {
 	struct prompt *p = xcalloc(1, sizeof *p);
+	const struct prompt_arg *a = arg;
 
-	p->kind = *(int *)arg;
+	p->kind = a->kind;
+	if (p->kind == '?') {
+		p->question = text_visible(a->question);	/* a host's words */
+		p->ticket = xstrdup(a->ticket);
+		if (a->secret)
+			util_secret_guard();	/* the field will hold it */
+		edit_init(&p->line, a->secret ? EDIT_PASSWORD | EDIT_STARS : 0,
+		    NULL);
+		m->data = p;
+		return;
+	}
 	edit_init(&p->line, 0, p->kind == '/' ? &m->ui->filter_history :
 	    &m->ui->command_history);
 	if (p->kind == '/') {
@@ -70,6 +103,16 @@ static int prompt_key(struct mode *m, int ch)
 	char *line;
 	int kind = p->kind;
 
+	if (p->kind == '?' && (ch == 27 || ch == '\n' || ch == KEY_ENTER)) {
+		if (ch == 27)
+			cmd_relay_no(p->ticket);
+		else
+			cmd_relay_answer(p->ticket, edit_text(&p->line));
+		free(p->ticket);
+		p->ticket = NULL;
+		mode_pop(&u->modes);
+		return 1;
+	}
 	if (ch == 27) {
 		if (p->kind == '/')
 			table_set_filter(focused(m), p->filter_before);
@@ -107,6 +150,16 @@ static void prompt_draw(struct mode *m, struct rect s)
 
 	attrset(theme_attr(SLOT_STATUS));
 	mvhline(y, s.x, ' ', s.w);
+	if (p->question != NULL) {	/* the question, then the answer */
+		mvaddnstr(y, s.x, p->question, w / 2);
+		getyx(stdscr, y, x);
+		edit_draw(&p->line, y, x + 1, s.x + w - x - 1);
+		getyx(stdscr, y, x);
+		attrset(theme_attr(SLOT_NORMAL));
+		move(y, x);
+		curs_set(1);
+		return;
+	}
 	mvaddch(y, s.x, (chtype)p->kind);
 	used = edit_width(&p->line) + 1;
 	if (p->hint != NULL && used + 3 < w) {
@@ -129,6 +182,10 @@ static void prompt_free(struct mode *m)
 {
 	struct prompt *p = m->data;
 
+	if (p->ticket != NULL)	/* popped unanswered: the server hears no */
+		cmd_relay_no(p->ticket);
+	free(p->ticket);
+	free(p->question);
 	free(p->filter_before);
 	free(p->hint);
 	edit_free(&p->line);

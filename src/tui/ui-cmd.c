@@ -41,6 +41,12 @@ static int face_confirm(const struct cmd_face *f, const char *question,
 	return 0;
 }
 
+static void face_ask_relayed(const struct cmd_face *f, const char *prompt,
+    int secret, const char *ticket)
+{
+	mode_prompt_push_question(f->data, prompt, secret, ticket);
+}
+
 static int face_form(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause)
 {
@@ -115,6 +121,7 @@ void ui_cmd_face_init(struct ui *u, struct cmd_face *f)
 	f->say = face_say;
 	f->follow_job = face_follow;
 	f->confirm = face_confirm;
+	f->ask_relayed = face_ask_relayed;
 	f->run_line = face_run_line;
 	f->forget_job = face_forget_job;
 	f->form = face_form;

@@ -296,6 +296,69 @@ server_track() {
 	id=$(proc_id "$1") || fail "server $1 is not running"
 	SERVERS+=("$id")
 }
+# refresh_all: every node's bases, templates and groups pools rescanned
+# (after files were made or removed behind libvirt's back).
+refresh_all() {
+	local i p
+	for ((i = 1; i <= LAB_NODES; i++)); do
+		for p in bases templates groups; do vsh "$i" pool-refresh $p >/dev/null 2>&1; done
+	done
+}
+
+# template_desktop T: a template desktop T-tmpl on node 1 (shut off, its
+# disk T-tmpl.qcow2 in the templates pool backed by T-base.qcow2 in the
+# bases pool, a NIC of MAC 52:54:00:12:34:56); st is the lab's storage.
+# The caller cleans up (its T- names).
+template_desktop() {
+	local t=$1
+	st=${LAB_STORAGE:-$LAB_DIR/storage}
+	vsh 1 vol-create-as bases "$t-base.qcow2" 64M --format qcow2 >/dev/null || fail "base"
+	vsh 1 vol-create-as templates "$t-tmpl.qcow2" 64M --format qcow2 \
+		--backing-vol "$st/bases/$t-base.qcow2" --backing-vol-format qcow2 >/dev/null || fail "template volume"
+	refresh_all
+	"$LAB" guest-xml "$t-tmpl" |
+		sed "s|<devices>|<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='$st/templates/$t-tmpl.qcow2'/><target dev='vda' bus='virtio'/></disk><interface type='user'><mac address='52:54:00:12:34:56'/><model type='virtio'/></interface>|" \
+		>"$WORK/$t-tmpl.xml"
+	vsh 1 define "$WORK/$t-tmpl.xml" >/dev/null || fail "define the template desktop"
+}
+
+# tui_new_desktop TEMPLATE NAME: in the console, Shift-N on desktop
+# TEMPLATE, NAME typed, Enter: the form closes, NAME's row shows and it is
+# defined on a node.
+tui_new_desktop() {
+	keys ":" ; keys "desktop $1" Enter
+	keys N
+	wait_screen 10 "New desktops from a template"
+	keys "$2" Enter
+	wait_until 30 sh -c "! tmux -S '$TMUX_SOCKET' capture-pane -p -t hv | grep -qF 'New desktops from a template'" ||
+		{ screen >&2; fail "the form stayed open after Enter"; }
+	# "Start them" is unticked by default, as the command line's --start
+	wait_screen 30 "$2 .*shutoff"
+	wait_until 30 desktop_defined "$2" || { screen >&2; fail "the form's desktop $2 was not defined"; }
+}
+# tui_delete_desktop NAME: in the console, Shift-X on desktop NAME asks
+# naming it and its disk groups/NAME.qcow2; with the box ticked, both go.
+tui_delete_desktop() {
+	keys ":" ; keys "desktop $1" Enter
+	keys X
+	wait_screen 10 "Delete desktop $1\\? \\(disk groups/$1.qcow2\\)"
+	keys Space Enter
+	wait_until 30 desktop_undefined "$1" || { screen >&2; fail "Shift-X did not delete $1"; }
+	wait_until 30 test ! -e "${LAB_STORAGE:-$LAB_DIR/storage}/groups/$1.qcow2" ||
+		fail "Shift-X with the box ticked left $1's disk"
+}
+desktop_defined() { [ -n "$(node_of "$1")" ]; }
+desktop_undefined() { [ -z "$(node_of "$1")" ]; }
+
+# server_test_env: the test's own XDG_RUNTIME_DIR (so that its server is
+# its own), and hv (hvdeck with $conf, output in $WORK/out and err) and
+# said (that output) for its commands.
+server_test_env() {
+	export XDG_RUNTIME_DIR=$WORK/run
+	mkdir -m 0700 "$XDG_RUNTIME_DIR" || fail "cannot make $XDG_RUNTIME_DIR"
+	hv() { "$HVDECK" -c "$conf" "$@" >"$WORK/out" 2>"$WORK/err"; }
+	said() { cat "$WORK/out" "$WORK/err"; }
+}
 # server_start CONF LOG: `hvdeck server start` for CONF (its log in LOG),
 # in the test's own XDG_RUNTIME_DIR (set it first); sets SERVER_PID and
 # tracks it.

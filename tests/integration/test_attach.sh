@@ -11,8 +11,9 @@
 # - a job started from the console (a shutdown the guest ignores) goes on
 #   when the console's tmux session is killed, and `hvdeck attach` in a
 #   new session shows it running, then failed at the timeout;
-# - p pauses and resumes through the server; a console command that needs
-#   connections of its own says so;
+# - p pauses and resumes through the server; pool refresh and host
+#   reconnect, console commands that act through the engine, run in the
+#   server;
 # - quitting the console asks nothing and leaves the server running;
 # - -r attaches read-only: a mutating key is refused;
 # - a server that stops leaves its consoles saying so.
@@ -88,9 +89,12 @@ wait_screen 10 "^.$g +paused +hv1"
 keys p
 wait_until 30 state_is running || fail "p did not resume $g: $(guest_state 1 "$g")"
 wait_screen 10 "^.$g +running +hv1"
-# a console command that needs connections of its own says so
+# a console command that acts through the engine runs in the server
 keys : ; keys -l "pool refresh bases"; keys Enter
-wait_screen 5 "pool refresh: not from a console attached to the server"
+wait_screen 10 "pool refresh queued on [0-9]+ host"
+keys : ; keys -l "host reconnect hv3"; keys Enter
+wait_screen 10 "hv3: reconnecting now"
+grep -q "hv3: reconnecting now" "$WORK/server.log" || fail "the server did not reconnect hv3"
 ss -xp 2>/dev/null | grep -q "pid=$console_pid,.*libvirt" && fail "the attached console holds a libvirt socket"
 ss -tnp 2>/dev/null | grep -q "pid=$console_pid," && fail "the attached console holds a TCP connection: $(ss -tnp | grep "pid=$console_pid,")"
 

@@ -27,12 +27,6 @@ st=${LAB_STORAGE:-$LAB_DIR/storage}
 t="t$$"
 conf=$(write_config)
 
-refresh_all() {
-	local i p
-	for ((i = 1; i <= LAB_NODES; i++)); do
-		for p in bases templates groups; do vsh "$i" pool-refresh $p >/dev/null 2>&1; done
-	done
-}
 cleanup "undefine_named $t-; rm -f $st/groups/$t-* $st/templates/$t-* $st/bases/$t-*; refresh_all"
 
 # (functions, so that wait_until re-reads them on each try)
@@ -43,14 +37,7 @@ xp() { xmllint --xpath "$1" - 2>/dev/null; }
 dom_xml() { vsh "$(node_of "$1")" dumpxml --inactive "$1"; }
 
 # ---- the template desktop ----
-vsh 1 vol-create-as bases "$t-base.qcow2" 64M --format qcow2 >/dev/null || fail "base"
-vsh 1 vol-create-as templates "$t-tmpl.qcow2" 64M --format qcow2 \
-	--backing-vol "$st/bases/$t-base.qcow2" --backing-vol-format qcow2 >/dev/null || fail "template volume"
-refresh_all
-"$LAB" guest-xml "$t-tmpl" |
-	sed "s|<devices>|<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='$st/templates/$t-tmpl.qcow2'/><target dev='vda' bus='virtio'/></disk><interface type='user'><mac address='52:54:00:12:34:56'/><model type='virtio'/></interface>|" \
-	>"$WORK/tmpl.xml"
-vsh 1 define "$WORK/tmpl.xml" >/dev/null || fail "define the template desktop"
+template_desktop "$t"
 tmpl_uuid=$(vsh 1 domuuid "$t-tmpl")
 tmpl_sum=$(sha256sum <"$st/templates/$t-tmpl.qcow2")
 
@@ -195,15 +182,7 @@ wait_screen 10 "$t-orphan\.qcow2"
 on_screen "$t-(base|tmpl|d-1)\.qcow2" && { screen >&2; fail "kind:unused shows a base, template or used volume"; }
 keys Escape
 vsh 1 vol-delete --pool groups "$t-orphan.qcow2" >/dev/null
-keys ":" ; keys "desktop $t-tmpl" Enter
-keys N
-wait_screen 10 "New desktops from a template"
-keys "$t-k1" Enter
-wait_until 30 sh -c "! tmux -S '$TMUX_SOCKET' capture-pane -p -t hv | grep -qF 'New desktops from a template'" ||
-	{ screen >&2; fail "the form stayed open after Enter"; }
-# "Start them" is unticked by default, as the command line's --start
-wait_screen 30 "$t-k1 .*shutoff"
-wait_until 30 defined "$t-k1" || { screen >&2; fail "the form's desktop was not defined"; }
+tui_new_desktop "$t-tmpl" "$t-k1"
 [ -f "$st/groups/$t-k1.qcow2" ] || fail "the form's desktop has no overlay"
 info "Shift-N: the form made $t-k1, its row is shown"
 
@@ -217,12 +196,7 @@ wait_until 60 defined "$t-t4" || { screen >&2; fail "Shift-T made no template de
 	fail "the form's flatten choice kept a backing file"
 
 # Shift-X: the question names the desktop and its disk; the box ticked
-keys ":" ; keys "desktop $t-f1" Enter
-keys X
-wait_screen 10 "Delete desktop $t-f1\\? \\(disk groups/$t-f1.qcow2\\)"
-keys Space Enter
-wait_until 30 undefined "$t-f1" || { screen >&2; fail "Shift-X did not delete the desktop"; }
-wait_until 30 test ! -e "$st/groups/$t-f1.qcow2" || fail "Shift-X with the box ticked left the disk"
+tui_delete_desktop "$t-f1"
 # its row in the desktops pane (the events strip names it too)
 wait_until 10 sh -c "! tmux -S '$TMUX_SOCKET' capture-pane -p -t hv | grep -qE '^│$t-f1 '" ||
 	fail "the deleted desktop's row stayed"

@@ -191,10 +191,12 @@ grep -qF "runs already (pid $SERVER_PID" "$WORK/err" || fail "a second server sa
 "$HVDECK" list-commands | awk -F'\t' '$4 == "writes" { print $2 }' >"$WORK/writes"
 [ "$(wc -l <"$WORK/writes")" -ge 10 ] || fail "list-commands lists few writing entries: $(cat "$WORK/writes")"
 version=$("$HVDECK" --version | awk '{ print $2 }')
-python3 - "$sock" "$WORK/writes" "$version" <<'EOF' || fail "a read-only client was let through"
+proto=$(sed -n 's/^#define PROTO_VERSION \([0-9]*\)$/\1/p' "$top/include/srv/proto.h")
+[ -n "$proto" ] || fail "no PROTO_VERSION in include/srv/proto.h"
+python3 - "$sock" "$WORK/writes" "$version" "$proto" <<'EOF' || fail "a read-only client was let through"
 import socket, struct, sys
 sock, names = sys.argv[1], [l.rstrip("\n") for l in open(sys.argv[2])]
-version = sys.argv[3]
+version, proto = sys.argv[3], sys.argv[4]
 HELLO, HELLO_OK, REFUSE, CMD, SAY, EXIT = 1, 2, 3, 4, 5, 9
 
 def send(s, t, fields):
@@ -214,7 +216,7 @@ def recv(s):
 # another hvdeck's version is refused, naming both
 s = socket.socket(socket.AF_UNIX)
 s.connect(sock)
-send(s, HELLO, ["hvdeck-proto", "1", "0.0.1", "1", "root", ""])
+send(s, HELLO, ["hvdeck-proto", proto, "0.0.1", "1", "root", ""])
 t, f = recv(s)
 if t != REFUSE or "hvdeck 0.0.1, this is hvdeck %s" % version not in f[0]:
     print("FAIL: HELLO of hvdeck 0.0.1 answered %d %s" % (t, f))
@@ -225,7 +227,7 @@ bad = 0
 for name in names:
     s = socket.socket(socket.AF_UNIX)
     s.connect(sock)
-    send(s, HELLO, ["hvdeck-proto", "1", version, "1", "root", ""])
+    send(s, HELLO, ["hvdeck-proto", proto, version, "1", "root", ""])
     t, f = recv(s)
     assert t == HELLO_OK, (t, f)
     send(s, CMD, ["--"] + name.split(" ") + ["x"])

@@ -11,10 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 
 user_add_setup
-export XDG_RUNTIME_DIR=$WORK/run
-mkdir -m 0700 "$XDG_RUNTIME_DIR"
-hv() { "$HVDECK" -c "$conf" "$@" >"$WORK/out" 2>"$WORK/err"; }
-said() { cat "$WORK/out" "$WORK/err"; }
+server_test_env
 
 server_start "$conf" "$WORK/server.log"
 cleanup lab_user_forget_keys

@@ -1,6 +1,7 @@
 /* test_srv_mirror.c — the attached console's mirror: every line the
  * server's subscription sends for a model, applied to an empty model,
- * makes the same lines again (nothing the JSON carries is lost), and a
+ * makes the same lines again (nothing the JSON carries is lost: a place's
+ * state reason and a pending mark included), and a
  * removal or a broken line does what it should. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -85,6 +86,7 @@ static void fill(void)
 	fill_desktop(h2, UUID_B, "desk-b", DS_SHUTOFF);
 	model_desktop_set_state(h2, UUID_B, DS_RUNNING, 1);	/* started_ms */
 	model_desktop_job(UUID_A, 1, "migration", 42.0, 3);
+	model_desktop_pending(UUID_B, "starting");	/* the row's spinner */
 }
 
 static void test_round_trip(void **state)
@@ -98,6 +100,8 @@ static void test_round_trip(void **state)
 	sent = render(&ns);
 	assert_true(ns >= 5);
 	assert_null(strstr(sent[ns - 1], "\"started_ms\":null"));
+	assert_non_null(strstr(sent[ns - 1], "\"pending\":\"starting\""));
+	assert_non_null(strstr(sent[ns - 2], "\"reason\":1"));
 	model_free();
 	model_init();
 	model_set_mirror(1);
@@ -173,6 +177,13 @@ static void test_job_copy(void **state)
 	    "\"id\":7,\"kind\":\"start\",\"state\":\"cancelled\",\"error\":"
 	    "\"stopped\"}}", &synced, &cause), 0);
 	assert_int_equal(job_wait(7, 0), JOB_CANCELLED);
+	/* dismissed in the server: gone from the copy too */
+	assert_int_equal(srv_mirror_apply("{\"kind\":\"job\",\"object\":{"
+	    "\"id\":7,\"state\":\"gone\"}}", &synced, &cause), 0);
+	assert_int_equal(job_wait(7, 0), JOB_GONE);
+	/* a job never copied: nothing happens */
+	assert_int_equal(srv_mirror_apply("{\"kind\":\"job\",\"object\":{"
+	    "\"id\":8,\"state\":\"gone\"}}", &synced, &cause), 0);
 	jobs_free();
 	model_free();
 }

@@ -129,7 +129,7 @@ static void test_bad_usage(void **state)
 	assert_said("-- no-such-command", 2, "E unknown command 'no-such-command'");
 	assert_said("-- watch", 2, "E watch runs in the client's process");
 	assert_said("-- go vm1", 2, "unknown command");   /* console only */
-	/* an attached console's command on a job runs there (srv_job_entry) */
+	/* an attached console's command on a job runs there (srv_console_entry) */
 	assert_said("-- job cancel 3", 1, "E no job 3");
 	assert_said("--count=3 -- desktop delete vm1", 2, "--count");
 	assert_said("--yes=1 -- desktop delete vm1", 2, "E option '--yes' takes no value");

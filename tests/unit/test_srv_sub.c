@@ -1,7 +1,8 @@
 /* test_srv_sub.c — the server's subscriptions over socketpairs: a
  * subscriber gets the snapshot, the "synced" line, then the changes; one
  * that stops reading is dropped, while another that reads gets every
- * change in order; the server's stop ends every subscription. */
+ * change in order; a job dismissed in the server is sent as gone; the
+ * server's stop ends every subscription. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/job.h"
 #include "core/model.h"
 #include "core/util.h"
 #include "srv/proto.h"
@@ -32,7 +34,7 @@ struct side {
 	int rc;
 	/* the reader's */
 	pthread_t reader;
-	atomic_int synced, hosts, maint_changes, last_maint;
+	atomic_int synced, hosts, maint_changes, last_maint, jobs, gone;
 };
 
 static char user[] = "tester";
@@ -59,6 +61,10 @@ static void *reader_main(void *arg)
 
 			if (strstr(l, "\"kind\":\"synced\"") != NULL)
 				s->synced = 1;
+			else if (strstr(l, "\"state\":\"gone\"") != NULL)
+				s->gone++;
+			else if (strstr(l, "\"kind\":\"job\"") != NULL)
+				s->jobs++;
 			else if (strstr(l, "\"kind\":\"host\",\"op\":\"add\"") != NULL)
 				s->hosts++;
 			else if (s->synced && strstr(l, "\"name\":\"hv1\"") != NULL &&
@@ -84,6 +90,27 @@ static void side_start(struct side *s, int read)
 	if (read)
 		assert_int_equal(pthread_create(&s->reader, NULL, reader_main, s),
 		    0);
+}
+
+/* A job the subscriber has seen, dismissed in the server: its "gone"
+ * line follows. */
+static void dismissed_job_goes(struct side *b)
+{
+	struct job_target t = { NULL, "d", 0, "hv1" };
+	unsigned id = job_new(JK_START, &t, NULL, NULL);
+	char *cause = NULL;
+	int waited;
+
+	assert_int_equal(job_begin(id), 0);
+	job_done(id);
+	for (waited = 0; b->jobs == 0 && waited < 10000; waited += 10)
+		util_sleep_ms(10);
+	assert_true(b->jobs > 0);
+	assert_int_equal(b->gone, 0);
+	assert_int_equal(job_dismiss(id, &cause), 0);
+	for (waited = 0; b->gone == 0 && waited < 10000; waited += 10)
+		util_sleep_ms(10);
+	assert_int_equal(b->gone, 1);
 }
 
 static void test_subscribers(void **state)
@@ -112,6 +139,7 @@ static void test_subscribers(void **state)
 		util_sleep_ms(10);
 	assert_int_equal(b.maint_changes, FLOOD);
 	assert_int_equal(b.last_maint, 0);
+	dismissed_job_goes(&b);
 	/* the server stops: b's subscription ends */
 	srv_sub_stop_all();
 	pthread_join(b.serve, NULL);
