@@ -612,12 +612,15 @@ int drain_start(const struct config *cfg, const struct drain_req *r,
 	}
 	d = drain_new(r, p);
 	place_plan_free(p);
-	pthread_mutex_lock(&reg_lock);
+	/* registered after its start, never holding reg_lock across the job
+	 * lock (the jobs pane reads drains under the job lock's shadow:
+	 * reg_lock is taken before it, never after); until then a reader
+	 * finds no drain, as for any job not yet made */
 	if (job_start_thread(JK_DRAIN, &t, &drain_ops, d, job, cause) < 0) {
-		pthread_mutex_unlock(&reg_lock);
 		drain_free(d);
 		return -1;
 	}
+	pthread_mutex_lock(&reg_lock);
 	d->job = *job;
 	d->next = drains;
 	drains = d;

@@ -51,6 +51,7 @@ static const struct key_binding panes_keys[] = {
 	{ 'e', "e", "host role", KEYS_HOSTS, "choose the selected host's role (hypervisors pane)" },
 	{ 'M', "Shift-M", "host maintenance", KEYS_HOSTS, "put the selected host in or out of maintenance, after asking (hypervisors pane)" },
 	{ 'D', "Shift-D", "volume delete", KEYS_VOLUMES, "delete the selected volume after asking, naming it; refused while a volume or desktop depends on it (volumes pane)" },
+	{ 'E', "Shift-E", "host drain", KEYS_HOSTS, "drain the selected host: its plan (where each running desktop goes, which cannot and why) in a form naming the host and how many move; Enter puts it in maintenance and moves them (hypervisors pane)" },
 	{ 'C', "Shift-C", "host reconnect", KEYS_HOSTS, "connect to the selected host now, not at the end of its backoff (hypervisors pane)" },
 	{ 'X', "Shift-X", "host remove", KEYS_HOSTS, "remove the selected hypervisor (asks; config and known_hosts only)" },
 	{ 'N', "Shift-N", "desktop new", KEYS_DESKTOPS | KEYS_VOLUMES, "new desktops from the selected template desktop, or from a template desktop using the selected volume (a form)" },
