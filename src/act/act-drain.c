@@ -595,8 +595,7 @@ int drain_start(const struct config *cfg, const struct drain_req *r,
 {
 	struct role_change ch = { .host = p->src, .set_role = 0,
 	    .maintenance = 1 };
-	struct job_target t = { .name = p->src, .host = p->src,
-	    .host_id = p->src_id };
+	struct job_target t = { .host_id = p->src_id };
 	struct drain *d;
 	int changed;
 
@@ -612,6 +611,7 @@ int drain_start(const struct config *cfg, const struct drain_req *r,
 	}
 	d = drain_new(r, p);
 	place_plan_free(p);
+	t.name = t.host = d->host;	/* the job copies them */
 	/* registered after its start, never holding reg_lock across the job
 	 * lock (the jobs pane reads drains under the job lock's shadow:
 	 * reg_lock is taken before it, never after); until then a reader

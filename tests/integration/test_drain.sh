@@ -2,11 +2,12 @@
 # host drain (act-drain.c, cmd-drain.c) against the lab's real libvirtd and
 # QEMU (3 nodes):
 #  - --dry-run prints the plan and changes nothing;
-#  - draining hv1 with 3 running guests (200, 150, 100 MiB): none runs
+#  - draining hv1 with 3 running guests (1024, 512, 128 MiB): none runs
 #    there after, each on exactly one other node, where the plan printed
 #    before the first move said (the dry run's plan too, up to which of
 #    the two equal hosts got the first guest: their free memory differs
-#    by the noise of one shared machine), hv1 in maintenance in the
+#    by the noise of one shared machine; the sizes keep that noise out of
+#    the later choices), the 128 after the moves before it, hv1 in maintenance in the
 #    config, the audit log has the drain and each migration, and a later
 #    migration to hv1 is refused;
 #  - a drain where one guest's pre-flight refuses (its disk is on a pool
@@ -22,7 +23,7 @@ conf=$(write_config)
 hv() { "$HVDECK" -c "$conf" "$@"; }
 G="t$$-dr"
 cleanup "undefine_named $G"
-for m in 200 150 100; do
+for m in 1024 512 128; do
 	"$LAB" guest 1 "$G$m" "$m" >/dev/null || fail "cannot define $G$m"
 	vsh 1 start "$G$m" >/dev/null || fail "cannot start $G$m"
 done
@@ -39,7 +40,7 @@ once() {
 	[ "$(echo "$n" | grep -c .)" -eq 1 ] || fail "$1 runs on nodes: $(echo $n)"
 	echo "$n"
 }
-for m in 200 150 100; do
+for m in 1024 512 128; do
 	wait_until 30 test "$(guest_state 1 "$G$m")" = running || fail "$G$m did not start"
 done
 # the plan's "  NAME -> HOST (" lines, sorted
@@ -51,15 +52,15 @@ hv host drain hv1 --dry-run >"$WORK/dry.out" 2>"$WORK/dry.err" ||
 grep -q "^drain hv1: 3 desktops move, 0 cannot" "$WORK/dry.out" || fail "dry run summary: $(cat "$WORK/dry.out")"
 grep -qx "dry run: nothing changed" "$WORK/dry.out" || fail "dry run does not say so"
 [ "$(plan_of "$WORK/dry.out" | wc -l)" -eq 3 ] || fail "dry run plan: $(cat "$WORK/dry.out")"
-for m in 200 150 100; do [ "$(once "$G$m")" = 1 ] || fail "dry run moved $G$m"; done
+for m in 1024 512 128; do [ "$(once "$G$m")" = 1 ] || fail "dry run moved $G$m"; done
 grep -q "maintenance" "$conf" && fail "dry run put hv1 in maintenance"
 # the larger first to the host with most free, then after the moves: the
-# 150 to the other host, the 100 to that one too (it keeps 50 MiB more)
-a=$(plan_of "$WORK/dry.out" | sed -n "s/^${G}200 //p")
-b=$(plan_of "$WORK/dry.out" | sed -n "s/^${G}150 //p")
-[ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ] || fail "200 and 150 MiB not on different hosts: $(cat "$WORK/dry.out")"
-[ "$(plan_of "$WORK/dry.out" | sed -n "s/^${G}100 //p")" = "$b" ] ||
-	fail "the 100 MiB guest is not placed after the moves before it: $(cat "$WORK/dry.out")"
+# 512 to the other host, the 128 to that one too (it keeps 512 MiB more)
+a=$(plan_of "$WORK/dry.out" | sed -n "s/^${G}1024 //p")
+b=$(plan_of "$WORK/dry.out" | sed -n "s/^${G}512 //p")
+[ -n "$a" ] && [ -n "$b" ] && [ "$a" != "$b" ] || fail "1024 and 512 MiB not on different hosts: $(cat "$WORK/dry.out")"
+[ "$(plan_of "$WORK/dry.out" | sed -n "s/^${G}128 //p")" = "$b" ] ||
+	fail "the 128 MiB guest is not placed after the moves before it: $(cat "$WORK/dry.out")"
 
 # ---- the drain ----
 hv host drain hv1 >"$WORK/d.out" 2>"$WORK/d.err" || fail "drain exited $?: $(cat "$WORK/d.err" "$WORK/d.out")"
@@ -83,7 +84,7 @@ grep -q 'maintenance = true' "$conf" || fail "hv1 is not in maintenance in the c
 grep -q '"command":"host drain","target":"hv1","result":"ok"' "$XDG_STATE_HOME/hvdeck/audit.log" || fail "no audit end line for the drain"
 [ "$(grep -c '"event":"end","command":"desktop migrate","target":"t[0-9]*-dr[0-9]* hv[23] (drain of hv1)","result":"ok"' "$XDG_STATE_HOME/hvdeck/audit.log")" -eq 3 ] ||
 	fail "not 3 audit lines for the moves: $(cat "$XDG_STATE_HOME/hvdeck/audit.log")"
-hv migrate "${G}100" hv1 >/dev/null 2>"$WORK/m.err" && fail "a migration went to hv1 in maintenance"
+hv migrate "${G}128" hv1 >/dev/null 2>"$WORK/m.err" && fail "a migration went to hv1 in maintenance"
 grep -q "hv1 is in maintenance" "$WORK/m.err" || fail "the refusal does not say maintenance: $(cat "$WORK/m.err")"
 hv -r host drain hv2 >/dev/null 2>"$WORK/ro.err" && fail "a read-only hvdeck drained"
 grep -q "read-only" "$WORK/ro.err" || fail "read-only refusal: $(cat "$WORK/ro.err")"
@@ -99,7 +100,7 @@ vsh 1 vol-create-as "$lp" local.qcow2 16M --format qcow2 >/dev/null || fail "vol
 disk="<disk type='file' device='disk'><driver name='qemu' type='qcow2' cache='none'/><source file='/var/lib/libvirt/images/$lp/local.qcow2'/><target dev='vdb' bus='virtio'/></disk>"
 "$LAB" guest-xml "${G}loc" | sed "s|<devices>|<devices>$disk|" >"$WORK/loc.xml"
 vsh 1 define "$WORK/loc.xml" >/dev/null && vsh 1 start "${G}loc" >/dev/null || fail "cannot start ${G}loc"
-hv migrate "${G}100" hv1 >/dev/null 2>"$WORK/m.err" || fail "migrate back to hv1: $(cat "$WORK/m.err")"
+hv migrate "${G}128" hv1 >/dev/null 2>"$WORK/m.err" || fail "migrate back to hv1: $(cat "$WORK/m.err")"
 hv host drain hv1 >"$WORK/f.out" 2>"$WORK/f.err"
 rc=$?
 [ "$rc" -eq 1 ] || fail "a drain with a refused guest exited $rc: $(cat "$WORK/f.err")"
@@ -107,7 +108,7 @@ grep -q "^hvdeck: ${G}loc: failed, stays on hv1: .*does not see vdb (/var/lib/li
 	fail "the refused guest is not reported with its reason: $(cat "$WORK/f.out" "$WORK/f.err")"
 grep -q "drain hv1 failed: 1 moved, 1 failed" "$WORK/f.err" || fail "report: $(cat "$WORK/f.err")"
 [ "$(once "${G}loc")" = 1 ] || fail "${G}loc left hv1"
-[ "$(once "${G}100")" != 1 ] || fail "${G}100 did not move"
+[ "$(once "${G}128")" != 1 ] || fail "${G}128 did not move"
 info "refused: $(grep "^hvdeck: ${G}loc: failed" "$WORK/f.err")"
 
 # ---- --to through a running server: every guest but the local one onto
@@ -121,7 +122,7 @@ grep -q "^drain hv2: " "$WORK/s.out" || fail "the client printed no plan: $(cat 
 grep -q " -> hv3" "$WORK/s.out" && fail "--to hv1 planned a move to hv3"
 hv host maintenance hv1 off >/dev/null
 hv host drain hv3 --to hv1 >"$WORK/s3.out" 2>"$WORK/s3.err" || fail "drain hv3 --to hv1 through the server: $(cat "$WORK/s3.err")"
-for m in 200 150 100; do [ "$(once "$G$m")" = 1 ] || fail "$G$m is not back on hv1"; done
+for m in 1024 512 128; do [ "$(once "$G$m")" = 1 ] || fail "$G$m is not back on hv1"; done
 grep -q "drain hv3 done" "$WORK/s3.out" || fail "no report from the server: $(cat "$WORK/s3.out")"
 
 # ---- Ctrl-C half-way, one at a time: each guest on exactly one node ----
@@ -138,6 +139,6 @@ rc=$?
 grep -q "drain hv1 cancelled: " "$WORK/c.err" || fail "no cancelled report: $(cat "$WORK/c.err")"
 grep -q ": not moved, stays on hv1: the drain was cancelled before its move" "$WORK/c.err" ||
 	fail "no guest waiting when cancelled: $(cat "$WORK/c.out" "$WORK/c.err")"
-for m in 200 150 100 loc; do once "$G$m" >/dev/null; done
+for m in 1024 512 128 loc; do once "$G$m" >/dev/null; done
 info "cancelled: $(grep -c ': not moved, stays on hv1' "$WORK/c.err") not moved; each guest on one node"
 pass
