@@ -76,10 +76,10 @@ int drain_plan(const struct drain_req *r, struct place_plan *p, char **cause)
 		if (r->include_defined && m->dest != NULL)
 			continue;	/* moved if its disks are shared: checked then */
 		free(m->why);
-		m->why = r->include_defined ? xasprintf("shut off: stays on %s "
-		    "(no host may receive its definition)", p->src) :
-		    xasprintf("shut off: stays defined on %s (--include-defined "
-		    "moves it when its disks are on shared storage)", p->src);
+		m->why = r->include_defined ? xasprintf("stays on %s (no host "
+		    "may receive its definition)", p->src) :
+		    xasprintf("stays defined on %s (--include-defined moves it "
+		    "when its disks are on shared storage)", p->src);
 	}
 	return 0;
 }

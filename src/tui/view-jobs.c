@@ -171,6 +171,9 @@ static void drain_details(const struct drain_item *it, size_t n,
 			text_add(out, slot, "  %-24s -> %-12s moving %s%% (job %u)",
 			    it[i].name, it[i].dest ? it[i].dest : "-",
 			    format_percent(pct, sizeof pct, it[i].pct), it[i].job);
+		else if (it[i].state == DRAIN_STAYS)
+			text_add(out, SLOT_DIM, "  %-24s    shut off, %s", it[i].name,
+			    it[i].why ? it[i].why : "stays");
 		else
 			text_add(out, slot, "  %-24s -> %-12s %s%s%s", it[i].name,
 			    it[i].dest ? it[i].dest : "-",

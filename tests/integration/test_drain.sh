@@ -10,6 +10,9 @@
 #    the later choices), the 128 after the moves before it, hv1 in maintenance in the
 #    config, the audit log has the drain and each migration, and a later
 #    migration to hv1 is refused;
+#  - a shut-off guest defined on hv1 is listed and stays; with
+#    --include-defined (it has no disk) its definition moves to one other
+#    node;
 #  - a drain where one guest's pre-flight refuses (its disk is on a pool
 #    only hv1 has) moves the other and reports that one with the reason,
 #    exit 1, the refused one still on hv1;
@@ -40,6 +43,15 @@ once() {
 	[ "$(echo "$n" | grep -c .)" -eq 1 ] || fail "$1 runs on nodes: $(echo $n)"
 	echo "$n"
 }
+# shut off, defined on hv1: stays, unless --include-defined (no disk: its
+# definition may go anywhere)
+"$LAB" guest 1 "${G}off" >/dev/null || fail "cannot define ${G}off"
+defined_on() {
+	local i
+	for ((i = 1; i <= LAB_NODES; i++)); do
+		vsh "$i" dominfo "$1" >/dev/null 2>&1 && echo "$i"
+	done
+}
 for m in 1024 512 128; do
 	wait_until 30 test "$(guest_state 1 "$G$m")" = running || fail "$G$m did not start"
 done
@@ -54,6 +66,8 @@ grep -qx "dry run: nothing changed" "$WORK/dry.out" || fail "dry run does not sa
 [ "$(plan_of "$WORK/dry.out" | wc -l)" -eq 3 ] || fail "dry run plan: $(cat "$WORK/dry.out")"
 for m in 1024 512 128; do [ "$(once "$G$m")" = 1 ] || fail "dry run moved $G$m"; done
 grep -q "maintenance" "$conf" && fail "dry run put hv1 in maintenance"
+grep -qx "  ${G}off (shut off): stays defined on hv1 (--include-defined moves it when its disks are on shared storage)" "$WORK/dry.out" ||
+	fail "the shut-off guest is not listed as staying: $(cat "$WORK/dry.out")"
 # the larger first to the host with most free, then after the moves: the
 # 512 to the other host, the 128 to that one too (it keeps 512 MiB more)
 a=$(plan_of "$WORK/dry.out" | sed -n "s/^${G}1024 //p")
@@ -79,7 +93,8 @@ while read -r name host; do
 	grep -qx "$name: moved to $host" "$WORK/d.out" || fail "no 'moved' line for $name"
 done <"$WORK/plan"
 [ -z "$(vsh 1 list --name | grep -F "$G")" ] || fail "guests still run on hv1"
-grep -Eq "drain hv1 done: 3 moved, 0 failed" "$WORK/d.out" || fail "no report: $(tail -n2 "$WORK/d.out")"
+grep -Eq "drain hv1 done: 3 moved, 0 failed, 0 not moved, 1 shut off stay" "$WORK/d.out" || fail "no report: $(tail -n2 "$WORK/d.out")"
+[ "$(defined_on "${G}off")" = 1 ] || fail "${G}off moved without --include-defined: $(defined_on "${G}off")"
 grep -q 'maintenance = true' "$conf" || fail "hv1 is not in maintenance in the config"
 grep -q '"command":"host drain","target":"hv1","result":"ok"' "$XDG_STATE_HOME/hvdeck/audit.log" || fail "no audit end line for the drain"
 [ "$(grep -c '"event":"end","command":"desktop migrate","target":"t[0-9]*-dr[0-9]* hv[23] (drain of hv1)","result":"ok"' "$XDG_STATE_HOME/hvdeck/audit.log")" -eq 3 ] ||
@@ -101,14 +116,19 @@ disk="<disk type='file' device='disk'><driver name='qemu' type='qcow2' cache='no
 "$LAB" guest-xml "${G}loc" | sed "s|<devices>|<devices>$disk|" >"$WORK/loc.xml"
 vsh 1 define "$WORK/loc.xml" >/dev/null && vsh 1 start "${G}loc" >/dev/null || fail "cannot start ${G}loc"
 hv migrate "${G}128" hv1 >/dev/null 2>"$WORK/m.err" || fail "migrate back to hv1: $(cat "$WORK/m.err")"
-hv host drain hv1 >"$WORK/f.out" 2>"$WORK/f.err"
+hv host drain hv1 --include-defined >"$WORK/f.out" 2>"$WORK/f.err"
 rc=$?
 [ "$rc" -eq 1 ] || fail "a drain with a refused guest exited $rc: $(cat "$WORK/f.err")"
 grep -q "^hvdeck: ${G}loc: failed, stays on hv1: .*does not see vdb (/var/lib/libvirt/images/$lp/local.qcow2): copy storage required" "$WORK/f.err" ||
 	fail "the refused guest is not reported with its reason: $(cat "$WORK/f.out" "$WORK/f.err")"
-grep -q "drain hv1 failed: 1 moved, 1 failed" "$WORK/f.err" || fail "report: $(cat "$WORK/f.err")"
+grep -q "drain hv1 failed: 2 moved, 1 failed" "$WORK/f.err" || fail "report: $(cat "$WORK/f.err")"
 [ "$(once "${G}loc")" = 1 ] || fail "${G}loc left hv1"
 [ "$(once "${G}128")" != 1 ] || fail "${G}128 did not move"
+n=$(defined_on "${G}off")
+[ "$(echo "$n" | grep -c .)" -eq 1 ] && [ "$n" != 1 ] || fail "--include-defined: ${G}off is defined on nodes: $(echo $n)"
+grep -qx "${G}off: moved to hv$n" "$WORK/f.out" || fail "no 'moved' line for the definition: $(cat "$WORK/f.out")"
+grep -q '"event":"end","command":"desktop move-definition","target":"'"${G}off hv$n"' (drain of hv1)","result":"ok"' "$XDG_STATE_HOME/hvdeck/audit.log" ||
+	fail "no audit line for the definition's move"
 info "refused: $(grep "^hvdeck: ${G}loc: failed" "$WORK/f.err")"
 
 # ---- --to through a running server: every guest but the local one onto
