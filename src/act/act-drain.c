@@ -42,6 +42,9 @@ struct drain {
 	struct entry *e;
 	size_t n;
 	int cancel, let_finish, cancel_seen;
+	/* whom its moves' audit lines are for: the client of the server
+	 * that started it (audit_client on the starting thread), or NULL */
+	char *audit_user, *audit_from;
 	struct drain *next;
 };
 
@@ -117,7 +120,12 @@ static struct drain *drain_new(const struct drain_req *r,
     const struct place_plan *p)
 {
 	struct drain *d = xcalloc(1, sizeof *d);
+	const char *user, *from;
 	size_t i;
+
+	audit_client(&user, &from);
+	d->audit_user = user != NULL ? xstrdup(user) : NULL;
+	d->audit_from = from != NULL ? xstrdup(from) : NULL;
 
 	pthread_mutex_init(&d->lock, NULL);
 	d->host = xstrdup(p->src);
@@ -145,6 +153,8 @@ static void drain_free(struct drain *d)
 	}
 	free(d->e);
 	free(d->host);
+	free(d->audit_user);
+	free(d->audit_from);
 	pthread_mutex_destroy(&d->lock);
 	free(d);
 }
@@ -573,6 +583,7 @@ static int run(unsigned id, void *ctx, char **cause)
 {
 	struct drain *d = ctx;
 
+	audit_set_client(d->audit_user, d->audit_from);	/* this thread's */
 	report_progress(d, id);
 	while (round_once(d) > 0) {
 		report_progress(d, id);
