@@ -58,6 +58,20 @@ done
 # the plan's "  NAME -> HOST (" lines, sorted
 plan_of() { sed -n 's/^  \([^ ]*\) -> \([^ ]*\) (.*/\1 \2/p' "$1" | sort; }
 
+# ---- bad usage: exit 2 before anything connects; unknown hosts: 1 ----
+usage() {	# STATUS MESSAGE ARGS...
+	local want=$1 msg=$2 rc
+	shift 2
+	hv host drain "$@" >"$WORK/u.out" 2>"$WORK/u.err"
+	rc=$?
+	[ "$rc" -eq "$want" ] || fail "host drain $*: exit $rc, not $want: $(cat "$WORK/u.err")"
+	grep -qF -- "$msg" "$WORK/u.err" || fail "host drain $*: said $(cat "$WORK/u.err")"
+}
+usage 2 "the command line needs the host's name"
+usage 2 "--parallel: '0' is not a whole number 1..64" hv1 --parallel 0
+usage 1 "no host named nosuch" nosuch --dry-run
+usage 1 "no host named nosuch" hv1 --to hv2,nosuch --dry-run
+
 # ---- dry run: the plan, nothing changed ----
 hv host drain hv1 --dry-run >"$WORK/dry.out" 2>"$WORK/dry.err" ||
 	fail "dry run exited $?: $(cat "$WORK/dry.err")"
