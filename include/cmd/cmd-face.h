@@ -77,6 +77,11 @@ struct cmd_face {
 	 * console opens it here before the command goes to the server).
 	 * NULL: none. */
 	int (*has_form)(const struct cmd_face *f, const char *name);
+	/* 1 once the operator asked the running command to stop: Ctrl-C on
+	 * the command line, the client's Ctrl-C in the server (a client that
+	 * went away is no such request). A long command (host drain) polls
+	 * it. NULL: nobody can ask. */
+	int (*interrupted)(const struct cmd_face *f);
 };
 
 /* Through c's face (nothing when it has none): */
@@ -96,6 +101,8 @@ int cmd_confirm(const struct cmd_ctx *c, const char *question,
 /* a typed answer (see cmd_face.ask); -1 without one */
 int cmd_ask(const struct cmd_ctx *c, const char *prompt, char *buf,
     size_t len);
+/* the operator asked c's command to stop (see cmd_face.interrupted) */
+int cmd_interrupted(const struct cmd_ctx *c);
 /* cmd_face_yes that runs arg as a command line through f (run_line) */
 void cmd_face_run_line(const struct cmd_face *f, const char *line);
 /* whether c's face fills missing words with a form */

@@ -39,6 +39,8 @@ struct config {
 	                           * dump's deadline */
 	int shutdown_timeout;     /* seconds, 1..3600, default 60: a shutdown or
 	                           * reboot the guest ignores fails after it */
+	int drain_parallel;       /* migrations a drain runs at once, 1..64,
+	                           * default 2 */
 	int mouse;                /* the console reports the mouse; default 1 */
 	int use_server;           /* commands go through a running server
 	                           * (srv.h); default 1, 0 as --no-server */

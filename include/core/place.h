@@ -12,6 +12,7 @@
 #define HVDECK_PLACE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/config.h"
 
@@ -36,5 +37,45 @@ char *place_refusal(const struct m_host *h, enum place_what what);
  * Returns the count; *ids (caller frees, NULL when 0) their model ids.
  * Takes the model lock. */
 size_t place_hosts(enum place_what what, unsigned except, unsigned **ids);
+
+/* ---- a drain's plan: where each desktop of a host goes ----
+ * Every running (live) desktop of the drained host gets the host that may
+ * receive a migration (place_refusal) with the most free memory left
+ * after the moves planned before it, as the seed system's balancer does;
+ * a host is chosen only when that covers the desktop's memory and the
+ * host's memory_reserve, as the migration's own memory check asks.
+ * Larger desktops are placed first (they fit in fewer places), ties by
+ * name, so the same model gives the same plan. */
+struct place_move {
+	char uuid[40];
+	char *name;
+	uint64_t need_kib;          /* max(memory, currentMemory) */
+	unsigned dest_id;           /* 0: cannot be placed (why says) */
+	char *dest;                 /* its name; NULL when not placed */
+	uint64_t dest_free_kib;     /* dest's free memory left after this
+	                             * and the moves before it */
+	char *why;                  /* not placed: the reason; else NULL */
+};
+struct place_plan {
+	unsigned src_id;
+	char *src;
+	struct place_move *moves;   /* running desktops, in move order */
+	size_t nmoves;
+	size_t unplaced;            /* of moves, how many have no dest */
+	/* shut-off desktops defined on src: dest is where their definition
+	 * would go (most free memory after the moves; no memory needed) */
+	struct place_move *defined;
+	size_t ndefined;
+};
+
+/* The plan for draining host `host`: its desktops as above, onto the
+ * hosts named in to[0..nto) only when nto > 0 (each must be a known
+ * host; one that may not receive migrations is left out and named in
+ * the reasons). 0 with *out filled (place_plan_free), or -1 with *cause
+ * (caller frees): no such host, an unknown name in to. Takes the model
+ * lock. */
+int place_drain_plan(const char *host, char *const *to, size_t nto,
+    struct place_plan *out, char **cause);
+void place_plan_free(struct place_plan *p);
 
 #endif

@@ -62,6 +62,9 @@ int form_desktop_new_open(struct ui *u, struct cmd_ctx *c,
 int form_template_open(struct ui *u, struct cmd_ctx *c,
     const struct cmd_entry *e, int argc, char **argv, char **cause);
 /* `desktop delete DESKTOP` without --yes: the question, and its disk */
+/* `host drain NAME`: the plan, then Enter drains (form-drain.c) */
+int form_drain_open(struct ui *u, struct cmd_ctx *c,
+    const struct cmd_entry *e, int argc, char **argv, char **cause);
 int form_delete_open(struct ui *u, struct cmd_ctx *c,
     const struct cmd_entry *e, int argc, char **argv, char **cause);
 

@@ -77,6 +77,8 @@ char *form_take_password(struct form *f, const char *key);
 void form_set_error(struct form *f, const char *key, const char *msg);
 void form_clear_errors(struct form *f);
 void form_set_message(struct form *f, const char *msg);
+/* A new title (copied): what it names changed (a plan made again). */
+void form_set_title(struct form *f, const char *title);
 /* Show this checklist under the fields (not owned; NULL: none). */
 void form_set_checklist(struct form *f, struct checklist *cl);
 

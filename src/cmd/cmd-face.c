@@ -91,3 +91,9 @@ int cmd_in_console(const struct cmd_ctx *c)
 {
 	return c->face != NULL && c->face->console;
 }
+
+int cmd_interrupted(const struct cmd_ctx *c)
+{
+	return c->face != NULL && c->face->interrupted != NULL &&
+	    c->face->interrupted(c->face);
+}

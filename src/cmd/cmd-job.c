@@ -8,6 +8,7 @@
 #include "cmd/cmd-job.h"
 #include "cmd/cmd-migrate.h"
 #include "cmd/cmd-face.h"
+#include "act/act-drain.h"
 #include "act/act-migrate.h"
 #include "cmd/cmd-audit.h"
 #include "core/job.h"
@@ -135,6 +136,21 @@ static void cancel_confirmed(const struct cmd_face *f, const char *arg)
 	    "job %u: cancelling (the desktop stays where it was)", id);
 }
 
+/* arg: "ID" cancels a drain's running migrations too, "ID let" lets
+ * them finish. */
+static void drain_cancel_confirmed(const struct cmd_face *f, const char *arg)
+{
+	char *end, *cause = NULL;
+	unsigned id = (unsigned)strtoul(arg, &end, 10);
+	int let = strcmp(end, " let") == 0;
+	int rc = drain_cancel(id, let, &cause);
+
+	say_result(f, rc, cause, let ? "drain %u: cancelling (no more moves; "
+	    "the running migrations finish)" : "drain %u: cancelling (no more "
+	    "moves; the running migrations are cancelled: their desktops stay)",
+	    id);
+}
+
 static void postcopy_confirmed(const struct cmd_face *f, const char *arg)
 {
 	unsigned id = (unsigned)strtoul(arg, NULL, 10);
@@ -146,6 +162,35 @@ static void postcopy_confirmed(const struct cmd_face *f, const char *arg)
 }
 
 /* ---- the questions ---- */
+
+/* A drain: whether its running migrations are cancelled too or left to
+ * finish is the operator's choice, said in the question. */
+static int ask_cancel_drain(struct cmd_ctx *c, unsigned id,
+    const struct job_facts *f, char **cause)
+{
+	int let = cmd_opt(c->opts, "let-running-finish") != NULL;
+	int moving = drain_moving_count(id);
+	char *text, arg[24];
+	int rc;
+
+	if (moving <= 0)
+		text = xasprintf("Cancel the drain of %s? No more desktops move; "
+		    "%s stays in maintenance.", f->name, f->name);
+	else if (let)
+		text = xasprintf("Cancel the drain of %s, letting its %d running "
+		    "migration%s finish? No more desktops move; %s stays in "
+		    "maintenance.", f->name, moving, moving == 1 ? "" : "s", f->name);
+	else
+		text = xasprintf("Cancel the drain of %s AND its %d running "
+		    "migration%s (their desktops stay on %s)? To let them finish: "
+		    "job cancel %u --let-running-finish", f->name, moving,
+		    moving == 1 ? "" : "s", f->name, id);
+	snprintf(arg, sizeof arg, "%u%s", id, let ? " let" : "");
+	rc = cmd_confirm(c, text, "job cancel", drain_cancel_confirmed, arg,
+	    cause);
+	free(text);
+	return rc;
+}
 
 static int ask_cancel(struct cmd_ctx *c, unsigned id, char **cause)
 {
@@ -160,6 +205,11 @@ static int ask_cancel(struct cmd_ctx *c, unsigned id, char **cause)
 		    "finished" : job_state_name(f.state));
 		free(f.name);
 		return -1;
+	}
+	if (f.kind == JK_DRAIN && drain_moving_count(id) >= 0) {
+		rc = ask_cancel_drain(c, id, &f, cause);
+		free(f.name);
+		return rc;
 	}
 	if (f.kind == JK_MIGRATE && cmd_migrate_stats(id, &st) == 0) {
 		if (st.postcopy_active) {

@@ -55,6 +55,14 @@ static const struct cmd_opt_spec specs[] = {
 	  "bytes, or with K or M; a power of two" },
 	FLAG("lazy-refcounts"),
 	FLAG("extended-l2"),
+	/* host drain; job cancel of a drain */
+	{ "host drain", "parallel", CMD_OPT_INT, 1, 64, NULL,
+	  "migrations at once" },
+	{ "host drain", "to", CMD_OPT_NAME, 0, 0, NULL,
+	  "host names, comma separated" },
+	FLAG("dry-run"),
+	FLAG("include-defined"),
+	FLAG("let-running-finish"),
 	/* server, server start; server stop */
 	FLAG("keep"),
 	FLAG("force"),

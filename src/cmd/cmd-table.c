@@ -7,6 +7,7 @@
 #include "cmd/cmd-derive.h"
 #include "cmd/cmd-desktop.h"
 #include "cmd/cmd-desktop-new.h"
+#include "cmd/cmd-drain.h"
 #include "cmd/cmd-host.h"
 #include "cmd/cmd-host-reconnect.h"
 #include "cmd/cmd-job.h"
@@ -38,6 +39,14 @@ static const struct cmd_entry commands[] = {
 	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST | CMD_SEL_HOST,
 	  "put a host in or out of maintenance and save it (console: without on|off, toggle after asking)",
 	  cmd_role_exec_maintenance, 0 },
+	{ "host drain", NULL, 0, 1, "NAME [--parallel N] [--dry-run] "
+	  "[--to HOST,...] [--include-defined] [--yes]",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST | CMD_SEL_HOST,
+	  "put a host in maintenance and live-migrate every running desktop off it, "
+	  "each to the host with the most free memory after the moves before it, "
+	  "N at a time (drain_parallel, default 2); prints the plan first, --dry-run "
+	  "only that (console: Shift-E, its form shows the plan unless --yes)",
+	  cmd_drain_exec, 0 },
 	{ "desktop start", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
 	  "start the desktop (in the console, default: the selected one, or every marked one after asking once)", cmd_desktop_exec, DA_START },
 	{ "desktop shutdown", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
@@ -70,9 +79,11 @@ static const struct cmd_entry commands[] = {
 	  "[--copy-storage] [--unsafe] [--no-persist]", DESKTOP_ARG | CMD_SEL_DESKTOP,
 	  "live-migrate a running desktop (default: the selected one); without "
 	  "DEST_HOST a form lists the hosts that may receive it", cmd_migrate_exec, 0 },
-	{ "job cancel", NULL, 0, 1, "[ID]", CMD_LINE | CMD_SEL_JOB,
+	{ "job cancel", NULL, 0, 1, "[ID] [--let-running-finish]", CMD_LINE | CMD_SEL_JOB,
 	  "cancel a job after asking (default: the selected job or the progress view's); "
-	  "a cancelled migration leaves the desktop on its source", cmd_job_exec, JOB_OP_CANCEL },
+	  "a cancelled migration leaves the desktop on its source; a cancelled drain "
+	  "starts no more moves and cancels its running migrations, or with "
+	  "--let-running-finish lets them finish", cmd_job_exec, JOB_OP_CANCEL },
 	{ "job bandwidth", NULL, 0, 2, "[ID] [MIBS]", CMD_LINE | CMD_SEL_JOB,
 	  "set a running migration's bandwidth in MiB/s, 0 unlimited (without MIBS: a form)",
 	  cmd_job_exec, JOB_OP_BANDWIDTH },

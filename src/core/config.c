@@ -61,6 +61,11 @@ static const struct setting settings[] = {
 	  .def_int = 60, .min = 1, .max = 3600,
 	  .help = "seconds a guest has to answer a shutdown or reboot before "
 	          "hvdeck reports it ignored (warning event, failed job)" },
+	{ .name = "drain_parallel", .type = SETTING_INT,
+	  .offset = offsetof(struct config, drain_parallel),
+	  .def_int = 2, .min = 1, .max = 64,
+	  .help = "migrations a host drain runs at once (host drain "
+	          "--parallel overrides it)" },
 	{ .name = "mouse", .type = SETTING_BOOL,
 	  .offset = offsetof(struct config, mouse), .def_int = 1,
 	  .help = "the console reports the mouse (false: the terminal "

@@ -53,6 +53,7 @@ static const struct key_binding panes_keys[] = {
 	{ 'D', "Shift-D", "volume delete", KEYS_VOLUMES, "delete the selected volume after asking, naming it; refused while a volume or desktop depends on it" },
 	{ 'C', "Shift-C", "host reconnect", KEYS_HOSTS, "connect to the selected host now, not at the end of its backoff" },
 	{ 'X', "Shift-X", "host remove", KEYS_HOSTS, "remove the selected hypervisor (asks; config and known_hosts only)" },
+	{ 'E', "Shift-E", "host drain", KEYS_HOSTS, "drain the selected host: its plan (where each running desktop goes, which cannot and why) in a form naming the host and how many move; Enter puts it in maintenance and moves them" },
 	{ 'N', "Shift-N", "desktop new", KEYS_DESKTOPS | KEYS_VOLUMES, "new desktops from the selected template desktop, or from a template desktop using the selected volume (a form)" },
 	{ 'T', "Shift-T", "template from", KEYS_DESKTOPS, "make a template from the selected shut-off desktop (a form)" },
 	{ 'X', "Shift-X", "desktop delete", KEYS_DESKTOPS, "delete the selected desktop, and with the box ticked its disk, after asking" },

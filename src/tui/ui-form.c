@@ -327,6 +327,12 @@ const char *form_message(const struct form *f)
 	return f->message;
 }
 
+void form_set_title(struct form *f, const char *title)
+{
+	free(f->title);
+	f->title = xstrdup(title);
+}
+
 const char *form_title(const struct form *f)
 {
 	return f->title;

@@ -3,6 +3,7 @@
  * desktop that hvdeck did not start (a migration from virsh). Built with
  * the model lock held; takes the job lock inside it (job.h's order). */
 #include "tui/views.h"
+#include "act/act-drain.h"
 #include "core/format.h"
 #include "core/job.h"
 #include "core/model.h"
@@ -152,8 +153,40 @@ static void build(struct table *t, int ascii)
 	job_unlock();
 }
 
+/* A drain's desktops: where each goes and how far it is. Copied before
+ * the job lock is taken (the drain's own locks come before it). */
+static void drain_details(const struct drain_item *it, size_t n,
+    struct text *out)
+{
+	enum theme_slot slot;
+	size_t i;
+	char pct[16];
+
+	text_add(out, SLOT_HEADER, "Desktops (%zu)", n);
+	for (i = 0; i < n; i++) {
+		slot = it[i].state == DRAIN_MOVED ? SLOT_STATE_RUNNING :
+		    it[i].state == DRAIN_FAILED ? SLOT_ALERT :
+		    it[i].state == DRAIN_MOVING ? SLOT_JOB : SLOT_NORMAL;
+		if (it[i].state == DRAIN_MOVING && it[i].pct >= 0)
+			text_add(out, slot, "  %-24s -> %-12s moving %s%% (job %u)",
+			    it[i].name, it[i].dest ? it[i].dest : "-",
+			    format_percent(pct, sizeof pct, it[i].pct), it[i].job);
+		else if (it[i].state == DRAIN_STAYS)
+			text_add(out, SLOT_DIM, "  %-24s    shut off, %s", it[i].name,
+			    it[i].why ? it[i].why : "stays");
+		else
+			text_add(out, slot, "  %-24s -> %-12s %s%s%s", it[i].name,
+			    it[i].dest ? it[i].dest : "-",
+			    drain_state_name(it[i].state), it[i].why ? ": " : "",
+			    it[i].why ? it[i].why : "");
+	}
+}
+
 static void details(const char *key, struct text *out)
 {
+	struct drain_item *items = NULL;
+	size_t nitems = 0;
+	int drain;
 	const struct job_sample *s;
 	const struct job *j = NULL;
 	int64_t now = util_now_ms();
@@ -165,10 +198,13 @@ static void details(const char *key, struct text *out)
 		    "hvdeck did not start it.", key);
 		return;
 	}
+	drain = drain_items((unsigned)strtoul(key + strlen(KEY_PREFIX), NULL, 10),
+	    &items, &nitems) == 0;
 	job_lock();
 	j = job_find((unsigned)strtoul(key + strlen(KEY_PREFIX), NULL, 10));
 	if (j == NULL) {
 		job_unlock();
+		drain_items_free(items, nitems);
 		text_add(out, SLOT_ALERT, "job %s is gone", key + strlen(KEY_PREFIX));
 		return;
 	}
@@ -189,6 +225,8 @@ static void details(const char *key, struct text *out)
 		    (long long)(j->ended_ms - (j->started_ms ? j->started_ms : j->created_ms)));
 	if (j->error != NULL)
 		text_add(out, SLOT_ALERT, "  error     %s", j->error);
+	if (drain)
+		drain_details(items, nitems, out);
 	if (j->nsamples > 0)
 		text_add(out, SLOT_HEADER, "Progress (%u samples)", j->nsamples);
 	for (k = 0; k < j->nsamples; k++) {
@@ -198,6 +236,7 @@ static void details(const char *key, struct text *out)
 		    (unsigned long long)s->done, (unsigned long long)s->total, s->phase);
 	}
 	job_unlock();
+	drain_items_free(items, nitems);
 }
 
 const struct view view_jobs = {
