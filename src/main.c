@@ -3,6 +3,7 @@
 #include "cmd/cmd.h"
 #include "cli/cli-cmd.h"
 #include "cli/cli-migrate.h"
+#include "cmd/cmd-disk-move.h"
 #include "cmd/cmd-audit.h"
 #include "cmd/cmd-table.h"
 #include "tui/ui-cmd.h"
@@ -282,7 +283,8 @@ static int through_server(const struct args *a, const struct config *cfg,
 	w = server_words(a, e, argc, argv, &n, &made);
 	/* Ctrl-C cancels a migration, as in-process (the job is the
 	 * server's: a client killed or hung up cancels nothing) */
-	srv_client_cancel_on_interrupt(e->exec == cli_migrate_exec);
+	srv_client_cancel_on_interrupt(e->exec == cli_migrate_exec ||
+	    e->exec == cmd_disk_move_exec);
 	rc = srv_client_run(cfg, ctx->face, ctx->read_only, w, n, status, &cause);
 	if (rc < 0) {
 		fprintf(stderr, "hvdeck: %s\n", cause);

@@ -70,6 +70,10 @@ struct cmd_face {
 	 * console opens it here before the command goes to the server).
 	 * NULL: none. */
 	int (*has_form)(const struct cmd_face *f, const char *name);
+	/* 1 once the operator asked to stop what the command waits for
+	 * (Ctrl-C on the command line, the client's CANCEL in the server;
+	 * a client gone is none). NULL: never. */
+	int (*interrupted)(const struct cmd_face *f);
 };
 
 /* Through c's face (nothing when it has none): */
@@ -96,6 +100,8 @@ int cmd_has_forms(const struct cmd_ctx *c);
 /* the form for e (see cmd_face.form); -1 with *cause without one */
 int cmd_form(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause);
+/* the operator asked to stop waiting (see cmd_face.interrupted) */
+int cmd_interrupted(const struct cmd_ctx *c);
 /* c runs in the console (its face says so) */
 int cmd_in_console(const struct cmd_ctx *c);
 

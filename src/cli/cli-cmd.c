@@ -14,6 +14,7 @@
 
 #include <ctype.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -103,6 +104,33 @@ static void face_engine_down(const struct cmd_face *f)
 	engine_stop();
 }
 
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* Ctrl-C (SIGINT or SIGTERM) from the first time a command asks: it then
+ * stops waiting in order (a cancel) instead of dying mid-job. */
+static int face_interrupted(const struct cmd_face *f)
+{
+	static int caught;
+	struct sigaction sa;
+
+	(void)f;
+	if (!caught) {
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = on_interrupt;
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		caught = 1;
+	}
+	return interrupted;
+}
+
 void cli_face_init(struct cmd_face *f, struct cli_options *o)
 {
 	memset(f, 0, sizeof *f);
@@ -113,6 +141,7 @@ void cli_face_init(struct cmd_face *f, struct cli_options *o)
 	f->ask = face_ask;
 	f->ask_secret = face_ask_secret;
 	f->confirm = face_confirm;
+	f->interrupted = face_interrupted;
 }
 
 static int exec_dump(struct cmd_ctx *c, const struct cmd_entry *e, int argc,

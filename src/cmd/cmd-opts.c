@@ -51,6 +51,8 @@ static const struct cmd_opt_spec specs[] = {
 	FLAG("with-disk"),
 	FLAG("yes"),
 	FLAG("flatten"),
+	/* desktop move-disk */
+	FLAG("delete-source"),
 	{ NULL, "cluster-size", CMD_OPT_SIZE, CLUSTER_MIN, CLUSTER_MAX, NULL,
 	  "bytes, or with K or M; a power of two" },
 	FLAG("lazy-refcounts"),

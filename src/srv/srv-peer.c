@@ -196,6 +196,11 @@ static int face_ask_secret(const struct cmd_face *f, const char *prompt,
 	return srv_peer_ask(peer_of(f), prompt, SRV_ASK_SECRET, buf, len);
 }
 
+static int face_interrupted(const struct cmd_face *f)
+{
+	return srv_peer_cancelled(peer_of(f));
+}
+
 void srv_peer_init(struct srv_peer *p)
 {
 	memset(&p->face, 0, sizeof p->face);
@@ -205,6 +210,7 @@ void srv_peer_init(struct srv_peer *p)
 	p->face.confirm = face_confirm;
 	p->face.ask = face_ask;
 	p->face.ask_secret = face_ask_secret;
+	p->face.interrupted = face_interrupted;
 }
 
 /* ---- one command ---- */
