@@ -64,5 +64,8 @@ int form_template_open(struct ui *u, struct cmd_ctx *c,
 /* `desktop delete DESKTOP` without --yes: the question, and its disk */
 int form_delete_open(struct ui *u, struct cmd_ctx *c,
     const struct cmd_entry *e, int argc, char **argv, char **cause);
+/* `desktop move-disk DESKTOP`: the disk, the pool, delete the old one */
+int form_disk_move_open(struct ui *u, struct cmd_ctx *c,
+    const struct cmd_entry *e, int argc, char **argv, char **cause);
 
 #endif

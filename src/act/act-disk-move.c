@@ -11,6 +11,7 @@
 #include "act/act-desktop.h"
 #include "act/act-domain.h"
 #include "act/act-pool.h"
+#include "act/act-volume.h"
 #include "act/vol-claim.h"
 #include "act/vol-deps.h"
 #include "core/job.h"
@@ -349,16 +350,6 @@ static void choose_shallow(struct mv *m)
 
 /* ---- the job ---- */
 
-/* libvirt's text for the call that just failed, prefixed. */
-static char *lv_error(const char *what)
-{
-	char *msg = evloop_last_error("failed"), *t;
-
-	t = xasprintf("%s: %s", what, msg);
-	free(msg);
-	return t;
-}
-
 static int cancelled(struct mv *m)
 {
 	int c;
@@ -386,7 +377,7 @@ static char *make_volume(struct mv *m, virConnectPtr c, char **cause)
 		free(lv);
 	}
 	if (path == NULL)
-		*cause = lv_error("cannot make the new volume");
+		*cause = evloop_error_for("cannot make the new volume");
 	free(xml);
 	if (v != NULL)
 		virStorageVolFree(v);
@@ -395,35 +386,13 @@ static char *make_volume(struct mv *m, virConnectPtr c, char **cause)
 	return path;
 }
 
-/* Delete volume name of pool on c. 0, or -1 with *cause. */
-static int volume_delete(virConnectPtr c, const char *pool, const char *name,
-    char **cause)
-{
-	virStoragePoolPtr p = virStoragePoolLookupByName(c, pool);
-	virStorageVolPtr v = NULL;
-	int rc = -1;
-
-	if (p != NULL)
-		virStoragePoolRefresh(p, 0);
-	if (p != NULL && (v = virStorageVolLookupByName(p, name)) != NULL &&
-	    virStorageVolDelete(v, 0) == 0)
-		rc = 0;
-	if (rc < 0)
-		*cause = lv_error(name);
-	if (v != NULL)
-		virStorageVolFree(v);
-	if (p != NULL)
-		virStoragePoolFree(p);
-	return rc;
-}
-
 /* The partial copy goes: what failed says so, and so does a copy that
  * could not be removed. */
 static void undo_copy(struct mv *m, virConnectPtr c, char **cause)
 {
 	char *why = NULL, *t;
 
-	if (volume_delete(c, m->dst_pool, m->src_vol, &why) == 0)
+	if (act_volume_delete_on(c, m->dst_pool, m->src_vol, &why) == 0)
 		return;
 	t = xasprintf("%s; the partial copy %s/%s could not be removed: %s",
 	    *cause, m->dst_pool, m->src_vol, why);
@@ -446,7 +415,7 @@ static int redefine(struct mv *m, virDomainPtr dom, const char *path,
 		return 0;
 	if ((xml = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE |
 	    VIR_DOMAIN_XML_SECURE)) == NULL) {
-		*cause = lv_error("cannot read the definition");
+		*cause = evloop_error_for("cannot read the definition");
 		return -1;
 	}
 	nd.target = m->target;
@@ -460,7 +429,7 @@ static int redefine(struct mv *m, virDomainPtr dom, const char *path,
 			virDomainFree(nd_dom);
 			rc = 0;
 		} else {
-			*cause = lv_error("cannot update the definition");
+			*cause = evloop_error_for("cannot update the definition");
 		}
 	}
 	free(nxml);
@@ -545,7 +514,7 @@ static int copy_begin(struct mv *m, virDomainPtr dom, const char *path,
 		    (unsigned long long)m->bandwidth_mibs << 20);
 	rc = virDomainBlockCopy(dom, m->target, xml, p, np, flags);
 	if (rc < 0)
-		*cause = lv_error("the copy did not start");
+		*cause = evloop_error_for("the copy did not start");
 	virTypedParamsFree(p, np);
 	free(xml);
 	return rc;
@@ -574,7 +543,7 @@ static int copy_follow(unsigned id, struct mv *m, virDomainPtr dom,
 		memset(&info, 0, sizeof info);
 		rc = virDomainGetBlockJobInfo(dom, m->target, &info, 0);
 		if (rc < 0 || (rc == 0 && !ready) || (ended && !ready)) {
-			*cause = rc < 0 ? lv_error("the copy failed") :
+			*cause = rc < 0 ? evloop_error_for("the copy failed") :
 			    xstrdup("the copy ended before it was in sync");
 			break;
 		}
@@ -604,7 +573,7 @@ static int pivot(unsigned id, struct mv *m, virDomainPtr dom, char **cause)
 	if (virDomainBlockJobAbort(dom, m->target,
 	    VIR_DOMAIN_BLOCK_JOB_ABORT_PIVOT) == 0)
 		return 0;
-	*cause = lv_error("the switch to the copy failed");
+	*cause = evloop_error_for("the switch to the copy failed");
 	if (virDomainBlockJobAbort(dom, m->target, 0) < 0)
 		virResetLastError();
 	return -1;
@@ -655,7 +624,7 @@ static int move_offline(unsigned id, struct mv *m, virConnectPtr c,
 	    (sv = virStorageVolLookupByName(sp, m->src_vol)) == NULL ||
 	    (nv = virStorageVolCreateXMLFrom(tp, xml, sv, 0)) == NULL ||
 	    (lv = virStorageVolGetPath(nv)) == NULL) {
-		*cause = lv_error("cannot copy the volume");
+		*cause = evloop_error_for("cannot copy the volume");
 	} else {
 		path = xstrdup(lv);
 		free(lv);
@@ -707,7 +676,7 @@ static void delete_source(struct mv *m, virConnectPtr c)
 {
 	char *why = NULL;
 
-	if (volume_delete(c, m->src_pool, m->src_vol, &why) == 0)
+	if (act_volume_delete_on(c, m->src_pool, m->src_vol, &why) == 0)
 		model_event(SEV_INFO, "%s: old disk %s/%s deleted", m->name,
 		    m->src_pool, m->src_vol);
 	else
@@ -730,7 +699,7 @@ static int run(unsigned id, void *ctx, char **cause)
 		return -1;
 	}
 	if ((dom = virDomainLookupByUUIDString(c, m->uuid)) == NULL) {
-		*cause = lv_error(m->name);
+		*cause = evloop_error_for(m->name);
 		goto out;
 	}
 	live = virDomainIsActive(dom) == 1;

@@ -52,7 +52,7 @@ static void say_progress(struct cmd_ctx *c, const char *name, unsigned job,
 		snprintf(phase, sizeof phase, "%s", s->phase);
 	}
 	job_unlock();
-	if (pct < 0 || pct == *last || now - *at < LINE_EVERY_MS)
+	if (pct < 0 || total == 0 || pct == *last || now - *at < LINE_EVERY_MS)
 		return;
 	*last = pct;
 	*at = now;

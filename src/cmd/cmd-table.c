@@ -68,7 +68,7 @@ static const struct cmd_entry commands[] = {
 	  cmd_desktop_exec_template, 0 },
 	{ "desktop migrate", NULL, 0, 2, "[NAME] [DEST_HOST] [--bandwidth MIBS] "
 	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
-	  "[--copy-storage] [--unsafe] [--no-persist]", DESKTOP_ARG | CMD_SEL_DESKTOP,
+	  "[--copy-storage] [--to-pool POOL] [--unsafe] [--no-persist]", DESKTOP_ARG | CMD_SEL_DESKTOP,
 	  "live-migrate a running desktop (default: the selected one); without "
 	  "DEST_HOST a form lists the hosts that may receive it", cmd_migrate_exec, 0 },
 	{ "desktop move-disk", NULL, 0, 3, "DESKTOP [DISK] POOL [--delete-source] [--bandwidth MIBS]",
