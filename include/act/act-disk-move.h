@@ -35,8 +35,7 @@ struct disk_move_req {
  * or pool volume the host knows, the target pool on that host, active,
  * not the disk's own, without a volume of the same name, with room;
  * delete_source refused when the volume backs another. 0 with *what
- * (caller frees): "desk-3's disk vdb (groups/desk-3.qcow2) to pool fast
- * on hv1", for a confirmation; or -1 with *cause (caller frees). what may
+ * (caller frees): "desk-3's disk vdb from groups to fast on hv1", for a confirmation; or -1 with *cause (caller frees). what may
  * be NULL (not wanted). */
 int disk_move_check(const struct disk_move_req *r, char **what,
     char **cause);

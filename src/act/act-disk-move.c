@@ -523,7 +523,7 @@ static int copy_begin(struct mv *m, virDomainPtr dom, const char *path,
 /* Follow the copy until it is in sync (0), fails or is cancelled (-1 with
  * *cause; the block job is then aborted: the desktop stays on its disk). */
 static int copy_follow(unsigned id, struct mv *m, virDomainPtr dom,
-    char **cause)
+    int events, char **cause)
 {
 	virDomainBlockJobInfo info;
 	int rc, ready = 0, ended = 0, cancel = 0, full = 0;
@@ -550,10 +550,11 @@ static int copy_follow(unsigned id, struct mv *m, virDomainPtr dom,
 		if (info.end > 0)
 			job_progress(id, 100.0 * (double)info.cur / (double)info.end,
 			    info.cur, info.end, ready ? "in sync" : "copying");
-		/* in sync: the READY event, or a full copy seen twice (an
-		 * event lost with a busy loop) */
+		/* in sync: the READY event; without events, a full copy seen
+		 * twice (QEMU's counts may meet for a moment before it is in
+		 * sync: a pivot then is refused, and the move fails safe) */
 		full = info.end > 0 && info.cur == info.end ? full + 1 : 0;
-		if (ready || full >= 2)
+		if (ready || (!events && full >= 2))
 			return 0;
 	}
 	if (virDomainBlockJobAbort(dom, m->target, 0) < 0)
@@ -598,7 +599,7 @@ static int move_live(unsigned id, struct mv *m, virConnectPtr c,
 	if (cb < 0)	/* the samples alone tell when it is in sync */
 		virResetLastError();
 	if (copy_begin(m, dom, path, cause) == 0 &&
-	    copy_follow(id, m, dom, cause) == 0 &&
+	    copy_follow(id, m, dom, cb >= 0, cause) == 0 &&
 	    pivot(id, m, dom, cause) == 0)
 		rc = redefine(m, dom, path, cause) == 0 ? 0 : 1;
 	deregister(m, c, cb);
@@ -727,8 +728,9 @@ out:
 		    *cause);
 	else
 		model_event(cancelled(m) ? SEV_WARN : SEV_ERROR, "%s: disk move "
-		    "%s: %s (it stays on %s/%s)", m->name, cancelled(m) ?
-		    "cancelled" : "failed", *cause, m->src_pool, m->src_vol);
+		    "%s%s%s (it stays on %s/%s)", m->name, cancelled(m) ?
+		    "cancelled" : "failed", cancelled(m) ? "" : ": ",
+		    cancelled(m) ? "" : *cause, m->src_pool, m->src_vol);
 	return rc == 0 ? 0 : -1;
 }
 
@@ -778,8 +780,8 @@ int disk_move_check(const struct disk_move_req *r, char **what,
 	rc = plan(r, m, cause);
 	model_unlock();
 	if (rc == 0 && what != NULL)
-		*what = xasprintf("%s's disk %s (%s/%s) to pool %s on %s", m->name,
-		    m->target, m->src_pool, m->src_vol, m->dst_pool, m->host);
+		*what = xasprintf("%s's disk %s from %s to %s on %s", m->name,
+		    m->target, m->src_pool, m->dst_pool, m->host);
 	mv_free(m);
 	return rc;
 }

@@ -86,9 +86,11 @@ static int follow(struct cmd_ctx *c, const char *name, unsigned job)
 	err = job_error(job);
 	if (st == JOB_DONE)
 		cmd_say(c, 0, "%s: disk moved", name);
+	else if (st == JOB_CANCELLED)
+		cmd_say(c, 1, "%s: disk move cancelled: it stays on its disk", name);
 	else
-		cmd_say(c, 1, "%s: disk move %s: %s", name, st == JOB_CANCELLED ?
-		    "cancelled" : "failed", err != NULL ? err : "no reason given");
+		cmd_say(c, 1, "%s: disk move failed: %s", name,
+		    err != NULL ? err : "no reason given");
 	free(err);
 	return st == JOB_DONE ? 0 : 1;
 }

@@ -22,6 +22,7 @@ struct dm_form {
 	char *uuid;
 	char **disks, **pools;          /* raw names, as the choices list them */
 	size_t ndisks, npools;
+	size_t other;                   /* the first pool the disk is not in */
 	char *armed;                    /* the line the question was asked for */
 };
 
@@ -83,8 +84,8 @@ static int dm_submit(struct ui *u, struct form *f, void *ctx)
 		return -1;
 	}
 	vis = text_visible(what);
-	q = xasprintf("Move %s%s? Enter moves, Esc keeps it", vis,
-	    r.delete_source ? ", deleting the old volume after" : "");
+	q = xasprintf("Move %s%s? Enter: yes", vis,
+	    r.delete_source ? ", deleting the old one" : "");
 	form_set_message(f, q);
 	free(q);
 	free(vis);
@@ -99,7 +100,30 @@ static const struct form_ops dm_ops = {
 	.free = dm_free,
 };
 
-/* Lock held. d's disks that may move, and its host's active pools. */
+/* Lock held. Pool p holds disk target of dk (a path among its volumes',
+ * or a volume disk's "POOL/VOL"). */
+static int holds(const struct m_pool *p, const struct m_desktop *dk,
+    const char *target)
+{
+	const char *src = NULL;
+	size_t i, n = strlen(p->name);
+
+	for (i = 0; i < dk->xml.ndisks && src == NULL; i++)
+		if (dk->xml.disks[i].target != NULL &&
+		    strcmp(dk->xml.disks[i].target, target) == 0)
+			src = dk->xml.disks[i].source;
+	if (src == NULL)
+		return 0;
+	if (src[0] != '/')
+		return strncmp(src, p->name, n) == 0 && src[n] == '/';
+	for (i = 0; i < p->nvols; i++)
+		if (p->vols[i].path != NULL && strcmp(p->vols[i].path, src) == 0)
+			return 1;
+	return 0;
+}
+
+/* Lock held. d's disks that may move, and its host's active pools (the
+ * first one its first disk is not in offered first). */
 static void dm_choices(const struct m_desktop *dk, struct dm_form *d)
 {
 	const struct m_place *p = model_desktop_place(dk);
@@ -118,20 +142,25 @@ static void dm_choices(const struct m_desktop *dk, struct dm_form *d)
 	for (i = 0; h != NULL && i < h->npools; i++) {
 		if (!h->pools[i]->active)
 			continue;
+		if (d->other == d->npools && d->ndisks > 0 &&
+		    holds(h->pools[i], dk, d->disks[0]))
+			d->other++;
 		d->pools = xreallocarray(d->pools, d->npools + 1, sizeof *d->pools);
 		d->pools[d->npools++] = xstrdup(h->pools[i]->name);
 	}
+	if (d->other >= d->npools)
+		d->other = 0;
 }
 
 static void add_choice(struct form *f, const char *key, const char *label,
-    char **names, size_t n)
+    char **names, size_t n, size_t initial)
 {
 	char **vis = xcalloc(n + 1, sizeof *vis);
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		vis[i] = text_visible(names[i]);
-	form_add_choice(f, key, label, (const char *const *)vis, n, 0);
+	form_add_choice(f, key, label, (const char *const *)vis, n, initial);
 	names_free(vis, n);
 }
 
@@ -162,9 +191,9 @@ static int open_dm_form(struct ui *u, const char *uuid, int delete_source,
 	}
 	f = form_new(title);
 	free(title);
-	add_choice(f, "disk", "Disk", d->disks, d->ndisks);
-	add_choice(f, "pool", "To pool", d->pools, d->npools);
-	form_add_check(f, "delete", "Delete the old volume after", delete_source);
+	add_choice(f, "disk", "Disk", d->disks, d->ndisks, 0);
+	add_choice(f, "pool", "To pool", d->pools, d->npools, d->other);
+	form_add_check(f, "delete", "Delete the old one", delete_source);
 	form_set_message(f, "a running desktop keeps running: its disk is "
 	    "copied, then switched over; Enter asks first");
 	mode_form_push(u, f, &dm_ops, d);
