@@ -16,7 +16,10 @@
 #    "cancelled", the guest still runs on its old file, no partial copy;
 #  - a shut-off guest's disk moves by a plain volume copy: the definition
 #    names the new file, the pattern reads back;
-#  - refusals: unknown pool, the pool it is in, read-only.
+#  - refusals: unknown pool, the pool it is in, read-only;
+#  - an overlay whose base is in a pool only node 1 has, moved into pool
+#    groups (which node 2 shares): the whole chain is copied into a
+#    standalone file that holds the base's and the overlay's data.
 . "$(dirname "$0")/lib.sh"
 command -v qemu-io >/dev/null || fail "qemu-io is needed"
 
@@ -121,4 +124,33 @@ hv --no-server desktop move-disk "$G" vdb bases >"$WORK/o.out" 2>"$WORK/o.err" |
 defined_disk | grep -q "/bases/" || fail "the shut-off move's definition names $(defined_disk)"
 [ -e "$LAB_STORAGE/groups/$vol" ] || fail "the shut-off move deleted its source"
 pattern_in "$LAB_STORAGE/bases/$vol" || fail "the pattern does not read back after the shut-off move"
+info "shut off: copied, the definition names the new file"
+
+# ---- a chain node 2 cannot see: the whole chain is copied ----
+# the overlay's base in a pool local to node 1; the target pool (groups)
+# is shared with node 2, which does not see that base: a full copy
+lp="hvl$$"
+G2="t$$-fc"
+cleanup "vsh 1 destroy $G2; vsh 1 undefine $G2; vsh 1 vol-delete --pool groups $G2.qcow2; vsh 1 vol-delete --pool bases $G2.qcow2; vsh 1 vol-delete --pool $lp base.qcow2; vsh 1 pool-destroy $lp; vsh 1 pool-delete $lp; vsh 1 pool-undefine $lp"
+vsh 1 "pool-define-as $lp dir --target /var/lib/libvirt/images/$lp; pool-build $lp; pool-start $lp" >/dev/null ||
+	fail "cannot make pool $lp on node 1"
+vsh 1 vol-create-as "$lp" base.qcow2 64M --format qcow2 >/dev/null || fail "vol-create-as base"
+qemu-io -f qcow2 -c "write -P 0xa5 1M 4M" "$LAB_DIR/node1/lib/images/$lp/base.qcow2" >/dev/null || fail "cannot write the base"
+vsh 1 vol-create-as bases "$G2.qcow2" 64M --format qcow2 --backing-vol "/var/lib/libvirt/images/$lp/base.qcow2" \
+	--backing-vol-format qcow2 >/dev/null || fail "vol-create-as overlay"
+# (its backing path is node 1's: written without opening it)
+qemu-io -c "write -P 0x5a 60M 1M" "json:{\"driver\":\"qcow2\",\"file\":{\"driver\":\"file\",\"filename\":\"$LAB_STORAGE/bases/$G2.qcow2\"},\"backing\":null}" >/dev/null ||
+	fail "cannot write the overlay"
+refresh_all
+disk="<disk type='file' device='disk'><driver name='qemu' type='qcow2' cache='none'/><source file='$LAB_STORAGE/bases/$G2.qcow2'/><target dev='vdb' bus='virtio'/></disk>"
+"$LAB" guest-xml "$G2" | sed "s|<devices>|<devices>$disk|" >"$WORK/g2.xml"
+vsh 1 define "$WORK/g2.xml" >/dev/null && vsh 1 start "$G2" >/dev/null || fail "cannot start $G2"
+hv --no-server desktop move-disk "$G2" groups >"$WORK/f.out" 2>"$WORK/f.err" ||
+	fail "the full copy failed: $(cat "$WORK/f.err")"
+[ "$(guest_state 1 "$G2")" = running ] || fail "$G2 stopped during the full copy"
+qemu-img info -U "$LAB_STORAGE/groups/$G2.qcow2" | grep -q "backing file" &&
+	fail "the full copy kept a backing file node 2 cannot see"
+vsh 1 destroy "$G2" >/dev/null
+pattern_in "$LAB_STORAGE/groups/$G2.qcow2" || fail "the full copy lost the base's or the overlay's data: $(cat "$WORK/io.out")"
+info "a chain node 2 cannot see: copied whole, standalone"
 pass
