@@ -10,8 +10,9 @@
 #    (domblklist), its definition names it, the old file stays (no
 #    --delete-source), only the top layer was copied (the new file is
 #    backed by the template), the pattern reads back from the new file;
-#  - back to groups with --delete-source, through a running server: the
-#    old file is gone afterwards;
+#  - through a running server: Ctrl-C in the client cancels the server's
+#    job (the server's log says so; nothing moved, no partial copy), then
+#    back to groups with --delete-source: the old file is gone afterwards;
 #  - Ctrl-C half-way through a slow copy (--bandwidth 1): exit 1,
 #    "cancelled", the guest still runs on its old file, no partial copy;
 #  - a shut-off guest's disk moves by a plain volume copy: the definition
@@ -108,6 +109,21 @@ refresh_all
 vsh 1 start "$G" >/dev/null || fail "cannot start $G again"
 wait_until 30 running || fail "$G did not start again"
 server_start "$conf" "$WORK/server.log"
+# Ctrl-C in the client cancels the server's job, as in-process
+"$HVDECK" -c "$conf" desktop move-disk "$G" vdb groups --bandwidth 1 >"$WORK/sc.out" 2>"$WORK/sc.err" &
+pid=$!
+cleanup "kill $pid"
+copying_s() { grep -q "copying" "$WORK/sc.out" "$WORK/sc.err"; }
+wait_until 60 copying_s || fail "no progress through the server: $(cat "$WORK/sc.out" "$WORK/sc.err")"
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" -eq 1 ] || fail "a move cancelled through the server exited $rc: $(cat "$WORK/sc.err")"
+grep -q "disk move cancelled" "$WORK/sc.out" "$WORK/sc.err" || fail "no 'cancelled' through the server: $(cat "$WORK/sc.err")"
+grep -q "$G: disk move cancelled" "$WORK/server.log" || fail "the job did not run in the server: $(tail -n 5 "$WORK/server.log")"
+[ "$(disk_of)" = "$LAB_STORAGE/bases/$vol" ] || fail "after a cancel through the server $G runs on $(disk_of)"
+[ ! -e "$LAB_STORAGE/groups/$vol" ] || fail "the cancel through the server left a partial copy"
+running || fail "$G stopped with the cancel through the server"
 hv desktop move-disk "$G" vdb groups --delete-source >"$WORK/s.out" 2>"$WORK/s.err" ||
 	fail "move-disk through the server failed: $(cat "$WORK/s.err")"
 [ "$(disk_of)" = "$LAB_STORAGE/groups/$vol" ] || fail "through the server $G runs on $(disk_of)"
