@@ -288,57 +288,72 @@ static int subset(const unsigned *a, size_t na, const unsigned *b, size_t nb)
 	return 1;
 }
 
-/* Every level below the top of the disk's chain is a volume seen by every
- * host that sees the target pool: only the top layer is copied, the new
- * one backed by the same file (m->backing_*). Not under the model lock
- * (model_pools_sharing takes it). */
-static void choose_shallow(struct mv *m)
+/* The backing chain of the disk's volume as its host sees it (the volume
+ * first): its number of levels, 0 when it has none below the top or ends
+ * in a file no pool holds. Takes the model lock. */
+static size_t source_chain(const struct mv *m, struct vol_level **lv)
 {
-	struct vol_level *lv;
-	enum vol_chain_end end;
-	unsigned *tgt, *lvl, hid;
-	size_t nl, nt, nh, i;
-	char *src_path = NULL, *pool;
+	const struct m_host *h;
+	const struct m_pool *p;
+	enum vol_chain_end end = VCE_UNKNOWN;
+	char *path = NULL;
+	size_t v, n = 0;
+
+	model_lock();
+	h = model_host(m->host_id);
+	p = h != NULL ? host_pool(h, m->src_pool) : NULL;
+	for (v = 0; p != NULL && v < p->nvols && path == NULL; v++)
+		if (strcmp(p->vols[v].name, m->src_vol) == 0 &&
+		    p->vols[v].path != NULL)
+			path = xstrdup(p->vols[v].path);
+	if (path != NULL)
+		n = vol_deps_chain(m->host_id, path, lv, &end);
+	model_unlock();
+	free(path);
+	if (n > 0 && (n < 2 || end != VCE_BASE)) {
+		vol_chain_free(*lv, n);
+		n = 0;
+	}
+	return n;
+}
+
+/* Every host in tgt (nt of them) sees level l's pool. Not under the model
+ * lock (model_pools_sharing takes it). */
+static int level_seen(const struct vol_level *l, const unsigned *tgt,
+    size_t nt)
+{
+	const struct m_host *h;
+	unsigned hid, *seen;
+	size_t n;
 	int ok;
 
 	model_lock();
-	{
-		const struct m_host *h = model_host(m->host_id);
-		const struct m_pool *p = h != NULL ? host_pool(h, m->src_pool) : NULL;
-		size_t v;
-
-		for (v = 0; p != NULL && v < p->nvols; v++)
-			if (strcmp(p->vols[v].name, m->src_vol) == 0 &&
-			    p->vols[v].path != NULL)
-				src_path = xstrdup(p->vols[v].path);
-	}
-	nl = src_path != NULL ? vol_deps_chain(m->host_id, src_path, &lv, &end) : 0;
+	h = l->host != NULL ? model_host_by_name(l->host) : NULL;
+	hid = h != NULL ? h->id : 0;
 	model_unlock();
-	free(src_path);
-	if (nl < 2 || end != VCE_BASE) {
-		if (nl > 0)
-			vol_chain_free(lv, nl);
-		return;
-	}
-	nt = seers(m->host_id, m->dst_pool, &tgt);
-	for (ok = 1, i = 1; i < nl && ok; i++) {
-		model_lock();
-		{
-			const struct m_host *h = lv[i].host != NULL ?
-			    model_host_by_name(lv[i].host) : NULL;
+	if (hid == 0 || l->pool == NULL)
+		return 0;
+	n = seers(hid, l->pool, &seen);
+	ok = subset(tgt, nt, seen, n);
+	free(seen);
+	return ok;
+}
 
-			hid = h != NULL ? h->id : 0;
-		}
-		model_unlock();
-		pool = lv[i].pool;
-		if (hid == 0 || pool == NULL) {
-			ok = 0;
-			break;
-		}
-		nh = seers(hid, pool, &lvl);
-		ok = subset(tgt, nt, lvl, nh);
-		free(lvl);
-	}
+/* Every level below the top of the disk's chain is a volume seen by every
+ * host that sees the target pool: only the top layer is copied, the new
+ * one backed by the same file (m->backing_*). */
+static void choose_shallow(struct mv *m)
+{
+	struct vol_level *lv;
+	unsigned *tgt;
+	size_t nl = source_chain(m, &lv), nt, i;
+	int ok = 1;
+
+	if (nl == 0)
+		return;
+	nt = seers(m->host_id, m->dst_pool, &tgt);
+	for (i = 1; i < nl && ok; i++)
+		ok = level_seen(&lv[i], tgt, nt);
 	if (ok) {
 		m->backing_path = xstrdup(lv[1].path);
 		m->backing_format = xstrdup(lv[1].format != NULL ? lv[1].format :
@@ -446,8 +461,7 @@ static void on_block_job(virConnectPtr c, virDomainPtr dom, const char *disk,
 	(void)c;
 	(void)dom;
 	(void)type;
-	if (disk == NULL || (strcmp(disk, m->target) != 0 &&
-	    strstr(disk, m->target) == NULL))
+	if (disk == NULL || strcmp(disk, m->target) != 0)
 		return;
 	pthread_mutex_lock(&m->lock);
 	if (status == VIR_DOMAIN_BLOCK_JOB_READY)
