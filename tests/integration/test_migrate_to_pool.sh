@@ -6,7 +6,9 @@
 # shut off (the lab's guests run no commands on their disk) and read back
 # from the new file on node 2 after the guest was shut down there; the
 # source's file stays on node 1. Refusals: --to-pool without
-# --copy-storage, a pool the destination lacks.
+# --copy-storage, a pool the destination lacks. Then back to node 1 from
+# the console's migrate form (copy storage ticked, its last field the
+# pool): the disk arrives in that pool of node 1, the pattern intact.
 . "$(dirname "$0")/lib.sh"
 [ "$LAB_NODES" -ge 2 ] || fail "needs a lab with 2 nodes"
 command -v qemu-io >/dev/null || fail "qemu-io is needed"
@@ -57,4 +59,36 @@ vsh 2 vol-list "$dst" | grep -q "$G.qcow2" || fail "pool $dst on node 2 does not
 [ -e "$src_file" ] || fail "the source's file went"
 vsh 2 destroy "$G" >/dev/null
 pattern_in "$dst_file" || fail "the pattern does not read back on node 2: $(cat "$WORK/io.out")"
+info "migrated to hv2 into pool $dst; the pattern reads back there"
+
+# ---- back from the console's migrate form: copy storage, disks to pool ----
+back="hvb$$"
+back_file=$LAB_DIR/node1/lib/images/$back/$G.qcow2
+cleanup "vsh 1 vol-delete --pool $back $G.qcow2; vsh 1 pool-destroy $back; vsh 1 pool-delete $back; vsh 1 pool-undefine $back"
+vsh 1 "pool-define-as $back dir --target /var/lib/libvirt/images/$back; pool-build $back; pool-start $back" >/dev/null ||
+	fail "cannot make pool $back on node 1"
+vsh 2 start "$G" >/dev/null || fail "cannot start $G on node 2"
+wait_until 30 running_on 2 || fail "$G did not start on node 2"
+tui_start "$conf" 160 45
+wait_screen 60 "^.hv2 +[a-z]+ +online"
+row_has() { screen | grep -E -- "^.$G " | head -n1 | grep -qE -- "$1"; }
+wait_until 60 row_has "running +hv2" || { screen >&2; fail "$G is not shown running on hv2"; }
+keys : ; keys -l "desktop $G"; keys Enter
+keys m
+wait_screen 10 "Migrate $G from hv2"
+# the destination hv1 (other lab nodes may be offered first)
+for _ in 1 2 3 4 5 6 7 8; do on_screen "\[hv1 " && break; keys Right; done
+on_screen "\[hv1 " || { screen >&2; fail "the form does not offer hv1"; }
+# copy storage (the third field), then the last field: the pool
+keys Tab Tab Space
+for _ in 1 2 3 4 5 6 7; do keys Tab; done
+keys -l "$back"
+on_screen "Disks to pool .*$back" || { screen >&2; fail "the pool field did not take $back"; }
+keys Enter
+wait_screen 180 "done in "
+wait_until 30 running_on 1 || fail "$G is not running on node 1 after the form's migration"
+[ "$(vsh 1 domblklist "$G" | awk '$1 == "vdb" { print $2 }')" = "/var/lib/libvirt/images/$back/$G.qcow2" ] ||
+	fail "on node 1 $G runs on $(vsh 1 domblklist "$G")"
+vsh 1 destroy "$G" >/dev/null
+pattern_in "$back_file" || fail "the pattern does not read back on node 1: $(cat "$WORK/io.out")"
 pass
