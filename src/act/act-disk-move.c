@@ -243,6 +243,14 @@ static int plan(const struct disk_move_req *r, struct mv *m, char **cause)
 		return -1;
 	}
 	free(path);
+	/* only this host's definition follows the move */
+	if (r->delete_source && d->nplaces > 1) {
+		*cause = xasprintf("%s is defined on %zu hosts: their definitions "
+		    "keep %s/%s, which cannot be deleted (move it without "
+		    "deleting the source)", d->name, d->nplaces, sp->name,
+		    sv->name);
+		return -1;
+	}
 	if (target_ok(h, r, sp, sv, cause) < 0)
 		return -1;
 	snprintf(m->uuid, sizeof m->uuid, "%s", d->uuid);

@@ -71,6 +71,11 @@ refused "has no pool nosuch" desktop move-disk "$G" vdb nosuch
 refused "is in pool groups already" desktop move-disk "$G" vdb groups
 refused "has no disk vdz" desktop move-disk "$G" vdz bases
 refused "read-only" -r desktop move-disk "$G" vdb bases
+# defined on node 2 too: its definition would keep the old file
+vsh 1 dumpxml --inactive "$G" >"$WORK/g1.xml"
+vsh 2 define "$WORK/g1.xml" >/dev/null || fail "cannot define $G on node 2"
+refused "defined on 2 hosts: .* cannot be deleted" desktop move-disk "$G" vdb bases --delete-source
+vsh 2 undefine "$G" >/dev/null || fail "cannot undefine $G on node 2"
 
 # ---- cancel: Ctrl-C during a slow copy of the whole chain ----
 "$HVDECK" -c "$conf" desktop move-disk "$G" vdb bases --bandwidth 1 >"$WORK/c.out" 2>"$WORK/c.err" &
