@@ -36,8 +36,8 @@ wait_until 60 row_has "running" || { screen >&2; fail "$G is not shown running";
 # ---- a slow move, cancelled from the jobs pane ----
 keys : ; keys -l "desktop move-disk $G vdb bases --bandwidth 1"; keys Enter
 keys 5
-wait_screen 30 "move disk +$G .*running"
-wait_screen 60 "move disk +$G .*copyi"
+wait_screen 30 "move disk +$G "
+wait_screen 60 "move disk +$G .*running .*copyi"
 keys c
 wait_screen 10 "[Cc]ancel.*$G"
 keys y
@@ -53,8 +53,11 @@ keys : ; keys -l "desktop $G"; keys Enter
 keys V
 wait_screen 10 "Move the disk of $G"
 on_screen "Disk .*vdb" || { screen >&2; fail "the form does not offer vdb"; }
-# the pool offered first is one the disk is not in: bases
-on_screen "To pool .*\[bases\]" || { screen >&2; fail "the form does not offer bases first"; }
+# the pool offered first is one the disk is not in; then to bases
+on_screen "To pool .*\[groups\]" && { screen >&2; fail "the form offers the disk's own pool first"; }
+keys Tab Left Left Left Left
+for _ in 1 2 3 4; do on_screen "To pool .*\[bases\]" && break; keys Right; done
+on_screen "To pool .*\[bases\]" || { screen >&2; fail "the form does not offer bases"; }
 keys Enter
 wait_screen 10 "Move $G's disk vdb from groups to bases on hv1\? Enter: yes"
 keys Enter
