@@ -84,8 +84,9 @@ static int dm_submit(struct ui *u, struct form *f, void *ctx)
 		return -1;
 	}
 	vis = text_visible(what);
-	q = xasprintf("Move %s%s? Enter: yes", vis,
-	    r.delete_source ? ", deleting the old one" : "");
+	/* what is deleted first: a long name cuts the end of the line */
+	q = xasprintf("Move%s %s? Enter: yes", r.delete_source ?
+	    ", deleting the old one," : "", vis);
 	form_set_message(f, q);
 	free(q);
 	free(vis);

@@ -10,11 +10,16 @@
 #    host's pools; the first Enter asks, naming the desktop, the disk and
 #    the pool; the second starts it, the job ends done, the guest still
 #    runs, on the new file, the old one stays (box not ticked), and the
-#    pattern reads back from the new file after a shutdown.
+#    pattern reads back from the new file after a shutdown;
+#  - a console attached to a running server: Shift-V with the box ticked
+#    moves it back in the server (its log says so) and deletes the old
+#    file.
 . "$(dirname "$0")/lib.sh"
 command -v qemu-io >/dev/null || fail "qemu-io is needed"
 
 conf=$(write_config)
+export XDG_RUNTIME_DIR=$WORK/run
+mkdir -m 0700 "$XDG_RUNTIME_DIR"
 G="t$$-dmc"
 vol="$G.qcow2"
 cleanup "for _n in \$(seq 1 $LAB_NODES); do vsh \$_n destroy $G; vsh \$_n undefine $G; done"
@@ -70,4 +75,33 @@ vsh 1 destroy "$G" >/dev/null
 qemu-io -r -U -f qcow2 -c "read -P 0x77 0 32M" "$LAB_STORAGE/bases/$vol" >"$WORK/io.out" 2>&1 &&
 	! grep -qi "fail" "$WORK/io.out" || fail "the pattern does not read back: $(cat "$WORK/io.out")"
 grep -q '"command":"desktop move-disk".*"result":"ok"' "$XDG_STATE_HOME/hvdeck/audit.log" || fail "no audit line"
+info "Shift-V moved it live to bases; the pattern reads back"
+
+# ---- a console attached to the server: the move runs in the server ----
+tmx kill-session -t hv
+vsh 1 vol-delete --pool groups "$vol" >/dev/null || fail "cannot remove the old file"
+for ((n = 1; n <= LAB_NODES; n++)); do vsh $n pool-refresh groups >/dev/null; done
+vsh 1 start "$G" >/dev/null || fail "cannot start $G again"
+wait_until 30 running || fail "$G did not start again"
+server_start "$conf" "$WORK/server.log"
+tui_start "$conf" 160 45
+wait_screen 20 "attached to server $SERVER_PID"
+wait_until 60 row_has "running" || { screen >&2; fail "$G is not shown running (attached)"; }
+keys : ; keys -l "desktop $G"; keys Enter
+keys V
+wait_screen 10 "Move the disk of $G"
+keys Tab Left Left Left Left
+for _ in 1 2 3 4; do on_screen "To pool .*\[groups\]" && break; keys Right; done
+on_screen "To pool .*\[groups\]" || { screen >&2; fail "the attached form does not offer groups"; }
+keys Tab Space
+keys Enter
+wait_screen 10 "Move, deleting the old one, $G's disk vdb from bases to groups"
+keys Enter
+moved_back() { [ "$(disk_of)" = "$LAB_STORAGE/groups/$vol" ]; }
+wait_until 120 moved_back || { screen >&2; fail "attached: $G runs on $(disk_of)"; }
+gone() { [ ! -e "$LAB_STORAGE/bases/$vol" ]; }
+wait_until 30 gone || fail "attached: the ticked box did not delete the old file"
+in_server() { grep -q "$G: disk vdb moved to pool groups" "$WORK/server.log"; }
+wait_until 60 in_server || fail "the move did not run in the server: $(tail -n 5 "$WORK/server.log")"
+running || fail "$G stopped during the attached move"
 pass
