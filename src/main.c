@@ -4,6 +4,7 @@
 #include "cli/cli-cmd.h"
 #include "cli/cli-migrate.h"
 #include "cmd/cmd-drain.h"
+#include "cmd/cmd-disk-move.h"
 #include "cmd/cmd-audit.h"
 #include "cmd/cmd-table.h"
 #include "tui/ui-cmd.h"
@@ -284,7 +285,7 @@ static int through_server(const struct args *a, const struct config *cfg,
 	/* Ctrl-C cancels a migration or a drain, as in-process (the job is the
 	 * server's: a client killed or hung up cancels nothing) */
 	srv_client_cancel_on_interrupt(e->exec == cli_migrate_exec ||
-	    e->exec == cmd_drain_exec);
+	    e->exec == cmd_drain_exec || e->exec == cmd_disk_move_exec);
 	rc = srv_client_run(cfg, ctx->face, ctx->read_only, w, n, status, &cause);
 	if (rc < 0) {
 		fprintf(stderr, "hvdeck: %s\n", cause);

@@ -34,6 +34,10 @@ struct migrate_req {
 	int unsafe;                     /* accept unsafe cache modes */
 	int no_persist;                 /* default: persist on the destination
 	                                 * and undefine on the source */
+	const char *to_pool;            /* with copy_storage: the copied disks
+	                                 * go into this pool of the destination
+	                                 * (migrate-pool.h); NULL: where
+	                                 * libvirt puts them (the same path) */
 };
 
 /* Check the request against the model (the desktop exists and runs once,

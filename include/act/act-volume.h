@@ -16,6 +16,8 @@
 
 #include "core/job.h"
 
+#include <libvirt/libvirt.h>
+
 /* A volume, by stable ids. */
 struct vol_target {
 	unsigned host_id;       /* a host that has its pool */
@@ -46,6 +48,13 @@ int act_volume_delete_check(const struct vol_target *t, char **cause);
  * or -1 with *cause (caller frees) when it is refused at once (no job is
  * made then). t is copied. */
 int act_volume_delete(const struct vol_target *t, unsigned *job,
+    char **cause);
+
+/* On a job thread: delete volume name of pool on c (the caller's own
+ * connection), the pool rescanned first (a volume made since libvirt last
+ * looked). The undo of a creation, and a move's old volume. 0, or -1 with
+ * *cause (caller frees): "NAME: libvirt's text". */
+int act_volume_delete_on(virConnectPtr c, const char *pool, const char *name,
     char **cause);
 
 #endif

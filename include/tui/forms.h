@@ -67,5 +67,8 @@ int form_drain_open(struct ui *u, struct cmd_ctx *c,
     const struct cmd_entry *e, int argc, char **argv, char **cause);
 int form_delete_open(struct ui *u, struct cmd_ctx *c,
     const struct cmd_entry *e, int argc, char **argv, char **cause);
+/* `desktop move-disk DESKTOP`: the disk, the pool, delete the old one */
+int form_disk_move_open(struct ui *u, struct cmd_ctx *c,
+    const struct cmd_entry *e, int argc, char **argv, char **cause);
 
 #endif

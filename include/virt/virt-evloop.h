@@ -13,5 +13,8 @@ void evloop_stop(void);
 
 /* libvirt's last error on this thread as a fresh string (never NULL). */
 char *evloop_last_error(const char *fallback);
+/* "what: libvirt's text" of the call that just failed on this thread
+ * ("failed" when libvirt said nothing). Caller frees. */
+char *evloop_error_for(const char *what);
 
 #endif

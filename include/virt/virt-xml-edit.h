@@ -34,10 +34,25 @@ struct xml_new_disk {
 int virtxml_domain_renew(const char *xml, const char *name,
     const struct xml_new_disk *disk, char **out, char **cause);
 
+/* xml (a domain's XML, live or inactive) with only its disk disk->target
+ * moved to the new volume as virtxml_domain_renew moves it (a file disk
+ * to disk->path, a pool volume disk to disk->pool and disk->volume, the
+ * driver type set, <backingStore> and a block job's <mirror> dropped);
+ * everything else as it was: a disk moved to another pool (desktop
+ * move-disk) and the destination's XML of a migration that moves its
+ * storage. Returns 0 with *out (caller frees), or -1 with *cause (caller
+ * frees): not well formed, no such disk, neither a file nor a volume. */
+int virtxml_domain_move_disk(const char *xml, const struct xml_new_disk *disk,
+    char **out, char **cause);
+
 /* The XML of a new volume: name, capacity in bytes, format ("qcow2"), no
  * backing store (a copy made from another volume is then standalone).
  * Caller frees. */
 char *virtxml_volume_new(const char *name, unsigned long long capacity,
     const char *format);
+
+/* The <disk type='file'> of a block copy's destination (virDomainBlockCopy):
+ * the file at path, its driver type format ("qcow2"). Caller frees. */
+char *virtxml_disk_file(const char *path, const char *format);
 
 #endif

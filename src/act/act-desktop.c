@@ -8,6 +8,7 @@
 #include "act/act-derive.h"
 #include "act/act-domain.h"
 #include "act/act-pool.h"
+#include "act/act-volume.h"
 #include "core/job.h"
 #include "core/log.h"
 #include "core/model.h"
@@ -311,16 +312,6 @@ static virConnectPtr host_conn_open(const struct host_ref *h, char **cause)
 	return c;
 }
 
-/* libvirt's text for the call that just failed, prefixed. */
-static char *lv_error(const char *what)
-{
-	char *msg = evloop_last_error("failed"), *t;
-
-	t = xasprintf("%s: %s", what, msg);
-	free(msg);
-	return t;
-}
-
 /* The inactive XML of the domain uuid on c, SECURE: without it libvirt
  * leaves a graphics password out, and a copy of a template that has one
  * would have none (virtxml_domain_renew puts a fresh one in its place).
@@ -336,7 +327,7 @@ static char *domain_xml(virConnectPtr c, const char *uuid, char **cause)
 		free(lv);
 	}
 	if (xml == NULL)
-		*cause = lv_error("cannot read the template's XML");
+		*cause = evloop_error_for("cannot read the template's XML");
 	if (dom != NULL)
 		virDomainFree(dom);
 	return xml;
@@ -357,34 +348,12 @@ static char *volume_path(virConnectPtr c, const char *pool, const char *name,
 		free(lv);
 	}
 	if (path == NULL)
-		*cause = lv_error(name);
+		*cause = evloop_error_for(name);
 	if (v != NULL)
 		virStorageVolFree(v);
 	if (p != NULL)
 		virStoragePoolFree(p);
 	return path;
-}
-
-/* Delete volume name of pool on c: the undo of a creation. */
-static int volume_delete(virConnectPtr c, const char *pool, const char *name,
-    char **cause)
-{
-	virStoragePoolPtr p = virStoragePoolLookupByName(c, pool);
-	virStorageVolPtr v = NULL;
-	int rc = -1;
-
-	if (p != NULL)
-		virStoragePoolRefresh(p, 0);
-	if (p != NULL && (v = virStorageVolLookupByName(p, name)) != NULL &&
-	    virStorageVolDelete(v, 0) == 0)
-		rc = 0;
-	if (rc < 0)
-		*cause = lv_error(name);
-	if (v != NULL)
-		virStorageVolFree(v);
-	if (p != NULL)
-		virStoragePoolFree(p);
-	return rc;
 }
 
 /* Define xml on c (and start it); on any failure nothing stays defined. */
@@ -394,11 +363,11 @@ static int define(virConnectPtr c, const char *xml, int start, char **cause)
 	int rc = 0;
 
 	if (dom == NULL) {
-		*cause = lv_error("define");
+		*cause = evloop_error_for("define");
 		return -1;
 	}
 	if (start && virDomainCreate(dom) < 0) {
-		*cause = lv_error("start");
+		*cause = evloop_error_for("start");
 		virDomainUndefine(dom);
 		rc = -1;
 	}
@@ -514,7 +483,7 @@ static int new_one(struct new_job *j, virConnectPtr hc, virConnectPtr dc,
 			rc = define(hc, xml, j->start, cause);
 		free(path);
 	}
-	if (rc < 0 && volume_delete(dc, j->groups, vol, &undo) < 0) {
+	if (rc < 0 && act_volume_delete_on(dc, j->groups, vol, &undo) < 0) {
 		char *t = xasprintf("%s; its overlay %s/%s could not be removed: %s",
 		    *cause, j->groups, vol, undo);
 
@@ -787,7 +756,7 @@ static int stream_copy(virConnectPtr c, virStorageVolPtr src,
 		rc = 0;
 out:
 	if (rc < 0) {
-		*cause = lv_error("copy keeping the base");
+		*cause = evloop_error_for("copy keeping the base");
 		if (in != NULL)
 			virStreamAbort(in);
 		if (out != NULL)
@@ -816,7 +785,7 @@ static virStorageVolPtr copy_keep_base(struct tmpl_job *j, virConnectPtr c,
 
 	free(xml);
 	if (nv == NULL) {
-		*cause = lv_error("create the copy");
+		*cause = evloop_error_for("create the copy");
 		return NULL;
 	}
 	if (stream_copy(c, sv, nv, cause) == 0) {
@@ -855,13 +824,13 @@ static int copy_volume(struct tmpl_job *j, virConnectPtr dc, const char *vol,
 
 	if (sp == NULL || tp == NULL ||
 	    (sv = virStorageVolLookupByName(sp, j->src.volume)) == NULL) {
-		*cause = lv_error("copy into the templates pool");
+		*cause = evloop_error_for("copy into the templates pool");
 	} else if (!j->flatten && j->src.backing_path != NULL) {
 		nv = copy_keep_base(j, dc, tp, sv, vol, cause);
 	} else {
 		xml = virtxml_volume_new(vol, j->src.capacity, "qcow2");
 		if ((nv = virStorageVolCreateXMLFrom(tp, xml, sv, 0)) == NULL)
-			*cause = lv_error("copy into the templates pool");
+			*cause = evloop_error_for("copy into the templates pool");
 		free(xml);
 	}
 	if (nv != NULL)
@@ -905,7 +874,7 @@ static int run_tmpl(unsigned id, void *ctx, char **cause)
 	    define(hc, nxml, 0, cause) == 0)
 		rc = 0;
 out:
-	if (rc < 0 && made && volume_delete(dc != NULL ? dc : hc, j->templates,
+	if (rc < 0 && made && act_volume_delete_on(dc != NULL ? dc : hc, j->templates,
 	    vol, &undo) < 0) {
 		char *t = xasprintf("%s; the copy %s/%s could not be removed: %s",
 		    *cause, j->templates, vol, undo);
@@ -1029,14 +998,14 @@ static int undefine_on(const struct host_ref *h, const char *uuid,
 	if (c == NULL)
 		return -1;
 	if ((dom = virDomainLookupByUUIDString(c, uuid)) == NULL)
-		*cause = lv_error(h->name);
+		*cause = evloop_error_for(h->name);
 	else if (virDomainIsActive(dom) == 1)
 		*cause = xasprintf("it is running on %s: stop it first", h->name);
 	else if (virDomainUndefineFlags(dom, VIR_DOMAIN_UNDEFINE_MANAGED_SAVE |
 	    VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA |
 	    VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA |
 	    VIR_DOMAIN_UNDEFINE_NVRAM) < 0)
-		*cause = lv_error(h->name);
+		*cause = evloop_error_for(h->name);
 	else
 		rc = 0;
 	if (dom != NULL)
@@ -1060,7 +1029,7 @@ static int run_del(unsigned id, void *ctx, char **cause)
 	job_progress(id, 50, 0, 0, "deleting the disk");
 	if ((c = host_conn_open(&j->disk, cause)) == NULL)
 		return -1;
-	rc = volume_delete(c, j->vol.pool, j->vol.volume, cause);
+	rc = act_volume_delete_on(c, j->vol.pool, j->vol.volume, cause);
 	conn_close(c);
 	if (rc < 0) {
 		char *t = xasprintf("%s undefined, but its disk was not deleted: %s",

@@ -17,6 +17,8 @@
 #include "act/act-domain.h"
 #include "core/job.h"
 #include "act/migrate-check.h"
+#include "act/migrate-pool.h"
+#include "act/act-pool.h"
 #include "core/model.h"
 #include "core/place.h"
 #include "core/text.h"
@@ -61,6 +63,7 @@ struct mig {
 	char *name;
 	unsigned src_id, dst_id;
 	char *src_uri, *dst_uri, *dst_addr;
+	char *to_pool;                  /* the request's, kept */
 	uint64_t reserve_kib;
 	struct migrate_req req;         /* strings not kept */
 	struct checklist *cl;           /* not owned */
@@ -138,6 +141,7 @@ static void mig_free(struct mig *m)
 	free(m->src_uri);
 	free(m->dst_uri);
 	free(m->dst_addr);
+	free(m->to_pool);
 	pthread_mutex_destroy(&m->lock);
 	free(m);
 }
@@ -225,6 +229,17 @@ static const struct m_host *live_host(const struct m_desktop *d,
 	return model_host(live->host_id);
 }
 
+/* Lock held. Host h has a pool called name. */
+static int has_pool(const struct m_host *h, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < h->npools; k++)
+		if (strcmp(h->pools[k]->name, name) == 0)
+			return 1;
+	return 0;
+}
+
 /* Model lock held. The record for the request, or NULL with *cause. */
 static struct mig *plan(const struct migrate_req *r, char **cause)
 {
@@ -251,6 +266,14 @@ static struct mig *plan(const struct migrate_req *r, char **cause)
 		    src->name, model_host_state_name(src->state));
 		return NULL;
 	}
+	if (r->to_pool != NULL && (!r->copy_storage ||
+	    !has_pool(dst, r->to_pool))) {
+		*cause = !r->copy_storage ? xasprintf("cannot migrate %s: "
+		    "--to-pool needs --copy-storage", d->name) :
+		    xasprintf("cannot migrate %s: %s has no pool %s", d->name,
+		    dst->name, r->to_pool);
+		return NULL;
+	}
 	if ((other = job_find_active(JK_MIGRATE, d->uuid)) != 0) {
 		*cause = xasprintf("%s is already being migrated (job %u)",
 		    d->name, other);
@@ -268,6 +291,8 @@ static struct mig *plan(const struct migrate_req *r, char **cause)
 	m->reserve_kib = dst->memory_reserve_kib;
 	m->req = *r;
 	m->req.desktop = m->req.dest = NULL;
+	m->to_pool = r->to_pool != NULL ? xstrdup(r->to_pool) : NULL;
+	m->req.to_pool = NULL;
 	snprintf(m->st.source, sizeof m->st.source, "%s", src->name);
 	snprintf(m->st.dest, sizeof m->st.dest, "%s", dst->name);
 	m->st.mem_pct = -1;
@@ -279,6 +304,7 @@ static struct mig *plan(const struct migrate_req *r, char **cause)
 	m->want_downtime = r->max_downtime_ms > 0;
 	return m;
 }
+
 
 static const struct job_ops migrate_ops;
 
@@ -364,6 +390,8 @@ struct conns {
 	virDomainPtr dom;
 	char *live_xml, *persistent_xml;
 	struct xml_domain x;
+	int *copied;                    /* per disk of x: copied */
+	struct migrate_pool mp;         /* --to-pool: what was made there */
 };
 
 static void conns_close(struct conns *c)
@@ -376,6 +404,8 @@ static void conns_close(struct conns *c)
 		virConnectClose(c->dst);
 	free(c->live_xml);
 	free(c->persistent_xml);
+	free(c->copied);
+	migrate_pool_free(&c->mp);
 	facts_domain_free(&c->x);
 	memset(c, 0, sizeof *c);
 }
@@ -449,15 +479,15 @@ static int check_disks(struct mig *m, struct conns *c, unsigned *flags,
 	char *why = NULL;
 	int rc;
 
+	c->copied = copied;
+
 	rc = migrate_check_storage(&c->x, m->src_id, m->dst_id,
 	    m->req.copy_storage, copied, flags, &why);
 	if (verdict(m, S_STORAGE, rc, why, cause) < 0) {
 		step(m, S_CACHE, CHECK_PENDING, "not checked");
-		free(copied);
 		return -1;
 	}
 	rc = migrate_check_cache(&c->x, copied, m->req.unsafe, flags, &why);
-	free(copied);
 	return verdict(m, S_CACHE, rc, why, cause);
 }
 
@@ -619,9 +649,10 @@ static int migrate(struct mig *m, struct conns *c, unsigned flags,
 {
 	virTypedParameterPtr p;
 	virDomainPtr ddom;
-	int np;
+	int np, max = 0;
 
-	if (migrate_params(m, &p, &np) < 0) {
+	if (migrate_params(m, &p, &np) < 0 ||
+	    migrate_pool_params(&c->mp, &p, &np, &max) < 0) {
 		*cause = evloop_last_error("cannot build the migration's parameters");
 		step(m, S_MIGRATE, CHECK_FAIL, *cause);
 		return -1;
@@ -665,6 +696,34 @@ static void name_hosts(const struct mig *m, char **cause)
 	*cause = b;
 }
 
+/* --to-pool: the copied disks made in that pool of the destination and
+ * the destination's XML on them; the whole chain is copied (a new
+ * standalone volume: nothing below it need exist there). */
+static int to_pool(unsigned id, struct mig *m, struct conns *c,
+    unsigned *flags, char **cause)
+{
+	char *live, *pers = NULL;
+	int rc;
+
+	job_progress(id, -1, 0, 0, "making the disks");
+	*flags = (*flags & ~(unsigned)VIR_MIGRATE_NON_SHARED_INC) |
+	    VIR_MIGRATE_NON_SHARED_DISK;
+	live = virDomainGetXMLDesc(c->dom, VIR_DOMAIN_XML_MIGRATABLE);
+	if (live != NULL && c->persistent_xml != NULL)
+		pers = virDomainGetXMLDesc(c->dom, VIR_DOMAIN_XML_MIGRATABLE |
+		    VIR_DOMAIN_XML_INACTIVE);
+	if (live == NULL || (c->persistent_xml != NULL && pers == NULL)) {
+		*cause = evloop_last_error("cannot read the domain's XML");
+		rc = -1;
+	} else {
+		rc = migrate_pool_prepare(c->src, c->dst, m->to_pool, &c->x,
+		    c->copied, live, pers, &c->mp, cause);
+	}
+	free(live);
+	free(pers);
+	return rc;
+}
+
 static int run(unsigned id, void *ctx, char **cause)
 {
 	struct mig *m = ctx;
@@ -688,8 +747,13 @@ static int run(unsigned id, void *ctx, char **cause)
 		*cause = xstrdup("cancelled before the migration began");
 		goto out;
 	}
+	if (m->to_pool != NULL && to_pool(id, m, &c, &flags, cause) < 0)
+		goto out;
 	job_progress(id, 0, 0, 0, "migrating");
-	rc = migrate(m, &c, flags, cause);
+	if ((rc = migrate(m, &c, flags, cause)) < 0)
+		migrate_pool_undo(c.dst, &c.mp);
+	else if (m->to_pool != NULL)
+		act_pool_refresh_sharing(m->dst_id, m->to_pool, NULL);
 out:
 	conns_close(&c);
 	/* the workers learn the new places from events; ask too, in case an

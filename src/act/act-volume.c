@@ -496,3 +496,24 @@ int act_volume_delete(const struct vol_target *t, unsigned *job,
 	free(key);
 	return rc;
 }
+
+int act_volume_delete_on(virConnectPtr c, const char *pool, const char *name,
+    char **cause)
+{
+	virStoragePoolPtr p = virStoragePoolLookupByName(c, pool);
+	virStorageVolPtr v = NULL;
+	int rc = -1;
+
+	if (p != NULL)
+		virStoragePoolRefresh(p, 0);
+	if (p != NULL && (v = virStorageVolLookupByName(p, name)) != NULL &&
+	    virStorageVolDelete(v, 0) == 0)
+		rc = 0;
+	if (rc < 0)
+		*cause = evloop_error_for(name);
+	if (v != NULL)
+		virStorageVolFree(v);
+	if (p != NULL)
+		virStoragePoolFree(p);
+	return rc;
+}

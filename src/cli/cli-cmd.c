@@ -190,7 +190,7 @@ static const struct cmd_entry cli_commands[] = {
 	  "print hvdeck's public key (made on first need) and, as a # line, the file it is in: install it in a host's authorized_keys", cli_host_key_exec, 0 },
 	{ "migrate", NULL, 2, 2, "DESKTOP DEST_HOST [--bandwidth MiB/s] "
 	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
-	  "[--copy-storage] [--unsafe] [--no-persist]", SERVED,
+	  "[--copy-storage] [--to-pool POOL] [--unsafe] [--no-persist]", SERVED,
 	  "live-migrate a running desktop (name or UUID) to DEST_HOST after a "
 	  "pre-flight; prints progress, exit 0 when it arrived, 1 with libvirt's "
 	  "message; Ctrl-C cancels (it keeps running on the source)",

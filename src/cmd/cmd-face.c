@@ -87,13 +87,14 @@ int cmd_form(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	return c->face->form(c, e, argc, argv, cause);
 }
 
-int cmd_in_console(const struct cmd_ctx *c)
-{
-	return c->face != NULL && c->face->console;
-}
-
 int cmd_interrupted(const struct cmd_ctx *c)
 {
 	return c->face != NULL && c->face->interrupted != NULL &&
 	    c->face->interrupted(c->face);
 }
+
+int cmd_in_console(const struct cmd_ctx *c)
+{
+	return c->face != NULL && c->face->console;
+}
+

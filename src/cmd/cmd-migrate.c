@@ -169,6 +169,7 @@ int cmd_migrate_request(const struct cmd_opts *o, struct migrate_req *r,
 	r->copy_storage = cmd_opt(o, "copy-storage") != NULL;
 	r->unsafe = cmd_opt(o, "unsafe") != NULL;
 	r->no_persist = cmd_opt(o, "no-persist") != NULL;
+	r->to_pool = cmd_opt(o, "to-pool");
 	return 0;
 }
 

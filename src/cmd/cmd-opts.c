@@ -35,6 +35,7 @@ static const struct cmd_opt_spec specs[] = {
 	FLAG("copy-storage"),
 	FLAG("unsafe"),
 	FLAG("no-persist"),
+	{ NULL, "to-pool", CMD_OPT_NAME, 0, 0, NULL, "pool name" },
 	{ "job bandwidth", "MIBS", CMD_OPT_INT, 0, MIBS_MAX, NULL, "MiB/s, 0 unlimited" },
 	/* a running migration cannot go back to libvirt's default: no 0 */
 	{ "job downtime", "MS", CMD_OPT_INT, 1, DOWNTIME_MS_MAX, NULL, "ms" },
@@ -51,6 +52,8 @@ static const struct cmd_opt_spec specs[] = {
 	FLAG("with-disk"),
 	FLAG("yes"),
 	FLAG("flatten"),
+	/* desktop move-disk */
+	FLAG("delete-source"),
 	{ NULL, "cluster-size", CMD_OPT_SIZE, CLUSTER_MIN, CLUSTER_MAX, NULL,
 	  "bytes, or with K or M; a power of two" },
 	FLAG("lazy-refcounts"),

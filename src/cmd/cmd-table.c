@@ -8,6 +8,7 @@
 #include "cmd/cmd-desktop.h"
 #include "cmd/cmd-desktop-new.h"
 #include "cmd/cmd-drain.h"
+#include "cmd/cmd-disk-move.h"
 #include "cmd/cmd-host.h"
 #include "cmd/cmd-host-reconnect.h"
 #include "cmd/cmd-job.h"
@@ -76,9 +77,13 @@ static const struct cmd_entry commands[] = {
 	  cmd_desktop_exec_template, 0 },
 	{ "desktop migrate", NULL, 0, 2, "[NAME] [DEST_HOST] [--bandwidth MIBS] "
 	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
-	  "[--copy-storage] [--unsafe] [--no-persist]", DESKTOP_ARG | CMD_SEL_DESKTOP,
+	  "[--copy-storage] [--to-pool POOL] [--unsafe] [--no-persist]", DESKTOP_ARG | CMD_SEL_DESKTOP,
 	  "live-migrate a running desktop (default: the selected one); without "
 	  "DEST_HOST a form lists the hosts that may receive it", cmd_migrate_exec, 0 },
+	{ "desktop move-disk", NULL, 0, 3, "DESKTOP [DISK] POOL [--delete-source] [--bandwidth MIBS]",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP | CMD_SEL_DESKTOP,
+	  "copy a desktop's disk (default: its first) into another pool of its host, live when it runs (block copy, then a switch once in sync), and point its definition there; the old volume stays unless --delete-source (console: Shift-V, a form)",
+	  cmd_disk_move_exec, 0 },
 	{ "job cancel", NULL, 0, 1, "[ID] [--let-running-finish]", CMD_LINE | CMD_SEL_JOB,
 	  "cancel a job after asking (default: the selected job or the progress view's); "
 	  "a cancelled migration leaves the desktop on its source; a cancelled drain "

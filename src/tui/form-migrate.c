@@ -92,6 +92,13 @@ static char *form_line(struct form *f, const struct migrate_form *mf)
 		free(line);
 		line = tmp;
 	}
+	if (*form_text(f, "to_pool") != '\0') {
+		dest = cmd_quote(form_text(f, "to_pool"));
+		tmp = xasprintf("%s --to-pool %s", line, dest);
+		free(dest);
+		free(line);
+		line = tmp;
+	}
 	return line;
 }
 
@@ -361,6 +368,8 @@ static void form_fields(struct form *f, char **labels, size_t n)
 	form_set_hint(f, "bandwidth", "0 = unlimited; b raises it later");
 	add_option_number(f, "downtime", "Max downtime ms", "max-downtime");
 	form_set_hint(f, "downtime", "0 = libvirt's default");
+	form_add_text(f, "to_pool", "Disks to pool", NULL);
+	form_set_hint(f, "to_pool", "with Copy storage: a pool there (empty: the same path)");
 	form_set_message(f, "Enter: check and start   Esc: close   "
 	    "Space: tick");
 }

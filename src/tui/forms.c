@@ -19,6 +19,7 @@ static const struct ui_form_opener openers[] = {
 	{ "template from", form_template_open },
 	{ "desktop delete", form_delete_open },
 	{ "host drain", form_drain_open },
+	{ "desktop move-disk", form_disk_move_open },
 };
 
 const struct ui_form_opener *forms_table(size_t *n)

@@ -93,3 +93,12 @@ char *evloop_last_error(const char *fallback)
 		return xstrdup(err->message);
 	return xstrdup(fallback);
 }
+
+char *evloop_error_for(const char *what)
+{
+	char *msg = evloop_last_error("failed"), *t;
+
+	t = xasprintf("%s: %s", what, msg);
+	free(msg);
+	return t;
+}

@@ -288,7 +288,8 @@ static int set_disk(xmlNodePtr disk, const struct xml_new_disk *nd,
 		xmlNewProp(fresh, (const xmlChar *)"file", (const xmlChar *)nd->path);
 	} else {
 		*cause = xasprintf("disk %s is of type %s: only a file or a pool "
-		    "volume can be derived", nd->target, type != NULL ? type : "?");
+		    "volume can be derived or moved", nd->target,
+		    type != NULL ? type : "?");
 		xmlFreeNode(fresh);
 		rc = -1;
 		goto out;
@@ -318,10 +319,6 @@ static int renew(xmlDocPtr doc, const char *name,
 	char *old;
 	int rc;
 
-	if (doc->intSubset != NULL || doc->extSubset != NULL) {
-		*cause = xstrdup("<!DOCTYPE> is not allowed in libvirt XML");
-		return -1;
-	}
 	if (!is_elem(root, "domain") || (n = child(root, "name")) == NULL) {
 		*cause = xstrdup("not a libvirt domain: no <domain> with a <name>");
 		return -1;
@@ -344,8 +341,11 @@ static int renew(xmlDocPtr doc, const char *name,
 	return set_disk(disk, nd, cause);
 }
 
-int virtxml_domain_renew(const char *xml, const char *name,
-    const struct xml_new_disk *disk, char **out, char **cause)
+/* Parse xml, run edit on its tree, write it back into *out. */
+static int edit_domain(const char *xml, const char *name,
+    const struct xml_new_disk *nd,
+    int (*edit)(xmlDocPtr, const char *, const struct xml_new_disk *, char **),
+    char **out, char **cause)
 {
 	xmlDocPtr doc;
 	xmlChar *mem = NULL;
@@ -355,10 +355,14 @@ int virtxml_domain_renew(const char *xml, const char *name,
 	if (xml == NULL || strlen(xml) > INT_MAX ||
 	    (doc = xmlReadMemory(xml, (int)strlen(xml), NULL, NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)) == NULL) {
-		*cause = xstrdup("the template's XML is not well formed");
+		*cause = xstrdup(name != NULL ? "the template's XML is not "
+		    "well formed" : "the domain's XML is not well formed");
 		return -1;
 	}
-	if ((rc = renew(doc, name, disk, cause)) == 0) {
+	if (doc->intSubset != NULL || doc->extSubset != NULL) {
+		*cause = xstrdup("<!DOCTYPE> is not allowed in libvirt XML");
+		rc = -1;
+	} else if ((rc = edit(doc, name, nd, cause)) == 0) {
 		xmlDocDumpFormatMemory(doc, &mem, &len, 0);
 		if (mem == NULL) {
 			*cause = xstrdup("cannot write the new XML");
@@ -370,6 +374,37 @@ int virtxml_domain_renew(const char *xml, const char *name,
 	xmlFree(mem);
 	xmlFreeDoc(doc);
 	return rc;
+}
+
+static int moved(xmlDocPtr doc, const char *name,
+    const struct xml_new_disk *nd, char **cause)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc), disk;
+
+	(void)name;
+	if (!is_elem(root, "domain")) {
+		*cause = xstrdup("not a libvirt domain: no <domain>");
+		return -1;
+	}
+	if ((disk = find_disk(child(root, "devices"), nd->target)) == NULL) {
+		*cause = xasprintf("the domain has no disk %s", nd->target);
+		return -1;
+	}
+	/* a running copy's <mirror> belongs to the job, not the definition */
+	remove_children(disk, "mirror");
+	return set_disk(disk, nd, cause);
+}
+
+int virtxml_domain_move_disk(const char *xml, const struct xml_new_disk *disk,
+    char **out, char **cause)
+{
+	return edit_domain(xml, NULL, disk, moved, out, cause);
+}
+
+int virtxml_domain_renew(const char *xml, const char *name,
+    const struct xml_new_disk *disk, char **out, char **cause)
+{
+	return edit_domain(xml, name, disk, renew, out, cause);
 }
 
 char *virtxml_volume_new(const char *name, unsigned long long capacity,
@@ -392,6 +427,27 @@ char *virtxml_volume_new(const char *name, unsigned long long capacity,
 	n = xmlNewChild(t, NULL, (const xmlChar *)"format", NULL);
 	xmlNewProp(n, (const xmlChar *)"type", (const xmlChar *)format);
 	xmlDocDumpFormatMemory(doc, &mem, &len, 1);
+	out = xstrdup(mem != NULL ? (const char *)mem : "");
+	xmlFree(mem);
+	xmlFreeDoc(doc);
+	return out;
+}
+
+char *virtxml_disk_file(const char *path, const char *format)
+{
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNodePtr root = xmlNewNode(NULL, (const xmlChar *)"disk"), n;
+	xmlChar *mem = NULL;
+	char *out;
+	int len = 0;
+
+	xmlDocSetRootElement(doc, root);
+	xmlNewProp(root, (const xmlChar *)"type", (const xmlChar *)"file");
+	n = xmlNewChild(root, NULL, (const xmlChar *)"source", NULL);
+	xmlNewProp(n, (const xmlChar *)"file", (const xmlChar *)path);
+	n = xmlNewChild(root, NULL, (const xmlChar *)"driver", NULL);
+	xmlNewProp(n, (const xmlChar *)"type", (const xmlChar *)format);
+	xmlDocDumpFormatMemory(doc, &mem, &len, 0);
 	out = xstrdup(mem != NULL ? (const char *)mem : "");
 	xmlFree(mem);
 	xmlFreeDoc(doc);

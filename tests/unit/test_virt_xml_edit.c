@@ -17,6 +17,7 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 
+#include "core/text.h"
 #include "core/util.h"
 #include "virt/virt-xml.h"
 #include "virt/virt-xml-edit.h"
@@ -342,6 +343,75 @@ static void test_refusals(void **state)
 	free(cause);
 }
 
+/* A disk moved to another pool: only that disk changes (its source, its
+ * driver type, no <backingStore>, no block job's <mirror>); the name, the
+ * UUID, the MACs and the other disks stay. */
+static void test_move_disk(void **state)
+{
+	struct xml_new_disk nd = { "vda", "fast", "tmpl-win.img",
+	    "/pools/fast/tmpl-win.img", "qcow2" };
+	struct xml_domain d;
+	char *out = NULL, *cause = NULL, *mirrored;
+
+	(void)state;
+	mirrored = text_replace(tmpl_file, "<target dev='vda'",
+	    "<mirror type='file' job='copy'><source file='/x'/></mirror>"
+	    "<target dev='vda'");
+	assert_int_equal(virtxml_domain_move_disk(mirrored, &nd, &out,
+	    &cause), 0);
+	assert_int_equal(virtxml_parse_domain(out, &d, &cause), 0);
+	assert_string_equal(d.name, "tmpl-win");
+	assert_string_equal(d.uuid, "0b8c6f0e-1111-2222-3333-444455556666");
+	assert_string_equal(d.nics[0].mac, "52:54:00:aa:bb:cc");
+	assert_string_equal(d.disks[0].source, "/pools/fast/tmpl-win.img");
+	assert_string_equal(d.disks[0].format, "qcow2");
+	assert_int_equal(d.disks[0].nbacking, 0);
+	assert_string_equal(d.disks[1].source, "/iso/tools.iso");
+	assert_null(strstr(out, "<mirror"));
+	facts_domain_free(&d);
+	free(out);
+	free(mirrored);
+	/* a volume disk names the new pool and volume */
+	nd.target = "vdb";
+	nd.volume = "t.qcow2";
+	assert_int_equal(virtxml_domain_move_disk(tmpl_volume, &nd, &out,
+	    &cause), 0);
+	assert_int_equal(virtxml_parse_domain(out, &d, &cause), 0);
+	assert_string_equal(d.disks[0].source, "fast/t.qcow2");
+	assert_string_equal(d.name, "t");
+	facts_domain_free(&d);
+	free(out);
+	/* a block disk cannot move, nor a disk it lacks */
+	nd.target = "vdc";
+	assert_int_equal(virtxml_domain_move_disk(tmpl_volume, &nd, &out,
+	    &cause), -1);
+	assert_non_null(strstr(cause, "block"));
+	free(cause);
+	nd.target = "vdz";
+	assert_int_equal(virtxml_domain_move_disk(tmpl_volume, &nd, &out,
+	    &cause), -1);
+	assert_non_null(strstr(cause, "no disk vdz"));
+	free(cause);
+}
+
+/* A block copy's destination: a path with quotes stays an attribute. */
+static void test_disk_file(void **state)
+{
+	char *xml = virtxml_disk_file("/p/a'b\"<c>.qcow2", "qcow2");
+	xmlDocPtr doc;
+	xmlChar *v;
+
+	(void)state;
+	doc = xmlReadMemory(xml, (int)strlen(xml), NULL, NULL, XML_PARSE_NONET);
+	assert_non_null(doc);
+	v = xmlGetProp(xmlDocGetRootElement(doc)->children, (const xmlChar *)"file");
+	assert_non_null(v);
+	assert_string_equal((const char *)v, "/p/a'b\"<c>.qcow2");
+	xmlFree(v);
+	xmlFreeDoc(doc);
+	free(xml);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -349,6 +419,8 @@ int main(void)
 		cmocka_unit_test(test_volume_disk),
 		cmocka_unit_test(test_hostile_name),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_move_disk),
+		cmocka_unit_test(test_disk_file),
 		cmocka_unit_test(test_own_nvram),
 		cmocka_unit_test(test_own_chardevs),
 		cmocka_unit_test(test_own_tpm),
