@@ -322,6 +322,26 @@ template_desktop() {
 	vsh 1 define "$WORK/$t-tmpl.xml" >/dev/null || fail "define the template desktop"
 }
 
+# form_choose LABEL WANT: move the form's choice field LABEL (focused) to
+# the item WANT, one key at a time, each shown before the next is sent (a
+# key sent while the screen still shows an older state would overshoot).
+# Left when WANT is shown left of the chosen item, else Right.
+form_choose() {
+	local label=$1 want=$2 line prev key i
+	_choice_line() { screen | grep -E -- "$label" | head -n1; }
+	_choice_stable() { local a; a=$(_choice_line); sleep 0.2; [ "$a" = "$(_choice_line)" ]; }
+	wait_until 5 _choice_stable || return 1
+	for ((i = 0; i < 16; i++)); do
+		line=$(_choice_line)
+		grep -qE -- "\[$want[] ]|< ?$want " <<<"$line" && return 0
+		if [[ $line =~ (^|[[:space:]])$want[[:space:]].*\[ ]]; then key=Left; else key=Right; fi
+		keys "$key"
+		prev=$line
+		_choice_changed() { [ "$(_choice_line)" != "$prev" ]; }
+		wait_until 3 _choice_changed || return 1
+	done
+	return 1
+}
 # tui_new_desktop TEMPLATE NAME: in the console, Shift-N on desktop
 # TEMPLATE, NAME typed, Enter: the form closes, NAME's row shows and it is
 # defined on a node.

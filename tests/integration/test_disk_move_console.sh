@@ -60,9 +60,8 @@ wait_screen 10 "Move the disk of $G"
 on_screen "Disk .*vdb" || { screen >&2; fail "the form does not offer vdb"; }
 # the pool offered first is one the disk is not in; then to bases
 on_screen "To pool .*\[groups\]" && { screen >&2; fail "the form offers the disk's own pool first"; }
-keys Tab Left Left Left Left
-for _ in 1 2 3 4; do on_screen "To pool .*\[bases\]" && break; keys Right; done
-on_screen "To pool .*\[bases\]" || { screen >&2; fail "the form does not offer bases"; }
+keys Tab
+form_choose "To pool" bases || { screen >&2; fail "the form does not offer bases"; }
 keys Enter
 wait_screen 10 "Move $G's disk vdb from groups to bases on hv1\? Enter: yes"
 keys Enter
@@ -90,9 +89,8 @@ wait_until 60 row_has "running" || { screen >&2; fail "$G is not shown running (
 keys : ; keys -l "desktop $G"; keys Enter
 keys V
 wait_screen 10 "Move the disk of $G"
-keys Tab Left Left Left Left
-for _ in 1 2 3 4; do on_screen "To pool .*\[groups\]" && break; keys Right; done
-on_screen "To pool .*\[groups\]" || { screen >&2; fail "the attached form does not offer groups"; }
+keys Tab
+form_choose "To pool" groups || { screen >&2; fail "the attached form does not offer groups"; }
 keys Tab Space
 keys Enter
 wait_screen 10 "Move, deleting the old one, $G's disk vdb from bases to groups"

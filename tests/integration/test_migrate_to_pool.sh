@@ -77,10 +77,7 @@ keys : ; keys -l "desktop $G"; keys Enter
 keys m
 wait_screen 10 "Migrate $G from hv2"
 # the destination hv1 (other lab nodes may be offered first)
-dest_hv1() { on_screen "Destination +[[<] ?hv1 "; }
-keys Up Up Up Up Up Up Up Up
-for _ in 1 2 3 4 5 6 7 8; do dest_hv1 && break; keys Down; done
-dest_hv1 || { screen >&2; fail "the form does not offer hv1"; }
+form_choose "Destination" hv1 || { screen >&2; fail "the form does not offer hv1"; }
 # copy storage (the third field), then the last field: the pool
 keys Tab Tab Space
 for _ in 1 2 3 4 5 6 7; do keys Tab; done
