@@ -189,6 +189,17 @@ static int load_config(const struct args *a, struct config *cfg)
 	return 0;
 }
 
+/* --json is hvdeck's own option (getopt took it): an entry of cmd/ that
+ * declares it reads it from its options, as it does in the server. */
+static void json_option(struct args *a, const struct cmd_entry *e)
+{
+	if (!a->cli.json || strstr(e->args, "--json") == NULL ||
+	    cmd_opt(&a->opts, "json") != NULL || a->opts.n >= CMD_OPTS_MAX)
+		return;
+	snprintf(a->opts.v[a->opts.n].name, sizeof a->opts.v[0].name, "json");
+	a->opts.v[a->opts.n++].value = "";
+}
+
 /* The command words after the options, checked against the command
  * table. Returns the entry, NULL for the console, or exits 2. */
 static const struct cmd_entry *parse_command(int argc, char **argv,
@@ -427,6 +438,7 @@ int main(int argc, char **argv)
 		rc = ui_run(&cfg, &a.ui);
 	} else {
 		ctx.cfg = &cfg;
+		json_option(&a, command);
 		rc = run_command(&ctx, command, nargs, cargs);
 	}
 	return finish(rc, &cfg);

@@ -64,5 +64,11 @@ int form_template_open(struct ui *u, struct cmd_ctx *c,
 /* `desktop delete DESKTOP` without --yes: the question, and its disk */
 int form_delete_open(struct ui *u, struct cmd_ctx *c,
     const struct cmd_entry *e, int argc, char **argv, char **cause);
+/* `desktop set DESKTOP` without options: vCPUs, memory, max memory */
+int form_size_open(struct ui *u, struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause);
+/* `capacity`: the capacity view (mode-capacity.c), not a form */
+int form_capacity_open(struct ui *u, struct cmd_ctx *c,
+    const struct cmd_entry *e, int argc, char **argv, char **cause);
 
 #endif

@@ -55,6 +55,10 @@ static const struct cmd_opt_spec specs[] = {
 	  "bytes, or with K or M; a power of two" },
 	FLAG("lazy-refcounts"),
 	FLAG("extended-l2"),
+	/* desktop set: MiB up to 16 TiB, vCPUs up to libvirt's own bound */
+	{ "desktop set", "vcpus", CMD_OPT_INT, 1, 4096, NULL, "vCPUs" },
+	{ "desktop set", "memory", CMD_OPT_INT, 1, 16LL << 20, NULL, "MiB" },
+	{ "desktop set", "max-memory", CMD_OPT_INT, 1, 16LL << 20, NULL, "MiB" },
 	/* server, server start; server stop */
 	FLAG("keep"),
 	FLAG("force"),

@@ -18,6 +18,8 @@ static const struct ui_form_opener openers[] = {
 	{ "desktop new", form_desktop_new_open },
 	{ "template from", form_template_open },
 	{ "desktop delete", form_delete_open },
+	{ "capacity", form_capacity_open },
+	{ "desktop set", form_size_open },
 };
 
 const struct ui_form_opener *forms_table(size_t *n)
