@@ -67,6 +67,9 @@ int form_delete_open(struct ui *u, struct cmd_ctx *c,
 /* `desktop set DESKTOP` without options: vCPUs, memory, max memory */
 int form_size_open(struct ui *u, struct cmd_ctx *c, const struct cmd_entry *e,
     int argc, char **argv, char **cause);
+/* `desktop viewer DESKTOP`: the viewer page (mode-viewer.c) */
+int form_viewer_open(struct ui *u, struct cmd_ctx *c,
+    const struct cmd_entry *e, int argc, char **argv, char **cause);
 /* `capacity`: the capacity view (mode-capacity.c), not a form */
 int form_capacity_open(struct ui *u, struct cmd_ctx *c,
     const struct cmd_entry *e, int argc, char **argv, char **cause);

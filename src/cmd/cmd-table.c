@@ -14,6 +14,7 @@
 #include "cmd/cmd-migrate.h"
 #include "cmd/cmd-role.h"
 #include "cmd/cmd-size.h"
+#include "cmd/cmd-viewer.h"
 #include "cmd/cmd-volume.h"
 
 #include <stdio.h>
@@ -111,6 +112,10 @@ static const struct cmd_entry commands[] = {
 	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP | CMD_SEL_DESKTOP,
 	  "change a desktop's vCPUs and memory: a shut-off one's definition; a running one live where libvirt allows (hotplug, balloon), the rest at its next start; refused over its host's capacity (console: without options, a form)",
 	  cmd_size_exec, 0 },
+	{ "desktop viewer", NULL, 0, 1, "[NAME] [--file PATH|-]",
+	  CMD_CLI | CMD_LINE | RO | CMD_ARG_NAME | CMD_ARG_DESKTOP | CMD_SEL_DESKTOP,
+	  "what a remote viewer needs to open a running desktop's screen: graphics type, address, port, TLS port, password; --file writes a virt-viewer .vv file (0600; - prints it); the ssh -L command when the host listens only locally (console: a page, w writes the file)",
+	  cmd_viewer_exec, 0 },
 	{ "capacity", NULL, 0, 0, "[--json]", CMD_CLI | CMD_LINE | RO,
 	  "per host vCPUs of running desktops against CPUs (overcommit), memory committed against total and memory_reserve, desktops running; per pool its fill; hosts by headroom (console: the capacity view, %)",
 	  cmd_capacity_exec, 0 },

@@ -20,6 +20,7 @@ static const struct ui_form_opener openers[] = {
 	{ "desktop delete", form_delete_open },
 	{ "capacity", form_capacity_open },
 	{ "desktop set", form_size_open },
+	{ "desktop viewer", form_viewer_open },
 };
 
 const struct ui_form_opener *forms_table(size_t *n)
