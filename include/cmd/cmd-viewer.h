@@ -17,5 +17,9 @@ struct viewer;
 /* Write v's .vv file as path (mode 0600, through a temporary renamed
  * over it). 0, or -1 with *cause (caller frees). */
 int cmd_viewer_write(const struct viewer *v, const char *path, char **cause);
+/* "wrote PATH (vnc 127.0.0.1 port 5900)" for a .vv text written as
+ * path (the command line says it so whether the file came from the
+ * server or not). Caller frees. */
+char *cmd_viewer_wrote(const char *path, const char *vv);
 
 #endif

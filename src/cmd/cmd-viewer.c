@@ -23,6 +23,31 @@ int cmd_viewer_write(const struct viewer *v, const char *path, char **cause)
 	return rc;
 }
 
+/* The value of "KEY=" in a .vv text, "?" when absent. Caller frees. */
+static char *vv_value(const char *vv, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *s;
+
+	for (s = vv; s != NULL && *s != '\0'; s = strchr(s, '\n'),
+	    s = s != NULL ? s + 1 : NULL)
+		if (strncmp(s, key, kl) == 0 && s[kl] == '=')
+			return xstrndup(s + kl + 1, strcspn(s + kl + 1, "\n"));
+	return xstrdup("?");
+}
+
+char *cmd_viewer_wrote(const char *path, const char *vv)
+{
+	char *type = vv_value(vv, "type"), *host = vv_value(vv, "host");
+	char *port = vv_value(vv, "port"), *s;
+
+	s = xasprintf("wrote %s (%s %s port %s)", path, type, host, port);
+	free(type);
+	free(host);
+	free(port);
+	return s;
+}
+
 /* The reading, waited for: 0 with *v, or -1 with *cause. */
 static int read_viewer(const char *name, struct viewer *v, char **cause)
 {
@@ -69,15 +94,20 @@ static int give(struct cmd_ctx *c, const struct viewer *v, char **cause)
 		say_lines(c, lines, n);
 		return 0;
 	}
+	vv = act_viewer_vv(v);
 	if (strcmp(file, "-") != 0) {
-		if (cmd_viewer_write(v, file, cause) < 0)
+		s = atomic_file_write(file, vv, strlen(vv), 0600,
+		    ATOMIC_FILE_REPLACE, cause) == 0 ? cmd_viewer_wrote(file, vv) :
+		    NULL;
+		util_wipe(vv, strlen(vv));
+		free(vv);
+		if (s == NULL)
 			return -1;
-		cmd_say(c, 0, "wrote %s (%s %s port %d)", file, v->type,
-		    v->address, v->port);
+		cmd_say(c, 0, "%s", s);
+		free(s);
 		return 0;
 	}
 	/* stdout: the file's lines as they are */
-	vv = act_viewer_vv(v);
 	lines = xcalloc(64, sizeof *lines);
 	for (s = vv; *s != '\0' && n < 64; s = nl + 1) {
 		if ((nl = strchr(s, '\n')) == NULL)
