@@ -73,9 +73,13 @@ int cmd_size_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	}
 	if (request(c, e->name, &r, cause) < 0)
 		return -1;
-	if (r.vcpus == 0 && r.memory_kib == 0 && r.max_memory_kib == 0 &&
-	    cmd_has_forms(c))
-		return cmd_form(c, e, argc, argv, cause);	/* z: the form */
+	if (r.vcpus == 0 && r.memory_kib == 0 && r.max_memory_kib == 0) {
+		if (cmd_has_forms(c))	/* z: the form */
+			return cmd_form(c, e, argc, argv, cause);
+		*cause = xstrdup("desktop set: nothing to change (--vcpus N, "
+		    "--memory MiB, --max-memory MiB)");
+		return -1;
+	}
 	c->status = 1;
 	if (!cmd_in_console(c)) {
 		if (cmd_engine_up(c) < 0) {
