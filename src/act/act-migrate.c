@@ -62,6 +62,7 @@ struct mig {
 	unsigned src_id, dst_id;
 	char *src_uri, *dst_uri, *dst_addr;
 	uint64_t reserve_kib;
+	char *dst_capacity;     /* place_capacity_text of the destination */
 	struct migrate_req req;         /* strings not kept */
 	struct checklist *cl;           /* not owned */
 	size_t steps[S_COUNT];
@@ -137,6 +138,7 @@ static void mig_free(struct mig *m)
 	free(m->name);
 	free(m->src_uri);
 	free(m->dst_uri);
+	free(m->dst_capacity);
 	free(m->dst_addr);
 	pthread_mutex_destroy(&m->lock);
 	free(m);
@@ -266,6 +268,7 @@ static struct mig *plan(const struct migrate_req *r, char **cause)
 	m->dst_uri = xstrdup(dst->uri);
 	m->dst_addr = xstrdup(dst->migration_address);
 	m->reserve_kib = dst->memory_reserve_kib;
+	m->dst_capacity = place_capacity_text(dst);
 	m->req = *r;
 	m->req.desktop = m->req.dest = NULL;
 	snprintf(m->st.source, sizeof m->st.source, "%s", src->name);
@@ -479,6 +482,12 @@ static int check_memory(struct mig *m, struct conns *c, char **cause)
 	}
 	rc = migrate_check_memory(m->st.dest, m->name, avail_kib, need,
 	    m->reserve_kib, &why);
+	if (rc < 0 && m->dst_capacity != NULL) {	/* the host's numbers */
+		char *full = xasprintf("%s (%s)", why, m->dst_capacity);
+
+		free(why);
+		why = full;
+	}
 	return verdict(m, S_MEMORY, rc, why, cause);
 }
 

@@ -4,6 +4,7 @@
 #include "act/act-size.h"
 #include "act/act-domain.h"
 #include "core/capacity.h"
+#include "core/place.h"
 #include "core/job.h"
 #include "core/model.h"
 #include "core/util.h"
@@ -74,17 +75,13 @@ static void final_size(const struct m_desktop *d, const struct size_req *r,
 static char *over_capacity(const struct m_desktop *d, const struct m_host *h,
     const struct size_final *f)
 {
-	struct cap_host c;
 	int live = d->run_host == h->id;
 	int64_t more = live ? (int64_t)f->max_kib -
 	    (int64_t)d->xml.max_memory_kib : (int64_t)f->max_kib;
-	char *why = NULL;
 
-	capacity_host(h, &c);
-	if (f->vcpus > d->xml.vcpus || f->max_kib > d->xml.max_memory_kib)
-		why = capacity_refusal(&c, f->vcpus, more);
-	capacity_host_free(&c);
-	return why;
+	if (f->vcpus <= d->xml.vcpus && f->max_kib <= d->xml.max_memory_kib)
+		return NULL;	/* smaller always fits */
+	return place_fit_refusal(h, f->vcpus, more);
 }
 
 /* Lock held. The host the desktop counts on (its live placement, else
