@@ -105,6 +105,7 @@ static struct request *words_of(const struct cmd_entry *e,
  * such command yet (this release). */
 static const char *const needs_engine[] = {
 	"desktop migrate", "pool refresh", "host reconnect",
+	"desktop viewer",	/* its page reads the host on a worker */
 };
 
 static int needs_own_engine(const struct cmd_entry *e)
@@ -122,6 +123,15 @@ static int needs_own_engine(const struct cmd_entry *e)
 static int asks_here(const struct cmd_entry *e)
 {
 	return strcmp(e->name, "host maintenance") == 0;
+}
+
+/* Entries whose console exec opens its form or view here with all its
+ * words given: the capacity view (the mirror's figures), and desktop set
+ * without an option (its form; the submit goes to the server). */
+static int opens_here(const struct cmd_entry *e, const struct cmd_opts *o)
+{
+	return strcmp(e->name, "capacity") == 0 ||
+	    (strcmp(e->name, "desktop set") == 0 && (o == NULL || o->n == 0));
 }
 
 /* desktop toggle-pause is the console's: resume when every desktop named
@@ -154,8 +164,9 @@ static int remote(struct cmd_ctx *c, const struct cmd_entry *e,
 		return 1;
 	/* missing words: the console's form (or question) asks for them
 	 * first */
-	if (argc < e->max_args && (asks_here(e) || (c->face != NULL &&
-	    c->face->has_form != NULL && c->face->has_form(c->face, e->name))))
+	if ((argc < e->max_args || opens_here(e, o)) && (asks_here(e) ||
+	    (c->face != NULL && c->face->has_form != NULL &&
+	    c->face->has_form(c->face, e->name))))
 		return 1;
 	if (strcmp(e->name, "desktop toggle-pause") == 0 && argc > 0 &&
 	    (e = toggled(argc, argv)) == NULL)

@@ -72,6 +72,14 @@ _served() { hv capacity --json && [ "$(hvdeck_sums 1)" = "$(virsh_sums 1)" ]; }
 wait_until 60 _served || true
 hv capacity --json || fail "capacity via the server: exit $?: $(cat "$WORK/err")"
 check_hosts "via the server"
+# a console attached to the server opens the view on its mirror
+tui_start "$conf" 160 40
+wait_screen 40 "$ga"
+keys %
+wait_screen 15 "^Capacity"
+wait_screen 15 "^hv1 +online +$n +$v/$cpus "
+keys Escape
+tmx kill-session -t hv
 "$HVDECK" -c "$conf" server stop >/dev/null 2>&1
 
 # the console: % from any pane

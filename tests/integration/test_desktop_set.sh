@@ -73,6 +73,17 @@ grep -qx "$g: size set (2 vCPUs, memory 128 MiB, max memory 128 MiB)" "$WORK/out
 xml_is 1 "$g" 2 131072 131072 || fail "dumpxml after a set via the server"
 hv desktop set "$g" --memory "$too_much"; [ $? -eq 1 ] || fail "over capacity via the server: exit $?"
 grep -q "more does not fit" "$WORK/err" || fail "via the server the refusal said: $(cat "$WORK/err")"
+# a console attached to the server: z's form here, its submit there
+tui_start "$conf" 160 40
+wait_screen 40 "$g"
+keys 4; keys : ; keys -l "go $g"; keys Enter
+keys z
+wait_screen 15 "Size of $g"
+keys BSpace BSpace BSpace BSpace; keys -l 1
+keys Enter
+_set1() { xml_is 1 "$g" 1 131072 131072; }
+wait_until 30 _set1 || fail "z attached did not set 1 vCPU: $(vsh 1 dumpxml "$g" | grep vcpu)"
+tmx kill-session -t hv
 "$HVDECK" -c "$conf" server stop >/dev/null 2>&1
 
 # the console: z opens the form with the size, Enter sets it
@@ -81,8 +92,8 @@ wait_screen 40 "$g"
 keys 4; keys : ; keys -l "go $g"; keys Enter
 keys z
 wait_screen 15 "Size of $g"
-keys BSpace BSpace BSpace BSpace; keys -l 1
+keys BSpace BSpace BSpace BSpace; keys -l 2
 keys Enter
-_set() { xml_is 1 "$g" 1 131072 131072; }
-wait_until 30 _set || fail "z did not set 1 vCPU: $(vsh 1 dumpxml "$g" | grep vcpu)"
+_set() { xml_is 1 "$g" 2 131072 131072; }
+wait_until 30 _set || fail "z did not set 2 vCPUs: $(vsh 1 dumpxml "$g" | grep vcpu)"
 pass

@@ -79,6 +79,14 @@ printf '%s\n' "$pw" >"$WORK/pw"
 grep -qF -f "$WORK/pw" "$WORK/server.log" && fail "the password is in the server's log"
 hits=$(grep -l -a -F -f "$WORK/pw" /proc/[0-9]*/cmdline 2>/dev/null)
 [ -z "$hits" ] || fail "the password is in the command line of $hits"
+# a console attached to the server says where the viewer is (its page
+# reads the host through connections of its own)
+tui_start "$conf" 160 40
+wait_screen 40 "$g1"
+keys 4; keys : ; keys -l "go $g1"; keys Enter
+keys v
+wait_screen 15 "desktop viewer: not from a console attached to the server"
+tmx kill-session -t hv
 "$HVDECK" -c "$conf" server stop >/dev/null 2>&1
 
 # the console: v on the desktop shows its page, w writes NAME.vv
