@@ -284,8 +284,11 @@ static void run(virConnectPtr conn, unsigned host_id, void *ctx)
 		err = evloop_last_error("no such domain");
 	else if ((active = virDomainIsActive(dom)) < 0)
 		err = evloop_last_error("failed");
+	/* a transient running domain has no definition to change */
 	else if ((!active || virDomainIsPersistent(dom) == 1) &&
-	    set_config(dom, c, &err) == 0 && active)
+	    set_config(dom, c, &err) < 0)
+		;
+	else if (active)
 		set_live(dom, c);
 	if (err != NULL) {
 		model_event(SEV_ERROR, "%s: desktop set failed: %s", c->name, err);

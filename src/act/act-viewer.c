@@ -124,11 +124,12 @@ static char *tunnel(const char *uri, const struct xml_display *d)
 		kh = sshkey_known_hosts_path();
 	if (d->socket != NULL)
 		fwd = xasprintf("-L 5900:%s", d->socket);
-	else if (d->tls_port > 0)
+	else if (d->tls_port > 0 && d->port > 0)
 		fwd = xasprintf("-L %d:127.0.0.1:%d -L %d:127.0.0.1:%d", d->port,
 		    d->port, d->tls_port, d->tls_port);
-	else
-		fwd = xasprintf("-L %d:127.0.0.1:%d", d->port, d->port);
+	else	/* one of them: TLS only, or plain only */
+		fwd = xasprintf("-L %d:127.0.0.1:%d", d->port > 0 ? d->port :
+		    d->tls_port, d->port > 0 ? d->port : d->tls_port);
 	s = xasprintf("ssh -i %s -o UserKnownHostsFile=%s -o "
 	    "StrictHostKeyChecking=yes -p %d -N %s %s@%s",
 	    key != NULL ? key : "KEY", kh != NULL ? kh : "KNOWN_HOSTS",
@@ -191,7 +192,7 @@ static void read_display(virConnectPtr conn, struct viewer_req *r)
 		r->error = cause;
 	} else if (d.type == NULL) {
 		r->error = xasprintf("%s has no graphics device", r->v.name);
-	} else if (d.port <= 0 && d.socket == NULL) {
+	} else if (d.port <= 0 && d.tls_port <= 0 && d.socket == NULL) {
 		r->error = xasprintf("%s's %s display has no port (is it "
 		    "running?)", r->v.name, d.type);
 	} else {
@@ -305,17 +306,19 @@ void act_viewer_release(struct viewer_req *r)
 
 char *act_viewer_vv(const struct viewer *v)
 {
-	char tls[32] = "", *pw = NULL, *s;
+	char port[32] = "", tls[32] = "", *pw = NULL, *s;
 	int spice = strcmp(v->type, "spice") == 0;
 
 	if (v->tls_port > 0)
 		snprintf(tls, sizeof tls, "tls-port=%d\n", v->tls_port);
 	if (v->password != NULL)
 		pw = xasprintf("password=%s\n", v->password);
-	s = xasprintf("[virt-viewer]\ntype=%s\nhost=%s\nport=%d\n%s%s"
+	if (v->port > 0)	/* a TLS-only display has none */
+		snprintf(port, sizeof port, "port=%d\n", v->port);
+	s = xasprintf("[virt-viewer]\ntype=%s\nhost=%s\n%s%s%s"
 	    "title=%s\ndelete-this-file=1\nfullscreen=0\n"
 	    "toggle-fullscreen=shift+f11\nrelease-cursor=shift+f12\n%s",
-	    v->type, v->address, v->port, tls, pw != NULL ? pw : "", v->name,
+	    v->type, v->address, port, tls, pw != NULL ? pw : "", v->name,
 	    spice ? "secure-attention=ctrl+alt+end\n" : "");
 	if (pw != NULL) {
 		util_wipe(pw, strlen(pw));
