@@ -24,7 +24,8 @@ static void host_sums(const struct m_host *h, struct cap_host *c)
 	}
 }
 
-void capacity_host(const struct m_host *h, struct cap_host *c)
+/* Lock held. c's fields from h, without the sums. */
+static void host_facts(const struct m_host *h, struct cap_host *c)
 {
 	memset(c, 0, sizeof *c);
 	c->id = h->id;
@@ -35,9 +36,47 @@ void capacity_host(const struct m_host *h, struct cap_host *c)
 	c->memory_kib = h->memory_kib;
 	c->reserve_kib = h->memory_reserve_kib;
 	c->running = h->running;
-	host_sums(h, c);
+}
+
+static void headroom(struct cap_host *c)
+{
 	c->headroom_kib = (int64_t)c->memory_kib - (int64_t)c->reserve_kib -
 	    (int64_t)c->committed_kib;
+}
+
+void capacity_host(const struct m_host *h, struct cap_host *c)
+{
+	host_facts(h, c);
+	host_sums(h, c);
+	headroom(c);
+}
+
+/* Lock held. Every host's sums in one walk of the desktops (the view
+ * redraws with the model: not one walk per host). */
+static void all_sums(struct cap_host *c, size_t nh)
+{
+	struct m_desktop **ds;
+	unsigned max = 0, *slot;
+	size_t n, i;
+
+	for (i = 0; i < nh; i++)
+		if (c[i].id > max)
+			max = c[i].id;
+	slot = xcalloc((size_t)max + 1, sizeof *slot);
+	for (i = 0; i < nh; i++)
+		slot[c[i].id] = (unsigned)i + 1;
+	ds = model_desktops(&n);
+	for (i = 0; i < n; i++) {
+		unsigned at = ds[i]->run_host <= max ? slot[ds[i]->run_host] : 0;
+
+		if (ds[i]->run_host == 0 || at == 0)
+			continue;
+		c[at - 1].vcpus += ds[i]->xml.vcpus;
+		c[at - 1].committed_kib += ds[i]->xml.max_memory_kib;
+	}
+	for (i = 0; i < nh; i++)
+		headroom(&c[i]);
+	free(slot);
 }
 
 void capacity_host_free(struct cap_host *c)
@@ -116,8 +155,9 @@ void capacity_read(struct capacity *out, int warn_percent)
 	hosts = model_hosts(&n);
 	out->hosts = xcalloc(n + 1, sizeof *out->hosts);
 	for (i = 0; i < n; i++)
-		capacity_host(hosts[i], &out->hosts[i]);
+		host_facts(hosts[i], &out->hosts[i]);
 	out->nhosts = n;
+	all_sums(out->hosts, n);
 	pools_read(out);
 	model_unlock();
 	qsort(out->hosts, out->nhosts, sizeof *out->hosts, by_headroom);

@@ -19,10 +19,12 @@ struct capview {
 	struct mode_page page;  /* first: mode_page_move_op */
 	struct text text;
 	uint64_t gen;           /* the model's generation at the last build */
-	int built;
+	int64_t built_ms;       /* when (monotonic); 0: never */
 };
 
 static const struct mode_type mode_capacity;
+
+#define CAPVIEW_REBUILD_MS 1000
 
 int form_capacity_open(struct ui *u, struct cmd_ctx *c,
     const struct cmd_entry *e, int argc, char **argv, char **cause)
@@ -66,13 +68,17 @@ static void capview_draw(struct mode *m, struct rect r)
 	struct capview *v = m->data;
 	struct rect body = { r.y + 1, r.x, r.h - 2, r.w };
 	uint64_t gen = model_generation();
+	int64_t now = util_now_ms();
 
 	if (r.h < 3 || r.w < 10)
 		return;
-	if (!v->built || gen != v->gen) {
+	/* one walk of the desktops a second at most: stats move the
+	 * generation many times a second on a large cluster */
+	if (v->built_ms == 0 || (gen != v->gen && now - v->built_ms >=
+	    CAPVIEW_REBUILD_MS)) {
 		build(v, m->ui);
 		v->gen = gen;
-		v->built = 1;
+		v->built_ms = now;
 	}
 	attrset(theme_attr(SLOT_TITLE));
 	mvaddnstr(r.y, r.x, "Capacity", r.w);
