@@ -124,7 +124,11 @@ static void host_lines(const struct capacity *cap, char ***lines, size_t *n)
 		free(a);
 		free(b);
 		c[H_RESERVE] = capacity_kib((int64_t)h->reserve_kib);
-		c[H_HEADROOM] = capacity_kib(h->headroom_kib);
+		a = capacity_kib(h->headroom_kib);
+		/* overcommitted: the view's warning colour, as a full pool */
+		c[H_HEADROOM] = xasprintf("%s%s", a, h->headroom_kib < 0 &&
+		    h->memory_kib > 0 ? " WARNING" : "");
+		free(a);
 	}
 	table(cell, cap->nhosts + 1, H_COUNT, lines, n);
 }
