@@ -7,6 +7,8 @@
 #include "cmd/cmd-disk-move.h"
 #include "cmd/cmd-audit.h"
 #include "cmd/cmd-table.h"
+#include "cmd/cmd-viewer.h"
+#include "core/atomic-file.h"
 #include "tui/ui-cmd.h"
 #include "core/audit.h"
 #include "core/config.h"
@@ -19,11 +21,14 @@
 #include "srv/srv-cmd.h"
 #include "srv/srv-remote.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define EXIT_USAGE 2
@@ -191,6 +196,17 @@ static int load_config(const struct args *a, struct config *cfg)
 	return 0;
 }
 
+/* --json is hvdeck's own option (getopt took it): an entry of cmd/ that
+ * declares it reads it from its options, as it does in the server. */
+static void json_option(struct args *a, const struct cmd_entry *e)
+{
+	if (!a->cli.json || strstr(e->args, "--json") == NULL ||
+	    cmd_opt(&a->opts, "json") != NULL || a->opts.n >= CMD_OPTS_MAX)
+		return;
+	snprintf(a->opts.v[a->opts.n].name, sizeof a->opts.v[0].name, "json");
+	a->opts.v[a->opts.n++].value = "";
+}
+
 /* The command words after the options, checked against the command
  * table. Returns the entry, NULL for the console, or exits 2. */
 static const struct cmd_entry *parse_command(int argc, char **argv,
@@ -297,6 +313,70 @@ static int through_server(const struct args *a, const struct config *cfg,
 	free(made);
 	free(w);
 	return rc < 0 ? 0 : rc;
+}
+
+/* What a command printed on stdout while it ran in the server: fd is a
+ * memory file standing in for stdout (the bytes never touch a disk).
+ * Returns them (caller wipes and frees) and puts stdout back. */
+static char *capture_end(int fd, int saved, size_t *len)
+{
+	off_t end;
+	char *buf;
+
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	end = lseek(fd, 0, SEEK_END);
+	buf = xcalloc((size_t)(end > 0 ? end : 0) + 1, 1);
+	*len = end > 0 && pread(fd, buf, (size_t)end, 0) == end ? (size_t)end : 0;
+	close(fd);
+	return buf;
+}
+
+/* desktop viewer --file PATH through the server: the server prints the
+ * file (--file -) and this process — the operator's, in their directory
+ * — writes it as PATH (0600, atomically), never the server. 1 when no
+ * server runs, else 0 with *status. */
+static int viewer_through_server(struct args *a, const struct config *cfg,
+    struct cmd_ctx *ctx, const struct cmd_entry *e, int argc, char **argv,
+    int *status)
+{
+	const char *path = NULL;
+	char *vv, *cause = NULL, *said;
+	size_t len;
+	int i, k = -1, fd, saved, rc;
+
+	for (i = 0; i < a->opts.n; i++)
+		if (strcmp(a->opts.v[i].name, "file") == 0)
+			path = a->opts.v[k = i].value;
+	if (path == NULL || strcmp(path, "-") == 0)
+		return through_server(a, cfg, ctx, e, argc, argv, status);
+	fflush(stdout);
+	if ((fd = memfd_create("hvdeck-vv", MFD_CLOEXEC)) < 0 ||
+	    (saved = dup(STDOUT_FILENO)) < 0 || dup2(fd, STDOUT_FILENO) < 0) {
+		fprintf(stderr, "hvdeck: desktop viewer: %s\n", strerror(errno));
+		*status = 1;
+		return 0;
+	}
+	a->opts.v[k].value = "-";
+	rc = through_server(a, cfg, ctx, e, argc, argv, status);
+	a->opts.v[k].value = path;
+	vv = capture_end(fd, saved, &len);
+	if (rc == 0 && *status == 0) {
+		if (atomic_file_write(path, vv, len, 0600, ATOMIC_FILE_REPLACE,
+		    &cause) == 0) {
+			said = cmd_viewer_wrote(path, vv);
+			printf("%s\n", said);
+			free(said);
+		} else {
+			fprintf(stderr, "hvdeck: %s\n", cause);
+			free(cause);
+			*status = 1;
+		}
+	}
+	util_wipe(vv, len);
+	free(vv);
+	return rc;
 }
 
 /* The console's options, for attach (set once main has parsed them). */
@@ -411,8 +491,9 @@ int main(int argc, char **argv)
 	/* with the cluster's server running, a command of cmd/ runs there
 	 * (-H makes a cluster of this run's own: in-process) */
 	if (srv_wanted(command) && !a.no_server && cfg.use_server &&
-	    a.nhosts == 0 && through_server(&a, &cfg, &ctx, command, argc, argv,
-	    &rc) == 0)
+	    a.nhosts == 0 && (command->exec == cmd_viewer_exec ?
+	    viewer_through_server(&a, &cfg, &ctx, command, argc, argv, &rc) :
+	    through_server(&a, &cfg, &ctx, command, argc, argv, &rc)) == 0)
 		return finish(rc, &cfg);
 	/* read-only, hvdeck changes nothing: one audit line says so, for a
 	 * console or a command that would otherwise have been logged; else a
@@ -430,6 +511,7 @@ int main(int argc, char **argv)
 		rc = ui_run(&cfg, &a.ui);
 	} else {
 		ctx.cfg = &cfg;
+		json_option(&a, command);
 		rc = run_command(&ctx, command, nargs, cargs);
 	}
 	return finish(rc, &cfg);

@@ -53,6 +53,8 @@ struct config {
 	char *pool_groups;        /*   "groups" */
 	char *shared_dir_pools;   /* more dir pool names counted as shared
 	                           * storage, comma/space separated; default "" */
+	int pool_warn_percent;    /* a pool this full (1..100, default 90) is
+	                           * a warning in the capacity view */
 };
 
 /* Default path: $XDG_CONFIG_HOME/hvdeck/hvdeck.conf (when absolute), else

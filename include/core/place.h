@@ -33,6 +33,17 @@ int place_role_allows(enum host_role role, enum place_what what);
  * Call under the model lock. */
 char *place_refusal(const struct m_host *h, enum place_what what);
 
+/* Lock held. What h carries now, for a placement refusal to cite
+ * (capacity.h): "hv2: 3 running desktops, 6 vCPUs on 4 CPUs (ratio
+ * 1.50), 7.0 GiB of 7.6 GiB committed, memory_reserve 1.0 GiB, headroom
+ * -0.4 GiB". Caller frees. */
+char *place_capacity_text(const struct m_host *h);
+/* Lock held. Whether a desktop of vcpus vCPUs whose maximum memory adds
+ * more_kib to what h's running desktops commit fits on h: NULL, or the
+ * refusal with h's numbers (capacity_refusal). Caller frees. */
+char *place_fit_refusal(const struct m_host *h, unsigned vcpus,
+    int64_t more_kib);
+
 /* The hosts that may do what, best first, except host `except` (0: none).
  * Returns the count; *ids (caller frees, NULL when 0) their model ids.
  * Takes the model lock. */

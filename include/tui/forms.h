@@ -62,13 +62,22 @@ int form_desktop_new_open(struct ui *u, struct cmd_ctx *c,
 int form_template_open(struct ui *u, struct cmd_ctx *c,
     const struct cmd_entry *e, int argc, char **argv, char **cause);
 /* `desktop delete DESKTOP` without --yes: the question, and its disk */
+int form_delete_open(struct ui *u, struct cmd_ctx *c,
+    const struct cmd_entry *e, int argc, char **argv, char **cause);
 /* `host drain NAME`: the plan, then Enter drains (form-drain.c) */
 int form_drain_open(struct ui *u, struct cmd_ctx *c,
     const struct cmd_entry *e, int argc, char **argv, char **cause);
-int form_delete_open(struct ui *u, struct cmd_ctx *c,
-    const struct cmd_entry *e, int argc, char **argv, char **cause);
 /* `desktop move-disk DESKTOP`: the disk, the pool, delete the old one */
 int form_disk_move_open(struct ui *u, struct cmd_ctx *c,
+    const struct cmd_entry *e, int argc, char **argv, char **cause);
+/* `desktop set DESKTOP` without options: vCPUs, memory, max memory */
+int form_size_open(struct ui *u, struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause);
+/* `desktop viewer DESKTOP`: the viewer page (mode-viewer.c) */
+int form_viewer_open(struct ui *u, struct cmd_ctx *c,
+    const struct cmd_entry *e, int argc, char **argv, char **cause);
+/* `capacity`: the capacity view (mode-capacity.c), not a form */
+int form_capacity_open(struct ui *u, struct cmd_ctx *c,
     const struct cmd_entry *e, int argc, char **argv, char **cause);
 
 #endif

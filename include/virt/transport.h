@@ -43,6 +43,10 @@ virConnectPtr transport_open(const char *uri, virConnectAuthPtr auth,
  * its keyfile=; NULL when the URI does not say (libvirt's default). */
 char *transport_known_hosts(const char *uri);
 
+/* The private key a URI names (its keyfile=, caller frees); NULL when it
+ * names none. */
+char *transport_keyfile(const char *uri);
+
 /* The URI `host add` writes for USER@ADDRESS:PORT with hvdeck's key
  * (caller frees); NULL with *cause without a home directory. */
 char *transport_host_uri(const char *user, const char *address, int port,

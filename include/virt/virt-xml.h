@@ -51,6 +51,19 @@ int virtxml_domain_cpu(const char *xml, struct xml_domain_cpu *out,
     char **cause);
 void virtxml_domain_cpu_free(struct xml_domain_cpu *c);
 
+/* A domain's first graphics device as a viewer needs it, from the XML
+ * libvirt gives with VIR_DOMAIN_XML_SECURE (passwd is only there). */
+struct xml_display {
+	char *type;               /* "spice", "vnc"; NULL: no graphics */
+	char *listen;             /* address; NULL when none is given */
+	char *socket;             /* <listen type='socket'> path */
+	char *passwd;             /* NULL when none is set */
+	int port, tls_port;       /* -1 when none (not running, no TLS) */
+};
+int virtxml_display(const char *xml, struct xml_display *out, char **cause);
+/* Frees the strings, the password wiped first. */
+void virtxml_display_free(struct xml_display *d);
+
 void virtxml_volume_free(struct xml_volume *v);
 void virtxml_pool_free(struct xml_pool *p);
 

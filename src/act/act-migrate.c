@@ -65,6 +65,7 @@ struct mig {
 	char *src_uri, *dst_uri, *dst_addr;
 	char *to_pool;                  /* the request's, kept */
 	uint64_t reserve_kib;
+	char *dst_capacity;     /* place_capacity_text of the destination */
 	struct migrate_req req;         /* strings not kept */
 	struct checklist *cl;           /* not owned */
 	size_t steps[S_COUNT];
@@ -140,6 +141,7 @@ static void mig_free(struct mig *m)
 	free(m->name);
 	free(m->src_uri);
 	free(m->dst_uri);
+	free(m->dst_capacity);
 	free(m->dst_addr);
 	free(m->to_pool);
 	pthread_mutex_destroy(&m->lock);
@@ -289,6 +291,7 @@ static struct mig *plan(const struct migrate_req *r, char **cause)
 	m->dst_uri = xstrdup(dst->uri);
 	m->dst_addr = xstrdup(dst->migration_address);
 	m->reserve_kib = dst->memory_reserve_kib;
+	m->dst_capacity = place_capacity_text(dst);
 	m->req = *r;
 	m->req.desktop = m->req.dest = NULL;
 	m->to_pool = r->to_pool != NULL ? xstrdup(r->to_pool) : NULL;
@@ -509,6 +512,12 @@ static int check_memory(struct mig *m, struct conns *c, char **cause)
 	}
 	rc = migrate_check_memory(m->st.dest, m->name, avail_kib, need,
 	    m->reserve_kib, &why);
+	if (rc < 0 && m->dst_capacity != NULL) {	/* the host's numbers */
+		char *full = xasprintf("%s (%s)", why, m->dst_capacity);
+
+		free(why);
+		why = full;
+	}
 	return verdict(m, S_MEMORY, rc, why, cause);
 }
 

@@ -66,6 +66,12 @@ static const struct cmd_opt_spec specs[] = {
 	FLAG("dry-run"),
 	FLAG("include-defined"),
 	FLAG("let-running-finish"),
+	/* desktop set: MiB up to 16 TiB, vCPUs up to libvirt's own bound */
+	{ "desktop set", "vcpus", CMD_OPT_INT, 1, 4096, NULL, "vCPUs" },
+	{ "desktop set", "memory", CMD_OPT_INT, 1, 16LL << 20, NULL, "MiB" },
+	{ "desktop set", "max-memory", CMD_OPT_INT, 1, 16LL << 20, NULL, "MiB" },
+	/* desktop viewer: where the .vv file goes */
+	{ "desktop viewer", "file", CMD_OPT_NAME, 0, 0, NULL, "path, or - for standard output" },
 	/* server, server start; server stop */
 	FLAG("keep"),
 	FLAG("force"),

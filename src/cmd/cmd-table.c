@@ -4,6 +4,7 @@
  * entry here and its exec in the family's cmd-*.c. */
 #include "cmd/cmd-table.h"
 #include "act/act-domain.h"
+#include "cmd/cmd-capacity.h"
 #include "cmd/cmd-derive.h"
 #include "cmd/cmd-desktop.h"
 #include "cmd/cmd-desktop-new.h"
@@ -14,6 +15,8 @@
 #include "cmd/cmd-job.h"
 #include "cmd/cmd-migrate.h"
 #include "cmd/cmd-role.h"
+#include "cmd/cmd-size.h"
+#include "cmd/cmd-viewer.h"
 #include "cmd/cmd-volume.h"
 
 #include <stdio.h>
@@ -121,6 +124,17 @@ static const struct cmd_entry commands[] = {
 	  CMD_LINE | RO | CMD_ARG_NAME | CMD_ARG_HOST | CMD_SEL_HOST,
 	  "try a host again now, not at the end of its backoff (an online host's connection is opened again; default: the selected one)",
 	  cmd_host_reconnect_exec, 0 },
+	{ "desktop set", NULL, 0, 1, "[NAME] [--vcpus N] [--memory MiB] [--max-memory MiB]",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP | CMD_SEL_DESKTOP,
+	  "change a desktop's vCPUs and memory: a shut-off one's definition; a running one live where libvirt allows (hotplug, balloon), the rest at its next start; refused over its host's capacity (console: without options, a form)",
+	  cmd_size_exec, 0 },
+	{ "desktop viewer", NULL, 0, 1, "[NAME] [--file PATH|-]",
+	  CMD_CLI | CMD_LINE | RO | CMD_ARG_NAME | CMD_ARG_DESKTOP | CMD_SEL_DESKTOP,
+	  "what a remote viewer needs to open a running desktop's screen: graphics type, address, port, TLS port, password; --file writes a virt-viewer .vv file (0600; - prints it); the ssh -L command when the host listens only locally (console: a page, w writes the file)",
+	  cmd_viewer_exec, 0 },
+	{ "capacity", NULL, 0, 0, "[--json]", CMD_CLI | CMD_LINE | RO,
+	  "per host vCPUs of running desktops against CPUs (overcommit), memory committed against total and memory_reserve, desktops running; per pool its fill; hosts by headroom (console: the capacity view, %)",
+	  cmd_capacity_exec, 0 },
 	{ "host rekey", NULL, 1, 1, "NAME [--yes-fingerprint FP]", CMD_CLI,
 	  "replace a host's key in hvdeck's known_hosts after it legitimately changed: shows the old and new fingerprints, the new one must be typed or given",
 	  cmd_host_rekey_exec, 0 },

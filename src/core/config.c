@@ -96,6 +96,11 @@ static const struct setting settings[] = {
 	  .offset = offsetof(struct config, shared_dir_pools), .def_str = "",
 	  .help = "dir pools, besides the three above, that are one directory "
 	          "shared by every host defining them (comma separated)" },
+	{ .name = "pool_warn_percent", .type = SETTING_INT,
+	  .offset = offsetof(struct config, pool_warn_percent),
+	  .def_int = 90, .min = 1, .max = 100,
+	  .help = "a storage pool this full (percent) is a warning in the "
+	          "capacity view and hvdeck capacity" },
 };
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 

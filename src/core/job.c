@@ -26,6 +26,7 @@ static const char *const kind_names[JK_COUNT] = {
 	[JK_DESKTOP_NEW] = "desktop new", [JK_TEMPLATE_FROM] = "template from",
 	[JK_DESKTOP_DELETE] = "desktop delete",
 	[JK_DISK_MOVE] = "move disk",
+	[JK_DESKTOP_SET] = "desktop set",
 };
 
 static const char *const state_names[] = {

@@ -1,6 +1,7 @@
 /* place.c — which hosts may do what: role, maintenance and state decide,
  * the seed system's balancer orders (see place.h). */
 #include "core/place.h"
+#include "core/capacity.h"
 #include "core/model.h"
 #include "core/util.h"
 
@@ -41,6 +42,40 @@ char *place_refusal(const struct m_host *h, enum place_what what)
 		return xasprintf("%s is %s", h->name,
 		    model_host_state_name(h->state));
 	return NULL;
+}
+
+char *place_capacity_text(const struct m_host *h)
+{
+	struct cap_host c;
+	char *used, *total, *res, *room, *s;
+
+	capacity_host(h, &c);
+	used = capacity_kib((int64_t)c.committed_kib);
+	total = capacity_kib((int64_t)c.memory_kib);
+	res = capacity_kib((int64_t)c.reserve_kib);
+	room = capacity_kib(c.headroom_kib);
+	s = xasprintf("%s: %zu running desktop%s, %u vCPUs on %u CPUs (ratio "
+	    "%.2f), %s of %s committed, memory_reserve %s, headroom %s",
+	    h->name, c.running, c.running == 1 ? "" : "s", c.vcpus, c.cpus,
+	    capacity_ratio(&c), used, total, res, room);
+	free(used);
+	free(total);
+	free(res);
+	free(room);
+	capacity_host_free(&c);
+	return s;
+}
+
+char *place_fit_refusal(const struct m_host *h, unsigned vcpus,
+    int64_t more_kib)
+{
+	struct cap_host c;
+	char *why;
+
+	capacity_host(h, &c);
+	why = capacity_refusal(&c, vcpus, more_kib);
+	capacity_host_free(&c);
+	return why;
 }
 
 /* Sorting needs the hosts and what they are ranked for. */

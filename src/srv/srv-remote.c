@@ -160,11 +160,36 @@ static struct request *words_of(const struct cmd_entry *e,
 	return r;
 }
 
+/* The console's own entries that act through connections of the
+ * console's own, which an attached console has not. */
+static const char *const needs_engine[] = {
+	"desktop viewer",	/* its page reads the host on a worker */
+};
+
+static int needs_own_engine(const struct cmd_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof needs_engine / sizeof needs_engine[0]; i++)
+		if (strcmp(e->name, needs_engine[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* Entries whose console exec, short of words, asks first here and then
  * runs the whole line (which comes back through cmd_run_line). */
 static int asks_here(const struct cmd_entry *e)
 {
 	return strcmp(e->name, "host maintenance") == 0;
+}
+
+/* Entries whose console exec opens its form or view here with all its
+ * words given: the capacity view (the mirror's figures), and desktop set
+ * without an option (its form; the submit goes to the server). */
+static int opens_here(const struct cmd_entry *e, const struct cmd_opts *o)
+{
+	return strcmp(e->name, "capacity") == 0 ||
+	    (strcmp(e->name, "desktop set") == 0 && (o == NULL || o->n == 0));
 }
 
 /* Entries whose console form asks first even with every word given,
@@ -188,7 +213,7 @@ static int form_first(const struct cmd_face *f, const struct cmd_entry *e,
 	int has_form = f != NULL && f->has_form != NULL &&
 	    f->has_form(f, e->name);
 
-	if (argc < wanted && (asks_here(e) || has_form))
+	if ((argc < wanted || opens_here(e, o)) && (asks_here(e) || has_form))
 		return 1;
 	return has_form && argc > 0 && form_unless_yes(e, o);
 }
@@ -228,6 +253,13 @@ static int remote(struct cmd_ctx *c, const struct cmd_entry *e,
 	if (strcmp(e->name, "desktop toggle-pause") == 0 && argc > 0 &&
 	    (e = toggled(argc, argv)) == NULL)
 		return 1;
+	if (needs_own_engine(e)) {
+		*cause = xasprintf("%s: not from a console attached to the "
+		    "server in this release (hvdeck --no-server opens a console "
+		    "with connections of its own; hvdeck %s from a shell goes "
+		    "through the server)", e->name, e->name);
+		return -1;
+	}
 	if (!srv_wanted(e) && !srv_console_entry(e))
 		return 1;
 	r = words_of(e, o, argc, argv);

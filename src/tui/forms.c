@@ -20,6 +20,9 @@ static const struct ui_form_opener openers[] = {
 	{ "desktop delete", form_delete_open },
 	{ "host drain", form_drain_open },
 	{ "desktop move-disk", form_disk_move_open },
+	{ "capacity", form_capacity_open },
+	{ "desktop set", form_size_open },
+	{ "desktop viewer", form_viewer_open },
 };
 
 const struct ui_form_opener *forms_table(size_t *n)

@@ -67,6 +67,9 @@ static const struct key_binding panes_keys[] = {
 	{ 'W', "Shift-W", "job dismiss-finished", KEYS_JOBS, NULL },
 	{ ' ', "Space", "mark", KEYS_DESKTOPS, NULL },
 	{ '*', "*", "mark-shown", KEYS_DESKTOPS, NULL },
+	{ 'v', "v", "desktop viewer", KEYS_DESKTOPS, "what a remote viewer needs for the selected running desktop: graphics, address, ports, the ssh -L tunnel; w writes its .vv file" },
+	{ 'z', "z", "desktop set", KEYS_DESKTOPS, "change the selected desktop's vCPUs and memory: a form (live where libvirt allows, else at next start; checked against its host's capacity)" },
+	{ '%', "%", "capacity", 0, "the capacity view: per host vCPUs against CPUs, memory committed against total and memory_reserve; per pool its fill (any pane)" },
 };
 
 /* Details and help: scrolling pages. */

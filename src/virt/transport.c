@@ -270,6 +270,13 @@ char *transport_known_hosts(const char *uri)
 	return out;
 }
 
+char *transport_keyfile(const char *uri)
+{
+	const char *q = strchr(uri, '?');
+
+	return q != NULL ? param(q + 1, "keyfile") : NULL;
+}
+
 char *transport_host_uri(const char *user, const char *address, int port,
     char **cause)
 {

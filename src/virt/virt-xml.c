@@ -399,6 +399,43 @@ static void domain_graphics(struct xp *x, struct xml_domain *out)
 	xmlXPathFreeObject(obj);
 }
 
+int virtxml_display(const char *xml, struct xml_display *out, char **cause)
+{
+	struct xp x;
+	xmlNodePtr g;
+
+	memset(out, 0, sizeof *out);
+	out->port = out->tls_port = -1;
+	if (xp_open(&x, xml, "domain", cause) < 0)
+		return -1;
+	if ((g = xp_node(&x, x.root, "devices/graphics")) != NULL) {
+		out->type = xp_str(&x, g, "@type");
+		out->listen = xp_str(&x, g, "listen[@type='address']/@address");
+		if (out->listen == NULL)
+			out->listen = xp_str(&x, g, "@listen");
+		out->socket = xp_str(&x, g, "listen[@type='socket']/@socket");
+		if (out->socket == NULL)
+			out->socket = xp_str(&x, g, "@socket");
+		out->passwd = xp_str(&x, g, "@passwd");
+		out->port = xp_port(&x, g, "@port");
+		out->tls_port = xp_port(&x, g, "@tlsPort");
+	}
+	xp_close(&x);
+	return 0;
+}
+
+void virtxml_display_free(struct xml_display *d)
+{
+	if (d->passwd != NULL)
+		util_wipe(d->passwd, strlen(d->passwd));
+	free(d->type);
+	free(d->listen);
+	free(d->socket);
+	free(d->passwd);
+	memset(d, 0, sizeof *d);
+	d->port = d->tls_port = -1;
+}
+
 /* <vcpu current='N'> is the number online; the text is the maximum. */
 static unsigned domain_vcpus(struct xp *x)
 {

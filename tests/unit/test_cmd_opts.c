@@ -143,7 +143,9 @@ static void given_everywhere(const struct cmd_opt_spec *s, const char *value,
 			cause = NULL;
 			tried++;
 		}
-		if (t[i].flags & CMD_LINE) {
+		/* a read-only-safe entry would run: its line is the CLI's */
+		if ((t[i].flags & CMD_LINE) &&
+		    !(t[i].flags & CMD_READ_ONLY_OK)) {
 			rc = line_path(&t[i], s->name, value, &cause);
 			if (rc != (ok ? 0 : -1) || (!ok && strcmp(cause, why) != 0))
 				fail_msg(":%s --%s '%s': %s", t[i].name, s->name,
