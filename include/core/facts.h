@@ -53,6 +53,12 @@ struct xml_domain {
 	size_t nnics;
 	struct xml_graphics *graphics;
 	size_t ngraphics;
+	/* The CPU the guest asks for, as one string: what
+	 * virConnectCompareHypervisorCPU takes — virt type, arch, machine,
+	 * emulator and the <cpu> element — joined by newlines (cpufit.h
+	 * reads it back). NULL when the definition has no <cpu>: the
+	 * hypervisor's default CPU, which every host runs. */
+	char *cpu_key;
 };
 
 /* What virConnectGetCapabilities says of a host. */

@@ -52,6 +52,7 @@ void facts_domain_free(struct xml_domain *d)
 	free(d->title);
 	free(d->description);
 	free(d->os_kernel);
+	free(d->cpu_key);
 	for (i = 0; i < d->ndisks; i++)
 		disk_free(&d->disks[i]);
 	free(d->disks);

@@ -2,6 +2,7 @@
 #include "core/model.h"
 #include "core/format.h"
 #include "core/intern.h"
+#include "core/cpufit.h"
 #include "core/stats.h"
 #include "core/text.h"
 #include "core/util.h"
@@ -844,6 +845,8 @@ static void xml_compact(struct xml_domain *x)
 		x->graphics[i].type = share(x->graphics[i].type);
 		x->graphics[i].listen = share(x->graphics[i].listen);
 	}
+	/* a fleet made from one template asks for one CPU */
+	x->cpu_key = share(x->cpu_key);
 }
 
 /* Free what xml_compact left the desktop's own; x is left zeroed. */
@@ -1636,6 +1639,7 @@ int model_host_remove(unsigned id)
 		return -1;
 	}
 	h = hosts[i];
+	cpufit_host_removed(id);
 	/* Its desktops go with it, unless another host knows them too;
 	 * backwards: drop_place may remove desktops[k]. */
 	for (k = ndesktops; k-- > 0;)
@@ -1696,6 +1700,7 @@ void model_free(void)
 {
 	size_t i;
 
+	cpufit_free();
 	model_lock();
 	for (i = 0; i < ndesktops; i++)
 		desktop_free(desktops[i]);

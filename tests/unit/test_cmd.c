@@ -172,7 +172,8 @@ static const char read_only_ok[] = " list-commands job dismiss "
     " job dismiss-finished dump watch host list list-keys go host desktop "
     " mouse events help quit pane next-pane previous-pane up down page-up "
     " page-down home end details back filter command-prompt sort "
-    " sort-reverse redraw mark mark-shown mark-clear host reconnect ";
+    " sort-reverse redraw mark mark-shown mark-clear host reconnect "
+    " desktop cpu-fit ";
 
 static void test_read_only_walk(void **state)
 {
