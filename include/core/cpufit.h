@@ -17,6 +17,7 @@
 #define HVDECK_CPUFIT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct m_desktop;
 struct m_host;
@@ -59,6 +60,9 @@ void cpufit_answer(const char *key, unsigned host_id, enum cpufit v,
 /* The answer kept (UNKNOWN when none); *reason (NULL when none) is a
  * copy the caller frees, when reason is not NULL. */
 enum cpufit cpufit_get(const char *key, unsigned host_id, char **reason);
+/* A counter that changes with every answer that changed: a view of the
+ * answers is rebuilt when it moved. */
+uint64_t cpufit_generation(void);
 /* Questions asked and not answered yet (the CLI waits for 0). */
 size_t cpufit_pending(void);
 

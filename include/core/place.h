@@ -15,6 +15,7 @@
 
 #include "core/config.h"
 
+struct m_desktop;
 struct m_host;
 
 enum place_what {
@@ -32,9 +33,23 @@ int place_role_allows(enum host_role role, enum place_what what);
  * Call under the model lock. */
 char *place_refusal(const struct m_host *h, enum place_what what);
 
+/* place_refusal, and for a desktop's start or migration (not disk work)
+ * whether h can run d's CPU: "node2 cannot run the CPU of web1: the CPU
+ * is incompatible with host CPU: Host CPU does not provide required
+ * features: avx512f" (libvirt's reason, cpufit.h). A host that has not
+ * answered yet is not refused. d NULL: place_refusal. Caller frees; call
+ * under the model lock. */
+char *place_refusal_for(const struct m_host *h, enum place_what what,
+    const struct m_desktop *d);
+
 /* The hosts that may do what, best first, except host `except` (0: none).
  * Returns the count; *ids (caller frees, NULL when 0) their model ids.
  * Takes the model lock. */
 size_t place_hosts(enum place_what what, unsigned except, unsigned **ids);
+/* place_hosts for the desktop with UUID uuid (place_refusal_for: without
+ * the hosts that cannot run its CPU); NULL uuid or an unknown one:
+ * place_hosts. Takes the model lock. */
+size_t place_hosts_for(enum place_what what, unsigned except,
+    const char *uuid, unsigned **ids);
 
 #endif

@@ -634,8 +634,11 @@ static int name_free(const char *groups, const char *name, char **cause)
 	return rc;
 }
 
-/* Lock held. The host the new desktops go to: --on, or the best. */
-static const struct m_host *new_host(const char *on, char **cause)
+/* Lock held. The host the new desktops go to: --on, or the best; one
+ * that can run the CPU of the template desktop tmpl (its copies ask for
+ * the same). */
+static const struct m_host *new_host(const char *on, const char *tmpl,
+    char **cause)
 {
 	const struct m_host *h = NULL;
 	unsigned *ids = NULL;
@@ -644,18 +647,20 @@ static const struct m_host *new_host(const char *on, char **cause)
 	if (on != NULL) {
 		if ((h = model_host_by_name(on)) == NULL)
 			*cause = xasprintf("no host named %s", on);
-		else if ((*cause = place_refusal(h, PLACE_DESKTOP)) != NULL)
+		else if ((*cause = place_refusal_for(h, PLACE_DESKTOP,
+		    model_desktop(tmpl))) != NULL)
 			h = NULL;
 		return h;
 	}
 	model_unlock();
-	n = place_hosts(PLACE_DESKTOP, 0, &ids);
+	n = place_hosts_for(PLACE_DESKTOP, 0, tmpl, &ids);
 	model_lock();
 	h = n > 0 ? model_host(ids[0]) : NULL;
 	free(ids);
 	if (h == NULL)
 		*cause = xstrdup("no host may run new desktops (online, not in "
-		    "maintenance, role hypervisor or mixed)");
+		    "maintenance, role hypervisor or mixed, able to run the "
+		    "template's CPU)");
 	return h;
 }
 
@@ -686,7 +691,7 @@ static int new_check(const struct config *cfg, const struct desktop_new_req *r,
 	/* another desktop on the template's disk may be running */
 	if ((*cause = vol_deps_writer(th->id, j->src.pool, j->src.volume)) != NULL)
 		return -1;
-	if ((h = new_host(r->on, cause)) == NULL)
+	if ((h = new_host(r->on, uuid, cause)) == NULL)
 		return -1;
 	if (!has_pool(h, cfg->pool_groups)) {
 		*cause = xasprintf("%s has no pool %s", h->name, cfg->pool_groups);
@@ -970,22 +975,36 @@ static int tmpl_check(const struct config *cfg, struct tmpl_job *j,
 	return 0;
 }
 
+/* The first step of an action on one desktop: refused read-only
+ * ("cannot VERB: hvdeck runs read-only"), else the UUID of the desktop
+ * named into uuid (40 bytes). 0, or -1 with *cause. */
+static int writable_desktop(const char *verb, const char *desktop,
+    char *uuid, char **cause)
+{
+	char *u;
+
+	if (act_read_only()) {
+		*cause = xasprintf("cannot %s: hvdeck runs read-only", verb);
+		return -1;
+	}
+	if ((u = act_desktop_resolve(desktop, NULL, cause)) == NULL)
+		return -1;
+	snprintf(uuid, 40, "%s", u);
+	free(u);
+	return 0;
+}
+
 int act_template_from(const struct config *cfg, const char *desktop,
     const char *name, int flatten, unsigned *job, char **cause)
 {
 	struct tmpl_job *j;
-	char *uuid;
+	char uuid[40];
 	int rc;
 
-	if (act_read_only()) {
-		*cause = xstrdup("cannot make a template: hvdeck runs read-only");
-		return -1;
-	}
-	if ((uuid = act_desktop_resolve(desktop, NULL, cause)) == NULL)
+	if (writable_desktop("make a template", desktop, uuid, cause) < 0)
 		return -1;
 	j = xcalloc(1, sizeof *j);
-	snprintf(j->uuid, sizeof j->uuid, "%s", uuid);
-	free(uuid);
+	memcpy(j->uuid, uuid, sizeof j->uuid);
 	model_lock();
 	rc = tmpl_check(cfg, j, name, cause);
 	model_unlock();
@@ -1175,18 +1194,13 @@ static struct del_job *del_prepare(const struct config *cfg,
     const char *desktop, int with_disk, char **cause)
 {
 	struct del_job *j;
-	char *uuid;
+	char uuid[40];
 	int rc;
 
-	if (act_read_only()) {
-		*cause = xstrdup("cannot delete: hvdeck runs read-only");
-		return NULL;
-	}
-	if ((uuid = act_desktop_resolve(desktop, NULL, cause)) == NULL)
+	if (writable_desktop("delete", desktop, uuid, cause) < 0)
 		return NULL;
 	j = xcalloc(1, sizeof *j);
-	snprintf(j->uuid, sizeof j->uuid, "%s", uuid);
-	free(uuid);
+	memcpy(j->uuid, uuid, sizeof j->uuid);
 	model_lock();
 	rc = del_check(cfg, j, with_disk, cause);
 	model_unlock();
@@ -1377,19 +1391,14 @@ int act_desktop_set_cpu(const char *desktop, const char *cpu, unsigned *job,
     char **cause)
 {
 	struct cpu_job *j;
-	char *uuid;
+	char uuid[40];
 	int rc;
 
 	*job = 0;
-	if (act_read_only()) {
-		*cause = xstrdup("cannot set a CPU: hvdeck runs read-only");
-		return -1;
-	}
-	if ((uuid = act_desktop_resolve(desktop, NULL, cause)) == NULL)
+	if (writable_desktop("set a CPU", desktop, uuid, cause) < 0)
 		return -1;
 	j = xcalloc(1, sizeof *j);
-	snprintf(j->uuid, sizeof j->uuid, "%s", uuid);
-	free(uuid);
+	memcpy(j->uuid, uuid, sizeof j->uuid);
 	j->cpu = strcmp(cpu, "baseline") == 0 ? NULL : xstrdup(cpu);
 	model_lock();
 	rc = cpu_check(j, cause);

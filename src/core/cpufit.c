@@ -38,6 +38,7 @@ static struct hmodel *models;
 static size_t nmodels;
 static struct cpufit_baseline *bases;
 static size_t nbases;
+static uint64_t generation;       /* bumped by every answer that changed */
 
 /* The parts of a key, in order; a newline never occurs in the first four
  * (names and paths libvirt accepts), the <cpu> element comes last. */
@@ -200,8 +201,19 @@ void cpufit_host_removed(unsigned host_id)
 		free(models[i].xml);
 		models[i] = models[--nmodels];
 	}
+	generation++;
 	pthread_mutex_unlock(&lock);
 	model_wake();
+}
+
+uint64_t cpufit_generation(void)
+{
+	uint64_t g;
+
+	pthread_mutex_lock(&lock);
+	g = generation;
+	pthread_mutex_unlock(&lock);
+	return g;
 }
 
 void cpufit_answer(const char *key, unsigned host_id, enum cpufit v,
@@ -222,6 +234,7 @@ void cpufit_answer(const char *key, unsigned host_id, enum cpufit v,
 		changed |= a->v != v;
 		a->v = v;
 	}
+	generation += changed != 0;
 	pthread_mutex_unlock(&lock);
 	if (changed)
 		model_wake();

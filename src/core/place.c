@@ -1,6 +1,7 @@
 /* place.c — which hosts may do what: role, maintenance and state decide,
  * the seed system's balancer orders (see place.h). */
 #include "core/place.h"
+#include "core/cpufit.h"
 #include "core/model.h"
 #include "core/util.h"
 
@@ -42,6 +43,16 @@ char *place_refusal(const struct m_host *h, enum place_what what)
 	return NULL;
 }
 
+char *place_refusal_for(const struct m_host *h, enum place_what what,
+    const struct m_desktop *d)
+{
+	char *why = place_refusal(h, what);
+
+	if (why == NULL && d != NULL && what != PLACE_DISK)
+		why = cpufit_refusal(h, d);
+	return why;
+}
+
 /* Sorting needs the hosts and what they are ranked for. */
 struct ranked {
 	const struct m_host *h;
@@ -68,19 +79,27 @@ static int by_rank(const void *pa, const void *pb)
 
 size_t place_hosts(enum place_what what, unsigned except, unsigned **ids)
 {
+	return place_hosts_for(what, except, NULL, ids);
+}
+
+size_t place_hosts_for(enum place_what what, unsigned except,
+    const char *uuid, unsigned **ids)
+{
 	struct m_host **hosts;
+	const struct m_desktop *d;
 	struct ranked *r;
 	size_t n, i, k = 0;
 	char *why;
 
 	*ids = NULL;
 	model_lock();
+	d = uuid != NULL ? model_desktop(uuid) : NULL;
 	hosts = model_hosts(&n);
 	r = xcalloc(n + 1, sizeof *r);
 	for (i = 0; i < n; i++) {
 		if (hosts[i]->id == except)
 			continue;
-		if ((why = place_refusal(hosts[i], what)) != NULL) {
+		if ((why = place_refusal_for(hosts[i], what, d)) != NULL) {
 			free(why);
 			continue;
 		}

@@ -188,9 +188,11 @@ static const struct form_ops migrate_ops = {
 	.free = form_ctx_free,
 };
 
-/* Model lock held. Why no host can take the desktop from host `from`. */
-static char *why_none(unsigned from)
+/* Model lock held. Why no host can take desktop uuid from host `from`
+ * (its CPU included). */
+static char *why_none(const char *uuid, unsigned from)
 {
+	const struct m_desktop *d = model_desktop(uuid);
 	struct m_host **hosts;
 	size_t n, i;
 	char *why = NULL, *r, *tmp;
@@ -199,7 +201,7 @@ static char *why_none(unsigned from)
 	for (i = 0; i < n; i++) {
 		if (hosts[i]->id == from)
 			continue;
-		if ((r = place_refusal(hosts[i], PLACE_MIGRATE)) == NULL)
+		if ((r = place_refusal_for(hosts[i], PLACE_MIGRATE, d)) == NULL)
 			continue;
 		tmp = why == NULL ? xstrdup(r) : xasprintf("%s; %s", why, r);
 		free(why);
@@ -262,7 +264,7 @@ static int form_source(const char *uuid, struct migrate_form *mf,
 static char **form_dests(struct migrate_form *mf, unsigned from_id)
 {
 	unsigned *ids = NULL;
-	size_t n = place_hosts(PLACE_MIGRATE, from_id, &ids), i;  /* locks */
+	size_t n = place_hosts_for(PLACE_MIGRATE, from_id, mf->uuid, &ids), i;
 	char **labels = xcalloc(n + 1, sizeof *labels), sz[16];
 	struct m_host *h;
 
@@ -324,7 +326,7 @@ static struct form *build_form(const char *uuid, struct migrate_form *mf,
 	labels = form_dests(mf, from_id);
 	if (mf->ndests == 0) {
 		model_lock();
-		why = why_none(from_id);
+		why = why_none(uuid, from_id);
 		model_unlock();
 		*cause = xasprintf("no host can receive %s: %s", name, why);
 		free(why);
