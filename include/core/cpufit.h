@@ -70,6 +70,11 @@ size_t cpufit_pending(void);
  * CPU as a <cpu> element) on arch; NULL xml forgets it. */
 void cpufit_host_model(unsigned host_id, const char *virt_type,
     const char *arch, const char *xml);
+/* The hosts whose CPUs the baseline is over: every hypervisor-capable
+ * one (role hypervisor or mixed; a disk host runs no desktop), in any
+ * state (an offline host counts with the CPU it had). *ids: caller
+ * frees. Takes the model lock. */
+size_t cpufit_baseline_hosts(unsigned **ids);
 /* The host-model CPUs of hosts ids (n of them) for virt_type on arch:
  * *xmls (caller frees each and the array) and, in *hosts, the ids that
  * had one. Returns the count. */

@@ -309,6 +309,21 @@ static int same(const char *a, const char *b)
 	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
+size_t cpufit_baseline_hosts(unsigned **ids)
+{
+	struct m_host **hosts;
+	size_t n, i, k = 0;
+
+	model_lock();
+	hosts = model_hosts(&n);
+	*ids = xcalloc(n + 1, sizeof **ids);
+	for (i = 0; i < n; i++)
+		if (place_role_allows(hosts[i]->role, PLACE_DESKTOP))
+			(*ids)[k++] = hosts[i]->id;
+	model_unlock();
+	return k;
+}
+
 size_t cpufit_models_of(const unsigned *ids, size_t n, const char *virt_type,
     const char *arch, char ***xmls, unsigned **hosts)
 {

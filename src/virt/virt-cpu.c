@@ -6,7 +6,6 @@
 #include "virt/virt-xml.h"
 #include "core/log.h"
 #include "core/model.h"
-#include "core/place.h"
 #include "core/util.h"
 
 #include <libvirt/virterror.h>
@@ -102,25 +101,6 @@ static void read_host_models(virConnectPtr conn, unsigned host_id,
 	}
 }
 
-/* Model lock taken. The hypervisor-capable hosts' ids (*ids, caller
- * frees) and the arch of host_id (caller frees). */
-static size_t cluster_hosts(unsigned host_id, unsigned **ids, char **arch)
-{
-	struct m_host **hosts, *me;
-	size_t n, i, k = 0;
-
-	model_lock();
-	me = model_host(host_id);
-	*arch = me != NULL ? xstrdup(me->caps.arch) : NULL;
-	hosts = model_hosts(&n);
-	*ids = xcalloc(n + 1, sizeof **ids);
-	for (i = 0; i < n; i++)
-		if (place_role_allows(hosts[i]->role, PLACE_DESKTOP))
-			(*ids)[k++] = hosts[i]->id;
-	model_unlock();
-	return k;
-}
-
 /* "hv1, hv2": the names of hosts ids (caller frees). */
 static char *names_of(const unsigned *ids, size_t n)
 {
@@ -181,7 +161,11 @@ void vcpu_host_connected(virConnectPtr conn, unsigned host_id)
 	char **keys, *arch, **types = NULL, **arches = NULL;
 	size_t n, i, nk, nt = 0;
 
-	n = cluster_hosts(host_id, &ids, &arch);
+	n = cpufit_baseline_hosts(&ids);
+	model_lock();
+	arch = model_host(host_id) != NULL ?
+	    xstrdup(model_host(host_id)->caps.arch) : NULL;
+	model_unlock();
 	read_host_models(conn, host_id, arch);
 	nk = cpufit_host_connected(host_id, &keys);
 	for (i = 0; i < nk; i++) {
