@@ -42,6 +42,12 @@ char *place_refusal(const struct m_host *h, enum place_what what);
 char *place_refusal_for(const struct m_host *h, enum place_what what,
     const struct m_desktop *d);
 
+/* Why no host but `except` (0: none) may do what for d (NULL: any):
+ * every refusal, "; " between them, or "there is no other host". Caller
+ * frees; under the model lock. */
+char *place_why_none(enum place_what what, unsigned except,
+    const struct m_desktop *d);
+
 /* The hosts that may do what, best first, except host `except` (0: none).
  * Returns the count; *ids (caller frees, NULL when 0) their model ids.
  * Takes the model lock. */

@@ -657,10 +657,13 @@ static const struct m_host *new_host(const char *on, const char *tmpl,
 	model_lock();
 	h = n > 0 ? model_host(ids[0]) : NULL;
 	free(ids);
-	if (h == NULL)
-		*cause = xstrdup("no host may run new desktops (online, not in "
-		    "maintenance, role hypervisor or mixed, able to run the "
-		    "template's CPU)");
+	if (h == NULL) {
+		char *why = place_why_none(PLACE_DESKTOP, 0, model_desktop(tmpl));
+
+		*cause = xasprintf("no host may run new desktops (online, not in "
+		    "maintenance, role hypervisor or mixed): %s", why);
+		free(why);
+	}
 	return h;
 }
 

@@ -53,6 +53,27 @@ char *place_refusal_for(const struct m_host *h, enum place_what what,
 	return why;
 }
 
+char *place_why_none(enum place_what what, unsigned except,
+    const struct m_desktop *d)
+{
+	struct m_host **hosts;
+	size_t n, i;
+	char *why = NULL, *r, *tmp;
+
+	hosts = model_hosts(&n);
+	for (i = 0; i < n; i++) {
+		if (hosts[i]->id == except)
+			continue;
+		if ((r = place_refusal_for(hosts[i], what, d)) == NULL)
+			continue;
+		tmp = why == NULL ? xstrdup(r) : xasprintf("%s; %s", why, r);
+		free(why);
+		free(r);
+		why = tmp;
+	}
+	return why != NULL ? why : xstrdup("there is no other host");
+}
+
 /* Sorting needs the hosts and what they are ranked for. */
 struct ranked {
 	const struct m_host *h;

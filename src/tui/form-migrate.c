@@ -188,29 +188,6 @@ static const struct form_ops migrate_ops = {
 	.free = form_ctx_free,
 };
 
-/* Model lock held. Why no host can take desktop uuid from host `from`
- * (its CPU included). */
-static char *why_none(const char *uuid, unsigned from)
-{
-	const struct m_desktop *d = model_desktop(uuid);
-	struct m_host **hosts;
-	size_t n, i;
-	char *why = NULL, *r, *tmp;
-
-	hosts = model_hosts(&n);
-	for (i = 0; i < n; i++) {
-		if (hosts[i]->id == from)
-			continue;
-		if ((r = place_refusal_for(hosts[i], PLACE_MIGRATE, d)) == NULL)
-			continue;
-		tmp = why == NULL ? xstrdup(r) : xasprintf("%s; %s", why, r);
-		free(why);
-		free(r);
-		why = tmp;
-	}
-	return why != NULL ? why : xstrdup("there is no other host");
-}
-
 /* Model lock held. No two desktops are called name. */
 static int name_unique(const char *name)
 {
@@ -326,7 +303,7 @@ static struct form *build_form(const char *uuid, struct migrate_form *mf,
 	labels = form_dests(mf, from_id);
 	if (mf->ndests == 0) {
 		model_lock();
-		why = why_none(uuid, from_id);
+		why = place_why_none(PLACE_MIGRATE, from_id, model_desktop(uuid));
 		model_unlock();
 		*cause = xasprintf("no host can receive %s: %s", name, why);
 		free(why);
