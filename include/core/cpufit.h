@@ -77,9 +77,10 @@ void cpufit_host_model(unsigned host_id, const char *virt_type,
 size_t cpufit_baseline_hosts(unsigned **ids);
 /* The host-model CPUs of hosts ids (n of them) for virt_type on arch:
  * *xmls (caller frees each and the array) and, in *hosts, the ids that
- * had one. Returns the count. */
+ * had one; *gen the models' generation then (a baseline made of them
+ * carries it). Returns the count. */
 size_t cpufit_models_of(const unsigned *ids, size_t n, const char *virt_type,
-    const char *arch, char ***xmls, unsigned **hosts);
+    const char *arch, char ***xmls, unsigned **hosts, uint64_t *gen);
 /* The virt types host id offers a model for (caller frees each and the
  * array), with their arch in *arches (the same). */
 size_t cpufit_host_virt_types(unsigned host_id, char ***types,
@@ -91,6 +92,8 @@ size_t cpufit_host_virt_types(unsigned host_id, char ***types,
 struct cpufit_baseline {
 	char *virt_type, *arch, *xml, *model, *hosts;
 	size_t nfeatures;
+	uint64_t gen;     /* of the models it was made of: an older one
+	                   * never replaces a newer one */
 };
 void cpufit_set_baseline(const struct cpufit_baseline *b);
 /* Every baseline, sorted by virt type: *out (caller frees with

@@ -39,6 +39,7 @@ static size_t nmodels;
 static struct cpufit_baseline *bases;
 static size_t nbases;
 static uint64_t generation;       /* bumped by every answer that changed */
+static uint64_t models_gen;       /* bumped by every host-model change */
 
 /* The parts of a key, in order; a newline never occurs in the first four
  * (names and paths libvirt accepts), the <cpu> element comes last. */
@@ -292,6 +293,7 @@ void cpufit_host_model(unsigned host_id, const char *virt_type,
 		models[nmodels].arch = models[nmodels].xml = NULL;
 		nmodels++;
 	}
+	models_gen++;
 	if (i < nmodels && xml != NULL) {
 		util_set_str(&models[i].arch, arch);
 		util_set_str(&models[i].xml, xml);
@@ -325,11 +327,12 @@ size_t cpufit_baseline_hosts(unsigned **ids)
 }
 
 size_t cpufit_models_of(const unsigned *ids, size_t n, const char *virt_type,
-    const char *arch, char ***xmls, unsigned **hosts)
+    const char *arch, char ***xmls, unsigned **hosts, uint64_t *gen)
 {
 	size_t i, k, got = 0;
 
 	pthread_mutex_lock(&lock);
+	*gen = models_gen;
 	*xmls = xcalloc(n + 1, sizeof **xmls);
 	*hosts = xcalloc(n + 1, sizeof **hosts);
 	for (i = 0; i < n; i++)
@@ -381,6 +384,7 @@ static void baseline_copy(struct cpufit_baseline *dst,
 	dst->model = xstrdup(src->model);
 	dst->hosts = xstrdup(src->hosts);
 	dst->nfeatures = src->nfeatures;
+	dst->gen = src->gen;
 }
 
 void cpufit_set_baseline(const struct cpufit_baseline *b)
@@ -390,6 +394,12 @@ void cpufit_set_baseline(const struct cpufit_baseline *b)
 	pthread_mutex_lock(&lock);
 	for (i = 0; i < nbases && strcmp(bases[i].virt_type, b->virt_type); i++)
 		;
+	/* two hosts connecting at once: the one that saw more models wins,
+	 * whichever finishes last */
+	if (i < nbases && b->gen < bases[i].gen) {
+		pthread_mutex_unlock(&lock);
+		return;
+	}
 	if (i < nbases)
 		baseline_clear(&bases[i]);
 	else if (b->xml != NULL)

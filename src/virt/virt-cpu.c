@@ -128,7 +128,8 @@ static void baseline(virConnectPtr conn, const char *virt_type,
 	    .arch = (char *)arch };
 	unsigned *had;
 	char **xmls, *cause = NULL;
-	size_t k = cpufit_models_of(ids, n, virt_type, arch, &xmls, &had), i;
+	size_t k = cpufit_models_of(ids, n, virt_type, arch, &xmls, &had,
+	    &b.gen), i;
 
 	if (k > 0)
 		b.xml = virConnectBaselineHypervisorCPU(conn, NULL, arch, NULL,

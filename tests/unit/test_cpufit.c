@@ -168,8 +168,9 @@ static void test_baseline_of_differing_hosts(void **state)
 	const char *files[] = { "domcaps-skylake.xml", "domcaps-broadwell.xml",
 	    "domcaps-lab-tcg.xml" };
 	unsigned who[] = { sky, brw, dsk };
-	struct cpufit_baseline b = { 0 }, *all;
+	struct cpufit_baseline b = { 0 }, old = { 0 }, *all;
 	size_t i, n, k;
+	uint64_t gen;
 
 	(void)state;
 	for (i = 0; i < 3; i++) {
@@ -184,7 +185,7 @@ static void test_baseline_of_differing_hosts(void **state)
 	}
 	n = cpufit_baseline_hosts(&ids);
 	assert_int_equal(n, 2);
-	k = cpufit_models_of(ids, n, "qemu", "x86_64", &xmls, &had);
+	k = cpufit_models_of(ids, n, "qemu", "x86_64", &xmls, &had, &gen);
 	assert_int_equal(k, 2);
 	assert_non_null(strstr(xmls[0], "Skylake-Client-IBRS"));
 	assert_non_null(strstr(xmls[1], "Broadwell-IBRS"));
@@ -195,8 +196,8 @@ static void test_baseline_of_differing_hosts(void **state)
 		free(xmls[i]);
 	free(xmls);
 	free(had);
-	assert_int_equal(cpufit_models_of(ids, n, "kvm", "x86_64", &xmls, &had),
-	    0);
+	assert_int_equal(cpufit_models_of(ids, n, "kvm", "x86_64", &xmls, &had,
+	    &gen), 0);
 	free(xmls);
 	free(had);
 	free(ids);
@@ -209,7 +210,13 @@ static void test_baseline_of_differing_hosts(void **state)
 	assert_string_equal(b.model, "Haswell-noTSX");
 	assert_int_equal(b.nfeatures, 9);
 	b.hosts = (char *)"sky, brw";
+	b.gen = gen;
 	cpufit_set_baseline(&b);
+	/* a worker that read fewer models and finished later loses */
+	old = b;
+	old.hosts = (char *)"sky";
+	old.gen = gen - 1;
+	cpufit_set_baseline(&old);
 	n = cpufit_baselines(&all);
 	assert_int_equal(n, 1);
 	assert_string_equal(all[0].model, "Haswell-noTSX");
