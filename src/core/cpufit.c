@@ -492,23 +492,40 @@ char *cpufit_runs_on(const struct m_desktop *d, size_t *nunknown)
 	return out;
 }
 
+/* Lock held. Host id's answer in d (NULL: none). */
+static enum cpufit verdict_in(const struct def *d, unsigned id)
+{
+	size_t i;
+
+	for (i = 0; d != NULL && i < d->na; i++)
+		if (d->a[i].host_id == id)
+			return d->a[i].v;
+	return CPUFIT_UNKNOWN;
+}
+
+/* Called for every desktop row the pane copies: the key is looked up
+ * once, and the first other host that does not say no ends it. */
 int cpufit_stuck(const struct m_desktop *d)
 {
 	const struct m_place *p = model_desktop_place(d);
 	struct m_host **hosts;
+	const struct def *def;
 	size_t n, i, others = 0;
+	int stuck = 1;
 
 	if (d->xml.cpu_key == NULL || p == NULL)
 		return 0;
 	hosts = model_hosts(&n);
-	for (i = 0; i < n; i++) {
+	pthread_mutex_lock(&lock);
+	def = def_of(d->xml.cpu_key, 0);
+	for (i = 0; i < n && stuck; i++) {
 		if (hosts[i]->id == p->host_id || !runs_desktops(hosts[i]))
 			continue;
-		if (cpufit_desktop_on(d, hosts[i], NULL) != CPUFIT_NO)
-			return 0;
+		stuck = verdict_in(def, hosts[i]->id) == CPUFIT_NO;
 		others++;
 	}
-	return others > 0;
+	pthread_mutex_unlock(&lock);
+	return stuck && others > 0;
 }
 
 char *cpufit_refusal(const struct m_host *h, const struct m_desktop *d)

@@ -248,6 +248,11 @@ void model_set_mirror(int on)
 	model_unlock();
 }
 
+int model_is_mirror(void)
+{
+	return mirror_mode;
+}
+
 static void event_locked(enum m_severity sev, const char *fmt, ...)
 {
 	va_list ap;
