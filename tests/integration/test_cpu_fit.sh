@@ -134,6 +134,14 @@ jq -e '.cpu_baselines | map(select(.virt_type == "qemu")) | length == 1' "$WORK/
 	fail "no baseline through the server: $(cat "$WORK/out")"
 "$HVDECK" -c "$conf" server stop >/dev/null 2>&1
 
+# ---- audited: each set-cpu with its result (cpu-fit, read-only, is not) ----
+audit=$XDG_STATE_HOME/hvdeck/audit.log
+jq -e -s '[.[] | select(.event == "end" and .command == "desktop set-cpu")] |
+	(map(select(.result == "ok")) | length) >= 3 and
+	(map(select(.result != "ok" and (.error // "" | test("NoSuchModel")))) | length) >= 2' \
+	"$audit" >/dev/null || fail "the audit log lacks the set-cpu records: $(grep set-cpu "$audit")"
+grep -q '"command":"desktop cpu-fit"' "$audit" && fail "cpu-fit (read-only) was audited"
+
 # ---- now movable: desktop new --on hv2 is placed there ----
 hv --no-server desktop new "$tmpl" "$t-n2" --on hv2 || fail "desktop new --on hv2 after set-cpu: $(cat "$WORK/err")"
 [ "$(node_of "$t-n2")" = 2 ] || fail "$t-n2 is not on node 2"
