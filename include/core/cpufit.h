@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/facts.h"
+
 struct m_desktop;
 struct m_host;
 
@@ -28,18 +30,6 @@ enum cpufit {
 	CPUFIT_NO,        /* incompatible: libvirt says why */
 	CPUFIT_UNSURE,    /* the hypervisor could not compare */
 };
-
-/* The key of a CPU definition (facts.h's cpu_key): caller frees; NULL
- * when cpu_xml is NULL (no <cpu>: the hypervisor's default CPU). */
-char *cpufit_key(const char *virt_type, const char *arch,
-    const char *machine, const char *emulator, const char *cpu_xml);
-/* A key's parts, heap copies (NULL when empty); release with
- * cpufit_def_free. Returns -1 for a string that is no key. */
-struct cpufit_def {
-	char *virt_type, *arch, *machine, *emulator, *cpu_xml;
-};
-int cpufit_def_parse(const char *key, struct cpufit_def *out);
-void cpufit_def_free(struct cpufit_def *d);
 
 /* --- the table (takes its own lock) --- */
 /* A desktop with key was seen: the ids of the hosts that have connected

@@ -113,17 +113,17 @@ static size_t collect(const char *name, struct row **rows)
 static char *cpu_text(const char *key, char **virt_type, size_t *nfeat,
     char **model)
 {
-	struct cpufit_def d;
+	struct facts_cpu d;
 	char *cause = NULL, *t;
 
 	*virt_type = *model = NULL;
 	*nfeat = 0;
-	if (key == NULL || cpufit_def_parse(key, &d) < 0)
+	if (key == NULL || facts_cpu_parse(key, &d) < 0)
 		return xstrdup("default");
 	if (virtxml_cpu_summary(d.cpu_xml, model, nfeat, &cause) < 0)
 		free(cause);
 	*virt_type = xstrdup(d.virt_type);
-	cpufit_def_free(&d);
+	facts_cpu_free(&d);
 	if (*nfeat == 0)
 		return xstrdup(*model != NULL ? *model : "custom");
 	t = xasprintf("%s +%zu feature%s", *model != NULL ? *model : "custom",

@@ -41,58 +41,6 @@ static size_t nbases;
 static uint64_t generation;       /* bumped by every answer that changed */
 static uint64_t models_gen;       /* bumped by every host-model change */
 
-/* The parts of a key, in order; a newline never occurs in the first four
- * (names and paths libvirt accepts), the <cpu> element comes last. */
-#define KEY_PARTS 5
-
-char *cpufit_key(const char *virt_type, const char *arch,
-    const char *machine, const char *emulator, const char *cpu_xml)
-{
-	if (cpu_xml == NULL)
-		return NULL;
-	return xasprintf("%s\n%s\n%s\n%s\n%s", virt_type ? virt_type : "",
-	    arch ? arch : "", machine ? machine : "",
-	    emulator ? emulator : "", cpu_xml);
-}
-
-int cpufit_def_parse(const char *key, struct cpufit_def *out)
-{
-	char *parts[KEY_PARTS] = { NULL };
-	const char *p = key, *nl;
-	size_t i;
-
-	memset(out, 0, sizeof *out);
-	if (key == NULL)
-		return -1;
-	for (i = 0; i < KEY_PARTS - 1; i++) {
-		if ((nl = strchr(p, '\n')) == NULL)
-			break;
-		parts[i] = nl > p ? xstrndup(p, (size_t)(nl - p)) : NULL;
-		p = nl + 1;
-	}
-	if (i < KEY_PARTS - 1 || *p == '\0') {
-		for (i = 0; i < KEY_PARTS; i++)
-			free(parts[i]);
-		return -1;
-	}
-	out->virt_type = parts[0];
-	out->arch = parts[1];
-	out->machine = parts[2];
-	out->emulator = parts[3];
-	out->cpu_xml = xstrdup(p);
-	return 0;
-}
-
-void cpufit_def_free(struct cpufit_def *d)
-{
-	free(d->virt_type);
-	free(d->arch);
-	free(d->machine);
-	free(d->emulator);
-	free(d->cpu_xml);
-	memset(d, 0, sizeof *d);
-}
-
 /* Lock held. The entry of key, made when make. */
 static struct def *def_of(const char *key, int make)
 {

@@ -333,7 +333,7 @@ static const char *viewer_host(const struct xml_graphics *g, const struct m_host
  * has neither: the server keeps them. */
 static void details_cpu(const struct m_desktop *d, struct text *out)
 {
-	struct cpufit_def def;
+	struct facts_cpu def;
 	char *on, *model = NULL, *cause = NULL;
 	size_t unknown, nfeat = 0;
 
@@ -342,7 +342,7 @@ static void details_cpu(const struct m_desktop *d, struct text *out)
 		    "desktop cpu-fit %s", d->name);
 		return;
 	}
-	if (d->xml.cpu_key == NULL || cpufit_def_parse(d->xml.cpu_key,
+	if (d->xml.cpu_key == NULL || facts_cpu_parse(d->xml.cpu_key,
 	    &def) < 0) {
 		text_add(out, SLOT_NORMAL, "  CPU       the hypervisor's default");
 	} else {
@@ -352,7 +352,7 @@ static void details_cpu(const struct m_desktop *d, struct text *out)
 		    model != NULL ? model : "custom", nfeat, nfeat == 1 ? "" :
 		    "s", def.virt_type != NULL ? def.virt_type : "?");
 		free(model);
-		cpufit_def_free(&def);
+		facts_cpu_free(&def);
 	}
 	on = cpufit_runs_on(d, &unknown);
 	text_add(out, cpufit_stuck(d) || *on == '\0' ? SLOT_ALERT : SLOT_NORMAL,

@@ -29,13 +29,13 @@ enum cpufit vcpu_verdict(int rc, int err_code)
 
 void vcpu_compare(virConnectPtr conn, unsigned host_id, const char *key)
 {
-	struct cpufit_def d;
+	struct facts_cpu d;
 	virErrorPtr err;
 	char *why = NULL;
 	enum cpufit v;
 	int rc;
 
-	if (conn == NULL || cpufit_def_parse(key, &d) < 0) {
+	if (conn == NULL || facts_cpu_parse(key, &d) < 0) {
 		cpufit_answer(key, host_id, CPUFIT_UNKNOWN, NULL);
 		return;
 	}
@@ -50,7 +50,7 @@ void vcpu_compare(virConnectPtr conn, unsigned host_id, const char *key)
 		    "the hypervisor could not compare");
 	cpufit_answer(key, host_id, v, why);
 	free(why);
-	cpufit_def_free(&d);
+	facts_cpu_free(&d);
 }
 
 static void compare_call(virConnectPtr conn, unsigned host_id, void *ctx)

@@ -16,7 +16,6 @@
  *    included. XML 1.0 cannot carry other C0 controls (&#x1; is an error).
  *  - On -1 the output struct is left zeroed, so its _free() is harmless. */
 #include "virt/virt-xml.h"
-#include "core/cpufit.h"
 #include "core/util.h"
 
 #include <errno.h>
@@ -427,7 +426,7 @@ static char *domain_cpu_key(struct xp *x)
 	arch = xp_str(x, x->root, "os/type/@arch");
 	mach = xp_str(x, x->root, "os/type/@machine");
 	emu = xp_str(x, x->root, "devices/emulator");
-	key = cpufit_key(vt, arch, mach, emu, cpu);
+	key = facts_cpu_key(vt, arch, mach, emu, cpu);
 	free(vt);
 	free(arch);
 	free(mach);
