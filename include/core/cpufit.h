@@ -99,8 +99,8 @@ char *cpufit_baseline_xml(const char *virt_type);
 enum cpufit cpufit_desktop_on(const struct m_desktop *d,
     const struct m_host *h, char **reason);
 /* The hypervisor-capable hosts (role) that can run d's CPU, joined by
- * ", " ("" when none; caller frees); *nunknown counts those not answered
- * (NULL: not wanted). */
+ * ", " ("" when none; caller frees); *nunknown counts those that have
+ * not answered or could not compare (NULL: not wanted). */
 char *cpufit_runs_on(const struct m_desktop *d, size_t *nunknown);
 /* 1 when d cannot leave the host it is on: another hypervisor-capable
  * host exists and every such host answered that it cannot run d's CPU. */

@@ -182,14 +182,14 @@ static void print_json(FILE *out, const struct row *r, size_t n)
 	json_free(&j);
 }
 
-/* "nowhere", or the hosts, with how many have not answered. */
+/* "nowhere", or the hosts, with how many are not known (not answered,
+ * could not compare; a read-only hvdeck asks none). */
 static char *runs_on_text(const struct row *r)
 {
-	const char *list = *r->runs_on ? r->runs_on : "nowhere";
-
 	if (r->nunknown > 0)
-		return xasprintf("%s (%zu not answered)", list, r->nunknown);
-	return xstrdup(list);
+		return xasprintf("%s (%zu not known)", *r->runs_on ? r->runs_on :
+		    "no host known", r->nunknown);
+	return xstrdup(*r->runs_on ? r->runs_on : "nowhere");
 }
 
 static void print_text(FILE *out, const struct row *r, size_t n, int each)

@@ -429,7 +429,8 @@ char *cpufit_runs_on(const struct m_desktop *d, size_t *nunknown)
 		if (!runs_desktops(hosts[i]))
 			continue;
 		v = cpufit_desktop_on(d, hosts[i], NULL);
-		if (v == CPUFIT_UNKNOWN && nunknown != NULL)
+		if ((v == CPUFIT_UNKNOWN || v == CPUFIT_UNSURE) &&
+		    nunknown != NULL)
 			(*nunknown)++;
 		if (v != CPUFIT_YES)
 			continue;

@@ -355,9 +355,10 @@ static void details_cpu(const struct m_desktop *d, struct text *out)
 		facts_cpu_free(&def);
 	}
 	on = cpufit_runs_on(d, &unknown);
-	text_add(out, cpufit_stuck(d) || *on == '\0' ? SLOT_ALERT : SLOT_NORMAL,
-	    "            can run on: %s%s", *on ? on : "nowhere",
-	    unknown > 0 ? " (some hosts have not answered)" : "");
+	text_add(out, cpufit_stuck(d) || (*on == '\0' && unknown == 0) ?
+	    SLOT_ALERT : SLOT_NORMAL, "            can run on: %s%s",
+	    *on ? on : unknown > 0 ? "no host known" : "nowhere",
+	    unknown > 0 ? " (some hosts not known)" : "");
 	free(on);
 }
 

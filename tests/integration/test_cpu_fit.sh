@@ -64,6 +64,9 @@ jq -e '.desktops | length == 1 and .[0].can_run_on == [] and .[0].cannot_leave_h
 	"$WORK/out" >/dev/null || fail "cpu-fit --json: $(cat "$WORK/out")"
 hv desktop cpu-fit || fail "cpu-fit of every desktop failed"
 grep -q "^$tmpl (on hv1): .*can run on: nowhere$" "$WORK/out" || fail "the list lacks $tmpl: $(cat "$WORK/out")"
+# read-only: libvirt answers none of these questions, nothing is claimed
+"$HVDECK" -c "$conf" --read-only desktop cpu-fit "$tmpl" >"$WORK/out" 2>"$WORK/err" || fail "read-only cpu-fit failed"
+grep -q "can run on: no host known (3 not known)$" "$WORK/out" || fail "read-only cpu-fit: $(cat "$WORK/out")"
 hv desktop cpu-fit "$t-none"
 [ $? -eq 1 ] && grep -q "no desktop called $t-none" "$WORK/err" || fail "an unknown name: $(cat "$WORK/err")"
 
