@@ -131,9 +131,12 @@ static void baseline(virConnectPtr conn, const char *virt_type,
 	size_t k = cpufit_models_of(ids, n, virt_type, arch, &xmls, &had,
 	    &b.gen), i;
 
+	/* MIGRATABLE: without the features that block a migration
+	 * (invtsc), the whole point of a cluster's baseline */
 	if (k > 0)
 		b.xml = virConnectBaselineHypervisorCPU(conn, NULL, arch, NULL,
-		    virt_type, (const char **)xmls, (unsigned)k, 0);
+		    virt_type, (const char **)xmls, (unsigned)k,
+		    VIR_CONNECT_BASELINE_CPU_MIGRATABLE);
 	if (k > 0 && b.xml == NULL) {
 		cause = evloop_last_error("no baseline");
 		log_msg(LOG_INFO, "%s baseline CPU: %s", virt_type, cause);
