@@ -10,9 +10,10 @@
  * type, computed by the worker of the host that connected last.
  *
  * The table has its own lock, taken inside the model lock where both are
- * held (model before cpufit), never the other way: nothing here calls the
- * model except the functions taking a desktop or host, which the caller
- * calls under the model lock. Any thread. */
+ * held (model before cpufit), never the other way: under its own lock
+ * nothing here calls the model; the functions taking a desktop or host
+ * are called under the model lock, cpufit_baseline_hosts takes it, and
+ * the others only wake the UI (model_wake, no lock). Any thread. */
 #ifndef HVDECK_CPUFIT_H
 #define HVDECK_CPUFIT_H
 
