@@ -46,7 +46,7 @@ harness_seeds() {
 	fuzz_config) echo "tests/unit/data/config/*.conf \
 tests/unit/data/config/*.inc hvdeck.conf.example" ;;
 	fuzz_theme) echo "tests/unit/data/theme/* themes/*.theme" ;;
-	fuzz_virt_xml) echo "tests/unit/data/xml/*.xml" ;;
+	fuzz_virt_xml) echo "tests/unit/data/xml/*.xml tests/unit/data/cpufit/*.xml" ;;
 	fuzz_json_read) echo "tests/unit/data/json/*.json" ;;
 	esac
 }

@@ -81,4 +81,14 @@ int act_desktop_delete_check(const struct config *cfg, const char *desktop,
 int act_desktop_delete(const struct config *cfg, const char *desktop,
     int with_disk, unsigned *job, char **cause);
 
+/* desktop set-cpu: the definition's <cpu> replaced — by a custom CPU of
+ * model cpu (mode custom, fallback forbid), or with cpu "baseline" by the
+ * cluster's baseline CPU for the desktop's virt type (cpufit.h) — on every
+ * host it is defined on (virDomainDefineXML of its edited inactive XML).
+ * Refused while it runs anywhere, when a host it is defined on is not
+ * connected, and by a host that cannot run the new CPU (libvirt's
+ * reason). Returns 0 with *job, or -1 with *cause (caller frees). */
+int act_desktop_set_cpu(const char *desktop, const char *cpu, unsigned *job,
+    char **cause);
+
 #endif

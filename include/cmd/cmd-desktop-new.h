@@ -17,6 +17,10 @@ int cmd_desktop_exec_template(struct cmd_ctx *c, const struct cmd_entry *e,
     int argc, char **argv, char **cause);
 int cmd_desktop_exec_delete(struct cmd_ctx *c, const struct cmd_entry *e,
     int argc, char **argv, char **cause);
+/* desktop set-cpu DESKTOP MODEL|baseline (act_desktop_set_cpu): the
+ * console follows its job, the command line waits for it. */
+int cmd_desktop_exec_set_cpu(struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause);
 
 /* "Delete desktop NAME and its disk DISK?" (disk NULL: "... (its disk
  * stays)"), names made visible. Caller frees. */

@@ -53,6 +53,12 @@ struct xml_domain {
 	size_t nnics;
 	struct xml_graphics *graphics;
 	size_t ngraphics;
+	/* The CPU the guest asks for, as one string: what
+	 * virConnectCompareHypervisorCPU takes — virt type, arch, machine,
+	 * emulator and the <cpu> element — joined by newlines (facts_cpu_parse
+	 * reads it back). NULL when the definition has no <cpu>: the
+	 * hypervisor's default CPU, which every host runs. */
+	char *cpu_key;
 };
 
 /* What virConnectGetCapabilities says of a host. */
@@ -68,5 +74,18 @@ struct xml_caps {
 /* NULL-safe; the struct itself stays the caller's (zeroed). */
 void facts_domain_free(struct xml_domain *d);
 void facts_caps_free(struct xml_caps *c);
+
+/* The key of a CPU definition (struct xml_domain's cpu_key): caller
+ * frees; NULL when cpu_xml is NULL (no <cpu>: the hypervisor's default
+ * CPU). cpufit.h keeps the hosts' answers per key. */
+char *facts_cpu_key(const char *virt_type, const char *arch,
+    const char *machine, const char *emulator, const char *cpu_xml);
+/* A key's parts, heap copies (NULL when empty); release with
+ * facts_cpu_free. Returns -1 for a string that is no key. */
+struct facts_cpu {
+	char *virt_type, *arch, *machine, *emulator, *cpu_xml;
+};
+int facts_cpu_parse(const char *key, struct facts_cpu *out);
+void facts_cpu_free(struct facts_cpu *d);
 
 #endif

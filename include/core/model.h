@@ -345,6 +345,9 @@ void model_pool_refs_free(struct m_pool_ref *refs, size_t n);
 /* on: the setters record no events of their own (the server's come as
  * they were). */
 void model_set_mirror(int on);
+/* 1 in a mirror (lock held): what the server keeps beside the model —
+ * the hosts' CPU answers (cpufit.h) — is not here. */
+int model_is_mirror(void);
 /* The rates the server computed: host CPU % and free memory; a desktop's
  * CPU %, disk read, write, net rx, tx per second (-1 unknown), in that
  * order, and since when the server saw it start (wall ms, 0: not seen). */

@@ -16,6 +16,7 @@
 
 #include "core/config.h"
 
+struct m_desktop;
 struct m_host;
 
 enum place_what {
@@ -44,10 +45,30 @@ char *place_capacity_text(const struct m_host *h);
 char *place_fit_refusal(const struct m_host *h, unsigned vcpus,
     int64_t more_kib);
 
+/* place_refusal, and for a desktop's start or migration (not disk work)
+ * whether h can run d's CPU: "node2 cannot run the CPU of web1: the CPU
+ * is incompatible with host CPU: Host CPU does not provide required
+ * features: avx512f" (libvirt's reason, cpufit.h). A host that has not
+ * answered yet is not refused. d NULL: place_refusal. Caller frees; call
+ * under the model lock. */
+char *place_refusal_for(const struct m_host *h, enum place_what what,
+    const struct m_desktop *d);
+
+/* Why no host but `except` (0: none) may do what for d (NULL: any):
+ * every refusal, "; " between them, or "there is no other host". Caller
+ * frees; under the model lock. */
+char *place_why_none(enum place_what what, unsigned except,
+    const struct m_desktop *d);
+
 /* The hosts that may do what, best first, except host `except` (0: none).
  * Returns the count; *ids (caller frees, NULL when 0) their model ids.
  * Takes the model lock. */
 size_t place_hosts(enum place_what what, unsigned except, unsigned **ids);
+/* place_hosts for the desktop with UUID uuid (place_refusal_for: without
+ * the hosts that cannot run its CPU); NULL uuid or an unknown one:
+ * place_hosts. Takes the model lock. */
+size_t place_hosts_for(enum place_what what, unsigned except,
+    const char *uuid, unsigned **ids);
 
 /* ---- a drain's plan: where each desktop of a host goes ----
  * Every running (live) desktop of the drained host gets the host that may

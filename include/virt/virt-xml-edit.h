@@ -55,4 +55,16 @@ char *virtxml_volume_new(const char *name, unsigned long long capacity,
  * the file at path, its driver type format ("qcow2"). Caller frees. */
 char *virtxml_disk_file(const char *path, const char *format);
 
+/* The domain XML xml with its <cpu> replaced by cpu_xml (a <cpu>
+ * element; added when xml had none), for `desktop set-cpu`. Returns 0
+ * with *out (caller frees; it may hold passwords, as xml did), or -1 with
+ * *cause (caller frees). */
+int virtxml_domain_set_cpu(const char *xml, const char *cpu_xml, char **out,
+    char **cause);
+
+/* A <cpu> asking for the named model and nothing else (mode custom,
+ * match exact, fallback forbid): a model every host lists as usable runs
+ * anywhere. Caller frees. */
+char *virtxml_cpu_custom(const char *model);
+
 #endif

@@ -64,6 +64,18 @@ int virtxml_display(const char *xml, struct xml_display *out, char **cause);
 /* Frees the strings, the password wiped first. */
 void virtxml_display_free(struct xml_display *d);
 
+/* The host-model CPU of a host's domain capabilities
+ * (virConnectGetDomainCapabilities) as a <cpu> element, what
+ * virConnectBaselineHypervisorCPU takes: *cpu_xml (caller frees), NULL
+ * when the host offers no host-model CPU. -1 with *cause for XML that is
+ * no <domainCapabilities>. */
+int virtxml_domcaps_host_model(const char *xml, char **cpu_xml,
+    char **cause);
+/* A <cpu> element's model (NULL when none; caller frees) and how many
+ * features it requires. */
+int virtxml_cpu_summary(const char *xml, char **model, size_t *nfeatures,
+    char **cause);
+
 void virtxml_volume_free(struct xml_volume *v);
 void virtxml_pool_free(struct xml_pool *p);
 

@@ -9,6 +9,7 @@
 #include "act/act-domain.h"
 #include "act/act-pool.h"
 #include "act/act-volume.h"
+#include "core/cpufit.h"
 #include "core/job.h"
 #include "core/log.h"
 #include "core/model.h"
@@ -17,12 +18,14 @@
 #include "core/text.h"
 #include "core/util.h"
 #include "virt/conn.h"
+#include "virt/virt-cpu.h"
 #include "virt/virt-evloop.h"
 #include "virt/virt-xml-edit.h"
 #include "virt/virt-xml.h"
 #include "act/vol-deps.h"
 
 #include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -596,8 +599,11 @@ static int name_free(const char *groups, const char *name, char **cause)
 	return rc;
 }
 
-/* Lock held. The host the new desktops go to: --on, or the best. */
-static const struct m_host *new_host(const char *on, char **cause)
+/* Lock held. The host the new desktops go to: --on, or the best; one
+ * that can run the CPU of the template desktop tmpl (its copies ask for
+ * the same). */
+static const struct m_host *new_host(const char *on, const char *tmpl,
+    char **cause)
 {
 	const struct m_host *h = NULL;
 	unsigned *ids = NULL;
@@ -606,18 +612,23 @@ static const struct m_host *new_host(const char *on, char **cause)
 	if (on != NULL) {
 		if ((h = model_host_by_name(on)) == NULL)
 			*cause = xasprintf("no host named %s", on);
-		else if ((*cause = place_refusal(h, PLACE_DESKTOP)) != NULL)
+		else if ((*cause = place_refusal_for(h, PLACE_DESKTOP,
+		    model_desktop(tmpl))) != NULL)
 			h = NULL;
 		return h;
 	}
 	model_unlock();
-	n = place_hosts(PLACE_DESKTOP, 0, &ids);
+	n = place_hosts_for(PLACE_DESKTOP, 0, tmpl, &ids);
 	model_lock();
 	h = n > 0 ? model_host(ids[0]) : NULL;
 	free(ids);
-	if (h == NULL)
-		*cause = xstrdup("no host may run new desktops (online, not in "
-		    "maintenance, role hypervisor or mixed)");
+	if (h == NULL) {
+		char *why = place_why_none(PLACE_DESKTOP, 0, model_desktop(tmpl));
+
+		*cause = xasprintf("no host may run new desktops (online, not in "
+		    "maintenance, role hypervisor or mixed): %s", why);
+		free(why);
+	}
 	return h;
 }
 
@@ -648,7 +659,7 @@ static int new_check(const struct config *cfg, const struct desktop_new_req *r,
 	/* another desktop on the template's disk may be running */
 	if ((*cause = vol_deps_writer(th->id, j->src.pool, j->src.volume)) != NULL)
 		return -1;
-	if ((h = new_host(r->on, cause)) == NULL)
+	if ((h = new_host(r->on, uuid, cause)) == NULL)
 		return -1;
 	if (!has_pool(h, cfg->pool_groups)) {
 		*cause = xasprintf("%s has no pool %s", h->name, cfg->pool_groups);
@@ -932,22 +943,36 @@ static int tmpl_check(const struct config *cfg, struct tmpl_job *j,
 	return 0;
 }
 
+/* The first step of an action on one desktop: refused read-only
+ * ("cannot VERB: hvdeck runs read-only"), else the UUID of the desktop
+ * named into uuid (40 bytes). 0, or -1 with *cause. */
+static int writable_desktop(const char *verb, const char *desktop,
+    char *uuid, char **cause)
+{
+	char *u;
+
+	if (act_read_only()) {
+		*cause = xasprintf("cannot %s: hvdeck runs read-only", verb);
+		return -1;
+	}
+	if ((u = act_desktop_resolve(desktop, NULL, cause)) == NULL)
+		return -1;
+	snprintf(uuid, 40, "%s", u);
+	free(u);
+	return 0;
+}
+
 int act_template_from(const struct config *cfg, const char *desktop,
     const char *name, int flatten, unsigned *job, char **cause)
 {
 	struct tmpl_job *j;
-	char *uuid;
+	char uuid[40];
 	int rc;
 
-	if (act_read_only()) {
-		*cause = xstrdup("cannot make a template: hvdeck runs read-only");
-		return -1;
-	}
-	if ((uuid = act_desktop_resolve(desktop, NULL, cause)) == NULL)
+	if (writable_desktop("make a template", desktop, uuid, cause) < 0)
 		return -1;
 	j = xcalloc(1, sizeof *j);
-	snprintf(j->uuid, sizeof j->uuid, "%s", uuid);
-	free(uuid);
+	memcpy(j->uuid, uuid, sizeof j->uuid);
 	model_lock();
 	rc = tmpl_check(cfg, j, name, cause);
 	model_unlock();
@@ -1137,18 +1162,13 @@ static struct del_job *del_prepare(const struct config *cfg,
     const char *desktop, int with_disk, char **cause)
 {
 	struct del_job *j;
-	char *uuid;
+	char uuid[40];
 	int rc;
 
-	if (act_read_only()) {
-		*cause = xstrdup("cannot delete: hvdeck runs read-only");
-		return NULL;
-	}
-	if ((uuid = act_desktop_resolve(desktop, NULL, cause)) == NULL)
+	if (writable_desktop("delete", desktop, uuid, cause) < 0)
 		return NULL;
 	j = xcalloc(1, sizeof *j);
-	snprintf(j->uuid, sizeof j->uuid, "%s", uuid);
-	free(uuid);
+	memcpy(j->uuid, uuid, sizeof j->uuid);
 	model_lock();
 	rc = del_check(cfg, j, with_disk, cause);
 	model_unlock();
@@ -1182,5 +1202,179 @@ int act_desktop_delete(const struct config *cfg, const char *desktop,
 	if (j == NULL)
 		return -1;
 	return start_job(JK_DESKTOP_DELETE, j->name, &j->hosts[0], &del_ops, j,
+	    job, cause);
+}
+
+/* ---- desktop set-cpu ---- */
+
+struct cpu_job {
+	char uuid[40];
+	char *name;
+	char *cpu;                  /* a model name, or NULL: the baseline */
+	struct host_ref *hosts;     /* every host it is defined on */
+	size_t nhosts;
+};
+
+static void cpu_job_free(void *ctx)
+{
+	struct cpu_job *j = ctx;
+	size_t i;
+
+	for (i = 0; i < j->nhosts; i++)
+		host_ref_free(&j->hosts[i]);
+	free(j->hosts);
+	free(j->name);
+	free(j->cpu);
+	free(j);
+}
+
+/* The <cpu> to give a domain whose inactive XML is xml: the model asked
+ * for, or the cluster's baseline for its virt type. */
+static char *new_cpu(const struct cpu_job *j, const char *xml, char **cause)
+{
+	struct xml_domain_cpu c;
+	char *cpu = NULL;
+
+	if (j->cpu != NULL)
+		return virtxml_cpu_custom(j->cpu);
+	if (virtxml_domain_cpu(xml, &c, cause) < 0)
+		return NULL;
+	if ((cpu = cpufit_baseline_xml(c.virt_type)) == NULL)
+		*cause = xasprintf("no baseline CPU is known for virt type %s "
+		    "(hvdeck host list --json shows the baselines)",
+		    c.virt_type != NULL ? c.virt_type : "?");
+	virtxml_domain_cpu_free(&c);
+	return cpu;
+}
+
+/* The host must run the new CPU before the definition says so: a desktop
+ * that cannot start anywhere is not made by hvdeck. */
+static int cpu_runs(virConnectPtr c, const char *host, const char *xml,
+    char **cause)
+{
+	struct xml_domain_cpu d;
+	virErrorPtr err;
+	int rc;
+
+	if (virtxml_domain_cpu(xml, &d, cause) < 0)
+		return -1;
+	rc = virConnectCompareHypervisorCPU(c, d.emulator, d.arch, d.machine,
+	    d.virt_type, d.cpu_xml, VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE);
+	virtxml_domain_cpu_free(&d);
+	err = rc < 0 ? virGetLastError() : NULL;
+	/* an unknown model is an error, not INCOMPATIBLE: refused too; only
+	 * a hypervisor that cannot compare lets the definition decide */
+	if (vcpu_verdict(rc, err != NULL ? err->code : 0) == CPUFIT_YES ||
+	    (err != NULL && err->code == VIR_ERR_NO_SUPPORT))
+		return 0;
+	*cause = evloop_error_for(host);
+	return -1;
+}
+
+static int set_cpu_on(const struct cpu_job *j, const struct host_ref *h,
+    char **cause)
+{
+	virConnectPtr c = host_conn_open(h, cause);
+	virDomainPtr dom = NULL, def = NULL;
+	char *lv = NULL, *cpu = NULL, *xml = NULL;
+	int rc = -1;
+
+	if (c == NULL)
+		return -1;
+	/* SECURE: a definition written back without it loses its passwords */
+	if ((dom = virDomainLookupByUUIDString(c, j->uuid)) == NULL ||
+	    (lv = virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE |
+	    VIR_DOMAIN_XML_SECURE)) == NULL)
+		*cause = evloop_error_for(h->name);
+	else if (virDomainIsActive(dom) == 1)
+		*cause = xasprintf("it is running on %s: stop it first", h->name);
+	else if ((cpu = new_cpu(j, lv, cause)) != NULL &&
+	    virtxml_domain_set_cpu(lv, cpu, &xml, cause) == 0 &&
+	    cpu_runs(c, h->name, xml, cause) == 0) {
+		if ((def = virDomainDefineXML(c, xml)) == NULL)
+			*cause = evloop_error_for(h->name);
+		else
+			rc = 0;
+	}
+	if (def != NULL)
+		virDomainFree(def);
+	if (dom != NULL)
+		virDomainFree(dom);
+	free(lv);
+	free(cpu);
+	free(xml);
+	conn_close(c);
+	return rc;
+}
+
+static int run_cpu(unsigned id, void *ctx, char **cause)
+{
+	struct cpu_job *j = ctx;
+	size_t i;
+
+	job_progress(id, -1, 0, 0, "defining");
+	for (i = 0; i < j->nhosts; i++)
+		if (set_cpu_on(j, &j->hosts[i], cause) < 0)
+			return -1;
+	return 0;
+}
+
+static const struct job_ops cpu_ops = { run_cpu, NULL, NULL, cpu_job_free, 0 };
+
+/* Lock held: fill j with every host the desktop is defined on, or
+ * refuse (live somewhere, a host not connected). */
+static int cpu_check(struct cpu_job *j, char **cause)
+{
+	struct m_desktop *d = model_desktop(j->uuid);
+	const struct m_host *h;
+	size_t i;
+
+	if (d == NULL) {
+		*cause = xstrdup("the desktop is gone");
+		return -1;
+	}
+	for (i = 0; i < d->nplaces; i++) {
+		h = model_host(d->places[i].host_id);
+		if (h == NULL)
+			continue;
+		if (model_place_live(&d->places[i])) {
+			*cause = xasprintf("cannot set the CPU of %s: it is %s on "
+			    "%s (shut it off first)", d->name,
+			    model_state_name(d->places[i].state), h->name);
+			return -1;
+		}
+		if (h->state != HOST_ONLINE) {
+			*cause = xasprintf("cannot set the CPU of %s: host %s is %s",
+			    d->name, h->name, model_host_state_name(h->state));
+			return -1;
+		}
+		j->hosts = xreallocarray(j->hosts, j->nhosts + 1, sizeof *j->hosts);
+		host_ref_set(&j->hosts[j->nhosts++], h);
+	}
+	j->name = xstrdup(d->name);
+	return j->nhosts > 0 ? 0 : (*cause = xstrdup("the desktop is gone"), -1);
+}
+
+int act_desktop_set_cpu(const char *desktop, const char *cpu, unsigned *job,
+    char **cause)
+{
+	struct cpu_job *j;
+	char uuid[40];
+	int rc;
+
+	*job = 0;
+	if (writable_desktop("set a CPU", desktop, uuid, cause) < 0)
+		return -1;
+	j = xcalloc(1, sizeof *j);
+	memcpy(j->uuid, uuid, sizeof j->uuid);
+	j->cpu = strcmp(cpu, "baseline") == 0 ? NULL : xstrdup(cpu);
+	model_lock();
+	rc = cpu_check(j, cause);
+	model_unlock();
+	if (rc < 0) {
+		cpu_job_free(j);
+		return -1;
+	}
+	return start_job(JK_DESKTOP_SET_CPU, j->name, &j->hosts[0], &cpu_ops, j,
 	    job, cause);
 }

@@ -379,8 +379,11 @@ static int check_dest(struct mig *m, char **cause)
 
 	model_lock();
 	h = model_host(m->dst_id);
-	why = h != NULL ? place_refusal(h, PLACE_MIGRATE) :
-	    xasprintf("host %s is gone", m->st.dest);
+	/* the CPU the hosts answered for (cpufit.h) refuses at once; the
+	 * CPU step asks the destination again over this migration's own
+	 * connection, for the live and the persistent definition */
+	why = h != NULL ? place_refusal_for(h, PLACE_MIGRATE,
+	    model_desktop(m->uuid)) : xasprintf("host %s is gone", m->st.dest);
 	model_unlock();
 	if (why != NULL)
 		return verdict(m, S_DEST, -1, why, cause);

@@ -4,6 +4,7 @@
 #include "cli/cli-cmd.h"
 #include "cli/cli-host-key.h"
 #include "cli/cli-host-list.h"
+#include "cli/cli-cpu-fit.h"
 #include "cli/cli-migrate.h"
 #include "cli/cli-secret.h"
 #include "cli/cli.h"
@@ -185,6 +186,9 @@ static const struct cmd_entry cli_commands[] = {
 	{ "host list", NULL, 0, 0, "[--json]", SERVED | RO,
 	  "the configured hosts: name, role, maintenance, state (connecting like dump) and URI",
 	  cli_host_list_exec, 0 },
+	{ "desktop cpu-fit", NULL, 0, 1, "[NAME] [--json]", SERVED | RO,
+	  "which hypervisors can run each desktop's CPU (libvirt's CPU comparison on every host); with NAME, every host's answer and reason",
+	  cli_cpu_fit_exec, 0 },
 	/* not read-only-safe: the key is made on first need */
 	{ "host key", NULL, 0, 0, "", CLI,
 	  "print hvdeck's public key (made on first need) and, as a # line, the file it is in: install it in a host's authorized_keys", cli_host_key_exec, 0 },

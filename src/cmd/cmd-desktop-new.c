@@ -353,3 +353,48 @@ int cmd_desktop_exec_delete(struct cmd_ctx *c, const struct cmd_entry *e,
 	cmd_follow(c, job);
 	return 0;
 }
+
+/* ---- desktop set-cpu ---- */
+
+struct cpu_args {
+	const char *desktop, *cpu;
+};
+
+static int start_cpu(const struct config *cfg, void *arg, unsigned *job,
+    char **cause)
+{
+	struct cpu_args *a = arg;
+
+	(void)cfg;
+	return act_desktop_set_cpu(a->desktop, a->cpu, job, cause);
+}
+
+int cmd_desktop_exec_set_cpu(struct cmd_ctx *c, const struct cmd_entry *e,
+    int argc, char **argv, char **cause)
+{
+	struct cpu_args a;
+	char *done, *vd, *vc;
+	unsigned job;
+
+	if (argc < 2)
+		return usage_error(c, e, "the desktop and a CPU model (or "
+		    "baseline)", cause);
+	a.desktop = argv[0];
+	a.cpu = argv[1];
+	if (cmd_in_console(c)) {
+		if (start_cpu(c->cfg, &a, &job, cause) < 0)
+			return -1;
+		cmd_follow(c, job);
+		return 0;
+	}
+	vd = text_visible(a.desktop);
+	vc = text_visible(a.cpu);
+	done = strcmp(a.cpu, "baseline") == 0 ?
+	    xasprintf("%s now asks for the cluster's baseline CPU", vd) :
+	    xasprintf("%s now asks for CPU model %s", vd, vc);
+	c->status = wait_started(c, start_cpu, &a, done);
+	free(done);
+	free(vd);
+	free(vc);
+	return 0;
+}

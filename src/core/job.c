@@ -27,6 +27,7 @@ static const char *const kind_names[JK_COUNT] = {
 	[JK_DESKTOP_DELETE] = "desktop delete",
 	[JK_DISK_MOVE] = "move disk",
 	[JK_DESKTOP_SET] = "desktop set",
+	[JK_DESKTOP_SET_CPU] = "set CPU",
 };
 
 static const char *const state_names[] = {

@@ -2,6 +2,7 @@
 #include "core/model.h"
 #include "core/format.h"
 #include "core/intern.h"
+#include "core/cpufit.h"
 #include "core/stats.h"
 #include "core/text.h"
 #include "core/util.h"
@@ -245,6 +246,11 @@ void model_set_mirror(int on)
 	model_lock();
 	mirror_mode = on;
 	model_unlock();
+}
+
+int model_is_mirror(void)
+{
+	return mirror_mode;
 }
 
 static void event_locked(enum m_severity sev, const char *fmt, ...)
@@ -844,6 +850,8 @@ static void xml_compact(struct xml_domain *x)
 		x->graphics[i].type = share(x->graphics[i].type);
 		x->graphics[i].listen = share(x->graphics[i].listen);
 	}
+	/* a fleet made from one template asks for one CPU */
+	x->cpu_key = share(x->cpu_key);
 }
 
 /* Free what xml_compact left the desktop's own; x is left zeroed. */
@@ -1636,6 +1644,7 @@ int model_host_remove(unsigned id)
 		return -1;
 	}
 	h = hosts[i];
+	cpufit_host_removed(id);
 	/* Its desktops go with it, unless another host knows them too;
 	 * backwards: drop_place may remove desktops[k]. */
 	for (k = ndesktops; k-- > 0;)
@@ -1696,6 +1705,7 @@ void model_free(void)
 {
 	size_t i;
 
+	cpufit_free();
 	model_lock();
 	for (i = 0; i < ndesktops; i++)
 		desktop_free(desktops[i]);

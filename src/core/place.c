@@ -2,6 +2,7 @@
  * the seed system's balancer orders (see place.h). */
 #include "core/place.h"
 #include "core/capacity.h"
+#include "core/cpufit.h"
 #include "core/model.h"
 #include "core/util.h"
 
@@ -78,6 +79,37 @@ char *place_fit_refusal(const struct m_host *h, unsigned vcpus,
 	return why;
 }
 
+char *place_refusal_for(const struct m_host *h, enum place_what what,
+    const struct m_desktop *d)
+{
+	char *why = place_refusal(h, what);
+
+	if (why == NULL && d != NULL && what != PLACE_DISK)
+		why = cpufit_refusal(h, d);
+	return why;
+}
+
+char *place_why_none(enum place_what what, unsigned except,
+    const struct m_desktop *d)
+{
+	struct m_host **hosts;
+	size_t n, i;
+	char *why = NULL, *r, *tmp;
+
+	hosts = model_hosts(&n);
+	for (i = 0; i < n; i++) {
+		if (hosts[i]->id == except)
+			continue;
+		if ((r = place_refusal_for(hosts[i], what, d)) == NULL)
+			continue;
+		tmp = why == NULL ? xstrdup(r) : xasprintf("%s; %s", why, r);
+		free(why);
+		free(r);
+		why = tmp;
+	}
+	return why != NULL ? why : xstrdup("there is no other host");
+}
+
 /* Sorting needs the hosts and what they are ranked for. */
 struct ranked {
 	const struct m_host *h;
@@ -104,19 +136,27 @@ static int by_rank(const void *pa, const void *pb)
 
 size_t place_hosts(enum place_what what, unsigned except, unsigned **ids)
 {
+	return place_hosts_for(what, except, NULL, ids);
+}
+
+size_t place_hosts_for(enum place_what what, unsigned except,
+    const char *uuid, unsigned **ids)
+{
 	struct m_host **hosts;
+	const struct m_desktop *d;
 	struct ranked *r;
 	size_t n, i, k = 0;
 	char *why;
 
 	*ids = NULL;
 	model_lock();
+	d = uuid != NULL ? model_desktop(uuid) : NULL;
 	hosts = model_hosts(&n);
 	r = xcalloc(n + 1, sizeof *r);
 	for (i = 0; i < n; i++) {
 		if (hosts[i]->id == except)
 			continue;
-		if ((why = place_refusal(hosts[i], what)) != NULL) {
+		if ((why = place_refusal_for(hosts[i], what, d)) != NULL) {
 			free(why);
 			continue;
 		}

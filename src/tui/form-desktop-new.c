@@ -113,7 +113,9 @@ static int open_new_form(struct ui *u, char **tmpls, size_t n)
 
 	nf->tmpls = tmpls;
 	nf->ntmpls = n;
-	nh = place_hosts(PLACE_DESKTOP, 0, &ids);
+	/* one template: only the hosts that can run its CPU (its copies
+	 * ask for the same); several: the submit says which cannot */
+	nh = place_hosts_for(PLACE_DESKTOP, 0, n == 1 ? tmpls[0] : NULL, &ids);
 	nf->hosts = xcalloc(nh + 1, sizeof *nf->hosts);
 	nf->hosts[nf->nhosts++] = xstrdup("best (most free memory)");
 	model_lock();

@@ -255,27 +255,6 @@ static const struct form_ops migrate_ops = {
 	.free = form_ctx_free,
 };
 
-/* Model lock held. Why no host can take the desktop from host `from`. */
-static char *why_none(unsigned from)
-{
-	struct m_host **hosts;
-	size_t n, i;
-	char *why = NULL, *r, *tmp;
-
-	hosts = model_hosts(&n);
-	for (i = 0; i < n; i++) {
-		if (hosts[i]->id == from)
-			continue;
-		if ((r = place_refusal(hosts[i], PLACE_MIGRATE)) == NULL)
-			continue;
-		tmp = why == NULL ? xstrdup(r) : xasprintf("%s; %s", why, r);
-		free(why);
-		free(r);
-		why = tmp;
-	}
-	return why != NULL ? why : xstrdup("there is no other host");
-}
-
 /* Model lock held. No two desktops are called name. */
 static int name_unique(const char *name)
 {
@@ -329,7 +308,7 @@ static int form_source(const char *uuid, struct migrate_form *mf,
 static char **form_dests(struct migrate_form *mf, unsigned from_id)
 {
 	unsigned *ids = NULL;
-	size_t n = place_hosts(PLACE_MIGRATE, from_id, &ids), i;  /* locks */
+	size_t n = place_hosts_for(PLACE_MIGRATE, from_id, mf->uuid, &ids), i;
 	char **labels = xcalloc(n + 1, sizeof *labels), sz[16];
 	struct m_host *h;
 
@@ -393,7 +372,7 @@ static struct form *build_form(const char *uuid, struct migrate_form *mf,
 	labels = form_dests(mf, from_id);
 	if (mf->ndests == 0) {
 		model_lock();
-		why = why_none(from_id);
+		why = place_why_none(PLACE_MIGRATE, from_id, model_desktop(uuid));
 		model_unlock();
 		*cause = xasprintf("no host can receive %s: %s", name, why);
 		free(why);

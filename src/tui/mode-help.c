@@ -67,6 +67,10 @@ static void build(struct text *t, int read_only)
 	text_add(t, SLOT_NORMAL, "  kind:template the template desktops, kind:unused the volumes");
 	text_add(t, SLOT_NORMAL, "  nothing uses (no desktop, nothing derived, no base or template)");
 	text_add(t, SLOT_NORMAL, "%s", "");
+	text_add(t, SLOT_HEADER, "Desktops pane");
+	text_add(t, SLOT_NORMAL, "  HOST !CPU: no other hypervisor can run the desktop's CPU; Enter");
+	text_add(t, SLOT_NORMAL, "  says where it can run, :desktop set-cpu NAME baseline frees it");
+	text_add(t, SLOT_NORMAL, "%s", "");
 	text_add(t, SLOT_HEADER, "Commands (:, Tab completes)");
 	e = cmd_table(&n);
 	for (i = 0; i < n; i++) {

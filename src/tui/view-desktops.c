@@ -1,10 +1,12 @@
 /* view-desktops.c — the desktops pane and a desktop's details (disks with
  * their backing chains, NICs, graphics with the address a viewer needs). */
 #include "tui/views.h"
+#include "core/cpufit.h"
 #include "core/format.h"
 #include "core/model.h"
 #include "core/text.h"
 #include "core/util.h"
+#include "virt/virt-xml.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +45,7 @@ struct desk_copy {
 	enum desktop_state state;
 	int split, job_active, group;
 	int template;           /* a template desktop (is_template) */
+	int stuck;              /* its CPU runs on no other hypervisor */
 	unsigned vcpus;
 	double job_pct, cpu_pct, rd_bps, wr_bps, rx_bps, tx_bps;
 	uint64_t job_iteration, memory_kib, gen;
@@ -108,6 +111,7 @@ static void copy_desktop(struct desk_copy *c, const struct m_desktop *d)
 	c->name = dup_or_null(d->name);
 	c->split = d->split_brain;
 	c->host = dup_or_null(h != NULL ? h->name : NULL);
+	c->stuck = cpufit_stuck(d);
 	c->live = c->split ? model_desktop_live_hosts(d, "+") : NULL;
 	c->pending = dup_or_null(model_desktop_pending_now(d));
 	c->job_kind = dup_or_null(d->job_kind);
@@ -216,6 +220,9 @@ static void format_row(struct table_row *r, const void *data, int ascii)
 	state_cell(r, c, ascii);
 	if (c->split)
 		table_cell(r, C_HOST, SLOT_SPLIT_BRAIN, "%s", c->live);
+	else if (c->stuck)	/* cpufit.h: no other hypervisor runs its CPU */
+		table_cell(r, C_HOST, SLOT_ALERT, "%s !CPU", c->host != NULL ?
+		    c->host : "-");
 	else
 		table_cell(r, C_HOST, SLOT_NORMAL, "%s", c->host != NULL ?
 		    c->host : "-");
@@ -296,7 +303,13 @@ static void *collect(struct table *t, int tick)
 	struct desk_changes *ch = xcalloc(1, sizeof *ch);
 	struct m_desktop **ds;
 	size_t n, i, row, cap = 0;
+	/* the hosts' answers about CPUs are no desktop's change: when they
+	 * moved (rarely: a host connected), every row is copied again */
+	static uint64_t fit_seen;
+	uint64_t fit = cpufit_generation();
+	int all = fit != fit_seen;
 
+	fit_seen = fit;
 	ds = model_desktops(&n);
 	if (t->npos != n) {
 		t->pos_row = xreallocarray(t->pos_row, n + 1, sizeof *t->pos_row);
@@ -307,7 +320,7 @@ static void *collect(struct table *t, int tick)
 	table_walk_begin(t);
 	for (i = 0; i < n; i++) {
 		row = row_of(t, i, ds[i]);
-		if (row != TABLE_NONE && t->rows[row].gen == ds[i]->gen &&
+		if (!all && row != TABLE_NONE && t->rows[row].gen == ds[i]->gen &&
 		    !(tick && t->rows[row].ticking)) {
 			table_touch(t, row);
 			continue;
@@ -350,6 +363,40 @@ static const char *viewer_host(const struct xml_graphics *g, const struct m_host
 	return g->listen;
 }
 
+/* The CPU it asks for ("qemu64 +1 feature (qemu)") and where it can
+ * run (cpufit.h): "can run on: hv1, hv3". An attached console's mirror
+ * has neither: the server keeps them. */
+static void details_cpu(const struct m_desktop *d, struct text *out)
+{
+	struct facts_cpu def;
+	char *on, *model = NULL, *cause = NULL;
+	size_t unknown, nfeat = 0;
+
+	if (model_is_mirror()) {
+		text_add(out, SLOT_DIM, "  CPU       where it can run: hvdeck "
+		    "desktop cpu-fit %s", d->name);
+		return;
+	}
+	if (d->xml.cpu_key == NULL || facts_cpu_parse(d->xml.cpu_key,
+	    &def) < 0) {
+		text_add(out, SLOT_NORMAL, "  CPU       the hypervisor's default");
+	} else {
+		if (virtxml_cpu_summary(def.cpu_xml, &model, &nfeat, &cause) < 0)
+			free(cause);
+		text_add(out, SLOT_NORMAL, "  CPU       %s +%zu feature%s (%s)",
+		    model != NULL ? model : "custom", nfeat, nfeat == 1 ? "" :
+		    "s", def.virt_type != NULL ? def.virt_type : "?");
+		free(model);
+		facts_cpu_free(&def);
+	}
+	on = cpufit_runs_on(d, &unknown);
+	text_add(out, cpufit_stuck(d) || (*on == '\0' && unknown == 0) ?
+	    SLOT_ALERT : SLOT_NORMAL, "            can run on: %s%s",
+	    *on ? on : unknown > 0 ? "no host known" : "nowhere",
+	    unknown > 0 ? " (some hosts not known)" : "");
+	free(on);
+}
+
 static void details_state(const struct m_desktop *d, const struct m_place *p,
     const struct m_host *h, struct text *out)
 {
@@ -382,6 +429,7 @@ static void details_state(const struct m_desktop *d, const struct m_place *p,
 		    ph ? ph->name : "?", model_state_name(d->places[i].state));
 	}
 	text_add(out, SLOT_NORMAL, "  vCPUs     %u", d->xml.vcpus);
+	details_cpu(d, out);
 	text_add(out, SLOT_NORMAL, "  memory    %s", format_size(a, sizeof a, d->xml.memory_kib * 1024));
 	if (d->xml.title)
 		text_add(out, SLOT_NORMAL, "  title     %s", d->xml.title);

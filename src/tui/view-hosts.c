@@ -1,9 +1,11 @@
 /* view-hosts.c — the hypervisors pane and a host's details. */
 #include "tui/views.h"
+#include "core/cpufit.h"
 #include "core/format.h"
 #include "core/model.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { C_NAME, C_ROLE, C_STATE, C_LIBVIRT, C_QEMU, C_CPU, C_MEMBAR, C_MEM,
@@ -139,6 +141,23 @@ static void online_figures(struct text *out, const struct m_host *h)
 	    format_size(b, sizeof b, h->free_kib * 1024), label);
 }
 
+/* The cluster's baseline CPUs (cpufit.h): the CPU every
+ * hypervisor-capable host can run, per virt type. */
+static void baseline_lines(struct text *out)
+{
+	struct cpufit_baseline *b;
+	size_t n = cpufit_baselines(&b), i;
+
+	if (n == 0)
+		text_add(out, SLOT_DIM, "  baseline CPU %s", model_is_mirror() ?
+		    "the server's: hvdeck host list --json" : "(not known yet)");
+	for (i = 0; i < n; i++)
+		text_add(out, SLOT_NORMAL, "  %-12s %s +%zu features (%s) over %s",
+		    i == 0 ? "baseline CPU" : "", b[i].model != NULL ?
+		    b[i].model : "?", b[i].nfeatures, b[i].virt_type, b[i].hosts);
+	cpufit_baselines_free(b, n);
+}
+
 static void details(const char *key, struct text *out)
 {
 	struct m_host **hosts;
@@ -182,6 +201,7 @@ static void details(const char *key, struct text *out)
 	    h->migration_address ? h->migration_address : "(libvirt's default)");
 	text_add(out, SLOT_NORMAL, "  maintenance  %s", h->maintenance ? "yes" : "no");
 	text_add(out, SLOT_NORMAL, "  desktops     %d running", view_hosts_running_on(h->id));
+	baseline_lines(out);
 	text_add(out, SLOT_NORMAL, "%s", "");
 	text_add(out, SLOT_HEADER, "Storage pools (%zu)", h->npools);
 	for (i = 0; i < h->npools; i++) {

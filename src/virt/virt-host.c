@@ -6,6 +6,7 @@
  */
 #include "virt/virt-host.h"
 #include "virt/conn.h"
+#include "virt/virt-cpu.h"
 #include "virt/virt-queue.h"
 #include "virt/virt-evloop.h"
 #include "virt/virt-events.h"
@@ -560,6 +561,9 @@ static void *worker_main(void *arg)
 		if (open_connection(w, &cause) == 0 && !stopping(w) &&
 		    sync_full(w->conn, w->host_id, &cause) == 0) {
 			log_msg(LOG_INFO, "%s: connected to %s", w->name, w->uri);
+			/* libvirt forbids these on a read-only connection */
+			if (!w->read_only)
+				vcpu_host_connected(w->conn, w->host_id);
 			model_host_set_state(w->host_id,
 			    w->read_only ? HOST_READONLY : HOST_ONLINE, NULL);
 			backoff = BACKOFF_MIN_MS;

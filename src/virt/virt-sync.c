@@ -2,6 +2,7 @@
  * one host, on its worker thread. A full sync is a mark-and-sweep: what the
  * host no longer reports leaves the model. */
 #include "virt/virt-sync.h"
+#include "virt/virt-cpu.h"
 #include "virt/virt-mem.h"
 #include "virt/virt-evloop.h"
 #include "virt/virt-xml.h"
@@ -102,6 +103,7 @@ static int report_domain(struct sync_host *w, const struct dom_seen *s)
 		free(cause);
 	}
 	free(desc);
+	vcpu_want(xml.cpu_key);
 	model_desktop_seen(w->host_id, uuid, virDomainGetName(s->dom),
 	    (enum desktop_state)s->state, s->reason, s->persistent,
 	    desc != NULL ? &xml : NULL);

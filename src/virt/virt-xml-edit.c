@@ -407,6 +407,86 @@ int virtxml_domain_renew(const char *xml, const char *name,
 	return edit_domain(xml, name, disk, renew, out, cause);
 }
 
+static xmlDocPtr read_doc(const char *xml)
+{
+	if (xml == NULL || strlen(xml) > INT_MAX)
+		return NULL;
+	return xmlReadMemory(xml, (int)strlen(xml), NULL, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+}
+
+/* Put cpu (a node of doc) where the old <cpu> was, else after <vcpu>,
+ * else last: libvirt reads the elements in any order. */
+static void place_cpu(xmlNodePtr root, xmlNodePtr cpu)
+{
+	xmlNodePtr old = child(root, "cpu"), vcpu = child(root, "vcpu");
+
+	if (old != NULL) {
+		xmlReplaceNode(old, cpu);
+		xmlFreeNode(old);
+	} else if (vcpu != NULL) {
+		xmlAddNextSibling(vcpu, cpu);
+	} else {
+		xmlAddChild(root, cpu);
+	}
+}
+
+int virtxml_domain_set_cpu(const char *xml, const char *cpu_xml, char **out,
+    char **cause)
+{
+	xmlDocPtr doc, cdoc;
+	xmlNodePtr root, croot, copy;
+	xmlChar *mem = NULL;
+	int len = 0, rc = -1;
+
+	*out = NULL;
+	if ((doc = read_doc(xml)) == NULL ||
+	    !is_elem(root = xmlDocGetRootElement(doc), "domain")) {
+		*cause = xstrdup("the desktop's XML is not a domain");
+		xmlFreeDoc(doc);
+		return -1;
+	}
+	if ((cdoc = read_doc(cpu_xml)) == NULL ||
+	    !is_elem(croot = xmlDocGetRootElement(cdoc), "cpu")) {
+		*cause = xstrdup("the new CPU is not a <cpu> element");
+		goto out;
+	}
+	copy = xmlDocCopyNode(croot, doc, 1);
+	place_cpu(root, copy);
+	xmlDocDumpFormatMemory(doc, &mem, &len, 0);
+	if (mem == NULL) {
+		*cause = xstrdup("cannot write the new XML");
+		goto out;
+	}
+	*out = xstrdup((const char *)mem);
+	rc = 0;
+out:
+	xmlFree(mem);
+	xmlFreeDoc(cdoc);
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+char *virtxml_cpu_custom(const char *model)
+{
+	xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+	xmlNodePtr root = xmlNewNode(NULL, (const xmlChar *)"cpu"), m;
+	xmlBufferPtr buf = xmlBufferCreate();
+	char *out;
+
+	xmlDocSetRootElement(doc, root);
+	xmlNewProp(root, (const xmlChar *)"mode", (const xmlChar *)"custom");
+	xmlNewProp(root, (const xmlChar *)"match", (const xmlChar *)"exact");
+	m = xmlNewTextChild(root, NULL, (const xmlChar *)"model",
+	    (const xmlChar *)model);
+	xmlNewProp(m, (const xmlChar *)"fallback", (const xmlChar *)"forbid");
+	xmlNodeDump(buf, doc, root, 0, 0);
+	out = xstrdup((const char *)xmlBufferContent(buf));
+	xmlBufferFree(buf);
+	xmlFreeDoc(doc);
+	return out;
+}
+
 char *virtxml_volume_new(const char *name, unsigned long long capacity,
     const char *format)
 {

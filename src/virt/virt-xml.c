@@ -450,6 +450,28 @@ static unsigned domain_vcpus(struct xp *x)
 	return (unsigned)v;
 }
 
+static char *xp_dump(struct xp *x, const char *expr);
+
+/* The domain's CPU as cpufit.h keys it. */
+static char *domain_cpu_key(struct xp *x)
+{
+	char *cpu = xp_dump(x, "cpu"), *vt, *arch, *mach, *emu, *key;
+
+	if (cpu == NULL)
+		return NULL;
+	vt = xp_str(x, x->root, "@type");
+	arch = xp_str(x, x->root, "os/type/@arch");
+	mach = xp_str(x, x->root, "os/type/@machine");
+	emu = xp_str(x, x->root, "devices/emulator");
+	key = facts_cpu_key(vt, arch, mach, emu, cpu);
+	free(vt);
+	free(arch);
+	free(mach);
+	free(emu);
+	free(cpu);
+	return key;
+}
+
 int virtxml_parse_domain(const char *xml, struct xml_domain *out, char **cause)
 {
 	struct xp x;
@@ -472,6 +494,7 @@ int virtxml_parse_domain(const char *xml, struct xml_domain *out, char **cause)
 	domain_disks(&x, out);
 	domain_nics(&x, out);
 	domain_graphics(&x, out);
+	out->cpu_key = domain_cpu_key(&x);
 	xp_close(&x);
 	return 0;
 }
@@ -504,6 +527,54 @@ int virtxml_domain_cpu(const char *xml, struct xml_domain_cpu *out,
 	out->arch = xp_str(&x, x.root, "os/type/@arch");
 	out->machine = xp_str(&x, x.root, "os/type/@machine");
 	out->virt_type = xp_str(&x, x.root, "@type");
+	xp_close(&x);
+	return 0;
+}
+
+int virtxml_domcaps_host_model(const char *xml, char **cpu_xml,
+    char **cause)
+{
+	struct xp x;
+	xmlNodePtr mode, n;
+	xmlBufferPtr buf;
+	char *sup;
+
+	*cpu_xml = NULL;
+	if (xp_open(&x, xml, "domainCapabilities", cause) < 0)
+		return -1;
+	mode = xp_node(&x, x.root, "cpu/mode[@name='host-model']");
+	sup = mode != NULL ? xp_str(&x, mode, "@supported") : NULL;
+	if (sup != NULL && strcmp(sup, "yes") == 0 &&
+	    (buf = xmlBufferCreate()) != NULL) {
+		/* the mode's children are a <cpu>'s: model, vendor, features */
+		xmlBufferCCat(buf, "<cpu mode='custom' match='exact'>");
+		for (n = mode->children; n != NULL; n = n->next)
+			if (n->type == XML_ELEMENT_NODE)
+				xmlNodeDump(buf, x.doc, n, 0, 0);
+		xmlBufferCCat(buf, "</cpu>");
+		*cpu_xml = xstrdup((const char *)xmlBufferContent(buf));
+		xmlBufferFree(buf);
+	}
+	free(sup);
+	xp_close(&x);
+	return 0;
+}
+
+int virtxml_cpu_summary(const char *xml, char **model, size_t *nfeatures,
+    char **cause)
+{
+	struct xp x;
+	xmlXPathObjectPtr obj;
+
+	*model = NULL;
+	*nfeatures = 0;
+	if (xp_open(&x, xml, "cpu", cause) < 0)
+		return -1;
+	*model = xp_str(&x, x.root, "model");
+	obj = xp_eval(&x, x.root, "feature[not(@policy) or "
+	    "@policy='require' or @policy='force']");
+	*nfeatures = xp_count(obj);
+	xmlXPathFreeObject(obj);
 	xp_close(&x);
 	return 0;
 }

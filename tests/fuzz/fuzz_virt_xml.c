@@ -9,8 +9,10 @@
  *   build/fuzz_virt_xml -max_len=65536 -max_total_time=60 /tmp/corpus
  * Give a scratch corpus directory first: libFuzzer writes into it.
  *
- * Each input goes to all three parsers; whatever they return must be
- * freeable, and a failure must come with a cause. */
+ * Each input goes to every parser (domain, volume, pool, the domain
+ * capabilities' host-model CPU, a <cpu>'s summary, and the CPU key a
+ * domain gave read back); whatever they return must be freeable, and a
+ * failure must come with a cause. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -44,8 +46,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct xml_domain d;
 	struct xml_volume v;
 	struct xml_pool p;
-	char *xml, *cause;
-	size_t i;
+	struct facts_cpu fc = { 0 };
+	char *xml, *cause, *cpu;
+	size_t i, nfeat;
 	int rc;
 
 	/* The parsers take C strings: an embedded NUL just ends the input. */
@@ -60,7 +63,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (d.disks[i].nbacking > 0 && d.disks[i].backing == NULL)
 			abort();
 	}
+	/* a key the parser made is read back whole */
+	if (d.cpu_key != NULL && (facts_cpu_parse(d.cpu_key, &fc) < 0 ||
+	    fc.cpu_xml == NULL))
+		abort();
+	facts_cpu_free(&fc);
 	facts_domain_free(&d);
+	(void)facts_cpu_parse(xml, &fc);
+	facts_cpu_free(&fc);
+
+	cause = NULL;
+	rc = virtxml_domcaps_host_model(xml, &cpu, &cause);
+	check_cause(rc, cause);
+	free(cpu);
+	cause = NULL;
+	rc = virtxml_cpu_summary(xml, &cpu, &nfeat, &cause);
+	check_cause(rc, cause);
+	free(cpu);
 
 	cause = NULL;
 	rc = virtxml_parse_volume(xml, &v, &cause);

@@ -173,7 +173,7 @@ static const char read_only_ok[] = " list-commands job dismiss "
     " mouse events help quit pane next-pane previous-pane up down page-up "
     " page-down home end details back filter command-prompt sort "
     " sort-reverse redraw mark mark-shown mark-clear host reconnect "
-    " capacity desktop viewer ";
+    " capacity desktop viewer desktop cpu-fit ";
 
 static void test_read_only_walk(void **state)
 {
