@@ -69,6 +69,7 @@ const char *drain_state_name(enum drain_state s)
 
 int drain_plan(const struct drain_req *r, struct place_plan *p, char **cause)
 {
+	char *why;
 	size_t i;
 
 	if (place_drain_plan(r->host, r->to, r->nto, p, cause) < 0)
@@ -78,11 +79,12 @@ int drain_plan(const struct drain_req *r, struct place_plan *p, char **cause)
 
 		if (r->include_defined && m->dest != NULL)
 			continue;	/* moved if its disks are shared: checked then */
-		free(m->why);
-		m->why = r->include_defined ? xasprintf("stays on %s (no host "
-		    "may receive its definition)", p->src) :
+		why = m->why;
+		m->why = r->include_defined ? xasprintf("stays on %s (%s)", p->src,
+		    why != NULL ? why : "no host may receive its definition") :
 		    xasprintf("stays defined on %s (--include-defined moves it "
 		    "when its disks are on shared storage)", p->src);
+		free(why);
 	}
 	return 0;
 }

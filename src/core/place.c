@@ -235,34 +235,51 @@ static int plan_dests(const struct m_host *src, char *const *to, size_t nto,
 	return 0;
 }
 
-/* The destination with the most memory left (ties by name), NULL when
- * there is none. */
-static struct dest *most_left(struct dest *d, size_t n)
+/* The destination with the most memory left (ties by name) among those
+ * that can run desk's CPU (cpufit.h; desk NULL: all), NULL when there is
+ * none; *cpu (caller frees) the CPU refusals met, "; " separated. */
+static struct dest *most_left(struct dest *d, size_t n,
+    const struct m_desktop *desk, char **cpu)
 {
 	struct dest *best = NULL;
+	char *why, *t;
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (desk != NULL && (why = cpufit_refusal(d[i].h, desk)) != NULL) {
+			t = *cpu == NULL ? why : xasprintf("%s; %s", *cpu, why);
+			if (t != why)
+				free(why);
+			free(*cpu);
+			*cpu = t;
+			continue;
+		}
 		if (best == NULL || dest_left(&d[i]) > dest_left(best) ||
 		    (dest_left(&d[i]) == dest_left(best) &&
 		    strcmp(d[i].h->name, best->h->name) < 0))
 			best = &d[i];
+	}
 	return best;
 }
 
-/* Place one desktop needing mv->need_kib (0: a definition, no memory). */
+/* Place one desktop needing mv->need_kib (0: a definition, no memory).
+ * Lock held. */
 static void place_one(struct place_move *mv, struct dest *d, size_t n,
     const char *refused)
 {
-	struct dest *best = most_left(d, n);
+	char *cpu = NULL;
+	struct dest *best = most_left(d, n, model_desktop(mv->uuid), &cpu);
 	uint64_t reserve;
 
 	if (best == NULL) {
-		mv->why = xasprintf("no host may receive it%s%s%s",
+		mv->why = cpu != NULL ? xasprintf("no host can run its CPU (%s)",
+		    cpu) : xasprintf("no host may receive it%s%s%s",
 		    refused != NULL ? " (" : "", refused != NULL ? refused : "",
 		    refused != NULL ? ")" : "");
+		free(cpu);
 		return;
 	}
+	free(cpu);
 	reserve = mv->need_kib > 0 ? best->h->memory_reserve_kib : 0;
 	if (dest_left(best) < mv->need_kib + reserve) {
 		mv->why = xasprintf("needs %llu MiB (+%llu MiB reserve) and the "

@@ -84,6 +84,10 @@ grep -q "no host may run new desktops.*hv1 cannot run the CPU of $tmpl: .*avx512
 	fail "desktop new without --on: $(cat "$WORK/err")"
 [ -z "$(node_of "$t-n1")" ] || fail "a refused desktop new defined $t-n1"
 [ ! -e "$st/groups/$t-n1.qcow2" ] || fail "a refused desktop new made an overlay"
+# a drain's plan uses the same facts: the definition has nowhere to go
+hv host drain hv1 --dry-run --include-defined || fail "drain --dry-run failed: $(cat "$WORK/err")"
+grep -q "^ *$tmpl (shut off): stays on hv1 (no host can run its CPU (.*avx512f" "$WORK/out" ||
+	fail "the drain plan does not say $tmpl's CPU runs nowhere: $(cat "$WORK/out")"
 
 # ---- read-only and unknown models are refused, nothing changes ----
 "$HVDECK" -c "$conf" --read-only desktop set-cpu "$tmpl" baseline >"$WORK/out" 2>"$WORK/err" &&
