@@ -35,6 +35,7 @@ enum job_kind {
 	JK_VOLUME_DELETE,
 	JK_REMOVE_HOST,
 	JK_DESKTOP_NEW, JK_TEMPLATE_FROM, JK_DESKTOP_DELETE,
+	JK_ABORT,       /* abort a job libvirt runs that hvdeck did not start */
 	JK_COUNT
 };
 

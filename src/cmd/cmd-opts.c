@@ -64,6 +64,20 @@ static const struct cmd_opt_spec specs[] = {
 
 #define NSPECS (sizeof specs / sizeof specs[0])
 
+/* Options no entry declares and every action command takes: scripts
+ * need no text parsing, whichever command they run. */
+static const char *const every[] = { "json" };
+
+int cmd_opt_every(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof every / sizeof every[0]; i++)
+		if (strcmp(every[i], name) == 0)
+			return 1;
+	return 0;
+}
+
 const struct cmd_opt_spec *cmd_opt_specs(size_t *n)
 {
 	*n = NSPECS;

@@ -25,6 +25,7 @@ static const char *const kind_names[JK_COUNT] = {
 	[JK_REMOVE_HOST] = "remove host",
 	[JK_DESKTOP_NEW] = "desktop new", [JK_TEMPLATE_FROM] = "template from",
 	[JK_DESKTOP_DELETE] = "desktop delete",
+	[JK_ABORT] = "abort",
 };
 
 static const char *const state_names[] = {

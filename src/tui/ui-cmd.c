@@ -178,8 +178,8 @@ static char *selected_job(struct ui *u)
 	if (top != NULL && top->type == &mode_migrate)
 		id = mode_migrate_job(top);
 	else if ((key = panes_selected(panes_of(u), &pane)) != NULL &&
-	    pane == PANE_JOBS)
-		id = cmd_job_of_key(key);
+	    pane == PANE_JOBS && (id = cmd_job_of_key(key)) == 0)
+		return cmd_quote(key);	/* a job hvdeck did not start: its desktop */
 	return id != 0 ? xasprintf("%u", id) : NULL;
 }
 
