@@ -598,7 +598,16 @@ int sync_full(virConnectPtr conn, unsigned host_id, char **cause)
 	return read_all(&h, cause);
 }
 
+static void read_job_as(struct sync_host *w, const char *uuid, int quiet);
+
 static void read_job(struct sync_host *w, const char *uuid)
+{
+	read_job_as(w, uuid, 0);
+}
+
+/* quiet: a refusal is no news (the sweep asks every running domain, and
+ * the destination of a migration answers "only on the source host") */
+static void read_job_as(struct sync_host *w, const char *uuid, int quiet)
 {
 	virDomainPtr dom = virDomainLookupByUUIDString(w->conn, uuid);
 	virTypedParameterPtr params = NULL;
@@ -608,7 +617,8 @@ static void read_job(struct sync_host *w, const char *uuid)
 	if (dom == NULL)
 		return;
 	if (virDomainGetJobStats(dom, &type, &params, &n, 0) < 0) {
-		warn_libvirt(w, "job stats");
+		if (!quiet)
+			warn_libvirt(w, "job stats");
 		virDomainFree(dom);
 		return;
 	}
@@ -663,7 +673,7 @@ void sync_jobs_sweep(virConnectPtr conn, unsigned host_id)
 	}
 	for (i = 0; i < n; i++) {
 		if (virDomainGetUUIDString(doms[i], uuid) == 0)
-			read_job(&h, uuid);
+			read_job_as(&h, uuid, 1);
 		virDomainFree(doms[i]);
 	}
 	free(doms);
