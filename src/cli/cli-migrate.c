@@ -229,19 +229,27 @@ struct batch {
 	const char *dest;           /* one destination, NULL: placed */
 };
 
-/* The words: DESKTOP... [DEST_HOST]. The last word is the destination
- * when a configured host has that name (a desktop named like a host goes
- * with its destination written out); otherwise each desktop is placed.
- * 0, or -1 with *cause. */
+/* The words: DESKTOP... [DEST_HOST]. Without --place the last word is
+ * the destination when a configured host has that name, or when there are
+ * two words and neither holds a range (DESKTOP DEST_HOST, as always: an
+ * unknown host is refused by the migration's checks); otherwise, and with
+ * --place, each desktop is placed. 0, or -1 with *cause. */
 static int batch_parse(const struct cmd_ctx *c, int argc, char **argv,
     struct batch *b, char **cause)
 {
 	size_t i;
 
 	b->dest = NULL;
+	if (cmd_opt(c->opts, "place") != NULL)
+		return cmd_targets_expand(argc, argv, 0, &b->names, &b->n, cause);
 	for (i = 0; argc >= 2 && i < c->cfg->nhosts; i++)
 		if (strcmp(c->cfg->hosts[i].name, argv[argc - 1]) == 0)
-			b->dest = argv[--argc];
+			b->dest = argv[argc - 1];
+	if (argc == 2 && strpbrk(argv[0], "{}") == NULL &&
+	    strpbrk(argv[1], "{}") == NULL)
+		b->dest = argv[1];
+	if (b->dest != NULL)
+		argc--;
 	return cmd_targets_expand(argc, argv, 0, &b->names, &b->n, cause);
 }
 

@@ -35,6 +35,7 @@ static const struct cmd_opt_spec specs[] = {
 	FLAG("copy-storage"),
 	FLAG("unsafe"),
 	FLAG("no-persist"),
+	FLAG("place"),          /* migrate: each desktop where placement says */
 	{ "job bandwidth", "MIBS", CMD_OPT_INT, 0, MIBS_MAX, NULL, "MiB/s, 0 unlimited" },
 	/* a running migration cannot go back to libvirt's default: no 0 */
 	{ "job downtime", "MS", CMD_OPT_INT, 1, DOWNTIME_MS_MAX, NULL, "ms" },
