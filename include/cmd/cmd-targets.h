@@ -36,7 +36,4 @@ int cmd_json(const struct cmd_ctx *c);
 void cmd_result(struct cmd_ctx *c, unsigned job, const char *state,
     const char *target, const char *error);
 
-/* The result of job (final or not) for target, as cmd_result. */
-void cmd_result_job(struct cmd_ctx *c, unsigned job, const char *target);
-
 #endif

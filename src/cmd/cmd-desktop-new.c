@@ -56,8 +56,9 @@ static int new_phase(unsigned job, char *last, size_t len)
  * saying each new phase ("2/5 NAME"). Returns the exit status; done says
  * what went well. */
 static int wait_job(struct cmd_ctx *c, start_fn start, void *arg,
-    const char *done)
+    const char *done, char *const *targets, size_t ntargets)
 {
+	size_t i;
 	char *cause = NULL, *err, last[JOB_PHASE_MAX] = "";
 	enum job_state st;
 	unsigned job;
@@ -65,10 +66,11 @@ static int wait_job(struct cmd_ctx *c, start_fn start, void *arg,
 
 	if (start(c->cfg, arg, &job, &cause) < 0) {
 		cmd_say(c, 1, "%s", cause);
+		for (i = 0; i < ntargets; i++)
+			cmd_result(c, 0, "refused", targets[i], cause);
 		free(cause);
 		return 1;
 	}
-	c->job = job;	/* its --json result (cmd_exec_entry) */
 	do {
 		st = job_wait(job, 300);
 		if (new_phase(job, last, sizeof last))
@@ -81,18 +83,22 @@ static int wait_job(struct cmd_ctx *c, start_fn start, void *arg,
 	} else {
 		cmd_say(c, 1, "%s", err != NULL ? err : "failed");
 	}
+	/* --json: one result per target, the one job's for each (a batch of
+	 * desktop new is one job) */
+	for (i = 0; i < ntargets; i++)
+		cmd_result(c, job, job_state_name(st), targets[i], err);
 	free(err);
 	return status;
 }
 
 static int wait_started(struct cmd_ctx *c, start_fn start, void *arg,
-    const char *done)
+    const char *done, char *const *targets, size_t ntargets)
 {
 	int status;
 
 	if (cmd_engine_up(c) < 0)
 		return 1;
-	status = wait_job(c, start, arg, done);
+	status = wait_job(c, start, arg, done, targets, ntargets);
 	cmd_engine_down(c);
 	return status;
 }
@@ -161,7 +167,7 @@ int cmd_desktop_exec_new(struct cmd_ctx *c, const struct cmd_entry *e,
 	list = cmd_targets_list(a.names, a.n, a.n);
 	if (!cmd_in_console(c)) {
 		done = xasprintf("made %s%s", list, a.r.start ? " (started)" : "");
-		c->status = wait_started(c, start_new, &a, done);
+		c->status = wait_started(c, start_new, &a, done, a.names, a.n);
 		free(done);
 	} else if (start_new(c->cfg, &a, &job, cause) == 0) {
 		cmd_follow(c, job);
@@ -214,7 +220,8 @@ int cmd_desktop_exec_template(struct cmd_ctx *c, const struct cmd_entry *e,
 	if (!cmd_in_console(c)) {
 		done = xasprintf("template %s made (disk %s.qcow2%s)", vis, vis,
 		    a.flatten ? ", flattened" : "");
-		c->status = wait_started(c, start_tmpl, &a, done);
+		c->status = wait_started(c, start_tmpl, &a, done,
+		    (char *const *)&a.name, 1);
 		free(done);
 		rc = 0;
 	} else if ((rc = start_tmpl(c->cfg, &a, &job, cause)) == 0) {
@@ -294,7 +301,7 @@ static int delete_waited(struct cmd_ctx *c, struct del_args *a,
 		return -1;
 	}
 	done = xasprintf("deleted %s%s", vis, a->with_disk ? " and its disk" : "");
-	c->status = wait_job(c, start_del, a, done);
+	c->status = wait_job(c, start_del, a, done, (char *const *)&a->desktop, 1);
 	cmd_engine_down(c);
 	free(done);
 	free(vis);

@@ -66,11 +66,13 @@ static const struct cmd_entry commands[] = {
 	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP | CMD_SEL_DESKTOP,
 	  "a template from a shut-off desktop: its disk copied into the templates pool as NAME.qcow2 (keeping its base, or --flatten: standalone) and a shut-off template desktop NAME on it",
 	  cmd_desktop_exec_template, 0 },
-	{ "desktop migrate", NULL, 0, 2, "[NAME] [DEST_HOST] [--bandwidth MIBS] "
+	{ "desktop migrate", NULL, 0, DESKTOPS_MAX, "[NAME...] [DEST_HOST] [--bandwidth MIBS] "
 	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
-	  "[--copy-storage] [--unsafe] [--no-persist]", DESKTOP_ARG | CMD_SEL_DESKTOP,
+	  "[--copy-storage] [--unsafe] [--no-persist]", DESKTOP_ARG | CMD_SEL_DESKTOP |
+	  CMD_SEL_MARKS,
 	  "live-migrate a running desktop (default: the selected one); without "
-	  "DEST_HOST a form lists the hosts that may receive it", cmd_migrate_exec, 0 },
+	  "DEST_HOST a form lists the hosts that may receive it; several (the marks) "
+	  "after one question, to DEST_HOST or each where placement puts it", cmd_migrate_exec, 0 },
 	{ "job cancel", NULL, 0, 1, "[ID]", CMD_LINE | CMD_SEL_JOB,
 	  "cancel a job after asking (default: the selected job or the progress view's); "
 	  "a cancelled migration leaves the desktop on its source; on a job hvdeck did not start "

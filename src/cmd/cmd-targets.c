@@ -2,7 +2,6 @@
  * and its --json results (cmd-targets.h). */
 #include "cmd/cmd-targets.h"
 #include "cmd/cmd-face.h"
-#include "core/job.h"
 #include "core/json.h"
 #include "core/names.h"
 #include "core/text.h"
@@ -94,13 +93,4 @@ void cmd_result(struct cmd_ctx *c, unsigned job, const char *state,
 	json_end_object(&j);
 	c->face->say(c->face, 0, j.buf);
 	json_free(&j);
-}
-
-void cmd_result_job(struct cmd_ctx *c, unsigned job, const char *target)
-{
-	enum job_state st = job_wait(job, 0);
-	char *err = job_error(job);
-
-	cmd_result(c, job, job_state_name(st), target, err);
-	free(err);
 }

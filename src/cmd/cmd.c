@@ -414,13 +414,9 @@ int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	cmd_audit_done(a, rc, c->status, rc < 0 ? *cause : NULL);
 	/* --json: a command that said no result of its own still gives one
 	 * (dump and host list, which declare --json, print their own) */
-	if (cmd_json(c) && c->results == 0 && !declares(e->args, "json", &has)) {
-		if (c->job != 0)
-			cmd_result_job(c, c->job, argc > 0 ? argv[0] : NULL);
-		else
-			cmd_result(c, 0, rc < 0 || c->status != 0 ? "failed" :
-			    "done", argc > 0 ? argv[0] : NULL, rc < 0 ? *cause : NULL);
-	}
+	if (cmd_json(c) && c->results == 0 && !declares(e->args, "json", &has))
+		cmd_result(c, c->job, rc < 0 || c->status != 0 ? "failed" : "done",
+		    argc > 0 ? argv[0] : NULL, rc < 0 ? *cause : NULL);
 	return rc;
 }
 

@@ -56,7 +56,7 @@ static const struct key_binding panes_keys[] = {
 	{ 'N', "Shift-N", "desktop new", KEYS_DESKTOPS | KEYS_VOLUMES, "new desktops from the selected template desktop, or from a template desktop using the selected volume (a form)" },
 	{ 'T', "Shift-T", "template from", KEYS_DESKTOPS, "make a template from the selected shut-off desktop (a form)" },
 	{ 'X', "Shift-X", "desktop delete", KEYS_DESKTOPS, "delete the selected desktop (or every marked one), and with the box ticked its disk, after asking" },
-	{ 'm', "m", "desktop migrate", KEYS_DESKTOPS, "live-migrate the desktop: a form with the destinations and options, then its pre-flight checks" },
+	{ 'm', "m", "desktop migrate", KEYS_DESKTOPS, "live-migrate the desktop: a form with the destinations and options, then its pre-flight checks (marked desktops: one question, each placed)" },
 	{ 'c', "c", "job cancel", KEYS_JOBS, NULL },
 	{ 'b', "b", "job bandwidth", KEYS_JOBS, NULL },
 	{ 'd', "d", "job downtime", KEYS_JOBS, NULL },

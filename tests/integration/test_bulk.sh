@@ -13,7 +13,10 @@
 #    destination places each (back on hv1, the only other host);
 #  - `pool refresh groups --on hv1` sees a volume made with qemu-img
 #    behind hvdeck's back (in-process and with --json);
-#  - `jobs` in-process says there are none.
+#  - `jobs` in-process says there are none;
+#  - the console: Shift-X on 3 marked desktops asks once naming them, the
+#    box ticked deletes them and their disks; m on 2 marked running guests
+#    asks once and places each (on hv2, the only other host).
 . "$(dirname "$0")/lib.sh"
 [ "$LAB_NODES" -ge 2 ] || fail "needs a lab with 2 nodes"
 
@@ -159,5 +162,35 @@ hv --no-server migrate "t$$-m{1..2}" --json >"$WORK/mig.json" 2>"$WORK/mig.err" 
 [ "$(count_state done <"$WORK/mig.json")" -eq 2 ] || fail "2 done wanted: $(cat "$WORK/mig.json")"
 for g in "$g1" "$g2"; do
 	[ "$(guest_state 1 "$g")" = running ] || fail "$g not placed back on hv1"
+done
+
+# ---- the console: marks reach delete (with disks) and migrate ----
+classroom 3
+tui_start "$conf" 200 45
+wait_screen 60 "^.hv2 +[a-z]+ +online"
+wait_screen 30 "^.$t-c-03 "
+keys 4 /; keys -l "$t-c-"; keys Enter
+wait_screen 5 "Desktops \(3 of [0-9]+\)"
+keys "*"
+wait_screen 5 "3 marked"
+keys X
+wait_screen 10 "Delete 3 desktops\? \($t-c-01, $t-c-02, $t-c-03\)"
+keys Space Enter
+undefined() { [ -z "$(node_of "$1")" ]; }
+for i in 01 02 03; do
+	wait_until 30 undefined "$t-c-$i" || fail "the marked $t-c-$i was not deleted: $(screen)"
+	wait_until 30 test ! -e "$st/groups/$t-c-$i.qcow2" || fail "the disk of $t-c-$i stayed"
+done
+keys Escape
+keys /; keys -l "t$$-m"; keys Enter
+wait_screen 5 "Desktops \(2 of [0-9]+\)"
+keys "*"
+wait_screen 5 "2 marked"
+keys m
+wait_screen 10 "Migrate 2 desktops \(t$$-m1, t$$-m2\), each to the host placement picks"
+keys y
+on2() { [ "$(guest_state 2 "$1")" = running ]; }
+for g in "$g1" "$g2"; do
+	wait_until 120 on2 "$g" || fail "the marked $g did not migrate to hv2: $(screen)"
 done
 pass

@@ -570,10 +570,13 @@ static void test_explicit_targets(void **state)
 	explicit(&u, "desktop shutdown", b, sizeof b);
 	assert_true(strcmp(b, "desktop shutdown \"bob\" \"alice-dev\" (marks)") == 0 ||
 	    strcmp(b, "desktop shutdown \"alice-dev\" \"bob\" (marks)") == 0);
-	/* but not for one that acts on one desktop: the selected one (Space
+	/* migrate and delete take the marks too (issue 22) */
+	explicit(&u, "desktop migrate", b, sizeof b);
+	assert_non_null(strstr(b, "(marks)"));
+	/* but not one that acts on one desktop: the selected one (Space
 	 * moved the selection on) */
-	assert_string_equal(explicit(&u, "desktop migrate", b, sizeof b),
-	    "desktop migrate \"alice-win\"");
+	assert_string_equal(explicit(&u, "template from", b, sizeof b),
+	    "template from \"alice-win\"");
 	panes_free(u.panes);
 }
 
