@@ -11,6 +11,13 @@
  * timeout_ms. Not for the UI thread. Returns how many hosts answered. */
 int act_ljob_sweep(int timeout_ms);
 
+/* The same without waiting: queued on each online host's worker and
+ * returns at once (the console's jobs pane, on the UI thread, so a
+ * migration begun before hvdeck connected shows now, not at its next
+ * iteration). Hosts this process has no worker for (an attached
+ * console's) are skipped. */
+void act_ljob_sweep_async(void);
+
 /* Abort the job libvirt runs on desktop name_or_uuid (virDomainAbortJob,
  * on its host's worker) as an hvdeck job of kind JK_ABORT: 0 with *job,
  * or -1 with *cause (caller frees): no such desktop, no job on it, an

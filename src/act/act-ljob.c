@@ -66,20 +66,15 @@ static unsigned *online_hosts(size_t *n)
 	return ids;
 }
 
-int act_ljob_sweep(int timeout_ms)
+/* A sweep of s queued on every online host's worker (one ref each). */
+static void queue_sweep(struct sweep *s)
 {
-	struct sweep *s = xcalloc(1, sizeof *s);
-	int64_t end = util_now_ms() + timeout_ms;
 	unsigned *ids;
 	size_t n, i;
-	int answered;
 
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->cond, NULL);
 	model_lock();
 	ids = online_hosts(&n);
 	model_unlock();
-	s->refs = 1;
 	for (i = 0; i < n; i++) {
 		pthread_mutex_lock(&s->lock);
 		s->left++;
@@ -93,6 +88,18 @@ int act_ljob_sweep(int timeout_ms)
 		}
 	}
 	free(ids);
+}
+
+int act_ljob_sweep(int timeout_ms)
+{
+	struct sweep *s = xcalloc(1, sizeof *s);
+	int64_t end = util_now_ms() + timeout_ms;
+	int answered;
+
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	s->refs = 1;
+	queue_sweep(s);
 	pthread_mutex_lock(&s->lock);
 	while (s->left > 0 && util_now_ms() < end) {
 		struct timespec ts = util_deadline(CLOCK_REALTIME, 100);
@@ -103,6 +110,18 @@ int act_ljob_sweep(int timeout_ms)
 	pthread_mutex_unlock(&s->lock);
 	sweep_unref(s);
 	return answered;
+}
+
+void act_ljob_sweep_async(void)
+{
+	struct sweep *s = xcalloc(1, sizeof *s);
+
+	/* nobody waits: the workers' unrefs free it */
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	s->refs = 1;
+	queue_sweep(s);
+	sweep_unref(s);
 }
 
 /* ---- abort ---- */

@@ -3,6 +3,7 @@
  * registered here, and the questions, forms and jobs of every other
  * command reach the console through the face it sets in cmd_ctx. */
 #include "tui/ui-cmd.h"
+#include "act/act-ljob.h"
 #include "act/act-volume.h"
 #include "cmd/cmd-face.h"
 #include "cmd/cmd-job.h"
@@ -373,6 +374,8 @@ static int exec_pane(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		return -1;
 	}
 	panes_set_focus(panes_of(u), (enum pane_id)(n - 1));
+	if (n - 1 == PANE_JOBS)	/* jobs libvirt runs, begun before we listened */
+		act_ljob_sweep_async();
 	return 0;
 }
 
