@@ -214,12 +214,16 @@ static int ask_force_off(struct cmd_ctx *c, struct one *v, size_t n,
     char **cause)
 {
 	char **names = xcalloc(n + 1, sizeof *names), *list, *q, *what;
+	const char *host = NULL;
 	size_t i, k = 0;
 	int rc;
 
 	for (i = 0; i < n; i++)
-		if (v[i].uuid != NULL)
+		if (v[i].uuid != NULL) {
 			names[k++] = (char *)v[i].name;
+			if (host == NULL)
+				host = v[i].host;	/* the one's, when one */
+		}
 	if (k == 0) {
 		free(names);
 		return 0;
@@ -227,8 +231,8 @@ static int ask_force_off(struct cmd_ctx *c, struct one *v, size_t n,
 	list = cmd_targets_list(names, k, 3);
 	if (k == 1) {
 		q = xasprintf("Force off desktop %s on %s? (like pulling the "
-		    "power cord)", names[0], v[0].host);
-		what = xasprintf("force off %s on %s", names[0], v[0].host);
+		    "power cord)", names[0], host);
+		what = xasprintf("force off %s on %s", names[0], host);
 	} else {
 		q = xasprintf("Force off %zu desktops (%s)? (like pulling the "
 		    "power cord)", k, list);

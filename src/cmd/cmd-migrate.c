@@ -4,6 +4,7 @@
  * migrate form (tui/form-migrate.c) chooses one and runs the full line. */
 #include "cmd/cmd-migrate.h"
 #include "cmd/cmd-face.h"
+#include "act/act-desktop.h"
 #include "act/act-migrate.h"
 #include "core/checklist.h"
 #include "cmd/cmd-desktop.h"
@@ -122,6 +123,17 @@ static int is_host(const char *name)
 	return yes;
 }
 
+/* 1 when name is one desktop's (name or UUID). */
+static int is_desktop(const char *name)
+{
+	char *cause = NULL, *uuid = act_desktop_resolve(name, NULL, &cause);
+	int yes = uuid != NULL;
+
+	free(cause);
+	free(uuid);
+	return yes;
+}
+
 /* The answer's argument: the options' words are the face's own (c's),
  * so each line is "DEST UUID" per desktop, newline separated: yes starts
  * them. */
@@ -208,8 +220,8 @@ int cmd_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		    "has: hvdeck migrate DESKTOP... [DEST_HOST])", e->name);
 		return -1;
 	}
-	if (argc == 2 && is_host(argv[1]))
-		return start(c, argv[0], argv[1], cause);
+	if (argc == 2 && (is_host(argv[1]) || !is_desktop(argv[1])))
+		return start(c, argv[0], argv[1], cause);	/* NAME DEST_HOST */
 	if (argc >= 2) {	/* the marks, perhaps a host last */
 		int dest = is_host(argv[argc - 1]);
 
