@@ -55,13 +55,17 @@ static const char *const verbs[DA_COUNT] = {
 char *cmd_desktops_question(int a, char *const *uuids, size_t n)
 {
 	const char **hosts = xcalloc(n + 1, sizeof *hosts);
+	char **names = xcalloc(n + 1, sizeof *names), *first;
 	size_t nh = 0, i, k;
 	char *list = xstrdup(""), *tmp, *q;
+	struct m_desktop *d;
 
 	model_lock();
 	for (i = 0; i < n; i++) {
 		const char *h = host_of(uuids[i]);
 
+		d = model_desktop(uuids[i]);
+		names[i] = d != NULL ? d->name : uuids[i];
 		for (k = 0; k < nh && strcmp(hosts[k], h) != 0; k++)
 			;
 		if (k == nh)
@@ -73,9 +77,15 @@ char *cmd_desktops_question(int a, char *const *uuids, size_t n)
 		free(list);
 		list = tmp;
 	}
+	/* several: the first names too (issue 22), after the question */
+	first = n > 1 ? cmd_targets_list(names, n, 3) : NULL;
 	model_unlock();
-	q = xasprintf("%s %zu desktop%s on %s?", a == CMD_DESKTOP_TOGGLE_PAUSE ?
-	    "Pause/resume" : verbs[a], n, n == 1 ? "" : "s", list);
+	q = xasprintf("%s %zu desktop%s on %s?%s%s%s", a == CMD_DESKTOP_TOGGLE_PAUSE ?
+	    "Pause/resume" : verbs[a], n, n == 1 ? "" : "s", list,
+	    first != NULL ? " (" : "", first != NULL ? first : "",
+	    first != NULL ? ")" : "");
+	free(first);
+	free(names);
 	free(list);
 	free(hosts);
 	return q;

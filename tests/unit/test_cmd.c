@@ -510,7 +510,7 @@ static void test_face_questions(void **state)
 	    "desktop bob on hv2? (like pulling the power cord)");
 	assert_string_equal(asked_arg, "5 aaaaaaaa-0000-0000-0000-000000000003");
 	assert_string_equal(ask_line("desktop shutdown bob alice-win"),
-	    "Shut down 2 desktops on hv1, hv2?");
+	    "Shut down 2 desktops on hv1, hv2? (bob, alice-win)");
 	assert_string_equal(ask_line("host maintenance hv1"), "Put hv1 in "
 	    "maintenance? (no new desktops, derivations or migrations go to "
 	    "it; what runs there keeps running)");
