@@ -283,6 +283,7 @@ static int run_batch(struct cmd_ctx *c, const struct batch *b,
 			status = 1;
 			continue;
 		}
+		job_hold(jobs[i]);	/* its end read after all ended */
 		if (!cmd_json(c))
 			cli_say(o->out, 1, "%s: migrating to %s (job %u)", b->names[i],
 			    r->dest, jobs[i]);
@@ -316,6 +317,7 @@ static int run_batch(struct cmd_ctx *c, const struct batch *b,
 		if (st != JOB_DONE)
 			status = 1;
 		cmd_result(c, jobs[i], job_state_name(st), b->names[i], err);
+		job_release(jobs[i]);
 		free(err);
 	}
 	for (i = 0; i < b->n; i++) {

@@ -371,6 +371,8 @@ static size_t start_dels(struct cmd_ctx *c, char **names, size_t n,
 			cause = NULL;
 			continue;
 		}
+		if (!cmd_in_console(c))
+			job_hold(jobs[i]);	/* read after all ended: wait_dels */
 		cmd_follow(c, jobs[i]);
 		started++;
 	}
@@ -399,6 +401,7 @@ static void wait_dels(struct cmd_ctx *c, char **names, size_t n,
 		if (st != JOB_DONE)
 			c->status = 1;
 		cmd_result(c, jobs[i], job_state_name(st), names[i], err);
+		job_release(jobs[i]);
 		free(vis);
 		free(err);
 	}

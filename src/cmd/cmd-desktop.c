@@ -286,6 +286,7 @@ static int report(struct cmd_ctx *c, const struct one *o,
 		    o->host, act_domain_name(a), job_state_name(st),
 		    wait_ms / 1000);
 	cmd_result(c, o->job, job_state_name(st), o->name, err);
+	job_release(o->job);
 	free(err);
 	return status;
 }
@@ -336,6 +337,8 @@ static void wait_desktops(struct cmd_ctx *c, char **names, size_t n,
 			refused(c, names[i], cause);
 			cause = NULL;
 			c->status = 1;
+		} else if (v[i].uuid != NULL) {
+			job_hold(v[i].job);	/* read in turn: report() */
 		}
 	for (i = 0; i < n; i++) {
 		if (v[i].job != 0 && (st = report(c, &v[i], a, wait_ms)) > c->status)

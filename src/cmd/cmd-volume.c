@@ -156,6 +156,8 @@ static int refresh_waited(struct cmd_ctx *c, const char *which,
 		return 0;
 	}
 	c->status = 0;
+	for (i = 0; i < n; i++)
+		job_hold(jobs[i]);	/* each read in turn, after others ended */
 	for (i = 0; i < n; i++) {
 		st = job_wait(jobs[i], JOB_WAIT_MS);
 		err = job_error(jobs[i]);
@@ -168,6 +170,7 @@ static int refresh_waited(struct cmd_ctx *c, const char *which,
 			c->status = 1;
 		}
 		cmd_result(c, jobs[i], job_state_name(st), t, err);
+		job_release(jobs[i]);
 		free(t);
 		free(err);
 	}

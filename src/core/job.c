@@ -576,6 +576,28 @@ enum job_state job_wait(unsigned id, int timeout_ms)
 	return s;
 }
 
+void job_hold(unsigned id)
+{
+	struct job *j;
+
+	job_lock();
+	if ((j = job_find(id)) != NULL)
+		j->waiters++;
+	job_unlock();
+}
+
+void job_release(unsigned id)
+{
+	struct job *j;
+
+	job_lock();
+	if ((j = job_find(id)) != NULL && j->waiters > 0) {
+		j->waiters--;
+		prune();
+	}
+	job_unlock();
+}
+
 unsigned job_find_active(enum job_kind kind, const char *uuid)
 {
 	unsigned id = 0;
