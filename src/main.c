@@ -246,6 +246,25 @@ static int check_command_options(const struct cmd_entry *command,
 	return -1;
 }
 
+/* --json is hvdeck's own option (getopt took it, for watch and the
+ * console's absence of a command): a command that takes it (dump, host
+ * list, and every action command: cmd_opt_every) finds it among its
+ * options, in-process as in a server. */
+static void json_to_command(const struct cmd_entry *e, struct args *a)
+{
+	struct cmd_opts one = { .n = 1 };
+	char *cause = NULL;
+
+	snprintf(one.v[0].name, sizeof one.v[0].name, "json");
+	one.v[0].value = "";
+	if (!a->cli.json || e == NULL || cmd_opt(&a->opts, "json") != NULL ||
+	    a->opts.n == CMD_OPTS_MAX || cmd_check_options(e, &one, &cause) < 0) {
+		free(cause);
+		return;
+	}
+	a->opts.v[a->opts.n++] = one.v[0];
+}
+
 /* Run one command of the command line: its exit status. */
 static int run_command(struct cmd_ctx *ctx, const struct cmd_entry *command,
     int nargs, char **cargs)
@@ -269,10 +288,7 @@ static char **server_words(const struct args *a, const struct cmd_entry *e,
 	int i, k = 0;
 
 	*made = xcalloc((size_t)a->opts.n + 2, sizeof **made);
-	/* --json is hvdeck's own option (getopt took it): the entries that
-	 * declare it (dump, host list) get it back */
-	if (a->cli.json && strstr(e->args, "--json") != NULL)
-		w[k++] = (*made)[a->opts.n + 1] = xstrdup("--json");
+	/* --json is among a->opts (json_to_command): sent as any flag */
 	for (i = 0; i < a->opts.n; i++) {
 		spec = cmd_opt_spec(e->name, a->opts.v[i].name);
 		(*made)[i] = spec != NULL && spec->type == CMD_OPT_FLAG ?
@@ -467,6 +483,8 @@ int main(int argc, char **argv)
 		return rc < 0 ? 0 : EXIT_USAGE;
 	}
 	command = parse_command(argc, argv, &nargs, &cargs, &bad);
+	if (!bad)
+		json_to_command(command, &a);
 	if (bad || check_command_options(command, &a) < 0) {
 		free(a.hosts);
 		return EXIT_USAGE;

@@ -95,6 +95,15 @@ int migrate_set_speed(unsigned job, unsigned long mibs, char **cause);
 int migrate_set_downtime(unsigned job, long ms, char **cause);
 int migrate_postcopy(unsigned job, char **cause);
 
+/* Where each of n desktops (names or UUIDs) would go when migrated
+ * together, each placed by place.c (place_hosts: most free memory first,
+ * never its own host) with the memory of the ones placed before it
+ * counted against their destination, so a batch spreads out. dests[i]
+ * (caller frees) is a host name, or NULL with why[i] (caller frees): the
+ * desktop is unknown, or no host may receive it. Takes the model lock. */
+void migrate_place_batch(char *const *desktops, size_t n, char **dests,
+    char **why);
+
 /* The running migrations' desktop names, comma separated (caller frees),
  * NULL when none: `q` names them before asking. */
 char *migrate_running_names(void);

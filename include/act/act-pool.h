@@ -13,6 +13,13 @@
  * (caller frees) when no online host has such a pool or hvdeck is
  * read-only. */
 int act_pool_refresh(const char *which, char **cause);
+/* The same for which NULL (every pool) or a name, on the host named on
+ * only (NULL: every online host that has it): with jobs not NULL, *jobs
+ * (caller frees) holds the refresh jobs, one per (host, pool), in the
+ * model's order. Returns how many, or -1 with *cause (also: no host
+ * named on). */
+int act_pool_refresh_jobs(const char *which, const char *on,
+    unsigned **jobs, char **cause);
 
 /* After a volume was made or deleted on host host_id's pool `pool`: queue
  * a refresh of that pool on host_id and on every online host whose pool

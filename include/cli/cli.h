@@ -28,9 +28,14 @@ struct cli_out {
 	struct srv_peer *peer;  /* NULL: in-process */
 	char *obuf, *ebuf;      /* the buffers' (open_memstream) */
 	size_t olen, elen;
+	int quiet;              /* --json: what goes to out is dropped */
 };
 /* For c's command: in the server when c's face is a client's. */
 void cli_out_open(struct cli_out *o, const struct cmd_ctx *c);
+/* For a command whose --json output is its results (cmd-targets.h):
+ * with --json, what it prints to o->out is dropped (its errors still
+ * reach o->err), so the results are all a script reads. */
+void cli_out_results_only(struct cli_out *o, const struct cmd_ctx *c);
 /* Send what was printed so far (in-process: flush the terminal's). */
 void cli_out_flush(struct cli_out *o);
 /* Flush and close. */

@@ -19,6 +19,15 @@ enum cmd_job_op { JOB_OP_CANCEL, JOB_OP_BANDWIDTH, JOB_OP_DOWNTIME,
 int cmd_job_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause);
 
+/* `jobs [--json]`: hvdeck's jobs (the server's, through one) and the jobs
+ * libvirt runs that hvdeck did not start (each host asked first), one
+ * line (or JSON object: id, kind, state, target, host, progress, hvdeck,
+ * error) each. `job cancel` given a desktop (the jobs pane's row of such
+ * a job) aborts libvirt's job after a question saying hvdeck did not
+ * start it (act-ljob.h). */
+int cmd_jobs_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause);
+
 /* The typed line (cmd-opts.h) of a running migration's value: op is
  * JOB_OP_BANDWIDTH (MiB/s, 0 unlimited) or JOB_OP_DOWNTIME (ms); its range
  * serves the form and the parser alike. Never NULL. */

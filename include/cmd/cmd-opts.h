@@ -51,6 +51,10 @@ struct cmd_opt_spec {
  * when no line declares it. Points into a static table. */
 const struct cmd_opt_spec *cmd_opt_spec(const char *command,
     const char *name);
+/* 1 when every command the command line may run through a server takes
+ * option name without declaring it in its usage: --json (its result as
+ * one JSON object per target, cmd-targets.h). */
+int cmd_opt_every(const char *name);
 /* Every line, for help and tests. */
 const struct cmd_opt_spec *cmd_opt_specs(size_t *n);
 

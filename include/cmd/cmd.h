@@ -66,6 +66,7 @@ struct cmd_ctx {
 	                                * with derive_started_free) */
 	struct hostadd **hostadd;      /* host add: its attempt (caller owns);
 	                                * NULL: the face follows it (a form) */
+	unsigned results;              /* results said (cmd-targets.h) */
 };
 
 struct cmd_entry;
@@ -136,7 +137,9 @@ const struct cmd_entry *cmd_parse(char **words, int nwords, unsigned where,
  * Returns 0, or -1 with *cause: a value missing, too many options. */
 int cmd_take_options(int *nwords, char **words, const unsigned char *quoted,
     const char *const *globals, struct cmd_opts *o, char **cause);
-/* 0 when e declares every option in o and each value fits its typed
+/* 0 when e declares every option in o (or, for an entry a server may
+ * run for the command line, o's option is one every such command takes:
+ * cmd_opt_every) and each value fits its typed
  * line (cmd-opts.h); else -1 with *cause naming the first option it does
  * not take and e's usage, or the first bad value. */
 int cmd_check_options(const struct cmd_entry *e, const struct cmd_opts *o,

@@ -38,6 +38,7 @@ enum job_kind {
 	JK_DISK_MOVE,
 	JK_DESKTOP_SET,
 	JK_DESKTOP_SET_CPU,
+	JK_ABORT,       /* abort a job libvirt runs that hvdeck did not start */
 	JK_COUNT
 };
 
@@ -184,6 +185,12 @@ int job_cancel(unsigned id, char **cause);
  * the final state, or the current one (queued/running) on timeout, or
  * JOB_GONE for an unknown id. */
 enum job_state job_wait(unsigned id, int timeout_ms);
+/* Pin job id as a waiter does, until job_release: a command that started
+ * many jobs (a bulk delete: each with its pool refreshes) reads each
+ * one's end after all ended, when more than JOB_HISTORY others may have
+ * finished. Unknown ids are ignored. */
+void job_hold(unsigned id);
+void job_release(unsigned id);
 /* The id of a queued or running job of this kind on this desktop, 0 if
  * none: a second press of the same key joins the first job. */
 unsigned job_find_active(enum job_kind kind, const char *uuid);

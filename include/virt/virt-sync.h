@@ -28,4 +28,14 @@ void sync_job(virConnectPtr conn, unsigned host_id, const char *uuid);
 /* One virConnectGetAllDomainStats call, node CPU and free memory. */
 void sync_stats(virConnectPtr conn, unsigned host_id);
 
+/* On the host's worker: read the job of every running domain of host
+ * host_id (virDomainGetJobStats) into the model, so a migration that
+ * began before this process listened (virsh migrate) is seen without
+ * waiting for its next iteration event. One call per running domain:
+ * asked for (hvdeck jobs), never on every poll. */
+void sync_jobs_sweep(virConnectPtr conn, unsigned host_id);
+/* On the host's worker: virDomainAbortJob on the domain uuid. 0, or -1
+ * with *cause (libvirt's text; caller frees). */
+int sync_abort_job(virConnectPtr conn, const char *uuid, char **cause);
+
 #endif

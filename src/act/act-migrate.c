@@ -1130,3 +1130,77 @@ char *migrate_running_names(void)
 	pthread_mutex_unlock(&reg_lock);
 	return names;
 }
+
+/* ---- a batch placed by place.c ---- */
+
+struct placed {
+	unsigned host_id;
+	uint64_t kib;               /* given to the batch so far */
+};
+
+/* The best candidate of ids for a desktop of kib: the most free memory
+ * left after the batch's earlier ones. Lock held. 0 when none. */
+static unsigned best_host(const unsigned *ids, size_t n,
+    const struct placed *pl, size_t npl)
+{
+	const struct m_host *h;
+	unsigned best = 0;
+	uint64_t best_free = 0, free_kib, used;
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		if ((h = model_host(ids[i])) == NULL)
+			continue;
+		for (k = 0, used = 0; k < npl; k++)
+			if (pl[k].host_id == ids[i])
+				used = pl[k].kib;
+		free_kib = h->free_kib > used ? h->free_kib - used : 0;
+		if (best == 0 || free_kib > best_free) {
+			best = ids[i];
+			best_free = free_kib;
+		}
+	}
+	return best;
+}
+
+void migrate_place_batch(char *const *desktops, size_t n, char **dests,
+    char **why)
+{
+	struct placed *pl = xcalloc(n + 1, sizeof *pl);
+	size_t i, k, npl = 0, nids;
+	unsigned *ids, from, to;
+	char *uuid, *cause = NULL;
+	struct m_desktop *d;
+
+	for (i = 0; i < n; i++) {
+		dests[i] = why[i] = NULL;
+		if ((uuid = act_desktop_resolve(desktops[i], NULL, &cause)) == NULL) {
+			why[i] = cause;
+			cause = NULL;
+			continue;
+		}
+		model_lock();
+		d = model_desktop(uuid);
+		from = d != NULL && model_desktop_place(d) != NULL ?
+		    model_desktop_place(d)->host_id : 0;
+		model_unlock();
+		nids = place_hosts(PLACE_MIGRATE, from, &ids);	/* locks */
+		model_lock();
+		d = model_desktop(uuid);
+		to = d != NULL ? best_host(ids, nids, pl, npl) : 0;
+		if (to == 0) {
+			why[i] = xasprintf("%s: no host may receive it", desktops[i]);
+		} else {
+			dests[i] = xstrdup(model_host(to)->name);
+			for (k = 0; k < npl && pl[k].host_id != to; k++)
+				;
+			if (k == npl)
+				pl[npl++].host_id = to;
+			pl[k].kib += d->xml.memory_kib;
+		}
+		model_unlock();
+		free(ids);
+		free(uuid);
+	}
+	free(pl);
+}

@@ -67,45 +67,82 @@ unsigned act_pool_refresh_one(unsigned host_id, const char *host,
 	return job;	/* r is the worker's now */
 }
 
-int act_pool_refresh(const char *which, char **cause)
+/* Lock held. The (host, pool) pairs which (NULL: every pool) and on
+ * (NULL: every host) name, online ones into *refs as "HOST\tPOOL" (the
+ * job names both). Returns how many, *found counting offline ones too. */
+static size_t pairs(const char *which, const char *on,
+    struct m_pool_ref **refs, size_t *found)
 {
 	struct m_host **hosts;
-	struct m_pool_ref *refs = NULL;
-	size_t nh, i, k, n = 0, found = 0;
+	size_t nh, i, k, n = 0;
 
+	*refs = NULL;
+	*found = 0;
+	hosts = model_hosts(&nh);
+	for (i = 0; i < nh; i++) {
+		if (on != NULL && strcmp(on, hosts[i]->name) != 0)
+			continue;
+		for (k = 0; k < hosts[i]->npools; k++) {
+			if (which != NULL && !names(which, hosts[i], hosts[i]->pools[k]))
+				continue;
+			(*found)++;
+			if (hosts[i]->state != HOST_ONLINE)
+				continue;
+			*refs = xreallocarray(*refs, n + 1, sizeof **refs);
+			(*refs)[n].host_id = hosts[i]->id;
+			(*refs)[n++].pool = xasprintf("%s\t%s", hosts[i]->name,
+			    hosts[i]->pools[k]->name);
+		}
+	}
+	return n;
+}
+
+int act_pool_refresh_jobs(const char *which, const char *on,
+    unsigned **jobs, char **cause)
+{
+	struct m_pool_ref *refs;
+	size_t i, n, found;
+	const char *what = which != NULL ? which : "any";
+
+	if (jobs != NULL)
+		*jobs = NULL;
 	if (act_read_only()) {
 		*cause = xstrdup("read-only: pool refresh refused");
 		return -1;
 	}
 	model_lock();
-	hosts = model_hosts(&nh);
-	for (i = 0; i < nh; i++)
-		for (k = 0; k < hosts[i]->npools; k++) {
-			if (!names(which, hosts[i], hosts[i]->pools[k]))
-				continue;
-			found++;
-			if (hosts[i]->state != HOST_ONLINE)
-				continue;
-			refs = xreallocarray(refs, n + 1, sizeof *refs);
-			refs[n].host_id = hosts[i]->id;
-			/* "HOST\tPOOL": the job names both */
-			refs[n++].pool = xasprintf("%s\t%s", hosts[i]->name,
-			    hosts[i]->pools[k]->name);
-		}
-	model_unlock();
-	if (n == 0) {
-		*cause = found > 0 ? xasprintf("pool %s: no online host has it", which) :
-		    xasprintf("no pool named %s", which);
+	if (on != NULL && model_host_by_name(on) == NULL) {
+		model_unlock();
+		*cause = xasprintf("no host named %s", on);
 		return -1;
 	}
+	n = pairs(which, on, &refs, &found);
+	model_unlock();
+	if (n == 0) {
+		*cause = found > 0 ? xasprintf("pool %s: no online host%s%s has it",
+		    what, on != NULL ? " named " : "", on != NULL ? on : "") :
+		    xasprintf("no pool named %s%s%s", what, on != NULL ?
+		    " on " : "", on != NULL ? on : "");
+		return -1;
+	}
+	if (jobs != NULL)
+		*jobs = xcalloc(n, sizeof **jobs);
 	for (i = 0; i < n; i++) {
 		char *tab = strchr(refs[i].pool, '\t');
+		unsigned job;
 
 		*tab = '\0';
-		act_pool_refresh_one(refs[i].host_id, refs[i].pool, tab + 1);
+		job = act_pool_refresh_one(refs[i].host_id, refs[i].pool, tab + 1);
+		if (jobs != NULL)
+			(*jobs)[i] = job;
 	}
 	model_pool_refs_free(refs, n);
 	return (int)n;
+}
+
+int act_pool_refresh(const char *which, char **cause)
+{
+	return act_pool_refresh_jobs(which, NULL, NULL, cause);
 }
 
 /* Lock held. "HOST\tPOOL" for pool of host id when it is online, else

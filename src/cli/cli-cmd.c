@@ -192,12 +192,14 @@ static const struct cmd_entry cli_commands[] = {
 	/* not read-only-safe: the key is made on first need */
 	{ "host key", NULL, 0, 0, "", CLI,
 	  "print hvdeck's public key (made on first need) and, as a # line, the file it is in: install it in a host's authorized_keys", cli_host_key_exec, 0 },
-	{ "migrate", NULL, 2, 2, "DESKTOP DEST_HOST [--bandwidth MiB/s] "
+	{ "migrate", NULL, 1, 4096, "DESKTOP... [DEST_HOST] [--place] [--bandwidth MiB/s] "
 	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
 	  "[--copy-storage] [--to-pool POOL] [--unsafe] [--no-persist]", SERVED,
 	  "live-migrate a running desktop (name or UUID) to DEST_HOST after a "
 	  "pre-flight; prints progress, exit 0 when it arrived, 1 with libvirt's "
-	  "message; Ctrl-C cancels (it keeps running on the source)",
+	  "message; Ctrl-C cancels (it keeps running on the source); several "
+	  "names and one range (class-{01..05}) migrate at once, to DEST_HOST "
+	  "or, without it (or with --place), each to the host placement picks",
 	  cli_migrate_exec, 0 },
 	{ "host add", NULL, 2, 2, "NAME ADDRESS [--port N] [--user USER] "
 	  "[--role hypervisor|disk|mixed] [--yes-fingerprint SHA256:...]",

@@ -262,6 +262,7 @@ static int cli_run(struct cmd_ctx *c, const struct hostadd_req *req,
 	r.stats_interval = c->cfg->stats_interval;
 	r.start_in_engine = 0;
 	cli_out_open(&o, c);
+	cli_out_results_only(&o, c);
 	if (o.peer != NULL)
 		return served(c, &r, &o, cause);
 	r.timeout_s = cli_options_of(c)->timeout > 0 ?

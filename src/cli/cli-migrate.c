@@ -16,6 +16,8 @@
 #include "cmd/cmd-face.h"
 #include "cmd/cmd-audit.h"
 #include "cmd/cmd-migrate.h"
+#include "cmd/cmd-targets.h"
+#include "core/names.h"
 #include "srv/srv-peer.h"
 #include "act/engine.h"
 #include "core/format.h"
@@ -219,13 +221,138 @@ static int run(const char *desktop, const char *dest, struct migrate_req *r,
 	return status;
 }
 
+/* ---- several desktops (names, one range), to one host or placed ---- */
+
+struct batch {
+	char **names;               /* expanded (names_free) */
+	size_t n;
+	const char *dest;           /* one destination, NULL: placed */
+};
+
+/* The words: DESKTOP... [DEST_HOST]. Without --place the last word is
+ * the destination when a configured host has that name, or when there are
+ * two words and neither holds a range (DESKTOP DEST_HOST, as always: an
+ * unknown host is refused by the migration's checks); otherwise, and with
+ * --place, each desktop is placed. 0, or -1 with *cause. */
+static int batch_parse(const struct cmd_ctx *c, int argc, char **argv,
+    struct batch *b, char **cause)
+{
+	size_t i;
+
+	b->dest = NULL;
+	if (cmd_opt(c->opts, "place") != NULL)
+		return cmd_targets_expand(argc, argv, 0, &b->names, &b->n, cause);
+	for (i = 0; argc >= 2 && i < c->cfg->nhosts; i++)
+		if (strcmp(c->cfg->hosts[i].name, argv[argc - 1]) == 0)
+			b->dest = argv[argc - 1];
+	if (argc == 2 && strpbrk(argv[0], "{}") == NULL &&
+	    strpbrk(argv[1], "{}") == NULL)
+		b->dest = argv[1];
+	if (b->dest != NULL)
+		argc--;
+	return cmd_targets_expand(argc, argv, 0, &b->names, &b->n, cause);
+}
+
+/* Each one started (its destination placed unless given), then all
+ * followed to their end; Ctrl-C cancels the ones still running. */
+static int run_batch(struct cmd_ctx *c, const struct batch *b,
+    struct migrate_req *r, struct cli_out *o)
+{
+	char **dests = xcalloc(b->n + 1, sizeof *dests);
+	char **why = xcalloc(b->n + 1, sizeof *why), *cause = NULL, *err;
+	unsigned *jobs = xcalloc(b->n + 1, sizeof *jobs);
+	struct checklist **cls = xcalloc(b->n + 1, sizeof *cls);
+	enum job_state st;
+	size_t i, left;
+	int status = 0;
+
+	if (b->dest == NULL)
+		migrate_place_batch(b->names, b->n, dests, why);
+	for (i = 0; i < b->n; i++) {
+		r->desktop = b->names[i];
+		r->dest = b->dest != NULL ? b->dest : dests[i];
+		cls[i] = checklist_new();
+		if (r->dest == NULL || migrate_start(r, cls[i], &jobs[i], &cause) < 0) {
+			err = r->dest == NULL ? why[i] : cause;
+			cmd_audit_note("refused", err);
+			cli_say(o->err, 1, "hvdeck: %s", err);
+			cmd_result(c, 0, "refused", b->names[i], err);
+			free(cause);
+			cause = NULL;
+			jobs[i] = 0;
+			status = 1;
+			continue;
+		}
+		job_hold(jobs[i]);	/* its end read after all ended */
+		if (!cmd_json(c))
+			cli_say(o->out, 1, "%s: migrating to %s (job %u)", b->names[i],
+			    r->dest, jobs[i]);
+	}
+	cli_out_flush(o);
+	do {
+		for (i = 0, left = 0; i < b->n; i++) {
+			if (jobs[i] == 0)
+				continue;
+			st = job_wait(jobs[i], TICK_MS / 4);
+			if (!job_state_final(st) && st != JOB_GONE) {
+				left++;
+				if (cancel_asked(o) && job_cancel(jobs[i], &cause) < 0) {
+					free(cause);
+					cause = NULL;
+				}
+			}
+		}
+	} while (left > 0);
+	for (i = 0; i < b->n; i++) {
+		if (jobs[i] == 0)
+			continue;
+		st = job_wait(jobs[i], 0);
+		err = job_error(jobs[i]);
+		if (st == JOB_DONE && !cmd_json(c))
+			cli_say(o->out, 1, "%s: migrated to %s", b->names[i],
+			    b->dest != NULL ? b->dest : dests[i]);
+		else if (st != JOB_DONE)
+			cli_say(o->err, 1, "hvdeck: %s: migration %s: %s", b->names[i],
+			    job_state_name(st), err != NULL ? err : "no reason given");
+		if (st != JOB_DONE)
+			status = 1;
+		cmd_result(c, jobs[i], job_state_name(st), b->names[i], err);
+		job_release(jobs[i]);
+		free(err);
+	}
+	for (i = 0; i < b->n; i++) {
+		free(dests[i]);
+		free(why[i]);
+		checklist_free(cls[i]);
+	}
+	free(cls);
+	free(jobs);
+	free(why);
+	free(dests);
+	return status;
+}
+
+/* One desktop to one host: the pre-flight and progress as before; else
+ * the batch. */
+static int run_any(struct cmd_ctx *c, const struct batch *b,
+    struct migrate_req *r, struct cli_out *o)
+{
+	int status;
+
+	if (b->n == 1 && b->dest != NULL && !cmd_json(c))
+		return run(b->names[0], b->dest, r, o);
+	status = run_batch(c, b, r, o);
+	cli_out_flush(o);
+	return status;
+}
+
 /* In the server for a client: its engine runs; the job is the server's
  * and outlives the client (a client gone is no cancel). */
-static int served(struct cmd_ctx *c, struct cli_out *o, char **argv,
+static int served(struct cmd_ctx *c, struct cli_out *o, const struct batch *b,
     struct migrate_req *r)
 {
 	(void)cmd_engine_up(c);
-	c->status = run(argv[0], argv[1], r, o);
+	c->status = run_any(c, b, r, o);
 	cli_out_close(o);
 	return 0;
 }
@@ -238,7 +365,8 @@ int cli_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	struct cli_out o;
 	char *usage, *msg;
 
-	(void)argc;
+	struct batch b;
+
 	if (cmd_in_console(c)) {
 		*cause = xasprintf("%s: in the console, m on a desktop", e->name);
 		return -1;
@@ -253,9 +381,16 @@ int cli_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		c->status = EXIT_USAGE;
 		return -1;
 	}
+	if (batch_parse(c, argc, argv, &b, cause) < 0) {
+		c->status = EXIT_USAGE;
+		return -1;
+	}
 	cli_out_open(&o, c);
-	if (o.peer != NULL)
-		return served(c, &o, argv, &r);
+	if (o.peer != NULL) {
+		served(c, &o, &b, &r);
+		names_free(b.names, b.n);
+		return 0;
+	}
 	if (engine_start(c->cfg, c->read_only) < 0) {
 		c->status = 1;
 		return 0;
@@ -266,7 +401,8 @@ int cli_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
-	c->status = run(argv[0], argv[1], &r, &o);
+	c->status = run_any(c, &b, &r, &o);
+	names_free(b.names, b.n);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	fflush(stdout);

@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "cmd/cmd-face.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd-targets.h"
 #include "act/engine.h"
 #include "core/checklist.h"
 #include "core/model.h"
@@ -465,7 +466,7 @@ static FILE *send_buffer(struct cli_out *o, FILE *f, char **buf,
     size_t *len, int stream, int reopen)
 {
 	fclose(f);
-	if (*len > 0)
+	if (*len > 0 && stream != 0)
 		srv_peer_out(o->peer, stream, *buf, *len);
 	free(*buf);
 	*buf = NULL;
@@ -477,15 +478,31 @@ static FILE *send_buffer(struct cli_out *o, FILE *f, char **buf,
 	return f;
 }
 
+void cli_out_results_only(struct cli_out *o, const struct cmd_ctx *c)
+{
+	if (!cmd_json(c))
+		return;
+	o->quiet = 1;
+	if (o->peer == NULL && (o->out = fopen("/dev/null", "w")) == NULL)
+		abort();	/* no /dev/null: nothing sane to do */
+}
+
 static void out_send(struct cli_out *o, int reopen)
 {
 	if (o->peer == NULL) {
 		fflush(o->err);
 		fflush(o->out);
+		if (o->quiet && !reopen) {
+			fclose(o->out);
+			o->out = stdout;
+		}
 		return;
 	}
+
 	o->err = send_buffer(o, o->err, &o->ebuf, &o->elen, 2, reopen);
-	o->out = send_buffer(o, o->out, &o->obuf, &o->olen, 1, reopen);
+	/* quiet: stream 0, the text before the results is never sent */
+	o->out = send_buffer(o, o->out, &o->obuf, &o->olen, o->quiet ? 0 : 1,
+	    reopen);
 }
 
 void cli_out_flush(struct cli_out *o)

@@ -2,6 +2,7 @@
  * volumes pane's n (a form). See cmd-derive.h. */
 #include "cmd/cmd-derive.h"
 #include "cmd/cmd-face.h"
+#include "cmd/cmd-targets.h"
 #include "act/act-derive.h"
 #include "core/checklist.h"
 #include "core/job.h"
@@ -79,7 +80,28 @@ static void say_progress(struct cmd_ctx *c, unsigned job, uint64_t *printed)
 		cmd_say(c, 0, "%s", lines[i]);	/* "3/20": digits only */
 }
 
-static int wait_batch(struct cmd_ctx *c, const struct derive_started *s)
+/* --json: one result per volume the batch makes (POOL/NAME), the one
+ * job's end for each. */
+static void results(struct cmd_ctx *c, const struct derive_req *r,
+    const struct derive_started *s, enum job_state st, const char *err)
+{
+	char **names, *cause = NULL, *t;
+	size_t n, i;
+
+	if (names_expand(r->pattern, &names, &n, &cause) < 0) {
+		free(cause);	/* checked before the batch began */
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		t = xasprintf("%s/%s", s->dst_pool, names[i]);
+		cmd_result(c, s->job, job_state_name(st), t, err);
+		free(t);
+	}
+	names_free(names, n);
+}
+
+static int wait_batch(struct cmd_ctx *c, const struct derive_req *r,
+    const struct derive_started *s)
 {
 	uint64_t printed = 0;
 	enum job_state st;
@@ -109,6 +131,7 @@ static int wait_batch(struct cmd_ctx *c, const struct derive_started *s)
 	else
 		cmd_say(c, 1, "derive on %s: still running after %d s",
 		    s->host, DERIVE_WAIT_MS / 1000);
+	results(c, r, s, st, err);
 	free(err);
 	return st == JOB_DONE ? 0 : 1;
 }
@@ -153,7 +176,7 @@ static int exec_cli(struct cmd_ctx *c, const struct derive_req *r,
 		c->status = usage ? EXIT_USAGE : 1;
 		return -1;
 	}
-	c->status = wait_batch(c, &s);
+	c->status = wait_batch(c, r, &s);
 	derive_started_free(&s);
 	cmd_engine_down(c);
 	return 0;

@@ -9,6 +9,8 @@
 #include "act/act-desktop.h"
 #include "act/act-domain.h"
 #include "cmd/cmd-audit.h"
+#include "cmd/cmd-targets.h"
+#include "core/names.h"
 #include "core/job.h"
 #include "core/model.h"
 #include "core/util.h"
@@ -53,13 +55,17 @@ static const char *const verbs[DA_COUNT] = {
 char *cmd_desktops_question(int a, char *const *uuids, size_t n)
 {
 	const char **hosts = xcalloc(n + 1, sizeof *hosts);
+	char **names = xcalloc(n + 1, sizeof *names), *first;
 	size_t nh = 0, i, k;
 	char *list = xstrdup(""), *tmp, *q;
+	struct m_desktop *d;
 
 	model_lock();
 	for (i = 0; i < n; i++) {
 		const char *h = host_of(uuids[i]);
 
+		d = model_desktop(uuids[i]);
+		names[i] = d != NULL ? d->name : uuids[i];
 		for (k = 0; k < nh && strcmp(hosts[k], h) != 0; k++)
 			;
 		if (k == nh)
@@ -71,9 +77,15 @@ char *cmd_desktops_question(int a, char *const *uuids, size_t n)
 		free(list);
 		list = tmp;
 	}
+	/* several: the first names too (issue 22), after the question */
+	first = n > 1 ? cmd_targets_list(names, n, 3) : NULL;
 	model_unlock();
-	q = xasprintf("%s %zu desktop%s on %s?", a == CMD_DESKTOP_TOGGLE_PAUSE ?
-	    "Pause/resume" : verbs[a], n, n == 1 ? "" : "s", list);
+	q = xasprintf("%s %zu desktop%s on %s?%s%s%s", a == CMD_DESKTOP_TOGGLE_PAUSE ?
+	    "Pause/resume" : verbs[a], n, n == 1 ? "" : "s", list,
+	    first != NULL ? " (" : "", first != NULL ? first : "",
+	    first != NULL ? ")" : "");
+	free(first);
+	free(names);
 	free(list);
 	free(hosts);
 	return q;
@@ -199,75 +211,142 @@ static int ask_desktops(struct cmd_ctx *c, int a, char **uuids, size_t n,
  * hangs longer is reported, not waited on forever. */
 #define DESKTOP_WAIT_MS 120000
 
-/* The command line: desktop name's action, refused before asking (force
- * off asks on the terminal, naming the desktop and its host), its job
- * waited for. Returns the exit status: 0 done, 1 refused or failed. */
-static int wait_desktop(struct cmd_ctx *c, const char *name,
+/* One desktop of the command line's: its name, UUID, host and job. */
+struct one {
+	const char *name;
+	char *uuid, *host;
+	unsigned job;               /* 0: refused */
+};
+
+/* The question of a force off: one desktop named with its host, several
+ * by count and their first names. 0 on yes, -1 with *cause. */
+static int ask_force_off(struct cmd_ctx *c, struct one *v, size_t n,
+    char **cause)
+{
+	char **names = xcalloc(n + 1, sizeof *names), *list, *q, *what;
+	const char *host = NULL;
+	size_t i, k = 0;
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if (v[i].uuid != NULL) {
+			names[k++] = (char *)v[i].name;
+			if (host == NULL)
+				host = v[i].host;	/* the one's, when one */
+		}
+	if (k == 0) {
+		free(names);
+		return 0;
+	}
+	list = cmd_targets_list(names, k, 3);
+	if (k == 1) {
+		q = xasprintf("Force off desktop %s on %s? (like pulling the "
+		    "power cord)", names[0], host);
+		what = xasprintf("force off %s on %s", names[0], host);
+	} else {
+		q = xasprintf("Force off %zu desktops (%s)? (like pulling the "
+		    "power cord)", k, list);
+		what = xasprintf("force off %zu desktops", k);
+	}
+	rc = cmd_confirm(c, q, what, NULL, NULL, cause);
+	free(what);
+	free(q);
+	free(list);
+	free(names);
+	return rc;
+}
+
+/* Refused before anything starts: said, and counted as a result. */
+static void refused(struct cmd_ctx *c, const char *name, char *cause)
+{
+	cmd_audit_note("refused", cause);
+	cmd_say(c, 1, "%s", cause);
+	cmd_result(c, 0, "refused", name, cause);
+	free(cause);
+}
+
+/* The command line: o's job waited for (up to wait_ms), said. Returns
+ * the exit status: 0 done, 1 failed or still running. */
+static int report(struct cmd_ctx *c, const struct one *o,
     enum domain_action a, int wait_ms)
 {
-	char *uuid, *host = NULL, *cause = NULL, *err, *q, *what;
-	enum job_state st;
-	unsigned job;
-	int status = 1;
+	enum job_state st = job_wait(o->job, wait_ms);
+	char *err = job_error(o->job);
+	int status = st == JOB_DONE ? 0 : 1;
 
-	uuid = act_desktop_resolve(name, &host, &cause);
-	if (uuid != NULL && a == DA_FORCE_OFF &&
-	    act_domain_check(uuid, a, &cause) == 0) {
-		q = xasprintf("Force off desktop %s on %s? (like pulling the "
-		    "power cord)", name, host);
-		what = xasprintf("force off %s on %s", name, host);
-		if (cmd_confirm(c, q, what, NULL, NULL, &cause) < 0) {
-			free(uuid);
-			uuid = NULL;
-		}
-		free(what);
-		free(q);
-	} else if (uuid != NULL && a == DA_FORCE_OFF) {
-		free(uuid);
-		uuid = NULL;
-	}
-	if (uuid == NULL || act_domain(uuid, a, &job, &cause) < 0) {
-		cmd_audit_note("refused", cause);
-		cmd_say(c, 1, "%s", cause);
-		goto out;
-	}
-	st = job_wait(job, wait_ms);
-	err = job_error(job);
-	if (st == JOB_DONE) {
-		cmd_say(c, 0, "%s on %s: %s done", name, host, act_domain_name(a));
-		status = 0;
-	} else if (job_state_final(st)) {
-		cmd_say(c, 1, "%s on %s: %s %s: %s", name, host, act_domain_name(a),
-		    job_state_name(st), err != NULL ? err : "no reason given");
-	} else {
-		cmd_say(c, 1, "%s on %s: %s still %s after %d s", name, host,
-		    act_domain_name(a), job_state_name(st), wait_ms / 1000);
-	}
+	if (st == JOB_DONE)
+		cmd_say(c, 0, "%s on %s: %s done", o->name, o->host,
+		    act_domain_name(a));
+	else if (job_state_final(st))
+		cmd_say(c, 1, "%s on %s: %s %s: %s", o->name, o->host,
+		    act_domain_name(a), job_state_name(st),
+		    err != NULL ? err : "no reason given");
+	else
+		cmd_say(c, 1, "%s on %s: %s still %s after %d s", o->name,
+		    o->host, act_domain_name(a), job_state_name(st),
+		    wait_ms / 1000);
+	cmd_result(c, o->job, job_state_name(st), o->name, err);
+	job_release(o->job);
 	free(err);
-out:
-	free(cause);
-	free(uuid);
-	free(host);
 	return status;
 }
 
-/* The command line: its engine (as for dump), each desktop named in turn
- * (a shutdown's job waits for the guest, up to shutdown_timeout). */
-static void wait_desktops(struct cmd_ctx *c, int argc, char **argv,
+/* The command line: its engine (as for dump); every desktop named is
+ * resolved (a force off checked and asked once), every job started, then
+ * each waited for (a shutdown's job waits for the guest, up to
+ * shutdown_timeout): twenty desktops take as long as the slowest. */
+static void wait_desktops(struct cmd_ctx *c, char **names, size_t n,
     enum domain_action a)
 {
-	int i, st;
+	struct one *v = xcalloc(n, sizeof *v);
+	char *cause = NULL;
+	size_t i;
+	int st, wait_ms = DESKTOP_WAIT_MS + model_pending_timeout_ms();
 
 	c->status = 1;
-	if (cmd_engine_up(c) < 0)
+	if (cmd_engine_up(c) < 0) {
+		free(v);
 		return;
-	c->status = 0;
-	for (i = 0; i < argc; i++) {
-		st = wait_desktop(c, argv[i], a, DESKTOP_WAIT_MS +
-		    model_pending_timeout_ms());
-		if (st > c->status)
-			c->status = st;
 	}
+	c->status = 0;
+	for (i = 0; i < n; i++) {
+		v[i].name = names[i];
+		v[i].uuid = act_desktop_resolve(names[i], &v[i].host, &cause);
+		if (v[i].uuid != NULL && a == DA_FORCE_OFF &&
+		    act_domain_check(v[i].uuid, a, &cause) < 0) {
+			free(v[i].uuid);
+			v[i].uuid = NULL;
+		}
+		if (v[i].uuid == NULL) {
+			refused(c, names[i], cause);
+			cause = NULL;
+			c->status = 1;
+		}
+	}
+	if (a == DA_FORCE_OFF && ask_force_off(c, v, n, &cause) < 0) {
+		refused(c, n == 1 ? names[0] : NULL, cause);
+		c->status = 1;
+		for (i = 0; i < n; i++) {
+			free(v[i].uuid);
+			v[i].uuid = NULL;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (v[i].uuid != NULL &&
+		    act_domain(v[i].uuid, a, &v[i].job, &cause) < 0) {
+			refused(c, names[i], cause);
+			cause = NULL;
+			c->status = 1;
+		} else if (v[i].uuid != NULL) {
+			job_hold(v[i].job);	/* read in turn: report() */
+		}
+	for (i = 0; i < n; i++) {
+		if (v[i].job != 0 && (st = report(c, &v[i], a, wait_ms)) > c->status)
+			c->status = st;
+		free(v[i].uuid);
+		free(v[i].host);
+	}
+	free(v);
 	cmd_engine_down(c);
 }
 
@@ -292,17 +371,16 @@ int cmd_desktop_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		c->status = 2;	/* bad usage */
 		return -1;
 	}
-	if (!cmd_in_console(c) && argc > 1) {	/* the marks are the console's */
-		char *usage = cmd_usage(e);
+	if (!cmd_in_console(c)) {	/* by names and one range, waited on */
+		char **names;
+		size_t n;
 
-		*cause = xasprintf("%s: unexpected argument '%s' (%s)", e->name,
-		    argv[1], usage);
-		free(usage);
-		c->status = 2;
-		return -1;
-	}
-	if (!cmd_in_console(c)) {	/* by name, waited on */
-		wait_desktops(c, argc, argv, (enum domain_action)a);
+		if (cmd_targets_expand(argc, argv, 0, &names, &n, cause) < 0) {
+			c->status = 2;
+			return -1;
+		}
+		wait_desktops(c, names, n, (enum domain_action)a);
+		names_free(names, n);
 		return 0;
 	}
 	if ((uuids = resolve_all(argc, argv, cause)) == NULL)

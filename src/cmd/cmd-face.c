@@ -2,6 +2,7 @@
 #include "cmd/cmd-face.h"
 #include "cmd/cmd-audit.h"
 #include "cmd/cmd.h"
+#include "cmd/cmd-targets.h"
 #include "core/util.h"
 
 #include <stdarg.h>
@@ -27,6 +28,8 @@ void cmd_say(const struct cmd_ctx *c, int error, const char *fmt, ...)
 	char *text;
 
 	if (c->face == NULL || c->face->say == NULL)
+		return;
+	if (!error && cmd_json(c))	/* results only: cmd_result says them */
 		return;
 	va_start(ap, fmt);
 	text = xvasprintf(fmt, ap);

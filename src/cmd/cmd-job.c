@@ -9,7 +9,11 @@
 #include "cmd/cmd-migrate.h"
 #include "cmd/cmd-face.h"
 #include "act/act-drain.h"
+#include "act/act-ljob.h"
 #include "act/act-migrate.h"
+#include "cmd/cmd-targets.h"
+#include "core/json.h"
+#include "core/model.h"
 #include "cmd/cmd-audit.h"
 #include "core/job.h"
 #include "core/text.h"
@@ -262,6 +266,164 @@ static int ask_postcopy(struct cmd_ctx *c, unsigned id, char **cause)
 	return rc;
 }
 
+/* ---- jobs libvirt runs that hvdeck did not start ---- */
+
+static int is_number(const char *s)
+{
+	unsigned long v;
+
+	return parse_number(s, 0xffffffffUL, &v) == 0;
+}
+
+static void abort_confirmed(const struct cmd_face *f, const char *arg)
+{
+	struct cmd_ctx c = { .face = f };
+	char *cause = NULL;
+	unsigned job;
+
+	if (act_ljob_abort(arg, &job, &cause) < 0) {
+		cmd_audit_note("refused", cause);
+		cmd_say(&c, 1, "%s", cause);
+		free(cause);
+		return;
+	}
+	cmd_follow(&c, job);
+	cmd_say(&c, 0, "job %u: aborting the job libvirt runs on %s", job, arg);
+}
+
+/* The job of desktop (a UUID or name: the jobs pane's row of a job hvdeck
+ * did not start) aborted after a question that says so. */
+static int ask_abort(struct cmd_ctx *c, const char *desktop, char **cause)
+{
+	char *q = act_ljob_question(desktop, cause);
+	int rc;
+
+	if (q == NULL)
+		return -1;
+	rc = cmd_confirm(c, q, "job cancel", abort_confirmed, desktop, cause);
+	free(q);
+	return rc;
+}
+
+/* ---- jobs (the command line's list) ---- */
+
+/* One line of the list, said as it is (a JSON line or text). */
+static void line(struct cmd_ctx *c, const char *text)
+{
+	if (c->face != NULL && c->face->say != NULL)
+		c->face->say(c->face, 0, text);
+	c->results++;
+}
+
+static void job_line(struct cmd_ctx *c, unsigned id, const char *kind,
+    const char *state, const char *target, const char *host, double pct,
+    const char *error)
+{
+	struct json j;
+	char *t, p[16] = "-";
+
+	if (cmd_json(c)) {
+		json_init(&j);
+		json_begin_object(&j, NULL);
+		if (id != 0)
+			json_uint(&j, "id", id);
+		else
+			json_null(&j, "id");
+		json_string(&j, "kind", kind);
+		json_string(&j, "state", state);
+		json_string(&j, "target", target);
+		json_string(&j, "host", host);
+		if (pct >= 0)
+			json_double(&j, "progress", pct, 1);
+		else
+			json_null(&j, "progress");
+		json_bool(&j, "hvdeck", id != 0);
+		json_string(&j, "error", error);
+		json_end_object(&j);
+		line(c, j.buf);
+		json_free(&j);
+		return;
+	}
+	if (pct >= 0)
+		snprintf(p, sizeof p, "%.1f%%", pct);
+	t = xasprintf("%-5s %-15s %-20s %-10s %-10s %-8s %s", id != 0 ?
+	    "" : "-", kind, target != NULL ? target : "-", host != NULL ? host :
+	    "-", state, p, error != NULL ? error : id != 0 ? "" :
+	    "not started by hvdeck");
+	if (id != 0) {	/* the id in the first column */
+		char *u = xasprintf("%-5u%s", id, t + 5);
+
+		free(t);
+		t = u;
+	}
+	line(c, t);
+	free(t);
+}
+
+/* hvdeck's jobs, oldest first. */
+static void list_ours(struct cmd_ctx *c)
+{
+	struct job *j;
+	const struct job_sample *smp;
+	struct job copy;
+
+	job_lock();
+	for (j = job_first(); j != NULL; j = job_next(j)) {
+		copy = *j;
+		smp = job_last_sample(j);
+		job_line(c, copy.id, job_kind_name(copy.kind),
+		    job_state_name(copy.state), copy.name != NULL ? copy.name :
+		    copy.uuid, copy.host, smp != NULL ? smp->pct : -1, copy.error);
+	}
+	job_unlock();
+}
+
+/* Jobs libvirt runs that no active hvdeck job stands for. */
+static void list_libvirt(struct cmd_ctx *c)
+{
+	struct m_desktop **ds;
+	const struct m_place *p;
+	const struct m_host *h;
+	size_t n, i;
+
+	model_lock();
+	ds = model_desktops(&n);
+	for (i = 0; i < n; i++) {
+		if (!ds[i]->job_active ||
+		    job_find_active(JK_MIGRATE, ds[i]->uuid) != 0)
+			continue;
+		p = model_desktop_place(ds[i]);
+		h = p != NULL ? model_host(p->host_id) : NULL;
+		job_line(c, 0, ds[i]->job_kind != NULL ? ds[i]->job_kind : "job",
+		    "running", ds[i]->name, h != NULL ? h->name : NULL,
+		    ds[i]->job_pct, NULL);
+	}
+	model_unlock();
+}
+
+#define SWEEP_MS 10000
+
+int cmd_jobs_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	(void)e; (void)argc; (void)argv; (void)cause;
+	c->status = 1;
+	if (cmd_engine_up(c) < 0)
+		return 0;
+	act_ljob_sweep(SWEEP_MS);
+	if (!cmd_json(c))
+		line(c, "ID    JOB             TARGET               HOST       "
+		    "STATE      PROGRESS ERROR");
+	list_ours(c);
+	list_libvirt(c);
+	if (!cmd_json(c) && c->results == 1)
+		line(c, "(no jobs: hvdeck runs none here, and libvirt runs none "
+		    "on a desktop)");
+	c->status = 0;
+	cmd_engine_down(c);
+	return 0;
+}
+
 /* ---- bandwidth and downtime ---- */
 
 int cmd_job_migration(unsigned id, char **name, struct migrate_stats *st,
@@ -320,6 +482,8 @@ int cmd_job_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		cmd_say(c, 0, "%u finished job%s dismissed", n, n == 1 ? "" : "s");
 		return 0;
 	}
+	if (e->arg == JOB_OP_CANCEL && argc > 0 && !is_number(argv[0]))
+		return ask_abort(c, argv[0], cause);	/* libvirt's, not ours */
 	if ((id = target_job(argc, argv, cause)) == 0)
 		return -1;
 	switch (e->arg) {

@@ -4,10 +4,12 @@
  * migrate form (tui/form-migrate.c) chooses one and runs the full line. */
 #include "cmd/cmd-migrate.h"
 #include "cmd/cmd-face.h"
+#include "act/act-desktop.h"
 #include "act/act-migrate.h"
 #include "core/checklist.h"
 #include "cmd/cmd-desktop.h"
 #include "cmd/cmd-job.h"
+#include "cmd/cmd-targets.h"
 #include "core/format.h"
 #include "core/job.h"
 #include "core/model.h"
@@ -201,6 +203,105 @@ static int start(struct cmd_ctx *c, const char *desktop, const char *dest,
 	return 0;
 }
 
+/* ---- several desktops (the marks): asked once, one migration each ---- */
+
+/* 1 when name is a host's (the model's). */
+static int is_host(const char *name)
+{
+	int yes;
+
+	model_lock();
+	yes = model_host_by_name(name) != NULL;
+	model_unlock();
+	return yes;
+}
+
+/* 1 when name is one desktop's (name or UUID). */
+static int is_desktop(const char *name)
+{
+	char *cause = NULL, *uuid = act_desktop_resolve(name, NULL, &cause);
+	int yes = uuid != NULL;
+
+	free(cause);
+	free(uuid);
+	return yes;
+}
+
+/* The answer's argument: the options' words are the face's own (c's),
+ * so each line is "DEST UUID" per desktop, newline separated: yes starts
+ * them. */
+static void several_confirmed(const struct cmd_face *f, const char *arg)
+{
+	struct cmd_ctx c = { .face = f };
+	char *copy = xstrdup(arg), *line, *save = NULL, *sp, *cause = NULL;
+	int ok = 0, refused = 0;
+
+	for (line = strtok_r(copy, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if ((sp = strchr(line, ' ')) == NULL)
+			continue;
+		*sp = '\0';
+		if (start(&c, sp + 1, line, &cause) == 0) {
+			ok++;
+			continue;
+		}
+		refused++;
+		cmd_say(&c, 1, "%s", cause);
+		free(cause);
+		cause = NULL;
+	}
+	free(copy);
+	if (refused > 0 || ok != 1)
+		cmd_say(&c, refused > 0, "migrate: %d started, %d refused (5: jobs)",
+		    ok, refused);
+}
+
+/* Each desktop to dest, or each where placement puts it (migrate_place_
+ * batch), after one question naming how many, the first ones and where. */
+static int ask_several(struct cmd_ctx *c, char **names, size_t n,
+    const char *dest, char **cause)
+{
+	char **dests = xcalloc(n + 1, sizeof *dests), **why = xcalloc(n + 1,
+	    sizeof *why), *list = cmd_targets_list(names, n, 3), *arg, *t, *q;
+	size_t i, k = 0;
+	int rc = 0;
+
+	if (dest == NULL)
+		migrate_place_batch(names, n, dests, why);
+	arg = xstrdup("");
+	for (i = 0; i < n; i++) {
+		if (dest == NULL && dests[i] == NULL) {
+			cmd_say(c, 1, "%s", why[i]);	/* named, the rest go */
+			continue;
+		}
+		t = xasprintf("%s%s %s\n", arg, dest != NULL ? dest : dests[i],
+		    names[i]);
+		free(arg);
+		arg = t;
+		k++;
+	}
+	if (k > 0) {
+		q = dest != NULL ? xasprintf("Migrate %zu desktops (%s) to %s?", n,
+		    list, dest) : xasprintf("Migrate %zu desktops (%s), each to "
+		    "the host placement picks (most free memory first)?", k, list);
+		rc = cmd_confirm(c, q, "desktop migrate", several_confirmed, arg,
+		    cause);
+		free(q);
+	} else {
+		*cause = xstrdup("no host may receive any of them");
+		rc = -1;
+	}
+	for (i = 0; i < n; i++) {
+		free(dests[i]);
+		free(why[i]);
+	}
+	free(dests);
+	free(why);
+	free(list);
+	free(arg);
+	return rc;
+}
+
 int cmd_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause)
 {
@@ -209,11 +310,17 @@ int cmd_migrate_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 
 	if (!cmd_in_console(c)) {
 		*cause = xasprintf("'%s' is a console command (the command line "
-		    "has: hvdeck migrate DESKTOP DEST_HOST)", e->name);
+		    "has: hvdeck migrate DESKTOP... [DEST_HOST])", e->name);
 		return -1;
 	}
-	if (argc == 2)
-		return start(c, argv[0], argv[1], cause);
+	if (argc == 2 && (is_host(argv[1]) || !is_desktop(argv[1])))
+		return start(c, argv[0], argv[1], cause);	/* NAME DEST_HOST */
+	if (argc >= 2) {	/* the marks, perhaps a host last */
+		int dest = is_host(argv[argc - 1]);
+
+		return ask_several(c, argv, (size_t)(argc - dest), dest ?
+		    argv[argc - 1] : NULL, cause);
+	}
 	if ((uuid = cmd_target_desktop(c, argc, argv, cause)) == NULL)
 		return -1;
 	free(uuid);	/* it exists: the console's form chooses where */

@@ -36,6 +36,7 @@ static const struct cmd_opt_spec specs[] = {
 	FLAG("unsafe"),
 	FLAG("no-persist"),
 	{ NULL, "to-pool", CMD_OPT_NAME, 0, 0, NULL, "pool name" },
+	FLAG("place"),          /* migrate: each desktop where placement says */
 	{ "job bandwidth", "MIBS", CMD_OPT_INT, 0, MIBS_MAX, NULL, "MiB/s, 0 unlimited" },
 	/* a running migration cannot go back to libvirt's default: no 0 */
 	{ "job downtime", "MS", CMD_OPT_INT, 1, DOWNTIME_MS_MAX, NULL, "ms" },
@@ -80,6 +81,20 @@ static const struct cmd_opt_spec specs[] = {
 #undef FLAG
 
 #define NSPECS (sizeof specs / sizeof specs[0])
+
+/* Options no entry declares and every action command takes: scripts
+ * need no text parsing, whichever command they run. */
+static const char *const every[] = { "json" };
+
+int cmd_opt_every(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof every / sizeof every[0]; i++)
+		if (strcmp(every[i], name) == 0)
+			return 1;
+	return 0;
+}
 
 const struct cmd_opt_spec *cmd_opt_specs(size_t *n)
 {

@@ -51,28 +51,29 @@ static const struct cmd_entry commands[] = {
 	  "N at a time (drain_parallel, default 2); prints the plan first, --dry-run "
 	  "only that (console: Shift-E, its form shows the plan unless --yes)",
 	  cmd_drain_exec, 0 },
-	{ "desktop start", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
-	  "start the desktop (in the console, default: the selected one, or every marked one after asking once)", cmd_desktop_exec, DA_START },
-	{ "desktop shutdown", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
+	{ "desktop start", NULL, 0, DESKTOPS_MAX, "[NAME...]", DESKTOP_VERB,
+	  "start the desktop (in the console, default: the selected one, or every marked one after asking once; the command line takes several names and one range, class-{01..20})", cmd_desktop_exec, DA_START },
+	{ "desktop shutdown", NULL, 0, DESKTOPS_MAX, "[NAME...]", DESKTOP_VERB,
 	  "graceful shutdown (ACPI)", cmd_desktop_exec, DA_SHUTDOWN },
-	{ "desktop reboot", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
+	{ "desktop reboot", NULL, 0, DESKTOPS_MAX, "[NAME...]", DESKTOP_VERB,
 	  "reboot", cmd_desktop_exec, DA_REBOOT },
-	{ "desktop pause", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
+	{ "desktop pause", NULL, 0, DESKTOPS_MAX, "[NAME...]", DESKTOP_VERB,
 	  "pause", cmd_desktop_exec, DA_PAUSE },
-	{ "desktop resume", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
+	{ "desktop resume", NULL, 0, DESKTOPS_MAX, "[NAME...]", DESKTOP_VERB,
 	  "resume a paused desktop", cmd_desktop_exec, DA_RESUME },
 	{ "desktop toggle-pause", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_ARG | CMD_SEL_MARKS,
 	  "pause / resume", cmd_desktop_exec, CMD_DESKTOP_TOGGLE_PAUSE },
-	{ "desktop force-off", NULL, 0, DESKTOPS_MAX, "[NAME]", DESKTOP_VERB,
+	{ "desktop force-off", NULL, 0, DESKTOPS_MAX, "[NAME...]", DESKTOP_VERB,
 	  "force off (asks, naming the desktop)", cmd_desktop_exec, DA_FORCE_OFF },
 	{ "desktop new", NULL, 0, 64,
 	  "TEMPLATE_DESKTOP NAME... [--count N] [--on HOST] [--start]",
 	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP,
 	  "new desktops from a template desktop: each a qcow2 overlay of its disk in the groups pool and a copy of its definition (new UUID, MACs); NAME may hold one range {01..20} (console: without names, a form)",
 	  cmd_desktop_exec_new, 0 },
-	{ "desktop delete", NULL, 0, 1, "DESKTOP [--with-disk] [--yes]",
-	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP | CMD_SEL_DESKTOP,
-	  "undefine a desktop that is not running, --with-disk also its overlay (never a base or template volume, never a disk others use); asks first unless --yes",
+	{ "desktop delete", NULL, 0, DESKTOPS_MAX, "DESKTOP... [--with-disk] [--yes]",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP | CMD_SEL_DESKTOP |
+	  CMD_SEL_MARKS,
+	  "undefine a desktop that is not running, --with-disk also its overlay (never a base or template volume, never a disk others use); asks first unless --yes; several names and one range (class-{01..20}) or the console's marks: asked once, one job each at once",
 	  cmd_desktop_exec_delete, 0 },
 	{ "desktop set-cpu", NULL, 0, 2, "DESKTOP MODEL|baseline",
 	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP | CMD_SEL_DESKTOP,
@@ -82,11 +83,13 @@ static const struct cmd_entry commands[] = {
 	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP | CMD_SEL_DESKTOP,
 	  "a template from a shut-off desktop: its disk copied into the templates pool as NAME.qcow2 (keeping its base, or --flatten: standalone) and a shut-off template desktop NAME on it",
 	  cmd_desktop_exec_template, 0 },
-	{ "desktop migrate", NULL, 0, 2, "[NAME] [DEST_HOST] [--bandwidth MIBS] "
+	{ "desktop migrate", NULL, 0, DESKTOPS_MAX, "[NAME...] [DEST_HOST] [--bandwidth MIBS] "
 	  "[--max-downtime MS] [--auto-converge] [--postcopy] [--compress] "
-	  "[--copy-storage] [--to-pool POOL] [--unsafe] [--no-persist]", DESKTOP_ARG | CMD_SEL_DESKTOP,
+	  "[--copy-storage] [--to-pool POOL] [--unsafe] [--no-persist]", DESKTOP_ARG | CMD_SEL_DESKTOP |
+	  CMD_SEL_MARKS,
 	  "live-migrate a running desktop (default: the selected one); without "
-	  "DEST_HOST a form lists the hosts that may receive it", cmd_migrate_exec, 0 },
+	  "DEST_HOST a form lists the hosts that may receive it; several (the marks) "
+	  "after one question, to DEST_HOST or each where placement puts it", cmd_migrate_exec, 0 },
 	{ "desktop move-disk", NULL, 0, 3, "DESKTOP [DISK] POOL [--delete-source] [--bandwidth MIBS]",
 	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP | CMD_SEL_DESKTOP,
 	  "copy a desktop's disk (default: its first) into another pool of its host, live when it runs (block copy, then a switch once in sync), and point its definition there; the old volume stays unless --delete-source (console: Shift-V, a form)",
@@ -95,7 +98,9 @@ static const struct cmd_entry commands[] = {
 	  "cancel a job after asking (default: the selected job or the progress view's); "
 	  "a cancelled migration leaves the desktop on its source; a cancelled drain "
 	  "starts no more moves and cancels its running migrations, or with "
-	  "--let-running-finish lets them finish", cmd_job_exec, JOB_OP_CANCEL },
+	  "--let-running-finish lets them finish; on a job hvdeck did not start "
+	  "(a virsh migrate: ID is its desktop), abort it with virDomainAbortJob after a question saying so",
+	  cmd_job_exec, JOB_OP_CANCEL },
 	{ "job bandwidth", NULL, 0, 2, "[ID] [MIBS]", CMD_LINE | CMD_SEL_JOB,
 	  "set a running migration's bandwidth in MiB/s, 0 unlimited (without MIBS: a form)",
 	  cmd_job_exec, JOB_OP_BANDWIDTH },
@@ -114,8 +119,13 @@ static const struct cmd_entry commands[] = {
 	  "thin qcow2 overlays backed by a base or template volume; NAME may hold one range, "
 	  "class-{01..20}.qcow2 (console: without NAME, a form for the selected volume)",
 	  cmd_derive_exec, 0 },
-	{ "pool refresh", NULL, 0, 1, "[NAME]", CMD_LINE | CMD_ARG_NAME | CMD_SEL_POOL,
-	  "rescan a storage pool for new volumes (default: the selected one)", cmd_pool_exec_refresh, 0 },
+	{ "pool refresh", NULL, 0, 1, "[NAME] [--on HOST]",
+	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_SEL_POOL,
+	  "rescan a storage pool for new volumes on every online host that has it, or --on one (default: the selected one; the command line: every pool) and wait for it",
+	  cmd_pool_exec_refresh, 0 },
+	{ "jobs", NULL, 0, 0, "[--json]", CMD_CLI | RO,
+	  "list the jobs: a running server's (queued, running, finished), and jobs libvirt runs that hvdeck did not start (a virsh migrate) with their progress; in-process, only jobs libvirt runs",
+	  cmd_jobs_exec, 0 },
 	{ "volume delete", NULL, 0, 1, "POOL/NAME [--on HOST] [--yes]",
 	  CMD_CLI | CMD_LINE | CMD_SEL_VOLUME,
 	  "delete a volume, refused while any volume is derived from it, a desktop uses it or a host sharing its pool is offline (console: default the selected one, asking first unless --yes)",

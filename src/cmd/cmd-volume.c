@@ -3,6 +3,7 @@
  * whether the volume is gone from every host that shares its pool. */
 #include "cmd/cmd-volume.h"
 #include "cmd/cmd-face.h"
+#include "cmd/cmd-targets.h"
 #include "act/act-pool.h"
 #include "act/act-volume.h"
 #include "core/job.h"
@@ -120,17 +121,78 @@ int cmd_volume_exec_delete(struct cmd_ctx *c, const struct cmd_entry *e,
 }
 
 /* libvirt sends no event for a volume made behind its back: rescan. */
+/* "HOST/POOL" of a refresh job (its host and name). Caller frees. */
+static char *refresh_target(unsigned job)
+{
+	const struct job *j;
+	char *t;
+
+	job_lock();
+	j = job_find(job);
+	t = j != NULL ? xasprintf("%s/%s", j->host != NULL ? j->host : "?",
+	    j->name != NULL ? j->name : "?") : xasprintf("job %u", job);
+	job_unlock();
+	return t;
+}
+
+/* The command line: its engine, every refresh waited for and said (the
+ * volumes a pool now has are in `hvdeck dump`). */
+static int refresh_waited(struct cmd_ctx *c, const char *which,
+    const char *on)
+{
+	unsigned *jobs;
+	enum job_state st;
+	char *cause = NULL, *err, *t;
+	int n, i;
+
+	c->status = 1;
+	if (cmd_engine_up(c) < 0)
+		return 0;
+	if ((n = act_pool_refresh_jobs(which, on, &jobs, &cause)) < 0) {
+		cmd_say(c, 1, "%s", cause);
+		cmd_result(c, 0, "refused", which, cause);
+		free(cause);
+		cmd_engine_down(c);
+		return 0;
+	}
+	c->status = 0;
+	for (i = 0; i < n; i++)
+		job_hold(jobs[i]);	/* each read in turn, after others ended */
+	for (i = 0; i < n; i++) {
+		st = job_wait(jobs[i], JOB_WAIT_MS);
+		err = job_error(jobs[i]);
+		t = refresh_target(jobs[i]);
+		if (st == JOB_DONE) {
+			cmd_say(c, 0, "%s: refreshed", t);
+		} else {
+			cmd_say(c, 1, "%s: refresh %s: %s", t, job_state_name(st),
+			    err != NULL ? err : "no reason given");
+			c->status = 1;
+		}
+		cmd_result(c, jobs[i], job_state_name(st), t, err);
+		job_release(jobs[i]);
+		free(t);
+		free(err);
+	}
+	free(jobs);
+	cmd_engine_down(c);
+	return 0;
+}
+
 int cmd_pool_exec_refresh(struct cmd_ctx *c, const struct cmd_entry *e,
     int argc, char **argv, char **cause)
 {
+	const char *on = cmd_opt(c->opts, "on");
 	int n;
 
 	(void)e;
+	if (!cmd_in_console(c))
+		return refresh_waited(c, argc > 0 ? argv[0] : NULL, on);
 	if (argc == 0) {
 		*cause = xstrdup("no pool selected (pools pane: 2)");
 		return -1;
 	}
-	if ((n = act_pool_refresh(argv[0], cause)) < 0)
+	if ((n = act_pool_refresh_jobs(argv[0], on, NULL, cause)) < 0)
 		return -1;
 	cmd_say(c, 0, "pool refresh queued on %d host%s", n, n == 1 ? "" : "s");
 	return 0;

@@ -5,6 +5,7 @@
  * listings. */
 #include "cmd/cmd.h"
 #include "cmd/cmd-audit.h"
+#include "cmd/cmd-targets.h"
 #include "core/model.h"
 #include "core/util.h"
 
@@ -376,7 +377,9 @@ int cmd_check_options(const struct cmd_entry *e, const struct cmd_opts *o,
 	char *usage;
 
 	for (i = 0; o != NULL && i < o->n; i++) {
-		if (declares(e->args, o->v[i].name, &has_arg))
+		if (declares(e->args, o->v[i].name, &has_arg) ||
+		    ((e->flags & CMD_CLI) && !(e->flags & CMD_LOCAL) &&
+		    cmd_opt_every(o->v[i].name)))
 			continue;
 		usage = cmd_usage(e);
 		*cause = xasprintf("%s does not take --%s (%s)", e->name,
@@ -402,13 +405,18 @@ int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
     char **argv, char **cause)
 {
 	struct cmd_audit *a = cmd_audit_begin(c, e, argc, argv);
-	int rc;
+	int rc, has;
 
 	if (cmd_check_read_only(c, e, cause) < 0)
 		rc = -1;
 	else
 		rc = e->exec(c, e, argc, argv, cause);
 	cmd_audit_done(a, rc, c->status, rc < 0 ? *cause : NULL);
+	/* --json: a command that said no result of its own still gives one
+	 * (dump and host list, which declare --json, print their own) */
+	if (cmd_json(c) && c->results == 0 && !declares(e->args, "json", &has))
+		cmd_result(c, c->job, rc < 0 || c->status != 0 ? "failed" : "done",
+		    argc > 0 ? argv[0] : NULL, rc < 0 ? *cause : NULL);
 	return rc;
 }
 

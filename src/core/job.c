@@ -28,6 +28,7 @@ static const char *const kind_names[JK_COUNT] = {
 	[JK_DISK_MOVE] = "move disk",
 	[JK_DESKTOP_SET] = "desktop set",
 	[JK_DESKTOP_SET_CPU] = "set CPU",
+	[JK_ABORT] = "abort",
 };
 
 static const char *const state_names[] = {
@@ -576,6 +577,28 @@ enum job_state job_wait(unsigned id, int timeout_ms)
 	prune();
 	job_unlock();
 	return s;
+}
+
+void job_hold(unsigned id)
+{
+	struct job *j;
+
+	job_lock();
+	if ((j = job_find(id)) != NULL)
+		j->waiters++;
+	job_unlock();
+}
+
+void job_release(unsigned id)
+{
+	struct job *j;
+
+	job_lock();
+	if ((j = job_find(id)) != NULL && j->waiters > 0) {
+		j->waiters--;
+		prune();
+	}
+	job_unlock();
 }
 
 unsigned job_find_active(enum job_kind kind, const char *uuid)

@@ -5,6 +5,7 @@
 #include "tui/forms.h"
 #include "act/act-desktop.h"
 #include "cmd/cmd-desktop-new.h"
+#include "cmd/cmd-targets.h"
 #include "core/model.h"
 #include "core/text.h"
 #include "core/util.h"
@@ -76,13 +77,64 @@ static int open_del_form(struct ui *u, const char *uuid, int with_disk,
 	return 0;
 }
 
+/* Several desktops (the marks): Enter runs `desktop delete --yes
+ * [--with-disk] NAME...`, which refuses the ones that may not go (their
+ * disk) and deletes the rest. */
+static int several_submit(struct ui *u, struct form *f, void *ctx)
+{
+	char *line;
+	int rc;
+
+	line = xasprintf("desktop delete --yes%s %s", form_check(f, "disk") ?
+	    " --with-disk" : "", (const char *)ctx);
+	rc = forms_submit(u, f, "disk", line);
+	free(line);
+	return rc;
+}
+
+static const struct form_ops several_ops = {
+	.submit = several_submit,
+	.free = free,
+};
+
+/* The question for several: how many and the first names, a box for
+ * their disks. */
+static int open_several(struct ui *u, struct cmd_ctx *c, int argc,
+    char **argv)
+{
+	char *list = cmd_targets_list(argv, (size_t)argc, 3), *q, *words, *t, *w;
+	struct form *f;
+	int i;
+
+	q = xasprintf("Delete %d desktops? (%s)", argc, list);
+	f = form_new(q);
+	form_add_check(f, "disk", "Delete their disks too",
+	    cmd_opt(c->opts, "with-disk") != NULL);
+	form_set_message(f, "Enter deletes (a desktop that may not go is "
+	    "named and kept), Esc keeps them");
+	words = xstrdup("");
+	for (i = 0; i < argc; i++) {
+		w = cmd_quote(argv[i]);
+		t = xasprintf("%s%s%s", words, i > 0 ? " " : "", w);
+		free(w);
+		free(words);
+		words = t;
+	}
+	mode_form_push(u, f, &several_ops, words);
+	free(q);
+	free(list);
+	return 0;
+}
+
 int form_delete_open(struct ui *u, struct cmd_ctx *c,
     const struct cmd_entry *e, int argc, char **argv, char **cause)
 {
 	char *uuid;
 	int rc;
 
-	(void)e; (void)argc;
+	(void)e;
+	if (argc > 1)
+		return open_several(u, c, argc, argv);
 	if ((uuid = act_desktop_resolve(argv[0], NULL, cause)) == NULL)
 		return -1;
 	rc = open_del_form(u, uuid, cmd_opt(c->opts, "with-disk") != NULL,

@@ -3,6 +3,7 @@
  * registered here, and the questions, forms and jobs of every other
  * command reach the console through the face it sets in cmd_ctx. */
 #include "tui/ui-cmd.h"
+#include "act/act-ljob.h"
 #include "act/act-volume.h"
 #include "cmd/cmd-face.h"
 #include "cmd/cmd-job.h"
@@ -185,8 +186,8 @@ static char *selected_job(struct ui *u)
 	if (top != NULL && top->type == &mode_migrate)
 		id = mode_migrate_job(top);
 	else if ((key = panes_selected(panes_of(u), &pane)) != NULL &&
-	    pane == PANE_JOBS)
-		id = cmd_job_of_key(key);
+	    pane == PANE_JOBS && (id = cmd_job_of_key(key)) == 0)
+		return cmd_quote(key);	/* a job hvdeck did not start: its desktop */
 	return id != 0 ? xasprintf("%u", id) : NULL;
 }
 
@@ -380,6 +381,8 @@ static int exec_pane(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		return -1;
 	}
 	panes_set_focus(panes_of(u), (enum pane_id)(n - 1));
+	if (n - 1 == PANE_JOBS)	/* jobs libvirt runs, begun before we listened */
+		act_ljob_sweep_async();
 	return 0;
 }
 

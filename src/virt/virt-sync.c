@@ -600,7 +600,16 @@ int sync_full(virConnectPtr conn, unsigned host_id, char **cause)
 	return read_all(&h, cause);
 }
 
+static void read_job_as(struct sync_host *w, const char *uuid, int quiet);
+
 static void read_job(struct sync_host *w, const char *uuid)
+{
+	read_job_as(w, uuid, 0);
+}
+
+/* quiet: a refusal is no news (the sweep asks every running domain, and
+ * the destination of a migration answers "only on the source host") */
+static void read_job_as(struct sync_host *w, const char *uuid, int quiet)
 {
 	virDomainPtr dom = virDomainLookupByUUIDString(w->conn, uuid);
 	virTypedParameterPtr params = NULL;
@@ -610,7 +619,8 @@ static void read_job(struct sync_host *w, const char *uuid)
 	if (dom == NULL)
 		return;
 	if (virDomainGetJobStats(dom, &type, &params, &n, 0) < 0) {
-		warn_libvirt(w, "job stats");
+		if (!quiet)
+			warn_libvirt(w, "job stats");
 		virDomainFree(dom);
 		return;
 	}
@@ -632,6 +642,13 @@ static void read_job(struct sync_host *w, const char *uuid)
 		model_desktop_job(uuid, 1, "migration",
 		    (double)(total - (remaining < total ? remaining : total)) * 100.0 / (double)total,
 		    iteration);
+	} else {
+		int op = 0;
+
+		/* begun, nothing measured yet: a job all the same */
+		(void)virTypedParamsGetInt(params, n, VIR_DOMAIN_JOB_OPERATION, &op);
+		model_desktop_job(uuid, 1, op == VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT ||
+		    op == 0 ? "migration" : "job", -1, 0);
 	}
 	virTypedParamsFree(params, n);
 	virDomainFree(dom);
@@ -642,6 +659,43 @@ void sync_job(virConnectPtr conn, unsigned host_id, const char *uuid)
 	struct sync_host h = host_for(conn, host_id);
 
 	read_job(&h, uuid);
+}
+
+void sync_jobs_sweep(virConnectPtr conn, unsigned host_id)
+{
+	struct sync_host h = host_for(conn, host_id);
+	virDomainPtr *doms = NULL;
+	char uuid[VIR_UUID_STRING_BUFLEN];
+	int n, i;
+
+	n = virConnectListAllDomains(conn, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+	if (n < 0) {
+		warn_libvirt(&h, "list domains");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (virDomainGetUUIDString(doms[i], uuid) == 0)
+			read_job_as(&h, uuid, 1);
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+}
+
+int sync_abort_job(virConnectPtr conn, const char *uuid, char **cause)
+{
+	virDomainPtr dom = virDomainLookupByUUIDString(conn, uuid);
+	virErrorPtr e;
+	int rc = 0;
+
+	if (dom == NULL || virDomainAbortJob(dom) < 0) {
+		e = virGetLastError();
+		*cause = xstrdup(e != NULL && e->message != NULL ? e->message :
+		    "libvirt gave no reason");
+		rc = -1;
+	}
+	if (dom != NULL)
+		virDomainFree(dom);
+	return rc;
 }
 
 /* Sum "PREFIX.N.FIELD" over N = 0 .. "PREFIX.count" - 1. */

@@ -35,7 +35,11 @@ is_state running || fail "a read-only hvdeck changed $g"
 expect 1 "unknown desktop" desktop start "no-such-$$"
 grep -q "no desktop named no-such-$$" "$WORK/err" || fail "unknown name said: $(cat "$WORK/err")"
 expect 2 "no name" desktop start
-expect 2 "extra argument" desktop start "$g" extra
+# several names (issue 22): each one acts, an unknown one is refused and
+# named, the exit status says something was refused
+expect 1 "several names, one unknown" desktop start "$g" extra
+grep -q "no desktop named extra" "$WORK/err" || fail "the unknown one is not named: $(cat "$WORK/err")"
+expect 2 "a broken range" desktop start "$g-{1..}"
 
 # force off: refused without a terminal, the guest untouched
 expect 1 "force-off without a terminal" desktop force-off "$g" </dev/null

@@ -146,15 +146,16 @@ static void test_read_only_refusal(void **state)
 	 * bad usage, exit status 2 */
 	assert_int_equal(cmd_run_line(&c, "desktop start", 0, &cause), -1);
 	assert_string_equal(cause, "desktop start: the command line needs the "
-	    "desktop's name (usage: desktop start [NAME])");
+	    "desktop's name (usage: desktop start [NAME...])");
 	assert_int_equal(c.status, 2);
 	free(cause);
 	cause = NULL;
-	/* and one name only: several are the console's marks */
+	/* several names and one range (issue 22); a range that is not one
+	 * is bad usage before anything connects */
 	c.status = 0;
-	assert_int_equal(cmd_run_line(&c, "desktop start a b", 0, &cause), -1);
-	assert_string_equal(cause, "desktop start: unexpected argument 'b' "
-	    "(usage: desktop start [NAME])");
+	assert_int_equal(cmd_run_line(&c, "desktop start a 'b-{1..}'", 0,
+	    &cause), -1);
+	assert_non_null(strstr(cause, "{"));
 	assert_int_equal(c.status, 2);
 	free(cause);
 	/* every action that changes the cluster is refused read-only */
@@ -172,7 +173,7 @@ static const char read_only_ok[] = " list-commands job dismiss "
     " job dismiss-finished dump watch host list list-keys go host desktop "
     " mouse events help quit pane next-pane previous-pane up down page-up "
     " page-down home end details back filter command-prompt sort "
-    " sort-reverse redraw mark mark-shown mark-clear host reconnect "
+    " sort-reverse redraw mark mark-shown mark-clear host reconnect jobs "
     " capacity desktop viewer desktop cpu-fit ";
 
 static void test_read_only_walk(void **state)
@@ -510,7 +511,7 @@ static void test_face_questions(void **state)
 	    "desktop bob on hv2? (like pulling the power cord)");
 	assert_string_equal(asked_arg, "5 aaaaaaaa-0000-0000-0000-000000000003");
 	assert_string_equal(ask_line("desktop shutdown bob alice-win"),
-	    "Shut down 2 desktops on hv1, hv2?");
+	    "Shut down 2 desktops on hv1, hv2? (bob, alice-win)");
 	assert_string_equal(ask_line("host maintenance hv1"), "Put hv1 in "
 	    "maintenance? (no new desktops, derivations or migrations go to "
 	    "it; what runs there keeps running)");
@@ -570,10 +571,13 @@ static void test_explicit_targets(void **state)
 	explicit(&u, "desktop shutdown", b, sizeof b);
 	assert_true(strcmp(b, "desktop shutdown \"bob\" \"alice-dev\" (marks)") == 0 ||
 	    strcmp(b, "desktop shutdown \"alice-dev\" \"bob\" (marks)") == 0);
-	/* but not for one that acts on one desktop: the selected one (Space
+	/* migrate and delete take the marks too (issue 22) */
+	explicit(&u, "desktop migrate", b, sizeof b);
+	assert_non_null(strstr(b, "(marks)"));
+	/* but not one that acts on one desktop: the selected one (Space
 	 * moved the selection on) */
-	assert_string_equal(explicit(&u, "desktop migrate", b, sizeof b),
-	    "desktop migrate \"alice-win\"");
+	assert_string_equal(explicit(&u, "template from", b, sizeof b),
+	    "template from \"alice-win\"");
 	panes_free(u.panes);
 }
 

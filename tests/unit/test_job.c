@@ -308,6 +308,33 @@ static void test_history_bounded(void **state)
 	assert_int_equal(count_jobs(), JOB_HISTORY);
 }
 
+/* A held job outlives the history until released (a bulk command reads
+ * each of its jobs' ends after all ended). */
+static void test_hold(void **state)
+{
+	unsigned held, id;
+	int i;
+
+	(void)state;
+	held = job_new(JK_START, &desk, NULL, NULL);
+	job_hold(held);
+	assert_int_equal(job_begin(held), 0);
+	job_done(held);
+	for (i = 0; i < JOB_HISTORY + 5; i++) {
+		id = job_new(JK_START, &desk, NULL, NULL);
+		assert_int_equal(job_begin(id), 0);
+		job_fail(id, "x");
+	}
+	assert_int_equal(job_wait(held, 0), JOB_DONE);
+	job_release(held);
+	/* released, it is the oldest of the history: the next one ends it */
+	id = job_new(JK_START, &desk, NULL, NULL);
+	assert_int_equal(job_begin(id), 0);
+	job_fail(id, "x");
+	assert_int_equal(job_wait(held, 0), JOB_GONE);
+	job_release(held);	/* gone: nothing to release */
+}
+
 /* ---- dismissing finished jobs (x, X in the jobs pane) ---- */
 
 static void test_dismiss(void **state)
@@ -867,6 +894,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hold, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failure_keeps_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_declined_is_cancelled, setup,
 		    teardown),

@@ -281,7 +281,7 @@ static void test_marks(void **state)
 	assert_int_equal(n, 2);			/* no mark twice */
 	assert_true(t->rows[0].marked && t->rows[1].marked);
 	q = cmd_desktops_question(DA_FORCE_OFF, m, n);
-	assert_string_equal(q, "Force off 2 desktops on hv1, hv2?");
+	assert_string_equal(q, "Force off 2 desktops on hv1, hv2? (alice, bob)");
 	free(q);
 	/* a rebuild keeps them */
 	model_desktop_set_state(h1, "aaaaaaaa-0000-0000-0000-000000000001", DS_RUNNING, 1);
