@@ -11,6 +11,7 @@
 #include "act/engine.h"
 #include "core/log.h"
 #include "tui/ui.h"
+#include "tui/wall.h"
 #include "core/util.h"
 #include "srv/srv.h"
 #include "srv/srv-client.h"
@@ -376,8 +377,10 @@ int main(int argc, char **argv)
 	srv_cmd_set_attach(attached_console);
 	cli_cmd_register();
 	ui_cmd_register();
+	wall_cmd_register();
 	memset(&a, 0, sizeof a);
 	console_options = &a.ui;
+	wall_set_options(&a.ui);
 	rc = parse_args(&argc, argv, &a);
 	if (rc != 0) {
 		free(a.hosts);
@@ -388,6 +391,8 @@ int main(int argc, char **argv)
 		free(a.hosts);
 		return EXIT_USAGE;
 	}
+	if (command != NULL && (command->flags & CMD_IMPLIES_READ_ONLY))
+		a.cli.read_only = a.ui.read_only = 1;
 	memset(&ctx, 0, sizeof ctx);
 	cli_face_init(&face, &a.cli);
 	ctx.face = &face;

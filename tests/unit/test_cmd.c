@@ -22,6 +22,7 @@
 #include "tui/mode.h"
 #include "core/model.h"
 #include "tui/ui.h"
+#include "tui/wall.h"
 #include "core/util.h"
 #include "model-fill.h"
 
@@ -172,7 +173,8 @@ static const char read_only_ok[] = " list-commands job dismiss "
     " job dismiss-finished dump watch host list list-keys go host desktop "
     " mouse events help quit pane next-pane previous-pane up down page-up "
     " page-down home end details back filter command-prompt sort "
-    " sort-reverse redraw mark mark-shown mark-clear host reconnect ";
+    " sort-reverse redraw mark mark-shown mark-clear host reconnect "
+    " wall ";
 
 static void test_read_only_walk(void **state)
 {
@@ -679,5 +681,6 @@ int main(void)
 	cmd_commands_register();
 	cli_cmd_register();
 	ui_cmd_register();
+	wall_cmd_register();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
