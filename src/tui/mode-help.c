@@ -62,6 +62,11 @@ static void build(struct text *t, int read_only)
 	text_add(t, SLOT_NORMAL, "  words must all match; TEXT matches any column, !WORD inverts,");
 	text_add(t, SLOT_NORMAL, "  state:running matches the state, host:NAME the host");
 	text_add(t, SLOT_NORMAL, "%s", "");
+	text_add(t, SLOT_HEADER, "The wall (hvdeck wall [--rotate SECONDS] [--kiosk])");
+	text_add(t, SLOT_NORMAL, "  a read-only dashboard: host tiles, totals, jobs, alerts, a clock;");
+	text_add(t, SLOT_NORMAL, "  q or Ctrl-C quits, Ctrl-Z suspends, Ctrl-L redraws; with --kiosk");
+	text_add(t, SLOT_NORMAL, "  only Ctrl-L acts (SIGTERM stops it); --rotate pages hosts");
+	text_add(t, SLOT_NORMAL, "%s", "");
 	text_add(t, SLOT_HEADER, "Commands (:, Tab completes)");
 	e = cmd_table(&n);
 	for (i = 0; i < n; i++) {
