@@ -405,7 +405,8 @@ static void draw_tiles(struct wall_view *v, const struct wall_snap *s, int y)
 	}
 }
 
-/* The title line: what this is, the page, and the clock. */
+/* The title line: what this is, the page, and the clock (the date only
+ * when there is room: the seconds must always show). */
 static void draw_title(const struct wall_view *v, const struct wall_snap *s)
 {
 	char left[128], right[64];
@@ -414,13 +415,12 @@ static void draw_title(const struct wall_view *v, const struct wall_snap *s)
 	int rw;
 
 	localtime_r(&now, &tm);
-	strftime(right, sizeof right, "%Y-%m-%d %H:%M:%S", &tm);
+	strftime(right, sizeof right, v->cols >= 100 ? "%Y-%m-%d %H:%M:%S" :
+	    "%H:%M:%S", &tm);
+	snprintf(left, sizeof left, "hvdeck wall  read-only  %zu hosts", s->nhosts);
 	if (v->pages > 1)
-		snprintf(left, sizeof left, "hvdeck wall - read-only - %zu hosts - "
-		    "page %d/%d", s->nhosts, v->page + 1, v->pages);
-	else
-		snprintf(left, sizeof left, "hvdeck wall - read-only - %zu hosts",
-		    s->nhosts);
+		snprintf(left + strlen(left), sizeof left - strlen(left),
+		    "  page %d/%d", v->page + 1, v->pages);
 	fill_row(0, 0, v->cols, theme_attr(SLOT_STATUS));
 	rw = (int)strlen(right);
 	put(0, 1, v->cols - rw - 3, left, v->ascii);

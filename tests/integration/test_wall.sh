@@ -4,7 +4,8 @@
 # alert that clears when it is back; a frozen libvirtd is flagged stale
 # while its data age grows; a split brain raises its alert; --kiosk
 # survives q, Ctrl-C and Ctrl-Z and stops on SIGTERM with the terminal
-# restored. Deadlines only: nothing here is timed.
+# restored; --rotate pages through hosts that do not fit. Deadlines
+# only: nothing here is timed.
 . "$(dirname "$0")/lib.sh"
 
 conf=$(write_config)
@@ -98,6 +99,17 @@ vsh 2 destroy "$twin" >/dev/null || fail "destroy $twin on 2"
 wait_screen 15 "ALERTS: none"
 
 # q quits the wall
+keys q
+wait_screen 10 "HVDECK-EXITED 0"
+tmx kill-session -t hv
+
+# --rotate: at 60x15 two tiles fit; the third host is on page 2
+wall_start 60 15 --rotate 1
+wait_screen $HOST_ONLINE_S "3 hosts  page 1/2"
+on_screen "─ hv3 ─" && fail "page 1 shows hv3"
+wait_screen 10 "3 hosts  page 2/2"
+on_screen "─ hv3 ─" || fail "page 2 does not show hv3"
+wait_screen 10 "3 hosts  page 1/2"
 keys q
 wait_screen 10 "HVDECK-EXITED 0"
 tmx kill-session -t hv
