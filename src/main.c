@@ -15,6 +15,7 @@
 #include "core/util.h"
 #include "srv/srv.h"
 #include "srv/srv-client.h"
+#include "srv/srv-mirror.h"
 #include "srv/srv-cmd.h"
 #include "srv/srv-remote.h"
 
@@ -297,6 +298,11 @@ static int through_server(const struct args *a, const struct config *cfg,
 	return rc < 0 ? 0 : rc;
 }
 
+/* The wall takes the jobs of the cluster's server from its mirror. */
+static const struct wall_jobs_source wall_jobs = {
+	srv_mirror_start_jobs, srv_mirror_running, srv_mirror_stop_jobs,
+};
+
 /* The console's options, for attach (set once main has parsed them). */
 static struct ui_options *console_options;
 
@@ -381,6 +387,7 @@ int main(int argc, char **argv)
 	memset(&a, 0, sizeof a);
 	console_options = &a.ui;
 	wall_set_options(&a.ui);
+	wall_set_jobs_source(&wall_jobs);
 	rc = parse_args(&argc, argv, &a);
 	if (rc != 0) {
 		free(a.hosts);

@@ -1,8 +1,9 @@
 /* wall.h — hvdeck wall: a read-only dashboard to be read from across a
  * room, unattended for days. One tile per hypervisor, the cluster's
  * totals, the running jobs and an alert band, a clock and each host's
- * data age. It runs the console's engine in-process, read-only (see
- * wall.c for why not as a server's mirror), draws only on a change of
+ * data age. It runs the console's engine in-process, read-only, and
+ * takes the jobs from the cluster's server when one runs (see wall.c),
+ * draws only on a change of
  * the model or the jobs and once a second for the clock, and never exits
  * on its own: lost hosts are retried forever.
  *
@@ -18,6 +19,17 @@
 #include "core/config.h"
 #include "core/model.h"
 #include "tui/ui.h"
+
+/* Where the wall gets the jobs of the cluster's server (main.c gives
+ * srv-mirror.h's: tui never includes srv/): start subscribes (0 with
+ * *pid, 1 when no server runs, -1 with *cause), running says whether the
+ * subscription is still up, stop ends it. */
+struct wall_jobs_source {
+	int (*start)(const struct config *cfg, long *pid, char **cause);
+	int (*running)(void);
+	void (*stop)(void);
+};
+void wall_set_jobs_source(const struct wall_jobs_source *s);
 
 /* Register the wall's entry (`hvdeck wall`) into the command table. */
 void wall_cmd_register(void);
@@ -100,6 +112,7 @@ struct wall_view {
 	int page;                     /* of the host tiles, from 0 */
 	int pages;                    /* out: how many the last frame had */
 	int64_t now_wall_ms;
+	long server_pid;              /* the jobs are this server's; 0: none */
 };
 /* One frame: erase and draw everything (curses). */
 void wall_draw(struct wall_view *v, const struct wall_snap *s,

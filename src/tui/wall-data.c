@@ -159,13 +159,18 @@ static void add_job(struct wall_snap *s, char *text, double pct)
 	s->jobs[s->njobs++].pct = pct;
 }
 
-/* The tile of the job's host says what runs there ("drain 40%"). */
+/* The tile of the job's host says what runs there ("drain 40%"). A
+ * server's job is known by its host's name (its ids are the server's);
+ * model lock held. */
 static void host_job(struct wall_snap *s, const struct job *j, double pct)
 {
+	const struct m_host *h = j->host != NULL ?
+	    model_host_by_name(j->host) : NULL;
+	unsigned id = h != NULL ? h->id : j->host_id;
 	size_t i;
 
 	for (i = 0; i < s->nhosts; i++) {
-		if (s->hosts[i].id != j->host_id || s->hosts[i].job != NULL)
+		if (s->hosts[i].id != id || s->hosts[i].job != NULL)
 			continue;
 		s->hosts[i].job = pct >= 0 ? xasprintf("%s %.0f%%",
 		    job_kind_name(j->kind), pct) : xstrdup(job_kind_name(j->kind));

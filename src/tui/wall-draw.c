@@ -421,6 +421,9 @@ static void draw_title(const struct wall_view *v, const struct wall_snap *s)
 	if (v->pages > 1)
 		snprintf(left + strlen(left), sizeof left - strlen(left),
 		    "  page %d/%d", v->page + 1, v->pages);
+	if (v->server_pid > 0)
+		snprintf(left + strlen(left), sizeof left - strlen(left),
+		    "  jobs of server %ld", v->server_pid);
 	fill_row(0, 0, v->cols, theme_attr(SLOT_STATUS));
 	rw = (int)strlen(right);
 	put(0, 1, v->cols - rw - 3, left, v->ascii);

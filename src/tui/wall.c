@@ -3,7 +3,10 @@
  * a server's mirror (srv-mirror.h) would be the other way, but the server
  * sends only changes, so a host whose figures did not move would look
  * silent to the mirror and its data age would lie; in-process, every
- * stats poll and event is seen. The loop waits on the terminal, the
+ * stats poll and event is seen. The jobs, though, are the server's
+ * (drains, migrations, disk moves started by anyone): when a server runs
+ * the wall subscribes to its jobs alone, read-only, and subscribes again
+ * after losing it, for as long as it runs. The loop waits on the terminal, the
  * model's wake descriptor and a signal descriptor like the console's
  * (ui.c), and draws on a change of the model or jobs and once a second
  * for the clock and the data ages. */
@@ -11,6 +14,7 @@
 #include "act/engine.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd-opts.h"
+#include "core/job.h"
 #include "core/log.h"
 #include "core/model.h"
 #include "core/util.h"
@@ -35,7 +39,15 @@
 
 #define WALL_THEME "high-contrast"
 
+#define SERVER_RETRY_MS 5000
+
 static const struct ui_options *console_options;
+static const struct wall_jobs_source *jobs_source;
+
+void wall_set_jobs_source(const struct wall_jobs_source *src)
+{
+	jobs_source = src;
+}
 
 void wall_set_options(const struct ui_options *o)
 {
@@ -46,6 +58,7 @@ struct wall {
 	const struct config *cfg;
 	int kiosk, rotate_s, quit, colour;
 	int64_t next_page_ms;        /* wall clock; 0: no rotation */
+	int64_t server_try_ms;       /* monotonic: next look for a server */
 	struct wall_view view;
 	struct wall_alerts alerts;
 	int stderr_fd;
@@ -167,6 +180,44 @@ static void stderr_line(const char *line)
 	model_event(SEV_WARN, "stderr: %s", line);
 }
 
+/* The server's jobs: subscribe when one runs, drop its jobs when it went
+ * away (they would show running for ever), look again every few seconds.
+ * Returns 1 when the jobs changed hands (draw). */
+static int follow_server(struct wall *w)
+{
+	char *cause = NULL;
+	int64_t now = util_now_ms();
+	long pid;
+	int rc;
+
+	if (jobs_source == NULL)
+		return 0;
+	if (w->view.server_pid > 0) {
+		if (jobs_source->running())
+			return 0;
+		log_msg(LOG_WARN, "wall: the server (pid %ld) went away",
+		    w->view.server_pid);
+		jobs_source->stop();
+		jobs_free();
+		w->view.server_pid = 0;
+		w->server_try_ms = now + SERVER_RETRY_MS;
+		return 1;
+	}
+	if (now < w->server_try_ms)
+		return 0;
+	w->server_try_ms = now + SERVER_RETRY_MS;
+	if ((rc = jobs_source->start(w->cfg, &pid, &cause)) == 0) {
+		log_msg(LOG_INFO, "wall: the jobs of the server (pid %ld)", pid);
+		w->view.server_pid = pid;
+		return 1;
+	}
+	if (rc < 0) {
+		log_msg(LOG_WARN, "wall: server: %s", cause);
+		free(cause);
+	}
+	return 0;
+}
+
 /* Until the next whole second (the clock), or the next page. */
 static int poll_timeout(const struct wall *w)
 {
@@ -197,6 +248,7 @@ static void loop(struct wall *w, int sfd)
 			w->next_page_ms = now + (int64_t)w->rotate_s * 1000;
 			dirty = 1;
 		}
+		dirty |= follow_server(w);
 		if (dirty || now / 1000 != drawn_s) {
 			frame(w);
 			drawn_s = now / 1000;
@@ -247,6 +299,9 @@ static int wall_run(struct wall *w, const struct ui_options *o)
 		loop(w, sfd);
 		endwin();
 	}
+	if (w->view.server_pid > 0)
+		jobs_source->stop();
+	jobs_free();	/* the server's, copied */
 	if (w->stderr_fd >= 0) {
 		log_stderr_drain(w->stderr_fd, NULL);
 		log_stderr_restore();

@@ -8,10 +8,14 @@
 # only: nothing here is timed.
 . "$(dirname "$0")/lib.sh"
 
+# the server's socket is the test's own
+export XDG_RUNTIME_DIR=$WORK/run
+mkdir -m 0700 "$XDG_RUNTIME_DIR"
 conf=$(write_config)
 # a host silent 2 s is stale: the window before keepalive declares a
 # frozen daemon offline
 echo 'wall = { stale_after = 2; };' >>"$conf"
+echo 'shutdown_timeout = 6;' >>"$conf"
 cleanup "$LAB libvirtd-thaw 3; $LAB libvirtd-start 3"
 
 # wall_start W H [OPTIONS]: the wall in the tmux session hv; the pane runs
@@ -110,6 +114,29 @@ on_screen "─ hv3 ─" && fail "page 1 shows hv3"
 wait_screen 10 "3 hosts  page 2/2"
 on_screen "─ hv3 ─" || fail "page 2 does not show hv3"
 wait_screen 10 "3 hosts  page 1/2"
+keys q
+wait_screen 10 "HVDECK-EXITED 0"
+tmx kill-session -t hv
+
+# with a server: the wall shows its jobs (a shutdown the guest ignores,
+# running, then failed), drops them when it goes, finds the next one
+deaf="t$$-deaf"
+"$LAB" guest-xml "$deaf" | sed '/<acpi\/>/d' >"$WORK/deaf.xml" || fail "guest-xml"
+vsh 1 define "$WORK/deaf.xml" >/dev/null || fail "define $deaf"
+cleanup "vsh 1 destroy $deaf; vsh 1 undefine $deaf"
+vsh 1 start "$deaf" >/dev/null || fail "start $deaf"
+server_start "$conf" "$WORK/server.log"
+wall_start 120 40
+wait_screen $HOST_ONLINE_S "jobs of server $SERVER_PID"
+"$HVDECK" -c "$conf" desktop shutdown "$deaf" >"$WORK/shutdown.out" 2>&1 &
+wait_screen 15 "JOB +shutdown $deaf on hv1"
+wait_screen 30 "ALERT +[0-9a-z]+ +job [0-9]+ FAILED: shutdown $deaf on hv1: $deaf did not shut down"
+"$HVDECK" -c "$conf" server stop --force >/dev/null 2>&1 || fail "server stop"
+wait_until 15 bash -c "! tmux -S $TMUX_SOCKET capture-pane -p -t hv | grep -q 'jobs of server'" ||
+	fail "the wall kept the server that went away"
+on_screen "FAILED" && fail "the gone server's failed job is still an alert"
+server_start "$conf" "$WORK/server2.log"
+wait_screen 20 "jobs of server $SERVER_PID"
 keys q
 wait_screen 10 "HVDECK-EXITED 0"
 tmx kill-session -t hv
