@@ -11,6 +11,7 @@
 #include "core/config-wall.h"
 #include "core/util.h"
 #include "tui/wall.h"
+#include "model-fill.h"
 #include "scratch.h"
 
 #include <stdio.h>
@@ -169,6 +170,85 @@ static void test_alerts(void **state)
 	wall_alerts_free(&a);
 }
 
+static const struct wall_cond *find(const struct wall_snap *s,
+    const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < s->nconds; i++)
+		if (strcmp(s->conds[i].key, key) == 0)
+			return &s->conds[i];
+	return NULL;
+}
+
+/* A snapshot of a hand-filled model: the wall's hosts in its order, the
+ * counts, and the conditions (split brain, offline, a full pool). */
+static void test_snapshot(void **state)
+{
+	struct config cfg;
+	struct wall_snap s;
+	struct m_pool info;
+	const struct wall_cond *c;
+	unsigned h1, h2, h3;
+	static char *order[] = { (char *)"hv3", (char *)"hv1", (char *)"hv2" };
+
+	(void)state;
+	config_defaults(&cfg, NULL);
+	cfg.wall.hosts = order;
+	cfg.wall.nhosts = 3;
+	fill_hosts(&h1, &h2);
+	h3 = fill_host("hv3");
+	model_host_set_state(h3, HOST_OFFLINE, "connection refused");
+	fill_desktop(h1, "00000000-0000-0000-0000-000000000001", "solo", DS_RUNNING);
+	fill_desktop(h2, "00000000-0000-0000-0000-000000000001", "solo", DS_SHUTOFF);
+	fill_desktop(h1, "00000000-0000-0000-0000-000000000002", "twin", DS_RUNNING);
+	fill_desktop(h2, "00000000-0000-0000-0000-000000000002", "twin", DS_RUNNING);
+	memset(&info, 0, sizeof info);
+	info.name = (char *)"groups";
+	info.type = (char *)"dir";
+	info.active = 1;
+	info.capacity = 100;
+	info.allocation = 95;
+	model_pool_seen(h1, &info, NULL, 0);
+	info.allocation = 50;
+	model_pool_seen(h2, &info, NULL, 0);
+
+	wall_snap_take(&s, &cfg, 1);
+	assert_int_equal(s.nhosts, 3);
+	assert_string_equal(s.hosts[0].name, "hv3");
+	assert_string_equal(s.hosts[1].name, "hv1");
+	assert_false(s.hosts[0].up);
+	assert_true(s.hosts[1].up);
+	assert_int_equal(s.hosts[1].desktops, 2);
+	assert_int_equal(s.hosts[2].desktops, 2);
+	assert_int_equal(s.online, 2);
+	assert_int_equal(s.desktops, 4);	/* placements */
+	assert_non_null(c = find(&s, "split:00000000-0000-0000-0000-000000000002"));
+	assert_true(c->split_brain);
+	assert_non_null(strstr(c->text, "twin runs on hv1+hv2"));
+	assert_null(find(&s, "split:00000000-0000-0000-0000-000000000001"));
+	assert_non_null(c = find(&s, "offline:hv3"));
+	assert_non_null(strstr(c->text, "connection refused"));
+	assert_non_null(c = find(&s, "pool:hv1/groups"));
+	assert_non_null(strstr(c->text, "95% full"));
+	assert_null(find(&s, "pool:hv2/groups"));	/* under 90 % */
+	assert_int_equal(s.nconds, 3);
+	wall_snap_free(&s);
+
+	cfg.wall.pool_full = 96;	/* the threshold is the setting's */
+	wall_snap_take(&s, &cfg, 1);
+	assert_null(find(&s, "pool:hv1/groups"));
+	wall_snap_free(&s);
+	cfg.wall.hosts = NULL;
+	cfg.wall.nhosts = 0;
+	wall_snap_take(&s, &cfg, 1);	/* no list: every host, in order */
+	assert_int_equal(s.nhosts, 3);
+	assert_string_equal(s.hosts[0].name, "hv1");
+	wall_snap_free(&s);
+	model_free();
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +256,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_load_save, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 		cmocka_unit_test(test_alerts),
+		cmocka_unit_test(test_snapshot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
