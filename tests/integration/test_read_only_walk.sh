@@ -166,11 +166,20 @@ tmx kill-session -t hv
 
 server_start "$conf" "$WORK/server.log"
 cli_walk "through the server"
+# the server refused them itself: each command it runs is in its log
+# (those the command line never sends it are listed here)
+while IFS=$'\037' read -r _where name _usage _ro _help; do
+	case $name in "host key" | server | "server start" | "server stop") continue ;; esac
+	grep -qF "server: read-only client of $(id -un): read-only: $name is not allowed" "$WORK/server.log" ||
+		fail "the server never refused $name: $(tail -5 "$WORK/server.log")"
+done < <(writes cli)
 tui_start "$conf" 120 40 -r
 wait_screen $HOST_ONLINE_S "attached to server"
 wait_screen $HOST_ONLINE_S "hv$LAB_NODES +mixed +read-only|hv$LAB_NODES +mixed +online"
 line_walk "attached console"
 keys q; wait_screen 10 "HVDECK-EXITED 0"
+# (an attached read-only console refuses before sending, as the server
+# would: srv-remote.c; the server's own refusal is the command line's above)
 
 snapshot >"$WORK/after"
 diff "$WORK/before" "$WORK/after" >&2 || fail "something changed under -r"
