@@ -69,19 +69,28 @@ static void take_host(struct wall_host *w, const struct m_host *h,
 	w->since_wall_ms = h->state_since_ms;
 }
 
-/* Where the desktops are, and the split brains; lock held. */
+/* Where the desktops are, and the split brains; lock held. Tiles by host
+ * id through a table: ten thousand desktops each second at 100 hosts. */
 static void take_desktops(struct wall_snap *s, int ascii)
 {
 	struct m_desktop **ds;
-	size_t n, i, k, j;
+	size_t n, i, k, *tile, ntile = 1;
+	unsigned id;
 	char *name, *where;
 
+	for (i = 0; i < s->nhosts; i++)
+		if (s->hosts[i].id + 1 > ntile)
+			ntile = s->hosts[i].id + 1;
+	tile = xcalloc(ntile, sizeof *tile);	/* tile index + 1; 0: none */
+	for (i = 0; i < s->nhosts; i++)
+		tile[s->hosts[i].id] = i + 1;
 	ds = model_desktops(&n);
 	for (i = 0; i < n; i++) {
-		for (k = 0; k < ds[i]->nplaces; k++)
-			for (j = 0; j < s->nhosts; j++)
-				if (s->hosts[j].id == ds[i]->places[k].host_id)
-					s->hosts[j].desktops++;
+		for (k = 0; k < ds[i]->nplaces; k++) {
+			id = ds[i]->places[k].host_id;
+			if (id < ntile && tile[id] > 0)
+				s->hosts[tile[id] - 1].desktops++;
+		}
 		if (!ds[i]->split_brain)
 			continue;
 		name = text_screen(ds[i]->name, ascii);
@@ -91,6 +100,7 @@ static void take_desktops(struct wall_snap *s, int ascii)
 		free(where);
 		free(name);
 	}
+	free(tile);
 }
 
 /* A pool is full past the threshold; storage shared by several hosts is
