@@ -22,6 +22,8 @@
 #define BIG_MIN_ROWS 40
 #define BIG_MIN_COLS 120
 #define BIG_H 5
+/* inner rows from which a tile's state is in big letters */
+#define TILE_BIG_H 14
 
 /* s (made for the screen) at y, x in at most w cells. */
 static void put(int y, int x, int w, const char *s, int ascii)
@@ -72,7 +74,16 @@ static const char *const glyphs[] = {
 	"6###" "#  " "###" "# #" "###", "7###" "  #" "  #" "  #" "  #",
 	"8###" "# #" "###" "# #" "###", "9###" "# #" "###" "  #" "###",
 	"/  #" "  #" " # " "#  " "#  ", "%# #" "  #" " # " "#  " "# #",
-	"-   " "   " "###" "   " "   ", "    " "   " "   " "   " "   ",
+	"-   " "   " "###" "   " "   ",
+	/* the letters of the states, for tall tiles */
+	"O###" "# #" "# #" "# #" "###", "N## " "# #" "# #" "# #" "# #",
+	"L#  " "#  " "#  " "#  " "###", "I###" " # " " # " " # " "###",
+	"E###" "#  " "## " "#  " "###", "F###" "#  " "## " "#  " "#  ",
+	"S###" "#  " "###" "  #" "###", "T###" " # " " # " " # " " # ",
+	"A # " "# #" "###" "# #" "# #", "C###" "#  " "#  " "#  " "###",
+	"G###" "#  " "# #" "# #" "###",
+	/* last: what any other character looks like */
+	"    " "   " "   " "   " "   ",
 };
 
 static const char *glyph(char c)
@@ -227,36 +238,49 @@ static int draw_jobs(const struct wall_view *v, const struct wall_snap *s,
 /* ---- host tiles ---- */
 
 /* The state as a word (the monochrome theme reads it alone) and its slot. */
-static const char *state_word(const struct wall_host *h, enum theme_slot *slot)
+/* The state as a word (the monochrome theme reads it alone), the same in
+ * big letters (*big), and its slot. */
+static const char *state_word(const struct wall_host *h, const char **big,
+    enum theme_slot *slot)
 {
 	if (h->stale) {
 		*slot = SLOT_HOST_CONNECTING;
+		*big = "STALE";
 		return "!! STALE !!";
 	}
 	switch (h->state) {
 	case HOST_ONLINE:
 	case HOST_READONLY:	/* the wall is read-only: up is online */
 		*slot = SLOT_HOST_ONLINE;
-		return "ONLINE";
+		return *big = "ONLINE";
 	case HOST_CONNECTING:
 		*slot = SLOT_HOST_CONNECTING;
-		return "CONNECTING";
+		return *big = "CONNECTING";
 	case HOST_OFFLINE:
 		break;
 	}
 	*slot = SLOT_HOST_OFFLINE;
+	*big = "OFFLINE";
 	return "!! OFFLINE !!";
 }
 
 /* The state banner: the word centred on a full-width band, tall when the
- * tile is. */
+ * tile is; in a tile of TILE_BIG_H rows or more, big letters above the
+ * band when they fit. */
 static void tile_banner(int y, int x, int w, int h, const struct wall_host *t,
     int ascii)
 {
 	enum theme_slot slot;
-	const char *word = state_word(t, &slot);
+	const char *big, *word = state_word(t, &big, &slot);
 	int attr = theme_attr(slot) | A_REVERSE | A_BOLD, i, len;
+	int bw = (int)strlen(big) * 4 - 1;
 
+	if (h >= BIG_H + 2 && bw + 2 <= w) {
+		big_text(y, x + (w - bw) / 2, bw, big, theme_attr(slot) | A_BOLD,
+		    ascii);
+		y += BIG_H + 1;
+		h -= BIG_H + 1;
+	}
 	for (i = 0; i < h; i++)
 		fill_row(y + i, x, w, attr);
 	len = (int)strlen(word);
@@ -335,7 +359,8 @@ static void draw_tile(struct rect r, const struct wall_host *t,
 	char *title = text_truncate(t->name, r.w - 6, v->ascii);
 	char *titled = xasprintf(" %s ", title);
 	const char *role = config_role_name(t->role);
-	int ih = r.h - 2, iw = r.w - 2, banner = ih >= 10 ? 3 : 1;
+	int ih = r.h - 2, iw = r.w - 2;
+	int banner = ih >= TILE_BIG_H ? BIG_H + 2 : ih >= 10 ? 3 : 1;
 
 	ui_box(r, t->up && !t->stale ? 0 : 1, titled, v->ascii);
 	if (r.w - 4 - text_width(titled) > (int)strlen(role) + 3) {
