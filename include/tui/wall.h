@@ -83,7 +83,9 @@ struct wall_snap {
 	size_t nconds;
 };
 
-/* Read the model and the jobs (each lock taken here) into *s. */
+/* Read the model and the jobs (each lock taken here) into *s, which then
+ * owns every string and array in it: the caller frees them with
+ * wall_snap_free. ascii: names made for an ASCII screen. */
 void wall_snap_take(struct wall_snap *s, const struct config *cfg, int ascii);
 void wall_snap_free(struct wall_snap *s);
 
@@ -103,6 +105,7 @@ struct wall_alerts {
  * conditions' strings (s->conds is emptied). */
 void wall_alerts_update(struct wall_alerts *a, struct wall_snap *s,
     int64_t now_wall_ms);
+/* The alerts' strings and array (a stays usable, empty). */
 void wall_alerts_free(struct wall_alerts *a);
 
 /* ---- drawing (wall-draw.c) ---- */
