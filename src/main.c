@@ -15,9 +15,11 @@
 #include "act/engine.h"
 #include "core/log.h"
 #include "tui/ui.h"
+#include "tui/wall.h"
 #include "core/util.h"
 #include "srv/srv.h"
 #include "srv/srv-client.h"
+#include "srv/srv-mirror.h"
 #include "srv/srv-cmd.h"
 #include "srv/srv-remote.h"
 
@@ -395,6 +397,11 @@ static int viewer_through_server(struct args *a, const struct config *cfg,
 	return rc;
 }
 
+/* The wall takes the jobs of the cluster's server from its mirror. */
+static const struct wall_jobs_source wall_jobs = {
+	srv_mirror_start_jobs, srv_mirror_running, srv_mirror_stop_jobs,
+};
+
 /* The console's options, for attach (set once main has parsed them). */
 static struct ui_options *console_options;
 
@@ -475,8 +482,11 @@ int main(int argc, char **argv)
 	srv_cmd_set_attach(attached_console);
 	cli_cmd_register();
 	ui_cmd_register();
+	wall_cmd_register();
 	memset(&a, 0, sizeof a);
 	console_options = &a.ui;
+	wall_set_options(&a.ui);
+	wall_set_jobs_source(&wall_jobs);
 	rc = parse_args(&argc, argv, &a);
 	if (rc != 0) {
 		free(a.hosts);
@@ -489,6 +499,8 @@ int main(int argc, char **argv)
 		free(a.hosts);
 		return EXIT_USAGE;
 	}
+	if (command != NULL && (command->flags & CMD_IMPLIES_READ_ONLY))
+		a.cli.read_only = a.ui.read_only = 1;
 	memset(&ctx, 0, sizeof ctx);
 	cli_face_init(&face, &a.cli);
 	ctx.face = &face;

@@ -47,6 +47,9 @@ enum cmd_flag {
 	 * (srv.h): its exec prints or asks on the terminal itself (watch,
 	 * host key), or it is the server's own (server stop). */
 	CMD_LOCAL = 1 << 13,
+	/* The command is read-only whether or not -r was given (the
+	 * wall): main.c sets read-only before anything connects. */
+	CMD_IMPLIES_READ_ONLY = 1 << 14,
 	/* Entries with neither CMD_CLI nor CMD_LINE are console-internal
 	 * (moving, scrolling): only keys reach them. */
 };

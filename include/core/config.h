@@ -29,6 +29,25 @@ struct config_host {
 #define CONFIG_MEMORY_RESERVE_DEFAULT 1024
 #define CONFIG_MEMORY_RESERVE_MAX (16 * 1024 * 1024)    /* 16 TiB */
 
+/* The wall section (hvdeck wall): which hosts, in which order, and when
+ * it raises an alert. */
+struct config_wall {
+	char **hosts;             /* names of configured hosts, in the wall's
+	                           * order; NULL (nhosts 0): every host, in
+	                           * the file's order */
+	size_t nhosts;
+	int pool_full;            /* percent: a pool fuller raises an alert;
+	                           * CONFIG_WALL_POOL_FULL_MIN..100, default
+	                           * CONFIG_WALL_POOL_FULL_DEFAULT */
+	int stale_after;          /* seconds without a word from a host that
+	                           * is up before it is flagged stale;
+	                           * 1..3600, default CONFIG_WALL_STALE_DEFAULT */
+	int set;                  /* the file has a wall section (saved back) */
+};
+#define CONFIG_WALL_POOL_FULL_MIN 1
+#define CONFIG_WALL_POOL_FULL_DEFAULT 90
+#define CONFIG_WALL_STALE_DEFAULT 10
+
 struct config {
 	char *path;               /* file loaded from (or to be created) */
 	struct config_host *hosts;
@@ -55,6 +74,7 @@ struct config {
 	                           * storage, comma/space separated; default "" */
 	int pool_warn_percent;    /* a pool this full (1..100, default 90) is
 	                           * a warning in the capacity view */
+	struct config_wall wall;  /* the wall section */
 };
 
 /* Default path: $XDG_CONFIG_HOME/hvdeck/hvdeck.conf (when absolute), else

@@ -139,6 +139,10 @@ struct m_host {
 	 * change instead of counted by a scan; `blocked` of them blocked
 	 * (the status line counts only the running ones) */
 	size_t running, blocked;
+	/* monotonic ms of the last word from the host (an event, a stats
+	 * poll, an inventory, connecting): the wall's data age, so a frozen
+	 * screen is never mistaken for a quiet cluster; 0: none yet */
+	int64_t heard_ms;
 };
 
 enum m_kind { MK_HOST, MK_POOL, MK_DESKTOP, MK_EVENT };

@@ -21,6 +21,16 @@ int srv_mirror_wait_synced(int timeout_ms);
 /* Stop the thread and close the subscription (no-op when not started). */
 void srv_mirror_stop(void);
 
+/* The wall (tui/wall.h): only the server's jobs, copied under their ids
+ * beside this process's own engine, whose model has the hosts (hosts,
+ * pools, desktops and events of the subscription are ignored, the model
+ * is no mirror). Read-only. Results as srv_mirror_start; stopped with
+ * srv_mirror_stop_jobs. */
+int srv_mirror_start_jobs(const struct config *cfg, long *pid, char **cause);
+/* 1 while the subscription is up (0 once the server went away). */
+int srv_mirror_running(void);
+void srv_mirror_stop_jobs(void);
+
 /* Apply one line of the subscription to the model (the thread's work;
  * for tests). 0, or -1 with *cause (caller frees) for a line that is no
  * JSON object. A line of kind "synced" sets *synced. */

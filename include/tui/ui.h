@@ -80,6 +80,21 @@ void ui_follow_job(struct ui *u, unsigned job);
  * quit keys act. */
 int ui_too_small(const struct ui *u);
 
+/* Before anything starts: can a full screen run here? 0, or the exit
+ * status after saying why on stderr: 1 without a terminal (needs is the
+ * sentence then), 2 (bad usage) for a terminal type hvdeck cannot drive
+ * — never curses' own message or a blank screen. */
+int ui_check_terminal(const char *needs);
+/* Curses in the modes hvdeck uses (raw: Ctrl-C and Ctrl-Z are keys; no
+ * echo, no cursor, no waiting for keys); *ascii for line drawing (forced,
+ * or a locale that is not UTF-8), *colour unless NO_COLOR or the terminal
+ * has none. 0, or -1 when curses cannot start. */
+int ui_curses_start(int force_ascii, int *ascii, int *colour);
+/* Load the theme called name (beside the binary, installed, or the
+ * user's) and apply it: 0, or -1 with *cause (caller frees) and the
+ * default theme applied. */
+int ui_theme_use(const char *name, int colour, char **cause);
+
 /* ui-term.c */
 /* Can the terminal carry the console (TERM set and known, cursor
  * addressing)? 0, or -1 with *cause (caller frees). Before curses. */

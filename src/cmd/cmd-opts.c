@@ -76,6 +76,10 @@ static const struct cmd_opt_spec specs[] = {
 	/* server, server start; server stop */
 	FLAG("keep"),
 	FLAG("force"),
+	/* wall */
+	{ "wall", "rotate", CMD_OPT_INT, 1, 3600, NULL,
+	  "seconds per page of hosts" },
+	FLAG("kiosk"),
 };
 
 #undef FLAG

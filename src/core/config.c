@@ -6,6 +6,7 @@
  * as FILE.bak, a unique temporary, fsync, rename, fsync of the directory
  * (atomic-file.h). */
 #include "core/config.h"
+#include "core/config-wall.h"
 #include "core/names.h"
 #include "core/atomic-file.h"
 #include "core/lcfg.h"
@@ -462,13 +463,14 @@ static int load_hosts(const struct load_ctx *ctx, struct config *out,
 
 static char *known_settings(void)
 {
-	const char *names[NSETTINGS + 2];
+	const char *names[NSETTINGS + 3];
 	size_t i;
 
 	names[0] = "hosts";
 	for (i = 0; i < NSETTINGS; i++)
 		names[i + 1] = settings[i].name;
-	names[NSETTINGS + 1] = NULL;
+	names[NSETTINGS + 1] = "wall";
+	names[NSETTINGS + 2] = NULL;
 	return join(names);
 }
 
@@ -477,6 +479,7 @@ static int load_tree(const struct load_ctx *ctx, const config_t *lc,
     struct config *out)
 {
 	const config_setting_t *root = config_root_setting(lc), *cs;
+	const config_setting_t *wall = NULL;
 	const struct setting *s;
 	const char *name;
 	char *known;
@@ -485,7 +488,10 @@ static int load_tree(const struct load_ctx *ctx, const config_t *lc,
 
 	for (i = 0; (cs = config_setting_get_elem(root, i)) != NULL; i++) {
 		name = config_setting_name(cs);
-		if (strcmp(name, "hosts") == 0) {
+		if (strcmp(name, "wall") == 0) {
+			wall = cs;	/* after the hosts it names */
+			rc = 0;
+		} else if (strcmp(name, "hosts") == 0) {
 			rc = load_hosts(ctx, out, cs);
 		} else if ((s = find_setting(name)) == NULL) {
 			known = known_settings();
@@ -502,6 +508,9 @@ static int load_tree(const struct load_ctx *ctx, const config_t *lc,
 		if (rc != 0)
 			return -1;
 	}
+	if (wall != NULL && config_wall_load(out, wall, ctx->path,
+	    ctx->cause) < 0)
+		return -1;
 	return 0;
 }
 
@@ -528,6 +537,7 @@ void config_defaults(struct config *cfg, const char *path)
 
 	memset(cfg, 0, sizeof *cfg);
 	cfg->path = xstrdup(path);
+	config_wall_defaults(&cfg->wall);
 	for (i = 0; i < NSETTINGS; i++) {
 		s = &settings[i];
 		if (s->type != SETTING_STRING)
@@ -659,6 +669,7 @@ static void build_tree(const struct config *cfg, config_t *lc)
 			config_setting_set_int(add(g, "memory_reserve",
 			    CONFIG_TYPE_INT), h->memory_reserve_mib);
 	}
+	config_wall_save(&cfg->wall, root);
 }
 
 /* The file's text: a header, then libconfig's rendering of cfg. Built in
@@ -844,6 +855,7 @@ int config_remove_host(struct config *cfg, const char *name, char **cause)
 		return -1;
 	}
 	i = (size_t)(h - cfg->hosts);
+	config_wall_forget_host(&cfg->wall, name);
 	free_host(h);
 	memmove(h, h + 1, (cfg->nhosts - i - 1) * sizeof *h);
 	cfg->nhosts--;
@@ -927,6 +939,7 @@ void config_print_settings(void)
 		}
 		free(def);
 	}
+	config_wall_print();
 }
 
 void config_free(struct config *cfg)
@@ -939,6 +952,7 @@ void config_free(struct config *cfg)
 	for (i = 0; i < cfg->nhosts; i++)
 		free_host(&cfg->hosts[i]);
 	free(cfg->hosts);
+	config_wall_free(&cfg->wall);
 	for (i = 0; i < NSETTINGS; i++) {
 		s = &settings[i];
 		if (s->type == SETTING_STRING)

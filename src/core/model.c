@@ -398,6 +398,14 @@ static void host_lost_jobs(const struct m_host *h)
 	}
 }
 
+/* Lock held: the host spoke (its data age starts again). No change of
+ * its own: the wall's clock redraws the age each second. */
+static void heard(struct m_host *h)
+{
+	if (h != NULL)
+		h->heard_ms = util_now_ms();
+}
+
 void model_host_set_state(unsigned id, enum host_state state, const char *error)
 {
 	struct m_host *h;
@@ -424,6 +432,7 @@ void model_host_set_state(unsigned id, enum host_state state, const char *error)
 				    error != NULL ? ": " : "", error != NULL ? error : "");
 		}
 		if (host_up(state)) {
+			heard(h);
 			/* workers go online only after the full inventory */
 			h->inventory_done = 1;
 			h->attempted = 1;
@@ -597,6 +606,7 @@ void model_host_stats(unsigned id, uint64_t busy_ns, uint64_t total_ns,
 			diff |= set_shown(SHOWN_PCT, &h->cpu_pct,
 			    (double)(busy_ns - h->prev_cpu_busy) * 100.0 /
 			    (double)(total_ns - h->prev_cpu_total));
+		heard(h);
 		h->prev_cpu_busy = busy_ns;
 		h->prev_cpu_total = total_ns;
 		h->free_kib = free_kib;
@@ -617,6 +627,7 @@ void model_mirror_host_rates(unsigned id, double cpu_pct, uint64_t free_kib)
 	if (h != NULL) {
 		diff = h->free_kib != free_kib;
 		diff |= set_shown(SHOWN_PCT, &h->cpu_pct, cpu_pct);
+		heard(h);
 		h->free_kib = free_kib;
 		if (diff)
 			changed(MK_HOST, MO_STATS, h, h, &h->gen);
@@ -1324,6 +1335,7 @@ void model_desktop_set_state(unsigned id, const char *uuid,
 	struct m_place *p;
 
 	model_lock();
+	heard(model_host(id));	/* a lifecycle event */
 	d = model_desktop(uuid);
 	p = d != NULL ? find_place(d, id) : NULL;
 	if (p != NULL && (p->state != state || p->reason != reason)) {
@@ -1392,6 +1404,7 @@ void model_desktop_stats(unsigned id, const char *uuid,
 	struct m_desktop *d;
 
 	model_lock();
+	heard(model_host(id));
 	d = model_desktop(uuid);
 	if (d != NULL && find_place(d, id) != NULL) {
 		int diff = 0;

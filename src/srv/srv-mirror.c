@@ -27,6 +27,7 @@ static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	int synced, ended;
+	int jobs_only;          /* srv_mirror_start_jobs: the rest is ignored */
 } M = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER,
     .fd = -1 };
 
@@ -458,6 +459,8 @@ int srv_mirror_apply(const char *line, int *synced, char **cause)
 	}
 	if (strcmp(kind, "synced") == 0)
 		*synced = 1;
+	else if (M.jobs_only && strcmp(kind, "job") != 0)
+		;	/* this process's own engine has the hosts */
 	else if (strcmp(kind, "event") == 0)
 		apply_event(&l);
 	else if (strcmp(kind, "job") == 0 && o != NULL)
@@ -522,7 +525,10 @@ static void *mirror_main(void *arg)
 	}
 	/* the stop's shutdown, or the server's end */
 	pthread_mutex_lock(&M.lock);
-	if (!M.ended) {
+	if (!M.ended && M.jobs_only)
+		log_msg(LOG_WARN, "the server (pid %ld) went away: %s", M.pid,
+		    cause);
+	else if (!M.ended) {
 		model_event(SEV_ERROR, "the server (pid %ld) went away: %s; start "
 		    "one (hvdeck server start) and attach again", M.pid, cause);
 		hosts_unknown();
@@ -540,13 +546,17 @@ int srv_mirror_start(const struct config *cfg, int read_only, long *pid,
 
 	if ((rc = srv_client_connect(cfg, read_only, &M.fd, &M.pid, cause)) != 0)
 		return rc;
+	pthread_mutex_lock(&M.lock);
+	M.synced = M.ended = 0;	/* a wall subscribes again after a loss */
+	pthread_mutex_unlock(&M.lock);
 	if (proto_send(M.fd, PROTO_SUBSCRIBE, NULL, 0, SUBSCRIBE_TIMEOUT_MS,
 	    cause) < 0) {
 		close(M.fd);
 		M.fd = -1;
 		return -1;
 	}
-	model_set_mirror(1);
+	if (!M.jobs_only)
+		model_set_mirror(1);
 	if (pthread_create(&M.thread, NULL, mirror_main, NULL) != 0) {
 		*cause = xstrdup("attach: cannot start the mirror's thread");
 		close(M.fd);
@@ -591,4 +601,30 @@ void srv_mirror_stop(void)
 	close(M.fd);
 	M.fd = -1;
 	M.started = 0;
+}
+
+int srv_mirror_start_jobs(const struct config *cfg, long *pid, char **cause)
+{
+	int rc;
+
+	M.jobs_only = 1;
+	if ((rc = srv_mirror_start(cfg, 1, pid, cause)) != 0)
+		M.jobs_only = 0;
+	return rc;
+}
+
+int srv_mirror_running(void)
+{
+	int up;
+
+	pthread_mutex_lock(&M.lock);
+	up = M.started && !M.ended;
+	pthread_mutex_unlock(&M.lock);
+	return up;
+}
+
+void srv_mirror_stop_jobs(void)
+{
+	srv_mirror_stop();
+	M.jobs_only = 0;
 }

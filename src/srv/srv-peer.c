@@ -268,6 +268,9 @@ static const struct cmd_entry *parse(struct srv_peer *p, char **words, int n,
 		return NULL;
 	if ((e = entry_named(words, n)) != NULL && p->read_only &&
 	    cmd_check_read_only(ctx, e, cause) < 0) {
+		/* the server's own word that it refused, not the client's */
+		log_msg(LOG_INFO, "server: read-only client of %s: %s", p->user,
+		    *cause);
 		*status = 1;
 		return NULL;
 	}

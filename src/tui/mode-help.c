@@ -71,6 +71,11 @@ static void build(struct text *t, int read_only)
 	text_add(t, SLOT_NORMAL, "  HOST !CPU: no other hypervisor can run the desktop's CPU; Enter");
 	text_add(t, SLOT_NORMAL, "  says where it can run, :desktop set-cpu NAME baseline frees it");
 	text_add(t, SLOT_NORMAL, "%s", "");
+	text_add(t, SLOT_HEADER, "The wall (hvdeck wall [--rotate SECONDS] [--kiosk])");
+	text_add(t, SLOT_NORMAL, "  a read-only dashboard: host tiles, totals, jobs, alerts, a clock;");
+	text_add(t, SLOT_NORMAL, "  q or Ctrl-C quits, Ctrl-Z suspends, Ctrl-L redraws; with --kiosk");
+	text_add(t, SLOT_NORMAL, "  only Ctrl-L acts (SIGTERM stops it); --rotate pages hosts");
+	text_add(t, SLOT_NORMAL, "%s", "");
 	text_add(t, SLOT_HEADER, "Commands (:, Tab completes)");
 	e = cmd_table(&n);
 	for (i = 0; i < n; i++) {

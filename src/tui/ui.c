@@ -65,32 +65,24 @@ static char *theme_search_path(void)
 	return xasprintf("%s/themes", HVDECK_DATADIR);
 }
 
-static int load_theme(struct ui *u, const char *name)
+int ui_theme_use(const char *name, int colour, char **cause)
 {
 	struct theme t;
-	char *search = theme_search_path(), *cause = NULL;
-	int rc = theme_load(&t, name, search, &cause);
+	char *search = theme_search_path();
+	int rc = theme_load(&t, name, search, cause);
 
 	free(search);
-	if (rc < 0) {
-		ui_message(u, 1, "theme: %s (using default)", cause);
-		log_msg(LOG_WARN, "theme: %s", cause);
-		free(cause);
-	}
-	theme_apply(&t, u->colour);
+	theme_apply(&t, colour);
 	theme_free(&t);
 	return rc;
 }
 
-/* Before anything starts: can the console run here? 0, or the exit
- * status: 1 without a terminal, 2 (bad usage) for a terminal type it
- * cannot drive — never curses' own message or a blank screen. */
-static int check_terminal(void)
+int ui_check_terminal(const char *needs)
 {
 	char *cause = NULL;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "hvdeck: the console needs a terminal (try 'hvdeck dump')\n");
+		fprintf(stderr, "hvdeck: %s\n", needs);
 		return 1;
 	}
 	if (ui_term_check(&cause) < 0) {
@@ -101,7 +93,7 @@ static int check_terminal(void)
 	return 0;
 }
 
-static int start_curses(struct ui *u, const struct ui_options *o)
+int ui_curses_start(int force_ascii, int *ascii, int *colour)
 {
 	const char *no_color = getenv("NO_COLOR");
 
@@ -113,13 +105,27 @@ static int start_curses(struct ui *u, const struct ui_options *o)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	u->ascii = o->ascii || strcasecmp(nl_langinfo(CODESET), "UTF-8") != 0;
-	u->colour = has_colors() && (no_color == NULL || *no_color == '\0');
-	if (u->colour && (start_color() == ERR))
-		u->colour = 0;
-	if (u->colour)
+	*ascii = force_ascii || strcasecmp(nl_langinfo(CODESET), "UTF-8") != 0;
+	*colour = has_colors() && (no_color == NULL || *no_color == '\0');
+	if (*colour && (start_color() == ERR))
+		*colour = 0;
+	if (*colour)
 		use_default_colors();
-	load_theme(u, o->theme != NULL ? o->theme : u->cfg->theme);
+	return 0;
+}
+
+static int start_curses(struct ui *u, const struct ui_options *o)
+{
+	char *cause = NULL;
+
+	if (ui_curses_start(o->ascii, &u->ascii, &u->colour) < 0)
+		return -1;
+	if (ui_theme_use(o->theme != NULL ? o->theme : u->cfg->theme,
+	    u->colour, &cause) < 0) {
+		ui_message(u, 1, "theme: %s (using default)", cause);
+		log_msg(LOG_WARN, "theme: %s", cause);
+		free(cause);
+	}
 	mouseinterval(200);
 	ui_set_mouse(u, u->cfg->mouse);
 	return 0;
@@ -669,7 +675,8 @@ int ui_run(const struct config *cfg, const struct ui_options *o)
 	views_set_pools(cfg->pool_bases, cfg->pool_templates);
 	u.read_only = o->read_only;
 	o->face_init(&u, &u.face);
-	if ((rc = check_terminal()) != 0)
+	if ((rc = ui_check_terminal("the console needs a terminal (try "
+	    "'hvdeck dump')")) != 0)
 		return rc;
 	edit_history_init(&u.filter_history, 50);
 	edit_history_init(&u.command_history, 50);

@@ -20,8 +20,9 @@
 # Environment: HVDECK, FLOOR (binaries; make bench sets them),
 # BENCH_REPS, BENCH_QUICK, BENCH_OUT (default tests/bench/results.txt),
 # BENCH_ONLY (words: dump dumpserver calls console hosts labdump events
-# screen vm;
-# default all).
+# screen vm wall;
+# default all), BENCH_WALL_S (the wall's run, default 600: issue 23's
+# 10 minutes; quick 90).
 set -u
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -52,6 +53,9 @@ fi
 # budget: the console's RSS at its last point and virt-manager beside the
 # console at most 2.
 LONG_REPS=$((REPS < 2 ? REPS : 2))
+# the wall: one run of BENCH_WALL_S seconds; RSS after its first minute
+# and at its end, CPU between them
+if [ "$QUICK" = 1 ]; then WALL_S=${BENCH_WALL_S:-90}; else WALL_S=${BENCH_WALL_S:-600}; fi
 VM_REPS=$((REPS < 2 ? REPS : 2))
 FLOOR_WIN=15    # the polling floor's window at 100 hosts
 
@@ -293,6 +297,36 @@ measure_console_fleet() {
 		measure_floor_poll
 	done
 	measure_echo_floor
+}
+
+# The wall (hvdeck wall, 200x60) at 100 hosts, 10k desktops, once for
+# WALL_S seconds: its CPU from the end of the first minute to the end
+# (the clock redraws every second, the hosts' stats change every 2 s),
+# and its RSS at one minute and at the end (issue 23: under 1 % of a core,
+# RSS within 1 MiB).
+measure_wall() {
+	local t0 pid cpu first=60 s=wall
+	[ "$WALL_S" -gt "$first" ] || first=$((WALL_S / 2))
+	row wall_cpu "wall idle CPU, 100 hosts, 10k desktops, ${first}..${WALL_S} s" "% core"
+	row wall_rss1 "wall RSS at $first s" "MiB"
+	row wall_rss2 "wall RSS at $WALL_S s" "MiB"
+	row wall_rssd "  growth from $first s to $WALL_S s" "MiB"
+	say "wall, 100 hosts: $WALL_S s"
+	t0=$(date +%s)
+	tmx new-session -d -s "$s" -x 200 -y 60 \
+		"LANG=C.UTF-8 exec $HVDECK -c $WORK/fleet.conf --log $WORK/$s.log wall" ||
+		{ missed "wall did not start"; return; }
+	pid=$(tmx display-message -p -t "$s" '#{pane_pid}')
+	bg_record "$pid"
+	sleep_until "$t0" "$first"
+	add wall_rss1 hv "$(rss_mib "$pid")"
+	cpu=$(cpu_pct "$pid" $((WALL_S - first))) && add wall_cpu hv "$cpu"
+	add wall_rss2 hv "$(rss_mib "$pid")"
+	add wall_rssd hv "$(awk -v a="$(median wall_rss1 hv)" -v b="$(median wall_rss2 hv)" \
+	    'BEGIN { printf "%.1f", b - a }')"
+	say "  wall CPU $cpu %, RSS $(median wall_rss1 hv) -> $(median wall_rss2 hv) MiB"
+	tmx kill-session -t "$s" 2>/dev/null
+	bg_stop "$pid"
 }
 
 # measure_floor_poll: the polling floor at 100 hosts, CPU over FLOOR_WIN
@@ -730,6 +764,7 @@ want dumpserver && measure_dump_server
 want calls && { measure_calls; measure_interval_calls; }
 want console && measure_console_fleet
 want hosts && measure_console_hosts
+want wall && measure_wall
 if want labdump || want events || want screen || want vm; then
 	lab_fill
 	want labdump && measure_lab_dump

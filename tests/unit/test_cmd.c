@@ -22,6 +22,7 @@
 #include "tui/mode.h"
 #include "core/model.h"
 #include "tui/ui.h"
+#include "tui/wall.h"
 #include "core/util.h"
 #include "model-fill.h"
 
@@ -174,7 +175,7 @@ static const char read_only_ok[] = " list-commands job dismiss "
     " mouse events help quit pane next-pane previous-pane up down page-up "
     " page-down home end details back filter command-prompt sort "
     " sort-reverse redraw mark mark-shown mark-clear host reconnect jobs "
-    " capacity desktop viewer desktop cpu-fit ";
+    " capacity desktop viewer desktop cpu-fit wall ";
 
 static void test_read_only_walk(void **state)
 {
@@ -684,5 +685,6 @@ int main(void)
 	cmd_commands_register();
 	cli_cmd_register();
 	ui_cmd_register();
+	wall_cmd_register();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,6 +22,7 @@
 #include "core/config.h"
 #include "core/util.h"
 #include "srv/srv-cmd.h"
+#include "tui/wall.h"
 
 /* main.c's own long options: the command line leaves them to getopt */
 static const char *const globals[] = { "config", "host", "read-only",
@@ -361,5 +362,6 @@ int main(void)
 	cmd_commands_register();
 	srv_cmd_register();
 	cli_cmd_register();
+	wall_cmd_register();	/* --rotate and --kiosk are the wall's */
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
