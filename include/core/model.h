@@ -117,6 +117,8 @@ struct m_host {
 	int inventory_done;         /* online: a full sync completed */
 	int attempted;              /* at least one connect attempt finished */
 	int maintenance;
+	int read_only;              /* its connection refused a write (-r,
+	                             * proven by conn_refuses_writes) */
 	uint64_t memory_reserve_kib;    /* config: kept free by migrations */
 	char *hostname, *hv_type;
 	unsigned long lib_version, hv_version;
@@ -292,6 +294,7 @@ struct host_facts {
 	unsigned cpus, mhz;
 	uint64_t memory_kib, free_kib;
 	struct xml_caps *caps;      /* taken over (zeroed) when not NULL */
+	int read_only;              /* its connection refused a write */
 };
 void model_host_set_facts(unsigned id, const struct host_facts *f);
 /* Host CPU counters (ns) from virNodeGetCPUStats, and free memory. */

@@ -20,6 +20,11 @@
  * before the first connection; any thread may read it. */
 void conn_set_read_only(int on);
 int conn_read_only(void);
+/* Whether c refuses writes, proven on c itself: a define of XML no driver
+ * accepts is refused as "operation forbidden" by a read-only connection
+ * before anything reads it (a writable one fails on the XML: nothing is
+ * ever defined). 1 refused, 0 not. */
+int conn_refuses_writes(virConnectPtr c);
 
 /* The credential callback that never asks (no one could type on a worker
  * or a job thread): a host that wants a password is refused. Static. */

@@ -30,6 +30,7 @@ void model_json_host(struct json *j, const char *key, const struct m_host *h)
 	else
 		json_null(j, "cpu_pct");
 	json_bool(j, "maintenance", h->maintenance);
+	json_bool(j, "read_only", h->read_only);
 	/* offline: when it was last online, when the worker tries again */
 	if (h->seen_wall_ms > 0)
 		json_int(j, "last_seen_ms", h->seen_wall_ms);

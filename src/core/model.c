@@ -533,6 +533,7 @@ void model_host_set_facts(unsigned id, const struct host_facts *f)
 		h->mhz = f->mhz;
 		h->memory_kib = f->memory_kib;
 		h->free_kib = f->free_kib;
+		h->read_only = f->read_only;
 		if (f->caps != NULL) {
 			facts_caps_free(&h->caps);
 			h->caps = *f->caps;

@@ -101,6 +101,7 @@ static void host_facts(unsigned id, const struct jread *o)
 	f.cpus = (unsigned)jread_u64(o, "cpus", 0);
 	f.memory_kib = jread_u64(o, "memory_kib", 0);
 	f.free_kib = jread_u64(o, "free_kib", 0);
+	f.read_only = jread_bool(o, "read_only");
 	caps->arch = xstrdup(jread_str(o, "arch"));
 	caps->cpu_model = xstrdup(jread_str(o, "cpu_model"));
 	caps->host_uuid = xstrdup(jread_str(o, "host_uuid"));

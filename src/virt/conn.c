@@ -5,6 +5,7 @@
 #include "core/log.h"
 #include "core/util.h"
 
+#include <libvirt/virterror.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -26,6 +27,23 @@ void conn_set_read_only(int on)
 int conn_read_only(void)
 {
 	return atomic_load(&read_only);
+}
+
+int conn_refuses_writes(virConnectPtr c)
+{
+	virDomainPtr d = virDomainDefineXML(c, "<hvdeck-read-only-probe/>");
+	virErrorPtr e;
+	int denied;
+
+	if (d != NULL) {	/* cannot be: no driver reads that as a domain */
+		virDomainUndefine(d);
+		virDomainFree(d);
+		return 0;
+	}
+	e = virGetLastError();
+	denied = e != NULL && e->code == VIR_ERR_OPERATION_DENIED;
+	virResetLastError();
+	return denied;
 }
 
 /* Credentials are never asked for on a worker or job thread: there is no

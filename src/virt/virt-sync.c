@@ -2,6 +2,7 @@
  * one host, on its worker thread. A full sync is a mark-and-sweep: what the
  * host no longer reports leaves the model. */
 #include "virt/virt-sync.h"
+#include "virt/conn.h"
 #include "virt/virt-cpu.h"
 #include "virt/virt-mem.h"
 #include "virt/virt-evloop.h"
@@ -433,6 +434,9 @@ static int sync_facts(struct sync_host *w, char **cause)
 		f.hv_version = 0;
 	f.cpus = ni.cpus;
 	f.mhz = ni.mhz;
+	/* -r: proven on the connection, not assumed from the flag (a
+	 * writable one is never probed: its daemon would log the bad XML) */
+	f.read_only = conn_read_only() && conn_refuses_writes(w->conn);
 	f.memory_kib = ni.memory;
 	if (virt_mem_available(w->conn, &f.free_kib) < 0)
 		f.free_kib = 0;

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Read-only monitoring: -r opens every connection read-only; hosts show as
-# read-only, the inventory is complete, and desktop actions are refused
+# read-only (dump's read_only proven on each connection), the inventory
+# is complete, and desktop actions are refused
 # with a message while the guest stays as it was.
 . "$(dirname "$0")/lib.sh"
 
@@ -11,6 +12,13 @@ new_guest 1 r; g=$GUEST
 	fail "hosts not read-only: $(jq -c '[.hosts[].state]' "$WORK/dump.json")"
 jq -e --arg g "$g" '.desktops[] | select(.name == $g and .state == "shutoff")' "$WORK/dump.json" >/dev/null ||
 	fail "read-only inventory misses $g"
+# read_only per host comes from the connection itself: each refused a
+# write (a define hvdeck tried through it); a writable run says false
+[ "$(jq -r '[.hosts[].read_only] | unique | join(",")' "$WORK/dump.json")" = "true" ] ||
+	fail "read_only not proven on every host: $(jq -c '[.hosts[] | {name, read_only}]' "$WORK/dump.json")"
+"$HVDECK" -c "$conf" --no-server dump --json >"$WORK/rw.json" 2>"$WORK/err" || fail "dump failed: $(cat "$WORK/err")"
+[ "$(jq -r '[.hosts[].read_only] | unique | join(",")' "$WORK/rw.json")" = "false" ] ||
+	fail "a writable dump says read_only: $(jq -c '[.hosts[] | {name, read_only}]' "$WORK/rw.json")"
 
 tui_start "$conf" 100 30 -r
 wait_screen 15 "READ-ONLY"
