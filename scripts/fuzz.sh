@@ -26,7 +26,7 @@ CFLAGS="-std=c11 -D_GNU_SOURCE -Iinclude -g -O1 -fno-omit-frame-pointer \
 # A new harness needs one line here.
 harness_srcs() {
 	case $1 in
-	fuzz_config) echo "src/core/config.c src/core/lcfg.c src/core/text.c src/core/util.c src/core/atomic-file.c src/core/names.c" ;;
+	fuzz_config) echo "src/core/config.c src/core/config-wall.c src/core/lcfg.c src/core/text.c src/core/util.c src/core/atomic-file.c src/core/names.c" ;;
 	fuzz_theme) echo "src/tui/theme.c src/core/lcfg.c src/core/text.c src/core/util.c" ;;
 	fuzz_virt_xml) echo "src/virt/virt-xml.c src/core/facts.c src/core/text.c src/core/util.c src/core/log.c" ;;
 	fuzz_json_read) echo "src/core/json-read.c src/core/util.c src/core/log.c src/core/text.c" ;;
