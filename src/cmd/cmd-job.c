@@ -169,6 +169,18 @@ static void postcopy_confirmed(const struct cmd_face *f, const char *arg)
 
 /* A drain: whether its running migrations are cancelled too or left to
  * finish is the operator's choice, said in the question. */
+/* The question, unless --yes gave its answer (the command line's
+ * scripts): then yes runs at once. */
+static int confirm_unless_yes(struct cmd_ctx *c, const char *text,
+    cmd_face_yes yes, const char *arg, char **cause)
+{
+	if (cmd_opt(c->opts, "yes") != NULL) {
+		yes(c->face, arg);
+		return 0;
+	}
+	return cmd_confirm(c, text, "job cancel", yes, arg, cause);
+}
+
 static int ask_cancel_drain(struct cmd_ctx *c, unsigned id,
     const struct job_facts *f, char **cause)
 {
@@ -190,8 +202,7 @@ static int ask_cancel_drain(struct cmd_ctx *c, unsigned id,
 		    "job cancel %u --let-running-finish", f->name, moving,
 		    moving == 1 ? "" : "s", f->name, id);
 	snprintf(arg, sizeof arg, "%u%s", id, let ? " let" : "");
-	rc = cmd_confirm(c, text, "job cancel", drain_cancel_confirmed, arg,
-	    cause);
+	rc = confirm_unless_yes(c, text, drain_cancel_confirmed, arg, cause);
 	free(text);
 	return rc;
 }
@@ -230,7 +241,7 @@ static int ask_cancel(struct cmd_ctx *c, unsigned id, char **cause)
 		    job_kind_name(f.kind), f.name);
 	}
 	snprintf(arg, sizeof arg, "%u", id);
-	rc = cmd_confirm(c, text, "job cancel", cancel_confirmed, arg, cause);
+	rc = confirm_unless_yes(c, text, cancel_confirmed, arg, cause);
 	free(text);
 	free(f.name);
 	return rc;
@@ -472,8 +483,14 @@ int cmd_job_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 {
 	unsigned id, n;
 
-	if (!cmd_in_console(c)) {
+	/* the command line cancels (a job of the server it is sent to) */
+	if (!cmd_in_console(c) && e->arg != JOB_OP_CANCEL) {
 		*cause = xasprintf("'%s' is a console command", e->name);
+		return -1;
+	}
+	if (!cmd_in_console(c) && argc == 0) {
+		*cause = xasprintf("%s: which job? (hvdeck jobs lists them)",
+		    e->name);
 		return -1;
 	}
 	if (e->arg == JOB_OP_DISMISS_FINISHED) {

@@ -94,12 +94,14 @@ static const struct cmd_entry commands[] = {
 	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_DESKTOP | CMD_SEL_DESKTOP,
 	  "copy a desktop's disk (default: its first) into another pool of its host, live when it runs (block copy, then a switch once in sync), and point its definition there; the old volume stays unless --delete-source (console: Shift-V, a form)",
 	  cmd_disk_move_exec, 0 },
-	{ "job cancel", NULL, 0, 1, "[ID] [--let-running-finish]", CMD_LINE | CMD_SEL_JOB,
+	{ "job cancel", NULL, 0, 1, "[ID] [--let-running-finish] [--yes]",
+	  CMD_CLI | CMD_LINE | CMD_SEL_JOB,
 	  "cancel a job after asking (default: the selected job or the progress view's); "
 	  "a cancelled migration leaves the desktop on its source; a cancelled drain "
 	  "starts no more moves and cancels its running migrations, or with "
 	  "--let-running-finish lets them finish; on a job hvdeck did not start "
-	  "(a virsh migrate: ID is its desktop), abort it with virDomainAbortJob after a question saying so",
+	  "(a virsh migrate: ID is its desktop), abort it with virDomainAbortJob after a question saying so; "
+	  "the command line cancels a job of the cluster's server (hvdeck jobs lists them), asking unless --yes",
 	  cmd_job_exec, JOB_OP_CANCEL },
 	{ "job bandwidth", NULL, 0, 2, "[ID] [MIBS]", CMD_LINE | CMD_SEL_JOB,
 	  "set a running migration's bandwidth in MiB/s, 0 unlimited (without MIBS: a form)",

@@ -17,6 +17,8 @@
 #    only hv1 has) moves the other and reports that one with the reason,
 #    exit 1, the refused one still on hv1;
 #  - --to, through a running server (the client prints plan and lines);
+#  - job cancel ID --let-running-finish from another shell: the running
+#    move finishes, no other starts;
 #  - Ctrl-C half-way (--parallel 1): every guest runs on exactly one
 #    node, the ones not reached say "not moved".
 . "$(dirname "$0")/lib.sh"
@@ -175,4 +177,28 @@ grep -q ": not moved, stays on hv1: the drain was cancelled before its move" "$W
 	fail "no guest waiting when cancelled: $(cat "$WORK/c.out" "$WORK/c.err")"
 for m in 1024 512 128 loc; do once "$G$m" >/dev/null; done
 info "cancelled: $(grep -c ': not moved, stays on hv1' "$WORK/c.err") not moved; each guest on one node"
+
+# ---- job cancel ID --let-running-finish from another shell: the drain
+# (the server's job) starts no more moves, the running one finishes ----
+for h in hv2 hv3; do hv host maintenance $h off >/dev/null || fail "maintenance $h off"; done
+"$HVDECK" -c "$conf" host drain hv1 --parallel 1 >"$WORK/j.out" 2>"$WORK/j.err" &
+pid=$!
+cleanup "kill $pid"
+moving_j() { grep -q ": moving to " "$WORK/j.out"; }
+wait_until 60 moving_j || fail "no move started: $(cat "$WORK/j.out" "$WORK/j.err")"
+hv jobs --json >"$WORK/out" 2>"$WORK/err" || fail "jobs --json: $(cat "$WORK/err")"
+id=$(jq -r 'select(.kind == "drain" and .state == "running") | .id' "$WORK/out" | head -n1)
+[ -n "$id" ] && [ "$id" != null ] || fail "no running drain in hvdeck jobs: $(cat "$WORK/out")"
+hv job cancel "$id" --let-running-finish --yes >"$WORK/out" 2>"$WORK/err" ||
+	fail "job cancel $id: $(cat "$WORK/out" "$WORK/err")"
+grep -q "drain $id: cancelling (no more moves; the running migrations finish)" "$WORK/out" ||
+	fail "job cancel said: $(cat "$WORK/out" "$WORK/err")"
+wait "$pid"
+rc=$?
+[ "$rc" -eq 1 ] || fail "a drain cancelled by job cancel exited $rc"
+moved=$(sed -n 's/^\(.*\): moving to .*/\1/p' "$WORK/j.out" | head -n1)
+grep -q "^$moved: moved to " "$WORK/j.out" || fail "the running move of $moved did not finish: $(cat "$WORK/j.out" "$WORK/j.err")"
+for m in 1024 512 128 loc; do once "$G$m" >/dev/null; done
+hv job cancel 99999 --yes >"$WORK/out" 2>"$WORK/err" && fail "job cancel of no job succeeded"
+grep -q "no job 99999" "$WORK/err" || fail "job cancel of no job: $(cat "$WORK/err")"
 pass
