@@ -161,13 +161,20 @@ hv host drain hv3 --to hv1 >"$WORK/s3.out" 2>"$WORK/s3.err" || fail "drain hv3 -
 for m in 1024 512 128; do [ "$(once "$G$m")" = 1 ] || fail "$G$m is not back on hv1"; done
 grep -q "drain hv3 done" "$WORK/s3.out" || fail "no report from the server: $(cat "$WORK/s3.out")"
 
+# drain_moving NAME: hv2 and hv3 out of maintenance, then a drain of hv1
+# one move at a time in the background (its lines in $WORK/NAME.out and
+# .err, its pid in $pid), returned once its first move began
+drain_moving() {
+	for h in hv2 hv3; do hv host maintenance $h off >/dev/null || fail "maintenance $h off"; done
+	"$HVDECK" -c "$conf" host drain hv1 --parallel 1 >"$WORK/$1.out" 2>"$WORK/$1.err" &
+	pid=$!
+	cleanup "kill $pid"
+	_moving() { grep -q ": moving to " "$WORK/$1.out"; }
+	wait_until 60 _moving "$1" || fail "no move started: $(cat "$WORK/$1.out" "$WORK/$1.err")"
+}
+
 # ---- Ctrl-C half-way, one at a time: each guest on exactly one node ----
-for h in hv2 hv3; do hv host maintenance $h off >/dev/null || fail "maintenance $h off"; done
-"$HVDECK" -c "$conf" host drain hv1 --parallel 1 >"$WORK/c.out" 2>"$WORK/c.err" &
-pid=$!
-cleanup "kill $pid"
-moving() { grep -q ": moving to " "$WORK/c.out"; }
-wait_until 60 moving || fail "no move started: $(cat "$WORK/c.out" "$WORK/c.err")"
+drain_moving c
 kill -INT "$pid"
 wait "$pid"
 rc=$?
@@ -180,12 +187,7 @@ info "cancelled: $(grep -c ': not moved, stays on hv1' "$WORK/c.err") not moved;
 
 # ---- job cancel ID --let-running-finish from another shell: the drain
 # (the server's job) starts no more moves, the running one finishes ----
-for h in hv2 hv3; do hv host maintenance $h off >/dev/null || fail "maintenance $h off"; done
-"$HVDECK" -c "$conf" host drain hv1 --parallel 1 >"$WORK/j.out" 2>"$WORK/j.err" &
-pid=$!
-cleanup "kill $pid"
-moving_j() { grep -q ": moving to " "$WORK/j.out"; }
-wait_until 60 moving_j || fail "no move started: $(cat "$WORK/j.out" "$WORK/j.err")"
+drain_moving j
 hv jobs --json >"$WORK/out" 2>"$WORK/err" || fail "jobs --json: $(cat "$WORK/err")"
 id=$(jq -r 'select(.kind == "drain" and .state == "running") | .id' "$WORK/out" | head -n1)
 [ -n "$id" ] && [ "$id" != null ] || fail "no running drain in hvdeck jobs: $(cat "$WORK/out")"
