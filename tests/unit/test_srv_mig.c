@@ -81,7 +81,7 @@ static void test_round_trip(void **state)
 	struct migrate_stats st, back;
 	struct checklist *cl;
 	uint64_t gen;
-	size_t n;
+	size_t n, i;
 	char *line;
 
 	(void)state;
@@ -96,7 +96,13 @@ static void test_round_trip(void **state)
 	assert_non_null(cl = cmd_migrate_checklist(7));
 	gen = checklist_snapshot(cl, &got, &n);
 	assert_int_equal(n, 2);
-	assert_memory_equal(got, steps, sizeof steps);
+	/* field by field: the bytes after each string's end are no part of
+	 * it (a checklist leaves them as they were) */
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(got[i].state, steps[i].state);
+		assert_string_equal(got[i].text, steps[i].text);
+		assert_string_equal(got[i].reason, steps[i].reason);
+	}
 	free(got);
 	/* the same steps again: the checklist is left alone */
 	apply_line(line);
