@@ -91,6 +91,9 @@ void cmd_engine_down(const struct cmd_ctx *c);
 /* a line for the operator, printf-like */
 void cmd_say(const struct cmd_ctx *c, int error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* a line of the command's own listing (a table row, its JSON): said
+ * under --json too, counted as a result (no generic one is added) */
+void cmd_print(struct cmd_ctx *c, const char *text);
 /* a job c's command started */
 void cmd_follow(const struct cmd_ctx *c, unsigned job);
 /* jobs c's command removed (see cmd_face.forget_job) */

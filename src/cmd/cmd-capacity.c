@@ -192,13 +192,13 @@ static void print(struct cmd_ctx *c, const struct capacity *cap, int json)
 		json_hosts(&j, cap);
 		json_pools(&j, cap);
 		json_end_object(&j);
-		cmd_say(c, 0, "%s", j.buf);
+		cmd_print(c, j.buf);
 		json_free(&j);
 		return;
 	}
 	n = cmd_capacity_lines(cap, &lines);
 	for (i = 0; i < n; i++) {
-		cmd_say(c, 0, "%s", lines[i]);
+		cmd_print(c, lines[i]);
 		free(lines[i]);
 	}
 	free(lines);

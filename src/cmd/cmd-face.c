@@ -38,6 +38,13 @@ void cmd_say(const struct cmd_ctx *c, int error, const char *fmt, ...)
 	free(text);
 }
 
+void cmd_print(struct cmd_ctx *c, const char *text)
+{
+	if (c->face != NULL && c->face->say != NULL)
+		c->face->say(c->face, 0, text);
+	c->results++;
+}
+
 void cmd_follow(const struct cmd_ctx *c, unsigned job)
 {
 	if (c->face != NULL && c->face->follow_job != NULL && job != 0)

@@ -318,13 +318,6 @@ static int ask_abort(struct cmd_ctx *c, const char *desktop, char **cause)
 
 /* ---- jobs (the command line's list) ---- */
 
-/* One line of the list, said as it is (a JSON line or text). */
-static void line(struct cmd_ctx *c, const char *text)
-{
-	if (c->face != NULL && c->face->say != NULL)
-		c->face->say(c->face, 0, text);
-	c->results++;
-}
 
 static void job_line(struct cmd_ctx *c, unsigned id, const char *kind,
     const char *state, const char *target, const char *host, double pct,
@@ -351,7 +344,7 @@ static void job_line(struct cmd_ctx *c, unsigned id, const char *kind,
 		json_bool(&j, "hvdeck", id != 0);
 		json_string(&j, "error", error);
 		json_end_object(&j);
-		line(c, j.buf);
+		cmd_print(c, j.buf);
 		json_free(&j);
 		return;
 	}
@@ -367,7 +360,7 @@ static void job_line(struct cmd_ctx *c, unsigned id, const char *kind,
 		free(t);
 		t = u;
 	}
-	line(c, t);
+	cmd_print(c, t);
 	free(t);
 }
 
@@ -423,12 +416,12 @@ int cmd_jobs_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		return 0;
 	act_ljob_sweep(SWEEP_MS);
 	if (!cmd_json(c))
-		line(c, "ID    JOB             TARGET               HOST       "
+		cmd_print(c, "ID    JOB             TARGET               HOST       "
 		    "STATE      PROGRESS ERROR");
 	list_ours(c);
 	list_libvirt(c);
 	if (!cmd_json(c) && c->results == 1)
-		line(c, "(no jobs: hvdeck runs none here, and libvirt runs none "
+		cmd_print(c, "(no jobs: hvdeck runs none here, and libvirt runs none "
 		    "on a desktop)");
 	c->status = 0;
 	cmd_engine_down(c);

@@ -89,9 +89,11 @@ wait_screen 10 "^.$g +paused +hv1"
 keys p
 wait_until 30 state_is running || fail "p did not resume $g: $(guest_state 1 "$g")"
 wait_screen 10 "^.$g +running +hv1"
-# a console command that acts through the engine runs in the server
+# a command that acts through the engine runs in the server (pool refresh
+# is a command-line command too: the server waits for each host's refresh
+# and its lines reach the status line, the last one staying)
 keys : ; keys -l "pool refresh bases"; keys Enter
-wait_screen 10 "pool refresh queued on [0-9]+ host"
+wait_screen 10 "hv[0-9]+/bases: refreshed"
 keys : ; keys -l "host reconnect hv3"; keys Enter
 wait_screen 10 "hv3: reconnecting now"
 grep -q "hv3: reconnecting now" "$WORK/server.log" || fail "the server did not reconnect hv3"
