@@ -40,6 +40,7 @@ static void build(struct capview *v, const struct ui *u)
 	struct capacity cap;
 	char **lines;
 	size_t n, i;
+	int head = 1;	/* the first line, and each after a blank one */
 
 	capacity_read(&cap, u->cfg != NULL ? u->cfg->pool_warn_percent : 90);
 	n = cmd_capacity_lines(&cap, &lines);
@@ -48,9 +49,9 @@ static void build(struct capview *v, const struct ui *u)
 		/* a full pool, an overcommitted host: the warning colour */
 		int warn = strstr(lines[i], " WARNING") != NULL;
 
-		text_add(&v->text, i == 0 || (i > 0 && lines[i - 1][0] == '\0') ?
-		    SLOT_TITLE : warn ? SLOT_STATE_PAUSED : SLOT_NORMAL, "%s",
-		    lines[i]);
+		text_add(&v->text, head ? SLOT_TITLE : warn ? SLOT_STATE_PAUSED :
+		    SLOT_NORMAL, "%s", lines[i]);
+		head = lines[i][0] == '\0';
 		free(lines[i]);
 	}
 	free(lines);
