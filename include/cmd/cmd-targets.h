@@ -36,4 +36,9 @@ int cmd_json(const struct cmd_ctx *c);
 void cmd_result(struct cmd_ctx *c, unsigned job, const char *state,
     const char *target, const char *error);
 
+/* The result of a command that said none under --json (for
+ * cmd_set_after_exec): one object, "done" or "failed", for target. */
+void cmd_result_generic(struct cmd_ctx *c, const char *target, int rc,
+    const char *cause);
+
 #endif

@@ -148,6 +148,14 @@ int cmd_take_options(int *nwords, char **words, const unsigned char *quoted,
 int cmd_check_options(const struct cmd_entry *e, const struct cmd_opts *o,
     char **cause);
 
+/* Run after every command (cmd_exec_entry) that does not print its own
+ * --json: the command's first word, its return and cause, for a result of
+ * its own when it said none (cmd-targets.h sets it: cmd_result_generic).
+ * Set once at start. */
+typedef void (*cmd_after_exec_fn)(struct cmd_ctx *c, const char *target,
+    int rc, const char *cause);
+void cmd_set_after_exec(cmd_after_exec_fn fn);
+
 /* 0 when c may run e; -1 with *cause (caller frees) "read-only: NAME is
  * not allowed" (e's full name) when hvdeck runs read-only and e is not
  * CMD_READ_ONLY_OK. The one read-only refusal of every way in. */

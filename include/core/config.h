@@ -146,6 +146,9 @@ int config_edit(const char *path,
     char **cause);
 
 const char *config_role_name(enum host_role role);
+/* A hypervisor or mixed host: desktops run there (place.c's rule for
+ * PLACE_DESKTOP, for modules below placement). */
+int config_role_runs_desktops(enum host_role role);
 /* "hypervisor" | "disk" | "mixed" -> role; returns 0 or -1. */
 int config_role_parse(const char *s, enum host_role *out);
 

@@ -38,4 +38,10 @@ void sync_jobs_sweep(virConnectPtr conn, unsigned host_id);
  * with *cause (libvirt's text; caller frees). */
 int sync_abort_job(virConnectPtr conn, const char *uuid, char **cause);
 
+/* Called with each desktop's CPU key as a sync reads it (virt-cpu's
+ * vcpu_want: a new key is compared on every host). Set before the
+ * workers start. */
+typedef void (*sync_cpu_key_fn)(const char *key);
+void sync_set_cpu_hook(sync_cpu_key_fn fn);
+
 #endif

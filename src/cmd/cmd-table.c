@@ -3,6 +3,7 @@
  * beside the command line's and the console's. Adding a command is one
  * entry here and its exec in the family's cmd-*.c. */
 #include "cmd/cmd-table.h"
+#include "cmd/cmd-targets.h"
 #include "act/act-domain.h"
 #include "cmd/cmd-capacity.h"
 #include "cmd/cmd-derive.h"
@@ -163,6 +164,7 @@ static const struct cmd_entry commands[] = {
 void cmd_commands_register(void)
 {
 	cmd_register_table(commands, sizeof commands / sizeof commands[0]);
+	cmd_set_after_exec(cmd_result_generic);
 }
 
 /* ---- list-commands ---- */

@@ -94,3 +94,11 @@ void cmd_result(struct cmd_ctx *c, unsigned job, const char *state,
 	c->face->say(c->face, 0, j.buf);
 	json_free(&j);
 }
+
+void cmd_result_generic(struct cmd_ctx *c, const char *target, int rc,
+    const char *cause)
+{
+	if (cmd_json(c) && c->results == 0)
+		cmd_result(c, c->job, rc < 0 || c->status != 0 ? "failed" :
+		    "done", target, rc < 0 ? cause : NULL);
+}

@@ -5,7 +5,6 @@
  * listings. */
 #include "cmd/cmd.h"
 #include "cmd/cmd-audit.h"
-#include "cmd/cmd-targets.h"
 #include "core/model.h"
 #include "core/util.h"
 
@@ -399,6 +398,8 @@ int cmd_check_read_only(const struct cmd_ctx *c, const struct cmd_entry *e,
 	return -1;
 }
 
+static cmd_after_exec_fn after_exec;
+
 /* Every way in passes here: the audit log records each command that
  * changes something, refused ones (read-only too) included. */
 int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
@@ -414,10 +415,14 @@ int cmd_exec_entry(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	cmd_audit_done(a, rc, c->status, rc < 0 ? *cause : NULL);
 	/* --json: a command that said no result of its own still gives one
 	 * (dump and host list, which declare --json, print their own) */
-	if (cmd_json(c) && c->results == 0 && !declares(e->args, "json", &has))
-		cmd_result(c, c->job, rc < 0 || c->status != 0 ? "failed" : "done",
-		    argc > 0 ? argv[0] : NULL, rc < 0 ? *cause : NULL);
+	if (after_exec != NULL && !declares(e->args, "json", &has))
+		after_exec(c, argc > 0 ? argv[0] : NULL, rc, rc < 0 ? *cause : NULL);
 	return rc;
+}
+
+void cmd_set_after_exec(cmd_after_exec_fn fn)
+{
+	after_exec = fn;
 }
 
 static cmd_remote_fn remote_run;

@@ -961,3 +961,8 @@ void config_free(struct config *cfg)
 	free(cfg->path);
 	memset(cfg, 0, sizeof *cfg);
 }
+
+int config_role_runs_desktops(enum host_role role)
+{
+	return role == ROLE_MIXED || role == ROLE_HYPERVISOR;
+}

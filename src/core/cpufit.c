@@ -2,7 +2,6 @@
  * hosts' host-model CPUs and the cluster's baselines (see cpufit.h). */
 #include "core/cpufit.h"
 #include "core/model.h"
-#include "core/place.h"
 #include "core/util.h"
 
 #include <pthread.h>
@@ -268,7 +267,7 @@ size_t cpufit_baseline_hosts(unsigned **ids)
 	hosts = model_hosts(&n);
 	*ids = xcalloc(n + 1, sizeof **ids);
 	for (i = 0; i < n; i++)
-		if (place_role_allows(hosts[i]->role, PLACE_DESKTOP))
+		if (config_role_runs_desktops(hosts[i]->role))
 			(*ids)[k++] = hosts[i]->id;
 	model_unlock();
 	return k;
@@ -412,7 +411,7 @@ enum cpufit cpufit_desktop_on(const struct m_desktop *d,
 
 static int runs_desktops(const struct m_host *h)
 {
-	return place_role_allows(h->role, PLACE_DESKTOP);
+	return config_role_runs_desktops(h->role);
 }
 
 char *cpufit_runs_on(const struct m_desktop *d, size_t *nunknown)

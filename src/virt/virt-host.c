@@ -602,6 +602,8 @@ unsigned hosts_add(const struct config_host *ch, int read_only,
 	pthread_condattr_t attr;
 	int rc;
 
+	/* a desktop's CPU seen by any sync is compared on every host */
+	sync_set_cpu_hook(vcpu_want);
 	w->host_id = model_host_add(ch);
 	w->name = xstrdup(ch->name);
 	w->uri = xstrdup(ch->uri);

@@ -3,7 +3,6 @@
  * host no longer reports leaves the model. */
 #include "virt/virt-sync.h"
 #include "virt/conn.h"
-#include "virt/virt-cpu.h"
 #include "virt/virt-mem.h"
 #include "virt/virt-evloop.h"
 #include "virt/virt-xml.h"
@@ -16,6 +15,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Who hears of a desktop's CPU definition (virt-cpu.c, set by the host
+ * workers' start: sync_set_cpu_hook); none until then. */
+static _Atomic(sync_cpu_key_fn) cpu_hook;
+
+void sync_set_cpu_hook(sync_cpu_key_fn fn)
+{
+	atomic_store(&cpu_hook, fn);
+}
+
+static void cpu_key_seen(const char *key)
+{
+	sync_cpu_key_fn fn = atomic_load(&cpu_hook);
+
+	if (fn != NULL)
+		fn(key);
+}
 
 /* The host being read, for this call only: its connection, its model id
  * and its name for messages. */
@@ -104,7 +120,7 @@ static int report_domain(struct sync_host *w, const struct dom_seen *s)
 		free(cause);
 	}
 	free(desc);
-	vcpu_want(xml.cpu_key);
+	cpu_key_seen(xml.cpu_key);
 	model_desktop_seen(w->host_id, uuid, virDomainGetName(s->dom),
 	    (enum desktop_state)s->state, s->reason, s->persistent,
 	    desc != NULL ? &xml : NULL);
