@@ -31,6 +31,7 @@ struct drain_req {
 	char *const *to;            /* only onto these hosts (nto > 0) */
 	size_t nto;
 	unsigned parallel;          /* migrations at once; 0: 2 */
+	unsigned long bandwidth_mibs;   /* each move's limit, MiB/s; 0 none */
 	int include_defined;        /* move shut-off definitions too */
 };
 

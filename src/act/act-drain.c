@@ -38,6 +38,7 @@ struct drain {
 	unsigned job;
 	char *host;
 	unsigned parallel;
+	unsigned long bandwidth_mibs;   /* each move's, 0 unlimited */
 	int include_defined;
 	struct entry *e;
 	size_t n;
@@ -135,6 +136,7 @@ static struct drain *drain_new(const struct drain_req *r,
 	if (d->parallel > DRAIN_PARALLEL_MAX)
 		d->parallel = DRAIN_PARALLEL_MAX;
 	d->include_defined = r->include_defined;
+	d->bandwidth_mibs = r->bandwidth_mibs;
 	d->e = xcalloc(p->nmoves + p->ndefined + 1, sizeof *d->e);
 	for (i = 0; i < p->nmoves; i++)
 		entry_from(&d->e[d->n++], &p->moves[i], 0, 0);
@@ -280,6 +282,7 @@ static void start_move(struct drain *d, struct entry *e)
 	memset(&r, 0, sizeof r);
 	r.desktop = e->uuid;
 	r.dest = e->it.dest;
+	r.bandwidth_mibs = d->bandwidth_mibs;
 	e->audit_id = audit_start("desktop migrate", t);
 	free(t);
 	e->cl = checklist_new();

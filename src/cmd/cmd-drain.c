@@ -39,15 +39,18 @@ static void split_to(const char *list, struct drain_req *r)
 int cmd_drain_request(const struct cmd_ctx *c, const char *host,
     struct drain_req *r, char **cause)
 {
-	long long par = c->cfg != NULL ? c->cfg->drain_parallel : 0;
+	long long par = c->cfg != NULL ? c->cfg->drain_parallel : 0, bw = 0;
 	const char *to = cmd_opt(c->opts, "to");
 
 	memset(r, 0, sizeof *r);
 	if (cmd_opt_int(c->opts, cmd_opt_spec("host drain", "parallel"), &par,
+	    cause) < 0 ||
+	    cmd_opt_int(c->opts, cmd_opt_spec("host drain", "bandwidth"), &bw,
 	    cause) < 0)
 		return -1;
 	r->host = host;
 	r->parallel = par > 0 ? (unsigned)par : 0;
+	r->bandwidth_mibs = (unsigned long)bw;
 	r->include_defined = cmd_opt(c->opts, "include-defined") != NULL;
 	if (to != NULL)
 		split_to(to, r);

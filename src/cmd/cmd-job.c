@@ -476,8 +476,10 @@ int cmd_job_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 {
 	unsigned id, n;
 
-	/* the command line cancels (a job of the server it is sent to) */
-	if (!cmd_in_console(c) && e->arg != JOB_OP_CANCEL) {
+	/* the command line cancels or sets a value (on a job of the server it
+	 * is sent to); the rest are the console's */
+	if (!cmd_in_console(c) && e->arg != JOB_OP_CANCEL &&
+	    e->arg != JOB_OP_BANDWIDTH && e->arg != JOB_OP_DOWNTIME) {
 		*cause = xasprintf("'%s' is a console command", e->name);
 		return -1;
 	}
@@ -503,6 +505,11 @@ int cmd_job_exec(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 		return ask_postcopy(c, id, cause);
 	case JOB_OP_BANDWIDTH:
 	case JOB_OP_DOWNTIME:
+		if (argc < 2 && !cmd_in_console(c)) {
+			*cause = xasprintf("%s: the value? (%s)", e->name,
+			    cmd_job_value_spec(e->arg)->unit);
+			return -1;
+		}
 		if (argc < 2)	/* which value: the console's form asks */
 			return cmd_form(c, e, argc, argv, cause);
 		return set_value(c, id, e->arg, argv[1], cause);

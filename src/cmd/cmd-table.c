@@ -44,7 +44,7 @@ static const struct cmd_entry commands[] = {
 	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST | CMD_SEL_HOST,
 	  "put a host in or out of maintenance and save it (console: without on|off, toggle after asking)",
 	  cmd_role_exec_maintenance, 0 },
-	{ "host drain", NULL, 0, 1, "NAME [--parallel N] [--dry-run] "
+	{ "host drain", NULL, 0, 1, "NAME [--parallel N] [--bandwidth MIBS] [--dry-run] "
 	  "[--to HOST,...] [--include-defined] [--yes]",
 	  CMD_CLI | CMD_LINE | CMD_ARG_NAME | CMD_ARG_HOST | CMD_SEL_HOST,
 	  "put a host in maintenance and live-migrate every running desktop off it, "
@@ -104,11 +104,13 @@ static const struct cmd_entry commands[] = {
 	  "(a virsh migrate: ID is its desktop), abort it with virDomainAbortJob after a question saying so; "
 	  "the command line cancels a job of the cluster's server (hvdeck jobs lists them), asking unless --yes",
 	  cmd_job_exec, JOB_OP_CANCEL },
-	{ "job bandwidth", NULL, 0, 2, "[ID] [MIBS]", CMD_LINE | CMD_SEL_JOB,
-	  "set a running migration's bandwidth in MiB/s, 0 unlimited (without MIBS: a form)",
+	{ "job bandwidth", NULL, 0, 2, "[ID] [MIBS]", CMD_CLI | CMD_LINE | CMD_SEL_JOB,
+	  "set a running migration's bandwidth in MiB/s, 0 unlimited (the console without MIBS: a form; "
+	  "the command line: ID and MIBS, a job of the cluster's server)",
 	  cmd_job_exec, JOB_OP_BANDWIDTH },
-	{ "job downtime", NULL, 0, 2, "[ID] [MS]", CMD_LINE | CMD_SEL_JOB,
-	  "set a running migration's allowed downtime in ms (without MS: a form)",
+	{ "job downtime", NULL, 0, 2, "[ID] [MS]", CMD_CLI | CMD_LINE | CMD_SEL_JOB,
+	  "set a running migration's allowed downtime in ms (the console without MS: a form; "
+	  "the command line: ID and MS, a job of the cluster's server)",
 	  cmd_job_exec, JOB_OP_DOWNTIME },
 	{ "job postcopy", NULL, 0, 1, "[ID]", CMD_LINE | CMD_SEL_JOB,
 	  "switch a migration started with post-copy allowed to post-copy, after asking",

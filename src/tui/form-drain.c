@@ -94,8 +94,9 @@ static int drain_submit(struct ui *u, struct form *f, void *ctx)
 	    NULL;
 	int rc;
 
-	line = xasprintf("host drain %s --yes --parallel %ld%s%s%s", host,
-	    form_number(f, "parallel"), form_check(f, "defined") ?
+	line = xasprintf("host drain %s --yes --parallel %ld --bandwidth %ld%s%s%s",
+	    host, form_number(f, "parallel"), form_number(f, "bandwidth"),
+	    form_check(f, "defined") ?
 	    " --include-defined" : "", to ? " --to " : "", to ? to : "");
 	rc = forms_submit(u, f, "parallel", line);
 	free(line);
@@ -131,7 +132,7 @@ int form_drain_open(struct ui *u, struct cmd_ctx *c,
 {
 	struct drain_form *d = xcalloc(1, sizeof *d);
 	const char *to = cmd_opt(c->opts, "to");
-	long long par = u->cfg->drain_parallel;
+	long long par = u->cfg->drain_parallel, bw = 0;
 	struct form *f;
 	char *vis, *msg;
 
@@ -141,7 +142,8 @@ int form_drain_open(struct ui *u, struct cmd_ctx *c,
 	d->include_defined = cmd_opt(c->opts, "include-defined") != NULL;
 	d->cl = checklist_new();
 	if (cmd_opt_int(c->opts, cmd_opt_spec("host drain", "parallel"), &par,
-	    cause) < 0) {
+	    cause) < 0 || cmd_opt_int(c->opts, cmd_opt_spec("host drain",
+	    "bandwidth"), &bw, cause) < 0) {
 		drain_form_free(d);
 		return -1;
 	}
@@ -153,6 +155,9 @@ int form_drain_open(struct ui *u, struct cmd_ctx *c,
 	}
 	form_add_number(f, "parallel", "At once", 1, DRAIN_PARALLEL_MAX, (long)par);
 	form_set_hint(f, "parallel", "migrations at a time");
+	form_add_number(f, "bandwidth", "Bandwidth MiB/s", 0, 1000000, (long)bw);
+	form_set_hint(f, "bandwidth", "each move's limit, 0 = unlimited (b on a "
+	    "move raises it)");
 	form_add_check(f, "defined", "Move shut-off definitions (shared "
 	    "storage only)", d->include_defined);
 	form_set_checklist(f, d->cl);

@@ -21,6 +21,12 @@ CLEANUP=()
 # still holds the cause.
 fail() {
 	echo "FAIL: $TEST_NAME: $*" >&2
+	# the console's bottom rows (status line, events strip) first: a CI
+	# excerpt keeps the start of a failure and cuts its middle
+	if [ -S "${TMUX_SOCKET:-}" ] && tmux -S "$TMUX_SOCKET" has-session -t hv 2>/dev/null; then
+		echo "--- $TEST_NAME: the screen's last rows" >&2
+		tmux -S "$TMUX_SOCKET" capture-pane -p -t hv | grep -Ev '^│ *│$|^ *$' | tail -n 6 >&2
+	fi
 	if [ -s "$WORK/hvdeck.log" ]; then
 		echo "--- $TEST_NAME: the last lines of hvdeck's log" >&2
 		tail -n 30 "$WORK/hvdeck.log" >&2

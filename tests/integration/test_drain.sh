@@ -18,7 +18,8 @@
 #    exit 1, the refused one still on hv1;
 #  - --to, through a running server (the client prints plan and lines);
 #  - job cancel ID --let-running-finish from another shell: the running
-#    move finishes, no other starts;
+#    move (held by --bandwidth 1, raised by job bandwidth) finishes, no
+#    other starts;
 #  - Ctrl-C half-way (--parallel 1): every guest runs on exactly one
 #    node, the ones not reached say "not moved".
 . "$(dirname "$0")/lib.sh"
@@ -163,21 +164,32 @@ grep -q "drain hv3 done" "$WORK/s3.out" || fail "no report from the server: $(ca
 
 # drain_moving NAME: hv2 and hv3 out of maintenance, then a drain of hv1
 # one move at a time in the background (its lines in $WORK/NAME.out and
-# .err, its pid in $pid), returned once its first move began
+# .err, its pid in $pid), returned once its first move began. Each move is
+# held to 1 MiB/s: whatever the machine's speed, the first move still runs
+# when the test acts on it (a fast lab finished every move before a
+# cancel from another shell arrived).
 drain_moving() {
 	for h in hv2 hv3; do hv host maintenance $h off >/dev/null || fail "maintenance $h off"; done
-	"$HVDECK" -c "$conf" host drain hv1 --parallel 1 >"$WORK/$1.out" 2>"$WORK/$1.err" &
+	"$HVDECK" -c "$conf" host drain hv1 --parallel 1 --bandwidth 1 >"$WORK/$1.out" 2>"$WORK/$1.err" &
 	pid=$!
 	cleanup "kill $pid"
 	_moving() { grep -q ": moving to " "$WORK/$1.out"; }
 	wait_until 60 _moving "$1" || fail "no move started: $(cat "$WORK/$1.out" "$WORK/$1.err")"
 }
 
+# drain_ended SECONDS WHAT: the background drain's exit status in $rc,
+# failing (with its last lines and the server's) when it runs on longer
+drain_ended() {
+	_gone() { ! kill -0 "$pid" 2>/dev/null; }
+	wait_until "$1" _gone || fail "$2: the drain still runs after $1 s: $(tail -n 3 "$WORK"/[cj].out) / $(tail -n 5 "$WORK/server.log")"
+	wait "$pid"
+	rc=$?
+}
+
 # ---- Ctrl-C half-way, one at a time: each guest on exactly one node ----
 drain_moving c
 kill -INT "$pid"
-wait "$pid"
-rc=$?
+drain_ended 60 "Ctrl-C"
 [ "$rc" -eq 1 ] || fail "a cancelled drain exited $rc"
 grep -q "drain hv1 cancelled: " "$WORK/c.err" || fail "no cancelled report: $(cat "$WORK/c.err")"
 grep -q ": not moved, stays on hv1: the drain was cancelled before its move" "$WORK/c.err" ||
@@ -186,20 +198,24 @@ for m in 1024 512 128 loc; do once "$G$m" >/dev/null; done
 info "cancelled: $(grep -c ': not moved, stays on hv1' "$WORK/c.err") not moved; each guest on one node"
 
 # ---- job cancel ID --let-running-finish from another shell: the drain
-# (the server's job) starts no more moves, the running one finishes ----
+# (the server's job) starts no more moves, the running one finishes once
+# its bandwidth is raised (job bandwidth on the move, from a shell) ----
 drain_moving j
 hv jobs --json >"$WORK/out" 2>"$WORK/err" || fail "jobs --json: $(cat "$WORK/err")"
 id=$(jq -r 'select(.kind == "drain" and .state == "running") | .id' "$WORK/out" | head -n1)
 [ -n "$id" ] && [ "$id" != null ] || fail "no running drain in hvdeck jobs: $(cat "$WORK/out")"
+mid=$(jq -r 'select(.kind == "migrate" and .state == "running") | .id' "$WORK/out" | head -n1)
+[ -n "$mid" ] && [ "$mid" != null ] || fail "the drain's move is not a running migration in hvdeck jobs: $(cat "$WORK/out")"
 hv job cancel "$id" --let-running-finish --yes >"$WORK/out" 2>"$WORK/err" ||
 	fail "job cancel $id: $(cat "$WORK/out" "$WORK/err")"
 grep -q "drain $id: cancelling (no more moves; the running migrations finish)" "$WORK/out" ||
 	fail "job cancel said: $(cat "$WORK/out" "$WORK/err")"
-wait "$pid"
-rc=$?
+hv job bandwidth "$mid" 0 >"$WORK/out" 2>"$WORK/err" || fail "job bandwidth $mid 0: $(cat "$WORK/out" "$WORK/err")"
+drain_ended 120 "job cancel, then the move's bandwidth unlimited"
 [ "$rc" -eq 1 ] || fail "a drain cancelled by job cancel exited $rc"
 moved=$(sed -n 's/^\(.*\): moving to .*/\1/p' "$WORK/j.out" | head -n1)
 grep -q "^$moved: moved to " "$WORK/j.out" || fail "the running move of $moved did not finish: $(cat "$WORK/j.out" "$WORK/j.err")"
+[ "$(grep -c ': moving to ' "$WORK/j.out")" -eq 1 ] || fail "a move started after the cancel: $(cat "$WORK/j.out")"
 for m in 1024 512 128 loc; do once "$G$m" >/dev/null; done
 hv job cancel 99999 --yes >"$WORK/out" 2>"$WORK/err" && fail "job cancel of no job succeeded"
 grep -q "no job 99999" "$WORK/err" || fail "job cancel of no job: $(cat "$WORK/err")"
