@@ -16,7 +16,6 @@
 #include "act/act-desktop.h"
 #include "act/act-domain.h"
 #include "core/job.h"
-#include "core/log.h"
 #include "act/migrate-check.h"
 #include "act/migrate-pool.h"
 #include "act/act-pool.h"
@@ -82,10 +81,6 @@ struct mig {
 	int cancel, abort_done;
 	int want_speed, want_downtime, want_postcopy;
 	int downtime_applied;
-	/* a bandwidth asked for before QEMU's migration began is replaced
-	 * by the one the migration starts with (its own parameter): read
-	 * back each tick and set again until it holds while data flows */
-	int speed_verify;
 	uint64_t last_iteration;
 	unsigned slow_iterations;
 	struct migrate_stats st;
@@ -861,12 +856,19 @@ static void take_pending(struct mig *m, struct pending *w)
 	if (w->abort)
 		return;
 	w->in_postcopy = m->st.postcopy_active;
-	w->speed = m->want_speed;
+	/* a bandwidth set before QEMU's migration sends anything is replaced
+	 * by the migration's own parameter when libvirt starts it (a drain's
+	 * move held at 1 MiB/s stayed there after "unlimited"): it waits
+	 * for the first data */
+	w->speed = m->want_speed && (m->st.data_processed > 0 ||
+	    m->st.postcopy_active);
 	w->mibs = m->st.bandwidth_mibs;
 	w->downtime = m->want_downtime;
 	w->ms = m->st.max_downtime_ms;
 	w->postcopy = m->want_postcopy;
-	m->want_speed = m->want_postcopy = 0;
+	if (w->speed)
+		m->want_speed = 0;
+	m->want_postcopy = 0;
 	m->want_downtime = 0;   /* set again below when it did not take */
 }
 
@@ -939,34 +941,6 @@ static void take_sample(struct mig *m, virTypedParameterPtr p, int np)
 	    migrate_history_flat(s->remaining, s->nremaining);
 }
 
-/* Without m->lock: whether QEMU holds the bandwidth last asked for
- * (see speed_verify). 1 when it does, or when it cannot be read. */
-static int speed_holds(const struct mig *m, virDomainPtr dom,
-    unsigned long mibs)
-{
-	unsigned long now = 0, want = mibs > 0 ? mibs :
-	    (unsigned long)BANDWIDTH_UNLIMITED;
-
-	if (virDomainMigrateGetMaxSpeed(dom, &now, 0) < 0) {
-		virResetLastError();
-		return 1;
-	}
-	if (now != want)
-		log_msg(LOG_INFO, "%s: the migration holds %lu MiB/s, not the %lu "
-		    "asked for: set again", m->name, now, want);
-	return now == want;
-}
-
-/* m->lock held, after a sample: the next tick sets the speed again when
- * it did not hold; verified once it holds while data is sent. */
-static void speed_verified(struct mig *m, int holds)
-{
-	if (!holds)
-		m->want_speed = 1;
-	else if (m->st.data_processed > 0)
-		m->speed_verify = 0;
-}
-
 static void watch(unsigned id, void *ctx)
 {
 	struct mig *m = ctx;
@@ -975,8 +949,7 @@ static void watch(unsigned id, void *ctx)
 	struct pending w;
 	double pct;
 	uint64_t done, total;
-	unsigned long verify_mibs;
-	int np = 0, type = 0, postcopy, verify, holds = 1;
+	int np = 0, type = 0, postcopy;
 
 	pthread_mutex_lock(&m->lock);
 	if (!m->migrating || (dom = m->dom) == NULL) {
@@ -985,8 +958,6 @@ static void watch(unsigned id, void *ctx)
 	}
 	virDomainRef(dom);
 	take_pending(m, &w);
-	verify = m->speed_verify && !w.speed && !m->st.postcopy_active;
-	verify_mibs = m->st.bandwidth_mibs;
 	pthread_mutex_unlock(&m->lock);
 
 	w.abort |= lost_dest(m);
@@ -1001,13 +972,9 @@ static void watch(unsigned id, void *ctx)
 		virDomainFree(dom);
 		return;
 	}
-	if (verify)
-		holds = speed_holds(m, dom, verify_mibs);
 	pthread_mutex_lock(&m->lock);
 	m->want_downtime |= w.downtime && !m->downtime_applied;
 	take_sample(m, p, np);
-	if (verify)
-		speed_verified(m, holds);
 	pct = m->st.mem_pct;
 	/* the generic bar: what is no longer left to send (processed bytes
 	 * pass the total once pages are sent again) */
@@ -1106,7 +1073,6 @@ static const char *want_speed(struct mig *m, const void *arg)
 {
 	m->st.bandwidth_mibs = *(const unsigned long *)arg;
 	m->want_speed = 1;
-	m->speed_verify = 1;
 	return NULL;
 }
 
