@@ -286,6 +286,9 @@ int model_host_remove(unsigned id);
  * -1 when no host has that name. */
 int model_host_set_role(const char *name, enum host_role role);
 int model_host_set_maintenance(const char *name, int on);
+/* The host's memory_reserve (config, KiB): a server's reloaded file, an
+ * attached console's mirror. 0, or -1 when no host has that name. */
+int model_host_set_reserve(const char *name, uint64_t kib);
 void model_host_set_state(unsigned id, enum host_state state, const char *error);
 
 struct host_facts {

@@ -18,6 +18,7 @@
 #include "virt/virt-evloop.h"
 #include "virt/virt-host.h"
 #include "virt/virt-xml.h"
+#include "virt/virt-ref.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -273,10 +274,8 @@ static int src_read(virConnectPtr conn, const char *src_pool,
 			rc = -1;
 		}
 	}
-	if (v != NULL)
-		virStorageVolFree(v);
-	if (p != NULL)
-		virStoragePoolFree(p);
+	virt_vol_unref(v);
+	virt_pool_unref(p);
 	return rc;
 }
 
@@ -333,8 +332,7 @@ int derive_one(virConnectPtr conn, const char *src_pool, const char *src_name,
 	virStorageVolFree(made);
 	rc = 0;
 out:
-	if (p != NULL)
-		virStoragePoolFree(p);
+	virt_pool_unref(p);
 	free(target);
 	virtxml_volume_free(&src);
 	return rc;

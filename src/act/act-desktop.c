@@ -23,6 +23,7 @@
 #include "virt/virt-xml-edit.h"
 #include "virt/virt-xml.h"
 #include "act/vol-deps.h"
+#include "virt/virt-ref.h"
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -331,8 +332,7 @@ static char *domain_xml(virConnectPtr c, const char *uuid, char **cause)
 	}
 	if (xml == NULL)
 		*cause = evloop_error_for("cannot read the template's XML");
-	if (dom != NULL)
-		virDomainFree(dom);
+	virt_dom_unref(dom);
 	return xml;
 }
 
@@ -352,10 +352,8 @@ static char *volume_path(virConnectPtr c, const char *pool, const char *name,
 	}
 	if (path == NULL)
 		*cause = evloop_error_for(name);
-	if (v != NULL)
-		virStorageVolFree(v);
-	if (p != NULL)
-		virStoragePoolFree(p);
+	virt_vol_unref(v);
+	virt_pool_unref(p);
 	return path;
 }
 
@@ -844,14 +842,10 @@ static int copy_volume(struct tmpl_job *j, virConnectPtr dc, const char *vol,
 			*cause = evloop_error_for("copy into the templates pool");
 		free(xml);
 	}
-	if (nv != NULL)
-		virStorageVolFree(nv);
-	if (sv != NULL)
-		virStorageVolFree(sv);
-	if (tp != NULL)
-		virStoragePoolFree(tp);
-	if (sp != NULL)
-		virStoragePoolFree(sp);
+	virt_vol_unref(nv);
+	virt_vol_unref(sv);
+	virt_pool_unref(tp);
+	virt_pool_unref(sp);
 	return nv != NULL ? 0 : -1;
 }
 
@@ -1033,8 +1027,7 @@ static int undefine_on(const struct host_ref *h, const char *uuid,
 		*cause = evloop_error_for(h->name);
 	else
 		rc = 0;
-	if (dom != NULL)
-		virDomainFree(dom);
+	virt_dom_unref(dom);
 	conn_close(c);
 	return rc;
 }
@@ -1296,10 +1289,8 @@ static int set_cpu_on(const struct cpu_job *j, const struct host_ref *h,
 		else
 			rc = 0;
 	}
-	if (def != NULL)
-		virDomainFree(def);
-	if (dom != NULL)
-		virDomainFree(dom);
+	virt_dom_unref(def);
+	virt_dom_unref(dom);
 	free(lv);
 	free(cpu);
 	free(xml);

@@ -22,6 +22,7 @@
 #include "virt/virt-evloop.h"
 #include "virt/virt-host.h"
 #include "virt/virt-xml-edit.h"
+#include "virt/virt-ref.h"
 
 #include <errno.h>
 #include <libvirt/libvirt.h>
@@ -402,10 +403,8 @@ static char *make_volume(struct mv *m, virConnectPtr c, char **cause)
 	if (path == NULL)
 		*cause = evloop_error_for("cannot make the new volume");
 	free(xml);
-	if (v != NULL)
-		virStorageVolFree(v);
-	if (p != NULL)
-		virStoragePoolFree(p);
+	virt_vol_unref(v);
+	virt_pool_unref(p);
 	return path;
 }
 
@@ -661,14 +660,10 @@ static int move_offline(unsigned id, struct mv *m, virConnectPtr c,
 		undo_copy(m, c, cause);
 	free(path);
 	free(xml);
-	if (nv != NULL)
-		virStorageVolFree(nv);
-	if (sv != NULL)
-		virStorageVolFree(sv);
-	if (tp != NULL)
-		virStoragePoolFree(tp);
-	if (sp != NULL)
-		virStoragePoolFree(sp);
+	virt_vol_unref(nv);
+	virt_vol_unref(sv);
+	virt_pool_unref(tp);
+	virt_pool_unref(sp);
 	return rc;
 }
 
@@ -737,8 +732,7 @@ static int run(unsigned id, void *ctx, char **cause)
 		delete_source(m, c);
 	refresh(m);
 out:
-	if (dom != NULL)
-		virDomainFree(dom);
+	virt_dom_unref(dom);
 	conn_close(c);
 	if (rc == 0)
 		model_event(SEV_INFO, "%s: disk %s moved to pool %s (%s)", m->name,

@@ -13,6 +13,7 @@
 #include "virt/virt-host.h"
 #include "core/util.h"
 #include "act/vol-deps.h"
+#include "virt/virt-ref.h"
 
 #include <libvirt/libvirt.h>
 #include <stdio.h>
@@ -114,8 +115,7 @@ static void run(virConnectPtr conn, unsigned host_id, void *ctx)
 		    actions[c->action].await_verb))
 			job_done(c->job);
 	}
-	if (dom != NULL)
-		virDomainFree(dom);
+	virt_dom_unref(dom);
 	free(msg);
 	call_free(c);
 }

@@ -15,6 +15,7 @@
 #include "virt/conn.h"
 #include "virt/virt-evloop.h"
 #include "virt/virt-xml.h"
+#include "virt/virt-ref.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -515,8 +516,7 @@ static char *def_move(const struct drain *d, const struct entry *e)
 	    (m.dc = conn_open(m.dst_uri, NULL, NULL, &why)) != NULL &&
 	    (why = def_check(&m, e)) == NULL)
 		why = def_apply(&m);
-	if (m.dom != NULL)
-		virDomainFree(m.dom);
+	virt_dom_unref(m.dom);
 	conn_close(m.sc);
 	conn_close(m.dc);
 	free(m.xml);

@@ -28,6 +28,7 @@
 #include "virt/virt-host.h"
 #include "virt/virt-mem.h"
 #include "virt/virt-xml.h"
+#include "virt/virt-ref.h"
 
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
@@ -402,8 +403,7 @@ struct conns {
 
 static void conns_close(struct conns *c)
 {
-	if (c->dom != NULL)
-		virDomainFree(c->dom);
+	virt_dom_unref(c->dom);
 	if (c->src != NULL)
 		virConnectClose(c->src);
 	if (c->dst != NULL)

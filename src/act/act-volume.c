@@ -14,6 +14,7 @@
 #include "virt/virt-evloop.h"
 #include "virt/virt-host.h"
 #include "act/vol-deps.h"
+#include "virt/virt-ref.h"
 
 #include <libvirt/libvirt.h>
 #include <errno.h>
@@ -294,8 +295,7 @@ static void do_delete(virConnectPtr conn, unsigned host_id, void *ctx)
 	else if ((vol = virStorageVolLookupByPath(conn, c->path)) == NULL ||
 	    virStorageVolDelete(vol, 0) < 0)
 		error = evloop_last_error("delete failed");
-	if (vol != NULL)
-		virStorageVolFree(vol);
+	virt_vol_unref(vol);
 	pthread_mutex_lock(&c->lock);
 	c->error = error;
 	c->done = 1;
@@ -511,9 +511,7 @@ int act_volume_delete_on(virConnectPtr c, const char *pool, const char *name,
 		rc = 0;
 	if (rc < 0)
 		*cause = evloop_error_for(name);
-	if (v != NULL)
-		virStorageVolFree(v);
-	if (p != NULL)
-		virStoragePoolFree(p);
+	virt_vol_unref(v);
+	virt_pool_unref(p);
 	return rc;
 }

@@ -4,6 +4,7 @@
 #include "core/util.h"
 #include "virt/virt-evloop.h"
 #include "virt/virt-xml-edit.h"
+#include "virt/virt-ref.h"
 
 #include <libvirt/virterror.h>
 #include <stdlib.h>
@@ -54,10 +55,8 @@ static int make_one(virConnectPtr sconn, virStoragePoolPtr p,
 	*name = xstrdup(n);
 out:
 	free(xml);
-	if (nv != NULL)
-		virStorageVolFree(nv);
-	if (sv != NULL)
-		virStorageVolFree(sv);
+	virt_vol_unref(nv);
+	virt_vol_unref(sv);
 	return *name != NULL ? 0 : -1;
 }
 
@@ -152,8 +151,7 @@ void migrate_pool_undo(virConnectPtr dconn, struct migrate_pool *mp)
 		if ((v = virStorageVolLookupByName(p, mp->vols[i])) == NULL ||
 		    virStorageVolDelete(v, 0) < 0)
 			virResetLastError();
-		if (v != NULL)
-			virStorageVolFree(v);
+		virt_vol_unref(v);
 	}
 	virStoragePoolFree(p);
 }

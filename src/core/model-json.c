@@ -30,6 +30,7 @@ void model_json_host(struct json *j, const char *key, const struct m_host *h)
 	else
 		json_null(j, "cpu_pct");
 	json_bool(j, "maintenance", h->maintenance);
+	json_uint(j, "memory_reserve_kib", h->memory_reserve_kib);
 	json_bool(j, "read_only", h->read_only);
 	/* offline: when it was last online, when the worker tries again */
 	if (h->seen_wall_ms > 0)
@@ -173,6 +174,7 @@ void model_json_desktop(struct json *j, const char *key,
 	json_bool(j, "persistent", p != NULL && p->persistent);
 	json_uint(j, "vcpus", d->xml.vcpus);
 	json_uint(j, "memory_kib", d->xml.memory_kib);
+	json_uint(j, "max_memory_kib", d->xml.max_memory_kib);
 	rate(j, "cpu_pct", d->cpu_pct);
 	rate(j, "disk_rd_bps", d->rd_bps);
 	rate(j, "disk_wr_bps", d->wr_bps);

@@ -518,6 +518,20 @@ int model_host_set_maintenance(const char *name, int on)
 	return h != NULL ? 0 : -1;
 }
 
+int model_host_set_reserve(const char *name, uint64_t kib)
+{
+	struct m_host *h;
+
+	model_lock();
+	h = model_host_by_name(name);
+	if (h != NULL && h->memory_reserve_kib != kib) {
+		h->memory_reserve_kib = kib;
+		changed(MK_HOST, MO_CHANGE, h, h, &h->gen);
+	}
+	model_unlock();
+	return h != NULL ? 0 : -1;
+}
+
 void model_host_set_facts(unsigned id, const struct host_facts *f)
 {
 	struct m_host *h;

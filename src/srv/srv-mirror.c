@@ -130,6 +130,8 @@ static void apply_host(const char *op, const struct jread *o)
 	if (config_role_parse(jread_str(o, "role"), &role) == 0)
 		(void)model_host_set_role(name, role);
 	(void)model_host_set_maintenance(name, jread_bool(o, "maintenance"));
+	(void)model_host_set_reserve(name, jread_u64(o, "memory_reserve_kib",
+	    (uint64_t)CONFIG_MEMORY_RESERVE_DEFAULT * 1024));
 	if (strcmp(op, "stats") != 0) {
 		host_facts(id, o);
 		model_host_set_state(id, host_state_of(jread_str(o, "state")),
@@ -232,7 +234,7 @@ static void xml_of(const struct jread *o, struct xml_domain *x)
 	x->uuid = dup_of(o, "uuid");
 	x->vcpus = (unsigned)jread_u64(o, "vcpus", 0);
 	x->memory_kib = jread_u64(o, "memory_kib", 0);
-	x->max_memory_kib = x->memory_kib;
+	x->max_memory_kib = jread_u64(o, "max_memory_kib", x->memory_kib);
 	disks_of(jread_get(o, "disks"), x);
 	x->ngraphics = g != NULL && g->type == JR_ARR ? g->n : 0;
 	x->graphics = xcalloc(x->ngraphics + 1, sizeof *x->graphics);

@@ -84,6 +84,8 @@ static void add_and_update(const struct config *c)
 		model_host_set_role(c->hosts[i].name, c->hosts[i].role);
 		model_host_set_maintenance(c->hosts[i].name,
 		    c->hosts[i].maintenance);
+		model_host_set_reserve(c->hosts[i].name,
+		    (uint64_t)c->hosts[i].memory_reserve_mib * 1024);
 	}
 }
 

@@ -9,6 +9,7 @@
 #include "core/model.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "virt/virt-ref.h"
 
 #include <libvirt/virterror.h>
 #include <stdatomic.h>
@@ -713,8 +714,7 @@ int sync_abort_job(virConnectPtr conn, const char *uuid, char **cause)
 		    "libvirt gave no reason");
 		rc = -1;
 	}
-	if (dom != NULL)
-		virDomainFree(dom);
+	virt_dom_unref(dom);
 	return rc;
 }
 

@@ -3,13 +3,22 @@
 # of its running desktops, its CPUs and memory, against what virsh says
 # (nodeinfo, and dominfo summed over `virsh list`); pools' capacity against
 # pool-dumpxml and the pool_warn_percent setting's warning; the same
-# through a running server; the console's capacity view.
+# through a running server; the console's capacity view, in-process and
+# attached to the server (its mirror carries each desktop's maximum memory
+# and each host's memory_reserve: the rows match the server's).
 . "$(dirname "$0")/lib.sh"
 
 conf=$(write_config)
 echo "pool_warn_percent = 1;" >>"$conf"	# every lab pool holds something
+# hv1 keeps 768 MiB, not the default
+sed -i 's/\({ name = "hv1";[^}]*\) }/\1 memory_reserve = 768; }/' "$conf"
+grep -q 'name = "hv1";.*memory_reserve = 768;' "$conf" || fail "cannot set hv1's memory_reserve: $(cat "$conf")"
 new_guest 1 a; ga=$GUEST
-new_guest 1 b; gb=$GUEST
+gb="t$$-b"
+cleanup "vsh 1 destroy $gb; vsh 1 undefine $gb"
+# b may balloon up to 256 MiB and holds 128: capacity counts the 256
+"$LAB" guest-xml "$gb" 256 | sed "s|<currentMemory unit='MiB'>256<|<currentMemory unit='MiB'>128<|" >"$WORK/b.xml"
+vsh 1 define "$WORK/b.xml" >/dev/null || fail "cannot define $gb with 256 MiB maximum"
 vsh 1 start "$ga" >/dev/null && vsh 1 start "$gb" >/dev/null || fail "cannot start the guests"
 hv() { "$HVDECK" -c "$conf" "$@" >"$WORK/out" 2>"$WORK/err"; }
 
@@ -39,7 +48,7 @@ check_hosts() {	# WHERE
 	done
 	jq -e '[.hosts[].headroom_kib] | . == (sort)' "$WORK/out" >/dev/null ||
 		fail "$1: hosts not sorted by headroom: $(cat "$WORK/out")"
-	jq -e '.hosts[] | select(.name == "hv1") | .headroom_kib == .memory_kib - .reserve_kib - .committed_kib and .reserve_kib == 1048576' \
+	jq -e '.hosts[] | select(.name == "hv1") | .headroom_kib == .memory_kib - .reserve_kib - .committed_kib and .reserve_kib == 786432' \
 		"$WORK/out" >/dev/null || fail "$1: hv1's headroom: $(cat "$WORK/out")"
 }
 # the stats poll must have seen both guests start
@@ -72,12 +81,20 @@ _served() { hv capacity --json && [ "$(hvdeck_sums 1)" = "$(virsh_sums 1)" ]; }
 wait_until 60 _served || true
 hv capacity --json || fail "capacity via the server: exit $?: $(cat "$WORK/err")"
 check_hosts "via the server"
-# a console attached to the server opens the view on its mirror
+# a console attached to the server opens the view on its mirror: each
+# host's row is the server's (committed maximum memory, reserve, headroom)
+hv capacity || fail "capacity via the server: exit $?"
+grep -q "^hv1 .* 768 MiB " "$WORK/out" || fail "hv1's reserve is not 768 MiB: $(cat "$WORK/out")"
 tui_start "$conf" 160 40
 wait_screen 40 "$ga"
 keys %
 wait_screen 15 "^Capacity"
 wait_screen 15 "^hv1 +online +$n +$v/$cpus "
+for h in hv1 hv2 hv3; do
+	row=$(grep "^$h " "$WORK/out" | tr -s ' ')
+	_row() { [ "$(screen | grep "^$h " | head -n1 | tr -s ' ' | sed 's/ $//')" = "$row" ]; }
+	wait_until 15 _row || fail "attached: $h's row is '$(screen | grep "^$h " | head -n1)', the server's '$row'"
+done
 keys Escape
 tmx kill-session -t hv
 "$HVDECK" -c "$conf" server stop >/dev/null 2>&1
