@@ -50,6 +50,10 @@ enum cmd_flag {
 	/* The command is read-only whether or not -r was given (the
 	 * wall): main.c sets read-only before anything connects. */
 	CMD_IMPLIES_READ_ONLY = 1 << 14,
+	/* Read-only-safe in a process of its own, but through a server it
+	 * changes what every client sees (the server's jobs): the server
+	 * refuses it to a read-only client. */
+	CMD_SHARED = 1 << 15,
 	/* Entries with neither CMD_CLI nor CMD_LINE are console-internal
 	 * (moving, scrolling): only keys reach them. */
 };

@@ -115,9 +115,9 @@ static const struct cmd_entry commands[] = {
 	{ "job postcopy", NULL, 0, 1, "[ID]", CMD_LINE | CMD_SEL_JOB,
 	  "switch a migration started with post-copy allowed to post-copy, after asking",
 	  cmd_job_exec, JOB_OP_POSTCOPY },
-	{ "job dismiss", NULL, 0, 1, "[ID]", CMD_LINE | RO | CMD_SEL_JOB,
+	{ "job dismiss", NULL, 0, 1, "[ID]", CMD_LINE | RO | CMD_SHARED | CMD_SEL_JOB,
 	  "forget a finished job (remove its row)", cmd_job_exec, JOB_OP_DISMISS },
-	{ "job dismiss-finished", NULL, 0, 0, "", CMD_LINE | RO,
+	{ "job dismiss-finished", NULL, 0, 0, "", CMD_LINE | RO | CMD_SHARED,
 	  "forget every finished job", cmd_job_exec, JOB_OP_DISMISS_FINISHED },
 	{ "derive", NULL, 0, 2, "SOURCE NAME [--pool POOL] [--count N] [--on HOST] "
 	  "[--cluster-size BYTES] [--lazy-refcounts] [--extended-l2]", CMD_CLI | CMD_LINE,

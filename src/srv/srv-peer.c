@@ -257,6 +257,18 @@ static const struct cmd_entry *entry_named(char **w, int n)
 
 /* Parse and check: the entry with *nargs, *args; NULL with *cause and
  * *status. */
+/* A read-only client's command that is read-only-safe in a process of
+ * its own but would change every client's view here (CMD_SHARED): 1 with
+ * *cause. */
+static int shared_refused(const struct cmd_entry *e, char **cause)
+{
+	if (!(e->flags & CMD_SHARED))
+		return 0;
+	*cause = xasprintf("read-only: %s is not allowed (the server's jobs are "
+	    "every console's)", e->name);
+	return 1;
+}
+
 static const struct cmd_entry *parse(struct srv_peer *p, char **words, int n,
     struct cmd_ctx *ctx, struct cmd_opts *o, int *nargs, char ***args,
     int *status, char **cause)
@@ -267,7 +279,8 @@ static const struct cmd_entry *parse(struct srv_peer *p, char **words, int n,
 	if (cmd_take_options(&n, words, NULL, NULL, o, cause) < 0)
 		return NULL;
 	if ((e = entry_named(words, n)) != NULL && p->read_only &&
-	    cmd_check_read_only(ctx, e, cause) < 0) {
+	    (cmd_check_read_only(ctx, e, cause) < 0 ||
+	    shared_refused(e, cause))) {
 		/* the server's own word that it refused, not the client's */
 		log_msg(LOG_INFO, "server: read-only client of %s: %s", p->user,
 		    *cause);

@@ -183,6 +183,13 @@ tui_resize() {
 pty_size_is() { [ "$(stty -F "$1" size 2>/dev/null)" = "$2" ]; }
 screen() { tmx capture-pane -p -t hv; }
 keys() { tmx send-keys -t hv "$@"; }
+# tui_online [SECONDS]: until the console's status line counts every host
+# of its config online. A host's rows show while its inventory comes in,
+# before the host is online: an action on them then is refused ("host
+# hv1 is connecting"), so a test that acts waits for this, not a row.
+tui_online() {
+	wait_screen "${1:-$HOST_ONLINE_S}" " hosts ([0-9]+)/\\1 online "
+}
 on_screen() { screen | grep -qE -- "$1"; }
 # wait_screen SECONDS REGEX: until the screen shows REGEX (fails the test).
 wait_screen() {

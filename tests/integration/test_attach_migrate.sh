@@ -15,6 +15,8 @@
 #   hv2 only (virsh);
 # - the audit log's record of the migration is the server's, naming the
 #   client's user (root);
+# - a read-only attached console's x is refused by the server (its jobs
+#   are every console's) and the row stays;
 # - x in the view dismisses the job in the server: the view closes, the
 #   row goes, and a new console does not show it.
 # The test has its own XDG_RUNTIME_DIR; the server it starts is stopped at
@@ -103,6 +105,24 @@ for line in open(path):
         ok = r["pid"] == pid and r["user"] == "root"
 sys.exit(0 if ok else 1)
 EOF
+
+# a read-only console attached to the server may not dismiss it
+tmx kill-session -t hv
+tui_start "$conf" 240 45 -r attach
+wait_screen 20 "attached to server $SERVER_PID"
+keys 5
+wait_screen 10 "migrate +$g +hv1"
+keys x
+wait_screen 10 "read-only: job dismiss is not allowed"
+on_screen "migrate +$g +hv1" || fail "a read-only console's x removed the job's row"
+tmx kill-session -t hv
+tui_start "$conf" 240 45 attach
+wait_screen 20 "attached to server $SERVER_PID"
+keys 5
+wait_screen 10 "migrate +$g +hv1"
+keys Enter
+wait_screen 10 "Migration [0-9]+: $g"
+info "a read-only console's x: refused by the server, the row stays"
 
 # x dismisses the job in the server: the view closes, and a new console
 # does not show it either

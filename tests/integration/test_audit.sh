@@ -52,6 +52,7 @@ info "command line: start, refused start, shutdown logged"
 # the console: the start key on the selected desktop
 tui_start "$conf" 160 40
 wait_screen 30 "^.$g "
+tui_online
 keys : ; keys -l "go $g"; keys Enter
 keys u
 wait_until 30 bash -c "[ \"\$(virsh -q -c $LAB_URI_1 domstate $g)\" = running ]" || fail "u did not start $g"
@@ -89,6 +90,7 @@ hv -r desktop start "$g" && fail "a read-only start was not refused"
 tmx kill-session -t hv
 tui_start "$conf" 160 40 -r
 wait_screen 30 "^.$g "
+tui_online
 keys : ; keys -l "go $g"; keys Enter
 keys u
 wait_screen 5 "read-only: desktop start is not allowed"

@@ -11,6 +11,7 @@ tui_start "$conf" 120 36
 wait_screen 15 "Hypervisors"
 wait_screen 15 "^.$ga "
 wait_screen 15 "^.$gb "
+tui_online
 keys 4
 
 # start both: `*` under a filter, one question naming both hosts

@@ -76,6 +76,7 @@ grep -q "more does not fit" "$WORK/err" || fail "via the server the refusal said
 # a console attached to the server: z's form here, its submit there
 tui_start "$conf" 160 40
 wait_screen 40 "$g"
+tui_online
 keys 4; keys : ; keys -l "go $g"; keys Enter
 keys z
 wait_screen 15 "Size of $g"
@@ -89,6 +90,7 @@ tmx kill-session -t hv
 # the console: z opens the form with the size, Enter sets it
 tui_start "$conf" 160 40 --no-server
 wait_screen 40 "$g"
+tui_online
 keys 4; keys : ; keys -l "go $g"; keys Enter
 keys z
 wait_screen 15 "Size of $g"

@@ -83,6 +83,7 @@ hits=$(grep -l -a -F -f "$WORK/pw" /proc/[0-9]*/cmdline 2>/dev/null)
 # reads the host through connections of its own)
 tui_start "$conf" 160 40
 wait_screen 40 "$g1"
+tui_online
 keys 4; keys : ; keys -l "go $g1"; keys Enter
 keys v
 wait_screen 15 "desktop viewer: not from a console attached to the server"
@@ -92,6 +93,7 @@ tmx kill-session -t hv
 # the console: v on the desktop shows its page, w writes NAME.vv
 tui_start "$conf" 160 40 --no-server
 wait_screen 40 "$g1"
+tui_online
 keys 4; keys : ; keys -l "go $g1"; keys Enter
 keys v
 wait_screen 30 "connect:  127.0.0.1 port $p1"

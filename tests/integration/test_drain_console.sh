@@ -21,6 +21,7 @@ wait_screen 15 "Hypervisors"
 shown() { on_screen "$G$1"; }
 keys 4
 wait_until 30 shown 2 || fail "the desktops are not shown"
+tui_online
 keys 1
 keys : ; keys -l "host hv1"; keys Enter
 
@@ -74,6 +75,7 @@ tui_start "$conf" 160 40
 wait_screen 15 "Hypervisors"
 wait_screen 30 "${G}1 +running +hv1 "
 wait_screen 30 "${G}2 +running +hv1 "
+tui_online
 keys 5
 
 # :job cancel on a drain half-way: asks naming its running migration
