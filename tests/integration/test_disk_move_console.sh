@@ -37,6 +37,7 @@ wait_until 30 running || fail "$G did not start"
 tui_start "$conf" 160 45
 row_has() { screen | grep -E -- "^.$G " | head -n1 | grep -qE -- "$1"; }
 wait_until 60 row_has "running" || { screen >&2; fail "$G is not shown running"; }
+tui_online
 
 # ---- a slow move, cancelled from the jobs pane ----
 keys : ; keys -l "desktop move-disk $G vdb bases --bandwidth 1"; keys Enter
@@ -86,6 +87,7 @@ server_start "$conf" "$WORK/server.log"
 tui_start "$conf" 160 45
 wait_screen 20 "attached to server $SERVER_PID"
 wait_until 60 row_has "running" || { screen >&2; fail "$G is not shown running (attached)"; }
+tui_online
 keys : ; keys -l "desktop $G"; keys Enter
 keys V
 wait_screen 10 "Move the disk of $G"
