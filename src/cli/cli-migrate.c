@@ -253,6 +253,37 @@ static int batch_parse(const struct cmd_ctx *c, int argc, char **argv,
 	return cmd_targets_expand(argc, argv, 0, &b->names, &b->n, cause);
 }
 
+/* Until every job of the batch is final; Ctrl-C cancels the ones still
+ * running, once each, and the wait ends CANCEL_WAIT_MS after it (an
+ * abort a hung host never answers). */
+static void batch_wait(const unsigned *jobs, size_t n, struct cli_out *o)
+{
+	int64_t cancel_at = 0;
+	enum job_state st;
+	size_t i, left;
+	char *cause = NULL;
+	int cancel;
+
+	do {
+		cancel = cancel_at == 0 && cancel_asked(o);
+		if (cancel)
+			cancel_at = util_now_ms();
+		for (i = 0, left = 0; i < n; i++) {
+			if (jobs[i] == 0)
+				continue;
+			st = job_wait(jobs[i], TICK_MS / 4);
+			if (job_state_final(st) || st == JOB_GONE)
+				continue;
+			left++;
+			if (cancel && job_cancel(jobs[i], &cause) < 0) {
+				free(cause);
+				cause = NULL;
+			}
+		}
+	} while (left > 0 &&
+	    (cancel_at == 0 || util_now_ms() - cancel_at <= CANCEL_WAIT_MS));
+}
+
 /* Each one started (its destination placed unless given), then all
  * followed to their end; Ctrl-C cancels the ones still running. */
 static int run_batch(struct cmd_ctx *c, const struct batch *b,
@@ -263,7 +294,7 @@ static int run_batch(struct cmd_ctx *c, const struct batch *b,
 	unsigned *jobs = xcalloc(b->n + 1, sizeof *jobs);
 	struct checklist **cls = xcalloc(b->n + 1, sizeof *cls);
 	enum job_state st;
-	size_t i, left;
+	size_t i;
 	int status = 0;
 
 	if (b->dest == NULL)
@@ -289,20 +320,7 @@ static int run_batch(struct cmd_ctx *c, const struct batch *b,
 			    r->dest, jobs[i]);
 	}
 	cli_out_flush(o);
-	do {
-		for (i = 0, left = 0; i < b->n; i++) {
-			if (jobs[i] == 0)
-				continue;
-			st = job_wait(jobs[i], TICK_MS / 4);
-			if (!job_state_final(st) && st != JOB_GONE) {
-				left++;
-				if (cancel_asked(o) && job_cancel(jobs[i], &cause) < 0) {
-					free(cause);
-					cause = NULL;
-				}
-			}
-		}
-	} while (left > 0);
+	batch_wait(jobs, b->n, o);
 	for (i = 0; i < b->n; i++) {
 		if (jobs[i] == 0)
 			continue;
@@ -311,6 +329,10 @@ static int run_batch(struct cmd_ctx *c, const struct batch *b,
 		if (st == JOB_DONE && !cmd_json(c))
 			cli_say(o->out, 1, "%s: migrated to %s", b->names[i],
 			    b->dest != NULL ? b->dest : dests[i]);
+		else if (!job_state_final(st) && st != JOB_GONE)
+			cli_say(o->err, 1, "hvdeck: %s: migration still %s; hvdeck "
+			    "stops waiting (the job is cancelled)", b->names[i],
+			    job_state_name(st));
 		else if (st != JOB_DONE)
 			cli_say(o->err, 1, "hvdeck: %s: migration %s: %s", b->names[i],
 			    job_state_name(st), err != NULL ? err : "no reason given");
@@ -319,6 +341,10 @@ static int run_batch(struct cmd_ctx *c, const struct batch *b,
 		cmd_result(c, jobs[i], job_state_name(st), b->names[i], err);
 		job_release(jobs[i]);
 		free(err);
+		/* a job still running (abandoned to engine_stop's cancel)
+		 * may still write its checklist */
+		if (!job_state_final(st) && st != JOB_GONE)
+			cls[i] = NULL;
 	}
 	for (i = 0; i < b->n; i++) {
 		free(dests[i]);

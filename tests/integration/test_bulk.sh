@@ -10,7 +10,8 @@
 #    the first names (and without a terminal nothing goes);
 #  - desktop start/shutdown with a range, with --json;
 #  - `migrate 'T-m{1..2}' hv2` moves both; `migrate 'T-m{1..2}'` without a
-#    destination places each (off hv2);
+#    destination places each (off hv2); Ctrl-C on a batch held at 1 MiB/s
+#    cancels each, and both stay on hv1;
 #  - `pool refresh groups --on hv1` sees a volume made with qemu-img
 #    behind hvdeck's back (in-process and with --json);
 #  - `jobs` in-process says there are none;
@@ -176,6 +177,22 @@ done
 for g in "$g1" "$g2"; do
 	[ "$(guest_state 1 "$g")" = running ] ||
 		hv --no-server migrate "$g" hv1 >/dev/null 2>&1 || fail "$g back to hv1"
+done
+# Ctrl-C on a bulk migrate held at 1 MiB/s: each cancelled, each still
+# running on hv1 only, and the command ends (its wait has a deadline)
+"$HVDECK" -c "$conf" --no-server migrate "t$$-m{1..2}" hv2 --bandwidth 1 >"$WORK/int.out" 2>"$WORK/int.err" &
+pid=$!
+cleanup "kill $pid"
+_both_moving() { [ "$(grep -c ': migrating to hv2' "$WORK/int.out")" -eq 2 ]; }
+wait_until 60 _both_moving || fail "the held batch did not start: $(cat "$WORK/int.out" "$WORK/int.err")"
+kill -INT "$pid"
+_ended() { ! kill -0 "$pid" 2>/dev/null; }
+wait_until 90 _ended || fail "the batch runs on 90 s after Ctrl-C: $(cat "$WORK/int.err")"
+wait "$pid" && fail "a cancelled batch exited 0"
+for g in "$g1" "$g2"; do
+	grep -q "^hvdeck: $g: migration cancelled" "$WORK/int.err" || fail "$g: not said cancelled: $(cat "$WORK/int.err")"
+	[ "$(guest_state 1 "$g")" = running ] && [ "$(guest_state 2 "$g")" != running ] ||
+		fail "$g after the cancel: hv1 $(guest_state 1 "$g"), hv2 $(guest_state 2 "$g")"
 done
 
 # ---- the console: marks reach delete (with disks) and migrate ----
