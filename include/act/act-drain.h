@@ -74,6 +74,10 @@ struct drain_item {
  * drain of this process. */
 int drain_items(unsigned job, struct drain_item **items, size_t *n);
 void drain_items_free(struct drain_item *items, size_t n);
+/* An attached console's copy of its server's drain job (items copied,
+ * replacing the last copy): drain_items answers from it for a job this
+ * process does not run, so the jobs pane's details list every desktop. */
+void drain_mirror(unsigned job, const struct drain_item *items, size_t n);
 
 /* Cancel drain job: no move starts any more; the running migrations are
  * cancelled, or left to finish when let_running_finish. 0, or -1 with

@@ -13,6 +13,14 @@ struct check_step;
 struct jread;
 struct migrate_stats;
 
+struct json;
+
+/* A job's own line (a migration's, a drain's): begun with its kind and
+ * the job's id in an "object" the caller fills, then ended (the line,
+ * newline included; caller frees; j is freed). */
+void srv_job_line_begin(struct json *j, const char *kind, unsigned job);
+char *srv_job_line_end(struct json *j);
+
 /* The line of migration job (ended by a newline; caller frees) from its
  * stats and steps[0..n). */
 char *srv_mig_line_of(unsigned job, const struct migrate_stats *st,

@@ -164,28 +164,82 @@ static void drain_free(struct drain *d)
 	free(d);
 }
 
+/* An attached console's drains (drain_mirror), under reg_lock. */
+struct mirrored {
+	unsigned job;
+	struct drain_item *items;
+	size_t n;
+	struct mirrored *next;
+};
+static struct mirrored *mirrored;
+
+static void item_copy(struct drain_item *to, const struct drain_item *from)
+{
+	*to = *from;
+	to->name = xstrdup(from->name != NULL ? from->name : "");
+	to->dest = from->dest != NULL ? xstrdup(from->dest) : NULL;
+	to->why = from->why != NULL ? xstrdup(from->why) : NULL;
+}
+
+/* reg_lock held: job's mirrored copy into *items, or -1 when none. */
+static int mirrored_items(unsigned job, struct drain_item **items, size_t *n)
+{
+	struct mirrored *m;
+	size_t i;
+
+	for (m = mirrored; m != NULL && m->job != job; m = m->next)
+		;
+	if (m == NULL)
+		return -1;
+	*items = xcalloc(m->n + 1, sizeof **items);
+	*n = m->n;
+	for (i = 0; i < m->n; i++)
+		item_copy(&(*items)[i], &m->items[i]);
+	return 0;
+}
+
 int drain_items(unsigned job, struct drain_item **items, size_t *n)
 {
 	struct drain *d;
 	size_t i;
+	int rc;
 
 	pthread_mutex_lock(&reg_lock);
 	if ((d = find(job)) == NULL) {
+		rc = mirrored_items(job, items, n);
 		pthread_mutex_unlock(&reg_lock);
-		return -1;
+		return rc;
 	}
 	pthread_mutex_lock(&d->lock);
 	*items = xcalloc(d->n + 1, sizeof **items);
 	*n = d->n;
-	for (i = 0; i < d->n; i++) {
-		(*items)[i] = d->e[i].it;
-		(*items)[i].name = xstrdup(d->e[i].it.name);
-		(*items)[i].dest = d->e[i].it.dest ? xstrdup(d->e[i].it.dest) : NULL;
-		(*items)[i].why = d->e[i].it.why ? xstrdup(d->e[i].it.why) : NULL;
-	}
+	for (i = 0; i < d->n; i++)
+		item_copy(&(*items)[i], &d->e[i].it);
 	pthread_mutex_unlock(&d->lock);
 	pthread_mutex_unlock(&reg_lock);
 	return 0;
+}
+
+void drain_mirror(unsigned job, const struct drain_item *items, size_t n)
+{
+	struct mirrored *m;
+	size_t i;
+
+	pthread_mutex_lock(&reg_lock);
+	for (m = mirrored; m != NULL && m->job != job; m = m->next)
+		;
+	if (m == NULL) {
+		m = xcalloc(1, sizeof *m);
+		m->job = job;
+		m->next = mirrored;
+		mirrored = m;
+	}
+	drain_items_free(m->items, m->n);
+	m->items = xcalloc(n + 1, sizeof *m->items);
+	m->n = n;
+	for (i = 0; i < n; i++)
+		item_copy(&m->items[i], &items[i]);
+	pthread_mutex_unlock(&reg_lock);
 }
 
 void drain_items_free(struct drain_item *items, size_t n)

@@ -64,18 +64,33 @@ static void num_set(struct migrate_stats *st, const struct num_field *f,
 	}
 }
 
+void srv_job_line_begin(struct json *j, const char *kind, unsigned job)
+{
+	json_init(j);
+	json_begin_object(j, NULL);
+	json_string(j, "kind", kind);
+	json_begin_object(j, "object");
+	json_uint(j, "id", job);
+}
+
+char *srv_job_line_end(struct json *j)
+{
+	char *line;
+
+	json_end_object(j);
+	json_end_object(j);
+	line = xasprintf("%s\n", j->buf);
+	json_free(j);
+	return line;
+}
+
 char *srv_mig_line_of(unsigned job, const struct migrate_stats *st,
     const struct check_step *steps, size_t n)
 {
 	struct json j;
 	size_t i;
-	char *line;
 
-	json_init(&j);
-	json_begin_object(&j, NULL);
-	json_string(&j, "kind", "migration");
-	json_begin_object(&j, "object");
-	json_uint(&j, "id", job);
+	srv_job_line_begin(&j, "migration", job);
 	json_double(&j, "mem_pct", st->mem_pct, 2);
 	for (i = 0; i < sizeof nums / sizeof nums[0]; i++)
 		json_int(&j, nums[i].name, num_get(st, &nums[i]));
@@ -94,11 +109,7 @@ char *srv_mig_line_of(unsigned job, const struct migrate_stats *st,
 		json_end_object(&j);
 	}
 	json_end_array(&j);
-	json_end_object(&j);
-	json_end_object(&j);
-	line = xasprintf("%s\n", j.buf);
-	json_free(&j);
-	return line;
+	return srv_job_line_end(&j);
 }
 
 char *srv_mig_line(unsigned job)

@@ -1,6 +1,7 @@
 /* srv-mirror.c — the subscription applied to this process's model
  * (srv-mirror.h). */
 #include "srv/srv-mirror.h"
+#include "srv/srv-drain.h"
 #include "srv/srv-mig.h"
 #include "srv/proto.h"
 #include "srv/srv-client.h"
@@ -470,6 +471,8 @@ int srv_mirror_apply(const char *line, int *synced, char **cause)
 		apply_job(o);
 	else if (strcmp(kind, "migration") == 0 && o != NULL)
 		srv_mig_apply(o);
+	else if (strcmp(kind, "drain") == 0 && o != NULL)
+		srv_drain_apply(o);
 	else if (op != NULL && o != NULL && strcmp(kind, "host") == 0)
 		apply_host(op, o);
 	else if (op != NULL && o != NULL && strcmp(kind, "pool") == 0)

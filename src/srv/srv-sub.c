@@ -3,6 +3,7 @@
  * subscriber's thread packs its lines into frames and sends them. */
 #include "srv/srv-sub.h"
 #include "srv/proto.h"
+#include "srv/srv-drain.h"
 #include "srv/srv-mig.h"
 #include "srv/srv-peer.h"
 #include "core/job.h"
@@ -147,7 +148,8 @@ struct mig_seen {
 	char *line;             /* the last sent */
 };
 
-/* The ids of the migration jobs (*n of them; caller frees). */
+/* The ids of the migration and drain jobs (*n of them; caller frees):
+ * the jobs with a line of their own. */
 static unsigned *migration_ids(size_t *n)
 {
 	unsigned *ids = NULL;
@@ -156,12 +158,21 @@ static unsigned *migration_ids(size_t *n)
 	*n = 0;
 	job_lock();
 	for (j = job_first(); j != NULL; j = job_next(j))
-		if (j->kind == JK_MIGRATE) {
+		if (j->kind == JK_MIGRATE || j->kind == JK_DRAIN) {
 			ids = xreallocarray(ids, *n + 1, sizeof *ids);
 			ids[(*n)++] = j->id;
 		}
 	job_unlock();
 	return ids;
+}
+
+/* Job id's own line: a migration's stats and steps, or a drain's items;
+ * NULL for neither. */
+static char *own_line(unsigned id)
+{
+	char *line = srv_mig_line(id);
+
+	return line != NULL ? line : srv_drain_line(id);
 }
 
 /* Every migration's line (*n of them; caller frees each and the array),
@@ -175,7 +186,7 @@ static char **migration_lines(size_t *n)
 
 	*n = 0;
 	for (i = 0; i < nid; i++)
-		if ((lines[*n] = srv_mig_line(ids[i])) != NULL)
+		if ((lines[*n] = own_line(ids[i])) != NULL)
 			(*n)++;
 	free(ids);
 	return lines;
@@ -195,7 +206,7 @@ static void send_migrations(struct mig_seen **seen, size_t *nseen)
 
 	for (i = 0; i < n; i++) {
 		now[i].job = ids[i];
-		now[i].line = srv_mig_line(ids[i]);
+		now[i].line = own_line(ids[i]);
 		for (k = 0; k < *nseen && (*seen)[k].job != ids[i]; k++)
 			;
 		changed[i] = now[i].line != NULL && (k == *nseen ||

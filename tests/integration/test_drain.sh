@@ -17,6 +17,8 @@
 #    only hv1 has) moves the other and reports that one with the reason,
 #    exit 1, the refused one still on hv1;
 #  - --to, through a running server (the client prints plan and lines);
+#  - a console attached to the server lists the held drain's desktops in
+#    its details (one moving, three waiting);
 #  - job cancel ID --let-running-finish from another shell: the running
 #    move (held by --bandwidth 1, raised by job bandwidth) finishes, no
 #    other starts;
@@ -206,6 +208,22 @@ id=$(jq -r 'select(.kind == "drain" and .state == "running") | .id' "$WORK/out" 
 [ -n "$id" ] && [ "$id" != null ] || fail "no running drain in hvdeck jobs: $(cat "$WORK/out")"
 mid=$(jq -r 'select(.kind == "migrate" and .state == "running") | .id' "$WORK/out" | head -n1)
 [ -n "$mid" ] && [ "$mid" != null ] || fail "the drain's move is not a running migration in hvdeck jobs: $(cat "$WORK/out")"
+# a console attached to the server lists the drain's desktops in its
+# details, as the server has them: the held one moving, the rest waiting
+moving=$(sed -n 's/^\(.*\): moving to .*/\1/p' "$WORK/j.out" | head -n1)
+tui_start "$conf" 200 50 attach
+wait_screen 20 "attached to server $SERVER_PID"
+keys 5
+wait_screen 15 "drain +hv1 "
+keys / ; keys -l "drain state:running"; keys Enter
+keys Enter
+wait_screen 15 "Job $id: drain hv1"
+wait_screen 15 "Desktops \(4\)"
+wait_screen 15 "  $moving +-> hv[23] +moving"
+[ "$(screen | grep -cE "  ${G}[a-z0-9]+ +-> hv[23] +waiting")" -eq 3 ] ||
+	fail "the attached console's drain details: $(screen | grep -E "^  $G")"
+tmx kill-session -t hv
+info "attached: the drain's details list its 4 desktops, $moving moving"
 hv job cancel "$id" --let-running-finish --yes >"$WORK/out" 2>"$WORK/err" ||
 	fail "job cancel $id: $(cat "$WORK/out" "$WORK/err")"
 grep -q "drain $id: cancelling (no more moves; the running migrations finish)" "$WORK/out" ||
