@@ -561,16 +561,14 @@ static void *worker_main(void *arg)
 		if (open_connection(w, &cause) == 0 && !stopping(w) &&
 		    sync_full(w->conn, w->host_id, &cause) == 0) {
 			log_msg(LOG_INFO, "%s: connected to %s", w->name, w->uri);
-			/* online as soon as the inventory is in: its rows are
-			 * shown, and an action on them must not meet "host is
-			 * connecting" while CPU comparisons (several calls, slow
-			 * on a loaded host) run; no CPU answer yet refuses
-			 * nothing (cpufit.h) */
+			/* the CPU questions are asked (cpufit_pending counts
+			 * them) before the host is online: a command that waits
+			 * for every host online, then for no pending question,
+			 * must not read a host not asked yet as "unknown" */
+			if (!w->read_only)	/* forbidden read-only */
+				vcpu_host_connected(w->conn, w->host_id);
 			model_host_set_state(w->host_id,
 			    w->read_only ? HOST_READONLY : HOST_ONLINE, NULL);
-			/* libvirt forbids these on a read-only connection */
-			if (!w->read_only)
-				vcpu_host_connected(w->conn, w->host_id);
 			backoff = BACKOFF_MIN_MS;
 			run_online(w);
 			pthread_mutex_lock(&w->lock);
