@@ -181,34 +181,41 @@ static void item_copy(struct drain_item *to, const struct drain_item *from)
 	to->why = from->why != NULL ? xstrdup(from->why) : NULL;
 }
 
-/* reg_lock held: job's mirrored copy into *items, or -1 when none. */
-static int mirrored_items(unsigned job, struct drain_item **items, size_t *n)
+/* A copy of items[0..n) (drain_items_free). */
+static struct drain_item *items_dup(const struct drain_item *items, size_t n)
+{
+	struct drain_item *copy = xcalloc(n + 1, sizeof *copy);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		item_copy(&copy[i], &items[i]);
+	return copy;
+}
+
+/* reg_lock held: job's mirrored copy, NULL when none. */
+static struct mirrored *mirrored_find(unsigned job)
 {
 	struct mirrored *m;
-	size_t i;
 
 	for (m = mirrored; m != NULL && m->job != job; m = m->next)
 		;
-	if (m == NULL)
-		return -1;
-	*items = xcalloc(m->n + 1, sizeof **items);
-	*n = m->n;
-	for (i = 0; i < m->n; i++)
-		item_copy(&(*items)[i], &m->items[i]);
-	return 0;
+	return m;
 }
 
 int drain_items(unsigned job, struct drain_item **items, size_t *n)
 {
+	struct mirrored *m;
 	struct drain *d;
 	size_t i;
-	int rc;
 
 	pthread_mutex_lock(&reg_lock);
 	if ((d = find(job)) == NULL) {
-		rc = mirrored_items(job, items, n);
+		if ((m = mirrored_find(job)) != NULL) {
+			*items = items_dup(m->items, m->n);
+			*n = m->n;
+		}
 		pthread_mutex_unlock(&reg_lock);
-		return rc;
+		return m != NULL ? 0 : -1;
 	}
 	pthread_mutex_lock(&d->lock);
 	*items = xcalloc(d->n + 1, sizeof **items);
@@ -223,22 +230,17 @@ int drain_items(unsigned job, struct drain_item **items, size_t *n)
 void drain_mirror(unsigned job, const struct drain_item *items, size_t n)
 {
 	struct mirrored *m;
-	size_t i;
 
 	pthread_mutex_lock(&reg_lock);
-	for (m = mirrored; m != NULL && m->job != job; m = m->next)
-		;
-	if (m == NULL) {
+	if ((m = mirrored_find(job)) == NULL) {
 		m = xcalloc(1, sizeof *m);
 		m->job = job;
 		m->next = mirrored;
 		mirrored = m;
 	}
 	drain_items_free(m->items, m->n);
-	m->items = xcalloc(n + 1, sizeof *m->items);
+	m->items = items_dup(items, n);
 	m->n = n;
-	for (i = 0; i < n; i++)
-		item_copy(&m->items[i], &items[i]);
 	pthread_mutex_unlock(&reg_lock);
 }
 

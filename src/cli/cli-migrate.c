@@ -113,6 +113,12 @@ static void progress(const char *name, unsigned job, int tty,
 	}
 }
 
+/* Nothing more to wait for: the job is final, or gone from the table. */
+static int ended(enum job_state st)
+{
+	return job_state_final(st) || st == JOB_GONE;
+}
+
 /* Ctrl-C: in-process a signal; in the server the client's CANCEL (a
  * client that went away cancels nothing). */
 static int cancel_asked(struct cli_out *o)
@@ -140,7 +146,7 @@ static enum job_state follow(const char *name, unsigned job,
 			end_bar(&sh, o);
 		cli_checklist_print(cl, &seen, o->out, o->err);
 		cli_out_flush(o);
-		if (job_state_final(st) || st == JOB_GONE)
+		if (ended(st))
 			break;
 		if (!cancelling && cancel_asked(o)) {
 			cancelling = 1;
@@ -272,7 +278,7 @@ static void batch_wait(const unsigned *jobs, size_t n, struct cli_out *o)
 			if (jobs[i] == 0)
 				continue;
 			st = job_wait(jobs[i], TICK_MS / 4);
-			if (job_state_final(st) || st == JOB_GONE)
+			if (ended(st))
 				continue;
 			left++;
 			if (cancel && job_cancel(jobs[i], &cause) < 0) {
@@ -329,7 +335,7 @@ static int run_batch(struct cmd_ctx *c, const struct batch *b,
 		if (st == JOB_DONE && !cmd_json(c))
 			cli_say(o->out, 1, "%s: migrated to %s", b->names[i],
 			    b->dest != NULL ? b->dest : dests[i]);
-		else if (!job_state_final(st) && st != JOB_GONE)
+		else if (!ended(st))
 			cli_say(o->err, 1, "hvdeck: %s: migration still %s; hvdeck "
 			    "stops waiting (the job is cancelled)", b->names[i],
 			    job_state_name(st));
@@ -343,7 +349,7 @@ static int run_batch(struct cmd_ctx *c, const struct batch *b,
 		free(err);
 		/* a job still running (abandoned to engine_stop's cancel)
 		 * may still write its checklist */
-		if (!job_state_final(st) && st != JOB_GONE)
+		if (!ended(st))
 			cls[i] = NULL;
 	}
 	for (i = 0; i < b->n; i++) {

@@ -167,8 +167,6 @@ static void postcopy_confirmed(const struct cmd_face *f, const char *arg)
 
 /* ---- the questions ---- */
 
-/* A drain: whether its running migrations are cancelled too or left to
- * finish is the operator's choice, said in the question. */
 /* The question, unless --yes gave its answer (the command line's
  * scripts): then yes runs at once. */
 static int confirm_unless_yes(struct cmd_ctx *c, const char *text,
@@ -181,6 +179,8 @@ static int confirm_unless_yes(struct cmd_ctx *c, const char *text,
 	return cmd_confirm(c, text, "job cancel", yes, arg, cause);
 }
 
+/* A drain: whether its running migrations are cancelled too or left to
+ * finish is the operator's choice, said in the question. */
 static int ask_cancel_drain(struct cmd_ctx *c, unsigned id,
     const struct job_facts *f, char **cause)
 {
@@ -317,7 +317,6 @@ static int ask_abort(struct cmd_ctx *c, const char *desktop, char **cause)
 }
 
 /* ---- jobs (the command line's list) ---- */
-
 
 static void job_line(struct cmd_ctx *c, unsigned id, const char *kind,
     const char *state, const char *target, const char *host, double pct,

@@ -255,8 +255,6 @@ static const struct cmd_entry *entry_named(char **w, int n)
 	return e != NULL || n < 1 ? e : cmd_find(w[0]);
 }
 
-/* Parse and check: the entry with *nargs, *args; NULL with *cause and
- * *status. */
 /* A read-only client's command that is read-only-safe in a process of
  * its own but would change every client's view here (CMD_SHARED): 1 with
  * *cause. */
@@ -269,6 +267,8 @@ static int shared_refused(const struct cmd_entry *e, char **cause)
 	return 1;
 }
 
+/* Parse and check: the entry with *nargs, *args; NULL with *cause and
+ * *status. */
 static const struct cmd_entry *parse(struct srv_peer *p, char **words, int n,
     struct cmd_ctx *ctx, struct cmd_opts *o, int *nargs, char ***args,
     int *status, char **cause)

@@ -137,20 +137,21 @@ static void queue_gone(unsigned **ids, size_t *n)
 	*n = nnow;
 }
 
-/* ---- migrations ----
- * A migration's stats and pre-flight steps change without its job
- * changing (they have their own locks, which must not be taken under the
- * job lock): the jobs thread renders each migration job's line outside
- * it and sends those that changed (srv-mig.h). */
+/* ---- migrations and drains: their own lines ----
+ * A migration's stats and pre-flight steps, and a drain's desktops,
+ * change without their job changing (they have their own locks, which
+ * must not be taken under the job lock): the jobs thread renders each
+ * such job's line outside it and sends those that changed (srv-mig.h,
+ * srv-drain.h). */
 
-struct mig_seen {
+struct line_seen {
 	unsigned job;
 	char *line;             /* the last sent */
 };
 
 /* The ids of the migration and drain jobs (*n of them; caller frees):
  * the jobs with a line of their own. */
-static unsigned *migration_ids(size_t *n)
+static unsigned *own_line_ids(size_t *n)
 {
 	unsigned *ids = NULL;
 	struct job *j;
@@ -175,13 +176,13 @@ static char *own_line(unsigned id)
 	return line != NULL ? line : srv_drain_line(id);
 }
 
-/* Every migration's line (*n of them; caller frees each and the array),
+/* Every such job's own line (*n of them; caller frees each and the array),
  * for a new subscriber's snapshot: rendered before the model lock is
  * taken (a migration's own locks are never taken under it). */
-static char **migration_lines(size_t *n)
+static char **own_lines(size_t *n)
 {
 	size_t nid, i;
-	unsigned *ids = migration_ids(&nid);
+	unsigned *ids = own_line_ids(&nid);
 	char **lines = xcalloc(nid + 1, sizeof *lines);
 
 	*n = 0;
@@ -192,14 +193,14 @@ static char **migration_lines(size_t *n)
 	return lines;
 }
 
-/* The migration lines that changed since the last call (seen, nseen:
+/* The own lines that changed since the last call (seen, nseen:
  * what was sent, replaced by what is now), rendered without any lock,
  * then sent to every subscriber. */
-static void send_migrations(struct mig_seen **seen, size_t *nseen)
+static void send_own_lines(struct line_seen **seen, size_t *nseen)
 {
 	size_t n, i, k;
-	unsigned *ids = migration_ids(&n);
-	struct mig_seen *now = xcalloc(n + 1, sizeof *now);
+	unsigned *ids = own_line_ids(&n);
+	struct line_seen *now = xcalloc(n + 1, sizeof *now);
 	int *changed = xcalloc(n + 1, sizeof *changed);
 	struct sub *s;
 	char key[24];
@@ -238,9 +239,9 @@ static int jobs_polling, jobs_ending;
 static void *jobs_main(void *arg)
 {
 	uint64_t seen = job_generation(), now;
-	struct mig_seen *migs = NULL;
+	struct line_seen *sent_lines = NULL;
 	unsigned *ids = NULL;
-	size_t nmigs = 0, nids = 0, i;
+	size_t nsent = 0, nids = 0, i;
 	int stop = 0, any;
 
 	(void)arg;
@@ -258,12 +259,12 @@ static void *jobs_main(void *arg)
 		}
 		pthread_mutex_unlock(&subs_lock);
 		if (any)
-			send_migrations(&migs, &nmigs);
+			send_own_lines(&sent_lines, &nsent);
 		seen = now;
 	}
-	for (i = 0; i < nmigs; i++)
-		free(migs[i].line);
-	free(migs);
+	for (i = 0; i < nsent; i++)
+		free(sent_lines[i].line);
+	free(sent_lines);
 	free(ids);
 	return NULL;
 }
@@ -302,9 +303,9 @@ void srv_sub_init(void)
 }
 
 /* Model lock held: every object as an "add" line, then the events strip,
- * the jobs, the migrations' lines migs[0..nm) (taken) and the "synced"
- * line, into a new queue with room for them all. */
-static struct watch_queue *snapshot(char **migs, size_t nm)
+ * the jobs, the migrations' and drains' own lines own[0..nm) (taken) and
+ * the "synced" line, into a new queue with room for them all. */
+static struct watch_queue *snapshot(char **own, size_t nm)
 {
 	struct m_host **h = NULL;
 	struct m_desktop **d = NULL;
@@ -334,7 +335,7 @@ static struct watch_queue *snapshot(char **migs, size_t nm)
 	queue_jobs(q, 0);
 	job_unlock();
 	for (i = 0; i < nm; i++)
-		watch_queue_push(q, NULL, 0, migs[i]);
+		watch_queue_push(q, NULL, 0, own[i]);
 	watch_queue_push(q, NULL, 0, xstrdup("{\"kind\":\"synced\"}\n"));
 	return q;
 }
@@ -388,12 +389,12 @@ int srv_sub_serve(struct srv_peer *p)
 {
 	struct sub *me = xcalloc(1, sizeof *me);
 	size_t lost = 0, nm;
-	char *buf, **migs = migration_lines(&nm);
+	char *buf, **own = own_lines(&nm);
 	int rc = 0;
 
 	model_lock();
-	me->q = snapshot(migs, nm);
-	free(migs);
+	me->q = snapshot(own, nm);
+	free(own);
 	pthread_mutex_lock(&subs_lock);
 	me->next = subs;
 	subs = me;
