@@ -15,7 +15,15 @@ fi
 # Bring down only a lab this script brought up: when `up` refuses (a lab,
 # maybe someone's test run, is already up), leave that lab alone.
 lab_started=0
-trap '[ "$lab_started" = 1 ] && tests/lab/lab.sh down' EXIT
+conf=
+# the server the console started for the demo's config (hvdeck starts its
+# cluster's server) goes before the lab: asked over its own socket, so it
+# is the demo's and no other
+stop_demo() {
+	[ -n "$conf" ] && "$hvdeck" -c "$conf" server stop --force >/dev/null 2>&1
+	[ "$lab_started" = 1 ] && tests/lab/lab.sh down
+}
+trap stop_demo EXIT
 tests/lab/lab.sh up 3 || exit 1
 lab_started=1
 eval "$(tests/lab/lab.sh env)"

@@ -54,8 +54,9 @@ static void usage(FILE *out)
 "                           $XDG_CONFIG_HOME/hvdeck/hvdeck.conf)\n"
 "  -H, --host [NAME=]URI    add a host for this run (repeatable)\n"
 "  -r, --read-only          open every connection read-only (monitoring)\n"
-"      --no-server          run the command in this process even when the\n"
-"                           cluster's server runs (see hvdeck server)\n"
+"      --no-server          run the command or the console in this process,\n"
+"                           never through the cluster's server (see hvdeck\n"
+"                           server)\n"
 "  -S, --socket PATH        the server's socket (default: one per\n"
 "                           configuration file, in $XDG_RUNTIME_DIR/hvdeck)\n"
 "      --theme NAME         colour theme (default, monochrome,\n"
@@ -436,6 +437,59 @@ static int server_runs(const struct config *cfg, int read_only)
 	return -1;
 }
 
+/* Plain `hvdeck` with no server running: start the cluster's server in
+ * the background, as tmux starts its own, and attach to it (1); 0 when
+ * another console started one first (attach to that); -1 after saying
+ * why. In the started process itself: 2, its status in c->status. */
+static int start_server(struct cmd_ctx *c)
+{
+	char *cause = NULL;
+	long pid;
+	int rc = srv_spawn(c, 0, &pid, &cause);
+
+	if (rc == 1)
+		return 2;
+	if (rc == 0) {
+		log_msg(LOG_INFO, "console: started the cluster's server "
+		    "(pid %ld)", pid);
+		return 1;
+	}
+	/* two consoles at once: the other's server took the lock */
+	if (server_runs(c->cfg, c->read_only) > 0) {
+		free(cause);
+		return 0;
+	}
+	fprintf(stderr, "hvdeck: %s (hvdeck --no-server runs the console on "
+	    "its own)\n", cause);
+	free(cause);
+	return -1;
+}
+
+/* The console: attached to the cluster's server, started first when
+ * none runs and server_autostart is set (read-only never starts one: it
+ * runs in-process then), or in-process (no server, --no-server,
+ * use_server false, -H). */
+static int console(struct args *a, struct cmd_ctx *c)
+{
+	int runs, started;
+
+	if (!a->no_server && c->cfg->use_server && a->nhosts == 0) {
+		runs = server_runs(c->cfg, c->read_only);
+		if (runs == 0 && !c->read_only && c->cfg->server_autostart) {
+			started = start_server(c);
+			if (started == 2)	/* this is the server: it has ended */
+				return c->status;
+			runs = started < 0 ? -1 : 1;
+		}
+		if (runs < 0)
+			return 1;
+		if (runs > 0)
+			return attached_console(c);
+	}
+	a->ui.face_init = ui_cmd_face_init;
+	return ui_run(c->cfg, &a->ui);
+}
+
 /* The log: --log, else the config's. 0, or -1 after saying why. */
 static int open_log(const struct args *a, const struct config *cfg)
 {
@@ -518,6 +572,12 @@ int main(int argc, char **argv)
 	}
 	log_set_stderr(command != NULL);
 	ctx.cfg = &cfg;
+	/* read-only, hvdeck changes nothing: one audit line says so, for a
+	 * console or a command that would otherwise have been logged (run
+	 * here or refused by the server alike) */
+	if (ctx.read_only && (command == NULL ||
+	    !(command->flags & CMD_READ_ONLY_OK)))
+		cmd_audit_read_only_session();
 	/* with the cluster's server running, a command of cmd/ runs there
 	 * (-H makes a cluster of this run's own: in-process) */
 	if (srv_wanted(command) && !a.no_server && cfg.use_server &&
@@ -525,20 +585,11 @@ int main(int argc, char **argv)
 	    viewer_through_server(&a, &cfg, &ctx, command, argc, argv, &rc) :
 	    through_server(&a, &cfg, &ctx, command, argc, argv, &rc)) == 0)
 		return finish(rc, &cfg);
-	/* read-only, hvdeck changes nothing: one audit line says so, for a
-	 * console or a command that would otherwise have been logged; else a
-	 * crash never hides what it interrupted */
-	if (ctx.read_only && (command == NULL ||
-	    !(command->flags & CMD_READ_ONLY_OK)))
-		cmd_audit_read_only_session();
-	else if (!ctx.read_only)
+	/* else a crash never hides what it interrupted */
+	if (!ctx.read_only)
 		(void)audit_close_dead();
-	if (command == NULL && !a.no_server && cfg.use_server &&
-	    a.nhosts == 0 && (rc = server_runs(&cfg, ctx.read_only)) != 0) {
-		rc = rc > 0 ? attached_console(&ctx) : 1;
-	} else if (command == NULL) {
-		a.ui.face_init = ui_cmd_face_init;
-		rc = ui_run(&cfg, &a.ui);
+	if (command == NULL) {
+		rc = console(&a, &ctx);
 	} else {
 		ctx.cfg = &cfg;
 		json_option(&a, command);

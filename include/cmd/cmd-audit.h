@@ -39,6 +39,12 @@ void cmd_audit_done(struct cmd_audit *a, int rc, int status,
  * current record. */
 void cmd_audit_note(const char *result, const char *error);
 
+/* The current command's question was answered no (cmd_face_declined):
+ * a command that then gives up (exec returns -1 with no job) ends
+ * "cancelled" with "not confirmed", as the console's own question does,
+ * not "refused". No-op without a current record. */
+void cmd_audit_declined(void);
+
 /* For an action that runs later on this thread (a confirmation): the
  * current record, held (NULL when none). enter makes a held record
  * current and returns the one before; leave restores it; release lets go

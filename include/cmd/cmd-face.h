@@ -98,6 +98,13 @@ void cmd_print(struct cmd_ctx *c, const char *text);
 void cmd_follow(const struct cmd_ctx *c, unsigned job);
 /* jobs c's command removed (see cmd_face.forget_job) */
 void cmd_forget_job(const struct cmd_ctx *c, unsigned job);
+/* A face's confirm calls this when the operator answered no (not when
+ * nobody could be asked): the asking thread's cmd_face_take_declined()
+ * then says 1 once. The audit line of a command given up so reads
+ * "cancelled", and a relayed question's answer says "no", not "could
+ * not ask". */
+void cmd_face_declined(void);
+int cmd_face_take_declined(void);
 /* a question (see cmd_face.confirm); -1 with *cause without a face */
 int cmd_confirm(const struct cmd_ctx *c, const char *question,
     const char *what, cmd_face_yes yes, const char *arg, char **cause);

@@ -7,13 +7,17 @@
  * client):
  *   HELLO → HELLO_OK | REFUSE   "hvdeck-proto", protocol version, hvdeck's
  *                               version, read-only "0"|"1", user, the
- *                               client address of SSH_CONNECTION ("" none);
+ *                               client address of SSH_CONNECTION ("" none),
+ *                               [console "0"|"1": an attached console's
+ *                               request, run as the console runs it];
  *                               the server answers with its versions, pid
  *   CMD words...                one command's words (options first, "--",
  *                               then the command and its arguments)
  *     ← SAY "0"|"1" text        a line for the operator (1: an error)
- *     ← CONFIRM question what   → ANSWER "y" | ANSWER "n" cause
- *     ← ASK prompt [how]        → ANSWER "y" line | ANSWER "n"
+ *     ← CONFIRM question what   → ANSWER "y" | ANSWER "n" cause (the
+ *                               operator said no) | ANSWER "x" cause
+ *                               (nobody could be asked)
+ *     ← ASK prompt [how]        → ANSWER "y" line | ANSWER "x" cause
  *                               (how, srv-peer.h's enum srv_ask: "0" a
  *                               line on the client's terminal, "1" a
  *                               password without echo, "2" a line; 1 and

@@ -13,4 +13,11 @@ struct cmd_ctx;
  * server) once it knows a server runs; console returns the exit status. */
 void srv_cmd_set_attach(int (*console)(struct cmd_ctx *c));
 
+/* Start the cluster's server (c->cfg's) in the background, in a session
+ * of its own, as `server start` does: 0 once it listens (*pid), -1 with
+ * *cause when it could not (what it said). 1 in the started process
+ * itself, after it has served: its exit status in c->status, and the
+ * caller ends with it at once. */
+int srv_spawn(struct cmd_ctx *c, int keep, long *pid, char **cause);
+
 #endif

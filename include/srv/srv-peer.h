@@ -21,6 +21,7 @@ struct srv_peer {
 	int gone;               /* a send failed: nothing more is sent */
 	int read_only;          /* the client's -r */
 	int cancel;             /* the client sent CANCEL */
+	int console;            /* an attached console (HELLO) */
 	char *user;             /* its uid's login (peer credentials) */
 	char *from;             /* SSH_CONNECTION's client address, or NULL */
 	struct cmd_face face;   /* data: this peer */

@@ -70,4 +70,9 @@ int srv_wanted(const struct cmd_entry *e);
  * jobs it starts are followed by the console: FOLLOW, proto.h). */
 int srv_console_entry(const struct cmd_entry *e);
 
+/* Entries the command line and the console run differently (the desktop
+ * verbs: the console asks once for several and follows the jobs, the
+ * command line waits): run as the console does when a console sent them. */
+int srv_console_flavour(const struct cmd_entry *e);
+
 #endif

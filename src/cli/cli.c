@@ -389,8 +389,10 @@ int cli_confirm(const char *question, const char *what, char **cause)
 	yes = fgets(line, sizeof line, tty) != NULL &&
 	    (strcmp(line, "y\n") == 0 || strcmp(line, "Y\n") == 0);
 	fclose(tty);
-	if (!yes)
+	if (!yes) {
 		*cause = xasprintf("%s: not confirmed", what);
+		cmd_face_declined();
+	}
 	return yes ? 0 : -1;
 }
 

@@ -20,6 +20,7 @@ struct cmd_audit {
 	int ended;
 	int started;                /* its start line written */
 	int form;                   /* it only opened a form: no lines */
+	int declined;               /* a question of it answered no */
 	struct cmd_audit *saved;    /* current before it (its exec's thread) */
 	char *user, *from;          /* a server's client (audit_set_client on
 	                             * the exec's thread), NULL: this process */
@@ -216,12 +217,24 @@ void cmd_audit_done(struct cmd_audit *a, int rc, int status,
 	current = a->saved;
 	pthread_mutex_lock(&lock);
 	/* refused: the checks said no before anything happened */
-	if (rc < 0)
+	if (rc < 0 && a->declined && a->jobs == 0) {
+		result = "cancelled";
+		cause = "not confirmed";
+	} else if (rc < 0)
 		result = a->jobs > 0 ? "failed" : "refused";
 	else if (status != 0 && a->severity == 0)	/* nothing said why */
 		result = status == 2 ? "refused" : "failed";
 	pthread_mutex_unlock(&lock);
 	unref(a, result, cause);
+}
+
+void cmd_audit_declined(void)
+{
+	if (current == NULL)
+		return;
+	pthread_mutex_lock(&lock);
+	current->declined = 1;
+	pthread_mutex_unlock(&lock);
 }
 
 void cmd_audit_note(const char *result, const char *error)

@@ -57,14 +57,35 @@ void cmd_forget_job(const struct cmd_ctx *c, unsigned job)
 		c->face->forget_job(c->face, job);
 }
 
+static _Thread_local int declined;
+
+void cmd_face_declined(void)
+{
+	declined = 1;
+}
+
+int cmd_face_take_declined(void)
+{
+	int was = declined;
+
+	declined = 0;
+	return was;
+}
+
 int cmd_confirm(const struct cmd_ctx *c, const char *question,
     const char *what, cmd_face_yes yes, const char *arg, char **cause)
 {
+	int rc;
+
 	if (c->face == NULL || c->face->confirm == NULL) {
 		*cause = xasprintf("%s: nobody to ask", what);
 		return -1;
 	}
-	return c->face->confirm(c->face, question, what, yes, arg, cause);
+	(void)cmd_face_take_declined();
+	rc = c->face->confirm(c->face, question, what, yes, arg, cause);
+	if (rc < 0 && cmd_face_take_declined())
+		cmd_audit_declined();
+	return rc;
 }
 
 int cmd_ask(const struct cmd_ctx *c, const char *prompt, char *buf,

@@ -1,6 +1,7 @@
 /* cmd-relay.c — lines and questions carried to the face's thread
  * (cmd-relay.h). */
 #include "cmd/cmd-relay.h"
+#include "cmd/cmd-face.h"
 #include "core/model.h"
 #include "core/util.h"
 
@@ -136,8 +137,10 @@ int cmd_relay_confirm(const char *question, const char *what, char **cause)
 	it->text = xstrdup(question);
 	it->what = xstrdup(what);
 	yes = wait_answer(it);
-	if (!yes)
+	if (!yes) {
 		*cause = xasprintf("%s: not confirmed", it->what);
+		cmd_face_declined();
+	}
 	free(it->text);
 	free(it->what);
 	free(it);

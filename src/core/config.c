@@ -73,8 +73,13 @@ static const struct setting settings[] = {
 	          "selects text, :mouse toggles)" },
 	{ .name = "use_server", .type = SETTING_BOOL,
 	  .offset = offsetof(struct config, use_server), .def_int = 1,
-	  .help = "commands go through the cluster's server when one runs "
-	          "(false: always in-process, as --no-server)" },
+	  .help = "commands and the console go through the cluster's server "
+	          "when one runs (false: always in-process, as --no-server)" },
+	{ .name = "server_autostart", .type = SETTING_BOOL,
+	  .offset = offsetof(struct config, server_autostart), .def_int = 0,
+	  .help = "the console starts the cluster's server in the background "
+	          "when none runs, and attaches to it (default false: it runs "
+	          "in-process then)" },
 	{ .name = "server_idle", .type = SETTING_INT,
 	  .offset = offsetof(struct config, server_idle),
 	  .def_int = 600, .min = 1, .max = 86400,

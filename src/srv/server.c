@@ -241,6 +241,7 @@ static int greet(struct srv_peer *p)
 	}
 	p->read_only = strcmp(m.f[3], "0") != 0;
 	p->from = m.f[5][0] != '\0' ? xstrdup(m.f[5]) : NULL;
+	p->console = m.n > 6 && strcmp(m.f[6], "1") == 0;
 	proto_msg_free(&m);
 	return srv_peer_send(p, PROTO_HELLO_OK, ok, 4);
 }

@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,15 @@ static int connect_to(const char *path, char **cause)
 	return -1;
 }
 
+/* This process is an attached console (srv_client_set_console); read by
+ * the console's request threads. */
+static atomic_int console_client;
+
+void srv_client_set_console(int on)
+{
+	atomic_store(&console_client, on);
+}
+
 static char *my_login(void)
 {
 	struct passwd *pw = getpwuid(getuid());
@@ -75,7 +85,7 @@ static int hello(int fd, int read_only, long *pid, char **cause)
 {
 	const char *ssh = getenv("SSH_CONNECTION");
 	char ver[16], *user = my_login(), *from, *sent = NULL;
-	const char *f[6];
+	const char *f[7];
 	struct proto_msg m;
 	int rc = -1;
 
@@ -83,9 +93,10 @@ static int hello(int fd, int read_only, long *pid, char **cause)
 	from = ssh != NULL ? xstrndup(ssh, strcspn(ssh, " ")) : xstrdup("");
 	f[0] = PROTO_MAGIC; f[1] = ver; f[2] = HVDECK_VERSION;
 	f[3] = read_only ? "1" : "0"; f[4] = user; f[5] = from;
+	f[6] = atomic_load(&console_client) ? "1" : "0";
 	/* a server that refuses us at once may have closed before it read
 	 * our HELLO: its REFUSE is read all the same */
-	if (proto_send(fd, PROTO_HELLO, f, 6, HELLO_TIMEOUT_MS, &sent) < 0)
+	if (proto_send(fd, PROTO_HELLO, f, 7, HELLO_TIMEOUT_MS, &sent) < 0)
 		(void)shutdown(fd, SHUT_WR);
 	if (proto_recv(fd, &m, HELLO_TIMEOUT_MS, cause) < 0 && sent != NULL) {
 		free(*cause);
@@ -134,14 +145,15 @@ static int answer(int fd, const struct cmd_face *face,
 	int rc;
 
 	if (m->type == PROTO_CONFIRM && m->n >= 2) {
+		(void)cmd_face_take_declined();
 		if (face->confirm(face, m->f[0], m->f[1], NULL, NULL, &why) < 0) {
-			f[0] = "n";
+			f[0] = cmd_face_take_declined() ? "n" : "x";
 			f[1] = why;
 		}
 	} else if (m->n >= 1 && ask(face, m, line, sizeof line) == 0) {
 		f[1] = line;
 	} else {
-		f[0] = "n";
+		f[0] = "x";
 		f[1] = "nobody to ask";
 	}
 	rc = proto_send(fd, PROTO_ANSWER, f, 2, HELLO_TIMEOUT_MS, cause);

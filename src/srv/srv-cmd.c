@@ -28,7 +28,7 @@ static int exec_serve(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 
 /* The started server's side: no terminal (its session of its own), its
  * end of the pipe told once it listens. */
-static int serve_detached(const struct cmd_ctx *c, int ready_fd)
+static int serve_detached(const struct cmd_ctx *c, int keep, int ready_fd)
 {
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
@@ -40,28 +40,25 @@ static int serve_detached(const struct cmd_ctx *c, int ready_fd)
 		close(null);
 	}
 	log_set_stderr(0);
-	return srv_serve(c->cfg, cmd_opt(c->opts, "keep") != NULL, ready_fd);
+	return srv_serve(c->cfg, keep, ready_fd);
 }
 
-static int exec_start(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
-    char **argv, char **cause)
+int srv_spawn(struct cmd_ctx *c, int keep, long *pid, char **cause)
 {
 	char buf[1024];
 	ssize_t r, got = 0;
 	int fds[2];
-	pid_t pid;
+	pid_t child;
 
-	(void)e; (void)argc; (void)argv;
 	fflush(NULL);
-	if (pipe2(fds, O_CLOEXEC) < 0 || (pid = fork()) < 0) {
+	if (pipe2(fds, O_CLOEXEC) < 0 || (child = fork()) < 0) {
 		*cause = xasprintf("server start: %s", strerror(errno));
-		c->status = 1;
 		return -1;
 	}
-	if (pid == 0) {
+	if (child == 0) {
 		close(fds[0]);
-		c->status = serve_detached(c, fds[1]);
-		return 0;
+		c->status = serve_detached(c, keep, fds[1]);
+		return 1;
 	}
 	close(fds[1]);
 	while (got < (ssize_t)sizeof buf - 1 &&
@@ -71,14 +68,31 @@ static int exec_start(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
 	close(fds[0]);
 	buf[got] = '\0';
 	if (strcmp(buf, "ok\n") == 0) {
-		cmd_say(c, 0, "server started (pid %ld)", (long)pid);
-		c->status = 0;
+		*pid = (long)child;
 		return 0;
 	}
-	fputs(got > 0 ? buf : "hvdeck: server: ended before it listened\n",
-	    stderr);
-	c->status = 1;
-	return 0;
+	/* what the server said, without the program name and the newline */
+	buf[strcspn(buf, "\n")] = '\0';
+	*cause = xstrdup(got > 0 ? (strncmp(buf, "hvdeck: ", 8) == 0 ?
+	    buf + 8 : buf) : "server: ended before it listened");
+	return -1;
+}
+
+static int exec_start(struct cmd_ctx *c, const struct cmd_entry *e, int argc,
+    char **argv, char **cause)
+{
+	long pid;
+	int rc;
+
+	(void)e; (void)argc; (void)argv;
+	rc = srv_spawn(c, cmd_opt(c->opts, "keep") != NULL, &pid, cause);
+	if (rc == 0) {
+		cmd_say(c, 0, "server started (pid %ld)", pid);
+		c->status = 0;
+	} else if (rc < 0) {
+		c->status = 1;
+	}
+	return rc < 0 ? -1 : 0;
 }
 
 /* A request to the running server: its status, or 1 saying none runs. */

@@ -4,6 +4,7 @@
 #include "srv/proto.h"
 #include "srv/srv.h"
 #include "act/engine.h"
+#include "cmd/cmd-face.h"
 #include "cmd/cmd-opts.h"
 #include "cmd/cmd.h"
 #include "core/audit.h"
@@ -124,6 +125,8 @@ int srv_peer_confirm(struct srv_peer *p, const char *q, const char *what,
 	else
 		*cause = m.n > 1 ? xstrdup(m.f[1]) :
 		    xasprintf("%s: not confirmed", what);
+	if (strcmp(m.f[0], "n") == 0)	/* "x": nobody could answer */
+		cmd_face_declined();
 	proto_msg_free(&m);
 	return rc;
 }
@@ -321,7 +324,8 @@ int srv_peer_run(struct srv_peer *p, const struct config *cfg, char **words,
 	memcpy(w, words, (size_t)n * sizeof *w);
 	audit_set_client(p->user, p->from);
 	e = parse(p, w, n, &ctx, &opts, &nargs, &args, &status, &cause);
-	p->face.console = srv_console_entry(e);	/* see srv_console_entry */
+	p->face.console = srv_console_entry(e) ||	/* see srv_console_entry */
+	    (p->console && srv_console_flavour(e));
 	if (e != NULL && cmd_exec_entry(&ctx, e, nargs, args, &cause) == 0)
 		status = ctx.status;
 	else if (e != NULL)

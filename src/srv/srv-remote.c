@@ -29,17 +29,32 @@ struct request {
 	int n;
 };
 
+/* The request on this thread had a question the operator answered no:
+ * the console said "cancelled" then, as for a question of its own, and
+ * the server's "WHAT: not confirmed" that ends the command is not said
+ * over it. */
+static _Thread_local int request_declined;
+
 static void relay_say(const struct cmd_face *f, int error, const char *text)
 {
 	(void)f;
+	if (error && request_declined)
+		return;
 	cmd_relay_say(error, text);
 }
 
 static int relay_confirm(const struct cmd_face *f, const char *q,
     const char *what, cmd_face_yes yes, const char *arg, char **cause)
 {
+	int rc;
+
 	(void)f; (void)yes; (void)arg;
-	return cmd_relay_confirm(q, what, cause);
+	rc = cmd_relay_confirm(q, what, cause);
+	if (rc < 0 && cmd_face_take_declined()) {
+		request_declined = 1;
+		cmd_face_declined();	/* for the answer's "n" */
+	}
+	return rc;
 }
 
 static int relay_ask(const struct cmd_face *f, const char *prompt,
@@ -275,8 +290,10 @@ static int remote(struct cmd_ctx *c, const struct cmd_entry *e,
 int srv_attach_start(const struct config *cfg, int read_only, long *pid,
     char **cause)
 {
-	int rc = srv_mirror_start(cfg, read_only, pid, cause);
+	int rc;
 
+	srv_client_set_console(1);
+	rc = srv_mirror_start(cfg, read_only, pid, cause);
 	if (rc == 1) {
 		*cause = xasprintf("no server for %s; start one with hvdeck "
 		    "server start", cfg->path);
@@ -296,6 +313,7 @@ int srv_attach_start(const struct config *cfg, int read_only, long *pid,
 
 void srv_attach_stop(void)
 {
+	srv_client_set_console(0);
 	cmd_set_remote(NULL);
 	cmd_relay_close();
 	srv_mirror_stop();

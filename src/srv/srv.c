@@ -3,6 +3,7 @@
  * named from a hash of the configuration's absolute path; which commands
  * go to it. */
 #include "srv/srv.h"
+#include "cmd/cmd-desktop.h"
 #include "cmd/cmd.h"
 #include "core/util.h"
 
@@ -147,6 +148,11 @@ static const char *const engine_entries[] = {
 	"desktop migrate", "pool refresh", "host reconnect", "job dismiss",
 	"job dismiss-finished",
 };
+
+int srv_console_flavour(const struct cmd_entry *e)
+{
+	return e != NULL && e->exec == cmd_desktop_exec;
+}
 
 int srv_console_entry(const struct cmd_entry *e)
 {

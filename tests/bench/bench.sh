@@ -37,6 +37,9 @@ export HVDECK_LAB_DIR=${HVDECK_LAB_DIR:-/tmp/hvdeck-bench}
 export HVDECK_LAB_SLOT=${HVDECK_LAB_SLOT:-8}
 WORK=$(mktemp -d /tmp/hvdeck-bench-work.XXXXXX)
 export XDG_STATE_HOME=$WORK/state        # hvdeck's audit log stays here
+# and the servers' sockets: no server of the bench is met elsewhere
+export XDG_RUNTIME_DIR=$WORK/run
+mkdir -m 0700 "$XDG_RUNTIME_DIR"
 MISSED=()
 HZ=$(getconf CLK_TCK)
 : >"$WORK/labels"
@@ -203,10 +206,11 @@ conf_for() {
 
 # ---- the console in tmux ----
 # console_start SESSION CONF: hvdeck in a 200x60 tmux session; its pid in
-# $CONSOLE_PID (the pane's process: exec'd, so hvdeck itself).
+# $CONSOLE_PID (the pane's process: exec'd, so hvdeck itself). In-process
+# (--no-server): the figures are the process that holds the connections.
 console_start() {
 	tmx new-session -d -s "$1" -x 200 -y 60 \
-		"LANG=C.UTF-8 exec $HVDECK -c $2 --log $WORK/$1.log" || return 1
+		"LANG=C.UTF-8 exec $HVDECK --no-server -c $2 --log $WORK/$1.log" || return 1
 	CONSOLE_PID=$(tmx display-message -p -t "$1" '#{pane_pid}')
 	bg_record "$CONSOLE_PID"
 }
@@ -436,8 +440,6 @@ measure_dump_server() {
 	row dumps_wall "dump --json through a running server, 10k desktops: wall" "s"
 	peer dumps_wall "bulk-only floor (a fresh inventory)"
 	row dumps_rss "  the server's RSS once settled" "MiB"
-	export XDG_RUNTIME_DIR=$WORK/run
-	mkdir -p -m 0700 "$XDG_RUNTIME_DIR"
 	"$HVDECK" -c "$WORK/fleet.conf" --log "$WORK/server.log" server start >"$WORK/server.out" 2>&1 ||
 		{ missed "server start: $(tail -2 "$WORK/server.out")"; return; }
 	pid=$(sed -n 's/^server started (pid \([0-9]*\))$/\1/p' "$WORK/server.out")
@@ -458,7 +460,6 @@ measure_dump_server() {
 		add dumps_wall floor "$TIMED_WALL"
 	done
 	bg_stop "$pid"
-	unset XDG_RUNTIME_DIR
 }
 
 # rpc_calls CMD...: remote-program calls the client sent (libvirt's own
@@ -483,7 +484,7 @@ measure_interval_calls() {
 	conf_for "$WORK/h25.conf" $(fleet_uris 25)
 	say "libvirt calls per stats interval"
 	tmx new-session -d -s "$s" -x 200 -y 60 \
-		"LIBVIRT_LOG_FILTERS=1:rpc.netclient LIBVIRT_LOG_OUTPUTS=1:file:$WORK/icalls.log LANG=C.UTF-8 exec $HVDECK -c $WORK/h25.conf --log $WORK/$s.log" ||
+		"LIBVIRT_LOG_FILTERS=1:rpc.netclient LIBVIRT_LOG_OUTPUTS=1:file:$WORK/icalls.log LANG=C.UTF-8 exec $HVDECK --no-server -c $WORK/h25.conf --log $WORK/$s.log" ||
 		{ missed "console did not start"; return; }
 	CONSOLE_PID=$(tmx display-message -p -t "$s" '#{pane_pid}'); bg_record "$CONSOLE_PID"
 	sleep "$HOSTS_SETTLE"

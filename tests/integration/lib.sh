@@ -12,6 +12,11 @@ TEST_NAME=$(basename "$0" .sh)
 WORK=$(mktemp -d "/tmp/hvdeck-$TEST_NAME.XXXXXX")
 # the audit log of what tests do stays in their work directory
 export XDG_STATE_HOME=$WORK/state
+# and so does the socket directory of the servers hvdeck starts (plain
+# `hvdeck` starts its cluster's server): a test never meets another's
+# server, and kill_servers finds every server it started
+export XDG_RUNTIME_DIR=$WORK/run
+mkdir -m 0700 "$XDG_RUNTIME_DIR" || { echo "FAIL: $TEST_NAME: cannot make $XDG_RUNTIME_DIR" >&2; exit 1; }
 CLEANUP=()
 
 # fail MESSAGE: the test fails; a console test shows what hvdeck logged
@@ -95,6 +100,10 @@ write_config() {
 		# a libssh login takes seconds on a loaded 2-core machine (TCG
 		# guests, parallel labs): tests of timeouts set their own
 		echo "connect_timeout = $CONNECT_TIMEOUT_S;"
+		# HVDECK_TEST_THROUGH_SERVER=1: every console the tests start
+		# starts its cluster's server and attaches (the attached
+		# console's differences from the in-process one show as failures)
+		[ -z "${HVDECK_TEST_THROUGH_SERVER:-}" ] || echo "server_autostart = true;"
 	} >"$f"
 	echo "$f"
 }
@@ -290,6 +299,7 @@ lab_user_forget_keys() { rm -rf "${LAB_USER_HOME:?}/.ssh"; }
 SERVERS=()
 kill_servers() {
 	local s
+	servers_found
 	[ ${#SERVERS[@]} -gt 0 ] || return 0
 	for s in "${SERVERS[@]}"; do
 		# shellcheck disable=SC2086
@@ -302,6 +312,30 @@ kill_servers() {
 	done
 }
 cleanup kill_servers
+# servers_found: every server that holds a lock in the test's socket
+# directory (a console started it) tracked too. The pid written in the
+# lock is taken only when that process has the lock file open: a pid
+# reused since is not signalled.
+servers_found() {
+	local lock pid fd id
+	for lock in "$WORK"/run/hvdeck/*.lock; do
+		[ -f "$lock" ] || continue
+		pid=$(head -c 20 "$lock" | tr -cd 0-9)
+		[ -n "$pid" ] || continue
+		for fd in /proc/"$pid"/fd/*; do
+			[ "$(readlink "$fd" 2>/dev/null)" = "$lock" ] || continue
+			id=$(proc_id "$pid") && SERVERS+=("$id")
+			break
+		done
+	done
+}
+# server_pid: the pid of the server running in the test's socket
+# directory (the one a console started), empty when none.
+server_pid() {
+	local SERVERS=()
+	servers_found
+	[ ${#SERVERS[@]} -gt 0 ] && echo "${SERVERS[0]%% *}"
+}
 # server_track PID: a server this test started (fails the test when it
 # does not run).
 server_track() {
@@ -383,12 +417,9 @@ tui_delete_desktop() {
 desktop_defined() { [ -n "$(node_of "$1")" ]; }
 desktop_undefined() { [ -z "$(node_of "$1")" ]; }
 
-# server_test_env: the test's own XDG_RUNTIME_DIR (so that its server is
-# its own), and hv (hvdeck with $conf, output in $WORK/out and err) and
+# server_test_env: hv (hvdeck with $conf, output in $WORK/out and err) and
 # said (that output) for its commands.
 server_test_env() {
-	export XDG_RUNTIME_DIR=$WORK/run
-	mkdir -m 0700 "$XDG_RUNTIME_DIR" || fail "cannot make $XDG_RUNTIME_DIR"
 	hv() { "$HVDECK" -c "$conf" "$@" >"$WORK/out" 2>"$WORK/err"; }
 	said() { cat "$WORK/out" "$WORK/err"; }
 }

@@ -114,8 +114,6 @@ grep -q "Force off 4 desktops ($t-c-01, $t-c-02, $t-c-03 and 1 more)?" "$WORK/of
 for i in 01 04; do [ "$(guest_state 1 "$t-c-$i")" = "shut off" ] || fail "$t-c-$i not shut off"; done
 
 # ---- through a running server: one request ----
-export XDG_RUNTIME_DIR=$WORK/run
-mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 server_start "$conf" "$WORK/server.log"
 t0=$(now_ms)
 hv desktop delete "$t-c-{01..04}" --with-disk --yes >"$WORK/sdel.out" 2>"$WORK/sdel.err" ||
@@ -131,7 +129,6 @@ objs=[json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 dels=[o for o in objs if o["kind"]=="desktop delete" and o["hvdeck"]]
 assert len(dels)>=4, objs' "$WORK/sjobs.json" || fail "the server's jobs do not list the 4 deletes: $(cat "$WORK/sjobs.json")"
 hv server stop >/dev/null 2>&1
-unset XDG_RUNTIME_DIR
 
 # ---- pool refresh sees a volume made behind hvdeck's back ----
 qemu-img create -q -f qcow2 "$st/groups/$t-behind.qcow2" 16M || fail "qemu-img create"

@@ -75,7 +75,6 @@ grep -qE "^hv1 +online +$n +$v/$cpus " "$WORK/out" || fail "hv1's row: $(cat "$W
 grep -q "% WARNING$" "$WORK/out" || fail "no pool warning at 1%: $(cat "$WORK/out")"
 
 # through a running server
-export XDG_RUNTIME_DIR=$WORK/run; mkdir -m 700 "$XDG_RUNTIME_DIR"
 server_start "$conf" "$WORK/server.log"
 _served() { hv capacity --json && [ "$(hvdeck_sums 1)" = "$(virsh_sums 1)" ]; }
 wait_until 60 _served || true

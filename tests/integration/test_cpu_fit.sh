@@ -127,8 +127,6 @@ grep -q "$tmpl now asks for CPU model Nehalem" "$WORK/out" || fail "set-cpu said
 [ "$(dom_cpu)" = Nehalem ] || fail "the definition asks for $(dom_cpu), not Nehalem"
 
 # ---- through a running server: the same answers ----
-export XDG_RUNTIME_DIR=$WORK/run
-mkdir -m 0700 "$XDG_RUNTIME_DIR"
 server_start "$conf" "$WORK/server.log"
 hv desktop set-cpu "$tmpl" qemu64 || fail "set-cpu through the server: $(cat "$WORK/err")"
 [ "$(dom_cpu)" = qemu64 ] || fail "through the server the definition asks for $(dom_cpu)"

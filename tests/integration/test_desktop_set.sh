@@ -64,7 +64,6 @@ xml_is 1 "$g" 1 262144 307200 --inactive ||
 
 # through a running server
 vsh 1 destroy "$g" >/dev/null
-export XDG_RUNTIME_DIR=$WORK/run; mkdir -m 700 "$XDG_RUNTIME_DIR"
 server_start "$conf" "$WORK/server.log"
 hv desktop set "$g" --vcpus 2 --memory 128 --max-memory 128 ||
 	fail "set via the server: exit $?: $(cat "$WORK/out" "$WORK/err")"

@@ -64,7 +64,6 @@ hv --no-server desktop viewer "$off"; [ $? -eq 1 ] || fail "a shut-off desktop: 
 grep -q "is not running" "$WORK/err" || fail "shut-off refusal said: $(cat "$WORK/err")"
 
 # through a running server: the same text; the file written here
-export XDG_RUNTIME_DIR=$WORK/run; mkdir -m 700 "$XDG_RUNTIME_DIR"
 server_start "$conf" "$WORK/server.log"
 hv desktop viewer "$g1" || fail "viewer via the server: exit $?: $(cat "$WORK/err")"
 grep -qx "connect:  127.0.0.1 port $p1" "$WORK/out" || fail "viewer via the server said: $(cat "$WORK/out")"

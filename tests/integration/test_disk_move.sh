@@ -25,8 +25,6 @@
 command -v qemu-io >/dev/null || fail "qemu-io is needed"
 
 conf=$(write_config)
-export XDG_RUNTIME_DIR=$WORK/run
-mkdir -p -m 700 "$XDG_RUNTIME_DIR"
 hv() { "$HVDECK" -c "$conf" "$@"; }
 G="t$$-dm"
 vol="$G.qcow2"

@@ -18,8 +18,6 @@
 command -v qemu-io >/dev/null || fail "qemu-io is needed"
 
 conf=$(write_config)
-export XDG_RUNTIME_DIR=$WORK/run
-mkdir -m 0700 "$XDG_RUNTIME_DIR"
 G="t$$-dmc"
 vol="$G.qcow2"
 cleanup "for _n in \$(seq 1 $LAB_NODES); do vsh \$_n destroy $G; vsh \$_n undefine $G; done"

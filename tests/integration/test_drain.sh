@@ -152,8 +152,6 @@ info "refused: $(grep "^hvdeck: ${G}loc: failed" "$WORK/f.err")"
 
 # ---- --to through a running server: every guest but the local one onto
 # hv3, then hv1 ----
-export XDG_RUNTIME_DIR=$WORK/run
-mkdir -m 0700 "$XDG_RUNTIME_DIR"
 server_start "$conf" "$WORK/server.log"
 hv host maintenance hv1 off >/dev/null || fail "maintenance off"
 hv host drain hv2 --to hv1 >"$WORK/s.out" 2>"$WORK/s.err" || fail "drain hv2 --to hv1 through the server: $(cat "$WORK/s.err")"

@@ -12,8 +12,8 @@
 # them, so one that slipped through would act.
 . "$(dirname "$0")/lib.sh"
 
-export XDG_CONFIG_HOME=$WORK/xdg XDG_RUNTIME_DIR=$WORK/run
-mkdir -p "$XDG_CONFIG_HOME/hvdeck" && mkdir -m 0700 "$XDG_RUNTIME_DIR"
+export XDG_CONFIG_HOME=$WORK/xdg
+mkdir -p "$XDG_CONFIG_HOME/hvdeck"
 cp "$LAB_KNOWN_HOSTS" "$XDG_CONFIG_HOME/hvdeck/known_hosts"
 conf=$(write_config)
 new_guest 1 ro; g=$GUEST

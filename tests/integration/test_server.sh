@@ -26,8 +26,6 @@
 # exit by pid and start time.
 . "$(dirname "$0")/lib.sh"
 
-export XDG_RUNTIME_DIR=$WORK/run
-mkdir -m 0700 "$XDG_RUNTIME_DIR"
 conf=$(write_config)
 audit=$XDG_STATE_HOME/hvdeck/audit.log
 hv() { "$HVDECK" -c "$conf" "$@" >"$WORK/out" 2>"$WORK/err"; }

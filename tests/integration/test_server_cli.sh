@@ -18,8 +18,6 @@
 . "$(dirname "$0")/lib.sh"
 [ "$LAB_NODES" -ge 2 ] || fail "needs a lab with 2 nodes"
 
-export XDG_RUNTIME_DIR=$WORK/run
-mkdir -m 0700 "$XDG_RUNTIME_DIR"
 conf=$(write_config)
 audit=$XDG_STATE_HOME/hvdeck/audit.log
 hv() { "$HVDECK" -c "$conf" "$@" >"$WORK/out" 2>"$WORK/err"; }

@@ -9,8 +9,6 @@
 . "$(dirname "$0")/lib.sh"
 
 # the server's socket is the test's own
-export XDG_RUNTIME_DIR=$WORK/run
-mkdir -m 0700 "$XDG_RUNTIME_DIR"
 conf=$(write_config)
 # a host silent 2 s is stale: the window before keepalive declares a
 # frozen daemon offline
