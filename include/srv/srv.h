@@ -72,7 +72,11 @@ int srv_console_entry(const struct cmd_entry *e);
 
 /* Entries the command line and the console run differently (the desktop
  * verbs: the console asks once for several and follows the jobs, the
- * command line waits): run as the console does when a console sent them. */
+ * command line waits; host remove: the console asks, naming the host,
+ * the command line does not; volume delete, which an attached console
+ * sends only with --yes after its own question, and derive: the job
+ * followed, not waited on): run as the console does when a console sent
+ * them. */
 int srv_console_flavour(const struct cmd_entry *e);
 
 #endif

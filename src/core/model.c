@@ -461,11 +461,11 @@ void model_host_retry_at(unsigned id, int64_t wall_ms)
 	model_lock();
 	h = model_host(id);
 	if (h != NULL && h->retry_wall_ms != wall_ms) {
-		/* the pane redraws, but watchers get no line per retry: a
-		 * host retrying stays one "offline" change (virt-host.c) */
+		/* a host retrying stays one "offline" change (virt-host.c);
+		 * its next try is a stats line, as a figure that moves, so an
+		 * attached console counts down as this process does */
 		h->retry_wall_ms = wall_ms;
-		h->gen = ++generation;
-		model_wake();
+		changed(MK_HOST, MO_STATS, h, h, &h->gen);
 	}
 	model_unlock();
 }

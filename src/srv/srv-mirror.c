@@ -140,6 +140,7 @@ static void apply_host(const char *op, const struct jread *o)
 	}
 	model_mirror_host_rates(id, rate_of(o, "cpu_pct"),
 	    jread_u64(o, "free_kib", 0));
+	model_host_retry_at(id, jread_i64(o, "retry_at_ms", 0));
 }
 
 /* ---- pools ---- */

@@ -208,12 +208,25 @@ static int opens_here(const struct cmd_entry *e, const struct cmd_opts *o)
 }
 
 /* Entries whose console form asks first even with every word given,
- * unless --yes (desktop delete's form: the disk too?); its submit runs
- * the line with --yes. */
+ * unless --yes (desktop delete's form: the disk too?; host drain's: the
+ * plan, unless a dry run); its submit runs the line with --yes. */
 static int form_unless_yes(const struct cmd_entry *e,
     const struct cmd_opts *o)
 {
-	return strcmp(e->name, "desktop delete") == 0 && cmd_opt(o, "yes") == NULL;
+	if (cmd_opt(o, "yes") != NULL)
+		return 0;
+	return strcmp(e->name, "desktop delete") == 0 ||
+	    (strcmp(e->name, "host drain") == 0 &&
+	    cmd_opt(o, "dry-run") == NULL);
+}
+
+/* Entries whose console exec asks its own question (naming the target
+ * as the console does) with every word given, unless --yes, and then
+ * runs the line with --yes: volume delete. */
+static int asks_unless_yes(const struct cmd_entry *e,
+    const struct cmd_opts *o)
+{
+	return strcmp(e->name, "volume delete") == 0 && cmd_opt(o, "yes") == NULL;
 }
 
 /* Whether e's console form (or question) comes first, here: for words
@@ -230,7 +243,8 @@ static int form_first(const struct cmd_face *f, const struct cmd_entry *e,
 
 	if ((argc < wanted || opens_here(e, o)) && (asks_here(e) || has_form))
 		return 1;
-	return has_form && argc > 0 && form_unless_yes(e, o);
+	return argc > 0 && ((has_form && form_unless_yes(e, o)) ||
+	    asks_unless_yes(e, o));
 }
 
 /* desktop toggle-pause is the console's: resume when every desktop named

@@ -13,6 +13,7 @@
 #include "core/model.h"
 #include "core/util.h"
 #include "core/watch-queue.h"
+#include "virt/virt-host.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -382,6 +383,7 @@ static void unlink_sub(struct sub *me)
 			*s = me->next;
 			break;
 		}
+	hosts_set_watched(subs != NULL);
 	pthread_mutex_unlock(&subs_lock);
 }
 
@@ -398,6 +400,9 @@ int srv_sub_serve(struct srv_peer *p)
 	pthread_mutex_lock(&subs_lock);
 	me->next = subs;
 	subs = me;
+	/* a console (or a wall) looks: offline hosts are retried often, as
+	 * in a console's own process */
+	hosts_set_watched(1);
 	pthread_mutex_unlock(&subs_lock);
 	model_unlock();
 	while ((buf = watch_queue_take_lost(me->q, &lost)) != NULL ||

@@ -3,7 +3,10 @@
  * named from a hash of the configuration's absolute path; which commands
  * go to it. */
 #include "srv/srv.h"
+#include "cmd/cmd-derive.h"
 #include "cmd/cmd-desktop.h"
+#include "cmd/cmd-host.h"
+#include "cmd/cmd-volume.h"
 #include "cmd/cmd.h"
 #include "core/util.h"
 
@@ -151,7 +154,9 @@ static const char *const engine_entries[] = {
 
 int srv_console_flavour(const struct cmd_entry *e)
 {
-	return e != NULL && e->exec == cmd_desktop_exec;
+	return e != NULL && (e->exec == cmd_desktop_exec ||
+	    e->exec == cmd_host_remove_exec ||
+	    e->exec == cmd_volume_exec_delete || e->exec == cmd_derive_exec);
 }
 
 int srv_console_entry(const struct cmd_entry *e)

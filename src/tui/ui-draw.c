@@ -97,7 +97,7 @@ void ui_draw_status(struct ui *u, struct rect r)
 {
 	char right[200], alarm[96];
 	size_t nsplit;
-	int rw;
+	int rw, aw, skip = 0;
 
 	attrset(theme_attr(SLOT_STATUS));
 	mvhline(r.y, r.x, ' ', r.w);
@@ -116,15 +116,23 @@ void ui_draw_status(struct ui *u, struct rect r)
 		/* the loudest alarm takes the place of the key hints */
 		snprintf(alarm, sizeof alarm, " SPLIT BRAIN: %zu desktop%s on two "
 		    "hosts (filter state:split) ", nsplit, nsplit == 1 ? "" : "s");
+		/* whole, before the counts: they give way from their start
+		 * (an attached console's are longer), the clock stays */
+		aw = (int)strlen(alarm) < r.w ? (int)strlen(alarm) : r.w;
+		if (aw + rw + 1 > r.w) {
+			skip = rw - (r.w - aw - 1 > 0 ? r.w - aw - 1 : 0);
+			rw -= skip;
+		}
 		attrset(theme_attr(SLOT_SPLIT_BRAIN));
-		mvaddnstr(r.y, r.x, alarm, r.w - rw - 1);
+		mvaddnstr(r.y, r.x, alarm, r.w - rw - 1 > aw ? aw : r.w - rw - 1);
 		attrset(theme_attr(SLOT_STATUS));
 	} else {
 		mvaddnstr(r.y, r.x + 1, "? help  / filter  : command  q quit",
 		    r.w - rw - 2);
 	}
 	attrset(theme_attr(u->read_only ? SLOT_STATUS_MODE_RO : SLOT_STATUS));
-	mvaddnstr(r.y, r.x + r.w - rw, right, rw);
+	if (rw > 0)
+		mvaddnstr(r.y, r.x + r.w - rw, right + skip, rw);
 	attrset(theme_attr(SLOT_NORMAL));
 }
 

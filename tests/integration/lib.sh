@@ -427,6 +427,11 @@ server_test_env() {
 # in the test's own XDG_RUNTIME_DIR (set it first); sets SERVER_PID and
 # tracks it.
 server_start() {
+	# a server a console of this test started (HVDECK_TEST_THROUGH_SERVER)
+	# gives way: this one has the log the test reads
+	[ -z "$(server_pid)" ] || "$HVDECK" -c "$1" server stop --force >/dev/null 2>&1
+	_no_server() { [ -z "$(server_pid)" ]; }
+	wait_until 15 _no_server || fail "the server of an earlier console (pid $(server_pid)) did not stop"
 	"$HVDECK" -c "$1" server start --log "$2" >"$WORK/server-start.out" 2>&1 ||
 		fail "server start: exit $?: $(cat "$WORK/server-start.out")"
 	SERVER_PID=$(sed -n 's/^server started (pid \([0-9]*\))$/\1/p' "$WORK/server-start.out")

@@ -87,6 +87,10 @@ wait_screen 10 "^.$g +paused +hv1"
 keys p
 wait_until 30 state_is running || fail "p did not resume $g: $(guest_state 1 "$g")"
 wait_screen 10 "^.$g +running +hv1"
+# the console follows the server's resume job: its end is said in the
+# status line once the job's line arrives, which may come after the row
+# (a later message would be overwritten by it)
+wait_screen 10 "resume $g on hv1: done"
 # a command that acts through the engine runs in the server (pool refresh
 # is a command-line command too: the server waits for each host's refresh
 # and its lines reach the status line, the last one staying)
@@ -113,6 +117,24 @@ keys 5
 wait_screen 10 "[0-9]+ +shutdown +$d +hv1 +(running|failed)"
 wait_screen 30 "[0-9]+ +shutdown +$d +hv1 +failed"
 [ "$(guest_state 1 "$d")" = running ] || fail "$d is not running"
+
+# the destructive keys ask first, as in-process, and n (or Esc) changes
+# nothing: Shift-X and Shift-E on a host once ran at once when attached
+keys 1; wait_screen 3 "Hypervisors"
+keys : ; keys -l "go hv1"; keys Enter
+cp "$conf" "$WORK/conf.before-x"
+keys X
+wait_screen 10 "Remove hypervisor hv1 from the config"
+keys n
+wait_screen 5 "cancelled"
+cmp -s "$conf" "$WORK/conf.before-x" || fail "n to Shift-X changed $conf"
+keys E
+wait_screen 10 "Drain hv1: "
+keys Escape
+no_drain_form() { ! on_screen "Drain hv1: "; }
+wait_until 5 no_drain_form || fail "Esc did not close the drain form"
+cmp -s "$conf" "$WORK/conf.before-x" || fail "Esc in the drain form changed $conf"
+[ "$(guest_state 1 "$g")" = running ] || fail "Esc in the drain form moved $g"
 
 # quit asks nothing; the server goes on
 keys q

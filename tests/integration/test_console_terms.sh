@@ -65,7 +65,9 @@ conf=$(write_config)
 new_guest 2 q; g=$GUEST
 vsh 2 start "$g" >/dev/null || fail "virsh start $g"
 tmx kill-session -t hv
-tui_start "$conf" 100 30
+# in-process (--no-server): the quit question is the in-process console's
+# (attached, a job is the server's and quitting asks nothing)
+tui_start "$conf" 100 30 --no-server
 wait_screen $HOST_ONLINE_S "hv2 +mixed +online"
 wait_screen 10 "^.$g +running +hv2"
 keys : ; keys -l "go $g"; keys Enter
