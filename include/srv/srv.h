@@ -32,6 +32,7 @@
 #include <sys/un.h>
 
 struct cmd_entry;
+struct cmd_opts;
 
 struct srv_paths {
 	char *socket;           /* the Unix socket */
@@ -74,9 +75,9 @@ int srv_console_entry(const struct cmd_entry *e);
  * verbs: the console asks once for several and follows the jobs, the
  * command line waits; host remove: the console asks, naming the host,
  * the command line does not; volume delete, which an attached console
- * sends only with --yes after its own question, and derive: the job
- * followed, not waited on): run as the console does when a console sent
- * them. */
-int srv_console_flavour(const struct cmd_entry *e);
+ * sends only with --yes after its own question, derive, and host drain
+ * with --yes (its form's) or --dry-run: the job followed, not waited on):
+ * run as the console does when a console sent them (o: its options). */
+int srv_console_flavour(const struct cmd_entry *e, const struct cmd_opts *o);
 
 #endif

@@ -48,6 +48,7 @@ struct ui {
 	int mouse;                 /* mouse reporting on (:mouse, the mouse setting) */
 	struct edit_history filter_history, command_history; /* Up/Down in / and : */
 	unsigned follow[UI_FOLLOW_MAX]; /* jobs started here, result not yet shown */
+	int64_t follow_since[UI_FOLLOW_MAX]; /* when each was followed */
 	size_t nfollow;
 	int stderr_fd;             /* fd 2's pipe while the console runs, -1 */
 	struct cmd_face face;      /* how commands ask and tell (ui-cmd.c) */

@@ -325,7 +325,7 @@ int srv_peer_run(struct srv_peer *p, const struct config *cfg, char **words,
 	audit_set_client(p->user, p->from);
 	e = parse(p, w, n, &ctx, &opts, &nargs, &args, &status, &cause);
 	p->face.console = srv_console_entry(e) ||	/* see srv_console_entry */
-	    (p->console && srv_console_flavour(e));
+	    (p->console && srv_console_flavour(e, &opts));
 	if (e != NULL && cmd_exec_entry(&ctx, e, nargs, args, &cause) == 0)
 		status = ctx.status;
 	else if (e != NULL)

@@ -71,8 +71,8 @@ static int relay_ask_secret(const struct cmd_face *f, const char *prompt,
 	return cmd_relay_ask(prompt, 1, buf, len);
 }
 
-/* How long a job the server started (or removed) may take to reach the
- * mirror before the console follows (or forgets) it all the same. */
+/* How long a job the server removed may take to leave the mirror before
+ * the console forgets it all the same. */
 #define FOLLOW_WAIT_MS 5000
 
 /* Wait (bounded) until the mirror has job (want 1) or has it no more
@@ -91,12 +91,12 @@ static void wait_mirrored(unsigned job, int want)
 	}
 }
 
-/* The server started job for the console's command: followed once the
- * mirror has it (its end would else go unseen). */
+/* The server started job for the console's command: followed at once,
+ * in the order of the server's FOLLOW (the console waits a little for a
+ * job its mirror does not have yet: ui.c's show_results). */
 static void relay_follow(const struct cmd_face *f, unsigned job)
 {
 	(void)f;
-	wait_mirrored(job, 1);
 	cmd_relay_follow(job);
 }
 

@@ -4,6 +4,8 @@
  * go to it. */
 #include "srv/srv.h"
 #include "cmd/cmd-derive.h"
+#include "cmd/cmd-drain.h"
+#include "cmd/cmd-opts.h"
 #include "cmd/cmd-desktop.h"
 #include "cmd/cmd-host.h"
 #include "cmd/cmd-volume.h"
@@ -152,11 +154,16 @@ static const char *const engine_entries[] = {
 	"job dismiss-finished",
 };
 
-int srv_console_flavour(const struct cmd_entry *e)
+int srv_console_flavour(const struct cmd_entry *e, const struct cmd_opts *o)
 {
-	return e != NULL && (e->exec == cmd_desktop_exec ||
-	    e->exec == cmd_host_remove_exec ||
-	    e->exec == cmd_volume_exec_delete || e->exec == cmd_derive_exec);
+	if (e == NULL)
+		return 0;
+	/* the console's form asked first: only its --yes (or a dry run)
+	 * comes here, and the console path of a drain asks nothing more */
+	if (e->exec == cmd_drain_exec)
+		return cmd_opt(o, "yes") != NULL || cmd_opt(o, "dry-run") != NULL;
+	return e->exec == cmd_desktop_exec || e->exec == cmd_host_remove_exec ||
+	    e->exec == cmd_volume_exec_delete || e->exec == cmd_derive_exec;
 }
 
 int srv_console_entry(const struct cmd_entry *e)

@@ -432,8 +432,11 @@ void ui_follow_job(struct ui *u, unsigned job)
 			return;		/* a second press joined the first job */
 	if (u->nfollow == UI_FOLLOW_MAX) {	/* forget the oldest */
 		memmove(u->follow, u->follow + 1, (UI_FOLLOW_MAX - 1) * sizeof *u->follow);
+		memmove(u->follow_since, u->follow_since + 1,
+		    (UI_FOLLOW_MAX - 1) * sizeof *u->follow_since);
 		u->nfollow--;
 	}
+	u->follow_since[u->nfollow] = util_now_ms();
 	u->follow[u->nfollow++] = job;
 }
 
@@ -461,22 +464,33 @@ static void show_result(struct ui *u, const struct job *j)
 	free(name);
 }
 
+/* How long a followed job may be unknown here: an attached console is
+ * told to follow a server's job when the server starts it, and the job's
+ * line may reach the mirror a little later. */
+#define UI_FOLLOW_UNSEEN_MS 5000
+
 /* The followed jobs that ended since the last look: their result in the
- * status line (the newest wins; each is also in the events strip). */
+ * status line (the newest wins; each is also in the events strip). In
+ * the order they were followed, so that an attached console's results
+ * come in the order of its commands. */
 static void show_results(struct ui *u)
 {
 	size_t i, k = 0;
 	struct job *j;
+	int64_t now = util_now_ms();
 
 	if (u->nfollow == 0)
 		return;
 	job_lock();
 	for (i = 0; i < u->nfollow; i++) {
 		j = job_find(u->follow[i]);
-		if (j != NULL && !job_state_final(j->state))
+		if ((j != NULL && !job_state_final(j->state)) || (j == NULL &&
+		    now - u->follow_since[i] < UI_FOLLOW_UNSEEN_MS)) {
+			u->follow_since[k] = u->follow_since[i];
 			u->follow[k++] = u->follow[i];
-		else if (j != NULL)
+		} else if (j != NULL) {
 			show_result(u, j);
+		}
 	}
 	u->nfollow = k;
 	job_unlock();

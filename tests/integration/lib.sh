@@ -36,6 +36,11 @@ fail() {
 		echo "--- $TEST_NAME: the last lines of hvdeck's log" >&2
 		tail -n 30 "$WORK/hvdeck.log" >&2
 	fi
+	# a server the test started with its own log (server_start)
+	if [ -s "$WORK/server.log" ]; then
+		echo "--- $TEST_NAME: the last lines of the server's log" >&2
+		tail -n 30 "$WORK/server.log" >&2
+	fi
 	if [ -S "${TMUX_SOCKET:-}" ] && tmux -S "$TMUX_SOCKET" has-session -t hv 2>/dev/null; then
 		echo "--- $TEST_NAME: the screen (empty rows left out)" >&2
 		tmux -S "$TMUX_SOCKET" capture-pane -p -t hv | grep -Ev '^│ *│$|^ *$' >&2

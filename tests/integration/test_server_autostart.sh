@@ -13,7 +13,8 @@
 . "$(dirname "$0")/lib.sh"
 
 conf=$(write_config)
-echo "server_autostart = true;" >>"$conf"
+# (HVDECK_TEST_THROUGH_SERVER has written it already)
+grep -q '^server_autostart = true;' "$conf" || echo "server_autostart = true;" >>"$conf"
 # a guest without ACPI ignores a shutdown: its job runs until the timeout
 echo "shutdown_timeout = 15;" >>"$conf"
 hv() { "$HVDECK" -c "$conf" "$@" >"$WORK/out" 2>"$WORK/err"; }
