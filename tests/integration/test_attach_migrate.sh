@@ -127,7 +127,9 @@ info "a read-only console's x: refused by the server, the row stays"
 # x dismisses the job in the server: the view closes, and a new console
 # does not show it either
 keys x
-gone() { ! on_screen "Migration [0-9]+: $g"; }
+# (the mirror drops the job first, the view then saying "Job N is gone",
+# and closes it when the server's dismiss comes back)
+gone() { ! on_screen "Migration [0-9]+: $g|Job [0-9]+ is gone"; }
 wait_until 10 gone || { screen >&2; fail "x did not close the progress view"; }
 keys 5
 no_row() { ! on_screen "migrate +$g +hv1"; }
