@@ -4,6 +4,7 @@
 #include "srv/proto.h"
 #include "srv/srv-client.h"
 #include "srv/srv-mirror.h"
+#include "srv/srv-turn.h"
 #include "srv/srv.h"
 #include "cmd/cmd-face.h"
 #include "cmd/cmd-opts.h"
@@ -27,6 +28,7 @@ static int attached_ro;
 struct request {
 	char **words;
 	int n;
+	unsigned ticket;            /* its turn (srv-turn.h) */
 };
 
 /* The request on this thread had a question the operator answered no:
@@ -35,9 +37,12 @@ struct request {
  * over it. */
 static _Thread_local int request_declined;
 
+/* Each relay callback is the server's answer to the request: the next
+ * request may go (srv_turn_give). */
 static void relay_say(const struct cmd_face *f, int error, const char *text)
 {
 	(void)f;
+	srv_turn_give();
 	if (error && request_declined)
 		return;
 	cmd_relay_say(error, text);
@@ -49,6 +54,7 @@ static int relay_confirm(const struct cmd_face *f, const char *q,
 	int rc;
 
 	(void)f; (void)yes; (void)arg;
+	srv_turn_give();
 	rc = cmd_relay_confirm(q, what, cause);
 	if (rc < 0 && cmd_face_take_declined()) {
 		request_declined = 1;
@@ -61,6 +67,7 @@ static int relay_ask(const struct cmd_face *f, const char *prompt,
     char *buf, size_t len)
 {
 	(void)f;
+	srv_turn_give();
 	return cmd_relay_ask(prompt, 0, buf, len);
 }
 
@@ -68,6 +75,7 @@ static int relay_ask_secret(const struct cmd_face *f, const char *prompt,
     char *buf, size_t len)
 {
 	(void)f;
+	srv_turn_give();
 	return cmd_relay_ask(prompt, 1, buf, len);
 }
 
@@ -97,6 +105,7 @@ static void wait_mirrored(unsigned job, int want)
 static void relay_follow(const struct cmd_face *f, unsigned job)
 {
 	(void)f;
+	srv_turn_give();
 	cmd_relay_follow(job);
 }
 
@@ -105,6 +114,7 @@ static void relay_follow(const struct cmd_face *f, unsigned job)
 static void relay_forget(const struct cmd_face *f, unsigned job)
 {
 	(void)f;
+	srv_turn_give();
 	if (job != 0)
 		wait_mirrored(job, 0);
 	cmd_relay_forget(job);
@@ -137,8 +147,10 @@ static void *request_main(void *arg)
 	char *cause = NULL;
 	int status = 0, rc;
 
+	srv_turn_wait(r->ticket);
 	rc = srv_client_request(attached_cfg, &relay_face, attached_ro,
 	    PROTO_CMD, r->words, r->n, 0, &status, &cause);
+	srv_turn_give();	/* it ended without a word */
 	if (rc == 1)
 		cmd_relay_say(1, "the server is gone: start one (hvdeck server "
 		    "start) and attach again");
@@ -292,7 +304,9 @@ static int remote(struct cmd_ctx *c, const struct cmd_entry *e,
 	if (!srv_wanted(e) && !srv_console_entry(e))
 		return 1;
 	r = words_of(e, o, argc, argv);
+	r->ticket = srv_turn_take();	/* in the order typed */
 	if (pthread_create(&t, NULL, request_main, r) != 0) {
+		srv_turn_abandon(r->ticket);
 		request_free(r);
 		*cause = xasprintf("%s: cannot start a thread for it", e->name);
 		return -1;
