@@ -45,6 +45,21 @@ void act_viewer_release(struct viewer_req *req);
  * password, title, delete-this-file=1, ...). Caller frees (wipe: it
  * may hold the password). */
 char *act_viewer_vv(const struct viewer *v);
+/* v as one JSON object (name, host, type, listen, address, port,
+ * tls_port, password, password_unknown, ssh; -1 and null for none), for
+ * `desktop viewer --json`. Caller frees (wipe: the password). */
+char *act_viewer_json(const struct viewer *v);
+/* The other way: 0 with *v filled (viewer_free), -1 with *cause. */
+int act_viewer_from_json(const char *text, struct viewer *v, char **cause);
+
+/* A process without host workers of its own (a console attached to its
+ * server) reads a desktop's graphics with fn, which blocks (it asks the
+ * server): act_viewer_begin then runs it on a thread of its own, and
+ * the reading is polled as a worker's. NULL: the workers, as before. */
+typedef int (*act_viewer_remote_fn)(const char *uuid, struct viewer *out,
+    char **cause);
+void act_viewer_set_remote(act_viewer_remote_fn fn);
+
 /* v for a person, one line each ("type: spice", "host: ...", "ssh -L
  * ..."), the password shown only when show_password. Caller frees each
  * and the array; returns the count. */

@@ -3,6 +3,8 @@
  * viewer reaches, a virt-viewer file, and the SSH tunnel when the host
  * listens only on its loopback. */
 #include "act/act-viewer.h"
+#include "core/json-read.h"
+#include "core/json.h"
 #include "core/model.h"
 #include "core/util.h"
 #include "virt/ssh.h"
@@ -12,6 +14,7 @@
 #include "virt/virt-xml.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,6 +247,63 @@ static char *where(const char *uuid, struct viewer_req *r, unsigned *host_id)
 	return NULL;
 }
 
+/* ---- read elsewhere (an attached console: its server) ---- */
+
+static _Atomic(act_viewer_remote_fn) remote_fn;
+
+void act_viewer_set_remote(act_viewer_remote_fn fn)
+{
+	atomic_store(&remote_fn, fn);
+}
+
+struct remote_read {
+	struct viewer_req *r;
+	act_viewer_remote_fn fn;
+};
+
+static void *remote_main(void *arg)
+{
+	struct remote_read *rr = arg;
+	struct viewer_req *r = rr->r;
+	struct viewer v;
+	char *cause = NULL;
+	int rc;
+
+	memset(&v, 0, sizeof v);
+	rc = rr->fn(r->uuid, &v, &cause);
+	free(rr);
+	pthread_mutex_lock(&r->lock);
+	if (rc == 0)
+		r->v = v;
+	else
+		r->error = cause != NULL ? cause :
+		    xstrdup("desktop viewer: no answer");
+	r->done = 1;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	req_unref(r);
+	return NULL;
+}
+
+/* The reading on a thread of its own, through fn: r is the asker's and
+ * the thread's. 0, or -1 with *cause. */
+static int begin_remote(struct viewer_req *r, act_viewer_remote_fn fn,
+    char **cause)
+{
+	struct remote_read *rr = xcalloc(1, sizeof *rr);
+	pthread_t t;
+
+	rr->r = r;
+	rr->fn = fn;
+	if (pthread_create(&t, NULL, remote_main, rr) != 0) {
+		free(rr);
+		*cause = xstrdup("desktop viewer: cannot start a thread");
+		return -1;
+	}
+	pthread_detach(t);
+	return 0;
+}
+
 int act_viewer_begin(const char *uuid, struct viewer_req **req, char **cause)
 {
 	struct viewer_req *r = xcalloc(1, sizeof *r);
@@ -254,6 +314,15 @@ int act_viewer_begin(const char *uuid, struct viewer_req **req, char **cause)
 	pthread_cond_init(&r->cond, NULL);
 	r->refs = 2;	/* the asker's and the worker's */
 	snprintf(r->uuid, sizeof r->uuid, "%s", uuid);
+	if (atomic_load(&remote_fn) != NULL) {
+		if (begin_remote(r, atomic_load(&remote_fn), cause) < 0) {
+			r->refs = 1;
+			req_unref(r);
+			return -1;
+		}
+		*req = r;
+		return 0;
+	}
 	model_lock();
 	why = where(uuid, r, &host_id);
 	model_unlock();
@@ -302,6 +371,67 @@ void act_viewer_release(struct viewer_req *r)
 {
 	if (r != NULL)
 		req_unref(r);
+}
+
+char *act_viewer_json(const struct viewer *v)
+{
+	struct json j;
+	char *s;
+
+	json_init(&j);
+	json_begin_object(&j, NULL);
+	json_string(&j, "name", v->name);
+	json_string(&j, "host", v->host);
+	json_string(&j, "type", v->type);
+	json_string(&j, "listen", v->listen);
+	json_string(&j, "address", v->address);
+	json_int(&j, "port", v->port);
+	json_int(&j, "tls_port", v->tls_port);
+	json_string(&j, "password", v->password);
+	json_bool(&j, "password_unknown", v->password_unknown);
+	json_string(&j, "ssh", v->ssh);
+	json_end_object(&j);
+	s = xstrdup(j.buf);
+	util_wipe(j.buf, j.len);
+	json_free(&j);
+	return s;
+}
+
+static char *dup_or_null(const struct jread *o, const char *key)
+{
+	const char *s = jread_str(o, key);
+
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+int act_viewer_from_json(const char *text, struct viewer *v, char **cause)
+{
+	struct jread o;
+
+	memset(v, 0, sizeof *v);
+	if (jread_parse(text, &o, cause) < 0)
+		return -1;
+	if (jread_str(&o, "type") == NULL || jread_str(&o, "name") == NULL) {
+		jread_free(&o);
+		*cause = xstrdup("desktop viewer: the answer has no type or name");
+		return -1;
+	}
+	v->name = dup_or_null(&o, "name");
+	v->host = dup_or_null(&o, "host");
+	v->type = dup_or_null(&o, "type");
+	v->listen = dup_or_null(&o, "listen");
+	v->address = dup_or_null(&o, "address");
+	v->port = (int)jread_i64(&o, "port", -1);
+	v->tls_port = (int)jread_i64(&o, "tls_port", -1);
+	v->password = dup_or_null(&o, "password");
+	v->password_unknown = jread_bool(&o, "password_unknown");
+	v->ssh = dup_or_null(&o, "ssh");
+	/* the parser's copy of the password is wiped before it is freed
+	 * (its memory, owned by o) */
+	if (v->password != NULL)
+		util_wipe((char *)jread_str(&o, "password"), strlen(v->password));
+	jread_free(&o);
+	return 0;
 }
 
 char *act_viewer_vv(const struct viewer *v)

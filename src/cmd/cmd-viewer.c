@@ -89,6 +89,13 @@ static int give(struct cmd_ctx *c, const struct viewer *v, char **cause)
 	char **lines, *vv, *nl, *s;
 	size_t n = 0;
 
+	if (file == NULL && cmd_opt(c->opts, "json") != NULL) {
+		s = act_viewer_json(v);	/* an attached console's page too */
+		cmd_print(c, s);
+		util_wipe(s, strlen(s));
+		free(s);
+		return 0;
+	}
 	if (file == NULL) {
 		n = act_viewer_lines(v, 1, &lines);
 		say_lines(c, lines, n);

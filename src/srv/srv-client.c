@@ -168,16 +168,19 @@ static void out(const struct cmd_face *face, const struct proto_msg *m)
 {
 	FILE *f = strcmp(m->f[0], "2") == 0 ? stderr : stdout;
 	char *text, *line, *save = NULL;
+	size_t len;
 
 	if (!face->console) {
 		fputs(m->f[1], f);
 		fflush(f);
 		return;
 	}
+	len = strlen(m->f[1]);
 	text = xstrdup(m->f[1]);
 	for (line = strtok_r(text, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save))
 		face->say(face, f == stderr, line);
+	util_wipe(text, len);	/* a viewer's password */
 	free(text);
 }
 

@@ -6,6 +6,7 @@
 #include "srv/srv-mirror.h"
 #include "srv/srv-turn.h"
 #include "srv/srv.h"
+#include "act/act-viewer.h"
 #include "cmd/cmd-face.h"
 #include "cmd/cmd-opts.h"
 #include "cmd/cmd-relay.h"
@@ -187,22 +188,6 @@ static struct request *words_of(const struct cmd_entry *e,
 	return r;
 }
 
-/* The console's own entries that act through connections of the
- * console's own, which an attached console has not. */
-static const char *const needs_engine[] = {
-	"desktop viewer",	/* its page reads the host on a worker */
-};
-
-static int needs_own_engine(const struct cmd_entry *e)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof needs_engine / sizeof needs_engine[0]; i++)
-		if (strcmp(e->name, needs_engine[i]) == 0)
-			return 1;
-	return 0;
-}
-
 /* Entries whose console exec, short of words, asks first here and then
  * runs the whole line (which comes back through cmd_run_line). */
 static int asks_here(const struct cmd_entry *e)
@@ -211,12 +196,14 @@ static int asks_here(const struct cmd_entry *e)
 }
 
 /* Entries whose console exec opens its form or view here with all its
- * words given: the capacity view (the mirror's figures), and desktop set
- * without an option (its form; the submit goes to the server). */
+ * words given: the capacity view (the mirror's figures), desktop set
+ * without an option (its form; the submit goes to the server), and the
+ * viewer page (its reading asked of the server: viewer_remote). */
 static int opens_here(const struct cmd_entry *e, const struct cmd_opts *o)
 {
 	return strcmp(e->name, "capacity") == 0 ||
-	    (strcmp(e->name, "desktop set") == 0 && (o == NULL || o->n == 0));
+	    ((strcmp(e->name, "desktop set") == 0 ||
+	    strcmp(e->name, "desktop viewer") == 0) && (o == NULL || o->n == 0));
 }
 
 /* Entries whose console form asks first even with every word given,
@@ -294,13 +281,6 @@ static int remote(struct cmd_ctx *c, const struct cmd_entry *e,
 	if (strcmp(e->name, "desktop toggle-pause") == 0 && argc > 0 &&
 	    (e = toggled(argc, argv)) == NULL)
 		return 1;
-	if (needs_own_engine(e)) {
-		*cause = xasprintf("%s: not from a console attached to the "
-		    "server in this release (hvdeck --no-server opens a console "
-		    "with connections of its own; hvdeck %s from a shell goes "
-		    "through the server)", e->name, e->name);
-		return -1;
-	}
 	if (!srv_wanted(e) && !srv_console_entry(e))
 		return 1;
 	r = words_of(e, o, argc, argv);
@@ -313,6 +293,58 @@ static int remote(struct cmd_ctx *c, const struct cmd_entry *e,
 	}
 	pthread_detach(t);
 	return 0;
+}
+
+/* ---- the viewer page's reading, asked of the server ---- */
+
+/* What the server said for one `desktop viewer --json`. */
+struct captured {
+	char *text;                 /* its JSON line (a password: wiped) */
+	char *error;                /* its error line */
+};
+
+static void capture_say(const struct cmd_face *f, int error, const char *text)
+{
+	struct captured *c = f->data;
+	char **slot = error ? &c->error : &c->text;
+
+	if (*slot == NULL)
+		*slot = xstrdup(text);
+}
+
+static void captured_free(struct captured *c)
+{
+	if (c->text != NULL)
+		util_wipe(c->text, strlen(c->text));
+	free(c->text);
+	free(c->error);
+}
+
+/* act_viewer_remote_fn: the server reads the desktop's graphics on its
+ * host's worker and sends them whole (over the socket only); this
+ * console's page shows them as its own reading. Blocks (the page's
+ * thread). */
+static int viewer_remote(const char *uuid, struct viewer *out, char **cause)
+{
+	struct captured cap = { NULL, NULL };
+	struct cmd_face face = { .console = 1, .data = &cap, .say = capture_say };
+	char json[] = "--json", end[] = "--", desktop[] = "desktop";
+	char viewer[] = "viewer", *target = xstrdup(uuid);
+	char *words[5] = { json, end, desktop, viewer, target };
+	int status = 0, rc;
+
+	rc = srv_client_request(attached_cfg, &face, attached_ro, PROTO_CMD,
+	    words, 5, 0, &status, cause);
+	free(target);
+	if (rc == 1)
+		*cause = xstrdup("desktop viewer: the server is gone");
+	else if (rc == 0 && (status != 0 || cap.text == NULL))
+		*cause = cap.error != NULL ? xstrdup(cap.error) :
+		    xstrdup("desktop viewer: the server said nothing");
+	else if (rc == 0)
+		rc = act_viewer_from_json(cap.text, out, cause);
+	captured_free(&cap);
+	return rc == 0 ? 0 : -1;
 }
 
 int srv_attach_start(const struct config *cfg, int read_only, long *pid,
@@ -336,12 +368,14 @@ int srv_attach_start(const struct config *cfg, int read_only, long *pid,
 	attached_cfg = cfg;
 	attached_ro = read_only;
 	cmd_set_remote(remote);
+	act_viewer_set_remote(viewer_remote);
 	return 0;
 }
 
 void srv_attach_stop(void)
 {
 	srv_client_set_console(0);
+	act_viewer_set_remote(NULL);
 	cmd_set_remote(NULL);
 	cmd_relay_close();
 	srv_mirror_stop();

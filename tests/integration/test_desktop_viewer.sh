@@ -78,14 +78,25 @@ printf '%s\n' "$pw" >"$WORK/pw"
 grep -qF -f "$WORK/pw" "$WORK/server.log" && fail "the password is in the server's log"
 hits=$(grep -l -a -F -f "$WORK/pw" /proc/[0-9]*/cmdline 2>/dev/null)
 [ -z "$hits" ] || fail "the password is in the command line of $hits"
-# a console attached to the server says where the viewer is (its page
-# reads the host through connections of its own)
+# a console attached to the server: v's page is read by the server (it
+# sends the reading whole over the socket), w writes NAME.vv here
 tui_start "$conf" 160 40
 wait_screen 40 "$g1"
+wait_screen 10 "attached to server $SERVER_PID"
 tui_online
 keys 4; keys : ; keys -l "go $g1"; keys Enter
 keys v
-wait_screen 15 "desktop viewer: not from a console attached to the server"
+wait_screen 30 "connect:  127.0.0.1 port $p1"
+on_screen "password: set" || fail "the attached page shows no password line"
+on_screen "$pw" && fail "the attached page shows the password itself"
+keys w
+wait_screen 10 "wrote .*/$g1.vv"
+f=$(screen | sed -n "s|.*wrote \(/[^ ]*/$g1.vv\).*|\1|p" | head -n1)
+cleanup "rm -f '$f'"
+check_vv "$f" "$p1"
+rm -f "$f"
+grep -qF -f "$WORK/pw" "$WORK/server.log" && fail "the password is in the server's log (attached page)"
+grep -qF -f "$WORK/pw" "$WORK/hvdeck.log" && fail "the password is in the attached console's log"
 tmx kill-session -t hv
 "$HVDECK" -c "$conf" server stop >/dev/null 2>&1
 

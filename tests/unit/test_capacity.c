@@ -1,7 +1,9 @@
 /* test_capacity.c — capacity over a model filled by hand: per host the
  * sums of its running desktops only, the headroom and its order, shared
  * pools once with the warning threshold, and the refusals' numbers;
- * the .vv file and the tunnel's pieces of act-viewer.c. */
+ * the .vv file, the JSON an attached console's page reads back whole
+ * (a password with quotes, no password, no tunnel; bad JSON refused) and
+ * the tunnel's pieces of act-viewer.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -200,6 +202,58 @@ static void test_uri(void **state)
 	assert_null(host);
 }
 
+static void test_viewer_json(void **state)
+{
+	struct viewer v = { 0 }, back;
+	char *s, *cause = NULL;
+
+	(void)state;
+	v.name = xstrdup("class-01");
+	v.host = xstrdup("hv1");
+	v.type = xstrdup("spice");
+	v.listen = xstrdup("127.0.0.1");
+	v.address = xstrdup("127.0.0.1");
+	v.port = 5901;
+	v.tls_port = -1;
+	v.password = xstrdup("p\"w\\d");
+	v.ssh = xstrdup("ssh -N -L 5901:127.0.0.1:5901 root@hv1");
+	s = act_viewer_json(&v);
+	assert_int_equal(act_viewer_from_json(s, &back, &cause), 0);
+	assert_string_equal(back.name, "class-01");
+	assert_string_equal(back.host, "hv1");
+	assert_string_equal(back.type, "spice");
+	assert_string_equal(back.listen, "127.0.0.1");
+	assert_string_equal(back.address, "127.0.0.1");
+	assert_int_equal(back.port, 5901);
+	assert_int_equal(back.tls_port, -1);
+	assert_string_equal(back.password, "p\"w\\d");
+	assert_false(back.password_unknown);
+	assert_string_equal(back.ssh, v.ssh);
+	free(s);
+	viewer_free(&back);
+	/* none set, unknown, no tunnel: nulls come back as NULL */
+	free(v.password);
+	v.password = NULL;
+	v.password_unknown = 1;
+	free(v.ssh);
+	v.ssh = NULL;
+	s = act_viewer_json(&v);
+	assert_int_equal(act_viewer_from_json(s, &back, &cause), 0);
+	assert_null(back.password);
+	assert_true(back.password_unknown);
+	assert_null(back.ssh);
+	free(s);
+	viewer_free(&back);
+	viewer_free(&v);
+	/* not an answer: refused with a cause */
+	assert_int_equal(act_viewer_from_json("{\"port\": 1}", &back, &cause), -1);
+	assert_non_null(cause);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(act_viewer_from_json("{", &back, &cause), -1);
+	free(cause);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_pools),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_vv),
+		cmocka_unit_test(test_viewer_json),
 		cmocka_unit_test(test_uri),
 	};
 
