@@ -105,6 +105,11 @@ void cmd_forget_job(const struct cmd_ctx *c, unsigned job);
  * not ask". */
 void cmd_face_declined(void);
 int cmd_face_take_declined(void);
+/* f's confirm (see cmd_face.confirm), and *said_no: 1 when it returned
+ * -1 because the operator answered no, 0 otherwise. */
+int cmd_face_confirm(const struct cmd_face *f, const char *question,
+    const char *what, cmd_face_yes yes, const char *arg, char **cause,
+    int *said_no);
 /* a question (see cmd_face.confirm); -1 with *cause without a face */
 int cmd_confirm(const struct cmd_ctx *c, const char *question,
     const char *what, cmd_face_yes yes, const char *arg, char **cause);

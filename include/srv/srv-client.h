@@ -8,14 +8,14 @@
 
 struct cmd_face;
 
-/* Connect to cfg's server and say HELLO (read_only: the -r flag): 0
- * with *fd (the caller's to close) and *pid (the server's), 1 when no
- * server runs, -1 with *cause (caller frees): refused, versions differ. */
 /* This process is a console attached to the server: its requests say so
  * (HELLO), and the server runs the desktop verbs as the console does
  * (one question for several, the jobs followed, not waited on). */
 void srv_client_set_console(int on);
 
+/* Connect to cfg's server and say HELLO (read_only: the -r flag): 0
+ * with *fd (the caller's to close) and *pid (the server's), 1 when no
+ * server runs, -1 with *cause (caller frees): refused, versions differ. */
 int srv_client_connect(const struct config *cfg, int read_only, int *fd,
     long *pid, char **cause);
 

@@ -72,18 +72,30 @@ int cmd_face_take_declined(void)
 	return was;
 }
 
+int cmd_face_confirm(const struct cmd_face *f, const char *question,
+    const char *what, cmd_face_yes yes, const char *arg, char **cause,
+    int *said_no)
+{
+	int rc;
+
+	(void)cmd_face_take_declined();
+	rc = f->confirm(f, question, what, yes, arg, cause);
+	*said_no = rc < 0 && cmd_face_take_declined();
+	return rc;
+}
+
 int cmd_confirm(const struct cmd_ctx *c, const char *question,
     const char *what, cmd_face_yes yes, const char *arg, char **cause)
 {
-	int rc;
+	int rc, said_no;
 
 	if (c->face == NULL || c->face->confirm == NULL) {
 		*cause = xasprintf("%s: nobody to ask", what);
 		return -1;
 	}
-	(void)cmd_face_take_declined();
-	rc = c->face->confirm(c->face, question, what, yes, arg, cause);
-	if (rc < 0 && cmd_face_take_declined())
+	rc = cmd_face_confirm(c->face, question, what, yes, arg, cause,
+	    &said_no);
+	if (said_no)
 		cmd_audit_declined();
 	return rc;
 }

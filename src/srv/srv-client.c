@@ -142,12 +142,12 @@ static int answer(int fd, const struct cmd_face *face,
 {
 	char line[1024] = "", *why = NULL;
 	const char *f[2] = { "y", line };
-	int rc;
+	int rc, said_no;
 
 	if (m->type == PROTO_CONFIRM && m->n >= 2) {
-		(void)cmd_face_take_declined();
-		if (face->confirm(face, m->f[0], m->f[1], NULL, NULL, &why) < 0) {
-			f[0] = cmd_face_take_declined() ? "n" : "x";
+		if (cmd_face_confirm(face, m->f[0], m->f[1], NULL, NULL, &why,
+		    &said_no) < 0) {
+			f[0] = said_no ? "n" : "x";
 			f[1] = why;
 		}
 	} else if (m->n >= 1 && ask(face, m, line, sizeof line) == 0) {

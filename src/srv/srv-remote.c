@@ -82,20 +82,19 @@ static int relay_ask_secret(const struct cmd_face *f, const char *prompt,
 
 /* How long a job the server removed may take to leave the mirror before
  * the console forgets it all the same. */
-#define FOLLOW_WAIT_MS 5000
+#define FORGET_WAIT_MS 5000
 
-/* Wait (bounded) until the mirror has job (want 1) or has it no more
- * (want 0). */
-static void wait_mirrored(unsigned job, int want)
+/* Wait (bounded) until the mirror has job no more. */
+static void wait_unmirrored(unsigned job)
 {
-	int64_t until = util_now_ms() + FOLLOW_WAIT_MS;
-	int have = !want;
+	int64_t until = util_now_ms() + FORGET_WAIT_MS;
+	int have = 1;
 
-	while (have != want && util_now_ms() < until) {
+	while (have && util_now_ms() < until) {
 		job_lock();
 		have = job_find(job) != NULL;
 		job_unlock();
-		if (have != want)
+		if (have)
 			util_sleep_ms(50);
 	}
 }
@@ -117,7 +116,7 @@ static void relay_forget(const struct cmd_face *f, unsigned job)
 	(void)f;
 	srv_turn_give();
 	if (job != 0)
-		wait_mirrored(job, 0);
+		wait_unmirrored(job);
 	cmd_relay_forget(job);
 }
 

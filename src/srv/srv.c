@@ -4,10 +4,10 @@
  * go to it. */
 #include "srv/srv.h"
 #include "cmd/cmd-derive.h"
-#include "cmd/cmd-drain.h"
-#include "cmd/cmd-opts.h"
 #include "cmd/cmd-desktop.h"
+#include "cmd/cmd-drain.h"
 #include "cmd/cmd-host.h"
+#include "cmd/cmd-opts.h"
 #include "cmd/cmd-volume.h"
 #include "cmd/cmd.h"
 #include "core/util.h"
