@@ -213,18 +213,25 @@ static void read_display(virConnectPtr conn, struct viewer_req *r)
 	free(xml);
 }
 
-static void run(virConnectPtr conn, unsigned host_id, void *ctx)
+/* The reading is in r (its viewer or its error): the asker is told,
+ * and the reader lets go of r. */
+static void req_finish(struct viewer_req *r)
 {
-	struct viewer_req *r = ctx;
-
-	(void)host_id;
-	read_display(conn, r);
 	pthread_mutex_lock(&r->lock);
 	r->done = 1;
 	pthread_cond_broadcast(&r->cond);
 	pthread_mutex_unlock(&r->lock);
 	model_wake();	/* a console's page shows it */
 	req_unref(r);
+}
+
+static void run(virConnectPtr conn, unsigned host_id, void *ctx)
+{
+	struct viewer_req *r = ctx;
+
+	(void)host_id;
+	read_display(conn, r);
+	req_finish(r);
 }
 
 /* Lock held. The host the desktop runs on, or why none. */
@@ -278,10 +285,8 @@ static void *remote_main(void *arg)
 	else
 		r->error = cause != NULL ? cause :
 		    xstrdup("desktop viewer: no answer");
-	r->done = 1;
-	pthread_cond_broadcast(&r->cond);
 	pthread_mutex_unlock(&r->lock);
-	req_unref(r);
+	req_finish(r);
 	return NULL;
 }
 
@@ -307,6 +312,7 @@ static int begin_remote(struct viewer_req *r, act_viewer_remote_fn fn,
 int act_viewer_begin(const char *uuid, struct viewer_req **req, char **cause)
 {
 	struct viewer_req *r = xcalloc(1, sizeof *r);
+	act_viewer_remote_fn fn;
 	unsigned host_id = 0;
 	char *why;
 
@@ -314,8 +320,8 @@ int act_viewer_begin(const char *uuid, struct viewer_req **req, char **cause)
 	pthread_cond_init(&r->cond, NULL);
 	r->refs = 2;	/* the asker's and the worker's */
 	snprintf(r->uuid, sizeof r->uuid, "%s", uuid);
-	if (atomic_load(&remote_fn) != NULL) {
-		if (begin_remote(r, atomic_load(&remote_fn), cause) < 0) {
+	if ((fn = atomic_load(&remote_fn)) != NULL) {
+		if (begin_remote(r, fn, cause) < 0) {
 			r->refs = 1;
 			req_unref(r);
 			return -1;
