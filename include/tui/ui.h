@@ -111,7 +111,9 @@ void ui_draw(struct ui *u);
 void ui_draw_status(struct ui *u, struct rect r);
 /* Does anything on screen animate (spinners)? Takes the model lock. */
 int ui_animating(void);
-/* 1 while an offline host's "retry in Ns" counts down: redraw each second. */
-int ui_counting_down(void);
+/* While an offline host's "retry in Ns" counts down: the milliseconds
+ * until the soonest of them shows its next value (the redraw is due
+ * then), -1 when none counts down. Takes the model lock. */
+int64_t ui_countdown_next_ms(void);
 
 #endif

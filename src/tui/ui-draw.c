@@ -46,18 +46,29 @@ int ui_animating(void)
 	return any;
 }
 
-int ui_counting_down(void)
+int64_t ui_countdown_next_ms(void)
 {
 	struct m_host **hosts;
 	size_t n, i;
-	int any = 0;
+	int64_t now = util_wall_ms(), left, step, next = -1;
 
 	model_lock();
 	hosts = model_hosts(&n);
-	for (i = 0; i < n && !any; i++)
-		any = model_host_retry_in_s(hosts[i]) >= 0;
+	for (i = 0; i < n; i++) {
+		/* 0 shown: the next change is the retry itself (the model's) */
+		if (model_host_retry_in_s(hosts[i]) <= 0)
+			continue;
+		/* "retry in N" (N = left rounded up) drops when left reaches
+		 * the next lower multiple of a second: the countdown's own
+		 * seconds, not the wall clock's (a redraw on the wall's second
+		 * a few ms late could skip a value) */
+		left = hosts[i]->retry_wall_ms - now;
+		step = (left - 1) % 1000 + 1;
+		if (next < 0 || step < next)
+			next = step;
+	}
 	model_unlock();
-	return any;
+	return next;
 }
 
 static void status_counts(char *buf, size_t len, const struct ui *u,

@@ -520,12 +520,12 @@ static int ui_migrating(void)
 }
 
 /* How long to sleep: until the clock's next minute, a message expires,
- * the next spinner frame, or the next second while an offline host's retry
- * counts down; otherwise only input or the model wakes us. */
+ * the next spinner frame, or an offline host's retry countdown shows its
+ * next value; otherwise only input or the model wakes us. */
 static int poll_timeout(struct ui *u)
 {
 	int64_t now = util_now_ms(), wall = util_wall_ms();
-	int64_t t = 60000 - wall % 60000;
+	int64_t t = 60000 - wall % 60000, countdown;
 
 	if (u->message[0] != '\0' && u->message_until > now &&
 	    u->message_until - now < t)
@@ -534,8 +534,8 @@ static int poll_timeout(struct ui *u)
 		t = 150;
 	else if (t > UI_MIGRATE_REFRESH_MS && ui_migrating())
 		t = UI_MIGRATE_REFRESH_MS;	/* the numbers move */
-	else if (t > 1000 - wall % 1000 && ui_counting_down())
-		t = 1000 - wall % 1000;	/* the next whole second */
+	else if ((countdown = ui_countdown_next_ms()) >= 0 && countdown < t)
+		t = countdown;
 	return (int)t + 1;
 }
 
