@@ -72,22 +72,22 @@ wait_screen $HOST_ONLINE_S "hv2 +mixed +online"
 wait_screen 10 "^.$g +running +hv2"
 keys : ; keys -l "go $g"; keys Enter
 "$LAB" libvirtd-freeze 2 || fail "cannot freeze libvirtd of node 2"
-cleanup "'$LAB' libvirtd-thaw 2"
+cleanup "'$LAB' libvirtd-thaw 2; '$LAB' libvirtd-start 2"
 keys h
 keys C-c
 wait_screen 5 "job is running. Quit anyway\\?"
 keys C-c
 # leaving waits for the frozen host's worker (engine_stop: seconds)
 wait_screen 30 "HVDECK-EXITED 0"
-"$LAB" libvirtd-thaw 2
+thaw_node 2
 # node 2 is left as it was found: its libvirtd answers on TCP and, through
 # SSH, on its local socket, and this test's guest is gone. (In CI the next
 # tests once found node 2's socket refusing SSH logins for a minute and
 # this guest still running: that is this test's failure, said here.)
 printf 'hosts = ( { name = "hv2"; uri = "%s"; } );\n' "$LAB_SSH_URI_2" >"$WORK/hv2.conf"
 node2_answers() {
-	vsh 2 uri >/dev/null 2>&1 &&
-	    "$HVDECK" -c "$WORK/hv2.conf" dump >/dev/null 2>"$WORK/node2.err"
+	timeout 10 virsh -q -c "$LAB_URI_2" uri >/dev/null 2>"$WORK/node2.err" &&
+	    timeout 30 "$HVDECK" -c "$WORK/hv2.conf" dump >/dev/null 2>"$WORK/node2.err"
 }
 wait_until 60 node2_answers || {
 	tail -n 20 "$LAB_DIR/node2/log/libvirtd.log" >&2

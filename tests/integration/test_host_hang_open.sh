@@ -33,7 +33,7 @@ for ((i = 1; i < n; i++)); do
 	wait_until 20 host_state "hv$i" online || fail "hv$i not online while hv$n hangs"
 done
 
-"$LAB" libvirtd-thaw "$n" || fail "cannot thaw libvirtd of node $n"
+thaw_node "$n"
 wait_until 60 host_state "hv$n" online ||
 	fail "hv$n did not come online after it answered again: $(tail -3 "$WORK/watch.err")"
 info "hv$n online after the thaw"

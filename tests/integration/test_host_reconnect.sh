@@ -40,7 +40,7 @@ n=$(($(wc -l <"$out") + 1))
 wait_until 90 state_since "$n" online || true	# settle on the newest line
 sleep 2
 timed "libvirtd frozen" 12000 "$LAB" libvirtd-freeze 2
-"$LAB" libvirtd-thaw 2 >/dev/null
+thaw_node 2
 [ -s "$WORK/watch.err" ] && grep -v '^hvdeck: ' "$WORK/watch.err" | grep -q . &&
 	fail "watch printed foreign lines: $(grep -v '^hvdeck: ' "$WORK/watch.err" | head -3)"
 
