@@ -58,6 +58,9 @@ keys u
 wait_until 30 bash -c "[ \"\$(virsh -q -c $LAB_URI_1 domstate $g)\" = running ]" || fail "u did not start $g"
 ends() { [ "$(grep -c '"event":"end"' "$log")" -ge "$1" ]; }
 wait_until 10 ends 4 || fail "no end line for the console's start: $(tail -2 "$log")"
+# the job's end is written before libvirt's event reaches the model: F on
+# a row still shut off is refused ("it is not running"), so wait for it
+wait_screen 15 "^.$g +running"
 # a confirmation answered no ends its command cancelled; yes runs it
 keys F
 wait_screen 10 "Force off desktop $g"
