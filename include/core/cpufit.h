@@ -54,6 +54,11 @@ enum cpufit cpufit_get(const char *key, unsigned host_id, char **reason);
 /* A counter that changes with every answer that changed: a view of the
  * answers is rebuilt when it moved. */
 uint64_t cpufit_generation(void);
+/* fn for every answer kept that is not UNKNOWN, under the table's lock:
+ * fn must not call cpufit (a server renders them for its clients). */
+typedef void cpufit_each_fn(const char *key, unsigned host_id,
+    enum cpufit v, const char *reason, void *ctx);
+void cpufit_each(cpufit_each_fn *fn, void *ctx);
 /* Questions asked and not answered yet (the CLI waits for 0). */
 size_t cpufit_pending(void);
 

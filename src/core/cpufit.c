@@ -211,6 +211,19 @@ enum cpufit cpufit_get(const char *key, unsigned host_id, char **reason)
 	return v;
 }
 
+void cpufit_each(cpufit_each_fn *fn, void *ctx)
+{
+	size_t i, k;
+
+	pthread_mutex_lock(&lock);
+	for (i = 0; i < ndefs; i++)
+		for (k = 0; k < defs[i].na; k++)
+			if (defs[i].a[k].v != CPUFIT_UNKNOWN)
+				fn(defs[i].key, defs[i].a[k].host_id,
+				    defs[i].a[k].v, defs[i].a[k].reason, ctx);
+	pthread_mutex_unlock(&lock);
+}
+
 size_t cpufit_pending(void)
 {
 	size_t i, k, n = 0;
@@ -355,6 +368,7 @@ void cpufit_set_baseline(const struct cpufit_baseline *b)
 		baseline_copy(&bases[i], b);
 	else if (i < nbases)
 		bases[i] = bases[--nbases];
+	generation++;	/* a server sends it on with the answers */
 	pthread_mutex_unlock(&lock);
 	model_wake();
 }

@@ -160,8 +160,11 @@ static void desktop_devices(struct json *j, const struct xml_domain *x)
 	json_end_array(j);
 }
 
-void model_json_desktop(struct json *j, const char *key,
-    const struct m_desktop *d)
+/* with_cpu: the CPU it asks for (facts.h's cpu_key, a few hundred bytes
+ * shared by a fleet), in the lines of a change but not of its stats, for
+ * an attached console's CPU-fit marks (cpufit-json.h). */
+static void desktop_object(struct json *j, const char *key,
+    const struct m_desktop *d, int with_cpu)
 {
 	const struct m_place *p = model_desktop_place(d);
 	const struct m_host *h = p != NULL ? model_host(p->host_id) : NULL;
@@ -190,7 +193,15 @@ void model_json_desktop(struct json *j, const char *key,
 	desktop_job(j, d);
 	desktop_places(j, d);
 	desktop_devices(j, &d->xml);
+	if (with_cpu)
+		json_string(j, "cpu_key", d->xml.cpu_key);
 	json_end_object(j);
+}
+
+void model_json_desktop(struct json *j, const char *key,
+    const struct m_desktop *d)
+{
+	desktop_object(j, key, d, 0);
 }
 
 static const char *const kind_names[] = { "host", "pool", "desktop" };
@@ -227,7 +238,7 @@ char *model_json_change(enum m_kind kind, enum m_op op,
 		model_json_pool(&j, "object", h, obj);
 		break;
 	case MK_DESKTOP:
-		model_json_desktop(&j, "object", obj);
+		desktop_object(&j, "object", obj, op != MO_STATS);
 		break;
 	case MK_EVENT:
 		break;

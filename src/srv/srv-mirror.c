@@ -5,6 +5,7 @@
 #include "srv/srv-mig.h"
 #include "srv/proto.h"
 #include "srv/srv-client.h"
+#include "core/cpufit-json.h"
 #include "core/job.h"
 #include "core/json-read.h"
 #include "core/log.h"
@@ -237,6 +238,7 @@ static void xml_of(const struct jread *o, struct xml_domain *x)
 	x->vcpus = (unsigned)jread_u64(o, "vcpus", 0);
 	x->memory_kib = jread_u64(o, "memory_kib", 0);
 	x->max_memory_kib = jread_u64(o, "max_memory_kib", x->memory_kib);
+	x->cpu_key = dup_of(o, "cpu_key");
 	disks_of(jread_get(o, "disks"), x);
 	x->ngraphics = g != NULL && g->type == JR_ARR ? g->n : 0;
 	x->graphics = xcalloc(x->ngraphics + 1, sizeof *x->graphics);
@@ -474,6 +476,8 @@ int srv_mirror_apply(const char *line, int *synced, char **cause)
 		srv_mig_apply(o);
 	else if (strcmp(kind, "drain") == 0 && o != NULL)
 		srv_drain_apply(o);
+	else if (strcmp(kind, "cpufit") == 0)
+		cpufit_json_apply(&l);
 	else if (op != NULL && o != NULL && strcmp(kind, "host") == 0)
 		apply_host(op, o);
 	else if (op != NULL && o != NULL && strcmp(kind, "pool") == 0)

@@ -6,6 +6,8 @@
 #include "srv/srv-drain.h"
 #include "srv/srv-mig.h"
 #include "srv/srv-peer.h"
+#include "core/cpufit.h"
+#include "core/cpufit-json.h"
 #include "core/job.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -231,15 +233,37 @@ static void send_own_lines(struct line_seen **seen, size_t *nseen)
 	*nseen = n;
 }
 
-/* Jobs have no observer: their generation is looked at a few times a
- * second, and what changed goes to every subscriber. */
+/* The CPU-fit table changed (its generation moved from *seen): its line
+ * to every subscriber, the newest replacing one not sent yet. */
+static void send_cpufit(uint64_t *seen)
+{
+	uint64_t now = cpufit_generation();
+	struct sub *s;
+	char *line;
+
+	if (now == *seen)
+		return;
+	*seen = now;
+	model_lock();	/* lock order: the model's, then the subscribers' */
+	line = cpufit_json_line();
+	pthread_mutex_lock(&subs_lock);
+	for (s = subs; s != NULL; s = s->next)
+		watch_queue_push(s->q, "cpufit", 1, xstrdup(line));
+	pthread_mutex_unlock(&subs_lock);
+	model_unlock();
+	free(line);
+}
+
+/* Jobs and the CPU-fit table have no observer: their generations are
+ * looked at a few times a second, and what changed goes to every
+ * subscriber. */
 #define JOBS_POLL_MS 200
 static pthread_t jobs_thread;
 static int jobs_polling, jobs_ending;
 
 static void *jobs_main(void *arg)
 {
-	uint64_t seen = job_generation(), now;
+	uint64_t seen = job_generation(), now, fit_seen = cpufit_generation();
 	struct line_seen *sent_lines = NULL;
 	unsigned *ids = NULL;
 	size_t nsent = 0, nids = 0, i;
@@ -259,8 +283,10 @@ static void *jobs_main(void *arg)
 			job_unlock();
 		}
 		pthread_mutex_unlock(&subs_lock);
-		if (any)
+		if (any) {
 			send_own_lines(&sent_lines, &nsent);
+			send_cpufit(&fit_seen);
+		}
 		seen = now;
 	}
 	for (i = 0; i < nsent; i++)
@@ -303,9 +329,10 @@ void srv_sub_init(void)
 		    "attached consoles will not see jobs");
 }
 
-/* Model lock held: every object as an "add" line, then the events strip,
- * the jobs, the migrations' and drains' own lines own[0..nm) (taken) and
- * the "synced" line, into a new queue with room for them all. */
+/* Model lock held: every object as an "add" line, the CPU-fit table,
+ * the events strip, the jobs, the migrations' and drains' own lines
+ * own[0..nm) (taken) and the "synced" line, into a new queue with room
+ * for them all. */
 static struct watch_queue *snapshot(char **own, size_t nm)
 {
 	struct m_host **h = NULL;
@@ -318,7 +345,7 @@ static struct watch_queue *snapshot(char **own, size_t nm)
 	(void)model_event_at(0, &ne);
 	for (i = 0; i < nh; i++)
 		np += h[i]->npools;
-	q = watch_queue_new(nh + np + nd + ne + nm + 1 + SRV_SUB_QUEUE_MAX, 1,
+	q = watch_queue_new(nh + np + nd + 1 + ne + nm + 1 + SRV_SUB_QUEUE_MAX, 1,
 	    1);
 	for (i = 0; i < nh; i++)
 		watch_queue_push(q, NULL, 0,
@@ -330,6 +357,7 @@ static struct watch_queue *snapshot(char **own, size_t nm)
 	for (i = 0; i < nd; i++)
 		watch_queue_push(q, NULL, 0,
 		    model_json_change(MK_DESKTOP, MO_ADD, NULL, d[i]));
+	watch_queue_push(q, NULL, 0, cpufit_json_line());
 	for (i = 0; i < ne; i++)
 		watch_queue_push(q, NULL, 0, event_line(model_event_at(i, &ne)));
 	job_lock();	/* lock order: the model's, then the jobs' */

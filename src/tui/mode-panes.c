@@ -5,6 +5,7 @@
  * whole once, then updated row by row: under the model lock only the
  * desktops that changed are copied, and formatted after it is released. */
 #include "tui/mode.h"
+#include "core/cpufit.h"
 #include "core/job.h"
 #include "core/model.h"
 #include "tui/theme.h"
@@ -33,16 +34,19 @@ struct kind_sig {
  * sample does not rebuild them: SIG_HOST_SHAPE, the hosts and their
  * states (not their figures); SIG_RUNNING, the hosts' running counters;
  * SIG_DEFS, what the volumes pane shows of desktops (names, disks, the
- * hosts that know them). */
+ * hosts that know them); SIG_CPUFIT, the hosts' CPU answers (a desktop's
+ * !CPU mark: an answer that comes after every desktop's change, as a
+ * server's table does to an attached console, changes no desktop). */
 enum { SIG_HOSTS, SIG_POOLS, SIG_DESKTOPS, SIG_JOBS, SIG_HOST_SHAPE,
-	SIG_RUNNING, SIG_DEFS, SIG_COUNT };
+	SIG_RUNNING, SIG_DEFS, SIG_CPUFIT, SIG_COUNT };
 
 /* The kinds each pane's rows are made of. */
 static const unsigned pane_kinds[PANE_COUNT] = {
 	[PANE_HOSTS] = 1u << SIG_HOSTS | 1u << SIG_RUNNING,
 	[PANE_POOLS] = 1u << SIG_HOSTS | 1u << SIG_POOLS,
 	[PANE_VOLUMES] = 1u << SIG_HOST_SHAPE | 1u << SIG_POOLS | 1u << SIG_DEFS,
-	[PANE_DESKTOPS] = 1u << SIG_HOST_SHAPE | 1u << SIG_DESKTOPS,
+	[PANE_DESKTOPS] = 1u << SIG_HOST_SHAPE | 1u << SIG_DESKTOPS |
+	    1u << SIG_CPUFIT,
 	[PANE_JOBS] = 1u << SIG_HOSTS | 1u << SIG_DESKTOPS | 1u << SIG_JOBS,
 };
 
@@ -350,6 +354,7 @@ static void model_sigs(struct panes *p, struct kind_sig sig[SIG_COUNT])
 	defs_sig(p, ds, n, &sig[SIG_DEFS]);
 	/* jobs keep their own counter (model lock before job lock: allowed) */
 	sig[SIG_JOBS].max_gen = job_generation();
+	sig[SIG_CPUFIT].max_gen = cpufit_generation();	/* model, then cpufit */
 }
 
 static int moved(const struct panes *p, int pane, const struct kind_sig sig[SIG_COUNT])

@@ -364,19 +364,14 @@ static const char *viewer_host(const struct xml_graphics *g, const struct m_host
 }
 
 /* The CPU it asks for ("qemu64 +1 feature (qemu)") and where it can
- * run (cpufit.h): "can run on: hv1, hv3". An attached console's mirror
- * has neither: the server keeps them. */
+ * run (cpufit.h): "can run on: hv1, hv3"; an attached console's table
+ * is the server's (cpufit-json.h). */
 static void details_cpu(const struct m_desktop *d, struct text *out)
 {
 	struct facts_cpu def;
 	char *on, *model = NULL, *cause = NULL;
 	size_t unknown, nfeat = 0;
 
-	if (model_is_mirror()) {
-		text_add(out, SLOT_DIM, "  CPU       where it can run: hvdeck "
-		    "desktop cpu-fit %s", d->name);
-		return;
-	}
 	if (d->xml.cpu_key == NULL || facts_cpu_parse(d->xml.cpu_key,
 	    &def) < 0) {
 		text_add(out, SLOT_NORMAL, "  CPU       the hypervisor's default");

@@ -149,8 +149,7 @@ static void baseline_lines(struct text *out)
 	size_t n = cpufit_baselines(&b), i;
 
 	if (n == 0)
-		text_add(out, SLOT_DIM, "  baseline CPU %s", model_is_mirror() ?
-		    "the server's: hvdeck host list --json" : "(not known yet)");
+		text_add(out, SLOT_DIM, "  baseline CPU (not known yet)");
 	for (i = 0; i < n; i++)
 		text_add(out, SLOT_NORMAL, "  %-12s %s +%zu features (%s) over %s",
 		    i == 0 ? "baseline CPU" : "", b[i].model != NULL ?

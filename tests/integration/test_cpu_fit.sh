@@ -14,7 +14,9 @@
 #  - on the command line (in-process) set-cpu to a model defines it on the
 #    host (virsh), read-only is refused, an unknown model is refused with
 #    libvirt's reason and changes nothing; through a running server the
-#    same commands answer the same;
+#    same commands answer the same, and a console attached to it marks
+#    the row from the server's answers and loses the mark after its own
+#    set-cpu;
 #  - afterwards desktop new --on hv2 from it is placed there.
 . "$(dirname "$0")/lib.sh"
 
@@ -128,6 +130,28 @@ grep -q "$tmpl now asks for CPU model Nehalem" "$WORK/out" || fail "set-cpu said
 
 # ---- through a running server: the same answers ----
 server_start "$conf" "$WORK/server.log"
+# an attached console draws the server's answers (its table comes over the
+# socket, cpufit-json.h): asking for avx512f again marks the row, and a
+# set-cpu from that console takes the mark away when the server's new
+# answers reach it
+vsh 1 dumpxml --inactive "$tmpl" | sed "/<cpu[ >]/,/<\/cpu>/d; s|</vcpu>|</vcpu>$AVX|" >"$WORK/avx-again.xml"
+vsh 1 define "$WORK/avx-again.xml" >/dev/null || fail "define the template desktop with avx512f again"
+asks_avx() { vsh 1 dumpxml --inactive "$tmpl" | grep -q avx512f; }
+tui_start "$conf" 200 50
+wait_screen 30 "attached to server"
+keys 4; keys /; keys C-u; keys -l "$tmpl"; keys Enter
+wait_screen 30 "$tmpl .* hv1 !CPU"
+keys Enter; wait_screen 3 "^Desktop $tmpl"
+wait_screen 10 "can run on: nowhere"
+keys Escape
+keys : ; keys -l "desktop set-cpu $tmpl qemu64"; keys Enter
+wait_until 30 eval '! asks_avx' || { screen >&2; fail "the attached console's set-cpu did not define it"; }
+wait_screen 30 "$tmpl .* hv1 +[0-9]"
+keys Enter; wait_screen 3 "^Desktop $tmpl"
+wait_screen 30 "can run on: hv1, hv2, hv3"
+on_screen "!CPU" && { screen >&2; fail "the attached console's mark stayed"; }
+keys Escape
+tmx kill-session -t hv
 hv desktop set-cpu "$tmpl" qemu64 || fail "set-cpu through the server: $(cat "$WORK/err")"
 [ "$(dom_cpu)" = qemu64 ] || fail "through the server the definition asks for $(dom_cpu)"
 wait_until 30 eval 'hv desktop cpu-fit "$tmpl" && grep -q "CPU qemu64 (qemu) — can run on: hv1, hv2, hv3$" "$WORK/out"' ||

@@ -19,6 +19,9 @@
 #include <string.h>
 
 #include "core/cpufit.h"
+#include "core/cpufit-json.h"
+#include "core/json-read.h"
+#include "core/model-json.h"
 #include "core/model.h"
 #include "core/place.h"
 #include "core/util.h"
@@ -360,6 +363,71 @@ static void test_new_definition_asked_once(void **state)
 	free(k);
 }
 
+/* The table as a server sends it and an attached console's mirror applies
+ * it: the mirror's hosts have other ids (added in another order), its
+ * desktops carry the key their add line brought, and its marks, "can run
+ * on" and refusals come out as the server's. A desktop's change line
+ * carries its key, its stats line does not. */
+static void test_json_round_trip(void **state)
+{
+	unsigned sky = host("sky", ROLE_HYPERVISOR), tcg = host("tcg",
+	    ROLE_MIXED);
+	struct cpufit_baseline b = { .virt_type = (char *)"qemu",
+	    .arch = (char *)"x86_64", .xml = (char *)QEMU64,
+	    .model = (char *)"qemu64", .hosts = (char *)"sky, tcg",
+	    .nfeatures = 0, .gen = 7 }, *got;
+	char *ksky, *line, *change, *stats, *s, *cause = NULL;
+	struct jread l;
+	size_t n;
+
+	(void)state;
+	desktop(sky, U1, "win11", SKYLAKE);
+	ksky = key_of(U1);
+	cpufit_answer(ksky, sky, CPUFIT_YES, NULL);
+	cpufit_answer(ksky, tcg, CPUFIT_NO, NO_SKYLAKE);
+	cpufit_set_baseline(&b);
+	model_lock();
+	line = cpufit_json_line();
+	change = model_json_change(MK_DESKTOP, MO_CHANGE, NULL,
+	    model_desktop(U1));
+	stats = model_json_change(MK_DESKTOP, MO_STATS, NULL,
+	    model_desktop(U1));
+	model_unlock();
+	assert_non_null(strstr(change, "\"cpu_key\":"));
+	assert_null(strstr(stats, "\"cpu_key\":"));
+
+	/* the mirror: tcg first, so the ids differ */
+	model_free();
+	model_init();
+	tcg = host("tcg", ROLE_MIXED);
+	sky = host("sky", ROLE_HYPERVISOR);
+	desktop(sky, U1, "win11", SKYLAKE);
+	model_lock();
+	assert_false(cpufit_stuck(model_desktop(U1)));	/* nothing known */
+	model_unlock();
+	assert_int_equal(jread_parse(line, &l, &cause), 0);
+	cpufit_json_apply(&l);
+	jread_free(&l);
+	model_lock();
+	assert_true(cpufit_stuck(model_desktop(U1)));
+	s = cpufit_runs_on(model_desktop(U1), NULL);
+	assert_string_equal(s, "sky");
+	free(s);
+	s = cpufit_refusal(model_host(tcg), model_desktop(U1));
+	assert_string_equal(s, "tcg cannot run the CPU of win11: " NO_SKYLAKE);
+	free(s);
+	model_unlock();
+	n = cpufit_baselines(&got);
+	assert_int_equal(n, 1);
+	assert_string_equal(got[0].model, "qemu64");
+	assert_string_equal(got[0].hosts, "sky, tcg");
+	cpufit_baselines_free(got, n);
+	free(line);
+	free(change);
+	free(stats);
+	free(ksky);
+}
+
 static void test_set_cpu_xml(void **state)
 {
 	const char *dom = "<domain type='qemu'><name>d</name>"
@@ -403,6 +471,8 @@ int main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_new_definition_asked_once,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_json_round_trip, setup,
+		    teardown),
 		cmocka_unit_test(test_set_cpu_xml),
 	};
 
