@@ -9,11 +9,16 @@
 
 #include "core/json-read.h"
 
+struct json;
+
 /* Model lock held: the line, newline-ended (caller frees):
  * {"kind":"cpufit","answers":[{"key","host","fit","reason"}...],
- *  "baselines":[{"virt_type","arch","xml","model","hosts","nfeatures",
- *  "gen"}...]}. */
+ *  "baselines":[...]}. */
 char *cpufit_json_line(void);
+/* The cluster's baseline CPUs, one per virt type, as the array key of
+ * objects {virt_type, arch, model, features, hosts, xml} (host list
+ * --json's cpu_baselines). */
+void cpufit_json_baselines(struct json *j, const char *key);
 /* Apply such a line (parsed) to this process's table: each answer of a
  * host this model knows by name, and each baseline. Takes the model lock. */
 void cpufit_json_apply(const struct jread *line);

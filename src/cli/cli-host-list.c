@@ -4,7 +4,7 @@
 #include "cli/cli.h"
 #include "act/engine.h"
 #include "cmd/cmd-face.h"
-#include "core/cpufit.h"
+#include "core/cpufit-json.h"
 #include "core/json.h"
 #include "core/log.h"
 #include "core/model.h"
@@ -46,28 +46,6 @@ static int fill(struct row *r, const struct config_host *ch)
 	return 0;
 }
 
-/* The cluster's baseline CPUs (cpufit.h), one per virt type: what every
- * hypervisor-capable host can run, and over which hosts. */
-static void baselines_json(struct json *j)
-{
-	struct cpufit_baseline *b;
-	size_t n = cpufit_baselines(&b), i;
-
-	json_begin_array(j, "cpu_baselines");
-	for (i = 0; i < n; i++) {
-		json_begin_object(j, NULL);
-		json_string(j, "virt_type", b[i].virt_type);
-		json_string(j, "arch", b[i].arch);
-		json_string(j, "model", b[i].model);
-		json_uint(j, "features", b[i].nfeatures);
-		json_string(j, "hosts", b[i].hosts);
-		json_string(j, "xml", b[i].xml);
-		json_end_object(j);
-	}
-	json_end_array(j);
-	cpufit_baselines_free(b, n);
-}
-
 static void print_json(FILE *out, const struct row *r, size_t n)
 {
 	struct json j;
@@ -87,7 +65,7 @@ static void print_json(FILE *out, const struct row *r, size_t n)
 		json_end_object(&j);
 	}
 	json_end_array(&j);
-	baselines_json(&j);
+	cpufit_json_baselines(&j, "cpu_baselines");
 	json_end_object(&j);
 	fprintf(out, "%s\n", j.buf);
 	json_free(&j);

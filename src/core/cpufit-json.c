@@ -29,21 +29,20 @@ static void answer_json(const char *key, unsigned host_id, enum cpufit v,
 	json_end_object(j);
 }
 
-static void baselines_json(struct json *j)
+void cpufit_json_baselines(struct json *j, const char *key)
 {
 	struct cpufit_baseline *b;
 	size_t n = cpufit_baselines(&b), i;
 
-	json_begin_array(j, "baselines");
+	json_begin_array(j, key);
 	for (i = 0; i < n; i++) {
 		json_begin_object(j, NULL);
 		json_string(j, "virt_type", b[i].virt_type);
 		json_string(j, "arch", b[i].arch);
-		json_string(j, "xml", b[i].xml);
 		json_string(j, "model", b[i].model);
+		json_uint(j, "features", b[i].nfeatures);
 		json_string(j, "hosts", b[i].hosts);
-		json_uint(j, "nfeatures", b[i].nfeatures);
-		json_uint(j, "gen", b[i].gen);
+		json_string(j, "xml", b[i].xml);
 		json_end_object(j);
 	}
 	json_end_array(j);
@@ -62,7 +61,7 @@ char *cpufit_json_line(void)
 	json_begin_array(&j, "answers");
 	cpufit_each(answer_json, &j);
 	json_end_array(&j);
-	baselines_json(&j);
+	cpufit_json_baselines(&j, "baselines");
 	json_end_object(&j);
 	line = xasprintf("%s\n", j.buf);
 	json_free(&j);
@@ -100,8 +99,8 @@ static void apply_baseline(const struct jread *o)
 	b.xml = (char *)jread_str(o, "xml");
 	b.model = (char *)jread_str(o, "model");
 	b.hosts = (char *)jread_str(o, "hosts");
-	b.nfeatures = (size_t)jread_u64(o, "nfeatures", 0);
-	b.gen = jread_u64(o, "gen", 0);
+	b.nfeatures = (size_t)jread_u64(o, "features", 0);
+	/* gen 0: the server's newest, applied in the order it sent them */
 	if (b.virt_type != NULL && b.xml != NULL)
 		cpufit_set_baseline(&b);
 }
