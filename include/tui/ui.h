@@ -50,6 +50,8 @@ struct ui {
 	unsigned follow[UI_FOLLOW_MAX]; /* jobs started here, result not yet shown */
 	int64_t follow_since[UI_FOLLOW_MAX]; /* when each was followed */
 	size_t nfollow;
+	unsigned last_follow;      /* the job followed last, and when: a form */
+	int64_t last_follow_at;    /* whose command the server ran takes it */
 	int stderr_fd;             /* fd 2's pipe while the console runs, -1 */
 	struct cmd_face face;      /* how commands ask and tell (ui-cmd.c) */
 	long server_pid;           /* attached: the server's pid; 0 in-process */

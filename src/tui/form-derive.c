@@ -40,6 +40,10 @@ struct dform {
 	char *dst, *host;
 	size_t step_create, step_refresh;
 	int ended;
+	/* attached to a server: the line went there and the job it starts
+	 * comes back as a followed job (ui_follow_job) */
+	int awaiting;
+	int64_t sent_at;
 };
 
 static void strv_free(char **v, size_t n)
@@ -91,6 +95,36 @@ static char *dform_line(struct form *f, struct dform *d)
 	return t;
 }
 
+/* The batch runs as job: its checklist from here on. */
+static void dform_following(struct form *f, struct dform *d, unsigned job)
+{
+	d->job = job;
+	checklist_clear(d->cl);
+	checklist_note(d->cl, CHECK_OK, "checks", "%zu name%s, %s free, %s "
+	    "may derive", d->count, d->count == 1 ? "" : "s", d->dst,
+	    d->host != NULL ? d->host : "a disk host");
+	d->step_create = checklist_add(d->cl, "create overlays");
+	d->step_refresh = checklist_add(d->cl, "refresh on every host "
+	    "sharing the pool");
+	form_lock_all(f, 1);
+	form_set_message(f, "deriving… Esc cancels after the current volume");
+}
+
+/* Attached: the line went to the server, whose checks and job come back
+ * later (dform_awaited); the form waits locked. */
+static void dform_sent(struct form *f, struct dform *d, size_t count)
+{
+	size_t host = form_choice(f, "host");
+
+	d->awaiting = 1;
+	d->sent_at = util_now_ms();
+	d->count = count;
+	d->dst = xstrdup(d->pools[form_choice(f, "pool")]);
+	d->host = host < d->nhosts ? xstrdup(d->hosts[host]) : NULL;
+	form_lock_all(f, 1);
+	form_set_message(f, "sent to the server…");
+}
+
 static int dform_submit(struct ui *u, struct form *f, void *ctx)
 {
 	struct dform *d = ctx;
@@ -102,6 +136,8 @@ static int dform_submit(struct ui *u, struct form *f, void *ctx)
 
 	if (d->job != 0)
 		return d->ended ? 1 : 0;	/* Enter after the end closes */
+	if (d->awaiting)
+		return 0;
 	form_clear_errors(f);
 	if (names_expand(form_text(f, "name"), &names, &n, &cause) < 0) {
 		form_set_error(f, "name", cause);
@@ -117,23 +153,51 @@ static int dform_submit(struct ui *u, struct form *f, void *ctx)
 	free(line);
 	if (rc < 0)
 		return -1;
+	if (s.job == 0 && model_is_mirror()) {
+		dform_sent(f, d, n);
+		return 0;
+	}
 	if (s.job == 0)
 		return 1;
-	d->job = s.job;
 	d->count = s.count;
 	d->dst = xstrdup(s.dst_pool);
 	d->host = xstrdup(s.host);
-	checklist_clear(d->cl);
-	checklist_note(d->cl, CHECK_OK, "checks", "%zu name%s, %s free, %s "
-	    "may derive", s.count, s.count == 1 ? "" : "s", s.dst_pool,
-	    s.host);
-	d->step_create = checklist_add(d->cl, "create overlays");
-	d->step_refresh = checklist_add(d->cl, "refresh on every host "
-	    "sharing the pool");
+	dform_following(f, d, s.job);
 	derive_started_free(&s);
-	form_lock_all(f, 1);
-	form_set_message(f, "deriving… Esc cancels after the current volume");
 	return 0;
+}
+
+/* Attached, waiting for the server: the derive job it followed for this
+ * console since the line went (its line may reach the mirror a little
+ * after the follow), or the refusal it said, which the form shows and
+ * the fields open again for. */
+static void dform_awaited(struct ui *u, struct form *f, struct dform *d)
+{
+	const struct job *j;
+	int derive;
+
+	if (u->last_follow != 0 && u->last_follow_at >= d->sent_at) {
+		job_lock();
+		j = job_find(u->last_follow);
+		derive = j != NULL && j->kind == JK_DERIVE;
+		if (derive && j->host != NULL)	/* the host the server chose */
+			util_set_str(&d->host, j->host);
+		job_unlock();
+		if (derive) {
+			d->awaiting = 0;
+			dform_following(f, d, u->last_follow);
+		}
+		return;
+	}
+	if (u->message_error && u->message_at >= d->sent_at) {
+		d->awaiting = 0;
+		free(d->dst);
+		free(d->host);
+		d->dst = d->host = NULL;
+		form_lock_all(f, 0);
+		form_lock(f, "source", 1);
+		form_set_message(f, u->message);
+	}
 }
 
 /* Mirror the job into the checklist (UI thread: the job holds no
@@ -146,7 +210,8 @@ static int dform_poll(struct ui *u, struct form *f, void *ctx)
 	char phase[JOB_PHASE_MAX] = "", *err = NULL;
 	struct job *j;
 
-	(void)u;
+	if (d->awaiting)
+		dform_awaited(u, f, d);
 	if (d->job == 0 || d->ended)
 		return 0;
 	job_lock();
@@ -166,7 +231,8 @@ static int dform_poll(struct ui *u, struct form *f, void *ctx)
 	d->ended = 1;
 	if (st == JOB_DONE) {
 		checklist_set(d->cl, d->step_create, CHECK_OK, "%zu/%zu in %s "
-		    "on %s", d->count, d->count, d->dst, d->host);
+		    "on %s", d->count, d->count, d->dst, d->host != NULL ?
+		    d->host : "?");
 		checklist_set(d->cl, d->step_refresh, CHECK_OK, "%s", "done");
 		form_set_message(f, "done: Enter or Esc closes");
 	} else {
@@ -178,15 +244,32 @@ static int dform_poll(struct ui *u, struct form *f, void *ctx)
 	return 0;
 }
 
+/* job cancel JOB through the table (to the server): 0, or -1 with
+ * *cause. */
+static int cancel_remote(struct ui *u, unsigned job, char **cause)
+{
+	struct cmd_ctx c;
+	char *line = xasprintf("job cancel %u", job);
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	rc = forms_run_line(u, &c, line, cause);
+	free(line);
+	return rc;
+}
+
 static int dform_cancel(struct ui *u, struct form *f, void *ctx)
 {
 	struct dform *d = ctx;
 	char *cause = NULL;
 
-	(void)u;
 	if (d->job == 0 || d->ended)
 		return 1;
-	if (job_cancel(d->job, &cause) < 0)
+	if (model_is_mirror())	/* the server's job: cancelled there */
+		cancel_remote(u, d->job, &cause);
+	else
+		(void)job_cancel(d->job, &cause);
+	if (cause != NULL)
 		form_set_message(f, cause);
 	else
 		form_set_message(f, "cancelling after the current volume…");

@@ -212,4 +212,27 @@ wait_screen 5 "Derive from bases/debian-base.qcow2"
 keys "$t-f1.qcow2" Enter
 wait_screen 5 "$t-f1.qcow2 already exists in pool templates"
 keys Escape
+tmx kill-session -t hv
+
+# ---- the same form attached to a server: the server runs the batch and
+# the form follows the job it started (its checklist), a refusal the
+# server says shows in the form and the name can be changed there ----
+server_start "$conf" "$WORK/server.log"
+tui_start "$conf" 200 60
+wait_screen 30 "attached to server"
+for ((i = 1; i <= LAB_NODES; i++)); do
+	wait_screen 30 "hv$i +mixed +online"
+done
+keys : ; keys "go debian-base.qcow2" Enter
+keys n
+wait_screen 5 "Derive from bases/debian-base.qcow2"
+keys "$t-f1.qcow2" Enter
+wait_screen 20 "$t-f1.qcow2 already exists in pool templates"
+keys C-u "$t-s{1..2}.qcow2" Enter
+wait_screen 30 "create overlays: 2/2 in templates on hv"
+wait_screen 5 "done: Enter or Esc closes"
+keys Escape
+for ((i = 1; i <= LAB_NODES; i++)); do
+	vsh "$i" vol-list templates | grep -qF "$t-s2.qcow2" || fail "node $i does not list $t-s2.qcow2 (attached)"
+done
 pass
