@@ -37,8 +37,9 @@ unsigned act_host_id_of(const char *name);
  * frees), or -1 with *cause: given with -H only, not in the file. */
 int act_host_remove(const struct config *cfg, const char *name, char **said,
     char **cause);
-/* Would the console's removal of name be refused? 0 if not, else -1 with
- * *cause (caller frees): -H only, no config file, no such host. */
+/* Would the removal of name be refused (asked before the question)? 0 if
+ * not, else -1 with *cause (caller frees): -H only, no config file, no
+ * such host in the model or the config. */
 int act_host_remove_check(const struct config *cfg, const char *name,
     char **cause);
 /* The console's removal, on a job thread: the config file at

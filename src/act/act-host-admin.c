@@ -264,7 +264,9 @@ int act_host_remove_check(const struct config *cfg, const char *name,
 		*cause = xstrdup("no configuration file to remove it from");
 		return -1;
 	}
-	if (act_host_id_of(name) == 0) {
+	/* the console knows its hosts in the model (one added since it
+	 * read its config too), the command line in its config */
+	if (act_host_id_of(name) == 0 && config_find_host(cfg, name) == NULL) {
 		*cause = xasprintf("no host called %s", name);
 		return -1;
 	}

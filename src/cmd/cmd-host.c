@@ -53,6 +53,33 @@ static int ask_remove(struct cmd_ctx *c, const char *name, char **cause)
 	return rc;
 }
 
+/* The console with --yes: the removal's job at once, followed. */
+static int remove_now(struct cmd_ctx *c, const char *name, char **cause)
+{
+	unsigned job;
+
+	if (act_host_remove_start(c->cfg->path, name, &job, cause) < 0)
+		return -1;
+	cmd_follow(c, job);
+	return 0;
+}
+
+/* The command line asks on its terminal, as the console does, unless
+ * --yes (no terminal: refused, nothing changed). */
+static int ask_cli_remove(struct cmd_ctx *c, const char *name, char **cause)
+{
+	char *q;
+	int rc;
+
+	if (act_host_remove_check(c->cfg, name, cause) < 0)
+		return -1;
+	q = xasprintf("Remove hypervisor %s from the config and hvdeck's "
+	    "known_hosts? (nothing on the host itself changes)", name);
+	rc = cmd_confirm(c, q, "host remove", NULL, NULL, cause);
+	free(q);
+	return rc;
+}
+
 int cmd_host_remove_exec(struct cmd_ctx *c, const struct cmd_entry *e,
     int argc, char **argv, char **cause)
 {
@@ -70,8 +97,13 @@ int cmd_host_remove_exec(struct cmd_ctx *c, const struct cmd_entry *e,
 		c->status = EXIT_USAGE;
 		return -1;
 	}
-	if (cmd_in_console(c))
+	if (cmd_in_console(c) && cmd_opt(c->opts, "yes") == NULL)
 		return ask_remove(c, argv[0], cause);
+	if (cmd_in_console(c))
+		return remove_now(c, argv[0], cause);
+	if (cmd_opt(c->opts, "yes") == NULL && ask_cli_remove(c, argv[0],
+	    cause) < 0)
+		return -1;
 	if (act_host_remove(c->cfg, argv[0], &said, cause) < 0)
 		return -1;
 	cmd_say(c, 0, "%s", said);

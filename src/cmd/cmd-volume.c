@@ -48,6 +48,29 @@ static int ask_delete(struct cmd_ctx *c, const struct vol_target *t,
 	return rc;
 }
 
+/* The command line asks on its terminal, as the console does, unless
+ * --yes: refused before asking, then the question naming the volume and
+ * its path (no terminal: refused, nothing deleted). */
+static int cli_ask_delete(struct cmd_ctx *c, const struct vol_target *t,
+    char **cause)
+{
+	char *label, *vis, *text;
+	int rc;
+
+	if (cmd_opt(c->opts, "yes") != NULL)
+		return 0;
+	if (act_volume_delete_check(t, cause) < 0)
+		return -1;
+	label = act_volume_label(t);
+	vis = text_visible(t->path);
+	text = xasprintf("Delete volume %s (%s)? Its data is lost.", label, vis);
+	rc = cmd_confirm(c, text, "volume delete", NULL, NULL, cause);
+	free(text);
+	free(vis);
+	free(label);
+	return rc;
+}
+
 /* The command line: its engine (as for dump), the job waited for. */
 static int cli_delete(struct cmd_ctx *c, const char *spec, const char *host,
     char **cause)
@@ -64,7 +87,8 @@ static int cli_delete(struct cmd_ctx *c, const char *spec, const char *host,
 		cmd_engine_down(c);
 		return -1;
 	}
-	if (act_volume_delete(&t, &job, cause) < 0) {
+	if (cli_ask_delete(c, &t, cause) < 0 ||
+	    act_volume_delete(&t, &job, cause) < 0) {
 		act_volume_target_free(&t);
 		cmd_engine_down(c);
 		return -1;

@@ -1,8 +1,10 @@
 #!/bin/bash
 # hvdeck host remove: the host leaves the config file and hvdeck's
 # known_hosts (another host's line stays), never touching the host itself;
-# Shift-X in the console asks, naming the host, then the row goes. Bad
-# usage, an unknown name and a -H host are refused with the config unchanged.
+# Shift-X in the console asks, naming the host, then the row goes; the
+# command line asks on its terminal too (none: refused; n: nothing
+# changes) unless --yes. Bad usage, an unknown name and a -H host are
+# refused with the config unchanged.
 . "$(dirname "$0")/lib.sh"
 
 [ "$LAB_NODES" -ge 2 ] || fail "needs 2 lab nodes"
@@ -51,7 +53,23 @@ grep -qxF "$other" "$known" || fail "another host's known_hosts line lost"
 keys q
 wait_screen 10 "HVDECK-EXITED 0"
 
-"$HVDECK" -c "$conf" host remove hv2 >"$WORK/out" 2>&1 || fail "host remove hv2: $(cat "$WORK/out")"
+# the command line asks too, naming the host, unless --yes: without a
+# terminal it is refused, on one n changes nothing, then --yes removes
+cp "$conf" "$WORK/conf.hv2"
+"$HVDECK" -c "$conf" host remove hv2 </dev/null >"$WORK/out" 2>&1 && fail "host remove without --yes and no terminal went ahead"
+grep -q "host remove: asks for a confirmation on a terminal" "$WORK/out" || fail "no terminal: $(cat "$WORK/out")"
+cmp -s "$conf" "$WORK/conf.hv2" || fail "an unconfirmed remove changed the config"
+tmx new-session -d -s cli -x 160 -y 10 "$HVDECK -c $conf host remove hv2; echo CLI-EXITED \$?; sleep 600" ||
+	fail "tmux did not start"
+cleanup "tmux -S $TMUX_SOCKET kill-session -t cli"
+cli_screen() { tmx capture-pane -p -t cli | grep -qE -- "$1"; }
+wait_until 10 cli_screen "Remove hypervisor hv2 from the config .*\[y/N\]" ||
+	fail "the command line did not ask: $(tmx capture-pane -p -t cli)"
+tmx send-keys -t cli n Enter
+wait_until 10 cli_screen "CLI-EXITED 1" || fail "n did not end it with 1: $(tmx capture-pane -p -t cli)"
+cli_screen "host remove: not confirmed" || fail "n said: $(tmx capture-pane -p -t cli)"
+cmp -s "$conf" "$WORK/conf.hv2" || fail "a declined remove changed the config"
+"$HVDECK" -c "$conf" host remove hv2 --yes >"$WORK/out" 2>&1 || fail "host remove hv2 --yes: $(cat "$WORK/out")"
 grep -q "hv2 removed" "$WORK/out" || fail "remove says: $(cat "$WORK/out")"
 grep -q '"hv2"' "$conf" && fail "hv2 still in the config"
 cmp -s "$LAB_DIR/authorized_keys" "$WORK/authorized_keys.before" || fail "the host's authorized_keys changed"

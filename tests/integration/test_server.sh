@@ -104,7 +104,7 @@ wait_until 5 maint_is hv2 || fail "an in-process change did not reach the server
 hv_local host maintenance hv2 off
 wait_until 5 maint_is - || fail "an in-process change did not reach the server: $(said)"
 cp "$conf" "$WORK/conf.saved"
-hv_local host remove hv3 || fail "in-process host remove: $(said)"
+hv_local host remove hv3 --yes || fail "in-process host remove: $(said)"
 n_online() { hv server status && grep -qx "hosts online $1" "$WORK/out"; }
 wait_until 10 n_online "$((LAB_NODES - 1))/$((LAB_NODES - 1))" || fail "a host removed in-process stays in the server: $(said)"
 cp "$WORK/conf.saved" "$conf"

@@ -42,7 +42,7 @@ desktop 2 "$t-user" "$dir/$t-used.qcow2"
 desktop 1 "$t-parent" "$dir/$t-base.qcow2"
 
 conf=$(write_config)
-hv() { "$HVDECK" -c "$conf" "$@" >"$WORK/out" 2>"$WORK/err"; }
+hv() { "$HVDECK" -c "$conf" "$@" </dev/null >"$WORK/out" 2>"$WORK/err"; }
 expect() {	# STATUS WHAT COMMAND...
 	local want=$1 what=$2 rc; shift 2
 	hv "$@"; rc=$?
@@ -79,7 +79,11 @@ said "host hv2" "the offline refusal"
 "$LAB" libvirtd-start 2 >/dev/null || fail "libvirtd-start 2"
 wait_until 30 vsh 2 uri >/dev/null || fail "node 2's libvirtd did not come back"
 
-expect 0 "delete of a leaf" volume delete "groups/$t-leaf.qcow2"
+# asked on the terminal unless --yes: with none, refused, nothing deleted
+expect 1 "delete of a leaf without --yes or a terminal" volume delete "groups/$t-leaf.qcow2"
+said "volume delete: asks for a confirmation on a terminal" "the unasked delete"
+[ -f "$dir/$t-leaf.qcow2" ] || fail "the leaf was deleted without a confirmation"
+expect 0 "delete of a leaf" volume delete "groups/$t-leaf.qcow2" --yes
 grep -qF "volume groups/$t-leaf.qcow2 deleted" "$WORK/out" || fail "delete said: $(cat "$WORK/out")"
 [ -e "$dir/$t-leaf.qcow2" ] && fail "the leaf's file is still there"
 for ((i = 1; i <= LAB_NODES; i++)); do
