@@ -174,21 +174,25 @@ static int dform_submit(struct ui *u, struct form *f, void *ctx)
 static void dform_awaited(struct ui *u, struct form *f, struct dform *d)
 {
 	const struct job *j;
-	int derive;
+	int derive = 0, unknown = 0;
 
 	if (u->last_follow != 0 && u->last_follow_at >= d->sent_at) {
 		job_lock();
 		j = job_find(u->last_follow);
+		unknown = j == NULL;	/* its line is still on the way */
 		derive = j != NULL && j->kind == JK_DERIVE;
 		if (derive && j->host != NULL)	/* the host the server chose */
 			util_set_str(&d->host, j->host);
 		job_unlock();
-		if (derive) {
-			d->awaiting = 0;
-			dform_following(f, d, u->last_follow);
-		}
+	}
+	if (derive) {
+		d->awaiting = 0;
+		dform_following(f, d, u->last_follow);
 		return;
 	}
+	if (unknown)
+		return;
+	/* no job yet, or another command's: a refusal since the line went */
 	if (u->message_error && u->message_at >= d->sent_at) {
 		d->awaiting = 0;
 		free(d->dst);
