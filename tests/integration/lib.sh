@@ -99,8 +99,13 @@ node_back() {	# N: node N's libvirtd answers, started again if it died
 	local n=$1 u="LAB_URI_$1"
 	node_answers() { timeout 5 virsh -q -c "${!u}" uri >/dev/null 2>&1; }
 	node_died() { "$LAB" status 2>/dev/null | grep -q "^node$n: .*libvirtd DOWN"; }
-	wait_until 30 eval 'node_answers || node_died' ||
-		fail "libvirtd of node $n is alive but does not answer 30 s after the thaw"
+	wait_until 30 eval 'node_answers || node_died' || {
+		# restarted by record first, so that the tests after this one
+		# do not inherit a daemon that hangs
+		"$LAB" probe >&2 2>&1
+		"$LAB" libvirtd-stop "$n" && "$LAB" libvirtd-start "$n"
+		fail "libvirtd of node $n was alive but did not answer 30 s after the thaw (restarted)"
+	}
 	node_answers && return 0
 	info "libvirtd of node $n died when thawed (libvirt's crash, not hvdeck's): starting it again"
 	"$LAB" libvirtd-start "$n" || fail "cannot start libvirtd of node $n again"
