@@ -13,69 +13,54 @@
 
 /* ---- remove ---- */
 
-/* The answer yes: the removal's job, followed. */
-static void remove_confirmed(const struct cmd_face *f, const char *arg)
-{
-	struct cmd_ctx c = { .face = f };
-	char **w, *cause = NULL;
-	unsigned job;
-
-	/* arg: "CONFIG_PATH" "NAME", as they were when asked */
-	if (cmd_split(arg, &w) == 2) {
-		if (act_host_remove_start(w[0], w[1], &job, &cause) == 0)
-			cmd_follow(&c, job);
-		else
-			cmd_say(&c, 1, "%s", cause);
-	}
-	free(cause);
-	cmd_free_words(w);
-}
-
-/* The console: refused before asking (never a question whose yes is
- * refused), then the question naming the host. */
-static int ask_remove(struct cmd_ctx *c, const char *name, char **cause)
-{
-	char *q, *path, *quoted, *arg;
-	int rc;
-
-	if (act_host_remove_check(c->cfg, name, cause) < 0)
-		return -1;
-	q = xasprintf("Remove hypervisor %s from the config and hvdeck's "
-	    "known_hosts? (nothing on the host itself changes)", name);
-	path = cmd_quote(c->cfg->path);
-	quoted = cmd_quote(name);
-	arg = xasprintf("%s %s", path, quoted);
-	rc = cmd_confirm(c, q, "host remove", remove_confirmed, arg, cause);
-	free(arg);
-	free(quoted);
-	free(path);
-	free(q);
-	return rc;
-}
-
-/* The console with --yes: the removal's job at once, followed. */
-static int remove_now(struct cmd_ctx *c, const char *name, char **cause)
+/* The console's removal: its job, followed. */
+static int remove_start(const struct cmd_ctx *c, const char *config_path,
+    const char *name, char **cause)
 {
 	unsigned job;
 
-	if (act_host_remove_start(c->cfg->path, name, &job, cause) < 0)
+	if (act_host_remove_start(config_path, name, &job, cause) < 0)
 		return -1;
 	cmd_follow(c, job);
 	return 0;
 }
 
-/* The command line asks on its terminal, as the console does, unless
- * --yes (no terminal: refused, nothing changed). */
-static int ask_cli_remove(struct cmd_ctx *c, const char *name, char **cause)
+/* The console's answer yes: its removal. */
+static void remove_confirmed(const struct cmd_face *f, const char *arg)
 {
-	char *q;
-	int rc;
+	struct cmd_ctx c = { .face = f };
+	char **w, *cause = NULL;
+
+	/* arg: "CONFIG_PATH" "NAME", as they were when asked */
+	if (cmd_split(arg, &w) == 2 && remove_start(&c, w[0], w[1], &cause) < 0)
+		cmd_say(&c, 1, "%s", cause);
+	free(cause);
+	cmd_free_words(w);
+}
+
+/* Refused before asking (never a question whose yes is refused), then
+ * the question naming the host: the console's yes starts its removal
+ * (remove_confirmed), the command line's terminal answers before the
+ * command goes on (no terminal: refused, nothing changed). */
+static int ask_remove(struct cmd_ctx *c, const char *name, char **cause)
+{
+	char *q, *path, *quoted, *arg = NULL;
+	int console = cmd_in_console(c), rc;
 
 	if (act_host_remove_check(c->cfg, name, cause) < 0)
 		return -1;
 	q = xasprintf("Remove hypervisor %s from the config and hvdeck's "
 	    "known_hosts? (nothing on the host itself changes)", name);
-	rc = cmd_confirm(c, q, "host remove", NULL, NULL, cause);
+	if (console) {
+		path = cmd_quote(c->cfg->path);
+		quoted = cmd_quote(name);
+		arg = xasprintf("%s %s", path, quoted);
+		free(quoted);
+		free(path);
+	}
+	rc = cmd_confirm(c, q, "host remove", console ? remove_confirmed :
+	    NULL, arg, cause);
+	free(arg);
 	free(q);
 	return rc;
 }
@@ -100,8 +85,8 @@ int cmd_host_remove_exec(struct cmd_ctx *c, const struct cmd_entry *e,
 	if (cmd_in_console(c) && cmd_opt(c->opts, "yes") == NULL)
 		return ask_remove(c, argv[0], cause);
 	if (cmd_in_console(c))
-		return remove_now(c, argv[0], cause);
-	if (cmd_opt(c->opts, "yes") == NULL && ask_cli_remove(c, argv[0],
+		return remove_start(c, c->cfg->path, argv[0], cause);
+	if (cmd_opt(c->opts, "yes") == NULL && ask_remove(c, argv[0],
 	    cause) < 0)
 		return -1;
 	if (act_host_remove(c->cfg, argv[0], &said, cause) < 0)

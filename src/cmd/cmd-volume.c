@@ -18,53 +18,39 @@
 /* A delete and the refreshes after it: a hung libvirt call is reported. */
 #define JOB_WAIT_MS 180000
 
-/* The console asks first, naming the volume and its path, refused
- * before asking when something depends on it; yes runs the same command
- * with --yes. */
-static int ask_delete(struct cmd_ctx *c, const struct vol_target *t,
-    char **cause)
+/* The command to run on the console's yes: the same delete, --yes. */
+static char *delete_line(const struct vol_target *t)
 {
-	char *label, *text, *line, *vis, *label_path, *quoted, *on;
-	int rc;
+	char *label_path = xasprintf("%s/%s", t->pool, t->name);
+	char *quoted = cmd_quote(label_path), *on = cmd_quote(t->host);
+	char *line = xasprintf("volume delete %s --on %s --yes", quoted, on);
 
-	if (act_volume_delete_check(t, cause) < 0)
-		return -1;
-	label = act_volume_label(t);
-	vis = text_visible(t->path);
-	text = xasprintf("Delete volume %s (%s)? Its data is lost.", label, vis);
-	label_path = xasprintf("%s/%s", t->pool, t->name);
-	quoted = cmd_quote(label_path);
-	on = cmd_quote(t->host);
-	line = xasprintf("volume delete %s --on %s --yes", quoted, on);
 	free(label_path);
 	free(quoted);
 	free(on);
-	rc = cmd_confirm(c, text, "volume delete", cmd_face_run_line, line,
-	    cause);
-	free(line);
-	free(text);
-	free(vis);
-	free(label);
-	return rc;
+	return line;
 }
 
-/* The command line asks on its terminal, as the console does, unless
- * --yes: refused before asking, then the question naming the volume and
- * its path (no terminal: refused, nothing deleted). */
-static int cli_ask_delete(struct cmd_ctx *c, const struct vol_target *t,
+/* Asked first, naming the volume and its path, refused before asking
+ * when something depends on it: the console's yes runs the same command
+ * with --yes, the command line's terminal answers before the delete goes
+ * on (no terminal: refused, nothing deleted). */
+static int ask_delete(struct cmd_ctx *c, const struct vol_target *t,
     char **cause)
 {
-	char *label, *vis, *text;
-	int rc;
+	char *label, *text, *vis, *line = NULL;
+	int console = cmd_in_console(c), rc;
 
-	if (cmd_opt(c->opts, "yes") != NULL)
-		return 0;
 	if (act_volume_delete_check(t, cause) < 0)
 		return -1;
 	label = act_volume_label(t);
 	vis = text_visible(t->path);
 	text = xasprintf("Delete volume %s (%s)? Its data is lost.", label, vis);
-	rc = cmd_confirm(c, text, "volume delete", NULL, NULL, cause);
+	if (console)
+		line = delete_line(t);
+	rc = cmd_confirm(c, text, "volume delete", console ? cmd_face_run_line :
+	    NULL, line, cause);
+	free(line);
 	free(text);
 	free(vis);
 	free(label);
@@ -87,7 +73,7 @@ static int cli_delete(struct cmd_ctx *c, const char *spec, const char *host,
 		cmd_engine_down(c);
 		return -1;
 	}
-	if (cli_ask_delete(c, &t, cause) < 0 ||
+	if ((cmd_opt(c->opts, "yes") == NULL && ask_delete(c, &t, cause) < 0) ||
 	    act_volume_delete(&t, &job, cause) < 0) {
 		act_volume_target_free(&t);
 		cmd_engine_down(c);

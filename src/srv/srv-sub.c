@@ -286,6 +286,8 @@ static void *jobs_main(void *arg)
 		if (any) {
 			send_own_lines(&sent_lines, &nsent);
 			send_cpufit(&fit_seen);
+		} else {	/* a new subscriber's snapshot has the table */
+			fit_seen = cpufit_generation();
 		}
 		seen = now;
 	}
