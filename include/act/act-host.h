@@ -112,6 +112,39 @@ void hostadd_config_host(const struct hostadd *ha, const char *uri,
     struct config_host *out);
 /* Free (cancelling a running phase first and waiting for it). */
 void hostadd_free(struct hostadd *ha);
+/* Questions the add has asked so far (each NEED_* entered counts one):
+ * which relayed question a state belongs to (hostadd-jobs.c). */
+int hostadd_asked(struct hostadd *ha);
+const char *hostadd_name(const struct hostadd *ha);
+/* Another reference to ha, and its end (the last frees it). */
+void hostadd_hold(struct hostadd *ha);
+void hostadd_release(struct hostadd *ha);
+
+/* --- an add of another process: an attached console's copy of its
+ * server's add, kept from the server's lines (srv-hostadd.h). It runs
+ * nothing: hostadd_key and hostadd_password on it do nothing (the
+ * server's questions are answered through the relay, cmd-relay.h). --- */
+struct hostadd *hostadd_new_copy(const char *name);
+void hostadd_copy_set(struct hostadd *ha, enum hostadd_state st,
+    const char *text, int asked);
+
+/* --- adds by job (hostadd-jobs.c): this process's (registered as they
+ * start) and copies of the server's (hostadd_mirror), for the server's
+ * lines and the attached console's form. An entry lives until its job
+ * has left the job table (pruned as new ones come) or hostadd_forget. */
+void hostadd_register(unsigned job, struct hostadd *ha);
+/* The add of job (another reference: hostadd_release it), NULL if none. */
+struct hostadd *hostadd_of_job(unsigned job);
+/* The copy of the server's add job: made on its first line, then set to
+ * state, text, asked and steps[0..n). */
+void hostadd_mirror(unsigned job, const char *name, enum hostadd_state st,
+    const char *text, int asked, const struct check_step *steps, size_t n);
+void hostadd_forget(unsigned job);
+/* Drop every entry (the end of the process). */
+void hostadd_forget_all(void);
+/* The state's word in a line, and back (-1: not a state). */
+const char *hostadd_state_name(enum hostadd_state st);
+int hostadd_state_parse(const char *word);
 /* The same without waiting (the UI thread: a job inside an SSH connect
  * ends on its own, holding its own reference, and saves nothing once
  * cancelled). */

@@ -20,8 +20,9 @@ int cmd_relay_confirm(const char *question, const char *what, char **cause);
 
 /* Any thread but the UI's: ask prompt (a password when secret) and wait
  * for the line the operator types (the face's ask_relayed): 0 with buf
- * filled, -1 when nobody answered (Esc, the console ends, a face that
- * cannot ask). The caller wipes buf. */
+ * filled, -2 when the operator declined (Esc), -1 when nobody could
+ * answer (the console ends, a face that cannot ask). The caller wipes
+ * buf. */
 int cmd_relay_ask(const char *prompt, int secret, char *buf, size_t len);
 /* Any thread: the command started job; the face follows it (follow_job). */
 void cmd_relay_follow(unsigned job);

@@ -43,6 +43,11 @@ size_t checklist_note(struct checklist *cl, enum check_state st,
     __attribute__((format(printf, 4, 5)));
 /* Forget every step (a new attempt). */
 void checklist_clear(struct checklist *cl);
+/* Make cl's steps exactly steps[0..n) (a copy of another process's
+ * checklist): rewritten only when they differ, since each change wakes
+ * the console. */
+void checklist_replace(struct checklist *cl, const struct check_step *steps,
+    size_t n);
 
 /* A copy of the steps: *steps (caller frees) and their count. Returns the
  * generation the copy is of. */

@@ -17,7 +17,9 @@
  *     ← CONFIRM question what   → ANSWER "y" | ANSWER "n" cause (the
  *                               operator said no) | ANSWER "x" cause
  *                               (nobody could be asked)
- *     ← ASK prompt [how]        → ANSWER "y" line | ANSWER "x" cause
+ *     ← ASK prompt [how]        → ANSWER "y" line | ANSWER "n" cause
+ *                               (the operator declined) | ANSWER "x" cause
+ *                               (nobody could be asked)
  *                               (how, srv-peer.h's enum srv_ask: "0" a
  *                               line on the client's terminal, "1" a
  *                               password without echo, "2" a line; 1 and

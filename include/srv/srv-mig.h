@@ -21,6 +21,13 @@ struct json;
 void srv_job_line_begin(struct json *j, const char *kind, unsigned job);
 char *srv_job_line_end(struct json *j);
 
+/* A checklist's steps[0..n) as the member "steps" of j's object, and
+ * back from that member a (*n steps; caller frees; a missing or bad
+ * member: none). */
+void srv_steps_json(struct json *j, const struct check_step *steps,
+    size_t n);
+struct check_step *srv_steps_of(const struct jread *a, size_t *n);
+
 /* The line of migration job (ended by a newline; caller frees) from its
  * stats and steps[0..n). */
 char *srv_mig_line_of(unsigned job, const struct migrate_stats *st,

@@ -56,8 +56,9 @@ enum srv_ask {
 	                         * a terminal (host add's key question) */
 };
 /* Ask p's client for a line after prompt, into buf (len bytes; wiped by
- * the caller when it is a secret; the frames it came in are). 0, or -1
- * when nobody answered or the client went away. */
+ * the caller when it is a secret; the frames it came in are). 0; -2 when
+ * the operator declined (Esc in an attached console); -1 when nobody
+ * could answer or the client went away. */
 int srv_peer_ask(struct srv_peer *p, const char *prompt, enum srv_ask how,
     char *buf, size_t len);
 /* Ask p's terminal question (names what is asked): 0 on y, -1 with

@@ -102,6 +102,13 @@ struct form_ops {
 	int (*cancel)(struct ui *u, struct form *f, void *ctx);
 	/* The form closes: free ctx (the form itself is freed after). */
 	void (*free)(void *ctx);
+	/* A question of a command that runs in the server (cmd-relay.h,
+	 * ticket its ticket, secret: a password) while the form is open:
+	 * return 1 when the form takes it (it answers it later with
+	 * cmd_relay_answer or cmd_relay_no, and no later than its free), 0
+	 * to leave it to the prompt line. NULL: none. */
+	int (*question)(struct ui *u, struct form *f, void *ctx, int secret,
+	    const char *ticket);
 };
 
 /* Open a form over the panes; the mode owns f and ctx from here. */
@@ -111,6 +118,9 @@ void mode_form_push(struct ui *u, struct form *f, const struct form_ops *ops,
  * runs; a form whose poll says "close" is closed once nothing is above
  * it (a confirmation it asked for). */
 void mode_form_poll(struct ui *u);
+/* A relayed question (form_ops.question) for the open forms, top first:
+ * 1 when one took it. */
+int mode_form_question(struct ui *u, int secret, const char *ticket);
 
 /* --- the form's logic without curses: mode-form.c and the unit tests --- */
 

@@ -57,6 +57,7 @@ struct hostadd {
 	int cancelled;
 	int committed;                  /* saving: a cancel comes too late */
 	unsigned job;
+	int asked;                      /* questions asked so far */
 };
 
 /* ---- shared state ---- */
@@ -120,6 +121,9 @@ static int ask(struct hostadd *ha, enum hostadd_state st, const char *text,
 {
 	int ok;
 
+	pthread_mutex_lock(&ha->lock);
+	ha->asked++;
+	pthread_mutex_unlock(&ha->lock);
 	set_state(ha, st, text);
 	pthread_mutex_lock(&ha->lock);
 	while (!*answered && !ha->cancelled)
@@ -1134,6 +1138,7 @@ int hostadd_start(struct hostadd *ha, unsigned *job, char **cause)
 	pthread_mutex_lock(&ha->lock);
 	ha->job = *job;
 	pthread_mutex_unlock(&ha->lock);
+	hostadd_register(*job, ha);
 	return 0;
 }
 
@@ -1211,6 +1216,59 @@ enum hostadd_state hostadd_wait(struct hostadd *ha, int timeout_ms)
 	st = ha->state;
 	pthread_mutex_unlock(&ha->lock);
 	return st;
+}
+
+/* ---- copies: another process's add, as its lines tell it ---- */
+
+void hostadd_hold(struct hostadd *ha)
+{
+	pthread_mutex_lock(&ha->lock);
+	ha->refs++;
+	pthread_mutex_unlock(&ha->lock);
+}
+
+void hostadd_release(struct hostadd *ha)
+{
+	if (ha != NULL)
+		put(ha);
+}
+
+struct hostadd *hostadd_new_copy(const char *name)
+{
+	struct hostadd_req r;
+	struct config c;
+	struct hostadd *ha;
+
+	memset(&r, 0, sizeof r);
+	r.name = name;
+	config_defaults(&c, NULL);
+	ha = hostadd_alloc(&r, "", &c);
+	config_free(&c);
+	return ha;
+}
+
+void hostadd_copy_set(struct hostadd *ha, enum hostadd_state st,
+    const char *text, int asked)
+{
+	pthread_mutex_lock(&ha->lock);
+	ha->asked = asked;
+	pthread_mutex_unlock(&ha->lock);
+	set_state(ha, st, text);
+}
+
+int hostadd_asked(struct hostadd *ha)
+{
+	int n;
+
+	pthread_mutex_lock(&ha->lock);
+	n = ha->asked;
+	pthread_mutex_unlock(&ha->lock);
+	return n;
+}
+
+const char *hostadd_name(const struct hostadd *ha)
+{
+	return ha->name;
 }
 
 /* How long hostadd_free waits for a cancelled job: its blocking calls

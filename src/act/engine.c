@@ -1,5 +1,6 @@
 /* engine.c — start-up and shut-down order of the shared machinery. */
 #include "act/engine.h"
+#include "act/act-host.h"
 #include "act/act-domain.h"
 #include "core/job.h"
 #include "core/model.h"
@@ -55,6 +56,7 @@ void engine_stop(void)
 	evloop_stop();
 	hosts_free();
 	jobs_free();
+	hostadd_forget_all();
 	model_free();
 	sync_set_share_key(NULL);
 	pool_share_configure(NULL);

@@ -11,13 +11,17 @@
  *
  * With the cluster's server running, the add runs there (its engine is
  * up): the questions go to the client's terminal through the face (the
- * password as a secret), its lines through cli_out. */
+ * password as a secret), its lines through cli_out. An attached
+ * console's add-host form follows the job the add runs as (its steps
+ * come as the job's own line, srv-hostadd.h): the steps are not printed
+ * to it, and a question it declined (Esc) cancels the add. */
 #include "cli/cli.h"
 #include "cli/cli-secret.h"
 #include "act/act-host.h"
 #include "cmd/cmd-face.h"
 #include "cmd/cmd.h"
 #include "act/engine.h"
+#include "core/job.h"
 #include "core/model.h"
 #include "core/text.h"
 #include "cmd/cmd-host-add.h"
@@ -103,6 +107,24 @@ struct asker {
 	struct srv_peer *peer;          /* non-NULL: in the server */
 };
 
+/* The client's answer to a question of peer's: -2, the operator
+ * declined, cancels the add (as Esc in the console's own form); the
+ * caller then answers no, which the cancel outranks, so that the state
+ * leaves the question at once. */
+static int peer_declined(struct hostadd *ha, int rc)
+{
+	char *cause = NULL;
+
+	if (rc != -2)
+		return 0;
+	/* the job's cancel, so that it ends cancelled as the console's own
+	 * Esc ends it; the add's own at once, before the no below */
+	if (job_cancel(hostadd_job(ha), &cause) < 0)
+		free(cause);
+	hostadd_cancel(ha);
+	return 1;
+}
+
 /* The key question: 1 asked (and answered), 0 nobody to ask. */
 static int key_asked(const struct asker *a, struct hostadd *ha,
     const char *key)
@@ -119,9 +141,10 @@ static int key_asked(const struct asker *a, struct hostadd *ha,
 	q = xasprintf("Accept %s? Type yes: ", key);
 	rc = srv_peer_ask(a->peer, q, SRV_ASK_STDIN_TTY, line, sizeof line);
 	free(q);
-	if (rc < 0)
+	if (rc == -1)
 		return 0;
-	hostadd_key(ha, strcmp(line, "yes") == 0);
+	(void)peer_declined(ha, rc);
+	hostadd_key(ha, rc == 0 && strcmp(line, "yes") == 0);
 	return 1;
 }
 
@@ -139,6 +162,7 @@ static int password_asked(const struct asker *a, struct hostadd *ha,
 		return 1;
 	}
 	rc = srv_peer_ask(a->peer, question, SRV_ASK_SECRET, pw, sizeof pw);
+	(void)peer_declined(ha, rc);
 	hostadd_password(ha, rc == 0 ? pw : NULL);
 	explicit_bzero(pw, sizeof pw);
 	return 1;
@@ -153,10 +177,16 @@ static int install_asked(const struct asker *a, struct hostadd *ha,
 	    question), line[16] = "";
 	int rc = 0;
 
-	if (a->peer != NULL)
+	if (a->peer != NULL) {
 		rc = srv_peer_ask(a->peer, q, SRV_ASK_STDIN_TTY, line,
-		    sizeof line) == 0;
-	else if (a->tty >= 0) {
+		    sizeof line);
+		free(q);
+		if (rc == -1)
+			return 0;
+		(void)peer_declined(ha, rc);
+		hostadd_key(ha, rc == 0 && strcmp(line, "no") != 0);
+		return 1;
+	} else if (a->tty >= 0) {
 		tty_write(a->tty, q);
 		rc = cli_secret_read_line(a->tty, line, sizeof line) >= 0;
 	}
@@ -164,6 +194,17 @@ static int install_asked(const struct asker *a, struct hostadd *ha,
 	if (rc)
 		hostadd_key(ha, strcmp(line, "no") != 0);
 	return rc;
+}
+
+/* The steps settled since the last call, printed (not to a console:
+ * its form shows them). */
+static void print_steps(struct hostadd *ha, const struct asker *a,
+    struct cli_checklist_seen *seen, struct cli_out *o)
+{
+	if (a->peer != NULL && a->peer->console)
+		return;
+	cli_checklist_print(hostadd_checklist(ha), seen, o->out, o->out);
+	cli_out_flush(o);
 }
 
 static int follow(struct hostadd *ha, const struct asker *a,
@@ -176,8 +217,7 @@ static int follow(struct hostadd *ha, const struct asker *a,
 	int status = 1;
 
 	for (;;) {
-		cli_checklist_print(hostadd_checklist(ha), &seen, o->out, o->out);
-		cli_out_flush(o);
+		print_steps(ha, a, &seen, o);
 		st = hostadd_state(ha, &text);
 		if (st == HOSTADD_ADDED || st == HOSTADD_FAILED)
 			break;
@@ -203,7 +243,7 @@ static int follow(struct hostadd *ha, const struct asker *a,
 		free(text);
 		text = NULL;
 	}
-	cli_checklist_print(hostadd_checklist(ha), &seen, o->out, o->out);
+	print_steps(ha, a, &seen, o);
 	if (st == HOSTADD_ADDED)
 		status = 0;
 	else
@@ -224,6 +264,7 @@ static void add(struct cmd_ctx *c, struct hostadd *ha, const char *name,
 		c->status = 1;
 		return;
 	}
+	cmd_follow(c, job);	/* an attached console's form takes it */
 	c->status = follow(ha, a, o);
 	if (c->status == 0)
 		cli_say(o->out, 1, "host %s added to %s", name, c->cfg->path);

@@ -98,30 +98,6 @@ int cmd_migrate_stats(unsigned job, struct migrate_stats *out)
 	return rc;
 }
 
-/* cl's steps made those n (rewritten only when they differ: each change
- * wakes the console). */
-static void mirror_steps(struct checklist *cl, const struct check_step *steps,
-    size_t n)
-{
-	struct check_step *now;
-	size_t had, i;
-	int same;
-
-	checklist_snapshot(cl, &now, &had);
-	same = had == n;
-	for (i = 0; same && i < n; i++)
-		same = now[i].state == steps[i].state &&
-		    strcmp(now[i].text, steps[i].text) == 0 &&
-		    strcmp(now[i].reason, steps[i].reason) == 0;
-	free(now);
-	if (same)
-		return;
-	checklist_clear(cl);
-	for (i = 0; i < n; i++)
-		(void)checklist_note(cl, steps[i].state, steps[i].text, "%s",
-		    steps[i].reason);
-}
-
 void cmd_migrate_mirror(unsigned job, const struct migrate_stats *st,
     const struct check_step *steps, size_t n)
 {
@@ -135,7 +111,7 @@ void cmd_migrate_mirror(unsigned job, const struct migrate_stats *st,
 	s->st = *st;
 	cl = s->cl;
 	pthread_mutex_unlock(&started_lock);
-	mirror_steps(cl, steps, n);
+	checklist_replace(cl, steps, n);
 	model_wake();
 }
 

@@ -21,6 +21,7 @@ struct item {
 	unsigned job;           /* follow, forget */
 	unsigned ticket;        /* a question's */
 	int answered, yes;
+	int declined;           /* answered no by the operator */
 	char *answer;           /* ask: the line typed (wiped when freed) */
 	int delivered;
 	struct item *next;
@@ -89,7 +90,7 @@ static int wait_answer(struct item *it)
 int cmd_relay_ask(const char *prompt, int secret, char *buf, size_t len)
 {
 	struct item *it = xcalloc(1, sizeof *it);
-	int yes;
+	int yes, rc;
 
 	it->kind = IT_ASK;
 	it->secret = secret;
@@ -97,13 +98,14 @@ int cmd_relay_ask(const char *prompt, int secret, char *buf, size_t len)
 	yes = wait_answer(it) && it->answer != NULL;
 	if (yes)
 		snprintf(buf, len, "%s", it->answer);
+	rc = yes ? 0 : it->declined ? -2 : -1;
 	if (it->answer != NULL) {
 		explicit_bzero(it->answer, strlen(it->answer));
 		free(it->answer);
 	}
 	free(it->text);
 	free(it);
-	return yes ? 0 : -1;
+	return rc;
 }
 
 static void relay_job(enum item_kind kind, unsigned job)
@@ -147,8 +149,10 @@ int cmd_relay_confirm(const char *question, const char *what, char **cause)
 	return yes ? 0 : -1;
 }
 
-/* line: an ask's answer (copied), NULL for a confirmation's. */
-static void answer(const char *arg, int yes, const char *line)
+/* line: an ask's answer (copied), NULL for a confirmation's; a no
+ * without yes is the operator's (declined) or nobody's. */
+static void answer_as(const char *arg, int yes, const char *line,
+    int declined)
 {
 	unsigned ticket = (unsigned)strtoul(arg, NULL, 10);
 	struct item *it;
@@ -158,11 +162,17 @@ static void answer(const char *arg, int yes, const char *line)
 		if (it->question && it->ticket == ticket && !it->answered) {
 			it->answered = 1;
 			it->yes = yes;
+			it->declined = declined;
 			if (yes && line != NULL)
 				it->answer = xstrdup(line);
 		}
 	pthread_cond_broadcast(&answered);
 	pthread_mutex_unlock(&lock);
+}
+
+static void answer(const char *arg, int yes, const char *line)
+{
+	answer_as(arg, yes, line, !yes);
 }
 
 void cmd_relay_yes(const struct cmd_face *f, const char *arg)
@@ -211,7 +221,7 @@ static void deliver_question(const struct cmd_face *f, struct item *it)
 	pthread_mutex_unlock(&lock);
 	if (kind == IT_ASK) {
 		if (f->ask_relayed == NULL)
-			cmd_relay_no(ticket);
+			answer_as(ticket, 0, NULL, 0);	/* nobody to ask */
 		else
 			f->ask_relayed(f, text, secret, ticket);
 	} else if (f->confirm(f, text, what, cmd_relay_yes, ticket,

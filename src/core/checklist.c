@@ -134,6 +134,28 @@ void checklist_clear(struct checklist *cl)
 	model_wake();
 }
 
+void checklist_replace(struct checklist *cl, const struct check_step *steps,
+    size_t n)
+{
+	struct check_step *now;
+	size_t had, i;
+	int same;
+
+	checklist_snapshot(cl, &now, &had);
+	same = had == n;
+	for (i = 0; same && i < n; i++)
+		same = now[i].state == steps[i].state &&
+		    strcmp(now[i].text, steps[i].text) == 0 &&
+		    strcmp(now[i].reason, steps[i].reason) == 0;
+	free(now);
+	if (same)
+		return;
+	checklist_clear(cl);
+	for (i = 0; i < n; i++)
+		(void)checklist_note(cl, steps[i].state, steps[i].text, "%s",
+		    steps[i].reason);
+}
+
 uint64_t checklist_snapshot(struct checklist *cl, struct check_step **steps,
     size_t *n)
 {

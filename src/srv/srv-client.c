@@ -121,8 +121,8 @@ static int hello(int fd, int read_only, long *pid, char **cause)
 	return rc;
 }
 
-/* ASK's line through face, read as its how says (proto.h): 0, or -1
- * when nobody can answer. */
+/* ASK's line through face, read as its how says (proto.h): 0; -2 when
+ * the operator declined; -1 when nobody can answer. */
 static int ask(const struct cmd_face *face, const struct proto_msg *m,
     char *line, size_t len)
 {
@@ -142,7 +142,7 @@ static int answer(int fd, const struct cmd_face *face,
 {
 	char line[1024] = "", *why = NULL;
 	const char *f[2] = { "y", line };
-	int rc, said_no;
+	int rc, said_no, asked = -1;
 
 	if (m->type == PROTO_CONFIRM && m->n >= 2) {
 		if (cmd_face_confirm(face, m->f[0], m->f[1], NULL, NULL, &why,
@@ -150,8 +150,11 @@ static int answer(int fd, const struct cmd_face *face,
 			f[0] = said_no ? "n" : "x";
 			f[1] = why;
 		}
-	} else if (m->n >= 1 && ask(face, m, line, sizeof line) == 0) {
+	} else if (m->n >= 1 && (asked = ask(face, m, line, sizeof line)) == 0) {
 		f[1] = line;
+	} else if (asked == -2) {
+		f[0] = "n";
+		f[1] = "declined";
 	} else {
 		f[0] = "x";
 		f[1] = "nobody to ask";

@@ -84,6 +84,21 @@ char *srv_job_line_end(struct json *j)
 	return line;
 }
 
+void srv_steps_json(struct json *j, const struct check_step *steps, size_t n)
+{
+	size_t i;
+
+	json_begin_array(j, "steps");
+	for (i = 0; i < n; i++) {
+		json_begin_object(j, NULL);
+		json_int(j, "state", steps[i].state);
+		json_string(j, "text", steps[i].text);
+		json_string(j, "reason", steps[i].reason);
+		json_end_object(j);
+	}
+	json_end_array(j);
+}
+
 char *srv_mig_line_of(unsigned job, const struct migrate_stats *st,
     const struct check_step *steps, size_t n)
 {
@@ -100,15 +115,7 @@ char *srv_mig_line_of(unsigned job, const struct migrate_stats *st,
 	for (i = 0; i < st->nremaining && i < MIGRATE_HISTORY; i++)
 		json_uint(&j, NULL, st->remaining[i]);
 	json_end_array(&j);
-	json_begin_array(&j, "steps");
-	for (i = 0; i < n; i++) {
-		json_begin_object(&j, NULL);
-		json_int(&j, "state", steps[i].state);
-		json_string(&j, "text", steps[i].text);
-		json_string(&j, "reason", steps[i].reason);
-		json_end_object(&j);
-	}
-	json_end_array(&j);
+	srv_steps_json(&j, steps, n);
 	return srv_job_line_end(&j);
 }
 
@@ -134,8 +141,7 @@ static void copy_str(char *dst, size_t len, const char *s)
 	snprintf(dst, len, "%s", s != NULL ? s : "");
 }
 
-/* The steps of array a: *n of them (caller frees). */
-static struct check_step *steps_of(const struct jread *a, size_t *n)
+struct check_step *srv_steps_of(const struct jread *a, size_t *n)
 {
 	struct check_step *steps;
 	const struct jread *o;
@@ -175,7 +181,7 @@ void srv_mig_apply(const struct jread *o)
 	for (i = 0; a != NULL && a->type == JR_ARR && i < a->n &&
 	    i < MIGRATE_HISTORY; i++)
 		st.remaining[st.nremaining++] = a->items[i].u;
-	steps = steps_of(jread_get(o, "steps"), &n);
+	steps = srv_steps_of(jread_get(o, "steps"), &n);
 	cmd_migrate_mirror(job, &st, steps, n);
 	free(steps);
 }

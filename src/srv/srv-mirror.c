@@ -2,6 +2,8 @@
  * (srv-mirror.h). */
 #include "srv/srv-mirror.h"
 #include "srv/srv-drain.h"
+#include "srv/srv-hostadd.h"
+#include "act/act-host.h"
 #include "srv/srv-mig.h"
 #include "srv/proto.h"
 #include "srv/srv-client.h"
@@ -388,6 +390,7 @@ static void dismissed(unsigned id)
 {
 	char *cause = NULL;
 
+	hostadd_forget(id);
 	if (copy_state(id) == JOB_GONE)
 		return;
 	if (!job_state_final(copy_state(id)))
@@ -476,6 +479,8 @@ int srv_mirror_apply(const char *line, int *synced, char **cause)
 		srv_mig_apply(o);
 	else if (strcmp(kind, "drain") == 0 && o != NULL)
 		srv_drain_apply(o);
+	else if (strcmp(kind, "hostadd") == 0 && o != NULL)
+		srv_hostadd_apply(o);
 	else if (strcmp(kind, "cpufit") == 0)
 		cpufit_json_apply(&l);
 	else if (op != NULL && o != NULL && strcmp(kind, "host") == 0)

@@ -204,6 +204,8 @@ int srv_peer_ask(struct srv_peer *p, const char *prompt, enum srv_ask how,
 	if (strcmp(m.f[0], "y") == 0 && m.n > 1) {
 		snprintf(buf, len, "%s", m.f[1]);
 		rc = 0;
+	} else if (strcmp(m.f[0], "n") == 0) {
+		rc = -2;
 	}
 	proto_msg_free(&m);
 	return rc;

@@ -64,20 +64,32 @@ static int relay_confirm(const struct cmd_face *f, const char *q,
 	return rc;
 }
 
+/* A question the operator declined (Esc) is said as cancelled where it
+ * was asked (a prompt, a form): the server's error that follows is not
+ * said over it. */
+static int relay_asked(const char *prompt, int secret, char *buf, size_t len)
+{
+	int rc;
+
+	srv_turn_give();
+	rc = cmd_relay_ask(prompt, secret, buf, len);
+	if (rc == -2)
+		request_declined = 1;
+	return rc;
+}
+
 static int relay_ask(const struct cmd_face *f, const char *prompt,
     char *buf, size_t len)
 {
 	(void)f;
-	srv_turn_give();
-	return cmd_relay_ask(prompt, 0, buf, len);
+	return relay_asked(prompt, 0, buf, len);
 }
 
 static int relay_ask_secret(const struct cmd_face *f, const char *prompt,
     char *buf, size_t len)
 {
 	(void)f;
-	srv_turn_give();
-	return cmd_relay_ask(prompt, 1, buf, len);
+	return relay_asked(prompt, 1, buf, len);
 }
 
 /* How long a job the server removed may take to leave the mirror before
@@ -231,14 +243,18 @@ static int asks_unless_yes(const struct cmd_entry *e,
  * its argc lacks — the form fills at most the first two (the target and
  * what to do with it: desktop new's template and names, migrate's
  * desktop and destination), whatever more the entry takes — or for its
- * question (form_unless_yes). */
-static int form_first(const struct cmd_face *f, const struct cmd_entry *e,
+ * question (form_unless_yes); host add's form always, to follow the add
+ * (its own submit, c->hostadd set, goes to the server). */
+static int form_first(const struct cmd_ctx *c, const struct cmd_entry *e,
     const struct cmd_opts *o, int argc)
 {
+	const struct cmd_face *f = c->face;
 	int wanted = e->max_args < 2 ? e->max_args : 2;
 	int has_form = f != NULL && f->has_form != NULL &&
 	    f->has_form(f, e->name);
 
+	if (has_form && strcmp(e->name, "host add") == 0 && c->hostadd == NULL)
+		return 1;
 	if ((argc < wanted || opens_here(e, o)) && (asks_here(e) || has_form))
 		return 1;
 	return argc > 0 && ((has_form && form_unless_yes(e, o)) ||
@@ -275,7 +291,7 @@ static int remote(struct cmd_ctx *c, const struct cmd_entry *e,
 		return 1;
 	/* the console's form (or question) first: its submit comes back
 	 * with the whole line */
-	if (form_first(c->face, e, o, argc))
+	if (form_first(c, e, o, argc))
 		return 1;
 	if (strcmp(e->name, "desktop toggle-pause") == 0 && argc > 0 &&
 	    (e = toggled(argc, argv)) == NULL)

@@ -4,6 +4,7 @@
 #include "srv/srv-sub.h"
 #include "srv/proto.h"
 #include "srv/srv-drain.h"
+#include "srv/srv-hostadd.h"
 #include "srv/srv-mig.h"
 #include "srv/srv-peer.h"
 #include "core/cpufit.h"
@@ -152,8 +153,8 @@ struct line_seen {
 	char *line;             /* the last sent */
 };
 
-/* The ids of the migration and drain jobs (*n of them; caller frees):
- * the jobs with a line of their own. */
+/* The ids of the migration, drain and add-host jobs (*n of them; caller
+ * frees): the jobs with a line of their own. */
 static unsigned *own_line_ids(size_t *n)
 {
 	unsigned *ids = NULL;
@@ -162,7 +163,8 @@ static unsigned *own_line_ids(size_t *n)
 	*n = 0;
 	job_lock();
 	for (j = job_first(); j != NULL; j = job_next(j))
-		if (j->kind == JK_MIGRATE || j->kind == JK_DRAIN) {
+		if (j->kind == JK_MIGRATE || j->kind == JK_DRAIN ||
+		    j->kind == JK_ADD_HOST) {
 			ids = xreallocarray(ids, *n + 1, sizeof *ids);
 			ids[(*n)++] = j->id;
 		}
@@ -170,13 +172,15 @@ static unsigned *own_line_ids(size_t *n)
 	return ids;
 }
 
-/* Job id's own line: a migration's stats and steps, or a drain's items;
- * NULL for neither. */
+/* Job id's own line: a migration's stats and steps, a drain's items or
+ * an add's state and steps; NULL for none. */
 static char *own_line(unsigned id)
 {
 	char *line = srv_mig_line(id);
 
-	return line != NULL ? line : srv_drain_line(id);
+	if (line == NULL)
+		line = srv_drain_line(id);
+	return line != NULL ? line : srv_hostadd_line(id);
 }
 
 /* Every such job's own line (*n of them; caller frees each and the array),

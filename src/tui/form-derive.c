@@ -174,26 +174,19 @@ static int dform_submit(struct ui *u, struct form *f, void *ctx)
 static void dform_awaited(struct ui *u, struct form *f, struct dform *d)
 {
 	const struct job *j;
-	int derive = 0, unknown = 0;
+	unsigned job;
+	int rc = forms_awaited(u, d->sent_at, JK_DERIVE, &job);
 
-	if (u->last_follow != 0 && u->last_follow_at >= d->sent_at) {
+	if (rc == 1) {
 		job_lock();
-		j = job_find(u->last_follow);
-		unknown = j == NULL;	/* its line is still on the way */
-		derive = j != NULL && j->kind == JK_DERIVE;
-		if (derive && j->host != NULL)	/* the host the server chose */
-			util_set_str(&d->host, j->host);
+		if ((j = job_find(job)) != NULL && j->host != NULL)
+			util_set_str(&d->host, j->host);  /* the server chose */
 		job_unlock();
-	}
-	if (derive) {
 		d->awaiting = 0;
-		dform_following(f, d, u->last_follow);
+		dform_following(f, d, job);
 		return;
 	}
-	if (unknown)
-		return;
-	/* no job yet, or another command's: a refusal since the line went */
-	if (u->message_error && u->message_at >= d->sent_at) {
+	if (rc < 0) {
 		d->awaiting = 0;
 		free(d->dst);
 		free(d->host);
@@ -248,20 +241,6 @@ static int dform_poll(struct ui *u, struct form *f, void *ctx)
 	return 0;
 }
 
-/* job cancel JOB through the table (to the server): 0, or -1 with
- * *cause. */
-static int cancel_remote(struct ui *u, unsigned job, char **cause)
-{
-	struct cmd_ctx c;
-	char *line = xasprintf("job cancel %u", job);
-	int rc;
-
-	memset(&c, 0, sizeof c);
-	rc = forms_run_line(u, &c, line, cause);
-	free(line);
-	return rc;
-}
-
 static int dform_cancel(struct ui *u, struct form *f, void *ctx)
 {
 	struct dform *d = ctx;
@@ -270,7 +249,7 @@ static int dform_cancel(struct ui *u, struct form *f, void *ctx)
 	if (d->job == 0 || d->ended)
 		return 1;
 	if (model_is_mirror())	/* the server's job: cancelled there */
-		cancel_remote(u, d->job, &cause);
+		(void)forms_cancel_remote(u, d->job, &cause);
 	else
 		(void)job_cancel(d->job, &cause);
 	if (cause != NULL)

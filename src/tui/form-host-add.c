@@ -5,13 +5,23 @@
  * live, the host key question on the message line (y/n), a password
  * field when hvdeck's key is refused, the error with the fields unlocked
  * to retry, or, once added, the form closes and the new host's row is
- * selected. Esc cancels a running add. */
+ * selected. Esc cancels a running add.
+ *
+ * Attached to a server, the add runs there: the form sends its line and
+ * follows the add job the server follows for this console, from the
+ * copy the server's lines keep (hostadd_of_job): the same steps, the
+ * same questions in the same fields. The server's questions come relayed
+ * (cmd-relay.h): the form takes them (form_ops.question) and answers the
+ * one the copy shows as asked; Esc declines it, which cancels the add
+ * there. */
 #include "tui/forms.h"
 #include "act/act-host.h"
 #include "cmd/cmd-audit.h"
 #include "cmd/cmd-face.h"
 #include "cmd/cmd-host-add.h"
+#include "cmd/cmd-relay.h"
 #include "core/job.h"
+#include "core/model.h"
 #include "tui/layout.h"
 #include "tui/mode.h"
 #include "tui/ui.h"
@@ -26,18 +36,46 @@ static const char *const role_names[] = { "mixed", "hypervisor", "disk" };
 
 struct addform {
 	struct form *form;          /* owned by the form mode */
-	struct hostadd *ha;         /* the current attempt, NULL before */
+	struct hostadd *ha;         /* the current attempt (attached: the
+	                             * copy of the server's), NULL before */
 	enum hostadd_state seen;    /* the state last shown */
 	char *seen_text;
 	char *name;                 /* the host being added */
+	char *yes_fp;               /* the `:` line's --yes-fingerprint */
+	/* attached: the add runs in the server */
+	int remote;
+	int awaiting;               /* sent at sent_at, its job not known */
+	int64_t sent_at;
+	unsigned job;               /* the server's add job */
+	char *ticket;               /* its question waiting for an answer */
+	int tickets;                /* its questions taken so far */
 };
+
+/* Attached: the server's question waiting, answered (line; NULL
+ * declines it: the add is cancelled there). */
+static void answer_question(struct addform *af, const char *line)
+{
+	if (af->ticket == NULL)
+		return;
+	if (line != NULL)
+		cmd_relay_answer(af->ticket, line);
+	else
+		cmd_relay_no(af->ticket);
+	free(af->ticket);
+	af->ticket = NULL;
+}
 
 static void addform_drop(struct addform *af)
 {
+	answer_question(af, NULL);
+	af->job = 0;
+	af->awaiting = 0;
+	af->tickets = 0;
 	if (af->ha == NULL)
 		return;
 	form_set_checklist(af->form, NULL);
-	hostadd_abandon(af->ha);	/* cancels it if still running */
+	hostadd_abandon(af->ha);	/* cancels it if still running (a copy
+	                                 * has no job here: only released) */
 	af->ha = NULL;
 }
 
@@ -48,6 +86,7 @@ static void addform_free(void *ctx)
 	addform_drop(af);
 	free(af->seen_text);
 	free(af->name);
+	free(af->yes_fp);
 	free(af);
 }
 
@@ -85,6 +124,40 @@ static void addform_attach(struct addform *af, struct hostadd *ha,
 	form_lock_all(af->form, 1);
 	form_set_checklist(af->form, hostadd_checklist(ha));
 	form_set_message(af->form, "adding the host... (Esc cancels)");
+}
+
+/* Attached: the line goes to the server now; the form waits locked for
+ * the add job the server follows for this console (follow_remote). */
+static void remote_sending(struct addform *af, const char *name)
+{
+	addform_drop(af);
+	af->remote = 1;
+	af->awaiting = 1;
+	af->sent_at = util_now_ms();
+	af->seen = HOSTADD_RUNNING;
+	util_set_str(&af->seen_text, NULL);
+	util_set_str(&af->name, name);
+	form_clear_errors(af->form);
+	form_lock_all(af->form, 1);
+	form_set_message(af->form, "sent to the server…");
+}
+
+/* The state shown. Attached, a question shows once the server's copy
+ * and its relayed question agree: they travel apart (the copy's line
+ * every 200 ms, the question at once), and each answer goes to the
+ * question the copy counts as asked. */
+static enum hostadd_state shown_state(struct addform *af, char **text)
+{
+	enum hostadd_state st = hostadd_state(af->ha, text);
+
+	if (!af->remote || (st != HOSTADD_NEED_KEY &&
+	    st != HOSTADD_NEED_PASSWORD && st != HOSTADD_NEED_INSTALL))
+		return st;
+	if (af->ticket != NULL && hostadd_asked(af->ha) == af->tickets)
+		return st;
+	free(*text);
+	*text = NULL;
+	return HOSTADD_RUNNING;
 }
 
 /* Put an error from the request beside the field it concerns. */
@@ -129,7 +202,10 @@ static int send_password(struct addform *af, struct form *f)
 		form_set_error(f, "password", "type the password, or Esc");
 		return 0;
 	}
-	hostadd_password(af->ha, pw);
+	if (af->remote)
+		answer_question(af, pw);
+	else
+		hostadd_password(af->ha, pw);
 	explicit_bzero(pw, strlen(pw));
 	free(pw);
 	form_show(f, "password", 0);
@@ -137,35 +213,26 @@ static int send_password(struct addform *af, struct form *f)
 	return 0;
 }
 
-static int submit(struct ui *u, struct form *f, void *ctx)
+/* The key question answered with what was typed (only "yes" accepts). */
+static void send_key(struct addform *af, struct form *f)
 {
-	struct addform *af = ctx;
-	enum hostadd_state st = af->ha != NULL ? hostadd_state(af->ha, NULL) :
-	    HOSTADD_FAILED;
-	struct cmd_ctx c;
-	struct hostadd *ha = NULL;
-	char *line, *name, *address, *user, *cause = NULL;
-	int missing = 0, rc;
+	const char *typed = form_text(f, "hostkey");
 
-	if (af->ha != NULL && st == HOSTADD_NEED_PASSWORD)
-		return send_password(af, f);
-	if (af->ha != NULL && st == HOSTADD_NEED_KEY) {
-		hostadd_key(af->ha, strcmp(form_text(f, "hostkey"), "yes") == 0);
-		form_set_text(f, "hostkey", "");
-		form_lock(f, "hostkey", 1);
-		form_show(f, "hostkey", 0);
-		return 0;
-	}
-	if (af->ha != NULL && st == HOSTADD_NEED_INSTALL) {
-		hostadd_key(af->ha, 1);
-		form_set_message(f, "trying hvdeck's key again...");
-		return 0;
-	}
-	if (af->ha != NULL && st == HOSTADD_ADDED)
-		return 1;	/* its result read: close */
-	if (af->ha != NULL && st != HOSTADD_FAILED)
-		return 0;	/* running: Esc cancels */
-	form_clear_errors(f);
+	if (af->remote)
+		answer_question(af, typed);
+	else
+		hostadd_key(af->ha, strcmp(typed, "yes") == 0);
+	form_set_text(f, "hostkey", "");
+	form_lock(f, "hostkey", 1);
+	form_show(f, "hostkey", 0);
+}
+
+/* The fields' line, NULL with the missing fields marked. Caller frees. */
+static char *add_line(struct addform *af, struct form *f)
+{
+	char *line, *name, *address, *user, *fp;
+	int missing = 0;
+
 	if (*form_text(f, "name") == '\0') {
 		form_set_error(f, "name", "a name for the host");
 		missing = 1;
@@ -179,32 +246,132 @@ static int submit(struct ui *u, struct form *f, void *ctx)
 		missing = 1;
 	}
 	if (missing)
-		return -1;
+		return NULL;
 	name = cmd_quote(form_text(f, "name"));
 	address = cmd_quote(form_text(f, "address"));
 	user = cmd_quote(form_text(f, "user"));
-	line = xasprintf("host add %s %s --port %ld --user %s --role %s", name,
-	    address, form_number(f, "port"), user,
-	    role_names[form_choice(f, "role") % 3]);
+	fp = af->yes_fp != NULL ? cmd_quote(af->yes_fp) : NULL;
+	line = xasprintf("host add %s %s --port %ld --user %s --role %s%s%s",
+	    name, address, form_number(f, "port"), user,
+	    role_names[form_choice(f, "role") % 3],
+	    fp != NULL ? " --yes-fingerprint " : "", fp != NULL ? fp : "");
+	free(fp);
 	free(user);
 	free(address);
 	free(name);
+	return line;
+}
+
+/* Run the fields' line: in-process the form follows the add it starts;
+ * attached it waits for the server's. 0, or -1 with the error shown. */
+static int send_add(struct ui *u, struct addform *af, struct form *f)
+{
+	struct cmd_ctx c;
+	struct hostadd *ha = NULL;
+	char *line, *cause = NULL;
+	int rc;
+
+	form_clear_errors(f);
+	if ((line = add_line(af, f)) == NULL)
+		return -1;
+	if (model_is_mirror())
+		remote_sending(af, form_text(f, "name"));
 	memset(&c, 0, sizeof c);
 	c.hostadd = &ha;
 	rc = forms_run_line(u, &c, line, &cause);
 	free(line);
 	if (rc < 0) {
+		af->awaiting = 0;
+		form_lock_all(f, 0);
+		form_lock(f, "password", 1);
 		show_error(f, cause);
 		free(cause);
 		return -1;
 	}
-	if (ha == NULL) {	/* an attached console: the server adds it */
-		ui_message(u, 0, "host add %s: in the server; its questions and "
-		    "progress show here", form_text(f, "name"));
-		return 1;
-	}
-	addform_attach(af, ha, form_text(f, "name"));
+	if (ha != NULL)
+		addform_attach(af, ha, form_text(f, "name"));
 	return 0;
+}
+
+static int submit(struct ui *u, struct form *f, void *ctx)
+{
+	struct addform *af = ctx;
+	enum hostadd_state st = HOSTADD_FAILED;
+	char *text = NULL;
+
+	if (af->awaiting || (af->remote && af->job != 0 && af->ha == NULL))
+		return 0;	/* the server's add not here yet */
+	if (af->ha != NULL) {
+		st = shown_state(af, &text);
+		free(text);
+	}
+	if (af->ha != NULL && st == HOSTADD_NEED_PASSWORD)
+		return send_password(af, f);
+	if (af->ha != NULL && st == HOSTADD_NEED_KEY) {
+		send_key(af, f);
+		return 0;
+	}
+	if (af->ha != NULL && st == HOSTADD_NEED_INSTALL) {
+		if (af->remote)
+			answer_question(af, "");	/* Enter: installed */
+		else
+			hostadd_key(af->ha, 1);
+		form_set_message(f, "trying hvdeck's key again...");
+		return 0;
+	}
+	if (af->ha != NULL && st == HOSTADD_ADDED)
+		return 1;	/* its result read: close */
+	if (af->ha != NULL && st != HOSTADD_FAILED)
+		return 0;	/* running: Esc cancels */
+	return send_add(u, af, f);
+}
+
+/* Attached: the server's add job once it came back (or its refusal,
+ * shown with the fields open again), then its copy. 1 when the copy is
+ * there to follow. */
+static int follow_remote(struct ui *u, struct form *f, struct addform *af)
+{
+	unsigned job;
+	int rc;
+
+	if (af->awaiting) {
+		if ((rc = forms_awaited(u, af->sent_at, JK_ADD_HOST, &job)) == 0)
+			return 0;
+		af->awaiting = 0;
+		if (rc < 0) {
+			answer_question(af, NULL);
+			form_lock_all(f, 0);
+			form_lock(f, "password", 1);
+			show_error(f, u->message);
+			return 0;
+		}
+		af->job = job;
+	}
+	if (af->ha == NULL && af->job != 0 &&
+	    (af->ha = hostadd_of_job(af->job)) != NULL) {
+		form_set_checklist(f, hostadd_checklist(af->ha));
+		form_set_message(f, "adding the host... (Esc cancels)");
+	}
+	return af->ha != NULL;
+}
+
+/* A question of the server's add: taken while this form follows one
+ * that has not ended (one at a time: the server asks one). */
+static int take_question(struct ui *u, struct form *f, void *ctx,
+    int secret, const char *ticket)
+{
+	struct addform *af = ctx;
+	enum hostadd_state st = af->ha != NULL ?
+	    hostadd_state(af->ha, NULL) : HOSTADD_RUNNING;
+
+	(void)u; (void)f; (void)secret;
+	if (!af->remote || af->ticket != NULL ||
+	    (!af->awaiting && af->job == 0) ||
+	    st == HOSTADD_ADDED || st == HOSTADD_FAILED)
+		return 0;
+	af->ticket = xstrdup(ticket);
+	af->tickets++;
+	return 1;
 }
 
 static int poll_add(struct ui *u, struct form *f, void *ctx)
@@ -213,9 +380,11 @@ static int poll_add(struct ui *u, struct form *f, void *ctx)
 	enum hostadd_state st;
 	char *text = NULL, *msg;
 
+	if (af->remote && !follow_remote(u, f, af))
+		return 0;
 	if (af->ha == NULL)
 		return 0;
-	st = hostadd_state(af->ha, &text);
+	st = shown_state(af, &text);
 	if (st == af->seen && (text == NULL ? af->seen_text == NULL :
 	    af->seen_text != NULL && strcmp(text, af->seen_text) == 0)) {
 		free(text);
@@ -272,6 +441,29 @@ static int poll_add(struct ui *u, struct form *f, void *ctx)
 	return 0;
 }
 
+/* Esc, attached: the server's question declined (which cancels its
+ * add), or its job cancelled; a line whose job has not come back yet is
+ * left to the server. */
+static int cancel_remote(struct ui *u, struct addform *af)
+{
+	enum hostadd_state st = af->ha != NULL ?
+	    hostadd_state(af->ha, NULL) : HOSTADD_RUNNING;
+	char *cause = NULL;
+
+	if (af->awaiting || af->job == 0 || st == HOSTADD_ADDED ||
+	    st == HOSTADD_FAILED)
+		return 1;
+	if (af->ticket != NULL) {
+		answer_question(af, NULL);
+	} else if (forms_cancel_remote(u, af->job, &cause) < 0) {
+		ui_message(u, 1, "%s", cause);
+		free(cause);
+		return 1;
+	}
+	ui_message(u, 0, "adding host %s cancelled", af->name);
+	return 1;
+}
+
 /* Esc: a running add is cancelled (nothing written), the form closes. */
 static int cancel(struct ui *u, struct form *f, void *ctx)
 {
@@ -280,6 +472,8 @@ static int cancel(struct ui *u, struct form *f, void *ctx)
 	unsigned job;
 
 	(void)f;
+	if (af->remote)
+		return cancel_remote(u, af);
 	if (af->ha != NULL && (job = hostadd_job(af->ha)) != 0 &&
 	    !job_state_final(job_wait(job, 0))) {
 		if (job_cancel(job, &cause) < 0)
@@ -291,7 +485,11 @@ static int cancel(struct ui *u, struct form *f, void *ctx)
 }
 
 static const struct form_ops add_ops = {
-	submit, poll_add, NULL, cancel, addform_free,
+	.submit = submit,
+	.poll = poll_add,
+	.cancel = cancel,
+	.free = addform_free,
+	.question = take_question,
 };
 
 /* The form, filled from r (NULL: empty, the defaults). */
@@ -354,6 +552,11 @@ int form_host_add_open(struct ui *u, struct cmd_ctx *c, const struct cmd_entry *
 		return -1;
 	if (c->hostadd == NULL)	/* the `:` line: a form to follow it */
 		af = open_form(u, &r);
+	if (af != NULL && model_is_mirror()) {	/* the server adds it */
+		af->yes_fp = xstrdup(r.yes_fingerprint);
+		(void)send_add(u, af, af->form);	/* errors in the form */
+		return 0;
+	}
 	if (start_add(u, &r, &ha, &job, cause) < 0) {
 		if (af != NULL)
 			show_error(af->form, *cause);

@@ -1,6 +1,7 @@
 /* forms.c — the table of the console's command forms and the one way a
  * form's command line runs (forms.h). */
 #include "tui/forms.h"
+#include "core/job.h"
 #include "core/util.h"
 #include "tui/ui-form.h"
 #include "tui/ui.h"
@@ -42,6 +43,40 @@ int forms_run_line(struct ui *u, struct cmd_ctx *c, const char *line,
 	c->read_only = u->read_only;
 	rc = cmd_run_line(c, full, 0, cause);
 	free(full);
+	return rc;
+}
+
+int forms_awaited(struct ui *u, int64_t sent_at, int kind, unsigned *job)
+{
+	const struct job *j;
+	int ours = 0, unknown = 0;
+
+	if (u->last_follow != 0 && u->last_follow_at >= sent_at) {
+		job_lock();
+		j = job_find(u->last_follow);
+		unknown = j == NULL;	/* its line is still on the way */
+		ours = j != NULL && (int)j->kind == kind;
+		job_unlock();
+	}
+	if (ours) {
+		*job = u->last_follow;
+		return 1;
+	}
+	if (unknown)
+		return 0;
+	/* no job yet, or another command's: a refusal since the line went */
+	return u->message_error && u->message_at >= sent_at ? -1 : 0;
+}
+
+int forms_cancel_remote(struct ui *u, unsigned job, char **cause)
+{
+	struct cmd_ctx c;
+	char *line = xasprintf("job cancel %u", job);
+	int rc;
+
+	memset(&c, 0, sizeof c);
+	rc = forms_run_line(u, &c, line, cause);
+	free(line);
 	return rc;
 }
 

@@ -131,22 +131,45 @@ static void form_mode_free(struct mode *m)
 	free(fm);
 }
 
+/* The open form at m or below it (NULL: none), top first. */
+static struct mode *open_form_from(struct mode *m)
+{
+	for (; m != NULL; m = m->below)
+		if (m->type == &mode_form &&
+		    !((struct form_mode *)m->data)->closing)
+			return m;
+	return NULL;
+}
+
 void mode_form_poll(struct ui *u)
 {
 	struct mode *m;
 	struct form_mode *fm;
 
-	for (m = u->modes.top; m != NULL; m = m->below) {
-		if (m->type != &mode_form)
-			continue;
+	for (m = open_form_from(u->modes.top); m != NULL;
+	    m = open_form_from(m->below)) {
 		fm = m->data;
-		if (!fm->closing && fm->ops->poll != NULL &&
-		    fm->ops->poll(u, fm->f, fm->ctx) == 1)
+		if (fm->ops->poll != NULL && fm->ops->poll(u, fm->f, fm->ctx) == 1)
 			fm->closing = 1;
 	}
 	while ((m = u->modes.top) != NULL && m->type == &mode_form &&
 	    ((struct form_mode *)m->data)->closing)
 		mode_pop(&u->modes);
+}
+
+int mode_form_question(struct ui *u, int secret, const char *ticket)
+{
+	struct mode *m;
+	struct form_mode *fm;
+
+	for (m = open_form_from(u->modes.top); m != NULL;
+	    m = open_form_from(m->below)) {
+		fm = m->data;
+		if (fm->ops->question != NULL &&
+		    fm->ops->question(u, fm->f, fm->ctx, secret, ticket) == 1)
+			return 1;
+	}
+	return 0;
 }
 
 const struct mode_type mode_form = {

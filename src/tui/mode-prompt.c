@@ -104,9 +104,10 @@ static int prompt_key(struct mode *m, int ch)
 	int kind = p->kind;
 
 	if (p->kind == '?' && (ch == 27 || ch == '\n' || ch == KEY_ENTER)) {
-		if (ch == 27)
+		if (ch == 27) {	/* the server's error after it is not said */
 			cmd_relay_no(p->ticket);
-		else
+			ui_message(u, 0, "cancelled");
+		} else
 			cmd_relay_answer(p->ticket, edit_text(&p->line));
 		free(p->ticket);
 		p->ticket = NULL;

@@ -13,6 +13,7 @@
 #include "tui/forms.h"
 #include "tui/keys.h"
 #include "tui/mode.h"
+#include "tui/ui-form.h"
 #include "tui/ui-marks.h"
 #include "tui/ui-table.h"
 #include "tui/ui.h"
@@ -42,10 +43,13 @@ static int face_confirm(const struct cmd_face *f, const char *question,
 	return 0;
 }
 
+/* A form following the command's work (the add-host form) asks it in
+ * its own fields; else the prompt line does. */
 static void face_ask_relayed(const struct cmd_face *f, const char *prompt,
     int secret, const char *ticket)
 {
-	mode_prompt_push_question(f->data, prompt, secret, ticket);
+	if (!mode_form_question(f->data, secret, ticket))
+		mode_prompt_push_question(f->data, prompt, secret, ticket);
 }
 
 static int face_form(struct cmd_ctx *c, const struct cmd_entry *e, int argc,

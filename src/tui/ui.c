@@ -3,6 +3,7 @@
  * hand keys to the top mode, or through its key table to the command
  * table. Never calls libvirt: actions are queued to host workers. */
 #include "tui/ui.h"
+#include "act/act-host.h"
 #include "cmd/cmd-relay.h"
 #include "act/act-migrate.h"
 #include "cmd/cmd-face.h"
@@ -676,6 +677,7 @@ static void stop_engine(struct ui *u, const struct ui_options *o)
 	}
 	o->attach_stop();
 	jobs_free();	/* the copies of the server's */
+	hostadd_forget_all();
 	model_free();
 }
 

@@ -11,6 +11,7 @@
  * (ui.c), and draws on a change of the model or jobs and once a second
  * for the clock and the data ages. */
 #include "tui/wall.h"
+#include "act/act-host.h"
 #include "act/engine.h"
 #include "cmd/cmd.h"
 #include "cmd/cmd-opts.h"
@@ -311,6 +312,7 @@ static int wall_run(struct wall *w, const struct ui_options *o)
 	if (w->view.server_pid > 0)
 		jobs_source->stop();
 	jobs_free();	/* the server's, copied */
+	hostadd_forget_all();
 	if (w->stderr_fd >= 0) {
 		log_stderr_drain(w->stderr_fd, NULL);
 		log_stderr_restore();

@@ -1,9 +1,11 @@
 /* test_srv_mig.c — a migration's progress as the server sends it and an
  * attached console keeps it: every stat, the history and the pre-flight
  * steps come back equal (cmd_migrate_stats, cmd_migrate_checklist); a
- * second line replaces them, the same steps again change nothing; and a
- * question relayed to the console (cmd_relay_ask) gets the line typed, or
- * no. */
+ * second line replaces them, the same steps again change nothing; an
+ * add of a host comes back the same way (state, question text and count,
+ * steps) into the copy its form follows; and a question relayed to the
+ * console (cmd_relay_ask) gets the line typed, or no (declined, or
+ * nobody to ask). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,13 +18,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "act/act-host.h"
 #include "act/act-migrate.h"
 #include "cmd/cmd-face.h"
 #include "cmd/cmd-migrate.h"
 #include "cmd/cmd-relay.h"
 #include "core/checklist.h"
+#include "core/job.h"
 #include "core/json-read.h"
 #include "core/util.h"
+#include "srv/srv-hostadd.h"
 #include "srv/srv-mig.h"
 
 /* The line's object applied as the mirror applies it. */
@@ -191,7 +196,7 @@ static void test_relayed_ask(void **state)
 	drain_until_asked(&f);
 	cmd_relay_no(seen_ticket);
 	pthread_join(t, NULL);
-	assert_int_equal(a.rc, -1);
+	assert_int_equal(a.rc, -2);	/* declined, not "nobody" */
 	/* a face that cannot ask answers no */
 	f.ask_relayed = NULL;
 	a.rc = 99;
@@ -205,11 +210,81 @@ static void test_relayed_ask(void **state)
 	assert_int_equal(a.rc, -1);
 }
 
+/* The server's add job's line, applied as the mirror applies it. */
+static void hostadd_line_applied(unsigned job, struct hostadd *ha)
+{
+	struct jread l;
+	char *line = srv_hostadd_line_of(job, ha), *cause = NULL;
+
+	assert_int_equal(jread_parse(line, &l, &cause), 0);
+	assert_string_equal(jread_str(&l, "kind"), "hostadd");
+	srv_hostadd_apply(jread_get(&l, "object"));
+	jread_free(&l);
+	free(line);
+}
+
+static void test_hostadd_round_trip(void **state)
+{
+	struct hostadd *ha = hostadd_new_copy("hv\"4"), *copy;
+	struct job_target t = { NULL, "hv4", 0, "hv4" };
+	struct check_step *got;
+	char *text = NULL, *line, *want;
+	size_t n;
+
+	(void)state;
+	/* the job, as the mirror copies the server's: an entry lives while
+	 * its job is in the table */
+	assert_int_equal(job_mirror_new(9, JK_ADD_HOST, &t), 9);
+	assert_int_equal(job_mirror_new(8, JK_ADD_HOST, &t), 8);
+	assert_null(srv_hostadd_line(9));	/* no such add */
+	checklist_note(hostadd_checklist(ha), CHECK_OK, "ssh", "%s",
+	    "ED25519 key accepted");
+	checklist_note(hostadd_checklist(ha), CHECK_WARN, "cluster", "%s",
+	    "host n2 is not online");
+	hostadd_copy_set(ha, HOSTADD_NEED_PASSWORD, "Password for u@h:", 2);
+	/* the server's registered add renders as its line */
+	hostadd_register(8, ha);
+	line = srv_hostadd_line(8);
+	want = srv_hostadd_line_of(8, ha);
+	assert_string_equal(line, want);
+	free(line);
+	free(want);
+	hostadd_forget(8);
+	assert_null(srv_hostadd_line(8));
+	hostadd_line_applied(9, ha);
+	assert_non_null(copy = hostadd_of_job(9));
+	assert_ptr_not_equal(copy, ha);
+	assert_string_equal(hostadd_name(copy), "hv\"4");
+	assert_int_equal(hostadd_state(copy, &text), HOSTADD_NEED_PASSWORD);
+	assert_string_equal(text, "Password for u@h:");
+	free(text);
+	assert_int_equal(hostadd_asked(copy), 2);
+	checklist_snapshot(hostadd_checklist(copy), &got, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(got[1].state, CHECK_WARN);
+	assert_string_equal(got[1].text, "cluster");
+	assert_string_equal(got[1].reason, "host n2 is not online");
+	free(got);
+	/* a later line changes the same copy: the form holds it */
+	hostadd_copy_set(ha, HOSTADD_ADDED, NULL, 2);
+	hostadd_line_applied(9, ha);
+	assert_int_equal(hostadd_state(copy, NULL), HOSTADD_ADDED);
+	/* a copy answers nothing: the relay does */
+	hostadd_password(copy, "never");
+	assert_int_equal(hostadd_state(copy, NULL), HOSTADD_ADDED);
+	hostadd_release(copy);
+	hostadd_release(ha);
+	hostadd_forget_all();
+	assert_null(hostadd_of_job(9));
+	jobs_free();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_relayed_ask),
+		cmocka_unit_test(test_hostadd_round_trip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
