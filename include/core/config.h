@@ -64,7 +64,7 @@ struct config {
 	int use_server;           /* commands go through a running server
 	                           * (srv.h); default 1, 0 as --no-server */
 	int server_autostart;     /* plain hvdeck starts the cluster's server
-	                           * when none runs and attaches; default 0 */
+	                           * when none runs and attaches; default 1 */
 	int server_idle;          /* seconds a server with no client and no
 	                           * running job stays up; 1..86400, default
 	                           * 600 (server --keep: forever) */

@@ -76,7 +76,7 @@ static const struct setting settings[] = {
 	  .help = "commands and the console go through the cluster's server "
 	          "when one runs (false: always in-process, as --no-server)" },
 	{ .name = "server_autostart", .type = SETTING_BOOL,
-	  .offset = offsetof(struct config, server_autostart), .def_int = 0,
+	  .offset = offsetof(struct config, server_autostart), .def_int = 1,
 	  .help = "the console starts the cluster's server in the background "
 	          "when none runs, and attaches to it (default false: it runs "
 	          "in-process then)" },

@@ -132,10 +132,11 @@ write_config() {
 		# a libssh login takes seconds on a loaded 2-core machine (TCG
 		# guests, parallel labs): tests of timeouts set their own
 		echo "connect_timeout = $CONNECT_TIMEOUT_S;"
-		# HVDECK_TEST_THROUGH_SERVER=1: every console the tests start
-		# starts its cluster's server and attaches (the attached
-		# console's differences from the in-process one show as failures)
-		[ -z "${HVDECK_TEST_THROUGH_SERVER:-}" ] || echo "server_autostart = true;"
+		# a console the tests start starts its cluster's server and
+		# attaches (the default); HVDECK_TEST_IN_PROCESS=1 keeps it
+		# in-process (its differences from the attached one show as
+		# failures)
+		[ -z "${HVDECK_TEST_IN_PROCESS:-}" ] || echo "server_autostart = false;"
 	} >"$f"
 	echo "$f"
 }
@@ -459,8 +460,8 @@ server_test_env() {
 # in the test's own XDG_RUNTIME_DIR (set it first); sets SERVER_PID and
 # tracks it.
 server_start() {
-	# a server a console of this test started (HVDECK_TEST_THROUGH_SERVER)
-	# gives way: this one has the log the test reads
+	# a server a console of this test started gives way: this one has
+	# the log the test reads
 	[ -z "$(server_pid)" ] || "$HVDECK" -c "$1" server stop --force >/dev/null 2>&1
 	_no_server() { [ -z "$(server_pid)" ]; }
 	wait_until 15 _no_server || fail "the server of an earlier console (pid $(server_pid)) did not stop"

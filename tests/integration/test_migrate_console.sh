@@ -117,7 +117,7 @@ keys 5
 wait_screen 30 "migrate +$g .*running"
 on_hv1() { [ "$(guest_state 1 "$g")" = running ] && [ -z "$(guest_state 2 "$g")" ]; }
 if [ -n "$(server_pid)" ]; then
-	# attached (HVDECK_TEST_THROUGH_SERVER): the job is the server's, q
+	# attached (the default): the job is the server's, q
 	# asks nothing and the migration ends in the server
 	keys q
 	wait_screen 10 "HVDECK-EXITED 0"

@@ -108,6 +108,14 @@ on_screen "HVDECK-EXITED" && { screen >&2; fail "the console exited"; }
 on_screen "CRITICAL|libvirt:|Segmentation" && { screen >&2; fail "the console's terminal shows foreign lines"; }
 keys Escape
 tmx kill-session -t hv
+# the server the console started (the default) would outlive it by
+# server_idle: the commands below connect on their own, as one-shot
+# commands with no server do (dump must meet node 1's new key itself)
+if [ -n "$(server_pid)" ]; then
+	hv server stop --force >/dev/null 2>&1 || fail "server stop after the console"
+	no_server() { [ -z "$(server_pid)" ]; }
+	wait_until 15 no_server || fail "the console's server did not stop"
+fi
 
 # ---- derive of a batch into the filled pool ----
 t="t$$"

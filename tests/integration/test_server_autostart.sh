@@ -1,7 +1,9 @@
 #!/bin/bash
-# Plain `hvdeck` with server_autostart starts the cluster's server and
-# attaches (issue 20, as tmux starts its own), against the lab:
-# - -r and --no-server start none: the console runs in-process;
+# Plain `hvdeck` starts the cluster's server and attaches (issue 20, as
+# tmux starts its own; server_autostart, true by default), against the
+# lab:
+# - -r, --no-server and server_autostart = false start none: the console
+#   runs in-process;
 # - plain hvdeck starts one in a session of its own, says so in the log,
 #   and attaches; a job the console started outlives the console's
 #   terminal, and plain hvdeck again attaches to the same server;
@@ -13,8 +15,8 @@
 . "$(dirname "$0")/lib.sh"
 
 conf=$(write_config)
-# (HVDECK_TEST_THROUGH_SERVER has written it already)
-grep -q '^server_autostart = true;' "$conf" || echo "server_autostart = true;" >>"$conf"
+# the default, whatever the harness wrote (HVDECK_TEST_IN_PROCESS)
+sed -i '/^server_autostart/d' "$conf"
 # a guest without ACPI ignores a shutdown: its job runs until the timeout
 echo "shutdown_timeout = 15;" >>"$conf"
 hv() { "$HVDECK" -c "$conf" "$@" >"$WORK/out" 2>"$WORK/err"; }
@@ -33,7 +35,14 @@ for opt in -r --no-server; do
 	[ -z "$(server_pid)" ] || fail "$opt started a server (pid $(server_pid))"
 	tmx kill-session -t hv
 done
-info "-r and --no-server start no server"
+# the setting false: in-process too
+{ cat "$conf"; echo "server_autostart = false;"; } >"$WORK/no-auto.conf"
+tui_start "$WORK/no-auto.conf" 200 40
+tui_online
+on_screen "attached to server" && fail "server_autostart = false attached to a server"
+[ -z "$(server_pid)" ] || fail "server_autostart = false started a server (pid $(server_pid))"
+tmx kill-session -t hv
+info "-r, --no-server and server_autostart = false start no server"
 
 # plain hvdeck: starts one, attaches
 tui_start "$conf" 200 40
