@@ -101,13 +101,15 @@ check: deps
 	@HVDECK=$(CURDIR)/$(BUILD)/hvdeck scripts/run-tests.sh $(TEST_BINS)
 
 # Unit tests under ASan+UBSan, then (as root) every lab test driving the
-# sanitized binary: leaks at exit fail a test through its exit status.
+# sanitized binary: leaks at exit fail a test through its exit status. Its
+# consoles run in-process (HVDECK_TEST_IN_PROCESS), `check`'s attached to
+# a server (the default): CI drives both.
 asan: deps
 	@LSAN_OPTIONS="suppressions=$(CURDIR)/tests/lsan.supp print_suppressions=0" \
 	    $(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
 	    LDFLAGS="-fsanitize=address,undefined" build-asan/hvdeck build-asan/hvdeck-ssh unit
 	@if [ "$$(id -u)" -eq 0 ]; then LSAN_OPTIONS="suppressions=$(CURDIR)/tests/lsan.supp print_suppressions=0" \
-	    HVDECK=$(CURDIR)/build-asan/hvdeck scripts/run-tests.sh; \
+	    HVDECK_TEST_IN_PROCESS=1 HVDECK=$(CURDIR)/build-asan/hvdeck scripts/run-tests.sh; \
 	else echo "asan: lab tests skipped (need root)"; fi
 
 # Threads under ThreadSanitizer: unit tests (test_engine drives real events

@@ -132,13 +132,19 @@ write_config() {
 		# a libssh login takes seconds on a loaded 2-core machine (TCG
 		# guests, parallel labs): tests of timeouts set their own
 		echo "connect_timeout = $CONNECT_TIMEOUT_S;"
-		# a console the tests start starts its cluster's server and
-		# attaches (the default); HVDECK_TEST_IN_PROCESS=1 keeps it
-		# in-process (its differences from the attached one show as
-		# failures)
-		[ -z "${HVDECK_TEST_IN_PROCESS:-}" ] || echo "server_autostart = false;"
+		in_process_line
 	} >"$f"
 	echo "$f"
+}
+
+# in_process_line: the config line of HVDECK_TEST_IN_PROCESS=1 (none
+# without it). A console the tests start starts its cluster's server and
+# attaches (the default); with it, the consoles of the configs that take
+# this line run in-process (`make asan` runs the lab tests so, `make check`
+# attached: both consoles are driven, and their differences show as
+# failures).
+in_process_line() {
+	[ -z "${HVDECK_TEST_IN_PROCESS:-}" ] || echo "server_autostart = false;"
 }
 
 # new_guest NODE TAG: define a guest of this test on node NODE, named in
@@ -274,6 +280,7 @@ user_add_setup() {
 	export XDG_CONFIG_HOME=$WORK/xdg XDG_STATE_HOME=$WORK/state
 	conf=$WORK/hvdeck.conf
 	printf 'hosts = ( { name = "hv1"; uri = "%s"; } );\nconnect_timeout = 30;\n' "$LAB_URI_1" >"$conf"
+	in_process_line >>"$conf"
 	cp "$conf" "$WORK/conf.orig"
 }
 

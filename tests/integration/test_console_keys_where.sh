@@ -9,6 +9,7 @@
 
 conf=$WORK/empty.conf
 echo "stats_interval = 2;" >"$conf"
+in_process_line >>"$conf"
 tui_start "$conf" 120 30 --no-server
 wait_screen 10 "Hypervisors \\(0\\)"
 wait_screen 5 "no hosts yet: press 1 then a to add one over SSH, or run hvdeck host add"

@@ -21,6 +21,7 @@ conf=$WORK/hvdeck.conf
 [ "$u" -ne 1 ] || fail "the test user is on node 1: nothing to add it beside"
 printf 'hosts = ( { name = "hv1"; uri = "%s"; } );\nstats_interval = 1;\nconnect_timeout = 30;\n' \
 	"$LAB_URI_1" >"$conf"
+in_process_line >>"$conf"
 cleanup "sed -i '/ hvdeck@/d' '$LAB_USER_AUTHORIZED_KEYS'"
 
 screens=$WORK/screens.txt

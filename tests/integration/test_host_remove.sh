@@ -23,6 +23,7 @@ hosts = (
 stats_interval = 1;
 connect_timeout = 30;
 CONF
+in_process_line >>"$conf"
 cp "$conf" "$WORK/conf.before"
 cp "$LAB_DIR/authorized_keys" "$WORK/authorized_keys.before"
 

@@ -30,6 +30,7 @@ uri_of() { echo "qemu+ssh://root@127.0.0.1:$1/system?command=hvdeck-ssh&no_tty=1
 conf=$WORK/hvdeck.conf
 printf 'hosts = ( { name = "hv2"; uri = "%s"; } );\nconnect_timeout = 30;\n' \
 	"$(uri_of "$LAB_SSH_PORT_2")" >"$conf"
+in_process_line >>"$conf"
 hv() { "$HVDECK" -c "$conf" --log "$WORK/hvdeck.log" "$@"; }
 
 # only hvdeck's own lines on stderr: no GLib, libvirt or libssh chatter
