@@ -215,8 +215,12 @@ static int form_poll(struct ui *u, struct form *f, void *arg)
 	}
 	job_unlock();
 	if (st == JOB_DONE) {
+		/* a quick one, done before its checks were seen to pass (an
+		 * attached console sees them every 200 ms): its view shows
+		 * how long it took and the downtime */
 		free(err);
-		return 1;       /* a quick one: the status line says done */
+		mf->open_view = 1;
+		return 1;
 	}
 	if (st == JOB_FAILED || st == JOB_CANCELLED || st == JOB_GONE) {
 		/* the reasons stay on the checklist: fix and Enter again */
