@@ -18,6 +18,10 @@ void json_free(struct json *j);
  * the document kept: a long document goes out in pieces instead of whole
  * in memory (dump at 10,000 desktops: 10 MB). */
 void json_flush(struct json *j, FILE *out);
+/* The document as one line, its newline added (caller frees); j is
+ * emptied as by json_free. For the JSON-lines streams (watch, the
+ * server's subscriptions, the audit log). */
+char *json_take_line(struct json *j);
 /* Objects and arrays; key is NULL inside arrays. */
 void json_begin_object(struct json *j, const char *key);
 void json_end_object(struct json *j);

@@ -162,8 +162,7 @@ static char *format_line(long pid, unsigned long id, const char *event,
 		json_string(&j, "error", error);
 	}
 	json_end_object(&j);
-	line = xasprintf("%s\n", j.buf);
-	json_free(&j);
+	line = json_take_line(&j);
 	free(user);
 	free(from);
 	return line;

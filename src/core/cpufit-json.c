@@ -52,7 +52,6 @@ void cpufit_json_baselines(struct json *j, const char *key)
 char *cpufit_json_line(void)
 {
 	struct json j;
-	char *line;
 
 	json_init(&j);
 	json_begin_object(&j, NULL);
@@ -63,9 +62,7 @@ char *cpufit_json_line(void)
 	json_end_array(&j);
 	cpufit_json_baselines(&j, "baselines");
 	json_end_object(&j);
-	line = xasprintf("%s\n", j.buf);
-	json_free(&j);
-	return line;
+	return json_take_line(&j);
 }
 
 static enum cpufit fit_of(const char *s)

@@ -78,6 +78,16 @@ void json_free(struct json *j)
 	memset(j, 0, sizeof *j);
 }
 
+char *json_take_line(struct json *j)
+{
+	char *line;
+
+	put(j, "\n", 1);	/* buf is allocated from here on */
+	line = j->buf;
+	memset(j, 0, sizeof *j);
+	return line;
+}
+
 void json_flush(struct json *j, FILE *out)
 {
 	fwrite(j->buf, 1, j->len, out);

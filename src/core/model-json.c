@@ -223,7 +223,6 @@ char *model_json_change(enum m_kind kind, enum m_op op,
     const struct m_host *h, const void *obj)
 {
 	struct json j;
-	char *line;
 
 	json_init(&j);
 	json_begin_object(&j, NULL);
@@ -244,9 +243,7 @@ char *model_json_change(enum m_kind kind, enum m_op op,
 		break;
 	}
 	json_end_object(&j);
-	line = xasprintf("%s\n", j.buf);
-	json_free(&j);
-	return line;
+	return json_take_line(&j);
 }
 
 char *model_json_key(enum m_kind kind, const struct m_host *h,

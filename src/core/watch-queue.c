@@ -113,7 +113,7 @@ char *watch_queue_stamp(int64_t wall_ms, char buf[16])
 static char *dropped_notice(struct watch_queue *q)
 {
 	struct json j;
-	char *s, when[16];
+	char when[16];
 
 	if (!q->json)
 		return xasprintf("%s warning: %zu changes not shown: the output "
@@ -125,9 +125,7 @@ static char *dropped_notice(struct watch_queue *q)
 	json_string(&j, "kind", "dropped");
 	json_uint(&j, "count", q->dropped);
 	json_end_object(&j);
-	s = xasprintf("%s\n", j.buf);
-	json_free(&j);
-	return s;
+	return json_take_line(&j);
 }
 
 /* Append s to *buf (length *len), freeing s. */

@@ -75,13 +75,9 @@ void srv_job_line_begin(struct json *j, const char *kind, unsigned job)
 
 char *srv_job_line_end(struct json *j)
 {
-	char *line;
-
 	json_end_object(j);
 	json_end_object(j);
-	line = xasprintf("%s\n", j->buf);
-	json_free(j);
-	return line;
+	return json_take_line(j);
 }
 
 void srv_steps_json(struct json *j, const struct check_step *steps, size_t n)

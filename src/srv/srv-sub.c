@@ -41,7 +41,6 @@ static const char *const severity_names[] = { "info", "warn", "error" };
 static char *event_line(const struct m_event *e)
 {
 	struct json j;
-	char *line;
 
 	json_init(&j);
 	json_begin_object(&j, NULL);
@@ -50,9 +49,7 @@ static char *event_line(const struct m_event *e)
 	json_string(&j, "severity", severity_names[e->severity]);
 	json_string(&j, "text", e->text);
 	json_end_object(&j);
-	line = xasprintf("%s\n", j.buf);
-	json_free(&j);
-	return line;
+	return json_take_line(&j);
 }
 
 /* Job lock held. A job as a line of kind "job": what the jobs pane and
@@ -83,8 +80,7 @@ static char *job_line(const struct job *j)
 	}
 	json_end_object(&jw);
 	json_end_object(&jw);
-	line = xasprintf("%s\n", jw.buf);
-	json_free(&jw);
+	line = json_take_line(&jw);
 	return line;
 }
 

@@ -43,6 +43,13 @@ hang_and_wake() {
 		return 0
 	}
 	answers && fail "hv$n did not come back after thawing (its libvirtd answers)"
+	# alive but silent: restarted by record, so that the tests after
+	# this one do not inherit a hung daemon (node_back's rule)
+	if ! "$LAB" status 2>/dev/null | grep -q "^node$n: .*libvirtd DOWN"; then
+		"$LAB" probe >&2 2>&1
+		"$LAB" libvirtd-stop "$n" && "$LAB" libvirtd-start "$n"
+		fail "libvirtd of node $n was alive but did not answer 70 s after the thaw (restarted)"
+	fi
 	return 2
 }
 

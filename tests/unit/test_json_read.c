@@ -50,6 +50,30 @@ static void test_round_trip(void **state)
 	json_free(&j);
 }
 
+/* A JSON line: the document and one newline; the writer is left empty,
+ * ready for the next (nothing to free). */
+static void test_take_line(void **state)
+{
+	struct json j;
+	char *line;
+
+	(void)state;
+	json_init(&j);
+	json_begin_object(&j, NULL);
+	json_string(&j, "kind", "job");
+	json_end_object(&j);
+	line = json_take_line(&j);
+	assert_string_equal(line, "{\"kind\":\"job\"}\n");
+	assert_null(j.buf);
+	assert_int_equal(j.len, 0);
+	free(line);
+	json_begin_object(&j, NULL);
+	json_end_object(&j);
+	line = json_take_line(&j);
+	assert_string_equal(line, "{}\n");
+	free(line);
+}
+
 static void test_malformed(void **state)
 {
 	/* each ends where the reader must not read on (fuzz findings: a key
@@ -88,6 +112,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_take_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
