@@ -453,6 +453,36 @@ int text_natural_cmp(const char *a, const char *b)
 	return c < 0 ? -1 : c > 0;
 }
 
+char *text_natural_key(const char *s)
+{
+	size_t len = strlen(s), o = 0, run, left;
+	/* a digit run of L takes 1 + L / 9 prefix bytes and L digits */
+	char *k = xmalloc(3 * len + 3);
+	const char *p = s;
+
+	while (*p != '\0') {
+		if (!isdigit((unsigned char)*p)) {
+			k[o++] = (char)tolower((unsigned char)*p++);
+			continue;
+		}
+		while (*p == '0' && isdigit((unsigned char)p[1]))
+			p++;
+		for (run = 0; isdigit((unsigned char)p[run]); run++)
+			;
+		/* a prefix byte inside '0'..'9' sorts against any other byte
+		 * as a digit does; its value orders the runs by length */
+		for (left = run; left >= 9; left -= 9)
+			k[o++] = '9';
+		k[o++] = (char)('0' + left);
+		memcpy(k + o, p, run);
+		o += run;
+		p += run;
+	}
+	k[o++] = '\x01';
+	memcpy(k + o, s, len + 1);
+	return k;
+}
+
 char *text_normalise_path(const char *path)
 {
 	char *copy, *out, *seg, *save = NULL;

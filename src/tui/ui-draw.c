@@ -39,7 +39,9 @@ int ui_animating(void)
 	int any = 0;
 
 	model_lock();
-	ds = model_desktops(&n);
+	/* a pending mark puts its desktop in the stirring set: no walk of
+	 * every desktop on each turn of the loop */
+	ds = model_desktops_stirring(&n);
 	for (i = 0; i < n && !any; i++)
 		any = model_desktop_pending_now(ds[i]) != NULL;
 	model_unlock();

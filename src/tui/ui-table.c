@@ -56,6 +56,8 @@ void table_clear(struct table *t)
 	for (i = 0; i < t->nrows; i++)
 		row_free(t, &t->rows[i]);
 	t->nrows = 0;
+	t->index_stale = 1;
+	t->ranks_valid = 0;
 }
 
 void table_free(struct table *t)
@@ -67,6 +69,7 @@ void table_free(struct table *t)
 	free(t->filter);
 	free(t->index);
 	free(t->pos_row);
+	free(t->upd_order);
 	memset(t, 0, sizeof *t);
 }
 
@@ -82,6 +85,8 @@ struct table_row *table_add(struct table *t, const char *key)
 	r = &t->rows[t->nrows++];
 	memset(r, 0, sizeof *r);
 	r->key = xstrdup(key);
+	t->index_stale = 1;
+	t->ranks_valid = 0;
 	r->bar_col = -1;
 	r->tree_parent = -1;
 	for (i = 0; i < TABLE_MAX_COLS; i++)
@@ -238,7 +243,10 @@ int table_row_cmp(const struct table *t, size_t a, size_t b)
 		return t->sort_desc ? -r : r;
 	/* equal keys keep the view's order, which only reversing the view's
 	 * own order (no sort column) turns round */
-	r = t->order != NULL ? t->order(x, y) : 0;
+	if (t->order != NULL && t->ranks_valid)
+		r = x->rank < y->rank ? -1 : x->rank > y->rank;
+	else if (t->order != NULL)
+		r = t->order(x, y);
 	if (r == 0)
 		r = a < b ? -1 : a > b;
 	return c < 0 && t->sort_desc ? -r : r;
@@ -251,6 +259,35 @@ static void index_build(struct table *t);
 static int compare_shown(const void *a, const void *b)
 {
 	return table_row_cmp(sorting, *(const size_t *)a, *(const size_t *)b);
+}
+
+/* The view's order with the rows' places as the last word (as
+ * table_row_cmp's): the ranks' one sort by names. */
+static int compare_order(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int r = sorting->order(&sorting->rows[x], &sorting->rows[y]);
+
+	return r != 0 ? r : (x < y ? -1 : x > y);
+}
+
+/* Rank every row in the view's order, unless the ranks hold. */
+static void ranks_make(struct table *t)
+{
+	size_t *idx, i;
+
+	if (t->order == NULL || t->ranks_valid || t->nrows > UINT32_MAX)
+		return;
+	idx = xcalloc(t->nrows + 1, sizeof *idx);
+	for (i = 0; i < t->nrows; i++)
+		idx[i] = i;
+	sorting = t;
+	qsort(idx, t->nrows, sizeof *idx, compare_order);
+	sorting = NULL;
+	for (i = 0; i < t->nrows; i++)
+		t->rows[idx[i]].rank = (uint32_t)i;
+	free(idx);
+	t->ranks_valid = 1;
 }
 
 void table_finish(struct table *t)
@@ -269,10 +306,12 @@ void table_finish(struct table *t)
 		if (t->rows[i].passes)
 			t->shown[t->nshown++] = i;
 	}
-	index_build(t);
+	if (t->index == NULL || t->index_stale)
+		index_build(t);
 	if (t->tree_col >= 0)
 		tree_order(t);
 	else if ((t->sort_col >= 0 || t->order != NULL) && t->nshown > 1) {
+		ranks_make(t);
 		sorting = t;
 		qsort(t->shown, t->nshown, sizeof *t->shown, compare_shown);
 		sorting = NULL;
@@ -344,6 +383,7 @@ static void index_build(struct table *t)
 	t->index = xcalloc(t->index_cap, sizeof *t->index);
 	for (i = 0; i < t->nrows; i++)
 		index_put(t, i);
+	t->index_stale = 0;
 }
 
 size_t table_find(const struct table *t, const char *key)
@@ -422,12 +462,16 @@ struct table_row *table_update_begin(struct table *t, const char *key)
 	int i;
 
 	if (row == TABLE_NONE) {
+		int stale = t->index_stale;
+
 		r = table_add(t, key);
 		row = t->nrows - 1;
-		if (t->index == NULL || 2 * (t->nrows + 1) > t->index_cap)
+		if (t->index == NULL || 2 * (t->nrows + 1) > t->index_cap) {
 			index_build(t);
-		else
+		} else {
 			index_put(t, row);
+			t->index_stale = stale;	/* the new row is in */
+		}
 		t->shown = xreallocarray(t->shown, t->nrows + 1,
 		    sizeof *t->shown);
 	}
@@ -435,14 +479,21 @@ struct table_row *table_update_begin(struct table *t, const char *key)
 	if (r->passes && incremental(t))
 		shown_remove(t, row);
 	r->passes = 0;
+	/* its order keys, to see at the end whether its rank still holds
+	 * (an update begun and not ended: the ranks are made again) */
+	if (t->upd_open)
+		t->ranks_valid = 0;
+	free(t->upd_order);
+	t->upd_order = r->order_text;
+	t->upd_group = r->group;
+	t->upd_open = 1;
+	r->order_text = NULL;
 	for (i = 0; i < TABLE_MAX_COLS; i++) {
 		free(r->cells[i]);
 		r->cells[i] = NULL;
 		r->slot[i] = SLOT_NORMAL;
 		r->num[i] = 0;
 	}
-	free(r->order_text);
-	r->order_text = NULL;
 	free(r->owned);
 	r->owned = NULL;
 	if (r->data != NULL && t->data_free != NULL)
@@ -457,7 +508,15 @@ struct table_row *table_update_begin(struct table *t, const char *key)
 void table_update_end(struct table *t, struct table_row *r)
 {
 	size_t row = (size_t)(r - t->rows), pos;
+	int same = t->upd_group == r->group &&
+	    (t->upd_order == NULL ? r->order_text == NULL :
+	    r->order_text != NULL && strcmp(t->upd_order, r->order_text) == 0);
 
+	if (!same)	/* a new row's keys were none: table_add said so */
+		t->ranks_valid = 0;
+	free(t->upd_order);
+	t->upd_order = NULL;
+	t->upd_open = 0;
 	if (needs_cells(t))
 		row_ready(t, r);
 	r->passes = table_row_matches(r, t->ncols, t->filter);

@@ -35,6 +35,62 @@ static void check_cases(char *(*fn)(const char *),
 }
 
 /* Each class the issue names, one case each, and their neighbours kept. */
+static int sign(int c)
+{
+	return (c > 0) - (c < 0);
+}
+
+/* A random name from bytes that meet at every edge of the natural order:
+ * digit runs (leading zeros, long runs), letters of both cases, and the
+ * punctuation just below and above the digits. */
+static void random_name(char *buf, size_t max)
+{
+	static const char bytes[] = "0001239aAbB-./:_z~";
+	size_t n = (size_t)rand() % max, i;
+
+	for (i = 0; i < n; i++)
+		buf[i] = bytes[rand() % (int)(sizeof bytes - 1)];
+	buf[n] = '\0';
+}
+
+/* strcmp of the keys orders every pair as text_natural_cmp does. */
+static void test_natural_key(void **state)
+{
+	static const char *const pairs[][2] = {
+		{ "desk-2", "desk-10" }, { "desk-02", "desk-2" }, { "a01", "a1" },
+		{ "a", "a-1" }, { "a", "A" }, { "x9", "x10" }, { "0a", "007" },
+		{ "v123456789", "v99999999" }, { "n1234567890123456789", "n999999999999999999" },
+		{ "a0x", "a-" }, { "a0x", "a/" }, { "a0x", "a:" }, { "", "0" },
+	};
+	char a[24], b[24], *ka, *kb;
+	size_t i;
+	int n;
+
+	(void)state;
+	for (i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		ka = text_natural_key(pairs[i][0]);
+		kb = text_natural_key(pairs[i][1]);
+		assert_int_equal(sign(strcmp(ka, kb)),
+		    sign(text_natural_cmp(pairs[i][0], pairs[i][1])));
+		assert_int_equal(sign(strcmp(kb, ka)),
+		    sign(text_natural_cmp(pairs[i][1], pairs[i][0])));
+		free(ka);
+		free(kb);
+	}
+	srand(19);
+	for (n = 0; n < 200000; n++) {
+		random_name(a, 12);
+		random_name(b, 12);
+		ka = text_natural_key(a);
+		kb = text_natural_key(b);
+		if (sign(strcmp(ka, kb)) != sign(text_natural_cmp(a, b)))
+			fail_msg("\"%s\" vs \"%s\": keys %d, natural %d", a, b,
+			    strcmp(ka, kb), text_natural_cmp(a, b));
+		free(ka);
+		free(kb);
+	}
+}
+
 static void test_visible_classes(void **state)
 {
 	static const struct text_case cases[] = {
@@ -391,6 +447,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalise),
 		cmocka_unit_test(test_natural_cmp),
+		cmocka_unit_test(test_natural_key),
 		cmocka_unit_test(test_visible_classes),
 		cmocka_unit_test(test_shorten),
 		cmocka_unit_test(test_lookalikes_differ),
