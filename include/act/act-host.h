@@ -112,9 +112,11 @@ void hostadd_config_host(const struct hostadd *ha, const char *uri,
     struct config_host *out);
 /* Free (cancelling a running phase first and waiting for it). */
 void hostadd_free(struct hostadd *ha);
-/* Questions the add has asked so far (each NEED_* entered counts one):
- * which relayed question a state belongs to (hostadd-jobs.c). */
-int hostadd_asked(struct hostadd *ha);
+/* hostadd_state, with *asked the questions asked so far (each NEED_*
+ * entered counts one), read with the state: which relayed question a
+ * state belongs to (hostadd-jobs.c, form-host-add.c). */
+enum hostadd_state hostadd_question(struct hostadd *ha, char **text,
+    int *asked);
 const char *hostadd_name(const struct hostadd *ha);
 /* Another reference to ha, and its end (the last frees it). */
 void hostadd_hold(struct hostadd *ha);

@@ -90,13 +90,20 @@ static void put(struct hostadd *ha)
 	free(ha);
 }
 
+/* Lock held: the state and its text, told to whoever waits. */
+static void state_locked(struct hostadd *ha, enum hostadd_state st,
+    const char *text)
+{
+	ha->state = st;
+	util_set_str(&ha->text, text);
+	pthread_cond_broadcast(&ha->cond);
+}
+
 static void set_state(struct hostadd *ha, enum hostadd_state st,
     const char *text)
 {
 	pthread_mutex_lock(&ha->lock);
-	ha->state = st;
-	util_set_str(&ha->text, text);
-	pthread_cond_broadcast(&ha->cond);
+	state_locked(ha, st, text);
 	pthread_mutex_unlock(&ha->lock);
 	model_wake();
 }
@@ -122,10 +129,9 @@ static int ask(struct hostadd *ha, enum hostadd_state st, const char *text,
 	int ok;
 
 	pthread_mutex_lock(&ha->lock);
-	ha->asked++;
-	pthread_mutex_unlock(&ha->lock);
-	set_state(ha, st, text);
-	pthread_mutex_lock(&ha->lock);
+	ha->asked++;	/* with the state: a reader sees both or neither */
+	state_locked(ha, st, text);
+	model_wake();
 	while (!*answered && !ha->cancelled)
 		pthread_cond_wait(&ha->cond, &ha->lock);
 	ok = !ha->cancelled;
@@ -1142,7 +1148,8 @@ int hostadd_start(struct hostadd *ha, unsigned *job, char **cause)
 	return 0;
 }
 
-enum hostadd_state hostadd_state(struct hostadd *ha, char **text)
+enum hostadd_state hostadd_question(struct hostadd *ha, char **text,
+    int *asked)
 {
 	enum hostadd_state st;
 
@@ -1150,8 +1157,15 @@ enum hostadd_state hostadd_state(struct hostadd *ha, char **text)
 	st = ha->state;
 	if (text != NULL)
 		*text = xstrdup(ha->text);
+	if (asked != NULL)
+		*asked = ha->asked;
 	pthread_mutex_unlock(&ha->lock);
 	return st;
+}
+
+enum hostadd_state hostadd_state(struct hostadd *ha, char **text)
+{
+	return hostadd_question(ha, text, NULL);
 }
 
 /* Lock held. The question is answered: no caller may see it again (and
@@ -1252,18 +1266,9 @@ void hostadd_copy_set(struct hostadd *ha, enum hostadd_state st,
 {
 	pthread_mutex_lock(&ha->lock);
 	ha->asked = asked;
+	state_locked(ha, st, text);
 	pthread_mutex_unlock(&ha->lock);
-	set_state(ha, st, text);
-}
-
-int hostadd_asked(struct hostadd *ha)
-{
-	int n;
-
-	pthread_mutex_lock(&ha->lock);
-	n = ha->asked;
-	pthread_mutex_unlock(&ha->lock);
-	return n;
+	model_wake();
 }
 
 const char *hostadd_name(const struct hostadd *ha)

@@ -175,17 +175,14 @@ static int install_asked(const struct asker *a, struct hostadd *ha,
 {
 	char *q = xasprintf("%s\n[Enter once installed, no to give up] ",
 	    question), line[16] = "";
-	int rc = 0;
+	int rc = 0, got;
 
 	if (a->peer != NULL) {
-		rc = srv_peer_ask(a->peer, q, SRV_ASK_STDIN_TTY, line,
+		got = srv_peer_ask(a->peer, q, SRV_ASK_STDIN_TTY, line,
 		    sizeof line);
-		free(q);
-		if (rc == -1)
-			return 0;
-		(void)peer_declined(ha, rc);
-		hostadd_key(ha, rc == 0 && strcmp(line, "no") != 0);
-		return 1;
+		rc = got != -1;
+		if (peer_declined(ha, got))	/* then its no below */
+			snprintf(line, sizeof line, "no");
 	} else if (a->tty >= 0) {
 		tty_write(a->tty, q);
 		rc = cli_secret_read_line(a->tty, line, sizeof line) >= 0;

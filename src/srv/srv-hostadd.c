@@ -16,14 +16,15 @@ char *srv_hostadd_line_of(unsigned job, struct hostadd *ha)
 	struct json j;
 	char *text = NULL;
 	size_t n = 0;
+	int asked;
 
-	st = hostadd_state(ha, &text);
+	st = hostadd_question(ha, &text, &asked);
 	checklist_snapshot(hostadd_checklist(ha), &steps, &n);
 	srv_job_line_begin(&j, "hostadd", job);
 	json_string(&j, "name", hostadd_name(ha));
 	json_string(&j, "state", hostadd_state_name(st));
 	json_string(&j, "text", text);
-	json_int(&j, "asked", hostadd_asked(ha));
+	json_int(&j, "asked", asked);
 	srv_steps_json(&j, steps, n);
 	free(steps);
 	free(text);

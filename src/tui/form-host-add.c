@@ -42,8 +42,7 @@ struct addform {
 	char *seen_text;
 	char *name;                 /* the host being added */
 	char *yes_fp;               /* the `:` line's --yes-fingerprint */
-	/* attached: the add runs in the server */
-	int remote;
+	/* attached (model_is_mirror): the add runs in the server */
 	int awaiting;               /* sent at sent_at, its job not known */
 	int64_t sent_at;
 	unsigned job;               /* the server's add job */
@@ -131,7 +130,6 @@ static void addform_attach(struct addform *af, struct hostadd *ha,
 static void remote_sending(struct addform *af, const char *name)
 {
 	addform_drop(af);
-	af->remote = 1;
 	af->awaiting = 1;
 	af->sent_at = util_now_ms();
 	af->seen = HOSTADD_RUNNING;
@@ -148,16 +146,25 @@ static void remote_sending(struct addform *af, const char *name)
  * question the copy counts as asked. */
 static enum hostadd_state shown_state(struct addform *af, char **text)
 {
-	enum hostadd_state st = hostadd_state(af->ha, text);
+	int asked;
+	enum hostadd_state st = hostadd_question(af->ha, text, &asked);
 
-	if (!af->remote || (st != HOSTADD_NEED_KEY &&
+	if (!model_is_mirror() || (st != HOSTADD_NEED_KEY &&
 	    st != HOSTADD_NEED_PASSWORD && st != HOSTADD_NEED_INSTALL))
 		return st;
-	if (af->ticket != NULL && hostadd_asked(af->ha) == af->tickets)
+	if (af->ticket != NULL && asked == af->tickets)
 		return st;
 	free(*text);
 	*text = NULL;
 	return HOSTADD_RUNNING;
+}
+
+/* The fields open again for another try (the password's stays shut
+ * until a host asks for one). */
+static void fields_open(struct form *f)
+{
+	form_lock_all(f, 0);
+	form_lock(f, "password", 1);
 }
 
 /* Put an error from the request beside the field it concerns. */
@@ -202,7 +209,7 @@ static int send_password(struct addform *af, struct form *f)
 		form_set_error(f, "password", "type the password, or Esc");
 		return 0;
 	}
-	if (af->remote)
+	if (model_is_mirror())
 		answer_question(af, pw);
 	else
 		hostadd_password(af->ha, pw);
@@ -218,7 +225,7 @@ static void send_key(struct addform *af, struct form *f)
 {
 	const char *typed = form_text(f, "hostkey");
 
-	if (af->remote)
+	if (model_is_mirror())
 		answer_question(af, typed);
 	else
 		hostadd_key(af->ha, strcmp(typed, "yes") == 0);
@@ -282,8 +289,7 @@ static int send_add(struct ui *u, struct addform *af, struct form *f)
 	free(line);
 	if (rc < 0) {
 		af->awaiting = 0;
-		form_lock_all(f, 0);
-		form_lock(f, "password", 1);
+		fields_open(f);
 		show_error(f, cause);
 		free(cause);
 		return -1;
@@ -299,7 +305,7 @@ static int submit(struct ui *u, struct form *f, void *ctx)
 	enum hostadd_state st = HOSTADD_FAILED;
 	char *text = NULL;
 
-	if (af->awaiting || (af->remote && af->job != 0 && af->ha == NULL))
+	if (af->awaiting || (model_is_mirror() && af->job != 0 && af->ha == NULL))
 		return 0;	/* the server's add not here yet */
 	if (af->ha != NULL) {
 		st = shown_state(af, &text);
@@ -312,7 +318,7 @@ static int submit(struct ui *u, struct form *f, void *ctx)
 		return 0;
 	}
 	if (af->ha != NULL && st == HOSTADD_NEED_INSTALL) {
-		if (af->remote)
+		if (model_is_mirror())
 			answer_question(af, "");	/* Enter: installed */
 		else
 			hostadd_key(af->ha, 1);
@@ -324,6 +330,15 @@ static int submit(struct ui *u, struct form *f, void *ctx)
 	if (af->ha != NULL && st != HOSTADD_FAILED)
 		return 0;	/* running: Esc cancels */
 	return send_add(u, af, f);
+}
+
+/* The add followed has ended (added or failed). */
+static int add_ended(struct addform *af)
+{
+	enum hostadd_state st = af->ha != NULL ?
+	    hostadd_state(af->ha, NULL) : HOSTADD_RUNNING;
+
+	return st == HOSTADD_ADDED || st == HOSTADD_FAILED;
 }
 
 /* Attached: the server's add job once it came back (or its refusal,
@@ -340,8 +355,7 @@ static int follow_remote(struct ui *u, struct form *f, struct addform *af)
 		af->awaiting = 0;
 		if (rc < 0) {
 			answer_question(af, NULL);
-			form_lock_all(f, 0);
-			form_lock(f, "password", 1);
+			fields_open(f);
 			show_error(f, u->message);
 			return 0;
 		}
@@ -361,13 +375,10 @@ static int take_question(struct ui *u, struct form *f, void *ctx,
     int secret, const char *ticket)
 {
 	struct addform *af = ctx;
-	enum hostadd_state st = af->ha != NULL ?
-	    hostadd_state(af->ha, NULL) : HOSTADD_RUNNING;
 
 	(void)u; (void)f; (void)secret;
-	if (!af->remote || af->ticket != NULL ||
-	    (!af->awaiting && af->job == 0) ||
-	    st == HOSTADD_ADDED || st == HOSTADD_FAILED)
+	if (!model_is_mirror() || af->ticket != NULL ||
+	    (!af->awaiting && af->job == 0) || add_ended(af))
 		return 0;
 	af->ticket = xstrdup(ticket);
 	af->tickets++;
@@ -380,7 +391,7 @@ static int poll_add(struct ui *u, struct form *f, void *ctx)
 	enum hostadd_state st;
 	char *text = NULL, *msg;
 
-	if (af->remote && !follow_remote(u, f, af))
+	if (model_is_mirror() && !follow_remote(u, f, af))
 		return 0;
 	if (af->ha == NULL)
 		return 0;
@@ -432,8 +443,7 @@ static int poll_add(struct ui *u, struct form *f, void *ctx)
 		break;
 	case HOSTADD_FAILED:
 		form_show(f, "password", 0);
-		form_lock_all(f, 0);
-		form_lock(f, "password", 1);
+		fields_open(f);
 		form_set_message(f, text != NULL ? text : "failed");
 		break;
 	}
@@ -446,12 +456,9 @@ static int poll_add(struct ui *u, struct form *f, void *ctx)
  * left to the server. */
 static int cancel_remote(struct ui *u, struct addform *af)
 {
-	enum hostadd_state st = af->ha != NULL ?
-	    hostadd_state(af->ha, NULL) : HOSTADD_RUNNING;
 	char *cause = NULL;
 
-	if (af->awaiting || af->job == 0 || st == HOSTADD_ADDED ||
-	    st == HOSTADD_FAILED)
+	if (af->awaiting || af->job == 0 || add_ended(af))
 		return 1;
 	if (af->ticket != NULL) {
 		answer_question(af, NULL);
@@ -472,7 +479,7 @@ static int cancel(struct ui *u, struct form *f, void *ctx)
 	unsigned job;
 
 	(void)f;
-	if (af->remote)
+	if (model_is_mirror())
 		return cancel_remote(u, af);
 	if (af->ha != NULL && (job = hostadd_job(af->ha)) != 0 &&
 	    !job_state_final(job_wait(job, 0))) {
