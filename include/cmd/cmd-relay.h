@@ -30,6 +30,20 @@ void cmd_relay_follow(unsigned job);
  * (forget_job). */
 void cmd_relay_forget(unsigned job);
 
+/* Requests: each command line an attached console sends is one, made
+ * on the UI thread (cmd_relay_request_new) and carried by a thread that
+ * says so (cmd_relay_request_set). What that thread queues is stamped
+ * with it, so that a form knows its own line's answer from a reply to
+ * an earlier line that comes late (cmd_relay_delivering). */
+unsigned cmd_relay_request_new(void);
+/* The request made last (0: none yet). */
+unsigned cmd_relay_request_last(void);
+/* The calling thread carries request from now on. */
+void cmd_relay_request_set(unsigned request);
+/* The UI thread, in a face's callback from cmd_relay_drain: the request
+ * of what is delivered (0: none). */
+unsigned cmd_relay_delivering(void);
+
 /* The UI thread: deliver what is queued through f. */
 void cmd_relay_drain(const struct cmd_face *f);
 /* A question's yes (arg: its ticket), and its no. */

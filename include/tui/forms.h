@@ -31,12 +31,13 @@ int forms_submit(struct ui *u, struct form *f, const char *field,
 int forms_run_line(struct ui *u, struct cmd_ctx *c, const char *line,
     char **cause);
 
-/* Attached to a server, a form whose line went at sent_at (monotonic
- * ms) waits for what comes back: 1 with *job, the job of kind the server
- * followed for this console since (its line may reach the mirror a
- * little after the follow); 0 still waiting; -1 refused: the refusal said
- * since is u->message. */
-int forms_awaited(struct ui *u, int64_t sent_at, int kind, unsigned *job);
+/* Attached to a server, a form whose line went as request (the
+ * u->sent_request forms_run_line left) waits for what comes back: 1 with
+ * *job, the job of kind the server followed for that request (its line
+ * may reach the mirror a little after the follow); 0 still waiting; -1
+ * refused, and *why says why. */
+int forms_awaited(struct ui *u, unsigned request, int kind, unsigned *job,
+    const char **why);
 /* `job cancel JOB` through the table (to the server). 0, or -1 with
  * *cause (caller frees). */
 int forms_cancel_remote(struct ui *u, unsigned job, char **cause);

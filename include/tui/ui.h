@@ -50,8 +50,13 @@ struct ui {
 	unsigned follow[UI_FOLLOW_MAX]; /* jobs started here, result not yet shown */
 	int64_t follow_since[UI_FOLLOW_MAX]; /* when each was followed */
 	size_t nfollow;
-	unsigned last_follow;      /* the job followed last, and when: a form */
-	int64_t last_follow_at;    /* whose command the server ran takes it */
+	unsigned last_follow;      /* the job followed last, and the request */
+	unsigned follow_request;   /* (cmd-relay.h) it came for: a form whose
+	                            * line went to the server takes it */
+	unsigned sent_request;     /* the request of forms_run_line's line (0:
+	                            * it did not go to the server) */
+	unsigned refusal_request;  /* the request refused last, and why */
+	char refusal[256];
 	int stderr_fd;             /* fd 2's pipe while the console runs, -1 */
 	struct cmd_face face;      /* how commands ask and tell (ui-cmd.c) */
 	long server_pid;           /* attached: the server's pid; 0 in-process */

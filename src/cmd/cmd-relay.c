@@ -20,6 +20,7 @@ struct item {
 	char *text, *what;
 	unsigned job;           /* follow, forget */
 	unsigned ticket;        /* a question's */
+	unsigned request;       /* the request it came for (0: none) */
 	int answered, yes;
 	int declined;           /* answered no by the operator */
 	char *answer;           /* ask: the line typed (wiped when freed) */
@@ -32,11 +33,46 @@ static pthread_cond_t answered = PTHREAD_COND_INITIALIZER;
 static struct item *items;      /* in order; questions stay until answered */
 static unsigned next_ticket = 1;
 static int closed;
+static unsigned last_request;           /* under lock */
+static _Thread_local unsigned thread_request;
+static unsigned delivering;             /* UI thread only */
 
+unsigned cmd_relay_request_new(void)
+{
+	unsigned id;
+
+	pthread_mutex_lock(&lock);
+	id = ++last_request;
+	pthread_mutex_unlock(&lock);
+	return id;
+}
+
+unsigned cmd_relay_request_last(void)
+{
+	unsigned id;
+
+	pthread_mutex_lock(&lock);
+	id = last_request;
+	pthread_mutex_unlock(&lock);
+	return id;
+}
+
+void cmd_relay_request_set(unsigned request)
+{
+	thread_request = request;
+}
+
+unsigned cmd_relay_delivering(void)
+{
+	return delivering;
+}
+
+/* Lock held: it queued last, stamped with its thread's request. */
 static void append(struct item *it)
 {
 	struct item **p;
 
+	it->request = thread_request;
 	for (p = &items; *p != NULL; p = &(*p)->next)
 		;
 	*p = it;
@@ -213,12 +249,14 @@ static void deliver_question(const struct cmd_face *f, struct item *it)
 	char ticket[16], *text, *what, *cause = NULL;
 	enum item_kind kind = it->kind;
 	int secret = it->secret;
+	unsigned request = it->request;
 
 	/* the asker frees it once answered: copies for the face */
 	snprintf(ticket, sizeof ticket, "%u", it->ticket);
 	text = xstrdup(it->text);
 	what = it->what != NULL ? xstrdup(it->what) : NULL;
 	pthread_mutex_unlock(&lock);
+	delivering = request;
 	if (kind == IT_ASK) {
 		if (f->ask_relayed == NULL)
 			answer_as(ticket, 0, NULL, 0);	/* nobody to ask */
@@ -229,6 +267,7 @@ static void deliver_question(const struct cmd_face *f, struct item *it)
 		cmd_relay_no(ticket);
 		free(cause);
 	}
+	delivering = 0;
 	free(text);
 	free(what);
 }
@@ -249,12 +288,14 @@ void cmd_relay_drain(const struct cmd_face *f)
 			continue;
 		}
 		pthread_mutex_unlock(&lock);
+		delivering = it->request;
 		if (it->kind == IT_FOLLOW && f->follow_job != NULL)
 			f->follow_job(f, it->job);
 		else if (it->kind == IT_FORGET && f->forget_job != NULL)
 			f->forget_job(f, it->job);
 		else if (it->kind == IT_LINE)
 			f->say(f, it->error, it->text);
+		delivering = 0;
 		free(it->text);
 		free(it);
 	}

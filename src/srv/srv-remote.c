@@ -30,6 +30,7 @@ struct request {
 	char **words;
 	int n;
 	unsigned ticket;            /* its turn (srv-turn.h) */
+	unsigned id;                /* what comes back for it (cmd-relay.h) */
 };
 
 /* The request on this thread had a question the operator answered no:
@@ -159,6 +160,7 @@ static void *request_main(void *arg)
 	char *cause = NULL;
 	int status = 0, rc;
 
+	cmd_relay_request_set(r->id);
 	srv_turn_wait(r->ticket);
 	rc = srv_client_request(attached_cfg, &relay_face, attached_ro,
 	    PROTO_CMD, r->words, r->n, 0, &status, &cause);
@@ -300,6 +302,7 @@ static int remote(struct cmd_ctx *c, const struct cmd_entry *e,
 		return 1;
 	r = words_of(e, o, argc, argv);
 	r->ticket = srv_turn_take();	/* in the order typed */
+	r->id = cmd_relay_request_new();
 	if (pthread_create(&t, NULL, request_main, r) != 0) {
 		srv_turn_abandon(r->ticket);
 		request_free(r);

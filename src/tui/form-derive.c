@@ -43,7 +43,7 @@ struct dform {
 	/* attached to a server: the line went there and the job it starts
 	 * comes back as a followed job (ui_follow_job) */
 	int awaiting;
-	int64_t sent_at;
+	unsigned request;           /* its line's, attached (cmd-relay.h) */
 };
 
 static void strv_free(char **v, size_t n)
@@ -112,12 +112,13 @@ static void dform_following(struct form *f, struct dform *d, unsigned job)
 
 /* Attached: the line went to the server, whose checks and job come back
  * later (dform_awaited); the form waits locked. */
-static void dform_sent(struct form *f, struct dform *d, size_t count)
+static void dform_sent(struct ui *u, struct form *f, struct dform *d,
+    size_t count)
 {
 	size_t host = form_choice(f, "host");
 
 	d->awaiting = 1;
-	d->sent_at = util_now_ms();
+	d->request = u->sent_request;
 	d->count = count;
 	d->dst = xstrdup(d->pools[form_choice(f, "pool")]);
 	d->host = host < d->nhosts ? xstrdup(d->hosts[host]) : NULL;
@@ -154,7 +155,7 @@ static int dform_submit(struct ui *u, struct form *f, void *ctx)
 	if (rc < 0)
 		return -1;
 	if (s.job == 0 && model_is_mirror()) {
-		dform_sent(f, d, n);
+		dform_sent(u, f, d, n);
 		return 0;
 	}
 	if (s.job == 0)
@@ -175,7 +176,8 @@ static void dform_awaited(struct ui *u, struct form *f, struct dform *d)
 {
 	const struct job *j;
 	unsigned job;
-	int rc = forms_awaited(u, d->sent_at, JK_DERIVE, &job);
+	const char *why;
+	int rc = forms_awaited(u, d->request, JK_DERIVE, &job, &why);
 
 	if (rc == 1) {
 		job_lock();
@@ -193,7 +195,7 @@ static void dform_awaited(struct ui *u, struct form *f, struct dform *d)
 		d->dst = d->host = NULL;
 		form_lock_all(f, 0);
 		form_lock(f, "source", 1);
-		form_set_message(f, u->message);
+		form_set_message(f, why);
 	}
 }
 

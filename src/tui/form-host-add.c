@@ -43,8 +43,8 @@ struct addform {
 	char *name;                 /* the host being added */
 	char *yes_fp;               /* the `:` line's --yes-fingerprint */
 	/* attached (model_is_mirror): the add runs in the server */
-	int awaiting;               /* sent at sent_at, its job not known */
-	int64_t sent_at;
+	int awaiting;               /* sent as request, its job not known */
+	unsigned request;           /* (cmd-relay.h) */
 	unsigned job;               /* the server's add job */
 	char *ticket;               /* its question waiting for an answer */
 	int tickets;                /* its questions taken so far */
@@ -131,7 +131,7 @@ static void remote_sending(struct addform *af, const char *name)
 {
 	addform_drop(af);
 	af->awaiting = 1;
-	af->sent_at = util_now_ms();
+	af->request = 0;	/* known once the line went (send_add) */
 	af->seen = HOSTADD_RUNNING;
 	util_set_str(&af->seen_text, NULL);
 	util_set_str(&af->name, name);
@@ -286,6 +286,7 @@ static int send_add(struct ui *u, struct addform *af, struct form *f)
 	memset(&c, 0, sizeof c);
 	c.hostadd = &ha;
 	rc = forms_run_line(u, &c, line, &cause);
+	af->request = u->sent_request;
 	free(line);
 	if (rc < 0) {
 		af->awaiting = 0;
@@ -347,16 +348,18 @@ static int add_ended(struct addform *af)
 static int follow_remote(struct ui *u, struct form *f, struct addform *af)
 {
 	unsigned job;
+	const char *why;
 	int rc;
 
 	if (af->awaiting) {
-		if ((rc = forms_awaited(u, af->sent_at, JK_ADD_HOST, &job)) == 0)
+		rc = forms_awaited(u, af->request, JK_ADD_HOST, &job, &why);
+		if (rc == 0)
 			return 0;
 		af->awaiting = 0;
 		if (rc < 0) {
 			answer_question(af, NULL);
 			fields_open(f);
-			show_error(f, u->message);
+			show_error(f, why);
 			return 0;
 		}
 		af->job = job;
@@ -377,8 +380,8 @@ static int take_question(struct ui *u, struct form *f, void *ctx,
 	struct addform *af = ctx;
 
 	(void)u; (void)f; (void)secret;
-	if (!model_is_mirror() || af->ticket != NULL ||
-	    (!af->awaiting && af->job == 0) || add_ended(af))
+	if (!model_is_mirror() || af->ticket != NULL || af->request == 0 ||
+	    cmd_relay_delivering() != af->request || add_ended(af))
 		return 0;
 	af->ticket = xstrdup(ticket);
 	af->tickets++;

@@ -1,6 +1,7 @@
 /* forms.c — the table of the console's command forms and the one way a
  * form's command line runs (forms.h). */
 #include "tui/forms.h"
+#include "cmd/cmd-relay.h"
 #include "core/job.h"
 #include "core/util.h"
 #include "tui/ui-form.h"
@@ -36,22 +37,32 @@ int forms_run_line(struct ui *u, struct cmd_ctx *c, const char *line,
     char **cause)
 {
 	int marks, rc;
+	unsigned before;
 	char *full = ui_cmd_explicit(u, line, 0, &marks);
 
 	c->face = &u->face;
 	c->cfg = u->cfg;
 	c->read_only = u->read_only;
+	before = cmd_relay_request_last();
 	rc = cmd_run_line(c, full, 0, cause);
+	u->sent_request = cmd_relay_request_last();
+	if (u->sent_request == before)
+		u->sent_request = 0;	/* run here, or refused before sending */
 	free(full);
 	return rc;
 }
 
-int forms_awaited(struct ui *u, int64_t sent_at, int kind, unsigned *job)
+int forms_awaited(struct ui *u, unsigned request, int kind, unsigned *job,
+    const char **why)
 {
 	const struct job *j;
 	int ours = 0, unknown = 0;
 
-	if (u->last_follow != 0 && u->last_follow_at >= sent_at) {
+	if (request == 0) {
+		*why = "the line did not go to the server";
+		return -1;
+	}
+	if (u->last_follow != 0 && u->follow_request == request) {
 		job_lock();
 		j = job_find(u->last_follow);
 		unknown = j == NULL;	/* its line is still on the way */
@@ -64,8 +75,12 @@ int forms_awaited(struct ui *u, int64_t sent_at, int kind, unsigned *job)
 	}
 	if (unknown)
 		return 0;
-	/* no job yet, or another command's: a refusal since the line went */
-	return u->message_error && u->message_at >= sent_at ? -1 : 0;
+	/* a reply to an earlier line may come after this one went: only
+	 * this line's own refusal counts */
+	if (u->refusal_request != request)
+		return 0;
+	*why = u->refusal;
+	return -1;
 }
 
 int forms_cancel_remote(struct ui *u, unsigned job, char **cause)

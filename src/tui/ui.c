@@ -429,7 +429,7 @@ void ui_follow_job(struct ui *u, unsigned job)
 	if (u == NULL || job == 0)
 		return;
 	u->last_follow = job;
-	u->last_follow_at = util_now_ms();
+	u->follow_request = cmd_relay_delivering();
 	for (i = 0; i < u->nfollow; i++)
 		if (u->follow[i] == job)
 			return;		/* a second press joined the first job */

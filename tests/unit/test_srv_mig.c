@@ -134,12 +134,14 @@ struct asked {
 	char buf[64];
 	int rc;
 	atomic_int done;
+	unsigned request;       /* the request its thread carries */
 };
 
 static void *ask_main(void *arg)
 {
 	struct asked *a = arg;
 
+	cmd_relay_request_set(a->request);
 	a->rc = cmd_relay_ask("Password for x:", 1, a->buf, sizeof a->buf);
 	atomic_store(&a->done, 1);
 	return NULL;
@@ -147,6 +149,7 @@ static void *ask_main(void *arg)
 
 static char seen_prompt[64], seen_ticket[16];
 static int seen_secret;
+static unsigned seen_request;
 
 static void face_ask_relayed(const struct cmd_face *f, const char *prompt,
     int secret, const char *ticket)
@@ -155,6 +158,7 @@ static void face_ask_relayed(const struct cmd_face *f, const char *prompt,
 	snprintf(seen_prompt, sizeof seen_prompt, "%s", prompt);
 	snprintf(seen_ticket, sizeof seen_ticket, "%s", ticket);
 	seen_secret = secret;
+	seen_request = cmd_relay_delivering();
 }
 
 static void face_say(const struct cmd_face *f, int error, const char *text)
@@ -177,15 +181,18 @@ static void drain_until_asked(const struct cmd_face *f)
 static void test_relayed_ask(void **state)
 {
 	struct cmd_face f = { .say = face_say, .ask_relayed = face_ask_relayed };
-	struct asked a = { "", 99, 0 };
+	struct asked a = { "", 99, 0, 0 };
 	int i;
 	pthread_t t;
 
 	(void)state;
+	a.request = cmd_relay_request_new();
 	assert_int_equal(pthread_create(&t, NULL, ask_main, &a), 0);
 	drain_until_asked(&f);
 	assert_string_equal(seen_prompt, "Password for x:");
 	assert_int_equal(seen_secret, 1);
+	assert_int_equal(seen_request, a.request);	/* the form knows it */
+	assert_int_equal(cmd_relay_delivering(), 0);
 	cmd_relay_answer(seen_ticket, "s3cret");
 	pthread_join(t, NULL);
 	assert_int_equal(a.rc, 0);
@@ -208,6 +215,82 @@ static void test_relayed_ask(void **state)
 	}
 	pthread_join(t, NULL);
 	assert_int_equal(a.rc, -1);
+}
+
+/* ---- what comes back is stamped with its request ---- */
+
+struct said {
+	unsigned request;
+	const char *text;       /* a line's */
+	unsigned job;           /* a follow's */
+};
+
+static struct said said[8];
+static size_t nsaid;
+
+static void stamp_say(const struct cmd_face *f, int error, const char *text)
+{
+	(void)f; (void)error;
+	said[nsaid].request = cmd_relay_delivering();
+	said[nsaid].job = 0;
+	said[nsaid++].text = strcmp(text, "one") == 0 ? "one" :
+	    strcmp(text, "two") == 0 ? "two" : "other";
+}
+
+static void stamp_follow(const struct cmd_face *f, unsigned job)
+{
+	(void)f;
+	said[nsaid].request = cmd_relay_delivering();
+	said[nsaid].text = NULL;
+	said[nsaid++].job = job;
+}
+
+struct request_run {
+	unsigned request, follow;
+	const char *text;
+};
+
+static void *request_main(void *arg)
+{
+	struct request_run *r = arg;
+
+	cmd_relay_request_set(r->request);
+	if (r->follow != 0)
+		cmd_relay_follow(r->follow);
+	cmd_relay_say(1, r->text);
+	return NULL;
+}
+
+/* The first line's refusal comes after the second line's follow: each
+ * is delivered with its own request, the console's own lines with none. */
+static void test_request_stamps(void **state)
+{
+	struct cmd_face f = { .say = stamp_say, .follow_job = stamp_follow };
+	struct request_run second = { 0, 5, "two" }, first = { 0, 0, "one" };
+	pthread_t t;
+
+	(void)state;
+	first.request = cmd_relay_request_new();
+	second.request = cmd_relay_request_new();
+	assert_int_equal(cmd_relay_request_last(), second.request);
+	assert_true(first.request != 0 && first.request != second.request);
+	assert_int_equal(pthread_create(&t, NULL, request_main, &second), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(pthread_create(&t, NULL, request_main, &first), 0);
+	pthread_join(t, NULL);
+	cmd_relay_say(0, "mine");
+	nsaid = 0;
+	cmd_relay_drain(&f);
+	assert_int_equal(nsaid, 4);
+	assert_int_equal(said[0].job, 5);
+	assert_int_equal(said[0].request, second.request);
+	assert_string_equal(said[1].text, "two");
+	assert_int_equal(said[1].request, second.request);
+	assert_string_equal(said[2].text, "one");
+	assert_int_equal(said[2].request, first.request);
+	assert_string_equal(said[3].text, "other");
+	assert_int_equal(said[3].request, 0);
+	assert_int_equal(cmd_relay_delivering(), 0);
 }
 
 /* The server's add job's line, applied as the mirror applies it. */
@@ -286,6 +369,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_relayed_ask),
+		cmocka_unit_test(test_request_stamps),
 		cmocka_unit_test(test_hostadd_round_trip),
 	};
 
