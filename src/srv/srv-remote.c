@@ -383,6 +383,8 @@ int srv_attach_start(const struct config *cfg, int read_only, long *pid,
 	if (srv_mirror_wait_synced(SYNC_WAIT_MS) < 0)
 		log_msg(LOG_WARN, "attach: the server's snapshot is not complete "
 		    "after %d ms; it shows as it comes", SYNC_WAIT_MS);
+	log_msg(LOG_INFO, "attach: attached to the cluster's server (pid %ld)%s",
+	    *pid, read_only ? ", read-only" : "");
 	attached_cfg = cfg;
 	attached_ro = read_only;
 	cmd_set_remote(remote);
