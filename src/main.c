@@ -437,6 +437,24 @@ static int server_runs(const struct config *cfg, int read_only)
 	return -1;
 }
 
+/* How long a console waits for the server another console started at
+ * the same time (it holds the lock) to listen. */
+#define OTHER_SERVER_WAIT_MS 15000
+
+/* After losing the race to start the server: 1 once the winner answers,
+ * 0 when no server holds the lock any more or it did not answer in
+ * time, -1 after saying why it cannot be reached. */
+static int another_server_up(const struct config *cfg, int read_only)
+{
+	int64_t until = util_now_ms() + OTHER_SERVER_WAIT_MS;
+	int runs;
+
+	while ((runs = server_runs(cfg, read_only)) == 0 &&
+	    srv_lock_held(cfg->path) && util_now_ms() < until)
+		util_sleep_ms(50);
+	return runs;
+}
+
 /* Plain `hvdeck` with no server running: start the cluster's server in
  * the background, as tmux starts its own, and attach to it (1); 0 when
  * another console started one first (attach to that); -1 after saying
@@ -454,8 +472,9 @@ static int start_server(struct cmd_ctx *c)
 		    "(pid %ld)", pid);
 		return 1;
 	}
-	/* two consoles at once: the other's server took the lock */
-	if (server_runs(c->cfg, c->read_only) > 0) {
+	/* two consoles at once: the other's server took the lock, and
+	 * answers once it listens */
+	if (another_server_up(c->cfg, c->read_only) > 0) {
 		free(cause);
 		return 0;
 	}

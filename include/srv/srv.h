@@ -52,6 +52,9 @@ void srv_set_socket(const char *path);
 int srv_paths(const char *config_path, int make, struct srv_paths *p,
     char **cause);
 void srv_paths_free(struct srv_paths *p);
+/* Whether a server holds the lock of the configuration at config_path
+ * (it may not listen yet: it takes the lock first). */
+int srv_lock_held(const char *config_path);
 
 /* The address of the socket at path, for the server's bind and the
  * client's connect alike: 0, or -1 with *cause (caller frees) when the

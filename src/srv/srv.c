@@ -13,11 +13,13 @@
 #include "core/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -138,6 +140,25 @@ void srv_paths_free(struct srv_paths *p)
 	free(p->lock);
 	free(p->key);
 	memset(p, 0, sizeof *p);
+}
+
+int srv_lock_held(const char *config_path)
+{
+	struct srv_paths p;
+	char *cause = NULL;
+	int fd, held = 0;
+
+	if (srv_paths(config_path, 0, &p, &cause) < 0) {
+		free(cause);
+		return 0;
+	}
+	fd = open(p.lock, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0) {
+		held = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+		close(fd);	/* a shared lock taken goes with it */
+	}
+	srv_paths_free(&p);
+	return held;
 }
 
 int srv_wanted(const struct cmd_entry *e)
