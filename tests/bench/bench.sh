@@ -224,13 +224,16 @@ cap() { tmx capture-pane -p -t "$1" | sed '$d'; }
 
 # key_ms SESSION KEY...: send the keys, poll the screen until it changes;
 # prints the milliseconds (nothing after 5 s without a change: noted).
+# KEY_CAP=cap_all: the last line counts too (the filter prompt opens
+# there, and Esc closes it).
+cap_all() { tmx capture-pane -p -t "$1"; }
 key_ms() {
-	local s=$1 before t0 t; shift
-	before=$(cap "$s")
+	local s=$1 before t0 t c=${KEY_CAP:-cap}; shift
+	before=$($c "$s")
 	t0=$(now_ms)
 	tmx send-keys -t "$s" "$@"
 	while :; do
-		[ "$(cap "$s")" != "$before" ] && break
+		[ "$($c "$s")" != "$before" ] && break
 		t=$(now_ms)
 		if [ $((t - t0)) -ge 5000 ]; then
 			echo "key '$*' in $s: no screen change within 5 s (no sample)" >>"$WORK/notes"
@@ -291,8 +294,10 @@ measure_console_fleet() {
 			add key_end hv "$(key_ms "$s" G)"
 			key_ms "$s" g >/dev/null
 			add key_sort hv "$(key_ms "$s" s)"
-			key_ms "$s" /; add key_filter hv "$(key_ms "$s" 7)"
-			key_ms "$s" Escape >/dev/null; key_ms "$s" Escape >/dev/null
+			KEY_CAP=cap_all key_ms "$s" / >/dev/null
+			add key_filter hv "$(key_ms "$s" 7)"
+			# Esc restores the filter before '/': none
+			KEY_CAP=cap_all key_ms "$s" Escape >/dev/null
 		done
 		if [ "$r" -le "$LONG_REPS" ]; then
 			sleep_until "$t0" "${RSS_AT[2]}"
