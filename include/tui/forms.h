@@ -38,9 +38,24 @@ int forms_run_line(struct ui *u, struct cmd_ctx *c, const char *line,
  * refused, and *why says why. */
 int forms_awaited(struct ui *u, unsigned request, int kind, unsigned *job,
     const char **why);
-/* `job cancel JOB` through the table (to the server). 0, or -1 with
- * *cause (caller frees). */
+/* `job cancel JOB --yes` through the table (to the server): a form's Esc
+ * is the operator's answer already (its message says Esc cancels), as
+ * in-process, where the form cancels the job without a question. 0, or
+ * -1 with *cause (caller frees). */
 int forms_cancel_remote(struct ui *u, unsigned job, char **cause);
+/* A form closed (Esc) while its line, request, was on the way to the
+ * server: the job that comes back for it is cancelled there, and a
+ * question it asks is declined, instead of going on without the form. */
+void forms_forsake(struct ui *u, unsigned request);
+/* What the face is given now (cmd_relay_delivering) came for a forsaken
+ * request: a confirmation it asks is answered no. */
+int forms_forsaken_now(const struct ui *u);
+/* The face's follow: 1 when job came back for a forsaken request (it was
+ * cancelled; not followed). */
+int forms_forsaken_job(struct ui *u, unsigned job);
+/* The face's relayed question: 1 when it came for a forsaken request
+ * (answered no, which cancels its command). */
+int forms_forsaken_question(struct ui *u, const char *ticket);
 
 /* `add-host` (the `a` key, a console entry): the empty add-host form. */
 int form_host_add_exec(struct cmd_ctx *c, const struct cmd_entry *e,

@@ -57,6 +57,8 @@ struct ui {
 	                            * it did not go to the server) */
 	unsigned refusal_request;  /* the request refused last, and why */
 	char refusal[256];
+	unsigned forsaken[4];      /* requests whose form closed before their
+	                            * job came back (forms_forsake) */
 	int stderr_fd;             /* fd 2's pipe while the console runs, -1 */
 	struct cmd_face face;      /* how commands ask and tell (ui-cmd.c) */
 	long server_pid;           /* attached: the server's pid; 0 in-process */

@@ -44,6 +44,7 @@ struct dform {
 	 * comes back as a followed job (ui_follow_job) */
 	int awaiting;
 	unsigned request;           /* its line's, attached (cmd-relay.h) */
+	int cancel_on_arrival;      /* Esc while awaiting: cancel the job */
 };
 
 static void strv_free(char **v, size_t n)
@@ -168,6 +169,22 @@ static int dform_submit(struct ui *u, struct form *f, void *ctx)
 	return 0;
 }
 
+/* The job followed, cancelled: after its current volume. */
+static void dform_cancel_job(struct ui *u, struct form *f, struct dform *d)
+{
+	char *cause = NULL;
+
+	if (model_is_mirror())	/* the server's job: cancelled there */
+		(void)forms_cancel_remote(u, d->job, &cause);
+	else
+		(void)job_cancel(d->job, &cause);
+	if (cause != NULL)
+		form_set_message(f, cause);
+	else
+		form_set_message(f, "cancelling after the current volume…");
+	free(cause);
+}
+
 /* Attached, waiting for the server: the derive job it followed for this
  * console since the line went (its line may reach the mirror a little
  * after the follow), or the refusal it said, which the form shows and
@@ -186,10 +203,13 @@ static void dform_awaited(struct ui *u, struct form *f, struct dform *d)
 		job_unlock();
 		d->awaiting = 0;
 		dform_following(f, d, job);
+		if (d->cancel_on_arrival)
+			dform_cancel_job(u, f, d);
 		return;
 	}
 	if (rc < 0) {
 		d->awaiting = 0;
+		d->cancel_on_arrival = 0;
 		free(d->dst);
 		free(d->host);
 		d->dst = d->host = NULL;
@@ -246,19 +266,20 @@ static int dform_poll(struct ui *u, struct form *f, void *ctx)
 static int dform_cancel(struct ui *u, struct form *f, void *ctx)
 {
 	struct dform *d = ctx;
-	char *cause = NULL;
 
+	if (d->awaiting && d->cancel_on_arrival) {	/* Esc again: */
+		forms_forsake(u, d->request);	/* closed, still cancelled */
+		return 1;
+	}
+	if (d->awaiting) {	/* attached: cancelled as it comes back */
+		d->cancel_on_arrival = 1;
+		form_set_message(f, "cancelling once the server has started "
+		    "it…");
+		return 0;
+	}
 	if (d->job == 0 || d->ended)
 		return 1;
-	if (model_is_mirror())	/* the server's job: cancelled there */
-		(void)forms_cancel_remote(u, d->job, &cause);
-	else
-		(void)job_cancel(d->job, &cause);
-	if (cause != NULL)
-		form_set_message(f, cause);
-	else
-		form_set_message(f, "cancelling after the current volume…");
-	free(cause);
+	dform_cancel_job(u, f, d);
 	return 0;
 }
 

@@ -456,11 +456,16 @@ static int poll_add(struct ui *u, struct form *f, void *ctx)
 
 /* Esc, attached: the server's question declined (which cancels its
  * add), or its job cancelled; a line whose job has not come back yet is
- * left to the server. */
+ * forsaken: its job is cancelled as it comes back. */
 static int cancel_remote(struct ui *u, struct addform *af)
 {
 	char *cause = NULL;
 
+	if (af->awaiting && af->request != 0) {
+		forms_forsake(u, af->request);
+		ui_message(u, 0, "adding host %s cancelled", af->name);
+		return 1;
+	}
 	if (af->awaiting || af->job == 0 || add_ended(af))
 		return 1;
 	if (af->ticket != NULL) {

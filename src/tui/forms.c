@@ -86,13 +86,55 @@ int forms_awaited(struct ui *u, unsigned request, int kind, unsigned *job,
 int forms_cancel_remote(struct ui *u, unsigned job, char **cause)
 {
 	struct cmd_ctx c;
-	char *line = xasprintf("job cancel %u", job);
+	char *line = xasprintf("job cancel %u --yes", job);
 	int rc;
 
 	memset(&c, 0, sizeof c);
 	rc = forms_run_line(u, &c, line, cause);
 	free(line);
 	return rc;
+}
+
+void forms_forsake(struct ui *u, unsigned request)
+{
+	if (request == 0)
+		return;
+	memmove(u->forsaken + 1, u->forsaken,
+	    sizeof u->forsaken - sizeof u->forsaken[0]);
+	u->forsaken[0] = request;
+}
+
+int forms_forsaken_now(const struct ui *u)
+{
+	unsigned request = cmd_relay_delivering();
+	size_t i;
+
+	for (i = 0; request != 0 && i < sizeof u->forsaken /
+	    sizeof u->forsaken[0]; i++)
+		if (u->forsaken[i] == request)
+			return 1;
+	return 0;
+}
+
+int forms_forsaken_job(struct ui *u, unsigned job)
+{
+	char *cause = NULL;
+
+	if (!forms_forsaken_now(u))
+		return 0;
+	if (forms_cancel_remote(u, job, &cause) < 0) {
+		ui_message(u, 1, "%s", cause);
+		free(cause);
+	}
+	return 1;
+}
+
+int forms_forsaken_question(struct ui *u, const char *ticket)
+{
+	if (!forms_forsaken_now(u))
+		return 0;
+	cmd_relay_no(ticket);
+	return 1;
 }
 
 int forms_submit(struct ui *u, struct form *f, const char *field,

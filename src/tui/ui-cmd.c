@@ -32,13 +32,18 @@ static void face_say(const struct cmd_face *f, int error, const char *text)
 
 static void face_follow(const struct cmd_face *f, unsigned job)
 {
-	ui_follow_job(f->data, job);
+	if (!forms_forsaken_job(f->data, job))
+		ui_follow_job(f->data, job);
 }
 
 static int face_confirm(const struct cmd_face *f, const char *question,
     const char *what, cmd_face_yes yes, const char *arg, char **cause)
 {
-	(void)what; (void)cause;
+	(void)what;
+	if (forms_forsaken_now(f->data)) {	/* its form was closed */
+		*cause = xstrdup("cancelled");
+		return -1;
+	}
 	mode_confirm_push_face(f->data, question, f, yes, arg);
 	return 0;
 }
@@ -48,6 +53,8 @@ static int face_confirm(const struct cmd_face *f, const char *question,
 static void face_ask_relayed(const struct cmd_face *f, const char *prompt,
     int secret, const char *ticket)
 {
+	if (forms_forsaken_question(f->data, ticket))
+		return;		/* its form was closed: no one waits for it */
 	if (!mode_form_question(f->data, secret, ticket))
 		mode_prompt_push_question(f->data, prompt, secret, ticket);
 }

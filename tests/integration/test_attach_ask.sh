@@ -7,7 +7,7 @@
 # wrong one asked again, try 2 of 3); the host is added once, and the
 # password is in no log, audit line, config file or process. Esc at the
 # server's key question cancels that add in the server: nothing written,
-# its job ends cancelled.
+# its job ends cancelled; so does Esc before the server's job came back.
 # Its own XDG_RUNTIME_DIR; the server it starts is stopped at exit by pid
 # and start time.
 . "$(dirname "$0")/lib.sh"
@@ -70,6 +70,19 @@ esc_cancelled() { hv jobs --json && jq -e 'select(.kind == "add host" and .targe
 wait_until 30 esc_cancelled || fail "the server's add of hvesc did not end cancelled: $(said)"
 on_screen "Type yes|Password for" && fail "the server asked again after Esc: $(screen)"
 cmp -s "$conf" "$WORK/conf.before-esc" || fail "a cancelled add changed the config"
+# Esc at once, before the server's add job comes back (Enter and Esc in
+# one write: the console reads both before it hears from the server; or,
+# read apart, Esc meets the job known): the job is cancelled as it comes
+# back and its key question declined, not asked on the message line
+keys a
+wait_screen 5 "Add a hypervisor"
+keys -l "hvfast"; keys Tab; keys -l "127.0.0.1"; keys Tab
+keys C-u; keys -l "$LAB_SSH_PORT_1"; keys Enter Escape
+wait_until 5 _form_closed || fail "Esc did not close the form on its way to the server"
+fast_cancelled() { hv jobs --json && jq -e 'select(.kind == "add host" and .target == "hvfast" and .state == "cancelled")' "$WORK/out" >/dev/null; }
+wait_until 30 fast_cancelled || fail "the server's add of hvfast did not end cancelled: $(said) $(screen)"
+on_screen "Accept ED25519|Type yes|Password for" && fail "the add went on without its form: $(screen)"
+cmp -s "$conf" "$WORK/conf.before-esc" || fail "an add cancelled on its way changed the config"
 
 keys q
 wait_screen 5 "HVDECK-EXITED 0"

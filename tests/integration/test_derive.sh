@@ -235,4 +235,17 @@ keys Escape
 for ((i = 1; i <= LAB_NODES; i++)); do
 	vsh "$i" vol-list templates | grep -qF "$t-s2.qcow2" || fail "node $i does not list $t-s2.qcow2 (attached)"
 done
+# Esc while the line is on its way to the server (Enter and Esc in one
+# write; read apart, Esc meets the job known): the form stays, and the
+# job the server starts for the line is cancelled as it comes back, after
+# its current volume: it ends stopped, not all 20 made
+keys : ; keys "go debian-base.qcow2" Enter
+keys n
+wait_screen 5 "Derive from bases/debian-base.qcow2"
+keys "$t-c{1..20}.qcow2" Enter Escape
+wait_screen 60 "stopped: Esc closes" || fail "a derive cancelled on its way did not stop: $(screen)"
+on_screen "cancelled" || fail "the form does not say the derive was cancelled: $(screen)"
+made=$(vsh 1 vol-list templates | grep -c "$t-c[0-9]*\.qcow2")
+[ "$made" -lt 20 ] || fail "a derive cancelled on its way made all 20"
+keys Escape
 pass
