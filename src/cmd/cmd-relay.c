@@ -6,6 +6,7 @@
 #include "core/util.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,28 +34,18 @@ static pthread_cond_t answered = PTHREAD_COND_INITIALIZER;
 static struct item *items;      /* in order; questions stay until answered */
 static unsigned next_ticket = 1;
 static int closed;
-static unsigned last_request;           /* under lock */
+static atomic_uint last_request;
 static _Thread_local unsigned thread_request;
 static unsigned delivering;             /* UI thread only */
 
 unsigned cmd_relay_request_new(void)
 {
-	unsigned id;
-
-	pthread_mutex_lock(&lock);
-	id = ++last_request;
-	pthread_mutex_unlock(&lock);
-	return id;
+	return atomic_fetch_add(&last_request, 1) + 1;
 }
 
 unsigned cmd_relay_request_last(void)
 {
-	unsigned id;
-
-	pthread_mutex_lock(&lock);
-	id = last_request;
-	pthread_mutex_unlock(&lock);
-	return id;
+	return atomic_load(&last_request);
 }
 
 void cmd_relay_request_set(unsigned request)
@@ -249,14 +240,12 @@ static void deliver_question(const struct cmd_face *f, struct item *it)
 	char ticket[16], *text, *what, *cause = NULL;
 	enum item_kind kind = it->kind;
 	int secret = it->secret;
-	unsigned request = it->request;
 
 	/* the asker frees it once answered: copies for the face */
 	snprintf(ticket, sizeof ticket, "%u", it->ticket);
 	text = xstrdup(it->text);
 	what = it->what != NULL ? xstrdup(it->what) : NULL;
 	pthread_mutex_unlock(&lock);
-	delivering = request;
 	if (kind == IT_ASK) {
 		if (f->ask_relayed == NULL)
 			answer_as(ticket, 0, NULL, 0);	/* nobody to ask */
@@ -267,7 +256,6 @@ static void deliver_question(const struct cmd_face *f, struct item *it)
 		cmd_relay_no(ticket);
 		free(cause);
 	}
-	delivering = 0;
 	free(text);
 	free(what);
 }
@@ -283,12 +271,13 @@ void cmd_relay_drain(const struct cmd_face *f)
 			pthread_mutex_unlock(&lock);
 			return;
 		}
+		delivering = it->request;	/* for the face's callback */
 		if (it->question) {
 			deliver_question(f, it);	/* unlocks */
+			delivering = 0;
 			continue;
 		}
 		pthread_mutex_unlock(&lock);
-		delivering = it->request;
 		if (it->kind == IT_FOLLOW && f->follow_job != NULL)
 			f->follow_job(f, it->job);
 		else if (it->kind == IT_FORGET && f->forget_job != NULL)

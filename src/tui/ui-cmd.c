@@ -6,6 +6,7 @@
 #include "act/act-ljob.h"
 #include "act/act-volume.h"
 #include "cmd/cmd-face.h"
+#include "cmd/cmd-relay.h"
 #include "cmd/cmd-job.h"
 #include "core/job.h"
 #include "core/model.h"
@@ -27,7 +28,13 @@
 
 static void face_say(const struct cmd_face *f, int error, const char *text)
 {
-	ui_message(f->data, error, "%s", text);
+	struct ui *u = f->data;
+
+	ui_message(u, error, "%s", text);
+	if (error && cmd_relay_delivering() != 0) {	/* the server's reply */
+		u->refusal_request = cmd_relay_delivering();	/* a form's? */
+		snprintf(u->refusal, sizeof u->refusal, "%s", u->message);
+	}
 }
 
 static void face_follow(const struct cmd_face *f, unsigned job)

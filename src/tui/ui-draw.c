@@ -2,7 +2,6 @@
  * "too small" screen, and one frame of the whole console. Curses calls
  * only; the model is read under its lock and only long enough to copy. */
 #include "tui/ui.h"
-#include "cmd/cmd-relay.h"
 #include "core/model.h"
 #include "tui/theme.h"
 #include "core/text.h"
@@ -31,10 +30,6 @@ void ui_message(struct ui *u, int error, const char *fmt, ...)
 	u->message_error = error;
 	u->message_at = util_now_ms();
 	u->message_until = u->message_at + (error ? 10000 : 4000);
-	if (error && cmd_relay_delivering() != 0) {	/* a form's, maybe */
-		u->refusal_request = cmd_relay_delivering();
-		snprintf(u->refusal, sizeof u->refusal, "%s", u->message);
-	}
 }
 
 int ui_animating(void)

@@ -207,15 +207,19 @@ conf_for() {
 }
 
 # ---- the console in tmux ----
-# console_start SESSION CONF: hvdeck in a 200x60 tmux session; its pid in
-# $CONSOLE_PID (the pane's process: exec'd, so hvdeck itself). In-process
-# (--no-server): the figures are the process that holds the connections.
-console_start() {
-	tmx new-session -d -s "$1" -x 200 -y 60 \
-		"LANG=C.UTF-8 exec $HVDECK --no-server -c $2 --log $WORK/$1.log" || return 1
-	CONSOLE_PID=$(tmx display-message -p -t "$1" '#{pane_pid}')
+# hvdeck_tmux SESSION ARG...: hvdeck ARG... in a 200x60 tmux session, its
+# log $WORK/SESSION.log; its pid in $CONSOLE_PID (the pane's process:
+# exec'd, so hvdeck itself), recorded.
+hvdeck_tmux() {
+	local s=$1; shift
+	tmx new-session -d -s "$s" -x 200 -y 60 \
+		"LANG=C.UTF-8 exec $HVDECK --log $WORK/$s.log $*" || return 1
+	CONSOLE_PID=$(tmx display-message -p -t "$s" '#{pane_pid}')
 	bg_record "$CONSOLE_PID"
 }
+# console_start SESSION CONF: the console in-process (--no-server): the
+# figures are the process that holds the connections.
+console_start() { hvdeck_tmux "$1" --no-server -c "$2"; }
 console_stop() {
 	tmx kill-session -t "$1" 2>/dev/null
 	bg_stop "$CONSOLE_PID"
@@ -324,11 +328,8 @@ measure_wall() {
 	row wall_rssd "  growth from $first s to $WALL_S s" "MiB"
 	say "wall, 100 hosts: $WALL_S s"
 	t0=$(date +%s)
-	tmx new-session -d -s "$s" -x 200 -y 60 \
-		"LANG=C.UTF-8 exec $HVDECK -c $WORK/fleet.conf --log $WORK/$s.log wall" ||
-		{ missed "wall did not start"; return; }
-	pid=$(tmx display-message -p -t "$s" '#{pane_pid}')
-	bg_record "$pid"
+	hvdeck_tmux "$s" -c "$WORK/fleet.conf" wall || { missed "wall did not start"; return; }
+	pid=$CONSOLE_PID
 	sleep_until "$t0" "$first"
 	add wall_rss1 hv "$(rss_mib "$pid")"
 	cpu=$(cpu_pct "$pid" $((WALL_S - first))) && add wall_cpu hv "$cpu"
@@ -482,11 +483,8 @@ measure_console_attached() {
 	row att_srss "  the server's RSS then" "MiB"
 	say "console attached to the server: ${RSS_AT[1]} s"
 	t0=$(date +%s)
-	tmx new-session -d -s "$s" -x 200 -y 60 \
-		"LANG=C.UTF-8 exec $HVDECK -c $WORK/fleet.conf --log $WORK/$s.log" ||
+	hvdeck_tmux "$s" -c "$WORK/fleet.conf" ||
 		{ missed "the attached console did not start"; return; }
-	CONSOLE_PID=$(tmx display-message -p -t "$s" '#{pane_pid}')
-	bg_record "$CONSOLE_PID"
 	sleep_until "$t0" "${RSS_AT[0]}"
 	add att_rss hv "$(rss_mib "$CONSOLE_PID")"
 	cpu_pct "$srv" $((RSS_AT[1] - RSS_AT[0])) >"$WORK/att_srv" &
