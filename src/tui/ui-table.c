@@ -753,7 +753,9 @@ static void draw_bar(int y, int x, int w, const struct table_row *r, int ascii)
 }
 
 /* Where a column's sort mark goes: a right-aligned title keeps its place
- * and the mark goes in the gap after the column. */
+ * and the mark goes in the gap after the column; so does a left-aligned
+ * title that fills its column (FORMAT in 6), which would cut the mark off
+ * and leave no way to see which column sorts. */
 static void draw_header(const struct table *t, const int *widths, int y, int x,
     int w, int ascii)
 {
@@ -770,8 +772,10 @@ static void draw_header(const struct table *t, const int *widths, int y, int x,
 
 		if (widths[i] == 0)
 			continue;
-		if (t->cols[i].right) {
-			table_put_text(y, cx, t->cols[i].title, widths[i], 1, ascii);
+		if (t->cols[i].right ||
+		    (int)strlen(t->cols[i].title) >= widths[i]) {
+			table_put_text(y, cx, t->cols[i].title, widths[i],
+			    t->cols[i].right, ascii);
 			if (*mark && cx + widths[i] < x + w)
 				table_put_text(y, cx + widths[i], mark, 1, 0, ascii);
 		} else {

@@ -77,22 +77,41 @@ keys Escape; keys Escape
 
 # sorting: the template stays right under its base, whatever the column;
 # back to the pane's order, the tree is what it was
-vol_pane() { screen | sed -n 's/.*││//p'; }	# the pane right of the desktops
+# the volumes pane alone: right of the desktops, below its title (the pools
+# pane above is right of a '││' too, and its USED and FREE follow the disk)
+vol_pane() { screen | sed -n '/─ 3 Volumes (/,$p' | sed -n 's/.*││//p'; }
 under_base() {
 	vol_pane | grep -A1 -E "^debian-base\\.qcow2 " | tail -n1 |
 		grep -qE "^(└─|\`-) debian-template\\.qcow2"
 }
 wait_until 2 under_base || { screen >&2; fail "template not under its base"; }
 tree0=$(vol_pane)
-for ((c = 0; c < 8; c++)); do
-	keys s; sleep 0.2
+# each key is waited for by what it changes on screen: the header's sort
+# mark (s moves it, S turns it), never by a sleep (under ASan a redraw can
+# take longer than any sleep; CI once compared a screen not yet redrawn)
+vol_header() { vol_pane | head -n1; }
+header_not() { [ "$(vol_header)" != "$1" ]; }
+sort_key() {	# KEY STEP: press KEY, wait for the header to change
+	local before
+	before=$(vol_header)
+	keys "$1"
+	wait_until 3 header_not "$before" ||
+		{ screen >&2; fail "sort step $2: '$1' did not change the volumes header"; }
+}
+for ((c = 0; c < 7; c++)); do
+	sort_key s $((c + 1))
 	under_base || { screen >&2; fail "sort step $((c + 1)) put the template away from its base"; }
-	keys S; sleep 0.2
+	sort_key S $((c + 1))
 	under_base || { screen >&2; fail "reversed sort step $((c + 1)) put the template away from its base"; }
-	keys S
+	sort_key S $((c + 1))
 done
-tree1=$(vol_pane)
-[ "$tree0" = "$tree1" ] || fail "back to the pane's order the tree differs"
+sort_key s 8	# past the last column: the pane's own order, no mark
+tree_back() { [ "$(vol_pane)" = "$tree0" ]; }
+wait_until 3 tree_back || {
+	screen >&2
+	diff <(echo "$tree0") <(vol_pane) >&2
+	fail "back to the pane's order the tree differs"
+}
 
 # pools: groups active on all but one node, the same numbers everywhere
 keys 2; wait_screen 3 "Storage pools"
