@@ -85,7 +85,7 @@ cleanup "'$LAB' libvirtd-start 2"
 wait_until 30 on_screen "hv2 .*(offline|connecting)" || fail "hv2 did not go offline"
 "$LAB" libvirtd-start 2 >/dev/null || fail "lab.sh libvirtd-start failed"
 wait_until 90 all_in || fail "hv2 did not come back"
-sleep 1
-tmx capture-pane -p -e -t hv | grep -F -- "$chosen" | grep -qE $'\e\\[[0-9;]*46m' ||
+chosen_selected() { tmx capture-pane -p -e -t hv | grep -F -- "$chosen" | grep -qE $'\e\\[[0-9;]*46m'; }
+wait_until 5 chosen_selected ||
 	fail "after hv3 reconnected the chosen row ($chosen) is not selected"
 pass "the desktops pane opens at the top, first row selected, 3 runs alike"

@@ -82,7 +82,7 @@ form_choose "Destination" hv1 || { screen >&2; fail "the form does not offer hv1
 keys Tab Tab Space
 for _ in 1 2 3 4 5 6 7; do keys Tab; done
 keys -l "$back"
-on_screen "Disks to pool .*$back" || { screen >&2; fail "the pool field did not take $back"; }
+wait_until 3 on_screen "Disks to pool .*$back" || { screen >&2; fail "the pool field did not take $back"; }
 keys Enter
 wait_screen 180 "done in "
 wait_until 30 running_on 1 || fail "$G is not running on node 1 after the form's migration"
