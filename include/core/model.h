@@ -187,6 +187,8 @@ void model_wake_drain(void);
  * no lock and takes none. */
 void model_wake(void);
 uint64_t model_generation(void);
+/* The same, the lock held by the caller. */
+uint64_t model_generation_locked(void);
 void model_set_observer(model_observer fn, void *ctx);
 
 /* --- readers (lock held) --- */

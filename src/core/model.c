@@ -175,6 +175,11 @@ uint64_t model_generation(void)
 	return g;
 }
 
+uint64_t model_generation_locked(void)
+{
+	return generation;
+}
+
 void model_set_observer(model_observer fn, void *ctx)
 {
 	model_lock();

@@ -78,6 +78,12 @@ struct panes {
 	size_t defs_cap;
 	struct def_hash *spare; /* the next walk's array, reused */
 	size_t spare_cap;
+	/* the model's part of the signatures, as of model generation
+	 * sigs_gen: a key or a tick with nothing changed in the model reuses
+	 * it instead of walking 10,000 desktops (sigs_valid: computed once) */
+	struct kind_sig sigs[SIG_COUNT];
+	uint64_t sigs_gen;
+	int sigs_valid;
 	int rebuilt;            /* a pane was built whole since the last trim */
 	int64_t trimmed_ms;     /* when the heap was last trimmed */
 };
@@ -329,8 +335,8 @@ static void defs_sig(struct panes *p, struct m_desktop **ds, size_t n,
 	p->ndefs = n;
 }
 
-/* Lock held. */
-static void model_sigs(struct panes *p, struct kind_sig sig[SIG_COUNT])
+/* Lock held: the model's objects walked. */
+static void walk_sigs(struct panes *p, struct kind_sig sig[SIG_COUNT])
 {
 	struct m_host **hosts;
 	struct m_desktop **ds;
@@ -352,6 +358,20 @@ static void model_sigs(struct panes *p, struct kind_sig sig[SIG_COUNT])
 	for (i = 0; i < n; i++)
 		sig_add(&sig[SIG_DESKTOPS], ds[i]->gen);
 	defs_sig(p, ds, n, &sig[SIG_DEFS]);
+}
+
+/* Lock held. Every change of the model bumps its generation (model.h):
+ * with none since the last walk, the last walk's signatures stand. */
+static void model_sigs(struct panes *p, struct kind_sig sig[SIG_COUNT])
+{
+	uint64_t g = model_generation_locked();
+
+	if (!p->sigs_valid || p->sigs_gen != g) {
+		walk_sigs(p, p->sigs);
+		p->sigs_gen = g;
+		p->sigs_valid = 1;
+	}
+	memcpy(sig, p->sigs, SIG_COUNT * sizeof *sig);
 	/* jobs keep their own counter (model lock before job lock: allowed) */
 	sig[SIG_JOBS].max_gen = job_generation();
 	sig[SIG_CPUFIT].max_gen = cpufit_generation();	/* model, then cpufit */
