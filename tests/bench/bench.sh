@@ -447,6 +447,8 @@ measure_dump_server() {
 	local r pid t0
 	row dumps_wall "dump --json through a running server, 10k desktops: wall" "s"
 	peer dumps_wall "bulk-only floor (a fresh inventory)"
+	row dumps_crss "  the dump's own peak RSS (the client)" "MiB"
+	peer dumps_crss "bulk-only floor (a fresh inventory)"
 	row dumps_rss "  the server's RSS once settled" "MiB"
 	"$HVDECK" -c "$WORK/fleet.conf" --log "$WORK/server.log" server start >"$WORK/server.out" 2>&1 ||
 		{ missed "server start: $(tail -2 "$WORK/server.out")"; return; }
@@ -462,10 +464,12 @@ measure_dump_server() {
 		say "dump through the server: repetition $r/$REPS"
 		timed dumps "$HVDECK" -c "$WORK/fleet.conf" dump --json || break
 		add dumps_wall hv "$TIMED_WALL"
+		add dumps_crss hv "$TIMED_RSS"
 		add dumps_rss hv "$(rss_mib "$pid")"
 		# shellcheck disable=SC2046
 		timed bulk "$FLOOR" bulk $(fleet_uris 100) || break
 		add dumps_wall floor "$TIMED_WALL"
+		add dumps_crss floor "$TIMED_RSS"
 	done
 	measure_console_attached "$pid"
 	bg_stop "$pid"
