@@ -134,15 +134,26 @@ static void row_ready(const struct table *t, struct table_row *r)
 	r->formatted = 1;
 }
 
+void table_lazy_sort(struct table *t,
+    const char *(*fn)(const struct table_row *r, int col))
+{
+	t->sort_text = fn;
+}
+
 /* A filter matches words against every cell and a text column sorts by
- * its cells: then every row's cells are needed. A tree's column is the
+ * its cells: then r's cells are needed, unless the view gives the sort
+ * column's text from the data (table_lazy_sort). A tree's column is the
  * view's to fill at build (the tree is drawn from it at finish), and
  * sorting by it needs no other cell. */
-static int needs_cells(const struct table *t)
+static int needs_cells(const struct table *t, const struct table_row *r)
 {
-	return t->filter != NULL ||
-	    (t->sort_col >= 0 && t->sort_col < t->ncols &&
-	    t->sort_col != t->tree_col && !t->cols[t->sort_col].numeric);
+	if (t->filter != NULL)
+		return 1;
+	if (t->sort_col < 0 || t->sort_col >= t->ncols ||
+	    t->sort_col == t->tree_col || t->cols[t->sort_col].numeric)
+		return 0;
+	return r->formatted || t->sort_text == NULL || r->data == NULL ||
+	    t->sort_text(r, t->sort_col) == NULL;
 }
 
 const char *table_cell_text(struct table *t, size_t row, int col)
@@ -225,8 +236,13 @@ static const struct table *sorting;
 static const char *sort_text(const struct table *t, const struct table_row *r,
     int c)
 {
+	const char *s;
+
 	if (c == t->tree_col && r->tree_label != NULL)
 		return r->tree_label;
+	if (!r->formatted && r->data != NULL && t->sort_text != NULL &&
+	    (s = t->sort_text(r, c)) != NULL)
+		return s;	/* its cell's text, the row not formatted */
 	return r->cells[c] ? r->cells[c] : "";
 }
 
@@ -299,7 +315,7 @@ void table_finish(struct table *t)
 	t->shown = xcalloc(t->nrows + 1, sizeof *t->shown);
 	t->nshown = 0;
 	for (i = 0; i < t->nrows; i++) {
-		if (needs_cells(t))
+		if (needs_cells(t, &t->rows[i]))
 			row_ready(t, &t->rows[i]);
 		t->rows[i].passes = table_row_matches(&t->rows[i], t->ncols,
 		    t->filter);
@@ -517,7 +533,7 @@ void table_update_end(struct table *t, struct table_row *r)
 	free(t->upd_order);
 	t->upd_order = NULL;
 	t->upd_open = 0;
-	if (needs_cells(t))
+	if (needs_cells(t, r))
 		row_ready(t, r);
 	r->passes = table_row_matches(r, t->ncols, t->filter);
 	if (!r->passes || !incremental(t))

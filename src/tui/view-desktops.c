@@ -51,6 +51,9 @@ struct desk_copy {
 	uint64_t job_iteration, memory_kib, gen;
 	int64_t started_wall_ms;
 	int64_t up;             /* seconds, -1: none (set when filled) */
+	/* name and host need no escaping (text_is_plain): their cells are
+	 * them as they are (set when filled, for sort_text) */
+	unsigned char name_plain, host_plain;
 };
 
 /* Live desktops (running, paused, ...) are the few an operator looks for
@@ -234,6 +237,34 @@ static void format_row(struct table_row *r, const void *data, int ascii)
 	figures(r, c);
 }
 
+/* A text column's cell without formatting the row (table_lazy_sort),
+ * where it is one of the copy's fields as format_row writes it: a sort
+ * by name at 10,000 desktops formats none (it formatted them all, ~0.1 s
+ * on the first sort). A spinner, a job, a split or a CPU alert: NULL,
+ * that row is formatted. */
+static const char *sort_text(const struct table_row *r, int col)
+{
+	const struct desk_copy *c = r->data;
+	const char *s;
+
+	switch (col) {
+	case C_NAME:
+		s = c->name_plain ? (c->name ? c->name : c->uuid) : NULL;
+		break;
+	case C_STATE:	/* libvirt's states are words of our own */
+		s = c->split || c->pending != NULL || c->job_active ||
+		    c->template ? NULL : model_state_name(c->state);
+		break;
+	case C_HOST:
+		s = c->split || c->stuck || !c->host_plain ? NULL :
+		    c->host != NULL ? c->host : "-";
+		break;
+	default:
+		s = NULL;
+	}
+	return s;
+}
+
 /* What a row needs before its cells: its order, sort values and filter
  * fields; it takes the copy (*c is emptied) for its cells to come. */
 static void fill(struct table_row *r, struct desk_copy *c)
@@ -242,6 +273,8 @@ static void fill(struct table_row *r, struct desk_copy *c)
 
 	c->up = c->started_wall_ms > 0 ?
 	    (util_wall_ms() - c->started_wall_ms) / 1000 : -1;
+	c->name_plain = text_is_plain(c->name ? c->name : c->uuid) != 0;
+	c->host_plain = c->host == NULL || text_is_plain(c->host);
 	r->gen = c->gen;
 	r->group = c->group;
 	r->order_text = c->name != NULL ? text_natural_key(c->name) : NULL;
@@ -271,6 +304,7 @@ static void build(struct table *t, int ascii)
 
 	table_set_order(t, default_order);
 	table_lazy(t, format_row, data_free, ascii);
+	table_lazy_sort(t, sort_text);
 	ds = model_desktops(&n);
 	for (i = 0; i < n; i++) {
 		copy_desktop(&c, ds[i]);

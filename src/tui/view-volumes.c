@@ -373,6 +373,9 @@ struct vol_cells {
 	const char *format, *pool;
 	char *users;        /* owned; NULL: none */
 	uint64_t capacity, allocation;
+	/* bit i: column i's text needs no escaping (text_is_plain), its
+	 * cell is it as it is (for sort_text) */
+	unsigned char plain;
 };
 
 static void cells_free(void *data)
@@ -402,6 +405,31 @@ static void format_row(struct table_row *r, const void *data, int ascii)
 	table_cell(r, C_USERS, SLOT_NORMAL, "%s", c->users ? c->users : "");
 }
 
+/* A text column's cell without formatting the row (table_lazy_sort):
+ * a sort by FORMAT, POOL or USED BY at 30,000 volumes formats none. */
+static const char *sort_text(const struct table_row *r, int col)
+{
+	const struct vol_cells *c = r->data;
+	const char *s;
+
+	if (!(c->plain & 1u << col))
+		return NULL;
+	switch (col) {
+	case C_FORMAT:
+		s = c->format ? c->format : "-";
+		break;
+	case C_POOL:
+		s = c->pool;
+		break;
+	case C_USERS:
+		s = c->users ? c->users : "";
+		break;
+	default:
+		s = NULL;
+	}
+	return s;
+}
+
 static int protected_pool(const char *pool)
 {
 	const char *b = views_pool_bases(), *t = views_pool_templates();
@@ -423,6 +451,10 @@ static long add_row(struct table *t, const struct uses *u,
 	c->users = users_of(u, nd);
 	c->capacity = nd->vol->capacity;
 	c->allocation = nd->vol->allocation;
+	c->plain = (unsigned char)(
+	    (c->format == NULL || text_is_plain(c->format) ? 1u << C_FORMAT : 0) |
+	    (c->pool != NULL && text_is_plain(c->pool) ? 1u << C_POOL : 0) |
+	    (c->users == NULL || text_is_plain(c->users) ? 1u << C_USERS : 0));
 	r->data = c;
 	r->state = c->format;
 	r->host = intern_str(nd->host);
@@ -470,6 +502,7 @@ static void build(struct table *t, int ascii)
 		qsort(order, f.n, sizeof *order, by_parent_then_name);
 	table_tree(t, C_NAME, ascii);
 	table_lazy(t, format_row, cells_free, ascii);
+	table_lazy_sort(t, sort_text);
 	walk(t, &u, &f, order, -1, -1);
 	free(order);
 	uses_free(&u);

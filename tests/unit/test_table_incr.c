@@ -236,9 +236,25 @@ static size_t formatted(const struct table *t)
 	return n;
 }
 
+/* The rows shown are in the order of their cells' text in col (ties:
+ * any), the cells formatted now to see. */
+static void assert_sorted_by_cells(struct table *t, int col)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < t->nshown; i++)
+		if (strcasecmp(table_cell_text(t, t->shown[i], col),
+		    table_cell_text(t, t->shown[i + 1], col)) > 0)
+			fail_msg("column %d: '%s' shown before '%s'", col,
+			    table_cell_text(t, t->shown[i], col),
+			    table_cell_text(t, t->shown[i + 1], col));
+}
+
 /* Cells only where needed: none after a build in the view's order, the
- * row asked for, every row under a filter word or a sort by name, and
- * a changed row again only when asked. */
+ * row asked for, every row under a filter word, and a changed row again
+ * only when asked. A sort by name or state takes the text from the rows'
+ * data (table_lazy_sort) and formats only a row whose cell is more than
+ * a field (a spinner), yet orders as the cells read. */
 static void test_cells_when_needed(void **state)
 {
 	struct table t;
@@ -269,9 +285,32 @@ static void test_cells_when_needed(void **state)
 	assert_false(t.rows[row].formatted);
 	assert_int_equal(formatted(&t), 39);
 	assert_string_equal(table_cell_text(&t, row, 0), name);
-	t.sort_col = 0;		/* by name: a text column */
+	table_free(&t);
+	model_free();
+	setup(NULL);
+	/* a sort by name: no row formatted for it */
+	first_build(&t, 40);
+	t.sort_col = 0;
 	table_finish(&t);
-	assert_int_equal(formatted(&t), 40);
+	assert_int_equal(formatted(&t), 0);
+	assert_sorted_by_cells(&t, 0);
+	/* by state, one desktop starting (a spinner): that row only */
+	table_free(&t);
+	model_free();
+	setup(NULL);
+	first_build(&t, 40);
+	uuid_of(u, sizeof u, 7);
+	model_desktop_pending(u, "starting");
+	model_lock();
+	changes = view_desktops.collect(&t, 0);
+	model_unlock();
+	view_desktops.apply(&t, changes, 1);
+	assert_int_equal(formatted(&t), 0);
+	t.sort_col = 1;
+	table_finish(&t);
+	assert_int_equal(formatted(&t), 1);
+	assert_true(t.rows[table_find(&t, u)].formatted);
+	assert_sorted_by_cells(&t, 1);
 	table_free(&t);
 }
 
