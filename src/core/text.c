@@ -178,8 +178,13 @@ int text_is_plain(const char *s)
 
 	while (*p != '\0') {
 		uint32_t cp;
-		size_t n = utf8_decode(p, &cp);
+		size_t n;
 
+		if (*p >= 0x20 && *p < 0x7f) {	/* printable ASCII: never hidden */
+			p++;
+			continue;
+		}
+		n = utf8_decode(p, &cp);
 		if (n == 0 || is_hidden(cp))
 			return 0;
 		p += n;

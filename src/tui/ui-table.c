@@ -98,16 +98,30 @@ void table_cell(struct table_row *r, int col, enum theme_slot slot,
     const char *fmt, ...)
 {
 	va_list ap;
-	char *s, *v;
+	char buf[128], *s = NULL, *v;
+	int n;
 
 	if (col < 0 || col >= TABLE_MAX_COLS)
 		return;
+	/* most cells are short and plain: one copy, not a print into the
+	 * heap and an escaped copy of it (a filter at 10,000 desktops
+	 * formats every row) */
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		fatal("out of memory");
+	n = vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		fatal("cannot format a cell");
+	if ((size_t)n >= sizeof buf) {
+		va_start(ap, fmt);
+		if (vasprintf(&s, fmt, ap) < 0)
+			fatal("out of memory");
+		va_end(ap);
+	}
 	/* cells show names from hosts: the filter matches what is seen */
-	v = text_visible(s);
+	if (s == NULL && text_is_plain(buf))
+		v = xstrdup(buf);
+	else
+		v = text_visible(s != NULL ? s : buf);
 	free(s);
 	free(r->cells[col]);
 	r->cells[col] = v;
@@ -169,8 +183,13 @@ const char *table_cell_text(struct table *t, size_t row, int col)
 static int word_matches(const struct table_row *r, int ncols, const char *w,
     size_t len)
 {
-	char *word = xstrndup(w, len);
+	char buf[64], *word = len < sizeof buf ? buf : xstrndup(w, len);
 	int i, hit = 0;
+
+	if (word == buf) {	/* per row and word: no malloc for a short one */
+		memcpy(buf, w, len);
+		buf[len] = '\0';
+	}
 
 	if (strcasecmp(word, "kind:template") == 0)
 		hit = (r->tags & TABLE_TAG_TEMPLATE) != 0;
@@ -183,7 +202,8 @@ static int word_matches(const struct table_row *r, int ncols, const char *w,
 	else
 		for (i = 0; i < ncols && !hit; i++)
 			hit = r->cells[i] != NULL && strcasestr(r->cells[i], word) != NULL;
-	free(word);
+	if (word != buf)
+		free(word);
 	return hit;
 }
 
