@@ -407,6 +407,7 @@ static void *build(struct panes *p, int pane, const struct kind_sig sig[SIG_COUN
 		table_clear(t);
 		v->build(t, p->ascii);
 		table_finish(t);
+		table_fit(t);
 		p->rebuilt = 1;
 		if (pane == PANE_DESKTOPS)
 			marks_apply(p);

@@ -73,6 +73,16 @@ void table_free(struct table *t)
 	memset(t, 0, sizeof *t);
 }
 
+void table_fit(struct table *t)
+{
+	size_t cap = t->nrows + t->nrows / 16 + 32;
+
+	if (cap < t->cap) {
+		t->rows = xreallocarray(t->rows, cap, sizeof *t->rows);
+		t->cap = cap;
+	}
+}
+
 struct table_row *table_add(struct table *t, const char *key)
 {
 	struct table_row *r;
