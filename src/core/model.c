@@ -170,7 +170,7 @@ uint64_t model_generation(void)
 	uint64_t g;
 
 	model_lock();
-	g = generation;
+	g = model_generation_locked();
 	model_unlock();
 	return g;
 }

@@ -29,10 +29,11 @@
 static void face_say(const struct cmd_face *f, int error, const char *text)
 {
 	struct ui *u = f->data;
+	unsigned request = cmd_relay_delivering();	/* 0: not the server's */
 
 	ui_message(u, error, "%s", text);
-	if (error && cmd_relay_delivering() != 0) {	/* the server's reply */
-		u->refusal_request = cmd_relay_delivering();	/* a form's? */
+	if (error && request != 0) {	/* the server's reply: a form's? */
+		u->refusal_request = request;
 		snprintf(u->refusal, sizeof u->refusal, "%s", u->message);
 	}
 }

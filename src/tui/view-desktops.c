@@ -218,22 +218,32 @@ static void figures(struct table_row *r, const struct desk_copy *c)
 	    format_duration(a, sizeof a, c->state == DS_UNKNOWN ? -1 : c->up));
 }
 
+/* What the NAME cell and a plain HOST cell show: format_row and
+ * sort_text alike (the sort must read what the cells will say). */
+static const char *name_text(const struct desk_copy *c)
+{
+	return c->name ? c->name : c->uuid;
+}
+
+static const char *host_text(const struct desk_copy *c)
+{
+	return c->host != NULL ? c->host : "-";
+}
+
 /* The cells of a row from its copy (table_lazy: only for rows drawn,
  * filtered or sorted by text). */
 static void format_row(struct table_row *r, const void *data, int ascii)
 {
 	const struct desk_copy *c = data;
 
-	table_cell(r, C_NAME, SLOT_NORMAL, "%s", c->name ? c->name : c->uuid);
+	table_cell(r, C_NAME, SLOT_NORMAL, "%s", name_text(c));
 	state_cell(r, c, ascii);
 	if (c->split)
 		table_cell(r, C_HOST, SLOT_SPLIT_BRAIN, "%s", c->live);
 	else if (c->stuck)	/* cpufit.h: no other hypervisor runs its CPU */
-		table_cell(r, C_HOST, SLOT_ALERT, "%s !CPU", c->host != NULL ?
-		    c->host : "-");
+		table_cell(r, C_HOST, SLOT_ALERT, "%s !CPU", host_text(c));
 	else
-		table_cell(r, C_HOST, SLOT_NORMAL, "%s", c->host != NULL ?
-		    c->host : "-");
+		table_cell(r, C_HOST, SLOT_NORMAL, "%s", host_text(c));
 	figures(r, c);
 }
 
@@ -249,15 +259,14 @@ static const char *sort_text(const struct table_row *r, int col)
 
 	switch (col) {
 	case C_NAME:
-		s = c->name_plain ? (c->name ? c->name : c->uuid) : NULL;
+		s = c->name_plain ? name_text(c) : NULL;
 		break;
 	case C_STATE:	/* libvirt's states are words of our own */
 		s = c->split || c->pending != NULL || c->job_active ||
 		    c->template ? NULL : model_state_name(c->state);
 		break;
 	case C_HOST:
-		s = c->split || c->stuck || !c->host_plain ? NULL :
-		    c->host != NULL ? c->host : "-";
+		s = c->split || c->stuck || !c->host_plain ? NULL : host_text(c);
 		break;
 	default:
 		s = NULL;
@@ -273,7 +282,7 @@ static void fill(struct table_row *r, struct desk_copy *c)
 
 	c->up = c->started_wall_ms > 0 ?
 	    (util_wall_ms() - c->started_wall_ms) / 1000 : -1;
-	c->name_plain = text_is_plain(c->name ? c->name : c->uuid) != 0;
+	c->name_plain = text_is_plain(name_text(c)) != 0;
 	c->host_plain = c->host == NULL || text_is_plain(c->host);
 	r->gen = c->gen;
 	r->group = c->group;

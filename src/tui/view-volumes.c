@@ -386,6 +386,18 @@ static void cells_free(void *data)
 	free(c);
 }
 
+/* What the FORMAT and USED BY cells show: format_row and sort_text
+ * alike (the sort must read what the cells will say). */
+static const char *format_text(const struct vol_cells *c)
+{
+	return c->format ? c->format : "-";
+}
+
+static const char *users_text(const struct vol_cells *c)
+{
+	return c->users ? c->users : "";
+}
+
 /* The cells but the name (the tree's, formatted at build): lazily, only
  * for rows drawn or filtered. */
 static void format_row(struct table_row *r, const void *data, int ascii)
@@ -394,7 +406,7 @@ static void format_row(struct table_row *r, const void *data, int ascii)
 	char a[16];
 
 	(void)ascii;
-	table_cell(r, C_FORMAT, SLOT_NORMAL, "%s", c->format ? c->format : "-");
+	table_cell(r, C_FORMAT, SLOT_NORMAL, "%s", format_text(c));
 	table_cell(r, C_CAP, SLOT_NORMAL, "%s",
 	    format_size(a, sizeof a, c->capacity));
 	table_cell(r, C_ALLOC, SLOT_NORMAL, "%s",
@@ -402,7 +414,7 @@ static void format_row(struct table_row *r, const void *data, int ascii)
 	table_cell(r, C_POOL, SLOT_NORMAL, "%s", c->pool);
 	if (r->num[C_DERIVED] > 0)
 		table_cell(r, C_DERIVED, SLOT_KEY, "%d", (int)r->num[C_DERIVED]);
-	table_cell(r, C_USERS, SLOT_NORMAL, "%s", c->users ? c->users : "");
+	table_cell(r, C_USERS, SLOT_NORMAL, "%s", users_text(c));
 }
 
 /* A text column's cell without formatting the row (table_lazy_sort):
@@ -416,13 +428,13 @@ static const char *sort_text(const struct table_row *r, int col)
 		return NULL;
 	switch (col) {
 	case C_FORMAT:
-		s = c->format ? c->format : "-";
+		s = format_text(c);
 		break;
 	case C_POOL:
 		s = c->pool;
 		break;
 	case C_USERS:
-		s = c->users ? c->users : "";
+		s = users_text(c);
 		break;
 	default:
 		s = NULL;
@@ -452,9 +464,9 @@ static long add_row(struct table *t, const struct uses *u,
 	c->capacity = nd->vol->capacity;
 	c->allocation = nd->vol->allocation;
 	c->plain = (unsigned char)(
-	    (c->format == NULL || text_is_plain(c->format) ? 1u << C_FORMAT : 0) |
+	    (text_is_plain(format_text(c)) ? 1u << C_FORMAT : 0) |
 	    (c->pool != NULL && text_is_plain(c->pool) ? 1u << C_POOL : 0) |
-	    (c->users == NULL || text_is_plain(c->users) ? 1u << C_USERS : 0));
+	    (text_is_plain(users_text(c)) ? 1u << C_USERS : 0));
 	r->data = c;
 	r->state = c->format;
 	r->host = intern_str(nd->host);
